@@ -1,7 +1,18 @@
 //! gongbu: turn a folder of Markdown interview-study notes into a themed HTML study site.
 //!
-//! The pipeline, in the order the modules run (see `pipeline::build`):
-//! `config` → `discover` → `frontmatter` + `markdown` (per note) → `enrich` (whole site)
-//! → `render` → `write`. `highlight` is used by the markdown code pass.
+//! The pipeline, in the order `pipeline::build` runs it:
+//! `config` → `discover` → `frontmatter` + `markdown::outline` (per note) → `enrich` (whole
+//! site: sections, reading order, links) → `markdown::render` + `render` (per page) → `write`.
+//! `highlight` serves the markdown code pass.
 
+pub mod config;
+pub mod diagnostics;
+pub mod discover;
+pub mod enrich;
+pub mod frontmatter;
 pub mod highlight;
+pub mod markdown;
+pub mod model;
+pub mod pipeline;
+pub mod render;
+pub mod write;

@@ -1,0 +1,247 @@
+//! `gongbu.toml`, defaults and command-line overrides, resolved once into an immutable `Config`.
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+pub const CONFIG_FILE: &str = "gongbu.toml";
+
+/// Everything a build needs to know, fixed before the first note is read.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The folder gongbu was pointed at.
+    pub root: PathBuf,
+    /// Where the notes are: `root/content` for a site root, `root` itself for a plain folder.
+    pub content_dir: PathBuf,
+    pub output_dir: PathBuf,
+    /// Theme overrides (site roots only); the embedded default theme fills the rest.
+    pub templates_dir: Option<PathBuf>,
+    pub static_dir: Option<PathBuf>,
+    /// None: taken from the root index note, else the folder name.
+    pub title: Option<String>,
+    pub description: String,
+    pub lang: String,
+    /// Public address of the site, for the sitemap; pages link relatively and need none.
+    pub base_url: String,
+    pub words: Words,
+    pub strict: bool,
+}
+
+/// The site's own words, in the notes' language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Words {
+    pub toc: String,
+    pub prev: String,
+    pub next: String,
+    pub search: String,
+    pub references: String,
+    pub home: String,
+    pub sections: String,
+    pub notes: String,
+    pub theme: String,
+    pub copy: String,
+    pub copied: String,
+    pub menu: String,
+    pub not_found: String,
+    pub back_home: String,
+    pub on_this_page: String,
+    pub anchor: String,
+}
+
+impl Words {
+    /// Built-in words for a language; Korean unless English is asked for.
+    pub fn for_lang(lang: &str) -> Words {
+        let w = |s: &str| s.to_string();
+        if lang.starts_with("en") {
+            Words {
+                toc: w("Contents"),
+                prev: w("Previous"),
+                next: w("Next"),
+                search: w("Search"),
+                references: w("References"),
+                home: w("Home"),
+                sections: w("Sections"),
+                notes: w("Notes"),
+                theme: w("Toggle theme"),
+                copy: w("Copy"),
+                copied: w("Copied"),
+                menu: w("Menu"),
+                not_found: w("Page not found"),
+                back_home: w("Back to home"),
+                on_this_page: w("On this page"),
+                anchor: w("Link to this heading"),
+            }
+        } else {
+            Words {
+                toc: w("목차"),
+                prev: w("이전"),
+                next: w("다음"),
+                search: w("검색"),
+                references: w("참고 자료"),
+                home: w("홈"),
+                sections: w("섹션"),
+                notes: w("노트"),
+                theme: w("테마 전환"),
+                copy: w("복사"),
+                copied: w("복사됨"),
+                menu: w("메뉴"),
+                not_found: w("페이지를 찾을 수 없습니다"),
+                back_home: w("홈으로"),
+                on_this_page: w("이 페이지"),
+                anchor: w("이 제목으로 연결"),
+            }
+        }
+    }
+}
+
+impl Default for Words {
+    fn default() -> Self {
+        Words::for_lang("ko")
+    }
+}
+
+/// `gongbu.toml` as written; every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct ConfigFile {
+    title: Option<String>,
+    description: Option<String>,
+    language: Option<String>,
+    base_url: Option<String>,
+    content_dir: Option<String>,
+    words: Option<toml::Table>,
+}
+
+/// What the command line may override.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub output_dir: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub strict: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: cannot read: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("{path}:{line}: {message}")]
+    Parse { path: String, line: usize, message: String },
+    #[error("{0}: no such folder")]
+    MissingRoot(String),
+}
+
+impl Config {
+    /// Resolve the configuration for the folder `root`: a site root when it holds
+    /// `gongbu.toml`, otherwise a plain folder of notes with every default.
+    pub fn load(root: &Path, overrides: Overrides) -> Result<Config, ConfigError> {
+        if !root.is_dir() {
+            return Err(ConfigError::MissingRoot(root.display().to_string()));
+        }
+        let config_path = root.join(CONFIG_FILE);
+        let text = if config_path.is_file() {
+            Some(std::fs::read_to_string(&config_path).map_err(|source| ConfigError::Read {
+                path: config_path.display().to_string(),
+                source,
+            })?)
+        } else {
+            None
+        };
+        Config::from_parts(root, text.as_deref(), overrides)
+            .map_err(|(line, message)| ConfigError::Parse { path: config_path.display().to_string(), line, message })
+    }
+
+    /// Pure part of `load`: `file` is the text of `gongbu.toml`, if there is one.
+    /// Errors are `(line, message)`.
+    pub fn from_parts(root: &Path, file: Option<&str>, overrides: Overrides) -> Result<Config, (usize, String)> {
+        let is_site = file.is_some();
+        let parsed: ConfigFile = match file {
+            Some(text) => toml::from_str(text).map_err(|e| {
+                let line = e.span().map_or(0, |s| text[..s.start].matches('\n').count() + 1);
+                (line, e.message().to_string())
+            })?,
+            None => ConfigFile::default(),
+        };
+        let lang = parsed.language.unwrap_or_else(|| "ko".to_string());
+        let mut words = Words::for_lang(&lang);
+        if let Some(table) = parsed.words {
+            // Start from the language's words so a partial table only replaces what it names.
+            let mut merged = toml::Table::try_from(&words).map_err(|e| (0, e.to_string()))?;
+            for (key, value) in table {
+                if !merged.contains_key(&key) {
+                    return Err((0, format!("unknown word `{key}` in [words]")));
+                }
+                merged.insert(key, value);
+            }
+            words = merged.try_into().map_err(|e: toml::de::Error| (0, format!("[words]: {}", e.message())))?;
+        }
+        let content_dir = match (is_site, parsed.content_dir) {
+            (_, Some(dir)) => root.join(dir),
+            (true, None) if root.join("content").is_dir() => root.join("content"),
+            _ => root.to_path_buf(),
+        };
+        let base_url = overrides.base_url.or(parsed.base_url).unwrap_or_else(|| "/".to_string());
+        Ok(Config {
+            root: root.to_path_buf(),
+            output_dir: overrides.output_dir.unwrap_or_else(|| root.join("public")),
+            templates_dir: is_site.then(|| root.join("templates")).filter(|d| d.is_dir()),
+            static_dir: is_site.then(|| root.join("static")).filter(|d| d.is_dir()),
+            content_dir,
+            title: parsed.title,
+            description: parsed.description.unwrap_or_default(),
+            lang,
+            base_url: normalise_base_url(&base_url),
+            words,
+            strict: overrides.strict,
+        })
+    }
+}
+
+/// Base URLs always end with one `/`, so page paths can be appended.
+fn normalise_base_url(url: &str) -> String {
+    format!("{}/", url.trim_end_matches('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(text: &str) -> Result<Config, (usize, String)> {
+        Config::from_parts(Path::new("/nonexistent-site"), Some(text), Overrides::default())
+    }
+
+    #[test]
+    fn plain_folder_defaults_to_korean() {
+        let c = Config::from_parts(Path::new("/notes"), None, Overrides::default()).unwrap();
+        assert_eq!(c.lang, "ko");
+        assert_eq!(c.words.toc, "목차");
+        assert_eq!(c.content_dir, Path::new("/notes"));
+        assert_eq!(c.output_dir, Path::new("/notes/public"));
+        assert_eq!(c.base_url, "/");
+    }
+
+    #[test]
+    fn english_words_and_partial_override() {
+        let c = site("language = \"en\"\n[words]\ntoc = \"Index\"\n").unwrap();
+        assert_eq!(c.words.toc, "Index");
+        assert_eq!(c.words.prev, "Previous");
+    }
+
+    #[test]
+    fn unknown_word_is_an_error() {
+        let err = site("[words]\ntocc = \"x\"\n").unwrap_err();
+        assert!(err.1.contains("tocc"));
+    }
+
+    #[test]
+    fn syntax_error_has_a_line() {
+        let err = site("title = \"a\"\nlanguage = \n").unwrap_err();
+        assert_eq!(err.0, 2);
+    }
+
+    #[test]
+    fn cli_base_url_wins_and_is_normalised() {
+        let overrides = Overrides { base_url: Some("https://me.github.io/notes".into()), ..Default::default() };
+        let c = Config::from_parts(Path::new("/n"), Some("base_url = \"/x\""), overrides).unwrap();
+        assert_eq!(c.base_url, "https://me.github.io/notes/");
+    }
+}

@@ -1,0 +1,131 @@
+//! First pass over a note: its headings with GitHub ids and its title, cheap enough to run on
+//! every note before any is rendered, so links can be checked against every page's ids.
+
+use super::{parser_options, slug::Slugger};
+use crate::diagnostics::LineIndex;
+use crate::model::Heading;
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+
+/// What the rest of the site needs to know about a note before it is rendered.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Outline {
+    pub headings: Vec<Heading>,
+    /// Text of the first level-1 heading.
+    pub h1: Option<String>,
+    /// Ids and names given in raw HTML (`<a name="top">`), and footnote labels.
+    pub extra_ids: Vec<String>,
+}
+
+/// Headings in document order with unique ids; `first_line` is the file line `body` starts on.
+pub fn outline(body: &str, first_line: usize) -> Outline {
+    let lines = LineIndex::new(body, first_line);
+    let mut slugger = Slugger::default();
+    let mut out = Outline::default();
+    let mut current: Option<(u8, Option<String>, String, usize)> = None;
+    for (event, range) in Parser::new_ext(body, parser_options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                current = Some((level as u8, id.map(|s| s.to_string()), String::new(), lines.line_of(range.start)));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, custom_id, text, line)) = current.take() {
+                    let text = collapse_spaces(&text);
+                    let id = match custom_id {
+                        Some(id) => slugger.claim(id),
+                        None => slugger.slug(&text),
+                    };
+                    if level == 1 && out.h1.is_none() && !text.is_empty() {
+                        out.h1 = Some(text.clone());
+                    }
+                    out.headings.push(Heading { level, id, text, line });
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, text, _)) = current.as_mut() {
+                    text.push_str(&t);
+                }
+            }
+            Event::Html(html) | Event::InlineHtml(html) => out.extra_ids.extend(html_ids(&html)),
+            Event::Start(Tag::FootnoteDefinition(label)) => out.extra_ids.push(label.to_string()),
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some((_, _, text, _)) = current.as_mut() {
+                    text.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Values of `id="…"` and `name="…"` attributes in a piece of raw HTML.
+fn html_ids(html: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    for attr in ["id=", "name="] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            let before_ok = rest[..i].ends_with(|c: char| c.is_whitespace());
+            rest = &rest[i + attr.len()..];
+            let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else { continue };
+            let value = &rest[1..];
+            if let (true, Some(end)) = (before_ok, value.find(quote)) {
+                ids.push(value[..end].to_string());
+            }
+        }
+    }
+    ids
+}
+
+/// Heading text as one line: runs of whitespace become one space, as GitHub shows it.
+fn collapse_spaces(text: &str) -> String {
+    // GitHub slugs keep each space, so only newlines/tabs are folded, not double spaces.
+    text.trim().replace(['\n', '\t'], " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_style_headings() {
+        let o = outline("## 목차\n- [1번 문제](#1번-문제)\n\n## 1번 문제\n### Q. 동기와 비동기?\n## 1번 문제\n", 1);
+        let ids: Vec<&str> = o.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["목차", "1번-문제", "q-동기와-비동기", "1번-문제-1"]);
+        assert_eq!(o.headings[1].line, 4);
+        assert_eq!(o.h1, None);
+    }
+
+    #[test]
+    fn h1_title_and_inline_markup() {
+        let o = outline("# `Vec` 와 **슬라이스**\n\n# 두번째\n", 3);
+        assert_eq!(o.h1.as_deref(), Some("Vec 와 슬라이스"));
+        assert_eq!(o.headings[0].id, "vec-와-슬라이스");
+        assert_eq!(o.headings[1].line, 5);
+    }
+
+    #[test]
+    fn hashes_in_code_are_not_headings() {
+        let o = outline("```\n# comment\n```\n", 1);
+        assert!(o.headings.is_empty());
+    }
+
+    #[test]
+    fn custom_ids_are_kept() {
+        let o = outline("## Title {#custom}\n## custom\n", 1);
+        assert_eq!(o.headings[0].id, "custom");
+        assert_eq!(o.headings[1].id, "custom-1");
+    }
+
+    #[test]
+    fn raw_html_anchors_and_footnotes_are_targets() {
+        let o = outline("<a name=\"top\"></a>\n\n<div id='box'>x</div>\n\n본문[^1]\n\n[^1]: 각주\n", 1);
+        assert_eq!(o.extra_ids, ["top", "box", "1"]);
+    }
+
+    #[test]
+    fn setext_headings_count() {
+        let o = outline("제목\n===\n\n부제\n---\n", 1);
+        assert_eq!(o.h1.as_deref(), Some("제목"));
+        assert_eq!(o.headings[1].id, "부제");
+    }
+}

@@ -1,0 +1,273 @@
+//! Second pass over a note: Markdown to HTML with heading anchors, highlighted code, resolved
+//! links, bare URLs and `@` reference lines turned into links, and the page's references.
+
+use super::autolink::{display_url, split_urls, Piece};
+use super::parser_options;
+use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::enrich::links::Resolved;
+use crate::highlight::Highlighter;
+use crate::model::{Note, Reference, TocEntry};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Parser, Tag, TagEnd, TextMergeWithOffset};
+
+/// A note's body as HTML and what was learnt while producing it.
+#[derive(Debug, Default)]
+pub struct Body {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    pub references: Vec<Reference>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Words the body itself needs.
+pub struct BodyWords<'a> {
+    /// Accessible label of heading anchor links.
+    pub anchor: &'a str,
+}
+
+/// Render `note`; `resolve` says where each written link goes.
+pub fn render_body(note: &Note, resolve: &dyn Fn(&str) -> Resolved, words: &BodyWords, highlighter: &Highlighter) -> Body {
+    let lines = LineIndex::new(&note.body, note.body_line);
+    let mut body = Body { toc: toc(note), ..Body::default() };
+    let mut events: Vec<Event> = Vec::new();
+    let mut heading = 0;
+    let mut link_depth = 0usize;
+    let mut autolink_text = false;
+    let mut code: Option<(Option<String>, String)> = None;
+    let parser = TextMergeWithOffset::new(Parser::new_ext(&note.body, parser_options()).into_offset_iter());
+    for (event, range) in parser {
+        match event {
+            Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
+                let id = note.headings.get(heading).map(|h| CowStr::from(h.id.clone()));
+                events.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some(h) = note.headings.get(heading) {
+                    let id = escape(&h.id);
+                    let label = escape(words.anchor);
+                    events.push(Event::InlineHtml(format!(r##" <a class="anchor" href="#{id}" aria-label="{label}">#</a>"##).into()));
+                }
+                heading += 1;
+                events.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => fence_language(&info),
+                    CodeBlockKind::Indented => None,
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((lang, text)) = code.take() {
+                    events.push(Event::Html(code_block_html(highlighter, lang.as_deref(), &text).into()));
+                }
+            }
+            Event::Text(text) if code.is_some() => {
+                if let Some((_, buf)) = code.as_mut() {
+                    buf.push_str(&text);
+                }
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                link_depth += 1;
+                let resolved = resolve(&dest_url);
+                note_link(&mut body, &resolved, &lines, range.start, note);
+                autolink_text = link_type == LinkType::Autolink;
+                events.push(Event::Start(Tag::Link { link_type, dest_url: resolved.href.into(), title, id }));
+            }
+            Event::End(TagEnd::Link) => {
+                link_depth = link_depth.saturating_sub(1);
+                autolink_text = false;
+                events.push(Event::End(TagEnd::Link));
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                link_depth += 1;
+                let resolved = resolve(&dest_url);
+                note_link(&mut body, &resolved, &lines, range.start, note);
+                events.push(Event::Start(Tag::Image { link_type, dest_url: resolved.href.into(), title, id }));
+            }
+            Event::End(TagEnd::Image) => {
+                link_depth = link_depth.saturating_sub(1);
+                events.push(Event::End(TagEnd::Image));
+            }
+            Event::Text(text) if autolink_text => events.push(Event::Text(display_url(&text).into())),
+            Event::Text(text) if link_depth == 0 => link_bare_urls(&text, &mut events, &mut body.references),
+            other => events.push(other),
+        }
+    }
+    body.html.reserve(note.body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut body.html, events.into_iter());
+    body
+}
+
+/// Record a resolved link: a reference when external, a warning when it may not work.
+fn note_link(body: &mut Body, resolved: &Resolved, lines: &LineIndex, offset: usize, note: &Note) {
+    if resolved.external {
+        add_reference(&mut body.references, &resolved.href);
+    }
+    if let Some(problem) = &resolved.problem {
+        body.diagnostics.push(Diagnostic::warning(&note.source, lines.line_of(offset), problem));
+    }
+}
+
+fn add_reference(references: &mut Vec<Reference>, href: &str) {
+    if !references.iter().any(|r| r.href == href) {
+        references.push(Reference { href: href.to_string(), text: display_url(href) });
+    }
+}
+
+/// Turn URLs in a text run into links; `@`-marked ones get the `ref` class.
+fn link_bare_urls<'a>(text: &CowStr<'a>, events: &mut Vec<Event<'a>>, references: &mut Vec<Reference>) {
+    let pieces = split_urls(text);
+    if let [Piece::Text(_)] = pieces.as_slice() {
+        events.push(Event::Text(text.clone()));
+        return;
+    }
+    for piece in pieces {
+        match piece {
+            Piece::Text(t) => events.push(Event::Text(t.to_string().into())),
+            Piece::Url { href, marked, .. } => {
+                add_reference(references, &href);
+                let class = if marked { r#" class="ref""# } else { "" };
+                let html = format!(r#"<a{class} href="{}">{}</a>"#, escape(&href), escape(&display_url(&href)));
+                events.push(Event::InlineHtml(html.into()));
+            }
+        }
+    }
+}
+
+/// The language word of a fence's info string: "```python title=x" → python, "```js:app.js" → js.
+fn fence_language(info: &str) -> Option<String> {
+    let word = info.split_whitespace().next()?;
+    let word = word.trim_matches(|c| c == '{' || c == '}' || c == '.');
+    let word = word.split([':', ',']).next().unwrap_or(word);
+    (!word.is_empty()).then(|| word.to_string())
+}
+
+fn code_block_html(highlighter: &Highlighter, lang: Option<&str>, code: &str) -> String {
+    let highlighted = highlighter.highlight(lang, code);
+    match highlighted.language {
+        Some(name) => {
+            let name = escape(&name);
+            format!("<pre class=\"code\" data-lang=\"{name}\"><code class=\"language-{name}\">{}</code></pre>\n", highlighted.html)
+        }
+        None => format!("<pre class=\"code\"><code>{}</code></pre>\n", highlighted.html),
+    }
+}
+
+/// The page's headings, less the single H1 that is its title.
+fn toc(note: &Note) -> Vec<TocEntry> {
+    let h1_count = note.headings.iter().filter(|h| h.level == 1).count();
+    let shown: Vec<_> = note.headings.iter().filter(|h| !(h1_count == 1 && h.level == 1)).collect();
+    let top = shown.iter().map(|h| h.level).min().unwrap_or(1);
+    shown.into_iter().map(|h| TocEntry { depth: h.level - top + 1, id: h.id.clone(), title: h.text.clone() }).collect()
+}
+
+/// Escape text for HTML content and double-quoted attributes.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::outline::outline;
+
+    fn note(body: &str) -> Note {
+        let o = outline(body, 1);
+        Note {
+            source: "n.md".into(),
+            url: "n.html".into(),
+            title: "n".into(),
+            description: None,
+            weight: None,
+            body: body.into(),
+            body_line: 1,
+            headings: o.headings,
+            extra_ids: o.extra_ids,
+            is_index: false,
+            title_written: true,
+        }
+    }
+
+    fn render(body: &str) -> Body {
+        let resolve = |dest: &str| Resolved {
+            href: dest.replace(".md", ".html"),
+            external: dest.starts_with("http"),
+            problem: dest.contains("missing").then(|| "broken link".to_string()),
+        };
+        render_body(&note(body), &resolve, &BodyWords { anchor: "연결" }, Highlighter::global())
+    }
+
+    #[test]
+    fn headings_get_ids_and_anchors() {
+        let b = render("## 1번 문제\n## 1번 문제\n");
+        assert!(b.html.contains(r##"<h2 id="1번-문제">1번 문제 <a class="anchor" href="#1번-문제" aria-label="연결">#</a></h2>"##), "{}", b.html);
+        assert!(b.html.contains(r#"<h2 id="1번-문제-1">"#));
+        assert_eq!(b.toc.len(), 2);
+    }
+
+    #[test]
+    fn reference_lines_become_links() {
+        let b = render("> **References**\n>\n> @https://velog.io/@n/%EB%B8%94%EB%A1%9C%ED%82%B9  \n> @https://it-eldorado.tistory.com/159\n");
+        assert!(b.html.contains(r#"<a class="ref" href="https://velog.io/@n/%EB%B8%94%EB%A1%9C%ED%82%B9">velog.io/@n/블로킹</a>"#), "{}", b.html);
+        assert!(!b.html.contains('@') || !b.html.contains(">@"));
+        assert_eq!(b.references.len(), 2);
+        assert_eq!(b.references[0].text, "velog.io/@n/블로킹");
+    }
+
+    #[test]
+    fn explicit_and_angle_links() {
+        let b = render("[노트](other.md) [외부](https://a.com/x) <https://b.com/%EA%B0%80>\n");
+        assert!(b.html.contains(r#"<a href="other.html">노트</a>"#));
+        assert!(b.html.contains(">b.com/가</a>"), "{}", b.html);
+        assert_eq!(b.references.iter().map(|r| r.href.as_str()).collect::<Vec<_>>(), ["https://a.com/x", "https://b.com/%EA%B0%80"]);
+    }
+
+    #[test]
+    fn urls_inside_code_and_links_stay_put() {
+        let b = render("`https://a.com` [https://b.com](https://b.com)\n\n```\ncurl https://c.com\n```\n");
+        assert_eq!(b.references.len(), 1);
+        assert!(b.html.contains("curl https://c.com"));
+    }
+
+    #[test]
+    fn broken_links_warn_with_line() {
+        let b = render("첫 줄\n\n[x](missing.md)\n");
+        assert_eq!(b.diagnostics.len(), 1);
+        assert_eq!(b.diagnostics[0].line, 3);
+        assert!(b.diagnostics[0].to_string().starts_with("n.md:3: warning"));
+    }
+
+    #[test]
+    fn raw_html_and_gfm_pass_through() {
+        let b = render("a<br/>b\n\n<details><summary>정답</summary>\n\n내용\n\n</details>\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\n~~del~~ 각주[^1]\n\n[^1]: 설명\n");
+        for needle in ["<br/>", "<details>", "<table>", "type=\"checkbox\"", "<del>del</del>", "footnote"] {
+            assert!(b.html.contains(needle), "missing {needle} in {}", b.html);
+        }
+    }
+
+    #[test]
+    fn fence_info_strings() {
+        assert_eq!(fence_language("python title=\"a.py\""), Some("python".into()));
+        assert_eq!(fence_language("{.rust}"), Some("rust".into()));
+        assert_eq!(fence_language("js:app.js"), Some("js".into()));
+        assert_eq!(fence_language(""), None);
+    }
+
+    #[test]
+    fn toc_skips_the_title_h1() {
+        let b = render("# 제목\n## 하나\n### 둘\n");
+        let depths: Vec<(u8, &str)> = b.toc.iter().map(|t| (t.depth, t.id.as_str())).collect();
+        assert_eq!(depths, [(1, "하나"), (2, "둘")]);
+    }
+}

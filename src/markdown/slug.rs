@@ -1,0 +1,89 @@
+//! GitHub-compatible heading ids: Hangul and other letters are kept, never romanised.
+
+use std::collections::HashMap;
+use unicode_normalization::UnicodeNormalization;
+
+/// The id GitHub gives a heading with this text: NFC, lower-case, letters, marks, numbers,
+/// `_` and `-` kept, each space turned into `-`, everything else dropped.
+pub fn github_slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim().nfc().flat_map(char::to_lowercase) {
+        if c == ' ' {
+            out.push('-');
+        } else if c.is_alphanumeric() || c == '_' || c == '-' || is_combining_mark(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Combining marks survive GitHub's filter; `char` has no general-category test, so the common
+/// blocks are listed.
+fn is_combining_mark(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
+/// Hands out unique ids in document order, as GitHub does: `a`, `a-1`, `a-2`.
+#[derive(Default)]
+pub struct Slugger {
+    seen: HashMap<String, usize>,
+}
+
+impl Slugger {
+    pub fn slug(&mut self, text: &str) -> String {
+        self.claim(github_slug(text))
+    }
+
+    /// Reserve an id chosen by the author (`{#id}`) or derived from text.
+    pub fn claim(&mut self, base: String) -> String {
+        let mut candidate = base.clone();
+        while let Some(count) = self.seen.get_mut(&candidate) {
+            *count += 1;
+            candidate = format!("{base}-{count}");
+        }
+        self.seen.insert(candidate.clone(), 0);
+        if candidate != base {
+            self.seen.entry(base).or_insert(0);
+        }
+        candidate
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_hangul_and_numbers() {
+        assert_eq!(github_slug("1번 문제"), "1번-문제");
+        assert_eq!(github_slug("목차"), "목차");
+    }
+
+    #[test]
+    fn drops_punctuation_but_keeps_each_space() {
+        assert_eq!(github_slug("Timsort : Python의 내부 sort"), "timsort--python의-내부-sort");
+        assert_eq!(github_slug("Q. 동기와 비동기?"), "q-동기와-비동기");
+        assert_eq!(github_slug("C++ & Java (JVM)"), "c--java-jvm");
+        assert_eq!(github_slug("snake_case-and-dash"), "snake_case-and-dash");
+    }
+
+    #[test]
+    fn lower_cases_latin() {
+        assert_eq!(github_slug("Duck Typing"), "duck-typing");
+    }
+
+    #[test]
+    fn normalises_decomposed_hangul() {
+        let nfd = "\u{1112}\u{1161}\u{11AB}"; // 한 as NFD jamo
+        assert_eq!(github_slug(nfd), "한");
+    }
+
+    #[test]
+    fn duplicates_get_counters() {
+        let mut s = Slugger::default();
+        assert_eq!(s.slug("정리"), "정리");
+        assert_eq!(s.slug("정리"), "정리-1");
+        assert_eq!(s.slug("정리"), "정리-2");
+        assert_eq!(s.slug("정리 1"), "정리-1-1");
+    }
+}

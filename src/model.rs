@@ -1,0 +1,119 @@
+//! The document model the stages pass along: notes, their headings, and the site around them.
+//! Plain data: no template, I/O or parser types.
+
+/// A heading of a note, with the id GitHub would give it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    /// Plain text, markup removed.
+    pub text: String,
+    pub line: usize,
+}
+
+/// One Markdown file, read and outlined but not yet rendered.
+#[derive(Debug, Clone)]
+pub struct Note {
+    /// Source path from the notes folder (`Algorithm/Binary Search.md`).
+    pub source: String,
+    /// Output path from the site root, not percent-encoded (`Algorithm/Binary Search.html`).
+    pub url: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub weight: Option<i64>,
+    /// Markdown after the front matter.
+    pub body: String,
+    /// Line of the file on which `body` starts.
+    pub body_line: usize,
+    pub headings: Vec<Heading>,
+    /// Other link targets on the page: ids and names in raw HTML, footnote labels.
+    pub extra_ids: Vec<String>,
+    /// `README.md` or `index.md`: the page of its folder.
+    pub is_index: bool,
+    /// The title comes from front matter or an H1, not from the file or folder name.
+    pub title_written: bool,
+}
+
+impl Note {
+    /// Whether `#id` lands somewhere on this page.
+    pub fn has_id(&self, id: &str) -> bool {
+        self.headings.iter().any(|h| h.id == id) || self.extra_ids.iter().any(|x| x == id)
+    }
+
+    /// Folder of the source, `""` at the top.
+    pub fn folder(&self) -> &str {
+        parent_of(&self.source)
+    }
+}
+
+/// A folder of notes. Index 0 of `Site::sections` is the top-level folder.
+#[derive(Debug, Clone, Default)]
+pub struct Section {
+    /// Folder path from the notes folder, `""` for the top.
+    pub path: String,
+    pub title: String,
+    /// The note that is this folder's page, if the folder has a README.md/index.md.
+    pub index_note: Option<usize>,
+    /// Other notes of the folder in reading order.
+    pub notes: Vec<usize>,
+    pub children: Vec<usize>,
+    pub parent: Option<usize>,
+}
+
+impl Section {
+    /// Output path of the folder's page.
+    pub fn url(&self) -> String {
+        if self.path.is_empty() {
+            "index.html".to_string()
+        } else {
+            format!("{}/index.html", self.path)
+        }
+    }
+}
+
+/// A page of the finished site: a note, or a folder page generated for a folder without an index note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PageRef {
+    Note(usize),
+    Section(usize),
+}
+
+/// Output path of a note: beside its source, `.md` → `.html`; a folder's index note → `index.html`.
+pub fn note_url(source: &str, is_index: bool) -> String {
+    let folder = parent_of(source);
+    let file = if is_index {
+        "index.html".to_string()
+    } else {
+        let name = file_name_of(source);
+        let stem = name.rfind('.').map_or(name, |i| &name[..i]);
+        format!("{stem}.html")
+    };
+    if folder.is_empty() { file } else { format!("{folder}/{file}") }
+}
+
+/// `a/b/c.md` → `a/b`; `c.md` → ``.
+pub fn parent_of(path: &str) -> &str {
+    path.rfind('/').map_or("", |i| &path[..i])
+}
+
+/// Last path component: `a/b/c.md` → `c.md`.
+pub fn file_name_of(path: &str) -> &str {
+    path.rfind('/').map_or(path, |i| &path[i + 1..])
+}
+
+/// One line of a page's generated table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TocEntry {
+    /// 1 for the page's top heading level.
+    pub depth: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// An external link of a page, for its References section.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Reference {
+    pub href: String,
+    /// Percent-decoded, without the scheme.
+    pub text: String,
+}

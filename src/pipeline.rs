@@ -1,0 +1,307 @@
+//! The build, stage by stage: discover → read + outline notes → assemble the site → render
+//! pages → write. Stages are functions from data to data; the disk is touched by `discover`,
+//! `read_notes` and the `write` sink only.
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::discover::{self, DiscoverError, SourceFile};
+use crate::enrich::{links, site::Site};
+use crate::frontmatter;
+use crate::highlight::{self, Highlighter};
+use crate::markdown::{outline::outline, render as body};
+use crate::model::{file_name_of, note_url, parent_of, Note, PageRef};
+use crate::render::{nav, view, Theme, DEFAULT_STATIC};
+use crate::write::{self, DirSink, Sink, Staging, WriteError};
+use rayon::prelude::*;
+use std::collections::HashSet;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// What a successful build did.
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    pub notes: usize,
+    pub pages: usize,
+    pub assets: usize,
+    pub warnings: Vec<Diagnostic>,
+    /// Wall time of each stage, in order.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error(transparent)]
+    Discover(#[from] DiscoverError),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    /// Every problem of the run, errors and (under `--strict`) warnings.
+    #[error("build failed: {} problem(s)", .0.len())]
+    Problems(Vec<Diagnostic>),
+}
+
+/// Build the site described by `config` into its output folder.
+pub fn build(config: &Config, force: bool) -> Result<BuildReport, BuildError> {
+    let mut clock = Clock::default();
+    write::check_output(&config.output_dir, &config.content_dir, force)?;
+    let sources = discover::scan(&config.content_dir, &[&config.output_dir])?;
+    clock.lap("discover");
+
+    let (notes, mut problems) = read_notes(&sources.notes);
+    clock.lap("read + outline");
+
+    let assets: Vec<String> = sources.assets.iter().map(|a| a.rel.clone()).collect();
+    let site = Site::assemble(notes, assets, config.title.clone(), &folder_name(&config.root));
+    clock.lap("assemble site");
+
+    let theme = Theme::load(config.templates_dir.as_deref(), &config.root).map_err(|mut errs| {
+        errs.append(&mut problems);
+        BuildError::Problems(errs)
+    })?;
+    clock.lap("load theme");
+
+    let staging = Staging::create(&config.output_dir)?;
+    let sink = DirSink::new(staging.path());
+    let generated = generate(&site, &theme, config, &sink);
+    problems.extend(generated.diagnostics);
+    clock.lap("render + write pages");
+
+    problems.extend(copy_assets(&sources.assets, &sink));
+    problems.extend(copy_site_static(config, &sink));
+    clock.lap("copy assets");
+
+    problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    let fails = |d: &Diagnostic| d.severity == Severity::Error || config.strict;
+    if problems.iter().any(fails) {
+        return Err(BuildError::Problems(problems));
+    }
+    staging.commit()?;
+    clock.lap("swap output");
+    Ok(BuildReport { notes: site.notes.len(), pages: generated.pages, assets: sources.assets.len(), warnings: problems, timings: clock.laps })
+}
+
+/// Read every note in parallel; a note that cannot be read becomes a diagnostic, not a page.
+pub fn read_notes(files: &[SourceFile]) -> (Vec<Note>, Vec<Diagnostic>) {
+    let index_md_folders: HashSet<&str> =
+        files.iter().filter(|f| file_name_of(&f.rel).eq_ignore_ascii_case("index.md")).map(|f| parent_of(&f.rel)).collect();
+    let results: Vec<Result<Option<Note>, Diagnostic>> = files
+        .par_iter()
+        .map(|f| {
+            let bytes = std::fs::read(&f.abs).map_err(|e| Diagnostic::error(&f.rel, 0, format!("cannot read: {e}")))?;
+            let name = file_name_of(&f.rel);
+            let is_index = name.eq_ignore_ascii_case("index.md")
+                || (name.eq_ignore_ascii_case("readme.md") && !index_md_folders.contains(parent_of(&f.rel)));
+            parse_note(&f.rel, &bytes, is_index)
+        })
+        .collect();
+    let mut notes = Vec::with_capacity(results.len());
+    let mut problems = Vec::new();
+    for r in results {
+        match r {
+            Ok(Some(note)) => notes.push(note),
+            Ok(None) => {}
+            Err(d) => problems.push(d),
+        }
+    }
+    (notes, problems)
+}
+
+/// One note from its bytes: UTF-8 check, front matter, outline, title. `None` for drafts.
+pub fn parse_note(source: &str, bytes: &[u8], is_index: bool) -> Result<Option<Note>, Diagnostic> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+        Diagnostic::error(source, line, "not valid UTF-8 (save the file as UTF-8)")
+    })?;
+    let split = frontmatter::split(text).map_err(|e| Diagnostic::error(source, e.line, e.message))?;
+    if split.front.draft {
+        return Ok(None);
+    }
+    let outline = outline(split.body, split.body_line);
+    let written = split.front.title.clone().or(outline.h1.clone()).filter(|t| !t.trim().is_empty());
+    let title = written.clone().unwrap_or_else(|| {
+        if is_index {
+            file_name_of(parent_of(source)).to_string()
+        } else {
+            crate::enrich::site::file_stem(file_name_of(source)).to_string()
+        }
+    });
+    Ok(Some(Note {
+        source: source.to_string(),
+        url: note_url(source, is_index),
+        title,
+        description: split.front.description,
+        weight: split.front.weight,
+        body: split.body.to_string(),
+        body_line: split.body_line,
+        headings: outline.headings,
+        extra_ids: outline.extra_ids,
+        is_index,
+        title_written: written.is_some(),
+    }))
+}
+
+/// What `generate` produced.
+pub struct Generated {
+    pub pages: usize,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Render every page and the shared files (navigation, theme CSS/JS, 404) into `sink`.
+pub fn generate(site: &Site, theme: &Theme, config: &Config, sink: &dyn Sink) -> Generated {
+    let chrome = view::Chrome { lang: &config.lang, description: &config.description, words: &config.words };
+    let mut diagnostics: Vec<Diagnostic> = site
+        .order
+        .par_iter()
+        .flat_map_iter(|&page| {
+            let (html, mut diags) = render_page(site, theme, &chrome, page);
+            if let Some(html) = html {
+                let url = site.url_of(page);
+                if let Err(e) = sink.write(&url, html.as_bytes()) {
+                    diags.push(Diagnostic::error(url, 0, format!("cannot write: {e}")));
+                }
+            }
+            diags
+        })
+        .collect();
+    let mut shared: Vec<(String, Vec<u8>)> = vec![
+        ("nav.js".into(), nav::nav_js(site).into_bytes()),
+        ("static/highlight.css".into(), highlight::theme_css().into_bytes()),
+        (".nojekyll".into(), Vec::new()),
+    ];
+    shared.extend(DEFAULT_STATIC.iter().map(|(name, bytes)| (format!("static/{name}"), bytes.to_vec())));
+    match theme.render("404.html", &view::not_found_context(site, &chrome)) {
+        Ok(html) => shared.push(("404.html".into(), html.into_bytes())),
+        Err(d) => diagnostics.push(d),
+    }
+    if let Some(xml) = sitemap(site, &config.base_url) {
+        shared.push(("sitemap.xml".into(), xml.into_bytes()));
+    }
+    for (rel, bytes) in &shared {
+        if let Err(e) = sink.write(rel, bytes) {
+            diagnostics.push(Diagnostic::error(rel.clone(), 0, format!("cannot write: {e}")));
+        }
+    }
+    Generated { pages: site.order.len(), diagnostics }
+}
+
+/// One page's HTML, or None when its template failed (the failure is in the diagnostics).
+pub fn render_page(site: &Site, theme: &Theme, chrome: &view::Chrome, page: PageRef) -> (Option<String>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let content = match page {
+        PageRef::Note(n) => {
+            let resolve = |dest: &str| links::resolve(site, n, dest);
+            let words = body::BodyWords { anchor: &chrome.words.anchor };
+            let b = body::render_body(&site.notes[n], &resolve, &words, Highlighter::global());
+            diagnostics.extend(b.diagnostics);
+            view::Content { html: b.html, toc: b.toc, references: b.references }
+        }
+        PageRef::Section(_) => view::Content::default(),
+    };
+    let is_folder_page = site.section_page(site.section_of(page)) == page;
+    let template = if is_folder_page { "section.html" } else { "page.html" };
+    let context = view::page_context(site, chrome, page, content);
+    match theme.render(template, &context) {
+        Ok(html) => (Some(html), diagnostics),
+        Err(mut d) => {
+            d.message = format!("{} (rendering {})", d.message, site.url_of(page));
+            diagnostics.push(d);
+            (None, diagnostics)
+        }
+    }
+}
+
+fn copy_assets(assets: &[SourceFile], sink: &dyn Sink) -> Vec<Diagnostic> {
+    assets
+        .par_iter()
+        .filter_map(|a| sink.copy(&a.rel, &a.abs).err().map(|e| Diagnostic::error(&a.rel, 0, format!("cannot copy: {e}"))))
+        .collect()
+}
+
+/// A site root's own `static/` files, over the default theme's.
+fn copy_site_static(config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let Some(dir) = &config.static_dir else { return Vec::new() };
+    match discover::scan(dir, &[]) {
+        Ok(found) => {
+            let files: Vec<SourceFile> = found
+                .assets
+                .into_iter()
+                .chain(found.notes)
+                .map(|f| SourceFile { rel: format!("static/{}", f.rel), abs: f.abs })
+                .collect();
+            copy_assets(&files, sink)
+        }
+        Err(e) => vec![Diagnostic::error(dir.display().to_string(), 0, e.to_string())],
+    }
+}
+
+/// `sitemap.xml`, only when the base URL is absolute (search engines need full addresses).
+fn sitemap(site: &Site, base_url: &str) -> Option<String> {
+    if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+        return None;
+    }
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for &page in &site.order {
+        let url = links::encode_path(&site.url_of(page));
+        xml.push_str(&format!("  <loc>{}</loc>\n", body::escape(&format!("{base_url}{url}"))).replace("  <loc>", "  <url><loc>").replace("</loc>\n", "</loc></url>\n"));
+    }
+    xml.push_str("</urlset>\n");
+    Some(xml)
+}
+
+fn folder_name(root: &Path) -> String {
+    let abs = discover::canonical(root);
+    abs.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "gongbu".into())
+}
+
+/// Stage timings for `--timings` and the benchmark.
+#[derive(Default)]
+struct Clock {
+    last: Option<Instant>,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Clock {
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        let start = *self.last.get_or_insert(now);
+        if !self.laps.is_empty() || start != now {
+            self.laps.push((stage, now - start));
+        }
+        self.last = Some(now);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_utf8_names_the_line() {
+        let err = parse_note("a.md", b"ok\nstill ok\nbad \xff here\n", false).unwrap_err();
+        assert_eq!(err.to_string(), "a.md:3: error: not valid UTF-8 (save the file as UTF-8)");
+    }
+
+    #[test]
+    fn broken_front_matter_is_an_error_with_line() {
+        let err = parse_note("b.md", b"---\ntitle: [unclosed\n---\nbody", false).unwrap_err();
+        assert_eq!(err.file, "b.md");
+        assert!(err.line >= 2);
+    }
+
+    #[test]
+    fn titles_front_matter_then_h1_then_file_name() {
+        let n = parse_note("x/Binary Search.md", b"---\ntitle: FM\n---\n# H1\n", false).unwrap().unwrap();
+        assert_eq!(n.title, "FM");
+        let n = parse_note("x/Binary Search.md", b"# H1 \xec\xa0\x9c\xeb\xaa\xa9\n", false).unwrap().unwrap();
+        assert_eq!(n.title, "H1 제목");
+        let n = parse_note("x/Binary Search.md", b"no heading", false).unwrap().unwrap();
+        assert_eq!(n.title, "Binary Search");
+        assert!(!n.title_written);
+        let n = parse_note("Network/README.md", b"text", true).unwrap().unwrap();
+        assert_eq!((n.title.as_str(), n.url.as_str()), ("Network", "Network/index.html"));
+    }
+
+    #[test]
+    fn drafts_are_left_out() {
+        assert!(parse_note("d.md", b"+++\ndraft = true\n+++\n", false).unwrap().is_none());
+    }
+}

@@ -1,0 +1,137 @@
+//! Pages to HTML through the theme's Tera templates: the site's own `templates/` over the
+//! default theme embedded in the binary. Templates see only the view structs of `view`.
+
+pub mod nav;
+pub mod view;
+
+use crate::diagnostics::Diagnostic;
+use std::path::{Path, PathBuf};
+
+/// The default theme, compiled in so gongbu works on any folder.
+pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("page.html", include_str!("../../templates/page.html")),
+    ("section.html", include_str!("../../templates/section.html")),
+    ("404.html", include_str!("../../templates/404.html")),
+];
+
+/// The default theme's static files, written under `static/`.
+pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
+    ("gongbu.css", include_bytes!("../../static/gongbu.css")),
+    ("gongbu.js", include_bytes!("../../static/gongbu.js")),
+];
+
+/// Loaded templates, and where each came from for error messages.
+pub struct Theme {
+    tera: tera::Tera,
+    origins: Vec<(String, String)>,
+}
+
+impl Theme {
+    /// Default templates, overridden by same-named files in `overrides` (a site's `templates/`).
+    /// `shown_root` is the folder paths in messages are relative to.
+    pub fn load(overrides: Option<&Path>, shown_root: &Path) -> Result<Theme, Vec<Diagnostic>> {
+        let mut sources: Vec<(String, String, String)> =
+            DEFAULT_TEMPLATES.iter().map(|(name, text)| (name.to_string(), format!("(default theme) templates/{name}"), text.to_string())).collect();
+        let mut problems = Vec::new();
+        if let Some(dir) = overrides {
+            for (name, path) in template_files(dir) {
+                let shown = path.strip_prefix(shown_root).unwrap_or(&path).display().to_string();
+                match std::fs::read_to_string(&path) {
+                    Ok(text) => match sources.iter_mut().find(|(n, _, _)| *n == name) {
+                        Some(slot) => *slot = (name, shown, text),
+                        None => sources.push((name, shown, text)),
+                    },
+                    Err(e) => problems.push(Diagnostic::error(shown, 0, format!("cannot read template: {e}"))),
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Theme::from_sources(sources)
+    }
+
+    /// Parse templates given as `(name, shown path, text)`.
+    pub fn from_sources(sources: Vec<(String, String, String)>) -> Result<Theme, Vec<Diagnostic>> {
+        let origins: Vec<(String, String)> = sources.iter().map(|(n, shown, _)| (n.clone(), shown.clone())).collect();
+        let mut tera = tera::Tera::new();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let pairs: Vec<(String, String)> = sources.into_iter().map(|(n, _, t)| (n, t)).collect();
+        let theme = Theme { tera: tera::Tera::new(), origins };
+        match tera.add_raw_templates(pairs) {
+            Ok(()) => Ok(Theme { tera, ..theme }),
+            Err(e) => Err(vec![theme.diagnostic(&e)]),
+        }
+    }
+
+    /// Render `template` with a serialisable context.
+    pub fn render<T: serde::Serialize>(&self, template: &str, context: &T) -> Result<String, Diagnostic> {
+        let context = tera::Context::from_serialize(context).map_err(|e| self.diagnostic(&e))?;
+        self.tera.render(template, &context).map_err(|e| self.diagnostic(&e))
+    }
+
+    /// A Tera error as `file:line: message`, naming the template file the user can open.
+    fn diagnostic(&self, error: &tera::Error) -> Diagnostic {
+        let shown = |name: &str| self.origins.iter().find(|(n, _)| n == name).map_or(name.to_string(), |(_, s)| s.clone());
+        match error.kind() {
+            tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+                Diagnostic::error(shown(report.filename()), report.span().start_line, format!("template error: {}", report.message()))
+            }
+            other => Diagnostic::error("templates", 0, format!("template error: {other}")),
+        }
+    }
+}
+
+/// `*.html` and `*.xml` files under a templates folder, named by their path inside it.
+fn template_files(dir: &Path) -> Vec<(String, PathBuf)> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html" || x == "xml"))
+        .filter_map(|e| {
+            let name = crate::discover::normalise_rel(e.path().strip_prefix(dir).ok()?);
+            Some((name, e.path().to_path_buf()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn theme(text: &str) -> Result<Theme, Vec<Diagnostic>> {
+        Theme::from_sources(vec![("page.html".into(), "templates/page.html".into(), text.into())])
+    }
+
+    #[test]
+    fn syntax_errors_name_file_and_line() {
+        let errs = theme("<p>\n{{ page.title \n</p>").err().expect("must fail");
+        assert_eq!(errs[0].file, "templates/page.html");
+        assert!(errs[0].line >= 2, "{:?}", errs[0]);
+    }
+
+    #[test]
+    fn undefined_variables_are_render_errors_with_lines() {
+        let t = theme("ok\n{{ nope.x }}").ok().expect("parses");
+        let err = t.render("page.html", &serde_json_like()).unwrap_err();
+        assert_eq!(err.file, "templates/page.html");
+        assert_eq!(err.line, 2);
+    }
+
+    #[test]
+    fn autoescapes_html() {
+        #[derive(serde::Serialize)]
+        struct C {
+            t: &'static str,
+        }
+        let t = theme("{{ t }}").ok().unwrap();
+        assert_eq!(t.render("page.html", &C { t: "<b>" }).unwrap(), "&lt;b&gt;");
+    }
+
+    fn serde_json_like() -> std::collections::BTreeMap<String, String> {
+        std::collections::BTreeMap::new()
+    }
+}

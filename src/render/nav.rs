@@ -1,0 +1,73 @@
+//! `nav.js`: the whole navigation tree in one shared file, so no page carries every other page.
+
+use crate::enrich::links::encode_path;
+use crate::enrich::site::Site;
+use crate::model::PageRef;
+
+/// `window.GONGBU_NAV = {t, u, c}`: title, url from the root, children.
+pub fn nav_js(site: &Site) -> String {
+    let mut out = String::from("window.GONGBU_NAV=");
+    section_json(site, 0, &mut out);
+    out.push_str(";\n");
+    out
+}
+
+fn section_json(site: &Site, s: usize, out: &mut String) {
+    let page = site.section_page(s);
+    entry_start(out, site.title_of(page), &site.url_of(page));
+    let section = &site.sections[s];
+    if !section.notes.is_empty() || !section.children.is_empty() {
+        out.push_str(",\"c\":[");
+        let mut first = true;
+        for &n in &section.notes {
+            if !std::mem::take(&mut first) {
+                out.push(',');
+            }
+            entry_start(out, site.title_of(PageRef::Note(n)), &site.url_of(PageRef::Note(n)));
+            out.push('}');
+        }
+        for &c in &section.children {
+            if !std::mem::take(&mut first) {
+                out.push(',');
+            }
+            section_json(site, c, out);
+        }
+        out.push(']');
+    }
+    out.push('}');
+}
+
+fn entry_start(out: &mut String, title: &str, url: &str) {
+    out.push_str("{\"t\":");
+    json_string(out, title);
+    out.push_str(",\"u\":");
+    json_string(out, &encode_path(url));
+}
+
+/// A JSON string literal; `<` is escaped too so the data is also safe inside a `<script>`.
+pub fn json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '<' => out.push_str("\\u003c"),
+            c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_json() {
+        let mut s = String::new();
+        json_string(&mut s, "a\"b\\c\n</script>\u{1}");
+        assert_eq!(s, r#""a\"b\\c\n\u003c/script>\u0001""#);
+    }
+}
