@@ -26,6 +26,8 @@ pub struct Note {
     /// Line of the file on which `body` starts.
     pub body_line: usize,
     pub headings: Vec<Heading>,
+    /// The heading that is the note's title: left out of its table of contents.
+    pub title_heading: Option<usize>,
     /// Other link targets on the page: ids and names in raw HTML, footnote labels.
     pub extra_ids: Vec<String>,
     /// `README.md` or `index.md`: the page of its folder.

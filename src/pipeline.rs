@@ -116,7 +116,7 @@ pub fn parse_note(source: &str, bytes: &[u8], is_index: bool) -> Result<Option<N
         return Ok(None);
     }
     let outline = outline(split.body, split.body_line);
-    let written = split.front.title.clone().or(outline.h1.clone()).filter(|t| !t.trim().is_empty());
+    let written = split.front.title.clone().or(outline.title().map(str::to_string)).filter(|t| !t.trim().is_empty());
     let title = written.clone().unwrap_or_else(|| {
         if is_index {
             file_name_of(parent_of(source)).to_string()
@@ -132,6 +132,7 @@ pub fn parse_note(source: &str, bytes: &[u8], is_index: bool) -> Result<Option<N
         weight: split.front.weight,
         body: split.body.to_string(),
         body_line: split.body_line,
+        title_heading: outline.title_heading,
         headings: outline.headings,
         extra_ids: outline.extra_ids,
         is_index,

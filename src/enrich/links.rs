@@ -180,6 +180,7 @@ mod tests {
             weight: None,
             body: String::new(),
             body_line: 1,
+            title_heading: None,
             headings: ids.iter().map(|id| Heading { level: 2, id: id.to_string(), text: id.to_string(), line: 1 }).collect(),
             extra_ids: vec![],
             is_index,

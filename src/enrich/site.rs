@@ -254,6 +254,7 @@ mod tests {
             weight: None,
             body: String::new(),
             body_line: 1,
+            title_heading: None,
             headings: vec![],
             is_index,
             title_written: true,

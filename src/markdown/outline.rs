@@ -10,8 +10,9 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Outline {
     pub headings: Vec<Heading>,
-    /// Text of the first level-1 heading.
-    pub h1: Option<String>,
+    /// Index in `headings` of the heading that titles the note: the first H1, else a heading
+    /// that opens the note and has no other heading at its level or above (`#### 힙 소트`).
+    pub title_heading: Option<usize>,
     /// Ids and names given in raw HTML (`<a name="top">`), and footnote labels.
     pub extra_ids: Vec<String>,
 }
@@ -22,7 +23,14 @@ pub fn outline(body: &str, first_line: usize) -> Outline {
     let mut slugger = Slugger::default();
     let mut out = Outline::default();
     let mut current: Option<(u8, Option<String>, String, usize)> = None;
+    let mut content_before_first_heading = false;
     for (event, range) in Parser::new_ext(body, parser_options()).into_offset_iter() {
+        if out.headings.is_empty() && current.is_none() {
+            content_before_first_heading |= matches!(
+                event,
+                Event::Start(Tag::Paragraph | Tag::List(_) | Tag::CodeBlock(_) | Tag::BlockQuote(_) | Tag::Table(_))
+            );
+        }
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 current = Some((level as u8, id.map(|s| s.to_string()), String::new(), lines.line_of(range.start)));
@@ -34,9 +42,6 @@ pub fn outline(body: &str, first_line: usize) -> Outline {
                         Some(id) => slugger.claim(id),
                         None => slugger.slug(&text),
                     };
-                    if level == 1 && out.h1.is_none() && !text.is_empty() {
-                        out.h1 = Some(text.clone());
-                    }
                     out.headings.push(Heading { level, id, text, line });
                 }
             }
@@ -55,7 +60,25 @@ pub fn outline(body: &str, first_line: usize) -> Outline {
             _ => {}
         }
     }
+    out.title_heading = title_heading(&out.headings, content_before_first_heading);
     out
+}
+
+fn title_heading(headings: &[Heading], content_before_first: bool) -> Option<usize> {
+    let usable = |i: &usize| !headings[*i].text.is_empty();
+    let first_h1 = headings.iter().position(|h| h.level == 1).filter(usable);
+    first_h1.or_else(|| {
+        let lead = headings.first().filter(|_| !content_before_first)?;
+        let alone = headings.iter().skip(1).all(|h| h.level > lead.level);
+        alone.then_some(0).filter(usable)
+    })
+}
+
+impl Outline {
+    /// Text of the title heading.
+    pub fn title(&self) -> Option<&str> {
+        self.title_heading.map(|i| self.headings[i].text.as_str())
+    }
 }
 
 /// Values of `id="…"` and `name="…"` attributes in a piece of raw HTML.
@@ -92,15 +115,25 @@ mod tests {
         let ids: Vec<&str> = o.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["목차", "1번-문제", "q-동기와-비동기", "1번-문제-1"]);
         assert_eq!(o.headings[1].line, 4);
-        assert_eq!(o.h1, None);
+        assert_eq!(o.title(), None, "목차 is one of several h2s, not a title");
     }
 
     #[test]
     fn h1_title_and_inline_markup() {
         let o = outline("# `Vec` 와 **슬라이스**\n\n# 두번째\n", 3);
-        assert_eq!(o.h1.as_deref(), Some("Vec 와 슬라이스"));
+        assert_eq!(o.title(), Some("Vec 와 슬라이스"));
         assert_eq!(o.headings[0].id, "vec-와-슬라이스");
         assert_eq!(o.headings[1].line, 5);
+    }
+
+    #[test]
+    fn a_lone_leading_heading_of_any_level_is_the_title() {
+        let o = outline("#### 힙 소트\n본문\n##### 과정\n##### 코드\n", 1);
+        assert_eq!(o.title(), Some("힙 소트"));
+        let o = outline("소개 문단\n\n#### 힙 소트\n", 1);
+        assert_eq!(o.title(), None, "a heading after text does not title the note");
+        let o = outline("## 하나\n## 둘\n", 1);
+        assert_eq!(o.title(), None);
     }
 
     #[test]
@@ -125,7 +158,7 @@ mod tests {
     #[test]
     fn setext_headings_count() {
         let o = outline("제목\n===\n\n부제\n---\n", 1);
-        assert_eq!(o.h1.as_deref(), Some("제목"));
+        assert_eq!(o.title(), Some("제목"));
         assert_eq!(o.headings[1].id, "부제");
     }
 }

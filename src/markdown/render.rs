@@ -153,10 +153,9 @@ fn code_block_html(highlighter: &Highlighter, lang: Option<&str>, code: &str) ->
     }
 }
 
-/// The page's headings, less the single H1 that is its title.
+/// The page's headings, less the one that is its title.
 fn toc(note: &Note) -> Vec<TocEntry> {
-    let h1_count = note.headings.iter().filter(|h| h.level == 1).count();
-    let shown: Vec<_> = note.headings.iter().filter(|h| !(h1_count == 1 && h.level == 1)).collect();
+    let shown: Vec<_> = note.headings.iter().enumerate().filter(|(i, _)| Some(*i) != note.title_heading).map(|(_, h)| h).collect();
     let top = shown.iter().map(|h| h.level).min().unwrap_or(1);
     shown.into_iter().map(|h| TocEntry { depth: h.level - top + 1, id: h.id.clone(), title: h.text.clone() }).collect()
 }
@@ -185,6 +184,7 @@ mod tests {
     fn note(body: &str) -> Note {
         let o = outline(body, 1);
         Note {
+            title_heading: o.title_heading,
             source: "n.md".into(),
             url: "n.html".into(),
             title: "n".into(),
