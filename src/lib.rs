@@ -15,4 +15,5 @@ pub mod markdown;
 pub mod model;
 pub mod pipeline;
 pub mod render;
+pub mod session;
 pub mod write;

@@ -41,8 +41,24 @@ pub enum BuildError {
 
 /// Build the site described by `config` into its output folder.
 pub fn build(config: &Config, force: bool) -> Result<BuildReport, BuildError> {
-    let mut clock = Clock::default();
     write::check_output(&config.output_dir, &config.content_dir, force)?;
+    let staging = Staging::create(&config.output_dir)?;
+    let (mut report, problems) = build_into(config, &DirSink::new(staging.path()))?;
+    let fails = |d: &Diagnostic| d.severity == Severity::Error || config.strict;
+    if problems.iter().any(fails) {
+        return Err(BuildError::Problems(problems));
+    }
+    let started = Instant::now();
+    staging.commit()?;
+    report.timings.push(("swap output", started.elapsed()));
+    report.warnings = problems;
+    Ok(report)
+}
+
+/// Every stage of a build, writing into `sink`. Returns the report and all problems found,
+/// sorted by file and line; the caller decides whether they fail the build.
+pub fn build_into(config: &Config, sink: &dyn Sink) -> Result<(BuildReport, Vec<Diagnostic>), BuildError> {
+    let mut clock = Clock::default();
     let sources = discover::scan(&config.content_dir, &[&config.output_dir])?;
     clock.lap("discover");
 
@@ -59,24 +75,17 @@ pub fn build(config: &Config, force: bool) -> Result<BuildReport, BuildError> {
     })?;
     clock.lap("load theme");
 
-    let staging = Staging::create(&config.output_dir)?;
-    let sink = DirSink::new(staging.path());
-    let generated = generate(&site, &theme, config, &sink);
+    let generated = generate(&site, &theme, config, sink);
     problems.extend(generated.diagnostics);
     clock.lap("render + write pages");
 
-    problems.extend(copy_assets(&sources.assets, &sink));
-    problems.extend(copy_site_static(config, &sink));
+    problems.extend(copy_assets(&sources.assets, sink));
+    problems.extend(copy_site_static(config, sink));
     clock.lap("copy assets");
 
     problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-    let fails = |d: &Diagnostic| d.severity == Severity::Error || config.strict;
-    if problems.iter().any(fails) {
-        return Err(BuildError::Problems(problems));
-    }
-    staging.commit()?;
-    clock.lap("swap output");
-    Ok(BuildReport { notes: site.notes.len(), pages: generated.pages, assets: sources.assets.len(), warnings: problems, timings: clock.laps })
+    let report = BuildReport { notes: site.notes.len(), pages: generated.pages, assets: sources.assets.len(), warnings: Vec::new(), timings: clock.laps };
+    Ok((report, problems))
 }
 
 /// Read every note in parallel; a note that cannot be read becomes a diagnostic, not a page.

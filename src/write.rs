@@ -137,6 +137,53 @@ impl Sink for DirSink {
     }
 }
 
+/// Writes in place under the output folder, skipping files whose bytes are already there, and
+/// remembers every path it was given: what `serve` uses so browsers reload only on real change.
+pub struct UpdateSink {
+    dir: DirSink,
+    /// Every path given this run, and whether it changed on disk.
+    pub touched: Mutex<Vec<(String, bool)>>,
+}
+
+impl UpdateSink {
+    pub fn new(root: &Path) -> UpdateSink {
+        UpdateSink { dir: DirSink::new(root), touched: Mutex::new(Vec::new()) }
+    }
+
+    fn record(&self, rel: &str, changed: bool) {
+        self.touched.lock().unwrap_or_else(|e| e.into_inner()).push((rel.to_string(), changed));
+    }
+
+    pub fn take(&self) -> Vec<(String, bool)> {
+        std::mem::take(&mut *self.touched.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+impl Sink for UpdateSink {
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let path = self.dir.root.join(rel);
+        let same = std::fs::read(&path).is_ok_and(|old| old == bytes);
+        if !same {
+            self.dir.write(rel, bytes)?;
+        }
+        self.record(rel, !same);
+        Ok(())
+    }
+
+    fn copy(&self, rel: &str, from: &Path) -> io::Result<()> {
+        let path = self.dir.root.join(rel);
+        let fresh = match (std::fs::metadata(from), std::fs::metadata(&path)) {
+            (Ok(src), Ok(dst)) => src.len() == dst.len() && dst.modified().ok() >= src.modified().ok(),
+            _ => false,
+        };
+        if !fresh {
+            self.dir.copy(rel, from)?;
+        }
+        self.record(rel, !fresh);
+        Ok(())
+    }
+}
+
 /// Keeps files in memory: for tests and for callers that inspect output without a disk.
 #[derive(Default)]
 pub struct MemorySink {
