@@ -120,7 +120,7 @@
         li.appendChild(a);
         results.appendChild(li);
       });
-      if (!hits.length) results.appendChild(el("li", "none", "0"));
+      if (!hits.length) results.appendChild(el("li", "none", (ds.search || "") + ": 0"));
     });
     search.addEventListener("keydown", function (e) {
       var first = results.querySelector("a");
