@@ -37,7 +37,7 @@
     menu.addEventListener("click", function () {
       var open = !body.classList.contains("nav-open");
       setNav(open);
-      if (open) { var f = side.querySelector("input, [aria-current], a"); if (f) f.focus({ preventScroll: true }); }
+      if (open) { var f = side.querySelector('[aria-current="page"]') || side.querySelector("a"); if (f) f.focus({ preventScroll: true }); }
     });
     backdrop.addEventListener("click", function () { setNav(false); });
     d.addEventListener("keydown", function (e) {
@@ -92,8 +92,8 @@
     /* Filter box: matches every space-separated term against the title and its folder path. */
     var search = el("input", "nav-search"), results = el("ul", "results"), flat = null;
     search.type = "search";
-    search.placeholder = ds.search || "";
-    search.setAttribute("aria-label", ds.search || "");
+    search.placeholder = ds.search;
+    search.setAttribute("aria-label", ds.search);
     search.setAttribute("aria-controls", "gb-results");
     results.id = "gb-results";
     results.hidden = true;
@@ -120,7 +120,7 @@
         li.appendChild(a);
         results.appendChild(li);
       });
-      if (!hits.length) results.appendChild(el("li", "none", (ds.search || "") + ": 0"));
+      if (!hits.length) results.appendChild(el("li", "none", ds.search + ": 0"));
     });
     search.addEventListener("keydown", function (e) {
       var first = results.querySelector("a");
@@ -166,7 +166,7 @@
   }
 
   /* Heading anchors get a readable label. */
-  d.querySelectorAll("a.anchor:not([aria-label])").forEach(function (a) { if (ds.anchor) a.setAttribute("aria-label", ds.anchor); });
+  d.querySelectorAll("a.anchor:not([aria-label])").forEach(function (a) { a.setAttribute("aria-label", ds.anchor); });
 
   /* Copy buttons on code blocks; clipboard API with a textarea fallback (file://, plain http). */
   function fallbackCopy(text) {
@@ -182,17 +182,17 @@
     return ok;
   }
   d.querySelectorAll("pre.code").forEach(function (pre) {
-    var wrap = el("div", "codeblock"), btn = el("button", "copy", ds.copy || "Copy"), timer;
+    var wrap = el("div", "codeblock"), btn = el("button", "copy", ds.copy), timer;
     btn.type = "button";
     btn.setAttribute("aria-live", "polite");
     pre.parentNode.insertBefore(wrap, pre);
     wrap.appendChild(pre);
     wrap.appendChild(btn);
     var done = function () {
-      btn.textContent = ds.copied || "Copied";
+      btn.textContent = ds.copied;
       btn.classList.add("done");
       clearTimeout(timer);
-      timer = setTimeout(function () { btn.textContent = ds.copy || "Copy"; btn.classList.remove("done"); }, 1500);
+      timer = setTimeout(function () { btn.textContent = ds.copy; btn.classList.remove("done"); }, 1500);
     };
     btn.addEventListener("click", function () {
       var text = (pre.querySelector("code") || pre).textContent;

@@ -280,7 +280,9 @@ fn note_page_has_the_full_structure() {
     for landmark in ["header.top", "nav#gb-nav", "main#gb-main", "aside#gb-toc", "footer.site-foot"] {
         assert_eq!(count(&doc, landmark), 1, "{landmark}");
     }
-    assert_eq!(attrs(&doc, r#"a.skip"#, "href"), ["#gb-main"]);
+    assert_eq!(attrs(&doc, "a.skip", "href"), ["#gb-main"]);
+    assert_eq!(texts(&doc, "a.skip"), ["본문으로 건너뛰기"]);
+    assert_eq!(attrs(&doc, "aside#gb-toc", "aria-label"), ["이 페이지"]);
     assert_eq!(attrs(&doc, "header a.brand", "href"), ["../index.html"]);
     assert_eq!(attrs(&doc, "button#gb-theme", "aria-label"), ["테마 전환"]);
     assert_eq!(attrs(&doc, "button#gb-menu", "aria-label"), ["메뉴"]);
