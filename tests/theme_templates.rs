@@ -293,7 +293,7 @@ fn note_page_has_the_full_structure() {
         attrs(&doc, "#gb-tree .nav-sections a", "href"),
         ["../Algorithm/index.html", "../Computer%20Science/index.html", "../Design%20Pattern/index.html"]
     );
-    assert_eq!(texts(&doc, r#"#gb-tree .nav-sections a[aria-current="page"]"#), ["Algorithm"]);
+    assert_eq!(texts(&doc, r#"#gb-tree .nav-sections a[aria-current="true"]"#), ["Algorithm"]);
 
     // Breadcrumbs.
     assert_eq!(attrs(&doc, "nav.crumbs a", "href"), ["../index.html", "index.html"]);
