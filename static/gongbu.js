@@ -1,1 +1,204 @@
-// placeholder
+/* gongbu default theme: theme toggle, drawer, navigation tree from nav.js, TOC, copy buttons. No dependencies. */
+(function () {
+  "use strict";
+  var d = document, html = d.documentElement, body = d.body, ds = body.dataset;
+  var root = ds.root || "", here = ds.page || "";
+  function $(id) { return d.getElementById(id); }
+  function el(tag, cls, text) {
+    var e = d.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+  function href(u) { return /^([a-z][a-z0-9+.-]*:|\/|#)/i.test(u) ? u : root + u; }
+
+  /* Theme: explicit choice stored in localStorage, otherwise the system preference. */
+  var themeBtn = $("gb-theme"), dark = matchMedia("(prefers-color-scheme: dark)");
+  function theme() { return html.dataset.theme || (dark.matches ? "dark" : "light"); }
+  function syncTheme() { if (themeBtn) themeBtn.setAttribute("aria-pressed", theme() === "dark"); }
+  if (themeBtn) {
+    themeBtn.addEventListener("click", function () {
+      var next = theme() === "dark" ? "light" : "dark";
+      html.dataset.theme = next;
+      try { localStorage.setItem("gongbu-theme", next); } catch (e) { /* storage disabled */ }
+      syncTheme();
+    });
+    syncTheme();
+  }
+
+  /* Drawer navigation on narrow screens. */
+  var menu = $("gb-menu"), backdrop = $("gb-backdrop"), side = $("gb-nav");
+  function setNav(open) {
+    body.classList.toggle("nav-open", open);
+    menu.setAttribute("aria-expanded", open);
+    backdrop.hidden = !open;
+  }
+  if (menu && backdrop && side) {
+    menu.addEventListener("click", function () {
+      var open = !body.classList.contains("nav-open");
+      setNav(open);
+      if (open) { var f = side.querySelector('[aria-current="page"]') || side.querySelector("a"); if (f) f.focus({ preventScroll: true }); }
+    });
+    backdrop.addEventListener("click", function () { setNav(false); });
+    d.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && body.classList.contains("nav-open")) { setNav(false); menu.focus(); }
+    });
+  }
+
+  /* Navigation tree from window.GONGBU_NAV ({t, u, c}); folders render their children lazily. */
+  var nav = window.GONGBU_NAV, tree = $("gb-tree");
+  if (nav && tree && nav.c) {
+    var trail = [];
+    (function find(n, path) {
+      if (n.u === here) { trail = path.concat(n); return true; }
+      for (var i = 0; n.c && i < n.c.length; i++) if (find(n.c[i], path.concat(n))) return true;
+      return false;
+    })(nav, []);
+    var current = null;
+    var link = function (n) {
+      var a = el(n.u ? "a" : "span", n.u ? "" : "label", n.t);
+      if (n.u) {
+        a.href = href(n.u);
+        if (n.u === here) { a.setAttribute("aria-current", "page"); current = a; }
+      }
+      return a;
+    };
+    var fill = function (ul, items) {
+      items.forEach(function (n) {
+        var li = el("li");
+        if (!n.c || !n.c.length) { li.className = "leaf"; li.appendChild(link(n)); ul.appendChild(li); return; }
+        li.className = "folder";
+        var row = el("div", "row"), btn = el("button", "twisty"), sub = null;
+        btn.type = "button";
+        btn.setAttribute("aria-label", n.t);
+        var toggle = function (open) {
+          if (open && !sub) { sub = el("ul"); fill(sub, n.c); li.appendChild(sub); }
+          if (sub) sub.hidden = !open;
+          btn.setAttribute("aria-expanded", open);
+        };
+        btn.addEventListener("click", function () { toggle(btn.getAttribute("aria-expanded") !== "true"); });
+        row.appendChild(btn);
+        row.appendChild(link(n));
+        li.appendChild(row);
+        ul.appendChild(li);
+        toggle(trail.indexOf(n) >= 0);
+      });
+    };
+    var home = link(nav);
+    home.className = "nav-home";
+    var top = el("ul");
+    fill(top, nav.c);
+
+    /* Filter box: matches every space-separated term against the title and its folder path. */
+    var search = el("input", "nav-search"), results = el("ul", "results"), flat = null;
+    search.type = "search";
+    search.placeholder = ds.search;
+    search.setAttribute("aria-label", ds.search);
+    search.setAttribute("aria-controls", "gb-results");
+    results.id = "gb-results";
+    results.hidden = true;
+    var norm = function (s) { return (s.normalize ? s.normalize("NFC") : s).toLowerCase(); };
+    search.addEventListener("input", function () {
+      var terms = norm(search.value).split(/\s+/).filter(Boolean);
+      top.hidden = terms.length > 0;
+      results.hidden = !terms.length;
+      results.textContent = "";
+      if (!terms.length) return;
+      if (!flat) {
+        flat = [];
+        (function walk(items, path) {
+          items.forEach(function (n) {
+            if (n.u) flat.push({ n: n, p: path, k: norm(path + " " + n.t) });
+            if (n.c) walk(n.c, path ? path + " / " + n.t : n.t);
+          });
+        })(nav.c, "");
+      }
+      var hits = flat.filter(function (f) { return terms.every(function (t) { return f.k.indexOf(t) >= 0; }); });
+      hits.slice(0, 60).forEach(function (f) {
+        var li = el("li"), a = link(f.n);
+        if (f.p) a.appendChild(el("small", "", f.p));
+        li.appendChild(a);
+        results.appendChild(li);
+      });
+      if (!hits.length) results.appendChild(el("li", "none", ds.search + ": 0"));
+    });
+    search.addEventListener("keydown", function (e) {
+      var first = results.querySelector("a");
+      if (e.key === "Enter" && first) location.href = first.href;
+    });
+
+    tree.textContent = "";
+    [search, home, results, top].forEach(function (n) { tree.appendChild(n); });
+    if (current) side.scrollTop = Math.max(0, current.offsetTop - side.clientHeight / 3);
+  }
+
+  /* Table of contents: collapsible above the article on narrow screens, active heading highlighted. */
+  var toc = $("gb-toc");
+  if (toc) {
+    var wide = matchMedia("(min-width: 1200px)"), tt = toc.querySelector(".toc-toggle");
+    var syncToc = function () {
+      tt.setAttribute("aria-expanded", wide.matches || toc.classList.contains("open"));
+      tt.tabIndex = wide.matches ? -1 : 0;
+    };
+    tt.addEventListener("click", function () { if (!wide.matches) { toc.classList.toggle("open"); syncToc(); } });
+    if (wide.addEventListener) wide.addEventListener("change", syncToc);
+    syncToc();
+    var links = {}, heads = [];
+    toc.querySelectorAll('a[href^="#"]').forEach(function (a) {
+      var id = a.getAttribute("href").slice(1), h = $(id);
+      if (h) { links[id] = a; heads.push(h); }
+    });
+    if (heads.length && window.IntersectionObserver) {
+      var seen = {}, active = null;
+      var io = new IntersectionObserver(function (entries) {
+        entries.forEach(function (e) { seen[e.target.id] = e.isIntersecting; });
+        for (var i = 0; i < heads.length; i++) {
+          if (seen[heads[i].id]) {
+            if (active) active.classList.remove("active");
+            active = links[heads[i].id];
+            active.classList.add("active");
+            break;
+          }
+        }
+      }, { rootMargin: "-56px 0px -65% 0px" });
+      heads.forEach(function (h) { io.observe(h); });
+    }
+  }
+
+  /* Heading anchors get a readable label. */
+  d.querySelectorAll("a.anchor:not([aria-label])").forEach(function (a) { a.setAttribute("aria-label", ds.anchor); });
+
+  /* Copy buttons on code blocks; clipboard API with a textarea fallback (file://, plain http). */
+  function fallbackCopy(text) {
+    var ta = el("textarea");
+    ta.value = text;
+    ta.setAttribute("readonly", "");
+    ta.style.cssText = "position:fixed;top:0;left:0;opacity:0";
+    body.appendChild(ta);
+    ta.select();
+    var ok = false;
+    try { ok = d.execCommand("copy"); } catch (e) { ok = false; }
+    body.removeChild(ta);
+    return ok;
+  }
+  d.querySelectorAll("pre.code").forEach(function (pre) {
+    var wrap = el("div", "codeblock"), btn = el("button", "copy", ds.copy), timer;
+    btn.type = "button";
+    btn.setAttribute("aria-live", "polite");
+    pre.parentNode.insertBefore(wrap, pre);
+    wrap.appendChild(pre);
+    wrap.appendChild(btn);
+    var done = function () {
+      btn.textContent = ds.copied;
+      btn.classList.add("done");
+      clearTimeout(timer);
+      timer = setTimeout(function () { btn.textContent = ds.copy; btn.classList.remove("done"); }, 1500);
+    };
+    btn.addEventListener("click", function () {
+      var text = (pre.querySelector("code") || pre).textContent;
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(text).then(done, function () { if (fallbackCopy(text)) done(); });
+      } else if (fallbackCopy(text)) done();
+    });
+  });
+})();
