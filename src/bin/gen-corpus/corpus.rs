@@ -74,6 +74,7 @@ pub struct Topic {
     pub terms: &'static [(&'static str, &'static str, &'static str)],
 }
 
+#[rustfmt::skip] // one table row per line reads better than rustfmt's layout
 pub const TOPICS: [Topic; 8] = [
     Topic {
         dir: "Algorithm",
@@ -187,16 +188,19 @@ pub const TOPICS: [Topic; 8] = [
     },
 ];
 
+#[rustfmt::skip]
 const NOUNS: &[&str] = &[
     "성능", "처리량", "지연 시간", "메모리 사용량", "동시성", "일관성", "가용성", "확장성", "안정성",
     "시간 복잡도", "공간 복잡도", "캐시 적중률", "오버헤드", "응답 시간", "자원", "요청", "데이터",
     "상태", "결과 값", "제어권", "호출 순서", "입력 크기", "보안", "유지보수성", "재사용성", "비용",
 ];
 
+#[rustfmt::skip]
 const VERBS: &[&str] = &[
     "관리", "처리", "보장", "분리", "공유", "최적화", "전달", "저장", "검증", "재사용", "제한", "측정",
 ];
 
+#[rustfmt::skip]
 const CONDITIONS: &[&str] = &[
     "요청이 한꺼번에 몰리는", "데이터의 크기가 매우 큰", "스레드가 많은", "네트워크가 불안정한",
     "메모리가 부족한", "입력이 이미 정렬된", "쓰기 작업이 많은", "읽기 작업이 대부분인",
@@ -226,16 +230,27 @@ const SENTENCES: &[&str] = &[
     "{C} 환경을 가정하고 {A}의 동작을 직접 그려 보면 이해가 쉽다.",
 ];
 
-const BULLET_LEADS: &[&str] = &["장점", "단점", "특징", "예시", "주의", "동작", "비교", "활용"];
+const BULLET_LEADS: &[&str] = &[
+    "장점", "단점", "특징", "예시", "주의", "동작", "비교", "활용",
+];
 
 const IDENTS: &[&str] = &[
     "user", "order", "cache", "queue", "node", "item", "buffer", "result", "worker", "request",
     "session", "count", "index", "total", "page", "event", "token", "graph", "visited", "memo",
 ];
 
-const USERS: &[&str] = &["nittre", "jjenny", "baealex", "devkim", "hyun0", "seoyeon", "minsu", "codej"];
+const USERS: &[&str] = &[
+    "nittre", "jjenny", "baealex", "devkim", "hyun0", "seoyeon", "minsu", "codej",
+];
 
-const HOSTS: &[&str] = &["velog.io", "inpa.tistory.com", "blex.me", "tistory", "github.com", "docs"];
+const HOSTS: &[&str] = &[
+    "velog.io",
+    "inpa.tistory.com",
+    "blex.me",
+    "tistory",
+    "github.com",
+    "docs",
+];
 
 const LANGS: &[&str] = &["bash", "python", "java", "javascript", "rust", "sql"];
 
@@ -356,9 +371,19 @@ impl NotePlan {
         let title = match rng.below(3) {
             0 => format!("{} 면접 질문 정리 #{}", t.title, index + 1),
             1 => format!("{a} 핵심 정리 ({})", index + 1),
-            _ => format!("[{}] {a}{} 관련 질문 {}선", t.title, josa(a, "과", "와"), questions),
+            _ => format!(
+                "[{}] {a}{} 관련 질문 {}선",
+                t.title,
+                josa(a, "과", "와"),
+                questions
+            ),
         };
-        NotePlan { index, topic, questions, title }
+        NotePlan {
+            index,
+            topic,
+            questions,
+            title,
+        }
     }
 }
 
@@ -396,13 +421,21 @@ fn code_block(lang: &str, lines: usize, rng: &mut Rng) -> Vec<String> {
     // Header and footer are fixed per language; the body is filled up to `lines`.
     let (head, foot): (Vec<String>, Vec<String>) = match lang {
         "bash" => (
-            vec!["#!/usr/bin/env bash".into(), "set -euo pipefail".into(), String::new()],
+            vec![
+                "#!/usr/bin/env bash".into(),
+                "set -euo pipefail".into(),
+                String::new(),
+            ],
             vec!["echo \"done\"".into()],
         ),
         "python" => {
             let f = id(rng);
             (
-                vec!["import asyncio".into(), String::new(), format!("async def handle_{f}({f}):")],
+                vec![
+                    "import asyncio".into(),
+                    String::new(),
+                    format!("async def handle_{f}({f}):"),
+                ],
                 vec![
                     String::new(),
                     "if __name__ == '__main__':".into(),
@@ -419,20 +452,33 @@ fn code_block(lang: &str, lines: usize, rng: &mut Rng) -> Vec<String> {
                     "public class Solution {".into(),
                     format!("    public static int {f}Count(int[] arr) {{"),
                 ],
-                vec!["        return arr.length;".into(), "    }".into(), "}".into()],
+                vec![
+                    "        return arr.length;".into(),
+                    "    }".into(),
+                    "}".into(),
+                ],
             )
         }
         "javascript" => {
             let f = id(rng);
             (
                 vec![format!("async function load_{f}(url) {{")],
-                vec!["  return result;".into(), "}".into(), String::new(), format!("load_{f}('/api/{f}');")],
+                vec![
+                    "  return result;".into(),
+                    "}".into(),
+                    String::new(),
+                    format!("load_{f}('/api/{f}');"),
+                ],
             )
         }
         "rust" => {
             let f = id(rng);
             (
-                vec!["use std::collections::HashMap;".into(), String::new(), format!("fn count_{f}(xs: &[i64]) -> usize {{")],
+                vec![
+                    "use std::collections::HashMap;".into(),
+                    String::new(),
+                    format!("fn count_{f}(xs: &[i64]) -> usize {{"),
+                ],
                 vec!["    memo.len()".into(), "}".into()],
             )
         }
@@ -486,7 +532,9 @@ fn code_block(lang: &str, lines: usize, rng: &mut Rng) -> Vec<String> {
             "rust" => match rng.below(4) {
                 0 => format!("    let {a}_{k}: i64 = xs.iter().filter(|x| **x > {k}).sum();"),
                 1 => format!("    // {b} 개수를 센다"),
-                2 => format!("    let mut memo: HashMap<i64, usize> = HashMap::with_capacity({k});"),
+                2 => {
+                    format!("    let mut memo: HashMap<i64, usize> = HashMap::with_capacity({k});")
+                }
                 _ => format!("    debug_assert!(xs.len() < {k}_000, \"{a} too large\");"),
             },
             _ => match rng.below(4) {
@@ -532,7 +580,13 @@ pub fn note_text(seed: u64, index: usize, notes: usize) -> (String, u64, u64, u6
     let style = rng.below(100);
     if style < 35 {
         let _ = writeln!(s, "---\ntitle: \"{}\"", plan.title);
-        let _ = writeln!(s, "date: 20{:02}-{:02}-{:02}", rng.range(19, 24), rng.range(1, 12), rng.range(1, 28));
+        let _ = writeln!(
+            s,
+            "date: 20{:02}-{:02}-{:02}",
+            rng.range(19, 24),
+            rng.range(1, 12),
+            rng.range(1, 28)
+        );
         let _ = writeln!(s, "tags: [{}, 면접]\n---\n", topic.tags.join(", "));
     }
     if (20..80).contains(&style) {
@@ -543,9 +597,13 @@ pub fn note_text(seed: u64, index: usize, notes: usize) -> (String, u64, u64, u6
     let a = rng.pick(topic.terms).0;
     let mut b = rng.pick(topic.terms).0;
     if a == b {
-        b = topic.terms[(topic.terms.iter().position(|t| t.0 == a).unwrap() + 1) % topic.terms.len()].0;
+        b = topic.terms
+            [(topic.terms.iter().position(|t| t.0 == a).unwrap() + 1) % topic.terms.len()]
+        .0;
     }
-    let extra = rng.chance(60).then(|| fill_pick(EXTRA_SECTIONS, a, b, &mut rng));
+    let extra = rng
+        .chance(60)
+        .then(|| fill_pick(EXTRA_SECTIONS, a, b, &mut rng));
     let related = notes > 1 && rng.chance(55);
 
     // Hand-written table of contents pointing at this note's own headings.
@@ -586,7 +644,11 @@ pub fn note_text(seed: u64, index: usize, notes: usize) -> (String, u64, u64, u6
             s.push_str("\n\n");
         }
         if rng.chance(10) {
-            let _ = writeln!(s, "▶ {}\n", rng.pick(&["Python", "Java", "JavaScript", "Rust"]));
+            let _ = writeln!(
+                s,
+                "▶ {}\n",
+                rng.pick(&["Python", "Java", "JavaScript", "Rust"])
+            );
         }
         for _ in 0..rng.range(2, 4) {
             let lead = rng.pick(BULLET_LEADS);
@@ -597,7 +659,11 @@ pub fn note_text(seed: u64, index: usize, notes: usize) -> (String, u64, u64, u6
             s.push('\n');
             if rng.chance(12) {
                 let id = rng.pick(IDENTS);
-                let _ = writeln!(s, "    - `{id}`: {}", fill_pick(SENTENCES, ka, kb, &mut rng));
+                let _ = writeln!(
+                    s,
+                    "    - `{id}`: {}",
+                    fill_pick(SENTENCES, ka, kb, &mut rng)
+                );
             }
         }
         s.push('\n');
@@ -632,7 +698,12 @@ pub fn note_text(seed: u64, index: usize, notes: usize) -> (String, u64, u64, u6
             links += 1;
         }
         if rng.chance(10) {
-            let _ = writeln!(s, "@https://github.com/{}/{}-study\n", rng.pick(USERS), rng.pick(IDENTS));
+            let _ = writeln!(
+                s,
+                "@https://github.com/{}/{}-study\n",
+                rng.pick(USERS),
+                rng.pick(IDENTS)
+            );
         }
     }
 
@@ -664,12 +735,24 @@ pub fn note_text(seed: u64, index: usize, notes: usize) -> (String, u64, u64, u6
     }
     s.push_str("> **References**\n>\n");
     for _ in 0..rng.range(2, 4) {
-        let phrase = fill_pick(&["{A}-Vs.-{B}", "{A}-{N}-정리", "{N}{와}-{A}-개념-정리", "{A}-면접-대비"], a, b, &mut rng)
-            .replace(' ', "-");
+        let phrase = fill_pick(
+            &[
+                "{A}-Vs.-{B}",
+                "{A}-{N}-정리",
+                "{N}{와}-{A}-개념-정리",
+                "{A}-면접-대비",
+            ],
+            a,
+            b,
+            &mut rng,
+        )
+        .replace(' ', "-");
         let user = rng.pick(USERS);
         let url = match *rng.pick(HOSTS) {
             "velog.io" => format!("https://velog.io/@{user}/{}", percent_encode(&phrase)),
-            "inpa.tistory.com" => format!("https://inpa.tistory.com/entry/{}", percent_encode(&phrase)),
+            "inpa.tistory.com" => {
+                format!("https://inpa.tistory.com/entry/{}", percent_encode(&phrase))
+            }
             "blex.me" => format!("https://blex.me/@{user}/{}", percent_encode(&phrase)),
             "tistory" => format!("https://{user}.tistory.com/{}", rng.range(10, 999)),
             "github.com" => format!("https://github.com/{user}/{}", rng.pick(IDENTS)),
@@ -702,9 +785,17 @@ fn link_to_other(seed: u64, index: usize, notes: usize, rng: &mut Rng) -> (Strin
 /// Topic index page listing its notes.
 fn topic_readme(seed: u64, topic: usize, notes: usize) -> String {
     let t = &TOPICS[topic];
-    let mut s = format!("# {}\n\n{} 관련 면접 질문을 정리한 노트 목록입니다.\n\n", t.title, t.title);
+    let mut s = format!(
+        "# {}\n\n{} 관련 면접 질문을 정리한 노트 목록입니다.\n\n",
+        t.title, t.title
+    );
     for i in (topic..notes).step_by(TOPICS.len()) {
-        let _ = writeln!(s, "- [{}]({})", NotePlan::new(seed, i).title, note_file_name(i, notes));
+        let _ = writeln!(
+            s,
+            "- [{}]({})",
+            NotePlan::new(seed, i).title,
+            note_file_name(i, notes)
+        );
     }
     s
 }
@@ -712,7 +803,12 @@ fn topic_readme(seed: u64, topic: usize, notes: usize) -> String {
 fn root_readme() -> String {
     let mut s = String::from("# 기술 면접 공부 노트\n\n");
     for t in &TOPICS {
-        let _ = writeln!(s, "- [{}]({}/README.md)", t.title, t.dir.replace(' ', "%20"));
+        let _ = writeln!(
+            s,
+            "- [{}]({}/README.md)",
+            t.title,
+            t.dir.replace(' ', "%20")
+        );
     }
     s
 }
@@ -735,7 +831,9 @@ pub fn generate(notes: usize, seed: u64, out: &Path) -> io::Result<Stats> {
     fs::write(out.join("README.md"), readme)?;
     stats.readmes += 1;
 
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
     let parts: Vec<io::Result<Stats>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
@@ -755,7 +853,10 @@ pub fn generate(notes: usize, seed: u64, out: &Path) -> io::Result<Stats> {
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().expect("generator thread panicked")).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("generator thread panicked"))
+            .collect()
     });
     for part in parts {
         let p = part?;
