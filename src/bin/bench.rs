@@ -1,0 +1,416 @@
+//! `bench`: end-to-end benchmark of the `gongbu build` CLI on generated corpora — cold build
+//! time, peak memory, output size and a warm rebuild after a one-note edit — compared
+//! against the project's performance targets.
+//!
+//! `cargo run --release --bin bench -- [--notes 1,1000,10000] [--runs 3] [--gongbu PATH] [--work DIR]`
+
+#[path = "gen-corpus/corpus.rs"]
+mod corpus;
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+
+#[derive(Parser)]
+#[command(about = "Benchmark `gongbu build` on generated corpora")]
+struct Args {
+    /// Corpus sizes to measure (comma-separated note counts).
+    #[arg(long, value_delimiter = ',', default_values_t = [1, 1000, 10000])]
+    notes: Vec<usize>,
+    /// Cold builds (and warm rebuilds) per corpus size; the median is reported.
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
+    /// gongbu binary to benchmark [default: `gongbu` next to this executable].
+    #[arg(long)]
+    gongbu: Option<PathBuf>,
+    /// Scratch folder for corpora and outputs (deleted and recreated per size).
+    #[arg(long, default_value = "bench-out")]
+    work: PathBuf,
+    /// Corpus seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+/// One child-process run.
+#[derive(Clone, Copy)]
+struct Run {
+    wall: Duration,
+    /// Peak resident set size of the child, KiB (None where `wait4` is unavailable).
+    peak_rss_kib: Option<u64>,
+}
+
+/// Everything measured for one corpus size.
+struct SizeReport {
+    notes: usize,
+    gen_time: Duration,
+    corpus_bytes: u64,
+    cold: Vec<Run>,
+    out_bytes: u64,
+    out_files: u64,
+    warm: Vec<Run>,
+}
+
+impl SizeReport {
+    fn cold_walls(&self) -> Vec<Duration> {
+        self.cold.iter().map(|r| r.wall).collect()
+    }
+    fn peak_mib(&self) -> Option<f64> {
+        self.cold
+            .iter()
+            .filter_map(|r| r.peak_rss_kib)
+            .max()
+            .map(|k| k as f64 / 1024.0)
+    }
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    if args.runs == 0 || args.notes.contains(&0) {
+        return Err("--runs and every --notes value must be at least 1".into());
+    }
+    let gongbu = match &args.gongbu {
+        Some(p) => p.clone(),
+        None => default_gongbu()?,
+    };
+    if !gongbu.is_file() {
+        return Err(format!(
+            "gongbu binary not found at {} (build it with `cargo build --release`, or pass --gongbu)",
+            gongbu.display()
+        ));
+    }
+    fs::create_dir_all(&args.work).map_err(|e| format!("creating {}: {e}", args.work.display()))?;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!(
+        "gongbu: {}\nwork dir: {}\ncores: {cores}\n",
+        gongbu.display(),
+        args.work.display()
+    );
+
+    let mut reports = Vec::new();
+    for &n in &args.notes {
+        reports.push(bench_size(&gongbu, args, n)?);
+    }
+    print_table(&reports, cores);
+    print_targets(&reports);
+    Ok(())
+}
+
+/// `target/release/gongbu` when this runs as `target/release/bench`.
+fn default_gongbu() -> Result<PathBuf, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("locating the bench binary: {e}"))?;
+    let dir = exe.parent().ok_or("bench binary has no parent directory")?;
+    Ok(dir.join(format!("gongbu{}", std::env::consts::EXE_SUFFIX)))
+}
+
+fn bench_size(gongbu: &Path, args: &Args, n: usize) -> Result<SizeReport, String> {
+    println!("== {n} notes ==");
+    let corpus_dir = args.work.join(format!("corpus-{n}"));
+    let out_dir = args.work.join(format!("out-{n}"));
+    remove_dir(&corpus_dir)?;
+
+    let start = Instant::now();
+    let stats = corpus::generate(n, args.seed, &corpus_dir)
+        .map_err(|e| format!("generating {}: {e}", corpus_dir.display()))?;
+    let gen_time = start.elapsed();
+    println!(
+        "corpus generated in {}\n{}",
+        fmt_dur(gen_time),
+        stats.summary()
+    );
+
+    // Cold builds: no previous output. (Page cache is deliberately not dropped.)
+    let mut cold = Vec::with_capacity(args.runs);
+    for i in 1..=args.runs {
+        remove_dir(&out_dir)?;
+        let r = run_build(gongbu, &corpus_dir, &out_dir)?;
+        println!(
+            "  cold run {i}: {}, peak {}",
+            fmt_dur(r.wall),
+            fmt_mib(r.peak_rss_kib.map(|k| k as f64 / 1024.0))
+        );
+        cold.push(r);
+    }
+    if !out_dir.is_dir() {
+        return Err(format!(
+            "gongbu exited successfully but wrote nothing to {}",
+            out_dir.display()
+        ));
+    }
+    let (out_bytes, out_files) =
+        dir_size(&out_dir).map_err(|e| format!("measuring {}: {e}", out_dir.display()))?;
+
+    // The output of the last cold run stays in place, as it would for a user editing notes.
+    let edited = corpus_dir.join(corpus::note_rel_path(n / 2, n));
+    let warm = measure_one_note_rebuild(gongbu, &corpus_dir, &out_dir, &edited, args.runs)?;
+    for (i, r) in warm.iter().enumerate() {
+        println!(
+            "  warm rebuild after one edit (full CLI run) {}: {}",
+            i + 1,
+            fmt_dur(r.wall)
+        );
+    }
+    println!();
+
+    Ok(SizeReport {
+        notes: n,
+        gen_time,
+        corpus_bytes: stats.total_bytes,
+        cold,
+        out_bytes,
+        out_files,
+        warm,
+    })
+}
+
+/// Measures the time to bring OUT up to date after one note changes.
+///
+/// Today this is a *full CLI run* (`gongbu build` again over an existing OUT), because gongbu
+/// has no incremental mode yet. HOOK: once gongbu can rebuild incrementally, add the real
+/// measurement here (e.g. a `gongbu build --incremental` run that reuses its cache in OUT, or
+/// an in-process call into the library that re-renders only the changed note) and keep the
+/// report label in sync with what is measured.
+fn measure_one_note_rebuild(
+    gongbu: &Path,
+    corpus_dir: &Path,
+    out_dir: &Path,
+    note: &Path,
+    runs: usize,
+) -> Result<Vec<Run>, String> {
+    let original = fs::read(note).map_err(|e| format!("reading {}: {e}", note.display()))?;
+    let mut results = Vec::with_capacity(runs);
+    let mut text = original.clone();
+    for i in 1..=runs {
+        // A new line each time, so every rebuild sees a real content change.
+        text.extend_from_slice(format!("\n벤치마크 편집 {i}: 한 줄을 추가했다.\n").as_bytes());
+        fs::write(note, &text).map_err(|e| format!("editing {}: {e}", note.display()))?;
+        let r = run_build(gongbu, corpus_dir, out_dir);
+        // Restore before propagating errors so the corpus always matches its seed.
+        if i == runs || r.is_err() {
+            fs::write(note, &original).map_err(|e| format!("restoring {}: {e}", note.display()))?;
+        }
+        results.push(r?);
+    }
+    Ok(results)
+}
+
+/// Runs `gongbu build CORPUS -o OUT`; a non-zero exit is an error carrying the child's stderr.
+fn run_build(gongbu: &Path, corpus_dir: &Path, out_dir: &Path) -> Result<Run, String> {
+    let describe = || {
+        format!(
+            "{} build {} -o {}",
+            gongbu.display(),
+            corpus_dir.display(),
+            out_dir.display()
+        )
+    };
+    let start = Instant::now();
+    let mut child = Command::new(gongbu)
+        .arg("build")
+        .arg(corpus_dir)
+        .arg("-o")
+        .arg(out_dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("starting `{}`: {e}", describe()))?;
+    // Drain stderr on a thread so a chatty child cannot block on a full pipe.
+    let mut stderr_pipe = child.stderr.take().expect("stderr is piped");
+    let stderr_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = stderr_pipe.read_to_end(&mut buf);
+        buf
+    });
+    let (success, status_text, peak_rss_kib) = wait_child(&mut child)?;
+    let wall = start.elapsed();
+    let stderr = stderr_reader.join().unwrap_or_default();
+    if !success {
+        return Err(format!(
+            "`{}` failed ({status_text}); stderr:\n{}",
+            describe(),
+            String::from_utf8_lossy(&stderr)
+        ));
+    }
+    Ok(Run { wall, peak_rss_kib })
+}
+
+/// Waits for the child with `wait4`, which also returns its exact peak RSS (`ru_maxrss`).
+/// Returns (success, status description, peak RSS KiB).
+#[cfg(unix)]
+fn wait_child(child: &mut std::process::Child) -> Result<(bool, String, Option<u64>), String> {
+    let pid = child.id() as libc::pid_t;
+    let mut status: libc::c_int = 0;
+    // SAFETY: rusage is plain old data; zeroed is a valid value and wait4 overwrites it.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    loop {
+        // SAFETY: valid pointers to live locals; `pid` is our own unreaped child. std's
+        // `Child` is never waited on afterwards, so the pid is reaped exactly once.
+        let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        if rc == pid {
+            break;
+        }
+        let err = std::io::Error::last_os_error();
+        if err.kind() != std::io::ErrorKind::Interrupted {
+            return Err(format!("wait4({pid}): {err}"));
+        }
+    }
+    // Linux reports ru_maxrss in KiB (macOS in bytes; this benchmark targets Linux).
+    let peak = u64::try_from(usage.ru_maxrss).ok();
+    if libc::WIFEXITED(status) {
+        let code = libc::WEXITSTATUS(status);
+        Ok((code == 0, format!("exit code {code}"), peak))
+    } else if libc::WIFSIGNALED(status) {
+        Ok((
+            false,
+            format!("killed by signal {}", libc::WTERMSIG(status)),
+            peak,
+        ))
+    } else {
+        Ok((false, format!("wait status {status:#x}"), peak))
+    }
+}
+
+/// Without `wait4` there is no peak-memory figure; timing still works.
+#[cfg(not(unix))]
+fn wait_child(child: &mut std::process::Child) -> Result<(bool, String, Option<u64>), String> {
+    let status = child
+        .wait()
+        .map_err(|e| format!("waiting for gongbu: {e}"))?;
+    Ok((status.success(), status.to_string(), None))
+}
+
+/// Total bytes and file count under `dir` (symlinks are not followed).
+fn dir_size(dir: &Path) -> std::io::Result<(u64, u64)> {
+    let (mut bytes, mut files) = (0, 0);
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d)? {
+            let entry = entry?;
+            let meta = entry.metadata()?;
+            if meta.is_dir() {
+                stack.push(entry.path());
+            } else if meta.is_file() {
+                bytes += meta.len();
+                files += 1;
+            }
+        }
+    }
+    Ok((bytes, files))
+}
+
+fn remove_dir(dir: &Path) -> Result<(), String> {
+    match fs::remove_dir_all(dir) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(format!("removing {}: {e}", dir.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Reporting
+// ---------------------------------------------------------------------------------------
+
+fn median(mut xs: Vec<Duration>) -> Duration {
+    xs.sort();
+    let m = xs.len() / 2;
+    if xs.len() % 2 == 0 {
+        (xs[m - 1] + xs[m]) / 2
+    } else {
+        xs[m]
+    }
+}
+
+fn fmt_dur(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+    } else {
+        format!("{:.2} s", d.as_secs_f64())
+    }
+}
+
+fn fmt_mib(m: Option<f64>) -> String {
+    m.map_or("n/a".into(), |m| format!("{m:.1} MiB"))
+}
+
+fn print_table(reports: &[SizeReport], cores: usize) {
+    const MIB: f64 = 1024.0 * 1024.0;
+    println!("## gongbu build benchmark ({cores} cores)\n");
+    println!(
+        "| notes | corpus MiB | gen time | cold median | cold min | cold max | notes/s | peak MiB | output MiB | output files | bytes/note | warm rebuild after one edit (full CLI run), median |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for r in reports {
+        let walls = r.cold_walls();
+        let med = median(walls.clone());
+        let min = *walls.iter().min().expect("at least one run");
+        let max = *walls.iter().max().expect("at least one run");
+        println!(
+            "| {} | {:.1} | {} | {} | {} | {} | {:.0} | {} | {:.1} | {} | {:.0} | {} |",
+            r.notes,
+            r.corpus_bytes as f64 / MIB,
+            fmt_dur(r.gen_time),
+            fmt_dur(med),
+            fmt_dur(min),
+            fmt_dur(max),
+            r.notes as f64 / med.as_secs_f64().max(1e-9),
+            r.peak_mib().map_or("n/a".into(), |m| format!("{m:.1}")),
+            r.out_bytes as f64 / MIB,
+            r.out_files,
+            r.out_bytes as f64 / r.notes as f64,
+            fmt_dur(median(r.warm.iter().map(|w| w.wall).collect())),
+        );
+    }
+    println!();
+}
+
+/// Informational only: a MISS does not change the exit code.
+fn print_targets(reports: &[SizeReport]) {
+    println!("## targets\n");
+    let find = |n: usize| reports.iter().find(|r| r.notes == n);
+    let verdict = |ok: bool| if ok { "PASS" } else { "MISS" };
+    let time_target = |n: usize, limit: Duration, label: &str| match find(n) {
+        Some(r) => {
+            let med = median(r.cold_walls());
+            println!(
+                "- {}: {label} cold build < {} — median {}",
+                verdict(med < limit),
+                fmt_dur(limit),
+                fmt_dur(med)
+            );
+        }
+        None => println!(
+            "- n/a: {label} cold build < {} — not measured (add {n} to --notes)",
+            fmt_dur(limit)
+        ),
+    };
+    time_target(1, Duration::from_millis(50), "one-note site");
+    time_target(1000, Duration::from_millis(800), "1,000 notes");
+    time_target(10_000, Duration::from_secs(8), "10,000 notes");
+    match find(10_000).map(|r| r.peak_mib()) {
+        Some(Some(m)) => println!(
+            "- {}: 10,000 notes peak memory < 350 MiB — {m:.1} MiB",
+            verdict(m < 350.0)
+        ),
+        Some(None) => {
+            println!("- n/a: 10,000 notes peak memory < 350 MiB — not available on this platform")
+        }
+        None => println!(
+            "- n/a: 10,000 notes peak memory < 350 MiB — not measured (add 10000 to --notes)"
+        ),
+    }
+}
