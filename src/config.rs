@@ -46,6 +46,8 @@ pub struct Words {
     pub back_home: String,
     pub on_this_page: String,
     pub anchor: String,
+    pub skip: String,
+    pub breadcrumbs: String,
 }
 
 impl Words {
@@ -70,6 +72,8 @@ impl Words {
                 back_home: w("Back to home"),
                 on_this_page: w("On this page"),
                 anchor: w("Link to this heading"),
+                skip: w("Skip to content"),
+                breadcrumbs: w("Breadcrumbs"),
             }
         } else {
             Words {
@@ -89,6 +93,8 @@ impl Words {
                 back_home: w("홈으로"),
                 on_this_page: w("이 페이지"),
                 anchor: w("이 제목으로 연결"),
+                skip: w("본문으로 건너뛰기"),
+                breadcrumbs: w("위치"),
             }
         }
     }

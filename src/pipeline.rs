@@ -178,7 +178,7 @@ pub fn generate(site: &Site, theme: &Theme, config: &Config, sink: &dyn Sink) ->
         (".nojekyll".into(), Vec::new()),
     ];
     shared.extend(DEFAULT_STATIC.iter().map(|(name, bytes)| (format!("static/{name}"), bytes.to_vec())));
-    match theme.render("404.html", &view::not_found_context(site, &chrome)) {
+    match theme.render("404.html", &view::not_found_context(site, &chrome, &base_path(&config.base_url))) {
         Ok(html) => shared.push(("404.html".into(), html.into_bytes())),
         Err(d) => diagnostics.push(d),
     }
@@ -202,7 +202,7 @@ pub fn render_page(site: &Site, theme: &Theme, chrome: &view::Chrome, page: Page
             let words = body::BodyWords { anchor: &chrome.words.anchor };
             let b = body::render_body(&site.notes[n], &resolve, &words, Highlighter::global());
             diagnostics.extend(b.diagnostics);
-            view::Content { html: b.html, toc: b.toc, references: b.references }
+            view::Content { html: b.html, title_id: b.lifted_title_id, title_in_body: b.title_in_body, toc: b.toc, references: b.references }
         }
         PageRef::Section(_) => view::Content::default(),
     };
@@ -257,6 +257,13 @@ fn sitemap(site: &Site, base_url: &str) -> Option<String> {
     Some(xml)
 }
 
+/// Path part of the base URL: `https://me.github.io/notes/` → `/notes/`.
+pub fn base_path(base_url: &str) -> String {
+    let after_scheme = base_url.split_once("://").map_or(base_url, |(_, rest)| rest.find('/').map_or("/", |i| &rest[i..]));
+    let path = if base_url.contains("://") { after_scheme } else { base_url };
+    format!("/{}/", path.trim_matches('/')).replace("//", "/")
+}
+
 fn folder_name(root: &Path) -> String {
     let abs = discover::canonical(root);
     abs.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "gongbu".into())
@@ -308,6 +315,14 @@ mod tests {
         assert!(!n.title_written);
         let n = parse_note("Network/README.md", b"text", true).unwrap().unwrap();
         assert_eq!((n.title.as_str(), n.url.as_str()), ("Network", "Network/index.html"));
+    }
+
+    #[test]
+    fn base_paths() {
+        assert_eq!(base_path("/"), "/");
+        assert_eq!(base_path("https://me.github.io/notes/"), "/notes/");
+        assert_eq!(base_path("https://example.com"), "/");
+        assert_eq!(base_path("/a/b/"), "/a/b/");
     }
 
     #[test]

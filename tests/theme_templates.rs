@@ -4,107 +4,12 @@
 //! in a browser (copy `static/` beside them and add a `nav.js` and `static/highlight.css`).
 
 use scraper::{Html, Selector};
-use serde::Serialize;
+use gongbu::config::Words;
+use gongbu::model::{Reference, TocEntry};
+use gongbu::render::view::{Link, NavLink, PageView, SectionView, SiteView, SubsectionLink};
 use tera::{Context, Tera};
 
 const TEMPLATES: [&str; 4] = ["base.html", "page.html", "section.html", "404.html"];
-
-#[derive(Serialize, Clone)]
-struct Site {
-    title: String,
-    description: String,
-}
-
-#[derive(Serialize, Clone)]
-struct Words {
-    toc: &'static str,
-    prev: &'static str,
-    next: &'static str,
-    search: &'static str,
-    references: &'static str,
-    home: &'static str,
-    sections: &'static str,
-    notes: &'static str,
-    theme: &'static str,
-    copy: &'static str,
-    copied: &'static str,
-    menu: &'static str,
-    not_found: &'static str,
-    back_home: &'static str,
-    on_this_page: &'static str,
-    anchor: &'static str,
-}
-
-const KO: Words = Words {
-    toc: "목차",
-    prev: "이전",
-    next: "다음",
-    search: "검색",
-    references: "참고 자료",
-    home: "홈",
-    sections: "섹션",
-    notes: "노트",
-    theme: "테마 전환",
-    copy: "복사",
-    copied: "복사됨",
-    menu: "메뉴",
-    not_found: "페이지를 찾을 수 없습니다",
-    back_home: "홈으로",
-    on_this_page: "이 페이지",
-    anchor: "이 제목으로 연결",
-};
-
-#[derive(Serialize, Clone)]
-struct TocEntry {
-    depth: u8,
-    id: String,
-    title: String,
-}
-
-#[derive(Serialize, Clone)]
-struct Reference {
-    href: String,
-    text: String,
-}
-
-#[derive(Serialize, Clone)]
-struct Link {
-    title: String,
-    href: String,
-}
-
-#[derive(Serialize, Clone)]
-struct SectionLink {
-    title: String,
-    href: String,
-    active: bool,
-}
-
-#[derive(Serialize, Clone)]
-struct Subsection {
-    title: String,
-    href: String,
-    count: usize,
-}
-
-#[derive(Serialize, Clone)]
-struct SectionView {
-    notes: Vec<Link>,
-    subsections: Vec<Subsection>,
-}
-
-#[derive(Serialize, Clone)]
-struct PageView {
-    title: String,
-    url: String,
-    content: String,
-    toc: Vec<TocEntry>,
-    references: Vec<Reference>,
-    breadcrumbs: Vec<Link>,
-    prev: Option<Link>,
-    next: Option<Link>,
-    source: String,
-}
 
 fn link(title: &str, href: &str) -> Link {
     Link { title: title.into(), href: href.into() }
@@ -170,20 +75,20 @@ fn base_context(root: &str, page: &PageView, section: Option<&SectionView>) -> C
     ctx.insert("lang", "ko");
     ctx.insert(
         "site",
-        &Site { title: "기술 면접 공부".into(), description: "개발자 기술 면접 대비 노트".into() },
+        &SiteView { title: "기술 면접 공부", description: "개발자 기술 면접 대비 노트" },
     );
-    ctx.insert("words", &KO);
+    ctx.insert("words", &Words::default());
     ctx.insert("root", root);
     ctx.insert("generator", "gongbu 0.1.0");
     ctx.insert("page", page);
     let sections = vec![
-        SectionLink { title: "Algorithm".into(), href: format!("{root}Algorithm/index.html"), active: true },
-        SectionLink {
+        NavLink { title: "Algorithm".into(), href: format!("{root}Algorithm/index.html"), active: true },
+        NavLink {
             title: "Computer Science".into(),
             href: format!("{root}Computer%20Science/index.html"),
             active: false,
         },
-        SectionLink { title: "Design Pattern".into(), href: format!("{root}Design%20Pattern/index.html"), active: false },
+        NavLink { title: "Design Pattern".into(), href: format!("{root}Design%20Pattern/index.html"), active: false },
     ];
     ctx.insert("sections", &sections);
     ctx.insert("section", &section);
@@ -192,6 +97,8 @@ fn base_context(root: &str, page: &PageView, section: Option<&SectionView>) -> C
 
 fn full_page() -> PageView {
     PageView {
+        show_title: true,
+        title_id: String::new(),
         title: "Binary Search <이진 탐색> & 응용".into(),
         url: "Algorithm/Binary%20Search.html".into(),
         content: NOTE_HTML.into(),
@@ -221,6 +128,8 @@ fn full_page() -> PageView {
 
 fn minimal_page() -> PageView {
     PageView {
+        show_title: true,
+        title_id: String::new(),
         title: "메모".into(),
         url: "memo.html".into(),
         content: "<p>짧은 메모.</p>".into(),
@@ -352,6 +261,8 @@ fn optional_parts_vanish_cleanly() {
 #[test]
 fn section_index_lists_subsections_and_notes() {
     let page = PageView {
+        show_title: true,
+        title_id: String::new(),
         title: "Algorithm".into(),
         url: "Algorithm/index.html".into(),
         content: "<p>알고리즘 면접 질문 모음입니다.</p>".into(),
@@ -364,7 +275,7 @@ fn section_index_lists_subsections_and_notes() {
     };
     let section = SectionView {
         notes: vec![link("Big O", "Big%20O.html"), link("Binary Search", "Binary%20Search.html")],
-        subsections: vec![Subsection { title: "Sorting".into(), href: "Sorting/index.html".into(), count: 7 }],
+        subsections: vec![SubsectionLink { title: "Sorting".into(), href: "Sorting/index.html".into(), count: 7 }],
     };
     let t = tera();
     let doc = render(&t, "section.html", &base_context("../", &page, Some(&section)));
@@ -421,9 +332,9 @@ fn write_preview_when_asked() {
     let folders = SectionView {
         notes: vec![link("메모", "memo.html")],
         subsections: vec![
-            Subsection { title: "Algorithm".into(), href: "Algorithm/index.html".into(), count: 12 },
-            Subsection { title: "Computer Science".into(), href: "Computer%20Science/index.html".into(), count: 48 },
-            Subsection { title: "Design Pattern".into(), href: "Design%20Pattern/index.html".into(), count: 9 },
+            SubsectionLink { title: "Algorithm".into(), href: "Algorithm/index.html".into(), count: 12 },
+            SubsectionLink { title: "Computer Science".into(), href: "Computer%20Science/index.html".into(), count: 48 },
+            SubsectionLink { title: "Design Pattern".into(), href: "Design%20Pattern/index.html".into(), count: 9 },
         ],
     };
     write("index.html", "section.html", &base_context("", &home, Some(&folders)));

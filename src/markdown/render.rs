@@ -16,6 +16,11 @@ pub struct Body {
     pub toc: Vec<TocEntry>,
     pub references: Vec<Reference>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The note's title heading, when it opened the note and was lifted out of `html` for the
+    /// page template to show: its id, so links to it still land.
+    pub lifted_title_id: Option<String>,
+    /// The title heading is still inside `html` (it did not open the note).
+    pub title_in_body: bool,
 }
 
 /// Words the body itself needs.
@@ -34,7 +39,19 @@ pub fn render_body(note: &Note, resolve: &dyn Fn(&str) -> Resolved, words: &Body
     let mut autolink_text = false;
     let mut code: Option<(Option<String>, String)> = None;
     let parser = TextMergeWithOffset::new(Parser::new_ext(&note.body, parser_options()).into_offset_iter());
+    let mut lifting_title = false;
     for (event, range) in parser {
+        if events.is_empty() && heading == 0 && note.title_heading == Some(0) && matches!(event, Event::Start(Tag::Heading { .. })) {
+            lifting_title = true;
+            body.lifted_title_id = note.headings.first().map(|h| h.id.clone());
+        }
+        if lifting_title {
+            if matches!(event, Event::End(TagEnd::Heading(_))) {
+                lifting_title = false;
+                heading += 1;
+            }
+            continue;
+        }
         match event {
             Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
                 let id = note.headings.get(heading).map(|h| CowStr::from(h.id.clone()));
@@ -93,6 +110,7 @@ pub fn render_body(note: &Note, resolve: &dyn Fn(&str) -> Resolved, words: &Body
             other => events.push(other),
         }
     }
+    body.title_in_body = note.title_heading.is_some() && body.lifted_title_id.is_none();
     body.html.reserve(note.body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut body.html, events.into_iter());
     body
@@ -262,6 +280,19 @@ mod tests {
         assert_eq!(fence_language("{.rust}"), Some("rust".into()));
         assert_eq!(fence_language("js:app.js"), Some("js".into()));
         assert_eq!(fence_language(""), None);
+    }
+
+    #[test]
+    fn an_opening_title_heading_is_lifted_out_for_the_template() {
+        let b = render("# 제목\n본문\n## 하나\n");
+        assert_eq!(b.lifted_title_id.as_deref(), Some("제목"));
+        assert!(!b.html.contains("<h1"), "{}", b.html);
+        assert!(b.html.contains(r#"<h2 id="하나">"#));
+        assert!(!b.title_in_body);
+        let b = render("배지\n\n# 제목\n");
+        assert_eq!(b.lifted_title_id, None);
+        assert!(b.title_in_body);
+        assert!(b.html.contains(r#"<h1 id="제목">"#));
     }
 
     #[test]

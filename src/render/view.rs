@@ -33,6 +33,11 @@ pub struct SiteView<'a> {
 #[derive(Serialize, Default)]
 pub struct PageView {
     pub title: String,
+    /// Show `title` as the page heading: false when the note's own title heading stays in
+    /// `content` because it did not open the note.
+    pub show_title: bool,
+    /// Id for the page heading ("" for none): the note's title heading's, so links to it land.
+    pub title_id: String,
     /// Path from the site root, percent-encoded.
     pub url: String,
     pub content: String,
@@ -83,6 +88,8 @@ pub struct Chrome<'a> {
 #[derive(Default)]
 pub struct Content {
     pub html: String,
+    pub title_id: Option<String>,
+    pub title_in_body: bool,
     pub toc: Vec<TocEntry>,
     pub references: Vec<Reference>,
 }
@@ -130,6 +137,8 @@ pub fn page_context<'a>(site: &'a Site, chrome: &Chrome<'a>, page: PageRef, cont
         generator: GENERATOR,
         page: PageView {
             title: site.title_of(page).to_string(),
+            show_title: !content.title_in_body,
+            title_id: content.title_id.unwrap_or_default(),
             url: encode_path(&url),
             content: content.html,
             toc: content.toc,
@@ -145,8 +154,9 @@ pub fn page_context<'a>(site: &'a Site, chrome: &Chrome<'a>, page: PageRef, cont
     }
 }
 
-/// Context of the 404 page, which lives at the site root.
-pub fn not_found_context<'a>(site: &'a Site, chrome: &Chrome<'a>) -> PageContext<'a> {
+/// Context of the 404 page. Hosts serve it at any missing address, however deep, so its
+/// links start from the site's absolute base path instead of a relative root.
+pub fn not_found_context<'a>(site: &'a Site, chrome: &Chrome<'a>, base_path: &str) -> PageContext<'a> {
     let sections = site.sections[0]
         .children
         .iter()
@@ -157,8 +167,8 @@ pub fn not_found_context<'a>(site: &'a Site, chrome: &Chrome<'a>) -> PageContext
         site: SiteView { title: &site.title, description: chrome.description },
         words: chrome.words,
         generator: GENERATOR,
-        root: String::new(),
-        page: PageView { title: chrome.words.not_found.clone(), url: "404.html".into(), ..PageView::default() },
+        root: base_path.to_string(),
+        page: PageView { title: chrome.words.not_found.clone(), show_title: true, url: "404.html".into(), ..PageView::default() },
         sections,
         section: None,
     }

@@ -89,7 +89,12 @@ pub fn dead_links(out: &Path) -> Vec<DeadLink> {
                 };
                 let path_part = path_part.split('?').next().unwrap();
                 let decoded = percent_decode_str(path_part).decode_utf8_lossy().into_owned();
-                let target = if decoded.is_empty() { page.clone() } else { page.parent().unwrap().join(&decoded) };
+                // Root-absolute links (the 404 page's, served at any depth) start at the site root.
+                let target = match decoded.strip_prefix('/') {
+                    Some(from_root) => out.join(from_root),
+                    None if decoded.is_empty() => page.clone(),
+                    None => page.parent().unwrap().join(&decoded),
+                };
                 let target = if target.is_dir() { target.join("index.html") } else { target };
                 if !target.is_file() {
                     dead.push(DeadLink { page: page_rel.clone(), href: href.into(), reason: "no such file".into() });
