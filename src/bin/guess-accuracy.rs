@@ -2,7 +2,8 @@
 //! fenced block has its label hidden, is guessed, and the guess is compared with the label.
 //!
 //! Usage: guess-accuracy [--misses] [FOLDER]   (default ../shared/corpora/tech-interview-for-developer)
-//! `--misses` also prints every missed block with the scorer's three best scores.
+//! `--misses` also prints every missed block with the scorer's three best scores, and every
+//! unlabeled block that was guessed (to check it really is code).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -25,6 +26,13 @@ fn main() -> ExitCode {
                 for (file, expected, guess, code) in &report.misses {
                     let head: String = code.lines().take(12).collect::<Vec<_>>().join("\n");
                     println!("--- {file}: {expected} guessed {} [{}]", guess.unwrap_or("(none)"), gongbu::highlight::explain(code));
+                    println!("{head}");
+                }
+            }
+            if show_misses {
+                for (file, guess, code) in &report.unlabeled_guessed {
+                    let head: String = code.lines().take(6).collect::<Vec<_>>().join("\n");
+                    println!("+++ {file}: unlabeled guessed {guess}");
                     println!("{head}");
                 }
             }

@@ -288,6 +288,19 @@ fn looks_like_text(lines: &[Line]) -> bool {
 
 fn is_text_line(line: &Line) -> bool {
     let raw = line.raw;
+    // Worked examples: `Input: arr[] = {1, 2}`, `Output: 72`.
+    let head = raw.split([':', ' ']).next().unwrap_or("");
+    if matches!(head, "Input" | "Output" | "Example" | "Result" | "Answer" | "input" | "output") {
+        return true;
+    }
+    // Stack traces and tracebacks are program output.
+    if (raw.starts_with("at ") && raw.ends_with(')'))
+        || raw.starts_with("Exception in thread")
+        || raw.starts_with("Caused by:")
+        || raw.starts_with("Traceback (most recent call last)")
+    {
+        return true;
+    }
     // Arrows and box-drawing characters outside comments belong to diagrams, not code.
     if line.code.chars().any(|c| matches!(c, '→' | '←' | '↑' | '↓' | '⇒' | '⇔' | '↔' | '─' | '│' | '┌' | '┐' | '└' | '┘' | '├' | '┤' | '■' | '●' | '※' | '★')) {
         return true;
@@ -441,6 +454,11 @@ fn score(lines: &[Line]) -> Scores {
         let t = line.raw;
         let c = line.code.as_str();
         if c.is_empty() {
+            if t.starts_with("# ") {
+                // A whole-line `#` comment: Python or shell.
+                s.add(Lang::Python, 0.7);
+                s.add(Lang::Bash, 0.5);
+            }
             continue;
         }
         let ends_semi = c.ends_with(';');
@@ -495,13 +513,15 @@ fn score(lines: &[Line]) -> Scores {
                 s.add(Lang::Python, 0.5);
             }
         }
-        if t.starts_with("# ") && c.is_empty() {
-            s.add(Lang::Python, 0.7);
-            s.add(Lang::Bash, 0.5);
-        }
         if call_statement(c) {
             s.add(Lang::Python, 0.7);
             s.js(0.3);
+            if keyword_arguments(c) {
+                s.add(Lang::Python, 2.0);
+            }
+        }
+        if line.trailing_hash && call_statement(c) {
+            s.add(Lang::Python, 1.5);
         }
         if line.trailing_hash {
             s.add(Lang::Python, 1.0);
@@ -513,8 +533,12 @@ fn score(lines: &[Line]) -> Scores {
             s.add(Lang::Java, 5.0);
         }
         if ["public", "private", "protected"].iter().any(|k| starts_word(c, k)) && !c.ends_with(':') {
-            s.add(Lang::Java, 2.0);
-            s.add(Lang::CSharp, 2.0);
+            // A member declaration: modifier(s) then a type.
+            let ty = c.split_whitespace().find(|w| !matches!(*w, "public" | "private" | "protected" | "static" | "final" | "abstract"));
+            let typed = ty.is_some_and(|w| C_TYPES.contains(&w) || matches!(w, "boolean" | "class" | "interface") || w.starts_with(|ch: char| ch.is_ascii_uppercase()));
+            let w = if typed { 3.0 } else { 2.0 };
+            s.add(Lang::Java, w);
+            s.add(Lang::CSharp, w);
             s.add(Lang::TypeScript, 0.5);
             s.add(Lang::Kotlin, 0.5);
         }
@@ -542,7 +566,7 @@ fn score(lines: &[Line]) -> Scores {
         if n > 0 {
             s.add(Lang::Java, 1.5 * n.min(2) as f32);
         }
-        if c.contains("[] ") || c.contains("[][]") || (c.contains("new ") && c.contains("[") && ends_semi) {
+        if typed_array(c) || (c.contains("new ") && c.contains("[") && ends_semi) {
             s.add(Lang::Java, 1.5);
             s.add(Lang::CSharp, 1.5);
         }
@@ -560,9 +584,25 @@ fn score(lines: &[Line]) -> Scores {
             }
         }
         if typed_declaration(c) {
+            s.add(Lang::Java, 2.0);
+            s.add(Lang::CSharp, 2.0);
+            s.add(Lang::Cpp, 0.3);
+        }
+        if capitalized_generic(c) {
             s.add(Lang::Java, 1.5);
             s.add(Lang::CSharp, 1.5);
+        }
+        if ["Integer.", "Arrays.", "Collections.", "Character.", "Objects."].iter().any(|m| c.contains(m)) {
+            s.add(Lang::Java, 1.5);
+        }
+        if has_word(c, "true") || has_word(c, "false") {
+            // Lower-case booleans: not C (which has none without stdbool), not Python.
+            s.add(Lang::Java, 0.3);
             s.add(Lang::Cpp, 0.3);
+            s.js(0.3);
+        }
+        if c.contains("java.") || c.contains("javax.") {
+            s.add(Lang::Java, 3.0);
         }
         if c.contains(" -> ") {
             s.add(Lang::Java, 0.5);
@@ -670,8 +710,8 @@ fn score(lines: &[Line]) -> Scores {
         if c.contains(": function") || c.contains(":function") {
             s.js(2.0);
         }
-        let jsx_markers = ["className=", "React", "useState", "useEffect", "render()", "props.", "<>", "</>", "return <", "(<", "={"];
-        let n = jsx_markers.iter().filter(|m| c.contains(*m)).count();
+        let jsx_markers = ["className=", "React.", "ReactDOM", "'react'", "useState", "useEffect", "render()", "props.", "<>", "</>", "return <", "(<", "={"];
+        let n = jsx_markers.iter().filter(|m| c.contains(*m) || t.contains(*m)).count();
         jsx_only += 3.0 * n.min(2) as f32;
         if component_tag(c) {
             jsx_only += 2.0;
@@ -843,6 +883,37 @@ fn call_statement(c: &str) -> bool {
         && !callee.starts_with('.')
         && c.ends_with(')')
         && !["if", "for", "while", "switch", "return"].contains(&callee)
+}
+
+/// `int[] a`, `String[][] grid`: array types written Java/C# style.
+fn typed_array(c: &str) -> bool {
+    c.match_indices("[]").any(|(i, _)| {
+        let word = c[..i].rsplit(|ch: char| !is_ident_char(ch)).next().unwrap_or("");
+        let is_type = C_TYPES.contains(&word)
+            || matches!(word, "boolean" | "byte" | "String" | "Object")
+            || word.starts_with(|ch: char| ch.is_ascii_uppercase());
+        is_type && !word.is_empty() && c[i..].trim_start_matches("[]").starts_with(' ')
+    })
+}
+
+/// `List<String>`, `Map<Integer, Node>`: generics over capitalised class types.
+fn capitalized_generic(c: &str) -> bool {
+    c.match_indices('<').any(|(i, _)| {
+        c[..i].ends_with(|ch: char| ch.is_ascii_alphabetic())
+            && c[..i].rsplit(|ch: char| !is_ident_char(ch)).next().is_some_and(|w| w.starts_with(|ch: char| ch.is_ascii_uppercase()))
+            && c[i + 1..].starts_with(|ch: char| ch.is_ascii_uppercase())
+    })
+}
+
+/// `f(x=1, y=2)`: keyword arguments, written without spaces around `=`.
+fn keyword_arguments(c: &str) -> bool {
+    let Some(args) = c.split_once('(').map(|(_, a)| a) else { return false };
+    args.split(',').any(|arg| {
+        let arg = arg.trim();
+        arg.split_once('=').is_some_and(|(k, v)| {
+            !k.is_empty() && k.chars().all(is_ident_char) && !v.is_empty() && !v.starts_with('=')
+        })
+    })
 }
 
 /// `a->b` without spaces: C/C++ member access through a pointer.
@@ -1039,6 +1110,8 @@ pub struct AccuracyReport {
     pub unlabeled: BTreeMap<String, usize>,
     /// Missed labeled blocks: (file, expected, guess, code), for `guess-accuracy --misses`.
     pub misses: Vec<(String, String, Option<&'static str>, String)>,
+    /// Unlabeled blocks that were guessed: (file, guess, code), to check they really are code.
+    pub unlabeled_guessed: Vec<(String, &'static str, String)>,
 }
 
 impl AccuracyReport {
@@ -1114,6 +1187,9 @@ impl AccuracyReport {
         let guess = guess_language(body);
         if label.is_empty() {
             *self.unlabeled.entry(guess.unwrap_or("(none)").to_string()).or_default() += 1;
+            if let Some(g) = guess {
+                self.unlabeled_guessed.push((file.to_string(), g, body.to_string()));
+            }
             return;
         }
         let expected = if is_plain_label(label) {
