@@ -110,7 +110,10 @@ pub fn canonical_language(label: &str) -> Option<&'static str> {
 
 /// Labels that mean "this is not code": no highlighting, no guessing, no language badge.
 fn is_plain_label(label: &str) -> bool {
-    matches!(label, "text" | "txt" | "plain" | "plaintext" | "none" | "nohighlight" | "raw")
+    matches!(
+        label,
+        "text" | "txt" | "plain" | "plaintext" | "none" | "nohighlight" | "raw"
+    )
 }
 
 /// Syntaxes + alias table, loaded once. Send + Sync; shared across rayon threads.
@@ -145,9 +148,7 @@ impl Highlighter {
         let all = syntaxes.syntaxes();
         let by_lang = SYNTAXES
             .iter()
-            .filter_map(|&(lang, name)| {
-                all.iter().position(|s| s.name == name).map(|i| (lang, i))
-            })
+            .filter_map(|&(lang, name)| all.iter().position(|s| s.name == name).map(|i| (lang, i)))
             .collect();
         Highlighter { syntaxes, by_lang }
     }
@@ -189,7 +190,11 @@ impl Highlighter {
         match self.syntaxes.find_syntax_by_token(label) {
             Some(syntax) if syntax.name != "Plain Text" => {
                 let html = classed(&self.syntaxes, syntax, code);
-                Highlighted { language: Some(lower), guessed: false, html }
+                Highlighted {
+                    language: Some(lower),
+                    guessed: false,
+                    html,
+                }
             }
             _ => plain(Some(lower), code),
         }
@@ -217,7 +222,10 @@ impl Highlighter {
 fn classed(set: &SyntaxSet, syntax: &SyntaxReference, code: &str) -> String {
     let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
     for line in LinesWithEndings::from(code) {
-        if generator.parse_html_for_line_which_includes_newline(line).is_err() {
+        if generator
+            .parse_html_for_line_which_includes_newline(line)
+            .is_err()
+        {
             return escape(code);
         }
     }
@@ -225,7 +233,11 @@ fn classed(set: &SyntaxSet, syntax: &SyntaxReference, code: &str) -> String {
 }
 
 fn plain(language: Option<String>, code: &str) -> Highlighted {
-    Highlighted { language, guessed: false, html: escape(code) }
+    Highlighted {
+        language,
+        guessed: false,
+        html: escape(code),
+    }
 }
 
 /// HTML-escape text content (`&`, `<`, `>`, and `"` for safety inside attributes).
@@ -258,10 +270,12 @@ pub fn theme_css() -> String {
 fn build_theme_css() -> String {
     use two_face::theme::EmbeddedThemeName;
     let themes = two_face::theme::extra();
-    let light = css_for_theme_with_class_style(themes.get(EmbeddedThemeName::InspiredGithub), CLASS_STYLE)
-        .unwrap_or_default();
-    let dark = css_for_theme_with_class_style(themes.get(EmbeddedThemeName::OneHalfDark), CLASS_STYLE)
-        .unwrap_or_default();
+    let light =
+        css_for_theme_with_class_style(themes.get(EmbeddedThemeName::InspiredGithub), CLASS_STYLE)
+            .unwrap_or_default();
+    let dark =
+        css_for_theme_with_class_style(themes.get(EmbeddedThemeName::OneHalfDark), CLASS_STYLE)
+            .unwrap_or_default();
     let mut css = String::with_capacity(light.len() * 4);
     css.push_str("/* Code highlighting: light theme InspiredGitHub, dark theme OneHalfDark. */\n");
     css.push_str(&scoped_rules(&light, &[]));
@@ -278,13 +292,19 @@ fn scoped_rules(css: &str, scopes: &[&str]) -> String {
     let mut out = String::with_capacity(css.len() * 2);
     let without_comments = strip_css_comments(css);
     for rule in without_comments.split('}') {
-        let Some((selectors, body)) = rule.split_once('{') else { continue };
+        let Some((selectors, body)) = rule.split_once('{') else {
+            continue;
+        };
         let body = body.trim();
         if body.is_empty() {
             continue;
         }
         let mut first = true;
-        for sel in selectors.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        for sel in selectors
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             if scopes.is_empty() {
                 if !first {
                     out.push_str(", ");
@@ -356,7 +376,11 @@ mod tests {
             let out = hl(label, "x = 1\n");
             assert_eq!(out.language.as_deref(), Some(want), "label {label}");
             assert!(!out.guessed);
-            assert!(out.html.contains("hl-"), "label {label} was not highlighted: {}", out.html);
+            assert!(
+                out.html.contains("hl-"),
+                "label {label} was not highlighted: {}",
+                out.html
+            );
         }
     }
 
@@ -364,7 +388,10 @@ mod tests {
     fn every_canonical_language_has_a_syntax() {
         let h = Highlighter::global();
         for (lang, name) in SYNTAXES {
-            assert!(h.syntax_for(lang).is_some(), "{lang}: two-face has no syntax {name:?}");
+            assert!(
+                h.syntax_for(lang).is_some(),
+                "{lang}: two-face has no syntax {name:?}"
+            );
         }
     }
 
@@ -374,7 +401,10 @@ mod tests {
         assert!(out.html.contains("<span class=\"hl-"), "{}", out.html);
         assert!(!out.html.contains("style="));
         assert!(out.html.contains("&lt;&amp;&gt;"));
-        assert_eq!(out.html.matches("<span").count(), out.html.matches("</span>").count());
+        assert_eq!(
+            out.html.matches("<span").count(),
+            out.html.matches("</span>").count()
+        );
     }
 
     #[test]

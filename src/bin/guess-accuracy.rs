@@ -18,14 +18,18 @@ fn main() -> ExitCode {
             folder = Some(PathBuf::from(arg));
         }
     }
-    let root = folder
-        .unwrap_or_else(|| PathBuf::from("../shared/corpora/tech-interview-for-developer"));
+    let root =
+        folder.unwrap_or_else(|| PathBuf::from("../shared/corpora/tech-interview-for-developer"));
     match gongbu::highlight::accuracy(&root) {
         Ok(report) => {
             if show_misses {
                 for (file, expected, guess, code) in &report.misses {
                     let head: String = code.lines().take(12).collect::<Vec<_>>().join("\n");
-                    println!("--- {file}: {expected} guessed {} [{}]", guess.unwrap_or("(none)"), gongbu::highlight::explain(code));
+                    println!(
+                        "--- {file}: {expected} guessed {} [{}]",
+                        guess.unwrap_or("(none)"),
+                        gongbu::highlight::explain(code)
+                    );
                     println!("{head}");
                 }
             }

@@ -151,7 +151,9 @@ fn strong_marker(code: &str) -> Option<&'static str> {
     if code.contains("<?php") {
         return Some("php");
     }
-    let vue_attr = ["v-model=", "v-on:", "v-bind:", "v-if=", "v-for=", "v-show=", "@click="];
+    let vue_attr = [
+        "v-model=", "v-on:", "v-bind:", "v-if=", "v-for=", "v-show=", "@click=",
+    ];
     let has_script = code.contains("<script");
     if code.contains("<template>")
         || (has_script && (code.contains("export default {") || code.contains("new Vue(")))
@@ -183,7 +185,12 @@ fn split_lines(code: &str) -> Vec<Line<'_>> {
         }
         let indent = line.len() - line.trim_start().len();
         let (code, trailing_hash) = strip_line(raw, &mut in_block_comment);
-        out.push(Line { raw, code, indent, trailing_hash });
+        out.push(Line {
+            raw,
+            code,
+            indent,
+            trailing_hash,
+        });
     }
     out
 }
@@ -290,7 +297,10 @@ fn is_text_line(line: &Line) -> bool {
     let raw = line.raw;
     // Worked examples: `Input: arr[] = {1, 2}`, `Output: 72`.
     let head = raw.split([':', ' ']).next().unwrap_or("");
-    if matches!(head, "Input" | "Output" | "Example" | "Result" | "Answer" | "input" | "output") {
+    if matches!(
+        head,
+        "Input" | "Output" | "Example" | "Result" | "Answer" | "input" | "output"
+    ) {
         return true;
     }
     // Stack traces and tracebacks are program output.
@@ -302,7 +312,29 @@ fn is_text_line(line: &Line) -> bool {
         return true;
     }
     // Arrows and box-drawing characters outside comments belong to diagrams, not code.
-    if line.code.chars().any(|c| matches!(c, '→' | '←' | '↑' | '↓' | '⇒' | '⇔' | '↔' | '─' | '│' | '┌' | '┐' | '└' | '┘' | '├' | '┤' | '■' | '●' | '※' | '★')) {
+    if line.code.chars().any(|c| {
+        matches!(
+            c,
+            '→' | '←'
+                | '↑'
+                | '↓'
+                | '⇒'
+                | '⇔'
+                | '↔'
+                | '─'
+                | '│'
+                | '┌'
+                | '┐'
+                | '└'
+                | '┘'
+                | '├'
+                | '┤'
+                | '■'
+                | '●'
+                | '※'
+                | '★'
+        )
+    }) {
         return true;
     }
     // ASCII boxes and tables: `+---+---+`, `| a | b |`.
@@ -321,7 +353,11 @@ fn is_text_line(line: &Line) -> bool {
         } else if tok.chars().any(|c| c.is_ascii_alphabetic()) {
             ascii_words += 1;
             let word = tok.trim_end_matches([',', '.', '!', '?', ':']);
-            if !word.is_empty() && word.chars().all(|c| c.is_ascii_alphabetic() || c == '\'' || c == '-') {
+            if !word.is_empty()
+                && word
+                    .chars()
+                    .all(|c| c.is_ascii_alphabetic() || c == '\'' || c == '-')
+            {
                 alpha_words += 1;
             }
         }
@@ -330,7 +366,9 @@ fn is_text_line(line: &Line) -> bool {
         return true;
     }
     // An English sentence: many plain words and none of the punctuation code is made of.
-    let codeish = line.code.contains(['{', '}', ';', '=', '(', ')', '[', '<', '$', '"']);
+    let codeish = line
+        .code
+        .contains(['{', '}', ';', '=', '(', ')', '[', '<', '$', '"']);
     tokens >= 6 && !codeish && alpha_words * 10 >= tokens * 8
 }
 
@@ -342,7 +380,11 @@ fn without_placeholders(code: &str) -> std::borrow::Cow<'_, str> {
     let mut out = String::with_capacity(code.len());
     let mut rest = code;
     while let Some(open) = rest.find(['{', '<']) {
-        let close_ch = if rest[open..].starts_with('{') { '}' } else { '>' };
+        let close_ch = if rest[open..].starts_with('{') {
+            '}'
+        } else {
+            '>'
+        };
         match rest[open..].find(close_ch) {
             Some(len) if rest[open..open + len].chars().any(is_hangul) => {
                 out.push_str(&rest[..open]);
@@ -373,7 +415,10 @@ fn has_word(s: &str, w: &str) -> bool {
     while let Some(pos) = s[from..].find(w) {
         let start = from + pos;
         let end = start + w.len();
-        let before_ok = s[..start].chars().next_back().is_none_or(|c| !is_ident_char(c));
+        let before_ok = s[..start]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !is_ident_char(c));
         let after_ok = s[end..].chars().next().is_none_or(|c| !is_ident_char(c));
         if before_ok && after_ok {
             return true;
@@ -384,7 +429,9 @@ fn has_word(s: &str, w: &str) -> bool {
 }
 
 fn first_word(s: &str) -> &str {
-    let end = s.find(|c: char| !(is_ident_char(c) || c == '-' || c == '.' || c == '/' || c == '+')).unwrap_or(s.len());
+    let end = s
+        .find(|c: char| !(is_ident_char(c) || c == '-' || c == '.' || c == '/' || c == '+'))
+        .unwrap_or(s.len());
     &s[..end]
 }
 
@@ -393,14 +440,96 @@ const C_TYPES: &[&str] = &[
 ];
 
 const SHELL_COMMANDS: &[&str] = &[
-    "git", "npm", "npx", "yarn", "pnpm", "node", "cd", "ls", "mkdir", "rm", "rmdir", "cp", "mv",
-    "touch", "cat", "echo", "sudo", "apt", "apt-get", "yum", "dnf", "brew", "pip", "pip3", "curl",
-    "wget", "chmod", "chown", "docker", "docker-compose", "kubectl", "ssh", "scp", "tar", "unzip",
-    "grep", "ps", "kill", "nohup", "source", "export", "systemctl", "service", "vi", "vim", "nano",
-    "gcc", "g++", "javac", "mvn", "gradle", "./gradlew", "./mvnw", "vue", "ng", "pwd", "whoami",
-    "sed", "awk", "head", "tail", "which", "netstat", "lsof", "crontab", "ln", "df", "du", "top",
-    "jps", "cargo", "rustup", "go", "java", "python", "python3", "pm2", "nginx", "su", "useradd",
-    "passwd", "chgrp", "printenv", "env", "alias", "history", "man", "find", "xargs", "jest",
+    "git",
+    "npm",
+    "npx",
+    "yarn",
+    "pnpm",
+    "node",
+    "cd",
+    "ls",
+    "mkdir",
+    "rm",
+    "rmdir",
+    "cp",
+    "mv",
+    "touch",
+    "cat",
+    "echo",
+    "sudo",
+    "apt",
+    "apt-get",
+    "yum",
+    "dnf",
+    "brew",
+    "pip",
+    "pip3",
+    "curl",
+    "wget",
+    "chmod",
+    "chown",
+    "docker",
+    "docker-compose",
+    "kubectl",
+    "ssh",
+    "scp",
+    "tar",
+    "unzip",
+    "grep",
+    "ps",
+    "kill",
+    "nohup",
+    "source",
+    "export",
+    "systemctl",
+    "service",
+    "vi",
+    "vim",
+    "nano",
+    "gcc",
+    "g++",
+    "javac",
+    "mvn",
+    "gradle",
+    "./gradlew",
+    "./mvnw",
+    "vue",
+    "ng",
+    "pwd",
+    "whoami",
+    "sed",
+    "awk",
+    "head",
+    "tail",
+    "which",
+    "netstat",
+    "lsof",
+    "crontab",
+    "ln",
+    "df",
+    "du",
+    "top",
+    "jps",
+    "cargo",
+    "rustup",
+    "go",
+    "java",
+    "python",
+    "python3",
+    "pm2",
+    "nginx",
+    "su",
+    "useradd",
+    "passwd",
+    "chgrp",
+    "printenv",
+    "env",
+    "alias",
+    "history",
+    "man",
+    "find",
+    "xargs",
+    "jest",
 ];
 
 const SQL_STATEMENTS: &[&str] = &[
@@ -409,10 +538,46 @@ const SQL_STATEMENTS: &[&str] = &[
 ];
 
 const SQL_KEYWORDS: &[&str] = &[
-    "FROM", "WHERE", "INTO", "VALUES", "SET", "TABLE", "JOIN", "INNER", "OUTER", "LEFT", "RIGHT",
-    "GROUP", "ORDER", "BY", "HAVING", "UNION", "PROCEDURE", "FUNCTION", "END", "VARCHAR",
-    "VARCHAR2", "INTEGER", "PRIMARY", "FOREIGN", "REFERENCES", "DISTINCT", "LIMIT", "INDEX", "VIEW",
-    "TRIGGER", "CONSTRAINT", "REPLACE", "NUMBER", "IS", "AS", "ON", "AND", "OR", "NOT", "NULL",
+    "FROM",
+    "WHERE",
+    "INTO",
+    "VALUES",
+    "SET",
+    "TABLE",
+    "JOIN",
+    "INNER",
+    "OUTER",
+    "LEFT",
+    "RIGHT",
+    "GROUP",
+    "ORDER",
+    "BY",
+    "HAVING",
+    "UNION",
+    "PROCEDURE",
+    "FUNCTION",
+    "END",
+    "VARCHAR",
+    "VARCHAR2",
+    "INTEGER",
+    "PRIMARY",
+    "FOREIGN",
+    "REFERENCES",
+    "DISTINCT",
+    "LIMIT",
+    "INDEX",
+    "VIEW",
+    "TRIGGER",
+    "CONSTRAINT",
+    "REPLACE",
+    "NUMBER",
+    "IS",
+    "AS",
+    "ON",
+    "AND",
+    "OR",
+    "NOT",
+    "NULL",
 ];
 
 const HTML_TAGS: &[&str] = &[
@@ -426,7 +591,9 @@ const HTML_TAGS: &[&str] = &[
 /// Name of the tag opening `s` (`<div class=..>` → `div`, `</p>` → `p`), if `s` starts with one.
 fn leading_tag(s: &str) -> Option<&str> {
     let rest = s.strip_prefix("</").or_else(|| s.strip_prefix('<'))?;
-    let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':' || c == '.')).unwrap_or(rest.len());
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':' || c == '.'))
+        .unwrap_or(rest.len());
     let name = &rest[..end];
     let next = rest[end..].chars().next();
     if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
@@ -483,23 +650,43 @@ fn score(lines: &[Line]) -> Scores {
 
         // --- Python
         let py_block = c.ends_with(':') && !c.ends_with("::");
-        if (starts_word(c, "def") || c.starts_with("async def ")) && (py_block || c.contains(") ->")) {
+        if (starts_word(c, "def") || c.starts_with("async def "))
+            && (py_block || c.contains(") ->"))
+        {
             s.add(Lang::Python, 4.0);
         }
         if starts_word(c, "class") && py_block {
             s.add(Lang::Python, 3.0);
         }
-        if py_block && ["elif", "except", "finally", "try", "with", "while", "for", "if", "else"].iter().any(|k| starts_word(c, k)) {
-            let w = if starts_word(c, "elif") || starts_word(c, "except") { 3.0 } else { 2.0 };
+        if py_block
+            && [
+                "elif", "except", "finally", "try", "with", "while", "for", "if", "else",
+            ]
+            .iter()
+            .any(|k| starts_word(c, k))
+        {
+            let w = if starts_word(c, "elif") || starts_word(c, "except") {
+                3.0
+            } else {
+                2.0
+            };
             s.add(Lang::Python, w);
         }
         if c.starts_with("from ") && c.contains(" import ") {
             s.add(Lang::Python, 3.0);
-        } else if c.starts_with("import ") && !ends_semi && !c.contains(" from ") && !c.contains(['"', '\'', '{']) {
+        } else if c.starts_with("import ")
+            && !ends_semi
+            && !c.contains(" from ")
+            && !c.contains(['"', '\'', '{'])
+        {
             s.add(Lang::Python, 1.5);
             s.add(Lang::Kotlin, 0.5);
         }
-        if c.contains("__name__") || c.contains("__init__") || c.contains("(self") || c.contains("self.") {
+        if c.contains("__name__")
+            || c.contains("__init__")
+            || c.contains("(self")
+            || c.contains("self.")
+        {
             s.add(Lang::Python, 2.0);
         }
         if t.starts_with(">>> ") {
@@ -508,7 +695,9 @@ fn score(lines: &[Line]) -> Scores {
         if c.contains("print(") && !ends_semi {
             s.add(Lang::Python, 1.0);
         }
-        for w in ["None", "True", "False", "lambda", "elif", "len", "range", "nonlocal"] {
+        for w in [
+            "None", "True", "False", "lambda", "elif", "len", "range", "nonlocal",
+        ] {
             if has_word(c, w) {
                 s.add(Lang::Python, 0.5);
             }
@@ -532,17 +721,35 @@ fn score(lines: &[Line]) -> Scores {
         if c.contains("System.out.print") || c.contains("System.err.print") {
             s.add(Lang::Java, 5.0);
         }
-        if ["public", "private", "protected"].iter().any(|k| starts_word(c, k)) && !c.ends_with(':') {
+        if ["public", "private", "protected"]
+            .iter()
+            .any(|k| starts_word(c, k))
+            && !c.ends_with(':')
+        {
             // A member declaration: modifier(s) then a type.
-            let ty = c.split_whitespace().find(|w| !matches!(*w, "public" | "private" | "protected" | "static" | "final" | "abstract"));
-            let typed = ty.is_some_and(|w| C_TYPES.contains(&w) || matches!(w, "boolean" | "class" | "interface") || w.starts_with(|ch: char| ch.is_ascii_uppercase()));
+            let ty = c.split_whitespace().find(|w| {
+                !matches!(
+                    *w,
+                    "public" | "private" | "protected" | "static" | "final" | "abstract"
+                )
+            });
+            let typed = ty.is_some_and(|w| {
+                C_TYPES.contains(&w)
+                    || matches!(w, "boolean" | "class" | "interface")
+                    || w.starts_with(|ch: char| ch.is_ascii_uppercase())
+            });
             let w = if typed { 3.0 } else { 2.0 };
             s.add(Lang::Java, w);
             s.add(Lang::CSharp, w);
             s.add(Lang::TypeScript, 0.5);
             s.add(Lang::Kotlin, 0.5);
         }
-        if (c.starts_with("import java") || c.starts_with("import org.") || c.starts_with("import com.") || c.starts_with("import static ")) && ends_semi {
+        if (c.starts_with("import java")
+            || c.starts_with("import org.")
+            || c.starts_with("import com.")
+            || c.starts_with("import static "))
+            && ends_semi
+        {
             s.add(Lang::Java, 4.0);
         }
         if starts_word(c, "package") && ends_semi {
@@ -558,9 +765,28 @@ fn score(lines: &[Line]) -> Scores {
             s.c_cpp(0.5, 0.5);
         }
         let java_words = [
-            "String", "boolean", "Integer", "ArrayList", "HashMap", "extends", "implements", "throws",
-            "instanceof", "synchronized", "final", "Override", "Runnable", "Thread", "Optional",
-            "Stream", "Collectors", "Arrays", "Scanner", "LinkedList", "Exception", "super",
+            "String",
+            "boolean",
+            "Integer",
+            "ArrayList",
+            "HashMap",
+            "extends",
+            "implements",
+            "throws",
+            "instanceof",
+            "synchronized",
+            "final",
+            "Override",
+            "Runnable",
+            "Thread",
+            "Optional",
+            "Stream",
+            "Collectors",
+            "Arrays",
+            "Scanner",
+            "LinkedList",
+            "Exception",
+            "super",
         ];
         let n = java_words.iter().filter(|w| has_word(c, w)).count();
         if n > 0 {
@@ -570,14 +796,20 @@ fn score(lines: &[Line]) -> Scores {
             s.add(Lang::Java, 1.5);
             s.add(Lang::CSharp, 1.5);
         }
-        if c.contains("new ") && c.split("new ").nth(1).is_some_and(|r| r.starts_with(|ch: char| ch.is_ascii_uppercase())) {
+        if c.contains("new ")
+            && c.split("new ")
+                .nth(1)
+                .is_some_and(|r| r.starts_with(|ch: char| ch.is_ascii_uppercase()))
+        {
             s.add(Lang::Java, 1.0);
             s.add(Lang::CSharp, 1.0);
             s.js(0.8);
             s.add(Lang::Cpp, 0.3);
         }
         let fw = first_word(c);
-        if C_TYPES.contains(&fw) && (fw != "const" || C_TYPES.iter().any(|t| c[5..].trim_start().starts_with(t))) {
+        if C_TYPES.contains(&fw)
+            && (fw != "const" || C_TYPES.iter().any(|t| c[5..].trim_start().starts_with(t)))
+        {
             s.c_like(1.0);
             if fw == "char" || fw == "unsigned" {
                 s.c_cpp(0.5, 0.5);
@@ -592,7 +824,16 @@ fn score(lines: &[Line]) -> Scores {
             s.add(Lang::Java, 1.5);
             s.add(Lang::CSharp, 1.5);
         }
-        if ["Integer.", "Arrays.", "Collections.", "Character.", "Objects."].iter().any(|m| c.contains(m)) {
+        if [
+            "Integer.",
+            "Arrays.",
+            "Collections.",
+            "Character.",
+            "Objects.",
+        ]
+        .iter()
+        .any(|m| c.contains(m))
+        {
             s.add(Lang::Java, 1.5);
         }
         if has_word(c, "true") || has_word(c, "false") {
@@ -607,7 +848,8 @@ fn score(lines: &[Line]) -> Scores {
         if c.contains(" -> ") {
             s.add(Lang::Java, 0.5);
         }
-        if c.contains("using System") || c.contains("Console.Write") || c.contains("{ get; set; }") {
+        if c.contains("using System") || c.contains("Console.Write") || c.contains("{ get; set; }")
+        {
             s.add(Lang::CSharp, 5.0);
         }
         if c.contains("foreach (") {
@@ -625,7 +867,10 @@ fn score(lines: &[Line]) -> Scores {
         if c.starts_with("#define") || c.starts_with("#ifndef") || c.starts_with("#pragma") {
             s.c_cpp(2.0, 1.5);
         }
-        let c_calls = ["printf(", "scanf(", "malloc(", "calloc(", "realloc(", "free(", "sizeof(", "strcpy(", "strlen(", "memset(", "puts(", "fgets("];
+        let c_calls = [
+            "printf(", "scanf(", "malloc(", "calloc(", "realloc(", "free(", "sizeof(", "strcpy(",
+            "strlen(", "memset(", "puts(", "fgets(",
+        ];
         if c_calls.iter().any(|f| c.contains(f)) {
             s.c_cpp(2.0, 1.0);
         }
@@ -650,7 +895,18 @@ fn score(lines: &[Line]) -> Scores {
         if c.contains("int main(") {
             s.c_cpp(2.0, 2.0);
         }
-        let cpp_markers = ["std::", "using namespace", "template<", "template <", "nullptr", "vector<", "::iterator", "const&", "ios::", "pair<"];
+        let cpp_markers = [
+            "std::",
+            "using namespace",
+            "template<",
+            "template <",
+            "nullptr",
+            "vector<",
+            "::iterator",
+            "const&",
+            "ios::",
+            "pair<",
+        ];
         let cpp_words = ["cout", "cin", "endl", "virtual", "namespace"];
         let n = cpp_markers.iter().filter(|m| c.contains(*m)).count()
             + cpp_words.iter().filter(|w| has_word(c, w)).count()
@@ -693,11 +949,29 @@ fn score(lines: &[Line]) -> Scores {
         if c.contains("===") || c.contains("!==") {
             s.js(3.0);
         }
-        let js_markers = ["document.", "window.", "require(", "module.exports", "process.env", "JSON.", "Promise", ".then(", "setTimeout(", "addEventListener", "undefined", "prototype", "async ", "await "];
+        let js_markers = [
+            "document.",
+            "window.",
+            "require(",
+            "module.exports",
+            "process.env",
+            "JSON.",
+            "Promise",
+            ".then(",
+            "setTimeout(",
+            "addEventListener",
+            "undefined",
+            "prototype",
+            "async ",
+            "await ",
+        ];
         if js_markers.iter().any(|m| c.contains(m)) {
             s.js(2.0);
         }
-        if c.starts_with("export ") || (c.starts_with("import ") && (c.contains(" from ") || c.ends_with('\'') || c.ends_with("';"))) {
+        if c.starts_with("export ")
+            || (c.starts_with("import ")
+                && (c.contains(" from ") || c.ends_with('\'') || c.ends_with("';")))
+        {
             s.js(3.0);
         }
         if t.contains('`') && t.contains("${") {
@@ -710,8 +984,25 @@ fn score(lines: &[Line]) -> Scores {
         if c.contains(": function") || c.contains(":function") {
             s.js(2.0);
         }
-        let jsx_markers = ["className=", "React.", "ReactDOM", "'react'", "useState", "useEffect", "render()", "props.", "<>", "</>", "return <", "(<", "={"];
-        let n = jsx_markers.iter().filter(|m| c.contains(*m) || t.contains(*m)).count();
+        let jsx_markers = [
+            "className=",
+            "React.",
+            "ReactDOM",
+            "'react'",
+            "useState",
+            "useEffect",
+            "render()",
+            "props.",
+            "<>",
+            "</>",
+            "return <",
+            "(<",
+            "={",
+        ];
+        let n = jsx_markers
+            .iter()
+            .filter(|m| c.contains(*m) || t.contains(*m))
+            .count();
         jsx_only += 3.0 * n.min(2) as f32;
         if component_tag(c) {
             jsx_only += 2.0;
@@ -721,14 +1012,33 @@ fn score(lines: &[Line]) -> Scores {
                 s.add(Lang::TypeScript, 1.5);
             }
         }
-        if ["interface", "type", "enum", "readonly", "declare", "namespace"].iter().any(|k| starts_word(c, k)) && (c.contains('=') || ends_brace) {
+        if [
+            "interface",
+            "type",
+            "enum",
+            "readonly",
+            "declare",
+            "namespace",
+        ]
+        .iter()
+        .any(|k| starts_word(c, k))
+            && (c.contains('=') || ends_brace)
+        {
             s.add(Lang::TypeScript, 1.5);
         }
 
         // --- Markup
-        if let Some(tag) = leading_tag(c).or_else(|| if c.starts_with("<!") || c.starts_with("<?xml") { Some("!") } else { None }) {
+        if let Some(tag) = leading_tag(c).or_else(|| {
+            if c.starts_with("<!") || c.starts_with("<?xml") {
+                Some("!")
+            } else {
+                None
+            }
+        }) {
             markup_lines += 1.5;
-            if HTML_TAGS.contains(&tag.to_ascii_lowercase().as_str()) || tag == "!" && c.to_ascii_lowercase().starts_with("<!doctype html") {
+            if HTML_TAGS.contains(&tag.to_ascii_lowercase().as_str())
+                || tag == "!" && c.to_ascii_lowercase().starts_with("<!doctype html")
+            {
                 html_only += 1.0;
             } else if tag != "!" {
                 xml_only += 1.0;
@@ -748,14 +1058,24 @@ fn score(lines: &[Line]) -> Scores {
 
         // --- SQL
         let upper_first = first_word(c);
-        if SQL_STATEMENTS.iter().any(|k| upper_first.eq_ignore_ascii_case(k)) {
+        if SQL_STATEMENTS
+            .iter()
+            .any(|k| upper_first.eq_ignore_ascii_case(k))
+        {
             let upper = upper_first.chars().all(|ch| ch.is_ascii_uppercase());
-            if upper || c.to_ascii_lowercase().contains(" from ") || c.to_ascii_lowercase().contains(" into ") || c.to_ascii_lowercase().contains(" table ") {
+            if upper
+                || c.to_ascii_lowercase().contains(" from ")
+                || c.to_ascii_lowercase().contains(" into ")
+                || c.to_ascii_lowercase().contains(" table ")
+            {
                 sql_statement = true;
                 sql_words += 2.0;
             }
         }
-        let kw = c.split(|ch: char| !is_ident_char(ch)).filter(|w| SQL_KEYWORDS.contains(w) || SQL_STATEMENTS.contains(w)).count();
+        let kw = c
+            .split(|ch: char| !is_ident_char(ch))
+            .filter(|w| SQL_KEYWORDS.contains(w) || SQL_STATEMENTS.contains(w))
+            .count();
         sql_words += (0.7 * kw as f32).min(2.5);
         if c.contains("dbms_output") || c.contains("VARCHAR") {
             sql_words += 2.0;
@@ -774,11 +1094,25 @@ fn score(lines: &[Line]) -> Scores {
             && !cmd_line.contains(" = ")
             && !cmd_line.contains("=>")
             && !after.trim_start().starts_with(['=', '('])
-            && !(cmd == "export" && (after.contains("default") || after.contains("const") || after.contains("function") || after.contains("class")))
+            && !(cmd == "export"
+                && (after.contains("default")
+                    || after.contains("const")
+                    || after.contains("function")
+                    || after.contains("class")))
             && !(cmd == "go" && after.trim().is_empty())
         {
-            let tool = ["git", "npm", "yarn", "docker", "kubectl", "apt", "apt-get", "brew", "pip", "pip3", "sudo", "npx", "cargo", "mvn", "vue"];
-            s.add(Lang::Bash, if tool.contains(&cmd) && !after.trim().is_empty() { 3.0 } else { 2.0 });
+            let tool = [
+                "git", "npm", "yarn", "docker", "kubectl", "apt", "apt-get", "brew", "pip", "pip3",
+                "sudo", "npx", "cargo", "mvn", "vue",
+            ];
+            s.add(
+                Lang::Bash,
+                if tool.contains(&cmd) && !after.trim().is_empty() {
+                    3.0
+                } else {
+                    2.0
+                },
+            );
             if after.contains(" -") {
                 s.add(Lang::Bash, 0.5);
             }
@@ -786,7 +1120,12 @@ fn score(lines: &[Line]) -> Scores {
         if shell_assignment(c) {
             s.add(Lang::Bash, 1.5);
         }
-        if c.contains("$(") || c.starts_with("if [") || matches!(c, "fi" | "done" | "esac" | "then" | "do") || c.ends_with("; then") || c.ends_with("; do") {
+        if c.contains("$(")
+            || c.starts_with("if [")
+            || matches!(c, "fi" | "done" | "esac" | "then" | "do")
+            || c.ends_with("; then")
+            || c.ends_with("; do")
+        {
             s.add(Lang::Bash, 2.0);
         }
         if c.contains(" | grep") || c.contains(" 2>&1") || c.contains("> /dev/null") {
@@ -797,7 +1136,9 @@ fn score(lines: &[Line]) -> Scores {
         yaml.line(line);
         if json_key_line(c) {
             json_keys += 1;
-        } else if !matches!(c.trim_end_matches(','), "{" | "}" | "[" | "]" | "},") && !json_value_line(c) {
+        } else if !matches!(c.trim_end_matches(','), "{" | "}" | "[" | "]" | "},")
+            && !json_value_line(c)
+        {
             json_other += 1;
         }
 
@@ -808,7 +1149,10 @@ fn score(lines: &[Line]) -> Scores {
         if (starts_word(c, "val") || starts_word(c, "var")) && !ends_semi {
             s.add(Lang::Kotlin, 1.5);
         }
-        if c.starts_with("data class") || c.contains("companion object") || c.contains("println(") && !c.contains("System.") && !c.contains("fmt.") {
+        if c.starts_with("data class")
+            || c.contains("companion object")
+            || c.contains("println(") && !c.contains("System.") && !c.contains("fmt.")
+        {
             s.add(Lang::Kotlin, 1.5);
         }
         if c == "package main" || c.contains("fmt.") {
@@ -822,7 +1166,13 @@ fn score(lines: &[Line]) -> Scores {
             s.add(Lang::Go, 1.0);
             sql_words += 0.5;
         }
-        if starts_word(c, "fn") || c.starts_with("pub fn ") || c.contains("let mut ") || c.starts_with("impl ") || c.contains("println!") || c.starts_with("use std::") {
+        if starts_word(c, "fn")
+            || c.starts_with("pub fn ")
+            || c.contains("let mut ")
+            || c.starts_with("impl ")
+            || c.contains("println!")
+            || c.starts_with("use std::")
+        {
             s.add(Lang::Rust, 4.0);
         }
     }
@@ -854,29 +1204,38 @@ fn score(lines: &[Line]) -> Scores {
 /// shape of Java/C# code.
 fn typed_declaration(c: &str) -> bool {
     let mut parts = c.split_whitespace();
-    let (Some(ty), Some(name)) = (parts.next(), parts.next()) else { return false };
+    let (Some(ty), Some(name)) = (parts.next(), parts.next()) else {
+        return false;
+    };
     let ty_ok = ty.starts_with(|ch: char| ch.is_ascii_uppercase())
-        && ty.chars().all(|ch| is_ident_char(ch) || matches!(ch, '<' | '>' | ',' | '[' | ']' | '?'))
+        && ty
+            .chars()
+            .all(|ch| is_ident_char(ch) || matches!(ch, '<' | '>' | ',' | '[' | ']' | '?'))
         && ty.chars().any(|ch| ch.is_ascii_lowercase());
     let name_ident: String = name.chars().take_while(|&ch| is_ident_char(ch)).collect();
     let name_ok = name.starts_with(|ch: char| ch.is_ascii_lowercase() || ch == '_');
     let rest = &name[name_ident.len()..];
     let follow = parts.next().unwrap_or("");
-    ty_ok && name_ok && (rest.starts_with([';', '(', '=']) || follow.starts_with('=') || (rest.is_empty() && follow.is_empty() && c.ends_with(';')))
+    ty_ok
+        && name_ok
+        && (rest.starts_with([';', '(', '='])
+            || follow.starts_with('=')
+            || (rest.is_empty() && follow.is_empty() && c.ends_with(';')))
 }
 
 /// `key: value,` inside an object literal.
 fn object_property(c: &str) -> bool {
-    let Some((key, value)) = c.split_once(':') else { return false };
-    !key.is_empty()
-        && key.chars().all(is_ident_char)
-        && value.starts_with(' ')
-        && c.ends_with(',')
+    let Some((key, value)) = c.split_once(':') else {
+        return false;
+    };
+    !key.is_empty() && key.chars().all(is_ident_char) && value.starts_with(' ') && c.ends_with(',')
 }
 
 /// `obj.method(args)` or `f(args)` as a whole line, without a semicolon.
 fn call_statement(c: &str) -> bool {
-    let Some(open) = c.find('(') else { return false };
+    let Some(open) = c.find('(') else {
+        return false;
+    };
     let callee = &c[..open];
     !callee.is_empty()
         && callee.chars().all(|ch| is_ident_char(ch) || ch == '.')
@@ -888,7 +1247,10 @@ fn call_statement(c: &str) -> bool {
 /// `int[] a`, `String[][] grid`: array types written Java/C# style.
 fn typed_array(c: &str) -> bool {
     c.match_indices("[]").any(|(i, _)| {
-        let word = c[..i].rsplit(|ch: char| !is_ident_char(ch)).next().unwrap_or("");
+        let word = c[..i]
+            .rsplit(|ch: char| !is_ident_char(ch))
+            .next()
+            .unwrap_or("");
         let is_type = C_TYPES.contains(&word)
             || matches!(word, "boolean" | "byte" | "String" | "Object")
             || word.starts_with(|ch: char| ch.is_ascii_uppercase());
@@ -900,14 +1262,19 @@ fn typed_array(c: &str) -> bool {
 fn capitalized_generic(c: &str) -> bool {
     c.match_indices('<').any(|(i, _)| {
         c[..i].ends_with(|ch: char| ch.is_ascii_alphabetic())
-            && c[..i].rsplit(|ch: char| !is_ident_char(ch)).next().is_some_and(|w| w.starts_with(|ch: char| ch.is_ascii_uppercase()))
+            && c[..i]
+                .rsplit(|ch: char| !is_ident_char(ch))
+                .next()
+                .is_some_and(|w| w.starts_with(|ch: char| ch.is_ascii_uppercase()))
             && c[i + 1..].starts_with(|ch: char| ch.is_ascii_uppercase())
     })
 }
 
 /// `f(x=1, y=2)`: keyword arguments, written without spaces around `=`.
 fn keyword_arguments(c: &str) -> bool {
-    let Some(args) = c.split_once('(').map(|(_, a)| a) else { return false };
+    let Some(args) = c.split_once('(').map(|(_, a)| a) else {
+        return false;
+    };
     args.split(',').any(|arg| {
         let arg = arg.trim();
         arg.split_once('=').is_some_and(|(k, v)| {
@@ -921,7 +1288,8 @@ fn arrow_deref(c: &str) -> bool {
     c.match_indices("->").any(|(i, _)| {
         let before = c[..i].chars().next_back();
         let after = c[i + 2..].chars().next();
-        before.is_some_and(|ch| is_ident_char(ch) || ch == ')' || ch == ']') && after.is_some_and(|ch| ch.is_ascii_alphabetic() || ch == '_')
+        before.is_some_and(|ch| is_ident_char(ch) || ch == ')' || ch == ']')
+            && after.is_some_and(|ch| ch.is_ascii_alphabetic() || ch == '_')
     })
 }
 
@@ -929,11 +1297,15 @@ fn arrow_deref(c: &str) -> bool {
 fn pointer_declaration(c: &str) -> bool {
     c.match_indices('*').any(|(i, _)| {
         let before = c[..i].trim_end();
-        let word_start = before.rfind(|ch: char| !is_ident_char(ch)).map_or(0, |p| p + 1);
+        let word_start = before
+            .rfind(|ch: char| !is_ident_char(ch))
+            .map_or(0, |p| p + 1);
         let word = &before[word_start..];
         let after = c[i..].trim_start_matches('*').trim_start();
         let is_type = C_TYPES.contains(&word)
-            || (word.starts_with(|ch: char| ch.is_ascii_uppercase()) && word.len() > 1 && word.chars().any(|ch| ch.is_ascii_lowercase()));
+            || (word.starts_with(|ch: char| ch.is_ascii_uppercase())
+                && word.len() > 1
+                && word.chars().any(|ch| ch.is_ascii_lowercase()));
         is_type && after.starts_with(|ch: char| ch.is_ascii_alphabetic() || ch == '_' || ch == ')')
     })
 }
@@ -943,7 +1315,10 @@ fn component_tag(c: &str) -> bool {
     c.match_indices('<').any(|(i, _)| {
         let rest = &c[i + 1..];
         let rest = rest.strip_prefix('/').unwrap_or(rest);
-        let name: String = rest.chars().take_while(|ch| ch.is_ascii_alphanumeric()).collect();
+        let name: String = rest
+            .chars()
+            .take_while(|ch| ch.is_ascii_alphanumeric())
+            .collect();
         name.starts_with(|ch: char| ch.is_ascii_uppercase())
             && name.chars().any(|ch| ch.is_ascii_lowercase())
             && rest[name.len()..].trim_start().starts_with(['>', '/'])
@@ -952,7 +1327,9 @@ fn component_tag(c: &str) -> bool {
 }
 
 fn css_selector(c: &str) -> bool {
-    let Some(sel) = c.strip_suffix('{') else { return false };
+    let Some(sel) = c.strip_suffix('{') else {
+        return false;
+    };
     let sel = sel.trim();
     if sel.is_empty() || sel.contains(['(', '=', ';', '"']) && !sel.starts_with('@') {
         return false;
@@ -965,9 +1342,14 @@ fn css_selector(c: &str) -> bool {
 
 /// `color: red;`, `font-size: 14px;`
 fn css_property(c: &str) -> bool {
-    let Some((prop, value)) = c.split_once(':') else { return false };
+    let Some((prop, value)) = c.split_once(':') else {
+        return false;
+    };
     !prop.is_empty()
-        && prop.trim_end().chars().all(|ch| ch.is_ascii_lowercase() || ch == '-')
+        && prop
+            .trim_end()
+            .chars()
+            .all(|ch| ch.is_ascii_lowercase() || ch == '-')
         && !prop.ends_with(' ')
         && c.ends_with(';')
         && !value.trim().is_empty()
@@ -975,17 +1357,25 @@ fn css_property(c: &str) -> bool {
 
 /// `NAME=value` with no spaces around `=`.
 fn shell_assignment(c: &str) -> bool {
-    let Some((name, value)) = c.split_once('=') else { return false };
+    let Some((name, value)) = c.split_once('=') else {
+        return false;
+    };
     !name.is_empty()
         && !value.is_empty()
         && !value.starts_with(['=', ' '])
-        && name.chars().all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '_')
+        && name
+            .chars()
+            .all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '_')
         && name.starts_with(|ch: char| ch.is_ascii_uppercase())
 }
 
 fn json_key_line(c: &str) -> bool {
-    let Some(rest) = c.strip_prefix('"') else { return false };
-    let Some(end) = rest.find('"') else { return false };
+    let Some(rest) = c.strip_prefix('"') else {
+        return false;
+    };
+    let Some(end) = rest.find('"') else {
+        return false;
+    };
     rest[end + 1..].trim_start().starts_with(':')
 }
 
@@ -1028,8 +1418,11 @@ impl Yaml {
             self.codeish += 1;
             return;
         };
-        let key_ok = key.starts_with(|ch: char| ch.is_ascii_alphabetic() || ch == '_' || ch == '"' || ch == '\'')
-            && key.chars().all(|ch| is_ident_char(ch) || matches!(ch, '-' | '.' | '"' | '\''));
+        let key_ok = key.starts_with(|ch: char| {
+            ch.is_ascii_alphabetic() || ch == '_' || ch == '"' || ch == '\''
+        }) && key
+            .chars()
+            .all(|ch| is_ident_char(ch) || matches!(ch, '-' | '.' | '"' | '\''));
         if !key_ok || !(value.is_empty() || value.starts_with(' ')) {
             self.codeish += 1;
             return;
@@ -1063,12 +1456,22 @@ pub fn explain(code: &str) -> String {
     let scores = score(&lines);
     let mut all: Vec<(f32, &str)> = LANGS.iter().map(|&l| (scores.get(l), l.name())).collect();
     all.sort_by(|a, b| b.0.total_cmp(&a.0));
-    all.iter().take(3).map(|(s, l)| format!("{l}={s:.1}")).collect::<Vec<_>>().join(" ")
+    all.iter()
+        .take(3)
+        .map(|(s, l)| format!("{l}={s:.1}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Best language if it has enough evidence and clearly beats every other family.
 fn decide(scores: &Scores) -> Option<Lang> {
-    let best = LANGS.iter().copied().fold(Lang::Python, |acc, l| if scores.get(l) > scores.get(acc) { l } else { acc });
+    let best = LANGS.iter().copied().fold(Lang::Python, |acc, l| {
+        if scores.get(l) > scores.get(acc) {
+            l
+        } else {
+            acc
+        }
+    });
     let top = scores.get(best);
     if top < MIN_SCORE {
         return None;
@@ -1082,7 +1485,11 @@ fn decide(scores: &Scores) -> Option<Lang> {
         return None;
     }
     // Within a family the first-listed member wins ties (C before C++, JS before JSX).
-    LANGS.iter().copied().filter(|l| l.family() == best.family()).find(|&l| scores.get(l) >= top)
+    LANGS
+        .iter()
+        .copied()
+        .filter(|l| l.family() == best.family())
+        .find(|&l| scores.get(l) >= top)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1137,9 +1544,14 @@ const TEXT_LABEL: &str = "(text)";
 /// A guess counts as right when it names the same language, or a sibling the reader would not
 /// mind: C code guessed as C++ (or back), JSX guessed as JavaScript (or back).
 pub fn guess_matches(expected: &str, guessed: Option<&str>) -> bool {
-    let Some(g) = guessed else { return expected == TEXT_LABEL };
+    let Some(g) = guessed else {
+        return expected == TEXT_LABEL;
+    };
     g == expected
-        || matches!((expected, g), ("c", "cpp") | ("cpp", "c") | ("jsx", "javascript") | ("javascript", "jsx"))
+        || matches!(
+            (expected, g),
+            ("c", "cpp") | ("cpp", "c") | ("jsx", "javascript") | ("javascript", "jsx")
+        )
 }
 
 /// Hide the label of every labeled fenced block under `root`, guess, and count.
@@ -1147,7 +1559,10 @@ pub fn accuracy(root: &Path) -> std::io::Result<AccuracyReport> {
     use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 
     if !root.is_dir() {
-        return Err(std::io::Error::new(std::io::ErrorKind::NotFound, format!("{} is not a folder", root.display())));
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("{} is not a folder", root.display()),
+        ));
     }
     let mut report = AccuracyReport::default();
     for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
@@ -1186,9 +1601,13 @@ impl AccuracyReport {
     fn count(&mut self, file: &str, label: &str, body: &str) {
         let guess = guess_language(body);
         if label.is_empty() {
-            *self.unlabeled.entry(guess.unwrap_or("(none)").to_string()).or_default() += 1;
+            *self
+                .unlabeled
+                .entry(guess.unwrap_or("(none)").to_string())
+                .or_default() += 1;
             if let Some(g) = guess {
-                self.unlabeled_guessed.push((file.to_string(), g, body.to_string()));
+                self.unlabeled_guessed
+                    .push((file.to_string(), g, body.to_string()));
             }
             return;
         }
@@ -1206,7 +1625,12 @@ impl AccuracyReport {
             stats.correct += 1;
             return;
         }
-        self.misses.push((file.to_string(), expected.to_string(), guess, body.to_string()));
+        self.misses.push((
+            file.to_string(),
+            expected.to_string(),
+            guess,
+            body.to_string(),
+        ));
         if let Some(g) = guess {
             *stats.wrong.entry(g.to_string()).or_default() += 1;
         } else {
@@ -1220,20 +1644,59 @@ impl fmt::Display for AccuracyReport {
         writeln!(f, "Markdown files: {}", self.files)?;
         writeln!(f, "Rules: label hidden, guess compared with the canonical label (js=javascript, c++=cpp, JAVA=java, plsql=sql).")?;
         writeln!(f, "       Also counted correct: c<->cpp and jsx<->javascript; \"(none)\" is a miss, except for text-labeled blocks where it is the right answer.")?;
-        writeln!(f, "{:<12} {:>6} {:>8} {:>6} {:>8}  wrong guesses", "label", "blocks", "correct", "none", "acc")?;
+        writeln!(
+            f,
+            "{:<12} {:>6} {:>8} {:>6} {:>8}  wrong guesses",
+            "label", "blocks", "correct", "none", "acc"
+        )?;
         for (lang, s) in &self.by_label {
-            let acc = if s.total == 0 { 1.0 } else { s.correct as f64 / s.total as f64 };
+            let acc = if s.total == 0 {
+                1.0
+            } else {
+                s.correct as f64 / s.total as f64
+            };
             let wrong: Vec<String> = s.wrong.iter().map(|(g, n)| format!("{g}:{n}")).collect();
-            writeln!(f, "{:<12} {:>6} {:>8} {:>6} {:>7.1}%  {}", lang, s.total, s.correct, s.none, acc * 100.0, wrong.join(" "))?;
+            writeln!(
+                f,
+                "{:<12} {:>6} {:>8} {:>6} {:>7.1}%  {}",
+                lang,
+                s.total,
+                s.correct,
+                s.none,
+                acc * 100.0,
+                wrong.join(" ")
+            )?;
         }
         if !self.unknown_labels.is_empty() {
-            let unknown: Vec<String> = self.unknown_labels.iter().map(|(l, n)| format!("{l}:{n}")).collect();
-            writeln!(f, "not scored (label not in alias table): {}", unknown.join(" "))?;
+            let unknown: Vec<String> = self
+                .unknown_labels
+                .iter()
+                .map(|(l, n)| format!("{l}:{n}"))
+                .collect();
+            writeln!(
+                f,
+                "not scored (label not in alias table): {}",
+                unknown.join(" ")
+            )?;
         }
         let unlabeled_total: usize = self.unlabeled.values().sum();
-        let guessed: Vec<String> = self.unlabeled.iter().map(|(l, n)| format!("{l}:{n}")).collect();
-        writeln!(f, "unlabeled blocks: {unlabeled_total} → {}", guessed.join(" "))?;
-        write!(f, "overall: {}/{} labeled blocks correct = {:.1}%", self.correct(), self.scored(), self.overall() * 100.0)
+        let guessed: Vec<String> = self
+            .unlabeled
+            .iter()
+            .map(|(l, n)| format!("{l}:{n}"))
+            .collect();
+        writeln!(
+            f,
+            "unlabeled blocks: {unlabeled_total} → {}",
+            guessed.join(" ")
+        )?;
+        write!(
+            f,
+            "overall: {}/{} labeled blocks correct = {:.1}%",
+            self.correct(),
+            self.scored(),
+            self.overall() * 100.0
+        )
     }
 }
 
@@ -1268,7 +1731,10 @@ mod tests {
 
     #[test]
     fn shebang_uses_first_line() {
-        assert_eq!(guess_language("#!/usr/bin/env python3\nx = 1\n"), Some("python"));
+        assert_eq!(
+            guess_language("#!/usr/bin/env python3\nx = 1\n"),
+            Some("python")
+        );
         assert_eq!(guess_language("#!/bin/bash\necho hi\n"), Some("bash"));
     }
 
