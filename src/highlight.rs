@@ -1,20 +1,455 @@
-//! TEMPORARY stand-in until the highlighter lands from its branch: escapes code, keeps labels.
+//! Code highlighting: owns the syntax set, the code-fence label alias table, the guess for
+//! unlabeled blocks (in `guess`), classed HTML output and the matching light/dark theme CSS.
 
-pub struct Highlighter;
+mod guess;
+
+pub use guess::{accuracy, explain, guess_language, guess_matches, AccuracyReport, LangStats};
+
+use std::sync::OnceLock;
+
+use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::{SyntaxReference, SyntaxSet};
+use syntect::util::LinesWithEndings;
+
+/// Every class syntect emits starts with this, so theme rules cannot leak onto the page.
+const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+/// Canonical language name → syntax name in two-face's set. The canonical name is what readers
+/// see and what goes into `language-{name}`.
+const SYNTAXES: &[(&str, &str)] = &[
+    ("python", "Python"),
+    ("javascript", "JavaScript"),
+    // The Babel grammar understands JSX tags inside JavaScript.
+    ("jsx", "JavaScript (Babel)"),
+    ("typescript", "TypeScript"),
+    ("tsx", "TypeScriptReact"),
+    ("vue", "Vue Component"),
+    ("bash", "Bourne Again Shell (bash)"),
+    ("c", "C"),
+    ("cpp", "C++"),
+    ("csharp", "C#"),
+    ("java", "Java"),
+    ("kotlin", "Kotlin"),
+    ("swift", "Swift"),
+    ("go", "Go"),
+    ("rust", "Rust"),
+    ("ruby", "Ruby"),
+    ("php", "PHP Source"),
+    ("sql", "SQL"),
+    ("yaml", "YAML"),
+    ("json", "JSON"),
+    ("toml", "TOML"),
+    ("xml", "XML"),
+    ("html", "HTML"),
+    ("jsp", "Java Server Page (JSP)"),
+    ("css", "CSS"),
+    ("scss", "SCSS"),
+    ("markdown", "Markdown"),
+    ("dockerfile", "Dockerfile"),
+    ("makefile", "Makefile"),
+    ("diff", "Diff"),
+    ("ini", "INI"),
+    ("properties", "Java Properties"),
+    ("gradle", "Groovy"),
+    ("groovy", "Groovy"),
+    ("scala", "Scala"),
+    ("r", "R"),
+    ("lua", "Lua"),
+    ("perl", "Perl"),
+    ("dart", "Dart"),
+];
+
+/// Map an author's fence label (already lower-cased) to a canonical language name.
+pub fn canonical_language(label: &str) -> Option<&'static str> {
+    Some(match label {
+        "py" | "python" | "python3" | "py3" => "python",
+        "js" | "javascript" | "mjs" | "cjs" | "node" => "javascript",
+        "jsx" => "jsx",
+        "ts" | "typescript" => "typescript",
+        "tsx" => "tsx",
+        "vue" => "vue",
+        "sh" | "bash" | "shell" | "zsh" | "console" | "shell-session" | "shellsession"
+        | "terminal" => "bash",
+        "c" | "h" => "c",
+        "c++" | "cpp" | "cc" | "cxx" | "hpp" => "cpp",
+        "cs" | "csharp" | "c#" => "csharp",
+        "java" => "java",
+        "kotlin" | "kt" | "kts" => "kotlin",
+        "swift" => "swift",
+        "go" | "golang" => "go",
+        "rs" | "rust" => "rust",
+        "rb" | "ruby" => "ruby",
+        "php" => "php",
+        "sql" | "plsql" | "mysql" | "postgresql" | "postgres" | "psql" | "sqlite" | "oracle" => {
+            "sql"
+        }
+        "yml" | "yaml" => "yaml",
+        "json" | "jsonc" | "json5" => "json",
+        "toml" => "toml",
+        "xml" | "svg" => "xml",
+        "html" | "htm" | "xhtml" => "html",
+        "jsp" => "jsp",
+        "css" => "css",
+        "scss" => "scss",
+        "md" | "markdown" => "markdown",
+        "dockerfile" | "docker" => "dockerfile",
+        "makefile" | "make" | "mk" => "makefile",
+        "diff" | "patch" => "diff",
+        "ini" | "cfg" | "conf" => "ini",
+        "properties" => "properties",
+        "gradle" => "gradle",
+        "groovy" => "groovy",
+        "scala" => "scala",
+        "r" => "r",
+        "lua" => "lua",
+        "perl" | "pl" => "perl",
+        "dart" => "dart",
+        _ => return None,
+    })
+}
+
+/// Labels that mean "this is not code": no highlighting, no guessing, no language badge.
+fn is_plain_label(label: &str) -> bool {
+    matches!(
+        label,
+        "text" | "txt" | "plain" | "plaintext" | "none" | "nohighlight" | "raw"
+    )
+}
+
+/// Syntaxes + alias table, loaded once. Send + Sync; shared across rayon threads.
+pub struct Highlighter {
+    syntaxes: SyntaxSet,
+    /// Canonical name → index into `syntaxes.syntaxes()`, resolved once at load.
+    by_lang: Vec<(&'static str, usize)>,
+}
+
+/// Result of highlighting one code block.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Highlighted {
+    /// Canonical lower-case language name shown to readers and used in the class
+    /// `language-{name}`, None when plain.
     pub language: Option<String>,
+    /// true when the language was guessed from an unlabeled block.
     pub guessed: bool,
+    /// Inner HTML for `<code>`: classed spans, or the escaped code when plain.
     pub html: String,
 }
-static GLOBAL: Highlighter = Highlighter;
+
 impl Highlighter {
+    /// Process-wide instance, loaded lazily on first use.
     pub fn global() -> &'static Highlighter {
-        &GLOBAL
+        static GLOBAL: OnceLock<Highlighter> = OnceLock::new();
+        GLOBAL.get_or_init(Highlighter::load)
     }
+
+    /// Deserialise two-face's bundled syntax dump (regexes compile lazily, on first use).
+    pub fn load() -> Highlighter {
+        let syntaxes = two_face::syntax::extra_newlines();
+        let all = syntaxes.syntaxes();
+        let by_lang = SYNTAXES
+            .iter()
+            .filter_map(|&(lang, name)| all.iter().position(|s| s.name == name).map(|i| (lang, i)))
+            .collect();
+        Highlighter { syntaxes, by_lang }
+    }
+
+    fn syntax_for(&self, lang: &str) -> Option<&SyntaxReference> {
+        let &(_, i) = self.by_lang.iter().find(|(l, _)| *l == lang)?;
+        self.syntaxes.syntaxes().get(i)
+    }
+
+    /// Canonical name of a shebang line's interpreter (`#!/usr/bin/env python3` → python).
+    pub(crate) fn language_of_first_line(&self, line: &str) -> Option<&'static str> {
+        let syntax = self.syntaxes.find_syntax_by_first_line(line)?;
+        let all = self.syntaxes.syntaxes();
+        self.by_lang
+            .iter()
+            .find(|&&(_, i)| all.get(i).is_some_and(|s| s.name == syntax.name))
+            .map(|&(lang, _)| lang)
+    }
+
+    /// `lang` is the info string's first word as written by the author (may be "", "JAVA",
+    /// "c++", "mermaid", ...). Never panics and never drops code: anything unknown is escaped.
     pub fn highlight(&self, lang: Option<&str>, code: &str) -> Highlighted {
-        Highlighted { language: lang.map(str::to_lowercase), guessed: false, html: crate::markdown::render::escape(code) }
+        let label = lang.map(str::trim).filter(|l| !l.is_empty());
+        let Some(label) = label else {
+            return match guess_language(code) {
+                Some(lang) => self.render(lang.to_string(), true, code),
+                None => plain(None, code),
+            };
+        };
+        let lower = label.to_lowercase();
+        if is_plain_label(&lower) {
+            return plain(None, code);
+        }
+        if let Some(lang) = canonical_language(&lower) {
+            return self.render(lang.to_string(), false, code);
+        }
+        // Not in the alias table, but two-face may still know it by extension or name
+        // (`hs`, `elixir`, `zig`...): highlight and keep the author's word.
+        match self.syntaxes.find_syntax_by_token(label) {
+            Some(syntax) if syntax.name != "Plain Text" => {
+                let html = classed(&self.syntaxes, syntax, code);
+                Highlighted {
+                    language: Some(lower),
+                    guessed: false,
+                    html,
+                }
+            }
+            _ => plain(Some(lower), code),
+        }
+    }
+
+    fn render(&self, lang: String, guessed: bool, code: &str) -> Highlighted {
+        let syntax = if lang == "php" && code.contains("<?") {
+            self.syntaxes.find_syntax_by_name("PHP")
+        } else {
+            self.syntax_for(&lang)
+        };
+        match syntax {
+            Some(syntax) => Highlighted {
+                html: classed(&self.syntaxes, syntax, code),
+                language: Some(lang),
+                guessed,
+            },
+            None => plain(Some(lang), code),
+        }
     }
 }
+
+/// Classed spans for `code`; falls back to escaped text if the grammar errors out mid-way,
+/// because half-highlighted output would lose the rest of the code.
+fn classed(set: &SyntaxSet, syntax: &SyntaxReference, code: &str) -> String {
+    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
+    for line in LinesWithEndings::from(code) {
+        if generator
+            .parse_html_for_line_which_includes_newline(line)
+            .is_err()
+        {
+            return escape(code);
+        }
+    }
+    generator.finalize()
+}
+
+fn plain(language: Option<String>, code: &str) -> Highlighted {
+    Highlighted {
+        language,
+        guessed: false,
+        html: escape(code),
+    }
+}
+
+/// HTML-escape text for element content and quoted attributes (`&`, `<`, `>`, `"`, `'`).
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut last = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[last..i]);
+        out.push_str(rep);
+        last = i + 1;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// Light theme (InspiredGitHub) by default; dark theme (OneHalfDark) when the OS prefers dark
+/// and the page has not forced light, or when the page forces `data-theme=dark`.
 pub fn theme_css() -> String {
-    String::new()
+    static CSS: OnceLock<String> = OnceLock::new();
+    CSS.get_or_init(build_theme_css).clone()
+}
+
+fn build_theme_css() -> String {
+    use two_face::theme::EmbeddedThemeName;
+    let themes = two_face::theme::extra();
+    let light =
+        css_for_theme_with_class_style(themes.get(EmbeddedThemeName::InspiredGithub), CLASS_STYLE)
+            .unwrap_or_default();
+    let dark =
+        css_for_theme_with_class_style(themes.get(EmbeddedThemeName::OneHalfDark), CLASS_STYLE)
+            .unwrap_or_default();
+    let mut css = String::with_capacity(light.len() * 4);
+    css.push_str("/* Code highlighting: light theme InspiredGitHub, dark theme OneHalfDark. */\n");
+    css.push_str(&scoped_rules(&light, &[]));
+    css.push_str("@media (prefers-color-scheme: dark) {\n");
+    css.push_str(&scoped_rules(&dark, &[":root:not([data-theme=light])"]));
+    css.push_str("}\n");
+    css.push_str(&scoped_rules(&dark, &["[data-theme=dark]"]));
+    css
+}
+
+/// Re-emit syntect's rules with every selector prefixed by each of `scopes` (descendant
+/// combinator), dropping its comments. An empty `scopes` keeps selectors as they are.
+fn scoped_rules(css: &str, scopes: &[&str]) -> String {
+    let mut out = String::with_capacity(css.len() * 2);
+    let without_comments = strip_css_comments(css);
+    for rule in without_comments.split('}') {
+        let Some((selectors, body)) = rule.split_once('{') else {
+            continue;
+        };
+        let body = body.trim();
+        if body.is_empty() {
+            continue;
+        }
+        let mut first = true;
+        for sel in selectors
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            if scopes.is_empty() {
+                if !first {
+                    out.push_str(", ");
+                }
+                out.push_str(sel);
+                first = false;
+            }
+            for scope in scopes {
+                if !first {
+                    out.push_str(", ");
+                }
+                out.push_str(scope);
+                out.push(' ');
+                out.push_str(sel);
+                first = false;
+            }
+        }
+        if first {
+            continue;
+        }
+        out.push_str(" { ");
+        for decl in body.lines().map(str::trim).filter(|d| !d.is_empty()) {
+            out.push_str(decl);
+            out.push(' ');
+        }
+        out.push_str("}\n");
+    }
+    out
+}
+
+fn strip_css_comments(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(start) = rest.find("/*") {
+        out.push_str(&rest[..start]);
+        match rest[start + 2..].find("*/") {
+            Some(end) => rest = &rest[start + 2 + end + 2..],
+            None => return out,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hl(lang: &str, code: &str) -> Highlighted {
+        Highlighter::global().highlight(Some(lang), code)
+    }
+
+    #[test]
+    fn aliases_resolve_case_insensitively() {
+        for (label, want) in [
+            ("py", "python"),
+            ("JAVA", "java"),
+            ("c++", "cpp"),
+            ("yml", "yaml"),
+            ("jsx", "jsx"),
+            ("JSX", "jsx"),
+            ("vue", "vue"),
+            ("kotlin", "kotlin"),
+            ("ts", "typescript"),
+            ("sh", "bash"),
+            ("SH", "bash"),
+            ("plsql", "sql"),
+        ] {
+            let out = hl(label, "x = 1\n");
+            assert_eq!(out.language.as_deref(), Some(want), "label {label}");
+            assert!(!out.guessed);
+            assert!(
+                out.html.contains("hl-"),
+                "label {label} was not highlighted: {}",
+                out.html
+            );
+        }
+    }
+
+    #[test]
+    fn every_canonical_language_has_a_syntax() {
+        let h = Highlighter::global();
+        for (lang, name) in SYNTAXES {
+            assert!(
+                h.syntax_for(lang).is_some(),
+                "{lang}: two-face has no syntax {name:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn classed_output_has_prefixed_spans_and_no_inline_style() {
+        let out = hl("java", "class A { String s = \"<&>\"; }\n");
+        assert!(out.html.contains("<span class=\"hl-"), "{}", out.html);
+        assert!(!out.html.contains("style="));
+        assert!(out.html.contains("&lt;&amp;&gt;"));
+        assert_eq!(
+            out.html.matches("<span").count(),
+            out.html.matches("</span>").count()
+        );
+    }
+
+    #[test]
+    fn plain_output_escapes() {
+        let out = hl("text", "a < b && c > d\n");
+        assert_eq!(out.language, None);
+        assert_eq!(out.html, "a &lt; b &amp;&amp; c &gt; d\n");
+    }
+
+    #[test]
+    fn unknown_label_stays_plain_but_keeps_its_name() {
+        let out = hl("Mermaid", "graph TD; A-->B<C>\n");
+        assert_eq!(out.language.as_deref(), Some("mermaid"));
+        assert!(!out.guessed);
+        assert_eq!(out.html, "graph TD; A--&gt;B&lt;C&gt;\n");
+    }
+
+    #[test]
+    fn unlabeled_code_is_guessed_and_prose_is_not() {
+        let h = Highlighter::global();
+        let out = h.highlight(None, "def f(x):\n    return x + 1\n\nprint(f(2))\n");
+        assert_eq!(out.language.as_deref(), Some("python"));
+        assert!(out.guessed);
+        let out = h.highlight(Some(""), "이것은 설명 문장입니다.\n코드가 아닙니다.\n");
+        assert_eq!(out.language, None);
+        assert!(!out.html.contains("<span"));
+    }
+
+    #[test]
+    fn code_without_trailing_newline_is_kept_whole() {
+        let out = hl("python", "x = 1\ny = 2");
+        assert!(out.html.contains('y'));
+        assert!(out.html.ends_with("</span>") || out.html.ends_with('2'));
+    }
+
+    #[test]
+    fn theme_css_has_light_and_dark_rules() {
+        let css = theme_css();
+        assert!(css.contains(".hl-comment"));
+        assert!(css.contains("@media (prefers-color-scheme: dark)"));
+        assert!(css.contains(":root:not([data-theme=light]) .hl-"));
+        assert!(css.contains("[data-theme=dark] .hl-"));
+        assert!(!css.contains("/* theme"));
+        // Braces balance, so the file parses.
+        assert_eq!(css.matches('{').count(), css.matches('}').count());
+    }
 }

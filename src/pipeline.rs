@@ -251,7 +251,7 @@ fn sitemap(site: &Site, base_url: &str) -> Option<String> {
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for &page in &site.order {
         let url = links::encode_path(&site.url_of(page));
-        xml.push_str(&format!("  <loc>{}</loc>\n", body::escape(&format!("{base_url}{url}"))).replace("  <loc>", "  <url><loc>").replace("</loc>\n", "</loc></url>\n"));
+        xml.push_str(&format!("  <loc>{}</loc>\n", highlight::escape(&format!("{base_url}{url}"))).replace("  <loc>", "  <url><loc>").replace("</loc>\n", "</loc></url>\n"));
     }
     xml.push_str("</urlset>\n");
     Some(xml)

@@ -5,7 +5,7 @@ use super::autolink::{display_url, split_urls, Piece};
 use super::parser_options;
 use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::enrich::links::Resolved;
-use crate::highlight::Highlighter;
+use crate::highlight::{escape, Highlighter};
 use crate::model::{Note, Reference, TocEntry};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Parser, Tag, TagEnd, TextMergeWithOffset};
 
@@ -176,22 +176,6 @@ fn toc(note: &Note) -> Vec<TocEntry> {
     let shown: Vec<_> = note.headings.iter().enumerate().filter(|(i, _)| Some(*i) != note.title_heading).map(|(_, h)| h).collect();
     let top = shown.iter().map(|h| h.level).min().unwrap_or(1);
     shown.into_iter().map(|h| TocEntry { depth: h.level - top + 1, id: h.id.clone(), title: h.text.clone() }).collect()
-}
-
-/// Escape text for HTML content and double-quoted attributes.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
