@@ -124,7 +124,11 @@ pub fn parse_note(source: &str, bytes: &[u8], is_index: bool) -> Result<Option<N
     if split.front.draft {
         return Ok(None);
     }
-    let outline = outline(split.body, split.body_line);
+    let mut outline = outline(split.body, split.body_line);
+    if split.front.title.is_some() {
+        // The front matter names the note; its headings are all content.
+        outline.title_heading = None;
+    }
     let written = split.front.title.clone().or(outline.title().map(str::to_string)).filter(|t| !t.trim().is_empty());
     let title = written.clone().unwrap_or_else(|| {
         if is_index {

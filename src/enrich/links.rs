@@ -30,6 +30,18 @@ pub fn root_prefix(url: &str) -> String {
     "../".repeat(url.matches('/').count())
 }
 
+/// Shortest relative path from the page at `from` to the site path `to`, both from the root:
+/// `a/b/x.html` → `a/c/y.png` is `../c/y.png`; a page links to itself by its file name.
+pub fn relative_path(from: &str, to: &str) -> String {
+    let from_dirs: Vec<&str> = from.split('/').collect();
+    let from_dirs = &from_dirs[..from_dirs.len() - 1];
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dirs.iter().zip(&to_parts[..to_parts.len() - 1]).take_while(|(a, b)| a == b).count();
+    let mut out = "../".repeat(from_dirs.len() - common);
+    out.push_str(&to_parts[common..].join("/"));
+    out
+}
+
 /// Resolve `dest` as written in the note `from`.
 pub fn resolve(site: &Site, from: usize, dest: &str) -> Resolved {
     let plain = |href: &str, external: bool| Resolved { href: href.to_string(), external, problem: None };
@@ -65,11 +77,11 @@ pub fn resolve(site: &Site, from: usize, dest: &str) -> Resolved {
         return broken(dest, format!("broken link: `{dest}`: no such note or file"));
     };
     let mut problem = (!exact).then(|| format!("link `{dest}` matches a file only when letter case is ignored"));
-    let prefix = root_prefix(&note.url);
-    let mut href = match &page_or_asset {
-        Found::Page(page) => format!("{prefix}{}", encode_path(&site.url_of(*page))),
-        Found::Asset(asset) => format!("{prefix}{}", encode_path(asset)),
+    let target_path = match &page_or_asset {
+        Found::Page(page) => site.url_of(*page),
+        Found::Asset(asset) => asset.clone(),
     };
+    let mut href = encode_path(&relative_path(&note.url, &target_path));
     if let Some(q) = query {
         href.push('?');
         href.push_str(q);
@@ -208,10 +220,19 @@ mod tests {
         let r = href(2, "../Computer%20Science/Network/README.md#tcp");
         assert_eq!(r.href, "../Computer%20Science/Network/index.html#tcp");
         assert_eq!(r.problem, None);
-        assert_eq!(href(3, "Python.md#1번-문제").href, "../Language/Python.html#1번-문제");
+        assert_eq!(href(3, "Python.md#1번-문제").href, "Python.html#1번-문제");
         assert_eq!(href(0, "Language/Java.md").href, "Language/Java.html");
         assert_eq!(href(0, "./Computer Science/Network/").href, "Computer%20Science/Network/index.html");
         assert_eq!(href(0, "/Language/Java").href, "Language/Java.html");
+    }
+
+    #[test]
+    fn relative_paths_are_shortest() {
+        assert_eq!(relative_path("a/b/x.html", "a/c/y.png"), "../c/y.png");
+        assert_eq!(relative_path("a/x.html", "a/y.html"), "y.html");
+        assert_eq!(relative_path("x.html", "a/b/y.html"), "a/b/y.html");
+        assert_eq!(relative_path("a/b/x.html", "y.html"), "../../y.html");
+        assert_eq!(relative_path("a/x.html", "a/x.html"), "x.html");
     }
 
     #[test]
@@ -226,7 +247,7 @@ mod tests {
 
     #[test]
     fn assets_keep_their_paths() {
-        assert_eq!(href(2, "img/GC 구조.PNG").href, "../Language/img/GC%20%EA%B5%AC%EC%A1%B0.PNG");
+        assert_eq!(href(2, "img/GC 구조.PNG").href, "img/GC%20%EA%B5%AC%EC%A1%B0.PNG");
         assert_eq!(href(0, "resources/slides.pdf").href, "resources/slides.pdf");
         let case_blind = href(0, "resources/SLIDES.pdf");
         assert_eq!(case_blind.href, "resources/slides.pdf");

@@ -61,7 +61,7 @@ impl Theme {
         let theme = Theme { tera: tera::Tera::new(), origins };
         match tera.add_raw_templates(pairs) {
             Ok(()) => Ok(Theme { tera, ..theme }),
-            Err(e) => Err(vec![theme.diagnostic(&e)]),
+            Err(e) => Err(theme.diagnostics(&e)),
         }
     }
 
@@ -71,15 +71,42 @@ impl Theme {
         self.tera.render(template, &context).map_err(|e| self.diagnostic(&e))
     }
 
+    fn shown(&self, name: &str) -> String {
+        self.origins.iter().find(|(n, _)| n == name).map_or(name.to_string(), |(_, s)| s.clone())
+    }
+
     /// A Tera error as `file:line: message`, naming the template file the user can open.
     fn diagnostic(&self, error: &tera::Error) -> Diagnostic {
-        let shown = |name: &str| self.origins.iter().find(|(n, _)| n == name).map_or(name.to_string(), |(_, s)| s.clone());
         match error.kind() {
             tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
-                Diagnostic::error(shown(report.filename()), report.span().start_line, format!("template error: {}", report.message()))
+                Diagnostic::error(self.shown(report.filename()), report.span().start_line, format!("template error: {}", report.message()))
             }
             other => Diagnostic::error("templates", 0, format!("template error: {other}")),
         }
+    }
+
+    /// Like `diagnostic`, but Tera reports all unknown filters/tests/functions of a template set
+    /// as one text of `error: …` / `--> name:line:col` pairs: split it into one problem each.
+    fn diagnostics(&self, error: &tera::Error) -> Vec<Diagnostic> {
+        let tera::ErrorKind::Msg(text) = error.kind() else { return vec![self.diagnostic(error)] };
+        let mut found = Vec::new();
+        let mut message = None;
+        for line in text.lines() {
+            if let Some(m) = line.trim_start().strip_prefix("error: ") {
+                message = Some(m.to_string());
+            } else if let Some(place) = line.trim_start().strip_prefix("--> ") {
+                let mut parts = place.rsplitn(3, ':');
+                let (_col, line_no, name) = (parts.next(), parts.next(), parts.next());
+                if let (Some(name), Some(line_no)) = (name, line_no.and_then(|l| l.parse().ok())) {
+                    let m = message.take().unwrap_or_else(|| "invalid template".into());
+                    found.push(Diagnostic::error(self.shown(name), line_no, format!("template error: {m}")));
+                }
+            }
+        }
+        if found.is_empty() {
+            found.push(self.diagnostic(error));
+        }
+        found
     }
 }
 
@@ -111,6 +138,15 @@ mod tests {
         let errs = theme("<p>\n{{ page.title \n</p>").err().expect("must fail");
         assert_eq!(errs[0].file, "templates/page.html");
         assert!(errs[0].line >= 2, "{:?}", errs[0]);
+    }
+
+    #[test]
+    fn unknown_filters_name_file_and_line() {
+        let errs = theme("<p>\n{{ page.title | nosuch }}\n{{ x | other }}").err().expect("must fail");
+        let shown: Vec<String> = errs.iter().map(|d| d.to_string()).collect();
+        assert_eq!(shown.len(), 2, "{shown:?}");
+        assert!(shown[0].starts_with("templates/page.html:2: error: template error: Unknown filter `nosuch`"), "{shown:?}");
+        assert!(shown[1].starts_with("templates/page.html:3:"), "{shown:?}");
     }
 
     #[test]
