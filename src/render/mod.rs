@@ -151,7 +151,7 @@ mod tests {
 
     #[test]
     fn undefined_variables_are_render_errors_with_lines() {
-        let t = theme("ok\n{{ nope.x }}").ok().expect("parses");
+        let t = theme("ok\n{{ nope.x }}").expect("parses");
         let err = t.render("page.html", &serde_json_like()).unwrap_err();
         assert_eq!(err.file, "templates/page.html");
         assert_eq!(err.line, 2);
