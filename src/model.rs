@@ -104,7 +104,7 @@ pub fn file_name_of(path: &str) -> &str {
 }
 
 /// One line of a page's generated table of contents.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct TocEntry {
     /// 1 for the page's top heading level.
     pub depth: u8,
@@ -113,7 +113,7 @@ pub struct TocEntry {
 }
 
 /// An external link of a page, for its References section.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Reference {
     pub href: String,
     /// Percent-decoded, without the scheme.

@@ -80,7 +80,6 @@ pub fn build_into(config: &Config, sink: &dyn Sink) -> Result<(BuildReport, Vec<
     clock.lap("render + write pages");
 
     problems.extend(copy_assets(&sources.assets, sink));
-    problems.extend(copy_site_static(config, sink));
     clock.lap("copy assets");
 
     problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
@@ -161,21 +160,48 @@ pub struct Generated {
 
 /// Render every page and the shared files (navigation, theme CSS/JS, 404) into `sink`.
 pub fn generate(site: &Site, theme: &Theme, config: &Config, sink: &dyn Sink) -> Generated {
-    let chrome = view::Chrome { lang: &config.lang, description: &config.description, words: &config.words };
-    let mut diagnostics: Vec<Diagnostic> = site
-        .order
+    let chrome = view::Chrome::of(config);
+    let rendered = render_pages(site, theme, &chrome, &site.order, sink);
+    let mut diagnostics: Vec<Diagnostic> = rendered.into_iter().flat_map(|r| r.diagnostics).collect();
+    diagnostics.extend(write_shared(site, theme, config, sink));
+    Generated { pages: site.order.len(), diagnostics }
+}
+
+/// One page after rendering and writing.
+pub struct RenderedPage {
+    pub page: PageRef,
+    /// False when its template failed: the page was not written.
+    pub written: bool,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Site paths the page links to.
+    pub targets: Vec<String>,
+}
+
+/// Render `pages` in parallel and write each into `sink` as soon as it is ready, so memory
+/// does not grow with the site.
+pub fn render_pages(site: &Site, theme: &Theme, chrome: &view::Chrome, pages: &[PageRef], sink: &dyn Sink) -> Vec<RenderedPage> {
+    pages
         .par_iter()
-        .flat_map_iter(|&page| {
-            let (html, mut diags) = render_page(site, theme, &chrome, page);
+        .map(|&page| {
+            let (html, mut diagnostics, targets) = render_page(site, theme, chrome, page);
+            let mut written = false;
             if let Some(html) = html {
                 let url = site.url_of(page);
-                if let Err(e) = sink.write(&url, html.as_bytes()) {
-                    diags.push(Diagnostic::error(url, 0, format!("cannot write: {e}")));
+                match sink.write(&url, html.as_bytes()) {
+                    Ok(()) => written = true,
+                    Err(e) => diagnostics.push(Diagnostic::error(url, 0, format!("cannot write: {e}"))),
                 }
             }
-            diags
+            RenderedPage { page, written, diagnostics, targets }
         })
-        .collect();
+        .collect()
+}
+
+/// Files every site has besides its pages: `nav.js`, the theme's static files, the code
+/// highlighting CSS, `404.html`, `sitemap.xml`, `.nojekyll`.
+pub fn write_shared(site: &Site, theme: &Theme, config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let chrome = view::Chrome::of(config);
+    let mut diagnostics = Vec::new();
     let mut shared: Vec<(String, Vec<u8>)> = vec![
         ("nav.js".into(), nav::nav_js(site).into_bytes()),
         ("static/highlight.css".into(), highlight::theme_css().into_bytes()),
@@ -194,36 +220,39 @@ pub fn generate(site: &Site, theme: &Theme, config: &Config, sink: &dyn Sink) ->
             diagnostics.push(Diagnostic::error(rel.clone(), 0, format!("cannot write: {e}")));
         }
     }
-    Generated { pages: site.order.len(), diagnostics }
+    diagnostics.extend(copy_site_static(config, sink));
+    diagnostics
 }
 
-/// One page's HTML, or None when its template failed (the failure is in the diagnostics).
-pub fn render_page(site: &Site, theme: &Theme, chrome: &view::Chrome, page: PageRef) -> (Option<String>, Vec<Diagnostic>) {
+/// One page's HTML (None when its template failed; the failure is in the diagnostics) and the
+/// site paths it links to.
+pub fn render_page(site: &Site, theme: &Theme, chrome: &view::Chrome, page: PageRef) -> (Option<String>, Vec<Diagnostic>, Vec<String>) {
     let mut diagnostics = Vec::new();
+    let mut targets = Vec::new();
     let content = match page {
         PageRef::Note(n) => {
             let resolve = |dest: &str| links::resolve(site, n, dest);
             let words = body::BodyWords { anchor: &chrome.words.anchor };
             let b = body::render_body(&site.notes[n], &resolve, &words, Highlighter::global());
             diagnostics.extend(b.diagnostics);
+            targets = b.targets;
             view::Content { html: b.html, title_id: b.lifted_title_id, title_in_body: b.title_in_body, toc: b.toc, references: b.references }
         }
         PageRef::Section(_) => view::Content::default(),
     };
-    let is_folder_page = site.section_page(site.section_of(page)) == page;
-    let template = if is_folder_page { "section.html" } else { "page.html" };
+    let template = if view::is_folder_page(site, page) { "section.html" } else { "page.html" };
     let context = view::page_context(site, chrome, page, content);
     match theme.render(template, &context) {
-        Ok(html) => (Some(html), diagnostics),
+        Ok(html) => (Some(html), diagnostics, targets),
         Err(mut d) => {
             d.message = format!("{} (rendering {})", d.message, site.url_of(page));
             diagnostics.push(d);
-            (None, diagnostics)
+            (None, diagnostics, targets)
         }
     }
 }
 
-fn copy_assets(assets: &[SourceFile], sink: &dyn Sink) -> Vec<Diagnostic> {
+pub fn copy_assets(assets: &[SourceFile], sink: &dyn Sink) -> Vec<Diagnostic> {
     assets
         .par_iter()
         .filter_map(|a| sink.copy(&a.rel, &a.abs).err().map(|e| Diagnostic::error(&a.rel, 0, format!("cannot copy: {e}"))))

@@ -15,6 +15,9 @@ pub struct Resolved {
     pub external: bool,
     /// Why the link may not work, for a warning at the link's line.
     pub problem: Option<String>,
+    /// The site path the link aims at, found or not (None for external and same-page links):
+    /// a rebuild re-renders the pages aiming at a path when what is there changes.
+    pub target: Option<String>,
 }
 
 /// Characters escaped in the path part of a generated href.
@@ -44,7 +47,7 @@ pub fn relative_path(from: &str, to: &str) -> String {
 
 /// Resolve `dest` as written in the note `from`.
 pub fn resolve(site: &Site, from: usize, dest: &str) -> Resolved {
-    let plain = |href: &str, external: bool| Resolved { href: href.to_string(), external, problem: None };
+    let plain = |href: &str, external: bool| Resolved { href: href.to_string(), external, problem: None, target: None };
     if dest.is_empty() {
         return plain(dest, false);
     }
@@ -64,17 +67,17 @@ pub fn resolve(site: &Site, from: usize, dest: &str) -> Resolved {
     if path.is_empty() {
         return match fragment.map(|f| fragment_id(note, f)) {
             Some(Ok(id)) => plain(&format!("#{id}"), false),
-            Some(Err(problem)) => Resolved { href: dest.to_string(), external: false, problem: Some(problem) },
+            Some(Err(problem)) => Resolved { href: dest.to_string(), external: false, problem: Some(problem), target: None },
             None => plain(dest, false),
         };
     }
     let decoded = decode(path);
     let Some(target) = join(note.folder(), &decoded) else {
-        return broken(dest, format!("link `{dest}` points outside the notes folder"));
+        return broken(dest, format!("link `{dest}` points outside the notes folder"), None);
     };
     let wants_folder = decoded.ends_with('/');
     let Some((page_or_asset, exact)) = lookup(site, &target, wants_folder) else {
-        return broken(dest, format!("broken link: `{dest}`: no such note or file"));
+        return broken(dest, format!("broken link: `{dest}`: no such note or file"), Some(target));
     };
     let mut problem = (!exact).then(|| format!("link `{dest}` matches a file only when letter case is ignored"));
     let target_path = match &page_or_asset {
@@ -97,11 +100,16 @@ pub fn resolve(site: &Site, from: usize, dest: &str) -> Resolved {
         href.push('#');
         href.push_str(&id);
     }
-    Resolved { href, external: false, problem }
+    let target = match page_or_asset {
+        Found::Page(PageRef::Note(n)) => site.notes[n].source.clone(),
+        Found::Page(page) => site.url_of(page),
+        Found::Asset(asset) => asset,
+    };
+    Resolved { href, external: false, problem, target: Some(target) }
 }
 
-fn broken(dest: &str, problem: String) -> Resolved {
-    Resolved { href: dest.to_string(), external: false, problem: Some(problem) }
+fn broken(dest: &str, problem: String, target: Option<String>) -> Resolved {
+    Resolved { href: dest.to_string(), external: false, problem: Some(problem), target }
 }
 
 enum Found {
@@ -220,6 +228,7 @@ mod tests {
         let r = href(2, "../Computer%20Science/Network/README.md#tcp");
         assert_eq!(r.href, "../Computer%20Science/Network/index.html#tcp");
         assert_eq!(r.problem, None);
+        assert_eq!(r.target.as_deref(), Some("Computer Science/Network/README.md"));
         assert_eq!(href(3, "Python.md#1번-문제").href, "Python.html#1번-문제");
         assert_eq!(href(0, "Language/Java.md").href, "Language/Java.html");
         assert_eq!(href(0, "./Computer Science/Network/").href, "Computer%20Science/Network/index.html");
@@ -258,6 +267,7 @@ mod tests {
     fn broken_and_outside_links_warn_and_stay() {
         let r = href(3, "Moved.md");
         assert_eq!(r.href, "Moved.md");
+        assert_eq!(r.target.as_deref(), Some("Language/Moved.md"), "kept so creating the note later re-renders this page");
         assert!(r.problem.unwrap().contains("broken link"));
         assert!(href(0, "../../etc/passwd").problem.unwrap().contains("outside"));
         assert!(href(2, "Python.md#없는-제목").problem.is_some());

@@ -21,6 +21,8 @@ pub struct Body {
     pub lifted_title_id: Option<String>,
     /// The title heading is still inside `html` (it did not open the note).
     pub title_in_body: bool,
+    /// Site paths the note links to (see `Resolved::target`).
+    pub targets: Vec<String>,
 }
 
 /// Words the body itself needs.
@@ -121,6 +123,11 @@ fn note_link(body: &mut Body, resolved: &Resolved, lines: &LineIndex, offset: us
     if resolved.external {
         add_reference(&mut body.references, &resolved.href);
     }
+    if let Some(target) = &resolved.target {
+        if !body.targets.contains(target) {
+            body.targets.push(target.clone());
+        }
+    }
     if let Some(problem) = &resolved.problem {
         body.diagnostics.push(Diagnostic::warning(&note.source, lines.line_of(offset), problem));
     }
@@ -206,6 +213,7 @@ mod tests {
             href: dest.replace(".md", ".html"),
             external: dest.starts_with("http"),
             problem: dest.contains("missing").then(|| "broken link".to_string()),
+            target: None,
         };
         render_body(&note(body), &resolve, &BodyWords { anchor: "연결" }, Highlighter::global())
     }

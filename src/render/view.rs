@@ -30,7 +30,7 @@ pub struct SiteView<'a> {
     pub description: &'a str,
 }
 
-#[derive(Serialize, Default)]
+#[derive(Serialize, Default, Hash)]
 pub struct PageView {
     pub title: String,
     /// Show `title` as the page heading: false when the note's own title heading stays in
@@ -50,26 +50,26 @@ pub struct PageView {
     pub source: String,
 }
 
-#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
+#[derive(Serialize, Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Link {
     pub title: String,
     pub href: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct NavLink {
     pub title: String,
     pub href: String,
     pub active: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct SectionView {
     pub notes: Vec<Link>,
     pub subsections: Vec<SubsectionLink>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct SubsectionLink {
     pub title: String,
     pub href: String,
@@ -83,6 +83,33 @@ pub struct Chrome<'a> {
     pub description: &'a str,
     pub words: &'a Words,
 }
+
+impl<'a> Chrome<'a> {
+    pub fn of(config: &'a crate::config::Config) -> Chrome<'a> {
+        Chrome { lang: &config.lang, description: &config.description, words: &config.words }
+    }
+}
+
+/// Whether `page` is the page of its folder (rendered with `section.html`).
+pub fn is_folder_page(site: &Site, page: PageRef) -> bool {
+    site.section_page(site.section_of(page)) == page
+}
+
+/// A fingerprint of everything the site, not the page's own note, puts on `page`: its title,
+/// neighbours, breadcrumbs, top-level sections and folder listing. A rebuild re-renders the
+/// pages whose signature changed, and no others.
+pub fn signature(site: &Site, page: PageRef) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let ctx = page_context(site, &Chrome { lang: "", description: "", words: &SIGNATURE_WORDS }, page, Content::default());
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    ctx.site.title.hash(&mut h);
+    ctx.page.hash(&mut h);
+    ctx.sections.hash(&mut h);
+    ctx.section.hash(&mut h);
+    h.finish()
+}
+
+static SIGNATURE_WORDS: std::sync::LazyLock<Words> = std::sync::LazyLock::new(Words::default);
 
 /// The rendered body of a note page.
 #[derive(Default)]
@@ -100,7 +127,7 @@ pub fn page_context<'a>(site: &'a Site, chrome: &Chrome<'a>, page: PageRef, cont
     let root = root_prefix(&url);
     let link = |p: PageRef| Link { title: site.title_of(p).to_string(), href: format!("{root}{}", encode_path(&site.url_of(p))) };
     let own_section = site.section_of(page);
-    let is_folder_page = site.section_page(own_section) == page;
+    let is_folder_page = is_folder_page(site, page);
     let mut crumbs = site.ancestry(own_section);
     if is_folder_page {
         crumbs.pop();

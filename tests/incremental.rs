@@ -1,0 +1,145 @@
+//! Incremental rebuilds (what `serve` runs) must end in exactly the site a fresh `gongbu build`
+//! writes, after every kind of change, while rendering only the pages the change touches.
+
+mod common;
+
+use gongbu::config::{Config, Overrides};
+use gongbu::session::Session;
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().display().to_string(), fs::read(e.path()).unwrap()))
+        .filter(|(p, _)| p != gongbu::write::MARKER)
+        .collect()
+}
+
+struct Fixture {
+    _tmp: tempfile::TempDir,
+    src: PathBuf,
+    out: PathBuf,
+    fresh: PathBuf,
+    session: Session,
+}
+
+impl Fixture {
+    fn new(files: &[(&str, &str)]) -> Fixture {
+        let tmp = tempfile::tempdir().unwrap();
+        let src = tmp.path().join("notes");
+        for (rel, text) in files {
+            write(&src.join(rel), text);
+        }
+        let out = tmp.path().join("served");
+        let fresh = tmp.path().join("fresh");
+        let config = Config::from_parts(&src, None, Overrides { output_dir: Some(out.clone()), ..Default::default() }).unwrap();
+        let mut session = Session::open(config, Overrides { output_dir: Some(out.clone()), ..Default::default() }, false).unwrap();
+        let first = session.rebuild(&[]).unwrap();
+        assert!(first.errors.is_empty(), "{:?}", first.errors);
+        Fixture { _tmp: tmp, src, out, fresh, session }
+    }
+
+    /// Apply a change, rebuild incrementally, and compare with a fresh full build.
+    fn change(&mut self, what: &str, paths: &[&str], act: impl FnOnce(&Path)) -> usize {
+        act(&self.src);
+        let changed: Vec<PathBuf> = paths.iter().map(|p| self.src.join(p)).collect();
+        let rebuild = self.session.rebuild(&changed).unwrap();
+        assert!(rebuild.errors.is_empty(), "{what}: {:?}", rebuild.errors);
+        let config = Config::from_parts(&self.src, None, Overrides { output_dir: Some(self.fresh.clone()), ..Default::default() }).unwrap();
+        gongbu::pipeline::build(&config, true).unwrap();
+        let (served, fresh) = (tree(&self.out), tree(&self.fresh));
+        let served_paths: Vec<&String> = served.keys().collect();
+        let fresh_paths: Vec<&String> = fresh.keys().collect();
+        assert_eq!(served_paths, fresh_paths, "{what}: same files");
+        for (path, bytes) in &fresh {
+            assert!(served[path] == *bytes, "{what}: {path} differs from a fresh build:\n--- served\n{}\n--- fresh\n{}", String::from_utf8_lossy(&served[path]), String::from_utf8_lossy(bytes));
+        }
+        rebuild.rendered
+    }
+}
+
+fn write(path: &Path, text: &str) {
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+}
+
+fn site() -> Fixture {
+    Fixture::new(&[
+        ("README.md", "# 노트\n\n[TCP](net/tcp.md#1번-문제) [없는 노트](net/udp.md)\n"),
+        ("net/README.md", "# 네트워크\n"),
+        ("net/tcp.md", "# TCP\n\n## 1번 문제\n\n## Duck Typing\n\n본문 ![그림](img/a.png)\n"),
+        // `#Duck-Typing` resolves to `#duck-typing` only while tcp.md has that heading.
+        ("net/http.md", "# HTTP\n\n[TCP의 1번](tcp.md#1번-문제) [덕](tcp.md#Duck-Typing)\n"),
+        ("net/img/a.png", "png"),
+        // Links to a note that does not exist yet: creating it must re-render this page.
+        ("algo/sort.md", "# 정렬\n\n[UDP](../net/udp.md)\n\n```py\nprint(1)\n```\n"),
+    ])
+}
+
+#[test]
+fn body_edit_renders_one_page_and_matches_a_full_build() {
+    let mut f = site();
+    let rendered = f.change("body edit", &["algo/sort.md"], |s| write(&s.join("algo/sort.md"), "# 정렬\n\n[UDP](../net/udp.md) 새 문단\n"));
+    assert_eq!(rendered, 1, "only the edited page");
+}
+
+#[test]
+fn title_edit_updates_neighbours_section_and_navigation() {
+    let mut f = site();
+    let rendered = f.change("title edit", &["net/tcp.md"], |s| write(&s.join("net/tcp.md"), "# TCP 프로토콜\n\n## 1번 문제\n"));
+    assert!(rendered > 1 && rendered < 7, "the page, its neighbours and its folder page: {rendered}");
+}
+
+#[test]
+fn heading_change_re_renders_pages_linking_to_it() {
+    let mut f = site();
+    let rendered = f.change("heading ids change", &["net/tcp.md"], |s| write(&s.join("net/tcp.md"), "# TCP\n\n## 1번 문제\n\n## Duck Typing 2\n"));
+    assert_eq!(rendered, 3, "the page and the two pages linking to it (README.md, net/http.md)");
+}
+
+#[test]
+fn create_and_delete_notes_and_assets() {
+    let mut f = site();
+    f.change("create a note that was linked before", &["net/udp.md"], |s| write(&s.join("net/udp.md"), "# UDP\n"));
+    f.change("delete a note", &["net/http.md"], |s| fs::remove_file(s.join("net/http.md")).unwrap());
+    f.change("delete an asset", &["net/img/a.png"], |s| fs::remove_file(s.join("net/img/a.png")).unwrap());
+    f.change("create an asset", &["net/img/a.png"], |s| write(&s.join("net/img/a.png"), "png2"));
+    f.change("index note for a folder", &["algo/README.md"], |s| write(&s.join("algo/README.md"), "# 알고리즘\n"));
+    f.change("rename-save over a note", &["algo/sort.md", "algo/sort.md.tmp"], |s| {
+        write(&s.join("algo/sort.md.tmp"), "# 정렬 2\n");
+        fs::rename(s.join("algo/sort.md.tmp"), s.join("algo/sort.md")).unwrap();
+    });
+}
+
+#[test]
+fn folder_moves_and_drafts() {
+    let mut f = site();
+    f.change("move a folder", &["net", "network"], |s| fs::rename(s.join("net"), s.join("network")).unwrap());
+    f.change("draft hides a note", &["algo/sort.md"], |s| write(&s.join("algo/sort.md"), "---\ndraft: true\n---\n# 정렬\n"));
+}
+
+#[test]
+fn a_broken_note_keeps_its_page_until_fixed() {
+    let mut f = site();
+    let before = fs::read(f.out.join("algo/sort.html")).unwrap();
+    write(&f.src.join("algo/sort.md"), "---\ntitle: [oops\n---\n");
+    let broken = f.session.rebuild(&[f.src.join("algo/sort.md")]).unwrap();
+    assert_eq!(broken.errors.len(), 1);
+    assert!(broken.errors[0].to_string().starts_with("algo/sort.md:2: error"), "{}", broken.errors[0]);
+    assert_eq!(fs::read(f.out.join("algo/sort.html")).unwrap(), before, "last good page kept");
+    let other = f.session.rebuild(&[f.src.join("README.md")]).unwrap();
+    assert_eq!(other.errors.len(), 1, "still reported while unfixed");
+    f.change("fix it", &["algo/sort.md"], |s| write(&s.join("algo/sort.md"), "# 정렬 고침\n"));
+}
+
+#[test]
+fn unrelated_and_output_paths_are_ignored() {
+    let f = site();
+    assert!(!f.session.is_relevant(&f.out.join("index.html")));
+    assert!(!f.session.is_relevant(&f.src.join(".sort.md.swp")));
+    assert!(f.session.is_relevant(&f.src.join("algo/sort.md")));
+}
