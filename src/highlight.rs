@@ -7,12 +7,15 @@ pub use guess::{accuracy, explain, guess_language, guess_matches, AccuracyReport
 
 use std::sync::OnceLock;
 
-use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
-use syntect::parsing::{SyntaxReference, SyntaxSet};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use syntect::html::{css_for_theme_with_class_style, ClassStyle};
+use syntect::parsing::{BasicScopeStackOp, ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
-/// Every class syntect emits starts with this, so theme rules cannot leak onto the page.
-const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+/// Every class starts with this, so theme rules cannot leak onto the page.
+const CLASS_PREFIX: &str = "hl-";
+const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: CLASS_PREFIX };
 
 /// Canonical language name → syntax name in two-face's set. The canonical name is what readers
 /// see and what goes into `language-{name}`.
@@ -219,17 +222,70 @@ impl Highlighter {
 
 /// Classed spans for `code`; falls back to escaped text if the grammar errors out mid-way,
 /// because half-highlighted output would lose the rest of the code.
+/// Classed HTML for `code`: the same nested `<span class="hl-…">` markup as syntect's
+/// `ClassedHTMLGenerator`, but class names come from a per-thread cache instead of syntect's
+/// global scope repository, whose lock every span would otherwise take (and contend for when
+/// pages are rendered in parallel).
 fn classed(set: &SyntaxSet, syntax: &SyntaxReference, code: &str) -> String {
-    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
+    let mut state = ParseState::new(syntax);
+    let mut stack = ScopeStack::new();
+    let mut html = String::with_capacity(code.len() * 4);
+    let mut open_spans = 0usize;
     for line in LinesWithEndings::from(code) {
-        if generator
-            .parse_html_for_line_which_includes_newline(line)
-            .is_err()
-        {
-            return escape(code);
+        let Ok(ops) = state.parse_line(line, set) else { return escape(code) };
+        let mut at = 0;
+        // An empty span (pushed and popped with no text between) is dropped, as syntect does.
+        let mut empty_span: Option<usize> = None;
+        for (i, op) in &ops {
+            if *i > at {
+                empty_span = None;
+                push_escaped(&mut html, &line[at..*i]);
+                at = *i;
+            }
+            let applied = stack.apply_with_hook(op, |basic, _| match basic {
+                BasicScopeStackOp::Push(scope) => {
+                    empty_span = Some(html.len());
+                    html.push_str("<span class=\"");
+                    CLASS_CACHE.with(|cache| html.push_str(cache.borrow_mut().entry(scope).or_insert_with(|| class_of(scope))));
+                    html.push_str("\">");
+                    open_spans += 1;
+                }
+                BasicScopeStackOp::Pop => {
+                    match empty_span.take() {
+                        Some(start) => html.truncate(start),
+                        None => html.push_str("</span>"),
+                    }
+                    open_spans = open_spans.saturating_sub(1);
+                }
+            });
+            if applied.is_err() {
+                return escape(code);
+            }
         }
+        push_escaped(&mut html, &line[at..]);
     }
-    generator.finalize()
+    for _ in 0..open_spans {
+        html.push_str("</span>");
+    }
+    html
+}
+
+thread_local! {
+    static CLASS_CACHE: RefCell<HashMap<Scope, String>> = RefCell::new(HashMap::new());
+}
+
+/// `source.python` → `hl-source hl-python`.
+fn class_of(scope: Scope) -> String {
+    let name = scope.build_string();
+    let mut class = String::with_capacity(name.len() + 8);
+    for (i, atom) in name.split('.').enumerate() {
+        if i > 0 {
+            class.push(' ');
+        }
+        class.push_str(CLASS_PREFIX);
+        class.push_str(atom);
+    }
+    class
 }
 
 fn plain(language: Option<String>, code: &str) -> Highlighted {
@@ -243,6 +299,11 @@ fn plain(language: Option<String>, code: &str) -> Highlighted {
 /// HTML-escape text for element content and quoted attributes (`&`, `<`, `>`, `"`, `'`).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 16);
+    push_escaped(&mut out, text);
+    out
+}
+
+fn push_escaped(out: &mut String, text: &str) {
     let mut last = 0;
     for (i, b) in text.bytes().enumerate() {
         let rep = match b {
@@ -258,7 +319,6 @@ pub fn escape(text: &str) -> String {
         last = i + 1;
     }
     out.push_str(&text[last..]);
-    out
 }
 
 /// Light theme (InspiredGitHub) by default; dark theme (OneHalfDark) when the OS prefers dark
@@ -352,6 +412,32 @@ fn strip_css_comments(css: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    /// Our generator must produce exactly syntect's `ClassedHTMLGenerator` markup, which the
+    /// theme CSS is written for.
+    #[test]
+    fn classed_markup_matches_syntect() {
+        use syntect::html::ClassedHTMLGenerator;
+        let h = Highlighter::global();
+        let samples = [
+            ("python", "import asyncio\n\nasync def main():\n    await x  # '<&>\"'\n    s = f\"{a}\"\n"),
+            ("java", "public class A {\n  /* c */ String s = \"<b>\";\n}\n"),
+            ("javascript", "const f = (a) => `${a}<`;\n// done"),
+            ("rust", "fn main() { let s = r#\"x\"#; }\n"),
+            ("bash", "$ echo \"hi\" | grep h && ls -la\n"),
+            ("sql", "SELECT * FROM t WHERE a = 'x';\n"),
+        ];
+        for (lang, code) in samples {
+            let syntax = h.syntax_for(lang).expect(lang);
+            let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, &h.syntaxes, CLASS_STYLE);
+            for line in LinesWithEndings::from(code) {
+                gen.parse_html_for_line_which_includes_newline(line).unwrap();
+            }
+            let theirs = gen.finalize().replace("&#39;", "'").replace("&quot;", "\"");
+            let ours = classed(&h.syntaxes, syntax, code).replace("&#39;", "'").replace("&quot;", "\"");
+            assert_eq!(ours, theirs, "{lang}");
+        }
+    }
     use super::*;
 
     fn hl(lang: &str, code: &str) -> Highlighted {
