@@ -5,6 +5,10 @@
 //! resolved, must lie inside the canonical output folder. HTML responses get a small script
 //! that listens on `/__gongbu/ws` and reloads the page or shows build errors; the files on disk
 //! stay exactly as `gongbu build` writes them.
+//!
+//! Socket messages are JSON text: `{"type":"connected"}` first (the client is subscribed from
+//! then on), `{"type":"error","message":"file:line: …"}` right after it while the last build
+//! has errors, then `{"type":"reload"}` or `error` after every rebuild that changed something.
 
 use axum::body::Body;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -159,6 +163,10 @@ async fn socket(State(site): State<Site>, upgrade: WebSocketUpgrade) -> Response
 /// One browser tab: forward rebuild results until either side goes away.
 async fn client(mut ws: WebSocket, live: LiveReload) {
     let (mut messages, errors) = live.subscribe();
+    let hello = serde_json::json!({ "type": "connected" }).to_string();
+    if ws.send(Message::Text(hello.into())).await.is_err() {
+        return;
+    }
     if let Some(text) = errors {
         if ws.send(Message::Text(text.as_ref().into())).await.is_err() {
             return;
@@ -437,6 +445,18 @@ mod tests {
         assert!(html.ends_with("</script>\n</BODY></html>"));
         let bare = String::from_utf8(inject_script(b"<p>x".to_vec())).unwrap();
         assert!(bare.starts_with("<p>x<script>"));
+    }
+
+    #[test]
+    fn a_taken_preferred_port_moves_on_and_an_exact_one_fails() {
+        let localhost = IpAddr::from([127, 0, 0, 1]);
+        let taken = TcpListener::bind((localhost, 0)).unwrap();
+        let port = taken.local_addr().unwrap().port();
+        let next = bind(localhost, Port::Preferred(port)).unwrap();
+        assert_ne!(next.local_addr().unwrap().port(), port);
+        let err = bind(localhost, Port::Exact(port)).unwrap_err();
+        assert!(matches!(err, BindError::InUse { .. }), "{err}");
+        assert!(err.to_string().contains("already in use"));
     }
 
     #[test]

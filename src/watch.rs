@@ -179,7 +179,7 @@ mod tests {
         let dir = tmp.path().canonicalize().unwrap();
         std::fs::create_dir(dir.join("sub")).unwrap();
         let (tx, rx) = mpsc::channel();
-        let _watcher = watch(&[dir.clone()], false, tx).unwrap();
+        let _watcher = watch(std::slice::from_ref(&dir), false, tx).unwrap();
 
         std::fs::write(dir.join("sub/a.md"), "# A\n").unwrap();
         assert!(next(&rx).paths.contains(&dir.join("sub/a.md")));
@@ -201,7 +201,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().canonicalize().unwrap();
         let (tx, rx) = mpsc::channel();
-        let _watcher = watch(&[dir.clone()], false, tx).unwrap();
+        let _watcher = watch(std::slice::from_ref(&dir), false, tx).unwrap();
         for i in 0..200 {
             std::fs::write(dir.join(format!("{i}.md")), "x").unwrap();
         }
