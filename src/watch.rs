@@ -215,6 +215,16 @@ mod tests {
     }
 
     #[test]
+    fn the_watch_limit_says_how_to_raise_it() {
+        let enospc = notify::Error::io(std::io::Error::from_raw_os_error(28));
+        for e in [notify::Error::new(notify::ErrorKind::MaxFilesWatch), enospc] {
+            let message = error("/notes", e).to_string();
+            assert!(message.contains("sudo sysctl fs.inotify.max_user_watches=524288"), "{message}");
+            assert!(message.contains("/etc/sysctl.d/") && message.contains("--poll"), "{message}");
+        }
+    }
+
+    #[test]
     fn a_watched_file_is_watched_through_its_folder() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().canonicalize().unwrap();
