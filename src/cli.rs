@@ -1,6 +1,7 @@
 //! Command-line interface: clap types only.
 
 use clap::{Args, Parser, Subcommand};
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 /// Turn a folder of Markdown interview-study notes into a study site.
@@ -15,6 +16,8 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into the output folder (default: PATH/public).
     Build(BuildArgs),
+    /// Build the site, serve it, and rebuild and reload open pages when notes change.
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -40,4 +43,31 @@ pub struct BuildArgs {
     /// Worker threads (default: one per core).
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// A site root (a folder with gongbu.toml) or any folder of notes.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Port to listen on; fails if it is taken. 0 picks any free port.
+    /// [default: 1111, or the next free port after it]
+    #[arg(short, long, value_name = "N")]
+    pub port: Option<u16>,
+    /// Address to listen on (0.0.0.0 makes the preview reachable from other machines).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Scan for changes instead of using OS notifications (network drives, containers,
+    /// or when the inotify watch limit is reached).
+    #[arg(long)]
+    pub poll: bool,
+    /// Output folder, updated in place as notes change.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Use an output folder that gongbu did not create.
+    #[arg(long)]
+    pub force: bool,
 }

@@ -3,7 +3,8 @@
 //! The pipeline, in the order `pipeline::build` runs it:
 //! `config` → `discover` → `frontmatter` + `markdown::outline` (per note) → `enrich` (whole
 //! site: sections, reading order, links) → `markdown::render` + `render` (per page) → `write`.
-//! `highlight` serves the markdown code pass.
+//! `highlight` serves the markdown code pass. For `gongbu serve`, `session` keeps a build alive
+//! between changes, `watch` reports changed files and `serve` serves the output with live reload.
 
 pub mod config;
 pub mod diagnostics;
@@ -15,5 +16,7 @@ pub mod markdown;
 pub mod model;
 pub mod pipeline;
 pub mod render;
+pub mod serve;
 pub mod session;
+pub mod watch;
 pub mod write;

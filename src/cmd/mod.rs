@@ -1,3 +1,4 @@
 //! One module per subcommand: each turns parsed arguments into a run and an exit status.
 
 pub mod build;
+pub mod serve;

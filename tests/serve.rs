@@ -1,0 +1,491 @@
+//! `gongbu serve` end to end: the real binary on a fixture site in a temp folder, spoken to
+//! over raw HTTP/1.1 and a WebSocket. Every wait polls against a deadline.
+
+use gongbu::serve::RELOAD_SCRIPT;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Generous: the CI machine has two busy cores and runs a debug build.
+const RELOAD_WAIT: Duration = Duration::from_secs(10);
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+
+/// A small Korean site: a root note, a section with a nested folder, an image and a pdf.
+fn fixture() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("notes");
+    let os = site.join("Computer Science/운영체제");
+    std::fs::create_dir_all(&os).unwrap();
+    std::fs::create_dir_all(site.join("img")).unwrap();
+    std::fs::create_dir_all(site.join("docs")).unwrap();
+    std::fs::write(site.join("README.md"), "# 공부 노트\n\n면접 준비 노트입니다.\n").unwrap();
+    std::fs::write(site.join("Computer Science/README.md"), "# Computer Science\n\n전공 기초.\n").unwrap();
+    std::fs::write(os.join("README.md"), "# 운영체제\n\n프로세스와 스레드의 차이.\n").unwrap();
+    std::fs::write(os.join("프로세스.md"), "# 프로세스\n\n실행 중인 프로그램입니다.\n").unwrap();
+    std::fs::write(site.join("img/그림.PNG"), PNG).unwrap();
+    std::fs::write(site.join("docs/자료.pdf"), PDF).unwrap();
+    (tmp, site)
+}
+
+/// A running `gongbu serve`, killed when dropped; its stderr is printed if the test failed.
+struct Server {
+    child: Child,
+    /// `127.0.0.1:PORT`
+    addr: String,
+    log: Arc<Mutex<String>>,
+}
+
+impl Server {
+    fn start(site: &Path) -> Server {
+        Self::try_start(site, &["--port", "0"]).unwrap_or_else(|(status, log)| panic!("serve exited ({status}):\n{log}"))
+    }
+
+    fn try_start(site: &Path, args: &[&str]) -> Result<Server, (String, String)> {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gongbu"))
+            .arg("serve")
+            .arg(site)
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start gongbu serve");
+        let log = Arc::new(Mutex::new(String::new()));
+        let stderr = child.stderr.take().unwrap();
+        let sink = log.clone();
+        let drained = std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let mut log = sink.lock().unwrap();
+                log.push_str(&line);
+                log.push('\n');
+            }
+        });
+        let (tx, rx) = mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                Ok(line) => {
+                    if let Some(url) = line.strip_prefix("serving at ") {
+                        let addr = url.trim_start_matches("http://").trim_end_matches('/').to_string();
+                        return Ok(Server { child, addr, log });
+                    }
+                }
+                Err(_) => {
+                    let status = match child.try_wait() {
+                        Ok(Some(status)) => status.to_string(),
+                        _ => {
+                            let _ = child.kill();
+                            "no `serving at` line within 60 s".into()
+                        }
+                    };
+                    let _ = child.wait();
+                    let _ = drained.join();
+                    let log = log.lock().unwrap().clone();
+                    return Err((status, log));
+                }
+            }
+        }
+    }
+
+    fn get(&self, path: &str) -> Response {
+        get(&self.addr, path)
+    }
+
+    fn socket(&self) -> Socket {
+        Socket::connect(&self.addr)
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if std::thread::panicking() {
+            eprintln!("--- gongbu serve stderr ---\n{}", self.log());
+        }
+    }
+}
+
+struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// One HTTP/1.1 GET on a fresh connection; `path` is sent exactly as given.
+fn get(addr: &str, path: &str) -> Response {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read response");
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("end of headers");
+    let head = String::from_utf8(raw[..split].to_vec()).unwrap();
+    let mut lines = head.split("\r\n");
+    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let response = Response { status, headers, body: raw[split + 4..].to_vec() };
+    assert!(response.header("transfer-encoding").is_none(), "this client reads only sized bodies");
+    response
+}
+
+/// `Computer Science/운영체제/index.html` → `/Computer%20Science/%EC%9A%B4…/index.html`
+fn url(path: &str) -> String {
+    const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.');
+    path.split('/').map(|s| format!("/{}", utf8_percent_encode(s, SEGMENT))).collect()
+}
+
+/// A live-reload client.
+struct Socket(tungstenite::WebSocket<TcpStream>);
+
+impl Socket {
+    fn connect(addr: &str) -> Socket {
+        let stream = TcpStream::connect(addr).unwrap();
+        let (ws, _) = tungstenite::client(format!("ws://{addr}/__gongbu/ws"), stream).expect("WebSocket handshake");
+        let mut socket = Socket(ws);
+        // Subscribed from here on: no rebuild can slip past.
+        let hello = socket.next(RELOAD_WAIT).expect("a `connected` message");
+        assert_eq!(hello["type"], "connected");
+        socket
+    }
+
+    /// The next message, or None after `wait`.
+    fn next(&mut self, wait: Duration) -> Option<serde_json::Value> {
+        let deadline = Instant::now() + wait;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return None;
+            }
+            self.0.get_mut().set_read_timeout(Some(left)).unwrap();
+            match self.0.read() {
+                Ok(tungstenite::Message::Text(text)) => return Some(serde_json::from_str(&text).expect("JSON message")),
+                Ok(_) => continue,
+                Err(tungstenite::Error::Io(e))
+                    if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) =>
+                {
+                    return None
+                }
+                Err(e) => panic!("WebSocket: {e}"),
+            }
+        }
+    }
+
+    /// Wait for a message of `kind`, skipping others; panic after [`RELOAD_WAIT`].
+    fn expect(&mut self, kind: &str) -> serde_json::Value {
+        let deadline = Instant::now() + RELOAD_WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.next(left) {
+                Some(m) if m["type"] == kind => return m,
+                Some(_) => continue,
+                None => panic!("no `{kind}` message within {RELOAD_WAIT:?}"),
+            }
+        }
+    }
+}
+
+/// Poll `check` until it holds, or panic with `what` after [`RELOAD_WAIT`].
+fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + RELOAD_WAIT;
+    while !check() {
+        assert!(Instant::now() < deadline, "not within {RELOAD_WAIT:?}: {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn served_with(server: &Server, path: &str, text: &str) -> bool {
+    let r = server.get(&url(path));
+    r.status == 200 && r.text().contains(text)
+}
+
+fn gone(server: &Server, path: &str) -> bool {
+    server.get(&url(path)).status == 404
+}
+
+#[test]
+fn pages_assets_and_misses_are_served_with_their_types() {
+    let (_tmp, site) = fixture();
+    let server = Server::start(&site);
+    let out = site.join("public");
+
+    let home = server.get("/");
+    assert_eq!(home.status, 200);
+    assert_eq!(home.header("content-type"), Some("text/html; charset=utf-8"));
+    assert_eq!(home.header("cache-control"), Some("no-store"));
+    let on_disk = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(!on_disk.contains("__gongbu"), "the reload script is never written to disk");
+    let served = home.text();
+    assert!(served.contains("/__gongbu/ws"), "the reload script is injected");
+    assert_eq!(served.replacen(RELOAD_SCRIPT, "", 1), on_disk, "served = file on disk + script");
+    assert!(served.find(RELOAD_SCRIPT).unwrap() < served.rfind("</body>").unwrap(), "script before </body>");
+
+    let hangul = "/Computer%20Science/%EC%9A%B4%EC%98%81%EC%B2%B4%EC%A0%9C/index.html";
+    let page = server.get(hangul);
+    assert_eq!(page.status, 200);
+    let disk = std::fs::read_to_string(out.join("Computer Science/운영체제/index.html")).unwrap();
+    assert_eq!(page.text().replacen(RELOAD_SCRIPT, "", 1), disk);
+    assert!(disk.contains("프로세스와 스레드의 차이"));
+
+    let folder = server.get("/Computer%20Science/%EC%9A%B4%EC%98%81%EC%B2%B4%EC%A0%9C/");
+    assert_eq!(folder.status, 200, "a folder serves its index.html");
+    assert_eq!(folder.body, page.body);
+
+    let bare = server.get("/Computer%20Science/%EC%9A%B4%EC%98%81%EC%B2%B4%EC%A0%9C?x=1");
+    assert!((300..400).contains(&bare.status), "a folder without its slash redirects: {}", bare.status);
+    assert_eq!(bare.header("location"), Some("/Computer%20Science/%EC%9A%B4%EC%98%81%EC%B2%B4%EC%A0%9C/?x=1"));
+
+    let note = server.get(&url("Computer Science/운영체제/프로세스.html"));
+    assert_eq!(note.status, 200);
+    assert!(note.text().contains("실행 중인 프로그램입니다"));
+
+    let image = server.get(&url("img/그림.PNG"));
+    assert_eq!(image.status, 200);
+    assert_eq!(image.header("content-type"), Some("image/png"));
+    assert_eq!(image.body, PNG);
+    assert_eq!(image.header("cache-control"), Some("no-store"));
+
+    let pdf = server.get(&url("docs/자료.pdf"));
+    assert_eq!(pdf.status, 200);
+    assert_eq!(pdf.header("content-type"), Some("application/pdf"));
+    assert_eq!(pdf.body, PDF);
+
+    let miss = server.get(&url("없는/페이지.html"));
+    assert_eq!(miss.status, 404);
+    assert_eq!(miss.header("content-type"), Some("text/html; charset=utf-8"));
+    let not_found = std::fs::read_to_string(out.join("404.html")).unwrap();
+    assert_eq!(miss.text().replacen(RELOAD_SCRIPT, "", 1), not_found, "the site's own 404 page");
+}
+
+#[cfg(unix)]
+#[test]
+fn nothing_outside_the_output_folder_is_served() {
+    let (tmp, site) = fixture();
+    let server = Server::start(&site);
+    let secret = tmp.path().join("secret");
+    std::fs::create_dir(&secret).unwrap();
+    std::fs::write(secret.join("secret.txt"), "TOP-SECRET\n").unwrap();
+    let out = site.join("public");
+    std::os::unix::fs::symlink(secret.join("secret.txt"), out.join("leak.txt")).unwrap();
+    std::os::unix::fs::symlink(&secret, out.join("leakdir")).unwrap();
+    // The notes themselves sit just above the output folder.
+    std::fs::write(site.join("private.txt"), "TOP-SECRET\n").unwrap();
+
+    for path in [
+        "/../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/%2E%2E/%2E%2E/%2E%2E/etc/passwd",
+        "/..%2f..%2fetc/passwd",
+        "/%5c..%5c..%5cetc%5cpasswd",
+        "/img/..%2F..%2F..%2Fetc%2Fpasswd",
+        "/img/../../../etc/passwd",
+        "/..%2fprivate.txt",
+        "/../private.txt",
+        "/%2e%2e/private.txt",
+        "/leak.txt",
+        "/leakdir/secret.txt",
+        "/leakdir/",
+        "/index.html%00.png",
+        "//etc/passwd",
+        "/C:/Windows/win.ini",
+    ] {
+        let r = server.get(path);
+        assert!(r.status == 400 || r.status == 404, "{path}: status {}", r.status);
+        let text = r.text();
+        assert!(!text.contains("root:") && !text.contains("TOP-SECRET"), "{path} leaked: {text}");
+    }
+}
+
+#[test]
+fn edits_renames_deletes_creates_and_moves_reload_the_page() {
+    let (_tmp, site) = fixture();
+    let server = Server::start(&site);
+    let mut socket = server.socket();
+    let os = site.join("Computer Science/운영체제");
+
+    // A plain edit.
+    std::fs::write(os.join("프로세스.md"), "# 프로세스\n\n수정된 설명: PCB.\n").unwrap();
+    socket.expect("reload");
+    eventually("the edited text", || served_with(&server, "Computer Science/운영체제/프로세스.html", "수정된 설명: PCB."));
+
+    // An editor's atomic save: write a temp file, rename it over the note.
+    std::fs::write(os.join("프로세스.md.tmp"), "# 프로세스\n\n원자적 저장으로 바뀐 내용.\n").unwrap();
+    std::fs::rename(os.join("프로세스.md.tmp"), os.join("프로세스.md")).unwrap();
+    socket.expect("reload");
+    eventually("the renamed-over text", || served_with(&server, "Computer Science/운영체제/프로세스.html", "원자적 저장으로 바뀐 내용."));
+
+    // A new note.
+    std::fs::write(os.join("스레드.md"), "# 스레드\n\n스레드는 실행 흐름입니다.\n").unwrap();
+    socket.expect("reload");
+    eventually("the new note", || served_with(&server, "Computer Science/운영체제/스레드.html", "스레드는 실행 흐름입니다."));
+
+    // A deleted note.
+    std::fs::remove_file(os.join("스레드.md")).unwrap();
+    socket.expect("reload");
+    eventually("the deleted note's page to be gone", || gone(&server, "Computer Science/운영체제/스레드.html"));
+
+    // A moved folder.
+    std::fs::rename(&os, site.join("Computer Science/OS")).unwrap();
+    socket.expect("reload");
+    eventually("the moved folder", || served_with(&server, "Computer Science/OS/프로세스.html", "원자적 저장으로 바뀐 내용."));
+    eventually("the old folder's pages to be gone", || {
+        gone(&server, "Computer Science/운영체제/프로세스.html") && gone(&server, "Computer Science/운영체제/index.html")
+    });
+    assert!(served_with(&server, "Computer Science/OS/", "프로세스와 스레드의 차이"));
+
+    // Edits inside the moved folder are still seen.
+    std::fs::write(site.join("Computer Science/OS/프로세스.md"), "# 프로세스\n\n옮긴 뒤 수정.\n").unwrap();
+    socket.expect("reload");
+    eventually("an edit after the move", || served_with(&server, "Computer Science/OS/프로세스.html", "옮긴 뒤 수정."));
+}
+
+#[test]
+fn a_broken_note_shows_its_error_and_keeps_the_last_good_page() {
+    let (_tmp, site) = fixture();
+    let server = Server::start(&site);
+    let mut socket = server.socket();
+    let note = site.join("Computer Science/운영체제/프로세스.md");
+    let page = "Computer Science/운영체제/프로세스.html";
+
+    std::fs::write(&note, "---\ntitle: [깨진\n---\n# 프로세스\n\n고치기 전.\n").unwrap();
+    let error = socket.expect("error");
+    let message = error["message"].as_str().unwrap();
+    let at = message.find("프로세스.md:").unwrap_or_else(|| panic!("no file:line in {message:?}"));
+    let line = &message[at + "프로세스.md:".len()..];
+    assert!(line.starts_with(|c: char| c.is_ascii_digit()), "no line number in {message:?}");
+    assert!(served_with(&server, page, "실행 중인 프로그램입니다"), "the last good page is still served");
+
+    // A page opened now shows the overlay too.
+    let mut late = server.socket();
+    let shown = late.next(RELOAD_WAIT).expect("the current errors on connect");
+    assert_eq!(shown["type"], "error");
+    assert_eq!(shown["message"], error["message"]);
+
+    std::fs::write(&note, "---\ntitle: 고친 프로세스\n---\n\n고친 뒤.\n").unwrap();
+    socket.expect("reload");
+    late.expect("reload");
+    eventually("the fixed page", || served_with(&server, page, "고친 뒤."));
+    let fresh = server.socket().next(Duration::from_millis(300));
+    assert!(fresh.is_none(), "no errors are shown once fixed: {fresh:?}");
+}
+
+#[test]
+fn a_burst_of_writes_ends_in_one_consistent_site_after_few_rebuilds() {
+    const NOTES: usize = 500;
+    let (_tmp, site) = fixture();
+    let server = Server::start(&site);
+    let mut socket = server.socket();
+    let burst = site.join("묶음");
+    std::fs::create_dir(&burst).unwrap();
+    for i in 0..NOTES {
+        std::fs::write(burst.join(format!("노트-{i}.md")), format!("# 노트 {i}\n\n초안 {i}.\n")).unwrap();
+    }
+    for i in 0..NOTES {
+        std::fs::write(burst.join(format!("노트-{i}.md")), format!("# 노트 {i}\n\n최종 {i}.\n")).unwrap();
+    }
+
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut reloads = 0;
+    loop {
+        assert!(Instant::now() < deadline, "the burst never settled ({reloads} reloads)");
+        if let Some(m) = socket.next(Duration::from_millis(500)) {
+            assert_eq!(m["type"], "reload", "{m}");
+            reloads += 1;
+            continue;
+        }
+        // Quiet for half a second: is every page final?
+        let last = format!("묶음/노트-{}.html", NOTES - 1);
+        if reloads > 0 && served_with(&server, &last, &format!("최종 {}.", NOTES - 1)) {
+            let stale: Vec<usize> = (0..NOTES)
+                .filter(|i| !served_with(&server, &format!("묶음/노트-{i}.html"), &format!("최종 {i}.")))
+                .collect();
+            if stale.is_empty() {
+                break;
+            }
+        }
+    }
+    while socket.next(Duration::from_millis(500)).is_some() {
+        reloads += 1;
+    }
+    eprintln!("burst: {reloads} reload(s) for {} writes", 2 * NOTES);
+    assert!(reloads <= 20, "{reloads} reloads for one burst of {} writes", 2 * NOTES);
+}
+
+#[test]
+fn editor_temp_files_alone_trigger_nothing() {
+    let (_tmp, site) = fixture();
+    let server = Server::start(&site);
+    let mut socket = server.socket();
+    let os = site.join("Computer Science/운영체제");
+    std::fs::write(os.join(".프로세스.md.swp"), "swap").unwrap();
+    std::fs::write(os.join("프로세스.md~"), "backup").unwrap();
+    std::fs::write(os.join("4913"), "").unwrap();
+    std::fs::remove_file(os.join("4913")).unwrap();
+    let got = socket.next(Duration::from_millis(1000));
+    assert!(got.is_none(), "temp files caused {got:?}");
+
+    // The socket does work: a real edit still reloads.
+    std::fs::write(os.join("프로세스.md"), "# 프로세스\n\n진짜 수정.\n").unwrap();
+    socket.expect("reload");
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error() {
+    let (_tmp, site) = fixture();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    match Server::try_start(&site, &["--port", &port]) {
+        Ok(server) => panic!("serve started on a taken port: {}", server.addr),
+        Err((status, log)) => {
+            assert!(status.contains("exit status: 1"), "{status}");
+            assert!(log.contains(&format!("port {port}")) && log.contains("already in use"), "{log}");
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_cleanly() {
+    let (_tmp, site) = fixture();
+    let mut server = Server::start(&site);
+    assert_eq!(server.get("/").status, 200);
+    let pid = server.child.id() as i32;
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    let deadline = Instant::now() + RELOAD_WAIT;
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "still running after SIGINT");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status}");
+}
