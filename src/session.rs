@@ -87,8 +87,10 @@ impl Session {
         let mut paths = vec![self.config.content_dir.clone()];
         paths.extend(self.config.templates_dir.clone());
         paths.extend(self.config.static_dir.clone());
+        // A plain folder's content watch already covers its root; a site root's config sits
+        // beside `content/`.
         let config_file = self.config.root.join(CONFIG_FILE);
-        if config_file.exists() && !self.config.content_dir.starts_with(&self.config.root) {
+        if config_file.exists() && !config_file.starts_with(&self.config.content_dir) {
             paths.push(config_file);
         }
         paths
@@ -246,8 +248,10 @@ impl Session {
                 let live = state.live_outputs();
                 let stale: Vec<String> = state.generated.iter().filter(|p| !live.contains(*p)).cloned().collect();
                 for path in stale {
-                    if std::fs::remove_file(self.config.output_dir.join(&path)).is_ok() {
+                    let file = self.config.output_dir.join(&path);
+                    if std::fs::remove_file(&file).is_ok() {
                         changed.push(path.clone());
+                        remove_empty_parents(&file, &self.config.output_dir);
                     }
                     state.generated.remove(&path);
                 }
@@ -406,6 +410,19 @@ fn render_into(state: &mut State, config: &Config, pages: &[PageRef], sink: &dyn
     let live: HashSet<String> = state.site.order.iter().map(|&p| state.site.url_of(p)).collect();
     state.pages.retain(|url, _| live.contains(url));
     (pages.len(), errors)
+}
+
+/// After a generated file is removed, remove the folders it leaves empty, up to the output root
+/// (a moved notes folder must not leave an empty folder that still answers requests).
+fn remove_empty_parents(file: &Path, output: &Path) {
+    let mut dir = file.parent();
+    while let Some(d) = dir.filter(|d| d.starts_with(output) && *d != output) {
+        // `remove_dir` refuses non-empty folders, so nothing else can be lost.
+        if std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
 }
 
 fn folder_name(root: &Path) -> String {

@@ -119,6 +119,7 @@ fn create_and_delete_notes_and_assets() {
 fn folder_moves_and_drafts() {
     let mut f = site();
     f.change("move a folder", &["net", "network"], |s| fs::rename(s.join("net"), s.join("network")).unwrap());
+    assert!(!f.out.join("net").exists(), "the moved folder's output folder is gone, not left empty");
     f.change("draft hides a note", &["algo/sort.md"], |s| write(&s.join("algo/sort.md"), "---\ndraft: true\n---\n# 정렬\n"));
 }
 
@@ -142,4 +143,17 @@ fn unrelated_and_output_paths_are_ignored() {
     assert!(!f.session.is_relevant(&f.out.join("index.html")));
     assert!(!f.session.is_relevant(&f.src.join(".sort.md.swp")));
     assert!(f.session.is_relevant(&f.src.join("algo/sort.md")));
+}
+
+#[test]
+fn a_site_roots_config_file_is_watched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write(&root.join("gongbu.toml"), "title = \"t\"\n");
+    write(&root.join("content/a.md"), "# A\n");
+    let config = Config::load(root, Overrides::default()).unwrap();
+    let session = Session::open(config, Overrides::default(), false).unwrap();
+    let watched = session.watched();
+    assert!(watched.contains(&root.join("gongbu.toml")), "{watched:?}");
+    assert!(watched.contains(&root.join("content")), "{watched:?}");
 }

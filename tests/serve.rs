@@ -82,10 +82,11 @@ impl Server {
                         return Ok(Server { child, addr, log });
                     }
                 }
-                Err(_) => {
-                    let status = match child.try_wait() {
-                        Ok(Some(status)) => status.to_string(),
-                        _ => {
+                Err(reason) => {
+                    let status = match reason {
+                        // Stdout closed: the child is exiting; its status comes in a moment.
+                        mpsc::RecvTimeoutError::Disconnected => child.wait().map_or_else(|e| e.to_string(), |s| s.to_string()),
+                        mpsc::RecvTimeoutError::Timeout => {
                             let _ = child.kill();
                             "no `serving at` line within 60 s".into()
                         }

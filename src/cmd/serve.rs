@@ -6,7 +6,7 @@
 
 use crate::cli::ServeArgs;
 use anyhow::Context;
-use gongbu::config::{Config, Overrides, CONFIG_FILE};
+use gongbu::config::{Config, Overrides};
 use gongbu::serve::{self, LiveReload, Port};
 use gongbu::session::{Rebuild, Session};
 use gongbu::watch::{self, Batch};
@@ -19,14 +19,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let overrides = Overrides { output_dir: args.output, base_url: None, strict: false };
     let config = Config::load(&args.path, overrides.clone())?;
     let output = config.output_dir.clone();
-    let mut watched = Vec::new();
     let mut session = Session::open(config, overrides, args.force)?;
-    watched.extend(session.watched());
-    // `Session::watched` leaves out `root/gongbu.toml` when the notes are in `root/content`.
-    let config_file = session.config().root.join(CONFIG_FILE);
-    if config_file.exists() && !watched.iter().any(|w| config_file.starts_with(w)) {
-        watched.push(config_file);
-    }
+    let watched = session.watched();
 
     // Claim the port before the first build, so a taken port fails at once.
     let port = match args.port {
