@@ -197,31 +197,42 @@ pub fn render_pages(site: &Site, theme: &Theme, chrome: &view::Chrome, pages: &[
         .collect()
 }
 
-/// Files every site has besides its pages: `nav.js`, the theme's static files, the code
-/// highlighting CSS, `404.html`, `sitemap.xml`, `.nojekyll`.
+/// Files every site has besides its pages: navigation files and theme files.
 pub fn write_shared(site: &Site, theme: &Theme, config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let mut diagnostics = write_navigation(site, theme, config, sink);
+    diagnostics.extend(write_theme_files(config, sink));
+    diagnostics
+}
+
+/// Files that list the site's pages and titles: `nav.js`, `404.html`, `sitemap.xml`.
+pub fn write_navigation(site: &Site, theme: &Theme, config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
     let chrome = view::Chrome::of(config);
     let mut diagnostics = Vec::new();
-    let mut shared: Vec<(String, Vec<u8>)> = vec![
-        ("nav.js".into(), nav::nav_js(site).into_bytes()),
-        ("static/highlight.css".into(), highlight::theme_css().into_bytes()),
-        (".nojekyll".into(), Vec::new()),
-    ];
-    shared.extend(DEFAULT_STATIC.iter().map(|(name, bytes)| (format!("static/{name}"), bytes.to_vec())));
+    let mut files: Vec<(&str, Vec<u8>)> = vec![("nav.js", nav::nav_js(site).into_bytes())];
     match theme.render("404.html", &view::not_found_context(site, &chrome, &base_path(&config.base_url))) {
-        Ok(html) => shared.push(("404.html".into(), html.into_bytes())),
+        Ok(html) => files.push(("404.html", html.into_bytes())),
         Err(d) => diagnostics.push(d),
     }
     if let Some(xml) = sitemap(site, &config.base_url) {
-        shared.push(("sitemap.xml".into(), xml.into_bytes()));
+        files.push(("sitemap.xml", xml.into_bytes()));
     }
-    for (rel, bytes) in &shared {
-        if let Err(e) = sink.write(rel, bytes) {
-            diagnostics.push(Diagnostic::error(rel.clone(), 0, format!("cannot write: {e}")));
-        }
-    }
+    diagnostics.extend(write_all(sink, files.iter().map(|(rel, bytes)| (*rel, bytes.as_slice()))));
+    diagnostics
+}
+
+/// The theme's files: its CSS and JS (embedded, then the site's own `static/`), the code
+/// highlighting CSS, and `.nojekyll` for GitHub Pages.
+pub fn write_theme_files(config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let css = highlight::theme_css();
+    let embedded = DEFAULT_STATIC.iter().map(|(name, bytes)| (format!("static/{name}"), *bytes));
+    let files: Vec<(String, &[u8])> = embedded.chain([("static/highlight.css".to_string(), css.as_bytes()), (".nojekyll".to_string(), &b""[..])]).collect();
+    let mut diagnostics = write_all(sink, files.iter().map(|(rel, bytes)| (rel.as_str(), *bytes)));
     diagnostics.extend(copy_site_static(config, sink));
     diagnostics
+}
+
+fn write_all<'a>(sink: &dyn Sink, files: impl Iterator<Item = (&'a str, &'a [u8])>) -> Vec<Diagnostic> {
+    files.filter_map(|(rel, bytes)| sink.write(rel, bytes).err().map(|e| Diagnostic::error(rel, 0, format!("cannot write: {e}")))).collect()
 }
 
 /// One page's HTML (None when its template failed; the failure is in the diagnostics) and the
@@ -283,8 +294,9 @@ fn sitemap(site: &Site, base_url: &str) -> Option<String> {
     }
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for &page in &site.order {
-        let url = links::encode_path(&site.url_of(page));
-        xml.push_str(&format!("  <loc>{}</loc>\n", highlight::escape(&format!("{base_url}{url}"))).replace("  <loc>", "  <url><loc>").replace("</loc>\n", "</loc></url>\n"));
+        let url = site.url_of(page);
+        let loc = highlight::escape(&format!("{base_url}{}", links::encode_path(&url)));
+        xml.push_str(&format!("  <url><loc>{loc}</loc></url>\n"));
     }
     xml.push_str("</urlset>\n");
     Some(xml)
@@ -348,6 +360,15 @@ mod tests {
         assert!(!n.title_written);
         let n = parse_note("Network/README.md", b"text", true).unwrap().unwrap();
         assert_eq!((n.title.as_str(), n.url.as_str()), ("Network", "Network/index.html"));
+    }
+
+    #[test]
+    fn sitemap_lists_absolute_urls_only_with_an_absolute_base() {
+        let note = parse_note("Network/TCP 정리.md", b"# TCP", false).unwrap().unwrap();
+        let site = Site::assemble(vec![note], vec![], None, "notes");
+        assert!(sitemap(&site, "/").is_none());
+        let xml = sitemap(&site, "https://me.github.io/notes/").unwrap();
+        assert!(xml.contains("<url><loc>https://me.github.io/notes/Network/TCP%20%EC%A0%95%EB%A6%AC.html</loc></url>"), "{xml}");
     }
 
     #[test]

@@ -45,6 +45,8 @@ struct State {
     broken: BTreeMap<String, Diagnostic>,
     /// Output paths this session generated: the only files it may remove.
     generated: BTreeSet<String>,
+    /// The set of pages or assets changed since stale outputs were last removed.
+    needs_prune: bool,
 }
 
 #[derive(Default)]
@@ -61,8 +63,10 @@ struct NoteChanges {
     edited: HashSet<String>,
     /// Site paths whose meaning for links changed (a note's ids, a created or deleted file).
     retargeted: HashSet<String>,
-    /// The set of pages, a title or an order changed: navigation must be recomputed.
+    /// The set of pages or their order changed: the site must be assembled again.
     structure: bool,
+    /// A title changed: navigation and the pages showing it must be updated.
+    titles: bool,
 }
 
 impl Session {
@@ -153,7 +157,7 @@ impl Session {
         };
         let assets: Vec<String> = sources.assets.iter().map(|a| a.rel.clone()).collect();
         let site = Site::assemble(notes, assets, config.title.clone(), &folder_name(&config.root));
-        let mut state = State { theme, site, assets: sources.assets, pages: HashMap::new(), broken, generated };
+        let mut state = State { theme, site, assets: sources.assets, pages: HashMap::new(), broken, generated, needs_prune: true };
         let mut errors = pipeline::copy_assets(&state.assets, sink);
         errors.extend(pipeline::write_shared(&state.site, &state.theme, config, sink));
         let all = state.site.order.clone();
@@ -186,7 +190,7 @@ impl Session {
             return (state, rebuild);
         }
         if changed.iter().any(|p| in_dir(&config.static_dir, p)) {
-            errors.extend(pipeline::write_shared(&state.site, &state.theme, config, sink));
+            errors.extend(pipeline::write_theme_files(config, sink));
         }
         let notes_changed: Vec<&PathBuf> = changed.iter().filter(|p| p.starts_with(&config.content_dir)).collect();
         let changes = match state.apply_changes(config, &notes_changed, sink) {
@@ -200,18 +204,26 @@ impl Session {
             }
         };
         let mut to_render: Vec<PageRef> = Vec::new();
+        state.needs_prune |= changes.structure;
         if changes.structure {
             let notes = std::mem::take(&mut state.site.notes);
             let assets = state.assets.iter().map(|a| a.rel.clone()).collect();
             state.site = Site::assemble(notes, assets, config.title.clone(), &folder_name(&config.root));
-            for &page in &state.site.order {
-                let url = state.site.url_of(page);
-                let fresh = view::signature(&state.site, page);
-                if state.pages.get(&url).is_none_or(|info| info.signature != fresh) {
+        } else if changes.titles {
+            state.site.retitle(config.title.clone(), &folder_name(&config.root));
+        }
+        if changes.structure || changes.titles {
+            let fresh = view::signatures(&state.site);
+            for (&page, signature) in state.site.order.iter().zip(fresh) {
+                let known = match page {
+                    PageRef::Note(n) => state.pages.get(&state.site.notes[n].url),
+                    PageRef::Section(_) => state.pages.get(&state.site.url_of(page)),
+                };
+                if known.is_none_or(|info| info.signature != signature) {
                     to_render.push(page);
                 }
             }
-            errors.extend(pipeline::write_shared(&state.site, &state.theme, config, sink));
+            errors.extend(pipeline::write_navigation(&state.site, &state.theme, config, sink));
         }
         for (n, note) in state.site.notes.iter().enumerate() {
             if changes.edited.contains(&note.source) {
@@ -244,7 +256,12 @@ impl Session {
         let mut changed: Vec<String> = touched.iter().filter(|(_, c)| *c).map(|(p, _)| p.clone()).collect();
         if let Some(state) = self.state.as_mut() {
             state.generated.extend(touched.into_iter().map(|(p, _)| p));
-            if clean {
+            // Only a change to the set of pages or assets can leave files behind; checking
+            // costs a pass over the whole site, so body edits skip it.
+            if clean && state.needs_prune {
+                state.needs_prune = false;
+                let pages: HashSet<String> = state.site.order.iter().map(|&p| state.site.url_of(p)).collect();
+                state.pages.retain(|url, _| pages.contains(url));
                 let live = state.live_outputs();
                 let stale: Vec<String> = state.generated.iter().filter(|p| !live.contains(*p)).cloned().collect();
                 for path in stale {
@@ -320,9 +337,8 @@ impl State {
             (Ok(Some(note)), Some(i)) => {
                 self.broken.remove(rel);
                 let old = &self.site.notes[i];
-                if old.title != note.title || old.weight != note.weight {
-                    changes.structure = true;
-                }
+                changes.structure |= old.weight != note.weight;
+                changes.titles |= old.title != note.title;
                 if old.headings.iter().map(|h| &h.id).ne(note.headings.iter().map(|h| &h.id)) || old.extra_ids != note.extra_ids {
                     changes.retargeted.insert(rel.to_string());
                 }
@@ -407,8 +423,6 @@ fn render_into(state: &mut State, config: &Config, pages: &[PageRef], sink: &dyn
             state.pages.insert(url, PageInfo { signature, targets: page.targets, warnings });
         }
     }
-    let live: HashSet<String> = state.site.order.iter().map(|&p| state.site.url_of(p)).collect();
-    state.pages.retain(|url, _| live.contains(url));
     (pages.len(), errors)
 }
 

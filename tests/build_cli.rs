@@ -166,3 +166,24 @@ fn the_repository_sample_site_builds_cleanly() {
     let nav = fs::read_to_string(out.join("nav.js")).unwrap();
     assert!(nav.contains("TCP와 UDP"));
 }
+
+#[test]
+fn the_404_page_links_from_the_base_path_so_it_works_at_any_depth() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("notes");
+    notes(&src, &[("README.md", b"# Home\n"), ("Network/README.md", b"# Net\n")]);
+    let out = tmp.path().join("out");
+    build_ok(&src, &out, &["--base-url", "https://me.github.io/notes"]);
+    let doc = read(&out.join("404.html"));
+    let hrefs: Vec<&str> = select(&doc, "a[href], link[href], script[src]")
+        .iter()
+        .map(|e| e.value().attr("href").or(e.value().attr("src")).unwrap())
+        .filter(|h| !h.starts_with('#') && !h.starts_with("http"))
+        .collect();
+    assert!(!hrefs.is_empty());
+    for href in hrefs {
+        assert!(href.starts_with("/notes/"), "{href} must start at the base path");
+    }
+    let sitemap = fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("<loc>https://me.github.io/notes/Network/index.html</loc>"), "{sitemap}");
+}

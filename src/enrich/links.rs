@@ -23,9 +23,9 @@ pub struct Resolved {
 /// Characters escaped in the path part of a generated href.
 const PATH: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'%').add(b'<').add(b'>').add(b'?').add(b'`').add(b'{').add(b'}').add(b'|').add(b'\\').add(b'^').add(b'[').add(b']');
 
-/// Percent-encode a site path for use in an href.
-pub fn encode_path(path: &str) -> String {
-    utf8_percent_encode(path, PATH).to_string()
+/// Percent-encode a site path for use in an href (borrowed when nothing needs encoding).
+pub fn encode_path(path: &str) -> std::borrow::Cow<'_, str> {
+    utf8_percent_encode(path, PATH).into()
 }
 
 /// `../` once per folder between a page and the site root.
@@ -84,7 +84,7 @@ pub fn resolve(site: &Site, from: usize, dest: &str) -> Resolved {
         Found::Page(page) => site.url_of(*page),
         Found::Asset(asset) => asset.clone(),
     };
-    let mut href = encode_path(&relative_path(&note.url, &target_path));
+    let mut href = encode_path(&relative_path(&note.url, &target_path)).into_owned();
     if let Some(q) = query {
         href.push('?');
         href.push_str(q);

@@ -29,18 +29,27 @@ impl Site {
         let mut site = Site { notes, ..Site::default() };
         site.index_lookups(assets);
         site.build_sections();
-        let root_title = site.sections[0].index_note.and_then(|i| site.notes[i].title_if_written());
-        site.title = title.or(root_title).unwrap_or_else(|| fallback_title.to_string());
-        // An untitled top page is named after the site, not after an empty folder name.
-        match site.sections[0].index_note {
-            Some(i) if !site.notes[i].title_written => site.notes[i].title = site.title.clone(),
-            Some(_) => {}
-            None => {}
-        }
-        site.sections[0].title = site.title_of(site.section_page(0)).to_string();
+        site.retitle(title, fallback_title);
         site.order = site.reading_order(0);
         site.position = site.order.iter().enumerate().map(|(i, p)| (*p, i)).collect();
         site
+    }
+
+    /// Refresh the site's and the sections' titles after notes' titles changed; the set of
+    /// pages and their order stay as they are.
+    pub fn retitle(&mut self, title: Option<String>, fallback_title: &str) {
+        for section in &mut self.sections {
+            if let Some(i) = section.index_note {
+                section.title = self.notes[i].title.clone();
+            }
+        }
+        let root_title = self.sections[0].index_note.and_then(|i| self.notes[i].title_if_written());
+        self.title = title.or(root_title).unwrap_or_else(|| fallback_title.to_string());
+        // An untitled top page is named after the site, not after an empty folder name.
+        if let Some(i) = self.sections[0].index_note.filter(|&i| !self.notes[i].title_written) {
+            self.notes[i].title = self.title.clone();
+        }
+        self.sections[0].title = self.title_of(self.section_page(0)).to_string();
     }
 
     fn index_lookups(&mut self, assets: Vec<String>) {
@@ -73,9 +82,6 @@ impl Site {
             let mut children = std::mem::take(&mut self.sections[s].children);
             children.sort_by(|&a, &b| self.section_weight(a).cmp(&self.section_weight(b)).then_with(|| natural_cmp(&self.sections[a].path, &self.sections[b].path)));
             self.sections[s].children = children;
-            if let Some(idx) = self.sections[s].index_note {
-                self.sections[s].title = self.notes[idx].title.clone();
-            }
         }
         for (i, section) in self.sections.iter().enumerate() {
             self.section_by_path_lower.entry(section.path.to_lowercase()).or_insert(i);
