@@ -135,16 +135,27 @@ fn bench_size(gongbu: &Path, args: &Args, n: usize) -> Result<SizeReport, String
     );
 
     // Cold builds: no previous output. (Page cache is deliberately not dropped.)
+    // Each cold run writes a fresh folder, after the disk has settled (`sync`), so one run's
+    // writeback and deletions do not land in the next run's timing; old outputs go at the end.
     let mut cold = Vec::with_capacity(args.runs);
+    remove_dir(&out_dir)?;
+    let run_dir = |i: usize| args.work.join(format!("out-{n}-cold-{i}"));
     for i in 1..=args.runs {
-        remove_dir(&out_dir)?;
-        let r = run_build(gongbu, &corpus_dir, &out_dir)?;
+        remove_dir(&run_dir(i))?;
+    }
+    for i in 1..=args.runs {
+        settle_disk();
+        let r = run_build(gongbu, &corpus_dir, &run_dir(i))?;
         println!(
             "  cold run {i}: {}, peak {}",
             fmt_dur(r.wall),
             fmt_mib(r.peak_rss_kib.map(|k| k as f64 / 1024.0))
         );
         cold.push(r);
+    }
+    fs::rename(run_dir(args.runs), &out_dir).map_err(|e| format!("keeping the last output: {e}"))?;
+    for i in 1..args.runs {
+        remove_dir(&run_dir(i))?;
     }
     if !out_dir.is_dir() {
         return Err(format!(
@@ -209,6 +220,11 @@ fn measure_one_note_rebuild(corpus_dir: &Path, out_dir: &Path, note: &Path, runs
         results.push(Run { wall, peak_rss_kib: None, retitle });
     }
     Ok(results)
+}
+
+/// Flush dirty pages so earlier writes are not still being written back during a timed run.
+fn settle_disk() {
+    let _ = std::process::Command::new("sync").status();
 }
 
 /// Runs `gongbu build CORPUS -o OUT`; a non-zero exit is an error carrying the child's stderr.
