@@ -309,7 +309,8 @@ pub fn base_path(base_url: &str) -> String {
     format!("/{}/", path.trim_matches('/')).replace("//", "/")
 }
 
-fn folder_name(root: &Path) -> String {
+/// The name of the folder gongbu was pointed at: the site's title when nothing names it.
+pub fn folder_name(root: &Path) -> String {
     let abs = discover::canonical(root);
     abs.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "gongbu".into())
 }

@@ -156,7 +156,7 @@ impl Session {
             }
         };
         let assets: Vec<String> = sources.assets.iter().map(|a| a.rel.clone()).collect();
-        let site = Site::assemble(notes, assets, config.title.clone(), &folder_name(&config.root));
+        let site = Site::assemble(notes, assets, config.title.clone(), &pipeline::folder_name(&config.root));
         let mut state = State { theme, site, assets: sources.assets, pages: HashMap::new(), broken, generated, needs_prune: true };
         let mut errors = pipeline::copy_assets(&state.assets, sink);
         errors.extend(pipeline::write_shared(&state.site, &state.theme, config, sink));
@@ -208,9 +208,9 @@ impl Session {
         if changes.structure {
             let notes = std::mem::take(&mut state.site.notes);
             let assets = state.assets.iter().map(|a| a.rel.clone()).collect();
-            state.site = Site::assemble(notes, assets, config.title.clone(), &folder_name(&config.root));
+            state.site = Site::assemble(notes, assets, config.title.clone(), &pipeline::folder_name(&config.root));
         } else if changes.titles {
-            state.site.retitle(config.title.clone(), &folder_name(&config.root));
+            state.site.retitle(config.title.clone(), &pipeline::folder_name(&config.root));
         }
         if changes.structure || changes.titles {
             let fresh = view::signatures(&state.site);
@@ -439,10 +439,6 @@ fn remove_empty_parents(file: &Path, output: &Path) {
     }
 }
 
-fn folder_name(root: &Path) -> String {
-    let abs = discover::canonical(root);
-    abs.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "gongbu".into())
-}
 
 /// Files editors write beside the real one while saving: swap, backup and atomic-save temps.
 pub fn is_editor_temp(name: &str) -> bool {
