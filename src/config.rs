@@ -139,10 +139,14 @@ pub enum ConfigError {
 impl Config {
     /// Resolve the configuration for the folder `root`: a site root when it holds
     /// `gongbu.toml`, otherwise a plain folder of notes with every default.
-    pub fn load(root: &Path, overrides: Overrides) -> Result<Config, ConfigError> {
+    pub fn load(root: &Path, mut overrides: Overrides) -> Result<Config, ConfigError> {
         if !root.is_dir() {
             return Err(ConfigError::MissingRoot(root.display().to_string()));
         }
+        // Absolute from here on: paths reported by the file watcher are absolute, and a
+        // relative `./content` would never be recognised as their folder.
+        let root = &crate::discover::canonical(root);
+        overrides.output_dir = overrides.output_dir.map(|dir| std::path::absolute(&dir).unwrap_or(dir));
         let config_path = root.join(CONFIG_FILE);
         let text = if config_path.is_file() {
             Some(std::fs::read_to_string(&config_path).map_err(|source| ConfigError::Read {
@@ -213,6 +217,13 @@ mod tests {
 
     fn site(text: &str) -> Result<Config, (usize, String)> {
         Config::from_parts(Path::new("/nonexistent-site"), Some(text), Overrides::default())
+    }
+
+    #[test]
+    fn loaded_paths_are_absolute() {
+        let c = Config::load(Path::new("."), Overrides::default()).unwrap();
+        assert!(c.root.is_absolute() && c.content_dir.is_absolute() && c.output_dir.is_absolute(), "{c:?}");
+        assert!(c.content_dir.ends_with("content"), "this repository is a site root");
     }
 
     #[test]

@@ -46,7 +46,13 @@ impl Server {
     }
 
     fn try_start(site: &Path, args: &[&str]) -> Result<Server, (String, String)> {
+        Self::try_start_in(site.parent().unwrap(), site, args)
+    }
+
+    /// Start in the working folder `cwd`, with `site` as given (relative paths allowed).
+    fn try_start_in(cwd: &Path, site: &Path, args: &[&str]) -> Result<Server, (String, String)> {
         let mut child = Command::new(env!("CARGO_BIN_EXE_gongbu"))
+            .current_dir(cwd)
             .arg("serve")
             .arg(site)
             .args(args)
@@ -489,4 +495,16 @@ fn ctrl_c_stops_cleanly() {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(status.success(), "{status}");
+}
+
+#[test]
+fn a_relative_path_from_inside_the_notes_folder_works() {
+    // `cd notes && gongbu serve .`: the watcher reports absolute paths; they must still be
+    // recognised as notes.
+    let (_tmp, site) = fixture();
+    let server = Server::try_start_in(&site, Path::new("."), &["--port", "0"]).unwrap_or_else(|(status, log)| panic!("serve exited ({status}):\n{log}"));
+    let mut socket = server.socket();
+    std::fs::write(site.join("README.md"), "# 홈\n\n상대 경로에서 고친 문장.\n").unwrap();
+    socket.expect("reload");
+    assert!(server.get("/").text().contains("상대 경로에서 고친 문장"));
 }
