@@ -13,7 +13,8 @@ pub struct Config {
     /// Where the notes are: `root/content` for a site root, `root` itself for a plain folder.
     pub content_dir: PathBuf,
     pub output_dir: PathBuf,
-    /// Theme overrides (site roots only); the embedded default theme fills the rest.
+    /// Theme overrides (site roots only; the folders may not exist yet); the embedded default
+    /// theme fills the rest.
     pub templates_dir: Option<PathBuf>,
     pub static_dir: Option<PathBuf>,
     /// None: taken from the root index note, else the folder name.
@@ -193,8 +194,8 @@ impl Config {
         Ok(Config {
             root: root.to_path_buf(),
             output_dir: overrides.output_dir.unwrap_or_else(|| root.join("public")),
-            templates_dir: is_site.then(|| root.join("templates")).filter(|d| d.is_dir()),
-            static_dir: is_site.then(|| root.join("static")).filter(|d| d.is_dir()),
+            templates_dir: is_site.then(|| root.join("templates")),
+            static_dir: is_site.then(|| root.join("static")),
             content_dir,
             title: parsed.title,
             description: parsed.description.unwrap_or_default(),

@@ -272,7 +272,7 @@ pub fn copy_assets(assets: &[SourceFile], sink: &dyn Sink) -> Vec<Diagnostic> {
 
 /// A site root's own `static/` files, over the default theme's.
 fn copy_site_static(config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
-    let Some(dir) = &config.static_dir else { return Vec::new() };
+    let Some(dir) = config.static_dir.as_ref().filter(|d| d.is_dir()) else { return Vec::new() };
     match discover::scan(dir, &[]) {
         Ok(found) => {
             let files: Vec<SourceFile> = found

@@ -86,16 +86,13 @@ impl Session {
         &self.config
     }
 
-    /// Folders and files whose changes matter: notes, theme overrides, the config file.
+    /// Folders whose changes matter: the site root (notes, `gongbu.toml`, and theme folders that
+    /// may appear later), plus the notes folder if the config puts it elsewhere. Events from the
+    /// output folder inside are dropped by `is_relevant`.
     pub fn watched(&self) -> Vec<PathBuf> {
-        let mut paths = vec![self.config.content_dir.clone()];
-        paths.extend(self.config.templates_dir.clone());
-        paths.extend(self.config.static_dir.clone());
-        // A plain folder's content watch already covers its root; a site root's config sits
-        // beside `content/`.
-        let config_file = self.config.root.join(CONFIG_FILE);
-        if config_file.exists() && !config_file.starts_with(&self.config.content_dir) {
-            paths.push(config_file);
+        let mut paths = vec![self.config.root.clone()];
+        if !self.config.content_dir.starts_with(&self.config.root) {
+            paths.push(self.config.content_dir.clone());
         }
         paths
     }
@@ -115,7 +112,8 @@ impl Session {
     /// Bring the output up to date after `changed` paths changed (empty: rebuild everything).
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Rebuild, BuildError> {
         let started = Instant::now();
-        let config_changed = changed.iter().any(|p| p.file_name().is_some_and(|n| n == CONFIG_FILE) && p.starts_with(&self.config.root));
+        let config_file = self.config.root.join(CONFIG_FILE);
+        let config_changed = changed.contains(&config_file);
         if config_changed {
             match Config::load(&self.config.root, self.overrides.clone()) {
                 Ok(config) => self.config = config,

@@ -146,7 +146,7 @@ fn unrelated_and_output_paths_are_ignored() {
 }
 
 #[test]
-fn a_site_roots_config_file_is_watched() {
+fn a_site_roots_config_file_and_theme_folders_are_watched() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
     write(&root.join("gongbu.toml"), "title = \"t\"\n");
@@ -154,6 +154,51 @@ fn a_site_roots_config_file_is_watched() {
     let config = Config::load(root, Overrides::default()).unwrap();
     let session = Session::open(config, Overrides::default(), false).unwrap();
     let watched = session.watched();
-    assert!(watched.contains(&root.join("gongbu.toml")), "{watched:?}");
-    assert!(watched.contains(&root.join("content")), "{watched:?}");
+    let root = gongbu::discover::canonical(root);
+    assert_eq!(watched, [root], "the root covers gongbu.toml, content/ and theme folders made later");
+}
+
+#[test]
+fn template_static_and_config_changes_on_a_site_root() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    write(&root.join("gongbu.toml"), "title = \"처음 제목\"\n");
+    write(&root.join("content/README.md"), "# 홈\n");
+    write(&root.join("content/a.md"), "# A\n\n본문\n");
+    let out = root.join("public");
+    let config = Config::load(&root, Overrides::default()).unwrap();
+    let mut session = Session::open(config, Overrides::default(), false).unwrap();
+    assert!(session.rebuild(&[]).unwrap().errors.is_empty());
+
+    let matches_fresh = |what: &str| {
+        let fresh = tmp.path().join("fresh");
+        let config = Config::load(&root, Overrides { output_dir: Some(fresh.clone()), ..Default::default() }).unwrap();
+        gongbu::pipeline::build(&config, true).unwrap();
+        assert_eq!(tree(&out), tree(&fresh), "{what}");
+    };
+
+    let page = gongbu::render::DEFAULT_TEMPLATES.iter().find(|(n, _)| *n == "page.html").unwrap().1;
+    write(&root.join("templates/page.html"), &page.replace("<div class=\"content\">", "<div class=\"content custom\">"));
+    let r = session.rebuild(&[root.join("templates/page.html")]).unwrap();
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert!(fs::read_to_string(out.join("a.html")).unwrap().contains("content custom"));
+    matches_fresh("template override");
+
+    write(&root.join("templates/page.html"), "{{ nope }}");
+    let broken = session.rebuild(&[root.join("templates/page.html")]).unwrap();
+    assert!(broken.errors.iter().any(|e| e.file == "templates/page.html"), "{:?}", broken.errors);
+    assert!(fs::read_to_string(out.join("a.html")).unwrap().contains("content custom"), "last good pages stay");
+    fs::remove_file(root.join("templates/page.html")).unwrap();
+    assert!(session.rebuild(&[root.join("templates/page.html")]).unwrap().errors.is_empty());
+    matches_fresh("template override removed");
+
+    write(&root.join("static/extra.css"), "body{}");
+    session.rebuild(&[root.join("static/extra.css")]).unwrap();
+    matches_fresh("site static file");
+
+    write(&root.join("gongbu.toml"), "title = \"새 제목\"\nlanguage = \"en\"\n");
+    let r = session.rebuild(&[root.join("gongbu.toml")]).unwrap();
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert!(fs::read_to_string(out.join("a.html")).unwrap().contains("lang=\"en\""));
+    matches_fresh("config change");
 }

@@ -34,7 +34,7 @@ impl Theme {
         let mut sources: Vec<(String, String, String)> =
             DEFAULT_TEMPLATES.iter().map(|(name, text)| (name.to_string(), format!("(default theme) templates/{name}"), text.to_string())).collect();
         let mut problems = Vec::new();
-        if let Some(dir) = overrides {
+        if let Some(dir) = overrides.filter(|d| d.is_dir()) {
             for (name, path) in template_files(dir) {
                 let shown = path.strip_prefix(shown_root).unwrap_or(&path).display().to_string();
                 match std::fs::read_to_string(&path) {
