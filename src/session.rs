@@ -97,16 +97,17 @@ impl Session {
         paths
     }
 
-    /// Whether a changed path can affect the site (not the output folder, not an editor's
-    /// temp file).
+    /// Whether a changed path can affect the site: a note or asset, a theme file or the config
+    /// file, but not the output folder, an editor's temp file, or anything else in the root
+    /// (a `target/` folder, a log).
     pub fn is_relevant(&self, path: &Path) -> bool {
-        let output = discover::canonical(&self.config.output_dir);
-        let path = discover::canonical(path);
-        if path.starts_with(&output) {
+        let config = &self.config;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if is_editor_temp(&name) || path.starts_with(&config.output_dir) {
             return false;
         }
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        !is_editor_temp(&name)
+        let in_theme = [&config.templates_dir, &config.static_dir].into_iter().flatten().any(|d| path.starts_with(d));
+        path.starts_with(&config.content_dir) || in_theme || path == config.root.join(CONFIG_FILE)
     }
 
     /// Bring the output up to date after `changed` paths changed (empty: rebuild everything).

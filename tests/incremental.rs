@@ -155,7 +155,13 @@ fn a_site_roots_config_file_and_theme_folders_are_watched() {
     let session = Session::open(config, Overrides::default(), false).unwrap();
     let watched = session.watched();
     let root = gongbu::discover::canonical(root);
-    assert_eq!(watched, [root], "the root covers gongbu.toml, content/ and theme folders made later");
+    assert_eq!(watched, std::slice::from_ref(&root), "the root covers gongbu.toml, content/ and theme folders made later");
+    for relevant in ["gongbu.toml", "content/a.md", "templates/page.html", "static/x.css"] {
+        assert!(session.is_relevant(&root.join(relevant)), "{relevant}");
+    }
+    for ignored in ["target/debug/x", "notes.log", "public/a.html", "content/.a.md.swp", "content/gongbu.toml.bak"] {
+        assert!(!session.is_relevant(&root.join(ignored)), "{ignored}");
+    }
 }
 
 #[test]
