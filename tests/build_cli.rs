@@ -15,17 +15,6 @@ fn notes(dir: &Path, files: &[(&str, &[u8])]) {
     }
 }
 
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().display().to_string(), fs::read(e.path()).unwrap()))
-        .collect();
-    files.sort();
-    files
-}
-
 #[test]
 fn help_for_every_command_and_option() {
     let top = gongbu(&["--help"]);
@@ -45,7 +34,7 @@ fn all_problems_reported_together_and_previous_output_untouched() {
     let out = tmp.path().join("out");
     notes(&src, &[("good.md", b"# Good\n")]);
     build_ok(&src, &out, &[]);
-    let before = snapshot(&out);
+    let before = tree(&out);
 
     notes(
         &src,
@@ -61,7 +50,7 @@ fn all_problems_reported_together_and_previous_output_untouched() {
     assert!(stderr.contains("bad-utf8.md:3: error"), "{stderr}");
     assert!(stderr.contains("Network/bad-front.md:2: error") || stderr.contains("Network/bad-front.md:3: error"), "{stderr}");
     assert!(stderr.contains("bad-toml.md:2: error"), "{stderr}");
-    assert_eq!(snapshot(&out), before, "the previous output is left exactly as it was");
+    assert_eq!(tree(&out), before, "the previous output is left exactly as it was");
     let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(leftovers.len(), 2, "no staging folder left behind: {leftovers:?}");
 }

@@ -114,20 +114,9 @@ fn corpus_output_is_the_same_with_one_thread_and_many() {
     let (one, many) = (tmp.path().join("one"), tmp.path().join("many"));
     build_ok(&src, &one, &["-j", "1"]);
     build_ok(&src, &many, &["-j", "4"]);
-    let files = |dir: &Path| -> Vec<(String, Vec<u8>)> {
-        let mut v: Vec<_> = walkdir::WalkDir::new(dir)
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-            .map(|e| (e.path().strip_prefix(dir).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()))
-            .collect();
-        v.sort();
-        v
-    };
-    let (a, b) = (files(&one), files(&many));
-    assert_eq!(a.len(), b.len());
-    for ((pa, ba), (pb, bb)) in a.iter().zip(&b) {
-        assert_eq!(pa, pb);
-        assert!(ba == bb, "{pa} differs between -j 1 and -j 4");
+    let (a, b) = (tree(&one), tree(&many));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in &a {
+        assert!(b[path] == *bytes, "{path} differs between -j 1 and -j 4");
     }
 }

@@ -9,14 +9,11 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().display().to_string(), fs::read(e.path()).unwrap()))
-        .filter(|(p, _)| p != gongbu::write::MARKER)
-        .collect()
+/// The output without gongbu's marker file (a fresh `build` and a session both write one).
+fn site_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = common::tree(dir);
+    files.remove(gongbu::write::MARKER);
+    files
 }
 
 struct Fixture {
@@ -51,7 +48,7 @@ impl Fixture {
         assert!(rebuild.errors.is_empty(), "{what}: {:?}", rebuild.errors);
         let config = Config::from_parts(&self.src, None, Overrides { output_dir: Some(self.fresh.clone()), ..Default::default() }).unwrap();
         gongbu::pipeline::build(&config, true).unwrap();
-        let (served, fresh) = (tree(&self.out), tree(&self.fresh));
+        let (served, fresh) = (site_files(&self.out), site_files(&self.fresh));
         let served_paths: Vec<&String> = served.keys().collect();
         let fresh_paths: Vec<&String> = fresh.keys().collect();
         assert_eq!(served_paths, fresh_paths, "{what}: same files");
@@ -180,7 +177,7 @@ fn template_static_and_config_changes_on_a_site_root() {
         let fresh = tmp.path().join("fresh");
         let config = Config::load(&root, Overrides { output_dir: Some(fresh.clone()), ..Default::default() }).unwrap();
         gongbu::pipeline::build(&config, true).unwrap();
-        assert_eq!(tree(&out), tree(&fresh), "{what}");
+        assert_eq!(site_files(&out), site_files(&fresh), "{what}");
     };
 
     let page = gongbu::render::DEFAULT_TEMPLATES.iter().find(|(n, _)| *n == "page.html").unwrap().1;
