@@ -18,6 +18,9 @@ pub struct SourceFile {
 pub struct Sources {
     pub notes: Vec<SourceFile>,
     pub assets: Vec<SourceFile>,
+    /// Entries that could not be read (a symlink loop, a folder without permission): warnings,
+    /// so one bad corner does not stop the rest of the notes from building.
+    pub skipped: Vec<crate::diagnostics::Diagnostic>,
 }
 
 /// How a file takes part in the site, decided from its name alone.
@@ -61,10 +64,20 @@ pub fn scan(content_dir: &Path, skip: &[&Path]) -> Result<Sources, DiscoverError
         !is_hidden && !skip.iter().any(|s| entry.path() == s)
     });
     for entry in walker {
-        let entry = entry.map_err(|source| DiscoverError {
-            path: source.path().unwrap_or(&root).display().to_string(),
-            source,
-        })?;
+        let entry = match entry {
+            Ok(entry) => entry,
+            // The notes folder itself must be readable; anything below it may be skipped.
+            Err(source) if source.depth() == 0 => {
+                return Err(DiscoverError { path: source.path().unwrap_or(&root).display().to_string(), source });
+            }
+            Err(source) => {
+                let shown = source.path().and_then(|p| p.strip_prefix(&root).ok()).map_or_else(|| root.display().to_string(), normalise_rel);
+                let reason = source.io_error().map_or_else(|| source.to_string(), |e| e.to_string());
+                let reason = if source.loop_ancestor().is_some() { "symbolic link loop".to_string() } else { reason };
+                sources.skipped.push(crate::diagnostics::Diagnostic::warning(shown, 0, format!("skipped: {reason}")));
+                continue;
+            }
+        };
         if !entry.file_type().is_file() {
             continue;
         }
@@ -110,6 +123,18 @@ mod tests {
         assert_eq!(classify(".git/config"), FileKind::Ignored);
         assert_eq!(classify("a/.note.md.swp"), FileKind::Ignored);
         assert_eq!(classify("a/note.md~"), FileKind::Ignored);
+    }
+
+    #[test]
+    fn a_symlink_loop_is_skipped_with_a_warning() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir(tmp.path().join("a")).unwrap();
+        std::fs::write(tmp.path().join("a/n.md"), "# N").unwrap();
+        std::os::unix::fs::symlink("..", tmp.path().join("a/up")).unwrap();
+        let found = scan(tmp.path(), &[]).unwrap();
+        assert_eq!(found.notes.len(), 1);
+        assert_eq!(found.skipped.len(), 1);
+        assert_eq!(found.skipped[0].to_string(), "a/up: warning: skipped: symbolic link loop");
     }
 
     #[test]

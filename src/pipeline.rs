@@ -63,6 +63,7 @@ pub fn build_into(config: &Config, sink: &dyn Sink) -> Result<(BuildReport, Vec<
     clock.lap("discover");
 
     let (notes, mut problems) = read_notes(&sources.notes);
+    problems.extend(sources.skipped.iter().cloned());
     clock.lap("read + outline");
 
     let assets: Vec<String> = sources.assets.iter().map(|a| a.rel.clone()).collect();

@@ -145,7 +145,8 @@ impl Session {
     fn full(&mut self, sink: &UpdateSink, generated: BTreeSet<String>) -> Result<Rebuild, BuildError> {
         let config = &self.config;
         let sources = discover::scan(&config.content_dir, &[&config.output_dir])?;
-        let (notes, problems) = pipeline::read_notes(&sources.notes);
+        let (notes, mut problems) = pipeline::read_notes(&sources.notes);
+        problems.extend(sources.skipped.iter().cloned());
         let broken: BTreeMap<String, Diagnostic> = problems.into_iter().map(|d| (d.file.clone(), d)).collect();
         let theme = match Theme::load(config.templates_dir.as_deref(), &config.root) {
             Ok(theme) => theme,
