@@ -58,7 +58,7 @@ pub fn build(config: &Config, force: bool) -> Result<BuildReport, BuildError> {
 /// Every stage of a build, writing into `sink`. Returns the report and all problems found,
 /// sorted by file and line; the caller decides whether they fail the build.
 pub fn build_into(config: &Config, sink: &dyn Sink) -> Result<(BuildReport, Vec<Diagnostic>), BuildError> {
-    let mut clock = Clock::default();
+    let mut clock = Clock::start();
     let sources = discover::scan(&config.content_dir, &[&config.output_dir])?;
     clock.lap("discover");
 
@@ -316,21 +316,21 @@ pub fn folder_name(root: &Path) -> String {
     abs.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "gongbu".into())
 }
 
-/// Stage timings for `--timings` and the benchmark.
-#[derive(Default)]
+/// Stage timings for `--timings`.
 struct Clock {
-    last: Option<Instant>,
+    last: Instant,
     laps: Vec<(&'static str, Duration)>,
 }
 
 impl Clock {
+    fn start() -> Clock {
+        Clock { last: Instant::now(), laps: Vec::new() }
+    }
+
     fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
-        let start = *self.last.get_or_insert(now);
-        if !self.laps.is_empty() || start != now {
-            self.laps.push((stage, now - start));
-        }
-        self.last = Some(now);
+        self.laps.push((stage, now - self.last));
+        self.last = now;
     }
 }
 

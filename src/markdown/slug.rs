@@ -6,15 +6,31 @@ use unicode_normalization::UnicodeNormalization;
 /// The id GitHub gives a heading with this text: NFC, lower-case, letters, marks, numbers,
 /// `_` and `-` kept, each space turned into `-`, everything else dropped.
 pub fn github_slug(text: &str) -> String {
+    let text = text.trim();
     let mut out = String::with_capacity(text.len());
-    for c in text.trim().nfc().flat_map(char::to_lowercase) {
+    // Headings are nearly always NFC already; normalising costs more than the check.
+    let normalised: Box<dyn Iterator<Item = char>> = match unicode_normalization::is_nfc_quick(text.chars()) {
+        unicode_normalization::IsNormalized::Yes => Box::new(text.chars()),
+        _ => Box::new(text.nfc()),
+    };
+    for c in normalised.flat_map(char::to_lowercase) {
         if c == ' ' {
             out.push('-');
-        } else if c.is_alphanumeric() || c == '_' || c == '-' || is_combining_mark(c) {
+        } else if is_kept(c) {
             out.push(c);
         }
     }
     out
+}
+
+/// Letters, marks, numbers, `_` and `-`. Hangul syllables are checked first: they fill Korean
+/// headings and `char::is_alphanumeric` looks them up in a slow table.
+fn is_kept(c: char) -> bool {
+    match c {
+        'a'..='z' | '0'..='9' | '_' | '-' | '\u{AC00}'..='\u{D7A3}' => true,
+        c if c.is_ascii() => false,
+        c => c.is_alphanumeric() || is_combining_mark(c),
+    }
 }
 
 /// Combining marks survive GitHub's filter; `char` has no general-category test, so the common
@@ -76,6 +92,16 @@ mod tests {
     fn normalises_decomposed_hangul() {
         let nfd = "\u{1112}\u{1161}\u{11AB}"; // 한 as NFD jamo
         assert_eq!(github_slug(nfd), "한");
+    }
+
+    #[test]
+    fn fast_path_keeps_exactly_what_the_rule_keeps() {
+        let rule = |c: char| c.is_alphanumeric() || c == '_' || c == '-' || is_combining_mark(c);
+        let samples = (0u32..0x3400).chain(0xAB00..0xD800).chain(0xFE00..0xFFFF);
+        // `is_kept` sees characters after lower-casing.
+        for c in samples.filter_map(char::from_u32).flat_map(char::to_lowercase) {
+            assert_eq!(is_kept(c), rule(c), "U+{:04X}", c as u32);
+        }
     }
 
     #[test]
