@@ -11,7 +11,7 @@ use crate::highlight::{self, Highlighter};
 use crate::markdown::{outline::outline, render as body};
 use crate::model::{file_name_of, note_url, parent_of, Note, PageRef};
 use crate::render::{nav, view, Theme, DEFAULT_STATIC};
-use crate::write::{self, DirSink, Sink, Staging, WriteError};
+use crate::write::{self, Sink, Staging, WriteError};
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::Path;
@@ -43,7 +43,7 @@ pub enum BuildError {
 pub fn build(config: &Config, force: bool) -> Result<BuildReport, BuildError> {
     write::check_output(&config.output_dir, &config.content_dir, force)?;
     let staging = Staging::create(&config.output_dir)?;
-    let (mut report, problems) = build_into(config, &DirSink::new(staging.path()))?;
+    let (mut report, problems) = build_into(config, &staging)?;
     let fails = |d: &Diagnostic| d.severity == Severity::Error || config.strict;
     if problems.iter().any(fails) {
         return Err(BuildError::Problems(problems));

@@ -102,13 +102,19 @@ fn run(args: &Args) -> Result<(), String> {
         args.work.display()
     );
 
+    // Leftovers of an earlier run are set aside, not deleted, before anything is timed.
+    for stale in fs::read_dir(&args.work).map_err(|e| e.to_string())?.filter_map(Result::ok) {
+        if stale.file_name() != ".trash" {
+            set_aside(&stale.path(), &args.work)?;
+        }
+    }
     let mut reports = Vec::new();
     for &n in &args.notes {
         reports.push(bench_size(&gongbu, args, n)?);
     }
     print_table(&reports, cores);
     print_targets(&reports);
-    Ok(())
+    remove_dir(&args.work.join(".trash"))
 }
 
 /// `target/release/gongbu` when this runs as `target/release/bench`.
@@ -122,7 +128,7 @@ fn bench_size(gongbu: &Path, args: &Args, n: usize) -> Result<SizeReport, String
     println!("== {n} notes ==");
     let corpus_dir = args.work.join(format!("corpus-{n}"));
     let out_dir = args.work.join(format!("out-{n}"));
-    remove_dir(&corpus_dir)?;
+    set_aside(&corpus_dir, &args.work)?;
 
     let start = Instant::now();
     let stats = corpus::generate(n, args.seed, &corpus_dir)
@@ -138,10 +144,10 @@ fn bench_size(gongbu: &Path, args: &Args, n: usize) -> Result<SizeReport, String
     // Each cold run writes a fresh folder, after the disk has settled (`sync`), so one run's
     // writeback and deletions do not land in the next run's timing; old outputs go at the end.
     let mut cold = Vec::with_capacity(args.runs);
-    remove_dir(&out_dir)?;
+    set_aside(&out_dir, &args.work)?;
     let run_dir = |i: usize| args.work.join(format!("out-{n}-cold-{i}"));
     for i in 1..=args.runs {
-        remove_dir(&run_dir(i))?;
+        set_aside(&run_dir(i), &args.work)?;
     }
     for i in 1..=args.runs {
         settle_disk();
@@ -155,7 +161,7 @@ fn bench_size(gongbu: &Path, args: &Args, n: usize) -> Result<SizeReport, String
     }
     fs::rename(run_dir(args.runs), &out_dir).map_err(|e| format!("keeping the last output: {e}"))?;
     for i in 1..args.runs {
-        remove_dir(&run_dir(i))?;
+        set_aside(&run_dir(i), &args.work)?;
     }
     if !out_dir.is_dir() {
         return Err(format!(
@@ -330,6 +336,21 @@ fn dir_size(dir: &Path) -> std::io::Result<(u64, u64)> {
         }
     }
     Ok((bytes, files))
+}
+
+/// Move a folder out of the way without deleting it: deleting thousands of files right before
+/// a timed build makes the file system slower to create new ones (ext4 without a journal skips
+/// recently freed inodes for minutes), which no real cold build pays. `run` deletes the set-aside
+/// folders once every measurement is done.
+fn set_aside(dir: &Path, work: &Path) -> Result<(), String> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    let trash = work.join(".trash");
+    fs::create_dir_all(&trash).map_err(|e| format!("creating {}: {e}", trash.display()))?;
+    // Numbered by what is already there, so names never repeat within a run.
+    let target = trash.join(format!("{}-{}", std::process::id(), fs::read_dir(&trash).map_or(0, |d| d.count())));
+    fs::rename(dir, &target).map_err(|e| format!("moving {} aside: {e}", dir.display()))
 }
 
 fn remove_dir(dir: &Path) -> Result<(), String> {
