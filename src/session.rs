@@ -111,8 +111,11 @@ impl Session {
     }
 
     /// Bring the output up to date after `changed` paths changed (empty: rebuild everything).
+    /// Paths may be relative to the working folder, or reach the notes through symlinks.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Rebuild, BuildError> {
         let started = Instant::now();
+        let changed: Vec<PathBuf> = changed.iter().map(|p| self.absolute(p)).collect();
+        let changed = changed.as_slice();
         let config_file = self.config.root.join(CONFIG_FILE);
         let config_changed = changed.contains(&config_file);
         if config_changed {
@@ -247,6 +250,19 @@ impl Session {
         errors.extend(page_errors);
         let rebuild = state.report(errors, rendered);
         (state, rebuild)
+    }
+
+    /// `path` in the same absolute, symlink-resolved form as the config's folders. A deleted
+    /// file cannot be resolved itself, so its folder is.
+    fn absolute(&self, path: &Path) -> PathBuf {
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        if absolute.starts_with(&self.config.root) {
+            return absolute;
+        }
+        match (absolute.parent().and_then(|p| p.canonicalize().ok()), absolute.file_name()) {
+            (Some(folder), Some(name)) => folder.join(name),
+            _ => absolute,
+        }
     }
 
     /// Remove stale outputs (only after a rebuild without errors, so a broken note keeps its

@@ -85,6 +85,18 @@ fn body_edit_renders_one_page_and_matches_a_full_build() {
 }
 
 #[test]
+fn changed_paths_may_be_relative_to_the_working_folder() {
+    let mut f = site();
+    write(&f.src.join("algo/sort.md"), "# 정렬\n\n상대 경로로 알린 수정\n");
+    let cwd = std::env::current_dir().unwrap();
+    let up = "../".repeat(cwd.components().count() - 1);
+    let relative = PathBuf::from(format!("{up}{}", f.src.join("algo/sort.md").display().to_string().trim_start_matches('/')));
+    let rebuild = f.session.rebuild(&[relative]).unwrap();
+    assert_eq!(rebuild.rendered, 1);
+    assert!(fs::read_to_string(f.out.join("algo/sort.html")).unwrap().contains("상대 경로로 알린 수정"));
+}
+
+#[test]
 fn title_edit_updates_neighbours_section_and_navigation() {
     let mut f = site();
     let rendered = f.change("title edit", &["net/tcp.md"], |s| write(&s.join("net/tcp.md"), "# TCP 프로토콜\n\n## 1번 문제\n"));

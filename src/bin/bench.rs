@@ -221,6 +221,9 @@ fn measure_one_note_rebuild(corpus_dir: &Path, out_dir: &Path, note: &Path, runs
         if !rebuilt.errors.is_empty() {
             return Err(format!("incremental rebuild failed: {:?}", rebuilt.errors));
         }
+        if rebuilt.rendered == 0 {
+            return Err(format!("the edit of {} was not picked up: nothing was rendered", note.display()));
+        }
         let kind = if retitle { "title edit" } else { "body edit" };
         println!("  one-note incremental rebuild ({kind}) {}: {} ({} pages rendered, {} files changed)", i, fmt_dur(wall), rebuilt.rendered, rebuilt.changed.len());
         results.push(Run { wall, peak_rss_kib: None, retitle });
