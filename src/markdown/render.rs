@@ -88,7 +88,7 @@ pub fn render_body(note: &Note, resolve: &dyn Fn(&str) -> Resolved, words: &Body
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 link_depth += 1;
                 let resolved = resolve(&dest_url);
-                note_link(&mut body, &resolved, &lines, range.start, note);
+                note_link(&mut body, &resolved, Kind::Link, lines.line_of(range.start), note);
                 autolink_text = link_type == LinkType::Autolink;
                 events.push(Event::Start(Tag::Link { link_type, dest_url: resolved.href.into(), title, id }));
             }
@@ -100,7 +100,7 @@ pub fn render_body(note: &Note, resolve: &dyn Fn(&str) -> Resolved, words: &Body
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 link_depth += 1;
                 let resolved = resolve(&dest_url);
-                note_link(&mut body, &resolved, &lines, range.start, note);
+                note_link(&mut body, &resolved, Kind::Embed, lines.line_of(range.start), note);
                 events.push(Event::Start(Tag::Image { link_type, dest_url: resolved.href.into(), title, id }));
             }
             Event::End(TagEnd::Image) => {
@@ -109,6 +109,14 @@ pub fn render_body(note: &Note, resolve: &dyn Fn(&str) -> Resolved, words: &Body
             }
             Event::Text(text) if autolink_text => events.push(Event::Text(display_url(&text).into())),
             Event::Text(text) if link_depth == 0 => link_bare_urls(&text, &mut events, &mut body.references),
+            Event::Html(html) => {
+                let rewritten = rewrite_html_links(&html, resolve, &mut body, lines.line_of(range.start), note);
+                events.push(Event::Html(rewritten.map_or(html, CowStr::from)));
+            }
+            Event::InlineHtml(html) => {
+                let rewritten = rewrite_html_links(&html, resolve, &mut body, lines.line_of(range.start), note);
+                events.push(Event::InlineHtml(rewritten.map_or(html, CowStr::from)));
+            }
             other => events.push(other),
         }
     }
@@ -118,9 +126,17 @@ pub fn render_body(note: &Note, resolve: &dyn Fn(&str) -> Resolved, words: &Body
     body
 }
 
-/// Record a resolved link: a reference when external, a warning when it may not work.
-fn note_link(body: &mut Body, resolved: &Resolved, lines: &LineIndex, offset: usize, note: &Note) {
-    if resolved.external {
+/// What a link does: a link a reader follows (an external one is a reference), or something
+/// embedded in the page (an image, a script), which is not.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Link,
+    Embed,
+}
+
+/// Record a resolved link: a reference when an external link, a warning when it may not work.
+fn note_link(body: &mut Body, resolved: &Resolved, kind: Kind, line: usize, note: &Note) {
+    if resolved.external && kind == Kind::Link {
         add_reference(&mut body.references, &resolved.href);
     }
     if let Some(target) = &resolved.target {
@@ -129,8 +145,59 @@ fn note_link(body: &mut Body, resolved: &Resolved, lines: &LineIndex, offset: us
         }
     }
     if let Some(problem) = &resolved.problem {
-        body.diagnostics.push(Diagnostic::warning(&note.source, lines.line_of(offset), problem));
+        body.diagnostics.push(Diagnostic::warning(&note.source, line, problem));
     }
+}
+
+/// Links written in raw HTML (`<a href="../OS/README.md">`, `<img src="img/a.png">`) go
+/// where Markdown links go. Returns the rewritten HTML, or None when nothing changed.
+fn rewrite_html_links(html: &str, resolve: &dyn Fn(&str) -> Resolved, body: &mut Body, line: usize, note: &Note) -> Option<String> {
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some((attr_start, value_start, value_end, kind)) = next_link_attribute(html, at) {
+        at = value_end;
+        let value = &html[value_start..value_end];
+        if value.trim().is_empty() || value.contains(['{', '$']) {
+            continue; // template placeholders in HTML samples, not links
+        }
+        let resolved = resolve(value.trim());
+        note_link(body, &resolved, kind, line + html[..attr_start].matches('\n').count(), note);
+        if resolved.href != value.trim() {
+            out.push_str(&html[copied..value_start]);
+            out.push_str(&escape(&resolved.href));
+            copied = value_end;
+        }
+    }
+    (copied > 0).then(|| {
+        out.push_str(&html[copied..]);
+        out
+    })
+}
+
+/// The next quoted `href=` or `src=` attribute value at or after `from`:
+/// (attribute start, value start, value end, what it links).
+fn next_link_attribute(html: &str, from: usize) -> Option<(usize, usize, usize, Kind)> {
+    let lower = html.to_ascii_lowercase();
+    let mut best: Option<(usize, Kind, usize)> = None;
+    for (name, kind) in [("href=", Kind::Link), ("src=", Kind::Embed)] {
+        let mut search = from;
+        while let Some(i) = lower[search..].find(name).map(|i| i + search) {
+            let boundary = lower[..i].ends_with(|c: char| c.is_ascii_whitespace());
+            if boundary {
+                if best.is_none_or(|(b, _, _)| i < b) {
+                    best = Some((i, kind, name.len()));
+                }
+                break;
+            }
+            search = i + name.len();
+        }
+    }
+    let (start, kind, len) = best?;
+    let quote = html[start + len..].chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let value_start = start + len + 1;
+    let value_end = value_start + html[value_start..].find(quote)?;
+    Some((start, value_start, value_end, kind))
 }
 
 fn add_reference(references: &mut Vec<Reference>, href: &str) {
@@ -264,6 +331,20 @@ mod tests {
         for needle in ["<br/>", "<details>", "<table>", "type=\"checkbox\"", "<del>del</del>", "footnote"] {
             assert!(b.html.contains(needle), "missing {needle} in {}", b.html);
         }
+    }
+
+    #[test]
+    fn raw_html_links_resolve_like_markdown_links() {
+        let b = render("<a href=\"other.md\">x</a> <img src='missing.png'>\n\n<p><a href=\"https://ext.com/a\">e</a> <img src=\"https://img.shields.io/b.svg\"></p>\n");
+        assert!(b.html.contains(r#"<a href="other.html">x</a>"#), "{}", b.html);
+        assert_eq!(b.diagnostics.len(), 1, "{:?}", b.diagnostics);
+        assert_eq!(b.references.iter().map(|r| r.href.as_str()).collect::<Vec<_>>(), ["https://ext.com/a"], "images are not references");
+    }
+
+    #[test]
+    fn markdown_images_are_not_references() {
+        let b = render("[![badge](https://img.shields.io/x.svg)](https://site.com)\n");
+        assert_eq!(b.references.iter().map(|r| r.href.as_str()).collect::<Vec<_>>(), ["https://site.com"]);
     }
 
     #[test]
