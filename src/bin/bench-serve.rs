@@ -7,6 +7,8 @@
 
 #[path = "gen-corpus/corpus.rs"]
 mod corpus;
+#[path = "support/mod.rs"]
+mod support;
 
 use clap::Parser;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -52,23 +54,14 @@ fn run(args: &Args) -> Result<(), String> {
     if args.runs == 0 {
         return Err("--runs must be at least 1".into());
     }
-    let gongbu = match &args.gongbu {
-        Some(p) => p.clone(),
-        None => {
-            let exe = std::env::current_exe().map_err(|e| format!("locating bench-serve: {e}"))?;
-            exe.with_file_name(format!("gongbu{}", std::env::consts::EXE_SUFFIX))
-        }
-    };
-    if !gongbu.is_file() {
-        return Err(format!("gongbu binary not found at {} (cargo build --release, or --gongbu)", gongbu.display()));
-    }
+    let gongbu = support::gongbu_binary(args.gongbu.as_deref())?;
     std::fs::create_dir_all(&args.work).map_err(|e| format!("creating {}: {e}", args.work.display()))?;
     let work = args.work.canonicalize().map_err(|e| format!("{}: {e}", args.work.display()))?;
 
     let (site, label) = match args.notes {
         Some(n) => {
             let dir = work.join(format!("serve-corpus-{n}"));
-            remove(&dir)?;
+            support::remove_dir(&dir)?;
             let started = Instant::now();
             corpus::generate(n, args.seed, &dir).map_err(|e| format!("generating {}: {e}", dir.display()))?;
             println!("generated {n} notes in {:.1} s", started.elapsed().as_secs_f64());
@@ -77,7 +70,7 @@ fn run(args: &Args) -> Result<(), String> {
         None => {
             let from = args.site.canonicalize().map_err(|e| format!("{}: {e}", args.site.display()))?;
             let dir = work.join("serve-site");
-            remove(&dir)?;
+            support::remove_dir(&dir)?;
             copy_site(&from, &dir, &work)?;
             (dir, format!("site {}", args.site.display()))
         }
@@ -145,13 +138,6 @@ fn run(args: &Args) -> Result<(), String> {
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
-}
-
-fn remove(dir: &Path) -> Result<(), String> {
-    match std::fs::remove_dir_all(dir) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(format!("removing {}: {e}", dir.display())),
-        _ => Ok(()),
-    }
 }
 
 /// Copy a site, leaving out build output, VCS data, and the work folder itself.

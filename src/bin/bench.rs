@@ -6,6 +6,8 @@
 
 #[path = "gen-corpus/corpus.rs"]
 mod corpus;
+#[path = "support/mod.rs"]
+mod support;
 
 use std::fs;
 use std::io::Read;
@@ -84,16 +86,7 @@ fn run(args: &Args) -> Result<(), String> {
     if args.runs == 0 || args.notes.contains(&0) {
         return Err("--runs and every --notes value must be at least 1".into());
     }
-    let gongbu = match &args.gongbu {
-        Some(p) => p.clone(),
-        None => default_gongbu()?,
-    };
-    if !gongbu.is_file() {
-        return Err(format!(
-            "gongbu binary not found at {} (build it with `cargo build --release`, or pass --gongbu)",
-            gongbu.display()
-        ));
-    }
+    let gongbu = support::gongbu_binary(args.gongbu.as_deref())?;
     fs::create_dir_all(&args.work).map_err(|e| format!("creating {}: {e}", args.work.display()))?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!(
@@ -114,14 +107,7 @@ fn run(args: &Args) -> Result<(), String> {
     }
     print_table(&reports, cores);
     print_targets(&reports);
-    remove_dir(&args.work.join(".trash"))
-}
-
-/// `target/release/gongbu` when this runs as `target/release/bench`.
-fn default_gongbu() -> Result<PathBuf, String> {
-    let exe = std::env::current_exe().map_err(|e| format!("locating the bench binary: {e}"))?;
-    let dir = exe.parent().ok_or("bench binary has no parent directory")?;
-    Ok(dir.join(format!("gongbu{}", std::env::consts::EXE_SUFFIX)))
+    support::remove_dir(&args.work.join(".trash"))
 }
 
 fn bench_size(gongbu: &Path, args: &Args, n: usize) -> Result<SizeReport, String> {
@@ -354,15 +340,6 @@ fn set_aside(dir: &Path, work: &Path) -> Result<(), String> {
     // Numbered by what is already there, so names never repeat within a run.
     let target = trash.join(format!("{}-{}", std::process::id(), fs::read_dir(&trash).map_or(0, |d| d.count())));
     fs::rename(dir, &target).map_err(|e| format!("moving {} aside: {e}", dir.display()))
-}
-
-fn remove_dir(dir: &Path) -> Result<(), String> {
-    match fs::remove_dir_all(dir) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            Err(format!("removing {}: {e}", dir.display()))
-        }
-        _ => Ok(()),
-    }
 }
 
 // ---------------------------------------------------------------------------------------
