@@ -80,6 +80,17 @@ pub enum PageRef {
     Section(usize),
 }
 
+/// Whether a note file is its folder's page: `index.md`, else `README.md` when the folder has
+/// no `index.md` (letter case ignored, as GitHub shows either).
+pub fn is_index_note(source: &str, folder_has_index_md: bool) -> bool {
+    let name = file_name_of(source);
+    is_index_md(name) || (name.eq_ignore_ascii_case("readme.md") && !folder_has_index_md)
+}
+
+pub fn is_index_md(source: &str) -> bool {
+    file_name_of(source).eq_ignore_ascii_case("index.md")
+}
+
 /// Output path of a note: beside its source, `.md` → `.html`; a folder's index note → `index.html`.
 pub fn note_url(source: &str, is_index: bool) -> String {
     let folder = parent_of(source);

@@ -9,7 +9,7 @@ use crate::enrich::{links, site::Site};
 use crate::frontmatter;
 use crate::highlight::{self, Highlighter};
 use crate::markdown::{outline::outline, render as body};
-use crate::model::{file_name_of, note_url, parent_of, Note, PageRef};
+use crate::model::{file_name_of, is_index_md, is_index_note, note_url, parent_of, Note, PageRef};
 use crate::render::{nav, view, Theme, DEFAULT_STATIC};
 use crate::write::{self, Sink, Staging, WriteError};
 use rayon::prelude::*;
@@ -90,16 +90,12 @@ pub fn build_into(config: &Config, sink: &dyn Sink) -> Result<(BuildReport, Vec<
 
 /// Read every note in parallel; a note that cannot be read becomes a diagnostic, not a page.
 pub fn read_notes(files: &[SourceFile]) -> (Vec<Note>, Vec<Diagnostic>) {
-    let index_md_folders: HashSet<&str> =
-        files.iter().filter(|f| file_name_of(&f.rel).eq_ignore_ascii_case("index.md")).map(|f| parent_of(&f.rel)).collect();
+    let index_md_folders: HashSet<&str> = files.iter().filter(|f| is_index_md(&f.rel)).map(|f| parent_of(&f.rel)).collect();
     let results: Vec<Result<Option<Note>, Diagnostic>> = files
         .par_iter()
         .map(|f| {
             let bytes = std::fs::read(&f.abs).map_err(|e| Diagnostic::error(&f.rel, 0, format!("cannot read: {e}")))?;
-            let name = file_name_of(&f.rel);
-            let is_index = name.eq_ignore_ascii_case("index.md")
-                || (name.eq_ignore_ascii_case("readme.md") && !index_md_folders.contains(parent_of(&f.rel)));
-            parse_note(&f.rel, &bytes, is_index)
+            parse_note(&f.rel, &bytes, is_index_note(&f.rel, index_md_folders.contains(parent_of(&f.rel))))
         })
         .collect();
     let mut notes = Vec::with_capacity(results.len());
