@@ -59,16 +59,7 @@ pub fn build(config: &Config, force: bool) -> Result<BuildReport, BuildError> {
 /// sorted by file and line; the caller decides whether they fail the build.
 pub fn build_into(config: &Config, sink: &dyn Sink) -> Result<(BuildReport, Vec<Diagnostic>), BuildError> {
     let mut clock = Clock::start();
-    let sources = discover::scan(&config.content_dir, &[&config.output_dir])?;
-    clock.lap("discover");
-
-    let (notes, mut problems) = read_notes(&sources.notes);
-    problems.extend(sources.skipped.iter().cloned());
-    clock.lap("read + outline");
-
-    let assets: Vec<String> = sources.assets.iter().map(|a| a.rel.clone()).collect();
-    let site = Site::assemble(notes, assets, config.title.clone(), &folder_name(&config.root));
-    clock.lap("assemble site");
+    let Loaded { site, assets, mut problems } = load(config, &mut clock)?;
 
     let theme = Theme::load(config.templates_dir.as_deref(), &config.root).map_err(|mut errs| {
         errs.append(&mut problems);
@@ -80,12 +71,35 @@ pub fn build_into(config: &Config, sink: &dyn Sink) -> Result<(BuildReport, Vec<
     problems.extend(generated.diagnostics);
     clock.lap("render + write pages");
 
-    problems.extend(copy_assets(&sources.assets, sink));
+    problems.extend(copy_assets(&assets, sink));
     clock.lap("copy assets");
 
     problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-    let report = BuildReport { notes: site.notes.len(), pages: generated.pages, assets: sources.assets.len(), warnings: Vec::new(), timings: clock.laps };
+    let report = BuildReport { notes: site.notes.len(), pages: generated.pages, assets: assets.len(), warnings: Vec::new(), timings: clock.laps };
     Ok((report, problems))
+}
+
+/// The notes folder read into a site: what every build starts from.
+pub struct Loaded {
+    pub site: Site,
+    pub assets: Vec<SourceFile>,
+    /// Notes that could not be read and entries that were skipped.
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Discover, read and outline every note, and assemble the site.
+pub fn load(config: &Config, clock: &mut Clock) -> Result<Loaded, BuildError> {
+    let sources = discover::scan(&config.content_dir, &[&config.output_dir])?;
+    clock.lap("discover");
+
+    let (notes, mut problems) = read_notes(&sources.notes);
+    problems.extend(sources.skipped);
+    clock.lap("read + outline");
+
+    let assets: Vec<String> = sources.assets.iter().map(|a| a.rel.clone()).collect();
+    let site = Site::assemble(notes, assets, config.title.clone(), &folder_name(&config.root));
+    clock.lap("assemble site");
+    Ok(Loaded { site, assets: sources.assets, problems })
 }
 
 /// Read every note in parallel; a note that cannot be read becomes a diagnostic, not a page.
@@ -313,13 +327,13 @@ pub fn folder_name(root: &Path) -> String {
 }
 
 /// Stage timings for `--timings`.
-struct Clock {
+pub struct Clock {
     last: Instant,
     laps: Vec<(&'static str, Duration)>,
 }
 
 impl Clock {
-    fn start() -> Clock {
+    pub fn start() -> Clock {
         Clock { last: Instant::now(), laps: Vec::new() }
     }
 

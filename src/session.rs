@@ -142,9 +142,7 @@ impl Session {
     /// Build everything again, keeping what the last state generated so stale files can go.
     fn full(&mut self, sink: &UpdateSink, generated: BTreeSet<String>) -> Result<Rebuild, BuildError> {
         let config = &self.config;
-        let sources = discover::scan(&config.content_dir, &[&config.output_dir])?;
-        let (notes, mut problems) = pipeline::read_notes(&sources.notes);
-        problems.extend(sources.skipped.iter().cloned());
+        let pipeline::Loaded { site, assets, problems } = pipeline::load(config, &mut pipeline::Clock::start())?;
         let broken: BTreeMap<String, Diagnostic> = problems.into_iter().map(|d| (d.file.clone(), d)).collect();
         let theme = match Theme::load(config.templates_dir.as_deref(), &config.root) {
             Ok(theme) => theme,
@@ -153,15 +151,9 @@ impl Session {
                 return Ok(Rebuild { errors, ..Rebuild::default() });
             }
         };
-        let assets: Vec<String> = sources.assets.iter().map(|a| a.rel.clone()).collect();
-        let site = Site::assemble(notes, assets, config.title.clone(), &pipeline::folder_name(&config.root));
-        let mut state = State { theme, site, assets: sources.assets, pages: HashMap::new(), broken, generated, needs_prune: true };
-        let mut errors = pipeline::copy_assets(&state.assets, sink);
-        errors.extend(pipeline::write_shared(&state.site, &state.theme, config, sink));
-        let all = state.site.order.clone();
-        let (rendered, page_errors) = render_into(&mut state, config, &all, sink);
-        errors.extend(page_errors);
-        let rebuild = state.report(errors, rendered);
+        let mut state = State { theme, site, assets, pages: HashMap::new(), broken, generated, needs_prune: true };
+        let errors = pipeline::copy_assets(&state.assets, sink);
+        let rebuild = render_everything(&mut state, config, sink, errors);
         self.state = Some(state);
         Ok(rebuild)
     }
@@ -180,11 +172,7 @@ impl Session {
                     return (state, rebuild);
                 }
             }
-            errors.extend(pipeline::write_shared(&state.site, &state.theme, config, sink));
-            let all = state.site.order.clone();
-            let (rendered, page_errors) = render_into(&mut state, config, &all, sink);
-            errors.extend(page_errors);
-            let rebuild = state.report(errors, rendered);
+            let rebuild = render_everything(&mut state, config, sink, errors);
             return (state, rebuild);
         }
         if changed.iter().any(|p| in_dir(&config.static_dir, p)) {
@@ -417,6 +405,15 @@ impl State {
 
 /// Files `pipeline::write_shared` writes outside `static/`.
 const SHARED_FILES: &[&str] = &["nav.js", "404.html", "sitemap.xml", ".nojekyll"];
+
+/// Write the shared files and render every page: after a full load or a template change.
+fn render_everything(state: &mut State, config: &Config, sink: &dyn Sink, mut errors: Vec<Diagnostic>) -> Rebuild {
+    errors.extend(pipeline::write_shared(&state.site, &state.theme, config, sink));
+    let all = state.site.order.clone();
+    let (rendered, page_errors) = render_into(state, config, &all, sink);
+    errors.extend(page_errors);
+    state.report(errors, rendered)
+}
 
 /// Render `pages` into `sink` and remember what each showed and linked to.
 fn render_into(state: &mut State, config: &Config, pages: &[PageRef], sink: &dyn Sink) -> (usize, Vec<Diagnostic>) {
