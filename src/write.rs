@@ -2,7 +2,6 @@
 //! build succeeded, so a failed build never damages the previous site. Nothing gongbu did not
 //! generate is ever deleted.
 
-use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -252,24 +251,6 @@ impl Sink for UpdateSink {
         }
         self.record(rel, !fresh);
         Ok(())
-    }
-}
-
-/// Keeps files in memory: for tests and for callers that inspect output without a disk.
-#[derive(Default)]
-pub struct MemorySink {
-    pub files: Mutex<BTreeMap<String, Vec<u8>>>,
-}
-
-impl Sink for MemorySink {
-    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        self.files.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.to_string(), bytes.to_vec());
-        Ok(())
-    }
-
-    fn copy(&self, rel: &str, from: &Path) -> io::Result<()> {
-        let bytes = std::fs::read(from)?;
-        self.write(rel, &bytes)
     }
 }
 

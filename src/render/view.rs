@@ -102,13 +102,20 @@ pub fn is_folder_page(site: &Site, page: PageRef) -> bool {
 /// without allocating, shares the site-wide part, and runs in parallel.
 pub fn signatures(site: &Site) -> Vec<u64> {
     use rayon::prelude::*;
-    use std::hash::{Hash, Hasher};
-    let mut shared = Fnv::new();
-    site.title.hash(&mut shared);
-    for &top in &site.sections[0].children {
-        hash_page(site, site.section_page(top), &mut shared);
-    }
+    use std::hash::Hasher;
+    let shared = site_fingerprint(site);
     site.order.par_iter().map(|&page| page_signature(site, page, shared.clone()).finish()).collect()
+}
+
+/// The part every page shows alike: the site's title and its top-level sections.
+fn site_fingerprint(site: &Site) -> Fnv {
+    use std::hash::Hash;
+    let mut h = Fnv::new();
+    site.title.hash(&mut h);
+    for &top in &site.sections[0].children {
+        hash_page(site, site.section_page(top), &mut h);
+    }
+    h
 }
 
 /// FNV-1a: fingerprints only need to tell page states apart, not resist attackers, and this
@@ -174,13 +181,8 @@ fn page_signature(site: &Site, page: PageRef, mut h: Fnv) -> Fnv {
 
 /// The fingerprint of one page (see `signatures`).
 pub fn signature(site: &Site, page: PageRef) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut shared = Fnv::new();
-    site.title.hash(&mut shared);
-    for &top in &site.sections[0].children {
-        hash_page(site, site.section_page(top), &mut shared);
-    }
-    page_signature(site, page, shared).finish()
+    use std::hash::Hasher;
+    page_signature(site, page, site_fingerprint(site)).finish()
 }
 
 /// The rendered body of a note page.
