@@ -155,7 +155,8 @@ fn rewrite_html_links(html: &str, resolve: &dyn Fn(&str) -> Resolved, body: &mut
     let mut out = String::new();
     let mut copied = 0;
     let mut at = 0;
-    while let Some((attr_start, value_start, value_end, kind)) = next_link_attribute(html, at) {
+    let lower = html.to_ascii_lowercase();
+    while let Some((attr_start, value_start, value_end, kind)) = next_link_attribute(html, &lower, at) {
         at = value_end;
         let value = &html[value_start..value_end];
         if value.trim().is_empty() || value.contains(['{', '$']) {
@@ -175,10 +176,9 @@ fn rewrite_html_links(html: &str, resolve: &dyn Fn(&str) -> Resolved, body: &mut
     })
 }
 
-/// The next quoted `href=` or `src=` attribute value at or after `from`:
-/// (attribute start, value start, value end, what it links).
-fn next_link_attribute(html: &str, from: usize) -> Option<(usize, usize, usize, Kind)> {
-    let lower = html.to_ascii_lowercase();
+/// The next quoted `href=` or `src=` attribute value at or after `from` (`lower` is `html`
+/// lower-cased, same offsets): (attribute start, value start, value end, what it links).
+fn next_link_attribute(html: &str, lower: &str, from: usize) -> Option<(usize, usize, usize, Kind)> {
     let mut best: Option<(usize, Kind, usize)> = None;
     for (name, kind) in [("href=", Kind::Link), ("src=", Kind::Embed)] {
         let mut search = from;
