@@ -2,6 +2,7 @@
 //! unlabeled blocks (in `guess`), classed HTML output and the matching light/dark theme CSS.
 
 mod guess;
+mod parse;
 
 pub use guess::{accuracy, explain, guess_language, guess_matches, AccuracyReport, LangStats};
 
@@ -10,7 +11,7 @@ use std::sync::OnceLock;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use syntect::html::{css_for_theme_with_class_style, ClassStyle};
-use syntect::parsing::{BasicScopeStackOp, ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
+use syntect::parsing::{BasicScopeStackOp, ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 /// Every class starts with this, so theme rules cannot leak onto the page.
@@ -121,7 +122,8 @@ fn is_plain_label(label: &str) -> bool {
 
 /// Syntaxes + alias table, loaded once. Send + Sync; shared across rayon threads.
 pub struct Highlighter {
-    syntaxes: SyntaxSet,
+    /// Lives as long as the process: the parser's per-thread tables point into it.
+    syntaxes: &'static SyntaxSet,
     /// Canonical name → index into `syntaxes.syntaxes()`, resolved once at load.
     by_lang: Vec<(&'static str, usize)>,
 }
@@ -146,8 +148,8 @@ impl Highlighter {
     }
 
     /// Deserialise two-face's bundled syntax dump (regexes compile lazily, on first use).
-    pub fn load() -> Highlighter {
-        let syntaxes = two_face::syntax::extra_newlines();
+    fn load() -> Highlighter {
+        let syntaxes: &'static SyntaxSet = Box::leak(Box::new(two_face::syntax::extra_newlines()));
         let all = syntaxes.syntaxes();
         let by_lang = SYNTAXES
             .iter()
@@ -192,7 +194,7 @@ impl Highlighter {
         // (`hs`, `elixir`, `zig`...): highlight and keep the author's word.
         match self.syntaxes.find_syntax_by_token(label) {
             Some(syntax) if syntax.name != "Plain Text" => {
-                let html = classed(&self.syntaxes, syntax, code);
+                let html = classed(self.syntaxes, syntax, code);
                 Highlighted {
                     language: Some(lower),
                     guessed: false,
@@ -211,7 +213,7 @@ impl Highlighter {
         };
         match syntax {
             Some(syntax) => Highlighted {
-                html: classed(&self.syntaxes, syntax, code),
+                html: classed(self.syntaxes, syntax, code),
                 language: Some(lang),
                 guessed,
             },
@@ -226,13 +228,17 @@ impl Highlighter {
 /// `ClassedHTMLGenerator`, but class names come from a per-thread cache instead of syntect's
 /// global scope repository, whose lock every span would otherwise take (and contend for when
 /// pages are rendered in parallel).
-fn classed(set: &SyntaxSet, syntax: &SyntaxReference, code: &str) -> String {
-    let mut state = ParseState::new(syntax);
+fn classed(set: &'static SyntaxSet, syntax: &SyntaxReference, code: &str) -> String {
+    let mut parser = Parser::new(set, syntax);
     let mut stack = ScopeStack::new();
     let mut html = String::with_capacity(code.len() * 4);
     let mut open_spans = 0usize;
+    let mut ops = Vec::new();
     for line in LinesWithEndings::from(code) {
-        let Ok(ops) = state.parse_line(line, set) else { return escape(code) };
+        ops.clear();
+        if parser.parse_line(line, &mut ops).is_err() {
+            return escape(code);
+        }
         let mut at = 0;
         // An empty span (pushed and popped with no text between) is dropped, as syntect does.
         let mut empty_span: Option<usize> = None;
@@ -268,6 +274,32 @@ fn classed(set: &SyntaxSet, syntax: &SyntaxReference, code: &str) -> String {
         html.push_str("</span>");
     }
     html
+}
+
+/// Our parser, or syntect's where ours cannot start (it finds syntect's start context through
+/// syntect's `Debug` output; see `parse`).
+enum Parser {
+    Fast(parse::LineParser),
+    Syntect(ParseState, &'static SyntaxSet),
+}
+
+impl Parser {
+    fn new(set: &'static SyntaxSet, syntax: &SyntaxReference) -> Parser {
+        match parse::LineParser::new(set, syntax) {
+            Some(fast) => Parser::Fast(fast),
+            None => Parser::Syntect(ParseState::new(syntax), set),
+        }
+    }
+
+    fn parse_line(&mut self, line: &str, ops: &mut Vec<(usize, ScopeStackOp)>) -> Result<(), ()> {
+        match self {
+            Parser::Fast(p) => p.parse_line(line, ops).map_err(|_| ()),
+            Parser::Syntect(state, set) => {
+                ops.extend(state.parse_line(line, set).map_err(|_| ())?);
+                Ok(())
+            }
+        }
+    }
 }
 
 thread_local! {
@@ -429,12 +461,12 @@ mod tests {
         ];
         for (lang, code) in samples {
             let syntax = h.syntax_for(lang).expect(lang);
-            let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, &h.syntaxes, CLASS_STYLE);
+            let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, h.syntaxes, CLASS_STYLE);
             for line in LinesWithEndings::from(code) {
                 gen.parse_html_for_line_which_includes_newline(line).unwrap();
             }
             let theirs = gen.finalize().replace("&#39;", "'").replace("&quot;", "\"");
-            let ours = classed(&h.syntaxes, syntax, code).replace("&#39;", "'").replace("&quot;", "\"");
+            let ours = classed(h.syntaxes, syntax, code).replace("&#39;", "'").replace("&quot;", "\"");
             assert_eq!(ours, theirs, "{lang}");
         }
     }

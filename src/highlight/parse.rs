@@ -1,0 +1,625 @@
+//! The grammar interpreter behind highlighting: turns each line of code into scope operations,
+//! exactly as syntect's `ParseState::parse_line` does, at a fraction of its cost per token.
+//!
+//! For every token, syntect walks all patterns of the active contexts through a tree iterator
+//! (following `include`s anew each time), looks each one up in a hash map of this line's regex
+//! results and clones the match regions it finds; on code-heavy notes that took as long as the
+//! regex engine itself. Here each context's patterns are flattened once per thread, and this
+//! line's search results sit in a table indexed by pattern, stamped with the line they belong
+//! to, their regions kept in place. The rules (which pattern wins, loop prevention, meta
+//! scopes, captures, back-references, prototypes) are syntect's, step for step; a test runs
+//! both parsers over every code block of the shared corpora and compares the operations.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use syntect::parsing::syntax_definition::{Context, ContextId, ContextReference, MatchOperation, MatchPattern, Pattern};
+use syntect::parsing::{ParseState, Region, ScopeStackOp, SyntaxReference, SyntaxSet};
+
+/// A grammar that cannot be followed (a context that is missing or unresolved): the caller
+/// shows the code unhighlighted rather than half-highlighted.
+#[derive(Debug)]
+pub struct Broken;
+
+/// syntect's depth limit: a push beyond it ends the line's matching.
+const MAX_DEPTH: usize = 100;
+
+/// Parser state carried from one line of a code block to the next (syntect's `ParseState`).
+pub struct LineParser {
+    set: &'static SyntaxSet,
+    stack: Vec<Level>,
+    /// Stack heights at which a `with_prototype` push happened; prototypes of levels below
+    /// the last one are not applied.
+    proto_starts: Vec<usize>,
+    first_line: bool,
+}
+
+/// One context on the stack.
+struct Level {
+    context: &'static Context,
+    /// The context's patterns, includes followed.
+    patterns: Rc<[Entry]>,
+    /// The patterns of the context's own prototype, when it includes one.
+    prototype: Option<Rc<[Entry]>>,
+    /// Contexts a `with_prototype` attached to this level (applied to everything above it).
+    with_prototypes: Vec<Prototype>,
+    /// Match regions and line of the push, for patterns with back-references.
+    captures: Option<Rc<(Region, String)>>,
+}
+
+#[derive(Clone)]
+struct Prototype {
+    context: &'static Context,
+    patterns: Rc<[Entry]>,
+}
+
+/// A pattern in a flattened context, with the table slot of its search results.
+struct Entry {
+    pattern: &'static MatchPattern,
+    slot: usize,
+}
+
+/// Where the region of a match is kept.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum At {
+    Slot(usize),
+    /// A search that could not be cached (its regex depends on back-references).
+    Uncached,
+}
+
+struct BestMatch {
+    pattern: &'static MatchPattern,
+    start: usize,
+    end: usize,
+    at: At,
+    from_with_prototype: bool,
+    would_loop: bool,
+}
+
+/// What a thread has learnt about the grammars: flattened contexts and search-result slots.
+/// Kept between code blocks, so each context is flattened once per thread.
+struct Tables {
+    set: *const SyntaxSet,
+    flat: HashMap<*const Context, Rc<[Entry]>>,
+    by_id: HashMap<ContextId, &'static Context>,
+    slot_of: HashMap<*const MatchPattern, usize>,
+    slots: Vec<Slot>,
+    /// Stamp of the line being parsed; a slot is valid only for the line it was filled on.
+    line: u64,
+    /// Target of uncached searches, and the region of the best match when it was one.
+    scratch: Region,
+    best: Region,
+    captures: Vec<((usize, i32), ScopeStackOp)>,
+}
+
+/// One pattern's search result for the current line: `None` means it does not match anywhere
+/// after where it was searched from.
+struct Slot {
+    line: u64,
+    found: Option<(usize, usize)>,
+    region: Region,
+}
+
+thread_local! {
+    static TABLES: RefCell<Option<Tables>> = const { RefCell::new(None) };
+}
+
+impl LineParser {
+    /// A parser at the start of `syntax`. None when syntect's start context cannot be found;
+    /// the caller then uses syntect's own parser.
+    pub fn new(set: &'static SyntaxSet, syntax: &SyntaxReference) -> Option<LineParser> {
+        let start = context_by_id(set, start_context_id(syntax)?)?;
+        with_tables(set, |t| {
+            let level = t.level(set, start, Vec::new(), None).ok()?;
+            Some(LineParser { set, stack: vec![level], proto_starts: Vec::new(), first_line: true })
+        })
+    }
+
+    /// Scope operations for one line (which includes its newline), appended to `ops`.
+    pub fn parse_line(&mut self, line: &str, ops: &mut Vec<(usize, ScopeStackOp)>) -> Result<(), Broken> {
+        let Some(top) = self.stack.last() else { return Err(Broken) };
+        if self.first_line {
+            if let Some(&scope) = top.context.meta_content_scope.first() {
+                ops.push((0, ScopeStackOp::Push(scope)));
+            }
+            self.first_line = false;
+        }
+        with_tables(self.set, |t| {
+            t.line += 1;
+            let mut start = 0;
+            // Where a push matched nothing: a pop matching nothing right there would loop.
+            let mut non_consuming_push_at = (0, 0);
+            while self.next_token(t, line, &mut start, &mut non_consuming_push_at, ops)? {}
+            Ok(())
+        })
+    }
+
+    fn next_token(&mut self, t: &mut Tables, line: &str, start: &mut usize, non_consuming_push_at: &mut (usize, usize), ops: &mut Vec<(usize, ScopeStackOp)>) -> Result<bool, Broken> {
+        let check_pop_loop = *non_consuming_push_at == (*start, self.stack.len());
+        while self.proto_starts.last().is_some_and(|&s| s >= self.stack.len()) {
+            self.proto_starts.pop();
+        }
+        let Some(best) = self.find_best_match(t, line, *start, check_pop_loop) else { return Ok(false) };
+        if best.would_loop {
+            // Sublime's rule: skip one character and try again.
+            return Ok(match line[*start..].char_indices().nth(1) {
+                Some((i, _)) => {
+                    *start += i;
+                    true
+                }
+                None => false,
+            });
+        }
+        if best.end <= *start {
+            if let MatchOperation::Push(_) = best.pattern.operation {
+                *non_consuming_push_at = (best.end, self.stack.len() + 1);
+            }
+        }
+        *start = best.end;
+        if best.from_with_prototype {
+            self.proto_starts.push(self.stack.len());
+        }
+        let level_context = self.stack.last().ok_or(Broken)?.context;
+        self.exec_pattern(t, line, &best, level_context, ops)?;
+        Ok(true)
+    }
+
+    /// The pattern that matches earliest from `start` (the first in order among equals).
+    fn find_best_match(&self, t: &mut Tables, line: &str, start: usize, check_pop_loop: bool) -> Option<BestMatch> {
+        let top = self.stack.last()?;
+        let proto_start = self.proto_starts.last().copied().unwrap_or(0);
+        let with_prototypes = self.stack[proto_start..].iter().flat_map(|level| level.with_prototypes.iter().map(move |p| (true, &p.patterns, level.captures.as_deref())));
+        let own_prototype = top.prototype.iter().map(|p| (false, p, None));
+        let own = std::iter::once((false, &top.patterns, top.captures.as_deref()));
+
+        let mut min_start = usize::MAX;
+        let mut best: Option<BestMatch> = None;
+        let mut pop_would_loop = false;
+        for (from_with_prototype, entries, captures) in with_prototypes.chain(own_prototype).chain(own) {
+            for entry in entries.iter() {
+                let Some((match_start, match_end, mut at)) = t.search(line, start, entry, captures, self.stack.len()) else { continue };
+                if match_start < min_start || (match_start == min_start && pop_would_loop) {
+                    min_start = match_start;
+                    let operation = &entry.pattern.operation;
+                    pop_would_loop = check_pop_loop && match_end <= start && matches!(operation, MatchOperation::Pop);
+                    if matches!(operation, MatchOperation::Push(_)) && self.stack.len() >= MAX_DEPTH {
+                        return None;
+                    }
+                    if at == At::Uncached {
+                        // Keep this region safe from the next uncached search.
+                        std::mem::swap(&mut t.scratch, &mut t.best);
+                        at = At::Uncached;
+                    }
+                    best = Some(BestMatch { pattern: entry.pattern, start: match_start, end: match_end, at, from_with_prototype, would_loop: pop_would_loop });
+                    if match_start == start && !pop_would_loop {
+                        // Nothing can match earlier than where we are.
+                        return best;
+                    }
+                }
+            }
+        }
+        best
+    }
+
+    fn exec_pattern(&mut self, t: &mut Tables, line: &str, best: &BestMatch, level_context: &'static Context, ops: &mut Vec<(usize, ScopeStackOp)>) -> Result<bool, Broken> {
+        let pattern = best.pattern;
+        self.push_meta_ops(true, best.start, level_context, &pattern.operation, ops)?;
+        for &scope in &pattern.scope {
+            ops.push((best.start, ScopeStackOp::Push(scope)));
+        }
+        if let Some(capture_map) = &pattern.captures {
+            // Captures may match in any order; outer ones must be pushed first and popped last.
+            let mut captured = std::mem::take(&mut t.captures);
+            let region = t.region(best.at);
+            for (index, scopes) in capture_map {
+                let Some((cap_start, cap_end)) = region.pos(*index) else { continue };
+                if cap_start == cap_end {
+                    continue; // marking up empty captures would sort the pops wrongly
+                }
+                for &scope in scopes {
+                    captured.push(((cap_start, -((cap_end - cap_start) as i32)), ScopeStackOp::Push(scope)));
+                }
+                captured.push(((cap_end, i32::MIN), ScopeStackOp::Pop(scopes.len())));
+            }
+            captured.sort_by_key(|c| c.0); // stable, as syntect's
+            ops.extend(captured.drain(..).map(|((index, _), op)| (index, op)));
+            t.captures = captured;
+        }
+        if !pattern.scope.is_empty() {
+            ops.push((best.end, ScopeStackOp::Pop(pattern.scope.len())));
+        }
+        self.push_meta_ops(false, best.end, level_context, &pattern.operation, ops)?;
+        self.perform_op(t, line, best, pattern)
+    }
+
+    /// Meta scopes of the contexts a match leaves or enters (syntect's `push_meta_ops`, with
+    /// Sublime Text's peculiar ordering for `set`).
+    fn push_meta_ops(&self, initial: bool, index: usize, current: &Context, operation: &MatchOperation, ops: &mut Vec<(usize, ScopeStackOp)>) -> Result<(), Broken> {
+        match operation {
+            MatchOperation::Pop => {
+                let scopes = if initial { &current.meta_content_scope } else { &current.meta_scope };
+                if !scopes.is_empty() {
+                    ops.push((index, ScopeStackOp::Pop(scopes.len())));
+                }
+                // Cleared scopes come back after the popping match's own scopes.
+                if !initial && current.clear_scopes.is_some() {
+                    ops.push((index, ScopeStackOp::Restore));
+                }
+            }
+            MatchOperation::Push(refs) | MatchOperation::Set(refs) => {
+                let is_set = matches!(operation, MatchOperation::Set(_));
+                if initial {
+                    if is_set && current.clear_scopes.is_some() {
+                        ops.push((index, ScopeStackOp::Restore));
+                    }
+                    for r in refs {
+                        let context = resolve(r, self.set)?;
+                        if !is_set {
+                            if let Some(amount) = context.clear_scopes {
+                                ops.push((index, ScopeStackOp::Clear(amount)));
+                            }
+                        }
+                        ops.extend(context.meta_scope.iter().map(|&s| (index, ScopeStackOp::Push(s))));
+                    }
+                } else {
+                    let mut contexts = Vec::with_capacity(refs.len());
+                    for r in refs {
+                        contexts.push(resolve(r, self.set)?);
+                    }
+                    let repush = (is_set && (!current.meta_scope.is_empty() || !current.meta_content_scope.is_empty()))
+                        || contexts.iter().any(|c| !c.meta_content_scope.is_empty() || (c.clear_scopes.is_some() && is_set));
+                    if repush {
+                        // Pop the meta scopes pushed before the match, then push them again with
+                        // the content scopes, so they nest in the right order.
+                        let mut to_pop: usize = contexts.iter().map(|c| c.meta_scope.len()).sum();
+                        if is_set {
+                            to_pop += current.meta_content_scope.len() + current.meta_scope.len();
+                        }
+                        if to_pop > 0 {
+                            ops.push((index, ScopeStackOp::Pop(to_pop)));
+                        }
+                        for context in contexts {
+                            if is_set {
+                                if let Some(amount) = context.clear_scopes {
+                                    ops.push((index, ScopeStackOp::Clear(amount)));
+                                }
+                            }
+                            ops.extend(context.meta_scope.iter().map(|&s| (index, ScopeStackOp::Push(s))));
+                            ops.extend(context.meta_content_scope.iter().map(|&s| (index, ScopeStackOp::Push(s))));
+                        }
+                    }
+                }
+            }
+            MatchOperation::None => {}
+        }
+        Ok(())
+    }
+
+    /// Change the context stack as the match says. Returns whether it changed.
+    fn perform_op(&mut self, t: &mut Tables, line: &str, best: &BestMatch, pattern: &MatchPattern) -> Result<bool, Broken> {
+        let (refs, inherited) = match &pattern.operation {
+            MatchOperation::Push(refs) => (refs, None),
+            // A `with_prototype` stays in force when its level is `set` to another context.
+            MatchOperation::Set(refs) => (refs, self.stack.pop().map(|level| level.with_prototypes)),
+            MatchOperation::Pop => {
+                self.stack.pop();
+                return Ok(true);
+            }
+            MatchOperation::None => return Ok(false),
+        };
+        let mut inherited = inherited;
+        for (i, r) in refs.iter().enumerate() {
+            let mut prototypes = if i == 0 { inherited.take().unwrap_or_default() } else { Vec::new() };
+            // With several contexts pushed, a `with_prototype` applies to the last (topmost).
+            if i == refs.len() - 1 {
+                if let Some(p) = &pattern.with_prototype {
+                    let context = resolve(p, self.set)?;
+                    prototypes.push(Prototype { context, patterns: t.flatten(self.set, context)? });
+                }
+            }
+            let context = resolve(r, self.set)?;
+            let uses_backrefs = context.uses_backrefs || prototypes.iter().any(|p| p.context.uses_backrefs);
+            let captures = uses_backrefs.then(|| Rc::new((t.region(best.at).clone(), line.to_owned())));
+            let level = t.level(self.set, context, prototypes, captures)?;
+            self.stack.push(level);
+        }
+        Ok(true)
+    }
+}
+
+impl Tables {
+    fn new(set: &'static SyntaxSet) -> Tables {
+        Tables {
+            set,
+            flat: HashMap::new(),
+            by_id: HashMap::new(),
+            slot_of: HashMap::new(),
+            slots: Vec::new(),
+            line: 0,
+            scratch: Region::new(),
+            best: Region::new(),
+            captures: Vec::new(),
+        }
+    }
+
+    fn level(&mut self, set: &'static SyntaxSet, context: &'static Context, with_prototypes: Vec<Prototype>, captures: Option<Rc<(Region, String)>>) -> Result<Level, Broken> {
+        let prototype = match context.prototype {
+            Some(id) => {
+                let proto = match self.by_id.get(&id) {
+                    Some(&c) => c,
+                    None => {
+                        let c = context_by_id(set, id).ok_or(Broken)?;
+                        self.by_id.insert(id, c);
+                        c
+                    }
+                };
+                Some(self.flatten(set, proto)?)
+            }
+            None => None,
+        };
+        Ok(Level { context, patterns: self.flatten(set, context)?, prototype, with_prototypes, captures })
+    }
+
+    /// The context's match patterns in the order syntect tries them: its own, with each
+    /// `include` replaced by the included context's patterns (recursively).
+    fn flatten(&mut self, set: &'static SyntaxSet, context: &'static Context) -> Result<Rc<[Entry]>, Broken> {
+        if let Some(entries) = self.flat.get(&(context as *const Context)) {
+            return Ok(entries.clone());
+        }
+        let mut entries = Vec::new();
+        self.collect(set, context, &mut entries, 0)?;
+        let entries: Rc<[Entry]> = entries.into();
+        self.flat.insert(context, entries.clone());
+        Ok(entries)
+    }
+
+    fn collect(&mut self, set: &'static SyntaxSet, context: &'static Context, into: &mut Vec<Entry>, depth: usize) -> Result<(), Broken> {
+        // Grammars do not include themselves in a cycle (syntect would never finish); a
+        // broken one must not overflow the stack either.
+        if depth > 64 {
+            return Err(Broken);
+        }
+        for pattern in &context.patterns {
+            match pattern {
+                Pattern::Match(m) => {
+                    let slot = *self.slot_of.entry(m).or_insert_with(|| {
+                        self.slots.push(Slot { line: 0, found: None, region: Region::new() });
+                        self.slots.len() - 1
+                    });
+                    into.push(Entry { pattern: m, slot });
+                }
+                // Includes that were never linked are skipped, as syntect does.
+                Pattern::Include(r) => {
+                    if let Ok(included) = r.resolve(set) {
+                        self.collect(set, included, into, depth + 1)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// This line's earliest match of `entry` at or after `start`, from the slot when it was
+    /// already searched: (start, end, where its region is).
+    fn search(&mut self, line: &str, start: usize, entry: &Entry, captures: Option<&(Region, String)>, depth: usize) -> Option<(usize, usize, At)> {
+        let slot = &mut self.slots[entry.slot];
+        if slot.line == self.line {
+            match slot.found {
+                Some((s, e)) if s >= start => return Some((s, e, At::Slot(entry.slot))),
+                Some(_) => {} // matched before `start`: search again from here
+                None => return None,
+            }
+        }
+        let pattern = entry.pattern;
+        let with_refs;
+        let (regex, cacheable) = match (pattern.has_captures, captures) {
+            (true, Some((region, text))) => {
+                with_refs = pattern.regex_with_refs(region, text);
+                (&with_refs, false)
+            }
+            _ => (pattern.regex(), true),
+        };
+        let region = if cacheable { &mut slot.region } else { &mut self.scratch };
+        if !regex.search(line, start, line.len(), Some(region)) {
+            if cacheable {
+                slot.line = self.line;
+                slot.found = None;
+            }
+            return None;
+        }
+        let (s, e) = region.pos(0)?;
+        // Empty matches that do nothing would loop forever; they count as no match.
+        let does_something = match pattern.operation {
+            MatchOperation::None => s != e,
+            MatchOperation::Push(_) => depth < MAX_DEPTH,
+            _ => true,
+        };
+        if !cacheable {
+            return does_something.then_some((s, e, At::Uncached));
+        }
+        if does_something {
+            slot.line = self.line;
+            slot.found = Some((s, e));
+            Some((s, e, At::Slot(entry.slot)))
+        } else {
+            slot.line = 0;
+            None
+        }
+    }
+
+    fn region(&self, at: At) -> &Region {
+        match at {
+            At::Slot(i) => &self.slots[i].region,
+            At::Uncached => &self.best,
+        }
+    }
+}
+
+fn with_tables<R>(set: &'static SyntaxSet, f: impl FnOnce(&mut Tables) -> R) -> R {
+    TABLES.with(|cell| {
+        let mut tables = cell.borrow_mut();
+        let tables = match &mut *tables {
+            Some(t) if std::ptr::eq(t.set, set) => t,
+            other => other.insert(Tables::new(set)),
+        };
+        f(tables)
+    })
+}
+
+fn resolve(r: &ContextReference, set: &'static SyntaxSet) -> Result<&'static Context, Broken> {
+    r.resolve(set).map_err(|_| Broken)
+}
+
+/// The context a `ContextId` names. syntect keeps its own lookup crate-private; the public
+/// way is `ContextReference::Direct(id).resolve`, and as that variant cannot be built outside
+/// syntect, it is built from its serde form.
+fn context_by_id(set: &'static SyntaxSet, id: ContextId) -> Option<&'static Context> {
+    let reference: ContextReference = serde_json::from_value(serde_json::json!({ "Direct": id })).ok()?;
+    reference.resolve(set).ok()
+}
+
+/// The id of the context every parse of `syntax` starts in (`__start`). Only syntect's
+/// `ParseState::new` knows it, and shows it only in its `Debug` form:
+/// `ParseState { stack: [StateLevel { context: ContextId { syntax_index: 3, context_index: 17 }, …`.
+fn start_context_id(syntax: &SyntaxReference) -> Option<ContextId> {
+    let debug = format!("{:?}", ParseState::new(syntax));
+    let fields = debug.split_once("ContextId {")?.1.split_once('}')?.0;
+    let mut json = serde_json::Map::new();
+    for field in fields.split(',') {
+        let (name, value) = field.split_once(':')?;
+        json.insert(name.trim().to_string(), value.trim().parse::<u64>().ok()?.into());
+    }
+    serde_json::from_value(json.into()).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{canonical_language, guess_language, Highlighter, SYNTAXES};
+    use super::*;
+    use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+    use syntect::util::LinesWithEndings;
+
+    /// Our operations must be syntect's, line for line; and our parser must be the one in use.
+    fn assert_same_ops(syntax: &SyntaxReference, code: &str, what: &str) {
+        let set = Highlighter::global().syntaxes;
+        let mut ours = LineParser::new(set, syntax).unwrap_or_else(|| panic!("{what}: the fast parser did not start for {}", syntax.name));
+        let mut theirs = ParseState::new(syntax);
+        let mut ops = Vec::new();
+        for (n, line) in LinesWithEndings::from(code).enumerate() {
+            ops.clear();
+            let mine = ours.parse_line(line, &mut ops).map(|_| ops.clone()).ok();
+            let expected = theirs.parse_line(line, set).ok();
+            assert_eq!(mine, expected, "{what} ({}), line {}: {line:?}", syntax.name, n + 1);
+        }
+    }
+
+    /// Every fenced block of the notes under `root`, with the grammar gongbu would use.
+    fn blocks_under(root: &str) -> Vec<(String, &'static SyntaxReference, String)> {
+        let h = Highlighter::global();
+        let mut found = Vec::new();
+        for entry in walkdir::WalkDir::new(root).into_iter().flatten() {
+            if entry.path().extension().is_none_or(|e| e != "md") {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(entry.path()) else { continue };
+            let mut block: Option<(String, String)> = None;
+            for event in Parser::new(&text) {
+                match event {
+                    Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => block = Some((info.split_whitespace().next().unwrap_or("").to_lowercase(), String::new())),
+                    Event::Text(t) => {
+                        if let Some((_, code)) = block.as_mut() {
+                            code.push_str(&t);
+                        }
+                    }
+                    Event::End(TagEnd::CodeBlock) => {
+                        let Some((label, code)) = block.take() else { continue };
+                        let lang = if label.is_empty() { guess_language(&code) } else { canonical_language(&label) };
+                        if let Some(syntax) = lang.and_then(|l| h.syntax_for(l)) {
+                            found.push((format!("{}", entry.path().display()), syntax, code));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn same_operations_as_syntect_on_the_shared_notes() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared");
+        let blocks = blocks_under(root);
+        assert!(blocks.len() > 300, "expected the shared corpora's code blocks, found {}", blocks.len());
+        let languages: std::collections::BTreeSet<&str> = blocks.iter().map(|(_, s, _)| s.name.as_str()).collect();
+        assert!(languages.len() >= 8, "{languages:?}");
+        for (file, syntax, code) in &blocks {
+            assert_same_ops(syntax, code, file);
+        }
+    }
+
+    /// Grammar features the notes above may not reach: back-references (heredocs, raw
+    /// strings), embedded languages (`with_prototype`, `embed`/`escape`), `set`, cleared
+    /// scopes, deep nesting, non-ASCII text, lines without a newline.
+    #[test]
+    fn same_operations_as_syntect_on_every_language() {
+        let samples: &[(&str, &str)] = &[
+            ("bash", "cat <<EOF > a.txt\n$HOME ${x:-y} $(ls \"$d\")\nEOF\ncat <<-'END'\n\tliteral $x\n\tEND\nfor i in {1..3}; do echo \"$i\"; done\ncase $1 in\n  a) x=1 ;;\nesac\n"),
+            ("python", "import asyncio\n\nclass A(B):\n    \"\"\"독스트링\n    여러 줄\"\"\"\n    @property\n    async def f(self, x: int = 1) -> str:\n        s = f\"{x!r:>10} {{}} {y}\"\n        r = rb'\\d+' + u'한글'\n        return [i ** 2 for i in range(10) if i % 2]\nlambda: (yield)\n"),
+            ("javascript", "const re = /a[/]b\\/c/gi;\nlet t = `a ${b + `c ${d}`} e`;\nclass A extends B { #x = 1; static async *g() { yield* f(); } }\nimport { a as b } from 'x';\nconst o = { a, [k]: v, ...rest };\n"),
+            ("jsx", "const App = () => (\n  <div className=\"a\" onClick={() => f(1)}>\n    {items.map(i => <Item key={i} {...i} />)}\n  </div>\n);\n"),
+            ("typescript", "interface A<T extends B = C> { readonly x?: T[]; }\ntype U = keyof typeof o | `p${string}`;\nenum E { A = 1 }\nfunction f<T>(this: Window, ...a: T[]): asserts a is T {}\n"),
+            ("tsx", "export default function C<T,>({ a }: P<T>) { return <b>{a as string}</b>; }\n"),
+            ("vue", "<template>\n  <div :class=\"{ a: b }\" @click=\"go(1)\">{{ msg }}</div>\n</template>\n<script>\nexport default { data() { return { msg: 'hi' } } }\n</script>\n<style scoped>\n.a { color: red; }\n</style>\n"),
+            ("html", "<!DOCTYPE html>\n<html lang=\"ko\">\n<head><style>body { margin: 0 } /* c */</style>\n<script>if (a < b) { alert(\"</div>\"); }</script></head>\n<body><!-- 주석 --><a href='x?a=1&amp;b'>링크</a></body>\n</html>\n"),
+            ("jsp", "<%@ page contentType=\"text/html\" %>\n<% for (int i = 0; i < 3; i++) { %>\n<p><%= i %></p>\n<% } %>\n"),
+            ("php", "<?php\n$s = <<<EOT\nName: {$name}\nEOT;\necho \"a $b {$c['d']}\";\nclass A { public function f(): ?int { return null; } }\n?>\n<p>html</p>\n"),
+            ("c", "#include <stdio.h>\n#define MAX(a, b) ((a) > (b) ? (a) : (b))\nint main(void) {\n    struct s { int x; } v = { .x = 1 };\n    printf(\"%d\\n\", v.x); /* 주석 */\n    return 0;\n}\n"),
+            ("cpp", "template <typename T>\nclass A : public B<T> {\npublic:\n    auto f() const -> decltype(auto) { return R\"x(raw \" string)x\"; }\n    std::vector<std::pair<int, int>> v{{1, 2}};\n};\nnamespace n { using u = A<int>; }\n"),
+            ("csharp", "using System;\nnamespace N {\n  public record R(int X);\n  class C { string S => $\"{X,5:F2}\"; int? Y { get; init; } }\n}\n"),
+            ("java", "@Override\npublic <T extends Comparable<T>> List<T> f(final Map<String, ? super T> m) throws IOException {\n    var s = \"\"\"\n        text block\n        \"\"\";\n    return m.values().stream().map(x -> (T) x).collect(Collectors.toList());\n}\n"),
+            ("kotlin", "data class P(val x: Int) {\n    fun f() = \"${x + 1} $x\"\n    companion object { const val A = 1 }\n}\nsuspend fun g() = coroutineScope { launch { } }\n"),
+            ("swift", "struct S: Codable { let x: Int }\nfunc f<T>(_ a: T) async throws -> String { \"\\(a)\" }\nguard let y = z else { return }\n"),
+            ("go", "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tch := make(chan int, 1)\n\tgo func() { ch <- 1 }()\n\tfmt.Println(`raw\nstring`, <-ch)\n}\n"),
+            ("rust", "fn f<'a, T: Into<String>>(x: &'a T) -> Result<(), Box<dyn Error>> {\n    let s = r#\"raw \"# string\"#;\n    let b = br##\"bytes\"##;\n    match x { Some(v) if v > 1 => println!(\"{v:?}\"), _ => {} }\n    Ok(())\n}\n"),
+            ("ruby", "def f(a, *b, c: 1, &d)\n  s = <<~EOS\n    heredoc #{a}\n  EOS\n  %w[a b].each { |x| puts \"#{x}\" }\nend\n"),
+            ("sql", "WITH t AS (SELECT id, COUNT(*) AS n FROM a GROUP BY id)\nSELECT * FROM t WHERE n > 1 AND name LIKE '김%' -- 주석\nORDER BY n DESC;\n"),
+            ("yaml", "key: value\nlist:\n  - a\n  - {b: c}\nblock: |\n  line one\n  line two\nanchor: &x 1\nref: *x\n"),
+            ("json", "{\"a\": [1, 2.5e3, true, null], \"b\": {\"c\": \"\\u1234\"}}\n"),
+            ("toml", "[a.b]\nx = 1\ns = \"\"\"\nmulti\n\"\"\"\n[[t]]\nd = 2024-01-01T00:00:00Z\n"),
+            ("xml", "<?xml version=\"1.0\"?>\n<!DOCTYPE a>\n<a x=\"1\"><![CDATA[ <raw> ]]><b/></a>\n"),
+            ("css", "@media (max-width: 600px) { .a > b::before { content: \"x\"; color: #fff !important; } }\n"),
+            ("scss", "$c: red;\n@mixin m($a) { .x { color: $a; &:hover { color: darken($c, 10%); } } }\n"),
+            ("markdown", "# 제목\n\n- 목록 **굵게** `코드`\n\n```python\nprint(1)\n```\n\n> 인용\n\n[링크](http://a.b)\n"),
+            ("dockerfile", "FROM rust:1.85 AS build\nRUN apt-get update \\\n && apt-get install -y gcc\nCOPY --from=build /a /b\nCMD [\"./app\"]\n"),
+            ("makefile", "all: a b\n\ta=$$(ls); echo $(CC) $@ $<\n.PHONY: all\ninclude x.mk\n"),
+            ("diff", "--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n-old\n+new\n context\n"),
+            ("ini", "[section]\nkey = value ; comment\n"),
+            ("properties", "a.b=c\\\n  continued\n# comment\n"),
+            ("groovy", "def s = \"${a} $b\"\n[1, 2].each { println it }\n"),
+            ("scala", "case class P(x: Int)\nobject O { def f[T](a: T): String = s\"$a ${a}\" }\n"),
+            ("r", "f <- function(x, ...) { x %>% filter(y > 1) }\n"),
+            ("lua", "local t = { a = 1, [2] = [[long\nstring]] }\nfunction t:f(...) return #t end\n"),
+            ("perl", "my $s = <<\"END\";\nhello $name\nEND\nif ($x =~ m{a/b}x) { s/a/b/g; }\n"),
+            ("dart", "void main() async { final s = '${a} $b'; await f<int>(); }\n"),
+        ];
+        let h = Highlighter::global();
+        for (lang, _) in SYNTAXES {
+            assert!(samples.iter().any(|(l, _)| l == lang) || ["gradle"].contains(lang), "no sample for {lang}");
+        }
+        for (lang, code) in samples {
+            let syntax = h.syntax_for(lang).unwrap_or_else(|| panic!("no syntax for {lang}"));
+            assert_same_ops(syntax, code, lang);
+            // The last line without its newline, as the last line of a block often is.
+            assert_same_ops(syntax, code.trim_end(), lang);
+        }
+    }
+
+    #[test]
+    fn the_start_context_is_found_for_every_syntax() {
+        let set = Highlighter::global().syntaxes;
+        for syntax in set.syntaxes() {
+            assert!(LineParser::new(set, syntax).is_some(), "{}", syntax.name);
+        }
+    }
+}
