@@ -3,6 +3,7 @@
 
 mod guess;
 mod parse;
+mod required;
 
 pub use guess::{accuracy, explain, guess_language, guess_matches, AccuracyReport, LangStats};
 

@@ -17,6 +17,8 @@ use std::rc::Rc;
 use syntect::parsing::syntax_definition::{Context, ContextId, ContextReference, MatchOperation, MatchPattern, Pattern};
 use syntect::parsing::{ParseState, Region, ScopeStackOp, SyntaxReference, SyntaxSet};
 
+use super::required::Required;
+
 /// A grammar that cannot be followed (a context that is missing or unresolved): the caller
 /// shows the code unhighlighted rather than half-highlighted.
 #[derive(Debug)]
@@ -99,10 +101,16 @@ struct Slot {
     line: u64,
     found: Option<(usize, usize)>,
     region: Region,
+    /// Literals every match contains: without one of them in the rest of the line, the
+    /// pattern is not searched.
+    required: Option<Required>,
 }
 
 thread_local! {
     static TABLES: RefCell<Option<Tables>> = const { RefCell::new(None) };
+    /// Tests set this to run every skipped search anyway and check that it finds nothing.
+    #[cfg(test)]
+    static VERIFY_SKIPS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 impl LineParser {
@@ -384,7 +392,8 @@ impl Tables {
             match pattern {
                 Pattern::Match(m) => {
                     let slot = *self.slot_of.entry(m).or_insert_with(|| {
-                        self.slots.push(Slot { line: 0, found: None, region: Region::new() });
+                        let required = Required::of(m.regex.regex_str());
+                        self.slots.push(Slot { line: 0, found: None, region: Region::new(), required });
                         self.slots.len() - 1
                     });
                     into.push(Entry { pattern: m, slot });
@@ -421,7 +430,12 @@ impl Tables {
             _ => (pattern.regex(), true),
         };
         let region = if cacheable { &mut slot.region } else { &mut self.scratch };
-        if !regex.search(line, start, line.len(), Some(region)) {
+        let hopeless = slot.required.as_ref().is_some_and(|r| !r.found_in(&line[start..]));
+        #[cfg(test)]
+        if hopeless && VERIFY_SKIPS.get() {
+            assert!(!regex.search(line, start, line.len(), None), "skipped a search that matches: {:?} on {line:?} from {start}, required {:?}", regex.regex_str(), slot.required);
+        }
+        if hopeless || !regex.search(line, start, line.len(), Some(region)) {
             if cacheable {
                 slot.line = self.line;
                 slot.found = None;
@@ -502,6 +516,7 @@ mod tests {
 
     /// Our operations must be syntect's, line for line; and our parser must be the one in use.
     fn assert_same_ops(syntax: &SyntaxReference, code: &str, what: &str) {
+        VERIFY_SKIPS.set(true);
         let set = Highlighter::global().syntaxes;
         let mut ours = LineParser::new(set, syntax).unwrap_or_else(|| panic!("{what}: the fast parser did not start for {}", syntax.name));
         let mut theirs = ParseState::new(syntax);
@@ -613,6 +628,66 @@ mod tests {
             // The last line without its newline, as the last line of a block often is.
             assert_same_ops(syntax, code.trim_end(), lang);
         }
+    }
+
+    /// Every match pattern of every grammar, reached from each syntax's start context.
+    fn all_patterns() -> Vec<&'static MatchPattern> {
+        let set = Highlighter::global().syntaxes;
+        let mut seen = std::collections::HashSet::new();
+        let mut patterns = Vec::new();
+        let mut todo: Vec<&'static Context> = set.syntaxes().iter().filter_map(|s| context_by_id(set, start_context_id(s)?)).collect();
+        while let Some(context) = todo.pop() {
+            if !seen.insert(context as *const Context) {
+                continue;
+            }
+            todo.extend(context.prototype.and_then(|id| context_by_id(set, id)));
+            for pattern in &context.patterns {
+                match pattern {
+                    Pattern::Include(r) => todo.extend(r.resolve(set).ok()),
+                    Pattern::Match(m) => {
+                        patterns.push(m);
+                        if let MatchOperation::Push(refs) | MatchOperation::Set(refs) = &m.operation {
+                            todo.extend(refs.iter().filter_map(|r| r.resolve(set).ok()));
+                        }
+                        todo.extend(m.with_prototype.as_ref().and_then(|r| r.resolve(set).ok()));
+                    }
+                }
+            }
+        }
+        patterns
+    }
+
+    /// Where the literal reader says a pattern needs text a line lacks, Oniguruma must find
+    /// no match on that line, from its start or from any later character.
+    #[test]
+    fn required_literals_hold_for_every_grammar_pattern() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared");
+        let mut lines: Vec<String> = blocks_under(root).iter().flat_map(|(_, _, code)| code.lines().map(|l| format!("{l}\n")).collect::<Vec<_>>()).collect();
+        lines.sort();
+        lines.dedup();
+        let probes: Vec<&String> = lines.iter().step_by(lines.len() / 60 + 1).collect();
+        let patterns = all_patterns();
+        assert!(patterns.len() > 5000, "{}", patterns.len());
+        let mut checked = 0;
+        let mut with_requirement = 0;
+        for pattern in patterns {
+            let Some(required) = Required::of(pattern.regex.regex_str()) else { continue };
+            // Patterns with back-references to another match only compile once filled in.
+            if syntect::parsing::Regex::try_compile(pattern.regex.regex_str()).is_some() {
+                continue;
+            }
+            with_requirement += 1;
+            for line in &probes {
+                let middle = line.char_indices().nth(line.chars().count() / 2).map_or(0, |(i, _)| i);
+                for start in [0, middle] {
+                    if !required.found_in(&line[start..]) {
+                        checked += 1;
+                        assert!(!pattern.regex.search(line, start, line.len(), None), "{:?} matches {line:?} from {start} without {required:?}", pattern.regex.regex_str());
+                    }
+                }
+            }
+        }
+        assert!(with_requirement > 10_000 && checked > 1_000_000, "{with_requirement} patterns with a requirement, {checked} checks");
     }
 
     #[test]

@@ -1,0 +1,500 @@
+//! Literal text a grammar pattern cannot match without, read off its regex, so that a search
+//! bound to fail is never started.
+//!
+//! Most patterns a line is searched with never match on it (`\{` on a line with no brace,
+//! `\bwhile\b` on a line without that word), and each such search costs Oniguruma a fixed
+//! couple of hundred nanoseconds before it looks at a single character. When every match of a
+//! pattern must contain one of a few literals and the rest of the line holds none of them,
+//! the search can be skipped: its answer is known to be "no match".
+//!
+//! The reading is conservative: it understands literals, escapes, groups, alternation,
+//! quantifiers, classes, look-arounds and the `i`/`x` options, and gives up (no requirement,
+//! the search always runs) on anything else. Every requirement it returns must hold of every
+//! match; tests check that against Oniguruma on real notes.
+
+/// One literal of a requirement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Literal {
+    pub text: String,
+    /// Matched ignoring ASCII case (the pattern had the `i` option there).
+    pub fold_case: bool,
+}
+
+/// Every match contains at least one of these literals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Required {
+    pub any_of: Vec<Literal>,
+}
+
+impl Required {
+    /// What every match of `regex` (Oniguruma's Ruby syntax) must contain; None when that
+    /// cannot be told.
+    pub fn of(regex: &str) -> Option<Required> {
+        let mut reader = Reader { chars: regex.chars().collect(), at: 0 };
+        let need = reader.alternation(Flags::default(), true).ok()?;
+        if reader.at != reader.chars.len() {
+            return None;
+        }
+        need.map(|any_of| Required { any_of })
+    }
+
+    /// Whether `text` (the rest of a line) holds one of the literals. `false` means the
+    /// pattern cannot match there.
+    pub fn found_in(&self, text: &str) -> bool {
+        self.any_of.iter().any(|lit| {
+            if !lit.fold_case {
+                return text.contains(lit.text.as_str());
+            }
+            // Case folding beyond ASCII (`ß` matches `ss`, the Kelvin sign matches `k`) is
+            // Oniguruma's business: outside ASCII text, let it search.
+            !text.is_ascii() || contains_ignoring_ascii_case(text.as_bytes(), lit.text.as_bytes())
+        })
+    }
+}
+
+fn contains_ignoring_ascii_case(haystack: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty() || haystack.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
+}
+
+/// The options that change how literals match.
+#[derive(Clone, Copy, Default)]
+struct Flags {
+    ignore_case: bool,
+    extended: bool,
+}
+
+/// The reading gave up.
+struct Unknown;
+
+/// What a piece of pattern requires: `None` for nothing known, else one of the literals.
+type Need = Option<Vec<Literal>>;
+
+struct Reader {
+    chars: Vec<char>,
+    at: usize,
+}
+
+/// One element of a sequence.
+enum Item {
+    Char(char, bool),
+    /// Something that matches text of its own (a class, `.`, `\w`, a back-reference).
+    Opaque,
+    /// Something that matches no text (`\b`, `^`, a look-around): literals around it need not
+    /// be adjacent.
+    ZeroWidth,
+    Group(Need),
+}
+
+impl Reader {
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.at).copied()
+    }
+
+    fn peek_at(&self, offset: usize) -> Option<char> {
+        self.chars.get(self.at + offset).copied()
+    }
+
+    fn next(&mut self) -> Option<char> {
+        let c = self.peek()?;
+        self.at += 1;
+        Some(c)
+    }
+
+    fn eat(&mut self, s: &str) -> bool {
+        let n = s.chars().count();
+        if self.chars.get(self.at..self.at + n).is_some_and(|w| w.iter().copied().eq(s.chars())) {
+            self.at += n;
+            return true;
+        }
+        false
+    }
+
+    /// Alternatives up to a closing `)` (not consumed) or the end. Leading options such as
+    /// `(?x)` apply to the rest of the group.
+    fn alternation(&mut self, mut flags: Flags, at_start: bool) -> Result<Need, Unknown> {
+        if at_start {
+            while self.peek() == Some('(') && self.peek_at(1) == Some('?') && self.isolated_options(&mut flags)? {}
+        }
+        let mut need = self.sequence(flags)?;
+        while self.peek() == Some('|') {
+            self.at += 1;
+            let other = self.sequence(flags)?;
+            need = match (need, other) {
+                (Some(mut a), Some(b)) => {
+                    a.extend(b);
+                    Some(a)
+                }
+                _ => None,
+            };
+        }
+        Ok(need)
+    }
+
+    /// `(?ix)` or `(?-i)` at the start of a group: returns true when it read one.
+    fn isolated_options(&mut self, flags: &mut Flags) -> Result<bool, Unknown> {
+        let start = self.at;
+        self.at += 2;
+        let mut new = *flags;
+        let mut on = true;
+        loop {
+            match self.next() {
+                Some('i') => new.ignore_case = on,
+                Some('x') => new.extended = on,
+                Some('m') => {}
+                Some('-') if on => on = false,
+                Some(')') => {
+                    *flags = new;
+                    return Ok(true);
+                }
+                _ => {
+                    self.at = start;
+                    return Ok(false);
+                }
+            }
+        }
+    }
+
+    /// Items up to `|`, `)` or the end; the best requirement among them.
+    fn sequence(&mut self, flags: Flags) -> Result<Need, Unknown> {
+        let mut items: Vec<(Item, Repeat)> = Vec::new();
+        while let Some(c) = self.peek() {
+            if c == '|' || c == ')' {
+                break;
+            }
+            if flags.extended && c.is_whitespace() {
+                self.at += 1;
+                continue;
+            }
+            if flags.extended && c == '#' {
+                while self.next().is_some_and(|c| c != '\n') {}
+                continue;
+            }
+            let item = self.item(flags)?;
+            let repeat = self.quantifier(flags)?;
+            // Text matched before and after a zero-width item is adjacent: it is left out.
+            if !matches!(item, Item::ZeroWidth) {
+                items.push((item, repeat));
+            }
+        }
+        Ok(best_factor(items))
+    }
+
+    fn item(&mut self, flags: Flags) -> Result<Item, Unknown> {
+        let c = self.next().ok_or(Unknown)?;
+        Ok(match c {
+            '\\' => self.escape(flags)?,
+            '.' => Item::Opaque,
+            '^' | '$' => Item::ZeroWidth,
+            '[' => {
+                self.class()?;
+                Item::Opaque
+            }
+            '(' => self.group(flags)?,
+            // A quantifier with nothing to repeat, or a brace Oniguruma may read either way.
+            '*' | '+' | '?' | '{' => return Err(Unknown),
+            c => Item::Char(c, flags.ignore_case),
+        })
+    }
+
+    fn escape(&mut self, flags: Flags) -> Result<Item, Unknown> {
+        let c = self.next().ok_or(Unknown)?;
+        Ok(match c {
+            'n' => Item::Char('\n', flags.ignore_case),
+            't' => Item::Char('\t', flags.ignore_case),
+            'b' | 'B' | 'A' | 'z' | 'Z' | 'G' | 'K' => Item::ZeroWidth,
+            'w' | 'W' | 'd' | 'D' | 's' | 'S' | 'h' | 'H' | 'N' | 'O' | 'R' | 'X' => Item::Opaque,
+            'p' | 'P' => {
+                if self.next() != Some('{') {
+                    return Err(Unknown);
+                }
+                self.skip_past('}')?;
+                Item::Opaque
+            }
+            'x' => {
+                if self.peek() == Some('{') {
+                    self.skip_past('}')?;
+                } else {
+                    self.skip_while(|c| c.is_ascii_hexdigit(), 2);
+                }
+                Item::Opaque
+            }
+            'u' => {
+                self.skip_while(|c| c.is_ascii_hexdigit(), 4);
+                Item::Opaque
+            }
+            '0'..='9' => {
+                self.skip_while(|c| c.is_ascii_digit(), 3);
+                Item::Opaque
+            }
+            'k' | 'g' => {
+                let close = match self.next() {
+                    Some('<') => '>',
+                    Some('\'') => '\'',
+                    _ => return Err(Unknown),
+                };
+                self.skip_past(close)?;
+                Item::Opaque
+            }
+            c if c.is_ascii_alphanumeric() => return Err(Unknown),
+            c => Item::Char(c, flags.ignore_case),
+        })
+    }
+
+    fn skip_past(&mut self, close: char) -> Result<(), Unknown> {
+        while let Some(c) = self.next() {
+            if c == close {
+                return Ok(());
+            }
+        }
+        Err(Unknown)
+    }
+
+    fn skip_while(&mut self, keep: impl Fn(char) -> bool, most: usize) {
+        let mut n = 0;
+        while n < most && self.peek().is_some_and(&keep) {
+            self.at += 1;
+            n += 1;
+        }
+    }
+
+    /// A bracketed class, its `[` already read: skipped up to its `]`.
+    fn class(&mut self) -> Result<(), Unknown> {
+        self.eat("^");
+        // A `]` right at the start is a member, not the end.
+        if self.peek() == Some(']') {
+            self.at += 1;
+        }
+        loop {
+            match self.next().ok_or(Unknown)? {
+                ']' => return Ok(()),
+                '\\' => {
+                    self.next().ok_or(Unknown)?;
+                }
+                '[' => {
+                    if self.eat(":") {
+                        self.skip_past(']')?; // [:alpha:]
+                    } else {
+                        self.class()?; // nested class
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// A group, its `(` already read.
+    fn group(&mut self, flags: Flags) -> Result<Item, Unknown> {
+        let (item_of, inner_flags): (fn(Need) -> Item, Flags) = if self.eat("?") {
+            if self.eat(":") || self.eat(">") {
+                (Item::Group, flags)
+            } else if self.eat("=") || self.eat("!") || self.eat("<=") || self.eat("<!") {
+                (|_| Item::ZeroWidth, flags)
+            } else if self.eat("#") {
+                self.skip_past(')')?;
+                return Ok(Item::ZeroWidth);
+            } else if self.peek() == Some('<') || self.peek() == Some('\'') || self.eat("P<") {
+                let close = if self.next() == Some('\'') { '\'' } else { '>' };
+                self.skip_past(close)?;
+                (Item::Group, flags)
+            } else {
+                // Scoped options: (?i:...), (?-x:...).
+                let mut scoped = flags;
+                let mut on = true;
+                loop {
+                    match self.next() {
+                        Some('i') => scoped.ignore_case = on,
+                        Some('x') => scoped.extended = on,
+                        Some('m') => {}
+                        Some('-') if on => on = false,
+                        Some(':') => break,
+                        // Options without a group in the middle of a pattern change
+                        // alternation in ways not worth following.
+                        _ => return Err(Unknown),
+                    }
+                }
+                (Item::Group, scoped)
+            }
+        } else {
+            (Item::Group, flags)
+        };
+        let need = self.alternation(inner_flags, true)?;
+        if self.next() != Some(')') {
+            return Err(Unknown);
+        }
+        Ok(item_of(need))
+    }
+
+    /// The quantifier after an item, if any.
+    fn quantifier(&mut self, flags: Flags) -> Result<Repeat, Unknown> {
+        if flags.extended {
+            // Extended mode allows space before a quantifier.
+            while self.peek().is_some_and(char::is_whitespace) {
+                self.at += 1;
+            }
+        }
+        let repeat = match self.peek() {
+            Some('?') | Some('*') => Repeat::Optional,
+            Some('+') => Repeat::AtLeastOnce,
+            Some('{') => {
+                let start = self.at;
+                self.at += 1;
+                let mut min = String::new();
+                while let Some(d) = self.peek().filter(char::is_ascii_digit) {
+                    min.push(d);
+                    self.at += 1;
+                }
+                if self.eat(",") {
+                    self.skip_while(|c| c.is_ascii_digit(), usize::MAX);
+                }
+                if self.peek() != Some('}') {
+                    // Not an interval: Oniguruma may read the brace as itself.
+                    self.at = start;
+                    return Err(Unknown);
+                }
+                if min.parse::<u32>().unwrap_or(0) > 0 {
+                    Repeat::AtLeastOnce
+                } else {
+                    Repeat::Optional
+                }
+            }
+            _ => return Ok(Repeat::Once),
+        };
+        self.at += 1;
+        // Lazy or possessive forms.
+        if matches!(self.peek(), Some('?') | Some('+')) {
+            self.at += 1;
+        }
+        Ok(repeat)
+    }
+}
+
+/// How often an item occurs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Repeat {
+    Once,
+    /// `+`, `{2,}`: required, but what follows it need not be adjacent to its first copy.
+    AtLeastOnce,
+    /// `?`, `*`, `{0,3}`.
+    Optional,
+}
+
+/// The most selective requirement of a sequence: the longest run of adjacent required
+/// characters, or a required group's literals.
+fn best_factor(items: Vec<(Item, Repeat)>) -> Need {
+    let mut best: Need = None;
+    let mut run = String::new();
+    let mut run_fold = false;
+    for (item, repeat) in items {
+        match (item, repeat) {
+            (_, Repeat::Optional) | (Item::Opaque, _) | (Item::ZeroWidth, _) | (Item::Group(None), _) => flush(&mut run, run_fold, &mut best),
+            (Item::Char(c, fold), repeat) => {
+                if fold != run_fold {
+                    flush(&mut run, run_fold, &mut best);
+                }
+                run_fold = fold;
+                run.push(c);
+                if repeat == Repeat::AtLeastOnce {
+                    // `ab+c` need not contain `abc`.
+                    flush(&mut run, run_fold, &mut best);
+                }
+            }
+            (Item::Group(Some(literals)), _) => {
+                flush(&mut run, run_fold, &mut best);
+                consider(literals, &mut best);
+            }
+        }
+    }
+    flush(&mut run, run_fold, &mut best);
+    best
+}
+
+fn flush(run: &mut String, fold_case: bool, best: &mut Need) {
+    if !run.is_empty() {
+        consider(vec![Literal { text: std::mem::take(run), fold_case }], best);
+    }
+}
+
+/// Keep `candidate` when its shortest literal is longer than the best one's so far.
+fn consider(candidate: Vec<Literal>, best: &mut Need) {
+    let shortest = |literals: &[Literal]| literals.iter().map(|l| l.text.len()).min().unwrap_or(0);
+    if shortest(&candidate) > 0 && best.as_deref().is_none_or(|b| shortest(&candidate) > shortest(b)) {
+        *best = Some(candidate);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn need(regex: &str) -> Option<Vec<(String, bool)>> {
+        Required::of(regex).map(|r| r.any_of.into_iter().map(|l| (l.text, l.fold_case)).collect())
+    }
+
+    fn exact(words: &[&str]) -> Option<Vec<(String, bool)>> {
+        Some(words.iter().map(|w| (w.to_string(), false)).collect())
+    }
+
+    #[test]
+    fn literals_and_escapes() {
+        assert_eq!(need(r"\{"), exact(&["{"]));
+        assert_eq!(need(r"/\*"), exact(&["/*"]));
+        assert_eq!(need(r#"""#), exact(&["\""]));
+        assert_eq!(need(r"\\\n"), exact(&["\\\n"]));
+        assert_eq!(need(r"\bif\b"), exact(&["if"]));
+        assert_eq!(need(r"(?<=\.)foo(?=\()"), exact(&["foo"]));
+        assert_eq!(need(r"\p{L}+abc"), exact(&["abc"]));
+        assert_eq!(need("한글"), exact(&["한글"]));
+    }
+
+    #[test]
+    fn alternatives_need_one_of_their_literals() {
+        assert_eq!(need(r"\b(?:boolean|byte|char)\b"), exact(&["boolean", "byte", "char"]));
+        assert_eq!(need(r"\)|\}|\]"), exact(&[")", "}", "]"]));
+        // One alternative without a literal: nothing is required.
+        assert_eq!(need(r"foo|\w+"), None);
+        assert_eq!(need(r"(a|)b"), exact(&["b"]));
+    }
+
+    #[test]
+    fn optional_and_repeated_parts() {
+        assert_eq!(need("ab?c"), exact(&["a"]));
+        assert_eq!(need("ab+c"), exact(&["ab"]));
+        assert_eq!(need("x{0,2}yz"), exact(&["yz"]));
+        assert_eq!(need("x{2}yz"), exact(&["yz"]));
+        assert_eq!(need("(foo)?bar"), exact(&["bar"]));
+        assert_eq!(need("(?:foo)+"), exact(&["foo"]));
+        assert_eq!(need("a*"), None);
+        assert_eq!(need(r"[abc]+def"), exact(&["def"]));
+        assert_eq!(need(r"[\]\[(]x"), exact(&["x"]));
+        assert_eq!(need(r"[[:alpha:]&&[^a]]yy"), exact(&["yy"]));
+    }
+
+    #[test]
+    fn options() {
+        assert_eq!(need(r"(?i:\b(and|or)\b)"), Some(vec![("and".into(), true), ("or".into(), true)]));
+        assert_eq!(need(r"(?i)SELECT\s"), Some(vec![("SELECT".into(), true)]));
+        // Extended mode: spaces and comments are not literals.
+        assert_eq!(need("(?x)\n  \\b ( foo # first\n  | bar ) \\b\n"), exact(&["foo", "bar"]));
+        assert_eq!(need("(?x: a b )"), exact(&["ab"]));
+        assert_eq!(need("a b"), exact(&["a b"]));
+    }
+
+    #[test]
+    fn anything_unclear_requires_nothing() {
+        for regex in ["", r"(?=\S)", r"\d+", "a{", "[abc", r"(?(1)a|b)", r"\cA", "a(?i)b", r"(?~abc)", "(?y{g}a)", r"\1"] {
+            assert_eq!(need(regex), None, "{regex}");
+        }
+    }
+
+    #[test]
+    fn found_in_text() {
+        let r = Required::of(r"(?i)\bselect\b").unwrap();
+        assert!(r.found_in("x = SELECT * FROM t"));
+        assert!(!r.found_in("UPDATE t SET a = 1"));
+        // Outside ASCII, case folding is left to the regex engine.
+        assert!(r.found_in("UPDATE t -- 주석"));
+        let r = Required::of(r"\{|\}").unwrap();
+        assert!(r.found_in("fn main() {"));
+        assert!(!r.found_in("let x = 1;"));
+    }
+}
