@@ -17,7 +17,7 @@ use std::rc::Rc;
 use syntect::parsing::syntax_definition::{Context, ContextId, ContextReference, MatchOperation, MatchPattern, Pattern};
 use syntect::parsing::{ParseState, Region, ScopeStackOp, SyntaxReference, SyntaxSet};
 
-use super::required::Required;
+use super::required::{LineBytes, Required};
 
 /// A grammar that cannot be followed (a context that is missing or unresolved): the caller
 /// shows the code unhighlighted rather than half-highlighted.
@@ -133,17 +133,18 @@ impl LineParser {
             }
             self.first_line = false;
         }
+        let line = LineBytes::new(line);
         with_tables(self.set, |t| {
             t.line += 1;
             let mut start = 0;
             // Where a push matched nothing: a pop matching nothing right there would loop.
             let mut non_consuming_push_at = (0, 0);
-            while self.next_token(t, line, &mut start, &mut non_consuming_push_at, ops)? {}
+            while self.next_token(t, &line, &mut start, &mut non_consuming_push_at, ops)? {}
             Ok(())
         })
     }
 
-    fn next_token(&mut self, t: &mut Tables, line: &str, start: &mut usize, non_consuming_push_at: &mut (usize, usize), ops: &mut Vec<(usize, ScopeStackOp)>) -> Result<bool, Broken> {
+    fn next_token(&mut self, t: &mut Tables, line: &LineBytes, start: &mut usize, non_consuming_push_at: &mut (usize, usize), ops: &mut Vec<(usize, ScopeStackOp)>) -> Result<bool, Broken> {
         let check_pop_loop = *non_consuming_push_at == (*start, self.stack.len());
         while self.proto_starts.last().is_some_and(|&s| s >= self.stack.len()) {
             self.proto_starts.pop();
@@ -151,7 +152,7 @@ impl LineParser {
         let Some(best) = self.find_best_match(t, line, *start, check_pop_loop) else { return Ok(false) };
         if best.would_loop {
             // Sublime's rule: skip one character and try again.
-            return Ok(match line[*start..].char_indices().nth(1) {
+            return Ok(match line.text()[*start..].char_indices().nth(1) {
                 Some((i, _)) => {
                     *start += i;
                     true
@@ -169,12 +170,12 @@ impl LineParser {
             self.proto_starts.push(self.stack.len());
         }
         let level_context = self.stack.last().ok_or(Broken)?.context;
-        self.exec_pattern(t, line, &best, level_context, ops)?;
+        self.exec_pattern(t, line.text(), &best, level_context, ops)?;
         Ok(true)
     }
 
     /// The pattern that matches earliest from `start` (the first in order among equals).
-    fn find_best_match(&self, t: &mut Tables, line: &str, start: usize, check_pop_loop: bool) -> Option<BestMatch> {
+    fn find_best_match(&self, t: &mut Tables, line: &LineBytes, start: usize, check_pop_loop: bool) -> Option<BestMatch> {
         let top = self.stack.last()?;
         let proto_start = self.proto_starts.last().copied().unwrap_or(0);
         let with_prototypes = self.stack[proto_start..].iter().flat_map(|level| level.with_prototypes.iter().map(move |p| (true, &p.patterns, level.captures.as_deref())));
@@ -411,7 +412,8 @@ impl Tables {
 
     /// This line's earliest match of `entry` at or after `start`, from the slot when it was
     /// already searched: (start, end, where its region is).
-    fn search(&mut self, line: &str, start: usize, entry: &Entry, captures: Option<&(Region, String)>, depth: usize) -> Option<(usize, usize, At)> {
+    fn search(&mut self, bytes: &LineBytes, start: usize, entry: &Entry, captures: Option<&(Region, String)>, depth: usize) -> Option<(usize, usize, At)> {
+        let line = bytes.text();
         let slot = &mut self.slots[entry.slot];
         if slot.line == self.line {
             match slot.found {
@@ -430,7 +432,7 @@ impl Tables {
             _ => (pattern.regex(), true),
         };
         let region = if cacheable { &mut slot.region } else { &mut self.scratch };
-        let hopeless = slot.required.as_ref().is_some_and(|r| !r.found_in(&line[start..]));
+        let hopeless = slot.required.as_ref().is_some_and(|r| !r.found_in(bytes, start));
         #[cfg(test)]
         if hopeless && VERIFY_SKIPS.get() {
             assert!(!regex.search(line, start, line.len(), None), "skipped a search that matches: {:?} on {line:?} from {start}, required {:?}", regex.regex_str(), slot.required);
@@ -679,8 +681,9 @@ mod tests {
             with_requirement += 1;
             for line in &probes {
                 let middle = line.char_indices().nth(line.chars().count() / 2).map_or(0, |(i, _)| i);
+                let bytes = LineBytes::new(line);
                 for start in [0, middle] {
-                    if !required.found_in(&line[start..]) {
+                    if !required.found_in(&bytes, start) {
                         checked += 1;
                         assert!(!pattern.regex.search(line, start, line.len(), None), "{:?} matches {line:?} from {start} without {required:?}", pattern.regex.regex_str());
                     }

@@ -38,22 +38,70 @@ impl Required {
         need.map(|any_of| Required { any_of })
     }
 
-    /// Whether `text` (the rest of a line) holds one of the literals. `false` means the
-    /// pattern cannot match there.
-    pub fn found_in(&self, text: &str) -> bool {
-        self.any_of.iter().any(|lit| {
-            if !lit.fold_case {
-                return text.contains(lit.text.as_str());
-            }
-            // Case folding beyond ASCII (`ß` matches `ss`, the Kelvin sign matches `k`) is
-            // Oniguruma's business: outside ASCII text, let it search.
-            !text.is_ascii() || contains_ignoring_ascii_case(text.as_bytes(), lit.text.as_bytes())
-        })
+    /// Whether the rest of `line` from byte `start` holds one of the literals. `false` means
+    /// the pattern cannot match there.
+    pub fn found_in(&self, line: &LineBytes, start: usize) -> bool {
+        self.any_of.iter().any(|literal| literal.found_in(line, start))
     }
 }
 
-fn contains_ignoring_ascii_case(haystack: &[u8], needle: &[u8]) -> bool {
-    needle.is_empty() || haystack.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
+impl Literal {
+    fn found_in(&self, line: &LineBytes, start: usize) -> bool {
+        let needle = self.text.as_bytes();
+        let (Some(&first), Some(&last)) = (needle.first(), needle.last()) else { return true };
+        let rest = &line.text.as_bytes()[start..];
+        if !self.fold_case {
+            return line.occurs_from(first, start) && line.occurs_from(last, start) && find(rest, needle, |a, b| a == b);
+        }
+        // Case folding beyond ASCII (`ß` matches `ss`, the Kelvin sign matches `k`) is
+        // Oniguruma's business: outside ASCII text, let it search.
+        if !line.ascii_from(start) {
+            return true;
+        }
+        let occurs = |b: u8| line.occurs_from(b.to_ascii_lowercase(), start) || line.occurs_from(b.to_ascii_uppercase(), start);
+        occurs(first) && occurs(last) && find(rest, needle, |a, b| a.eq_ignore_ascii_case(&b))
+    }
+}
+
+/// Whether `needle` occurs in `haystack` (both short: a line, a keyword).
+fn find(haystack: &[u8], needle: &[u8], same: impl Fn(u8, u8) -> bool) -> bool {
+    haystack.len() >= needle.len() && haystack.windows(needle.len()).any(|w| w.iter().zip(needle).all(|(&a, &b)| same(a, b)))
+}
+
+/// A line indexed for requirement checks: where each byte value occurs last, so that most
+/// checks are answered by two lookups.
+pub struct LineBytes<'a> {
+    text: &'a str,
+    /// One past the last index of each byte value; 0 when absent.
+    last: [u32; 256],
+    /// One past the last index of a non-ASCII byte; 0 when the line is ASCII.
+    last_non_ascii: u32,
+}
+
+impl<'a> LineBytes<'a> {
+    pub fn new(text: &'a str) -> LineBytes<'a> {
+        let mut last = [0u32; 256];
+        let mut last_non_ascii = 0;
+        for (i, &b) in text.as_bytes().iter().enumerate() {
+            last[b as usize] = i as u32 + 1;
+            if b >= 0x80 {
+                last_non_ascii = i as u32 + 1;
+            }
+        }
+        LineBytes { text, last, last_non_ascii }
+    }
+
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    fn occurs_from(&self, byte: u8, start: usize) -> bool {
+        self.last[byte as usize] as usize > start
+    }
+
+    fn ascii_from(&self, start: usize) -> bool {
+        self.last_non_ascii as usize <= start
+    }
 }
 
 /// The options that change how literals match.
@@ -486,15 +534,27 @@ mod tests {
         }
     }
 
+    fn found(regex: &str, text: &str, start: usize) -> bool {
+        Required::of(regex).unwrap().found_in(&LineBytes::new(text), start)
+    }
+
     #[test]
     fn found_in_text() {
-        let r = Required::of(r"(?i)\bselect\b").unwrap();
-        assert!(r.found_in("x = SELECT * FROM t"));
-        assert!(!r.found_in("UPDATE t SET a = 1"));
-        // Outside ASCII, case folding is left to the regex engine.
-        assert!(r.found_in("UPDATE t -- 주석"));
-        let r = Required::of(r"\{|\}").unwrap();
-        assert!(r.found_in("fn main() {"));
-        assert!(!r.found_in("let x = 1;"));
+        assert!(found(r"(?i)\bselect\b", "x = SELECT * FROM t", 0));
+        assert!(found(r"(?i)\bselect\b", "x = sElEcT * FROM t", 4));
+        assert!(!found(r"(?i)\bselect\b", "x = SELECT * FROM t", 5));
+        assert!(!found(r"(?i)\bselect\b", "UPDATE t SET a = 1", 0));
+        // Outside ASCII, case folding is left to the regex engine, but only where the rest of
+        // the line is not ASCII.
+        assert!(found(r"(?i)\bselect\b", "UPDATE t -- 주석", 0));
+        assert!(!found(r"(?i)\bselect\b", "주석 UPDATE t", "주석".len()));
+        assert!(found(r"\{|\}", "fn main() {", 0));
+        assert!(!found(r"\{|\}", "let x = 1;", 0));
+        assert!(!found(r"\{|\}", "{ let x = 1;", 1));
+        // The first and last bytes occur, but not together.
+        assert!(!found("abc", "a b c cab", 0));
+        assert!(found("abc", "a b c abc", 0));
+        assert!(found("한글", "x = '한글';", 0));
+        assert!(!found("한글", "x = '한국';", 0));
     }
 }
