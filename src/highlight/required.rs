@@ -46,12 +46,13 @@ impl Required {
 }
 
 impl Literal {
+    /// Most checks end at the first byte of the literal that does not occur in the rest of
+    /// the line; only when all occur is the literal looked for.
     fn found_in(&self, line: &LineBytes, start: usize) -> bool {
         let needle = self.text.as_bytes();
-        let (Some(&first), Some(&last)) = (needle.first(), needle.last()) else { return true };
         let rest = &line.text.as_bytes()[start..];
         if !self.fold_case {
-            return line.occurs_from(first, start) && line.occurs_from(last, start) && find(rest, needle, |a, b| a == b);
+            return needle.iter().all(|&b| line.occurs_from(b, start)) && find(rest, needle, |a, b| a == b);
         }
         // Case folding beyond ASCII (`ß` matches `ss`, the Kelvin sign matches `k`) is
         // Oniguruma's business: outside ASCII text, let it search.
@@ -59,7 +60,7 @@ impl Literal {
             return true;
         }
         let occurs = |b: u8| line.occurs_from(b.to_ascii_lowercase(), start) || line.occurs_from(b.to_ascii_uppercase(), start);
-        occurs(first) && occurs(last) && find(rest, needle, |a, b| a.eq_ignore_ascii_case(&b))
+        needle.iter().all(|&b| occurs(b)) && find(rest, needle, |a, b| a.eq_ignore_ascii_case(&b))
     }
 }
 
