@@ -201,11 +201,7 @@ impl Session {
         if changes.structure || changes.titles {
             let fresh = view::signatures(&state.site);
             for (&page, signature) in state.site.order.iter().zip(fresh) {
-                let known = match page {
-                    PageRef::Note(n) => state.pages.get(&state.site.notes[n].url),
-                    PageRef::Section(_) => state.pages.get(&state.site.url_of(page)),
-                };
-                if known.is_none_or(|info| info.signature != signature) {
+                if state.info(page).is_none_or(|info| info.signature != signature) {
                     to_render.push(page);
                 }
             }
@@ -217,9 +213,12 @@ impl Session {
             }
         }
         if !changes.retargeted.is_empty() {
+            // Usually one path changed meaning: comparing it with each link beats hashing
+            // every link of the site.
+            let few: Option<Vec<&String>> = (changes.retargeted.len() <= 8).then(|| changes.retargeted.iter().collect());
+            let retargeted = |target: &String| few.as_ref().map_or_else(|| changes.retargeted.contains(target), |few| few.contains(&target));
             for &page in &state.site.order {
-                let url = state.site.url_of(page);
-                if state.pages.get(&url).is_some_and(|info| info.targets.iter().any(|t| changes.retargeted.contains(t))) {
+                if state.info(page).is_some_and(|info| info.targets.iter().any(retargeted)) {
                     to_render.push(page);
                 }
             }
@@ -392,6 +391,11 @@ impl State {
 
     /// The rebuild's outcome: this run's errors plus every note still broken, and the
     /// current warnings of all pages.
+    /// What the last render of `page` showed and linked to.
+    fn info(&self, page: PageRef) -> Option<&PageInfo> {
+        self.pages.get(self.site.url(page).as_ref())
+    }
+
     fn report(&self, mut errors: Vec<Diagnostic>, rendered: usize) -> Rebuild {
         errors.extend(self.broken.values().cloned());
         errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));

@@ -123,9 +123,14 @@ impl Site {
 
     /// Output path of a page from the site root (not percent-encoded).
     pub fn url_of(&self, page: PageRef) -> String {
+        self.url(page).into_owned()
+    }
+
+    /// The page's URL, borrowed where the site keeps it (every note's).
+    pub fn url(&self, page: PageRef) -> std::borrow::Cow<'_, str> {
         match page {
-            PageRef::Note(n) => self.notes[n].url.clone(),
-            PageRef::Section(s) => self.sections[s].url(),
+            PageRef::Note(n) => std::borrow::Cow::Borrowed(&self.notes[n].url),
+            PageRef::Section(s) => std::borrow::Cow::Owned(self.sections[s].url()),
         }
     }
 

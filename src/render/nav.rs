@@ -14,7 +14,7 @@ pub fn nav_js(site: &Site) -> String {
 
 fn section_json(site: &Site, s: usize, out: &mut String) {
     let page = site.section_page(s);
-    entry_start(out, site.title_of(page), &site.url_of(page));
+    entry_start(out, site.title_of(page), &site.url(page));
     let section = &site.sections[s];
     if !section.notes.is_empty() || !section.children.is_empty() {
         out.push_str(",\"c\":[");
@@ -23,7 +23,7 @@ fn section_json(site: &Site, s: usize, out: &mut String) {
             if !std::mem::take(&mut first) {
                 out.push(',');
             }
-            entry_start(out, site.title_of(PageRef::Note(n)), &site.url_of(PageRef::Note(n)));
+            entry_start(out, site.title_of(PageRef::Note(n)), &site.notes[n].url);
             out.push('}');
         }
         for &c in &section.children {

@@ -108,9 +108,9 @@ pub fn signatures(site: &Site) -> Vec<u64> {
 }
 
 /// The part every page shows alike: the site's title and its top-level sections.
-fn site_fingerprint(site: &Site) -> Fnv {
+fn site_fingerprint(site: &Site) -> Fingerprint {
     use std::hash::Hash;
-    let mut h = Fnv::new();
+    let mut h = Fingerprint::new();
     site.title.hash(&mut h);
     for &top in &site.sections[0].children {
         hash_page(site, site.section_page(top), &mut h);
@@ -118,30 +118,42 @@ fn site_fingerprint(site: &Site) -> Fnv {
     h
 }
 
-/// FNV-1a: fingerprints only need to tell page states apart, not resist attackers, and this
-/// is several times faster than the default SipHash on the short strings hashed here.
+/// Fingerprints only need to tell page states apart, not resist attackers: this hashes eight
+/// bytes per step (the FxHash mix; every step is a bijection of the state, so changing any one
+/// word of input always changes the result), several times faster than SipHash or byte-wise
+/// FNV on the titles and paths hashed here.
 #[derive(Clone)]
-struct Fnv(u64);
+struct Fingerprint(u64);
 
-impl Fnv {
+impl Fingerprint {
     fn new() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
+        Fingerprint(0xcbf2_9ce4_8422_2325)
+    }
+
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
     }
 }
 
-impl std::hash::Hasher for Fnv {
+impl std::hash::Hasher for Fingerprint {
     fn finish(&self) -> u64 {
         self.0
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            self.mix(u64::from_le_bytes(word.try_into().unwrap_or_default()));
         }
+        let rest = words.remainder();
+        let mut last = [0u8; 8];
+        last[..rest.len()].copy_from_slice(rest);
+        // The length keeps `ab` + `c` apart from `a` + `bc`.
+        self.mix(u64::from_le_bytes(last) ^ ((bytes.len() as u64) << 56));
     }
 }
 
-fn hash_page(site: &Site, p: PageRef, h: &mut Fnv) {
+fn hash_page(site: &Site, p: PageRef, h: &mut Fingerprint) {
     use std::hash::Hash;
     site.title_of(p).hash(h);
     match p {
@@ -150,7 +162,7 @@ fn hash_page(site: &Site, p: PageRef, h: &mut Fnv) {
     }
 }
 
-fn page_signature(site: &Site, page: PageRef, mut h: Fnv) -> Fnv {
+fn page_signature(site: &Site, page: PageRef, mut h: Fingerprint) -> Fingerprint {
     use std::hash::Hash;
     hash_page(site, page, &mut h);
     let (prev, next) = site.prev_next(page);
