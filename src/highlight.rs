@@ -1,5 +1,7 @@
 //! Code highlighting: owns the syntax set, the code-fence label alias table, the guess for
 //! unlabeled blocks (in `guess`), classed HTML output and the matching light/dark theme CSS.
+//! syntect supplies the grammars; `parse` runs them (syntect's rules, at a fraction of its
+//! cost), skipping regex searches that `required` shows cannot match.
 
 mod guess;
 mod parse;
@@ -223,12 +225,11 @@ impl Highlighter {
     }
 }
 
-/// Classed spans for `code`; falls back to escaped text if the grammar errors out mid-way,
-/// because half-highlighted output would lose the rest of the code.
 /// Classed HTML for `code`: the same nested `<span class="hl-…">` markup as syntect's
 /// `ClassedHTMLGenerator`, but class names come from a per-thread cache instead of syntect's
 /// global scope repository, whose lock every span would otherwise take (and contend for when
-/// pages are rendered in parallel).
+/// pages are rendered in parallel). Falls back to escaped text if the grammar errors out
+/// mid-way, because half-highlighted output would lose the rest of the code.
 fn classed(set: &'static SyntaxSet, syntax: &SyntaxReference, code: &str) -> String {
     let mut parser = Parser::new(set, syntax);
     let mut stack = ScopeStack::new();

@@ -50,7 +50,6 @@ struct Level {
     captures: Option<Rc<(Region, String)>>,
 }
 
-#[derive(Clone)]
 struct Prototype {
     context: &'static Context,
     patterns: Rc<[Entry]>,
@@ -66,8 +65,10 @@ struct Entry {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum At {
     Slot(usize),
-    /// A search that could not be cached (its regex depends on back-references).
-    Uncached,
+    /// Just found by a search that could not be cached (its regex depends on back-references).
+    Scratch,
+    /// Such a match, chosen as this token's best so far: moved out of the way of later searches.
+    Best,
 }
 
 struct BestMatch {
@@ -89,7 +90,7 @@ struct Tables {
     slots: Vec<Slot>,
     /// Stamp of the line being parsed; a slot is valid only for the line it was filled on.
     line: u64,
-    /// Target of uncached searches, and the region of the best match when it was one.
+    /// Target of uncached searches, and where the best of them is kept (see `At`).
     scratch: Region,
     best: Region,
     captures: Vec<((usize, i32), ScopeStackOp)>,
@@ -195,10 +196,9 @@ impl LineParser {
                     if matches!(operation, MatchOperation::Push(_)) && self.stack.len() >= MAX_DEPTH {
                         return None;
                     }
-                    if at == At::Uncached {
-                        // Keep this region safe from the next uncached search.
+                    if at == At::Scratch {
                         std::mem::swap(&mut t.scratch, &mut t.best);
-                        at = At::Uncached;
+                        at = At::Best;
                     }
                     best = Some(BestMatch { pattern: entry.pattern, start: match_start, end: match_end, at, from_with_prototype, would_loop: pop_would_loop });
                     if match_start == start && !pop_would_loop {
@@ -452,7 +452,7 @@ impl Tables {
             _ => true,
         };
         if !cacheable {
-            return does_something.then_some((s, e, At::Uncached));
+            return does_something.then_some((s, e, At::Scratch));
         }
         if does_something {
             slot.line = self.line;
@@ -467,7 +467,8 @@ impl Tables {
     fn region(&self, at: At) -> &Region {
         match at {
             At::Slot(i) => &self.slots[i].region,
-            At::Uncached => &self.best,
+            At::Scratch => &self.scratch,
+            At::Best => &self.best,
         }
     }
 }
