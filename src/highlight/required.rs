@@ -162,7 +162,7 @@ impl Reader {
     /// `(?x)` apply to the rest of the group.
     fn alternation(&mut self, mut flags: Flags, at_start: bool) -> Result<Need, Unknown> {
         if at_start {
-            while self.peek() == Some('(') && self.peek_at(1) == Some('?') && self.isolated_options(&mut flags)? {}
+            while self.peek() == Some('(') && self.peek_at(1) == Some('?') && self.isolated_options(&mut flags) {}
         }
         let mut need = self.sequence(flags)?;
         while self.peek() == Some('|') {
@@ -180,25 +180,33 @@ impl Reader {
     }
 
     /// `(?ix)` or `(?-i)` at the start of a group: returns true when it read one.
-    fn isolated_options(&mut self, flags: &mut Flags) -> Result<bool, Unknown> {
+    fn isolated_options(&mut self, flags: &mut Flags) -> bool {
         let start = self.at;
         self.at += 2;
-        let mut new = *flags;
+        match self.options(*flags) {
+            Some((new, ')')) => {
+                *flags = new;
+                true
+            }
+            _ => {
+                self.at = start;
+                false
+            }
+        }
+    }
+
+    /// Option letters after `(?`, up to and including the `)` or `:` that ends them: the
+    /// flags they leave and that character. None for letters not followed here.
+    fn options(&mut self, mut flags: Flags) -> Option<(Flags, char)> {
         let mut on = true;
         loop {
-            match self.next() {
-                Some('i') => new.ignore_case = on,
-                Some('x') => new.extended = on,
-                Some('m') => {}
-                Some('-') if on => on = false,
-                Some(')') => {
-                    *flags = new;
-                    return Ok(true);
-                }
-                _ => {
-                    self.at = start;
-                    return Ok(false);
-                }
+            match self.next()? {
+                'i' => flags.ignore_case = on,
+                'x' => flags.extended = on,
+                'm' => {}
+                '-' if on => on = false,
+                end @ (')' | ':') => return Some((flags, end)),
+                _ => return None,
             }
         }
     }
@@ -346,22 +354,12 @@ impl Reader {
                 self.skip_past(close)?;
                 (Item::Group, flags)
             } else {
-                // Scoped options: (?i:...), (?-x:...).
-                let mut scoped = flags;
-                let mut on = true;
-                loop {
-                    match self.next() {
-                        Some('i') => scoped.ignore_case = on,
-                        Some('x') => scoped.extended = on,
-                        Some('m') => {}
-                        Some('-') if on => on = false,
-                        Some(':') => break,
-                        // Options without a group in the middle of a pattern change
-                        // alternation in ways not worth following.
-                        _ => return Err(Unknown),
-                    }
+                // Scoped options: (?i:...), (?-x:...). Options without a group in the middle
+                // of a pattern change alternation in ways not worth following.
+                match self.options(flags) {
+                    Some((scoped, ':')) => (Item::Group, scoped),
+                    _ => return Err(Unknown),
                 }
-                (Item::Group, scoped)
             }
         } else {
             (Item::Group, flags)
