@@ -293,11 +293,11 @@ impl Parser {
         }
     }
 
-    fn parse_line(&mut self, line: &str, ops: &mut Vec<(usize, ScopeStackOp)>) -> Result<(), ()> {
+    fn parse_line(&mut self, line: &str, ops: &mut Vec<(usize, ScopeStackOp)>) -> Result<(), parse::Broken> {
         match self {
-            Parser::Fast(p) => p.parse_line(line, ops).map_err(|_| ()),
+            Parser::Fast(p) => p.parse_line(line, ops),
             Parser::Syntect(state, set) => {
-                ops.extend(state.parse_line(line, set).map_err(|_| ())?);
+                ops.extend(state.parse_line(line, set).map_err(|_| parse::Broken)?);
                 Ok(())
             }
         }

@@ -389,13 +389,13 @@ impl State {
         live
     }
 
-    /// The rebuild's outcome: this run's errors plus every note still broken, and the
-    /// current warnings of all pages.
     /// What the last render of `page` showed and linked to.
     fn info(&self, page: PageRef) -> Option<&PageInfo> {
         self.pages.get(self.site.url(page).as_ref())
     }
 
+    /// The rebuild's outcome: this run's errors plus every note still broken, and the
+    /// current warnings of all pages.
     fn report(&self, mut errors: Vec<Diagnostic>, rendered: usize) -> Rebuild {
         errors.extend(self.broken.values().cloned());
         errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
