@@ -478,6 +478,25 @@ mod tests {
         Highlighter::global().highlight(Some(lang), code)
     }
 
+    /// If our parser could not start (say, a syntect upgrade hid its start context), syntect's
+    /// own parser takes over with the same result.
+    #[test]
+    fn syntect_parser_stands_in_with_the_same_operations() {
+        let h = Highlighter::global();
+        for (lang, code) in [("rust", "fn main() {\n    let s = r#\"x\"#;\n}\n"), ("bash", "cat <<EOF\n$HOME\nEOF\n")] {
+            let syntax = h.syntax_for(lang).expect(lang);
+            let mut ours = Parser::new(h.syntaxes, syntax);
+            assert!(matches!(ours, Parser::Fast(_)), "{lang}");
+            let mut stand_in = Parser::Syntect(ParseState::new(syntax), h.syntaxes);
+            for line in LinesWithEndings::from(code) {
+                let (mut a, mut b) = (Vec::new(), Vec::new());
+                ours.parse_line(line, &mut a).unwrap();
+                stand_in.parse_line(line, &mut b).unwrap();
+                assert_eq!(a, b, "{lang}: {line:?}");
+            }
+        }
+    }
+
     #[test]
     fn aliases_resolve_case_insensitively() {
         for (label, want) in [
