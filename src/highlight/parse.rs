@@ -83,7 +83,7 @@ struct BestMatch {
 /// What a thread has learnt about the grammars: flattened contexts and search-result slots.
 /// Kept between code blocks, so each context is flattened once per thread.
 struct Tables {
-    set: *const SyntaxSet,
+    set: &'static SyntaxSet,
     flat: HashMap<*const Context, Rc<[Entry]>>,
     by_id: HashMap<ContextId, &'static Context>,
     slot_of: HashMap<*const MatchPattern, usize>,
@@ -120,7 +120,7 @@ impl LineParser {
     pub fn new(set: &'static SyntaxSet, syntax: &SyntaxReference) -> Option<LineParser> {
         let start = context_by_id(set, start_context_id(syntax)?)?;
         with_tables(set, |t| {
-            let level = t.level(set, start, Vec::new(), None).ok()?;
+            let level = t.level(start, Vec::new(), None).ok()?;
             Some(LineParser { set, stack: vec![level], proto_starts: Vec::new(), first_line: true })
         })
     }
@@ -307,7 +307,7 @@ impl LineParser {
 
     /// Change the context stack as the match says. Returns whether it changed.
     fn perform_op(&mut self, t: &mut Tables, line: &str, best: &BestMatch, pattern: &MatchPattern) -> Result<bool, Broken> {
-        let (refs, inherited) = match &pattern.operation {
+        let (refs, mut inherited) = match &pattern.operation {
             MatchOperation::Push(refs) => (refs, None),
             // A `with_prototype` stays in force when its level is `set` to another context.
             MatchOperation::Set(refs) => (refs, self.stack.pop().map(|level| level.with_prototypes)),
@@ -317,20 +317,19 @@ impl LineParser {
             }
             MatchOperation::None => return Ok(false),
         };
-        let mut inherited = inherited;
         for (i, r) in refs.iter().enumerate() {
             let mut prototypes = if i == 0 { inherited.take().unwrap_or_default() } else { Vec::new() };
             // With several contexts pushed, a `with_prototype` applies to the last (topmost).
             if i == refs.len() - 1 {
                 if let Some(p) = &pattern.with_prototype {
                     let context = resolve(p, self.set)?;
-                    prototypes.push(Prototype { context, patterns: t.flatten(self.set, context)? });
+                    prototypes.push(Prototype { context, patterns: t.flatten(context)? });
                 }
             }
             let context = resolve(r, self.set)?;
             let uses_backrefs = context.uses_backrefs || prototypes.iter().any(|p| p.context.uses_backrefs);
             let captures = uses_backrefs.then(|| Rc::new((t.region(best.at).clone(), line.to_owned())));
-            let level = t.level(self.set, context, prototypes, captures)?;
+            let level = t.level(context, prototypes, captures)?;
             self.stack.push(level);
         }
         Ok(true)
@@ -352,38 +351,38 @@ impl Tables {
         }
     }
 
-    fn level(&mut self, set: &'static SyntaxSet, context: &'static Context, with_prototypes: Vec<Prototype>, captures: Option<Rc<(Region, String)>>) -> Result<Level, Broken> {
+    fn level(&mut self, context: &'static Context, with_prototypes: Vec<Prototype>, captures: Option<Rc<(Region, String)>>) -> Result<Level, Broken> {
         let prototype = match context.prototype {
             Some(id) => {
                 let proto = match self.by_id.get(&id) {
                     Some(&c) => c,
                     None => {
-                        let c = context_by_id(set, id).ok_or(Broken)?;
+                        let c = context_by_id(self.set, id).ok_or(Broken)?;
                         self.by_id.insert(id, c);
                         c
                     }
                 };
-                Some(self.flatten(set, proto)?)
+                Some(self.flatten(proto)?)
             }
             None => None,
         };
-        Ok(Level { context, patterns: self.flatten(set, context)?, prototype, with_prototypes, captures })
+        Ok(Level { context, patterns: self.flatten(context)?, prototype, with_prototypes, captures })
     }
 
     /// The context's match patterns in the order syntect tries them: its own, with each
     /// `include` replaced by the included context's patterns (recursively).
-    fn flatten(&mut self, set: &'static SyntaxSet, context: &'static Context) -> Result<Rc<[Entry]>, Broken> {
+    fn flatten(&mut self, context: &'static Context) -> Result<Rc<[Entry]>, Broken> {
         if let Some(entries) = self.flat.get(&(context as *const Context)) {
             return Ok(entries.clone());
         }
         let mut entries = Vec::new();
-        self.collect(set, context, &mut entries, 0)?;
+        self.collect(context, &mut entries, 0)?;
         let entries: Rc<[Entry]> = entries.into();
         self.flat.insert(context, entries.clone());
         Ok(entries)
     }
 
-    fn collect(&mut self, set: &'static SyntaxSet, context: &'static Context, into: &mut Vec<Entry>, depth: usize) -> Result<(), Broken> {
+    fn collect(&mut self, context: &'static Context, into: &mut Vec<Entry>, depth: usize) -> Result<(), Broken> {
         // Grammars do not include themselves in a cycle (syntect would never finish); a
         // broken one must not overflow the stack either.
         if depth > 64 {
@@ -401,8 +400,8 @@ impl Tables {
                 }
                 // Includes that were never linked are skipped, as syntect does.
                 Pattern::Include(r) => {
-                    if let Ok(included) = r.resolve(set) {
-                        self.collect(set, included, into, depth + 1)?;
+                    if let Ok(included) = r.resolve(self.set) {
+                        self.collect(included, into, depth + 1)?;
                     }
                 }
             }

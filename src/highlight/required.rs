@@ -128,8 +128,8 @@ enum Item {
     Char(char, bool),
     /// Something that matches text of its own (a class, `.`, `\w`, a back-reference).
     Opaque,
-    /// Something that matches no text (`\b`, `^`, a look-around): literals around it need not
-    /// be adjacent.
+    /// Something that matches no text (`\b`, `^`, a look-around): the text on either side of
+    /// it is adjacent, so sequences leave it out.
     ZeroWidth,
     Group(Need),
 }
