@@ -423,7 +423,7 @@ fn replace_file(path: &Path, fill: impl FnOnce(&Path) -> io::Result<()>) -> io::
 /// symlink where a folder must be is replaced by an empty folder, so nothing is written through it.
 fn real_target(root: &Path, rel: &str) -> io::Result<PathBuf> {
     let mut path = root.to_path_buf();
-    let mut parts = rel.split('/').peekable();
+    let mut parts = checked(rel)?.split('/').peekable();
     while let Some(part) = parts.next() {
         path.push(part);
         if parts.peek().is_none() {
@@ -444,6 +444,15 @@ fn real_target(root: &Path, rel: &str) -> io::Result<PathBuf> {
         }
     }
     Ok(path)
+}
+
+/// `rel` if it stays inside the folder it is joined to, else an error: no write ever leaves it.
+fn checked(rel: &str) -> io::Result<&str> {
+    if is_safe_rel(rel) {
+        Ok(rel)
+    } else {
+        Err(io::Error::new(io::ErrorKind::InvalidInput, format!("{rel:?} is not a path inside the output")))
+    }
 }
 
 /// Whether `root/rel` is reached without passing through a symlink (the file itself may be one).
@@ -475,7 +484,7 @@ impl DirSink {
     }
 
     fn target(&self, rel: &str) -> io::Result<PathBuf> {
-        let path = self.root.join(rel);
+        let path = self.root.join(checked(rel)?);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
@@ -726,6 +735,9 @@ mod tests {
         assert!(!remove_generated(&out, "sub/x.html"), "nothing is deleted through a link");
         assert!(victim.join("x.html").is_file());
         assert!(!remove_generated(&out, "../victim/x.html"));
+        assert!(sink.write("../victim/x.html", b"escape").is_err(), "no write leaves the output");
+        assert!(Staging::create(&out).unwrap().write("a/../../victim/x.html", b"escape").is_err());
+        assert_eq!(std::fs::read_to_string(victim.join("x.html")).unwrap(), "victim");
         assert!(remove_generated(&out, "page.html"));
     }
 }
