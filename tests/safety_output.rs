@@ -63,6 +63,57 @@ fn build_replaces_a_symlink_in_the_output_and_never_writes_through_it() {
     assert!(!out.join("sub/c.html").exists());
 }
 
+/// `gongbu serve NOTES -o OUT`, returned once it serves (its first build is done).
+fn start_serve(notes: &Path, out: &Path) -> std::process::Child {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gongbu"))
+        .args(["serve", notes.to_str().unwrap(), "-o", out.to_str().unwrap(), "--port", "0", "--poll"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    if !lines.by_ref().map_while(Result::ok).any(|l| l.starts_with("serving at ")) {
+        let _ = child.kill();
+        panic!("serve did not start");
+    }
+    // Keep reading, so serve never blocks on a full pipe.
+    std::thread::spawn(move || lines.map_while(Result::ok).for_each(drop));
+    child
+}
+
+/// Wait up to 30 s for `check` to hold.
+fn eventually(mut check: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if check() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+#[test]
+fn serve_keeps_the_manifest_so_build_removes_its_stale_pages_and_keeps_yours() {
+    let tmp = tempfile::tempdir().unwrap();
+    let notes = small_notes(tmp.path());
+    let out = tmp.path().join("out");
+    build_ok(&notes, &out, &[]);
+    write(&out.join("CNAME"), "example.org\n");
+
+    let mut child = start_serve(&notes, &out);
+    write(&notes.join("sub/added.md"), "# Added while serving\n");
+    let served = eventually(|| out.join("sub/added.html").is_file());
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(served, "serve wrote the new page");
+
+    std::fs::remove_file(notes.join("sub/added.md")).unwrap();
+    build_ok(&notes, &out, &[]);
+    assert!(!out.join("sub/added.html").exists(), "a page serve produced is gongbu's, so it goes when its note goes");
+    assert_eq!(std::fs::read_to_string(out.join("CNAME")).unwrap(), "example.org\n");
+}
+
 #[test]
 fn serve_replaces_a_symlink_in_the_output_and_never_writes_or_deletes_through_it() {
     let tmp = tempfile::tempdir().unwrap();
@@ -73,28 +124,15 @@ fn serve_replaces_a_symlink_in_the_output_and_never_writes_or_deletes_through_it
     std::fs::remove_dir_all(out.join("sub")).unwrap();
     symlink(&victim, out.join("sub")).unwrap();
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gongbu"))
-        .args(["serve", notes.to_str().unwrap(), "-o", out.to_str().unwrap(), "--port", "0", "--poll"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let started = lines.by_ref().map_while(Result::ok).any(|l| l.starts_with("serving at "));
+    let mut child = start_serve(&notes, &out);
     let served = (|| {
-        assert!(started, "serve did not start");
         // An edit and a deleted note: serve rewrites one page and removes another.
         write(&notes.join("sub/b.md"), "# B\n\nedited while serving\n");
         std::fs::remove_file(notes.join("sub/c.md")).unwrap();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
+        eventually(|| {
             let b = std::fs::read_to_string(out.join("sub/b.html")).unwrap_or_default();
-            if b.contains("edited while serving") && !out.join("sub/c.html").exists() {
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        false
+            b.contains("edited while serving") && !out.join("sub/c.html").exists()
+        })
     })();
     let _ = child.kill();
     let _ = child.wait();
