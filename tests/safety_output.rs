@@ -125,15 +125,13 @@ fn serve_replaces_a_symlink_in_the_output_and_never_writes_or_deletes_through_it
     symlink(&victim, out.join("sub")).unwrap();
 
     let mut child = start_serve(&notes, &out);
-    let served = (|| {
-        // An edit and a deleted note: serve rewrites one page and removes another.
-        write(&notes.join("sub/b.md"), "# B\n\nedited while serving\n");
-        std::fs::remove_file(notes.join("sub/c.md")).unwrap();
-        eventually(|| {
-            let b = std::fs::read_to_string(out.join("sub/b.html")).unwrap_or_default();
-            b.contains("edited while serving") && !out.join("sub/c.html").exists()
-        })
-    })();
+    // An edit and a deleted note: serve rewrites one page and removes another.
+    write(&notes.join("sub/b.md"), "# B\n\nedited while serving\n");
+    std::fs::remove_file(notes.join("sub/c.md")).unwrap();
+    let served = eventually(|| {
+        let b = std::fs::read_to_string(out.join("sub/b.html")).unwrap_or_default();
+        b.contains("edited while serving") && !out.join("sub/c.html").exists()
+    });
     let _ = child.kill();
     let _ = child.wait();
     assert_eq!(tree(&victim), before, "the folder the link pointed at is untouched, byte for byte");
