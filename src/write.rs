@@ -39,6 +39,8 @@ pub enum WriteError {
     OutputContainsSource(String),
     #[error("output folder {0} is inside the notes folder and holds files gongbu did not produce: choose another with --output (--force does not override this)")]
     OutputInsideSource(String),
+    #[error("{0}: a note in the output folder, which is inside the notes folder; gongbu never builds over notes (--force does not override this): choose another with --output")]
+    NotesInOutput(String),
     #[error("output folder {0} is not empty and has no gongbu manifest; refusing to take it over (empty it, choose another with --output, or pass --force: gongbu then keeps every file it does not produce)")]
     ForeignOutput(String),
     #[error("output {0} exists and is not a folder")]
@@ -72,19 +74,34 @@ pub fn check_output(output: &Path, content: &Path, force: bool) -> Result<(), Wr
             return Err(WriteError::NotAFolder(output.display().to_string()));
         }
         let empty = std::fs::read_dir(&out).map_err(io_err(output))?.next().is_none();
-        if empty || read_manifest(&out).is_some() {
+        if empty {
             return Ok(());
         }
         // An output inside the notes folder (the default `public/`) is skipped by discovery;
-        // one already holding other files may hold notes, which a build must never replace.
+        // one holding notes, or other files and no manifest, may be part of the notes, which
+        // a build must never replace or delete (a manifest there may be forged).
         if out.starts_with(&content) {
-            return Err(WriteError::OutputInsideSource(output.display().to_string()));
+            if let Some(note) = note_inside(&out) {
+                return Err(WriteError::NotesInOutput(note.display().to_string()));
+            }
+            if read_manifest(&out).is_none() {
+                return Err(WriteError::OutputInsideSource(output.display().to_string()));
+            }
+            return Ok(());
         }
-        if !force {
+        if read_manifest(&out).is_none() && !force {
             return Err(WriteError::ForeignOutput(output.display().to_string()));
         }
     }
     Ok(())
+}
+
+/// A note (`.md`, `.markdown`) in `out`, outside `static/` (where a theme may copy one).
+fn note_inside(out: &Path) -> Option<PathBuf> {
+    walkdir::WalkDir::new(out).min_depth(1).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file()).map(|e| e.into_path()).find(|path| {
+        let rel = crate::discover::normalise_rel(path.strip_prefix(out).unwrap_or(path));
+        !rel.starts_with("static/") && crate::discover::classify(&rel) == crate::discover::FileKind::Note
+    })
 }
 
 /// The paths a folder's manifest lists, or None when it has none (no file, not a regular file,
@@ -650,8 +667,11 @@ mod tests {
         let notes = tmp.path().join("notes");
         let chapter = notes.join("chapter");
         std::fs::create_dir_all(&chapter).unwrap();
-        std::fs::write(chapter.join("note.md"), "# note").unwrap();
+        std::fs::write(chapter.join("figure.svg"), "<svg/>").unwrap();
         assert!(matches!(check_output(&chapter, &notes, true), Err(WriteError::OutputInsideSource(_))));
+        std::fs::write(chapter.join("note.md"), "# note").unwrap();
+        std::fs::write(chapter.join(MARKER), manifest_text(["note.md"].into_iter())).unwrap();
+        assert!(matches!(check_output(&chapter, &notes, true), Err(WriteError::NotesInOutput(_))), "a forged manifest does not open notes to deletion");
         assert!(check_output(&notes.join("public"), &notes, true).is_ok(), "a missing default output is fine");
         mark_output(&notes.join("public")).unwrap();
         std::fs::write(notes.join("public/page.html"), "page").unwrap();

@@ -200,6 +200,9 @@ fn a_forged_marker_does_not_get_a_folder_emptied() {
 fn force_never_lets_the_output_overlap_the_notes() {
     let tmp = tempfile::tempdir().unwrap();
     let notes = small_notes(tmp.path());
+    // A manifest in a notes folder that names a note: whoever wrote it, it is no licence.
+    let header = "# gongbu output manifest v1: the files gongbu produced here; a rebuild deletes only these";
+    write(&notes.join("sub/.gongbu-output"), &format!("{header}\n\"b.md\"\n"));
     let before = tree(&notes);
     let overlapping = [notes.join("sub"), notes.clone(), tmp.path().to_path_buf()];
     for out in &overlapping {
