@@ -39,7 +39,7 @@ pub enum WriteError {
     OutputContainsSource(String),
     #[error("output folder {0} is inside the notes folder and holds files gongbu did not produce: choose another with --output (--force does not override this)")]
     OutputInsideSource(String),
-    #[error("{0}: a note in the output folder, which is inside the notes folder; gongbu never builds over notes (--force does not override this): choose another with --output")]
+    #[error("{0}: the manifest of this output folder inside the notes folder names this note, so it is not gongbu's; gongbu never deletes notes (--force does not override this): choose another with --output")]
     NotesInOutput(String),
     #[error("output folder {0} is not empty and has no gongbu manifest; refusing to take it over (empty it, choose another with --output, or pass --force: gongbu then keeps every file it does not produce)")]
     ForeignOutput(String),
@@ -77,17 +77,17 @@ pub fn check_output(output: &Path, content: &Path, force: bool) -> Result<(), Wr
         if empty {
             return Ok(());
         }
-        // An output inside the notes folder (the default `public/`) is skipped by discovery;
-        // one holding notes, or other files and no manifest, may be part of the notes, which
-        // a build must never replace or delete (a manifest there may be forged).
+        // An output inside the notes folder (the default `public/`) is skipped by discovery.
+        // One with other files and no manifest may be part of the notes; one whose manifest
+        // names a note (gongbu never produces one) has a forged manifest that would delete it.
         if out.starts_with(&content) {
-            if let Some(note) = note_inside(&out) {
-                return Err(WriteError::NotesInOutput(note.display().to_string()));
-            }
-            if read_manifest(&out).is_none() {
-                return Err(WriteError::OutputInsideSource(output.display().to_string()));
-            }
-            return Ok(());
+            return match read_manifest(&out) {
+                None => Err(WriteError::OutputInsideSource(output.display().to_string())),
+                Some(listed) => match listed.iter().find(|rel| names_a_note(rel)) {
+                    Some(note) => Err(WriteError::NotesInOutput(out.join(note).display().to_string())),
+                    None => Ok(()),
+                },
+            };
         }
         if read_manifest(&out).is_none() && !force {
             return Err(WriteError::ForeignOutput(output.display().to_string()));
@@ -96,12 +96,9 @@ pub fn check_output(output: &Path, content: &Path, force: bool) -> Result<(), Wr
     Ok(())
 }
 
-/// A note (`.md`, `.markdown`) in `out`, outside `static/` (where a theme may copy one).
-fn note_inside(out: &Path) -> Option<PathBuf> {
-    walkdir::WalkDir::new(out).min_depth(1).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file()).map(|e| e.into_path()).find(|path| {
-        let rel = crate::discover::normalise_rel(path.strip_prefix(out).unwrap_or(path));
-        !rel.starts_with("static/") && crate::discover::classify(&rel) == crate::discover::FileKind::Note
-    })
+/// `rel` is a note's path (`.md`, `.markdown`), which gongbu never produces outside `static/`.
+fn names_a_note(rel: &str) -> bool {
+    !rel.starts_with("static/") && crate::discover::classify(rel) == crate::discover::FileKind::Note
 }
 
 /// The paths a folder's manifest lists, or None when it has none (no file, not a regular file,
