@@ -545,11 +545,30 @@ fn is_plain_file(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
 }
 
+impl UpdateSink {
+    /// Before a file is created, add it to the manifest (when there is one), so a `serve`
+    /// killed right after still leaves it listed as gongbu's, for the next build to remove.
+    fn list_if_new(&self, path: &Path, rel: &str) -> io::Result<()> {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        if std::fs::symlink_metadata(path).is_ok() {
+            return Ok(());
+        }
+        let line = format!("{}\n", serde_json::to_string(rel).unwrap_or_default());
+        match std::fs::OpenOptions::new().append(true).custom_flags(libc::O_NOFOLLOW).open(self.root.join(MARKER)) {
+            Ok(mut manifest) => manifest.write_all(line.as_bytes()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+}
+
 impl Sink for UpdateSink {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let path = real_target(&self.root, rel)?;
         let same = is_plain_file(&path) && same_bytes(&path, bytes);
         if !same {
+            self.list_if_new(&path, rel)?;
             replace_file(&path, |tmp| std::fs::write(tmp, bytes))?;
         }
         self.record(rel, !same);
@@ -560,6 +579,7 @@ impl Sink for UpdateSink {
         let path = real_target(&self.root, rel)?;
         let fresh = is_plain_file(&path) && same_copy(from, &path);
         if !fresh {
+            self.list_if_new(&path, rel)?;
             replace_file(&path, |tmp| std::fs::copy(from, tmp).map(|_| ()))?;
         }
         self.record(rel, !fresh);
@@ -732,6 +752,7 @@ mod tests {
         std::fs::write(out.join("page.html"), "old").unwrap();
         let inode = std::fs::metadata(out.join("page.html")).unwrap().ino();
 
+        mark_output(&out).unwrap();
         let sink = UpdateSink::new(&out);
         sink.write("sub/x.html", b"new").unwrap();
         sink.write("page.html", b"new").unwrap();
@@ -743,6 +764,8 @@ mod tests {
         assert_eq!(std::fs::read_to_string(out.join("page.html")).unwrap(), "new");
         let changed: Vec<bool> = sink.take().into_iter().map(|(_, c)| c).collect();
         assert_eq!(changed, [true, true, true, false]);
+        let listed: Vec<String> = read_manifest(&out).unwrap().into_iter().collect();
+        assert_eq!(listed, ["same.html", "sub/x.html"], "new files are listed as they are created");
         let names: Vec<String> = walkdir::WalkDir::new(&out).into_iter().filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
         assert!(names.iter().all(|n| !n.contains(TEMP_TAG)), "no temp files left: {names:?}");
 

@@ -66,7 +66,7 @@ fn build_replaces_a_symlink_in_the_output_and_never_writes_through_it() {
 /// `gongbu serve NOTES -o OUT`, returned once it serves (its first build is done).
 fn start_serve(notes: &Path, out: &Path) -> std::process::Child {
     let mut child = Command::new(env!("CARGO_BIN_EXE_gongbu"))
-        .args(["serve", notes.to_str().unwrap(), "-o", out.to_str().unwrap(), "--port", "0", "--poll"])
+        .args(["serve", notes.to_str().unwrap(), "-o", out.to_str().unwrap(), "--port", "0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
