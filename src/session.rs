@@ -130,7 +130,9 @@ impl Session {
                 rebuild
             }
             previous => {
-                let generated = previous.map(|s| s.generated).unwrap_or_default();
+                // A fresh session takes over what the last build's manifest lists, so it may
+                // remove those files once they are no longer produced.
+                let generated = previous.map(|s| s.generated).unwrap_or_else(|| write::read_manifest(&self.config.output_dir).unwrap_or_default());
                 self.full(&sink, generated)?
             }
         };
@@ -253,7 +255,9 @@ impl Session {
         let touched = sink.take();
         let mut changed: Vec<String> = touched.iter().filter(|(_, c)| *c).map(|(p, _)| p.clone()).collect();
         if let Some(state) = self.state.as_mut() {
+            let known = state.generated.len();
             state.generated.extend(touched.into_iter().map(|(p, _)| p));
+            let mut listed = state.generated.len() != known;
             // Only a change to the set of pages or assets can leave files behind; checking
             // costs a pass over the whole site, so body edits skip it.
             if clean && state.needs_prune {
@@ -264,12 +268,17 @@ impl Session {
                 let stale: Vec<String> = state.generated.iter().filter(|p| !live.contains(*p)).cloned().collect();
                 for path in stale {
                     let file = self.config.output_dir.join(&path);
-                    if std::fs::remove_file(&file).is_ok() {
+                    if write::remove_generated(&self.config.output_dir, &path) {
                         changed.push(path.clone());
                         remove_empty_parents(&file, &self.config.output_dir);
                     }
                     state.generated.remove(&path);
+                    listed = true;
                 }
+            }
+            if listed {
+                // Keep the manifest true, so a later `build` deletes only what gongbu produced.
+                let _ = write::write_manifest(&self.config.output_dir, state.generated.iter().map(String::as_str));
             }
         }
         changed.sort();

@@ -1,13 +1,31 @@
-//! Output: files go to a staging folder beside the output and replace it only when the whole
-//! build succeeded, so a failed build never damages the previous site. Nothing gongbu did not
-//! generate is ever deleted.
+//! Output: a build goes to a staging folder beside the output and is switched in with one atomic
+//! rename only when the whole build succeeded, so the output is always either the previous site or
+//! the new one, even when the build fails or is killed. A rebuild stages only the files whose bytes
+//! changed and hard-links the unchanged ones in, so they are not written again.
+//!
+//! What gongbu produced is listed in a manifest (`.gongbu-output`) in the output. A rebuild deletes
+//! only files that manifest lists and the build no longer produces; every other file in the output
+//! (a `CNAME`, a `.well-known/` folder) is carried into the new output. Nothing is ever written or
+//! deleted through a symlink inside the output: a link where gongbu needs a folder is replaced.
+//! `serve` writes in place with [`UpdateSink`], each file through a temp file and a rename.
 
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
-/// Marks a folder as gongbu's output, so a later build may replace it.
+/// The manifest: marks a folder as gongbu's output and lists the files gongbu produced in it.
 pub const MARKER: &str = ".gongbu-output";
+
+/// First line of a manifest; a `.gongbu-output` file without it is not a manifest.
+const MANIFEST_HEADER: &str = "# gongbu output manifest v1: the files gongbu produced here; a rebuild deletes only these";
+
+/// Name part of staging folders: `.{output name}.gongbu-staging-{pid}` beside the output.
+const STAGING_TAG: &str = ".gongbu-staging-";
+
+/// Name part of the temp files a file is written to before it is renamed into place.
+const TEMP_TAG: &str = ".gongbu-tmp-";
 
 /// Where rendered files go. Paths are relative to the output root, `/`-separated.
 pub trait Sink: Sync {
@@ -19,10 +37,18 @@ pub trait Sink: Sync {
 pub enum WriteError {
     #[error("output folder {0} is the notes folder or contains it: choose another with --output")]
     OutputContainsSource(String),
-    #[error("output folder {0} is not empty and was not made by gongbu; refusing to replace it (empty it yourself, choose another with --output, or pass --force to replace it)")]
+    #[error("output folder {0} is inside the notes folder and holds files gongbu did not produce: choose another with --output (--force does not override this)")]
+    OutputInsideSource(String),
+    #[error("{0}: the manifest of this output folder inside the notes folder names this note, so it is not gongbu's; gongbu never deletes notes (--force does not override this): choose another with --output")]
+    NotesInOutput(String),
+    #[error("output folder {0} is not empty and has no gongbu manifest; refusing to take it over (empty it, choose another with --output, or pass --force: gongbu then keeps every file it does not produce)")]
     ForeignOutput(String),
     #[error("output {0} exists and is not a folder")]
     NotAFolder(String),
+    #[error("{0}: this file, which gongbu did not produce, is in the way of a generated file or folder; move it (the previous output was left as it was)")]
+    InTheWay(String),
+    #[error("{path}: {source}; the previous output was left as it was")]
+    Commit { path: String, source: io::Error },
     #[error("{path}: {source}")]
     Io { path: String, source: io::Error },
 }
@@ -31,7 +57,12 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     move |source| WriteError::Io { path: path.display().to_string(), source }
 }
 
-/// Refuse output folders that would put notes or foreign files at risk.
+fn commit_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
+    move |source| WriteError::Commit { path: path.display().to_string(), source }
+}
+
+/// Refuse output folders that would put notes or foreign files at risk. `force` only waives the
+/// check that a non-empty folder holds a manifest, never the checks that keep notes safe.
 pub fn check_output(output: &Path, content: &Path, force: bool) -> Result<(), WriteError> {
     let out = crate::discover::canonical(output);
     let content = crate::discover::canonical(content);
@@ -43,40 +74,155 @@ pub fn check_output(output: &Path, content: &Path, force: bool) -> Result<(), Wr
             return Err(WriteError::NotAFolder(output.display().to_string()));
         }
         let empty = std::fs::read_dir(&out).map_err(io_err(output))?.next().is_none();
-        if !empty && !out.join(MARKER).is_file() && !force {
+        if empty {
+            return Ok(());
+        }
+        // An output inside the notes folder (the default `public/`) is skipped by discovery.
+        // One with other files and no manifest may be part of the notes; one whose manifest
+        // names a note (gongbu never produces one) has a forged manifest that would delete it.
+        if out.starts_with(&content) {
+            return match read_manifest(&out) {
+                None => Err(WriteError::OutputInsideSource(output.display().to_string())),
+                Some(listed) => match listed.iter().find(|rel| names_a_note(rel)) {
+                    Some(note) => Err(WriteError::NotesInOutput(out.join(note).display().to_string())),
+                    None => Ok(()),
+                },
+            };
+        }
+        if read_manifest(&out).is_none() && !force {
             return Err(WriteError::ForeignOutput(output.display().to_string()));
         }
     }
     Ok(())
 }
 
-/// A folder beside the output that receives a build and replaces the output on `commit`, and
-/// is removed if dropped uncommitted. When an output already exists, only files whose bytes
-/// differ from it are staged; `commit` moves those in and removes files the build no longer
-/// produces, so unchanged files are neither rewritten nor re-created.
+/// `rel` is a note's path (`.md`, `.markdown`), which gongbu never produces outside `static/`.
+fn names_a_note(rel: &str) -> bool {
+    !rel.starts_with("static/") && crate::discover::classify(rel) == crate::discover::FileKind::Note
+}
+
+/// The paths a folder's manifest lists, or None when it has none (no file, not a regular file,
+/// or no header). Lines that are not safe relative paths are dropped, so a forged manifest can
+/// only ever name files inside the output.
+pub fn read_manifest(dir: &Path) -> Option<BTreeSet<String>> {
+    let path = dir.join(MARKER);
+    if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    let text = std::fs::read_to_string(&path).ok()?;
+    let mut lines = text.lines();
+    if lines.next() != Some(MANIFEST_HEADER) {
+        return None;
+    }
+    Some(lines.filter_map(|l| serde_json::from_str::<String>(l).ok()).filter(|rel| is_safe_rel(rel)).collect())
+}
+
+fn manifest_text<'a>(paths: impl Iterator<Item = &'a str>) -> String {
+    let mut text = format!("{MANIFEST_HEADER}\n");
+    for rel in paths {
+        // A JSON string per line: any file name fits, newlines included.
+        text.push_str(&serde_json::to_string(rel).unwrap_or_default());
+        text.push('\n');
+    }
+    text
+}
+
+/// Write the manifest of `dir` listing `paths` (through a temp file, so never through a link).
+pub fn write_manifest<'a>(dir: &Path, paths: impl Iterator<Item = &'a str>) -> Result<(), WriteError> {
+    let path = dir.join(MARKER);
+    let text = manifest_text(paths);
+    replace_file(&path, |tmp| std::fs::write(tmp, &text)).map_err(io_err(&path))
+}
+
+/// A relative `/`-separated path that stays inside the folder it is joined to.
+fn is_safe_rel(rel: &str) -> bool {
+    !rel.is_empty() && !rel.contains('\0') && rel.split('/').all(|part| !part.is_empty() && part != "." && part != "..")
+}
+
+/// What an existing output held when the build started (symlinks not followed).
+struct OldOutput {
+    /// Every entry below the output: relative path → real path and kind.
+    entries: HashMap<String, (PathBuf, Kind)>,
+    /// What its manifest says gongbu produced (empty if it had none).
+    manifest: BTreeSet<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Kind {
+    File,
+    EmptyDir,
+    Dir,
+    Link,
+    Other,
+}
+
+impl OldOutput {
+    fn scan(output: &Path) -> OldOutput {
+        let mut entries = HashMap::new();
+        let mut parents: HashSet<PathBuf> = HashSet::new();
+        for entry in walkdir::WalkDir::new(output).min_depth(1).into_iter().filter_map(Result::ok) {
+            let t = entry.file_type();
+            let kind = if t.is_symlink() {
+                Kind::Link
+            } else if t.is_dir() {
+                Kind::EmptyDir
+            } else if t.is_file() {
+                Kind::File
+            } else {
+                Kind::Other
+            };
+            if let Some(parent) = entry.path().parent() {
+                parents.insert(parent.to_path_buf());
+            }
+            let rel = crate::discover::normalise_rel(entry.path().strip_prefix(output).unwrap_or(entry.path()));
+            entries.insert(rel, (entry.path().to_path_buf(), kind));
+        }
+        for (path, kind) in entries.values_mut() {
+            if *kind == Kind::EmptyDir && parents.contains(path.as_path()) {
+                *kind = Kind::Dir;
+            }
+        }
+        OldOutput { entries, manifest: read_manifest(output).unwrap_or_default() }
+    }
+
+    /// The real path of `rel` if it was a regular file reached without any symlink.
+    fn file(&self, rel: &str) -> Option<&Path> {
+        self.entries.get(rel).filter(|(_, kind)| *kind == Kind::File).map(|(path, _)| path.as_path())
+    }
+}
+
+/// A folder beside the output that receives a build and becomes the output on `commit`, and is
+/// removed if dropped uncommitted. Over an existing output, only files whose bytes differ are
+/// written; `commit` hard-links the unchanged ones and the user's own files in, then swaps the
+/// two folders in one atomic rename.
 pub struct Staging {
     dir: DirSink,
     output: PathBuf,
-    /// The output existed when the build started: stage only what changed.
-    delta: bool,
+    /// The output as it was when the build started, if it existed.
+    old: Option<OldOutput>,
     /// Every path the build produced, and whether it was staged (changed).
     produced: Mutex<Vec<(String, bool)>>,
     committed: bool,
 }
 
 impl Staging {
+    /// Start a build into `output`. If `output` is a symlink, the build goes to the folder it
+    /// points to. Staging folders left by killed builds of the same output are removed first.
     pub fn create(output: &Path) -> Result<Staging, WriteError> {
         let output = crate::discover::canonical(output);
         let parent = output.parent().unwrap_or(Path::new("/")).to_path_buf();
         std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
         let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-        let dir = parent.join(format!(".{name}.gongbu-staging-{}", std::process::id()));
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir).map_err(io_err(&dir))?;
+        remove_stale_staging(&parent, &name);
+        let dir = parent.join(format!(".{name}{STAGING_TAG}{}", std::process::id()));
+        if std::fs::symlink_metadata(&dir).is_ok() {
+            std::fs::remove_dir_all(&dir).or_else(|_| std::fs::remove_file(&dir)).map_err(io_err(&dir))?;
         }
-        mark_output(&dir)?;
-        let delta = output.is_dir();
-        Ok(Staging { dir: DirSink::new(&dir), output, delta, produced: Mutex::new(Vec::new()), committed: false })
+        std::fs::create_dir(&dir).map_err(io_err(&dir))?;
+        // The content marker by which a later build recognises a left-over staging folder.
+        std::fs::write(dir.join(MARKER), manifest_text(std::iter::empty())).map_err(io_err(&dir))?;
+        let old = output.is_dir().then(|| OldOutput::scan(&output));
+        Ok(Staging { dir: DirSink::new(&dir), output, old, produced: Mutex::new(Vec::new()), committed: false })
     }
 
     pub fn path(&self) -> &Path {
@@ -87,54 +233,145 @@ impl Staging {
         self.produced.lock().unwrap_or_else(|e| e.into_inner()).push((rel.to_string(), staged));
     }
 
-    /// Make the staged build the output. A first build swaps the whole folder in; a rebuild
-    /// moves the changed files in, then removes the files no longer produced.
+    /// Make the staged build the output: complete it with the unchanged files and the user's
+    /// files of the old output, write the manifest, then switch the folders atomically.
     pub fn commit(mut self) -> Result<(), WriteError> {
-        if !self.delta {
-            std::fs::rename(&self.dir.root, &self.output).map_err(io_err(&self.output))?;
-            self.committed = true;
-            return Ok(());
-        }
         let produced = std::mem::take(&mut *self.produced.lock().unwrap_or_else(|e| e.into_inner()));
-        for (rel, _) in produced.iter().filter(|(_, staged)| *staged) {
-            let target = self.output.join(rel);
-            if let Some(folder) = target.parent() {
-                std::fs::create_dir_all(folder).map_err(io_err(folder))?;
+        let root = self.dir.root.clone();
+        if let Some(old) = &self.old {
+            for (rel, _) in produced.iter().filter(|(_, staged)| !staged) {
+                if let Some(from) = old.file(rel) {
+                    let to = self.dir.target(rel).map_err(commit_err(&root.join(rel)))?;
+                    link_or_copy(from, &to).map_err(commit_err(from))?;
+                }
             }
-            std::fs::rename(self.dir.root.join(rel), &target).map_err(io_err(&target))?;
+            let produced_set: HashSet<&str> = produced.iter().map(|(rel, _)| rel.as_str()).collect();
+            carry_foreign(old, &produced_set, &root)?;
         }
-        mark_output(&self.output)?;
-        let keep: std::collections::HashSet<&str> = produced.iter().map(|(rel, _)| rel.as_str()).chain([MARKER]).collect();
-        remove_unlisted(&self.output, &keep)?;
-        self.committed = true;
-        std::fs::remove_dir_all(&self.dir.root).map_err(io_err(&self.dir.root))
+        let mut paths: Vec<&str> = produced.iter().map(|(rel, _)| rel.as_str()).collect();
+        paths.sort_unstable();
+        paths.dedup();
+        std::fs::write(root.join(MARKER), manifest_text(paths.into_iter())).map_err(commit_err(&root))?;
+        if self.old.is_some() {
+            switch(&root, &self.output)?;
+            self.committed = true;
+            // `root` now holds the previous output. If it cannot all go (a read-only folder),
+            // the next build tries again.
+            let _ = std::fs::remove_dir_all(&root);
+        } else {
+            std::fs::rename(&root, &self.output).map_err(commit_err(&self.output))?;
+            self.committed = true;
+        }
+        Ok(())
     }
 }
 
-/// Remove the files under `output` whose paths are not in `keep`, then the folders left empty.
-fn remove_unlisted(output: &Path, keep: &std::collections::HashSet<&str>) -> Result<(), WriteError> {
-    let entries: Vec<walkdir::DirEntry> = walkdir::WalkDir::new(output).contents_first(true).into_iter().filter_map(Result::ok).collect();
-    for entry in entries {
-        let path = entry.path();
-        if path == output {
-            continue;
+/// Carry every entry of the old output that gongbu did not produce into the new one: files are
+/// hard-linked, symlinks re-created as links (never followed), empty folders re-created. A link
+/// where the new build has a folder or file is dropped (replaced); a file of the user's in the
+/// way of a generated one stops the commit.
+fn carry_foreign(old: &OldOutput, produced: &HashSet<&str>, root: &Path) -> Result<(), WriteError> {
+    let mut foreign: Vec<(&String, &(PathBuf, Kind))> = old
+        .entries
+        .iter()
+        .filter(|(rel, (path, kind))| {
+            let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+            rel.as_str() != MARKER && *kind != Kind::Dir && !produced.contains(rel.as_str()) && !old.manifest.contains(rel.as_str()) && !name.contains(TEMP_TAG)
+        })
+        .collect();
+    foreign.sort_by(|a, b| a.0.cmp(b.0));
+    for (rel, (from, kind)) in foreign {
+        let to = root.join(rel);
+        let in_the_way = |e: io::Error| match e.kind() {
+            io::ErrorKind::AlreadyExists | io::ErrorKind::NotADirectory => WriteError::InTheWay(from.display().to_string()),
+            _ => WriteError::Commit { path: to.display().to_string(), source: e },
+        };
+        let taken = std::fs::symlink_metadata(&to).is_ok();
+        match kind {
+            Kind::Link if taken => continue,
+            Kind::EmptyDir if std::fs::symlink_metadata(&to).is_ok_and(|m| m.is_dir()) => continue,
+            Kind::Other => continue,
+            _ if taken => return Err(in_the_way(io::ErrorKind::AlreadyExists.into())),
+            _ => {}
         }
-        if entry.file_type().is_dir() {
-            // Only empty folders go; `remove_dir` refuses the others.
-            let _ = std::fs::remove_dir(path);
-            continue;
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent).map_err(in_the_way)?;
         }
-        let rel = crate::discover::normalise_rel(path.strip_prefix(output).unwrap_or(path));
-        if !keep.contains(rel.as_str()) {
-            std::fs::remove_file(path).map_err(io_err(path))?;
+        match kind {
+            Kind::File => link_or_copy(from, &to).map_err(commit_err(from))?,
+            Kind::Link => {
+                let target = std::fs::read_link(from).map_err(commit_err(from))?;
+                std::os::unix::fs::symlink(target, &to).map_err(commit_err(&to))?;
+            }
+            Kind::EmptyDir => std::fs::create_dir(&to).map_err(commit_err(&to))?,
+            Kind::Dir | Kind::Other => {}
         }
     }
     Ok(())
 }
 
+/// A hard link, or a copy where the file system refuses one.
+fn link_or_copy(from: &Path, to: &Path) -> io::Result<()> {
+    std::fs::hard_link(from, to).or_else(|_| std::fs::copy(from, to).map(|_| ()))
+}
+
+/// Put the complete new output `staged` in place of `output` in one step: afterwards `staged`
+/// holds the previous output. Where the file system cannot exchange two folders atomically,
+/// the output is moved aside and the new one renamed in, and put back if that fails.
+fn switch(staged: &Path, output: &Path) -> Result<(), WriteError> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let c = |p: &Path| std::ffi::CString::new(p.as_os_str().as_bytes()).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput));
+        let (a, b) = (c(staged).map_err(commit_err(staged))?, c(output).map_err(commit_err(output))?);
+        // SAFETY: both arguments are valid NUL-terminated paths that outlive the call.
+        let rc = unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
+        if rc == 0 {
+            return Ok(());
+        }
+        let e = io::Error::last_os_error();
+        if !matches!(e.raw_os_error(), Some(libc::EINVAL) | Some(libc::ENOSYS)) {
+            return Err(commit_err(output)(e));
+        }
+    }
+    let aside = PathBuf::from(format!("{}-old", staged.display()));
+    std::fs::rename(output, &aside).map_err(commit_err(output))?;
+    if let Err(e) = std::fs::rename(staged, output) {
+        let _ = std::fs::rename(&aside, output);
+        return Err(commit_err(output)(e));
+    }
+    std::fs::rename(&aside, staged).map_err(commit_err(staged))
+}
+
+/// Remove the staging folders that killed builds of this output left beside it: only folders
+/// named `.{name}.gongbu-staging-{pid}` (or `…-old`) whose process is gone and that hold a
+/// gongbu manifest; an unmarked one is removed only if empty.
+fn remove_stale_staging(parent: &Path, name: &str) {
+    let prefix = format!(".{name}{STAGING_TAG}");
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for entry in entries.filter_map(Result::ok) {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file_name.strip_prefix(&prefix) else { continue };
+        let pid = rest.strip_suffix("-old").unwrap_or(rest);
+        if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let alive = pid != std::process::id().to_string() && Path::new("/proc").join(pid).exists();
+        let path = entry.path();
+        if alive || !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+            continue;
+        }
+        if read_manifest(&path).is_some() {
+            let _ = std::fs::remove_dir_all(&path);
+        } else {
+            let _ = std::fs::remove_dir(&path);
+        }
+    }
+}
+
 impl Sink for Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        let unchanged = self.delta && same_bytes(&self.output.join(rel), bytes);
+        let unchanged = self.old.as_ref().and_then(|o| o.file(rel)).is_some_and(|old| same_bytes(old, bytes));
         if !unchanged {
             self.dir.write(rel, bytes)?;
         }
@@ -143,7 +380,7 @@ impl Sink for Staging {
     }
 
     fn copy(&self, rel: &str, from: &Path) -> io::Result<()> {
-        let unchanged = self.delta && same_copy(from, &self.output.join(rel));
+        let unchanged = self.old.as_ref().and_then(|o| o.file(rel)).is_some_and(|old| same_copy(from, old));
         if !unchanged {
             self.dir.copy(rel, from)?;
         }
@@ -160,12 +397,12 @@ impl Drop for Staging {
     }
 }
 
-/// Create `dir` if needed and mark it as gongbu's output.
+/// Create `dir` if needed and give it an (empty) manifest if it has none, as `serve` does
+/// before writing in place.
 pub fn mark_output(dir: &Path) -> Result<(), WriteError> {
-    let marker = dir.join(MARKER);
     std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-    if !marker.is_file() {
-        std::fs::write(&marker, "This folder is generated by gongbu; each build replaces what it generated.\n").map_err(io_err(&marker))?;
+    if read_manifest(dir).is_none() {
+        write_manifest(dir, std::iter::empty())?;
     }
     Ok(())
 }
@@ -183,7 +420,74 @@ fn same_copy(from: &Path, to: &Path) -> bool {
     }
 }
 
-/// Writes under a folder, creating parent folders as needed.
+/// Write a file by filling a temp file beside it and renaming it over the target, so the file
+/// is never seen half-written and a symlink at `path` is replaced, not written through.
+fn replace_file(path: &Path, fill: impl FnOnce(&Path) -> io::Result<()>) -> io::Result<()> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}{TEMP_TAG}{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed)));
+    let result = fill(&tmp).and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// `root/rel` with every folder between them a real folder: missing ones are created, and a
+/// symlink where a folder must be is replaced by an empty folder, so nothing is written through it.
+fn real_target(root: &Path, rel: &str) -> io::Result<PathBuf> {
+    let mut path = root.to_path_buf();
+    let mut parts = checked(rel)?.split('/').peekable();
+    while let Some(part) = parts.next() {
+        path.push(part);
+        if parts.peek().is_none() {
+            break;
+        }
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.is_dir() => {}
+            Ok(m) if m.file_type().is_symlink() => {
+                std::fs::remove_file(&path)?;
+                std::fs::create_dir(&path)?;
+            }
+            Ok(_) => return Err(io::Error::new(io::ErrorKind::AlreadyExists, format!("{} is a file where a folder is needed", path.display()))),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => match std::fs::create_dir(&path) {
+                Err(e) if e.kind() != io::ErrorKind::AlreadyExists => return Err(e),
+                _ => {}
+            },
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(path)
+}
+
+/// `rel` if it stays inside the folder it is joined to, else an error: no write ever leaves it.
+fn checked(rel: &str) -> io::Result<&str> {
+    if is_safe_rel(rel) {
+        Ok(rel)
+    } else {
+        Err(io::Error::new(io::ErrorKind::InvalidInput, format!("{rel:?} is not a path inside the output")))
+    }
+}
+
+/// Whether `root/rel` is reached without passing through a symlink (the file itself may be one).
+fn reached_directly(root: &Path, rel: &str) -> bool {
+    let mut path = root.to_path_buf();
+    let parts: Vec<&str> = rel.split('/').collect();
+    is_safe_rel(rel)
+        && parts[..parts.len() - 1].iter().all(|part| {
+            path.push(part);
+            std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir())
+        })
+}
+
+/// Delete the generated file `rel` under `root`, and only if no symlink lies on the way to it
+/// (a file of the old site behind a link that now points elsewhere is not ours to delete).
+/// Returns whether a file was removed.
+pub fn remove_generated(root: &Path, rel: &str) -> bool {
+    reached_directly(root, rel) && std::fs::remove_file(root.join(rel)).is_ok()
+}
+
+/// Writes under a folder it created itself, creating parent folders as needed.
 pub struct DirSink {
     root: PathBuf,
 }
@@ -194,7 +498,7 @@ impl DirSink {
     }
 
     fn target(&self, rel: &str) -> io::Result<PathBuf> {
-        let path = self.root.join(rel);
+        let path = self.root.join(checked(rel)?);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
@@ -214,15 +518,17 @@ impl Sink for DirSink {
 
 /// Writes in place under the output folder, skipping files whose bytes are already there, and
 /// remembers every path it was given: what `serve` uses so browsers reload only on real change.
+/// Each file is written to a temp file beside it and renamed over it, so a page is never served
+/// empty or half-written, and symlinks inside the output are replaced, never written through.
 pub struct UpdateSink {
-    dir: DirSink,
+    root: PathBuf,
     /// Every path given this run, and whether it changed on disk.
     pub touched: Mutex<Vec<(String, bool)>>,
 }
 
 impl UpdateSink {
     pub fn new(root: &Path) -> UpdateSink {
-        UpdateSink { dir: DirSink::new(root), touched: Mutex::new(Vec::new()) }
+        UpdateSink { root: root.to_path_buf(), touched: Mutex::new(Vec::new()) }
     }
 
     fn record(&self, rel: &str, changed: bool) {
@@ -234,20 +540,47 @@ impl UpdateSink {
     }
 }
 
+/// `path` is a regular file itself (not a link to one).
+fn is_plain_file(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
+}
+
+impl UpdateSink {
+    /// Before a file is created, add it to the manifest (when there is one), so a `serve`
+    /// killed right after still leaves it listed as gongbu's, for the next build to remove.
+    fn list_if_new(&self, path: &Path, rel: &str) -> io::Result<()> {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        if std::fs::symlink_metadata(path).is_ok() {
+            return Ok(());
+        }
+        let line = format!("{}\n", serde_json::to_string(rel).unwrap_or_default());
+        match std::fs::OpenOptions::new().append(true).custom_flags(libc::O_NOFOLLOW).open(self.root.join(MARKER)) {
+            Ok(mut manifest) => manifest.write_all(line.as_bytes()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+}
+
 impl Sink for UpdateSink {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        let same = same_bytes(&self.dir.root.join(rel), bytes);
+        let path = real_target(&self.root, rel)?;
+        let same = is_plain_file(&path) && same_bytes(&path, bytes);
         if !same {
-            self.dir.write(rel, bytes)?;
+            self.list_if_new(&path, rel)?;
+            replace_file(&path, |tmp| std::fs::write(tmp, bytes))?;
         }
         self.record(rel, !same);
         Ok(())
     }
 
     fn copy(&self, rel: &str, from: &Path) -> io::Result<()> {
-        let fresh = same_copy(from, &self.dir.root.join(rel));
+        let path = real_target(&self.root, rel)?;
+        let fresh = is_plain_file(&path) && same_copy(from, &path);
         if !fresh {
-            self.dir.copy(rel, from)?;
+            self.list_if_new(&path, rel)?;
+            replace_file(&path, |tmp| std::fs::copy(from, tmp).map(|_| ()))?;
         }
         self.record(rel, !fresh);
         Ok(())
@@ -321,5 +654,130 @@ mod tests {
         assert!(!out.join("gone").exists(), "stale files and their empty folders are removed");
         assert!(out.join(MARKER).is_file());
         assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1, "staging folder removed");
+    }
+    #[test]
+    fn a_manifest_names_only_paths_inside_the_output() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        assert_eq!(read_manifest(&out), None, "no file, no manifest");
+        std::fs::write(out.join(MARKER), "generated by gongbu\n\"a.html\"\n").unwrap();
+        assert_eq!(read_manifest(&out), None, "no header, no manifest");
+        let lines = ["\"a.html\"", "\"sub/b.html\"", "\"../x\"", "\"/etc/passwd\"", "\"a//b\"", "\"./c\"", "\"\"", "garbage"];
+        std::fs::write(out.join(MARKER), format!("{MANIFEST_HEADER}\n{}\n", lines.join("\n"))).unwrap();
+        let listed: Vec<String> = read_manifest(&out).unwrap().into_iter().collect();
+        assert_eq!(listed, ["a.html", "sub/b.html"]);
+
+        write_manifest(&out, ["x\ny.html", "z.html"].into_iter()).unwrap();
+        let listed: Vec<String> = read_manifest(&out).unwrap().into_iter().collect();
+        assert_eq!(listed, ["x\ny.html", "z.html"], "any file name survives the round trip");
+
+        let elsewhere = tmp.path().join("elsewhere");
+        std::fs::rename(out.join(MARKER), &elsewhere).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, out.join(MARKER)).unwrap();
+        assert_eq!(read_manifest(&out), None, "a link is not a manifest");
+    }
+
+    #[test]
+    fn force_never_takes_over_a_folder_inside_the_notes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let notes = tmp.path().join("notes");
+        let chapter = notes.join("chapter");
+        std::fs::create_dir_all(&chapter).unwrap();
+        std::fs::write(chapter.join("figure.svg"), "<svg/>").unwrap();
+        assert!(matches!(check_output(&chapter, &notes, true), Err(WriteError::OutputInsideSource(_))));
+        std::fs::write(chapter.join("note.md"), "# note").unwrap();
+        std::fs::write(chapter.join(MARKER), manifest_text(["note.md"].into_iter())).unwrap();
+        assert!(matches!(check_output(&chapter, &notes, true), Err(WriteError::NotesInOutput(_))), "a forged manifest does not open notes to deletion");
+        assert!(check_output(&notes.join("public"), &notes, true).is_ok(), "a missing default output is fine");
+        mark_output(&notes.join("public")).unwrap();
+        std::fs::write(notes.join("public/page.html"), "page").unwrap();
+        assert!(check_output(&notes.join("public"), &notes, false).is_ok(), "gongbu's own output inside the notes is fine");
+    }
+
+    #[test]
+    fn a_rebuild_keeps_what_gongbu_did_not_produce() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let first = Staging::create(&out).unwrap();
+        first.write("page.html", b"page").unwrap();
+        first.write("gone.html", b"gone").unwrap();
+        first.commit().unwrap();
+        std::fs::write(out.join("CNAME"), "example.org").unwrap();
+        std::fs::create_dir_all(out.join(".well-known/empty")).unwrap();
+        std::os::unix::fs::symlink("/nowhere", out.join("link")).unwrap();
+
+        let second = Staging::create(&out).unwrap();
+        second.write("page.html", b"page").unwrap();
+        second.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("CNAME")).unwrap(), "example.org");
+        assert!(out.join(".well-known/empty").is_dir());
+        assert_eq!(std::fs::read_link(out.join("link")).unwrap(), Path::new("/nowhere"), "a link of the user's is kept as a link");
+        assert!(!out.join("gone.html").exists(), "what gongbu produced and no longer does is removed");
+        assert_eq!(read_manifest(&out).unwrap().into_iter().collect::<Vec<_>>(), ["page.html"]);
+    }
+
+    #[test]
+    fn staging_never_writes_through_a_symlink_in_the_output() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let victim = tmp.path().join("victim");
+        std::fs::create_dir(&victim).unwrap();
+        std::fs::write(victim.join("x.html"), "victim").unwrap();
+        let first = Staging::create(&out).unwrap();
+        first.write("top.html", b"top").unwrap();
+        first.commit().unwrap();
+        std::os::unix::fs::symlink(&victim, out.join("sub")).unwrap();
+
+        let second = Staging::create(&out).unwrap();
+        second.write("top.html", b"top").unwrap();
+        second.write("sub/x.html", b"victim").unwrap();
+        second.commit().unwrap();
+        assert!(std::fs::symlink_metadata(out.join("sub")).unwrap().is_dir(), "the link became a real folder");
+        assert_eq!(std::fs::read_to_string(out.join("sub/x.html")).unwrap(), "victim");
+        assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 1);
+        assert_eq!(std::fs::read_to_string(victim.join("x.html")).unwrap(), "victim");
+    }
+
+    #[test]
+    fn update_sink_replaces_links_and_files_whole() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let victim = tmp.path().join("victim");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::create_dir(&victim).unwrap();
+        std::fs::write(victim.join("x.html"), "victim").unwrap();
+        std::os::unix::fs::symlink(&victim, out.join("sub")).unwrap();
+        std::fs::write(out.join("page.html"), "old").unwrap();
+        let inode = std::fs::metadata(out.join("page.html")).unwrap().ino();
+
+        mark_output(&out).unwrap();
+        let sink = UpdateSink::new(&out);
+        sink.write("sub/x.html", b"new").unwrap();
+        sink.write("page.html", b"new").unwrap();
+        sink.write("same.html", b"same").unwrap();
+        sink.write("same.html", b"same").unwrap();
+        assert_eq!(std::fs::read_to_string(victim.join("x.html")).unwrap(), "victim", "not written through the link");
+        assert_eq!(std::fs::read_to_string(out.join("sub/x.html")).unwrap(), "new");
+        assert_ne!(std::fs::metadata(out.join("page.html")).unwrap().ino(), inode, "a new file renamed over the old, not rewritten in place");
+        assert_eq!(std::fs::read_to_string(out.join("page.html")).unwrap(), "new");
+        let changed: Vec<bool> = sink.take().into_iter().map(|(_, c)| c).collect();
+        assert_eq!(changed, [true, true, true, false]);
+        let listed: Vec<String> = read_manifest(&out).unwrap().into_iter().collect();
+        assert_eq!(listed, ["same.html", "sub/x.html"], "new files are listed as they are created");
+        let names: Vec<String> = walkdir::WalkDir::new(&out).into_iter().filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        assert!(names.iter().all(|n| !n.contains(TEMP_TAG)), "no temp files left: {names:?}");
+
+        std::fs::remove_file(out.join("sub/x.html")).unwrap();
+        std::fs::remove_dir(out.join("sub")).unwrap();
+        std::os::unix::fs::symlink(&victim, out.join("sub")).unwrap();
+        assert!(!remove_generated(&out, "sub/x.html"), "nothing is deleted through a link");
+        assert!(victim.join("x.html").is_file());
+        assert!(!remove_generated(&out, "../victim/x.html"));
+        assert!(sink.write("../victim/x.html", b"escape").is_err(), "no write leaves the output");
+        assert!(Staging::create(&out).unwrap().write("a/../../victim/x.html", b"escape").is_err());
+        assert_eq!(std::fs::read_to_string(victim.join("x.html")).unwrap(), "victim");
+        assert!(remove_generated(&out, "page.html"));
     }
 }
