@@ -186,7 +186,17 @@ impl Config {
             words = merged.try_into().map_err(|e: toml::de::Error| (0, format!("[words]: {}", e.message())))?;
         }
         let content_dir = match (is_site, parsed.content_dir) {
-            (_, Some(dir)) => root.join(dir),
+            (_, Some(dir)) => {
+                // Notes are published: a `content_dir` that reaches out of the site root (an
+                // absolute path, `..`, a symlink) would publish whatever it points at.
+                let joined = root.join(&dir);
+                if crate::discover::check_inside(&joined, root).is_err() {
+                    let line = file.and_then(|t| t.lines().position(|l| l.trim_start().starts_with("content_dir"))).map_or(0, |i| i + 1);
+                    let real = crate::discover::real_path(&joined);
+                    return Err((line, format!("content_dir = {dir:?} resolves to {}, outside the site root {}; the notes folder must lie inside the site root", real.display(), root.display())));
+                }
+                joined
+            }
             (true, None) if root.join("content").is_dir() => root.join("content"),
             _ => root.to_path_buf(),
         };
@@ -254,6 +264,24 @@ mod tests {
     fn syntax_error_has_a_line() {
         let err = site("title = \"a\"\nlanguage = \n").unwrap_err();
         assert_eq!(err.0, 2);
+    }
+
+    #[test]
+    fn content_dir_outside_the_root_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        std::fs::create_dir_all(root.join("notes/sub")).unwrap();
+        std::fs::create_dir(tmp.path().join("elsewhere")).unwrap();
+        std::os::unix::fs::symlink(tmp.path().join("elsewhere"), root.join("link")).unwrap();
+        let with = |dir: &str| Config::from_parts(&root, Some(&format!("title = \"t\"\ncontent_dir = {dir:?}\n")), Overrides::default());
+        for dir in ["../elsewhere", "/etc", "link", "notes/../../elsewhere", "link/new", "missing/../../elsewhere"] {
+            let (line, message) = with(dir).expect_err(dir);
+            assert_eq!(line, 2, "{dir}: {message}");
+            assert!(message.contains("outside the site root"), "{dir}: {message}");
+        }
+        for dir in ["notes", "notes/sub", "notes/../notes", ".", "not-yet"] {
+            assert!(with(dir).is_ok(), "{dir}");
+        }
     }
 
     #[test]

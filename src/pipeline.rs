@@ -89,6 +89,8 @@ pub struct Loaded {
 
 /// Discover, read and outline every note, and assemble the site.
 pub fn load(config: &Config, clock: &mut Clock) -> Result<Loaded, BuildError> {
+    // Checked again here: while serving, the notes folder may be replaced after the config was read.
+    discover::check_inside(&config.content_dir, &config.root)?;
     let sources = discover::scan(&config.content_dir, &[&config.output_dir])?;
     clock.lap("discover");
 
@@ -108,7 +110,7 @@ pub fn read_notes(files: &[SourceFile]) -> (Vec<Note>, Vec<Diagnostic>) {
     let results: Vec<Result<Option<Note>, Diagnostic>> = files
         .par_iter()
         .map(|f| {
-            let bytes = std::fs::read(&f.abs).map_err(|e| Diagnostic::error(&f.rel, 0, format!("cannot read: {e}")))?;
+            let bytes = discover::read_source(&f.abs).map_err(|e| Diagnostic::error(&f.rel, 0, format!("cannot read: {e}")))?;
             parse_note(&f.rel, &bytes, is_index_note(&f.rel, index_md_folders.contains(parent_of(&f.rel))))
         })
         .collect();
@@ -281,18 +283,17 @@ pub fn copy_assets(assets: &[SourceFile], sink: &dyn Sink) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// A site root's own `static/` files, over the default theme's.
+/// A site root's own `static/` files, over the default theme's. Only files whose real path
+/// lies inside the site root are copied; the others are warnings.
 fn copy_site_static(config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
     let Some(dir) = config.static_dir.as_ref().filter(|d| d.is_dir()) else { return Vec::new() };
-    match discover::scan(dir, &[]) {
+    match discover::scan_within(dir, &config.root, &[&config.output_dir]) {
         Ok(found) => {
-            let files: Vec<SourceFile> = found
-                .assets
-                .into_iter()
-                .chain(found.notes)
-                .map(|f| SourceFile { rel: format!("static/{}", f.rel), abs: f.abs })
-                .collect();
-            copy_assets(&files, sink)
+            let shown = |rel: &str| format!("static/{rel}");
+            let files: Vec<SourceFile> = found.assets.into_iter().chain(found.notes).map(|f| SourceFile { rel: shown(&f.rel), abs: f.abs }).collect();
+            let mut diagnostics = copy_assets(&files, sink);
+            diagnostics.extend(found.skipped.into_iter().map(|d| Diagnostic { file: shown(&d.file), ..d }));
+            diagnostics
         }
         Err(e) => vec![Diagnostic::error(dir.display().to_string(), 0, e.to_string())],
     }
