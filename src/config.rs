@@ -185,21 +185,20 @@ impl Config {
             }
             words = merged.try_into().map_err(|e: toml::de::Error| (0, format!("[words]: {}", e.message())))?;
         }
+        let written = parsed.content_dir.clone();
         let content_dir = match (is_site, parsed.content_dir) {
-            (_, Some(dir)) => {
-                // Notes are published: a `content_dir` that reaches out of the site root (an
-                // absolute path, `..`, a symlink) would publish whatever it points at.
-                let joined = root.join(&dir);
-                if crate::discover::check_inside(&joined, root).is_err() {
-                    let line = file.and_then(|t| t.lines().position(|l| l.trim_start().starts_with("content_dir"))).map_or(0, |i| i + 1);
-                    let real = crate::discover::real_path(&joined);
-                    return Err((line, format!("content_dir = {dir:?} resolves to {}, outside the site root {}; the notes folder must lie inside the site root", real.display(), root.display())));
-                }
-                joined
-            }
+            (_, Some(dir)) => root.join(dir),
             (true, None) if root.join("content").is_dir() => root.join("content"),
             _ => root.to_path_buf(),
         };
+        // Notes are published: a notes folder that reaches out of the site root (an absolute
+        // `content_dir`, `..`, a symlink) would publish whatever it points at.
+        if crate::discover::check_inside(&content_dir, root).is_err() {
+            let line = file.and_then(|t| t.lines().position(|l| l.trim_start().starts_with("content_dir"))).map_or(0, |i| i + 1);
+            let named = written.map_or_else(|| "the notes folder content/".to_string(), |dir| format!("content_dir = {dir:?}"));
+            let real = crate::discover::real_path(&content_dir);
+            return Err((line, format!("{named} resolves to {}, outside the site root {}; the notes folder must lie inside the site root", real.display(), root.display())));
+        }
         let base_url = overrides.base_url.or(parsed.base_url).unwrap_or_else(|| "/".to_string());
         Ok(Config {
             root: root.to_path_buf(),
@@ -282,6 +281,9 @@ mod tests {
         for dir in ["notes", "notes/sub", "notes/../notes", ".", "not-yet"] {
             assert!(with(dir).is_ok(), "{dir}");
         }
+        std::os::unix::fs::symlink(tmp.path().join("elsewhere"), root.join("content")).unwrap();
+        let (_, message) = Config::from_parts(&root, Some("title = \"t\"\n"), Overrides::default()).unwrap_err();
+        assert!(message.starts_with("the notes folder content/ resolves to ") && message.contains("outside the site root"), "{message}");
     }
 
     #[test]
