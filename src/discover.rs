@@ -7,7 +7,7 @@
 //! was checked. FIFOs, sockets and devices are never opened (a FIFO would stall the build).
 //! Each entry left out is a warning pinned to its path.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use unicode_normalization::UnicodeNormalization;
@@ -79,7 +79,8 @@ pub fn scan_within(dir: &Path, boundary: &Path, skip: &[&Path]) -> Result<Source
     let root = canonical(dir);
     let outside = if boundary == root { "the notes folder" } else { "the site root" };
     let mut sources = Sources::default();
-    let mut seen: HashSet<String> = HashSet::new();
+    // Every name kept, and whether it was spelled in NFC on disk.
+    let mut seen: HashMap<String, bool> = HashMap::new();
     // Real path of the folder at each depth of the walk: the real path of an entry that is not
     // a symlink is its folder's real path plus its name, so only links need resolving.
     let mut real_dirs: Vec<PathBuf> = vec![root.clone()];
@@ -144,15 +145,21 @@ pub fn scan_within(dir: &Path, boundary: &Path, skip: &[&Path]) -> Result<Source
             }
             continue;
         }
-        if kind != FileKind::Ignored && !seen.insert(rel.clone()) {
-            // Two names that differ only in their Unicode form (NFC and NFD): the walk is in
-            // byte order of the names on disk, so the first one wins every time.
-            sources.skipped.push(Diagnostic::warning(
-                rel.clone(),
-                0,
-                format!("skipped: another file is also named {rel} (once both names are in Unicode NFC form); the first in byte order of the names on disk is used"),
-            ));
-            continue;
+        let is_nfc = entry.path().strip_prefix(&root).is_ok_and(|raw| raw.to_string_lossy() == rel.as_str());
+        if kind != FileKind::Ignored {
+            if let Some(&kept_nfc) = seen.get(&rel) {
+                // Two names that differ only in their Unicode form (NFC and NFD): the walk is
+                // in byte order of the names on disk, so the same one wins every time.
+                let form = |nfc: bool| if nfc { "NFC" } else { "a decomposed (NFD) form" };
+                let message = format!(
+                    "skipped: this file's name (in {}) is the same as that of {rel} (in {}) once both are normalised; the first in byte order of the names on disk is used",
+                    form(is_nfc),
+                    form(kept_nfc)
+                );
+                sources.skipped.push(Diagnostic::warning(rel.clone(), 0, message));
+                continue;
+            }
+            seen.insert(rel.clone(), is_nfc);
         }
         let file = SourceFile { rel, abs: real };
         match kind {
@@ -447,7 +454,8 @@ mod tests {
         // U+1112 (e1 84 92) sorts before U+D55C (ed 95 9c).
         assert_eq!(std::fs::read_to_string(&found.notes[0].abs).unwrap(), "# NFD");
         assert_eq!(found.skipped.len(), 1);
-        assert!(found.skipped[0].to_string().starts_with("\u{d55c}.md: warning: skipped: another file is also named"), "{:?}", found.skipped);
+        let expected = "\u{d55c}.md: warning: skipped: this file's name (in NFC) is the same as that of \u{d55c}.md (in a decomposed (NFD) form) once both are normalised";
+        assert!(found.skipped[0].to_string().starts_with(expected), "{:?}", found.skipped);
     }
 
     #[test]

@@ -60,6 +60,7 @@ pub fn build(config: &Config, force: bool) -> Result<BuildReport, BuildError> {
 pub fn build_into(config: &Config, sink: &dyn Sink) -> Result<(BuildReport, Vec<Diagnostic>), BuildError> {
     let mut clock = Clock::start();
     let Loaded { site, assets, mut problems } = load(config, &mut clock)?;
+    problems.extend(site.collisions.iter().cloned());
 
     let theme = Theme::load(config.templates_dir.as_deref(), &config.root).map_err(|mut errs| {
         errs.append(&mut problems);
@@ -100,8 +101,11 @@ pub fn load(config: &Config, clock: &mut Clock) -> Result<Loaded, BuildError> {
 
     let assets: Vec<String> = sources.assets.iter().map(|a| a.rel.clone()).collect();
     let site = Site::assemble(notes, assets, config.title.clone(), &folder_name(&config.root));
+    // An asset that lost an output collision (see `enrich::site`) is not copied; the warnings
+    // stay in `site.collisions`, current after every assembly.
+    let assets = sources.assets.into_iter().filter(|a| site.publishes_asset(&a.rel)).collect();
     clock.lap("assemble site");
-    Ok(Loaded { site, assets: sources.assets, problems })
+    Ok(Loaded { site, assets, problems })
 }
 
 /// Read every note in parallel; a note that cannot be read becomes a diagnostic, not a page.
@@ -390,6 +394,44 @@ mod tests {
         assert_eq!(base_path("https://me.github.io/notes/"), "/notes/");
         assert_eq!(base_path("https://example.com"), "/");
         assert_eq!(base_path("/a/b/"), "/a/b/");
+    }
+
+    /// Records the paths written into it.
+    #[derive(Default)]
+    struct Paths(std::sync::Mutex<Vec<String>>);
+
+    impl Sink for Paths {
+        fn write(&self, rel: &str, _: &[u8]) -> std::io::Result<()> {
+            self.0.lock().unwrap().push(rel.to_string());
+            Ok(())
+        }
+
+        fn copy(&self, rel: &str, _: &Path) -> std::io::Result<()> {
+            self.write(rel, b"")
+        }
+    }
+
+    #[test]
+    fn every_file_gongbu_writes_besides_pages_and_assets_is_reserved() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::write(root.join("gongbu.toml"), "base_url = \"https://me.github.io/n/\"\n").unwrap();
+        std::fs::create_dir_all(root.join("content/a")).unwrap();
+        std::fs::create_dir_all(root.join("static")).unwrap();
+        std::fs::write(root.join("content/a/x.md"), "# X").unwrap();
+        std::fs::write(root.join("content/a/pic.png"), "png").unwrap();
+        std::fs::write(root.join("static/extra.css"), "p{}").unwrap();
+        let config = Config::load(root, crate::config::Overrides { output_dir: Some(root.join("out")), ..Default::default() }).unwrap();
+        let sink = Paths::default();
+        let (_, problems) = build_into(&config, &sink).unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        let Loaded { site, assets, .. } = load(&config, &mut Clock::start()).unwrap();
+        let ours: Vec<String> = site.order.iter().map(|&p| site.url_of(p)).chain(assets.iter().map(|a| a.rel.clone())).collect();
+        let written = sink.0.into_inner().unwrap();
+        assert!(written.contains(&"sitemap.xml".to_string()) && written.contains(&"static/extra.css".to_string()), "{written:?}");
+        for path in written.iter().filter(|p| !ours.contains(p)) {
+            assert!(crate::model::reserved_output(path).is_some(), "{path} is written by gongbu but not reserved in model::RESERVED_OUTPUTS");
+        }
     }
 
     #[test]

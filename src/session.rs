@@ -195,6 +195,8 @@ impl Session {
             let notes = std::mem::take(&mut state.site.notes);
             let assets = state.assets.iter().map(|a| a.rel.clone()).collect();
             state.site = Site::assemble(notes, assets, config.title.clone(), &pipeline::folder_name(&config.root));
+            let added = state.assets.iter().filter(|a| changes.retargeted.contains(&a.rel) && state.site.publishes_asset(&a.rel));
+            errors.extend(added.filter_map(|a| sink.copy(&a.rel, &a.abs).err().map(|e| Diagnostic::error(&a.rel, 0, format!("cannot copy: {e}")))));
         } else if changes.titles {
             state.site.retitle(config.title.clone(), &pipeline::folder_name(&config.root));
         }
@@ -208,7 +210,7 @@ impl Session {
             errors.extend(pipeline::write_navigation(&state.site, &state.theme, config, sink));
         }
         for (n, note) in state.site.notes.iter().enumerate() {
-            if changes.edited.contains(&note.source) {
+            if changes.edited.contains(&note.source) && state.site.is_published(n) {
                 to_render.push(PageRef::Note(n));
             }
         }
@@ -302,11 +304,13 @@ impl State {
                     self.broken.remove(&rel);
                     match (real, known) {
                         (Some(real), Some(i)) => {
-                            let _ = sink.copy(&rel, &real);
+                            if self.site.publishes_asset(&rel) {
+                                let _ = sink.copy(&rel, &real);
+                            }
                             self.assets[i].abs = real;
                         }
                         (Some(real), None) => {
-                            let _ = sink.copy(&rel, &real);
+                            // Copied once the site is assembled with it, if it wins its output path.
                             self.assets.push(SourceFile { rel: rel.clone(), abs: real });
                             changes.structure = true;
                             changes.retargeted.insert(rel.clone());
@@ -409,6 +413,7 @@ impl State {
     /// current warnings of all pages.
     fn report(&self, mut errors: Vec<Diagnostic>, rendered: usize) -> Rebuild {
         errors.extend(self.broken.values().cloned());
+        errors.extend(self.site.collisions.iter().cloned());
         errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         errors.dedup();
         let (errors, mut warnings): (Vec<_>, Vec<_>) = errors.into_iter().partition(|d| d.severity == Severity::Error);
