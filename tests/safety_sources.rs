@@ -199,3 +199,108 @@ fn links_added_while_serving_are_refused_too() {
     assert!(!out.join("privdir").exists());
     assert_no_secret(&out);
 }
+
+/// Notes and assets whose output paths collide, created in the given order.
+const COLLIDING: &[(&str, &str)] = &[
+    ("x.markdown", "# X from markdown\n"),
+    ("x.md", "# X from md\n"),
+    ("y.md", "# y lower\n"),
+    ("y.MD", "# y upper ext\n"),
+    ("Y.md", "# Y upper\n"),
+    ("404.md", "# my 404 note\n"),
+    ("p.md", "# P note\n"),
+    ("p.html", "<p>RAW-P</p>"),
+    ("index.md", "# Home note\n"),
+    ("index.html", "<p>RAW-INDEX</p>"),
+    ("nav.js", "alert('HIJACK')"),
+    ("sitemap.xml", "<x>RAW-SITEMAP</x>"),
+    ("static/gongbu.css", "body{HIJACK}"),
+    ("img/a.png", "lower"),
+    ("img/A.png", "upper"),
+    ("\u{d55c}.md", "# NFC name\n"),
+    ("\u{1112}\u{1161}\u{11ab}.md", "# NFD name\n"),
+];
+
+#[test]
+fn colliding_outputs_warn_name_both_sources_and_never_replace_gongbus_files() {
+    let mut outputs = Vec::new();
+    for reversed in [false, true] {
+        let tmp = tempfile::tempdir().unwrap();
+        let notes = tmp.path().join("notes");
+        let mut files: Vec<&(&str, &str)> = COLLIDING.iter().collect();
+        if reversed {
+            files.reverse();
+        }
+        for (rel, text) in files {
+            write(&notes.join(rel), text);
+        }
+        let out = tmp.path().join("out");
+        let (ok, stderr) = build(&notes, &out);
+        assert!(ok, "{stderr}");
+        let read = |rel: &str| fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        assert!(read("x.html").contains("X from md"));
+        assert!(read("Y.html").contains("Y upper") && !out.join("y.html").exists());
+        assert!(read("404.html").contains("<html") && !read("404.html").contains("my 404 note"));
+        assert!(read("p.html").contains("P note") && !read("p.html").contains("RAW-P"));
+        assert!(read("index.html").contains("Home note") && !read("index.html").contains("RAW-INDEX"));
+        assert!(read("nav.js").starts_with("window.GONGBU_NAV=") && !read("nav.js").contains("HIJACK"));
+        assert!(!out.join("sitemap.xml").exists(), "no sitemap without an absolute base URL, and no note's in its place");
+        assert!(!read("static/gongbu.css").contains("HIJACK"));
+        assert_eq!(read("img/A.png"), "upper");
+        assert!(!out.join("img/a.png").exists());
+        assert!(read("\u{d55c}.html").contains("NFD name"), "the NFD name is first in byte order on disk");
+        for (file, says) in [
+            ("x.markdown", "not published: its page x.html is also the page of x.md; a .md name wins"),
+            ("y.md", "not published: its page y.html is also the page of Y.md (Y.html: the same path on macOS, Windows and GitHub Pages"),
+            ("y.MD", "not published: its page y.html is also the page of Y.md"),
+            ("404.md", "not published: its page 404.html would replace the not-found page"),
+            ("p.html", "not copied: p.html is also the output path of p.md"),
+            ("index.html", "not copied: index.html is also the output path of index.md"),
+            ("nav.js", "not copied: it would replace the site's navigation"),
+            ("sitemap.xml", "not copied: it would replace the sitemap"),
+            ("static/gongbu.css", "not copied: it would replace the theme's files"),
+            ("img/a.png", "not copied: img/a.png is also the output path of img/A.png"),
+            ("\u{d55c}.md", "skipped: this file's name (in NFC) is the same as that of \u{d55c}.md (in a decomposed (NFD) form)"),
+        ] {
+            let warning = format!("{file}: warning: {says}");
+            assert!(stderr.lines().any(|l| l.starts_with(&warning)), "missing `{warning}` in:\n{stderr}");
+        }
+        outputs.push(common::tree(&out));
+    }
+    assert!(outputs[0] == outputs[1], "the winners do not depend on the order files were created in");
+}
+
+#[test]
+fn collisions_while_serving_never_replace_a_winner() {
+    let tmp = tempfile::tempdir().unwrap();
+    let notes = tmp.path().join("notes");
+    write(&notes.join("x.md"), "# X from md\n");
+    write(&notes.join("x.markdown"), "# X from markdown\n");
+    write(&notes.join("p.md"), "# P note\n");
+    let out = tmp.path().join("served");
+    let overrides = Overrides { output_dir: Some(out.clone()), ..Default::default() };
+    let mut session = Session::open(Config::load(&notes, overrides.clone()).unwrap(), overrides, false).unwrap();
+    let first = session.rebuild(&[]).unwrap();
+    assert!(first.warnings.iter().any(|w| w.to_string().starts_with("x.markdown: warning: not published")), "{:?}", first.warnings);
+    let nav = fs::read(out.join("nav.js")).unwrap();
+
+    // The losing note is edited; files landing on gongbu's and on a page's paths appear.
+    write(&notes.join("x.markdown"), "# X from markdown, edited\n");
+    write(&notes.join("nav.js"), "alert('HIJACK')");
+    write(&notes.join("p.html"), "<p>RAW-P</p>");
+    let changed = [notes.join("x.markdown"), notes.join("nav.js"), notes.join("p.html")];
+    let rebuild = session.rebuild(&changed).unwrap();
+    assert!(rebuild.errors.is_empty(), "{:?}", rebuild.errors);
+    let warnings: Vec<String> = rebuild.warnings.iter().map(|w| w.to_string()).collect();
+    for file in ["x.markdown", "nav.js", "p.html"] {
+        assert!(warnings.iter().any(|w| w.starts_with(&format!("{file}: warning: not "))), "{file}: {warnings:?}");
+    }
+    assert!(fs::read_to_string(out.join("x.html")).unwrap().contains("X from md"));
+    assert!(fs::read_to_string(out.join("p.html")).unwrap().contains("P note"));
+    assert_eq!(fs::read(out.join("nav.js")).unwrap(), nav);
+
+    // Same when nav.js is edited again (now a known asset).
+    write(&notes.join("nav.js"), "alert('HIJACK 2')");
+    session.rebuild(&[notes.join("nav.js")]).unwrap();
+    assert_eq!(fs::read(out.join("nav.js")).unwrap(), nav);
+}
