@@ -185,11 +185,20 @@ impl Config {
             }
             words = merged.try_into().map_err(|e: toml::de::Error| (0, format!("[words]: {}", e.message())))?;
         }
+        let written = parsed.content_dir.clone();
         let content_dir = match (is_site, parsed.content_dir) {
             (_, Some(dir)) => root.join(dir),
             (true, None) if root.join("content").is_dir() => root.join("content"),
             _ => root.to_path_buf(),
         };
+        // Notes are published: a notes folder that reaches out of the site root (an absolute
+        // `content_dir`, `..`, a symlink) would publish whatever it points at.
+        if crate::discover::check_inside(&content_dir, root).is_err() {
+            let line = file.and_then(|t| t.lines().position(|l| l.trim_start().starts_with("content_dir"))).map_or(0, |i| i + 1);
+            let named = written.map_or_else(|| "the notes folder content/".to_string(), |dir| format!("content_dir = {dir:?}"));
+            let real = crate::discover::real_path(&content_dir);
+            return Err((line, format!("{named} resolves to {}, outside the site root {}; the notes folder must lie inside the site root", real.display(), root.display())));
+        }
         let base_url = overrides.base_url.or(parsed.base_url).unwrap_or_else(|| "/".to_string());
         Ok(Config {
             root: root.to_path_buf(),
@@ -254,6 +263,27 @@ mod tests {
     fn syntax_error_has_a_line() {
         let err = site("title = \"a\"\nlanguage = \n").unwrap_err();
         assert_eq!(err.0, 2);
+    }
+
+    #[test]
+    fn content_dir_outside_the_root_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        std::fs::create_dir_all(root.join("notes/sub")).unwrap();
+        std::fs::create_dir(tmp.path().join("elsewhere")).unwrap();
+        std::os::unix::fs::symlink(tmp.path().join("elsewhere"), root.join("link")).unwrap();
+        let with = |dir: &str| Config::from_parts(&root, Some(&format!("title = \"t\"\ncontent_dir = {dir:?}\n")), Overrides::default());
+        for dir in ["../elsewhere", "/etc", "link", "notes/../../elsewhere", "link/new", "missing/../../elsewhere"] {
+            let (line, message) = with(dir).expect_err(dir);
+            assert_eq!(line, 2, "{dir}: {message}");
+            assert!(message.contains("outside the site root"), "{dir}: {message}");
+        }
+        for dir in ["notes", "notes/sub", "notes/../notes", ".", "not-yet"] {
+            assert!(with(dir).is_ok(), "{dir}");
+        }
+        std::os::unix::fs::symlink(tmp.path().join("elsewhere"), root.join("content")).unwrap();
+        let (_, message) = Config::from_parts(&root, Some("title = \"t\"\n"), Overrides::default()).unwrap_err();
+        assert!(message.starts_with("the notes folder content/ resolves to ") && message.contains("outside the site root"), "{message}");
     }
 
     #[test]

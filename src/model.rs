@@ -104,6 +104,34 @@ pub fn note_url(source: &str, is_index: bool) -> String {
     if folder.is_empty() { file } else { format!("{folder}/{file}") }
 }
 
+/// Output paths gongbu writes itself (`pipeline::write_shared`, `write::MARKER`), with what each
+/// is for messages. No note or asset may land on one, nor under `static/` (the theme's files).
+pub const RESERVED_OUTPUTS: &[(&str, &str)] = &[
+    ("nav.js", "the site's navigation"),
+    ("404.html", "the not-found page"),
+    ("sitemap.xml", "the sitemap"),
+    (".nojekyll", "the GitHub Pages marker"),
+    (".gongbu-output", "gongbu's output marker"),
+];
+
+/// The folder of the theme's files in the output.
+pub const RESERVED_FOLDER: &str = "static/";
+
+/// What gongbu writes at output path `path` itself, if anything. Letter case is ignored: on
+/// macOS, Windows and GitHub Pages `NAV.js` would replace `nav.js`.
+pub fn reserved_output(path: &str) -> Option<&'static str> {
+    let folded = fold_case(path);
+    if folded.starts_with(RESERVED_FOLDER) {
+        return Some("the theme's files");
+    }
+    RESERVED_OUTPUTS.iter().find(|(name, _)| *name == folded).map(|(_, what)| *what)
+}
+
+/// The form of an output path under which two paths collide on a case-insensitive host.
+pub fn fold_case(path: &str) -> String {
+    path.to_lowercase()
+}
+
 /// `a/b/c.md` → `a/b`; `c.md` → ``.
 pub fn parent_of(path: &str) -> &str {
     path.rfind('/').map_or("", |i| &path[..i])
@@ -129,4 +157,19 @@ pub struct Reference {
     pub href: String,
     /// Percent-decoded, without the scheme.
     pub text: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reserved_outputs_ignore_letter_case() {
+        assert_eq!(reserved_output("nav.js"), Some("the site's navigation"));
+        assert_eq!(reserved_output("NAV.JS"), Some("the site's navigation"));
+        assert_eq!(reserved_output("404.html"), Some("the not-found page"));
+        assert_eq!(reserved_output("Static/x.png"), Some("the theme's files"));
+        assert_eq!(reserved_output("a/nav.js"), None);
+        assert_eq!(reserved_output("static.html"), None);
+    }
 }

@@ -60,6 +60,7 @@ pub fn build(config: &Config, force: bool) -> Result<BuildReport, BuildError> {
 pub fn build_into(config: &Config, sink: &dyn Sink) -> Result<(BuildReport, Vec<Diagnostic>), BuildError> {
     let mut clock = Clock::start();
     let Loaded { site, assets, mut problems } = load(config, &mut clock)?;
+    problems.extend(site.collisions.iter().cloned());
 
     let theme = Theme::load(config.templates_dir.as_deref(), &config.root).map_err(|mut errs| {
         errs.append(&mut problems);
@@ -89,6 +90,8 @@ pub struct Loaded {
 
 /// Discover, read and outline every note, and assemble the site.
 pub fn load(config: &Config, clock: &mut Clock) -> Result<Loaded, BuildError> {
+    // Checked again here: while serving, the notes folder may be replaced after the config was read.
+    discover::check_inside(&config.content_dir, &config.root)?;
     let sources = discover::scan(&config.content_dir, &[&config.output_dir])?;
     clock.lap("discover");
 
@@ -98,8 +101,11 @@ pub fn load(config: &Config, clock: &mut Clock) -> Result<Loaded, BuildError> {
 
     let assets: Vec<String> = sources.assets.iter().map(|a| a.rel.clone()).collect();
     let site = Site::assemble(notes, assets, config.title.clone(), &folder_name(&config.root));
+    // An asset that lost an output collision (see `enrich::site`) is not copied; the warnings
+    // stay in `site.collisions`, current after every assembly.
+    let assets = sources.assets.into_iter().filter(|a| site.publishes_asset(&a.rel)).collect();
     clock.lap("assemble site");
-    Ok(Loaded { site, assets: sources.assets, problems })
+    Ok(Loaded { site, assets, problems })
 }
 
 /// Read every note in parallel; a note that cannot be read becomes a diagnostic, not a page.
@@ -108,7 +114,7 @@ pub fn read_notes(files: &[SourceFile]) -> (Vec<Note>, Vec<Diagnostic>) {
     let results: Vec<Result<Option<Note>, Diagnostic>> = files
         .par_iter()
         .map(|f| {
-            let bytes = std::fs::read(&f.abs).map_err(|e| Diagnostic::error(&f.rel, 0, format!("cannot read: {e}")))?;
+            let bytes = discover::read_source(&f.abs).map_err(|e| Diagnostic::error(&f.rel, 0, format!("cannot read: {e}")))?;
             parse_note(&f.rel, &bytes, is_index_note(&f.rel, index_md_folders.contains(parent_of(&f.rel))))
         })
         .collect();
@@ -281,18 +287,17 @@ pub fn copy_assets(assets: &[SourceFile], sink: &dyn Sink) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// A site root's own `static/` files, over the default theme's.
+/// A site root's own `static/` files, over the default theme's. Only files whose real path
+/// lies inside the site root are copied; the others are warnings.
 fn copy_site_static(config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
     let Some(dir) = config.static_dir.as_ref().filter(|d| d.is_dir()) else { return Vec::new() };
-    match discover::scan(dir, &[]) {
+    match discover::scan_within(dir, &config.root, &[&config.output_dir]) {
         Ok(found) => {
-            let files: Vec<SourceFile> = found
-                .assets
-                .into_iter()
-                .chain(found.notes)
-                .map(|f| SourceFile { rel: format!("static/{}", f.rel), abs: f.abs })
-                .collect();
-            copy_assets(&files, sink)
+            let shown = |rel: &str| format!("static/{rel}");
+            let files: Vec<SourceFile> = found.assets.into_iter().chain(found.notes).map(|f| SourceFile { rel: shown(&f.rel), abs: f.abs }).collect();
+            let mut diagnostics = copy_assets(&files, sink);
+            diagnostics.extend(found.skipped.into_iter().map(|d| Diagnostic { file: shown(&d.file), ..d }));
+            diagnostics
         }
         Err(e) => vec![Diagnostic::error(dir.display().to_string(), 0, e.to_string())],
     }
@@ -389,6 +394,44 @@ mod tests {
         assert_eq!(base_path("https://me.github.io/notes/"), "/notes/");
         assert_eq!(base_path("https://example.com"), "/");
         assert_eq!(base_path("/a/b/"), "/a/b/");
+    }
+
+    /// Records the paths written into it.
+    #[derive(Default)]
+    struct Paths(std::sync::Mutex<Vec<String>>);
+
+    impl Sink for Paths {
+        fn write(&self, rel: &str, _: &[u8]) -> std::io::Result<()> {
+            self.0.lock().unwrap().push(rel.to_string());
+            Ok(())
+        }
+
+        fn copy(&self, rel: &str, _: &Path) -> std::io::Result<()> {
+            self.write(rel, b"")
+        }
+    }
+
+    #[test]
+    fn every_file_gongbu_writes_besides_pages_and_assets_is_reserved() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::write(root.join("gongbu.toml"), "base_url = \"https://me.github.io/n/\"\n").unwrap();
+        std::fs::create_dir_all(root.join("content/a")).unwrap();
+        std::fs::create_dir_all(root.join("static")).unwrap();
+        std::fs::write(root.join("content/a/x.md"), "# X").unwrap();
+        std::fs::write(root.join("content/a/pic.png"), "png").unwrap();
+        std::fs::write(root.join("static/extra.css"), "p{}").unwrap();
+        let config = Config::load(root, crate::config::Overrides { output_dir: Some(root.join("out")), ..Default::default() }).unwrap();
+        let sink = Paths::default();
+        let (_, problems) = build_into(&config, &sink).unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        let Loaded { site, assets, .. } = load(&config, &mut Clock::start()).unwrap();
+        let ours: Vec<String> = site.order.iter().map(|&p| site.url_of(p)).chain(assets.iter().map(|a| a.rel.clone())).collect();
+        let written = sink.0.into_inner().unwrap();
+        assert!(written.contains(&"sitemap.xml".to_string()) && written.contains(&"static/extra.css".to_string()), "{written:?}");
+        for path in written.iter().filter(|p| !ours.contains(p)) {
+            assert!(crate::model::reserved_output(path).is_some(), "{path} is written by gongbu but not reserved in model::RESERVED_OUTPUTS");
+        }
     }
 
     #[test]

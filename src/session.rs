@@ -197,6 +197,8 @@ impl Session {
             let notes = std::mem::take(&mut state.site.notes);
             let assets = state.assets.iter().map(|a| a.rel.clone()).collect();
             state.site = Site::assemble(notes, assets, config.title.clone(), &pipeline::folder_name(&config.root));
+            let added = state.assets.iter().filter(|a| changes.retargeted.contains(&a.rel) && state.site.publishes_asset(&a.rel));
+            errors.extend(added.filter_map(|a| sink.copy(&a.rel, &a.abs).err().map(|e| Diagnostic::error(&a.rel, 0, format!("cannot copy: {e}")))));
         } else if changes.titles {
             state.site.retitle(config.title.clone(), &pipeline::folder_name(&config.root));
         }
@@ -210,7 +212,7 @@ impl Session {
             errors.extend(pipeline::write_navigation(&state.site, &state.theme, config, sink));
         }
         for (n, note) in state.site.notes.iter().enumerate() {
-            if changes.edited.contains(&note.source) {
+            if changes.edited.contains(&note.source) && state.site.is_published(n) {
                 to_render.push(PageRef::Note(n));
             }
         }
@@ -297,44 +299,57 @@ impl State {
             if path.is_dir() || (!path.exists() && self.is_known_folder(&rel)) {
                 return None;
             }
-            match classify(&rel) {
+            let kind = classify(&rel);
+            // Checked as `discover::scan` checks: a link leading outside the notes folder or a
+            // FIFO is a warning (kept until the path changes again) and counts as no file.
+            let (real, skipped) = match kind {
+                FileKind::Ignored => (None, None),
+                _ => discover::admit(&config.content_dir, path, &rel).map_or_else(|d| (None, Some(d)), |real| (real, None)),
+            };
+            match kind {
                 FileKind::Ignored => {}
                 FileKind::Asset => {
-                    let exists = path.is_file();
                     let known = self.assets.iter().position(|a| a.rel == rel);
-                    match (exists, known) {
-                        (true, Some(_)) => {
-                            let _ = sink.copy(&rel, path);
+                    self.broken.remove(&rel);
+                    match (real, known) {
+                        (Some(real), Some(i)) => {
+                            if self.site.publishes_asset(&rel) {
+                                let _ = sink.copy(&rel, &real);
+                            }
+                            self.assets[i].abs = real;
                         }
-                        (true, None) => {
-                            let _ = sink.copy(&rel, path);
-                            self.assets.push(SourceFile { rel: rel.clone(), abs: path.to_path_buf() });
+                        (Some(real), None) => {
+                            // Copied once the site is assembled with it, if it wins its output path.
+                            self.assets.push(SourceFile { rel: rel.clone(), abs: real });
                             changes.structure = true;
-                            changes.retargeted.insert(rel);
+                            changes.retargeted.insert(rel.clone());
                         }
-                        (false, Some(i)) => {
+                        (None, Some(i)) => {
                             self.assets.remove(i);
                             changes.structure = true;
-                            changes.retargeted.insert(rel);
+                            changes.retargeted.insert(rel.clone());
                         }
-                        (false, None) => {}
+                        (None, None) => {}
                     }
                 }
-                FileKind::Note => self.apply_note_change(&rel, path, &mut changes),
+                FileKind::Note => self.apply_note_change(&rel, real.as_deref(), &mut changes),
+            }
+            if let Some(skipped) = skipped {
+                self.broken.insert(rel, skipped);
             }
         }
         Some(changes)
     }
 
-    fn apply_note_change(&mut self, rel: &str, path: &Path, changes: &mut NoteChanges) {
+    /// `path`: the note's real path, None when it is gone (or may not be read).
+    fn apply_note_change(&mut self, rel: &str, path: Option<&Path>, changes: &mut NoteChanges) {
         let known = self.site.notes.iter().position(|n| n.source == rel);
-        let read = if path.is_file() {
-            match std::fs::read(path) {
+        let read = match path {
+            Some(path) => match discover::read_source(path) {
                 Ok(bytes) => pipeline::parse_note(rel, &bytes, self.is_index(rel, known)),
                 Err(e) => Err(Diagnostic::error(rel, 0, format!("cannot read: {e}"))),
-            }
-        } else {
-            Ok(None)
+            },
+            None => Ok(None),
         };
         match (read, known) {
             (Err(problem), _) => {
@@ -392,7 +407,7 @@ impl State {
         let shared = |p: &&String| p.starts_with("static/") || SHARED_FILES.contains(&p.as_str());
         live.extend(self.generated.iter().filter(shared).cloned());
         // Pages of broken notes keep their last good version.
-        for source in self.broken.keys() {
+        for (source, _) in self.broken.iter().filter(|(_, d)| d.severity == Severity::Error) {
             live.insert(crate::model::note_url(source, self.is_index(source, None)));
         }
         live
@@ -407,6 +422,7 @@ impl State {
     /// current warnings of all pages.
     fn report(&self, mut errors: Vec<Diagnostic>, rendered: usize) -> Rebuild {
         errors.extend(self.broken.values().cloned());
+        errors.extend(self.site.collisions.iter().cloned());
         errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         errors.dedup();
         let (errors, mut warnings): (Vec<_>, Vec<_>) = errors.into_iter().partition(|d| d.severity == Severity::Error);

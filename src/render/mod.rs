@@ -35,7 +35,9 @@ impl Theme {
             DEFAULT_TEMPLATES.iter().map(|(name, text)| (name.to_string(), format!("(default theme) templates/{name}"), text.to_string())).collect();
         let mut problems = Vec::new();
         if let Some(dir) = overrides.filter(|d| d.is_dir()) {
-            for (name, path) in template_files(dir) {
+            let (files, refused) = template_files(dir, shown_root);
+            problems.extend(refused);
+            for (name, path) in files {
                 let shown = path.strip_prefix(shown_root).unwrap_or(&path).display().to_string();
                 match std::fs::read_to_string(&path) {
                     Ok(text) => match sources.iter_mut().find(|(n, _, _)| *n == name) {
@@ -110,19 +112,20 @@ impl Theme {
     }
 }
 
-/// `*.html` and `*.xml` files under a templates folder, named by their path inside it.
-fn template_files(dir: &Path) -> Vec<(String, PathBuf)> {
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter(|e| e.path().extension().is_some_and(|x| x == "html" || x == "xml"))
-        .filter_map(|e| {
-            let name = crate::discover::normalise_rel(e.path().strip_prefix(dir).ok()?);
-            Some((name, e.path().to_path_buf()))
-        })
-        .collect()
+/// `*.html` and `*.xml` files under a templates folder, named by their path inside it. Only
+/// files whose real path lies inside the site root are read: any other is an error, as a
+/// template is published.
+fn template_files(dir: &Path, site_root: &Path) -> (Vec<(String, PathBuf)>, Vec<Diagnostic>) {
+    let shown = |rel: &str| format!("templates/{rel}");
+    match crate::discover::scan_within(dir, site_root, &[]) {
+        Ok(found) => {
+            let mut files: Vec<(String, PathBuf)> = found.notes.into_iter().chain(found.assets).map(|f| (f.rel, f.abs)).filter(|(name, _)| name.ends_with(".html") || name.ends_with(".xml")).collect();
+            files.sort();
+            let refused = found.skipped.into_iter().map(|d| Diagnostic::error(shown(&d.file), d.line, d.message)).collect();
+            (files, refused)
+        }
+        Err(e) => (Vec::new(), vec![Diagnostic::error("templates", 0, e.to_string())]),
+    }
 }
 
 #[cfg(test)]
