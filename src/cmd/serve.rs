@@ -45,7 +45,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     };
 
     let url = serve::url_of(addr);
-    let app = serve::app(&output, live)?;
+    let app = serve::app(&output, live, serve::Hosts::new(addr, &args.allow_host))?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let served = runtime.block_on(async move {
         let server = tokio::spawn(serve::run(listener, app));
