@@ -625,3 +625,65 @@ fn bound_to_all_interfaces_the_machines_own_addresses_are_hosts() {
     assert_eq!(server.get_as(&format!("192.168.1.20:{port}"), "/").status, 200);
     assert_eq!(server.get_as(&format!("attacker.example:{port}"), "/").status, 403);
 }
+
+/// Write the fixture's notes again into `site` (after it was deleted).
+fn recreate(site: &Path, extra: &str) {
+    let os = site.join("Computer Science/운영체제");
+    std::fs::create_dir_all(&os).unwrap();
+    std::fs::write(site.join("README.md"), "# 공부 노트\n\n면접 준비 노트입니다.\n").unwrap();
+    std::fs::write(site.join("Computer Science/README.md"), "# Computer Science\n\n전공 기초.\n").unwrap();
+    std::fs::write(os.join("README.md"), "# 운영체제\n\n프로세스와 스레드의 차이.\n").unwrap();
+    std::fs::write(os.join("프로세스.md"), format!("# 프로세스\n\n{extra}\n")).unwrap();
+}
+
+#[test]
+fn a_deleted_and_recreated_notes_folder_is_picked_up_again() {
+    let (_tmp, site) = fixture();
+    let server = Server::start(&site);
+    let mut socket = server.socket();
+    let page = "Computer Science/운영체제/프로세스.html";
+
+    std::fs::remove_dir_all(&site).unwrap();
+    let error = socket.expect("error");
+    assert!(!error["message"].as_str().unwrap().is_empty(), "{error}");
+    assert!(server.get("/").status >= 400, "nothing is served while the notes are gone");
+
+    // `git clone` again, say: the folder comes back with different text.
+    recreate(&site, "다시 만든 폴더의 내용.");
+    socket.expect("reload");
+    eventually("the recreated folder's page", || served_with(&server, page, "다시 만든 폴더의 내용."));
+
+    // The watch is armed again: a later edit is seen.
+    std::fs::write(site.join("Computer Science/운영체제/프로세스.md"), "# 프로세스\n\n다시 만든 뒤 수정.\n").unwrap();
+    socket.expect("reload");
+    eventually("an edit after the folder came back", || served_with(&server, page, "다시 만든 뒤 수정."));
+
+    // The output folder went with the notes and was made again: still gongbu's own.
+    drop(server);
+    let again = Server::start(&site);
+    assert!(served_with(&again, page, "다시 만든 뒤 수정."));
+}
+
+#[test]
+fn a_deleted_and_recreated_content_folder_is_picked_up_again() {
+    // A site root whose notes live in `content/`: the root stays, the notes folder goes.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("gongbu.toml"), "title = \"노트\"\n").unwrap();
+    let content = root.join("content");
+    recreate(&content, "처음 내용.");
+    let server = Server::start(&root);
+    let mut socket = server.socket();
+    let page = "Computer Science/운영체제/프로세스.html";
+    assert!(served_with(&server, page, "처음 내용."));
+
+    std::fs::remove_dir_all(&content).unwrap();
+    socket.expect("error");
+    recreate(&content, "다시 만든 내용.");
+    socket.expect("reload");
+    eventually("the recreated content folder's page", || served_with(&server, page, "다시 만든 내용."));
+    std::fs::write(content.join("Computer Science/운영체제/프로세스.md"), "# 프로세스\n\n그다음 수정.\n").unwrap();
+    socket.expect("reload");
+    eventually("a later edit", || served_with(&server, page, "그다음 수정."));
+}
