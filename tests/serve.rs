@@ -156,9 +156,14 @@ fn get(addr: &str, path: &str) -> Response {
 /// A GET to the server at `addr` that names `host` in its `Host` header, as a browser does
 /// for a page whose name resolves to `addr`.
 fn get_as(addr: &str, host: &str, path: &str) -> Response {
+    request(addr, &format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n"))
+}
+
+/// Send `head` (request line and headers, each ending in CRLF) and read the response.
+fn request(addr: &str, head: &str) -> Response {
     let mut stream = TcpStream::connect(addr).expect("connect");
     stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(stream, "{head}Connection: close\r\n\r\n").unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).expect("read response");
     let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("end of headers");
@@ -646,7 +651,11 @@ fn a_deleted_and_recreated_notes_folder_is_picked_up_again() {
     std::fs::remove_dir_all(&site).unwrap();
     let error = socket.expect("error");
     assert!(!error["message"].as_str().unwrap().is_empty(), "{error}");
-    assert!(server.get("/").status >= 400, "nothing is served while the notes are gone");
+    // A page opened now is a 404 that still shows the overlay and comes back by itself.
+    let missing = server.get("/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.text().contains(RELOAD_SCRIPT), "{}", missing.text());
+    assert_eq!(server.socket().next(RELOAD_WAIT).expect("the error on connect"), error);
 
     // `git clone` again, say: the folder comes back with different text.
     recreate(&site, "다시 만든 폴더의 내용.");
@@ -686,4 +695,35 @@ fn a_deleted_and_recreated_content_folder_is_picked_up_again() {
     std::fs::write(content.join("Computer Science/운영체제/프로세스.md"), "# 프로세스\n\n그다음 수정.\n").unwrap();
     socket.expect("reload");
     eventually("a later edit", || served_with(&server, page, "그다음 수정."));
+}
+
+#[test]
+fn head_and_range_requests_fit_what_is_served() {
+    let (_tmp, site) = fixture();
+    let server = Server::start(&site);
+    let addr = server.addr.as_str();
+    let page = server.get("/");
+    assert!(page.text().contains(RELOAD_SCRIPT));
+
+    // HEAD of a page: no body, the length of the page as served (file + script).
+    let head = request(addr, &format!("HEAD / HTTP/1.1\r\nHost: {addr}\r\n"));
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(head.header("content-length"), Some(page.body.len().to_string().as_str()));
+    assert_eq!(head.header("content-type"), Some("text/html; charset=utf-8"));
+
+    // A range of a page would cut the served bytes wrongly: the whole page comes back.
+    let ranged = request(addr, &format!("GET / HTTP/1.1\r\nHost: {addr}\r\nRange: bytes=0-9\r\n"));
+    assert_eq!(ranged.status, 200);
+    assert_eq!(ranged.body, page.body);
+
+    // Other files are served in ranges (video and audio seek with them).
+    let image = request(addr, &format!("GET {} HTTP/1.1\r\nHost: {addr}\r\nRange: bytes=1-3\r\n", url("img/그림.PNG")));
+    assert_eq!(image.status, 206);
+    assert_eq!(image.body, &PNG[1..4]);
+    assert_eq!(image.header("cache-control"), Some("no-store"));
+
+    let post = request(addr, &format!("POST / HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\n"));
+    assert_eq!(post.status, 405);
+    assert_eq!(post.header("allow"), Some("GET, HEAD"));
 }
