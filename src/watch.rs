@@ -312,6 +312,25 @@ mod tests {
     }
 
     #[test]
+    fn a_folder_swapped_for_another_by_renames_is_watched_again() {
+        let tmp = tempfile::tempdir().unwrap();
+        let base = tmp.path().canonicalize().unwrap();
+        let dir = base.join("notes");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::create_dir_all(base.join("new/sub")).unwrap();
+        let (tx, rx) = mpsc::channel();
+        let _watcher = watch(std::slice::from_ref(&dir), false, tx).unwrap();
+        std::fs::rename(&dir, base.join("old")).unwrap();
+        std::fs::rename(base.join("new"), &dir).unwrap();
+        while !next(&rx).rescan {}
+        std::fs::write(dir.join("sub/a.md"), "# A\n").unwrap();
+        let mut seen = BTreeSet::new();
+        while !seen.contains(&dir.join("sub/a.md")) {
+            seen.extend(next(&rx).paths);
+        }
+    }
+
+    #[test]
     fn a_burst_is_one_batch_or_few() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().canonicalize().unwrap();
