@@ -57,6 +57,10 @@ pub struct ServeArgs {
     /// Address to listen on (0.0.0.0 makes the preview reachable from other machines).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
     pub bind: IpAddr,
+    /// Also answer requests addressed to this host name (a LAN name or a tunnel); repeatable.
+    /// Others are refused, against DNS rebinding; localhost and addresses need no flag.
+    #[arg(long, value_name = "NAME")]
+    pub allow_host: Vec<String>,
     /// Open the site in the default browser.
     #[arg(long)]
     pub open: bool,

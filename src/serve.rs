@@ -1,10 +1,25 @@
 //! HTTP server for the built site plus the live-reload channel; knows nothing about Markdown.
 //!
-//! Every request is answered from the output folder only: the decoded path is checked segment
-//! by segment (no `..`, no backslashes, NUL or drive prefixes) and the final file, symlinks
-//! resolved, must lie inside the canonical output folder. HTML responses get a small script
-//! that listens on `/__gongbu/ws` and reloads the page or shows build errors; the files on disk
-//! stay exactly as `gongbu build` writes them.
+//! Files are served by tower-http's `ServeDir` (path decoding, MIME types, ranges, conditional
+//! requests), with three things of ours around it:
+//! - The request path is checked segment by segment first (no `..`, no backslashes, NUL or
+//!   drive prefixes: 400) and passed on rebuilt from its plain segments, so a folder's
+//!   trailing-slash redirect can never point at `//another-host`.
+//! - ServeDir follows symlinks as the OS does; its file access goes through [`Inside`], which
+//!   resolves every path and refuses (404) any whose real location leaves the canonical output
+//!   folder.
+//! - ServeDir streams files as they are; HTML responses are read whole and get a small script
+//!   that listens on `/__gongbu/ws` and reloads the page or shows build errors (ranges are
+//!   not offered for HTML, since the served bytes are not the file's). The files on disk stay
+//!   exactly as `gongbu build` writes them. A miss serves the site's `404.html`, or, while there
+//!   is none (the notes folder is gone, say), a bare page with the script, so the error overlay
+//!   still shows and the page comes back by itself.
+//!
+//! DNS rebinding: a hostile page whose name is made to resolve to 127.0.0.1 would otherwise
+//! read the preview and open its socket. Every request's `Host` must name this server, and a
+//! request with an `Origin` header (any browser's WebSocket, cross-origin fetches) must come
+//! from a page of this server; others get 403. See [`Hosts`] for the names; a request without
+//! `Host` or `Origin` is no browser's and is answered.
 //!
 //! Socket messages are JSON text: `{"type":"connected"}` first (the client is subscribed from
 //! then on), `{"type":"error","message":"file:line: …"}` right after it while the last build
@@ -13,16 +28,21 @@
 use axum::body::Body;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::serve::ListenerExt as _;
 use axum::Router;
 use percent_encoding::percent_decode_str;
+use std::future::Future;
 use std::io;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Component, Path, PathBuf};
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use tokio::sync::broadcast;
+use tower_http::services::fs::{Backend, ServeDir, TokioBackend, TokioFile};
 
 /// Where the injected script connects.
 pub const WS_PATH: &str = "/__gongbu/ws";
@@ -136,24 +156,156 @@ pub fn url_of(addr: SocketAddr) -> String {
     format!("http://{}/", SocketAddr::new(ip, addr.port()))
 }
 
+/// Which names the server answers to, in `Host` and `Origin`. A name is what a DNS rebinding
+/// attack controls, so names are few: `localhost` and `*.localhost` (browsers resolve these
+/// to loopback themselves, RFC 6761, so no DNS can point them elsewhere) and the names given
+/// with `--allow-host`. Address literals are safe from rebinding, since a browser sends one
+/// only for a page whose origin is that address: the loopback addresses and the bound one are
+/// accepted, and when bound to all interfaces (`0.0.0.0`, `::`) every address literal is,
+/// because the machine's own addresses (which change with Wi-Fi, VPN and DHCP while serving)
+/// are what other devices use. The port must be the server's own (80 when none is given).
+#[derive(Debug, Clone)]
+pub struct Hosts {
+    port: u16,
+    bound: IpAddr,
+    /// `--allow-host` names, lowercase, without a trailing dot.
+    names: Vec<String>,
+}
+
+impl Hosts {
+    /// The names for a server listening on `addr`, plus `names` (host names or addresses).
+    pub fn new(addr: SocketAddr, names: &[String]) -> Hosts {
+        let names = names.iter().map(|n| normal_name(n)).collect();
+        Hosts { port: addr.port(), bound: addr.ip(), names }
+    }
+
+    /// Whether a `Host` header (or a request URI's authority) names this server.
+    pub fn allows_host(&self, authority: &str) -> bool {
+        self.allows_authority(authority, 80)
+    }
+
+    /// Whether an `Origin` header names a page of this server: `http://` or `https://` plus
+    /// an allowed host, nothing else (not `null`, not a path).
+    pub fn allows_origin(&self, origin: &str) -> bool {
+        match origin.split_once("://") {
+            Some((scheme, authority)) if scheme.eq_ignore_ascii_case("http") => self.allows_authority(authority, 80),
+            Some((scheme, authority)) if scheme.eq_ignore_ascii_case("https") => self.allows_authority(authority, 443),
+            _ => false,
+        }
+    }
+
+    fn allows_authority(&self, authority: &str, default_port: u16) -> bool {
+        let Some((host, port)) = split_authority(authority) else { return false };
+        let port = match port {
+            Some(port) => port.parse::<u16>().ok(),
+            None => Some(default_port),
+        };
+        if port != Some(self.port) {
+            return false;
+        }
+        let ip = match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+            Some(v6) => v6.parse::<std::net::Ipv6Addr>().ok().map(IpAddr::V6),
+            None => host.parse::<std::net::Ipv4Addr>().ok().map(IpAddr::V4),
+        };
+        match ip {
+            Some(ip) => {
+                let ip = ip.to_canonical();
+                ip.is_loopback() || ip == self.bound.to_canonical() || self.bound.is_unspecified()
+            }
+            None if host.starts_with('[') => false,
+            None => {
+                let name = normal_name(host);
+                let valid = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b));
+                valid && (name == "localhost" || name.ends_with(".localhost") || self.names.contains(&name))
+            }
+        }
+    }
+}
+
+/// `host[:port]` or `[v6][:port]`; None for anything else (user info, paths, bare `:`).
+fn split_authority(authority: &str) -> Option<(&str, Option<&str>)> {
+    if authority.contains(['@', '/', '?', '#', ' ']) {
+        return None;
+    }
+    let (host, port) = if authority.starts_with('[') {
+        let end = authority.find(']')? + 1;
+        match &authority[end..] {
+            "" => (&authority[..end], None),
+            rest => (&authority[..end], Some(rest.strip_prefix(':')?)),
+        }
+    } else {
+        match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        }
+    };
+    (!host.is_empty()).then_some((host, port))
+}
+
+/// Lowercase, without the one trailing dot a fully qualified name may carry.
+fn normal_name(name: &str) -> String {
+    let name = name.to_ascii_lowercase();
+    name.strip_suffix('.').map(str::to_string).unwrap_or(name)
+}
+
 #[derive(Clone)]
 struct Site {
-    /// Canonical output folder; nothing outside it is ever served.
-    root: Arc<PathBuf>,
+    /// The output folder's files; nothing outside it is ever served.
+    files: ServeDir<tower_http::services::fs::DefaultServeDirFallback, Inside>,
+    hosts: Arc<Hosts>,
     live: LiveReload,
 }
 
-/// The app: the live-reload socket at [`WS_PATH`], every other path a file of `output`.
-pub fn app(output: &Path, live: LiveReload) -> io::Result<Router> {
+/// The app: the live-reload socket at [`WS_PATH`], every other path a file of `output`; only
+/// for requests that name one of `hosts`.
+pub fn app(output: &Path, live: LiveReload, hosts: Hosts) -> io::Result<Router> {
     let root = Arc::new(output.canonicalize()?);
-    Ok(Router::new().route(WS_PATH, get(socket)).fallback(file).with_state(Site { root, live }))
+    let files = ServeDir::with_backend(root.as_path(), Inside { root: root.clone() });
+    let site = Site { files, hosts: Arc::new(hosts), live };
+    Ok(Router::new()
+        .route(WS_PATH, get(socket))
+        .fallback(file)
+        .layer(middleware::from_fn_with_state(site.clone(), guard))
+        .with_state(site))
 }
 
 /// Serve `app` on `listener` until the process ends.
 pub async fn run(listener: TcpListener, app: Router) -> io::Result<()> {
     listener.set_nonblocking(true)?;
-    let listener = tokio::net::TcpListener::from_std(listener)?;
+    // No Nagle delay: ServeDir writes a file's body after its headers, and a second small
+    // write waiting for the client's delayed ACK costs 40 ms per file on a kept-alive connection.
+    let listener = tokio::net::TcpListener::from_std(listener)?.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(listener, app).await
+}
+
+/// Refuse requests addressed to another name, or sent by another site's page (DNS rebinding).
+async fn guard(State(site): State<Site>, request: Request, next: Next) -> Response {
+    if let Some(refused) = foreign(&site.hosts, request.headers(), request.uri()) {
+        let mut response = (StatusCode::FORBIDDEN, refused).into_response();
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        return response;
+    }
+    next.run(request).await
+}
+
+/// Why a request is not for this server, if it is not.
+fn foreign(hosts: &Hosts, headers: &HeaderMap, uri: &Uri) -> Option<String> {
+    const HINT: &str = "gongbu serve answers only to localhost, its own address and names given with --allow-host";
+    let authorities = headers.get_all(header::HOST).iter().map(|v| v.to_str().ok());
+    for host in authorities.chain(uri.authority().map(|a| Some(a.as_str()))) {
+        if !host.is_some_and(|h| hosts.allows_host(h)) {
+            return Some(format!("403 Forbidden: {HINT}; this request names host {:?}\n", host.unwrap_or("(not text)")));
+        }
+    }
+    for origin in headers.get_all(header::ORIGIN) {
+        let origin = origin.to_str().ok();
+        if !origin.is_some_and(|o| hosts.allows_origin(o)) {
+            return Some(format!("403 Forbidden: {HINT}; this request comes from a page at {:?}\n", origin.unwrap_or("(not text)")));
+        }
+    }
+    None
 }
 
 async fn socket(State(site): State<Site>, upgrade: WebSocketUpgrade) -> Response {
@@ -216,123 +368,165 @@ pub fn segments(raw: &str) -> Result<Vec<String>, BadPath> {
     Ok(out)
 }
 
+/// ServeDir's file access, kept inside the output folder: each path is resolved (symlinks
+/// followed) and refused as missing unless its real location is inside `root`, and the file
+/// opened is that real path. ServeDir itself checks only the request's path segments.
+#[derive(Clone)]
+struct Inside {
+    root: Arc<PathBuf>,
+}
+
+type Boxed<T> = Pin<Box<dyn Future<Output = io::Result<T>> + Send>>;
+
+impl Inside {
+    async fn resolve(root: &Path, path: &Path) -> io::Result<PathBuf> {
+        let real = tokio::fs::canonicalize(path).await?;
+        if real.starts_with(root) {
+            Ok(real)
+        } else {
+            Err(io::ErrorKind::NotFound.into())
+        }
+    }
+}
+
+impl Backend for Inside {
+    type File = TokioFile;
+    type Metadata = std::fs::Metadata;
+    type OpenFuture = Boxed<TokioFile>;
+    type MetadataFuture = Boxed<std::fs::Metadata>;
+
+    fn open(&self, path: PathBuf) -> Self::OpenFuture {
+        let root = self.root.clone();
+        Box::pin(async move { TokioBackend.open(Inside::resolve(&root, &path).await?).await })
+    }
+
+    fn metadata(&self, path: PathBuf) -> Self::MetadataFuture {
+        let root = self.root.clone();
+        Box::pin(async move { tokio::fs::metadata(Inside::resolve(&root, &path).await?).await })
+    }
+}
+
 async fn file(State(site): State<Site>, request: Request) -> Response {
     if request.method() != Method::GET && request.method() != Method::HEAD {
         return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, HEAD")]).into_response();
     }
-    let uri = request.uri();
-    let raw = uri.path();
-    let Ok(names) = segments(raw) else {
+    let (mut parts, _) = request.into_parts();
+    if segments(parts.uri.path()).is_err() {
+        return plain(StatusCode::BAD_REQUEST, "400 Bad Request: path not allowed\n");
+    }
+    // Rebuilt from the raw segments: one leading slash, never `//host`, so that ServeDir's
+    // redirect of a folder to its trailing slash stays on this site.
+    let raw = parts.uri.path();
+    let mut path = String::from("/");
+    for segment in raw.split('/').filter(|s| !s.is_empty()) {
+        path.push_str(segment);
+        path.push('/');
+    }
+    if !raw.ends_with('/') && path.len() > 1 {
+        path.pop();
+    }
+    if let Some(query) = parts.uri.query() {
+        path.push('?');
+        path.push_str(query);
+    }
+    let Ok(uri) = path.parse::<Uri>() else {
         return plain(StatusCode::BAD_REQUEST, "400 Bad Request: path not allowed\n");
     };
-    let mut path = site.root.to_path_buf();
-    path.extend(&names);
-    match tokio::fs::metadata(&path).await {
-        Ok(meta) if meta.is_dir() => {
-            if !raw.ends_with('/') {
-                // Rebuilt from the raw segments: one leading slash, never `//host`.
-                let mut location = String::from("/");
-                for segment in raw.split('/').filter(|s| !s.is_empty()) {
-                    location.push_str(segment);
-                    location.push('/');
-                }
-                if let Some(query) = uri.query() {
-                    location.push('?');
-                    location.push_str(query);
-                }
-                return redirect(&location);
-            }
-            path.push("index.html");
+    parts.uri = uri;
+    let head = parts.method == Method::HEAD;
+    let mut response = match serve_file(&site, Request::from_parts(parts.clone(), Body::empty())).await {
+        Some(response) => response,
+        None => return not_found(&site, head).await,
+    };
+    if is_html(&response) && parts.headers.contains_key(header::RANGE) {
+        // Ranges of the file are not ranges of the page served: ask again for all of it.
+        parts.headers.remove(header::RANGE);
+        parts.headers.remove(header::IF_RANGE);
+        response = match serve_file(&site, Request::from_parts(parts, Body::empty())).await {
+            Some(response) => response,
+            None => return not_found(&site, head).await,
+        };
+    }
+    finish(response, head).await
+}
+
+/// ServeDir's response, or None when the file is missing or refused.
+async fn serve_file(site: &Site, request: Request) -> Option<Response> {
+    let mut files = site.files.clone();
+    match files.try_call(request).await {
+        Ok(response) if response.status() == StatusCode::NOT_FOUND => None,
+        Ok(response) => Some(response.map(Body::new)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound || e.kind() == io::ErrorKind::PermissionDenied => None,
+        // ENOTDIR: a file's name used as a folder.
+        Err(e) if cfg!(unix) && e.raw_os_error() == Some(20) => None,
+        Err(_) => Some(plain(StatusCode::INTERNAL_SERVER_ERROR, "500 Internal Server Error: cannot read the file\n")),
+    }
+}
+
+/// The site's own `404.html`; while it is missing, a bare page that still carries the script.
+async fn not_found(site: &Site, head: bool) -> Response {
+    let mut request = Request::new(Body::empty());
+    *request.uri_mut() = Uri::from_static("/404.html");
+    let mut response = match serve_file(site, request).await {
+        Some(response) if response.status() == StatusCode::OK && is_html(&response) => response,
+        _ => {
+            let mut response = Body::from(BARE_404).into_response();
+            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
+            response
         }
-        Ok(_) => {}
-        Err(_) => return not_found(&site).await,
-    }
-    match read_inside(&site.root, &path).await {
-        Some(bytes) => page(StatusCode::OK, &path, bytes),
-        None => not_found(&site).await,
-    }
+    };
+    *response.status_mut() = StatusCode::NOT_FOUND;
+    response.headers_mut().remove(header::LAST_MODIFIED);
+    response.headers_mut().remove(header::ETAG);
+    finish(response, head).await
 }
 
-/// The bytes of `path` if it is a file whose real location (symlinks resolved) is inside
-/// `root`.
-async fn read_inside(root: &Path, path: &Path) -> Option<Vec<u8>> {
-    let real = tokio::fs::canonicalize(path).await.ok()?;
-    if !real.starts_with(root) {
-        return None;
-    }
-    if !tokio::fs::metadata(&real).await.ok()?.is_file() {
-        return None;
-    }
-    tokio::fs::read(&real).await.ok()
+const BARE_404: &str = "<!doctype html>\n<meta charset=\"utf-8\">\n<title>404 Not Found</title>\n<body>\n<p>404 Not Found</p>\n</body>\n";
+
+fn is_html(response: &Response) -> bool {
+    response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("text/html"))
 }
 
-async fn not_found(site: &Site) -> Response {
-    let path = site.root.join("404.html");
-    match read_inside(&site.root, &path).await {
-        Some(bytes) => page(StatusCode::NOT_FOUND, &path, bytes),
-        None => plain(StatusCode::NOT_FOUND, "404 Not Found\n"),
-    }
-}
-
-/// A file's response: its content type, no caching, and the reload script in HTML.
-fn page(status: StatusCode, path: &Path, bytes: Vec<u8>) -> Response {
-    let kind = content_type(path);
-    let body = if kind.starts_with("text/html") { inject_script(bytes) } else { bytes };
-    let mut response = (status, Body::from(body)).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+/// Every file's response: no caching, no sniffing, UTF-8 text, and the reload script in HTML.
+async fn finish(response: Response, head: bool) -> Response {
+    let html = is_html(&response);
+    let (mut parts, body) = response.into_parts();
+    let headers = &mut parts.headers;
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    response
+    if let Some(kind) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) {
+        let text = kind.starts_with("text/") || kind.ends_with("/javascript");
+        if text && !kind.contains(';') {
+            if let Ok(value) = HeaderValue::from_str(&format!("{kind}; charset=utf-8")) {
+                headers.insert(header::CONTENT_TYPE, value);
+            }
+        }
+    }
+    if !html || parts.status == StatusCode::NOT_MODIFIED {
+        return Response::from_parts(parts, body);
+    }
+    parts.headers.remove(header::ACCEPT_RANGES);
+    if head {
+        // No body to change; its length is the file's plus the script's.
+        let length = parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+        if let Some(length) = length {
+            parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length + RELOAD_SCRIPT.len()));
+        }
+        return Response::from_parts(parts, body);
+    }
+    match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => {
+            parts.headers.remove(header::CONTENT_LENGTH);
+            Response::from_parts(parts, Body::from(inject_script(bytes.into())))
+        }
+        Err(_) => plain(StatusCode::INTERNAL_SERVER_ERROR, "500 Internal Server Error: cannot read the file\n"),
+    }
 }
 
 fn plain(status: StatusCode, text: &'static str) -> Response {
     let mut response = (status, text).into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
-}
-
-fn redirect(location: &str) -> Response {
-    let mut response = StatusCode::TEMPORARY_REDIRECT.into_response();
-    if let Ok(value) = HeaderValue::from_str(location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
-}
-
-/// Content type by file extension, case-insensitive.
-pub fn content_type(path: &Path) -> &'static str {
-    let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" | "map" => "application/json",
-        "xml" => "application/xml",
-        "txt" | "md" => "text/plain; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "bmp" => "image/bmp",
-        "pdf" => "application/pdf",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        "ttf" => "font/ttf",
-        "otf" => "font/otf",
-        "wasm" => "application/wasm",
-        "mp4" => "video/mp4",
-        "webm" => "video/webm",
-        "mp3" => "audio/mpeg",
-        "ogg" => "audio/ogg",
-        "wav" => "audio/wav",
-        "zip" => "application/zip",
-        _ => "application/octet-stream",
-    }
 }
 
 /// The live-reload client. It saves the scroll position before reloading and restores it
@@ -429,12 +623,24 @@ mod tests {
     }
 
     #[test]
-    fn content_types_ignore_case() {
-        assert_eq!(content_type(Path::new("img/그림.PNG")), "image/png");
-        assert_eq!(content_type(Path::new("a.JPG")), "image/jpeg");
-        assert_eq!(content_type(Path::new("index.html")), "text/html; charset=utf-8");
-        assert_eq!(content_type(Path::new("f.woff2")), "font/woff2");
-        assert_eq!(content_type(Path::new("noext")), "application/octet-stream");
+    fn hosts_are_loopback_names_the_bound_address_and_allowed_names() {
+        let hosts = Hosts::new(SocketAddr::from(([127, 0, 0, 1], 1111)), &["Study.LAN.".to_string()]);
+        for ok in ["localhost:1111", "LOCALHOST.:1111", "a.b.localhost:1111", "127.0.0.1:1111", "127.9.9.9:1111", "[::1]:1111", "[::ffff:127.0.0.1]:1111", "study.lan:1111"] {
+            assert!(hosts.allows_host(ok), "{ok}");
+        }
+        for bad in ["evil.example:1111", "localhost.evil.example:1111", "localhost:1112", "localhost", "10.0.0.1:1111", "[::1:1111", "::1:1111", ":1111", "", "user@localhost:1111", "localhost:1111/x", "localhost:-1", "local host:1111"] {
+            assert!(!hosts.allows_host(bad), "{bad}");
+        }
+        assert!(hosts.allows_origin("http://localhost:1111"));
+        assert!(hosts.allows_origin("HTTP://127.0.0.1:1111"));
+        for bad in ["null", "http://evil.example:1111", "file://", "localhost:1111", "http://localhost:1111/page", "http://localhost"] {
+            assert!(!hosts.allows_origin(bad), "{bad}");
+        }
+        let port80 = Hosts::new(SocketAddr::from(([127, 0, 0, 1], 80)), &[]);
+        assert!(port80.allows_host("localhost") && port80.allows_origin("http://localhost"));
+        let all = Hosts::new(SocketAddr::from(([0, 0, 0, 0], 1111)), &[]);
+        assert!(all.allows_host("192.168.0.7:1111") && all.allows_host("[fe80::1]:1111"));
+        assert!(!all.allows_host("my-laptop.local:1111"), "names still need --allow-host");
     }
 
     #[test]

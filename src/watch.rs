@@ -4,12 +4,19 @@
 //! VS Code and JetBrains are seen. A watched *file* is watched through its folder, and only its
 //! own events are kept. Events are collected until [`QUIET`] passes without one, or [`MAX_WAIT`]
 //! after the first, then sent as one [`Batch`]. Which paths matter is for the caller to decide.
+//!
+//! A watched folder that is deleted takes its OS watch with it, and one created again at the
+//! same path (`rm -rf notes && git clone …`, a branch switch, a restore) would never be seen.
+//! So when a watched folder itself is removed or renamed, or is found missing after a batch,
+//! it is checked every [`REARM_CHECK`]; once it is there again its watch is set up anew and a
+//! batch with `rescan` follows, since what it now holds arrived unwatched.
 
 use notify::event::{EventKind, MetadataKind, ModifyKind};
 use notify::{Event, RecursiveMode, Watcher as _};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Mutex, Weak};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -19,6 +26,8 @@ pub const QUIET: Duration = Duration::from_millis(30);
 pub const MAX_WAIT: Duration = Duration::from_millis(200);
 /// How often `--poll` scans the watched folders.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(250);
+/// How often a deleted watched folder is looked for.
+pub const REARM_CHECK: Duration = Duration::from_millis(250);
 
 /// Paths that changed (created, modified, removed, or either side of a rename).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -41,9 +50,21 @@ pub enum WatchError {
     Notify { path: String, source: notify::Error },
 }
 
+type Inner = Mutex<Box<dyn notify::Watcher + Send>>;
+
 /// Watches until dropped; then the batch channel closes.
 pub struct Watcher {
-    _inner: Box<dyn notify::Watcher + Send>,
+    /// The only strong reference: the debounce thread holds a weak one to re-arm folders,
+    /// so dropping this closes the event channel and ends the thread.
+    _inner: Arc<Inner>,
+}
+
+/// A folder under watch (a watched file's folder, non-recursively) and whether its watch is
+/// live.
+struct Target {
+    path: PathBuf,
+    mode: RecursiveMode,
+    armed: bool,
 }
 
 /// Watch `paths` (folders recursively; files through their folder) and send debounced batches
@@ -69,21 +90,75 @@ pub fn watch(paths: &[PathBuf], poll: bool, batches: mpsc::Sender<Batch>) -> Res
     } else {
         Box::new(notify::RecommendedWatcher::new(handler, notify::Config::default()).map_err(|e| error("", e))?)
     };
-    for folder in &folders {
-        inner.watch(folder, RecursiveMode::Recursive).map_err(|e| error(&folder.display().to_string(), e))?;
-    }
+    let mut targets: Vec<Target> = folders.iter().map(|f| Target { path: f.clone(), mode: RecursiveMode::Recursive, armed: true }).collect();
     for file in &files {
-        let parent = file.parent().expect("checked above");
-        if !folders.iter().any(|f| parent.starts_with(f)) {
-            inner.watch(parent, RecursiveMode::NonRecursive).map_err(|e| error(&parent.display().to_string(), e))?;
+        let Some(parent) = file.parent() else { continue };
+        if !folders.iter().any(|f| parent.starts_with(f)) && !targets.iter().any(|t| t.path == parent) {
+            targets.push(Target { path: parent.to_path_buf(), mode: RecursiveMode::NonRecursive, armed: true });
         }
     }
+    for target in &targets {
+        inner.watch(&target.path, target.mode).map_err(|e| error(&target.path.display().to_string(), e))?;
+    }
+    let inner = Arc::new(Mutex::new(inner));
+    let weak = Arc::downgrade(&inner);
     let wanted = move |path: &Path| folders.iter().any(|f| path.starts_with(f)) || files.iter().any(|f| f == path);
     thread::Builder::new()
         .name("gongbu-watch".into())
-        .spawn(move || debounce(raw, wanted, batches))
-        .expect("spawn the watch thread");
+        .spawn(move || debounce(raw, wanted, batches, Rearm { targets, watcher: weak }))
+        .map_err(|e| error("", notify::Error::io(e)))?;
     Ok(Watcher { _inner: inner })
+}
+
+/// The watched folders, kept armed across deletion and re-creation.
+struct Rearm {
+    targets: Vec<Target>,
+    watcher: Weak<Inner>,
+}
+
+impl Rearm {
+    /// Note events that remove or rename a watched folder itself: its watch is gone.
+    fn note(&mut self, event: &Event) {
+        let gone = matches!(event.kind, EventKind::Remove(_) | EventKind::Modify(ModifyKind::Name(_)) | EventKind::Any);
+        if gone || event.need_rescan() {
+            for target in &mut self.targets {
+                if event.paths.contains(&target.path) || event.need_rescan() {
+                    target.armed = false;
+                }
+            }
+        }
+    }
+
+    fn any_missing(&self) -> bool {
+        self.targets.iter().any(|t| !t.armed)
+    }
+
+    /// Watch again each folder that lost its watch and is there again; true if any was.
+    /// A folder found missing is marked, to be looked for until it is back.
+    fn check(&mut self) -> bool {
+        let mut back = false;
+        for target in &mut self.targets {
+            if !target.path.is_dir() {
+                target.armed = false;
+                continue;
+            }
+            if target.armed {
+                continue;
+            }
+            let Some(watcher) = self.watcher.upgrade() else { return back };
+            let mut watcher = watcher.lock().unwrap_or_else(|e| e.into_inner());
+            // The old watch may still be listed; a fresh one is wanted either way.
+            let _ = watcher.unwatch(&target.path);
+            match watcher.watch(&target.path, target.mode) {
+                Ok(()) => {
+                    target.armed = true;
+                    back = true;
+                }
+                Err(e) => eprintln!("warning: {}", error(&target.path.display().to_string(), e)),
+            }
+        }
+        back
+    }
 }
 
 fn error(path: &str, source: notify::Error) -> WatchError {
@@ -97,10 +172,13 @@ fn error(path: &str, source: notify::Error) -> WatchError {
 }
 
 /// Collect events into batches until the watcher goes away.
-fn debounce(raw: mpsc::Receiver<notify::Result<Event>>, wanted: impl Fn(&Path) -> bool, batches: mpsc::Sender<Batch>) {
+fn debounce(raw: mpsc::Receiver<notify::Result<Event>>, wanted: impl Fn(&Path) -> bool, batches: mpsc::Sender<Batch>, mut rearm: Rearm) {
     let mut warned = false;
     // Add an event's paths to `batch`; true if it contributed anything.
-    let mut take = |event: notify::Result<Event>, batch: &mut BTreeSet<PathBuf>, rescan: &mut bool| -> bool {
+    let mut take = |event: notify::Result<Event>, batch: &mut BTreeSet<PathBuf>, rescan: &mut bool, rearm: &mut Rearm| -> bool {
+        if let Ok(event) = &event {
+            rearm.note(event);
+        }
         let event = match event {
             Ok(event) => event,
             Err(e) => {
@@ -134,15 +212,28 @@ fn debounce(raw: mpsc::Receiver<notify::Result<Event>>, wanted: impl Fn(&Path) -
     loop {
         let mut paths = BTreeSet::new();
         let mut rescan = false;
-        // Wait for the first event that counts.
+        // Wait for the first event that counts, or a deleted folder to come back.
         loop {
-            match raw.recv() {
-                Ok(event) => {
-                    if take(event, &mut paths, &mut rescan) {
-                        break;
+            let event = if rearm.any_missing() {
+                match raw.recv_timeout(REARM_CHECK) {
+                    Ok(event) => event,
+                    Err(RecvTimeoutError::Timeout) => {
+                        if rearm.check() {
+                            rescan = true;
+                            break;
+                        }
+                        continue;
                     }
+                    Err(RecvTimeoutError::Disconnected) => return,
                 }
-                Err(_) => return,
+            } else {
+                match raw.recv() {
+                    Ok(event) => event,
+                    Err(_) => return,
+                }
+            };
+            if take(event, &mut paths, &mut rescan, &mut rearm) {
+                break;
             }
         }
         let first = Instant::now();
@@ -151,7 +242,7 @@ fn debounce(raw: mpsc::Receiver<notify::Result<Event>>, wanted: impl Fn(&Path) -
             let deadline = (last + QUIET).min(first + MAX_WAIT);
             match raw.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
                 Ok(event) => {
-                    if take(event, &mut paths, &mut rescan) {
+                    if take(event, &mut paths, &mut rescan, &mut rearm) {
                         last = Instant::now();
                     }
                 }
@@ -159,6 +250,8 @@ fn debounce(raw: mpsc::Receiver<notify::Result<Event>>, wanted: impl Fn(&Path) -
                 Err(RecvTimeoutError::Disconnected) => break true,
             }
         };
+        // A folder deleted and made again within the batch is back already.
+        rescan |= rearm.check();
         if batches.send(Batch { paths: paths.into_iter().collect(), rescan }).is_err() || closed {
             return;
         }
@@ -194,6 +287,47 @@ mod tests {
 
         std::fs::remove_file(dir.join("sub/a.md")).unwrap();
         assert!(next(&rx).paths.contains(&dir.join("sub/a.md")));
+    }
+
+    #[test]
+    fn a_folder_deleted_and_made_again_is_watched_again() {
+        for poll in [false, true] {
+            let tmp = tempfile::tempdir().unwrap();
+            let dir = tmp.path().canonicalize().unwrap().join("notes");
+            std::fs::create_dir_all(dir.join("sub")).unwrap();
+            let (tx, rx) = mpsc::channel();
+            let _watcher = watch(std::slice::from_ref(&dir), poll, tx).unwrap();
+            std::fs::remove_dir_all(&dir).unwrap();
+            assert!(next(&rx).paths.iter().any(|p| p.starts_with(&dir)), "poll: {poll}");
+
+            std::fs::create_dir_all(dir.join("sub")).unwrap();
+            // Coming back is a rescan: what the folder holds arrived unwatched.
+            while !next(&rx).rescan {}
+            std::fs::write(dir.join("sub/a.md"), "# A\n").unwrap();
+            let mut seen = BTreeSet::new();
+            while !seen.contains(&dir.join("sub/a.md")) {
+                seen.extend(next(&rx).paths);
+            }
+        }
+    }
+
+    #[test]
+    fn a_folder_swapped_for_another_by_renames_is_watched_again() {
+        let tmp = tempfile::tempdir().unwrap();
+        let base = tmp.path().canonicalize().unwrap();
+        let dir = base.join("notes");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::create_dir_all(base.join("new/sub")).unwrap();
+        let (tx, rx) = mpsc::channel();
+        let _watcher = watch(std::slice::from_ref(&dir), false, tx).unwrap();
+        std::fs::rename(&dir, base.join("old")).unwrap();
+        std::fs::rename(base.join("new"), &dir).unwrap();
+        while !next(&rx).rescan {}
+        std::fs::write(dir.join("sub/a.md"), "# A\n").unwrap();
+        let mut seen = BTreeSet::new();
+        while !seen.contains(&dir.join("sub/a.md")) {
+            seen.extend(next(&rx).paths);
+        }
     }
 
     #[test]

@@ -110,6 +110,10 @@ impl Server {
         get(&self.addr, path)
     }
 
+    fn get_as(&self, host: &str, path: &str) -> Response {
+        get_as(&self.addr, host, path)
+    }
+
     fn socket(&self) -> Socket {
         Socket::connect(&self.addr)
     }
@@ -146,9 +150,20 @@ impl Response {
 
 /// One HTTP/1.1 GET on a fresh connection; `path` is sent exactly as given.
 fn get(addr: &str, path: &str) -> Response {
+    get_as(addr, addr, path)
+}
+
+/// A GET to the server at `addr` that names `host` in its `Host` header, as a browser does
+/// for a page whose name resolves to `addr`.
+fn get_as(addr: &str, host: &str, path: &str) -> Response {
+    request(addr, &format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n"))
+}
+
+/// Send `head` (request line and headers, each ending in CRLF) and read the response.
+fn request(addr: &str, head: &str) -> Response {
     let mut stream = TcpStream::connect(addr).expect("connect");
     stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(stream, "{head}Connection: close\r\n\r\n").unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).expect("read response");
     let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("end of headers");
@@ -507,4 +522,208 @@ fn a_relative_path_from_inside_the_notes_folder_works() {
     std::fs::write(site.join("README.md"), "# 홈\n\n상대 경로에서 고친 문장.\n").unwrap();
     socket.expect("reload");
     assert!(server.get("/").text().contains("상대 경로에서 고친 문장"));
+}
+
+/// The WebSocket handshake's status: the server at `addr`, reached under the name `host`
+/// (sent as `Host`), with `origin` as the `Origin` header (none: a non-browser client).
+fn handshake_status(addr: &str, host: &str, origin: Option<&str>) -> u16 {
+    use tungstenite::client::IntoClientRequest;
+    let mut request = format!("ws://{host}/__gongbu/ws").into_client_request().unwrap();
+    if let Some(origin) = origin {
+        request.headers_mut().insert("origin", origin.parse().unwrap());
+    }
+    let stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    match tungstenite::client(request, stream) {
+        Ok((_, response)) => response.status().as_u16(),
+        Err(tungstenite::HandshakeError::Failure(tungstenite::Error::Http(response))) => response.status().as_u16(),
+        Err(e) => panic!("handshake with Origin {origin:?}: {e}"),
+    }
+}
+
+#[test]
+fn requests_for_other_host_names_are_refused() {
+    // DNS rebinding: a page on attacker.example whose name then resolves to 127.0.0.1 sends
+    // `Host: attacker.example:PORT` to the preview server.
+    let (_tmp, site) = fixture();
+    let server = Server::start(&site);
+    let port = server.addr.rsplit_once(':').unwrap().1;
+    for host in [
+        format!("attacker.example:{port}"),
+        format!("localhost.attacker.example:{port}"),
+        format!("127.0.0.1.nip.io:{port}"),
+        format!("192.168.1.20:{port}"),
+        format!("localhost:{}", port.parse::<u16>().unwrap().wrapping_add(1)),
+        "attacker.example".to_string(),
+    ] {
+        let r = server.get_as(&host, "/");
+        assert_eq!(r.status, 403, "Host: {host}");
+        assert!(!r.text().contains("공부 노트"), "Host {host} got the site");
+    }
+    for malformed in ["", "[::1", "localhost:port", "a b"] {
+        let r = server.get_as(malformed, "/");
+        assert!(r.status == 400 || r.status == 403, "Host: {malformed:?}: {}", r.status);
+    }
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("LocalHost:{port}"),
+        format!("localhost.:{port}"),
+        format!("notes.localhost:{port}"),
+        format!("[::1]:{port}"),
+        format!("127.0.0.2:{port}"),
+    ] {
+        let r = server.get_as(&host, "/");
+        assert_eq!(r.status, 200, "Host: {host}");
+        assert!(r.text().contains("공부 노트"), "Host {host}");
+    }
+    // The socket too.
+    assert_eq!(handshake_status(&server.addr, &format!("attacker.example:{port}"), None), 403);
+}
+
+#[test]
+fn the_socket_refuses_foreign_origins() {
+    let (_tmp, site) = fixture();
+    let server = Server::start(&site);
+    let addr = server.addr.as_str();
+    let port = addr.rsplit_once(':').unwrap().1;
+    for origin in [
+        "http://attacker.example".to_string(),
+        format!("http://attacker.example:{port}"),
+        "https://attacker.example".to_string(),
+        "null".to_string(),
+        format!("http://localhost:{}", port.parse::<u16>().unwrap().wrapping_add(1)),
+        "not an origin".to_string(),
+    ] {
+        assert_eq!(handshake_status(addr, addr, Some(&origin)), 403, "Origin: {origin}");
+    }
+    for origin in [format!("http://{addr}"), format!("http://localhost:{port}"), format!("http://[::1]:{port}")] {
+        assert_eq!(handshake_status(addr, addr, Some(&origin)), 101, "Origin: {origin}");
+    }
+    assert_eq!(handshake_status(addr, addr, None), 101, "a client without Origin is no browser page");
+    // A refused socket gets no messages; an accepted one still works.
+    let mut socket = server.socket();
+    std::fs::write(site.join("README.md"), "# 공부 노트\n\n출처 확인 뒤 수정.\n").unwrap();
+    socket.expect("reload");
+}
+
+#[test]
+fn allow_host_adds_a_name() {
+    let (_tmp, site) = fixture();
+    let server = Server::try_start(&site, &["--port", "0", "--allow-host", "study.lan"])
+        .unwrap_or_else(|(status, log)| panic!("serve exited ({status}):\n{log}"));
+    let port = server.addr.rsplit_once(':').unwrap().1;
+    assert_eq!(server.get_as(&format!("study.lan:{port}"), "/").status, 200);
+    assert_eq!(server.get_as(&format!("STUDY.LAN:{port}"), "/").status, 200);
+    assert_eq!(server.get_as(&format!("other.lan:{port}"), "/").status, 403);
+    assert_eq!(handshake_status(&server.addr, &server.addr, Some(&format!("http://study.lan:{port}"))), 101);
+}
+
+#[cfg(unix)]
+#[test]
+fn bound_to_all_interfaces_the_machines_own_addresses_are_hosts() {
+    let (_tmp, site) = fixture();
+    let server = Server::try_start(&site, &["--port", "0", "--bind", "0.0.0.0"])
+        .unwrap_or_else(|(status, log)| panic!("serve exited ({status}):\n{log}"));
+    let port = server.addr.rsplit_once(':').unwrap().1;
+    // Any address literal: a browser sends one only for a page whose origin is that address.
+    assert_eq!(server.get_as(&format!("192.168.1.20:{port}"), "/").status, 200);
+    assert_eq!(server.get_as(&format!("attacker.example:{port}"), "/").status, 403);
+}
+
+/// Write the fixture's notes again into `site` (after it was deleted).
+fn recreate(site: &Path, extra: &str) {
+    let os = site.join("Computer Science/운영체제");
+    std::fs::create_dir_all(&os).unwrap();
+    std::fs::write(site.join("README.md"), "# 공부 노트\n\n면접 준비 노트입니다.\n").unwrap();
+    std::fs::write(site.join("Computer Science/README.md"), "# Computer Science\n\n전공 기초.\n").unwrap();
+    std::fs::write(os.join("README.md"), "# 운영체제\n\n프로세스와 스레드의 차이.\n").unwrap();
+    std::fs::write(os.join("프로세스.md"), format!("# 프로세스\n\n{extra}\n")).unwrap();
+}
+
+#[test]
+fn a_deleted_and_recreated_notes_folder_is_picked_up_again() {
+    let (_tmp, site) = fixture();
+    let server = Server::start(&site);
+    let mut socket = server.socket();
+    let page = "Computer Science/운영체제/프로세스.html";
+
+    std::fs::remove_dir_all(&site).unwrap();
+    let error = socket.expect("error");
+    assert!(!error["message"].as_str().unwrap().is_empty(), "{error}");
+    // A page opened now is a 404 that still shows the overlay and comes back by itself.
+    let missing = server.get("/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.text().contains(RELOAD_SCRIPT), "{}", missing.text());
+    assert_eq!(server.socket().next(RELOAD_WAIT).expect("the error on connect"), error);
+
+    // `git clone` again, say: the folder comes back with different text.
+    recreate(&site, "다시 만든 폴더의 내용.");
+    socket.expect("reload");
+    eventually("the recreated folder's page", || served_with(&server, page, "다시 만든 폴더의 내용."));
+
+    // The watch is armed again: a later edit is seen.
+    std::fs::write(site.join("Computer Science/운영체제/프로세스.md"), "# 프로세스\n\n다시 만든 뒤 수정.\n").unwrap();
+    socket.expect("reload");
+    eventually("an edit after the folder came back", || served_with(&server, page, "다시 만든 뒤 수정."));
+
+    // The output folder went with the notes and was made again: still gongbu's own.
+    drop(server);
+    let again = Server::start(&site);
+    assert!(served_with(&again, page, "다시 만든 뒤 수정."));
+}
+
+#[test]
+fn a_deleted_and_recreated_content_folder_is_picked_up_again() {
+    // A site root whose notes live in `content/`: the root stays, the notes folder goes.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("gongbu.toml"), "title = \"노트\"\n").unwrap();
+    let content = root.join("content");
+    recreate(&content, "처음 내용.");
+    let server = Server::start(&root);
+    let mut socket = server.socket();
+    let page = "Computer Science/운영체제/프로세스.html";
+    assert!(served_with(&server, page, "처음 내용."));
+
+    std::fs::remove_dir_all(&content).unwrap();
+    socket.expect("error");
+    recreate(&content, "다시 만든 내용.");
+    socket.expect("reload");
+    eventually("the recreated content folder's page", || served_with(&server, page, "다시 만든 내용."));
+    std::fs::write(content.join("Computer Science/운영체제/프로세스.md"), "# 프로세스\n\n그다음 수정.\n").unwrap();
+    socket.expect("reload");
+    eventually("a later edit", || served_with(&server, page, "그다음 수정."));
+}
+
+#[test]
+fn head_and_range_requests_fit_what_is_served() {
+    let (_tmp, site) = fixture();
+    let server = Server::start(&site);
+    let addr = server.addr.as_str();
+    let page = server.get("/");
+    assert!(page.text().contains(RELOAD_SCRIPT));
+
+    // HEAD of a page: no body, the length of the page as served (file + script).
+    let head = request(addr, &format!("HEAD / HTTP/1.1\r\nHost: {addr}\r\n"));
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(head.header("content-length"), Some(page.body.len().to_string().as_str()));
+    assert_eq!(head.header("content-type"), Some("text/html; charset=utf-8"));
+
+    // A range of a page would cut the served bytes wrongly: the whole page comes back.
+    let ranged = request(addr, &format!("GET / HTTP/1.1\r\nHost: {addr}\r\nRange: bytes=0-9\r\n"));
+    assert_eq!(ranged.status, 200);
+    assert_eq!(ranged.body, page.body);
+
+    // Other files are served in ranges (video and audio seek with them).
+    let image = request(addr, &format!("GET {} HTTP/1.1\r\nHost: {addr}\r\nRange: bytes=1-3\r\n", url("img/그림.PNG")));
+    assert_eq!(image.status, 206);
+    assert_eq!(image.body, &PNG[1..4]);
+    assert_eq!(image.header("cache-control"), Some("no-store"));
+
+    let post = request(addr, &format!("POST / HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\n"));
+    assert_eq!(post.status, 405);
+    assert_eq!(post.header("allow"), Some("GET, HEAD"));
 }

@@ -6,7 +6,7 @@
 
 use crate::cli::ServeArgs;
 use anyhow::Context;
-use gongbu::config::{Config, Overrides};
+use gongbu::config::{Config, Overrides, CONFIG_FILE};
 use gongbu::serve::{self, LiveReload, Port};
 use gongbu::session::{Rebuild, Session};
 use gongbu::watch::{self, Batch};
@@ -45,7 +45,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     };
 
     let url = serve::url_of(addr);
-    let app = serve::app(&output, live)?;
+    let app = serve::app(&output, live, serve::Hosts::new(addr, &args.allow_host))?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let served = runtime.block_on(async move {
         let server = tokio::spawn(serve::run(listener, app));
@@ -86,12 +86,23 @@ fn rebuild_loop(mut session: Session, incoming: mpsc::Receiver<Batch>, live: Liv
         paths.sort();
         paths.dedup();
         if rescan {
-            paths.clear();
+            // Events were lost, or the notes folder was deleted and is back: read the config
+            // again and rebuild everything (a changed config file means both).
+            paths = vec![session.config().root.join(CONFIG_FILE)];
         } else if paths.is_empty() {
             continue;
         }
         match session.rebuild(&paths) {
-            Ok(rebuild) => report("rebuilt", &rebuild, &live),
+            Ok(rebuild) => {
+                if rescan && rebuild.errors.is_empty() {
+                    // The output folder may have gone with the notes: claim it again, so the
+                    // next `gongbu serve` or `build` does not take it for someone else's.
+                    if let Err(e) = gongbu::write::mark_output(&session.config().output_dir) {
+                        eprintln!("warning: {e}");
+                    }
+                }
+                report("rebuilt", &rebuild, &live)
+            }
             Err(e) => {
                 let message = format!("{e}");
                 eprintln!("rebuild failed: {message}");
