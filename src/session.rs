@@ -145,6 +145,11 @@ impl Session {
     fn full(&mut self, sink: &UpdateSink, generated: BTreeSet<String>) -> Result<Rebuild, BuildError> {
         let config = &self.config;
         let pipeline::Loaded { site, assets, problems } = pipeline::load(config, &mut pipeline::Clock::start())?;
+        if !config.output_dir.exists() {
+            // The output went away (with the notes folder, or by hand): a missing folder is
+            // nobody's, so claim it again before writing into it.
+            write::mark_output(&config.output_dir).map_err(BuildError::Write)?;
+        }
         let broken: BTreeMap<String, Diagnostic> = problems.into_iter().map(|d| (d.file.clone(), d)).collect();
         let theme = match Theme::load(config.templates_dir.as_deref(), &config.root) {
             Ok(theme) => theme,

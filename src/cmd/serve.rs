@@ -93,16 +93,7 @@ fn rebuild_loop(mut session: Session, incoming: mpsc::Receiver<Batch>, live: Liv
             continue;
         }
         match session.rebuild(&paths) {
-            Ok(rebuild) => {
-                if rescan && rebuild.errors.is_empty() {
-                    // The output folder may have gone with the notes: claim it again, so the
-                    // next `gongbu serve` or `build` does not take it for someone else's.
-                    if let Err(e) = gongbu::write::mark_output(&session.config().output_dir) {
-                        eprintln!("warning: {e}");
-                    }
-                }
-                report("rebuilt", &rebuild, &live)
-            }
+            Ok(rebuild) => report("rebuilt", &rebuild, &live),
             Err(e) => {
                 let message = format!("{e}");
                 eprintln!("rebuild failed: {message}");
