@@ -321,7 +321,7 @@ impl State {
         let known = self.site.notes.iter().position(|n| n.source == rel);
         let read = if path.is_file() {
             match std::fs::read(path) {
-                Ok(bytes) => pipeline::parse_note(rel, &bytes, self.is_index(rel, known)),
+                Ok(bytes) => pipeline::read_note(rel, &bytes, self.is_index(rel, known)),
                 Err(e) => Err(Diagnostic::error(rel, 0, format!("cannot read: {e}"))),
             }
         } else {
