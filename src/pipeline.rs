@@ -137,6 +137,7 @@ pub fn parse_note(source: &str, bytes: &[u8], is_index: bool) -> Result<Option<N
         let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
         Diagnostic::error(source, line, "not valid UTF-8 (save the file as UTF-8)")
     })?;
+    let text = &*highlight::without_controls(text);
     let split = frontmatter::split(text).map_err(|e| Diagnostic::error(source, e.line, e.message))?;
     #[cfg(test)]
     tests::panic_if_asked(text, "outline");
@@ -148,19 +149,18 @@ pub fn parse_note(source: &str, bytes: &[u8], is_index: bool) -> Result<Option<N
         // The front matter names the note; its headings are all content.
         outline.title_heading = None;
     }
-    let written = split.front.title.clone().or(outline.title().map(str::to_string)).filter(|t| !t.trim().is_empty());
+    // YAML escapes (`"\u0001"`) decode to control characters: clean what the front matter says.
+    let front_title = split.front.title.as_deref().map(|t| highlight::without_controls(t).into_owned());
+    let written = front_title.or(outline.title().map(str::to_string)).filter(|t| !t.trim().is_empty());
     let title = written.clone().unwrap_or_else(|| {
-        if is_index {
-            file_name_of(parent_of(source)).to_string()
-        } else {
-            crate::enrich::site::file_stem(file_name_of(source)).to_string()
-        }
+        let name = if is_index { file_name_of(parent_of(source)) } else { crate::enrich::site::file_stem(file_name_of(source)) };
+        highlight::without_controls(name).into_owned()
     });
     Ok(Some(Note {
         source: source.to_string(),
         url: note_url(source, is_index),
         title,
-        description: split.front.description,
+        description: split.front.description.as_deref().map(|d| highlight::without_controls(d).into_owned()),
         weight: split.front.weight,
         body: split.body.to_string(),
         body_line: split.body_line,

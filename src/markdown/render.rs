@@ -5,9 +5,10 @@ use super::autolink::{display_url, split_urls, Piece};
 use super::parser_options;
 use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::enrich::links::Resolved;
-use crate::highlight::{escape, Highlighter};
+use crate::highlight::{escape, without_controls, Highlighter};
 use crate::model::{Note, Reference, TocEntry};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Parser, Tag, TagEnd, TextMergeWithOffset};
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// A note's body as HTML and what was learnt while producing it.
@@ -44,7 +45,7 @@ pub fn render_body(note: &Note, resolve: &dyn Fn(&str) -> Resolved, words: &Body
     let mut link_depth = 0usize;
     let mut autolink_text = false;
     let mut code: Option<(Option<String>, String)> = None;
-    let parser = TextMergeWithOffset::new(Parser::new_ext(&note.body, parser_options()).into_offset_iter());
+    let parser = TextMergeWithOffset::new(Parser::new_ext(&note.body, parser_options()).into_offset_iter()).map(|(event, range)| (without_control_chars(event), range));
     let mut lifting_title = false;
     for (event, range) in parser {
         if events.is_empty() && heading == 0 && note.title_heading == Some(0) && matches!(event, Event::Start(Tag::Heading { .. })) {
@@ -128,6 +129,24 @@ pub fn render_body(note: &Note, resolve: &dyn Fn(&str) -> Resolved, words: &Body
     body.html.reserve(note.body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut body.html, events.into_iter());
     body
+}
+
+/// The note's text is free of control characters, but entities (`&#1;`) decode to them:
+/// text, code, link targets and titles are cleaned again here, so none reaches the HTML.
+fn without_control_chars(event: Event<'_>) -> Event<'_> {
+    fn clean(s: CowStr<'_>) -> CowStr<'_> {
+        match without_controls(&s) {
+            Cow::Borrowed(_) => s,
+            Cow::Owned(cleaned) => cleaned.into(),
+        }
+    }
+    match event {
+        Event::Text(t) => Event::Text(clean(t)),
+        Event::Code(t) => Event::Code(clean(t)),
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) => Event::Start(Tag::Link { link_type, dest_url: clean(dest_url), title: clean(title), id }),
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) => Event::Start(Tag::Image { link_type, dest_url: clean(dest_url), title: clean(title), id }),
+        other => other,
+    }
 }
 
 /// What a link does: a link a reader follows (an external one is a reference), or something

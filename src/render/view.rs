@@ -248,7 +248,8 @@ pub fn page_context<'a>(site: &'a Site, chrome: &Chrome<'a>, page: PageRef, cont
         }
     });
     let source = match page {
-        PageRef::Note(n) => site.notes[n].source.clone(),
+        // A file name may hold control characters; the page must not.
+        PageRef::Note(n) => crate::highlight::without_controls(&site.notes[n].source).into_owned(),
         PageRef::Section(_) => String::new(),
     };
     PageContext {
