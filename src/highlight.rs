@@ -152,6 +152,11 @@ impl Highlighter {
 
     /// Deserialise two-face's bundled syntax dump (regexes compile lazily, on first use).
     fn load() -> Highlighter {
+        // SAFETY: sets one of Oniguruma's plain global settings (read when a search starts),
+        // before any regex of ours is searched; the call takes and returns integers only.
+        unsafe {
+            onig_sys::onig_set_retry_limit_in_search(RETRY_LIMIT_IN_SEARCH);
+        }
         let syntaxes: &'static SyntaxSet = Box::leak(Box::new(two_face::syntax::extra_newlines()));
         let all = syntaxes.syntaxes();
         let by_lang = SYNTAXES
@@ -340,6 +345,13 @@ pub fn without_controls(text: &str) -> std::borrow::Cow<'_, str> {
     }
     text.chars().map(|c| if forbidden(c) { '\u{FFFD}' } else { c }).collect::<String>().into()
 }
+
+/// Backtracking steps one regex search may take. Some grammar patterns retry a lookahead to the
+/// end of the line at every position: quadratic in a long line (a 30 KB bash line took
+/// seconds). Past the limit Oniguruma gives up and syntect counts the search as no match; the
+/// parser's per-line budget (`parse::BUDGET_BASE`) bounds how many searches a line makes.
+/// Ordinary code never comes near (the corpus tests compare with syntect's own parser).
+const RETRY_LIMIT_IN_SEARCH: std::os::raw::c_ulong = 100_000;
 
 /// HTML-escape text for element content and quoted attributes (`&`, `<`, `>`, `"`, `'`).
 pub fn escape(text: &str) -> String {

@@ -244,3 +244,29 @@ fn control_characters_never_reach_the_output() {
     let tab = std::fs::read_to_string(out.join("tab.html")).unwrap();
     assert!(tab.contains("a\tb"), "tabs stay");
 }
+
+/// Long lines whose grammars search the rest of the line again at every token (quadratic):
+/// each build finishes, with every line's text on the page.
+#[test]
+fn long_code_lines_are_shown_whole() {
+    let line = |unit: &str, len: usize| unit.repeat(len / unit.len() + 1)[..len].to_string();
+    let blocks = [
+        ("bash", line("$((", 30_000)),
+        ("bash", line("echo \"a $b\" | grep -e 'x' && ls ${y} ; ", 3_000)),
+        ("js", line("f(a,{b:[1,\"x\"]},", 300_000)),
+        ("js", line("a=>b=>", 30_000)),
+        ("python", line("f(a, [1, \"x\"], {", 30_000)),
+        ("c", line("f(a[1], (int)b) + ", 30_000)),
+        ("json", line("{\"a\":[1,2,{\"b\":\"c\"}],", 30_000)),
+        ("html", line("<div class=\"a\"><span>x</span>", 30_000)),
+    ];
+    let text: String = blocks.iter().map(|(lang, code)| format!("```{lang}\n{code}\necho after\n```\n\n")).collect();
+    let (_tmp, src, out) = notes(&[("long.md", &format!("# Long\n\n{text}"))]);
+    build_ok(&src, &out);
+    let page = common::read(&out.join("long.html"));
+    let codes: Vec<String> = common::select(&page, "pre code").iter().map(|c| c.text().collect()).collect();
+    assert_eq!(codes.len(), blocks.len());
+    for ((lang, code), shown) in blocks.iter().zip(&codes) {
+        assert_eq!(shown, &format!("{code}\necho after\n"), "{lang}");
+    }
+}
