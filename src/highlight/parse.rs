@@ -32,7 +32,7 @@ const MAX_DEPTH: usize = 100;
 /// for every token, which is quadratic in the line's length (a 30 KB `$((…` bash line took
 /// seconds); past this budget the line is shown as plain text. Ordinary lines use a small
 /// fraction of it: the corpus tests check that none of theirs falls back.
-const BUDGET_BASE: u64 = 1 << 20;
+const BUDGET_BASE: u64 = 1 << 18;
 const BUDGET_PER_BYTE: u64 = 16;
 const SEARCH_COST: u64 = 32;
 
