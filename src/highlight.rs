@@ -152,6 +152,11 @@ impl Highlighter {
 
     /// Deserialise two-face's bundled syntax dump (regexes compile lazily, on first use).
     fn load() -> Highlighter {
+        // SAFETY: sets one of Oniguruma's plain global settings (read when a search starts),
+        // before any regex of ours is searched; the call takes and returns integers only.
+        unsafe {
+            onig_sys::onig_set_retry_limit_in_search(RETRY_LIMIT_IN_SEARCH);
+        }
         let syntaxes: &'static SyntaxSet = Box::leak(Box::new(two_face::syntax::extra_newlines()));
         let all = syntaxes.syntaxes();
         let by_lang = SYNTAXES
@@ -330,6 +335,24 @@ fn plain(language: Option<String>, code: &str) -> Highlighted {
     }
 }
 
+/// Control characters never reach the HTML (where they are errors) or `nav.js`: NUL becomes
+/// U+FFFD as CommonMark says, and so does every other C0 control but tab, newline and
+/// carriage return, DEL and the C1 controls. One for one, so line numbers stay right.
+pub fn without_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    let forbidden = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    if !text.contains(forbidden) {
+        return text.into();
+    }
+    text.chars().map(|c| if forbidden(c) { '\u{FFFD}' } else { c }).collect::<String>().into()
+}
+
+/// Backtracking steps one regex search may take. Some grammar patterns retry a lookahead to the
+/// end of the line at every position: quadratic in a long line (a 30 KB bash line took
+/// seconds). Past the limit Oniguruma gives up and syntect counts the search as no match; the
+/// parser's per-line budget (`parse::BUDGET_BASE`) bounds how many searches a line makes.
+/// Ordinary code never comes near (the corpus tests compare with syntect's own parser).
+const RETRY_LIMIT_IN_SEARCH: std::os::raw::c_ulong = 100_000;
+
 /// HTML-escape text for element content and quoted attributes (`&`, `<`, `>`, `"`, `'`).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 16);
@@ -446,6 +469,13 @@ fn strip_css_comments(css: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn control_characters_become_replacement_characters() {
+        assert_eq!(super::without_controls("a\0b\u{1}c\u{7f}d\u{85}e\u{1b}[0m"), "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\u{FFFD}[0m");
+        let kept = "tab\tnew\nline\r\n한글";
+        assert!(matches!(super::without_controls(kept), std::borrow::Cow::Borrowed(s) if s == kept));
+    }
 
     /// Our generator must produce exactly syntect's `ClassedHTMLGenerator` markup, which the
     /// theme CSS is written for.

@@ -14,7 +14,9 @@ use crate::render::{nav, view, Theme, DEFAULT_STATIC};
 use crate::write::{self, Sink, Staging, WriteError};
 use rayon::prelude::*;
 use std::collections::HashSet;
+use std::cell::Cell;
 use std::path::Path;
+use std::sync::Once;
 use std::time::{Duration, Instant};
 
 /// What a successful build did.
@@ -115,7 +117,7 @@ pub fn read_notes(files: &[SourceFile]) -> (Vec<Note>, Vec<Diagnostic>) {
         .par_iter()
         .map(|f| {
             let bytes = discover::read_source(&f.abs).map_err(|e| Diagnostic::error(&f.rel, 0, format!("cannot read: {e}")))?;
-            parse_note(&f.rel, &bytes, is_index_note(&f.rel, index_md_folders.contains(parent_of(&f.rel))))
+            read_note(&f.rel, &bytes, is_index_note(&f.rel, index_md_folders.contains(parent_of(&f.rel))))
         })
         .collect();
     let mut notes = Vec::with_capacity(results.len());
@@ -130,13 +132,21 @@ pub fn read_notes(files: &[SourceFile]) -> (Vec<Note>, Vec<Diagnostic>) {
     (notes, problems)
 }
 
+/// `parse_note`, with a panic caught and reported as the note's internal error.
+pub fn read_note(source: &str, bytes: &[u8], is_index: bool) -> Result<Option<Note>, Diagnostic> {
+    guarded(source, || parse_note(source, bytes, is_index))?
+}
+
 /// One note from its bytes: UTF-8 check, front matter, outline, title. `None` for drafts.
 pub fn parse_note(source: &str, bytes: &[u8], is_index: bool) -> Result<Option<Note>, Diagnostic> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
         Diagnostic::error(source, line, "not valid UTF-8 (save the file as UTF-8)")
     })?;
+    let text = &*highlight::without_controls(text);
     let split = frontmatter::split(text).map_err(|e| Diagnostic::error(source, e.line, e.message))?;
+    #[cfg(test)]
+    tests::panic_if_asked(text, "outline");
     if split.front.draft {
         return Ok(None);
     }
@@ -145,19 +155,18 @@ pub fn parse_note(source: &str, bytes: &[u8], is_index: bool) -> Result<Option<N
         // The front matter names the note; its headings are all content.
         outline.title_heading = None;
     }
-    let written = split.front.title.clone().or(outline.title().map(str::to_string)).filter(|t| !t.trim().is_empty());
+    // YAML escapes (`"\u0001"`) decode to control characters: clean what the front matter says.
+    let front_title = split.front.title.as_deref().map(|t| highlight::without_controls(t).into_owned());
+    let written = front_title.or(outline.title().map(str::to_string)).filter(|t| !t.trim().is_empty());
     let title = written.clone().unwrap_or_else(|| {
-        if is_index {
-            file_name_of(parent_of(source)).to_string()
-        } else {
-            crate::enrich::site::file_stem(file_name_of(source)).to_string()
-        }
+        let name = if is_index { file_name_of(parent_of(source)) } else { crate::enrich::site::file_stem(file_name_of(source)) };
+        highlight::without_controls(name).into_owned()
     });
     Ok(Some(Note {
         source: source.to_string(),
         url: note_url(source, is_index),
         title,
-        description: split.front.description,
+        description: split.front.description.as_deref().map(|d| highlight::without_controls(d).into_owned()),
         weight: split.front.weight,
         body: split.body.to_string(),
         body_line: split.body_line,
@@ -200,7 +209,11 @@ pub fn render_pages(site: &Site, theme: &Theme, chrome: &view::Chrome, pages: &[
     pages
         .par_iter()
         .map(|&page| {
-            let (html, mut diagnostics, targets) = render_page(site, theme, chrome, page);
+            let source = || match page {
+                PageRef::Note(n) => site.notes[n].source.clone(),
+                PageRef::Section(_) => site.url_of(page),
+            };
+            let (html, mut diagnostics, targets) = guarded(&source(), || render_page(site, theme, chrome, page)).unwrap_or_else(|d| (None, vec![d], Vec::new()));
             let mut written = false;
             if let Some(html) = html {
                 let url = site.url_of(page);
@@ -259,6 +272,8 @@ pub fn render_page(site: &Site, theme: &Theme, chrome: &view::Chrome, page: Page
     let mut targets = Vec::new();
     let content = match page {
         PageRef::Note(n) => {
+            #[cfg(test)]
+            tests::panic_if_asked(&site.notes[n].body, "render");
             let resolve = |dest: &str| links::resolve(site, n, dest);
             let words = body::BodyWords { anchor: &chrome.words.anchor };
             let b = body::render_body(&site.notes[n], &resolve, &words, Highlighter::global());
@@ -331,6 +346,47 @@ pub fn folder_name(root: &Path) -> String {
     abs.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "gongbu".into())
 }
 
+/// Run `work` for one file; a panic in it becomes that file's `internal error` instead of taking
+/// the whole build (or the server's rebuild thread) down. While `work` runs, the panic hook
+/// keeps quiet on this thread and only remembers where the panic happened, for the message;
+/// panics anywhere else are reported by the default hook as before.
+pub fn guarded<T>(file: &str, work: impl FnOnce() -> T) -> Result<T, Diagnostic> {
+    install_quiet_hook();
+    let outer = GUARDED.replace(true);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+    GUARDED.set(outer);
+    result.map_err(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".to_string());
+        let at = PANIC_AT.take().map(|at| format!(" at {at}")).unwrap_or_default();
+        Diagnostic::error(file, 0, format!("internal error: {what}{at} (gongbu has a bug; please report it with this note)"))
+    })
+}
+
+thread_local! {
+    /// This thread is inside `guarded`.
+    static GUARDED: Cell<bool> = const { Cell::new(false) };
+    /// Source location of the last panic caught by `guarded` on this thread.
+    static PANIC_AT: Cell<Option<String>> = const { Cell::new(None) };
+}
+
+fn install_quiet_hook() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if GUARDED.get() {
+                PANIC_AT.set(info.location().map(|l| format!("{}:{}", l.file(), l.line())));
+            } else {
+                default(info);
+            }
+        }));
+    });
+}
+
 /// Stage timings for `--timings`.
 pub struct Clock {
     last: Instant,
@@ -352,6 +408,50 @@ impl Clock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A panic on demand, so the catching stays tested whatever bugs the stages have: a note
+    /// whose text holds `PANIC IN <stage>` panics in that stage (in test builds only).
+    pub(super) fn panic_if_asked(text: &str, stage: &str) {
+        if text.contains(&format!("PANIC IN {stage}")) {
+            panic!("asked to panic in {stage}");
+        }
+    }
+
+    #[test]
+    fn guarded_turns_a_panic_into_the_files_internal_error() {
+        let err = guarded("x/y.md", || -> usize { panic!("boom {}", 42) }).unwrap_err();
+        assert_eq!((err.file.as_str(), err.line, err.severity), ("x/y.md", 0, Severity::Error));
+        assert!(err.message.starts_with("internal error: boom 42 at src/pipeline.rs:"), "{err}");
+        assert_eq!(guarded("x/y.md", || 7).unwrap(), 7);
+        // Nested: the inner boundary catches, the outer one goes on.
+        let outer = guarded("a.md", || guarded("b.md", || -> () { panic!("inner") }).unwrap_err().file);
+        assert_eq!(outer.unwrap(), "b.md");
+    }
+
+    #[test]
+    fn a_panicking_note_is_an_error_and_the_others_are_built() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("notes");
+        std::fs::create_dir(&site).unwrap();
+        std::fs::write(site.join("ok.md"), "# Ok\n\nfine\n").unwrap();
+        std::fs::write(site.join("read.md"), "# R\n\nPANIC IN outline\n").unwrap();
+        std::fs::write(site.join("render.md"), "# P\n\nPANIC IN render\n").unwrap();
+        let out = tmp.path().join("out");
+        let config = Config::load(&site, crate::config::Overrides { output_dir: Some(out.clone()), ..Default::default() }).unwrap();
+        let Err(BuildError::Problems(problems)) = build(&config, false) else { panic!("the build must fail") };
+        let shown: Vec<String> = problems.iter().map(|d| d.to_string()).collect();
+        assert_eq!(shown.len(), 2, "{shown:?}");
+        assert!(shown[0].starts_with("read.md: error: internal error: asked to panic in outline at src/pipeline.rs:"), "{shown:?}");
+        assert!(shown[1].starts_with("render.md: error: internal error: asked to panic in render at src/pipeline.rs:"), "{shown:?}");
+        assert!(!out.join("ok.html").exists(), "a failed build publishes nothing");
+
+        // The same notes render (into a folder sink) with only the panicking one missing.
+        let out = tmp.path().join("direct");
+        let (report, problems) = build_into(&config, &write::DirSink::new(&out)).unwrap();
+        assert_eq!((report.notes, problems.len()), (2, 2));
+        assert!(out.join("ok.html").is_file());
+        assert!(!out.join("render.html").exists());
+    }
 
     #[test]
     fn invalid_utf8_names_the_line() {

@@ -351,7 +351,7 @@ impl State {
         let known = self.site.notes.iter().position(|n| n.source == rel);
         let read = match path {
             Some(path) => match discover::read_source(path) {
-                Ok(bytes) => pipeline::parse_note(rel, &bytes, self.is_index(rel, known)),
+                Ok(bytes) => pipeline::read_note(rel, &bytes, self.is_index(rel, known)),
                 Err(e) => Err(Diagnostic::error(rel, 0, format!("cannot read: {e}"))),
             },
             None => Ok(None),

@@ -7,6 +7,7 @@
 use crate::cli::ServeArgs;
 use anyhow::Context;
 use gongbu::config::{Config, Overrides, CONFIG_FILE};
+use gongbu::pipeline::{self, BuildError};
 use gongbu::serve::{self, LiveReload, Port};
 use gongbu::session::{Rebuild, Session};
 use gongbu::watch::{self, Batch};
@@ -34,7 +35,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     }
 
     let live = LiveReload::default();
-    let first = session.rebuild(&[]).context("first build failed")?;
+    let first = rebuild(&mut session, &[]).context("first build failed")?;
     report("built", &first, &live);
 
     let (batches, incoming) = mpsc::channel();
@@ -92,7 +93,7 @@ fn rebuild_loop(mut session: Session, incoming: mpsc::Receiver<Batch>, live: Liv
         } else if paths.is_empty() {
             continue;
         }
-        match session.rebuild(&paths) {
+        match rebuild(&mut session, &paths) {
             Ok(rebuild) => report("rebuilt", &rebuild, &live),
             Err(e) => {
                 let message = format!("{e}");
@@ -101,6 +102,13 @@ fn rebuild_loop(mut session: Session, incoming: mpsc::Receiver<Batch>, live: Liv
             }
         }
     }
+}
+
+/// `session.rebuild`, surviving a panic: it becomes an error shown like any other, and the
+/// builder keeps serving later edits (the next rebuild starts afresh).
+fn rebuild(session: &mut Session, paths: &[PathBuf]) -> Result<Rebuild, BuildError> {
+    let notes = session.config().content_dir.display().to_string();
+    pipeline::guarded(&notes, || session.rebuild(paths)).unwrap_or_else(|error| Ok(Rebuild { errors: vec![error], ..Rebuild::default() }))
 }
 
 /// Print a one-line summary (or the problems) and tell the browsers.

@@ -27,6 +27,23 @@ pub struct Broken;
 /// syntect's depth limit: a push beyond it ends the line's matching.
 const MAX_DEPTH: usize = 100;
 
+/// Work allowed for one line, in bytes a regex search may scan (each search counts what is
+/// left of the line, plus `SEARCH_COST`). Some grammars search to the end of the line again
+/// for every token, which is quadratic in the line's length (a 30 KB `$((…` bash line took
+/// seconds); past this budget the line is shown as plain text. Ordinary lines use a small
+/// fraction of it: the corpus tests check that none of theirs falls back.
+const BUDGET_BASE: u64 = 1 << 18;
+const BUDGET_PER_BYTE: u64 = 16;
+const SEARCH_COST: u64 = 32;
+
+/// Longer lines (minified code, generated data) are not parsed at all: a single regex search
+/// over them can cost time quadratic in their length, which no count of searches bounds.
+const MAX_LINE: usize = 4096;
+
+fn budget_for(line_len: usize) -> u64 {
+    BUDGET_BASE + BUDGET_PER_BYTE * line_len as u64
+}
+
 /// Parser state carried from one line of a code block to the next (syntect's `ParseState`).
 pub struct LineParser {
     set: &'static SyntaxSet,
@@ -35,9 +52,12 @@ pub struct LineParser {
     /// the last one are not applied.
     proto_starts: Vec<usize>,
     first_line: bool,
+    /// Lines that went over their work budget and were left unhighlighted.
+    plain_lines: usize,
 }
 
 /// One context on the stack.
+#[derive(Clone)]
 struct Level {
     context: &'static Context,
     /// The context's patterns, includes followed.
@@ -50,6 +70,7 @@ struct Level {
     captures: Option<Rc<(Region, String)>>,
 }
 
+#[derive(Clone)]
 struct Prototype {
     context: &'static Context,
     patterns: Rc<[Entry]>,
@@ -94,6 +115,9 @@ struct Tables {
     scratch: Region,
     best: Region,
     captures: Vec<((usize, i32), ScopeStackOp)>,
+    /// Work left for this line (see `BUDGET_BASE`); `over_budget` once it ran out.
+    budget: u64,
+    over_budget: bool,
 }
 
 /// One pattern's search result for the current line: `None` means it does not match anywhere
@@ -112,6 +136,9 @@ thread_local! {
     /// Tests set this to run every skipped search anyway and check that it finds nothing.
     #[cfg(test)]
     static VERIFY_SKIPS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Tests set this to give every line this budget instead.
+    #[cfg(test)]
+    static BUDGET: std::cell::Cell<Option<u64>> = const { std::cell::Cell::new(None) };
 }
 
 impl LineParser {
@@ -121,11 +148,19 @@ impl LineParser {
         let start = context_by_id(set, start_context_id(syntax)?)?;
         with_tables(set, |t| {
             let level = t.level(start, Vec::new(), None).ok()?;
-            Some(LineParser { set, stack: vec![level], proto_starts: Vec::new(), first_line: true })
+            Some(LineParser { set, stack: vec![level], proto_starts: Vec::new(), first_line: true, plain_lines: 0 })
         })
     }
 
-    /// Scope operations for one line (which includes its newline), appended to `ops`.
+    /// Lines so far that were too long or cost more than their budget, and got no operations.
+    #[cfg(test)]
+    fn plain_lines(&self) -> usize {
+        self.plain_lines
+    }
+
+    /// Scope operations for one line (which includes its newline), appended to `ops`. A line
+    /// that costs more than its budget gets none (it shows as plain text inside the scopes
+    /// open before it) and the next line starts in the state this one started in.
     pub fn parse_line(&mut self, line: &str, ops: &mut Vec<(usize, ScopeStackOp)>) -> Result<(), Broken> {
         let Some(top) = self.stack.last() else { return Err(Broken) };
         if self.first_line {
@@ -134,13 +169,30 @@ impl LineParser {
             }
             self.first_line = false;
         }
+        if line.len() > MAX_LINE {
+            self.plain_lines += 1;
+            return Ok(());
+        }
+        let ops_before = ops.len();
+        let saved = (self.stack.clone(), self.proto_starts.clone());
         let line = LineBytes::new(line);
         with_tables(self.set, |t| {
             t.line += 1;
+            t.budget = budget_for(line.text().len());
+            #[cfg(test)]
+            if let Some(budget) = BUDGET.get() {
+                t.budget = budget;
+            }
+            t.over_budget = false;
             let mut start = 0;
             // Where a push matched nothing: a pop matching nothing right there would loop.
             let mut non_consuming_push_at = (0, 0);
             while self.next_token(t, &line, &mut start, &mut non_consuming_push_at, ops)? {}
+            if t.over_budget {
+                ops.truncate(ops_before);
+                (self.stack, self.proto_starts) = saved;
+                self.plain_lines += 1;
+            }
             Ok(())
         })
     }
@@ -188,7 +240,11 @@ impl LineParser {
         let mut pop_would_loop = false;
         for (from_with_prototype, entries, captures) in with_prototypes.chain(own_prototype).chain(own) {
             for entry in entries.iter() {
-                let Some((match_start, match_end, mut at)) = t.search(line, start, entry, captures, self.stack.len()) else { continue };
+                let found = t.search(line, start, entry, captures, self.stack.len());
+                if t.over_budget {
+                    return None;
+                }
+                let Some((match_start, match_end, mut at)) = found else { continue };
                 if match_start < min_start || (match_start == min_start && pop_would_loop) {
                     min_start = match_start;
                     let operation = &entry.pattern.operation;
@@ -348,6 +404,8 @@ impl Tables {
             scratch: Region::new(),
             best: Region::new(),
             captures: Vec::new(),
+            budget: 0,
+            over_budget: false,
         }
     }
 
@@ -432,6 +490,14 @@ impl Tables {
         };
         let region = if cacheable { &mut slot.region } else { &mut self.scratch };
         let hopeless = slot.required.as_ref().is_some_and(|r| !r.found_in(bytes, start));
+        if !hopeless {
+            let cost = (line.len() - start) as u64 + SEARCH_COST;
+            if cost > self.budget {
+                self.over_budget = true;
+                return None;
+            }
+            self.budget -= cost;
+        }
         #[cfg(test)]
         if hopeless && VERIFY_SKIPS.get() {
             assert!(!regex.search(line, start, line.len(), None), "skipped a search that matches: {:?} on {line:?} from {start}, required {:?}", regex.regex_str(), slot.required);
@@ -691,6 +757,39 @@ mod tests {
             }
         }
         assert!(with_requirement > 10_000 && checked > 1_000_000, "{with_requirement} patterns with a requirement, {checked} checks");
+    }
+
+    /// A line whose grammar searches the rest of the line again for every token goes over its
+    /// budget: it gets no operations, and the next line is parsed as if it had not been there.
+    #[test]
+    fn a_line_over_budget_is_plain_and_the_next_line_starts_clean() {
+        let set = Highlighter::global().syntaxes;
+        let bash = set.find_syntax_by_name("Bourne Again Shell (bash)").unwrap();
+        let mut parser = LineParser::new(set, bash).unwrap();
+        let mut fresh = LineParser::new(set, bash).unwrap();
+        let (mut ops, mut expected) = (Vec::new(), Vec::new());
+        parser.parse_line("echo start\n", &mut ops).unwrap();
+        fresh.parse_line("echo start\n", &mut expected).unwrap();
+        ops.clear();
+        parser.parse_line(&format!("{}\n", "$((".repeat(10_000)), &mut ops).unwrap();
+        assert_eq!((ops.len(), parser.plain_lines()), (0, 1));
+        let mut after = Vec::new();
+        expected.clear();
+        parser.parse_line("x=\"$HOME\" # done\n", &mut after).unwrap();
+        fresh.parse_line("x=\"$HOME\" # done\n", &mut expected).unwrap();
+        assert_eq!(after, expected);
+        assert!(!after.is_empty());
+        assert_eq!(parser.plain_lines(), 1, "ordinary lines stay within budget");
+        // Under the length limit, the budget stops a line: here a small one, on an ordinary line.
+        let line = format!("{}\n", "echo \"a $b\" 'c' ${d} | grep -e x; ".repeat(10));
+        BUDGET.set(Some(2_000));
+        ops.clear();
+        parser.parse_line(&line, &mut ops).unwrap();
+        assert_eq!((ops.len(), parser.plain_lines()), (0, 2));
+        BUDGET.set(None);
+        parser.parse_line(&line, &mut ops).unwrap();
+        assert_eq!(parser.plain_lines(), 2, "with its real budget, the same line is highlighted");
+        assert!(!ops.is_empty());
     }
 
     #[test]

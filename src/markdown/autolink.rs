@@ -41,24 +41,29 @@ fn at_marker_stands_alone(before: &str) -> bool {
     before.chars().next_back().is_none_or(|c| c.is_whitespace() || c == '(' || c == '>' || c == ':')
 }
 
-/// Byte range of the next URL at or after `from`.
+/// Byte range of the next URL at or after `from`. One pass over the text: each candidate
+/// start (`h` or `w`) is looked at once, so a paragraph of many URLs stays linear.
 fn next_url(text: &str, from: usize) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
     let mut at = from;
-    loop {
-        let hay = &text[at..];
-        let found = ["https://", "http://", "www."]
-            .iter()
-            .filter_map(|p| hay.find(p).map(|i| (i, *p)))
-            .min_by_key(|(i, _)| *i)?;
-        let start = at + found.0;
+    while let Some(i) = bytes.get(at..)?.iter().position(|&b| b == b'h' || b == b'w') {
+        let start = at + i;
+        let Some(prefix) = ["https://", "http://", "www."].into_iter().find(|p| bytes[start..].starts_with(p.as_bytes())) else {
+            at = start + 1;
+            continue;
+        };
+        at = start + prefix.len();
         let preceded_by_word = text[..start].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '/' || c == '.');
-        let end = url_end(text, start, found.1.len());
-        let has_host = end > start + found.1.len() && text[start + found.1.len()..end].contains(|c: char| c.is_ascii_alphanumeric());
-        if !preceded_by_word && has_host {
+        if preceded_by_word {
+            continue;
+        }
+        let end = url_end(text, start, prefix.len());
+        let has_host = end > at && text[at..end].contains(|c: char| c.is_ascii_alphanumeric());
+        if has_host {
             return Some((start, end));
         }
-        at = start + found.1.len();
     }
+    None
 }
 
 /// End of a URL starting at `start`: GitHub's extended autolink rules, roughly. Stops at
@@ -83,13 +88,17 @@ fn url_end(text: &str, start: usize, prefix_len: usize) -> usize {
         }
         end = start + prefix_len + i + c.len_utf8();
     }
-    // Trailing punctuation belongs to the sentence, not the address.
-    loop {
-        let tail = &text[start..end];
-        let Some(last) = tail.chars().next_back() else { break };
-        let unbalanced_paren = last == ')' && tail.matches(')').count() > tail.matches('(').count();
+    // Trailing punctuation belongs to the sentence, not the address. Parentheses are counted
+    // once, so a URL ending in many `)` is still trimmed in linear time.
+    let opens = text[start..end].matches('(').count();
+    let mut closes = text[start..end].matches(')').count();
+    while let Some(last) = text[start..end].chars().next_back() {
+        let unbalanced_paren = last == ')' && closes > opens;
         if matches!(last, '.' | ',' | ':' | ';' | '!' | '?' | '\'' | '*' | '_' | '~') || unbalanced_paren {
             end -= last.len_utf8();
+            if last == ')' {
+                closes -= 1;
+            }
         } else {
             break;
         }

@@ -3,6 +3,7 @@
 
 use super::{parser_options, slug::Slugger};
 use crate::diagnostics::LineIndex;
+use crate::highlight::without_controls;
 use crate::model::Heading;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
@@ -47,7 +48,8 @@ pub fn outline(body: &str, first_line: usize) -> Outline {
             }
             Event::Text(t) | Event::Code(t) => {
                 if let Some((_, _, text, _)) = current.as_mut() {
-                    text.push_str(&t);
+                    // `&#1;` decodes to a control character; titles and the TOC must not hold one.
+                    text.push_str(&without_controls(&t));
                 }
             }
             Event::Html(html) | Event::InlineHtml(html) => out.extra_ids.extend(html_ids(&html)),

@@ -5,9 +5,11 @@ use super::autolink::{display_url, split_urls, Piece};
 use super::parser_options;
 use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::enrich::links::Resolved;
-use crate::highlight::{escape, Highlighter};
+use crate::highlight::{escape, without_controls, Highlighter};
 use crate::model::{Note, Reference, TocEntry};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Parser, Tag, TagEnd, TextMergeWithOffset};
+use std::borrow::Cow;
+use std::collections::HashSet;
 
 /// A note's body as HTML and what was learnt while producing it.
 #[derive(Debug, Default)]
@@ -23,6 +25,9 @@ pub struct Body {
     pub title_in_body: bool,
     /// Site paths the note links to (see `Resolved::target`).
     pub targets: Vec<String>,
+    /// What `references` and `targets` already hold, so a note with many links stays linear.
+    seen_references: HashSet<String>,
+    seen_targets: HashSet<String>,
 }
 
 /// Words the body itself needs.
@@ -40,7 +45,7 @@ pub fn render_body(note: &Note, resolve: &dyn Fn(&str) -> Resolved, words: &Body
     let mut link_depth = 0usize;
     let mut autolink_text = false;
     let mut code: Option<(Option<String>, String)> = None;
-    let parser = TextMergeWithOffset::new(Parser::new_ext(&note.body, parser_options()).into_offset_iter());
+    let parser = TextMergeWithOffset::new(Parser::new_ext(&note.body, parser_options()).into_offset_iter()).map(|(event, range)| (without_control_chars(event), range));
     let mut lifting_title = false;
     for (event, range) in parser {
         if events.is_empty() && heading == 0 && note.title_heading == Some(0) && matches!(event, Event::Start(Tag::Heading { .. })) {
@@ -108,7 +113,7 @@ pub fn render_body(note: &Note, resolve: &dyn Fn(&str) -> Resolved, words: &Body
                 events.push(Event::End(TagEnd::Image));
             }
             Event::Text(text) if autolink_text => events.push(Event::Text(display_url(&text).into())),
-            Event::Text(text) if link_depth == 0 => link_bare_urls(&text, &mut events, &mut body.references),
+            Event::Text(text) if link_depth == 0 => link_bare_urls(&text, &mut events, &mut body),
             Event::Html(html) => {
                 let rewritten = rewrite_html_links(&html, resolve, &mut body, lines.line_of(range.start), note);
                 events.push(Event::Html(rewritten.map_or(html, CowStr::from)));
@@ -126,6 +131,24 @@ pub fn render_body(note: &Note, resolve: &dyn Fn(&str) -> Resolved, words: &Body
     body
 }
 
+/// The note's text is free of control characters, but entities (`&#1;`) decode to them:
+/// text, code, link targets and titles are cleaned again here, so none reaches the HTML.
+fn without_control_chars(event: Event<'_>) -> Event<'_> {
+    fn clean(s: CowStr<'_>) -> CowStr<'_> {
+        match without_controls(&s) {
+            Cow::Borrowed(_) => s,
+            Cow::Owned(cleaned) => cleaned.into(),
+        }
+    }
+    match event {
+        Event::Text(t) => Event::Text(clean(t)),
+        Event::Code(t) => Event::Code(clean(t)),
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) => Event::Start(Tag::Link { link_type, dest_url: clean(dest_url), title: clean(title), id }),
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) => Event::Start(Tag::Image { link_type, dest_url: clean(dest_url), title: clean(title), id }),
+        other => other,
+    }
+}
+
 /// What a link does: a link a reader follows (an external one is a reference), or something
 /// embedded in the page (an image, a script), which is not.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -137,10 +160,10 @@ enum Kind {
 /// Record a resolved link: a reference when an external link, a warning when it may not work.
 fn note_link(body: &mut Body, resolved: &Resolved, kind: Kind, line: usize, note: &Note) {
     if resolved.external && kind == Kind::Link {
-        add_reference(&mut body.references, &resolved.href);
+        add_reference(body, &resolved.href);
     }
     if let Some(target) = &resolved.target {
-        if !body.targets.contains(target) {
+        if body.seen_targets.insert(target.clone()) {
             body.targets.push(target.clone());
         }
     }
@@ -156,14 +179,18 @@ fn rewrite_html_links(html: &str, resolve: &dyn Fn(&str) -> Resolved, body: &mut
     let mut copied = 0;
     let mut at = 0;
     let lower = html.to_ascii_lowercase();
+    // Lines are counted from the previous attribute on, so many links in one block stay linear.
+    let (mut counted_to, mut line) = (0, line);
     while let Some((attr_start, value_start, value_end, kind)) = next_link_attribute(html, &lower, at) {
         at = value_end;
+        line += html[counted_to..attr_start].matches('\n').count();
+        counted_to = attr_start;
         let value = &html[value_start..value_end];
         if value.trim().is_empty() || value.contains(['{', '$']) {
             continue; // template placeholders in HTML samples, not links
         }
         let resolved = resolve(value.trim());
-        note_link(body, &resolved, kind, line + html[..attr_start].matches('\n').count(), note);
+        note_link(body, &resolved, kind, line, note);
         if resolved.href != value.trim() {
             out.push_str(&html[copied..value_start]);
             out.push_str(&escape(&resolved.href));
@@ -179,35 +206,32 @@ fn rewrite_html_links(html: &str, resolve: &dyn Fn(&str) -> Resolved, body: &mut
 /// The next quoted `href=` or `src=` attribute value at or after `from` (`lower` is `html`
 /// lower-cased, same offsets): (attribute start, value start, value end, what it links).
 fn next_link_attribute(html: &str, lower: &str, from: usize) -> Option<(usize, usize, usize, Kind)> {
-    let mut best: Option<(usize, Kind, usize)> = None;
-    for (name, kind) in [("href=", Kind::Link), ("src=", Kind::Embed)] {
-        let mut search = from;
-        while let Some(i) = lower[search..].find(name).map(|i| i + search) {
-            let boundary = lower[..i].ends_with(|c: char| c.is_ascii_whitespace());
-            if boundary {
-                if best.is_none_or(|(b, _, _)| i < b) {
-                    best = Some((i, kind, name.len()));
-                }
-                break;
+    // One pass: every `h` or `s` is a candidate looked at once.
+    let mut at = from;
+    let (start, kind, len) = loop {
+        let i = at + lower.get(at..)?.find(['h', 's'])?;
+        at = i + 1;
+        let found = [("href=", Kind::Link), ("src=", Kind::Embed)].into_iter().find(|(name, _)| lower[i..].starts_with(name));
+        if let Some((name, kind)) = found {
+            if lower[..i].ends_with(|c: char| c.is_ascii_whitespace()) {
+                break (i, kind, name.len());
             }
-            search = i + name.len();
         }
-    }
-    let (start, kind, len) = best?;
+    };
     let quote = html[start + len..].chars().next().filter(|c| *c == '"' || *c == '\'')?;
     let value_start = start + len + 1;
     let value_end = value_start + html[value_start..].find(quote)?;
     Some((start, value_start, value_end, kind))
 }
 
-fn add_reference(references: &mut Vec<Reference>, href: &str) {
-    if !references.iter().any(|r| r.href == href) {
-        references.push(Reference { href: href.to_string(), text: display_url(href) });
+fn add_reference(body: &mut Body, href: &str) {
+    if body.seen_references.insert(href.to_string()) {
+        body.references.push(Reference { href: href.to_string(), text: display_url(href) });
     }
 }
 
 /// Turn URLs in a text run into links; `@`-marked ones get the `ref` class.
-fn link_bare_urls<'a>(text: &CowStr<'a>, events: &mut Vec<Event<'a>>, references: &mut Vec<Reference>) {
+fn link_bare_urls<'a>(text: &CowStr<'a>, events: &mut Vec<Event<'a>>, body: &mut Body) {
     let pieces = split_urls(text);
     if let [Piece::Text(_)] = pieces.as_slice() {
         events.push(Event::Text(text.clone()));
@@ -217,7 +241,7 @@ fn link_bare_urls<'a>(text: &CowStr<'a>, events: &mut Vec<Event<'a>>, references
         match piece {
             Piece::Text(t) => events.push(Event::Text(t.to_string().into())),
             Piece::Url { href, marked, .. } => {
-                add_reference(references, &href);
+                add_reference(body, &href);
                 let class = if marked { r#" class="ref""# } else { "" };
                 let html = format!(r#"<a{class} href="{}">{}</a>"#, escape(&href), escape(&display_url(&href)));
                 events.push(Event::InlineHtml(html.into()));

@@ -207,6 +207,9 @@ pub struct Content {
     pub references: Vec<Reference>,
 }
 
+/// Most breadcrumbs a page shows (the site root and the nearest folders).
+const MAX_CRUMBS: usize = 8;
+
 /// Build the context of `page`.
 pub fn page_context<'a>(site: &'a Site, chrome: &Chrome<'a>, page: PageRef, content: Content) -> PageContext<'a> {
     let url = site.url_of(page);
@@ -217,6 +220,11 @@ pub fn page_context<'a>(site: &'a Site, chrome: &Chrome<'a>, page: PageRef, cont
     let mut crumbs = site.ancestry(own_section);
     if is_folder_page {
         crumbs.pop();
+    }
+    // Each crumb's link is as long as the page is deep: past MAX_CRUMBS, keep the root and the
+    // nearest folders, so a page's size stays linear in its depth.
+    if crumbs.len() > MAX_CRUMBS {
+        crumbs.drain(1..crumbs.len() - (MAX_CRUMBS - 1));
     }
     let (prev, next) = site.prev_next(page);
     let top_section = site.ancestry(own_section).get(1).copied();
@@ -240,7 +248,8 @@ pub fn page_context<'a>(site: &'a Site, chrome: &Chrome<'a>, page: PageRef, cont
         }
     });
     let source = match page {
-        PageRef::Note(n) => site.notes[n].source.clone(),
+        // A file name may hold control characters; the page must not.
+        PageRef::Note(n) => crate::highlight::without_controls(&site.notes[n].source).into_owned(),
         PageRef::Section(_) => String::new(),
     };
     PageContext {
