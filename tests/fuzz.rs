@@ -176,7 +176,7 @@ fn mutate(rng: &mut Rng, note: &mut Vec<u8>, other: &[u8]) {
         3 => {
             // Deep nesting, on a line of its own.
             let unit = rng.pick(NESTERS);
-            let depth = 1 + rng.below(3_000);
+            let depth = 1 + rng.below(1_500);
             let mut text = String::from("\n");
             for _ in 0..depth {
                 text.push_str(unit);
@@ -186,7 +186,7 @@ fn mutate(rng: &mut Rng, note: &mut Vec<u8>, other: &[u8]) {
         }
         4 => {
             let unit = rng.pick(LONG_UNITS);
-            let text = unit.repeat(1 + rng.below(8_000 / unit.len()));
+            let text = unit.repeat(1 + rng.below(4_000 / unit.len()));
             insert(note, at, text.as_bytes());
         }
         5 => {
@@ -218,8 +218,8 @@ fn mutate(rng: &mut Rng, note: &mut Vec<u8>, other: &[u8]) {
             insert(note, at, text.as_bytes());
         }
         9 => {
-            let cols = 1 + rng.below(40);
-            let rows = 1 + rng.below(200);
+            let cols = 1 + rng.below(20);
+            let rows = 1 + rng.below(100);
             let mut t = String::from("\n");
             t.push_str(&"| 열 ".repeat(cols));
             t.push_str("|\n");
@@ -234,7 +234,7 @@ fn mutate(rng: &mut Rng, note: &mut Vec<u8>, other: &[u8]) {
             insert(note, at, t.as_bytes());
         }
         10 => {
-            let n = 1 + rng.below(1_500);
+            let n = 1 + rng.below(800);
             let mut t = String::from("\n");
             for i in 0..n {
                 t.push_str(&format!("https://example.com/{i}?q=가 www.x{i}.io "));
@@ -253,7 +253,7 @@ fn mutate(rng: &mut Rng, note: &mut Vec<u8>, other: &[u8]) {
         }
         13 => {
             // Headings that collide (ids, table of contents).
-            let n = 1 + rng.below(500);
+            let n = 1 + rng.below(200);
             let title = rng.pick(&["같은 제목", "a", "", "#", "`x`", "<b>", "-", "1"]);
             let mut t = String::from("\n");
             for _ in 0..n {
@@ -275,11 +275,11 @@ fn mutate(rng: &mut Rng, note: &mut Vec<u8>, other: &[u8]) {
     }
 }
 
-/// The input of one case: a starting note and one to eight mutations.
+/// The input of one case: a starting note and one to six mutations.
 fn case_input(seed: u64, notes: &[Vec<u8>]) -> Vec<u8> {
     let mut rng = Rng(seed);
     let mut note = rng.pick(notes).clone();
-    for _ in 0..1 + rng.below(8) {
+    for _ in 0..1 + rng.below(6) {
         let other = rng.pick(notes).clone();
         mutate(&mut rng, &mut note, &other);
     }
