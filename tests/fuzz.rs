@@ -25,6 +25,8 @@ const DEFAULT_SEED: u64 = 0x6f6e_6762_7567_6f67;
 /// here takes well under a second.
 const CASE_LIMIT: Duration = Duration::from_secs(20);
 const SOURCE: &str = "fuzz/case.md";
+/// Where the last caught panic happened (the hook sees it, `catch_unwind` does not).
+static PANIC_AT: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
 /// Failures that get a minimised reproducer (the rest keep the full input).
 const MINIMISED: usize = 3;
 
@@ -346,7 +348,8 @@ fn run_case(fixture: &Fixture, bytes: &[u8]) -> Result<bool, String> {
         Ok(result) => result,
         Err(payload) => {
             let message = payload.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| payload.downcast_ref::<String>().cloned()).unwrap_or_default();
-            Err(format!("panic: {message}"))
+            let at = PANIC_AT.lock().ok().and_then(|mut slot| slot.take()).unwrap_or_default();
+            Err(format!("panic: {message} (at {at})"))
         }
     }
 }
@@ -418,7 +421,11 @@ fn fuzz_note_pipeline() {
 
     // Panics are caught per case; keep their messages out of the test output.
     let default_hook = panic::take_hook();
-    panic::set_hook(Box::new(|_| {}));
+    panic::set_hook(Box::new(|info| {
+        if let Ok(mut slot) = PANIC_AT.lock() {
+            *slot = info.location().map(|l| format!("{}:{}", l.file(), l.line()));
+        }
+    }));
 
     // Cases run on a worker thread so the main thread can stop at the first one that hangs.
     let (tx, rx) = mpsc::channel::<(u64, Duration, bool, Option<(String, Vec<u8>)>)>();
