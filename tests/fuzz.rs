@@ -3,9 +3,9 @@
 //! break Markdown pipelines (byte flips, splices, fences, deep nesting, long lines, control bytes,
 //! invalid UTF-8, split Hangul, huge tables, bare URLs, HTML, broken front matter).
 //!
-//! Each case must not panic, must give HTML free of raw C0 control characters (tab and line ends aside), and must finish
-//! within a generous time bound. A failing case prints its seed and writes a minimised reproducer
-//! to a temp folder. `GONGBU_FUZZ_CASES` (default 2,000) and `GONGBU_FUZZ_SEED` pick the budget
+//! Each case must not panic, must give HTML free of raw C0 control characters (tab and line
+//! ends aside), and must finish within a generous time bound. A failing case prints its seed
+//! and writes its input and a minimised copy to a temp folder. `GONGBU_FUZZ_CASES` (default 2,000) and `GONGBU_FUZZ_SEED` pick the budget
 //! and the seed; a case's own seed run with `GONGBU_FUZZ_CASES=1` replays exactly that case.
 
 mod common;
