@@ -419,9 +419,14 @@ fn fuzz_note_pipeline() {
     let notes = starting_notes();
     assert!(notes.len() > 100, "the shared corpus is there: {} notes", notes.len());
 
-    // Panics are caught per case; keep their messages out of the test output.
-    let default_hook = panic::take_hook();
-    panic::set_hook(Box::new(|info| {
+    // Panics on the fuzz thread are caught per case: note where they happened and keep their
+    // messages out of the output. Other threads' panics are reported as usual.
+    let default_hook = std::sync::Arc::new(panic::take_hook());
+    let hook = default_hook.clone();
+    panic::set_hook(Box::new(move |info| {
+        if std::thread::current().name() != Some("fuzz") {
+            return hook(info);
+        }
         if let Ok(mut slot) = PANIC_AT.lock() {
             *slot = info.location().map(|l| format!("{}:{}", l.file(), l.line()));
         }
@@ -490,7 +495,10 @@ fn fuzz_note_pipeline() {
             }
         }
     }
-    panic::set_hook(default_hook);
+    let _ = panic::take_hook(); // drops our hook and its clone of the default
+    if let Ok(hook) = std::sync::Arc::try_unwrap(default_hook) {
+        panic::set_hook(hook);
+    }
     if cases == 1 {
         // Replaying one case: keep its input to look at.
         let dir = save_reproducer(base, &case_input(base, &notes), None);
