@@ -151,6 +151,14 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
+/// A 10 MB note of Korean prose with a heading every ~12 KB.
+fn huge_note() -> Vec<u8> {
+    let para = "프로세스와 스레드의 차이는 *메모리* 공유에 있다. 운영체제는 [링크](good.md) 스케줄링을 한다 `code` **굵게**.\n\n";
+    let block = format!("## 제목 섹션\n\n{}- 항목\n- 목록\n\n", para.repeat(60));
+    let body = block.repeat(10_000_000 / block.len() + 1);
+    format!("# Huge\n\n{body}").into_bytes()
+}
+
 // ---------------------------------------------------------------------------------------------
 // Bad input
 
@@ -165,10 +173,7 @@ fn invalid_utf8_fails_naming_the_line() {
 #[test]
 fn huge_note_of_10_mb_builds() {
     let case = Case::new();
-    let para = "프로세스와 스레드의 차이는 *메모리* 공유에 있다. 운영체제는 [링크](good.md) 스케줄링을 한다 `code` **굵게**.\n\n";
-    let block = format!("## 제목 섹션\n\n{}- 항목\n- 목록\n\n", para.repeat(60));
-    let body = block.repeat(10_000_000 / block.len() + 1);
-    case.put("huge.md", format!("# Huge\n\n{body}").as_bytes());
+    case.put("huge.md", &huge_note());
     let run = case.build(&[], HANG);
     run.succeeded();
     assert!(fs::metadata(case.out.join("huge.html")).unwrap().len() > 10_000_000);
@@ -514,4 +519,38 @@ fn force_never_puts_the_output_over_notes() {
     run.no_crash();
     assert_eq!(run.code, Some(1), "refused even with --force:\n{}", run.stderr);
     assert!(tree(&case.notes) == notes_before, "no note is deleted or changed");
+}
+
+#[test]
+fn a_killed_build_keeps_the_output_and_the_next_build_removes_its_staging() {
+    let case = Case::new();
+    case.put("huge.md", &huge_note());
+    let beside = |tmp: &Path| {
+        let mut names: Vec<String> = fs::read_dir(tmp).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        names
+    };
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gongbu"))
+        .args([OsStr::new("build"), case.notes.as_os_str(), OsStr::new("-o"), case.out.as_os_str()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait for the build's work folder to appear beside the output, then kill -9 it.
+    let started = std::time::Instant::now();
+    while beside(case.tmp.path()).len() == 2 && started.elapsed() < HANG && child.try_wait().unwrap().is_none() {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    let finished_first = child.try_wait().unwrap().is_some();
+    let _ = child.kill();
+    child.wait().unwrap();
+    assert!(!finished_first, "the build ended before it could be killed: make the note bigger");
+    assert!(tree(&case.out) == case.before, "a killed build leaves the previous output byte for byte");
+    let stale = beside(case.tmp.path());
+    assert!(stale.len() > 2, "the killed build left its work folder: {stale:?}");
+
+    fs::remove_file(case.notes.join("huge.md")).unwrap();
+    case.build(&[], HANG).succeeded();
+    assert_eq!(beside(case.tmp.path()), ["notes", "out"], "the next build removed the stale work folder");
 }
