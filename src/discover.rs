@@ -80,7 +80,7 @@ pub fn scan_within(dir: &Path, boundary: &Path, skip: &[&Path]) -> Result<Source
     let outside = if boundary == root { "the notes folder" } else { "the site root" };
     let mut sources = Sources::default();
     // Every name kept, and whether it was spelled in NFC on disk.
-    let mut seen: HashMap<String, bool> = HashMap::new();
+    let mut seen: HashMap<String, String> = HashMap::new();
     // Real path of the folder at each depth of the walk: the real path of an entry that is not
     // a symlink is its folder's real path plus its name, so only links need resolving.
     let mut real_dirs: Vec<PathBuf> = vec![root.clone()];
@@ -145,21 +145,23 @@ pub fn scan_within(dir: &Path, boundary: &Path, skip: &[&Path]) -> Result<Source
             }
             continue;
         }
-        let is_nfc = entry.path().strip_prefix(&root).is_ok_and(|raw| raw.to_string_lossy() == rel.as_str());
+        // The name as it is on disk, which may be decomposed (NFD) where `rel` is NFC.
+        let on_disk = entry.path().strip_prefix(&root).map_or_else(|_| rel.clone(), |raw| raw.to_string_lossy().into_owned());
         if kind != FileKind::Ignored {
-            if let Some(&kept_nfc) = seen.get(&rel) {
+            if let Some(kept) = seen.get(&rel) {
                 // Two names that differ only in their Unicode form (NFC and NFD): the walk is
-                // in byte order of the names on disk, so the same one wins every time.
-                let form = |nfc: bool| if nfc { "NFC" } else { "a decomposed (NFD) form" };
+                // in byte order of the names on disk, so the same one wins every time. The
+                // message shows both names as they are on disk.
+                let form = |name: &str| if *name == rel { "NFC" } else { "a decomposed (NFD) form" };
                 let message = format!(
-                    "skipped: this file's name (in {}) is the same as that of {rel} (in {}) once both are normalised; the first in byte order of the names on disk is used",
-                    form(is_nfc),
-                    form(kept_nfc)
+                    "skipped: this file's name `{on_disk}` (in {}) is the same as that of `{kept}` (in {}) once both are normalised; the first in byte order of the names on disk is used",
+                    form(&on_disk),
+                    form(kept)
                 );
                 sources.skipped.push(Diagnostic::warning(rel.clone(), 0, message));
                 continue;
             }
-            seen.insert(rel.clone(), is_nfc);
+            seen.insert(rel.clone(), on_disk);
         }
         let file = SourceFile { rel, abs: real };
         match kind {
@@ -454,7 +456,7 @@ mod tests {
         // U+1112 (e1 84 92) sorts before U+D55C (ed 95 9c).
         assert_eq!(std::fs::read_to_string(&found.notes[0].abs).unwrap(), "# NFD");
         assert_eq!(found.skipped.len(), 1);
-        let expected = "\u{d55c}.md: warning: skipped: this file's name (in NFC) is the same as that of \u{d55c}.md (in a decomposed (NFD) form) once both are normalised";
+        let expected = "\u{d55c}.md: warning: skipped: this file's name `\u{d55c}.md` (in NFC) is the same as that of `\u{1112}\u{1161}\u{11AB}.md` (in a decomposed (NFD) form) once both are normalised";
         assert!(found.skipped[0].to_string().starts_with(expected), "{:?}", found.skipped);
     }
 

@@ -219,7 +219,8 @@ pub fn render_pages(site: &Site, theme: &Theme, chrome: &view::Chrome, pages: &[
                 let url = site.url_of(page);
                 match sink.write(&url, html.as_bytes()) {
                     Ok(()) => written = true,
-                    Err(e) => diagnostics.push(Diagnostic::error(url, 0, format!("cannot write: {e}"))),
+                    // Named by its note: that is the file the reader can rename or fix.
+                    Err(e) => diagnostics.push(Diagnostic::error(source(), 0, format!("cannot write {url}: {e}"))),
                 }
             }
             RenderedPage { page, written, diagnostics, targets }

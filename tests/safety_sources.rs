@@ -260,7 +260,7 @@ fn colliding_outputs_warn_name_both_sources_and_never_replace_gongbus_files() {
             ("sitemap.xml", "not copied: it would replace the sitemap"),
             ("static/gongbu.css", "not copied: it would replace the theme's files"),
             ("img/a.png", "not copied: img/a.png is also the output path of img/A.png"),
-            ("\u{d55c}.md", "skipped: this file's name (in NFC) is the same as that of \u{d55c}.md (in a decomposed (NFD) form)"),
+            ("\u{d55c}.md", "skipped: this file's name `\u{d55c}.md` (in NFC) is the same as that of `\u{1112}\u{1161}\u{11ab}.md` (in a decomposed (NFD) form)"),
         ] {
             let warning = format!("{file}: warning: {says}");
             assert!(stderr.lines().any(|l| l.starts_with(&warning)), "missing `{warning}` in:\n{stderr}");

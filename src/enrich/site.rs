@@ -226,7 +226,7 @@ impl Site {
         let s = self.sections.len();
         self.sections.push(Section {
             path: folder.to_string(),
-            title: file_name_of(folder).to_string(),
+            title: crate::highlight::without_controls(file_name_of(folder)).into_owned(),
             parent: Some(parent),
             ..Section::default()
         });
