@@ -1297,10 +1297,9 @@ fn arrow_deref(c: &str) -> bool {
 fn pointer_declaration(c: &str) -> bool {
     c.match_indices('*').any(|(i, _)| {
         let before = c[..i].trim_end();
-        let word_start = before
-            .rfind(|ch: char| !is_ident_char(ch))
-            .map_or(0, |p| p + 1);
-        let word = &before[word_start..];
+        // The identifier just before `*`; trimmed by chars, so Hangul before it is no problem
+        // (a byte offset `+ 1` past it is not a char boundary).
+        let word = &before[before.trim_end_matches(is_ident_char).len()..];
         let after = c[i..].trim_start_matches('*').trim_start();
         let is_type = C_TYPES.contains(&word)
             || (word.starts_with(|ch: char| ch.is_ascii_uppercase())
@@ -1742,6 +1741,44 @@ mod tests {
     fn too_little_evidence_is_plain() {
         for code in ["", "x", "5\n3\n2\n", "OK\nOK\nabcd1\n", "a = n / M\n"] {
             assert_eq!(guess_language(code), None, "{code:?}");
+        }
+    }
+
+    #[test]
+    fn hangul_before_a_star_does_not_panic() {
+        // Issue #8: `가* x` sliced the line one byte into the Hangul syllable.
+        assert_eq!(guess_language("가* x"), None);
+        assert_eq!(guess_language("int main() {\n    노드* p = 0;\n}\n"), Some("c"));
+    }
+
+    /// Every byte-index slice in this file must land on a char boundary, whatever the input:
+    /// guess every prefix, suffix and split of Hangul-and-symbol lines, and each with an ASCII
+    /// symbol the scorer looks at inserted between two characters.
+    #[test]
+    fn no_input_split_panics() {
+        let samples = [
+            "가* x",
+            "int 가*p = 노드->다음; // 주석 #태그",
+            "<가 class=\"나\">{값}</가> `${이름}` @주석 '문자열\\'",
+            "public 클래스<타입> 변수 = new 배열[3]; /* 주석 */ -- 설명",
+            "#가 \"나\\\"다\" a->가 $(명령) 가::나 f(가=1) 노드** 머리",
+            "- 키: 값\n  항목: [가, 나]\n\"키\": \"값\",",
+        ];
+        let symbols = [
+            "", "*", "->", "#", "/", "//", "/*", "<", "{", "}", "\"", "'", "`", "\\", "@", "$",
+            ":", "=", ";", "[", "]", "(", ")", "-", " ", "\n", "<!--", "*/",
+        ];
+        for s in samples {
+            let cuts: Vec<usize> = s.char_indices().map(|(i, _)| i).chain([s.len()]).collect();
+            for &i in &cuts {
+                let (head, tail) = s.split_at(i);
+                guess_language(head);
+                guess_language(tail);
+                for sym in symbols {
+                    guess_language(&format!("{head}{sym}{tail}"));
+                    guess_language(&format!("{head}{sym}\n{tail}"));
+                }
+            }
         }
     }
 
