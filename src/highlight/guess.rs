@@ -1,16 +1,12 @@
-//! Guessing the language of an unlabeled code block from general language features, and
-//! measuring that guess against labeled blocks of a real corpus (`accuracy`).
+//! Guessing the language of an unlabeled code block from general language features. How well
+//! it guesses is measured outside the library, by `src/bin/guess-accuracy.rs`.
 //!
 //! The guess is a hand-weighted scorer: each line adds evidence for one or more languages,
 //! the best language must clear a minimum score and beat every other language family by a
 //! margin. Prose, diagrams and program output are rejected before scoring, because plain text
 //! is far better than wrong colours.
 
-use std::collections::BTreeMap;
-use std::fmt;
-use std::path::Path;
-
-use super::{canonical_language, is_plain_label, Highlighter};
+use super::Highlighter;
 
 /// Languages the scorer can pick. Order inside a family is the tie-break order.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -1491,214 +1487,6 @@ fn decide(scores: &Scores) -> Option<Lang> {
         .find(|&l| scores.get(l) >= top)
 }
 
-// ---------------------------------------------------------------------------------------------
-// Accuracy on a corpus
-
-/// Counts for one expected language.
-#[derive(Debug, Default, Clone)]
-pub struct LangStats {
-    pub total: usize,
-    pub correct: usize,
-    pub none: usize,
-    /// Wrong guesses by guessed language.
-    pub wrong: BTreeMap<String, usize>,
-}
-
-/// Guess accuracy over every fenced code block of a folder of Markdown notes.
-#[derive(Debug, Default, Clone)]
-pub struct AccuracyReport {
-    pub files: usize,
-    /// Labeled blocks by canonical label (text-like labels under "(text)", expected None).
-    pub by_label: BTreeMap<String, LangStats>,
-    /// Labels outside the alias table (typos, `mermaid`...): not scored.
-    pub unknown_labels: BTreeMap<String, usize>,
-    /// What unlabeled blocks were guessed as ("(none)" for plain).
-    pub unlabeled: BTreeMap<String, usize>,
-    /// Missed labeled blocks: (file, expected, guess, code), for `guess-accuracy --misses`.
-    pub misses: Vec<(String, String, Option<&'static str>, String)>,
-    /// Unlabeled blocks that were guessed: (file, guess, code), to check they really are code.
-    pub unlabeled_guessed: Vec<(String, &'static str, String)>,
-}
-
-impl AccuracyReport {
-    pub fn scored(&self) -> usize {
-        self.by_label.values().map(|s| s.total).sum()
-    }
-    pub fn correct(&self) -> usize {
-        self.by_label.values().map(|s| s.correct).sum()
-    }
-    /// Fraction of scored labeled blocks guessed right (1.0 when there are none).
-    pub fn overall(&self) -> f64 {
-        let scored = self.scored();
-        if scored == 0 {
-            1.0
-        } else {
-            self.correct() as f64 / scored as f64
-        }
-    }
-}
-
-const TEXT_LABEL: &str = "(text)";
-
-/// A guess counts as right when it names the same language, or a sibling the reader would not
-/// mind: C code guessed as C++ (or back), JSX guessed as JavaScript (or back).
-pub fn guess_matches(expected: &str, guessed: Option<&str>) -> bool {
-    let Some(g) = guessed else {
-        return expected == TEXT_LABEL;
-    };
-    g == expected
-        || matches!(
-            (expected, g),
-            ("c", "cpp") | ("cpp", "c") | ("jsx", "javascript") | ("javascript", "jsx")
-        )
-}
-
-/// Hide the label of every labeled fenced block under `root`, guess, and count.
-pub fn accuracy(root: &Path) -> std::io::Result<AccuracyReport> {
-    use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
-
-    if !root.is_dir() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::NotFound,
-            format!("{} is not a folder", root.display()),
-        ));
-    }
-    let mut report = AccuracyReport::default();
-    for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
-        let entry = entry.map_err(std::io::Error::other)?;
-        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "md") {
-            continue;
-        }
-        let text = std::fs::read_to_string(entry.path())?;
-        report.files += 1;
-        let mut current: Option<(String, String)> = None;
-        for event in Parser::new(&text) {
-            match event {
-                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
-                    let label = info.split_whitespace().next().unwrap_or("").to_lowercase();
-                    current = Some((label, String::new()));
-                }
-                Event::Text(t) => {
-                    if let Some((_, body)) = current.as_mut() {
-                        body.push_str(&t);
-                    }
-                }
-                Event::End(TagEnd::CodeBlock) => {
-                    if let Some((label, body)) = current.take() {
-                        let file = entry.path().strip_prefix(root).unwrap_or(entry.path());
-                        report.count(&file.display().to_string(), &label, &body);
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    Ok(report)
-}
-
-impl AccuracyReport {
-    fn count(&mut self, file: &str, label: &str, body: &str) {
-        let guess = guess_language(body);
-        if label.is_empty() {
-            *self
-                .unlabeled
-                .entry(guess.unwrap_or("(none)").to_string())
-                .or_default() += 1;
-            if let Some(g) = guess {
-                self.unlabeled_guessed
-                    .push((file.to_string(), g, body.to_string()));
-            }
-            return;
-        }
-        let expected = if is_plain_label(label) {
-            TEXT_LABEL
-        } else if let Some(lang) = canonical_language(label) {
-            lang
-        } else {
-            *self.unknown_labels.entry(label.to_string()).or_default() += 1;
-            return;
-        };
-        let stats = self.by_label.entry(expected.to_string()).or_default();
-        stats.total += 1;
-        if guess_matches(expected, guess) {
-            stats.correct += 1;
-            return;
-        }
-        self.misses.push((
-            file.to_string(),
-            expected.to_string(),
-            guess,
-            body.to_string(),
-        ));
-        if let Some(g) = guess {
-            *stats.wrong.entry(g.to_string()).or_default() += 1;
-        } else {
-            stats.none += 1;
-        }
-    }
-}
-
-impl fmt::Display for AccuracyReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "Markdown files: {}", self.files)?;
-        writeln!(f, "Rules: label hidden, guess compared with the canonical label (js=javascript, c++=cpp, JAVA=java, plsql=sql).")?;
-        writeln!(f, "       Also counted correct: c<->cpp and jsx<->javascript; \"(none)\" is a miss, except for text-labeled blocks where it is the right answer.")?;
-        writeln!(
-            f,
-            "{:<12} {:>6} {:>8} {:>6} {:>8}  wrong guesses",
-            "label", "blocks", "correct", "none", "acc"
-        )?;
-        for (lang, s) in &self.by_label {
-            let acc = if s.total == 0 {
-                1.0
-            } else {
-                s.correct as f64 / s.total as f64
-            };
-            let wrong: Vec<String> = s.wrong.iter().map(|(g, n)| format!("{g}:{n}")).collect();
-            writeln!(
-                f,
-                "{:<12} {:>6} {:>8} {:>6} {:>7.1}%  {}",
-                lang,
-                s.total,
-                s.correct,
-                s.none,
-                acc * 100.0,
-                wrong.join(" ")
-            )?;
-        }
-        if !self.unknown_labels.is_empty() {
-            let unknown: Vec<String> = self
-                .unknown_labels
-                .iter()
-                .map(|(l, n)| format!("{l}:{n}"))
-                .collect();
-            writeln!(
-                f,
-                "not scored (label not in alias table): {}",
-                unknown.join(" ")
-            )?;
-        }
-        let unlabeled_total: usize = self.unlabeled.values().sum();
-        let guessed: Vec<String> = self
-            .unlabeled
-            .iter()
-            .map(|(l, n)| format!("{l}:{n}"))
-            .collect();
-        writeln!(
-            f,
-            "unlabeled blocks: {unlabeled_total} → {}",
-            guessed.join(" ")
-        )?;
-        write!(
-            f,
-            "overall: {}/{} labeled blocks correct = {:.1}%",
-            self.correct(),
-            self.scored(),
-            self.overall() * 100.0
-        )
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1780,14 +1568,5 @@ mod tests {
                 }
             }
         }
-    }
-
-    #[test]
-    fn match_rule_accepts_siblings_only() {
-        assert!(guess_matches("cpp", Some("c")));
-        assert!(guess_matches("jsx", Some("javascript")));
-        assert!(!guess_matches("java", Some("javascript")));
-        assert!(!guess_matches("java", None));
-        assert!(guess_matches(TEXT_LABEL, None));
     }
 }
