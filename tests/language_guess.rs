@@ -30,7 +30,11 @@ fn corpus_accuracy_is_at_least_90_percent() {
         .expect("guess-accuracy runs");
     let report = String::from_utf8_lossy(&out.stdout);
     println!("{report}");
-    assert!(out.status.success(), "guess-accuracy failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "guess-accuracy failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // Last line: `overall: 276/306 labeled blocks correct = 90.2%`.
     let overall = report
         .lines()
@@ -176,9 +180,10 @@ fn pinned_sample_guesses_do_not_drift() {
     let mut wrong = Vec::new();
     for &(file, n, want) in PINNED {
         let path = format!("{SHARED}/{file}");
-        let text =
-            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("sample note missing: {path}: {e}"));
-        let block = nth_code_block(&text, n).unwrap_or_else(|| panic!("{file} has no code block {n}"));
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("sample note missing: {path}: {e}"));
+        let block =
+            nth_code_block(&text, n).unwrap_or_else(|| panic!("{file} has no code block {n}"));
         let got = guess_language(&block);
         if got != want {
             wrong.push(format!("{file} block {n}: want {want:?}, got {got:?}"));

@@ -55,7 +55,6 @@ fn main() -> ExitCode {
     }
 }
 
-
 /// Counts for one expected language.
 #[derive(Debug, Default, Clone)]
 struct LangStats {

@@ -387,7 +387,10 @@ mod tests {
     fn hangul_before_a_star_does_not_panic() {
         // Issue #8: `가* x` sliced the line one byte into the Hangul syllable.
         assert_eq!(guess_language("가* x"), None);
-        assert_eq!(guess_language("int main() {\n    노드* p = 0;\n}\n"), Some("c"));
+        assert_eq!(
+            guess_language("int main() {\n    노드* p = 0;\n}\n"),
+            Some("c")
+        );
     }
 
     /// Every byte-index slice in this file must land on a char boundary, whatever the input:

@@ -213,10 +213,10 @@ use Feature::*;
 impl Feature {
     fn holds(&self, x: &Ctx) -> bool {
         match self {
-            Contains(s) => x.c.contains(s),
-            ContainsAny(list) => list.iter().any(|s| x.c.contains(s)),
-            Mentions(s) => x.c.contains(s) || x.t.contains(s),
-            RawContains(s) => x.t.contains(s),
+            Contains(s) => contains(x.c, s),
+            ContainsAny(list) => list.iter().any(|s| contains(x.c, s)),
+            Mentions(s) => contains(x.c, s) || contains(x.t, s),
+            RawContains(s) => contains(x.t, s),
             StartsWith(s) => x.c.starts_with(s),
             RawStartsWith(s) => x.t.starts_with(s),
             EndsWith(s) => x.c.ends_with(s),
@@ -273,7 +273,9 @@ const PY_BLOCK: Feature = All(&[EndsWith(":"), Not(&EndsWith("::"))]);
 const CALL: Feature = Custom(|x| call_statement(x.c));
 const C_TYPE_FIRST: Feature = Custom(c_type_first);
 
-/// Every line of code is scored by these rows, in this order.
+/// Every line of code is scored by these rows, in this order. (Kept one row per line where it
+/// fits: `rustfmt::skip`, because the formatter would spread each target list over many lines.)
+#[rustfmt::skip]
 const RULES: &[Rule] = &[
     // --- Punctuation common to brace languages.
     rule(ENDS_SEMI, &[(CLike, 0.4), (Js, 0.3), (L(Python), -1.0), (L(Kotlin), -0.5), (L(Go), -0.5)]),
@@ -643,7 +645,16 @@ pub(super) fn score(lines: &[Line]) -> Scores {
 
 fn apply(s: &mut Scores, rules: &[Rule], x: &Ctx) {
     for rule in rules {
-        let strength = rule.when.strength(x);
+        let strength = match rule.when {
+            Count(..) | Amount(_) => rule.when.strength(x),
+            ref when => {
+                if when.holds(x) {
+                    1.0
+                } else {
+                    continue;
+                }
+            }
+        };
         if strength != 0.0 {
             for &(to, w) in rule.add {
                 s.apply(to, w * strength);
@@ -696,7 +707,11 @@ fn c_type_first(x: &Ctx) -> bool {
 /// `public:` label), typed when a type follows the modifiers.
 fn member_declaration(x: &Ctx) -> Option<bool> {
     let c = x.c;
-    if !["public", "private", "protected"].iter().any(|k| starts_word(c, k)) || c.ends_with(':') {
+    if !["public", "private", "protected"]
+        .iter()
+        .any(|k| starts_word(c, k))
+        || c.ends_with(':')
+    {
         return None;
     }
     let ty = c.split_whitespace().find(|w| {
@@ -767,11 +782,10 @@ fn sql_statement(x: &Ctx) -> bool {
 
 /// Upper-case SQL keywords on the line: 0.7 each, at most 2.5.
 fn sql_keywords(x: &Ctx) -> f32 {
-    let kw = x
-        .c
-        .split(|ch: char| !is_ident_char(ch))
-        .filter(|w| SQL_KEYWORDS.contains(w) || SQL_STATEMENTS.contains(w))
-        .count();
+    let kw =
+        x.c.split(|ch: char| !is_ident_char(ch))
+            .filter(|w| SQL_KEYWORDS.contains(w) || SQL_STATEMENTS.contains(w))
+            .count();
     (0.7 * kw as f32).min(2.5)
 }
 
@@ -1071,10 +1085,29 @@ fn is_ident_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || c == '$'
 }
 
+/// Leftmost byte offset of `needle` in `hay`, as `str::find` gives it. Lines are short and
+/// needles a few bytes, so scanning for the first byte is cheaper than setting up `str::find`'s
+/// two-way searcher on each of the hundreds of calls per line. A match of valid UTF-8 in valid
+/// UTF-8 always starts on a char boundary.
+fn find(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let Some((&first, rest)) = n.split_first() else {
+        return Some(0);
+    };
+    let last_start = h.len().checked_sub(n.len())?;
+    let last = n[n.len() - 1];
+    (0..=last_start)
+        .find(|&i| h[i] == first && h[i + n.len() - 1] == last && h[i + 1..i + n.len()] == *rest)
+}
+
+fn contains(hay: &str, needle: &str) -> bool {
+    find(hay, needle).is_some()
+}
+
 /// `w` occurs as a whole identifier somewhere in `s`.
 fn has_word(s: &str, w: &str) -> bool {
     let mut from = 0;
-    while let Some(pos) = s[from..].find(w) {
+    while let Some(pos) = find(&s[from..], w) {
         let start = from + pos;
         let end = start + w.len();
         let before_ok = s[..start]
@@ -1262,4 +1295,41 @@ fn leading_tag(s: &str) -> Option<&str> {
         return None;
     }
     matches!(next, None | Some(' ' | '>' | '/' | '\t')).then_some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn find_agrees_with_str_find() {
+        let hays = [
+            "",
+            "a",
+            "가나다 a->b 가",
+            "std::vector<int> v; // 벡터",
+            "aaab",
+            "abab",
+            "x.then(가)",
+        ];
+        let needles = [
+            "", "a", "ab", "b", "가", "다 a", "->", "vector<", "aab", "then(", "xyz", "가)",
+        ];
+        for hay in hays {
+            for needle in needles {
+                assert_eq!(find(hay, needle), hay.find(needle), "{hay:?} {needle:?}");
+            }
+            // Every substring of the line is found where `str::find` finds it.
+            let cuts: Vec<usize> = hay
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain([hay.len()])
+                .collect();
+            for (k, &a) in cuts.iter().enumerate() {
+                for &b in &cuts[k..] {
+                    assert_eq!(find(hay, &hay[a..b]), hay.find(&hay[a..b]));
+                }
+            }
+        }
+    }
 }
