@@ -1,10 +1,10 @@
 //! Guessing the language of an unlabeled code block from general language features. How well
 //! it guesses is measured outside the library, by `src/bin/guess-accuracy.rs`.
 //!
-//! The guess is a hand-weighted scorer: each line adds evidence for one or more languages,
-//! the best language must clear a minimum score and beat every other language family by a
-//! margin. Prose, diagrams and program output are rejected before scoring, because plain text
-//! is far better than wrong colours.
+//! The guess is a hand-weighted scorer: each line adds evidence for one or more languages
+//! (the table of rules in `rules.rs`), the best language must clear a minimum score and beat
+//! every other language family by a margin. Prose, diagrams and program output are rejected
+//! before scoring, because plain text is far better than wrong colours.
 
 use super::Highlighter;
 

@@ -3,6 +3,11 @@
 //! to languages. A new language feature is a new row in its language's group. Evidence that
 //! needs the whole block (markup, CSS, SQL, JSON, YAML) is tallied per line and weighed in
 //! `block_evidence`.
+//!
+//! Adding a rule: pick the `Feature` that says it (combine with `All`/`Any`/`Not`; write a
+//! `Custom` function only for a shape text matching cannot express), add the row to its
+//! language's group, then run `cargo run --release --bin guess-accuracy -- --misses` and
+//! `cargo test --test language_guess` to see what it wins and what it breaks.
 
 use super::Line;
 
@@ -251,8 +256,8 @@ impl Feature {
 
 /// One row: when `when` holds on a line, each target gets its weight (times the strength).
 /// Weights: 4-5 near-certain marker, 2-3 typical construct, <1 weak hint, negative = evidence
-/// against. Rows run in table order, and a language's score is a float sum, so a new row goes
-/// at the end of its language's group unless it must act earlier.
+/// against. Rows run in table order; a score is a float sum, so moving rows can change it in
+/// the last bit: a refactor that must keep every guess keeps the order.
 struct Rule {
     when: Feature,
     add: &'static [(To, f32)],
@@ -571,7 +576,7 @@ const RULES: &[Rule] = &[
         &[(L(Bash), 2.0)],
     ),
     rule(ContainsAny(&[" | grep", " 2>&1", "> /dev/null"]), &[(L(Bash), 1.5)]),
-    // --- JSON (YAML is whole-block: `Yaml`)
+    // --- JSON (YAML is judged on the whole block: `YamlLines`)
     rule(Custom(|x| json_key_line(x.c)), &[(T(Tally::JsonKeys), 1.0)]),
     rule(
         All(&[
