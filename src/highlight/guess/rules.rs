@@ -175,6 +175,34 @@ pub(super) struct Ctx<'a> {
     tag: Option<TagKind>,
     /// The line as a shell command (`shell_command`).
     shell: Option<ShellCommand>,
+    /// The bytes of `c` and of `t`, to skip searches that cannot match.
+    c_bytes: ByteSet,
+    t_bytes: ByteSet,
+}
+
+/// Which ASCII bytes a line holds. A needle with a byte the line lacks cannot occur in it: this
+/// settles most of the table's substring tests without running a search.
+#[derive(Clone, Copy)]
+struct ByteSet(u128);
+
+impl ByteSet {
+    fn of(s: &str) -> Self {
+        ByteSet(
+            s.bytes()
+                .filter(|b| b.is_ascii())
+                .fold(0, |set, b| set | 1 << b),
+        )
+    }
+    /// False only when `needle` surely does not occur (non-ASCII bytes are not tracked).
+    fn may_contain(self, needle: &str) -> bool {
+        needle
+            .bytes()
+            .all(|b| !b.is_ascii() || self.0 & (1 << b) != 0)
+    }
+    fn has_upper(self) -> bool {
+        const UPPER: u128 = ((1 << 26) - 1) << b'A';
+        self.0 & UPPER != 0
+    }
 }
 
 /// A test on one line. Text features look at the code (comments removed, strings blanked)
@@ -218,17 +246,22 @@ use Feature::*;
 impl Feature {
     fn holds(&self, x: &Ctx) -> bool {
         match self {
-            Contains(s) => contains(x.c, s),
-            ContainsAny(list) => list.iter().any(|s| contains(x.c, s)),
-            Mentions(s) => contains(x.c, s) || contains(x.t, s),
-            RawContains(s) => contains(x.t, s),
+            Contains(s) => x.c_bytes.may_contain(s) && x.c.contains(s),
+            ContainsAny(list) => list
+                .iter()
+                .any(|s| x.c_bytes.may_contain(s) && x.c.contains(s)),
+            Mentions(s) => {
+                (x.c_bytes.may_contain(s) && x.c.contains(s))
+                    || (x.t_bytes.may_contain(s) && x.t.contains(s))
+            }
+            RawContains(s) => x.t_bytes.may_contain(s) && x.t.contains(s),
             StartsWith(s) => x.c.starts_with(s),
             RawStartsWith(s) => x.t.starts_with(s),
             EndsWith(s) => x.c.ends_with(s),
             IsOneOf(list) => list.contains(&x.c),
             StartsWord(w) => starts_word(x.c, w),
             StartsWordAny(list) => list.iter().any(|w| starts_word(x.c, w)),
-            Word(w) => has_word(x.c, w),
+            Word(w) => x.c_bytes.may_contain(w) && has_word(x.c, w),
             FirstWordIn(list) => list.contains(&x.fw),
             TrailingHash => x.trailing_hash,
             All(fs) => fs.iter().all(|f| f.holds(x)),
@@ -629,6 +662,8 @@ pub(super) fn score(lines: &[Line]) -> Scores {
                 trailing_hash: line.trailing_hash,
                 tag: None,
                 shell: None,
+                c_bytes: ByteSet(0),
+                t_bytes: ByteSet::of(line.raw),
             };
             apply(&mut s, COMMENT_RULES, &x);
             continue;
@@ -640,6 +675,8 @@ pub(super) fn score(lines: &[Line]) -> Scores {
             trailing_hash: line.trailing_hash,
             tag: markup_tag(c),
             shell: shell_command(line.raw, c),
+            c_bytes: ByteSet::of(c),
+            t_bytes: ByteSet::of(line.raw),
         };
         apply(&mut s, RULES, &x);
         yaml.line(line);
@@ -787,6 +824,9 @@ fn sql_statement(x: &Ctx) -> bool {
 
 /// Upper-case SQL keywords on the line: 0.7 each, at most 2.5.
 fn sql_keywords(x: &Ctx) -> f32 {
+    if !x.c_bytes.has_upper() {
+        return 0.0; // Every keyword is upper case.
+    }
     let kw =
         x.c.split(|ch: char| !is_ident_char(ch))
             .filter(|w| SQL_KEYWORDS.contains(w) || SQL_STATEMENTS.contains(w))
@@ -1090,29 +1130,10 @@ fn is_ident_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || c == '$'
 }
 
-/// Leftmost byte offset of `needle` in `hay`, as `str::find` gives it. Lines are short and
-/// needles a few bytes, so scanning for the first byte is cheaper than setting up `str::find`'s
-/// two-way searcher on each of the hundreds of calls per line. A match of valid UTF-8 in valid
-/// UTF-8 always starts on a char boundary.
-fn find(hay: &str, needle: &str) -> Option<usize> {
-    let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    let Some((&first, rest)) = n.split_first() else {
-        return Some(0);
-    };
-    let last_start = h.len().checked_sub(n.len())?;
-    let last = n[n.len() - 1];
-    (0..=last_start)
-        .find(|&i| h[i] == first && h[i + n.len() - 1] == last && h[i + 1..i + n.len()] == *rest)
-}
-
-fn contains(hay: &str, needle: &str) -> bool {
-    find(hay, needle).is_some()
-}
-
 /// `w` occurs as a whole identifier somewhere in `s`.
 fn has_word(s: &str, w: &str) -> bool {
     let mut from = 0;
-    while let Some(pos) = find(&s[from..], w) {
+    while let Some(pos) = s[from..].find(w) {
         let start = from + pos;
         let end = start + w.len();
         let before_ok = s[..start]
@@ -1307,34 +1328,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn find_agrees_with_str_find() {
-        let hays = [
+    fn byte_set_never_rules_out_a_real_match() {
+        let lines = [
             "",
-            "a",
             "가나다 a->b 가",
             "std::vector<int> v; // 벡터",
-            "aaab",
-            "abab",
+            "SELECT * FROM t",
             "x.then(가)",
         ];
         let needles = [
-            "", "a", "ab", "b", "가", "다 a", "->", "vector<", "aab", "then(", "xyz", "가)",
+            "", "a", "->", "vector<", "SELECT", "then(", "xyz", "FROM t", "Q", "가",
         ];
-        for hay in hays {
+        for line in lines {
+            let set = ByteSet::of(line);
             for needle in needles {
-                assert_eq!(find(hay, needle), hay.find(needle), "{hay:?} {needle:?}");
-            }
-            // Every substring of the line is found where `str::find` finds it.
-            let cuts: Vec<usize> = hay
-                .char_indices()
-                .map(|(i, _)| i)
-                .chain([hay.len()])
-                .collect();
-            for (k, &a) in cuts.iter().enumerate() {
-                for &b in &cuts[k..] {
-                    assert_eq!(find(hay, &hay[a..b]), hay.find(&hay[a..b]));
+                if line.contains(needle) {
+                    assert!(set.may_contain(needle), "{line:?} {needle:?}");
                 }
             }
+            assert!(set.may_contain(line));
         }
+        assert!(!ByteSet::of("abc").may_contain("abd"));
+        assert!(!ByteSet::of("select").has_upper());
+        assert!(ByteSet::of("seLect").has_upper());
     }
 }
