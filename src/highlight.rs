@@ -7,7 +7,7 @@ mod guess;
 mod parse;
 mod required;
 
-pub use guess::{accuracy, explain, guess_language, guess_matches, AccuracyReport, LangStats};
+pub use guess::{explain, guess_language};
 
 use std::sync::OnceLock;
 
@@ -116,7 +116,7 @@ pub fn canonical_language(label: &str) -> Option<&'static str> {
 }
 
 /// Labels that mean "this is not code": no highlighting, no guessing, no language badge.
-fn is_plain_label(label: &str) -> bool {
+pub fn is_plain_label(label: &str) -> bool {
     matches!(
         label,
         "text" | "txt" | "plain" | "plaintext" | "none" | "nohighlight" | "raw"

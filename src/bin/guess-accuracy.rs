@@ -1,12 +1,17 @@
 //! Measure the unlabeled-block language guess on a folder of Markdown notes: every labeled
 //! fenced block has its label hidden, is guessed, and the guess is compared with the label.
+//! The library only guesses; walking folders of notes to grade it lives here.
 //!
 //! Usage: guess-accuracy [--misses] [FOLDER]   (default ../shared/corpora/tech-interview-for-developer)
 //! `--misses` also prints every missed block with the scorer's three best scores, and every
 //! unlabeled block that was guessed (to check it really is code).
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use gongbu::highlight::{canonical_language, explain, guess_language, is_plain_label};
 
 fn main() -> ExitCode {
     let mut show_misses = false;
@@ -20,7 +25,7 @@ fn main() -> ExitCode {
     }
     let root =
         folder.unwrap_or_else(|| PathBuf::from("../shared/corpora/tech-interview-for-developer"));
-    match gongbu::highlight::accuracy(&root) {
+    match accuracy(&root) {
         Ok(report) => {
             if show_misses {
                 for (file, expected, guess, code) in &report.misses {
@@ -28,7 +33,7 @@ fn main() -> ExitCode {
                     println!(
                         "--- {file}: {expected} guessed {} [{}]",
                         guess.unwrap_or("(none)"),
-                        gongbu::highlight::explain(code)
+                        explain(code)
                     );
                     println!("{head}");
                 }
@@ -47,5 +52,224 @@ fn main() -> ExitCode {
             eprintln!("guess-accuracy: {}: {err}", root.display());
             ExitCode::from(2)
         }
+    }
+}
+
+/// Counts for one expected language.
+#[derive(Debug, Default, Clone)]
+struct LangStats {
+    total: usize,
+    correct: usize,
+    none: usize,
+    /// Wrong guesses by guessed language.
+    wrong: BTreeMap<String, usize>,
+}
+
+/// Guess accuracy over every fenced code block of a folder of Markdown notes.
+#[derive(Debug, Default, Clone)]
+struct AccuracyReport {
+    files: usize,
+    /// Labeled blocks by canonical label (text-like labels under "(text)", expected None).
+    by_label: BTreeMap<String, LangStats>,
+    /// Labels outside the alias table (typos, `mermaid`...): not scored.
+    unknown_labels: BTreeMap<String, usize>,
+    /// What unlabeled blocks were guessed as ("(none)" for plain).
+    unlabeled: BTreeMap<String, usize>,
+    /// Missed labeled blocks: (file, expected, guess, code), for `guess-accuracy --misses`.
+    misses: Vec<(String, String, Option<&'static str>, String)>,
+    /// Unlabeled blocks that were guessed: (file, guess, code), to check they really are code.
+    unlabeled_guessed: Vec<(String, &'static str, String)>,
+}
+
+impl AccuracyReport {
+    fn scored(&self) -> usize {
+        self.by_label.values().map(|s| s.total).sum()
+    }
+    fn correct(&self) -> usize {
+        self.by_label.values().map(|s| s.correct).sum()
+    }
+    /// Fraction of scored labeled blocks guessed right (1.0 when there are none).
+    fn overall(&self) -> f64 {
+        let scored = self.scored();
+        if scored == 0 {
+            1.0
+        } else {
+            self.correct() as f64 / scored as f64
+        }
+    }
+}
+
+const TEXT_LABEL: &str = "(text)";
+
+/// A guess counts as right when it names the same language, or a sibling the reader would not
+/// mind: C code guessed as C++ (or back), JSX guessed as JavaScript (or back).
+fn guess_matches(expected: &str, guessed: Option<&str>) -> bool {
+    let Some(g) = guessed else {
+        return expected == TEXT_LABEL;
+    };
+    g == expected
+        || matches!(
+            (expected, g),
+            ("c", "cpp") | ("cpp", "c") | ("jsx", "javascript") | ("javascript", "jsx")
+        )
+}
+
+/// Hide the label of every labeled fenced block under `root`, guess, and count.
+fn accuracy(root: &Path) -> std::io::Result<AccuracyReport> {
+    use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+
+    if !root.is_dir() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("{} is not a folder", root.display()),
+        ));
+    }
+    let mut report = AccuracyReport::default();
+    for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
+        let entry = entry.map_err(std::io::Error::other)?;
+        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path())?;
+        report.files += 1;
+        let mut current: Option<(String, String)> = None;
+        for event in Parser::new(&text) {
+            match event {
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                    let label = info.split_whitespace().next().unwrap_or("").to_lowercase();
+                    current = Some((label, String::new()));
+                }
+                Event::Text(t) => {
+                    if let Some((_, body)) = current.as_mut() {
+                        body.push_str(&t);
+                    }
+                }
+                Event::End(TagEnd::CodeBlock) => {
+                    if let Some((label, body)) = current.take() {
+                        let file = entry.path().strip_prefix(root).unwrap_or(entry.path());
+                        report.count(&file.display().to_string(), &label, &body);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(report)
+}
+
+impl AccuracyReport {
+    fn count(&mut self, file: &str, label: &str, body: &str) {
+        let guess = guess_language(body);
+        if label.is_empty() {
+            *self
+                .unlabeled
+                .entry(guess.unwrap_or("(none)").to_string())
+                .or_default() += 1;
+            if let Some(g) = guess {
+                self.unlabeled_guessed
+                    .push((file.to_string(), g, body.to_string()));
+            }
+            return;
+        }
+        let expected = if is_plain_label(label) {
+            TEXT_LABEL
+        } else if let Some(lang) = canonical_language(label) {
+            lang
+        } else {
+            *self.unknown_labels.entry(label.to_string()).or_default() += 1;
+            return;
+        };
+        let stats = self.by_label.entry(expected.to_string()).or_default();
+        stats.total += 1;
+        if guess_matches(expected, guess) {
+            stats.correct += 1;
+            return;
+        }
+        self.misses.push((
+            file.to_string(),
+            expected.to_string(),
+            guess,
+            body.to_string(),
+        ));
+        if let Some(g) = guess {
+            *stats.wrong.entry(g.to_string()).or_default() += 1;
+        } else {
+            stats.none += 1;
+        }
+    }
+}
+
+impl fmt::Display for AccuracyReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "Markdown files: {}", self.files)?;
+        writeln!(f, "Rules: label hidden, guess compared with the canonical label (js=javascript, c++=cpp, JAVA=java, plsql=sql).")?;
+        writeln!(f, "       Also counted correct: c<->cpp and jsx<->javascript; \"(none)\" is a miss, except for text-labeled blocks where it is the right answer.")?;
+        writeln!(
+            f,
+            "{:<12} {:>6} {:>8} {:>6} {:>8}  wrong guesses",
+            "label", "blocks", "correct", "none", "acc"
+        )?;
+        for (lang, s) in &self.by_label {
+            let acc = if s.total == 0 {
+                1.0
+            } else {
+                s.correct as f64 / s.total as f64
+            };
+            let wrong: Vec<String> = s.wrong.iter().map(|(g, n)| format!("{g}:{n}")).collect();
+            writeln!(
+                f,
+                "{:<12} {:>6} {:>8} {:>6} {:>7.1}%  {}",
+                lang,
+                s.total,
+                s.correct,
+                s.none,
+                acc * 100.0,
+                wrong.join(" ")
+            )?;
+        }
+        if !self.unknown_labels.is_empty() {
+            let unknown: Vec<String> = self
+                .unknown_labels
+                .iter()
+                .map(|(l, n)| format!("{l}:{n}"))
+                .collect();
+            writeln!(
+                f,
+                "not scored (label not in alias table): {}",
+                unknown.join(" ")
+            )?;
+        }
+        let unlabeled_total: usize = self.unlabeled.values().sum();
+        let guessed: Vec<String> = self
+            .unlabeled
+            .iter()
+            .map(|(l, n)| format!("{l}:{n}"))
+            .collect();
+        writeln!(
+            f,
+            "unlabeled blocks: {unlabeled_total} → {}",
+            guessed.join(" ")
+        )?;
+        write!(
+            f,
+            "overall: {}/{} labeled blocks correct = {:.1}%",
+            self.correct(),
+            self.scored(),
+            self.overall() * 100.0
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn match_rule_accepts_siblings_only() {
+        assert!(guess_matches("cpp", Some("c")));
+        assert!(guess_matches("jsx", Some("javascript")));
+        assert!(!guess_matches("java", Some("javascript")));
+        assert!(!guess_matches("java", None));
+        assert!(guess_matches(TEXT_LABEL, None));
     }
 }

@@ -1,0 +1,426 @@
+//! Guessing the language of an unlabeled code block from general language features. How well
+//! it guesses is measured outside the library, by `src/bin/guess-accuracy.rs`.
+//!
+//! The guess is a hand-weighted scorer: each line adds evidence for one or more languages
+//! (the table of rules in `rules.rs`), the best language must clear a minimum score and beat
+//! every other language family by a margin. Prose, diagrams and program output are rejected
+//! before scoring, because plain text is far better than wrong colours.
+
+use super::Highlighter;
+
+mod rules;
+
+use rules::{score, Lang, Scores, LANGS};
+
+/// Minimum evidence before anything is highlighted.
+const MIN_SCORE: f32 = 3.0;
+/// Only the first lines are read: enough evidence, bounded cost on huge blocks.
+const MAX_LINES: usize = 300;
+
+/// Guess the language of an unlabeled block; None for prose, diagrams, output, or too little
+/// evidence. Returns the canonical name.
+pub fn guess_language(code: &str) -> Option<&'static str> {
+    let first = code.lines().find(|l| !l.trim().is_empty())?.trim();
+    if first.starts_with("#!") {
+        return Highlighter::global().language_of_first_line(first);
+    }
+    if let Some(lang) = strong_marker(code) {
+        return Some(lang);
+    }
+    let lines: Vec<Line> = split_lines(code);
+    if lines.is_empty() || looks_like_text(&lines) {
+        return None;
+    }
+    let scores = score(&lines);
+    decide(&scores).map(Lang::name)
+}
+
+/// Markers that settle the question on their own.
+fn strong_marker(code: &str) -> Option<&'static str> {
+    if code.contains("<%@") || code.contains("<%=") {
+        return Some("jsp");
+    }
+    if code.contains("<?php") {
+        return Some("php");
+    }
+    let vue_attr = [
+        "v-model=", "v-on:", "v-bind:", "v-if=", "v-for=", "v-show=", "@click=",
+    ];
+    let has_script = code.contains("<script");
+    if code.contains("<template>")
+        || (has_script && (code.contains("export default {") || code.contains("new Vue(")))
+        || (!has_script && vue_attr.iter().any(|a| code.contains(a)))
+    {
+        return Some("vue");
+    }
+    None
+}
+
+/// One line of the block: `raw` is trimmed, `code` also has comments removed and string
+/// contents blanked (quotes kept) so Korean comments and string text don't count as prose
+/// and keywords inside strings don't count as code.
+struct Line<'a> {
+    raw: &'a str,
+    code: String,
+    indent: usize,
+    /// A `# comment` follows code on this line (Python, shell, YAML style).
+    trailing_hash: bool,
+}
+
+fn split_lines(code: &str) -> Vec<Line<'_>> {
+    let mut out = Vec::new();
+    let mut in_block_comment = false;
+    for line in code.lines().take(MAX_LINES) {
+        let raw = line.trim();
+        if raw.is_empty() {
+            continue;
+        }
+        let indent = line.len() - line.trim_start().len();
+        let (code, trailing_hash) = strip_line(raw, &mut in_block_comment);
+        out.push(Line {
+            raw,
+            code,
+            indent,
+            trailing_hash,
+        });
+    }
+    out
+}
+
+/// Remove comments (`//`, `/* */`, `<!-- -->`, `#`, `-- `) and blank string contents.
+fn strip_line(raw: &str, in_block: &mut bool) -> (String, bool) {
+    let b = raw.as_bytes();
+    let mut out = String::with_capacity(raw.len());
+    let mut i = 0;
+    let mut quote: Option<u8> = None;
+    let mut trailing_hash = false;
+    while i < b.len() {
+        let c = b[i];
+        if *in_block {
+            if b[i..].starts_with(b"*/") {
+                *in_block = false;
+                i += 2;
+            } else if b[i..].starts_with(b"-->") {
+                *in_block = false;
+                i += 3;
+            } else {
+                i += 1;
+            }
+            continue;
+        }
+        if let Some(q) = quote {
+            if c == b'\\' {
+                i += 2;
+                continue;
+            }
+            if c == q {
+                quote = None;
+                out.push(c as char);
+            }
+            i += 1;
+            continue;
+        }
+        let prev_space = i == 0 || b[i - 1].is_ascii_whitespace();
+        let rest = &b[i..];
+        match c {
+            b'"' | b'\'' | b'`' => {
+                quote = Some(c);
+                out.push(c as char);
+            }
+            b'/' if rest.starts_with(b"//") && (i == 0 || b[i - 1] != b':') => break,
+            b'/' if rest.starts_with(b"/*") => {
+                *in_block = true;
+                i += 2;
+                continue;
+            }
+            b'<' if rest.starts_with(b"<!--") => {
+                *in_block = true;
+                i += 4;
+                continue;
+            }
+            b'*' if i == 0 && (b.len() == 1 || b[1] == b' ' || b[1] == b'/') => break,
+            b'#' if prev_space && is_hash_comment(raw, i) => {
+                trailing_hash = i > 0 && !out.trim().is_empty();
+                break;
+            }
+            b'-' if prev_space && (rest.starts_with(b"-- ") || rest.starts_with(b"-->")) => break,
+            _ => {
+                // Push the whole char, not a byte: lines hold Hangul.
+                let ch = raw.get(i..).and_then(|r| r.chars().next()).unwrap_or(' ');
+                out.push(ch);
+                i += ch.len_utf8();
+                continue;
+            }
+        }
+        i += 1;
+    }
+    out.truncate(out.trim_end().len());
+    (out, trailing_hash)
+}
+
+/// `#` starts a comment unless it is a C preprocessor directive, a shebang or a CSS id
+/// selector at line start.
+fn is_hash_comment(raw: &str, i: usize) -> bool {
+    if i > 0 {
+        return true;
+    }
+    match raw[1..].chars().next() {
+        None => true,
+        Some(c) => c.is_whitespace() || c == '#' || c == '-' || c == '=' || !c.is_ascii(),
+    }
+}
+
+fn is_hangul(c: char) -> bool {
+    matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{3130}'..='\u{318F}' | '\u{1100}'..='\u{11FF}')
+}
+
+/// Prose, diagrams, numbered explanations: reject the block when enough lines read like text.
+fn looks_like_text(lines: &[Line]) -> bool {
+    let mut text_lines = 0;
+    for line in lines {
+        if is_text_line(line) {
+            text_lines += 1;
+        }
+    }
+    text_lines * 10 >= lines.len() * 4
+}
+
+fn is_text_line(line: &Line) -> bool {
+    let raw = line.raw;
+    // Worked examples: `Input: arr[] = {1, 2}`, `Output: 72`.
+    let head = raw.split([':', ' ']).next().unwrap_or("");
+    if matches!(
+        head,
+        "Input" | "Output" | "Example" | "Result" | "Answer" | "input" | "output"
+    ) {
+        return true;
+    }
+    // Stack traces and tracebacks are program output.
+    if (raw.starts_with("at ") && raw.ends_with(')'))
+        || raw.starts_with("Exception in thread")
+        || raw.starts_with("Caused by:")
+        || raw.starts_with("Traceback (most recent call last)")
+    {
+        return true;
+    }
+    // Arrows and box-drawing characters outside comments belong to diagrams, not code.
+    if line.code.chars().any(|c| {
+        matches!(
+            c,
+            '→' | '←'
+                | '↑'
+                | '↓'
+                | '⇒'
+                | '⇔'
+                | '↔'
+                | '─'
+                | '│'
+                | '┌'
+                | '┐'
+                | '└'
+                | '┘'
+                | '├'
+                | '┤'
+                | '■'
+                | '●'
+                | '※'
+                | '★'
+        )
+    }) {
+        return true;
+    }
+    // ASCII boxes and tables: `+---+---+`, `| a | b |`.
+    if raw.starts_with("+-") || raw.starts_with("|") || raw.contains("-+-") {
+        return true;
+    }
+    let mut hangul = 0;
+    let mut ascii_words = 0;
+    let mut alpha_words = 0;
+    let mut tokens = 0;
+    let code = without_placeholders(&line.code);
+    for tok in code.split_whitespace() {
+        tokens += 1;
+        if tok.chars().any(is_hangul) {
+            hangul += 1;
+        } else if tok.chars().any(|c| c.is_ascii_alphabetic()) {
+            ascii_words += 1;
+            let word = tok.trim_end_matches([',', '.', '!', '?', ':']);
+            if !word.is_empty()
+                && word
+                    .chars()
+                    .all(|c| c.is_ascii_alphabetic() || c == '\'' || c == '-')
+            {
+                alpha_words += 1;
+            }
+        }
+    }
+    if (hangul >= 2 && hangul > ascii_words) || (hangul >= 1 && ascii_words == 0) {
+        return true;
+    }
+    // An English sentence: many plain words and none of the punctuation code is made of.
+    let codeish = line
+        .code
+        .contains(['{', '}', ';', '=', '(', ')', '[', '<', '$', '"']);
+    tokens >= 6 && !codeish && alpha_words * 10 >= tokens * 8
+}
+
+/// Drop `{...}` and `<...>` spans holding Hangul: placeholders such as `cd {프로젝트명}`.
+fn without_placeholders(code: &str) -> std::borrow::Cow<'_, str> {
+    if !code.chars().any(is_hangul) {
+        return std::borrow::Cow::Borrowed(code);
+    }
+    let mut out = String::with_capacity(code.len());
+    let mut rest = code;
+    while let Some(open) = rest.find(['{', '<']) {
+        let close_ch = if rest[open..].starts_with('{') {
+            '}'
+        } else {
+            '>'
+        };
+        match rest[open..].find(close_ch) {
+            Some(len) if rest[open..open + len].chars().any(is_hangul) => {
+                out.push_str(&rest[..open]);
+                out.push(' ');
+                rest = &rest[open + len + 1..];
+            }
+            _ => {
+                out.push_str(&rest[..=open]);
+                rest = &rest[open + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
+/// The three best scores, to see why a block was (not) guessed.
+pub fn explain(code: &str) -> String {
+    let lines = split_lines(code);
+    if looks_like_text(&lines) {
+        return "text-like".to_string();
+    }
+    let scores = score(&lines);
+    let mut all: Vec<(f32, &str)> = LANGS.iter().map(|&l| (scores.get(l), l.name())).collect();
+    all.sort_by(|a, b| b.0.total_cmp(&a.0));
+    all.iter()
+        .take(3)
+        .map(|(s, l)| format!("{l}={s:.1}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Best language if it has enough evidence and clearly beats every other family.
+fn decide(scores: &Scores) -> Option<Lang> {
+    let best = LANGS.iter().copied().fold(Lang::Python, |acc, l| {
+        if scores.get(l) > scores.get(acc) {
+            l
+        } else {
+            acc
+        }
+    });
+    let top = scores.get(best);
+    if top < MIN_SCORE {
+        return None;
+    }
+    let runner_up = LANGS
+        .iter()
+        .filter(|l| l.family() != best.family())
+        .map(|&l| scores.get(l))
+        .fold(0.0f32, f32::max);
+    if top - runner_up < (0.15 * top).max(1.5) {
+        return None;
+    }
+    // Within a family the first-listed member wins ties (C before C++, JS before JSX).
+    LANGS
+        .iter()
+        .copied()
+        .filter(|l| l.family() == best.family())
+        .find(|&l| scores.get(l) >= top)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_languages() {
+        let cases = [
+            ("python", "import os\n\ndef main():\n    for x in range(3):\n        print(x)\n"),
+            ("java", "public class A {\n    public static void main(String[] args) {\n        System.out.println(\"hi\");\n    }\n}\n"),
+            ("c", "#include <stdio.h>\n\nint main(void) {\n    printf(\"%d\\n\", 1);\n    return 0;\n}\n"),
+            ("cpp", "#include <iostream>\nusing namespace std;\nint main() {\n    cout << 1 << endl;\n}\n"),
+            ("javascript", "const add = (a, b) => a + b;\nconsole.log(add(1, 2));\n"),
+            ("jsx", "import React from 'react';\nfunction App() {\n  return <div className=\"app\">hi</div>;\n}\n"),
+            ("bash", "$ git clone https://example.com/repo.git\n$ cd repo\n$ npm install\n"),
+            ("sql", "SELECT name, age\nFROM users\nWHERE age > 20\nORDER BY name;\n"),
+            ("yaml", "language: java\njdk:\n  - openjdk11\ncache:\n  directories:\n    - $HOME/.m2\n"),
+            ("json", "{\n  \"name\": \"gongbu\",\n  \"version\": \"1.0.0\",\n  \"private\": true\n}\n"),
+            ("css", ".main {\n  font-size: 24px;\n  color: red;\n}\n"),
+            ("html", "<div class=\"box\">\n  <p>Hello</p>\n  <input type=\"text\">\n</div>\n"),
+            ("kotlin", "fun main() {\n    val name = \"kim\"\n    println(name)\n}\n"),
+            ("go", "package main\n\nimport \"fmt\"\n\nfunc main() {\n    fmt.Println(\"hi\")\n}\n"),
+            ("rust", "fn main() {\n    let mut v = Vec::new();\n    v.push(1);\n    println!(\"{:?}\", v);\n}\n"),
+            ("vue", "<template>\n  <div>{{ msg }}</div>\n</template>\n<script>\nexport default { data() { return { msg: 'hi' } } }\n</script>\n"),
+        ];
+        for (want, code) in cases {
+            assert_eq!(guess_language(code), Some(want), "{code}");
+        }
+    }
+
+    #[test]
+    fn shebang_uses_first_line() {
+        assert_eq!(
+            guess_language("#!/usr/bin/env python3\nx = 1\n"),
+            Some("python")
+        );
+        assert_eq!(guess_language("#!/bin/bash\necho hi\n"), Some("bash"));
+    }
+
+    #[test]
+    fn too_little_evidence_is_plain() {
+        for code in ["", "x", "5\n3\n2\n", "OK\nOK\nabcd1\n", "a = n / M\n"] {
+            assert_eq!(guess_language(code), None, "{code:?}");
+        }
+    }
+
+    #[test]
+    fn hangul_before_a_star_does_not_panic() {
+        // Issue #8: `가* x` sliced the line one byte into the Hangul syllable.
+        assert_eq!(guess_language("가* x"), None);
+        assert_eq!(
+            guess_language("int main() {\n    노드* p = 0;\n}\n"),
+            Some("c")
+        );
+    }
+
+    /// Every byte-index slice in this file must land on a char boundary, whatever the input:
+    /// guess every prefix, suffix and split of Hangul-and-symbol lines, and each with an ASCII
+    /// symbol the scorer looks at inserted between two characters.
+    #[test]
+    fn no_input_split_panics() {
+        let samples = [
+            "가* x",
+            "int 가*p = 노드->다음; // 주석 #태그",
+            "<가 class=\"나\">{값}</가> `${이름}` @주석 '문자열\\'",
+            "public 클래스<타입> 변수 = new 배열[3]; /* 주석 */ -- 설명",
+            "#가 \"나\\\"다\" a->가 $(명령) 가::나 f(가=1) 노드** 머리",
+            "- 키: 값\n  항목: [가, 나]\n\"키\": \"값\",",
+        ];
+        let symbols = [
+            "", "*", "->", "#", "/", "//", "/*", "<", "{", "}", "\"", "'", "`", "\\", "@", "$",
+            ":", "=", ";", "[", "]", "(", ")", "-", " ", "\n", "<!--", "*/",
+        ];
+        for s in samples {
+            let cuts: Vec<usize> = s.char_indices().map(|(i, _)| i).chain([s.len()]).collect();
+            for &i in &cuts {
+                let (head, tail) = s.split_at(i);
+                guess_language(head);
+                guess_language(tail);
+                for sym in symbols {
+                    guess_language(&format!("{head}{sym}{tail}"));
+                    guess_language(&format!("{head}{sym}\n{tail}"));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,1355 @@
+//! The scorer's evidence as a table: each row of `RULES` is a feature of one line (a keyword
+//! at its start, a token anywhere, a shape a small function recognises) and the weights it adds
+//! to languages. A new language feature is a new row in its language's group. Evidence that
+//! needs the whole block (markup, CSS, SQL, JSON, YAML) is tallied per line and weighed in
+//! `block_evidence`.
+//!
+//! Adding a rule: pick the `Feature` that says it (combine with `All`/`Any`/`Not`; write a
+//! `Custom` function only for a shape text matching cannot express), add the row to its
+//! language's group, then run `cargo run --release --bin guess-accuracy -- --misses` and
+//! `cargo test --test language_guess` to see what it wins and what it breaks.
+
+use super::Line;
+
+/// Languages the scorer can pick. Order inside a family is the tie-break order.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Lang {
+    Python,
+    Java,
+    C,
+    Cpp,
+    CSharp,
+    JavaScript,
+    Jsx,
+    TypeScript,
+    Html,
+    Xml,
+    Css,
+    Sql,
+    Bash,
+    Yaml,
+    Json,
+    Kotlin,
+    Go,
+    Rust,
+}
+
+pub(super) const LANGS: [Lang; 18] = [
+    Lang::Python,
+    Lang::Java,
+    Lang::C,
+    Lang::Cpp,
+    Lang::CSharp,
+    Lang::JavaScript,
+    Lang::Jsx,
+    Lang::TypeScript,
+    Lang::Html,
+    Lang::Xml,
+    Lang::Css,
+    Lang::Sql,
+    Lang::Bash,
+    Lang::Yaml,
+    Lang::Json,
+    Lang::Kotlin,
+    Lang::Go,
+    Lang::Rust,
+];
+
+impl Lang {
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Lang::Python => "python",
+            Lang::Java => "java",
+            Lang::C => "c",
+            Lang::Cpp => "cpp",
+            Lang::CSharp => "csharp",
+            Lang::JavaScript => "javascript",
+            Lang::Jsx => "jsx",
+            Lang::TypeScript => "typescript",
+            Lang::Html => "html",
+            Lang::Xml => "xml",
+            Lang::Css => "css",
+            Lang::Sql => "sql",
+            Lang::Bash => "bash",
+            Lang::Yaml => "yaml",
+            Lang::Json => "json",
+            Lang::Kotlin => "kotlin",
+            Lang::Go => "go",
+            Lang::Rust => "rust",
+        }
+    }
+
+    /// Languages of one family share most features; the margin is measured against the best
+    /// language of another family, and the family member is picked by its own markers.
+    pub(super) fn family(self) -> u8 {
+        match self {
+            Lang::C | Lang::Cpp => 1,
+            Lang::JavaScript | Lang::Jsx | Lang::TypeScript => 2,
+            Lang::Html | Lang::Xml => 3,
+            Lang::Java | Lang::CSharp => 4,
+            _ => 10 + self as u8,
+        }
+    }
+}
+
+/// Per-block tallies that are not a language's score yet: markup, CSS, SQL and JSON evidence
+/// only counts once the whole block is seen (`block_evidence`).
+#[derive(Clone, Copy)]
+enum Tally {
+    /// Lines opening with a tag (1.5 each), shared by HTML, XML and JSX.
+    Markup,
+    HtmlOnly,
+    XmlOnly,
+    JsxOnly,
+    CssSelectors,
+    CssProps,
+    /// More than zero once a line starts like an SQL statement.
+    SqlStatement,
+    SqlWords,
+    JsonKeys,
+    /// Lines that are neither a JSON key, a bracket nor a bare value.
+    JsonOther,
+}
+
+const TALLIES: usize = Tally::JsonOther as usize + 1;
+
+/// Where a rule's weight goes.
+#[derive(Clone, Copy)]
+enum To {
+    L(Lang),
+    /// Java, C, C++ and C# alike (declarations, `;`, braces).
+    CLike,
+    /// JavaScript, JSX and TypeScript alike.
+    Js,
+    T(Tally),
+}
+
+use Lang::*;
+use To::{CLike, Js, L, T};
+
+/// Scores per language, plus the block-level tallies.
+#[derive(Default)]
+pub(super) struct Scores {
+    langs: [f32; LANGS.len()],
+    tally: [f32; TALLIES],
+}
+
+impl Scores {
+    fn add(&mut self, lang: Lang, w: f32) {
+        self.langs[lang as usize] += w;
+    }
+    pub(super) fn get(&self, lang: Lang) -> f32 {
+        self.langs[lang as usize]
+    }
+    fn tally(&self, t: Tally) -> f32 {
+        self.tally[t as usize]
+    }
+    fn apply(&mut self, to: To, w: f32) {
+        match to {
+            L(lang) => self.add(lang, w),
+            CLike => {
+                for l in [Java, C, Cpp, CSharp] {
+                    self.add(l, w);
+                }
+            }
+            Js => {
+                for l in [JavaScript, Jsx, TypeScript] {
+                    self.add(l, w);
+                }
+            }
+            T(t) => self.tally[t as usize] += w,
+        }
+    }
+}
+
+/// What the rules look at: one line, with what many rules ask computed once.
+pub(super) struct Ctx<'a> {
+    /// The trimmed line as written.
+    t: &'a str,
+    /// The line without comments, string contents blanked (see `Line`).
+    c: &'a str,
+    /// `first_word(c)`.
+    fw: &'a str,
+    trailing_hash: bool,
+    /// `leading_tag` and friends: what kind of markup tag opens the line.
+    tag: Option<TagKind>,
+    /// The line as a shell command (`shell_command`).
+    shell: Option<ShellCommand>,
+    /// The bytes of `c` and of `t`, to skip searches that cannot match.
+    c_bytes: ByteSet,
+    t_bytes: ByteSet,
+}
+
+/// Which ASCII bytes a line holds. A needle with a byte the line lacks cannot occur in it: this
+/// settles most of the table's substring tests without running a search.
+#[derive(Clone, Copy)]
+struct ByteSet(u128);
+
+impl ByteSet {
+    fn of(s: &str) -> Self {
+        ByteSet(
+            s.bytes()
+                .filter(|b| b.is_ascii())
+                .fold(0, |set, b| set | 1 << b),
+        )
+    }
+    /// False only when `needle` surely does not occur (non-ASCII bytes are not tracked).
+    fn may_contain(self, needle: &str) -> bool {
+        needle
+            .bytes()
+            .all(|b| !b.is_ascii() || self.0 & (1 << b) != 0)
+    }
+    fn has_upper(self) -> bool {
+        const UPPER: u128 = ((1 << 26) - 1) << b'A';
+        self.0 & UPPER != 0
+    }
+}
+
+/// A test on one line. Text features look at the code (comments removed, strings blanked)
+/// unless named `Raw…`; a feature holds with strength 1, or with a count (`Count`, `Amount`).
+enum Feature {
+    /// The code contains this text.
+    Contains(&'static str),
+    /// The code contains one of these texts.
+    ContainsAny(&'static [&'static str]),
+    /// The code or the raw line contains this text (for markers inside strings, like `'react'`).
+    Mentions(&'static str),
+    /// The raw line contains this text.
+    RawContains(&'static str),
+    StartsWith(&'static str),
+    RawStartsWith(&'static str),
+    EndsWith(&'static str),
+    /// The whole code of the line is one of these.
+    IsOneOf(&'static [&'static str]),
+    /// The code starts with this identifier (`if` in `if (`, not in `ifdef`).
+    StartsWord(&'static str),
+    StartsWordAny(&'static [&'static str]),
+    /// This identifier occurs anywhere in the code.
+    Word(&'static str),
+    /// The first word (`first_word`) is one of these.
+    FirstWordIn(&'static [&'static str]),
+    /// A `# comment` follows code on this line.
+    TrailingHash,
+    All(&'static [Feature]),
+    Any(&'static [Feature]),
+    Not(&'static Feature),
+    /// Strength = how many of these hold, at most the cap.
+    Count(&'static [Feature], u8),
+    /// A shape plain text matching cannot say; the function holds the code.
+    Custom(fn(&Ctx) -> bool),
+    /// Strength computed by a function (0 = does not hold).
+    Amount(fn(&Ctx) -> f32),
+}
+
+use Feature::*;
+
+impl Feature {
+    fn holds(&self, x: &Ctx) -> bool {
+        match self {
+            Contains(s) => x.c_bytes.may_contain(s) && x.c.contains(s),
+            ContainsAny(list) => list
+                .iter()
+                .any(|s| x.c_bytes.may_contain(s) && x.c.contains(s)),
+            Mentions(s) => {
+                (x.c_bytes.may_contain(s) && x.c.contains(s))
+                    || (x.t_bytes.may_contain(s) && x.t.contains(s))
+            }
+            RawContains(s) => x.t_bytes.may_contain(s) && x.t.contains(s),
+            StartsWith(s) => x.c.starts_with(s),
+            RawStartsWith(s) => x.t.starts_with(s),
+            EndsWith(s) => x.c.ends_with(s),
+            IsOneOf(list) => list.contains(&x.c),
+            StartsWord(w) => starts_word(x.c, w),
+            StartsWordAny(list) => list.iter().any(|w| starts_word(x.c, w)),
+            Word(w) => x.c_bytes.may_contain(w) && has_word(x.c, w),
+            FirstWordIn(list) => list.contains(&x.fw),
+            TrailingHash => x.trailing_hash,
+            All(fs) => fs.iter().all(|f| f.holds(x)),
+            Any(fs) => fs.iter().any(|f| f.holds(x)),
+            Not(f) => !f.holds(x),
+            Custom(f) => f(x),
+            Count(..) | Amount(_) => self.strength(x) != 0.0,
+        }
+    }
+
+    fn strength(&self, x: &Ctx) -> f32 {
+        match self {
+            Count(fs, cap) => fs.iter().filter(|f| f.holds(x)).count().min(*cap as usize) as f32,
+            Amount(f) => f(x),
+            _ => {
+                if self.holds(x) {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
+        }
+    }
+}
+
+/// One row: when `when` holds on a line, each target gets its weight (times the strength).
+/// Weights: 4-5 near-certain marker, 2-3 typical construct, <1 weak hint, negative = evidence
+/// against. Rows run in table order; a score is a float sum, so moving rows can change it in
+/// the last bit: a refactor that must keep every guess keeps the order.
+struct Rule {
+    when: Feature,
+    add: &'static [(To, f32)],
+}
+
+const fn rule(when: Feature, add: &'static [(To, f32)]) -> Rule {
+    Rule { when, add }
+}
+
+/// Lines that hold nothing but a comment.
+const COMMENT_RULES: &[Rule] = &[
+    // A whole-line `#` comment: Python or shell.
+    rule(RawStartsWith("# "), &[(L(Python), 0.7), (L(Bash), 0.5)]),
+];
+
+const ENDS_SEMI: Feature = EndsWith(";");
+const PY_BLOCK: Feature = All(&[EndsWith(":"), Not(&EndsWith("::"))]);
+const CALL: Feature = Custom(|x| call_statement(x.c));
+const C_TYPE_FIRST: Feature = Custom(c_type_first);
+
+/// Every line of code is scored by these rows, in this order. (Kept one row per line where it
+/// fits: `rustfmt::skip`, because the formatter would spread each target list over many lines.)
+#[rustfmt::skip]
+const RULES: &[Rule] = &[
+    // --- Punctuation common to brace languages.
+    rule(ENDS_SEMI, &[(CLike, 0.4), (Js, 0.3), (L(Python), -1.0), (L(Kotlin), -0.5), (L(Go), -0.5)]),
+    rule(
+        Any(&[EndsWith("{"), IsOneOf(&["}", "};"])]),
+        &[(CLike, 0.3), (Js, 0.3), (L(Kotlin), 0.3), (L(Go), 0.3), (L(Rust), 0.3), (L(Python), -0.5)],
+    ),
+    // --- Python
+    rule(
+        All(&[
+            Any(&[StartsWord("def"), StartsWith("async def ")]),
+            Any(&[PY_BLOCK, Contains(") ->")]),
+        ]),
+        &[(L(Python), 4.0)],
+    ),
+    rule(All(&[StartsWord("class"), PY_BLOCK]), &[(L(Python), 3.0)]),
+    rule(All(&[PY_BLOCK, StartsWordAny(&["elif", "except"])]), &[(L(Python), 3.0)]),
+    rule(
+        All(&[PY_BLOCK, StartsWordAny(&["finally", "try", "with", "while", "for", "if", "else"])]),
+        &[(L(Python), 2.0)],
+    ),
+    rule(All(&[StartsWith("from "), Contains(" import ")]), &[(L(Python), 3.0)]),
+    rule(
+        All(&[
+            StartsWith("import "),
+            Not(&ENDS_SEMI),
+            Not(&Contains(" from ")),
+            Not(&ContainsAny(&["\"", "'", "{"])),
+        ]),
+        &[(L(Python), 1.5), (L(Kotlin), 0.5)],
+    ),
+    rule(ContainsAny(&["__name__", "__init__", "(self", "self."]), &[(L(Python), 2.0)]),
+    rule(RawStartsWith(">>> "), &[(L(Python), 2.0)]),
+    rule(All(&[Contains("print("), Not(&ENDS_SEMI)]), &[(L(Python), 1.0)]),
+    rule(Word("None"), &[(L(Python), 0.5)]),
+    rule(Word("True"), &[(L(Python), 0.5)]),
+    rule(Word("False"), &[(L(Python), 0.5)]),
+    rule(Word("lambda"), &[(L(Python), 0.5)]),
+    rule(Word("elif"), &[(L(Python), 0.5)]),
+    rule(Word("len"), &[(L(Python), 0.5)]),
+    rule(Word("range"), &[(L(Python), 0.5)]),
+    rule(Word("nonlocal"), &[(L(Python), 0.5)]),
+    rule(CALL, &[(L(Python), 0.7), (Js, 0.3)]),
+    rule(All(&[CALL, Custom(|x| keyword_arguments(x.c))]), &[(L(Python), 2.0)]),
+    rule(All(&[TrailingHash, CALL]), &[(L(Python), 1.5)]),
+    rule(TrailingHash, &[(L(Python), 1.0), (L(Bash), 0.5)]),
+    // --- Java / C# / shared C-like declarations
+    rule(ContainsAny(&["System.out.print", "System.err.print"]), &[(L(Java), 5.0)]),
+    // A member declaration: modifier(s) then a type.
+    rule(
+        Custom(|x| member_declaration(x) == Some(true)),
+        &[(L(Java), 3.0), (L(CSharp), 3.0), (L(TypeScript), 0.5), (L(Kotlin), 0.5)],
+    ),
+    rule(
+        Custom(|x| member_declaration(x) == Some(false)),
+        &[(L(Java), 2.0), (L(CSharp), 2.0), (L(TypeScript), 0.5), (L(Kotlin), 0.5)],
+    ),
+    rule(
+        All(&[
+            Any(&[
+                StartsWith("import java"),
+                StartsWith("import org."),
+                StartsWith("import com."),
+                StartsWith("import static "),
+            ]),
+            ENDS_SEMI,
+        ]),
+        &[(L(Java), 4.0)],
+    ),
+    rule(All(&[StartsWord("package"), ENDS_SEMI]), &[(L(Java), 4.0)]),
+    rule(Custom(annotation), &[(L(Java), 2.0), (L(Kotlin), 1.0)]),
+    rule(Word("static"), &[(L(Java), 0.7), (L(CSharp), 0.7), (L(C), 0.5), (L(Cpp), 0.5)]),
+    rule(
+        Count(
+            &[
+                Word("String"),
+                Word("boolean"),
+                Word("Integer"),
+                Word("ArrayList"),
+                Word("HashMap"),
+                Word("extends"),
+                Word("implements"),
+                Word("throws"),
+                Word("instanceof"),
+                Word("synchronized"),
+                Word("final"),
+                Word("Override"),
+                Word("Runnable"),
+                Word("Thread"),
+                Word("Optional"),
+                Word("Stream"),
+                Word("Collectors"),
+                Word("Arrays"),
+                Word("Scanner"),
+                Word("LinkedList"),
+                Word("Exception"),
+                Word("super"),
+            ],
+            2,
+        ),
+        &[(L(Java), 1.5)],
+    ),
+    rule(
+        Any(&[Custom(|x| typed_array(x.c)), All(&[Contains("new "), Contains("["), ENDS_SEMI])]),
+        &[(L(Java), 1.5), (L(CSharp), 1.5)],
+    ),
+    rule(Custom(new_capitalised), &[(L(Java), 1.0), (L(CSharp), 1.0), (Js, 0.8), (L(Cpp), 0.3)]),
+    rule(C_TYPE_FIRST, &[(CLike, 1.0)]),
+    rule(All(&[C_TYPE_FIRST, FirstWordIn(&["char", "unsigned"])]), &[(L(C), 0.5), (L(Cpp), 0.5)]),
+    rule(Custom(|x| typed_declaration(x.c)), &[(L(Java), 2.0), (L(CSharp), 2.0), (L(Cpp), 0.3)]),
+    rule(Custom(|x| capitalized_generic(x.c)), &[(L(Java), 1.5), (L(CSharp), 1.5)]),
+    rule(
+        ContainsAny(&["Integer.", "Arrays.", "Collections.", "Character.", "Objects."]),
+        &[(L(Java), 1.5)],
+    ),
+    // Lower-case booleans: not C (which has none without stdbool), not Python.
+    rule(Any(&[Word("true"), Word("false")]), &[(L(Java), 0.3), (L(Cpp), 0.3), (Js, 0.3)]),
+    rule(ContainsAny(&["java.", "javax."]), &[(L(Java), 3.0)]),
+    rule(Contains(" -> "), &[(L(Java), 0.5)]),
+    rule(ContainsAny(&["using System", "Console.Write", "{ get; set; }"]), &[(L(CSharp), 5.0)]),
+    rule(Contains("foreach ("), &[(L(CSharp), 2.0)]),
+    // --- C / C++
+    rule(
+        All(&[StartsWith("#include"), ContainsAny(&[".h>", ".h\""])]),
+        &[(L(C), 3.0), (L(Cpp), 1.5)],
+    ),
+    rule(
+        All(&[StartsWith("#include"), Not(&ContainsAny(&[".h>", ".h\""]))]),
+        &[(L(Cpp), 5.0)],
+    ),
+    rule(
+        Any(&[StartsWith("#define"), StartsWith("#ifndef"), StartsWith("#pragma")]),
+        &[(L(C), 2.0), (L(Cpp), 1.5)],
+    ),
+    rule(
+        ContainsAny(&[
+            "printf(", "scanf(", "malloc(", "calloc(", "realloc(", "free(", "sizeof(", "strcpy(",
+            "strlen(", "memset(", "puts(", "fgets(",
+        ]),
+        &[(L(C), 2.0), (L(Cpp), 1.0)],
+    ),
+    rule(Word("struct"), &[(L(C), 1.5), (L(Cpp), 0.5), (L(Go), 0.5), (L(Rust), 0.5)]),
+    rule(Word("NULL"), &[(L(C), 1.5), (L(Cpp), 0.5)]),
+    rule(Custom(|x| arrow_deref(x.c)), &[(L(C), 1.5), (L(Cpp), 1.5)]),
+    rule(Custom(|x| pointer_declaration(x.c)), &[(L(C), 1.5), (L(Cpp), 1.5)]),
+    // A function defined without access modifier: C style (Java methods carry one).
+    rule(
+        All(&[
+            FirstWordIn(C_TYPES),
+            Not(&Contains("=")),
+            Any(&[EndsWith("{"), EndsWith(")")]),
+            Contains("("),
+        ]),
+        &[(L(C), 1.0), (L(Cpp), 1.0)],
+    ),
+    rule(Contains("int main("), &[(L(C), 2.0), (L(Cpp), 2.0)]),
+    rule(
+        Count(
+            &[
+                Contains("std::"),
+                Contains("using namespace"),
+                Contains("template<"),
+                Contains("template <"),
+                Contains("nullptr"),
+                Contains("vector<"),
+                Contains("::iterator"),
+                Contains("const&"),
+                Contains("ios::"),
+                Contains("pair<"),
+                Word("cout"),
+                Word("cin"),
+                Word("endl"),
+                Word("virtual"),
+                Word("namespace"),
+                All(&[FirstWordIn(&["string", "auto", "delete"]), Contains(" ")]),
+            ],
+            2,
+        ),
+        &[(L(Cpp), 3.0)],
+    ),
+    rule(IsOneOf(&["public:", "private:", "protected:"]), &[(L(Cpp), 3.0)]),
+    rule(
+        All(&[Contains("::"), Not(&Contains("std::"))]),
+        &[(L(Cpp), 0.7), (L(Rust), 0.7), (L(Java), 0.3)],
+    ),
+    // --- JavaScript family
+    rule(Contains("console."), &[(Js, 4.0)]),
+    rule(Word("function"), &[(Js, 2.5)]),
+    rule(
+        All(&[StartsWordAny(&["const", "let"]), Contains("=")]),
+        &[(Js, 3.0), (L(Rust), 0.5)],
+    ),
+    rule(
+        // `const`/`let` lines never start with `var`: the two rows cannot both hold.
+        All(&[StartsWord("var"), Contains("=")]),
+        &[(Js, 3.0), (L(Kotlin), 0.5), (L(CSharp), 0.5), (L(Java), 0.3)],
+    ),
+    rule(Custom(|x| object_property(x.c)), &[(Js, 0.5)]),
+    rule(Contains("=>"), &[(Js, 2.0), (L(CSharp), 0.5)]),
+    rule(ContainsAny(&["===", "!=="]), &[(Js, 3.0)]),
+    rule(
+        ContainsAny(&[
+            "document.",
+            "window.",
+            "require(",
+            "module.exports",
+            "process.env",
+            "JSON.",
+            "Promise",
+            ".then(",
+            "setTimeout(",
+            "addEventListener",
+            "undefined",
+            "prototype",
+            "async ",
+            "await ",
+        ]),
+        &[(Js, 2.0)],
+    ),
+    rule(
+        Any(&[
+            StartsWith("export "),
+            All(&[StartsWith("import "), Any(&[Contains(" from "), EndsWith("'"), EndsWith("';")])]),
+        ]),
+        &[(Js, 3.0)],
+    ),
+    rule(All(&[RawContains("`"), RawContains("${")]), &[(Js, 2.0)]),
+    rule(All(&[Word("this"), Contains("this.")]), &[(Js, 1.0), (L(Java), 0.5)]),
+    rule(ContainsAny(&[": function", ":function"]), &[(Js, 2.0)]),
+    rule(
+        Count(
+            &[
+                Mentions("className="),
+                Mentions("React."),
+                Mentions("ReactDOM"),
+                Mentions("'react'"),
+                Mentions("useState"),
+                Mentions("useEffect"),
+                Mentions("render()"),
+                Mentions("props."),
+                Mentions("<>"),
+                Mentions("</>"),
+                Mentions("return <"),
+                Mentions("(<"),
+                Mentions("={"),
+            ],
+            2,
+        ),
+        &[(T(Tally::JsxOnly), 3.0)],
+    ),
+    rule(Custom(|x| component_tag(x.c)), &[(T(Tally::JsxOnly), 2.0)]),
+    rule(Contains(": string"), &[(L(TypeScript), 1.5)]),
+    rule(Contains(": number"), &[(L(TypeScript), 1.5)]),
+    rule(Contains(": boolean"), &[(L(TypeScript), 1.5)]),
+    rule(Contains(": any"), &[(L(TypeScript), 1.5)]),
+    rule(Contains(": void"), &[(L(TypeScript), 1.5)]),
+    rule(
+        All(&[
+            StartsWordAny(&["interface", "type", "enum", "readonly", "declare", "namespace"]),
+            Any(&[Contains("="), EndsWith("{")]),
+        ]),
+        &[(L(TypeScript), 1.5)],
+    ),
+    // --- Markup (HTML, XML, JSX share the tag lines; see `block_evidence`)
+    rule(Custom(|x| x.tag.is_some()), &[(T(Tally::Markup), 1.5)]),
+    rule(Custom(|x| x.tag == Some(TagKind::Html)), &[(T(Tally::HtmlOnly), 1.0)]),
+    rule(Custom(|x| x.tag == Some(TagKind::Xml)), &[(T(Tally::XmlOnly), 1.0)]),
+    rule(
+        All(&[Custom(|x| x.tag.is_some()), Any(&[StartsWith("<?xml"), Contains("xmlns")])]),
+        &[(T(Tally::XmlOnly), 3.0)],
+    ),
+    // --- CSS
+    rule(Custom(|x| css_selector(x.c)), &[(T(Tally::CssSelectors), 1.0)]),
+    rule(Custom(|x| css_property(x.c)), &[(T(Tally::CssProps), 1.5)]),
+    // --- SQL
+    rule(Custom(sql_statement), &[(T(Tally::SqlStatement), 1.0), (T(Tally::SqlWords), 2.0)]),
+    rule(Amount(sql_keywords), &[(T(Tally::SqlWords), 1.0)]),
+    rule(ContainsAny(&["dbms_output", "VARCHAR"]), &[(T(Tally::SqlWords), 2.0)]),
+    // --- Shell
+    rule(RawStartsWith("$ "), &[(L(Bash), 3.0)]),
+    rule(Custom(|x| x.shell.is_some_and(|cmd| cmd.tool)), &[(L(Bash), 3.0)]),
+    rule(Custom(|x| x.shell.is_some_and(|cmd| !cmd.tool)), &[(L(Bash), 2.0)]),
+    rule(Custom(|x| x.shell.is_some_and(|cmd| cmd.flag)), &[(L(Bash), 0.5)]),
+    rule(Custom(|x| shell_assignment(x.c)), &[(L(Bash), 1.5)]),
+    rule(
+        Any(&[
+            Contains("$("),
+            StartsWith("if ["),
+            IsOneOf(&["fi", "done", "esac", "then", "do"]),
+            EndsWith("; then"),
+            EndsWith("; do"),
+        ]),
+        &[(L(Bash), 2.0)],
+    ),
+    rule(ContainsAny(&[" | grep", " 2>&1", "> /dev/null"]), &[(L(Bash), 1.5)]),
+    // --- JSON (YAML is judged on the whole block: `YamlLines`)
+    rule(Custom(|x| json_key_line(x.c)), &[(T(Tally::JsonKeys), 1.0)]),
+    rule(
+        All(&[
+            Not(&Custom(|x| json_key_line(x.c))),
+            Not(&Custom(|x| matches!(x.c.trim_end_matches(','), "{" | "}" | "[" | "]" | "},"))),
+            Not(&Custom(|x| json_value_line(x.c))),
+        ]),
+        &[(T(Tally::JsonOther), 1.0)],
+    ),
+    // --- Kotlin
+    rule(Any(&[StartsWord("fun"), Contains(" fun ")]), &[(L(Kotlin), 4.0)]),
+    rule(All(&[StartsWordAny(&["val", "var"]), Not(&ENDS_SEMI)]), &[(L(Kotlin), 1.5)]),
+    rule(
+        Any(&[
+            StartsWith("data class"),
+            Contains("companion object"),
+            All(&[Contains("println("), Not(&Contains("System.")), Not(&Contains("fmt."))]),
+        ]),
+        &[(L(Kotlin), 1.5)],
+    ),
+    // --- Go
+    rule(Any(&[IsOneOf(&["package main"]), Contains("fmt.")]), &[(L(Go), 4.0)]),
+    rule(StartsWord("func"), &[(L(Go), 3.0), (L(Java), -1.0)]),
+    rule(Contains(":="), &[(L(Go), 1.0), (T(Tally::SqlWords), 0.5)]),
+    // --- Rust
+    rule(
+        Any(&[
+            StartsWord("fn"),
+            StartsWith("pub fn "),
+            Contains("let mut "),
+            StartsWith("impl "),
+            Contains("println!"),
+            StartsWith("use std::"),
+        ]),
+        &[(L(Rust), 4.0)],
+    ),
+];
+
+/// Line-level evidence from `RULES`, then the whole-block evidence.
+pub(super) fn score(lines: &[Line]) -> Scores {
+    let mut s = Scores::default();
+    let mut yaml = YamlLines::default();
+    for line in lines {
+        let c = line.code.as_str();
+        if c.is_empty() {
+            let x = Ctx {
+                t: line.raw,
+                c,
+                fw: "",
+                trailing_hash: line.trailing_hash,
+                tag: None,
+                shell: None,
+                c_bytes: ByteSet(0),
+                t_bytes: ByteSet::of(line.raw),
+            };
+            apply(&mut s, COMMENT_RULES, &x);
+            continue;
+        }
+        let x = Ctx {
+            t: line.raw,
+            c,
+            fw: first_word(c),
+            trailing_hash: line.trailing_hash,
+            tag: markup_tag(c),
+            shell: shell_command(line.raw, c),
+            c_bytes: ByteSet::of(c),
+            t_bytes: ByteSet::of(line.raw),
+        };
+        apply(&mut s, RULES, &x);
+        yaml.line(line);
+    }
+    block_evidence(&mut s, &yaml, lines.len());
+    s
+}
+
+fn apply(s: &mut Scores, rules: &[Rule], x: &Ctx) {
+    for rule in rules {
+        let strength = match rule.when {
+            Count(..) | Amount(_) => rule.when.strength(x),
+            ref when => {
+                if when.holds(x) {
+                    1.0
+                } else {
+                    continue;
+                }
+            }
+        };
+        if strength != 0.0 {
+            for &(to, w) in rule.add {
+                s.apply(to, w * strength);
+            }
+        }
+    }
+}
+
+/// Evidence only the whole block gives: tags count for JSX only with JavaScript around them,
+/// CSS needs both selectors and properties, SQL needs a statement, JSON needs only keys.
+fn block_evidence(s: &mut Scores, yaml: &YamlLines, lines: usize) {
+    let markup = s.tally(Tally::Markup);
+    let jsx_only = s.tally(Tally::JsxOnly);
+    if jsx_only >= 2.0 && s.get(JavaScript) >= 2.0 {
+        s.add(Jsx, jsx_only + markup);
+    }
+    s.add(Html, markup + s.tally(Tally::HtmlOnly));
+    s.add(Xml, markup + s.tally(Tally::XmlOnly));
+    if markup > 0.0 && jsx_only < 2.0 {
+        // Tags without JSX evidence: JavaScript-looking lines are likely inline script.
+        s.add(JavaScript, -markup / 2.0);
+    }
+    let (selectors, props) = (s.tally(Tally::CssSelectors), s.tally(Tally::CssProps));
+    if selectors > 0.0 && props > 0.0 {
+        s.add(Css, props + 1.5 * selectors);
+    }
+    if s.tally(Tally::SqlStatement) > 0.0 {
+        s.add(Sql, s.tally(Tally::SqlWords));
+    }
+    s.add(Yaml, yaml.score(lines));
+    let keys = s.tally(Tally::JsonKeys);
+    if keys > 0.0 && s.tally(Tally::JsonOther) == 0.0 {
+        s.add(Json, 2.0 + 2.0 * keys);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shapes the `Custom` rows ask about.
+
+/// `int x`, `const char* s`: a line opening with a C type (`const` only before another type).
+fn c_type_first(x: &Ctx) -> bool {
+    C_TYPES.contains(&x.fw)
+        && (x.fw != "const"
+            || C_TYPES
+                .iter()
+                .any(|t| x.c["const".len()..].trim_start().starts_with(t)))
+}
+
+/// `public static int f(`: Some(typed) for a member declaration (an access modifier, not a
+/// `public:` label), typed when a type follows the modifiers.
+fn member_declaration(x: &Ctx) -> Option<bool> {
+    let c = x.c;
+    if !["public", "private", "protected"]
+        .iter()
+        .any(|k| starts_word(c, k))
+        || c.ends_with(':')
+    {
+        return None;
+    }
+    let ty = c.split_whitespace().find(|w| {
+        !matches!(
+            *w,
+            "public" | "private" | "protected" | "static" | "final" | "abstract"
+        )
+    });
+    Some(ty.is_some_and(|w| {
+        C_TYPES.contains(&w)
+            || matches!(w, "boolean" | "class" | "interface")
+            || w.starts_with(|ch: char| ch.is_ascii_uppercase())
+    }))
+}
+
+/// `@Override`, `@Test`: an annotation at line start.
+fn annotation(x: &Ctx) -> bool {
+    x.c.strip_prefix('@')
+        .is_some_and(|rest| rest.starts_with(|ch: char| ch.is_ascii_uppercase()))
+}
+
+/// `new Node(`: a constructor call on a capitalised class.
+fn new_capitalised(x: &Ctx) -> bool {
+    x.c.contains("new ")
+        && x.c
+            .split("new ")
+            .nth(1)
+            .is_some_and(|r| r.starts_with(|ch: char| ch.is_ascii_uppercase()))
+}
+
+/// What kind of tag opens a markup line.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TagKind {
+    /// An HTML element, or `<!DOCTYPE html`.
+    Html,
+    /// Any other element name.
+    Xml,
+    /// `<!…` or `<?xml…` that says nothing more.
+    Declaration,
+}
+
+fn markup_tag(c: &str) -> Option<TagKind> {
+    match leading_tag(c) {
+        Some(tag) if HTML_TAGS.contains(&tag.to_ascii_lowercase().as_str()) => Some(TagKind::Html),
+        Some(_) => Some(TagKind::Xml),
+        None if c.starts_with("<!") || c.starts_with("<?xml") => {
+            if c.to_ascii_lowercase().starts_with("<!doctype html") {
+                Some(TagKind::Html)
+            } else {
+                Some(TagKind::Declaration)
+            }
+        }
+        None => None,
+    }
+}
+
+/// `SELECT …`, or a lower-case statement that reads like one (`insert into`).
+fn sql_statement(x: &Ctx) -> bool {
+    let first = x.fw;
+    if !SQL_STATEMENTS.iter().any(|k| first.eq_ignore_ascii_case(k)) {
+        return false;
+    }
+    first.chars().all(|ch| ch.is_ascii_uppercase())
+        || x.c.to_ascii_lowercase().contains(" from ")
+        || x.c.to_ascii_lowercase().contains(" into ")
+        || x.c.to_ascii_lowercase().contains(" table ")
+}
+
+/// Upper-case SQL keywords on the line: 0.7 each, at most 2.5.
+fn sql_keywords(x: &Ctx) -> f32 {
+    if !x.c_bytes.has_upper() {
+        return 0.0; // Every keyword is upper case.
+    }
+    let kw =
+        x.c.split(|ch: char| !is_ident_char(ch))
+            .filter(|w| SQL_KEYWORDS.contains(w) || SQL_STATEMENTS.contains(w))
+            .count();
+    (0.7 * kw as f32).min(2.5)
+}
+
+/// A line read as a shell command.
+#[derive(Clone, Copy)]
+struct ShellCommand {
+    /// A package manager or similar tool with arguments: stronger evidence than `ls`.
+    tool: bool,
+    /// Has a ` -flag`.
+    flag: bool,
+}
+
+/// `git commit -m x`, `$ npm install`: a known command, not used like a variable or a call.
+fn shell_command(raw: &str, c: &str) -> Option<ShellCommand> {
+    let cmd_line = raw.strip_prefix("$ ").unwrap_or(c);
+    let cmd = first_word(cmd_line);
+    let after = &cmd_line[cmd.len()..];
+    let is_command = SHELL_COMMANDS.contains(&cmd)
+        && (after.is_empty() || after.starts_with(' '))
+        && !cmd_line.ends_with([';', '{', '(', ',', ':'])
+        && !cmd_line.contains(" = ")
+        && !cmd_line.contains("=>")
+        && !after.trim_start().starts_with(['=', '('])
+        && !(cmd == "export"
+            && (after.contains("default")
+                || after.contains("const")
+                || after.contains("function")
+                || after.contains("class")))
+        && !(cmd == "go" && after.trim().is_empty());
+    if !is_command {
+        return None;
+    }
+    let tools = [
+        "git", "npm", "yarn", "docker", "kubectl", "apt", "apt-get", "brew", "pip", "pip3", "sudo",
+        "npx", "cargo", "mvn", "vue",
+    ];
+    Some(ShellCommand {
+        tool: tools.contains(&cmd) && !after.trim().is_empty(),
+        flag: after.contains(" -"),
+    })
+}
+
+/// `Type name =`, `Type<T> name;`, `Type name(`: a declaration with a capitalised type, the
+/// shape of Java/C# code.
+fn typed_declaration(c: &str) -> bool {
+    let mut parts = c.split_whitespace();
+    let (Some(ty), Some(name)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    let ty_ok = ty.starts_with(|ch: char| ch.is_ascii_uppercase())
+        && ty
+            .chars()
+            .all(|ch| is_ident_char(ch) || matches!(ch, '<' | '>' | ',' | '[' | ']' | '?'))
+        && ty.chars().any(|ch| ch.is_ascii_lowercase());
+    let name_ident: String = name.chars().take_while(|&ch| is_ident_char(ch)).collect();
+    let name_ok = name.starts_with(|ch: char| ch.is_ascii_lowercase() || ch == '_');
+    let rest = &name[name_ident.len()..];
+    let follow = parts.next().unwrap_or("");
+    ty_ok
+        && name_ok
+        && (rest.starts_with([';', '(', '='])
+            || follow.starts_with('=')
+            || (rest.is_empty() && follow.is_empty() && c.ends_with(';')))
+}
+
+/// `key: value,` inside an object literal.
+fn object_property(c: &str) -> bool {
+    let Some((key, value)) = c.split_once(':') else {
+        return false;
+    };
+    !key.is_empty() && key.chars().all(is_ident_char) && value.starts_with(' ') && c.ends_with(',')
+}
+
+/// `obj.method(args)` or `f(args)` as a whole line, without a semicolon.
+fn call_statement(c: &str) -> bool {
+    let Some(open) = c.find('(') else {
+        return false;
+    };
+    let callee = &c[..open];
+    !callee.is_empty()
+        && callee.chars().all(|ch| is_ident_char(ch) || ch == '.')
+        && !callee.starts_with('.')
+        && c.ends_with(')')
+        && !["if", "for", "while", "switch", "return"].contains(&callee)
+}
+
+/// `int[] a`, `String[][] grid`: array types written Java/C# style.
+fn typed_array(c: &str) -> bool {
+    c.match_indices("[]").any(|(i, _)| {
+        let word = c[..i]
+            .rsplit(|ch: char| !is_ident_char(ch))
+            .next()
+            .unwrap_or("");
+        let is_type = C_TYPES.contains(&word)
+            || matches!(word, "boolean" | "byte" | "String" | "Object")
+            || word.starts_with(|ch: char| ch.is_ascii_uppercase());
+        is_type && !word.is_empty() && c[i..].trim_start_matches("[]").starts_with(' ')
+    })
+}
+
+/// `List<String>`, `Map<Integer, Node>`: generics over capitalised class types.
+fn capitalized_generic(c: &str) -> bool {
+    c.match_indices('<').any(|(i, _)| {
+        c[..i].ends_with(|ch: char| ch.is_ascii_alphabetic())
+            && c[..i]
+                .rsplit(|ch: char| !is_ident_char(ch))
+                .next()
+                .is_some_and(|w| w.starts_with(|ch: char| ch.is_ascii_uppercase()))
+            && c[i + 1..].starts_with(|ch: char| ch.is_ascii_uppercase())
+    })
+}
+
+/// `f(x=1, y=2)`: keyword arguments, written without spaces around `=`.
+fn keyword_arguments(c: &str) -> bool {
+    let Some(args) = c.split_once('(').map(|(_, a)| a) else {
+        return false;
+    };
+    args.split(',').any(|arg| {
+        let arg = arg.trim();
+        arg.split_once('=').is_some_and(|(k, v)| {
+            !k.is_empty() && k.chars().all(is_ident_char) && !v.is_empty() && !v.starts_with('=')
+        })
+    })
+}
+
+/// `a->b` without spaces: C/C++ member access through a pointer.
+fn arrow_deref(c: &str) -> bool {
+    c.match_indices("->").any(|(i, _)| {
+        let before = c[..i].chars().next_back();
+        let after = c[i + 2..].chars().next();
+        before.is_some_and(|ch| is_ident_char(ch) || ch == ')' || ch == ']')
+            && after.is_some_and(|ch| ch.is_ascii_alphabetic() || ch == '_')
+    })
+}
+
+/// `int *p`, `char* s`, `Node** head`, `struct Node *next`.
+fn pointer_declaration(c: &str) -> bool {
+    c.match_indices('*').any(|(i, _)| {
+        let before = c[..i].trim_end();
+        // The identifier just before `*`; trimmed by chars, so Hangul before it is no problem
+        // (a byte offset `+ 1` past it is not a char boundary).
+        let word = &before[before.trim_end_matches(is_ident_char).len()..];
+        let after = c[i..].trim_start_matches('*').trim_start();
+        let is_type = C_TYPES.contains(&word)
+            || (word.starts_with(|ch: char| ch.is_ascii_uppercase())
+                && word.len() > 1
+                && word.chars().any(|ch| ch.is_ascii_lowercase()));
+        is_type && after.starts_with(|ch: char| ch.is_ascii_alphabetic() || ch == '_' || ch == ')')
+    })
+}
+
+/// A JSX component tag: `<Columns />`, `<MainPage/>`, `<Fragment>`.
+fn component_tag(c: &str) -> bool {
+    c.match_indices('<').any(|(i, _)| {
+        let rest = &c[i + 1..];
+        let rest = rest.strip_prefix('/').unwrap_or(rest);
+        let name: String = rest
+            .chars()
+            .take_while(|ch| ch.is_ascii_alphanumeric())
+            .collect();
+        name.starts_with(|ch: char| ch.is_ascii_uppercase())
+            && name.chars().any(|ch| ch.is_ascii_lowercase())
+            && rest[name.len()..].trim_start().starts_with(['>', '/'])
+            && !c[..i].ends_with(|ch: char| is_ident_char(ch))
+    })
+}
+
+fn css_selector(c: &str) -> bool {
+    let Some(sel) = c.strip_suffix('{') else {
+        return false;
+    };
+    let sel = sel.trim();
+    if sel.is_empty() || sel.contains(['(', '=', ';', '"']) && !sel.starts_with('@') {
+        return false;
+    }
+    sel.split(',').map(str::trim).all(|part| {
+        let head = part.split([' ', ':', '>', '.', '#']).next().unwrap_or("");
+        part.starts_with(['.', '#', '*', ':', '@']) || HTML_TAGS.contains(&head)
+    })
+}
+
+/// `color: red;`, `font-size: 14px;`
+fn css_property(c: &str) -> bool {
+    let Some((prop, value)) = c.split_once(':') else {
+        return false;
+    };
+    !prop.is_empty()
+        && prop
+            .trim_end()
+            .chars()
+            .all(|ch| ch.is_ascii_lowercase() || ch == '-')
+        && !prop.ends_with(' ')
+        && c.ends_with(';')
+        && !value.trim().is_empty()
+}
+
+/// `NAME=value` with no spaces around `=`.
+fn shell_assignment(c: &str) -> bool {
+    let Some((name, value)) = c.split_once('=') else {
+        return false;
+    };
+    !name.is_empty()
+        && !value.is_empty()
+        && !value.starts_with(['=', ' '])
+        && name
+            .chars()
+            .all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '_')
+        && name.starts_with(|ch: char| ch.is_ascii_uppercase())
+}
+
+fn json_key_line(c: &str) -> bool {
+    let Some(rest) = c.strip_prefix('"') else {
+        return false;
+    };
+    let Some(end) = rest.find('"') else {
+        return false;
+    };
+    rest[end + 1..].trim_start().starts_with(':')
+}
+
+fn json_value_line(c: &str) -> bool {
+    let v = c.trim_end_matches(',');
+    v.starts_with('"') && v.ends_with('"')
+        || v.parse::<f64>().is_ok()
+        || matches!(v, "true" | "false" | "null")
+}
+
+/// YAML: `key: value` and `- item` lines, some nesting, nothing that ends like code.
+#[derive(Default)]
+struct YamlLines {
+    keys: usize,
+    open_keys: usize,
+    items: usize,
+    nested: usize,
+    codeish: usize,
+    doc_start: bool,
+}
+
+impl YamlLines {
+    fn line(&mut self, line: &Line) {
+        let c = line.code.as_str();
+        if c == "---" {
+            self.doc_start = true;
+            return;
+        }
+        if c.ends_with([';', '{', '}', ',', '(', ')']) || c.contains(" = ") {
+            self.codeish += 1;
+            return;
+        }
+        if let Some(item) = c.strip_prefix("- ") {
+            if !item.trim().is_empty() {
+                self.items += 1;
+                return;
+            }
+        }
+        let Some((key, value)) = c.split_once(':') else {
+            self.codeish += 1;
+            return;
+        };
+        let key_ok = key.starts_with(|ch: char| {
+            ch.is_ascii_alphabetic() || ch == '_' || ch == '"' || ch == '\''
+        }) && key
+            .chars()
+            .all(|ch| is_ident_char(ch) || matches!(ch, '-' | '.' | '"' | '\''));
+        if !key_ok || !(value.is_empty() || value.starts_with(' ')) {
+            self.codeish += 1;
+            return;
+        }
+        self.keys += 1;
+        if value.trim().is_empty() {
+            self.open_keys += 1;
+        }
+        if line.indent > 0 {
+            self.nested += 1;
+        }
+    }
+
+    fn score(&self, lines: usize) -> f32 {
+        let yamlish = self.keys + self.items;
+        let structured = self.open_keys > 0 && (self.nested > 0 || self.items > 0);
+        if self.keys >= 2 && structured && yamlish * 10 >= lines * 8 && self.codeish * 10 <= lines {
+            1.0 + yamlish as f32 + if self.doc_start { 1.0 } else { 0.0 }
+        } else {
+            0.0
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Words and word lists
+
+fn starts_word(s: &str, w: &str) -> bool {
+    s.starts_with(w) && !s[w.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn is_ident_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '$'
+}
+
+/// `w` occurs as a whole identifier somewhere in `s`.
+fn has_word(s: &str, w: &str) -> bool {
+    let mut from = 0;
+    while let Some(pos) = s[from..].find(w) {
+        let start = from + pos;
+        let end = start + w.len();
+        let before_ok = s[..start]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !is_ident_char(c));
+        let after_ok = s[end..].chars().next().is_none_or(|c| !is_ident_char(c));
+        if before_ok && after_ok {
+            return true;
+        }
+        from = end;
+    }
+    false
+}
+
+fn first_word(s: &str) -> &str {
+    let end = s
+        .find(|c: char| !(is_ident_char(c) || c == '-' || c == '.' || c == '/' || c == '+'))
+        .unwrap_or(s.len());
+    &s[..end]
+}
+
+const C_TYPES: &[&str] = &[
+    "int", "long", "double", "float", "char", "void", "short", "unsigned", "signed", "const",
+];
+
+const SHELL_COMMANDS: &[&str] = &[
+    "git",
+    "npm",
+    "npx",
+    "yarn",
+    "pnpm",
+    "node",
+    "cd",
+    "ls",
+    "mkdir",
+    "rm",
+    "rmdir",
+    "cp",
+    "mv",
+    "touch",
+    "cat",
+    "echo",
+    "sudo",
+    "apt",
+    "apt-get",
+    "yum",
+    "dnf",
+    "brew",
+    "pip",
+    "pip3",
+    "curl",
+    "wget",
+    "chmod",
+    "chown",
+    "docker",
+    "docker-compose",
+    "kubectl",
+    "ssh",
+    "scp",
+    "tar",
+    "unzip",
+    "grep",
+    "ps",
+    "kill",
+    "nohup",
+    "source",
+    "export",
+    "systemctl",
+    "service",
+    "vi",
+    "vim",
+    "nano",
+    "gcc",
+    "g++",
+    "javac",
+    "mvn",
+    "gradle",
+    "./gradlew",
+    "./mvnw",
+    "vue",
+    "ng",
+    "pwd",
+    "whoami",
+    "sed",
+    "awk",
+    "head",
+    "tail",
+    "which",
+    "netstat",
+    "lsof",
+    "crontab",
+    "ln",
+    "df",
+    "du",
+    "top",
+    "jps",
+    "cargo",
+    "rustup",
+    "go",
+    "java",
+    "python",
+    "python3",
+    "pm2",
+    "nginx",
+    "su",
+    "useradd",
+    "passwd",
+    "chgrp",
+    "printenv",
+    "env",
+    "alias",
+    "history",
+    "man",
+    "find",
+    "xargs",
+    "jest",
+];
+
+const SQL_STATEMENTS: &[&str] = &[
+    "SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "DROP", "DECLARE", "BEGIN", "EXEC",
+    "GRANT", "REVOKE", "TRUNCATE", "MERGE", "COMMIT", "ROLLBACK", "WITH",
+];
+
+const SQL_KEYWORDS: &[&str] = &[
+    "FROM",
+    "WHERE",
+    "INTO",
+    "VALUES",
+    "SET",
+    "TABLE",
+    "JOIN",
+    "INNER",
+    "OUTER",
+    "LEFT",
+    "RIGHT",
+    "GROUP",
+    "ORDER",
+    "BY",
+    "HAVING",
+    "UNION",
+    "PROCEDURE",
+    "FUNCTION",
+    "END",
+    "VARCHAR",
+    "VARCHAR2",
+    "INTEGER",
+    "PRIMARY",
+    "FOREIGN",
+    "REFERENCES",
+    "DISTINCT",
+    "LIMIT",
+    "INDEX",
+    "VIEW",
+    "TRIGGER",
+    "CONSTRAINT",
+    "REPLACE",
+    "NUMBER",
+    "IS",
+    "AS",
+    "ON",
+    "AND",
+    "OR",
+    "NOT",
+    "NULL",
+];
+
+const HTML_TAGS: &[&str] = &[
+    "html", "head", "body", "div", "span", "p", "a", "ul", "ol", "li", "table", "tr", "td", "th",
+    "thead", "tbody", "input", "button", "form", "h1", "h2", "h3", "h4", "h5", "h6", "img", "br",
+    "script", "style", "meta", "link", "title", "section", "header", "footer", "nav", "main",
+    "label", "select", "option", "textarea", "iframe", "strong", "em", "b", "i", "pre", "code",
+    "article", "aside", "canvas", "video", "audio", "hr",
+];
+
+/// Name of the tag opening `s` (`<div class=..>` → `div`, `</p>` → `p`), if `s` starts with one.
+fn leading_tag(s: &str) -> Option<&str> {
+    let rest = s.strip_prefix("</").or_else(|| s.strip_prefix('<'))?;
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':' || c == '.'))
+        .unwrap_or(rest.len());
+    let name = &rest[..end];
+    let next = rest[end..].chars().next();
+    if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    matches!(next, None | Some(' ' | '>' | '/' | '\t')).then_some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_set_never_rules_out_a_real_match() {
+        let lines = [
+            "",
+            "가나다 a->b 가",
+            "std::vector<int> v; // 벡터",
+            "SELECT * FROM t",
+            "x.then(가)",
+        ];
+        let needles = [
+            "", "a", "->", "vector<", "SELECT", "then(", "xyz", "FROM t", "Q", "가",
+        ];
+        for line in lines {
+            let set = ByteSet::of(line);
+            for needle in needles {
+                if line.contains(needle) {
+                    assert!(set.may_contain(needle), "{line:?} {needle:?}");
+                }
+            }
+            assert!(set.may_contain(line));
+        }
+        assert!(!ByteSet::of("abc").may_contain("abd"));
+        assert!(!ByteSet::of("select").has_upper());
+        assert!(ByteSet::of("seLect").has_upper());
+    }
+}
