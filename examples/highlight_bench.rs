@@ -8,9 +8,7 @@ use gongbu::highlight::Highlighter;
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 
 fn main() {
-    let root = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "../shared/corpora/tech-interview-for-developer".into());
+    let root = std::env::args().nth(1).unwrap_or_else(|| "../shared/corpora/tech-interview-for-developer".into());
     let mut blocks: Vec<(String, String)> = Vec::new();
     for entry in walkdir::WalkDir::new(&root).into_iter().flatten() {
         if entry.path().extension().is_none_or(|e| e != "md") {
@@ -23,10 +21,7 @@ fn main() {
         for ev in Parser::new(&text) {
             match ev {
                 Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
-                    cur = Some((
-                        info.split_whitespace().next().unwrap_or("").to_string(),
-                        String::new(),
-                    ))
+                    cur = Some((info.split_whitespace().next().unwrap_or("").to_string(), String::new()))
                 }
                 Event::Text(t) => {
                     if let Some((_, b)) = cur.as_mut() {
@@ -45,11 +40,7 @@ fn main() {
     println!("syntax set load: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
     let t = Instant::now();
     let css = gongbu::highlight::theme_css();
-    println!(
-        "theme css: {:.1} ms ({} bytes)",
-        t.elapsed().as_secs_f64() * 1e3,
-        css.len()
-    );
+    println!("theme css: {:.1} ms ({} bytes)", t.elapsed().as_secs_f64() * 1e3, css.len());
 
     // First pass compiles each grammar's regexes lazily; report it separately.
     for pass in ["first (cold regexes)", "warm"] {

@@ -150,15 +150,18 @@ impl Config {
         overrides.output_dir = overrides.output_dir.map(|dir| std::path::absolute(&dir).unwrap_or(dir));
         let config_path = root.join(CONFIG_FILE);
         let text = if config_path.is_file() {
-            Some(std::fs::read_to_string(&config_path).map_err(|source| ConfigError::Read {
-                path: config_path.display().to_string(),
-                source,
-            })?)
+            Some(
+                std::fs::read_to_string(&config_path)
+                    .map_err(|source| ConfigError::Read { path: config_path.display().to_string(), source })?,
+            )
         } else {
             None
         };
-        Config::from_parts(root, text.as_deref(), overrides)
-            .map_err(|(line, message)| ConfigError::Parse { path: config_path.display().to_string(), line, message })
+        Config::from_parts(root, text.as_deref(), overrides).map_err(|(line, message)| ConfigError::Parse {
+            path: config_path.display().to_string(),
+            line,
+            message,
+        })
     }
 
     /// Pure part of `load`: `file` is the text of `gongbu.toml`, if there is one.
@@ -194,10 +197,20 @@ impl Config {
         // Notes are published: a notes folder that reaches out of the site root (an absolute
         // `content_dir`, `..`, a symlink) would publish whatever it points at.
         if crate::discover::check_inside(&content_dir, root).is_err() {
-            let line = file.and_then(|t| t.lines().position(|l| l.trim_start().starts_with("content_dir"))).map_or(0, |i| i + 1);
-            let named = written.map_or_else(|| "the notes folder content/".to_string(), |dir| format!("content_dir = {dir:?}"));
+            let line = file
+                .and_then(|t| t.lines().position(|l| l.trim_start().starts_with("content_dir")))
+                .map_or(0, |i| i + 1);
+            let named =
+                written.map_or_else(|| "the notes folder content/".to_string(), |dir| format!("content_dir = {dir:?}"));
             let real = crate::discover::real_path(&content_dir);
-            return Err((line, format!("{named} resolves to {}, outside the site root {}; the notes folder must lie inside the site root", real.display(), root.display())));
+            return Err((
+                line,
+                format!(
+                    "{named} resolves to {}, outside the site root {}; the notes folder must lie inside the site root",
+                    real.display(),
+                    root.display()
+                ),
+            ));
         }
         let base_url = overrides.base_url.or(parsed.base_url).unwrap_or_else(|| "/".to_string());
         Ok(Config {
@@ -272,7 +285,9 @@ mod tests {
         std::fs::create_dir_all(root.join("notes/sub")).unwrap();
         std::fs::create_dir(tmp.path().join("elsewhere")).unwrap();
         std::os::unix::fs::symlink(tmp.path().join("elsewhere"), root.join("link")).unwrap();
-        let with = |dir: &str| Config::from_parts(&root, Some(&format!("title = \"t\"\ncontent_dir = {dir:?}\n")), Overrides::default());
+        let with = |dir: &str| {
+            Config::from_parts(&root, Some(&format!("title = \"t\"\ncontent_dir = {dir:?}\n")), Overrides::default())
+        };
         for dir in ["../elsewhere", "/etc", "link", "notes/../../elsewhere", "link/new", "missing/../../elsewhere"] {
             let (line, message) = with(dir).expect_err(dir);
             assert_eq!(line, 2, "{dir}: {message}");
@@ -283,7 +298,10 @@ mod tests {
         }
         std::os::unix::fs::symlink(tmp.path().join("elsewhere"), root.join("content")).unwrap();
         let (_, message) = Config::from_parts(&root, Some("title = \"t\"\n"), Overrides::default()).unwrap_err();
-        assert!(message.starts_with("the notes folder content/ resolves to ") && message.contains("outside the site root"), "{message}");
+        assert!(
+            message.starts_with("the notes folder content/ resolves to ") && message.contains("outside the site root"),
+            "{message}"
+        );
     }
 
     #[test]

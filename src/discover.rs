@@ -97,7 +97,10 @@ pub fn scan_within(dir: &Path, boundary: &Path, skip: &[&Path]) -> Result<Source
                 return Err(DiscoverError::Walk { path: source.path().unwrap_or(&root).display().to_string(), source });
             }
             Err(source) => {
-                let shown = source.path().and_then(|p| p.strip_prefix(&root).ok()).map_or_else(|| root.display().to_string(), normalise_rel);
+                let shown = source
+                    .path()
+                    .and_then(|p| p.strip_prefix(&root).ok())
+                    .map_or_else(|| root.display().to_string(), normalise_rel);
                 let reason = source.io_error().map_or_else(|| source.to_string(), |e| e.to_string());
                 let reason = if source.loop_ancestor().is_some() { "symbolic link loop".to_string() } else { reason };
                 sources.skipped.push(Diagnostic::warning(shown, 0, format!("skipped: {reason}")));
@@ -125,7 +128,11 @@ pub fn scan_within(dir: &Path, boundary: &Path, skip: &[&Path]) -> Result<Source
             parent.join(entry.file_name())
         };
         if !real.starts_with(&boundary) {
-            sources.skipped.push(Diagnostic::warning(rel, 0, format!("skipped: a symbolic link to {}, outside {outside}", real.display())));
+            sources.skipped.push(Diagnostic::warning(
+                rel,
+                0,
+                format!("skipped: a symbolic link to {}, outside {outside}", real.display()),
+            ));
             skip_dir(&mut walker, is_dir);
             continue;
         }
@@ -141,12 +148,17 @@ pub fn scan_within(dir: &Path, boundary: &Path, skip: &[&Path]) -> Result<Source
         let kind = classify(&rel);
         if !entry.file_type().is_file() {
             if kind != FileKind::Ignored {
-                sources.skipped.push(Diagnostic::warning(rel, 0, format!("skipped: {}, not a regular file", special_kind(&entry.file_type()))));
+                sources.skipped.push(Diagnostic::warning(
+                    rel,
+                    0,
+                    format!("skipped: {}, not a regular file", special_kind(&entry.file_type())),
+                ));
             }
             continue;
         }
         // The name as it is on disk, which may be decomposed (NFD) where `rel` is NFC.
-        let on_disk = entry.path().strip_prefix(&root).map_or_else(|_| rel.clone(), |raw| raw.to_string_lossy().into_owned());
+        let on_disk =
+            entry.path().strip_prefix(&root).map_or_else(|_| rel.clone(), |raw| raw.to_string_lossy().into_owned());
         if kind != FileKind::Ignored {
             if let Some(kept) = seen.get(&rel) {
                 // Two names that differ only in their Unicode form (NFC and NFD): the walk is
@@ -209,12 +221,20 @@ pub fn admit(boundary: &Path, path: &Path, rel: &str) -> Result<Option<PathBuf>,
     let Ok(real) = path.canonicalize() else { return Ok(None) };
     let boundary = canonical(boundary);
     if !real.starts_with(&boundary) {
-        return Err(Diagnostic::warning(rel, 0, format!("skipped: a symbolic link to {}, outside the notes folder", real.display())));
+        return Err(Diagnostic::warning(
+            rel,
+            0,
+            format!("skipped: a symbolic link to {}, outside the notes folder", real.display()),
+        ));
     }
     match std::fs::metadata(&real) {
         Ok(meta) if meta.is_file() => Ok(Some(real)),
         Ok(meta) if meta.is_dir() => Ok(None),
-        Ok(meta) => Err(Diagnostic::warning(rel, 0, format!("skipped: {}, not a regular file", special_kind(&meta.file_type())))),
+        Ok(meta) => Err(Diagnostic::warning(
+            rel,
+            0,
+            format!("skipped: {}, not a regular file", special_kind(&meta.file_type())),
+        )),
         Err(_) => Ok(None),
     }
 }
@@ -232,7 +252,10 @@ pub fn read_source(path: &Path) -> std::io::Result<Vec<u8>> {
     let mut file = options.open(path)?;
     let meta = file.metadata()?;
     if !meta.is_file() {
-        return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{}, not a regular file", special_kind(&meta.file_type()))));
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("{}, not a regular file", special_kind(&meta.file_type())),
+        ));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     file.read_to_end(&mut bytes)?;
@@ -245,7 +268,11 @@ pub fn check_inside(dir: &Path, boundary: &Path) -> Result<(), DiscoverError> {
     if real.starts_with(&boundary) {
         return Ok(());
     }
-    Err(DiscoverError::Outside { path: dir.display().to_string(), real: real.display().to_string(), boundary: boundary.display().to_string() })
+    Err(DiscoverError::Outside {
+        path: dir.display().to_string(),
+        real: real.display().to_string(),
+        boundary: boundary.display().to_string(),
+    })
 }
 
 /// Where `path` really is, even when it does not exist (yet): its longest existing ancestor
@@ -370,8 +397,18 @@ mod tests {
         let (files, skipped) = shown(&found);
         assert_eq!(files, ["a.md", "inner/b.md"]);
         let names: Vec<&str> = found.skipped.iter().map(|d| d.file.as_str()).collect();
-        assert_eq!(names, ["alias/deep.png", "chain", "etcdir", "inner/dotdot.md", "key.txt", "link-to-link.md", "real/deep.png"], "{skipped:#?}");
-        assert!(skipped.iter().all(|s| s.contains(": warning: skipped: a symbolic link to ") && s.ends_with("outside the notes folder")), "{skipped:#?}");
+        assert_eq!(
+            names,
+            ["alias/deep.png", "chain", "etcdir", "inner/dotdot.md", "key.txt", "link-to-link.md", "real/deep.png"],
+            "{skipped:#?}"
+        );
+        assert!(
+            skipped
+                .iter()
+                .all(|s| s.contains(": warning: skipped: a symbolic link to ")
+                    && s.ends_with("outside the notes folder")),
+            "{skipped:#?}"
+        );
         assert!(found.notes.iter().chain(&found.assets).all(|f| f.abs.starts_with(notes.canonicalize().unwrap())));
     }
 
@@ -410,7 +447,12 @@ mod tests {
         let found = scan_within(&static_dir, &notes, &[]).unwrap();
         assert_eq!(shown(&found).0, ["ok.css"]);
         assert_eq!(found.skipped.len(), 1);
-        assert!(found.skipped[0].to_string().starts_with("leak.css: warning: skipped: a symbolic link to ") && found.skipped[0].message.ends_with("outside the site root"), "{:?}", found.skipped);
+        assert!(
+            found.skipped[0].to_string().starts_with("leak.css: warning: skipped: a symbolic link to ")
+                && found.skipped[0].message.ends_with("outside the site root"),
+            "{:?}",
+            found.skipped
+        );
         symlink(tmp.path().join("private"), notes.join("elsewhere")).unwrap();
         let err = scan_within(&notes.join("elsewhere"), &notes, &[]).unwrap_err();
         assert!(err.to_string().contains("outside"), "{err}");
@@ -426,7 +468,13 @@ mod tests {
         let found = scan(&notes, &[]).unwrap();
         let (files, skipped) = shown(&found);
         assert_eq!(files, ["a.md", "inner/b.md"]);
-        assert_eq!(skipped, ["pipe.md: warning: skipped: a FIFO (named pipe), not a regular file", "to-pipe.txt: warning: skipped: a FIFO (named pipe), not a regular file"]);
+        assert_eq!(
+            skipped,
+            [
+                "pipe.md: warning: skipped: a FIFO (named pipe), not a regular file",
+                "to-pipe.txt: warning: skipped: a FIFO (named pipe), not a regular file"
+            ]
+        );
         // Reading one directly fails at once instead of waiting for a writer.
         let err = read_source(&fifo).unwrap_err();
         assert!(err.to_string().contains("FIFO"), "{err}");
@@ -439,7 +487,10 @@ mod tests {
         std::os::unix::fs::symlink(&secret, notes.join("key.md")).unwrap();
         let refused = admit(&notes, &notes.join("key.md"), "key.md").unwrap_err();
         assert!(refused.to_string().starts_with("key.md: warning: skipped: a symbolic link to "), "{refused}");
-        assert_eq!(admit(&notes, &notes.join("a.md"), "a.md").unwrap(), Some(notes.canonicalize().unwrap().join("a.md")));
+        assert_eq!(
+            admit(&notes, &notes.join("a.md"), "a.md").unwrap(),
+            Some(notes.canonicalize().unwrap().join("a.md"))
+        );
         assert_eq!(admit(&notes, &notes.join("gone.md"), "gone.md").unwrap(), None);
         let err = read_source(&notes.join("key.md")).unwrap_err();
         assert_eq!(err.raw_os_error(), Some(libc::ELOOP), "the last component is never followed");

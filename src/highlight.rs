@@ -75,8 +75,7 @@ pub fn canonical_language(label: &str) -> Option<&'static str> {
         "ts" | "typescript" => "typescript",
         "tsx" => "tsx",
         "vue" => "vue",
-        "sh" | "bash" | "shell" | "zsh" | "console" | "shell-session" | "shellsession"
-        | "terminal" => "bash",
+        "sh" | "bash" | "shell" | "zsh" | "console" | "shell-session" | "shellsession" | "terminal" => "bash",
         "c" | "h" => "c",
         "c++" | "cpp" | "cc" | "cxx" | "hpp" => "cpp",
         "cs" | "csharp" | "c#" => "csharp",
@@ -87,9 +86,7 @@ pub fn canonical_language(label: &str) -> Option<&'static str> {
         "rs" | "rust" => "rust",
         "rb" | "ruby" => "ruby",
         "php" => "php",
-        "sql" | "plsql" | "mysql" | "postgresql" | "postgres" | "psql" | "sqlite" | "oracle" => {
-            "sql"
-        }
+        "sql" | "plsql" | "mysql" | "postgresql" | "postgres" | "psql" | "sqlite" | "oracle" => "sql",
         "yml" | "yaml" => "yaml",
         "json" | "jsonc" | "json5" => "json",
         "toml" => "toml",
@@ -117,10 +114,7 @@ pub fn canonical_language(label: &str) -> Option<&'static str> {
 
 /// Labels that mean "this is not code": no highlighting, no guessing, no language badge.
 pub fn is_plain_label(label: &str) -> bool {
-    matches!(
-        label,
-        "text" | "txt" | "plain" | "plaintext" | "none" | "nohighlight" | "raw"
-    )
+    matches!(label, "text" | "txt" | "plain" | "plaintext" | "none" | "nohighlight" | "raw")
 }
 
 /// Syntaxes + alias table, loaded once. Send + Sync; shared across rayon threads.
@@ -175,10 +169,7 @@ impl Highlighter {
     pub(crate) fn language_of_first_line(&self, line: &str) -> Option<&'static str> {
         let syntax = self.syntaxes.find_syntax_by_first_line(line)?;
         let all = self.syntaxes.syntaxes();
-        self.by_lang
-            .iter()
-            .find(|&&(_, i)| all.get(i).is_some_and(|s| s.name == syntax.name))
-            .map(|&(lang, _)| lang)
+        self.by_lang.iter().find(|&&(_, i)| all.get(i).is_some_and(|s| s.name == syntax.name)).map(|&(lang, _)| lang)
     }
 
     /// `lang` is the info string's first word as written by the author (may be "", "JAVA",
@@ -203,11 +194,7 @@ impl Highlighter {
         match self.syntaxes.find_syntax_by_token(label) {
             Some(syntax) if syntax.name != "Plain Text" => {
                 let html = classed(self.syntaxes, syntax, code);
-                Highlighted {
-                    language: Some(lower),
-                    guessed: false,
-                    html,
-                }
+                Highlighted { language: Some(lower), guessed: false, html }
             }
             _ => plain(Some(lower), code),
         }
@@ -220,11 +207,7 @@ impl Highlighter {
             self.syntax_for(&lang)
         };
         match syntax {
-            Some(syntax) => Highlighted {
-                html: classed(self.syntaxes, syntax, code),
-                language: Some(lang),
-                guessed,
-            },
+            Some(syntax) => Highlighted { html: classed(self.syntaxes, syntax, code), language: Some(lang), guessed },
             None => plain(Some(lang), code),
         }
     }
@@ -259,7 +242,9 @@ fn classed(set: &'static SyntaxSet, syntax: &SyntaxReference, code: &str) -> Str
                 BasicScopeStackOp::Push(scope) => {
                     empty_span = Some(html.len());
                     html.push_str("<span class=\"");
-                    CLASS_CACHE.with(|cache| html.push_str(cache.borrow_mut().entry(scope).or_insert_with(|| class_of(scope))));
+                    CLASS_CACHE.with(|cache| {
+                        html.push_str(cache.borrow_mut().entry(scope).or_insert_with(|| class_of(scope)))
+                    });
                     html.push_str("\">");
                     open_spans += 1;
                 }
@@ -328,11 +313,7 @@ fn class_of(scope: Scope) -> String {
 }
 
 fn plain(language: Option<String>, code: &str) -> Highlighted {
-    Highlighted {
-        language,
-        guessed: false,
-        html: escape(code),
-    }
+    Highlighted { language, guessed: false, html: escape(code) }
 }
 
 /// Control characters never reach the HTML (where they are errors) or `nav.js`: NUL becomes
@@ -389,11 +370,9 @@ fn build_theme_css() -> String {
     use two_face::theme::EmbeddedThemeName;
     let themes = two_face::theme::extra();
     let light =
-        css_for_theme_with_class_style(themes.get(EmbeddedThemeName::InspiredGithub), CLASS_STYLE)
-            .unwrap_or_default();
+        css_for_theme_with_class_style(themes.get(EmbeddedThemeName::InspiredGithub), CLASS_STYLE).unwrap_or_default();
     let dark =
-        css_for_theme_with_class_style(themes.get(EmbeddedThemeName::OneHalfDark), CLASS_STYLE)
-            .unwrap_or_default();
+        css_for_theme_with_class_style(themes.get(EmbeddedThemeName::OneHalfDark), CLASS_STYLE).unwrap_or_default();
     let mut css = String::with_capacity(light.len() * 4);
     css.push_str("/* Code highlighting: light theme InspiredGitHub, dark theme OneHalfDark. */\n");
     css.push_str(&scoped_rules(&light, &[]));
@@ -418,11 +397,7 @@ fn scoped_rules(css: &str, scopes: &[&str]) -> String {
             continue;
         }
         let mut first = true;
-        for sel in selectors
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        for sel in selectors.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             if scopes.is_empty() {
                 if !first {
                     out.push_str(", ");
@@ -472,7 +447,10 @@ mod tests {
 
     #[test]
     fn control_characters_become_replacement_characters() {
-        assert_eq!(super::without_controls("a\0b\u{1}c\u{7f}d\u{85}e\u{1b}[0m"), "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\u{FFFD}[0m");
+        assert_eq!(
+            super::without_controls("a\0b\u{1}c\u{7f}d\u{85}e\u{1b}[0m"),
+            "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\u{FFFD}[0m"
+        );
         let kept = "tab\tnew\nline\r\n한글";
         assert!(matches!(super::without_controls(kept), std::borrow::Cow::Borrowed(s) if s == kept));
     }
@@ -546,11 +524,7 @@ mod tests {
             let out = hl(label, "x = 1\n");
             assert_eq!(out.language.as_deref(), Some(want), "label {label}");
             assert!(!out.guessed);
-            assert!(
-                out.html.contains("hl-"),
-                "label {label} was not highlighted: {}",
-                out.html
-            );
+            assert!(out.html.contains("hl-"), "label {label} was not highlighted: {}", out.html);
         }
     }
 
@@ -558,10 +532,7 @@ mod tests {
     fn every_canonical_language_has_a_syntax() {
         let h = Highlighter::global();
         for (lang, name) in SYNTAXES {
-            assert!(
-                h.syntax_for(lang).is_some(),
-                "{lang}: two-face has no syntax {name:?}"
-            );
+            assert!(h.syntax_for(lang).is_some(), "{lang}: two-face has no syntax {name:?}");
         }
     }
 
@@ -571,10 +542,7 @@ mod tests {
         assert!(out.html.contains("<span class=\"hl-"), "{}", out.html);
         assert!(!out.html.contains("style="));
         assert!(out.html.contains("&lt;&amp;&gt;"));
-        assert_eq!(
-            out.html.matches("<span").count(),
-            out.html.matches("</span>").count()
-        );
+        assert_eq!(out.html.matches("<span").count(), out.html.matches("</span>").count());
     }
 
     #[test]

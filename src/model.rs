@@ -101,7 +101,11 @@ pub fn note_url(source: &str, is_index: bool) -> String {
         let stem = name.rfind('.').map_or(name, |i| &name[..i]);
         format!("{stem}.html")
     };
-    if folder.is_empty() { file } else { format!("{folder}/{file}") }
+    if folder.is_empty() {
+        file
+    } else {
+        format!("{folder}/{file}")
+    }
 }
 
 /// Output paths gongbu writes itself (`pipeline::write_shared`, `write::MARKER`), with what each

@@ -13,8 +13,8 @@ use crate::model::{file_name_of, is_index_md, is_index_note, note_url, parent_of
 use crate::render::{nav, view, Theme, DEFAULT_STATIC};
 use crate::write::{self, Sink, Staging, WriteError};
 use rayon::prelude::*;
-use std::collections::HashSet;
 use std::cell::Cell;
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Once;
 use std::time::{Duration, Instant};
@@ -78,7 +78,13 @@ pub fn build_into(config: &Config, sink: &dyn Sink) -> Result<(BuildReport, Vec<
     clock.lap("copy assets");
 
     problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-    let report = BuildReport { notes: site.notes.len(), pages: generated.pages, assets: assets.len(), warnings: Vec::new(), timings: clock.laps };
+    let report = BuildReport {
+        notes: site.notes.len(),
+        pages: generated.pages,
+        assets: assets.len(),
+        warnings: Vec::new(),
+        timings: clock.laps,
+    };
     Ok((report, problems))
 }
 
@@ -112,11 +118,13 @@ pub fn load(config: &Config, clock: &mut Clock) -> Result<Loaded, BuildError> {
 
 /// Read every note in parallel; a note that cannot be read becomes a diagnostic, not a page.
 pub fn read_notes(files: &[SourceFile]) -> (Vec<Note>, Vec<Diagnostic>) {
-    let index_md_folders: HashSet<&str> = files.iter().filter(|f| is_index_md(&f.rel)).map(|f| parent_of(&f.rel)).collect();
+    let index_md_folders: HashSet<&str> =
+        files.iter().filter(|f| is_index_md(&f.rel)).map(|f| parent_of(&f.rel)).collect();
     let results: Vec<Result<Option<Note>, Diagnostic>> = files
         .par_iter()
         .map(|f| {
-            let bytes = discover::read_source(&f.abs).map_err(|e| Diagnostic::error(&f.rel, 0, format!("cannot read: {e}")))?;
+            let bytes =
+                discover::read_source(&f.abs).map_err(|e| Diagnostic::error(&f.rel, 0, format!("cannot read: {e}")))?;
             read_note(&f.rel, &bytes, is_index_note(&f.rel, index_md_folders.contains(parent_of(&f.rel))))
         })
         .collect();
@@ -159,7 +167,11 @@ pub fn parse_note(source: &str, bytes: &[u8], is_index: bool) -> Result<Option<N
     let front_title = split.front.title.as_deref().map(|t| highlight::without_controls(t).into_owned());
     let written = front_title.or(outline.title().map(str::to_string)).filter(|t| !t.trim().is_empty());
     let title = written.clone().unwrap_or_else(|| {
-        let name = if is_index { file_name_of(parent_of(source)) } else { crate::enrich::site::file_stem(file_name_of(source)) };
+        let name = if is_index {
+            file_name_of(parent_of(source))
+        } else {
+            crate::enrich::site::file_stem(file_name_of(source))
+        };
         highlight::without_controls(name).into_owned()
     });
     Ok(Some(Note {
@@ -205,7 +217,13 @@ pub struct RenderedPage {
 
 /// Render `pages` in parallel and write each into `sink` as soon as it is ready, so memory
 /// does not grow with the site.
-pub fn render_pages(site: &Site, theme: &Theme, chrome: &view::Chrome, pages: &[PageRef], sink: &dyn Sink) -> Vec<RenderedPage> {
+pub fn render_pages(
+    site: &Site,
+    theme: &Theme,
+    chrome: &view::Chrome,
+    pages: &[PageRef],
+    sink: &dyn Sink,
+) -> Vec<RenderedPage> {
     pages
         .par_iter()
         .map(|&page| {
@@ -213,7 +231,8 @@ pub fn render_pages(site: &Site, theme: &Theme, chrome: &view::Chrome, pages: &[
                 PageRef::Note(n) => site.notes[n].source.clone(),
                 PageRef::Section(_) => site.url_of(page),
             };
-            let (html, mut diagnostics, targets) = guarded(&source(), || render_page(site, theme, chrome, page)).unwrap_or_else(|d| (None, vec![d], Vec::new()));
+            let (html, mut diagnostics, targets) = guarded(&source(), || render_page(site, theme, chrome, page))
+                .unwrap_or_else(|d| (None, vec![d], Vec::new()));
             let mut written = false;
             if let Some(html) = html {
                 let url = site.url_of(page);
@@ -256,19 +275,30 @@ pub fn write_navigation(site: &Site, theme: &Theme, config: &Config, sink: &dyn 
 pub fn write_theme_files(config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
     let css = highlight::theme_css();
     let embedded = DEFAULT_STATIC.iter().map(|(name, bytes)| (format!("static/{name}"), *bytes));
-    let files: Vec<(String, &[u8])> = embedded.chain([("static/highlight.css".to_string(), css.as_bytes()), (".nojekyll".to_string(), &b""[..])]).collect();
+    let files: Vec<(String, &[u8])> = embedded
+        .chain([("static/highlight.css".to_string(), css.as_bytes()), (".nojekyll".to_string(), &b""[..])])
+        .collect();
     let mut diagnostics = write_all(sink, files.iter().map(|(rel, bytes)| (rel.as_str(), *bytes)));
     diagnostics.extend(copy_site_static(config, sink));
     diagnostics
 }
 
 fn write_all<'a>(sink: &dyn Sink, files: impl Iterator<Item = (&'a str, &'a [u8])>) -> Vec<Diagnostic> {
-    files.filter_map(|(rel, bytes)| sink.write(rel, bytes).err().map(|e| Diagnostic::error(rel, 0, format!("cannot write: {e}")))).collect()
+    files
+        .filter_map(|(rel, bytes)| {
+            sink.write(rel, bytes).err().map(|e| Diagnostic::error(rel, 0, format!("cannot write: {e}")))
+        })
+        .collect()
 }
 
 /// One page's HTML (None when its template failed; the failure is in the diagnostics) and the
 /// site paths it links to.
-pub fn render_page(site: &Site, theme: &Theme, chrome: &view::Chrome, page: PageRef) -> (Option<String>, Vec<Diagnostic>, Vec<String>) {
+pub fn render_page(
+    site: &Site,
+    theme: &Theme,
+    chrome: &view::Chrome,
+    page: PageRef,
+) -> (Option<String>, Vec<Diagnostic>, Vec<String>) {
     let mut diagnostics = Vec::new();
     let mut targets = Vec::new();
     let content = match page {
@@ -280,7 +310,13 @@ pub fn render_page(site: &Site, theme: &Theme, chrome: &view::Chrome, page: Page
             let b = body::render_body(&site.notes[n], &resolve, &words, Highlighter::global());
             diagnostics.extend(b.diagnostics);
             targets = b.targets;
-            view::Content { html: b.html, title_id: b.lifted_title_id, title_in_body: b.title_in_body, toc: b.toc, references: b.references }
+            view::Content {
+                html: b.html,
+                title_id: b.lifted_title_id,
+                title_in_body: b.title_in_body,
+                toc: b.toc,
+                references: b.references,
+            }
         }
         PageRef::Section(_) => view::Content::default(),
     };
@@ -299,7 +335,9 @@ pub fn render_page(site: &Site, theme: &Theme, chrome: &view::Chrome, page: Page
 pub fn copy_assets(assets: &[SourceFile], sink: &dyn Sink) -> Vec<Diagnostic> {
     assets
         .par_iter()
-        .filter_map(|a| sink.copy(&a.rel, &a.abs).err().map(|e| Diagnostic::error(&a.rel, 0, format!("cannot copy: {e}"))))
+        .filter_map(|a| {
+            sink.copy(&a.rel, &a.abs).err().map(|e| Diagnostic::error(&a.rel, 0, format!("cannot copy: {e}")))
+        })
         .collect()
 }
 
@@ -310,7 +348,12 @@ fn copy_site_static(config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
     match discover::scan_within(dir, &config.root, &[&config.output_dir]) {
         Ok(found) => {
             let shown = |rel: &str| format!("static/{rel}");
-            let files: Vec<SourceFile> = found.assets.into_iter().chain(found.notes).map(|f| SourceFile { rel: shown(&f.rel), abs: f.abs }).collect();
+            let files: Vec<SourceFile> = found
+                .assets
+                .into_iter()
+                .chain(found.notes)
+                .map(|f| SourceFile { rel: shown(&f.rel), abs: f.abs })
+                .collect();
             let mut diagnostics = copy_assets(&files, sink);
             diagnostics.extend(found.skipped.into_iter().map(|d| Diagnostic { file: shown(&d.file), ..d }));
             diagnostics
@@ -324,7 +367,9 @@ fn sitemap(site: &Site, base_url: &str) -> Option<String> {
     if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
         return None;
     }
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for &page in &site.order {
         let url = site.url_of(page);
         let loc = highlight::escape(&format!("{base_url}{}", links::encode_path(&url)));
@@ -336,7 +381,8 @@ fn sitemap(site: &Site, base_url: &str) -> Option<String> {
 
 /// Path part of the base URL: `https://me.github.io/notes/` → `/notes/`.
 pub fn base_path(base_url: &str) -> String {
-    let after_scheme = base_url.split_once("://").map_or(base_url, |(_, rest)| rest.find('/').map_or("/", |i| &rest[i..]));
+    let after_scheme =
+        base_url.split_once("://").map_or(base_url, |(_, rest)| rest.find('/').map_or("/", |i| &rest[i..]));
     let path = if base_url.contains("://") { after_scheme } else { base_url };
     format!("/{}/", path.trim_matches('/')).replace("//", "/")
 }
@@ -363,7 +409,11 @@ pub fn guarded<T>(file: &str, work: impl FnOnce() -> T) -> Result<T, Diagnostic>
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "panic".to_string());
         let at = PANIC_AT.take().map(|at| format!(" at {at}")).unwrap_or_default();
-        Diagnostic::error(file, 0, format!("internal error: {what}{at} (gongbu has a bug; please report it with this note)"))
+        Diagnostic::error(
+            file,
+            0,
+            format!("internal error: {what}{at} (gongbu has a bug; please report it with this note)"),
+        )
     })
 }
 
@@ -438,12 +488,20 @@ mod tests {
         std::fs::write(site.join("read.md"), "# R\n\nPANIC IN outline\n").unwrap();
         std::fs::write(site.join("render.md"), "# P\n\nPANIC IN render\n").unwrap();
         let out = tmp.path().join("out");
-        let config = Config::load(&site, crate::config::Overrides { output_dir: Some(out.clone()), ..Default::default() }).unwrap();
+        let config =
+            Config::load(&site, crate::config::Overrides { output_dir: Some(out.clone()), ..Default::default() })
+                .unwrap();
         let Err(BuildError::Problems(problems)) = build(&config, false) else { panic!("the build must fail") };
         let shown: Vec<String> = problems.iter().map(|d| d.to_string()).collect();
         assert_eq!(shown.len(), 2, "{shown:?}");
-        assert!(shown[0].starts_with("read.md: error: internal error: asked to panic in outline at src/pipeline.rs:"), "{shown:?}");
-        assert!(shown[1].starts_with("render.md: error: internal error: asked to panic in render at src/pipeline.rs:"), "{shown:?}");
+        assert!(
+            shown[0].starts_with("read.md: error: internal error: asked to panic in outline at src/pipeline.rs:"),
+            "{shown:?}"
+        );
+        assert!(
+            shown[1].starts_with("render.md: error: internal error: asked to panic in render at src/pipeline.rs:"),
+            "{shown:?}"
+        );
         assert!(!out.join("ok.html").exists(), "a failed build publishes nothing");
 
         // The same notes render (into a folder sink) with only the panicking one missing.
@@ -486,7 +544,10 @@ mod tests {
         let site = Site::assemble(vec![note], vec![], None, "notes");
         assert!(sitemap(&site, "/").is_none());
         let xml = sitemap(&site, "https://me.github.io/notes/").unwrap();
-        assert!(xml.contains("<url><loc>https://me.github.io/notes/Network/TCP%20%EC%A0%95%EB%A6%AC.html</loc></url>"), "{xml}");
+        assert!(
+            xml.contains("<url><loc>https://me.github.io/notes/Network/TCP%20%EC%A0%95%EB%A6%AC.html</loc></url>"),
+            "{xml}"
+        );
     }
 
     #[test]
@@ -522,16 +583,25 @@ mod tests {
         std::fs::write(root.join("content/a/x.md"), "# X").unwrap();
         std::fs::write(root.join("content/a/pic.png"), "png").unwrap();
         std::fs::write(root.join("static/extra.css"), "p{}").unwrap();
-        let config = Config::load(root, crate::config::Overrides { output_dir: Some(root.join("out")), ..Default::default() }).unwrap();
+        let config =
+            Config::load(root, crate::config::Overrides { output_dir: Some(root.join("out")), ..Default::default() })
+                .unwrap();
         let sink = Paths::default();
         let (_, problems) = build_into(&config, &sink).unwrap();
         assert!(problems.is_empty(), "{problems:?}");
         let Loaded { site, assets, .. } = load(&config, &mut Clock::start()).unwrap();
-        let ours: Vec<String> = site.order.iter().map(|&p| site.url_of(p)).chain(assets.iter().map(|a| a.rel.clone())).collect();
+        let ours: Vec<String> =
+            site.order.iter().map(|&p| site.url_of(p)).chain(assets.iter().map(|a| a.rel.clone())).collect();
         let written = sink.0.into_inner().unwrap();
-        assert!(written.contains(&"sitemap.xml".to_string()) && written.contains(&"static/extra.css".to_string()), "{written:?}");
+        assert!(
+            written.contains(&"sitemap.xml".to_string()) && written.contains(&"static/extra.css".to_string()),
+            "{written:?}"
+        );
         for path in written.iter().filter(|p| !ours.contains(p)) {
-            assert!(crate::model::reserved_output(path).is_some(), "{path} is written by gongbu but not reserved in model::RESERVED_OUTPUTS");
+            assert!(
+                crate::model::reserved_output(path).is_some(),
+                "{path} is written by gongbu but not reserved in model::RESERVED_OUTPUTS"
+            );
         }
     }
 

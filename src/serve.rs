@@ -296,13 +296,19 @@ fn foreign(hosts: &Hosts, headers: &HeaderMap, uri: &Uri) -> Option<String> {
     let authorities = headers.get_all(header::HOST).iter().map(|v| v.to_str().ok());
     for host in authorities.chain(uri.authority().map(|a| Some(a.as_str()))) {
         if !host.is_some_and(|h| hosts.allows_host(h)) {
-            return Some(format!("403 Forbidden: {HINT}; this request names host {:?}\n", host.unwrap_or("(not text)")));
+            return Some(format!(
+                "403 Forbidden: {HINT}; this request names host {:?}\n",
+                host.unwrap_or("(not text)")
+            ));
         }
     }
     for origin in headers.get_all(header::ORIGIN) {
         let origin = origin.to_str().ok();
         if !origin.is_some_and(|o| hosts.allows_origin(o)) {
-            return Some(format!("403 Forbidden: {HINT}; this request comes from a page at {:?}\n", origin.unwrap_or("(not text)")));
+            return Some(format!(
+                "403 Forbidden: {HINT}; this request comes from a page at {:?}\n",
+                origin.unwrap_or("(not text)")
+            ));
         }
     }
     None
@@ -481,10 +487,15 @@ async fn not_found(site: &Site, head: bool) -> Response {
     finish(response, head).await
 }
 
-const BARE_404: &str = "<!doctype html>\n<meta charset=\"utf-8\">\n<title>404 Not Found</title>\n<body>\n<p>404 Not Found</p>\n</body>\n";
+const BARE_404: &str =
+    "<!doctype html>\n<meta charset=\"utf-8\">\n<title>404 Not Found</title>\n<body>\n<p>404 Not Found</p>\n</body>\n";
 
 fn is_html(response: &Response) -> bool {
-    response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("text/html"))
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"))
 }
 
 /// Every file's response: no caching, no sniffing, UTF-8 text, and the reload script in HTML.
@@ -625,15 +636,45 @@ mod tests {
     #[test]
     fn hosts_are_loopback_names_the_bound_address_and_allowed_names() {
         let hosts = Hosts::new(SocketAddr::from(([127, 0, 0, 1], 1111)), &["Study.LAN.".to_string()]);
-        for ok in ["localhost:1111", "LOCALHOST.:1111", "a.b.localhost:1111", "127.0.0.1:1111", "127.9.9.9:1111", "[::1]:1111", "[::ffff:127.0.0.1]:1111", "study.lan:1111"] {
+        for ok in [
+            "localhost:1111",
+            "LOCALHOST.:1111",
+            "a.b.localhost:1111",
+            "127.0.0.1:1111",
+            "127.9.9.9:1111",
+            "[::1]:1111",
+            "[::ffff:127.0.0.1]:1111",
+            "study.lan:1111",
+        ] {
             assert!(hosts.allows_host(ok), "{ok}");
         }
-        for bad in ["evil.example:1111", "localhost.evil.example:1111", "localhost:1112", "localhost", "10.0.0.1:1111", "[::1:1111", "::1:1111", ":1111", "", "user@localhost:1111", "localhost:1111/x", "localhost:-1", "local host:1111"] {
+        for bad in [
+            "evil.example:1111",
+            "localhost.evil.example:1111",
+            "localhost:1112",
+            "localhost",
+            "10.0.0.1:1111",
+            "[::1:1111",
+            "::1:1111",
+            ":1111",
+            "",
+            "user@localhost:1111",
+            "localhost:1111/x",
+            "localhost:-1",
+            "local host:1111",
+        ] {
             assert!(!hosts.allows_host(bad), "{bad}");
         }
         assert!(hosts.allows_origin("http://localhost:1111"));
         assert!(hosts.allows_origin("HTTP://127.0.0.1:1111"));
-        for bad in ["null", "http://evil.example:1111", "file://", "localhost:1111", "http://localhost:1111/page", "http://localhost"] {
+        for bad in [
+            "null",
+            "http://evil.example:1111",
+            "file://",
+            "localhost:1111",
+            "http://localhost:1111/page",
+            "http://localhost",
+        ] {
             assert!(!hosts.allows_origin(bad), "{bad}");
         }
         let port80 = Hosts::new(SocketAddr::from(([127, 0, 0, 1], 80)), &[]);

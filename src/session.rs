@@ -132,7 +132,9 @@ impl Session {
             previous => {
                 // A fresh session takes over what the last build's manifest lists, so it may
                 // remove those files once they are no longer produced.
-                let generated = previous.map(|s| s.generated).unwrap_or_else(|| write::read_manifest(&self.config.output_dir).unwrap_or_default());
+                let generated = previous
+                    .map(|s| s.generated)
+                    .unwrap_or_else(|| write::read_manifest(&self.config.output_dir).unwrap_or_default());
                 self.full(&sink, generated)?
             }
         };
@@ -192,7 +194,10 @@ impl Session {
                 // A folder appeared, vanished or moved: rescan everything.
                 let generated = std::mem::take(&mut state.generated);
                 let mut fresh = Session { config: config.clone(), overrides: self.overrides.clone(), state: None };
-                let rebuild = fresh.full(sink, generated).unwrap_or_else(|e| Rebuild { errors: vec![Diagnostic::error("notes", 0, e.to_string())], ..Rebuild::default() });
+                let rebuild = fresh.full(sink, generated).unwrap_or_else(|e| Rebuild {
+                    errors: vec![Diagnostic::error("notes", 0, e.to_string())],
+                    ..Rebuild::default()
+                });
                 return (fresh.state.unwrap_or(state), rebuild);
             }
         };
@@ -202,8 +207,13 @@ impl Session {
             let notes = std::mem::take(&mut state.site.notes);
             let assets = state.assets.iter().map(|a| a.rel.clone()).collect();
             state.site = Site::assemble(notes, assets, config.title.clone(), &pipeline::folder_name(&config.root));
-            let added = state.assets.iter().filter(|a| changes.retargeted.contains(&a.rel) && state.site.publishes_asset(&a.rel));
-            errors.extend(added.filter_map(|a| sink.copy(&a.rel, &a.abs).err().map(|e| Diagnostic::error(&a.rel, 0, format!("cannot copy: {e}")))));
+            let added = state
+                .assets
+                .iter()
+                .filter(|a| changes.retargeted.contains(&a.rel) && state.site.publishes_asset(&a.rel));
+            errors.extend(added.filter_map(|a| {
+                sink.copy(&a.rel, &a.abs).err().map(|e| Diagnostic::error(&a.rel, 0, format!("cannot copy: {e}")))
+            }));
         } else if changes.titles {
             state.site.retitle(config.title.clone(), &pipeline::folder_name(&config.root));
         }
@@ -224,8 +234,11 @@ impl Session {
         if !changes.retargeted.is_empty() {
             // Usually one path changed meaning: comparing it with each link beats hashing
             // every link of the site.
-            let few: Option<Vec<&String>> = (changes.retargeted.len() <= 8).then(|| changes.retargeted.iter().collect());
-            let retargeted = |target: &String| few.as_ref().map_or_else(|| changes.retargeted.contains(target), |few| few.contains(&target));
+            let few: Option<Vec<&String>> =
+                (changes.retargeted.len() <= 8).then(|| changes.retargeted.iter().collect());
+            let retargeted = |target: &String| {
+                few.as_ref().map_or_else(|| changes.retargeted.contains(target), |few| few.contains(&target))
+            };
             for &page in &state.site.order {
                 if state.info(page).is_some_and(|info| info.targets.iter().any(retargeted)) {
                     to_render.push(page);
@@ -309,7 +322,8 @@ impl State {
             // FIFO is a warning (kept until the path changes again) and counts as no file.
             let (real, skipped) = match kind {
                 FileKind::Ignored => (None, None),
-                _ => discover::admit(&config.content_dir, path, &rel).map_or_else(|d| (None, Some(d)), |real| (real, None)),
+                _ => discover::admit(&config.content_dir, path, &rel)
+                    .map_or_else(|d| (None, Some(d)), |real| (real, None)),
             };
             match kind {
                 FileKind::Ignored => {}
@@ -366,7 +380,9 @@ impl State {
                 let old = &self.site.notes[i];
                 changes.structure |= old.weight != note.weight;
                 changes.titles |= old.title != note.title;
-                if old.headings.iter().map(|h| &h.id).ne(note.headings.iter().map(|h| &h.id)) || old.extra_ids != note.extra_ids {
+                if old.headings.iter().map(|h| &h.id).ne(note.headings.iter().map(|h| &h.id))
+                    || old.extra_ids != note.extra_ids
+                {
                     changes.retargeted.insert(rel.to_string());
                 }
                 changes.edited.insert(rel.to_string());
@@ -396,13 +412,15 @@ impl State {
             return self.site.notes[i].is_index;
         }
         let folder = crate::model::parent_of(rel);
-        let folder_has_index_md = self.site.notes.iter().any(|n| n.folder() == folder && crate::model::is_index_md(&n.source));
+        let folder_has_index_md =
+            self.site.notes.iter().any(|n| n.folder() == folder && crate::model::is_index_md(&n.source));
         crate::model::is_index_note(rel, folder_has_index_md)
     }
 
     fn is_known_folder(&self, rel: &str) -> bool {
         let prefix = format!("{rel}/");
-        self.site.notes.iter().any(|n| n.source.starts_with(&prefix)) || self.assets.iter().any(|a| a.rel.starts_with(&prefix))
+        self.site.notes.iter().any(|n| n.source.starts_with(&prefix))
+            || self.assets.iter().any(|a| a.rel.starts_with(&prefix))
     }
 
     /// Every output path the current site consists of: pages, assets and the shared files.
@@ -456,7 +474,8 @@ fn render_into(state: &mut State, config: &Config, pages: &[PageRef], sink: &dyn
     let mut errors = Vec::new();
     for page in rendered {
         let url = state.site.url_of(page.page);
-        let (page_errors, warnings): (Vec<_>, Vec<_>) = page.diagnostics.into_iter().partition(|d| d.severity == Severity::Error);
+        let (page_errors, warnings): (Vec<_>, Vec<_>) =
+            page.diagnostics.into_iter().partition(|d| d.severity == Severity::Error);
         errors.extend(page_errors);
         if page.written {
             let signature = view::signature(&state.site, page.page);
@@ -478,7 +497,6 @@ fn remove_empty_parents(file: &Path, output: &Path) {
         dir = d.parent();
     }
 }
-
 
 /// Files editors write beside the real one while saving: swap, backup and atomic-save temps.
 pub fn is_editor_temp(name: &str) -> bool {

@@ -90,7 +90,8 @@ pub fn watch(paths: &[PathBuf], poll: bool, batches: mpsc::Sender<Batch>) -> Res
     } else {
         Box::new(notify::RecommendedWatcher::new(handler, notify::Config::default()).map_err(|e| error("", e))?)
     };
-    let mut targets: Vec<Target> = folders.iter().map(|f| Target { path: f.clone(), mode: RecursiveMode::Recursive, armed: true }).collect();
+    let mut targets: Vec<Target> =
+        folders.iter().map(|f| Target { path: f.clone(), mode: RecursiveMode::Recursive, armed: true }).collect();
     for file in &files {
         let Some(parent) = file.parent() else { continue };
         if !folders.iter().any(|f| parent.starts_with(f)) && !targets.iter().any(|t| t.path == parent) {
@@ -172,43 +173,49 @@ fn error(path: &str, source: notify::Error) -> WatchError {
 }
 
 /// Collect events into batches until the watcher goes away.
-fn debounce(raw: mpsc::Receiver<notify::Result<Event>>, wanted: impl Fn(&Path) -> bool, batches: mpsc::Sender<Batch>, mut rearm: Rearm) {
+fn debounce(
+    raw: mpsc::Receiver<notify::Result<Event>>,
+    wanted: impl Fn(&Path) -> bool,
+    batches: mpsc::Sender<Batch>,
+    mut rearm: Rearm,
+) {
     let mut warned = false;
     // Add an event's paths to `batch`; true if it contributed anything.
-    let mut take = |event: notify::Result<Event>, batch: &mut BTreeSet<PathBuf>, rescan: &mut bool, rearm: &mut Rearm| -> bool {
-        if let Ok(event) = &event {
-            rearm.note(event);
-        }
-        let event = match event {
-            Ok(event) => event,
-            Err(e) => {
-                let e = error("", e);
-                if !warned || !matches!(e, WatchError::Limit) {
-                    eprintln!("warning: {e}");
-                }
-                warned |= matches!(e, WatchError::Limit);
-                return false;
+    let mut take =
+        |event: notify::Result<Event>, batch: &mut BTreeSet<PathBuf>, rescan: &mut bool, rearm: &mut Rearm| -> bool {
+            if let Ok(event) = &event {
+                rearm.note(event);
             }
+            let event = match event {
+                Ok(event) => event,
+                Err(e) => {
+                    let e = error("", e);
+                    if !warned || !matches!(e, WatchError::Limit) {
+                        eprintln!("warning: {e}");
+                    }
+                    warned |= matches!(e, WatchError::Limit);
+                    return false;
+                }
+            };
+            if event.need_rescan() {
+                *rescan = true;
+                return true;
+            }
+            let counts = match event.kind {
+                EventKind::Create(_) | EventKind::Remove(_) | EventKind::Any => true,
+                // `--poll` reports edits as a new write time; access times and permissions do
+                // not change what is built.
+                EventKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime)) => true,
+                EventKind::Modify(ModifyKind::Metadata(_)) => false,
+                EventKind::Modify(_) => true,
+                EventKind::Access(_) | EventKind::Other => false,
+            };
+            let before = batch.len();
+            if counts {
+                batch.extend(event.paths.into_iter().filter(|p| wanted(p)));
+            }
+            batch.len() > before
         };
-        if event.need_rescan() {
-            *rescan = true;
-            return true;
-        }
-        let counts = match event.kind {
-            EventKind::Create(_) | EventKind::Remove(_) | EventKind::Any => true,
-            // `--poll` reports edits as a new write time; access times and permissions do
-            // not change what is built.
-            EventKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime)) => true,
-            EventKind::Modify(ModifyKind::Metadata(_)) => false,
-            EventKind::Modify(_) => true,
-            EventKind::Access(_) | EventKind::Other => false,
-        };
-        let before = batch.len();
-        if counts {
-            batch.extend(event.paths.into_iter().filter(|p| wanted(p)));
-        }
-        batch.len() > before
-    };
     loop {
         let mut paths = BTreeSet::new();
         let mut rescan = false;

@@ -19,7 +19,8 @@ use std::sync::Mutex;
 pub const MARKER: &str = ".gongbu-output";
 
 /// First line of a manifest; a `.gongbu-output` file without it is not a manifest.
-const MANIFEST_HEADER: &str = "# gongbu output manifest v1: the files gongbu produced here; a rebuild deletes only these";
+const MANIFEST_HEADER: &str =
+    "# gongbu output manifest v1: the files gongbu produced here; a rebuild deletes only these";
 
 /// Name part of staging folders: `.{output name}.gongbu-staging-{pid}` beside the output.
 const STAGING_TAG: &str = ".gongbu-staging-";
@@ -276,14 +277,20 @@ fn carry_foreign(old: &OldOutput, produced: &HashSet<&str>, root: &Path) -> Resu
         .iter()
         .filter(|(rel, (path, kind))| {
             let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-            rel.as_str() != MARKER && *kind != Kind::Dir && !produced.contains(rel.as_str()) && !old.manifest.contains(rel.as_str()) && !name.contains(TEMP_TAG)
+            rel.as_str() != MARKER
+                && *kind != Kind::Dir
+                && !produced.contains(rel.as_str())
+                && !old.manifest.contains(rel.as_str())
+                && !name.contains(TEMP_TAG)
         })
         .collect();
     foreign.sort_by(|a, b| a.0.cmp(b.0));
     for (rel, (from, kind)) in foreign {
         let to = root.join(rel);
         let in_the_way = |e: io::Error| match e.kind() {
-            io::ErrorKind::AlreadyExists | io::ErrorKind::NotADirectory => WriteError::InTheWay(from.display().to_string()),
+            io::ErrorKind::AlreadyExists | io::ErrorKind::NotADirectory => {
+                WriteError::InTheWay(from.display().to_string())
+            }
             _ => WriteError::Commit { path: to.display().to_string(), source: e },
         };
         let taken = std::fs::symlink_metadata(&to).is_ok();
@@ -322,10 +329,13 @@ fn switch(staged: &Path, output: &Path) -> Result<(), WriteError> {
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::ffi::OsStrExt;
-        let c = |p: &Path| std::ffi::CString::new(p.as_os_str().as_bytes()).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput));
+        let c = |p: &Path| {
+            std::ffi::CString::new(p.as_os_str().as_bytes()).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))
+        };
         let (a, b) = (c(staged).map_err(commit_err(staged))?, c(output).map_err(commit_err(output))?);
         // SAFETY: both arguments are valid NUL-terminated paths that outlive the call.
-        let rc = unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
+        let rc =
+            unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
         if rc == 0 {
             return Ok(());
         }
@@ -409,7 +419,8 @@ pub fn mark_output(dir: &Path) -> Result<(), WriteError> {
 
 /// `path` already holds exactly `bytes`.
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| m.len() == bytes.len() as u64) && std::fs::read(path).is_ok_and(|old| old == bytes)
+    std::fs::metadata(path).is_ok_and(|m| m.len() == bytes.len() as u64)
+        && std::fs::read(path).is_ok_and(|old| old == bytes)
 }
 
 /// `to` is a copy of `from` made after `from` last changed (same length, not older).
@@ -425,7 +436,11 @@ fn same_copy(from: &Path, to: &Path) -> bool {
 fn replace_file(path: &Path, fill: impl FnOnce(&Path) -> io::Result<()>) -> io::Result<()> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}{TEMP_TAG}{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed)));
+    let tmp = path.with_file_name(format!(
+        ".{name}{TEMP_TAG}{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
     let result = fill(&tmp).and_then(|()| std::fs::rename(&tmp, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
@@ -449,7 +464,12 @@ fn real_target(root: &Path, rel: &str) -> io::Result<PathBuf> {
                 std::fs::remove_file(&path)?;
                 std::fs::create_dir(&path)?;
             }
-            Ok(_) => return Err(io::Error::new(io::ErrorKind::AlreadyExists, format!("{} is a file where a folder is needed", path.display()))),
+            Ok(_) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    format!("{} is a file where a folder is needed", path.display()),
+                ))
+            }
             Err(e) if e.kind() == io::ErrorKind::NotFound => match std::fs::create_dir(&path) {
                 Err(e) if e.kind() != io::ErrorKind::AlreadyExists => return Err(e),
                 _ => {}
@@ -626,7 +646,11 @@ mod tests {
         let dropped = Staging::create(&out).unwrap();
         dropped.write("a/new.html", b"changed").unwrap();
         drop(dropped);
-        assert_eq!(std::fs::read_to_string(out.join("a/new.html")).unwrap(), "new", "an abandoned build leaves the output alone");
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/new.html")).unwrap(),
+            "new",
+            "an abandoned build leaves the output alone"
+        );
         assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1, "no staging folder left behind");
     }
 
@@ -663,7 +687,8 @@ mod tests {
         assert_eq!(read_manifest(&out), None, "no file, no manifest");
         std::fs::write(out.join(MARKER), "generated by gongbu\n\"a.html\"\n").unwrap();
         assert_eq!(read_manifest(&out), None, "no header, no manifest");
-        let lines = ["\"a.html\"", "\"sub/b.html\"", "\"../x\"", "\"/etc/passwd\"", "\"a//b\"", "\"./c\"", "\"\"", "garbage"];
+        let lines =
+            ["\"a.html\"", "\"sub/b.html\"", "\"../x\"", "\"/etc/passwd\"", "\"a//b\"", "\"./c\"", "\"\"", "garbage"];
         std::fs::write(out.join(MARKER), format!("{MANIFEST_HEADER}\n{}\n", lines.join("\n"))).unwrap();
         let listed: Vec<String> = read_manifest(&out).unwrap().into_iter().collect();
         assert_eq!(listed, ["a.html", "sub/b.html"]);
@@ -688,11 +713,17 @@ mod tests {
         assert!(matches!(check_output(&chapter, &notes, true), Err(WriteError::OutputInsideSource(_))));
         std::fs::write(chapter.join("note.md"), "# note").unwrap();
         std::fs::write(chapter.join(MARKER), manifest_text(["note.md"].into_iter())).unwrap();
-        assert!(matches!(check_output(&chapter, &notes, true), Err(WriteError::NotesInOutput(_))), "a forged manifest does not open notes to deletion");
+        assert!(
+            matches!(check_output(&chapter, &notes, true), Err(WriteError::NotesInOutput(_))),
+            "a forged manifest does not open notes to deletion"
+        );
         assert!(check_output(&notes.join("public"), &notes, true).is_ok(), "a missing default output is fine");
         mark_output(&notes.join("public")).unwrap();
         std::fs::write(notes.join("public/page.html"), "page").unwrap();
-        assert!(check_output(&notes.join("public"), &notes, false).is_ok(), "gongbu's own output inside the notes is fine");
+        assert!(
+            check_output(&notes.join("public"), &notes, false).is_ok(),
+            "gongbu's own output inside the notes is fine"
+        );
     }
 
     #[test]
@@ -712,7 +743,11 @@ mod tests {
         second.commit().unwrap();
         assert_eq!(std::fs::read_to_string(out.join("CNAME")).unwrap(), "example.org");
         assert!(out.join(".well-known/empty").is_dir());
-        assert_eq!(std::fs::read_link(out.join("link")).unwrap(), Path::new("/nowhere"), "a link of the user's is kept as a link");
+        assert_eq!(
+            std::fs::read_link(out.join("link")).unwrap(),
+            Path::new("/nowhere"),
+            "a link of the user's is kept as a link"
+        );
         assert!(!out.join("gone.html").exists(), "what gongbu produced and no longer does is removed");
         assert_eq!(read_manifest(&out).unwrap().into_iter().collect::<Vec<_>>(), ["page.html"]);
     }
@@ -760,13 +795,21 @@ mod tests {
         sink.write("same.html", b"same").unwrap();
         assert_eq!(std::fs::read_to_string(victim.join("x.html")).unwrap(), "victim", "not written through the link");
         assert_eq!(std::fs::read_to_string(out.join("sub/x.html")).unwrap(), "new");
-        assert_ne!(std::fs::metadata(out.join("page.html")).unwrap().ino(), inode, "a new file renamed over the old, not rewritten in place");
+        assert_ne!(
+            std::fs::metadata(out.join("page.html")).unwrap().ino(),
+            inode,
+            "a new file renamed over the old, not rewritten in place"
+        );
         assert_eq!(std::fs::read_to_string(out.join("page.html")).unwrap(), "new");
         let changed: Vec<bool> = sink.take().into_iter().map(|(_, c)| c).collect();
         assert_eq!(changed, [true, true, true, false]);
         let listed: Vec<String> = read_manifest(&out).unwrap().into_iter().collect();
         assert_eq!(listed, ["same.html", "sub/x.html"], "new files are listed as they are created");
-        let names: Vec<String> = walkdir::WalkDir::new(&out).into_iter().filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        let names: Vec<String> = walkdir::WalkDir::new(&out)
+            .into_iter()
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
         assert!(names.iter().all(|n| !n.contains(TEMP_TAG)), "no temp files left: {names:?}");
 
         std::fs::remove_file(out.join("sub/x.html")).unwrap();

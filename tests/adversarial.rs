@@ -43,7 +43,8 @@ impl Case {
 
     /// `gongbu build notes -o out EXTRA`, killed at `limit`.
     fn build(&self, extra: &[&str], limit: Duration) -> Run {
-        let mut args: Vec<&OsStr> = vec![OsStr::new("build"), self.notes.as_os_str(), OsStr::new("-o"), self.out.as_os_str()];
+        let mut args: Vec<&OsStr> =
+            vec![OsStr::new("build"), self.notes.as_os_str(), OsStr::new("-o"), self.out.as_os_str()];
         args.extend(extra.iter().map(OsStr::new));
         run_gongbu(&args, self.tmp.path(), limit)
     }
@@ -190,7 +191,10 @@ fn blockquotes_10000_deep_build() {
 #[test]
 fn lists_10000_deep_build() {
     let case = Case::new();
-    case.put("deep.md", format!("# Deep\n\n{}깊은 목록\n\n{}x\n", "- ".repeat(10_000), "1. ".repeat(10_000)).as_bytes());
+    case.put(
+        "deep.md",
+        format!("# Deep\n\n{}깊은 목록\n\n{}x\n", "- ".repeat(10_000), "1. ".repeat(10_000)).as_bytes(),
+    );
     case.build(&[], HANG).succeeded();
     assert!(case.out.join("deep.html").is_file());
 }
@@ -198,7 +202,13 @@ fn lists_10000_deep_build() {
 #[test]
 fn emphasis_and_links_10000_deep_build() {
     let case = Case::new();
-    let text = format!("# Deep\n\n{}a{}\n\n{}x{}\n", "*".repeat(10_000), "*".repeat(10_000), "[".repeat(10_000), "](y)".repeat(10_000));
+    let text = format!(
+        "# Deep\n\n{}a{}\n\n{}x{}\n",
+        "*".repeat(10_000),
+        "*".repeat(10_000),
+        "[".repeat(10_000),
+        "](y)".repeat(10_000)
+    );
     case.put("deep.md", text.as_bytes());
     case.build(&[], LINEAR).succeeded();
 }
@@ -327,7 +337,11 @@ fn a_very_long_name_builds_or_is_named() {
     let run = case.build(&[], HANG);
     if case.built_or_refused(&run, &long) {
         let page = case.out.join(format!("{}.html", "가".repeat(84)));
-        assert!(page.is_file() || run.stderr.contains(&format!("{long}:")), "the page is there or a warning names the note:\n{}", run.stderr);
+        assert!(
+            page.is_file() || run.stderr.contains(&format!("{long}:")),
+            "the page is there or a warning names the note:\n{}",
+            run.stderr
+        );
     }
 }
 
@@ -349,7 +363,11 @@ fn names_with_a_leading_dash_are_notes_not_options() {
 fn same_again(case: &Case, page: &str) {
     let again = case.tmp.path().join("again");
     build_ok(&case.notes, &again, &[]);
-    assert_eq!(fs::read(case.out.join(page)).ok(), fs::read(again.join(page)).ok(), "{page}: the same winner every build");
+    assert_eq!(
+        fs::read(case.out.join(page)).ok(),
+        fs::read(again.join(page)).ok(),
+        "{page}: the same winner every build"
+    );
     fs::remove_dir_all(again).unwrap();
 }
 
@@ -361,7 +379,12 @@ fn collision(files: &[(&str, &str)], page: &str) {
     let run = case.build(&[], HANG);
     run.succeeded();
     let (a, b) = (files[0].0, files[1].0);
-    let both = run.stderr.lines().any(|l| l.contains("warning") && l.contains(a) && l.contains(b) && (l.starts_with(&format!("{a}:")) || l.starts_with(&format!("{b}:"))));
+    let both = run.stderr.lines().any(|l| {
+        l.contains("warning")
+            && l.contains(a)
+            && l.contains(b)
+            && (l.starts_with(&format!("{a}:")) || l.starts_with(&format!("{b}:")))
+    });
     assert!(both, "one `file:line` warning names `{a}` and `{b}`:\n{}", run.stderr);
     same_again(&case, page);
 }
@@ -409,7 +432,10 @@ fn an_asset_named_nav_js_does_not_replace_the_navigation() {
     let run = case.build(&[], HANG);
     run.succeeded();
     run.warns_about("nav.js");
-    assert!(fs::read_to_string(case.out.join("nav.js")).unwrap().starts_with("window.GONGBU_NAV="), "gongbu's own nav.js is kept");
+    assert!(
+        fs::read_to_string(case.out.join("nav.js")).unwrap().starts_with("window.GONGBU_NAV="),
+        "gongbu's own nav.js is kept"
+    );
 }
 
 #[test]
@@ -419,7 +445,11 @@ fn an_asset_named_like_the_theme_css_does_not_replace_it() {
     let run = case.build(&[], HANG);
     run.succeeded();
     run.warns_about("static/gongbu.css");
-    assert_ne!(fs::read(case.out.join("static/gongbu.css")).unwrap(), b"body{display:none}\n", "gongbu's own CSS is kept");
+    assert_ne!(
+        fs::read(case.out.join("static/gongbu.css")).unwrap(),
+        b"body{display:none}\n",
+        "gongbu's own CSS is kept"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -460,7 +490,11 @@ fn content_dir_outside_the_site_root_is_refused() {
     let run = run_gongbu(&[OsStr::new("build"), site.as_os_str()], tmp.path(), HANG);
     run.no_crash();
     assert_eq!(run.code, Some(1), "refused:\n{}", run.stderr);
-    assert!(run.stderr.contains("gongbu.toml") && run.stderr.contains("content_dir"), "the error names the file and key:\n{}", run.stderr);
+    assert!(
+        run.stderr.contains("gongbu.toml") && run.stderr.contains("content_dir"),
+        "the error names the file and key:\n{}",
+        run.stderr
+    );
     assert!(tree(&out) == before, "the previous output is kept");
 }
 
@@ -493,7 +527,12 @@ fn files_the_user_put_in_the_output_survive() {
     let run = case.build(&[], HANG);
     run.no_crash();
     // The honest rules: keep what gongbu did not make, or refuse and leave everything.
-    assert_eq!(fs::read(case.out.join("CNAME")).ok().as_deref(), Some(&b"notes.example.com\n"[..]), "CNAME survives:\n{}", run.stderr);
+    assert_eq!(
+        fs::read(case.out.join("CNAME")).ok().as_deref(),
+        Some(&b"notes.example.com\n"[..]),
+        "CNAME survives:\n{}",
+        run.stderr
+    );
     assert!(case.out.join(".well-known/security.txt").is_file(), ".well-known survives:\n{}", run.stderr);
 }
 
@@ -504,9 +543,18 @@ fn a_forged_marker_does_not_empty_a_folder() {
     // The marker file name of today's output folders, written by hand (the name is in the issue).
     put(&mine, ".gongbu-output", b"");
     put(&mine, "thesis.docx", b"precious");
-    let run = run_gongbu(&[OsStr::new("build"), case.notes.as_os_str(), OsStr::new("-o"), mine.as_os_str()], case.tmp.path(), HANG);
+    let run = run_gongbu(
+        &[OsStr::new("build"), case.notes.as_os_str(), OsStr::new("-o"), mine.as_os_str()],
+        case.tmp.path(),
+        HANG,
+    );
     run.no_crash();
-    assert_eq!(fs::read(mine.join("thesis.docx")).ok().as_deref(), Some(&b"precious"[..]), "a file gongbu did not make survives:\n{}", run.stderr);
+    assert_eq!(
+        fs::read(mine.join("thesis.docx")).ok().as_deref(),
+        Some(&b"precious"[..]),
+        "a file gongbu did not make survives:\n{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -515,7 +563,11 @@ fn force_never_puts_the_output_over_notes() {
     case.put("Network/tcp.md", b"# TCP\n");
     let notes_before = tree(&case.notes);
     let inside = case.notes.join("Network");
-    let run = run_gongbu(&[OsStr::new("build"), case.notes.as_os_str(), OsStr::new("-o"), inside.as_os_str(), OsStr::new("--force")], case.tmp.path(), HANG);
+    let run = run_gongbu(
+        &[OsStr::new("build"), case.notes.as_os_str(), OsStr::new("-o"), inside.as_os_str(), OsStr::new("--force")],
+        case.tmp.path(),
+        HANG,
+    );
     run.no_crash();
     assert_eq!(run.code, Some(1), "refused even with --force:\n{}", run.stderr);
     assert!(tree(&case.notes) == notes_before, "no note is deleted or changed");
@@ -526,7 +578,8 @@ fn a_killed_build_keeps_the_output_and_the_next_build_removes_its_staging() {
     let case = Case::new();
     case.put("huge.md", &huge_note());
     let beside = |tmp: &Path| {
-        let mut names: Vec<String> = fs::read_dir(tmp).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        let mut names: Vec<String> =
+            fs::read_dir(tmp).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
         names.sort();
         names
     };

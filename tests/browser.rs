@@ -20,7 +20,15 @@ fn chromium() -> &'static str {
 fn dom_after_scripts(page: &Path) -> scraper::Html {
     let profile = tempfile::tempdir().unwrap();
     let output = Command::new(chromium())
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"])
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .args(["--allow-file-access-from-files", "--virtual-time-budget=3000", "--dump-dom"])
         .arg(format!("file://{}", page.display()))
@@ -53,7 +61,8 @@ fn theme_scripts_build_navigation_and_copy_buttons_in_a_real_browser() {
     assert!(current[0].text().collect::<String>().contains("TCP와 UDP"));
     // Every code block got a copy button, labelled in the site's language.
     let blocks = select(&dom, "pre.code").len();
-    let buttons: Vec<String> = select(&dom, "button").iter().map(|b| b.text().collect::<String>()).filter(|t| t.contains("복사")).collect();
+    let buttons: Vec<String> =
+        select(&dom, "button").iter().map(|b| b.text().collect::<String>()).filter(|t| t.contains("복사")).collect();
     assert!(blocks >= 2 && buttons.len() == blocks, "{blocks} code blocks, copy buttons: {buttons:?}");
     // The theme toggle and the scripts ran without breaking the page content.
     assert_eq!(select(&dom, "h2[id='1번-문제']").len(), 1);
@@ -73,7 +82,15 @@ impl Browser {
         use std::io::{BufRead, BufReader};
         let profile = tempfile::tempdir().unwrap();
         let mut child = Command::new(chromium())
-            .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"])
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ])
             .args(["--remote-debugging-port=0", "--window-size=1000,700"])
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .arg(url)
@@ -94,7 +111,11 @@ impl Browser {
         let ws_url = loop {
             let list = http_get(&format!("127.0.0.1:{port}"), "/json/list");
             let targets: serde_json::Value = serde_json::from_str(&list).unwrap_or_default();
-            let page = targets.as_array().into_iter().flatten().find(|t| t["type"] == "page" && t["url"].as_str().is_some_and(|u| u.starts_with("http")));
+            let page = targets
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|t| t["type"] == "page" && t["url"].as_str().is_some_and(|u| u.starts_with("http")));
             if let Some(ws) = page.and_then(|p| p["webSocketDebuggerUrl"].as_str()) {
                 break ws.to_string();
             }
@@ -155,7 +176,9 @@ fn http_get(addr: &str, path: &str) -> String {
     loop {
         let text = String::from_utf8_lossy(&bytes).into_owned();
         if let Some((head, body)) = text.split_once("\r\n\r\n") {
-            let length = head.lines().find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)));
+            let length = head.lines().find_map(|l| {
+                l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0))
+            });
             if length.is_some_and(|n| body.len() >= n) {
                 return body.to_string();
             }
@@ -180,7 +203,11 @@ impl Serve {
             .spawn()
             .unwrap();
         let stdout = BufReader::new(child.stdout.take().unwrap());
-        let line = stdout.lines().map_while(Result::ok).find(|l| l.starts_with("serving at ")).expect("serve prints its address");
+        let line = stdout
+            .lines()
+            .map_while(Result::ok)
+            .find(|l| l.starts_with("serving at "))
+            .expect("serve prints its address");
         let url = line.trim_start_matches("serving at ").to_string();
         Serve(child, url)
     }
@@ -198,12 +225,17 @@ fn live_reload_in_a_real_browser_keeps_the_scroll_position_and_shows_errors() {
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("notes");
     std::fs::create_dir(&site).unwrap();
-    let paragraphs: String = (1..=120).map(|i| format!("{i}번째 문단: 스레드와 프로세스의 차이를 설명한다.\n\n")).collect();
+    let paragraphs: String =
+        (1..=120).map(|i| format!("{i}번째 문단: 스레드와 프로세스의 차이를 설명한다.\n\n")).collect();
     let note = |first: &str| format!("# 긴 노트\n\n{first}\n\n{paragraphs}");
     std::fs::write(site.join("long.md"), note("처음 문장.")).unwrap();
     let serve = Serve::start(&site);
     let mut browser = Browser::open(&format!("{}long.html", serve.1));
-    browser.wait_for("document.readyState === 'complete' && document.body.innerText.includes('처음 문장')", 20, "the page to load");
+    browser.wait_for(
+        "document.readyState === 'complete' && document.body.innerText.includes('처음 문장')",
+        20,
+        "the page to load",
+    );
     // Give the reload script a moment to connect its socket before anything changes.
     std::thread::sleep(std::time::Duration::from_millis(500));
     // Chromium restores scroll on reload by itself; turn that off so the reload script's own
@@ -216,9 +248,21 @@ fn live_reload_in_a_real_browser_keeps_the_scroll_position_and_shows_errors() {
     browser.wait_for("window.scrollY === 1500", 5, "the scroll position to be restored");
 
     std::fs::write(site.join("long.md"), "---\ntitle: [깨진\n---\n본문\n").unwrap();
-    browser.wait_for("(document.getElementById('__gongbu_errors')?.innerText ?? '').includes('long.md:2')", 15, "the error overlay naming long.md:2");
-    assert_eq!(browser.eval("document.body.innerText.includes('고친 문장')"), serde_json::json!(true), "the last good page stays");
+    browser.wait_for(
+        "(document.getElementById('__gongbu_errors')?.innerText ?? '').includes('long.md:2')",
+        15,
+        "the error overlay naming long.md:2",
+    );
+    assert_eq!(
+        browser.eval("document.body.innerText.includes('고친 문장')"),
+        serde_json::json!(true),
+        "the last good page stays"
+    );
 
     std::fs::write(site.join("long.md"), note("다시 고친 문장.")).unwrap();
-    browser.wait_for("document.body.innerText.includes('다시 고친 문장') && !document.getElementById('__gongbu_errors')", 15, "the fix to clear the overlay");
+    browser.wait_for(
+        "document.body.innerText.includes('다시 고친 문장') && !document.getElementById('__gongbu_errors')",
+        15,
+        "the fix to clear the overlay",
+    );
 }

@@ -48,7 +48,10 @@ fn all_problems_reported_together_and_previous_output_untouched() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(!run.status.success(), "a broken note fails the build");
     assert!(stderr.contains("bad-utf8.md:3: error"), "{stderr}");
-    assert!(stderr.contains("Network/bad-front.md:2: error") || stderr.contains("Network/bad-front.md:3: error"), "{stderr}");
+    assert!(
+        stderr.contains("Network/bad-front.md:2: error") || stderr.contains("Network/bad-front.md:3: error"),
+        "{stderr}"
+    );
     assert!(stderr.contains("bad-toml.md:2: error"), "{stderr}");
     assert_eq!(tree(&out), before, "the previous output is left exactly as it was");
     let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
@@ -59,7 +62,14 @@ fn all_problems_reported_together_and_previous_output_untouched() {
 fn template_errors_name_the_template_file_and_line() {
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("site");
-    notes(&site, &[("gongbu.toml", b"title = \"t\"\n"), ("content/a.md", b"# A\n"), ("templates/page.html", b"<p>\n{{ page.title | nosuchfilter }}\n</p>\n")]);
+    notes(
+        &site,
+        &[
+            ("gongbu.toml", b"title = \"t\"\n"),
+            ("content/a.md", b"# A\n"),
+            ("templates/page.html", b"<p>\n{{ page.title | nosuchfilter }}\n</p>\n"),
+        ],
+    );
     let run = gongbu(&["build", site.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(!run.status.success());
@@ -125,7 +135,9 @@ fn plain_folder_with_assets_front_matter_and_gfm() {
     assert!(dead_links(&out).is_empty(), "{:?}\n{stderr}", dead_links(&out));
     let os = read(&out.join("Computer Science/운영체제/index.html"));
     assert_eq!(select(&os, "h1.note-title")[0].text().collect::<String>(), "OS");
-    for css in ["h2[id='프로세스']", "img[src='img/Process%20State.PNG']", "input[type=checkbox]", "table", "del", "details"] {
+    for css in
+        ["h2[id='프로세스']", "img[src='img/Process%20State.PNG']", "input[type=checkbox]", "table", "del", "details"]
+    {
         assert_eq!(select(&os, css).len(), 1, "{css}");
     }
     let duck = read(&out.join("Language/Duck.html"));
@@ -149,7 +161,10 @@ fn the_repository_sample_site_builds_cleanly() {
     let out = site.join("public");
     assert!(dead_links(&out).is_empty(), "{:?}", dead_links(&out));
     let seed = read(&out.join("async/interview-notes.html"));
-    assert!(!select(&seed, "pre.code[data-lang=python] span[class^='hl-']").is_empty(), "the seed's unlabeled Python is highlighted");
+    assert!(
+        !select(&seed, "pre.code[data-lang=python] span[class^='hl-']").is_empty(),
+        "the seed's unlabeled Python is highlighted"
+    );
     let css = fs::read_to_string(out.join("static/highlight.css")).unwrap();
     assert!(css.contains(".hl-") && css.contains("prefers-color-scheme: dark"));
     let nav = fs::read_to_string(out.join("nav.js")).unwrap();

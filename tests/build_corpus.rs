@@ -23,7 +23,10 @@ fn corpus_every_internal_link_resolves_or_was_warned_about() {
         let source_stem = d.page.trim_end_matches(".html");
         let warned_here = warned.keys().any(|f| {
             let stem = f.trim_end_matches(".md");
-            stem == source_stem || (source_stem.ends_with("index") && stem.ends_with("README") && stem.trim_end_matches("README") == source_stem.trim_end_matches("index"))
+            stem == source_stem
+                || (source_stem.ends_with("index")
+                    && stem.ends_with("README")
+                    && stem.trim_end_matches("README") == source_stem.trim_end_matches("index"))
         });
         assert!(warned_here, "dead link without a warning: {d:?}\nwarnings: {stderr}");
     }
@@ -58,10 +61,17 @@ fn corpus_pages_have_toc_nav_and_lang() {
     assert!(!select(&doc, "script[src$='nav.js']").is_empty());
     let headings = select(&doc, "h4[id], h5[id]");
     assert!(headings.len() > 3, "headings keep their ids");
-    assert!(select(&doc, "title")[0].text().collect::<String>().trim_start().starts_with("힙 소트(Heap Sort)"), "a lone leading h4 titles the note");
+    assert!(
+        select(&doc, "title")[0].text().collect::<String>().trim_start().starts_with("힙 소트(Heap Sort)"),
+        "a lone leading h4 titles the note"
+    );
     for h in headings {
         let id = h.value().attr("id").unwrap();
-        assert!(!select(&h_doc(&h), &format!("a.anchor[href='#{id}']")).is_empty() || h.inner_html().contains("class=\"anchor\""), "heading {id} has an anchor link");
+        assert!(
+            !select(&h_doc(&h), &format!("a.anchor[href='#{id}']")).is_empty()
+                || h.inner_html().contains("class=\"anchor\""),
+            "heading {id} has an anchor link"
+        );
     }
 }
 

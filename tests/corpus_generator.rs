@@ -9,13 +9,7 @@ const NOTES: usize = 200;
 
 fn generate(seed: u64, out: &Path) {
     let status = Command::new(env!("CARGO_BIN_EXE_gen-corpus"))
-        .args([
-            "--notes",
-            &NOTES.to_string(),
-            "--seed",
-            &seed.to_string(),
-            "--out",
-        ])
+        .args(["--notes", &NOTES.to_string(), "--seed", &seed.to_string(), "--out"])
         .arg(out)
         .stdout(std::process::Stdio::null())
         .status()
@@ -114,11 +108,7 @@ fn percent_decode(s: &str) -> String {
 #[test]
 fn same_seed_same_bytes_other_seed_differs() {
     let dir = tempfile::tempdir().unwrap();
-    let (a, b, c) = (
-        dir.path().join("a"),
-        dir.path().join("b"),
-        dir.path().join("c"),
-    );
+    let (a, b, c) = (dir.path().join("a"), dir.path().join("b"), dir.path().join("c"));
     generate(7, &a);
     generate(7, &b);
     generate(8, &c);
@@ -127,10 +117,7 @@ fn same_seed_same_bytes_other_seed_differs() {
     // Same file names (layout depends only on N), different contents.
     assert_eq!(ta.keys().collect::<Vec<_>>(), tc.keys().collect::<Vec<_>>());
     let differing = ta.iter().filter(|(k, v)| tc[*k] != **v).count();
-    assert!(
-        differing > NOTES / 2,
-        "another seed changed only {differing} files"
-    );
+    assert!(differing > NOTES / 2, "another seed changed only {differing} files");
 }
 
 #[test]
@@ -155,77 +142,45 @@ fn notes_look_like_real_interview_notes() {
     let tree = read_tree(&root);
 
     let readmes: Vec<_> = tree.keys().filter(|p| p.ends_with("README.md")).collect();
-    let notes: Vec<_> = tree
-        .iter()
-        .filter(|(p, _)| !p.ends_with("README.md"))
-        .collect();
+    let notes: Vec<_> = tree.iter().filter(|(p, _)| !p.ends_with("README.md")).collect();
     assert_eq!(notes.len(), NOTES);
     assert_eq!(readmes.len(), 8 + 1, "8 topic indexes + root index");
-    assert!(
-        tree.keys().any(|p| p.to_string_lossy().contains(' ')),
-        "a folder with a space"
-    );
-    assert!(
-        tree.keys()
-            .any(|p| p.to_string_lossy().contains("운영체제")),
-        "a Hangul folder"
-    );
+    assert!(tree.keys().any(|p| p.to_string_lossy().contains(' ')), "a folder with a space");
+    assert!(tree.keys().any(|p| p.to_string_lossy().contains("운영체제")), "a Hangul folder");
 
     // Size and length close to the real corpus.
     let bytes: usize = notes.iter().map(|(_, t)| t.len()).sum();
     let lines: usize = notes.iter().map(|(_, t)| t.lines().count()).sum();
     let avg_kb = bytes as f64 / NOTES as f64 / 1000.0;
     let avg_lines = lines as f64 / NOTES as f64;
-    assert!(
-        (6.0..=8.5).contains(&avg_kb),
-        "average note size {avg_kb:.2} KB"
-    );
-    assert!(
-        (110.0..=160.0).contains(&avg_lines),
-        "average note length {avg_lines:.1} lines"
-    );
+    assert!((6.0..=8.5).contains(&avg_kb), "average note size {avg_kb:.2} KB");
+    assert!((110.0..=160.0).contains(&avg_lines), "average note length {avg_lines:.1} lines");
 
-    let heading_slugs: BTreeMap<&PathBuf, Vec<String>> = tree
-        .iter()
-        .map(|(p, t)| (p, headings(t).iter().map(|(_, h)| slug(h)).collect()))
-        .collect();
+    let heading_slugs: BTreeMap<&PathBuf, Vec<String>> =
+        tree.iter().map(|(p, t)| (p, headings(t).iter().map(|(_, h)| slug(h)).collect())).collect();
 
     let (mut fences, mut unlabeled, mut cross_links) = (0, 0, 0);
     for (path, text) in &notes {
         // The TOC lists every level-2 heading (except itself), in order, by GitHub anchor.
-        let toc_start = text
-            .find("## 목차\n")
-            .unwrap_or_else(|| panic!("{path:?} has no TOC"));
+        let toc_start = text.find("## 목차\n").unwrap_or_else(|| panic!("{path:?} has no TOC"));
         let toc: Vec<String> = text[toc_start..]
             .lines()
             .skip(1)
             .take_while(|l| l.starts_with("- ["))
             .map(|l| {
-                let anchor = l
-                    .split("](#")
-                    .nth(1)
-                    .unwrap_or_else(|| panic!("{path:?}: bad TOC line {l}"));
+                let anchor = l.split("](#").nth(1).unwrap_or_else(|| panic!("{path:?}: bad TOC line {l}"));
                 anchor.trim_end_matches(')').to_string()
             })
             .collect();
-        let expected: Vec<String> = headings(text)
-            .iter()
-            .filter(|(lvl, h)| *lvl == 2 && h != "목차")
-            .map(|(_, h)| slug(h))
-            .collect();
+        let expected: Vec<String> =
+            headings(text).iter().filter(|(lvl, h)| *lvl == 2 && h != "목차").map(|(_, h)| slug(h)).collect();
         assert!(toc.len() >= 5, "{path:?}: TOC too short");
         assert_eq!(toc, expected, "{path:?}: TOC anchors must match headings");
 
         let labels = fence_labels(text);
-        assert!(
-            (1..=3).contains(&labels.len()),
-            "{path:?}: {} code blocks",
-            labels.len()
-        );
+        assert!((1..=3).contains(&labels.len()), "{path:?}: {} code blocks", labels.len());
         for l in &labels {
-            assert!(
-                ["", "bash", "python", "java", "javascript", "rust", "sql"].contains(&l.as_str())
-            );
+            assert!(["", "bash", "python", "java", "javascript", "rust", "sql"].contains(&l.as_str()));
         }
         fences += labels.len();
         unlabeled += labels.iter().filter(|l| l.is_empty()).count();
@@ -248,42 +203,23 @@ fn notes_look_like_real_interview_notes() {
                     p => resolved.push(p),
                 }
             }
-            let slugs = heading_slugs.get(&resolved).unwrap_or_else(|| {
-                panic!("{path:?}: link {target} points at missing {resolved:?}")
-            });
+            let slugs = heading_slugs
+                .get(&resolved)
+                .unwrap_or_else(|| panic!("{path:?}: link {target} points at missing {resolved:?}"));
             if let Some(anchor) = anchor {
-                assert!(
-                    slugs.iter().any(|s| s == anchor),
-                    "{path:?}: link {target} has no such heading"
-                );
+                assert!(slugs.iter().any(|s| s == anchor), "{path:?}: link {target} has no such heading");
             }
             cross_links += 1;
         }
     }
     let share = unlabeled as f64 / fences as f64;
-    assert!(
-        (0.2..=0.4).contains(&share),
-        "unlabeled fences: {:.0}%",
-        share * 100.0
-    );
+    assert!((0.2..=0.4).contains(&share), "unlabeled fences: {:.0}%", share * 100.0);
     assert!(cross_links > NOTES, "only {cross_links} relative links");
-    assert!(
-        notes.iter().any(|(_, t)| t.starts_with("---\n")),
-        "some notes have front matter"
-    );
-    assert!(
-        notes.iter().any(|(_, t)| t.starts_with("# ")),
-        "some notes have an H1 title"
-    );
-    let velog: Vec<&str> = notes
-        .iter()
-        .flat_map(|(_, t)| t.lines())
-        .filter(|l| l.starts_with("> @https://velog.io/@"))
-        .collect();
+    assert!(notes.iter().any(|(_, t)| t.starts_with("---\n")), "some notes have front matter");
+    assert!(notes.iter().any(|(_, t)| t.starts_with("# ")), "some notes have an H1 title");
+    let velog: Vec<&str> =
+        notes.iter().flat_map(|(_, t)| t.lines()).filter(|l| l.starts_with("> @https://velog.io/@")).collect();
     assert!(!velog.is_empty(), "velog references");
-    assert!(
-        velog.iter().all(|l| l.contains("%E")),
-        "velog slugs are percent-encoded Hangul"
-    );
+    assert!(velog.iter().all(|l| l.contains("%E")), "velog slugs are percent-encoded Hangul");
     assert!(notes.iter().all(|(_, t)| t.contains("<br/>")));
 }

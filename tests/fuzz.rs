@@ -85,11 +85,18 @@ fn starting_notes() -> Vec<Vec<u8>> {
 // ---------------------------------------------------------------------------------------------
 // Mutations
 
-const FENCES: &[&str] = &["```", "~~~", "````", "```\n", "```bash\n", "```rust\n", "``` \n", "```가\n", "`", "``", "```{.x}\n"];
-const NESTERS: &[&str] = &[">", "> ", "- ", "  - ", "1. ", "* ", "*", "_", "**", "[", "![", "<div>", "(", "|", "#", "\t", "    "];
-const LONG_UNITS: &[&str] = &["a", "가", "x ", "$(", "\\\"", "'", "*a", "[a](b)", "`", "<", "&amp;", "https://x.io ", "한글 ", "{{", "--"];
-const CONTROLS: &[&str] = &["\0", "\x01", "\x07", "\x08", "\x0b", "\x0c", "\r", "\x1b[31m", "\x1f", "\x7f", "\u{85}", "\u{2028}", "\u{feff}", "\u{200b}", "\u{202e}", "\u{fffd}"];
-const BAD_UTF8: &[&[u8]] = &[b"\xff", b"\xfe", b"\xc0\x80", b"\xed\xa0\x80", b"\xea\xb0", b"\xf4\x90\x80\x80", b"\x80", b"\xe0\x80\xaf"];
+const FENCES: &[&str] =
+    &["```", "~~~", "````", "```\n", "```bash\n", "```rust\n", "``` \n", "```가\n", "`", "``", "```{.x}\n"];
+const NESTERS: &[&str] =
+    &[">", "> ", "- ", "  - ", "1. ", "* ", "*", "_", "**", "[", "![", "<div>", "(", "|", "#", "\t", "    "];
+const LONG_UNITS: &[&str] =
+    &["a", "가", "x ", "$(", "\\\"", "'", "*a", "[a](b)", "`", "<", "&amp;", "https://x.io ", "한글 ", "{{", "--"];
+const CONTROLS: &[&str] = &[
+    "\0", "\x01", "\x07", "\x08", "\x0b", "\x0c", "\r", "\x1b[31m", "\x1f", "\x7f", "\u{85}", "\u{2028}", "\u{feff}",
+    "\u{200b}", "\u{202e}", "\u{fffd}",
+];
+const BAD_UTF8: &[&[u8]] =
+    &[b"\xff", b"\xfe", b"\xc0\x80", b"\xed\xa0\x80", b"\xea\xb0", b"\xf4\x90\x80\x80", b"\x80", b"\xe0\x80\xaf"];
 const HTML: &[&str] = &[
     "<script>alert(1)</script>",
     "<details><summary>s</summary>",
@@ -214,7 +221,19 @@ fn mutate(rng: &mut Rng, note: &mut Vec<u8>, other: &[u8]) {
         }
         8 => {
             // Code without a language: what the language guesser sees.
-            let bodies = ["가* x", "가*x", "* 가", "가 ** 나", "\u{1F600}* x", "$가", "가<x>", "é* x", "가* x\n나* y", "#가", "//가"];
+            let bodies = [
+                "가* x",
+                "가*x",
+                "* 가",
+                "가 ** 나",
+                "\u{1F600}* x",
+                "$가",
+                "가<x>",
+                "é* x",
+                "가* x\n나* y",
+                "#가",
+                "//가",
+            ];
             let body = rng.pick(&bodies);
             let text = format!("\n```\n{body}\n```\n\n    {body}\n");
             insert(note, at, text.as_bytes());
@@ -265,7 +284,18 @@ fn mutate(rng: &mut Rng, note: &mut Vec<u8>, other: &[u8]) {
         }
         14 => {
             // Links: references, footnotes, odd destinations.
-            let links = ["[a][b]\n\n[b]: <>", "[^1]\n\n[^1]: [^1]", "[x](../../../../etc/passwd)", "[x](#)", "[x](%ZZ)", "[x](가.md#나)", "![](\0)", "[x](<a b>)", "<http://a\0b>", "[x](javascript:alert(1))"];
+            let links = [
+                "[a][b]\n\n[b]: <>",
+                "[^1]\n\n[^1]: [^1]",
+                "[x](../../../../etc/passwd)",
+                "[x](#)",
+                "[x](%ZZ)",
+                "[x](가.md#나)",
+                "![](\0)",
+                "[x](<a b>)",
+                "<http://a\0b>",
+                "[x](javascript:alert(1))",
+            ];
             let l = rng.pick(&links).as_bytes().to_vec();
             insert(note, at, &l);
         }
@@ -314,7 +344,11 @@ fn check(fixture: &Fixture, bytes: &[u8]) -> Result<bool, String> {
         Ok(None) => return Ok(false), // a draft
         Err(d) => {
             let shown = d.to_string();
-            return if shown.starts_with(SOURCE) { Ok(false) } else { Err(format!("error does not name the note: {shown}")) };
+            return if shown.starts_with(SOURCE) {
+                Ok(false)
+            } else {
+                Err(format!("error does not name the note: {shown}"))
+            };
         }
     };
     let site = Site::assemble(vec![note], vec![], None, "fuzz");
@@ -347,7 +381,11 @@ fn run_case(fixture: &Fixture, bytes: &[u8]) -> Result<bool, String> {
     match panic::catch_unwind(AssertUnwindSafe(|| check(fixture, bytes))) {
         Ok(result) => result,
         Err(payload) => {
-            let message = payload.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| payload.downcast_ref::<String>().cloned()).unwrap_or_default();
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
             let at = PANIC_AT.lock().ok().and_then(|mut slot| slot.take()).unwrap_or_default();
             Err(format!("panic: {message} (at {at})"))
         }
@@ -449,11 +487,16 @@ fn fuzz_note_pipeline() {
                 let rendered = result != Ok(false);
                 let failure = result.err();
                 let took = case_started.elapsed();
-                let failure = failure.or_else(|| (took > CASE_LIMIT).then(|| format!("took {took:.1?}, over the {CASE_LIMIT:?} bound")));
+                let failure = failure
+                    .or_else(|| (took > CASE_LIMIT).then(|| format!("took {took:.1?}, over the {CASE_LIMIT:?} bound")));
                 // Minimise the first few failures only: it reruns the case many times (and a
                 // slow case is not minimised: no rerun checks the time).
                 let failure = failure.map(|error| {
-                    let small = if failed < MINIMISED && took <= CASE_LIMIT { minimise(&fixture, &input, &error) } else { input.clone() };
+                    let small = if failed < MINIMISED && took <= CASE_LIMIT {
+                        minimise(&fixture, &input, &error)
+                    } else {
+                        input.clone()
+                    };
                     failed += 1;
                     (error, small)
                 });

@@ -33,8 +33,10 @@ impl Fixture {
         }
         let out = tmp.path().join("served");
         let fresh = tmp.path().join("fresh");
-        let config = Config::from_parts(&src, None, Overrides { output_dir: Some(out.clone()), ..Default::default() }).unwrap();
-        let mut session = Session::open(config, Overrides { output_dir: Some(out.clone()), ..Default::default() }, false).unwrap();
+        let config =
+            Config::from_parts(&src, None, Overrides { output_dir: Some(out.clone()), ..Default::default() }).unwrap();
+        let mut session =
+            Session::open(config, Overrides { output_dir: Some(out.clone()), ..Default::default() }, false).unwrap();
         let first = session.rebuild(&[]).unwrap();
         assert!(first.errors.is_empty(), "{:?}", first.errors);
         Fixture { _tmp: tmp, src, out, fresh, session }
@@ -46,14 +48,24 @@ impl Fixture {
         let changed: Vec<PathBuf> = paths.iter().map(|p| self.src.join(p)).collect();
         let rebuild = self.session.rebuild(&changed).unwrap();
         assert!(rebuild.errors.is_empty(), "{what}: {:?}", rebuild.errors);
-        let config = Config::from_parts(&self.src, None, Overrides { output_dir: Some(self.fresh.clone()), ..Default::default() }).unwrap();
+        let config = Config::from_parts(
+            &self.src,
+            None,
+            Overrides { output_dir: Some(self.fresh.clone()), ..Default::default() },
+        )
+        .unwrap();
         gongbu::pipeline::build(&config, true).unwrap();
         let (served, fresh) = (site_files(&self.out), site_files(&self.fresh));
         let served_paths: Vec<&String> = served.keys().collect();
         let fresh_paths: Vec<&String> = fresh.keys().collect();
         assert_eq!(served_paths, fresh_paths, "{what}: same files");
         for (path, bytes) in &fresh {
-            assert!(served[path] == *bytes, "{what}: {path} differs from a fresh build:\n--- served\n{}\n--- fresh\n{}", String::from_utf8_lossy(&served[path]), String::from_utf8_lossy(bytes));
+            assert!(
+                served[path] == *bytes,
+                "{what}: {path} differs from a fresh build:\n--- served\n{}\n--- fresh\n{}",
+                String::from_utf8_lossy(&served[path]),
+                String::from_utf8_lossy(bytes)
+            );
         }
         rebuild.rendered
     }
@@ -80,7 +92,9 @@ fn site() -> Fixture {
 #[test]
 fn body_edit_renders_one_page_and_matches_a_full_build() {
     let mut f = site();
-    let rendered = f.change("body edit", &["algo/sort.md"], |s| write(&s.join("algo/sort.md"), "# 정렬\n\n[UDP](../net/udp.md) 새 문단\n"));
+    let rendered = f.change("body edit", &["algo/sort.md"], |s| {
+        write(&s.join("algo/sort.md"), "# 정렬\n\n[UDP](../net/udp.md) 새 문단\n")
+    });
     assert_eq!(rendered, 1, "only the edited page");
 }
 
@@ -90,7 +104,8 @@ fn changed_paths_may_be_relative_to_the_working_folder() {
     write(&f.src.join("algo/sort.md"), "# 정렬\n\n상대 경로로 알린 수정\n");
     let cwd = std::env::current_dir().unwrap();
     let up = "../".repeat(cwd.components().count() - 1);
-    let relative = PathBuf::from(format!("{up}{}", f.src.join("algo/sort.md").display().to_string().trim_start_matches('/')));
+    let relative =
+        PathBuf::from(format!("{up}{}", f.src.join("algo/sort.md").display().to_string().trim_start_matches('/')));
     let rebuild = f.session.rebuild(&[relative]).unwrap();
     assert_eq!(rebuild.rendered, 1);
     assert!(fs::read_to_string(f.out.join("algo/sort.html")).unwrap().contains("상대 경로로 알린 수정"));
@@ -99,14 +114,17 @@ fn changed_paths_may_be_relative_to_the_working_folder() {
 #[test]
 fn title_edit_updates_neighbours_section_and_navigation() {
     let mut f = site();
-    let rendered = f.change("title edit", &["net/tcp.md"], |s| write(&s.join("net/tcp.md"), "# TCP 프로토콜\n\n## 1번 문제\n"));
+    let rendered =
+        f.change("title edit", &["net/tcp.md"], |s| write(&s.join("net/tcp.md"), "# TCP 프로토콜\n\n## 1번 문제\n"));
     assert!(rendered > 1 && rendered < 7, "the page, its neighbours and its folder page: {rendered}");
 }
 
 #[test]
 fn heading_change_re_renders_pages_linking_to_it() {
     let mut f = site();
-    let rendered = f.change("heading ids change", &["net/tcp.md"], |s| write(&s.join("net/tcp.md"), "# TCP\n\n## 1번 문제\n\n## Duck Typing 2\n"));
+    let rendered = f.change("heading ids change", &["net/tcp.md"], |s| {
+        write(&s.join("net/tcp.md"), "# TCP\n\n## 1번 문제\n\n## Duck Typing 2\n")
+    });
     assert_eq!(rendered, 3, "the page and the two pages linking to it (README.md, net/http.md)");
 }
 
@@ -129,7 +147,9 @@ fn folder_moves_and_drafts() {
     let mut f = site();
     f.change("move a folder", &["net", "network"], |s| fs::rename(s.join("net"), s.join("network")).unwrap());
     assert!(!f.out.join("net").exists(), "the moved folder's output folder is gone, not left empty");
-    f.change("draft hides a note", &["algo/sort.md"], |s| write(&s.join("algo/sort.md"), "---\ndraft: true\n---\n# 정렬\n"));
+    f.change("draft hides a note", &["algo/sort.md"], |s| {
+        write(&s.join("algo/sort.md"), "---\ndraft: true\n---\n# 정렬\n")
+    });
 }
 
 #[test]
@@ -164,7 +184,11 @@ fn a_site_roots_config_file_and_theme_folders_are_watched() {
     let session = Session::open(config, Overrides::default(), false).unwrap();
     let watched = session.watched();
     let root = gongbu::discover::canonical(root);
-    assert_eq!(watched, std::slice::from_ref(&root), "the root covers gongbu.toml, content/ and theme folders made later");
+    assert_eq!(
+        watched,
+        std::slice::from_ref(&root),
+        "the root covers gongbu.toml, content/ and theme folders made later"
+    );
     for relevant in ["gongbu.toml", "content/a.md", "templates/page.html", "static/x.css"] {
         assert!(session.is_relevant(&root.join(relevant)), "{relevant}");
     }
@@ -193,7 +217,10 @@ fn template_static_and_config_changes_on_a_site_root() {
     };
 
     let page = gongbu::render::DEFAULT_TEMPLATES.iter().find(|(n, _)| *n == "page.html").unwrap().1;
-    write(&root.join("templates/page.html"), &page.replace("<div class=\"content\">", "<div class=\"content custom\">"));
+    write(
+        &root.join("templates/page.html"),
+        &page.replace("<div class=\"content\">", "<div class=\"content custom\">"),
+    );
     let r = session.rebuild(&[root.join("templates/page.html")]).unwrap();
     assert!(r.errors.is_empty(), "{:?}", r.errors);
     assert!(fs::read_to_string(out.join("a.html")).unwrap().contains("content custom"));

@@ -6,35 +6,19 @@ use std::process::Command;
 
 use gongbu::highlight::{guess_language, Highlighter};
 
-const CORPUS: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/corpora/tech-interview-for-developer"
-);
-const SEED: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/seed/interview-notes.md"
-);
+const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpora/tech-interview-for-developer");
+const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seed/interview-notes.md");
 const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared");
 const PLAIN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/plain-blocks");
 
 /// Runs the `guess-accuracy` binary (the harness lives outside the library) on the corpus.
 #[test]
 fn corpus_accuracy_is_at_least_90_percent() {
-    assert!(
-        Path::new(CORPUS).is_dir(),
-        "corpus folder missing: {CORPUS} (it ships with the shared workspace)"
-    );
-    let out = Command::new(env!("CARGO_BIN_EXE_guess-accuracy"))
-        .arg(CORPUS)
-        .output()
-        .expect("guess-accuracy runs");
+    assert!(Path::new(CORPUS).is_dir(), "corpus folder missing: {CORPUS} (it ships with the shared workspace)");
+    let out = Command::new(env!("CARGO_BIN_EXE_guess-accuracy")).arg(CORPUS).output().expect("guess-accuracy runs");
     let report = String::from_utf8_lossy(&out.stdout);
     println!("{report}");
-    assert!(
-        out.status.success(),
-        "guess-accuracy failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "guess-accuracy failed: {}", String::from_utf8_lossy(&out.stderr));
     // Last line: `overall: 276/306 labeled blocks correct = 90.2%`.
     let overall = report
         .lines()
@@ -45,19 +29,13 @@ fn corpus_accuracy_is_at_least_90_percent() {
         .expect("report ends with `overall: CORRECT/SCORED ...`");
     let (correct, scored) = overall;
     assert!(scored > 200, "too few labeled blocks found: {scored}");
-    assert!(
-        correct * 10 >= scored * 9,
-        "guess accuracy fell below 90%:\n{report}"
-    );
+    assert!(correct * 10 >= scored * 9, "guess accuracy fell below 90%:\n{report}");
 }
 
 #[test]
 fn prose_diagrams_and_output_stay_plain() {
     let mut checked = 0;
-    let mut entries: Vec<_> = std::fs::read_dir(PLAIN)
-        .expect("fixture folder")
-        .flatten()
-        .collect();
+    let mut entries: Vec<_> = std::fs::read_dir(PLAIN).expect("fixture folder").flatten().collect();
     entries.sort_by_key(|e| e.path());
     for entry in entries {
         let path = entry.path();
@@ -65,34 +43,18 @@ fn prose_diagrams_and_output_stay_plain() {
             continue;
         }
         let text = std::fs::read_to_string(&path).expect("fixture is UTF-8");
-        assert_eq!(
-            guess_language(&text),
-            None,
-            "{} was guessed as code",
-            path.display()
-        );
+        assert_eq!(guess_language(&text), None, "{} was guessed as code", path.display());
         let out = Highlighter::global().highlight(None, &text);
-        assert!(
-            out.language.is_none() && !out.html.contains("<span"),
-            "{}",
-            path.display()
-        );
+        assert!(out.language.is_none() && !out.html.contains("<span"), "{}", path.display());
         checked += 1;
     }
-    assert!(
-        checked >= 20,
-        "expected at least 20 plain fixtures, found {checked}"
-    );
+    assert!(checked >= 20, "expected at least 20 plain fixtures, found {checked}");
 }
 
 #[test]
 fn seed_unlabeled_block_is_python() {
-    let seed =
-        std::fs::read_to_string(SEED).unwrap_or_else(|e| panic!("seed note missing: {SEED}: {e}"));
-    let start = seed
-        .find("```\nimport asyncio")
-        .expect("seed has the unlabeled asyncio block")
-        + 4;
+    let seed = std::fs::read_to_string(SEED).unwrap_or_else(|e| panic!("seed note missing: {SEED}: {e}"));
+    let start = seed.find("```\nimport asyncio").expect("seed has the unlabeled asyncio block") + 4;
     let end = start + seed[start..].find("```").expect("block is closed");
     let block = &seed[start..end];
     assert_eq!(guess_language(block), Some("python"));
@@ -212,10 +174,8 @@ fn pinned_sample_guesses_do_not_drift() {
     let mut wrong = Vec::new();
     for &(file, n, want) in PINNED {
         let path = format!("{SHARED}/{file}");
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("sample note missing: {path}: {e}"));
-        let block =
-            nth_code_block(&text, n).unwrap_or_else(|| panic!("{file} has no code block {n}"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("sample note missing: {path}: {e}"));
+        let block = nth_code_block(&text, n).unwrap_or_else(|| panic!("{file} has no code block {n}"));
         let got = guess_language(&block);
         if got != want {
             wrong.push(format!("{file} block {n}: want {want:?}, got {got:?}"));

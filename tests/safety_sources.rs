@@ -101,13 +101,30 @@ fn links_out_of_the_notes_folder_are_neither_read_nor_published() {
     let (ok, stderr) = build(&notes, &out);
     assert!(ok, "{stderr}");
     assert_no_secret(&out);
-    for name in ["key.txt", "env.txt", "note-link.md", "privdir", "etcdir", "inner/dotdot.txt", "link-to-link.txt", "chain", "real/deep.md", "alias/deep.md"] {
+    for name in [
+        "key.txt",
+        "env.txt",
+        "note-link.md",
+        "privdir",
+        "etcdir",
+        "inner/dotdot.txt",
+        "link-to-link.txt",
+        "chain",
+        "real/deep.md",
+        "alias/deep.md",
+    ] {
         let warning = format!("{name}: warning: skipped: a symbolic link to ");
-        assert!(stderr.lines().any(|l| l.starts_with(&warning) && l.ends_with("outside the notes folder")), "no warning for {name}:\n{stderr}");
+        assert!(
+            stderr.lines().any(|l| l.starts_with(&warning) && l.ends_with("outside the notes folder")),
+            "no warning for {name}:\n{stderr}"
+        );
         assert!(!out.join(name).exists(), "{name} was published");
     }
     for name in ["pipe.md", "pipe.png"] {
-        assert!(stderr.contains(&format!("{name}: warning: skipped: a FIFO (named pipe), not a regular file")), "{stderr}");
+        assert!(
+            stderr.contains(&format!("{name}: warning: skipped: a FIFO (named pipe), not a regular file")),
+            "{stderr}"
+        );
     }
     for page in ["a.html", "inner/b.html", "same.html", "inner-alias/b.html"] {
         assert!(out.join(page).is_file(), "{page} missing:\n{stderr}");
@@ -132,7 +149,11 @@ fn a_site_roots_static_templates_and_notes_folder_stay_inside_the_root() {
     let (ok, stderr) = build(&root, &out);
     assert!(ok, "{stderr}");
     assert_no_secret(&out);
-    assert!(stderr.lines().any(|l| l.starts_with("static/leak.css: warning: skipped: a symbolic link to ") && l.ends_with("outside the site root")), "{stderr}");
+    assert!(
+        stderr.lines().any(|l| l.starts_with("static/leak.css: warning: skipped: a symbolic link to ")
+            && l.ends_with("outside the site root")),
+        "{stderr}"
+    );
     assert!(stderr.contains("static/privdir: warning: skipped:"), "{stderr}");
     assert_eq!(fs::read_to_string(out.join("static/theme.css")).unwrap(), "body{}");
 
@@ -147,11 +168,17 @@ fn a_site_roots_static_templates_and_notes_folder_stay_inside_the_root() {
     fs::remove_file(root.join("templates/page.html")).unwrap();
 
     // The notes folder itself: `content_dir` out of the root, or `content/` a link out of it.
-    for (toml, what) in [("content_dir = \"../private\"\n", "content_dir = \"../private\""), ("content_dir = \"/etc\"\n", "content_dir = \"/etc\"")] {
+    for (toml, what) in [
+        ("content_dir = \"../private\"\n", "content_dir = \"../private\""),
+        ("content_dir = \"/etc\"\n", "content_dir = \"/etc\""),
+    ] {
         write(&root.join("gongbu.toml"), &format!("title = \"사이트\"\n{toml}"));
         let (ok, stderr) = build(&root, &out2);
         assert!(!ok, "{stderr}");
-        assert!(stderr.contains(&format!("gongbu.toml:2: {what} resolves to ")) && stderr.contains("outside the site root"), "{stderr}");
+        assert!(
+            stderr.contains(&format!("gongbu.toml:2: {what} resolves to ")) && stderr.contains("outside the site root"),
+            "{stderr}"
+        );
         assert!(!out2.exists());
     }
     write(&root.join("gongbu.toml"), "title = \"사이트\"\n");
@@ -181,7 +208,10 @@ fn links_added_while_serving_are_refused_too() {
     assert!(rebuild.errors.is_empty(), "{:?}", rebuild.errors);
     let warnings: Vec<String> = rebuild.warnings.iter().map(|w| w.to_string()).collect();
     for name in ["key.txt", "leak.md"] {
-        assert!(warnings.iter().any(|w| w.starts_with(&format!("{name}: warning: skipped: a symbolic link to "))), "{name}: {warnings:?}");
+        assert!(
+            warnings.iter().any(|w| w.starts_with(&format!("{name}: warning: skipped: a symbolic link to "))),
+            "{name}: {warnings:?}"
+        );
     }
     assert!(warnings.iter().any(|w| w.starts_with("pipe.md: warning: skipped: a FIFO")), "{warnings:?}");
     assert!(!out.join("key.txt").exists() && !out.join("leak.html").exists());
@@ -193,7 +223,10 @@ fn links_added_while_serving_are_refused_too() {
     symlink(&private, notes.join("privdir")).unwrap();
     let rebuild = session.rebuild(&[notes.join("inner/b.md"), notes.join("privdir")]).unwrap();
     let warnings: Vec<String> = rebuild.warnings.iter().map(|w| w.to_string()).collect();
-    assert!(warnings.iter().any(|w| w.starts_with("inner/b.md: warning: skipped: a symbolic link to ")), "{warnings:?}");
+    assert!(
+        warnings.iter().any(|w| w.starts_with("inner/b.md: warning: skipped: a symbolic link to ")),
+        "{warnings:?}"
+    );
     assert!(warnings.iter().any(|w| w.starts_with("privdir: warning: skipped: a symbolic link to ")), "{warnings:?}");
     assert!(!out.join("inner/b.html").exists(), "the page of a note that became a link out is removed");
     assert!(!out.join("privdir").exists());
@@ -244,7 +277,10 @@ fn colliding_outputs_warn_name_both_sources_and_never_replace_gongbus_files() {
         assert!(read("p.html").contains("P note") && !read("p.html").contains("RAW-P"));
         assert!(read("index.html").contains("Home note") && !read("index.html").contains("RAW-INDEX"));
         assert!(read("nav.js").starts_with("window.GONGBU_NAV=") && !read("nav.js").contains("HIJACK"));
-        assert!(!out.join("sitemap.xml").exists(), "no sitemap without an absolute base URL, and no note's in its place");
+        assert!(
+            !out.join("sitemap.xml").exists(),
+            "no sitemap without an absolute base URL, and no note's in its place"
+        );
         assert!(!read("static/gongbu.css").contains("HIJACK"));
         assert_eq!(read("img/A.png"), "upper");
         assert!(!out.join("img/a.png").exists());
@@ -281,7 +317,11 @@ fn collisions_while_serving_never_replace_a_winner() {
     let overrides = Overrides { output_dir: Some(out.clone()), ..Default::default() };
     let mut session = Session::open(Config::load(&notes, overrides.clone()).unwrap(), overrides, false).unwrap();
     let first = session.rebuild(&[]).unwrap();
-    assert!(first.warnings.iter().any(|w| w.to_string().starts_with("x.markdown: warning: not published")), "{:?}", first.warnings);
+    assert!(
+        first.warnings.iter().any(|w| w.to_string().starts_with("x.markdown: warning: not published")),
+        "{:?}",
+        first.warnings
+    );
     let nav = fs::read(out.join("nav.js")).unwrap();
 
     // The losing note is edited; files landing on gongbu's and on a page's paths appear.

@@ -42,7 +42,8 @@ struct Server {
 
 impl Server {
     fn start(site: &Path) -> Server {
-        Self::try_start(site, &["--port", "0"]).unwrap_or_else(|(status, log)| panic!("serve exited ({status}):\n{log}"))
+        Self::try_start(site, &["--port", "0"])
+            .unwrap_or_else(|(status, log)| panic!("serve exited ({status}):\n{log}"))
     }
 
     fn try_start(site: &Path, args: &[&str]) -> Result<Server, (String, String)> {
@@ -91,7 +92,9 @@ impl Server {
                 Err(reason) => {
                     let status = match reason {
                         // Stdout closed: the child is exiting; its status comes in a moment.
-                        mpsc::RecvTimeoutError::Disconnected => child.wait().map_or_else(|e| e.to_string(), |s| s.to_string()),
+                        mpsc::RecvTimeoutError::Disconnected => {
+                            child.wait().map_or_else(|e| e.to_string(), |s| s.to_string())
+                        }
                         mpsc::RecvTimeoutError::Timeout => {
                             let _ = child.kill();
                             "no `serving at` line within 60 s".into()
@@ -170,10 +173,8 @@ fn request(addr: &str, head: &str) -> Response {
     let head = String::from_utf8(raw[..split].to_vec()).unwrap();
     let mut lines = head.split("\r\n");
     let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
-        .collect();
+    let headers: Vec<(String, String)> =
+        lines.filter_map(|l| l.split_once(':')).map(|(n, v)| (n.trim().to_string(), v.trim().to_string())).collect();
     let response = Response { status, headers, body: raw[split + 4..].to_vec() };
     assert!(response.header("transfer-encoding").is_none(), "this client reads only sized bodies");
     response
@@ -209,7 +210,9 @@ impl Socket {
             }
             self.0.get_mut().set_read_timeout(Some(left)).unwrap();
             match self.0.read() {
-                Ok(tungstenite::Message::Text(text)) => return Some(serde_json::from_str(&text).expect("JSON message")),
+                Ok(tungstenite::Message::Text(text)) => {
+                    return Some(serde_json::from_str(&text).expect("JSON message"))
+                }
                 Ok(_) => continue,
                 Err(tungstenite::Error::Io(e))
                     if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) =>
@@ -356,18 +359,24 @@ fn edits_renames_deletes_creates_and_moves_reload_the_page() {
     // A plain edit.
     std::fs::write(os.join("프로세스.md"), "# 프로세스\n\n수정된 설명: PCB.\n").unwrap();
     socket.expect("reload");
-    eventually("the edited text", || served_with(&server, "Computer Science/운영체제/프로세스.html", "수정된 설명: PCB."));
+    eventually("the edited text", || {
+        served_with(&server, "Computer Science/운영체제/프로세스.html", "수정된 설명: PCB.")
+    });
 
     // An editor's atomic save: write a temp file, rename it over the note.
     std::fs::write(os.join("프로세스.md.tmp"), "# 프로세스\n\n원자적 저장으로 바뀐 내용.\n").unwrap();
     std::fs::rename(os.join("프로세스.md.tmp"), os.join("프로세스.md")).unwrap();
     socket.expect("reload");
-    eventually("the renamed-over text", || served_with(&server, "Computer Science/운영체제/프로세스.html", "원자적 저장으로 바뀐 내용."));
+    eventually("the renamed-over text", || {
+        served_with(&server, "Computer Science/운영체제/프로세스.html", "원자적 저장으로 바뀐 내용.")
+    });
 
     // A new note.
     std::fs::write(os.join("스레드.md"), "# 스레드\n\n스레드는 실행 흐름입니다.\n").unwrap();
     socket.expect("reload");
-    eventually("the new note", || served_with(&server, "Computer Science/운영체제/스레드.html", "스레드는 실행 흐름입니다."));
+    eventually("the new note", || {
+        served_with(&server, "Computer Science/운영체제/스레드.html", "스레드는 실행 흐름입니다.")
+    });
 
     // A deleted note.
     std::fs::remove_file(os.join("스레드.md")).unwrap();
@@ -377,9 +386,12 @@ fn edits_renames_deletes_creates_and_moves_reload_the_page() {
     // A moved folder.
     std::fs::rename(&os, site.join("Computer Science/OS")).unwrap();
     socket.expect("reload");
-    eventually("the moved folder", || served_with(&server, "Computer Science/OS/프로세스.html", "원자적 저장으로 바뀐 내용."));
+    eventually("the moved folder", || {
+        served_with(&server, "Computer Science/OS/프로세스.html", "원자적 저장으로 바뀐 내용.")
+    });
     eventually("the old folder's pages to be gone", || {
-        gone(&server, "Computer Science/운영체제/프로세스.html") && gone(&server, "Computer Science/운영체제/index.html")
+        gone(&server, "Computer Science/운영체제/프로세스.html")
+            && gone(&server, "Computer Science/운영체제/index.html")
     });
     assert!(served_with(&server, "Computer Science/OS/", "프로세스와 스레드의 차이"));
 
@@ -517,7 +529,8 @@ fn a_relative_path_from_inside_the_notes_folder_works() {
     // `cd notes && gongbu serve .`: the watcher reports absolute paths; they must still be
     // recognised as notes.
     let (_tmp, site) = fixture();
-    let server = Server::try_start_in(&site, Path::new("."), &["--port", "0"]).unwrap_or_else(|(status, log)| panic!("serve exited ({status}):\n{log}"));
+    let server = Server::try_start_in(&site, Path::new("."), &["--port", "0"])
+        .unwrap_or_else(|(status, log)| panic!("serve exited ({status}):\n{log}"));
     let mut socket = server.socket();
     std::fs::write(site.join("README.md"), "# 홈\n\n상대 경로에서 고친 문장.\n").unwrap();
     socket.expect("reload");

@@ -3,10 +3,10 @@
 //! Set `GONGBU_THEME_PREVIEW=/some/dir` to also write the rendered sample pages there for a look
 //! in a browser (copy `static/` beside them and add a `nav.js` and `static/highlight.css`).
 
-use scraper::{Html, Selector};
 use gongbu::config::Words;
 use gongbu::model::{Reference, TocEntry};
 use gongbu::render::view::{Link, NavLink, PageView, SectionView, SiteView, SubsectionLink};
+use scraper::{Html, Selector};
 use tera::{Context, Tera};
 
 const TEMPLATES: [&str; 4] = ["base.html", "page.html", "section.html", "404.html"];
@@ -73,10 +73,7 @@ const NOTE_HTML: &str = r##"<h2 id="1번-문제">1번 문제<a class="anchor" hr
 fn base_context(root: &str, page: &PageView, section: Option<&SectionView>) -> Context {
     let mut ctx = Context::new();
     ctx.insert("lang", "ko");
-    ctx.insert(
-        "site",
-        &SiteView { title: "기술 면접 공부", description: "개발자 기술 면접 대비 노트" },
-    );
+    ctx.insert("site", &SiteView { title: "기술 면접 공부", description: "개발자 기술 면접 대비 노트" });
     ctx.insert("words", &Words::default());
     ctx.insert("root", root);
     ctx.insert("generator", "gongbu 0.1.0");
@@ -177,10 +174,7 @@ fn note_page_has_the_full_structure() {
 
     // Assets, all relative to the root, scripts deferred, no external requests.
     assert_eq!(attrs(&doc, "script[src][defer]", "src"), ["../nav.js", "../static/gongbu.js"]);
-    assert_eq!(
-        attrs(&doc, r#"link[rel="stylesheet"]"#, "href"),
-        ["../static/gongbu.css", "../static/highlight.css"]
-    );
+    assert_eq!(attrs(&doc, r#"link[rel="stylesheet"]"#, "href"), ["../static/gongbu.css", "../static/highlight.css"]);
     for url in attrs(&doc, "[src]", "src").iter().chain(&attrs(&doc, "link[href]", "href")) {
         assert!(url.starts_with("../"), "asset not under root: {url}");
     }
@@ -250,7 +244,9 @@ fn optional_parts_vanish_cleanly() {
     assert_eq!(attrs(&doc, "body", "data-root"), [""]);
     assert_eq!(attrs(&doc, "script[src][defer]", "src"), ["nav.js", "static/gongbu.js"]);
     assert_eq!(attrs(&doc, "header a.brand", "href"), ["index.html"]);
-    for gone in ["#gb-toc", ".toc-list", "section.refs", "#gb-refs", ".pager", "a[rel=prev]", "a[rel=next]", "nav.crumbs"] {
+    for gone in
+        ["#gb-toc", ".toc-list", "section.refs", "#gb-refs", ".pager", "a[rel=prev]", "a[rel=next]", "nav.crumbs"]
+    {
         assert_eq!(count(&doc, gone), 0, "{gone} should not render");
     }
     assert!(!html.contains("<ol>\n    </ol>") && !html.contains("<ol></ol>"), "no empty lists");
@@ -333,7 +329,11 @@ fn write_preview_when_asked() {
         notes: vec![link("메모", "memo.html")],
         subsections: vec![
             SubsectionLink { title: "Algorithm".into(), href: "Algorithm/index.html".into(), count: 12 },
-            SubsectionLink { title: "Computer Science".into(), href: "Computer%20Science/index.html".into(), count: 48 },
+            SubsectionLink {
+                title: "Computer Science".into(),
+                href: "Computer%20Science/index.html".into(),
+                count: 48,
+            },
             SubsectionLink { title: "Design Pattern".into(), href: "Design%20Pattern/index.html".into(), count: 9 },
         ],
     };

@@ -88,7 +88,8 @@ fn run(args: &Args) -> Result<(), String> {
         // Let the previous rebuild settle so edits are measured one at a time.
         while ws.next(Duration::from_millis(150))?.is_some() {}
         let written = Instant::now();
-        let mut file = std::fs::OpenOptions::new().append(true).open(&note).map_err(|e| format!("{}: {e}", note.display()))?;
+        let mut file =
+            std::fs::OpenOptions::new().append(true).open(&note).map_err(|e| format!("{}: {e}", note.display()))?;
         writeln!(file, "\n벤치마크 편집 {i}.").map_err(|e| format!("{}: {e}", note.display()))?;
         drop(file);
         let deadline = written + Duration::from_secs(120);
@@ -103,7 +104,8 @@ fn run(args: &Args) -> Result<(), String> {
         let took = written.elapsed();
         times.push(took);
         // The server prints its summary just after it sends the reload.
-        let mut rebuilt: Vec<String> = server.rebuilds.recv_timeout(Duration::from_millis(200)).into_iter().map(|ms| format!("{ms}")).collect();
+        let mut rebuilt: Vec<String> =
+            server.rebuilds.recv_timeout(Duration::from_millis(200)).into_iter().map(|ms| format!("{ms}")).collect();
         rebuilt.extend(server.rebuilds.try_iter().map(|ms| format!("{ms}")));
         println!("  edit {i:>3}: {:>8.1} ms   (server: rebuilt in {} ms)", ms(took), rebuilt.join(" + "));
     }
@@ -143,7 +145,8 @@ fn ms(d: Duration) -> f64 {
 /// Copy a site, leaving out build output, VCS data, and the work folder itself.
 fn copy_site(from: &Path, to: &Path, work: &Path) -> Result<(), String> {
     let skip = |p: &Path| {
-        p.starts_with(work) || p.file_name().is_some_and(|n| n == "target" || n == ".git" || n == "public" || n == "node_modules")
+        p.starts_with(work)
+            || p.file_name().is_some_and(|n| n == "target" || n == ".git" || n == "public" || n == "node_modules")
     };
     let walk = walkdir::WalkDir::new(from).into_iter().filter_entry(|e| e.depth() == 0 || !skip(e.path()));
     for entry in walk {
@@ -163,7 +166,11 @@ fn copy_site(from: &Path, to: &Path, work: &Path) -> Result<(), String> {
 
 /// The first note (by path) that is not a folder's README or index.
 fn pick_note(site: &Path) -> Result<PathBuf, String> {
-    let content = if site.join("gongbu.toml").is_file() && site.join("content").is_dir() { site.join("content") } else { site.to_path_buf() };
+    let content = if site.join("gongbu.toml").is_file() && site.join("content").is_dir() {
+        site.join("content")
+    } else {
+        site.to_path_buf()
+    };
     let mut notes: Vec<PathBuf> = walkdir::WalkDir::new(&content)
         .into_iter()
         .filter_map(Result::ok)
@@ -198,7 +205,8 @@ impl Server {
         let stderr = BufReader::new(child.stderr.take().expect("piped"));
         std::thread::spawn(move || {
             for line in stderr.lines().map_while(Result::ok) {
-                let figure = line.strip_prefix("rebuilt in ").and_then(|r| r.split(' ').next()).and_then(|n| n.parse().ok());
+                let figure =
+                    line.strip_prefix("rebuilt in ").and_then(|r| r.split(' ').next()).and_then(|n| n.parse().ok());
                 match figure {
                     Some(ms) => drop(tx.send(ms)),
                     None if line.contains("error") => eprintln!("gongbu serve: {line}"),
@@ -293,7 +301,9 @@ impl Socket {
             match self.stream.read(&mut chunk) {
                 Ok(0) => return Err("the server closed the socket".into()),
                 Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
-                Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => return Ok(None),
+                Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+                    return Ok(None)
+                }
                 Err(e) => return Err(e.to_string()),
             }
         }

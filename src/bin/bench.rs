@@ -63,11 +63,7 @@ impl SizeReport {
         self.cold.iter().map(|r| r.wall).collect()
     }
     fn peak_mib(&self) -> Option<f64> {
-        self.cold
-            .iter()
-            .filter_map(|r| r.peak_rss_kib)
-            .max()
-            .map(|k| k as f64 / 1024.0)
+        self.cold.iter().filter_map(|r| r.peak_rss_kib).max().map(|k| k as f64 / 1024.0)
     }
 }
 
@@ -89,11 +85,7 @@ fn run(args: &Args) -> Result<(), String> {
     let gongbu = support::gongbu_binary(args.gongbu.as_deref())?;
     fs::create_dir_all(&args.work).map_err(|e| format!("creating {}: {e}", args.work.display()))?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    println!(
-        "gongbu: {}\nwork dir: {}\ncores: {cores}\n",
-        gongbu.display(),
-        args.work.display()
-    );
+    println!("gongbu: {}\nwork dir: {}\ncores: {cores}\n", gongbu.display(), args.work.display());
 
     // Leftovers of an earlier run are set aside, not deleted, before anything is timed.
     for stale in fs::read_dir(&args.work).map_err(|e| e.to_string())?.filter_map(Result::ok) {
@@ -117,14 +109,10 @@ fn bench_size(gongbu: &Path, args: &Args, n: usize) -> Result<SizeReport, String
     set_aside(&corpus_dir, &args.work)?;
 
     let start = Instant::now();
-    let stats = corpus::generate(n, args.seed, &corpus_dir)
-        .map_err(|e| format!("generating {}: {e}", corpus_dir.display()))?;
+    let stats =
+        corpus::generate(n, args.seed, &corpus_dir).map_err(|e| format!("generating {}: {e}", corpus_dir.display()))?;
     let gen_time = start.elapsed();
-    println!(
-        "corpus generated in {}\n{}",
-        fmt_dur(gen_time),
-        stats.summary()
-    );
+    println!("corpus generated in {}\n{}", fmt_dur(gen_time), stats.summary());
 
     // Cold builds: no previous output. (Page cache is deliberately not dropped.)
     // Each cold run writes a fresh folder, after the disk has settled (`sync`), so one run's
@@ -138,11 +126,7 @@ fn bench_size(gongbu: &Path, args: &Args, n: usize) -> Result<SizeReport, String
     for i in 1..=args.runs {
         settle_disk();
         let r = run_build(gongbu, &corpus_dir, &run_dir(i))?;
-        println!(
-            "  cold run {i}: {}, peak {}",
-            fmt_dur(r.wall),
-            fmt_mib(r.peak_rss_kib.map(|k| k as f64 / 1024.0))
-        );
+        println!("  cold run {i}: {}, peak {}", fmt_dur(r.wall), fmt_mib(r.peak_rss_kib.map(|k| k as f64 / 1024.0)));
         cold.push(r);
     }
     fs::rename(run_dir(args.runs), &out_dir).map_err(|e| format!("keeping the last output: {e}"))?;
@@ -150,13 +134,9 @@ fn bench_size(gongbu: &Path, args: &Args, n: usize) -> Result<SizeReport, String
         set_aside(&run_dir(i), &args.work)?;
     }
     if !out_dir.is_dir() {
-        return Err(format!(
-            "gongbu exited successfully but wrote nothing to {}",
-            out_dir.display()
-        ));
+        return Err(format!("gongbu exited successfully but wrote nothing to {}", out_dir.display()));
     }
-    let (out_bytes, out_files) =
-        dir_size(&out_dir).map_err(|e| format!("measuring {}: {e}", out_dir.display()))?;
+    let (out_bytes, out_files) = dir_size(&out_dir).map_err(|e| format!("measuring {}: {e}", out_dir.display()))?;
 
     // The output of the last cold run stays in place, as it would for a user editing notes.
     let edited = corpus_dir.join(corpus::note_rel_path(n / 2, n));
@@ -164,15 +144,7 @@ fn bench_size(gongbu: &Path, args: &Args, n: usize) -> Result<SizeReport, String
     let warm = measure_one_note_rebuild(&corpus_dir, &session_out, &edited, args.runs)?;
     println!();
 
-    Ok(SizeReport {
-        notes: n,
-        gen_time,
-        corpus_bytes: stats.total_bytes,
-        cold,
-        out_bytes,
-        out_files,
-        warm,
-    })
+    Ok(SizeReport { notes: n, gen_time, corpus_bytes: stats.total_bytes, cold, out_bytes, out_files, warm })
 }
 
 /// Time to bring an output up to date after one note changes, as `gongbu serve` does it: an
@@ -211,7 +183,13 @@ fn measure_one_note_rebuild(corpus_dir: &Path, out_dir: &Path, note: &Path, runs
             return Err(format!("the edit of {} was not picked up: nothing was rendered", note.display()));
         }
         let kind = if retitle { "title edit" } else { "body edit" };
-        println!("  one-note incremental rebuild ({kind}) {}: {} ({} pages rendered, {} files changed)", i, fmt_dur(wall), rebuilt.rendered, rebuilt.changed.len());
+        println!(
+            "  one-note incremental rebuild ({kind}) {}: {} ({} pages rendered, {} files changed)",
+            i,
+            fmt_dur(wall),
+            rebuilt.rendered,
+            rebuilt.changed.len()
+        );
         results.push(Run { wall, peak_rss_kib: None, retitle });
     }
     Ok(results)
@@ -224,14 +202,7 @@ fn settle_disk() {
 
 /// Runs `gongbu build CORPUS -o OUT`; a non-zero exit is an error carrying the child's stderr.
 fn run_build(gongbu: &Path, corpus_dir: &Path, out_dir: &Path) -> Result<Run, String> {
-    let describe = || {
-        format!(
-            "{} build {} -o {}",
-            gongbu.display(),
-            corpus_dir.display(),
-            out_dir.display()
-        )
-    };
+    let describe = || format!("{} build {} -o {}", gongbu.display(), corpus_dir.display(), out_dir.display());
     let start = Instant::now();
     let mut child = Command::new(gongbu)
         .arg("build")
@@ -254,11 +225,7 @@ fn run_build(gongbu: &Path, corpus_dir: &Path, out_dir: &Path) -> Result<Run, St
     let wall = start.elapsed();
     let stderr = stderr_reader.join().unwrap_or_default();
     if !success {
-        return Err(format!(
-            "`{}` failed ({status_text}); stderr:\n{}",
-            describe(),
-            String::from_utf8_lossy(&stderr)
-        ));
+        return Err(format!("`{}` failed ({status_text}); stderr:\n{}", describe(), String::from_utf8_lossy(&stderr)));
     }
     Ok(Run { wall, peak_rss_kib, retitle: false })
 }
@@ -289,11 +256,7 @@ fn wait_child(child: &mut std::process::Child) -> Result<(bool, String, Option<u
         let code = libc::WEXITSTATUS(status);
         Ok((code == 0, format!("exit code {code}"), peak))
     } else if libc::WIFSIGNALED(status) {
-        Ok((
-            false,
-            format!("killed by signal {}", libc::WTERMSIG(status)),
-            peak,
-        ))
+        Ok((false, format!("killed by signal {}", libc::WTERMSIG(status)), peak))
     } else {
         Ok((false, format!("wait status {status:#x}"), peak))
     }
@@ -302,9 +265,7 @@ fn wait_child(child: &mut std::process::Child) -> Result<(bool, String, Option<u
 /// Without `wait4` there is no peak-memory figure; timing still works.
 #[cfg(not(unix))]
 fn wait_child(child: &mut std::process::Child) -> Result<(bool, String, Option<u64>), String> {
-    let status = child
-        .wait()
-        .map_err(|e| format!("waiting for gongbu: {e}"))?;
+    let status = child.wait().map_err(|e| format!("waiting for gongbu: {e}"))?;
     Ok((status.success(), status.to_string(), None))
 }
 
@@ -408,17 +369,9 @@ fn print_targets(reports: &[SizeReport]) {
     let time_target = |n: usize, limit: Duration, label: &str| match find(n) {
         Some(r) => {
             let med = median(r.cold_walls());
-            println!(
-                "- {}: {label} cold build < {} — median {}",
-                verdict(med < limit),
-                fmt_dur(limit),
-                fmt_dur(med)
-            );
+            println!("- {}: {label} cold build < {} — median {}", verdict(med < limit), fmt_dur(limit), fmt_dur(med));
         }
-        None => println!(
-            "- n/a: {label} cold build < {} — not measured (add {n} to --notes)",
-            fmt_dur(limit)
-        ),
+        None => println!("- n/a: {label} cold build < {} — not measured (add {n} to --notes)", fmt_dur(limit)),
     };
     time_target(1, Duration::from_millis(50), "one-note site");
     time_target(1000, Duration::from_millis(800), "1,000 notes");
@@ -427,20 +380,22 @@ fn print_targets(reports: &[SizeReport]) {
         Some(r) => {
             let body = median(r.warm.iter().filter(|w| !w.retitle).map(|w| w.wall).collect());
             let title = median(r.warm.iter().filter(|w| w.retitle).map(|w| w.wall).collect());
-            println!("- {}: 10,000 notes one-note incremental rebuild < 20 ms — body edit {}, title edit {}", verdict(body < Duration::from_millis(20) && title < Duration::from_millis(20)), fmt_dur(body), fmt_dur(title));
+            println!(
+                "- {}: 10,000 notes one-note incremental rebuild < 20 ms — body edit {}, title edit {}",
+                verdict(body < Duration::from_millis(20) && title < Duration::from_millis(20)),
+                fmt_dur(body),
+                fmt_dur(title)
+            );
         }
-        None => println!("- n/a: 10,000 notes one-note incremental rebuild < 20 ms — not measured (add 10000 to --notes)"),
+        None => {
+            println!("- n/a: 10,000 notes one-note incremental rebuild < 20 ms — not measured (add 10000 to --notes)")
+        }
     }
     match find(10_000).map(|r| r.peak_mib()) {
-        Some(Some(m)) => println!(
-            "- {}: 10,000 notes peak memory < 350 MiB — {m:.1} MiB",
-            verdict(m < 350.0)
-        ),
+        Some(Some(m)) => println!("- {}: 10,000 notes peak memory < 350 MiB — {m:.1} MiB", verdict(m < 350.0)),
         Some(None) => {
             println!("- n/a: 10,000 notes peak memory < 350 MiB — not available on this platform")
         }
-        None => println!(
-            "- n/a: 10,000 notes peak memory < 350 MiB — not measured (add 10000 to --notes)"
-        ),
+        None => println!("- n/a: 10,000 notes peak memory < 350 MiB — not measured (add 10000 to --notes)"),
     }
 }

@@ -33,18 +33,8 @@ fn run() -> Result<(), String> {
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value\n{USAGE}"));
         match arg.as_str() {
-            "--notes" => {
-                notes = Some(
-                    value("--notes")?
-                        .parse()
-                        .map_err(|e| format!("--notes: {e}"))?,
-                )
-            }
-            "--seed" => {
-                seed = value("--seed")?
-                    .parse()
-                    .map_err(|e| format!("--seed: {e}"))?
-            }
+            "--notes" => notes = Some(value("--notes")?.parse().map_err(|e| format!("--notes: {e}"))?),
+            "--seed" => seed = value("--seed")?.parse().map_err(|e| format!("--seed: {e}"))?,
             "--out" => out = Some(value("--out")?.into()),
             "--force" => force = true,
             "-h" | "--help" => {
@@ -61,23 +51,16 @@ fn run() -> Result<(), String> {
     }
 
     // Refuse to mix a new corpus into old files: stale notes would break determinism.
-    let non_empty = out
-        .read_dir()
-        .map(|mut d| d.next().is_some())
-        .unwrap_or(false);
+    let non_empty = out.read_dir().map(|mut d| d.next().is_some()).unwrap_or(false);
     if non_empty {
         if !force {
-            return Err(format!(
-                "{} is not empty (use --force to replace it)",
-                out.display()
-            ));
+            return Err(format!("{} is not empty (use --force to replace it)", out.display()));
         }
         std::fs::remove_dir_all(&out).map_err(|e| format!("removing {}: {e}", out.display()))?;
     }
 
     let start = Instant::now();
-    let stats = corpus::generate(notes, seed, &out)
-        .map_err(|e| format!("writing {}: {e}", out.display()))?;
+    let stats = corpus::generate(notes, seed, &out).map_err(|e| format!("writing {}: {e}", out.display()))?;
     println!("wrote {} in {:.2?}", out.display(), start.elapsed());
     println!("{}", stats.summary());
     Ok(())

@@ -23,18 +23,13 @@ fn main() -> ExitCode {
             folder = Some(PathBuf::from(arg));
         }
     }
-    let root =
-        folder.unwrap_or_else(|| PathBuf::from("../shared/corpora/tech-interview-for-developer"));
+    let root = folder.unwrap_or_else(|| PathBuf::from("../shared/corpora/tech-interview-for-developer"));
     match accuracy(&root) {
         Ok(report) => {
             if show_misses {
                 for (file, expected, guess, code) in &report.misses {
                     let head: String = code.lines().take(12).collect::<Vec<_>>().join("\n");
-                    println!(
-                        "--- {file}: {expected} guessed {} [{}]",
-                        guess.unwrap_or("(none)"),
-                        explain(code)
-                    );
+                    println!("--- {file}: {expected} guessed {} [{}]", guess.unwrap_or("(none)"), explain(code));
                     println!("{head}");
                 }
             }
@@ -108,10 +103,7 @@ fn guess_matches(expected: &str, guessed: Option<&str>) -> bool {
         return expected == TEXT_LABEL;
     };
     g == expected
-        || matches!(
-            (expected, g),
-            ("c", "cpp") | ("cpp", "c") | ("jsx", "javascript") | ("javascript", "jsx")
-        )
+        || matches!((expected, g), ("c", "cpp") | ("cpp", "c") | ("jsx", "javascript") | ("javascript", "jsx"))
 }
 
 /// Hide the label of every labeled fenced block under `root`, guess, and count.
@@ -119,10 +111,7 @@ fn accuracy(root: &Path) -> std::io::Result<AccuracyReport> {
     use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 
     if !root.is_dir() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::NotFound,
-            format!("{} is not a folder", root.display()),
-        ));
+        return Err(std::io::Error::new(std::io::ErrorKind::NotFound, format!("{} is not a folder", root.display())));
     }
     let mut report = AccuracyReport::default();
     for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
@@ -161,13 +150,9 @@ impl AccuracyReport {
     fn count(&mut self, file: &str, label: &str, body: &str) {
         let guess = guess_language(body);
         if label.is_empty() {
-            *self
-                .unlabeled
-                .entry(guess.unwrap_or("(none)").to_string())
-                .or_default() += 1;
+            *self.unlabeled.entry(guess.unwrap_or("(none)").to_string()).or_default() += 1;
             if let Some(g) = guess {
-                self.unlabeled_guessed
-                    .push((file.to_string(), g, body.to_string()));
+                self.unlabeled_guessed.push((file.to_string(), g, body.to_string()));
             }
             return;
         }
@@ -185,12 +170,7 @@ impl AccuracyReport {
             stats.correct += 1;
             return;
         }
-        self.misses.push((
-            file.to_string(),
-            expected.to_string(),
-            guess,
-            body.to_string(),
-        ));
+        self.misses.push((file.to_string(), expected.to_string(), guess, body.to_string()));
         if let Some(g) = guess {
             *stats.wrong.entry(g.to_string()).or_default() += 1;
         } else {
@@ -204,17 +184,9 @@ impl fmt::Display for AccuracyReport {
         writeln!(f, "Markdown files: {}", self.files)?;
         writeln!(f, "Rules: label hidden, guess compared with the canonical label (js=javascript, c++=cpp, JAVA=java, plsql=sql).")?;
         writeln!(f, "       Also counted correct: c<->cpp and jsx<->javascript; \"(none)\" is a miss, except for text-labeled blocks where it is the right answer.")?;
-        writeln!(
-            f,
-            "{:<12} {:>6} {:>8} {:>6} {:>8}  wrong guesses",
-            "label", "blocks", "correct", "none", "acc"
-        )?;
+        writeln!(f, "{:<12} {:>6} {:>8} {:>6} {:>8}  wrong guesses", "label", "blocks", "correct", "none", "acc")?;
         for (lang, s) in &self.by_label {
-            let acc = if s.total == 0 {
-                1.0
-            } else {
-                s.correct as f64 / s.total as f64
-            };
+            let acc = if s.total == 0 { 1.0 } else { s.correct as f64 / s.total as f64 };
             let wrong: Vec<String> = s.wrong.iter().map(|(g, n)| format!("{g}:{n}")).collect();
             writeln!(
                 f,
@@ -228,28 +200,12 @@ impl fmt::Display for AccuracyReport {
             )?;
         }
         if !self.unknown_labels.is_empty() {
-            let unknown: Vec<String> = self
-                .unknown_labels
-                .iter()
-                .map(|(l, n)| format!("{l}:{n}"))
-                .collect();
-            writeln!(
-                f,
-                "not scored (label not in alias table): {}",
-                unknown.join(" ")
-            )?;
+            let unknown: Vec<String> = self.unknown_labels.iter().map(|(l, n)| format!("{l}:{n}")).collect();
+            writeln!(f, "not scored (label not in alias table): {}", unknown.join(" "))?;
         }
         let unlabeled_total: usize = self.unlabeled.values().sum();
-        let guessed: Vec<String> = self
-            .unlabeled
-            .iter()
-            .map(|(l, n)| format!("{l}:{n}"))
-            .collect();
-        writeln!(
-            f,
-            "unlabeled blocks: {unlabeled_total} → {}",
-            guessed.join(" ")
-        )?;
+        let guessed: Vec<String> = self.unlabeled.iter().map(|(l, n)| format!("{l}:{n}")).collect();
+        writeln!(f, "unlabeled blocks: {unlabeled_total} → {}", guessed.join(" "))?;
         write!(
             f,
             "overall: {}/{} labeled blocks correct = {:.1}%",

@@ -23,7 +23,11 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
                     eprintln!("  {stage:<22} {:>8.1} ms", time.as_secs_f64() * 1000.0);
                 }
             }
-            let warned = if report.warnings.is_empty() { String::new() } else { format!(", {} warning(s)", report.warnings.len()) };
+            let warned = if report.warnings.is_empty() {
+                String::new()
+            } else {
+                format!(", {} warning(s)", report.warnings.len())
+            };
             eprintln!(
                 "built {} pages ({} notes, {} files copied) into {} in {} ms{warned}",
                 report.pages,

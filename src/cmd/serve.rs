@@ -108,7 +108,8 @@ fn rebuild_loop(mut session: Session, incoming: mpsc::Receiver<Batch>, live: Liv
 /// builder keeps serving later edits (the next rebuild starts afresh).
 fn rebuild(session: &mut Session, paths: &[PathBuf]) -> Result<Rebuild, BuildError> {
     let notes = session.config().content_dir.display().to_string();
-    pipeline::guarded(&notes, || session.rebuild(paths)).unwrap_or_else(|error| Ok(Rebuild { errors: vec![error], ..Rebuild::default() }))
+    pipeline::guarded(&notes, || session.rebuild(paths))
+        .unwrap_or_else(|error| Ok(Rebuild { errors: vec![error], ..Rebuild::default() }))
 }
 
 /// Print a one-line summary (or the problems) and tell the browsers.

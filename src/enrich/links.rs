@@ -21,7 +21,22 @@ pub struct Resolved {
 }
 
 /// Characters escaped in the path part of a generated href.
-const PATH: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'%').add(b'<').add(b'>').add(b'?').add(b'`').add(b'{').add(b'}').add(b'|').add(b'\\').add(b'^').add(b'[').add(b']');
+const PATH: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'|')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'[')
+    .add(b']');
 
 /// Percent-encode a site path for use in an href (borrowed when nothing needs encoding).
 pub fn encode_path(path: &str) -> std::borrow::Cow<'_, str> {
@@ -67,7 +82,9 @@ pub fn resolve(site: &Site, from: usize, dest: &str) -> Resolved {
     if path.is_empty() {
         return match fragment.map(|f| fragment_id(note, f)) {
             Some(Ok(id)) => plain(&format!("#{id}"), false),
-            Some(Err(problem)) => Resolved { href: dest.to_string(), external: false, problem: Some(problem), target: None },
+            Some(Err(problem)) => {
+                Resolved { href: dest.to_string(), external: false, problem: Some(problem), target: None }
+            }
             None => plain(dest, false),
         };
     }
@@ -164,7 +181,8 @@ fn decode(s: &str) -> String {
 /// `folder` + relative `path` → normalised site path; None when it climbs above the root.
 /// A leading `/` means the notes folder's root, as on GitHub.
 fn join(folder: &str, path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if path.starts_with('/') { vec![] } else { folder.split('/').filter(|p| !p.is_empty()).collect() };
+    let mut parts: Vec<&str> =
+        if path.starts_with('/') { vec![] } else { folder.split('/').filter(|p| !p.is_empty()).collect() };
     for part in path.split(['/', '\\']) {
         match part {
             "" | "." => {}
@@ -201,7 +219,10 @@ mod tests {
             body: String::new(),
             body_line: 1,
             title_heading: None,
-            headings: ids.iter().map(|id| Heading { level: 2, id: id.to_string(), text: id.to_string(), line: 1 }).collect(),
+            headings: ids
+                .iter()
+                .map(|id| Heading { level: 2, id: id.to_string(), text: id.to_string(), line: 1 })
+                .collect(),
             extra_ids: vec![],
             is_index,
             title_written: true,
@@ -267,7 +288,11 @@ mod tests {
     fn broken_and_outside_links_warn_and_stay() {
         let r = href(3, "Moved.md");
         assert_eq!(r.href, "Moved.md");
-        assert_eq!(r.target.as_deref(), Some("Language/Moved.md"), "kept so creating the note later re-renders this page");
+        assert_eq!(
+            r.target.as_deref(),
+            Some("Language/Moved.md"),
+            "kept so creating the note later re-renders this page"
+        );
         assert!(r.problem.unwrap().contains("broken link"));
         assert!(href(0, "../../etc/passwd").problem.unwrap().contains("outside"));
         assert!(href(2, "Python.md#없는-제목").problem.is_some());

@@ -97,8 +97,23 @@ impl Site {
             }
             match claims.get(&fold_case(&note.url)) {
                 Some(winner) => {
-                    let rule = if winner.source.ends_with(".md") && !note.source.ends_with(".md") { "a .md name wins" } else { "the first in byte order wins" };
-                    lost.push((i, Diagnostic::warning(&note.source, 0, format!("not published: its page {} is also the page of {}; {rule}", note.url, winner.describe(&note.url)))));
+                    let rule = if winner.source.ends_with(".md") && !note.source.ends_with(".md") {
+                        "a .md name wins"
+                    } else {
+                        "the first in byte order wins"
+                    };
+                    lost.push((
+                        i,
+                        Diagnostic::warning(
+                            &note.source,
+                            0,
+                            format!(
+                                "not published: its page {} is also the page of {}; {rule}",
+                                note.url,
+                                winner.describe(&note.url)
+                            ),
+                        ),
+                    ));
                 }
                 None => {
                     claims.insert(fold_case(&note.url), Claim { source: note.source.clone(), url: note.url.clone() });
@@ -121,7 +136,11 @@ impl Site {
                 continue;
             }
             let url = self.sections[s].url();
-            let folder = if self.sections[s].path.is_empty() { "the top folder".to_string() } else { format!("folder {}/", self.sections[s].path) };
+            let folder = if self.sections[s].path.is_empty() {
+                "the top folder".to_string()
+            } else {
+                format!("folder {}/", self.sections[s].path)
+            };
             match claims.get(&fold_case(&url)) {
                 // A note that is not an index note (`index.markdown`) would overwrite the page.
                 Some(claim) if self.note_by_source.get(&claim.source).is_some_and(|&n| !self.notes[n].is_index) => {
@@ -161,7 +180,11 @@ impl Site {
         assets.sort();
         for asset in assets {
             if let Some(what) = reserved_output(&asset) {
-                self.collisions.push(Diagnostic::warning(&asset, 0, format!("not copied: it would replace {what}, which gongbu writes itself; rename the file")));
+                self.collisions.push(Diagnostic::warning(
+                    &asset,
+                    0,
+                    format!("not copied: it would replace {what}, which gongbu writes itself; rename the file"),
+                ));
                 continue;
             }
             if let Some(winner) = claims.get(&fold_case(&asset)) {
@@ -204,7 +227,11 @@ impl Site {
             notes.sort_by(|&a, &b| by_weight_then_name(&self.notes[a], &self.notes[b]));
             self.sections[s].notes = notes;
             let mut children = std::mem::take(&mut self.sections[s].children);
-            children.sort_by(|&a, &b| self.section_weight(a).cmp(&self.section_weight(b)).then_with(|| natural_cmp(&self.sections[a].path, &self.sections[b].path)));
+            children.sort_by(|&a, &b| {
+                self.section_weight(a)
+                    .cmp(&self.section_weight(b))
+                    .then_with(|| natural_cmp(&self.sections[a].path, &self.sections[b].path))
+            });
             self.sections[s].children = children;
         }
         for (i, section) in self.sections.iter().enumerate() {
@@ -330,7 +357,10 @@ impl Claim {
         if self.url == other_url {
             self.source.clone()
         } else {
-            format!("{} ({}: the same path on macOS, Windows and GitHub Pages, which ignore letter case)", self.source, self.url)
+            format!(
+                "{} ({}: the same path on macOS, Windows and GitHub Pages, which ignore letter case)",
+                self.source, self.url
+            )
         }
     }
 }
@@ -449,15 +479,29 @@ mod tests {
     }
 
     fn published(site: &Site) -> Vec<&str> {
-        site.order.iter().map(|&p| site.url(p)).map(|u| match u {
-            std::borrow::Cow::Borrowed(u) => u,
-            std::borrow::Cow::Owned(_) => "(folder page)",
-        }).collect()
+        site.order
+            .iter()
+            .map(|&p| site.url(p))
+            .map(|u| match u {
+                std::borrow::Cow::Borrowed(u) => u,
+                std::borrow::Cow::Owned(_) => "(folder page)",
+            })
+            .collect()
     }
 
     #[test]
     fn colliding_notes_keep_one_winner_whatever_their_order() {
-        let sources = [("x.markdown", false), ("x.md", false), ("y.md", false), ("Y.md", false), ("y.MD", false), ("404.md", false), ("INDEX.md", true), ("index.md", true), ("static/s.md", false)];
+        let sources = [
+            ("x.markdown", false),
+            ("x.md", false),
+            ("y.md", false),
+            ("Y.md", false),
+            ("y.MD", false),
+            ("404.md", false),
+            ("INDEX.md", true),
+            ("index.md", true),
+            ("static/s.md", false),
+        ];
         let mut expected_pages = None;
         for reversed in [false, true] {
             let mut notes: Vec<Note> = sources.iter().map(|(s, i)| note(s, s, *i)).collect();
@@ -465,14 +509,23 @@ mod tests {
                 notes.reverse();
             }
             let site = Site::assemble(notes, vec![], None, "n");
-            let winners: Vec<&str> = site.order.iter().filter_map(|p| match p {
-                PageRef::Note(n) => Some(site.notes[*n].source.as_str()),
-                PageRef::Section(_) => None,
-            }).collect();
+            let winners: Vec<&str> = site
+                .order
+                .iter()
+                .filter_map(|p| match p {
+                    PageRef::Note(n) => Some(site.notes[*n].source.as_str()),
+                    PageRef::Section(_) => None,
+                })
+                .collect();
             assert_eq!(winners, ["INDEX.md", "x.md", "Y.md"], "reversed: {reversed}");
             let w = warnings(&site);
             assert_eq!(w.len(), 6, "{w:#?}");
-            let find = |file: &str| w.iter().find(|m| m.starts_with(&format!("{file}: warning: not published: "))).unwrap_or_else(|| panic!("{file}: {w:#?}")).clone();
+            let find = |file: &str| {
+                w.iter()
+                    .find(|m| m.starts_with(&format!("{file}: warning: not published: ")))
+                    .unwrap_or_else(|| panic!("{file}: {w:#?}"))
+                    .clone()
+            };
             assert!(find("x.markdown").ends_with("is also the page of x.md; a .md name wins"), "{w:#?}");
             assert!(find("y.md").contains("is also the page of Y.md (Y.html: the same path on macOS"), "{w:#?}");
             assert!(find("y.MD").contains("is also the page of Y.md"), "{w:#?}");
@@ -489,8 +542,24 @@ mod tests {
 
     #[test]
     fn assets_lose_to_gongbus_files_pages_and_earlier_assets() {
-        let notes = vec![note("p.md", "P", false), note("index.md", "I", true), note("sub/index.markdown", "M", false), note("sub/q.md", "Q", false)];
-        let assets = ["nav.js", "NAV.JS", "sitemap.xml", "static/gongbu.css", "p.html", "index.html", "sub/INDEX.html", "img/b.png", "img/B.png", "img/c.png"];
+        let notes = vec![
+            note("p.md", "P", false),
+            note("index.md", "I", true),
+            note("sub/index.markdown", "M", false),
+            note("sub/q.md", "Q", false),
+        ];
+        let assets = [
+            "nav.js",
+            "NAV.JS",
+            "sitemap.xml",
+            "static/gongbu.css",
+            "p.html",
+            "index.html",
+            "sub/INDEX.html",
+            "img/b.png",
+            "img/B.png",
+            "img/c.png",
+        ];
         let site = Site::assemble(notes, assets.iter().map(|a| a.to_string()).collect(), None, "n");
         let kept: Vec<&str> = assets.iter().copied().filter(|a| site.publishes_asset(a)).collect();
         assert_eq!(kept, ["img/B.png", "img/c.png"]);
@@ -503,9 +572,15 @@ mod tests {
             ("static/gongbu.css", "not copied: it would replace the theme's files"),
             ("p.html", "not copied: p.html is also the output path of p.md;"),
             ("index.html", "not copied: index.html is also the output path of index.md;"),
-            ("sub/INDEX.html", "not copied: sub/INDEX.html is also the output path of folder sub/ (sub/index.html: the same path"),
+            (
+                "sub/INDEX.html",
+                "not copied: sub/INDEX.html is also the output path of folder sub/ (sub/index.html: the same path",
+            ),
             ("img/b.png", "not copied: img/b.png is also the output path of img/B.png (img/B.png: the same path"),
-            ("sub/index.markdown", "not published: its page sub/index.html is also the page gongbu generates for folder sub/"),
+            (
+                "sub/index.markdown",
+                "not published: its page sub/index.html is also the page gongbu generates for folder sub/",
+            ),
         ] {
             assert!(w.iter().any(|m| m.starts_with(&format!("{file}: warning: {says}"))), "{file}: {w:#?}");
         }

@@ -14,7 +14,9 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use syntect::parsing::syntax_definition::{Context, ContextId, ContextReference, MatchOperation, MatchPattern, Pattern};
+use syntect::parsing::syntax_definition::{
+    Context, ContextId, ContextReference, MatchOperation, MatchPattern, Pattern,
+};
 use syntect::parsing::{ParseState, Region, ScopeStackOp, SyntaxReference, SyntaxSet};
 
 use super::required::{LineBytes, Required};
@@ -197,7 +199,14 @@ impl LineParser {
         })
     }
 
-    fn next_token(&mut self, t: &mut Tables, line: &LineBytes, start: &mut usize, non_consuming_push_at: &mut (usize, usize), ops: &mut Vec<(usize, ScopeStackOp)>) -> Result<bool, Broken> {
+    fn next_token(
+        &mut self,
+        t: &mut Tables,
+        line: &LineBytes,
+        start: &mut usize,
+        non_consuming_push_at: &mut (usize, usize),
+        ops: &mut Vec<(usize, ScopeStackOp)>,
+    ) -> Result<bool, Broken> {
         let check_pop_loop = *non_consuming_push_at == (*start, self.stack.len());
         while self.proto_starts.last().is_some_and(|&s| s >= self.stack.len()) {
             self.proto_starts.pop();
@@ -228,10 +237,18 @@ impl LineParser {
     }
 
     /// The pattern that matches earliest from `start` (the first in order among equals).
-    fn find_best_match(&self, t: &mut Tables, line: &LineBytes, start: usize, check_pop_loop: bool) -> Option<BestMatch> {
+    fn find_best_match(
+        &self,
+        t: &mut Tables,
+        line: &LineBytes,
+        start: usize,
+        check_pop_loop: bool,
+    ) -> Option<BestMatch> {
         let top = self.stack.last()?;
         let proto_start = self.proto_starts.last().copied().unwrap_or(0);
-        let with_prototypes = self.stack[proto_start..].iter().flat_map(|level| level.with_prototypes.iter().map(move |p| (true, &p.patterns, level.captures.as_deref())));
+        let with_prototypes = self.stack[proto_start..].iter().flat_map(|level| {
+            level.with_prototypes.iter().map(move |p| (true, &p.patterns, level.captures.as_deref()))
+        });
         let own_prototype = top.prototype.iter().map(|p| (false, p, None));
         let own = std::iter::once((false, &top.patterns, top.captures.as_deref()));
 
@@ -256,7 +273,14 @@ impl LineParser {
                         std::mem::swap(&mut t.scratch, &mut t.best);
                         at = At::Best;
                     }
-                    best = Some(BestMatch { pattern: entry.pattern, start: match_start, end: match_end, at, from_with_prototype, would_loop: pop_would_loop });
+                    best = Some(BestMatch {
+                        pattern: entry.pattern,
+                        start: match_start,
+                        end: match_end,
+                        at,
+                        from_with_prototype,
+                        would_loop: pop_would_loop,
+                    });
                     if match_start == start && !pop_would_loop {
                         // Nothing can match earlier than where we are.
                         return best;
@@ -267,7 +291,14 @@ impl LineParser {
         best
     }
 
-    fn exec_pattern(&mut self, t: &mut Tables, line: &str, best: &BestMatch, level_context: &'static Context, ops: &mut Vec<(usize, ScopeStackOp)>) -> Result<bool, Broken> {
+    fn exec_pattern(
+        &mut self,
+        t: &mut Tables,
+        line: &str,
+        best: &BestMatch,
+        level_context: &'static Context,
+        ops: &mut Vec<(usize, ScopeStackOp)>,
+    ) -> Result<bool, Broken> {
         let pattern = best.pattern;
         self.push_meta_ops(true, best.start, level_context, &pattern.operation, ops)?;
         for &scope in &pattern.scope {
@@ -300,7 +331,14 @@ impl LineParser {
 
     /// Meta scopes of the contexts a match leaves or enters (syntect's `push_meta_ops`, with
     /// Sublime Text's peculiar ordering for `set`).
-    fn push_meta_ops(&self, initial: bool, index: usize, current: &Context, operation: &MatchOperation, ops: &mut Vec<(usize, ScopeStackOp)>) -> Result<(), Broken> {
+    fn push_meta_ops(
+        &self,
+        initial: bool,
+        index: usize,
+        current: &Context,
+        operation: &MatchOperation,
+        ops: &mut Vec<(usize, ScopeStackOp)>,
+    ) -> Result<(), Broken> {
         match operation {
             MatchOperation::Pop => {
                 let scopes = if initial { &current.meta_content_scope } else { &current.meta_scope };
@@ -333,7 +371,9 @@ impl LineParser {
                         contexts.push(resolve(r, self.set)?);
                     }
                     let repush = (is_set && (!current.meta_scope.is_empty() || !current.meta_content_scope.is_empty()))
-                        || contexts.iter().any(|c| !c.meta_content_scope.is_empty() || (c.clear_scopes.is_some() && is_set));
+                        || contexts
+                            .iter()
+                            .any(|c| !c.meta_content_scope.is_empty() || (c.clear_scopes.is_some() && is_set));
                     if repush {
                         // Pop the meta scopes pushed before the match, then push them again with
                         // the content scopes, so they nest in the right order.
@@ -362,7 +402,13 @@ impl LineParser {
     }
 
     /// Change the context stack as the match says. Returns whether it changed.
-    fn perform_op(&mut self, t: &mut Tables, line: &str, best: &BestMatch, pattern: &MatchPattern) -> Result<bool, Broken> {
+    fn perform_op(
+        &mut self,
+        t: &mut Tables,
+        line: &str,
+        best: &BestMatch,
+        pattern: &MatchPattern,
+    ) -> Result<bool, Broken> {
         let (refs, mut inherited) = match &pattern.operation {
             MatchOperation::Push(refs) => (refs, None),
             // A `with_prototype` stays in force when its level is `set` to another context.
@@ -409,7 +455,12 @@ impl Tables {
         }
     }
 
-    fn level(&mut self, context: &'static Context, with_prototypes: Vec<Prototype>, captures: Option<Rc<(Region, String)>>) -> Result<Level, Broken> {
+    fn level(
+        &mut self,
+        context: &'static Context,
+        with_prototypes: Vec<Prototype>,
+        captures: Option<Rc<(Region, String)>>,
+    ) -> Result<Level, Broken> {
         let prototype = match context.prototype {
             Some(id) => {
                 let proto = match self.by_id.get(&id) {
@@ -469,7 +520,14 @@ impl Tables {
 
     /// This line's earliest match of `entry` at or after `start`, from the slot when it was
     /// already searched: (start, end, where its region is).
-    fn search(&mut self, bytes: &LineBytes, start: usize, entry: &Entry, captures: Option<&(Region, String)>, depth: usize) -> Option<(usize, usize, At)> {
+    fn search(
+        &mut self,
+        bytes: &LineBytes,
+        start: usize,
+        entry: &Entry,
+        captures: Option<&(Region, String)>,
+        depth: usize,
+    ) -> Option<(usize, usize, At)> {
         let line = bytes.text();
         let slot = &mut self.slots[entry.slot];
         if slot.line == self.line {
@@ -500,7 +558,12 @@ impl Tables {
         }
         #[cfg(test)]
         if hopeless && VERIFY_SKIPS.get() {
-            assert!(!regex.search(line, start, line.len(), None), "skipped a search that matches: {:?} on {line:?} from {start}, required {:?}", regex.regex_str(), slot.required);
+            assert!(
+                !regex.search(line, start, line.len(), None),
+                "skipped a search that matches: {:?} on {line:?} from {start}, required {:?}",
+                regex.regex_str(),
+                slot.required
+            );
         }
         if hopeless || !regex.search(line, start, line.len(), Some(region)) {
             if cacheable {
@@ -586,7 +649,8 @@ mod tests {
     fn assert_same_ops(syntax: &SyntaxReference, code: &str, what: &str) {
         VERIFY_SKIPS.set(true);
         let set = Highlighter::global().syntaxes;
-        let mut ours = LineParser::new(set, syntax).unwrap_or_else(|| panic!("{what}: the fast parser did not start for {}", syntax.name));
+        let mut ours = LineParser::new(set, syntax)
+            .unwrap_or_else(|| panic!("{what}: the fast parser did not start for {}", syntax.name));
         let mut theirs = ParseState::new(syntax);
         let mut ops = Vec::new();
         for (n, line) in LinesWithEndings::from(code).enumerate() {
@@ -609,7 +673,9 @@ mod tests {
             let mut block: Option<(String, String)> = None;
             for event in Parser::new(&text) {
                 match event {
-                    Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => block = Some((info.split_whitespace().next().unwrap_or("").to_lowercase(), String::new())),
+                    Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                        block = Some((info.split_whitespace().next().unwrap_or("").to_lowercase(), String::new()))
+                    }
                     Event::Text(t) => {
                         if let Some((_, code)) = block.as_mut() {
                             code.push_str(&t);
@@ -703,7 +769,8 @@ mod tests {
         let set = Highlighter::global().syntaxes;
         let mut seen = std::collections::HashSet::new();
         let mut patterns = Vec::new();
-        let mut todo: Vec<&'static Context> = set.syntaxes().iter().filter_map(|s| context_by_id(set, start_context_id(s)?)).collect();
+        let mut todo: Vec<&'static Context> =
+            set.syntaxes().iter().filter_map(|s| context_by_id(set, start_context_id(s)?)).collect();
         while let Some(context) = todo.pop() {
             if !seen.insert(context as *const Context) {
                 continue;
@@ -730,7 +797,10 @@ mod tests {
     #[test]
     fn required_literals_hold_for_every_grammar_pattern() {
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared");
-        let mut lines: Vec<String> = blocks_under(root).iter().flat_map(|(_, _, code)| code.lines().map(|l| format!("{l}\n")).collect::<Vec<_>>()).collect();
+        let mut lines: Vec<String> = blocks_under(root)
+            .iter()
+            .flat_map(|(_, _, code)| code.lines().map(|l| format!("{l}\n")).collect::<Vec<_>>())
+            .collect();
         lines.sort();
         lines.dedup();
         let probes: Vec<&String> = lines.iter().step_by(lines.len() / 60 + 1).collect();
@@ -751,12 +821,19 @@ mod tests {
                 for start in [0, middle] {
                     if !required.found_in(&bytes, start) {
                         checked += 1;
-                        assert!(!pattern.regex.search(line, start, line.len(), None), "{:?} matches {line:?} from {start} without {required:?}", pattern.regex.regex_str());
+                        assert!(
+                            !pattern.regex.search(line, start, line.len(), None),
+                            "{:?} matches {line:?} from {start} without {required:?}",
+                            pattern.regex.regex_str()
+                        );
                     }
                 }
             }
         }
-        assert!(with_requirement > 10_000 && checked > 1_000_000, "{with_requirement} patterns with a requirement, {checked} checks");
+        assert!(
+            with_requirement > 10_000 && checked > 1_000_000,
+            "{with_requirement} patterns with a requirement, {checked} checks"
+        );
     }
 
     /// A line whose grammar searches the rest of the line again for every token goes over its

@@ -59,14 +59,16 @@ impl Literal {
         if !line.ascii_from(start) {
             return true;
         }
-        let occurs = |b: u8| line.occurs_from(b.to_ascii_lowercase(), start) || line.occurs_from(b.to_ascii_uppercase(), start);
+        let occurs =
+            |b: u8| line.occurs_from(b.to_ascii_lowercase(), start) || line.occurs_from(b.to_ascii_uppercase(), start);
         needle.iter().all(|&b| occurs(b)) && find(rest, needle, |a, b| a.eq_ignore_ascii_case(&b))
     }
 }
 
 /// Whether `needle` occurs in `haystack` (both short: a line, a keyword).
 fn find(haystack: &[u8], needle: &[u8], same: impl Fn(u8, u8) -> bool) -> bool {
-    haystack.len() >= needle.len() && haystack.windows(needle.len()).any(|w| w.iter().zip(needle).all(|(&a, &b)| same(a, b)))
+    haystack.len() >= needle.len()
+        && haystack.windows(needle.len()).any(|w| w.iter().zip(needle).all(|(&a, &b)| same(a, b)))
 }
 
 /// A line indexed for requirement checks: where each byte value occurs last, so that most
@@ -433,7 +435,9 @@ fn best_factor(items: Vec<(Item, Repeat)>) -> Need {
     let mut run_fold = false;
     for (item, repeat) in items {
         match (item, repeat) {
-            (_, Repeat::Optional) | (Item::Opaque, _) | (Item::ZeroWidth, _) | (Item::Group(None), _) => flush(&mut run, run_fold, &mut best),
+            (_, Repeat::Optional) | (Item::Opaque, _) | (Item::ZeroWidth, _) | (Item::Group(None), _) => {
+                flush(&mut run, run_fold, &mut best)
+            }
             (Item::Char(c, fold), repeat) => {
                 if fold != run_fold {
                     flush(&mut run, run_fold, &mut best);
@@ -528,7 +532,9 @@ mod tests {
 
     #[test]
     fn anything_unclear_requires_nothing() {
-        for regex in ["", r"(?=\S)", r"\d+", "a{", "[abc", r"(?(1)a|b)", r"\cA", "a(?i)b", r"(?~abc)", "(?y{g}a)", r"\1"] {
+        for regex in
+            ["", r"(?=\S)", r"\d+", "a{", "[abc", r"(?(1)a|b)", r"\cA", "a(?i)b", r"(?~abc)", "(?y{g}a)", r"\1"]
+        {
             assert_eq!(need(regex), None, "{regex}");
         }
     }

@@ -9,7 +9,11 @@ pub enum Piece<'a> {
     Text(&'a str),
     /// `href` is what the link points at (`www.` gets `https://`); `marked` tells that the
     /// author wrote `@` before it, which is dropped from the text.
-    Url { href: String, raw: &'a str, marked: bool },
+    Url {
+        href: String,
+        raw: &'a str,
+        marked: bool,
+    },
 }
 
 /// Split `text` around the URLs in it. Text with no URL comes back as one piece.
@@ -48,12 +52,15 @@ fn next_url(text: &str, from: usize) -> Option<(usize, usize)> {
     let mut at = from;
     while let Some(i) = bytes.get(at..)?.iter().position(|&b| b == b'h' || b == b'w') {
         let start = at + i;
-        let Some(prefix) = ["https://", "http://", "www."].into_iter().find(|p| bytes[start..].starts_with(p.as_bytes())) else {
+        let Some(prefix) =
+            ["https://", "http://", "www."].into_iter().find(|p| bytes[start..].starts_with(p.as_bytes()))
+        else {
             at = start + 1;
             continue;
         };
         at = start + prefix.len();
-        let preceded_by_word = text[..start].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '/' || c == '.');
+        let preceded_by_word =
+            text[..start].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '/' || c == '.');
         if preceded_by_word {
             continue;
         }

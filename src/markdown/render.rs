@@ -37,7 +37,12 @@ pub struct BodyWords<'a> {
 }
 
 /// Render `note`; `resolve` says where each written link goes.
-pub fn render_body(note: &Note, resolve: &dyn Fn(&str) -> Resolved, words: &BodyWords, highlighter: &Highlighter) -> Body {
+pub fn render_body(
+    note: &Note,
+    resolve: &dyn Fn(&str) -> Resolved,
+    words: &BodyWords,
+    highlighter: &Highlighter,
+) -> Body {
     let lines = LineIndex::new(&note.body, note.body_line);
     let mut body = Body { toc: toc(note), ..Body::default() };
     let mut events: Vec<Event> = Vec::new();
@@ -45,10 +50,15 @@ pub fn render_body(note: &Note, resolve: &dyn Fn(&str) -> Resolved, words: &Body
     let mut link_depth = 0usize;
     let mut autolink_text = false;
     let mut code: Option<(Option<String>, String)> = None;
-    let parser = TextMergeWithOffset::new(Parser::new_ext(&note.body, parser_options()).into_offset_iter()).map(|(event, range)| (without_control_chars(event), range));
+    let parser = TextMergeWithOffset::new(Parser::new_ext(&note.body, parser_options()).into_offset_iter())
+        .map(|(event, range)| (without_control_chars(event), range));
     let mut lifting_title = false;
     for (event, range) in parser {
-        if events.is_empty() && heading == 0 && note.title_heading == Some(0) && matches!(event, Event::Start(Tag::Heading { .. })) {
+        if events.is_empty()
+            && heading == 0
+            && note.title_heading == Some(0)
+            && matches!(event, Event::Start(Tag::Heading { .. }))
+        {
             lifting_title = true;
             body.lifted_title_id = note.headings.first().map(|h| h.id.clone());
         }
@@ -68,7 +78,9 @@ pub fn render_body(note: &Note, resolve: &dyn Fn(&str) -> Resolved, words: &Body
                 if let Some(h) = note.headings.get(heading) {
                     let id = escape(&h.id);
                     let label = escape(words.anchor);
-                    events.push(Event::InlineHtml(format!(r##" <a class="anchor" href="#{id}" aria-label="{label}">#</a>"##).into()));
+                    events.push(Event::InlineHtml(
+                        format!(r##" <a class="anchor" href="#{id}" aria-label="{label}">#</a>"##).into(),
+                    ));
                 }
                 heading += 1;
                 events.push(Event::End(TagEnd::Heading(level)));
@@ -143,8 +155,12 @@ fn without_control_chars(event: Event<'_>) -> Event<'_> {
     match event {
         Event::Text(t) => Event::Text(clean(t)),
         Event::Code(t) => Event::Code(clean(t)),
-        Event::Start(Tag::Link { link_type, dest_url, title, id }) => Event::Start(Tag::Link { link_type, dest_url: clean(dest_url), title: clean(title), id }),
-        Event::Start(Tag::Image { link_type, dest_url, title, id }) => Event::Start(Tag::Image { link_type, dest_url: clean(dest_url), title: clean(title), id }),
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link { link_type, dest_url: clean(dest_url), title: clean(title), id })
+        }
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image { link_type, dest_url: clean(dest_url), title: clean(title), id })
+        }
         other => other,
     }
 }
@@ -174,7 +190,13 @@ fn note_link(body: &mut Body, resolved: &Resolved, kind: Kind, line: usize, note
 
 /// Links written in raw HTML (`<a href="../OS/README.md">`, `<img src="img/a.png">`) go
 /// where Markdown links go. Returns the rewritten HTML, or None when nothing changed.
-fn rewrite_html_links(html: &str, resolve: &dyn Fn(&str) -> Resolved, body: &mut Body, line: usize, note: &Note) -> Option<String> {
+fn rewrite_html_links(
+    html: &str,
+    resolve: &dyn Fn(&str) -> Resolved,
+    body: &mut Body,
+    line: usize,
+    note: &Note,
+) -> Option<String> {
     let mut out = String::new();
     let mut copied = 0;
     let mut at = 0;
@@ -211,7 +233,8 @@ fn next_link_attribute(html: &str, lower: &str, from: usize) -> Option<(usize, u
     let (start, kind, len) = loop {
         let i = at + lower.get(at..)?.find(['h', 's'])?;
         at = i + 1;
-        let found = [("href=", Kind::Link), ("src=", Kind::Embed)].into_iter().find(|(name, _)| lower[i..].starts_with(name));
+        let found =
+            [("href=", Kind::Link), ("src=", Kind::Embed)].into_iter().find(|(name, _)| lower[i..].starts_with(name));
         if let Some((name, kind)) = found {
             if lower[..i].ends_with(|c: char| c.is_ascii_whitespace()) {
                 break (i, kind, name.len());
@@ -263,7 +286,10 @@ fn code_block_html(highlighter: &Highlighter, lang: Option<&str>, code: &str) ->
     match highlighted.language {
         Some(name) => {
             let name = escape(&name);
-            format!("<pre class=\"code\" data-lang=\"{name}\"><code class=\"language-{name}\">{}</code></pre>\n", highlighted.html)
+            format!(
+                "<pre class=\"code\" data-lang=\"{name}\"><code class=\"language-{name}\">{}</code></pre>\n",
+                highlighted.html
+            )
         }
         None => format!("<pre class=\"code\"><code>{}</code></pre>\n", highlighted.html),
     }
@@ -271,7 +297,8 @@ fn code_block_html(highlighter: &Highlighter, lang: Option<&str>, code: &str) ->
 
 /// The page's headings, less the one that is its title.
 fn toc(note: &Note) -> Vec<TocEntry> {
-    let shown: Vec<_> = note.headings.iter().enumerate().filter(|(i, _)| Some(*i) != note.title_heading).map(|(_, h)| h).collect();
+    let shown: Vec<_> =
+        note.headings.iter().enumerate().filter(|(i, _)| Some(*i) != note.title_heading).map(|(_, h)| h).collect();
     let top = shown.iter().map(|h| h.level).min().unwrap_or(1);
     shown.into_iter().map(|h| TocEntry { depth: h.level - top + 1, id: h.id.clone(), title: h.text.clone() }).collect()
 }
@@ -312,7 +339,13 @@ mod tests {
     #[test]
     fn headings_get_ids_and_anchors() {
         let b = render("## 1번 문제\n## 1번 문제\n");
-        assert!(b.html.contains(r##"<h2 id="1번-문제">1번 문제 <a class="anchor" href="#1번-문제" aria-label="연결">#</a></h2>"##), "{}", b.html);
+        assert!(
+            b.html.contains(
+                r##"<h2 id="1번-문제">1번 문제 <a class="anchor" href="#1번-문제" aria-label="연결">#</a></h2>"##
+            ),
+            "{}",
+            b.html
+        );
         assert!(b.html.contains(r#"<h2 id="1번-문제-1">"#));
         assert_eq!(b.toc.len(), 2);
     }
@@ -320,7 +353,13 @@ mod tests {
     #[test]
     fn reference_lines_become_links() {
         let b = render("> **References**\n>\n> @https://velog.io/@n/%EB%B8%94%EB%A1%9C%ED%82%B9  \n> @https://it-eldorado.tistory.com/159\n");
-        assert!(b.html.contains(r#"<a class="ref" href="https://velog.io/@n/%EB%B8%94%EB%A1%9C%ED%82%B9">velog.io/@n/블로킹</a>"#), "{}", b.html);
+        assert!(
+            b.html.contains(
+                r#"<a class="ref" href="https://velog.io/@n/%EB%B8%94%EB%A1%9C%ED%82%B9">velog.io/@n/블로킹</a>"#
+            ),
+            "{}",
+            b.html
+        );
         assert!(!b.html.contains('@') || !b.html.contains(">@"));
         assert_eq!(b.references.len(), 2);
         assert_eq!(b.references[0].text, "velog.io/@n/블로킹");
@@ -331,7 +370,10 @@ mod tests {
         let b = render("[노트](other.md) [외부](https://a.com/x) <https://b.com/%EA%B0%80>\n");
         assert!(b.html.contains(r#"<a href="other.html">노트</a>"#));
         assert!(b.html.contains(">b.com/가</a>"), "{}", b.html);
-        assert_eq!(b.references.iter().map(|r| r.href.as_str()).collect::<Vec<_>>(), ["https://a.com/x", "https://b.com/%EA%B0%80"]);
+        assert_eq!(
+            b.references.iter().map(|r| r.href.as_str()).collect::<Vec<_>>(),
+            ["https://a.com/x", "https://b.com/%EA%B0%80"]
+        );
     }
 
     #[test]
@@ -362,7 +404,11 @@ mod tests {
         let b = render("<a href=\"other.md\">x</a> <img src='missing.png'>\n\n<p><a href=\"https://ext.com/a\">e</a> <img src=\"https://img.shields.io/b.svg\"></p>\n");
         assert!(b.html.contains(r#"<a href="other.html">x</a>"#), "{}", b.html);
         assert_eq!(b.diagnostics.len(), 1, "{:?}", b.diagnostics);
-        assert_eq!(b.references.iter().map(|r| r.href.as_str()).collect::<Vec<_>>(), ["https://ext.com/a"], "images are not references");
+        assert_eq!(
+            b.references.iter().map(|r| r.href.as_str()).collect::<Vec<_>>(),
+            ["https://ext.com/a"],
+            "images are not references"
+        );
     }
 
     #[test]

@@ -31,8 +31,10 @@ impl Theme {
     /// Default templates, overridden by same-named files in `overrides` (a site's `templates/`).
     /// `shown_root` is the folder paths in messages are relative to.
     pub fn load(overrides: Option<&Path>, shown_root: &Path) -> Result<Theme, Vec<Diagnostic>> {
-        let mut sources: Vec<(String, String, String)> =
-            DEFAULT_TEMPLATES.iter().map(|(name, text)| (name.to_string(), format!("(default theme) templates/{name}"), text.to_string())).collect();
+        let mut sources: Vec<(String, String, String)> = DEFAULT_TEMPLATES
+            .iter()
+            .map(|(name, text)| (name.to_string(), format!("(default theme) templates/{name}"), text.to_string()))
+            .collect();
         let mut problems = Vec::new();
         if let Some(dir) = overrides.filter(|d| d.is_dir()) {
             let (files, refused) = template_files(dir, shown_root);
@@ -80,9 +82,11 @@ impl Theme {
     /// A Tera error as `file:line: message`, naming the template file the user can open.
     fn diagnostic(&self, error: &tera::Error) -> Diagnostic {
         match error.kind() {
-            tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
-                Diagnostic::error(self.shown(report.filename()), report.span().start_line, format!("template error: {}", report.message()))
-            }
+            tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => Diagnostic::error(
+                self.shown(report.filename()),
+                report.span().start_line,
+                format!("template error: {}", report.message()),
+            ),
             other => Diagnostic::error("templates", 0, format!("template error: {other}")),
         }
     }
@@ -119,9 +123,16 @@ fn template_files(dir: &Path, site_root: &Path) -> (Vec<(String, PathBuf)>, Vec<
     let shown = |rel: &str| format!("templates/{rel}");
     match crate::discover::scan_within(dir, site_root, &[]) {
         Ok(found) => {
-            let mut files: Vec<(String, PathBuf)> = found.notes.into_iter().chain(found.assets).map(|f| (f.rel, f.abs)).filter(|(name, _)| name.ends_with(".html") || name.ends_with(".xml")).collect();
+            let mut files: Vec<(String, PathBuf)> = found
+                .notes
+                .into_iter()
+                .chain(found.assets)
+                .map(|f| (f.rel, f.abs))
+                .filter(|(name, _)| name.ends_with(".html") || name.ends_with(".xml"))
+                .collect();
             files.sort();
-            let refused = found.skipped.into_iter().map(|d| Diagnostic::error(shown(&d.file), d.line, d.message)).collect();
+            let refused =
+                found.skipped.into_iter().map(|d| Diagnostic::error(shown(&d.file), d.line, d.message)).collect();
             (files, refused)
         }
         Err(e) => (Vec::new(), vec![Diagnostic::error("templates", 0, e.to_string())]),
@@ -148,7 +159,10 @@ mod tests {
         let errs = theme("<p>\n{{ page.title | nosuch }}\n{{ x | other }}").err().expect("must fail");
         let shown: Vec<String> = errs.iter().map(|d| d.to_string()).collect();
         assert_eq!(shown.len(), 2, "{shown:?}");
-        assert!(shown[0].starts_with("templates/page.html:2: error: template error: Unknown filter `nosuch`"), "{shown:?}");
+        assert!(
+            shown[0].starts_with("templates/page.html:2: error: template error: Unknown filter `nosuch`"),
+            "{shown:?}"
+        );
         assert!(shown[1].starts_with("templates/page.html:3:"), "{shown:?}");
     }
 

@@ -214,7 +214,10 @@ const MAX_CRUMBS: usize = 8;
 pub fn page_context<'a>(site: &'a Site, chrome: &Chrome<'a>, page: PageRef, content: Content) -> PageContext<'a> {
     let url = site.url_of(page);
     let root = root_prefix(&url);
-    let link = |p: PageRef| Link { title: site.title_of(p).to_string(), href: format!("{root}{}", encode_path(&site.url_of(p))) };
+    let link = |p: PageRef| Link {
+        title: site.title_of(p).to_string(),
+        href: format!("{root}{}", encode_path(&site.url_of(p))),
+    };
     let own_section = site.section_of(page);
     let is_folder_page = is_folder_page(site, page);
     let mut crumbs = site.ancestry(own_section);
@@ -231,7 +234,11 @@ pub fn page_context<'a>(site: &'a Site, chrome: &Chrome<'a>, page: PageRef, cont
     let sections = site.sections[0]
         .children
         .iter()
-        .map(|&s| NavLink { title: site.sections[s].title.clone(), href: link(site.section_page(s)).href, active: Some(s) == top_section })
+        .map(|&s| NavLink {
+            title: site.sections[s].title.clone(),
+            href: link(site.section_page(s)).href,
+            active: Some(s) == top_section,
+        })
         .collect();
     let section = is_folder_page.then(|| {
         let s = &site.sections[own_section];
@@ -294,7 +301,12 @@ pub fn not_found_context<'a>(site: &'a Site, chrome: &Chrome<'a>, base_path: &st
         words: chrome.words,
         generator: GENERATOR,
         root: base_path.to_string(),
-        page: PageView { title: chrome.words.not_found.clone(), show_title: true, url: "404.html".into(), ..PageView::default() },
+        page: PageView {
+            title: chrome.words.not_found.clone(),
+            show_title: true,
+            url: "404.html".into(),
+            ..PageView::default()
+        },
         sections,
         section: None,
     }
@@ -302,5 +314,7 @@ pub fn not_found_context<'a>(site: &'a Site, chrome: &Chrome<'a>, base_path: &st
 
 fn notes_under(site: &Site, s: usize) -> usize {
     let section = &site.sections[s];
-    section.notes.len() + usize::from(section.index_note.is_some()) + section.children.iter().map(|&c| notes_under(site, c)).sum::<usize>()
+    section.notes.len()
+        + usize::from(section.index_note.is_some())
+        + section.children.iter().map(|&c| notes_under(site, c)).sum::<usize>()
 }

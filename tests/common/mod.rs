@@ -11,7 +11,11 @@ use std::process::{Command, Output};
 
 pub fn shared_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    assert!(dir.is_dir(), "../shared must sit beside the project (it holds the seed and the corpora): {}", dir.display());
+    assert!(
+        dir.is_dir(),
+        "../shared must sit beside the project (it holds the seed and the corpora): {}",
+        dir.display()
+    );
     dir
 }
 
@@ -133,7 +137,9 @@ fn element_ids(doc: &Html) -> Vec<String> {
 }
 
 fn has_scheme(href: &str) -> bool {
-    href.split_once(':').is_some_and(|(s, _)| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) && !s.contains('/'))
+    href.split_once(':').is_some_and(|(s, _)| {
+        !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) && !s.contains('/')
+    })
 }
 
 /// `file:line` warnings printed by a build, grouped by file.

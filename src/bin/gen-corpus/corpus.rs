@@ -230,27 +230,16 @@ const SENTENCES: &[&str] = &[
     "{C} 환경을 가정하고 {A}의 동작을 직접 그려 보면 이해가 쉽다.",
 ];
 
-const BULLET_LEADS: &[&str] = &[
-    "장점", "단점", "특징", "예시", "주의", "동작", "비교", "활용",
-];
+const BULLET_LEADS: &[&str] = &["장점", "단점", "특징", "예시", "주의", "동작", "비교", "활용"];
 
 const IDENTS: &[&str] = &[
-    "user", "order", "cache", "queue", "node", "item", "buffer", "result", "worker", "request",
-    "session", "count", "index", "total", "page", "event", "token", "graph", "visited", "memo",
+    "user", "order", "cache", "queue", "node", "item", "buffer", "result", "worker", "request", "session", "count",
+    "index", "total", "page", "event", "token", "graph", "visited", "memo",
 ];
 
-const USERS: &[&str] = &[
-    "nittre", "jjenny", "baealex", "devkim", "hyun0", "seoyeon", "minsu", "codej",
-];
+const USERS: &[&str] = &["nittre", "jjenny", "baealex", "devkim", "hyun0", "seoyeon", "minsu", "codej"];
 
-const HOSTS: &[&str] = &[
-    "velog.io",
-    "inpa.tistory.com",
-    "blex.me",
-    "tistory",
-    "github.com",
-    "docs",
-];
+const HOSTS: &[&str] = &["velog.io", "inpa.tistory.com", "blex.me", "tistory", "github.com", "docs"];
 
 const LANGS: &[&str] = &["bash", "python", "java", "javascript", "rust", "sql"];
 
@@ -371,19 +360,9 @@ impl NotePlan {
         let title = match rng.below(3) {
             0 => format!("{} 면접 질문 정리 #{}", t.title, index + 1),
             1 => format!("{a} 핵심 정리 ({})", index + 1),
-            _ => format!(
-                "[{}] {a}{} 관련 질문 {}선",
-                t.title,
-                josa(a, "과", "와"),
-                questions
-            ),
+            _ => format!("[{}] {a}{} 관련 질문 {}선", t.title, josa(a, "과", "와"), questions),
         };
-        NotePlan {
-            index,
-            topic,
-            questions,
-            title,
-        }
+        NotePlan { index, topic, questions, title }
     }
 }
 
@@ -421,26 +400,14 @@ fn code_block(lang: &str, lines: usize, rng: &mut Rng) -> Vec<String> {
     // Header and footer are fixed per language; the body is filled up to `lines`.
     let (head, foot): (Vec<String>, Vec<String>) = match lang {
         "bash" => (
-            vec![
-                "#!/usr/bin/env bash".into(),
-                "set -euo pipefail".into(),
-                String::new(),
-            ],
+            vec!["#!/usr/bin/env bash".into(), "set -euo pipefail".into(), String::new()],
             vec!["echo \"done\"".into()],
         ),
         "python" => {
             let f = id(rng);
             (
-                vec![
-                    "import asyncio".into(),
-                    String::new(),
-                    format!("async def handle_{f}({f}):"),
-                ],
-                vec![
-                    String::new(),
-                    "if __name__ == '__main__':".into(),
-                    format!("    asyncio.run(handle_{f}(None))"),
-                ],
+                vec!["import asyncio".into(), String::new(), format!("async def handle_{f}({f}):")],
+                vec![String::new(), "if __name__ == '__main__':".into(), format!("    asyncio.run(handle_{f}(None))")],
             )
         }
         "java" => {
@@ -452,23 +419,14 @@ fn code_block(lang: &str, lines: usize, rng: &mut Rng) -> Vec<String> {
                     "public class Solution {".into(),
                     format!("    public static int {f}Count(int[] arr) {{"),
                 ],
-                vec![
-                    "        return arr.length;".into(),
-                    "    }".into(),
-                    "}".into(),
-                ],
+                vec!["        return arr.length;".into(), "    }".into(), "}".into()],
             )
         }
         "javascript" => {
             let f = id(rng);
             (
                 vec![format!("async function load_{f}(url) {{")],
-                vec![
-                    "  return result;".into(),
-                    "}".into(),
-                    String::new(),
-                    format!("load_{f}('/api/{f}');"),
-                ],
+                vec!["  return result;".into(), "}".into(), String::new(), format!("load_{f}('/api/{f}');")],
             )
         }
         "rust" => {
@@ -580,13 +538,7 @@ pub fn note_text(seed: u64, index: usize, notes: usize) -> (String, u64, u64, u6
     let style = rng.below(100);
     if style < 35 {
         let _ = writeln!(s, "---\ntitle: \"{}\"", plan.title);
-        let _ = writeln!(
-            s,
-            "date: 20{:02}-{:02}-{:02}",
-            rng.range(19, 24),
-            rng.range(1, 12),
-            rng.range(1, 28)
-        );
+        let _ = writeln!(s, "date: 20{:02}-{:02}-{:02}", rng.range(19, 24), rng.range(1, 12), rng.range(1, 28));
         let _ = writeln!(s, "tags: [{}, 면접]\n---\n", topic.tags.join(", "));
     }
     if (20..80).contains(&style) {
@@ -597,13 +549,9 @@ pub fn note_text(seed: u64, index: usize, notes: usize) -> (String, u64, u64, u6
     let a = rng.pick(topic.terms).0;
     let mut b = rng.pick(topic.terms).0;
     if a == b {
-        b = topic.terms
-            [(topic.terms.iter().position(|t| t.0 == a).unwrap() + 1) % topic.terms.len()]
-        .0;
+        b = topic.terms[(topic.terms.iter().position(|t| t.0 == a).unwrap() + 1) % topic.terms.len()].0;
     }
-    let extra = rng
-        .chance(60)
-        .then(|| fill_pick(EXTRA_SECTIONS, a, b, &mut rng));
+    let extra = rng.chance(60).then(|| fill_pick(EXTRA_SECTIONS, a, b, &mut rng));
     let related = notes > 1 && rng.chance(55);
 
     // Hand-written table of contents pointing at this note's own headings.
@@ -644,11 +592,7 @@ pub fn note_text(seed: u64, index: usize, notes: usize) -> (String, u64, u64, u6
             s.push_str("\n\n");
         }
         if rng.chance(10) {
-            let _ = writeln!(
-                s,
-                "▶ {}\n",
-                rng.pick(&["Python", "Java", "JavaScript", "Rust"])
-            );
+            let _ = writeln!(s, "▶ {}\n", rng.pick(&["Python", "Java", "JavaScript", "Rust"]));
         }
         for _ in 0..rng.range(2, 4) {
             let lead = rng.pick(BULLET_LEADS);
@@ -659,11 +603,7 @@ pub fn note_text(seed: u64, index: usize, notes: usize) -> (String, u64, u64, u6
             s.push('\n');
             if rng.chance(12) {
                 let id = rng.pick(IDENTS);
-                let _ = writeln!(
-                    s,
-                    "    - `{id}`: {}",
-                    fill_pick(SENTENCES, ka, kb, &mut rng)
-                );
+                let _ = writeln!(s, "    - `{id}`: {}", fill_pick(SENTENCES, ka, kb, &mut rng));
             }
         }
         s.push('\n');
@@ -698,12 +638,7 @@ pub fn note_text(seed: u64, index: usize, notes: usize) -> (String, u64, u64, u6
             links += 1;
         }
         if rng.chance(10) {
-            let _ = writeln!(
-                s,
-                "@https://github.com/{}/{}-study\n",
-                rng.pick(USERS),
-                rng.pick(IDENTS)
-            );
+            let _ = writeln!(s, "@https://github.com/{}/{}-study\n", rng.pick(USERS), rng.pick(IDENTS));
         }
     }
 
@@ -735,18 +670,9 @@ pub fn note_text(seed: u64, index: usize, notes: usize) -> (String, u64, u64, u6
     }
     s.push_str("> **References**\n>\n");
     for _ in 0..rng.range(2, 4) {
-        let phrase = fill_pick(
-            &[
-                "{A}-Vs.-{B}",
-                "{A}-{N}-정리",
-                "{N}{와}-{A}-개념-정리",
-                "{A}-면접-대비",
-            ],
-            a,
-            b,
-            &mut rng,
-        )
-        .replace(' ', "-");
+        let phrase =
+            fill_pick(&["{A}-Vs.-{B}", "{A}-{N}-정리", "{N}{와}-{A}-개념-정리", "{A}-면접-대비"], a, b, &mut rng)
+                .replace(' ', "-");
         let user = rng.pick(USERS);
         let url = match *rng.pick(HOSTS) {
             "velog.io" => format!("https://velog.io/@{user}/{}", percent_encode(&phrase)),
@@ -785,17 +711,9 @@ fn link_to_other(seed: u64, index: usize, notes: usize, rng: &mut Rng) -> (Strin
 /// Topic index page listing its notes.
 fn topic_readme(seed: u64, topic: usize, notes: usize) -> String {
     let t = &TOPICS[topic];
-    let mut s = format!(
-        "# {}\n\n{} 관련 면접 질문을 정리한 노트 목록입니다.\n\n",
-        t.title, t.title
-    );
+    let mut s = format!("# {}\n\n{} 관련 면접 질문을 정리한 노트 목록입니다.\n\n", t.title, t.title);
     for i in (topic..notes).step_by(TOPICS.len()) {
-        let _ = writeln!(
-            s,
-            "- [{}]({})",
-            NotePlan::new(seed, i).title,
-            note_file_name(i, notes)
-        );
+        let _ = writeln!(s, "- [{}]({})", NotePlan::new(seed, i).title, note_file_name(i, notes));
     }
     s
 }
@@ -803,12 +721,7 @@ fn topic_readme(seed: u64, topic: usize, notes: usize) -> String {
 fn root_readme() -> String {
     let mut s = String::from("# 기술 면접 공부 노트\n\n");
     for t in &TOPICS {
-        let _ = writeln!(
-            s,
-            "- [{}]({}/README.md)",
-            t.title,
-            t.dir.replace(' ', "%20")
-        );
+        let _ = writeln!(s, "- [{}]({}/README.md)", t.title, t.dir.replace(' ', "%20"));
     }
     s
 }
@@ -831,9 +744,7 @@ pub fn generate(notes: usize, seed: u64, out: &Path) -> io::Result<Stats> {
     fs::write(out.join("README.md"), readme)?;
     stats.readmes += 1;
 
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     let parts: Vec<io::Result<Stats>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
@@ -853,10 +764,7 @@ pub fn generate(notes: usize, seed: u64, out: &Path) -> io::Result<Stats> {
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("generator thread panicked"))
-            .collect()
+        handles.into_iter().map(|h| h.join().expect("generator thread panicked")).collect()
     });
     for part in parts {
         let p = part?;

@@ -13,7 +13,10 @@ pub fn gongbu_binary(given: Option<&Path>) -> Result<PathBuf, String> {
         }
     };
     if !path.is_file() {
-        return Err(format!("gongbu binary not found at {} (build it with `cargo build --release`, or pass --gongbu)", path.display()));
+        return Err(format!(
+            "gongbu binary not found at {} (build it with `cargo build --release`, or pass --gongbu)",
+            path.display()
+        ));
     }
     Ok(path)
 }

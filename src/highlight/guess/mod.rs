@@ -43,9 +43,7 @@ fn strong_marker(code: &str) -> Option<&'static str> {
     if code.contains("<?php") {
         return Some("php");
     }
-    let vue_attr = [
-        "v-model=", "v-on:", "v-bind:", "v-if=", "v-for=", "v-show=", "@click=",
-    ];
+    let vue_attr = ["v-model=", "v-on:", "v-bind:", "v-if=", "v-for=", "v-show=", "@click="];
     let has_script = code.contains("<script");
     if code.contains("<template>")
         || (has_script && (code.contains("export default {") || code.contains("new Vue(")))
@@ -77,12 +75,7 @@ fn split_lines(code: &str) -> Vec<Line<'_>> {
         }
         let indent = line.len() - line.trim_start().len();
         let (code, trailing_hash) = strip_line(raw, &mut in_block_comment);
-        out.push(Line {
-            raw,
-            code,
-            indent,
-            trailing_hash,
-        });
+        out.push(Line { raw, code, indent, trailing_hash });
     }
     out
 }
@@ -189,10 +182,7 @@ fn is_text_line(line: &Line) -> bool {
     let raw = line.raw;
     // Worked examples: `Input: arr[] = {1, 2}`, `Output: 72`.
     let head = raw.split([':', ' ']).next().unwrap_or("");
-    if matches!(
-        head,
-        "Input" | "Output" | "Example" | "Result" | "Answer" | "input" | "output"
-    ) {
+    if matches!(head, "Input" | "Output" | "Example" | "Result" | "Answer" | "input" | "output") {
         return true;
     }
     // Stack traces and tracebacks are program output.
@@ -245,11 +235,7 @@ fn is_text_line(line: &Line) -> bool {
         } else if tok.chars().any(|c| c.is_ascii_alphabetic()) {
             ascii_words += 1;
             let word = tok.trim_end_matches([',', '.', '!', '?', ':']);
-            if !word.is_empty()
-                && word
-                    .chars()
-                    .all(|c| c.is_ascii_alphabetic() || c == '\'' || c == '-')
-            {
+            if !word.is_empty() && word.chars().all(|c| c.is_ascii_alphabetic() || c == '\'' || c == '-') {
                 alpha_words += 1;
             }
         }
@@ -258,9 +244,7 @@ fn is_text_line(line: &Line) -> bool {
         return true;
     }
     // An English sentence: many plain words and none of the punctuation code is made of.
-    let codeish = line
-        .code
-        .contains(['{', '}', ';', '=', '(', ')', '[', '<', '$', '"']);
+    let codeish = line.code.contains(['{', '}', ';', '=', '(', ')', '[', '<', '$', '"']);
     tokens >= 6 && !codeish && alpha_words * 10 >= tokens * 8
 }
 
@@ -272,11 +256,7 @@ fn without_placeholders(code: &str) -> std::borrow::Cow<'_, str> {
     let mut out = String::with_capacity(code.len());
     let mut rest = code;
     while let Some(open) = rest.find(['{', '<']) {
-        let close_ch = if rest[open..].starts_with('{') {
-            '}'
-        } else {
-            '>'
-        };
+        let close_ch = if rest[open..].starts_with('{') { '}' } else { '>' };
         match rest[open..].find(close_ch) {
             Some(len) if rest[open..open + len].chars().any(is_hangul) => {
                 out.push_str(&rest[..open]);
@@ -302,40 +282,22 @@ pub fn explain(code: &str) -> String {
     let scores = score(&lines);
     let mut all: Vec<(f32, &str)> = LANGS.iter().map(|&l| (scores.get(l), l.name())).collect();
     all.sort_by(|a, b| b.0.total_cmp(&a.0));
-    all.iter()
-        .take(3)
-        .map(|(s, l)| format!("{l}={s:.1}"))
-        .collect::<Vec<_>>()
-        .join(" ")
+    all.iter().take(3).map(|(s, l)| format!("{l}={s:.1}")).collect::<Vec<_>>().join(" ")
 }
 
 /// Best language if it has enough evidence and clearly beats every other family.
 fn decide(scores: &Scores) -> Option<Lang> {
-    let best = LANGS.iter().copied().fold(Lang::Python, |acc, l| {
-        if scores.get(l) > scores.get(acc) {
-            l
-        } else {
-            acc
-        }
-    });
+    let best = LANGS.iter().copied().fold(Lang::Python, |acc, l| if scores.get(l) > scores.get(acc) { l } else { acc });
     let top = scores.get(best);
     if top < MIN_SCORE {
         return None;
     }
-    let runner_up = LANGS
-        .iter()
-        .filter(|l| l.family() != best.family())
-        .map(|&l| scores.get(l))
-        .fold(0.0f32, f32::max);
+    let runner_up = LANGS.iter().filter(|l| l.family() != best.family()).map(|&l| scores.get(l)).fold(0.0f32, f32::max);
     if top - runner_up < (0.15 * top).max(1.5) {
         return None;
     }
     // Within a family the first-listed member wins ties (C before C++, JS before JSX).
-    LANGS
-        .iter()
-        .copied()
-        .filter(|l| l.family() == best.family())
-        .find(|&l| scores.get(l) >= top)
+    LANGS.iter().copied().filter(|l| l.family() == best.family()).find(|&l| scores.get(l) >= top)
 }
 
 #[cfg(test)]
@@ -369,10 +331,7 @@ mod tests {
 
     #[test]
     fn shebang_uses_first_line() {
-        assert_eq!(
-            guess_language("#!/usr/bin/env python3\nx = 1\n"),
-            Some("python")
-        );
+        assert_eq!(guess_language("#!/usr/bin/env python3\nx = 1\n"), Some("python"));
         assert_eq!(guess_language("#!/bin/bash\necho hi\n"), Some("bash"));
     }
 
@@ -387,10 +346,7 @@ mod tests {
     fn hangul_before_a_star_does_not_panic() {
         // Issue #8: `가* x` sliced the line one byte into the Hangul syllable.
         assert_eq!(guess_language("가* x"), None);
-        assert_eq!(
-            guess_language("int main() {\n    노드* p = 0;\n}\n"),
-            Some("c")
-        );
+        assert_eq!(guess_language("int main() {\n    노드* p = 0;\n}\n"), Some("c"));
     }
 
     /// Every byte-index slice in this file must land on a char boundary, whatever the input:
@@ -407,8 +363,8 @@ mod tests {
             "- 키: 값\n  항목: [가, 나]\n\"키\": \"값\",",
         ];
         let symbols = [
-            "", "*", "->", "#", "/", "//", "/*", "<", "{", "}", "\"", "'", "`", "\\", "@", "$",
-            ":", "=", ";", "[", "]", "(", ")", "-", " ", "\n", "<!--", "*/",
+            "", "*", "->", "#", "/", "//", "/*", "<", "{", "}", "\"", "'", "`", "\\", "@", "$", ":", "=", ";", "[",
+            "]", "(", ")", "-", " ", "\n", "<!--", "*/",
         ];
         for s in samples {
             let cuts: Vec<usize> = s.char_indices().map(|(i, _)| i).chain([s.len()]).collect();

@@ -187,17 +187,11 @@ struct ByteSet(u128);
 
 impl ByteSet {
     fn of(s: &str) -> Self {
-        ByteSet(
-            s.bytes()
-                .filter(|b| b.is_ascii())
-                .fold(0, |set, b| set | 1 << b),
-        )
+        ByteSet(s.bytes().filter(|b| b.is_ascii()).fold(0, |set, b| set | 1 << b))
     }
     /// False only when `needle` surely does not occur (non-ASCII bytes are not tracked).
     fn may_contain(self, needle: &str) -> bool {
-        needle
-            .bytes()
-            .all(|b| !b.is_ascii() || self.0 & (1 << b) != 0)
+        needle.bytes().all(|b| !b.is_ascii() || self.0 & (1 << b) != 0)
     }
     fn has_upper(self) -> bool {
         const UPPER: u128 = ((1 << 26) - 1) << b'A';
@@ -247,12 +241,9 @@ impl Feature {
     fn holds(&self, x: &Ctx) -> bool {
         match self {
             Contains(s) => x.c_bytes.may_contain(s) && x.c.contains(s),
-            ContainsAny(list) => list
-                .iter()
-                .any(|s| x.c_bytes.may_contain(s) && x.c.contains(s)),
+            ContainsAny(list) => list.iter().any(|s| x.c_bytes.may_contain(s) && x.c.contains(s)),
             Mentions(s) => {
-                (x.c_bytes.may_contain(s) && x.c.contains(s))
-                    || (x.t_bytes.may_contain(s) && x.t.contains(s))
+                (x.c_bytes.may_contain(s) && x.c.contains(s)) || (x.t_bytes.may_contain(s) && x.t.contains(s))
             }
             RawContains(s) => x.t_bytes.may_contain(s) && x.t.contains(s),
             StartsWith(s) => x.c.starts_with(s),
@@ -739,29 +730,19 @@ fn block_evidence(s: &mut Scores, yaml: &YamlLines, lines: usize) {
 /// `int x`, `const char* s`: a line opening with a C type (`const` only before another type).
 fn c_type_first(x: &Ctx) -> bool {
     C_TYPES.contains(&x.fw)
-        && (x.fw != "const"
-            || C_TYPES
-                .iter()
-                .any(|t| x.c["const".len()..].trim_start().starts_with(t)))
+        && (x.fw != "const" || C_TYPES.iter().any(|t| x.c["const".len()..].trim_start().starts_with(t)))
 }
 
 /// `public static int f(`: Some(typed) for a member declaration (an access modifier, not a
 /// `public:` label), typed when a type follows the modifiers.
 fn member_declaration(x: &Ctx) -> Option<bool> {
     let c = x.c;
-    if !["public", "private", "protected"]
-        .iter()
-        .any(|k| starts_word(c, k))
-        || c.ends_with(':')
-    {
+    if !["public", "private", "protected"].iter().any(|k| starts_word(c, k)) || c.ends_with(':') {
         return None;
     }
-    let ty = c.split_whitespace().find(|w| {
-        !matches!(
-            *w,
-            "public" | "private" | "protected" | "static" | "final" | "abstract"
-        )
-    });
+    let ty = c
+        .split_whitespace()
+        .find(|w| !matches!(*w, "public" | "private" | "protected" | "static" | "final" | "abstract"));
     Some(ty.is_some_and(|w| {
         C_TYPES.contains(&w)
             || matches!(w, "boolean" | "class" | "interface")
@@ -771,17 +752,12 @@ fn member_declaration(x: &Ctx) -> Option<bool> {
 
 /// `@Override`, `@Test`: an annotation at line start.
 fn annotation(x: &Ctx) -> bool {
-    x.c.strip_prefix('@')
-        .is_some_and(|rest| rest.starts_with(|ch: char| ch.is_ascii_uppercase()))
+    x.c.strip_prefix('@').is_some_and(|rest| rest.starts_with(|ch: char| ch.is_ascii_uppercase()))
 }
 
 /// `new Node(`: a constructor call on a capitalised class.
 fn new_capitalised(x: &Ctx) -> bool {
-    x.c.contains("new ")
-        && x.c
-            .split("new ")
-            .nth(1)
-            .is_some_and(|r| r.starts_with(|ch: char| ch.is_ascii_uppercase()))
+    x.c.contains("new ") && x.c.split("new ").nth(1).is_some_and(|r| r.starts_with(|ch: char| ch.is_ascii_uppercase()))
 }
 
 /// What kind of tag opens a markup line.
@@ -864,13 +840,10 @@ fn shell_command(raw: &str, c: &str) -> Option<ShellCommand> {
         return None;
     }
     let tools = [
-        "git", "npm", "yarn", "docker", "kubectl", "apt", "apt-get", "brew", "pip", "pip3", "sudo",
-        "npx", "cargo", "mvn", "vue",
+        "git", "npm", "yarn", "docker", "kubectl", "apt", "apt-get", "brew", "pip", "pip3", "sudo", "npx", "cargo",
+        "mvn", "vue",
     ];
-    Some(ShellCommand {
-        tool: tools.contains(&cmd) && !after.trim().is_empty(),
-        flag: after.contains(" -"),
-    })
+    Some(ShellCommand { tool: tools.contains(&cmd) && !after.trim().is_empty(), flag: after.contains(" -") })
 }
 
 /// `Type name =`, `Type<T> name;`, `Type name(`: a declaration with a capitalised type, the
@@ -881,9 +854,7 @@ fn typed_declaration(c: &str) -> bool {
         return false;
     };
     let ty_ok = ty.starts_with(|ch: char| ch.is_ascii_uppercase())
-        && ty
-            .chars()
-            .all(|ch| is_ident_char(ch) || matches!(ch, '<' | '>' | ',' | '[' | ']' | '?'))
+        && ty.chars().all(|ch| is_ident_char(ch) || matches!(ch, '<' | '>' | ',' | '[' | ']' | '?'))
         && ty.chars().any(|ch| ch.is_ascii_lowercase());
     let name_ident: String = name.chars().take_while(|&ch| is_ident_char(ch)).collect();
     let name_ok = name.starts_with(|ch: char| ch.is_ascii_lowercase() || ch == '_');
@@ -920,10 +891,7 @@ fn call_statement(c: &str) -> bool {
 /// `int[] a`, `String[][] grid`: array types written Java/C# style.
 fn typed_array(c: &str) -> bool {
     c.match_indices("[]").any(|(i, _)| {
-        let word = c[..i]
-            .rsplit(|ch: char| !is_ident_char(ch))
-            .next()
-            .unwrap_or("");
+        let word = c[..i].rsplit(|ch: char| !is_ident_char(ch)).next().unwrap_or("");
         let is_type = C_TYPES.contains(&word)
             || matches!(word, "boolean" | "byte" | "String" | "Object")
             || word.starts_with(|ch: char| ch.is_ascii_uppercase());
@@ -950,9 +918,8 @@ fn keyword_arguments(c: &str) -> bool {
     };
     args.split(',').any(|arg| {
         let arg = arg.trim();
-        arg.split_once('=').is_some_and(|(k, v)| {
-            !k.is_empty() && k.chars().all(is_ident_char) && !v.is_empty() && !v.starts_with('=')
-        })
+        arg.split_once('=')
+            .is_some_and(|(k, v)| !k.is_empty() && k.chars().all(is_ident_char) && !v.is_empty() && !v.starts_with('='))
     })
 }
 
@@ -987,10 +954,7 @@ fn component_tag(c: &str) -> bool {
     c.match_indices('<').any(|(i, _)| {
         let rest = &c[i + 1..];
         let rest = rest.strip_prefix('/').unwrap_or(rest);
-        let name: String = rest
-            .chars()
-            .take_while(|ch| ch.is_ascii_alphanumeric())
-            .collect();
+        let name: String = rest.chars().take_while(|ch| ch.is_ascii_alphanumeric()).collect();
         name.starts_with(|ch: char| ch.is_ascii_uppercase())
             && name.chars().any(|ch| ch.is_ascii_lowercase())
             && rest[name.len()..].trim_start().starts_with(['>', '/'])
@@ -1018,10 +982,7 @@ fn css_property(c: &str) -> bool {
         return false;
     };
     !prop.is_empty()
-        && prop
-            .trim_end()
-            .chars()
-            .all(|ch| ch.is_ascii_lowercase() || ch == '-')
+        && prop.trim_end().chars().all(|ch| ch.is_ascii_lowercase() || ch == '-')
         && !prop.ends_with(' ')
         && c.ends_with(';')
         && !value.trim().is_empty()
@@ -1035,9 +996,7 @@ fn shell_assignment(c: &str) -> bool {
     !name.is_empty()
         && !value.is_empty()
         && !value.starts_with(['=', ' '])
-        && name
-            .chars()
-            .all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '_')
+        && name.chars().all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '_')
         && name.starts_with(|ch: char| ch.is_ascii_uppercase())
 }
 
@@ -1053,9 +1012,7 @@ fn json_key_line(c: &str) -> bool {
 
 fn json_value_line(c: &str) -> bool {
     let v = c.trim_end_matches(',');
-    v.starts_with('"') && v.ends_with('"')
-        || v.parse::<f64>().is_ok()
-        || matches!(v, "true" | "false" | "null")
+    v.starts_with('"') && v.ends_with('"') || v.parse::<f64>().is_ok() || matches!(v, "true" | "false" | "null")
 }
 
 /// YAML: `key: value` and `- item` lines, some nesting, nothing that ends like code.
@@ -1090,11 +1047,8 @@ impl YamlLines {
             self.codeish += 1;
             return;
         };
-        let key_ok = key.starts_with(|ch: char| {
-            ch.is_ascii_alphabetic() || ch == '_' || ch == '"' || ch == '\''
-        }) && key
-            .chars()
-            .all(|ch| is_ident_char(ch) || matches!(ch, '-' | '.' | '"' | '\''));
+        let key_ok = key.starts_with(|ch: char| ch.is_ascii_alphabetic() || ch == '_' || ch == '"' || ch == '\'')
+            && key.chars().all(|ch| is_ident_char(ch) || matches!(ch, '-' | '.' | '"' | '\''));
         if !key_ok || !(value.is_empty() || value.starts_with(' ')) {
             self.codeish += 1;
             return;
@@ -1136,10 +1090,7 @@ fn has_word(s: &str, w: &str) -> bool {
     while let Some(pos) = s[from..].find(w) {
         let start = from + pos;
         let end = start + w.len();
-        let before_ok = s[..start]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !is_ident_char(c));
+        let before_ok = s[..start].chars().next_back().is_none_or(|c| !is_ident_char(c));
         let after_ok = s[end..].chars().next().is_none_or(|c| !is_ident_char(c));
         if before_ok && after_ok {
             return true;
@@ -1150,15 +1101,11 @@ fn has_word(s: &str, w: &str) -> bool {
 }
 
 fn first_word(s: &str) -> &str {
-    let end = s
-        .find(|c: char| !(is_ident_char(c) || c == '-' || c == '.' || c == '/' || c == '+'))
-        .unwrap_or(s.len());
+    let end = s.find(|c: char| !(is_ident_char(c) || c == '-' || c == '.' || c == '/' || c == '+')).unwrap_or(s.len());
     &s[..end]
 }
 
-const C_TYPES: &[&str] = &[
-    "int", "long", "double", "float", "char", "void", "short", "unsigned", "signed", "const",
-];
+const C_TYPES: &[&str] = &["int", "long", "double", "float", "char", "void", "short", "unsigned", "signed", "const"];
 
 const SHELL_COMMANDS: &[&str] = &[
     "git",
@@ -1254,8 +1201,8 @@ const SHELL_COMMANDS: &[&str] = &[
 ];
 
 const SQL_STATEMENTS: &[&str] = &[
-    "SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "DROP", "DECLARE", "BEGIN", "EXEC",
-    "GRANT", "REVOKE", "TRUNCATE", "MERGE", "COMMIT", "ROLLBACK", "WITH",
+    "SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "DROP", "DECLARE", "BEGIN", "EXEC", "GRANT", "REVOKE",
+    "TRUNCATE", "MERGE", "COMMIT", "ROLLBACK", "WITH",
 ];
 
 const SQL_KEYWORDS: &[&str] = &[
@@ -1302,19 +1249,17 @@ const SQL_KEYWORDS: &[&str] = &[
 ];
 
 const HTML_TAGS: &[&str] = &[
-    "html", "head", "body", "div", "span", "p", "a", "ul", "ol", "li", "table", "tr", "td", "th",
-    "thead", "tbody", "input", "button", "form", "h1", "h2", "h3", "h4", "h5", "h6", "img", "br",
-    "script", "style", "meta", "link", "title", "section", "header", "footer", "nav", "main",
-    "label", "select", "option", "textarea", "iframe", "strong", "em", "b", "i", "pre", "code",
-    "article", "aside", "canvas", "video", "audio", "hr",
+    "html", "head", "body", "div", "span", "p", "a", "ul", "ol", "li", "table", "tr", "td", "th", "thead", "tbody",
+    "input", "button", "form", "h1", "h2", "h3", "h4", "h5", "h6", "img", "br", "script", "style", "meta", "link",
+    "title", "section", "header", "footer", "nav", "main", "label", "select", "option", "textarea", "iframe", "strong",
+    "em", "b", "i", "pre", "code", "article", "aside", "canvas", "video", "audio", "hr",
 ];
 
 /// Name of the tag opening `s` (`<div class=..>` → `div`, `</p>` → `p`), if `s` starts with one.
 fn leading_tag(s: &str) -> Option<&str> {
     let rest = s.strip_prefix("</").or_else(|| s.strip_prefix('<'))?;
-    let end = rest
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':' || c == '.'))
-        .unwrap_or(rest.len());
+    let end =
+        rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':' || c == '.')).unwrap_or(rest.len());
     let name = &rest[..end];
     let next = rest[end..].chars().next();
     if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
@@ -1329,16 +1274,8 @@ mod tests {
 
     #[test]
     fn byte_set_never_rules_out_a_real_match() {
-        let lines = [
-            "",
-            "가나다 a->b 가",
-            "std::vector<int> v; // 벡터",
-            "SELECT * FROM t",
-            "x.then(가)",
-        ];
-        let needles = [
-            "", "a", "->", "vector<", "SELECT", "then(", "xyz", "FROM t", "Q", "가",
-        ];
+        let lines = ["", "가나다 a->b 가", "std::vector<int> v; // 벡터", "SELECT * FROM t", "x.then(가)"];
+        let needles = ["", "a", "->", "vector<", "SELECT", "then(", "xyz", "FROM t", "Q", "가"];
         for line in lines {
             let set = ByteSet::of(line);
             for needle in needles {
