@@ -273,6 +273,15 @@ mod tests {
         batches.recv_timeout(Duration::from_secs(10)).expect("a batch within 10 s")
     }
 
+    /// Take batches until one names `path`; every path they named.
+    fn wait_for(batches: &mpsc::Receiver<Batch>, path: &Path) -> BTreeSet<PathBuf> {
+        let mut seen = BTreeSet::new();
+        while !seen.contains(path) {
+            seen.extend(next(batches).paths);
+        }
+        seen
+    }
+
     #[test]
     fn writes_renames_and_removals_arrive_as_batches() {
         let tmp = tempfile::tempdir().unwrap();
@@ -286,10 +295,7 @@ mod tests {
 
         std::fs::write(dir.join("sub/a.md.tmp"), "# A2\n").unwrap();
         std::fs::rename(dir.join("sub/a.md.tmp"), dir.join("sub/a.md")).unwrap();
-        let mut seen = BTreeSet::new();
-        while !seen.contains(&dir.join("sub/a.md")) {
-            seen.extend(next(&rx).paths);
-        }
+        let seen = wait_for(&rx, &dir.join("sub/a.md"));
         assert!(seen.contains(&dir.join("sub/a.md.tmp")), "{seen:?}");
 
         std::fs::remove_file(dir.join("sub/a.md")).unwrap();
@@ -311,10 +317,7 @@ mod tests {
             // Coming back is a rescan: what the folder holds arrived unwatched.
             while !next(&rx).rescan {}
             std::fs::write(dir.join("sub/a.md"), "# A\n").unwrap();
-            let mut seen = BTreeSet::new();
-            while !seen.contains(&dir.join("sub/a.md")) {
-                seen.extend(next(&rx).paths);
-            }
+            wait_for(&rx, &dir.join("sub/a.md"));
         }
     }
 
@@ -331,10 +334,7 @@ mod tests {
         std::fs::rename(base.join("new"), &dir).unwrap();
         while !next(&rx).rescan {}
         std::fs::write(dir.join("sub/a.md"), "# A\n").unwrap();
-        let mut seen = BTreeSet::new();
-        while !seen.contains(&dir.join("sub/a.md")) {
-            seen.extend(next(&rx).paths);
-        }
+        wait_for(&rx, &dir.join("sub/a.md"));
     }
 
     #[test]
