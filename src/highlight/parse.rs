@@ -9,6 +9,16 @@
 //! to, their regions kept in place. The rules (which pattern wins, loop prevention, meta
 //! scopes, captures, back-references, prototypes) are syntect's, step for step; a test runs
 //! both parsers over every code block of the shared corpora and compares the operations.
+//!
+//! Two adapters reach past syntect's public API, which is why Cargo.toml pins syntect exactly:
+//! `start_context_id` reads the start context out of `ParseState`'s `Debug` output, and
+//! `context_by_id` rebuilds a `ContextReference::Direct` through serde to look a context up.
+//! If either breaks, `LineParser::new` returns None and syntect's own parser takes over (same
+//! output, slower); the tests here then fail, so an upgrade cannot pass unnoticed.
+//! The smallest upstream change that would remove both: make two `pub(crate)` items public,
+//! `SyntaxSet::get_context(&self, &ContextId) -> Result<&Context, ParsingError>` and
+//! `SyntaxReference::context_ids(&self) -> &HashMap<String, ContextId>` (whose `"__start"`
+//! entry is what `ParseState::new` starts in).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
