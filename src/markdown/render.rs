@@ -274,7 +274,7 @@ fn link_bare_urls<'a>(text: &CowStr<'a>, events: &mut Vec<Event<'a>>, body: &mut
 }
 
 /// The language word of a fence's info string: "```python title=x" → python, "```js:app.js" → js.
-fn fence_language(info: &str) -> Option<String> {
+pub(crate) fn fence_language(info: &str) -> Option<String> {
     let word = info.split_whitespace().next()?;
     let word = word.trim_matches(|c| c == '{' || c == '}' || c == '.');
     let word = word.split([':', ',']).next().unwrap_or(word);
