@@ -558,9 +558,10 @@ mod tests {
         let out = h.highlight(None, "def f(x):\n    return x + 1\n\nprint(f(2))\n");
         assert_eq!(out.language.as_deref(), Some("python"));
         assert!(out.guessed);
-        let out = h.highlight(Some(""), "이것은 설명 문장입니다.\n코드가 아닙니다.\n");
+        let prose = "이것은 설명 문장입니다.\n코드가 아닙니다.\n";
+        let out = h.highlight(Some(""), prose);
         assert_eq!(out.language, None);
-        assert!(!out.html.contains("<span"));
+        assert_eq!(out.html, prose);
     }
 
     /// `html` without its tags, still escaped.
@@ -575,11 +576,23 @@ mod tests {
         text
     }
 
+    /// The text a reader sees in `html`: tags removed, our five escapes decoded.
+    fn shown_text(html: &str) -> String {
+        let text = without_tags(html);
+        text.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&")
+    }
+
     #[test]
     fn code_without_trailing_newline_is_kept_whole() {
-        let out = hl("python", "x = 1\ny = 2");
-        assert!(out.html.contains('y'));
-        assert!(out.html.ends_with("</span>") || out.html.ends_with('2'));
+        for code in ["x = 1\ny = 2", "x = 1\ny = 2\n", "s = '<a & b>'\nz = \"q\"", "한 = 1"] {
+            let out = hl("python", code);
+            assert!(out.html.contains("<span"), "highlighted: {}", out.html);
+            assert_eq!(shown_text(&out.html), code, "{}", out.html);
+        }
     }
 
     /// Code is escaped with quotes too, highlighted or plain, as it always has been: the built
