@@ -12,7 +12,6 @@ pub use guess::{explain, guess_language};
 use std::sync::OnceLock;
 
 use pulldown_cmark_escape::escape_html;
-
 use std::cell::RefCell;
 use std::collections::HashMap;
 use syntect::html::{css_for_theme_with_class_style, ClassStyle};
