@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use gongbu::highlight::Highlighter;
-use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+use gongbu::markdown::code_blocks::code_blocks;
 
 fn main() {
     let root = std::env::args().nth(1).unwrap_or_else(|| "../shared/corpora/tech-interview-for-developer".into());
@@ -17,21 +17,8 @@ fn main() {
         let Ok(text) = std::fs::read_to_string(entry.path()) else {
             continue;
         };
-        let mut cur: Option<(String, String)> = None;
-        for ev in Parser::new(&text) {
-            match ev {
-                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
-                    cur = Some((info.split_whitespace().next().unwrap_or("").to_string(), String::new()))
-                }
-                Event::Text(t) => {
-                    if let Some((_, b)) = cur.as_mut() {
-                        b.push_str(&t)
-                    }
-                }
-                Event::End(TagEnd::CodeBlock) => blocks.extend(cur.take()),
-                _ => {}
-            }
-        }
+        let fenced = code_blocks(&text).into_iter().filter(|b| b.fenced);
+        blocks.extend(fenced.map(|b| (b.label.unwrap_or_default(), b.code)));
     }
     let lines: usize = blocks.iter().map(|(_, b)| b.lines().count()).sum();
 

@@ -11,6 +11,7 @@ pub use guess::{explain, guess_language};
 
 use std::sync::OnceLock;
 
+use pulldown_cmark_escape::escape_html;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use syntect::html::{css_for_theme_with_class_style, ClassStyle};
@@ -227,7 +228,7 @@ fn classed(set: &'static SyntaxSet, syntax: &SyntaxReference, code: &str) -> Str
     for line in LinesWithEndings::from(code) {
         ops.clear();
         if parser.parse_line(line, &mut ops).is_err() {
-            return escape(code);
+            return escaped(code);
         }
         let mut at = 0;
         // An empty span (pushed and popped with no text between) is dropped, as syntect does.
@@ -257,7 +258,7 @@ fn classed(set: &'static SyntaxSet, syntax: &SyntaxReference, code: &str) -> Str
                 }
             });
             if applied.is_err() {
-                return escape(code);
+                return escaped(code);
             }
         }
         push_escaped(&mut html, &line[at..]);
@@ -313,7 +314,7 @@ fn class_of(scope: Scope) -> String {
 }
 
 fn plain(language: Option<String>, code: &str) -> Highlighted {
-    Highlighted { language, guessed: false, html: escape(code) }
+    Highlighted { language, guessed: false, html: escaped(code) }
 }
 
 /// Control characters never reach the HTML (where they are errors) or `nav.js`: NUL becomes
@@ -334,29 +335,19 @@ pub fn without_controls(text: &str) -> std::borrow::Cow<'_, str> {
 /// Ordinary code never comes near (the corpus tests compare with syntect's own parser).
 const RETRY_LIMIT_IN_SEARCH: std::os::raw::c_ulong = 100_000;
 
-/// HTML-escape text for element content and quoted attributes (`&`, `<`, `>`, `"`, `'`).
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 16);
-    push_escaped(&mut out, text);
-    out
+/// `text` HTML-escaped onto `html` by pulldown-cmark's escaper. `escape_html` (`&<>"'`), not
+/// `escape_html_body_text` (`&<>`), although code is element content: the quotes have always
+/// been escaped here, and the built pages stay byte for byte what they were.
+fn push_escaped(html: &mut String, text: &str) {
+    // Writing to a String cannot fail.
+    let _ = escape_html(html, text);
 }
 
-fn push_escaped(out: &mut String, text: &str) {
-    let mut last = 0;
-    for (i, b) in text.bytes().enumerate() {
-        let rep = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&text[last..i]);
-        out.push_str(rep);
-        last = i + 1;
-    }
-    out.push_str(&text[last..]);
+/// The code of a block shown as it is (plain, or a grammar that broke off): escaped text.
+fn escaped(code: &str) -> String {
+    let mut html = String::with_capacity(code.len() + code.len() / 16);
+    push_escaped(&mut html, code);
+    html
 }
 
 /// Light theme (InspiredGitHub) by default; dark theme (OneHalfDark) when the OS prefers dark
@@ -566,16 +557,52 @@ mod tests {
         let out = h.highlight(None, "def f(x):\n    return x + 1\n\nprint(f(2))\n");
         assert_eq!(out.language.as_deref(), Some("python"));
         assert!(out.guessed);
-        let out = h.highlight(Some(""), "이것은 설명 문장입니다.\n코드가 아닙니다.\n");
+        let prose = "이것은 설명 문장입니다.\n코드가 아닙니다.\n";
+        let out = h.highlight(Some(""), prose);
         assert_eq!(out.language, None);
-        assert!(!out.html.contains("<span"));
+        assert_eq!(out.html, prose);
+    }
+
+    /// `html` without its tags, still escaped.
+    fn without_tags(html: &str) -> String {
+        let mut text = String::with_capacity(html.len());
+        let mut rest = html;
+        while let Some(open) = rest.find('<') {
+            text.push_str(&rest[..open]);
+            rest = rest[open..].split_once('>').map_or("", |(_, after)| after);
+        }
+        text.push_str(rest);
+        text
+    }
+
+    /// The text a reader sees in `html`: tags removed, our five escapes decoded.
+    fn shown_text(html: &str) -> String {
+        let text = without_tags(html);
+        text.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&")
     }
 
     #[test]
     fn code_without_trailing_newline_is_kept_whole() {
-        let out = hl("python", "x = 1\ny = 2");
-        assert!(out.html.contains('y'));
-        assert!(out.html.ends_with("</span>") || out.html.ends_with('2'));
+        for code in ["x = 1\ny = 2", "x = 1\ny = 2\n", "s = '<a & b>'\nz = \"q\"", "한 = 1"] {
+            let out = hl("python", code);
+            assert!(out.html.contains("<span"), "highlighted: {}", out.html);
+            assert_eq!(shown_text(&out.html), code, "{}", out.html);
+        }
+    }
+
+    /// Code is escaped with quotes too, highlighted or plain, as it always has been: the built
+    /// pages stay byte for byte the same (a body-text escaper would leave `"` and `'`).
+    #[test]
+    fn quotes_and_markup_in_code_are_escaped() {
+        let code = "a = \"<b>\" + '&'\n";
+        assert_eq!(hl("text", code).html, "a = &quot;&lt;b&gt;&quot; + &#39;&amp;&#39;\n");
+        let highlighted = hl("python", code).html;
+        assert!(highlighted.contains("<span"), "{highlighted}");
+        assert_eq!(without_tags(&highlighted), "a = &quot;&lt;b&gt;&quot; + &#39;&amp;&#39;\n", "{highlighted}");
     }
 
     #[test]

@@ -372,8 +372,10 @@ fn sitemap(site: &Site, base_url: &str) -> Option<String> {
     );
     for &page in &site.order {
         let url = site.url_of(page);
-        let loc = highlight::escape(&format!("{base_url}{}", links::encode_path(&url)));
-        xml.push_str(&format!("  <url><loc>{loc}</loc></url>\n"));
+        xml.push_str("  <url><loc>");
+        // XML needs `&<` escaped; `escape_html`'s `&#39;`/`&quot;` are valid XML too. Cannot fail.
+        let _ = pulldown_cmark_escape::escape_html(&mut xml, &format!("{base_url}{}", links::encode_path(&url)));
+        xml.push_str("</loc></url>\n");
     }
     xml.push_str("</urlset>\n");
     Some(xml)

@@ -1,6 +1,7 @@
 //! Checks that `gen-corpus` is deterministic and writes notes shaped like the real ones:
 //! sizes, valid tables of contents, unlabeled code fences and working links between notes.
 
+use gongbu::markdown::code_blocks::code_blocks;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -65,7 +66,10 @@ fn headings(text: &str) -> Vec<(usize, String)> {
     out
 }
 
-/// Info strings of opening fences.
+/// Info strings of opening fences, read line by line on purpose (not with
+/// `gongbu::markdown::code_blocks`): this checks the text the generator wrote, every fence opened
+/// and closed at the start of a line, which a Markdown parser would forgive. The test then checks
+/// that gongbu reads the same blocks.
 fn fence_labels(text: &str) -> Vec<String> {
     let mut in_fence = false;
     let mut labels = Vec::new();
@@ -178,6 +182,11 @@ fn notes_look_like_real_interview_notes() {
         assert_eq!(toc, expected, "{path:?}: TOC anchors must match headings");
 
         let labels = fence_labels(text);
+        let read: Vec<String> = code_blocks(text)
+            .into_iter()
+            .map(|b| if b.fenced { b.label.unwrap_or_default() } else { "(indented)".into() })
+            .collect();
+        assert_eq!(read, labels, "{path:?}: gongbu reads the code blocks as written");
         assert!((1..=3).contains(&labels.len()), "{path:?}: {} code blocks", labels.len());
         for l in &labels {
             assert!(["", "bash", "python", "java", "javascript", "rust", "sql"].contains(&l.as_str()));

@@ -73,12 +73,13 @@ fn starting_notes() -> Vec<Vec<u8>> {
     let mut notes = vec![std::fs::read(shared.join("seed/interview-notes.md")).expect("seed note")];
     let mut corpus: Vec<PathBuf> = walkdir::WalkDir::new(shared.join("corpora/tech-interview-for-developer"))
         .into_iter()
-        .filter_map(Result::ok)
+        .map(|e| e.expect("the shared corpus is readable"))
         .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
         .map(|e| e.into_path())
         .collect();
     corpus.sort();
-    notes.extend(corpus.iter().filter_map(|p| std::fs::read(p).ok()));
+    assert!(corpus.len() > 150, "the fuzzer starts from the corpus's notes, found {}", corpus.len());
+    notes.extend(corpus.iter().map(|p| std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))));
     notes
 }
 

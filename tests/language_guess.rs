@@ -5,6 +5,7 @@ use std::path::Path;
 use std::process::Command;
 
 use gongbu::highlight::{guess_language, Highlighter};
+use gongbu::markdown::code_blocks::code_blocks;
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpora/tech-interview-for-developer");
 const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seed/interview-notes.md");
@@ -54,9 +55,11 @@ fn prose_diagrams_and_output_stay_plain() {
 #[test]
 fn seed_unlabeled_block_is_python() {
     let seed = std::fs::read_to_string(SEED).unwrap_or_else(|e| panic!("seed note missing: {SEED}: {e}"));
-    let start = seed.find("```\nimport asyncio").expect("seed has the unlabeled asyncio block") + 4;
-    let end = start + seed[start..].find("```").expect("block is closed");
-    let block = &seed[start..end];
+    let blocks = code_blocks(&seed);
+    let asyncio = blocks.iter().find(|b| b.code.starts_with("import asyncio"));
+    let block = &asyncio.expect("seed has the asyncio block").code;
+    assert!(block.contains("asyncio.run(") && block.lines().count() > 5, "the whole block: {block}");
+    assert_eq!(asyncio.and_then(|b| b.label.as_deref()), None, "the block is unlabeled");
     assert_eq!(guess_language(block), Some("python"));
     let out = Highlighter::global().highlight(None, block);
     assert_eq!(out.language.as_deref(), Some("python"));
@@ -146,37 +149,15 @@ const PINNED: &[(&str, usize, Option<&str>)] = &[
     ("corpora/tech-interview-for-developer/Computer Science/Operating System/Semaphore & Mutex.md", 4, None),
 ];
 
-/// The text of the `n`-th code block (from 1, fenced or indented) of a Markdown file.
-fn nth_code_block(markdown: &str, n: usize) -> Option<String> {
-    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-    let mut seen = 0;
-    let mut body: Option<String> = None;
-    for event in Parser::new(markdown) {
-        match event {
-            Event::Start(Tag::CodeBlock(_)) => {
-                seen += 1;
-                body = (seen == n).then(String::new);
-            }
-            Event::Text(t) => {
-                if let Some(b) = body.as_mut() {
-                    b.push_str(&t);
-                }
-            }
-            Event::End(TagEnd::CodeBlock) if body.is_some() => return body,
-            _ => {}
-        }
-    }
-    None
-}
-
 #[test]
 fn pinned_sample_guesses_do_not_drift() {
     let mut wrong = Vec::new();
     for &(file, n, want) in PINNED {
         let path = format!("{SHARED}/{file}");
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("sample note missing: {path}: {e}"));
-        let block = nth_code_block(&text, n).unwrap_or_else(|| panic!("{file} has no code block {n}"));
-        let got = guess_language(&block);
+        // The n-th code block, from 1, fenced or indented.
+        let block = code_blocks(&text).into_iter().nth(n - 1).unwrap_or_else(|| panic!("{file} has no code block {n}"));
+        let got = guess_language(&block.code);
         if got != want {
             wrong.push(format!("{file} block {n}: want {want:?}, got {got:?}"));
         }

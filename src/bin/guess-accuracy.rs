@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use gongbu::highlight::{canonical_language, explain, guess_language, is_plain_label};
+use gongbu::markdown::code_blocks::code_blocks;
 
 fn main() -> ExitCode {
     let mut show_misses = false;
@@ -108,8 +109,6 @@ fn guess_matches(expected: &str, guessed: Option<&str>) -> bool {
 
 /// Hide the label of every labeled fenced block under `root`, guess, and count.
 fn accuracy(root: &Path) -> std::io::Result<AccuracyReport> {
-    use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
-
     if !root.is_dir() {
         return Err(std::io::Error::new(std::io::ErrorKind::NotFound, format!("{} is not a folder", root.display())));
     }
@@ -121,26 +120,10 @@ fn accuracy(root: &Path) -> std::io::Result<AccuracyReport> {
         }
         let text = std::fs::read_to_string(entry.path())?;
         report.files += 1;
-        let mut current: Option<(String, String)> = None;
-        for event in Parser::new(&text) {
-            match event {
-                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
-                    let label = info.split_whitespace().next().unwrap_or("").to_lowercase();
-                    current = Some((label, String::new()));
-                }
-                Event::Text(t) => {
-                    if let Some((_, body)) = current.as_mut() {
-                        body.push_str(&t);
-                    }
-                }
-                Event::End(TagEnd::CodeBlock) => {
-                    if let Some((label, body)) = current.take() {
-                        let file = entry.path().strip_prefix(root).unwrap_or(entry.path());
-                        report.count(&file.display().to_string(), &label, &body);
-                    }
-                }
-                _ => {}
-            }
+        let file = entry.path().strip_prefix(root).unwrap_or(entry.path()).display().to_string();
+        for block in code_blocks(&text).into_iter().filter(|b| b.fenced) {
+            let label = block.label.unwrap_or_default().to_lowercase();
+            report.count(&file, &label, &block.code);
         }
     }
     Ok(report)

@@ -9,6 +9,16 @@
 //! to, their regions kept in place. The rules (which pattern wins, loop prevention, meta
 //! scopes, captures, back-references, prototypes) are syntect's, step for step; a test runs
 //! both parsers over every code block of the shared corpora and compares the operations.
+//!
+//! Two adapters reach past syntect's public API, which is why Cargo.toml pins syntect exactly:
+//! `start_context_id` reads the start context out of `ParseState`'s `Debug` output, and
+//! `context_by_id` rebuilds a `ContextReference::Direct` through serde to look a context up.
+//! If either breaks, `LineParser::new` returns None and syntect's own parser takes over (same
+//! output, slower); the tests here then fail, so an upgrade cannot pass unnoticed.
+//! The smallest upstream change that would remove both: make two `pub(crate)` items public,
+//! `SyntaxSet::get_context(&self, &ContextId) -> Result<&Context, ParsingError>` and
+//! `SyntaxReference::context_ids(&self) -> &HashMap<String, ContextId>` (whose `"__start"`
+//! entry is what `ParseState::new` starts in).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -642,7 +652,6 @@ fn start_context_id(syntax: &SyntaxReference) -> Option<ContextId> {
 mod tests {
     use super::super::{canonical_language, guess_language, Highlighter, SYNTAXES};
     use super::*;
-    use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
     use syntect::util::LinesWithEndings;
 
     /// Our operations must be syntect's, line for line; and our parser must be the one in use.
@@ -661,34 +670,26 @@ mod tests {
         }
     }
 
-    /// Every fenced block of the notes under `root`, with the grammar gongbu would use.
+    /// Every code block of the notes under `root` (as the render pass reads them), with the
+    /// grammar gongbu would use. Panics when `root` or a note cannot be read: these tests gate
+    /// a syntect upgrade, so they must never pass on no input.
     fn blocks_under(root: &str) -> Vec<(String, &'static SyntaxReference, String)> {
         let h = Highlighter::global();
         let mut found = Vec::new();
-        for entry in walkdir::WalkDir::new(root).into_iter().flatten() {
-            if entry.path().extension().is_none_or(|e| e != "md") {
+        for entry in walkdir::WalkDir::new(root) {
+            let entry = entry.unwrap_or_else(|e| panic!("cannot read the shared notes at {root}: {e}"));
+            if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "md") {
                 continue;
             }
-            let Ok(text) = std::fs::read_to_string(entry.path()) else { continue };
-            let mut block: Option<(String, String)> = None;
-            for event in Parser::new(&text) {
-                match event {
-                    Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
-                        block = Some((info.split_whitespace().next().unwrap_or("").to_lowercase(), String::new()))
-                    }
-                    Event::Text(t) => {
-                        if let Some((_, code)) = block.as_mut() {
-                            code.push_str(&t);
-                        }
-                    }
-                    Event::End(TagEnd::CodeBlock) => {
-                        let Some((label, code)) = block.take() else { continue };
-                        let lang = if label.is_empty() { guess_language(&code) } else { canonical_language(&label) };
-                        if let Some(syntax) = lang.and_then(|l| h.syntax_for(l)) {
-                            found.push((format!("{}", entry.path().display()), syntax, code));
-                        }
-                    }
-                    _ => {}
+            let path = entry.path().display().to_string();
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_else(|e| panic!("{path}: {e}"));
+            for block in crate::markdown::code_blocks::code_blocks(&text) {
+                let lang = match block.label {
+                    Some(label) => canonical_language(&label.to_lowercase()),
+                    None => guess_language(&block.code),
+                };
+                if let Some(syntax) = lang.and_then(|l| h.syntax_for(l)) {
+                    found.push((path.clone(), syntax, block.code));
                 }
             }
         }

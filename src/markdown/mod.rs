@@ -2,6 +2,7 @@
 //! render pass that turns one note into HTML once the whole site is known.
 
 pub mod autolink;
+pub mod code_blocks;
 pub mod outline;
 pub mod render;
 pub mod slug;

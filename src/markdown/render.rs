@@ -5,7 +5,7 @@ use super::autolink::{display_url, split_urls, Piece};
 use super::parser_options;
 use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::enrich::links::Resolved;
-use crate::highlight::{escape, without_controls, Highlighter};
+use crate::highlight::{without_controls, Highlighter};
 use crate::model::{Note, Reference, TocEntry};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Parser, Tag, TagEnd, TextMergeWithOffset};
 use std::borrow::Cow;
@@ -274,11 +274,21 @@ fn link_bare_urls<'a>(text: &CowStr<'a>, events: &mut Vec<Event<'a>>, body: &mut
 }
 
 /// The language word of a fence's info string: "```python title=x" → python, "```js:app.js" → js.
-fn fence_language(info: &str) -> Option<String> {
+pub(crate) fn fence_language(info: &str) -> Option<String> {
     let word = info.split_whitespace().next()?;
     let word = word.trim_matches(|c| c == '{' || c == '}' || c == '.');
     let word = word.split([':', ',']).next().unwrap_or(word);
     (!word.is_empty()).then(|| word.to_string())
+}
+
+/// `text` for a quoted attribute or element content, by pulldown-cmark's escaper (`&<>"'`).
+/// Not `escape_href` for hrefs: they are already encoded as links resolve them, and it would
+/// encode non-ASCII (a Korean path) and `'` again, changing the built pages.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    // Writing to a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+    out
 }
 
 fn code_block_html(highlighter: &Highlighter, lang: Option<&str>, code: &str) -> String {
