@@ -213,6 +213,8 @@ pub struct RenderedPage {
     pub diagnostics: Vec<Diagnostic>,
     /// Site paths the page links to.
     pub targets: Vec<String>,
+    /// Fingerprint of what the site put on the page (see `view::PageLinks`).
+    pub signature: u64,
 }
 
 /// Render `pages` in parallel and write each into `sink` as soon as it is ready, so memory
@@ -224,6 +226,7 @@ pub fn render_pages(
     pages: &[PageRef],
     sink: &dyn Sink,
 ) -> Vec<RenderedPage> {
+    let site_links = view::SiteLinks::of(site);
     pages
         .par_iter()
         .map(|&page| {
@@ -231,8 +234,11 @@ pub fn render_pages(
                 PageRef::Note(n) => site.notes[n].source.clone(),
                 PageRef::Section(_) => site.url_of(page),
             };
-            let (html, mut diagnostics, targets) = guarded(&source(), || render_page(site, theme, chrome, page))
-                .unwrap_or_else(|d| (None, vec![d], Vec::new()));
+            let links = view::PageLinks::of(site, page);
+            let signature = links.signature(&site_links);
+            let (html, mut diagnostics, targets) =
+                guarded(&source(), || render_linked(site, &site_links, links, theme, chrome, page))
+                    .unwrap_or_else(|d| (None, vec![d], Vec::new()));
             let mut written = false;
             if let Some(html) = html {
                 let url = site.url_of(page);
@@ -242,7 +248,7 @@ pub fn render_pages(
                     Err(e) => diagnostics.push(Diagnostic::error(source(), 0, format!("cannot write {url}: {e}"))),
                 }
             }
-            RenderedPage { page, written, diagnostics, targets }
+            RenderedPage { page, written, diagnostics, targets, signature }
         })
         .collect()
 }
@@ -259,7 +265,9 @@ pub fn write_navigation(site: &Site, theme: &Theme, config: &Config, sink: &dyn 
     let chrome = view::Chrome::of(config);
     let mut diagnostics = Vec::new();
     let mut files: Vec<(&str, Vec<u8>)> = vec![("nav.js", nav::nav_js(site).into_bytes())];
-    match theme.render("404.html", &view::not_found_context(site, &chrome, &base_path(&config.base_url))) {
+    match theme
+        .render("404.html", &view::not_found_context(&view::SiteLinks::of(site), &chrome, &base_path(&config.base_url)))
+    {
         Ok(html) => files.push(("404.html", html.into_bytes())),
         Err(d) => diagnostics.push(d),
     }
@@ -299,6 +307,18 @@ pub fn render_page(
     chrome: &view::Chrome,
     page: PageRef,
 ) -> (Option<String>, Vec<Diagnostic>, Vec<String>) {
+    render_linked(site, &view::SiteLinks::of(site), view::PageLinks::of(site, page), theme, chrome, page)
+}
+
+/// `render_page` with what the site puts on the page already gathered.
+fn render_linked<'a>(
+    site: &'a Site,
+    site_links: &view::SiteLinks<'a>,
+    links: view::PageLinks<'a>,
+    theme: &Theme,
+    chrome: &view::Chrome<'a>,
+    page: PageRef,
+) -> (Option<String>, Vec<Diagnostic>, Vec<String>) {
     let mut diagnostics = Vec::new();
     let mut targets = Vec::new();
     let content = match page {
@@ -320,8 +340,8 @@ pub fn render_page(
         }
         PageRef::Section(_) => view::Content::default(),
     };
-    let template = if view::is_folder_page(site, page) { "section.html" } else { "page.html" };
-    let context = view::page_context(site, chrome, page, content);
+    let template = if links.folder_page { "section.html" } else { "page.html" };
+    let context = view::page_context(site_links, &links, chrome, content);
     match theme.render(template, &context) {
         Ok(html) => (Some(html), diagnostics, targets),
         Err(mut d) => {

@@ -478,8 +478,7 @@ fn render_into(state: &mut State, config: &Config, pages: &[PageRef], sink: &dyn
             page.diagnostics.into_iter().partition(|d| d.severity == Severity::Error);
         errors.extend(page_errors);
         if page.written {
-            let signature = view::signature(&state.site, page.page);
-            state.pages.insert(url, PageInfo { signature, targets: page.targets, warnings });
+            state.pages.insert(url, PageInfo { signature: page.signature, targets: page.targets, warnings });
         }
     }
     (pages.len(), errors)
