@@ -59,7 +59,7 @@ pub fn build(config: &Config, force: bool) -> Result<BuildReport, BuildError> {
 
 /// Every stage of a build, writing into `sink`. Returns the report and all problems found,
 /// sorted by file and line; the caller decides whether they fail the build.
-pub fn build_into(config: &Config, sink: &dyn Sink) -> Result<(BuildReport, Vec<Diagnostic>), BuildError> {
+pub(crate) fn build_into(config: &Config, sink: &dyn Sink) -> Result<(BuildReport, Vec<Diagnostic>), BuildError> {
     let mut clock = Clock::start();
     let Loaded { site, assets, mut problems } = load(config, &mut clock)?;
     problems.extend(site.collisions.iter().cloned());
@@ -70,17 +70,14 @@ pub fn build_into(config: &Config, sink: &dyn Sink) -> Result<(BuildReport, Vec<
     })?;
     clock.lap("load theme");
 
-    let generated = generate(&site, &theme, config, sink);
-    problems.extend(generated.diagnostics);
-    clock.lap("render + write pages");
-
-    problems.extend(copy_assets(&assets, sink));
-    clock.lap("copy assets");
+    let written = write_everything(&site, &theme, &assets, config, sink, &mut clock);
+    problems.extend(written.rendered.into_iter().flat_map(|r| r.diagnostics));
+    problems.extend(written.problems);
 
     problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     let report = BuildReport {
         notes: site.notes.len(),
-        pages: generated.pages,
+        pages: site.order.len(),
         assets: assets.len(),
         warnings: Vec::new(),
         timings: clock.laps,
@@ -89,7 +86,7 @@ pub fn build_into(config: &Config, sink: &dyn Sink) -> Result<(BuildReport, Vec<
 }
 
 /// The notes folder read into a site: what every build starts from.
-pub struct Loaded {
+pub(crate) struct Loaded {
     pub site: Site,
     pub assets: Vec<SourceFile>,
     /// Notes that could not be read and entries that were skipped.
@@ -97,7 +94,7 @@ pub struct Loaded {
 }
 
 /// Discover, read and outline every note, and assemble the site.
-pub fn load(config: &Config, clock: &mut Clock) -> Result<Loaded, BuildError> {
+pub(crate) fn load(config: &Config, clock: &mut Clock) -> Result<Loaded, BuildError> {
     // Checked again here: while serving, the notes folder may be replaced after the config was read.
     discover::check_inside(&config.content_dir, &config.root)?;
     let sources = discover::scan(&config.content_dir, &[&config.output_dir])?;
@@ -117,16 +114,12 @@ pub fn load(config: &Config, clock: &mut Clock) -> Result<Loaded, BuildError> {
 }
 
 /// Read every note in parallel; a note that cannot be read becomes a diagnostic, not a page.
-pub fn read_notes(files: &[SourceFile]) -> (Vec<Note>, Vec<Diagnostic>) {
+pub(crate) fn read_notes(files: &[SourceFile]) -> (Vec<Note>, Vec<Diagnostic>) {
     let index_md_folders: HashSet<&str> =
         files.iter().filter(|f| is_index_md(&f.rel)).map(|f| parent_of(&f.rel)).collect();
     let results: Vec<Result<Option<Note>, Diagnostic>> = files
         .par_iter()
-        .map(|f| {
-            let bytes =
-                discover::read_source(&f.abs).map_err(|e| Diagnostic::error(&f.rel, 0, format!("cannot read: {e}")))?;
-            read_note(&f.rel, &bytes, is_index_note(&f.rel, index_md_folders.contains(parent_of(&f.rel))))
-        })
+        .map(|f| read_note(&f.rel, &f.abs, is_index_note(&f.rel, index_md_folders.contains(parent_of(&f.rel)))))
         .collect();
     let mut notes = Vec::with_capacity(results.len());
     let mut problems = Vec::new();
@@ -140,9 +133,11 @@ pub fn read_notes(files: &[SourceFile]) -> (Vec<Note>, Vec<Diagnostic>) {
     (notes, problems)
 }
 
-/// `parse_note`, with a panic caught and reported as the note's internal error.
-pub fn read_note(source: &str, bytes: &[u8], is_index: bool) -> Result<Option<Note>, Diagnostic> {
-    guarded(source, || parse_note(source, bytes, is_index))?
+/// One note from the disk, for a full run and an incremental one alike: `parse_note` on the
+/// file's bytes, with a panic caught and reported as the note's internal error.
+pub(crate) fn read_note(source: &str, path: &Path, is_index: bool) -> Result<Option<Note>, Diagnostic> {
+    let bytes = discover::read_source(path).map_err(|e| Diagnostic::error(source, 0, format!("cannot read: {e}")))?;
+    guarded(source, || parse_note(source, &bytes, is_index))?
 }
 
 /// One note from its bytes: UTF-8 check, front matter, outline, title. `None` for drafts.
@@ -190,23 +185,35 @@ pub fn parse_note(source: &str, bytes: &[u8], is_index: bool) -> Result<Option<N
     }))
 }
 
-/// What `generate` produced.
-pub struct Generated {
-    pub pages: usize,
-    pub diagnostics: Vec<Diagnostic>,
+/// What a full run wrote.
+pub(crate) struct Written {
+    /// Every page, in `site.order`.
+    pub rendered: Vec<RenderedPage>,
+    /// Problems writing the shared files and copying assets.
+    pub problems: Vec<Diagnostic>,
 }
 
-/// Render every page and the shared files (navigation, theme CSS/JS, 404) into `sink`.
-pub fn generate(site: &Site, theme: &Theme, config: &Config, sink: &dyn Sink) -> Generated {
+/// The full run's output stage, for `build` and for a session's first (or fresh) run alike:
+/// render every page, write the shared files (navigation, theme CSS/JS, 404), copy the assets.
+pub(crate) fn write_everything(
+    site: &Site,
+    theme: &Theme,
+    assets: &[SourceFile],
+    config: &Config,
+    sink: &dyn Sink,
+    clock: &mut Clock,
+) -> Written {
     let chrome = view::Chrome::of(config);
     let rendered = render_pages(site, theme, &chrome, &site.order, sink);
-    let mut diagnostics: Vec<Diagnostic> = rendered.into_iter().flat_map(|r| r.diagnostics).collect();
-    diagnostics.extend(write_shared(site, theme, config, sink));
-    Generated { pages: site.order.len(), diagnostics }
+    let mut problems = write_shared(site, theme, config, sink);
+    clock.lap("render + write pages");
+    problems.extend(copy_assets(assets, sink));
+    clock.lap("copy assets");
+    Written { rendered, problems }
 }
 
 /// One page after rendering and writing.
-pub struct RenderedPage {
+pub(crate) struct RenderedPage {
     pub page: PageRef,
     /// False when its template failed: the page was not written.
     pub written: bool,
@@ -219,7 +226,7 @@ pub struct RenderedPage {
 
 /// Render `pages` in parallel and write each into `sink` as soon as it is ready, so memory
 /// does not grow with the site.
-pub fn render_pages(
+pub(crate) fn render_pages(
     site: &Site,
     theme: &Theme,
     chrome: &view::Chrome,
@@ -254,14 +261,14 @@ pub fn render_pages(
 }
 
 /// Files every site has besides its pages: navigation files and theme files.
-pub fn write_shared(site: &Site, theme: &Theme, config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
+pub(crate) fn write_shared(site: &Site, theme: &Theme, config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
     let mut diagnostics = write_navigation(site, theme, config, sink);
     diagnostics.extend(write_theme_files(config, sink));
     diagnostics
 }
 
 /// Files that list the site's pages and titles: `nav.js`, `404.html`, `sitemap.xml`.
-pub fn write_navigation(site: &Site, theme: &Theme, config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
+pub(crate) fn write_navigation(site: &Site, theme: &Theme, config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
     let chrome = view::Chrome::of(config);
     let mut diagnostics = Vec::new();
     let mut files: Vec<(&str, Vec<u8>)> = vec![("nav.js", nav::nav_js(site).into_bytes())];
@@ -280,7 +287,7 @@ pub fn write_navigation(site: &Site, theme: &Theme, config: &Config, sink: &dyn 
 
 /// The theme's files: its CSS and JS (embedded, then the site's own `static/`), the code
 /// highlighting CSS, and `.nojekyll` for GitHub Pages.
-pub fn write_theme_files(config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
+pub(crate) fn write_theme_files(config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
     let css = highlight::theme_css();
     let embedded = DEFAULT_STATIC.iter().map(|(name, bytes)| (format!("static/{name}"), *bytes));
     let files: Vec<(String, &[u8])> = embedded
@@ -352,7 +359,7 @@ fn render_linked<'a>(
     }
 }
 
-pub fn copy_assets(assets: &[SourceFile], sink: &dyn Sink) -> Vec<Diagnostic> {
+pub(crate) fn copy_assets(assets: &[SourceFile], sink: &dyn Sink) -> Vec<Diagnostic> {
     assets
         .par_iter()
         .filter_map(|a| {
@@ -408,7 +415,7 @@ pub fn base_path(base_url: &str) -> String {
 }
 
 /// The name of the folder gongbu was pointed at: the site's title when nothing names it.
-pub fn folder_name(root: &Path) -> String {
+pub(crate) fn folder_name(root: &Path) -> String {
     let abs = discover::canonical(root);
     abs.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "gongbu".into())
 }
@@ -459,13 +466,13 @@ fn install_quiet_hook() {
 }
 
 /// Stage timings for `--timings`.
-pub struct Clock {
+pub(crate) struct Clock {
     last: Instant,
     laps: Vec<(&'static str, Duration)>,
 }
 
 impl Clock {
-    pub fn start() -> Clock {
+    pub(crate) fn start() -> Clock {
         Clock { last: Instant::now(), laps: Vec::new() }
     }
 

@@ -161,8 +161,7 @@ impl Session {
             }
         };
         let mut state = State { theme, site, assets, pages: HashMap::new(), broken, generated, needs_prune: true };
-        let errors = pipeline::copy_assets(&state.assets, sink);
-        let rebuild = render_everything(&mut state, config, sink, errors);
+        let rebuild = state.write_everything(config, sink, true);
         self.state = Some(state);
         Ok(rebuild)
     }
@@ -181,7 +180,7 @@ impl Session {
                     return (state, rebuild);
                 }
             }
-            let rebuild = render_everything(&mut state, config, sink, errors);
+            let rebuild = state.write_everything(config, sink, false);
             return (state, rebuild);
         }
         if changed.iter().any(|p| in_dir(&config.static_dir, p)) {
@@ -364,10 +363,7 @@ impl State {
     fn apply_note_change(&mut self, rel: &str, path: Option<&Path>, changes: &mut NoteChanges) {
         let known = self.site.notes.iter().position(|n| n.source == rel);
         let read = match path {
-            Some(path) => match discover::read_source(path) {
-                Ok(bytes) => pipeline::read_note(rel, &bytes, self.is_index(rel, known)),
-                Err(e) => Err(Diagnostic::error(rel, 0, format!("cannot read: {e}"))),
-            },
+            Some(path) => pipeline::read_note(rel, path, self.is_index(rel, known)),
             None => Ok(None),
         };
         match (read, known) {
@@ -441,6 +437,32 @@ impl State {
         self.pages.get(self.site.url(page).as_ref())
     }
 
+    /// A full run's output stage on the kept site (`pipeline::write_everything`), remembered:
+    /// after a full load (with the assets) or a template change (without).
+    fn write_everything(&mut self, config: &Config, sink: &dyn Sink, with_assets: bool) -> Rebuild {
+        let assets: &[SourceFile] = if with_assets { &self.assets } else { &[] };
+        let written =
+            pipeline::write_everything(&self.site, &self.theme, assets, config, sink, &mut pipeline::Clock::start());
+        let mut errors = written.problems;
+        errors.extend(self.remember(written.rendered));
+        self.report(errors, self.site.order.len())
+    }
+
+    /// Keep what each rendered page showed, linked to and warned about; returns the pages' errors.
+    fn remember(&mut self, rendered: Vec<pipeline::RenderedPage>) -> Vec<Diagnostic> {
+        let mut errors = Vec::new();
+        for page in rendered {
+            let url = self.site.url_of(page.page);
+            let (page_errors, warnings): (Vec<_>, Vec<_>) =
+                page.diagnostics.into_iter().partition(|d| d.severity == Severity::Error);
+            errors.extend(page_errors);
+            if page.written {
+                self.pages.insert(url, PageInfo { signature: page.signature, targets: page.targets, warnings });
+            }
+        }
+        errors
+    }
+
     /// The rebuild's outcome: this run's errors plus every note still broken, and the
     /// current warnings of all pages.
     fn report(&self, mut errors: Vec<Diagnostic>, rendered: usize) -> Rebuild {
@@ -458,30 +480,11 @@ impl State {
 /// Files `pipeline::write_shared` writes outside `static/`.
 const SHARED_FILES: &[&str] = &["nav.js", "404.html", "sitemap.xml", ".nojekyll"];
 
-/// Write the shared files and render every page: after a full load or a template change.
-fn render_everything(state: &mut State, config: &Config, sink: &dyn Sink, mut errors: Vec<Diagnostic>) -> Rebuild {
-    errors.extend(pipeline::write_shared(&state.site, &state.theme, config, sink));
-    let all = state.site.order.clone();
-    let (rendered, page_errors) = render_into(state, config, &all, sink);
-    errors.extend(page_errors);
-    state.report(errors, rendered)
-}
-
 /// Render `pages` into `sink` and remember what each showed and linked to.
 fn render_into(state: &mut State, config: &Config, pages: &[PageRef], sink: &dyn Sink) -> (usize, Vec<Diagnostic>) {
     let chrome = view::Chrome::of(config);
     let rendered = pipeline::render_pages(&state.site, &state.theme, &chrome, pages, sink);
-    let mut errors = Vec::new();
-    for page in rendered {
-        let url = state.site.url_of(page.page);
-        let (page_errors, warnings): (Vec<_>, Vec<_>) =
-            page.diagnostics.into_iter().partition(|d| d.severity == Severity::Error);
-        errors.extend(page_errors);
-        if page.written {
-            state.pages.insert(url, PageInfo { signature: page.signature, targets: page.targets, warnings });
-        }
-    }
-    (pages.len(), errors)
+    (pages.len(), state.remember(rendered))
 }
 
 /// After a generated file is removed, remove the folders it leaves empty, up to the output root
