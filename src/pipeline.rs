@@ -1,6 +1,9 @@
 //! The build, stage by stage: discover → read + outline notes → assemble the site → render
 //! pages → write. Stages are functions from data to data; the disk is touched by `discover`,
-//! `read_notes` and the `write` sink only.
+//! `read_note` and the `write` sink only. There is one full run (`full_run`): `build` is that
+//! run into a staging folder, then committed; a `serve` session (`session`) starts with the
+//! same run and keeps its result, re-rendering through the same stages only what a change
+//! touches.
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Severity};
@@ -61,16 +64,12 @@ pub fn build(config: &Config, force: bool) -> Result<BuildReport, BuildError> {
 /// sorted by file and line; the caller decides whether they fail the build.
 pub(crate) fn build_into(config: &Config, sink: &dyn Sink) -> Result<(BuildReport, Vec<Diagnostic>), BuildError> {
     let mut clock = Clock::start();
-    let Loaded { site, assets, mut problems } = load(config, &mut clock)?;
+    let FullRun { site, assets, unread: mut problems, written } = full_run(config, sink, &mut clock, || Ok(()))?;
     problems.extend(site.collisions.iter().cloned());
-
-    let theme = Theme::load(config.templates_dir.as_deref(), &config.root).map_err(|mut errs| {
+    let (_, written) = written.map_err(|mut errs| {
         errs.append(&mut problems);
         BuildError::Problems(errs)
     })?;
-    clock.lap("load theme");
-
-    let written = write_everything(&site, &theme, &assets, config, sink, &mut clock);
     problems.extend(written.rendered.into_iter().flat_map(|r| r.diagnostics));
     problems.extend(written.problems);
 
@@ -83,6 +82,38 @@ pub(crate) fn build_into(config: &Config, sink: &dyn Sink) -> Result<(BuildRepor
         timings: clock.laps,
     };
     Ok((report, problems))
+}
+
+/// What a full run read and wrote: a build reports it, a session keeps it for the changes
+/// that follow.
+pub(crate) struct FullRun {
+    pub site: Site,
+    pub assets: Vec<SourceFile>,
+    /// Notes that could not be read and entries that were skipped.
+    pub unread: Vec<Diagnostic>,
+    /// The theme and what was written with it; the theme's errors when it could not be loaded
+    /// (then nothing was written).
+    pub written: Result<(Theme, Written), Vec<Diagnostic>>,
+}
+
+/// The one full run of the site, for `build` and for a session's first (or fresh) run: load
+/// the notes into a site, load the theme, write everything into `sink`. `claim_output` runs
+/// once the notes were found, before anything is written.
+pub(crate) fn full_run(
+    config: &Config,
+    sink: &dyn Sink,
+    clock: &mut Clock,
+    claim_output: impl FnOnce() -> Result<(), BuildError>,
+) -> Result<FullRun, BuildError> {
+    let Loaded { site, assets, problems } = load(config, clock)?;
+    claim_output()?;
+    let theme = Theme::load(config.templates_dir.as_deref(), &config.root);
+    clock.lap("load theme");
+    let written = theme.map(|theme| {
+        let written = write_everything(&site, &theme, &assets, config, sink, clock);
+        (theme, written)
+    });
+    Ok(FullRun { site, assets, unread: problems, written })
 }
 
 /// The notes folder read into a site: what every build starts from.

@@ -1,6 +1,8 @@
-//! A long-lived build for `serve`: rebuilds in place after changes, writes only files whose
-//! bytes changed, removes only files it generated itself, and keeps the last good page of a
-//! note that is broken.
+//! A long-lived build for `serve`: a build that keeps its state. Its first run is the build's
+//! full run (`pipeline::full_run`) in place; after that it rebuilds in place after changes,
+//! rendering only the pages whose note, links or site-given values (`view::PageLinks`)
+//! changed, writes only files whose bytes changed, removes only files it generated itself,
+//! and keeps the last good page of a note that is broken.
 
 use crate::config::{Config, Overrides, CONFIG_FILE};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -146,22 +148,28 @@ impl Session {
     /// Build everything again, keeping what the last state generated so stale files can go.
     fn full(&mut self, sink: &UpdateSink, generated: BTreeSet<String>) -> Result<Rebuild, BuildError> {
         let config = &self.config;
-        let pipeline::Loaded { site, assets, problems } = pipeline::load(config, &mut pipeline::Clock::start())?;
-        if !config.output_dir.exists() {
-            // The output went away (with the notes folder, or by hand): a missing folder is
-            // nobody's, so claim it again before writing into it.
-            write::mark_output(&config.output_dir).map_err(BuildError::Write)?;
-        }
-        let broken: BTreeMap<String, Diagnostic> = problems.into_iter().map(|d| (d.file.clone(), d)).collect();
-        let theme = match Theme::load(config.templates_dir.as_deref(), &config.root) {
-            Ok(theme) => theme,
+        let claim_output = || {
+            if !config.output_dir.exists() {
+                // The output went away (with the notes folder, or by hand): a missing folder is
+                // nobody's, so claim it again before writing into it.
+                write::mark_output(&config.output_dir).map_err(BuildError::Write)?;
+            }
+            Ok(())
+        };
+        let run = pipeline::full_run(config, sink, &mut pipeline::Clock::start(), claim_output)?;
+        let broken: BTreeMap<String, Diagnostic> = run.unread.into_iter().map(|d| (d.file.clone(), d)).collect();
+        let (theme, written) = match run.written {
+            Ok(written) => written,
             Err(errors) => {
                 let errors = errors.into_iter().chain(broken.into_values()).collect();
                 return Ok(Rebuild { errors, ..Rebuild::default() });
             }
         };
+        let (site, assets) = (run.site, run.assets);
         let mut state = State { theme, site, assets, pages: HashMap::new(), broken, generated, needs_prune: true };
-        let rebuild = state.write_everything(config, sink, true);
+        let mut errors = written.problems;
+        errors.extend(state.remember(written.rendered));
+        let rebuild = state.report(errors, state.site.order.len());
         self.state = Some(state);
         Ok(rebuild)
     }
