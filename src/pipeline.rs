@@ -62,7 +62,7 @@ pub fn build(config: &Config, force: bool) -> Result<BuildReport, BuildError> {
 
 /// Every stage of a build, writing into `sink`. Returns the report and all problems found,
 /// sorted by file and line; the caller decides whether they fail the build.
-pub(crate) fn build_into(config: &Config, sink: &dyn Sink) -> Result<(BuildReport, Vec<Diagnostic>), BuildError> {
+fn build_into(config: &Config, sink: &dyn Sink) -> Result<(BuildReport, Vec<Diagnostic>), BuildError> {
     let mut clock = Clock::start();
     let FullRun { site, assets, unread: mut problems, written } = full_run(config, sink, &mut clock, || Ok(()))?;
     problems.extend(site.collisions.iter().cloned());
@@ -117,7 +117,7 @@ pub(crate) fn full_run(
 }
 
 /// The notes folder read into a site: what every build starts from.
-pub(crate) struct Loaded {
+struct Loaded {
     pub site: Site,
     pub assets: Vec<SourceFile>,
     /// Notes that could not be read and entries that were skipped.
@@ -125,7 +125,7 @@ pub(crate) struct Loaded {
 }
 
 /// Discover, read and outline every note, and assemble the site.
-pub(crate) fn load(config: &Config, clock: &mut Clock) -> Result<Loaded, BuildError> {
+fn load(config: &Config, clock: &mut Clock) -> Result<Loaded, BuildError> {
     // Checked again here: while serving, the notes folder may be replaced after the config was read.
     discover::check_inside(&config.content_dir, &config.root)?;
     let sources = discover::scan(&config.content_dir, &[&config.output_dir])?;
@@ -145,7 +145,7 @@ pub(crate) fn load(config: &Config, clock: &mut Clock) -> Result<Loaded, BuildEr
 }
 
 /// Read every note in parallel; a note that cannot be read becomes a diagnostic, not a page.
-pub(crate) fn read_notes(files: &[SourceFile]) -> (Vec<Note>, Vec<Diagnostic>) {
+fn read_notes(files: &[SourceFile]) -> (Vec<Note>, Vec<Diagnostic>) {
     let index_md_folders: HashSet<&str> =
         files.iter().filter(|f| is_index_md(&f.rel)).map(|f| parent_of(&f.rel)).collect();
     let results: Vec<Result<Option<Note>, Diagnostic>> = files
@@ -292,7 +292,7 @@ pub(crate) fn render_pages(
 }
 
 /// Files every site has besides its pages: navigation files and theme files.
-pub(crate) fn write_shared(site: &Site, theme: &Theme, config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
+fn write_shared(site: &Site, theme: &Theme, config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
     let mut diagnostics = write_navigation(site, theme, config, sink);
     diagnostics.extend(write_theme_files(config, sink));
     diagnostics
@@ -390,7 +390,7 @@ fn render_linked<'a>(
     }
 }
 
-pub(crate) fn copy_assets(assets: &[SourceFile], sink: &dyn Sink) -> Vec<Diagnostic> {
+fn copy_assets(assets: &[SourceFile], sink: &dyn Sink) -> Vec<Diagnostic> {
     assets
         .par_iter()
         .filter_map(|a| {
@@ -438,7 +438,7 @@ fn sitemap(site: &Site, base_url: &str) -> Option<String> {
 }
 
 /// Path part of the base URL: `https://me.github.io/notes/` → `/notes/`.
-pub fn base_path(base_url: &str) -> String {
+fn base_path(base_url: &str) -> String {
     let after_scheme =
         base_url.split_once("://").map_or(base_url, |(_, rest)| rest.find('/').map_or("/", |i| &rest[i..]));
     let path = if base_url.contains("://") { after_scheme } else { base_url };
