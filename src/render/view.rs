@@ -93,7 +93,7 @@ impl<'a> Chrome<'a> {
 }
 
 /// Whether `page` is the page of its folder (rendered with `section.html`).
-pub fn is_folder_page(site: &Site, page: PageRef) -> bool {
+fn is_folder_page(site: &Site, page: PageRef) -> bool {
     site.section_page(site.section_of(page)) == page
 }
 
