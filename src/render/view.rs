@@ -1,4 +1,7 @@
-//! What templates see: serialisable view structs, built from the site for one page.
+//! What templates see: serialisable view structs, built for one page from what the site puts
+//! on it (`SiteLinks`, `PageLinks`) and its own rendered body (`Content`). The hash of those
+//! site values is the page's signature, which tells an incremental rebuild whether to render
+//! the page again.
 
 use crate::config::Words;
 use crate::enrich::links::{encode_path, root_prefix};
