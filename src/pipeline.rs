@@ -1,6 +1,9 @@
 //! The build, stage by stage: discover → read + outline notes → assemble the site → render
 //! pages → write. Stages are functions from data to data; the disk is touched by `discover`,
-//! `read_notes` and the `write` sink only.
+//! `read_note` and the `write` sink only. There is one full run (`full_run`): `build` is that
+//! run into a staging folder, then committed; a `serve` session (`session`) starts with the
+//! same run and keeps its result, re-rendering through the same stages only what a change
+//! touches.
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Severity};
@@ -59,28 +62,21 @@ pub fn build(config: &Config, force: bool) -> Result<BuildReport, BuildError> {
 
 /// Every stage of a build, writing into `sink`. Returns the report and all problems found,
 /// sorted by file and line; the caller decides whether they fail the build.
-pub fn build_into(config: &Config, sink: &dyn Sink) -> Result<(BuildReport, Vec<Diagnostic>), BuildError> {
+fn build_into(config: &Config, sink: &dyn Sink) -> Result<(BuildReport, Vec<Diagnostic>), BuildError> {
     let mut clock = Clock::start();
-    let Loaded { site, assets, mut problems } = load(config, &mut clock)?;
+    let FullRun { site, assets, unread: mut problems, written } = full_run(config, sink, &mut clock, || Ok(()))?;
     problems.extend(site.collisions.iter().cloned());
-
-    let theme = Theme::load(config.templates_dir.as_deref(), &config.root).map_err(|mut errs| {
+    let (_, written) = written.map_err(|mut errs| {
         errs.append(&mut problems);
         BuildError::Problems(errs)
     })?;
-    clock.lap("load theme");
-
-    let generated = generate(&site, &theme, config, sink);
-    problems.extend(generated.diagnostics);
-    clock.lap("render + write pages");
-
-    problems.extend(copy_assets(&assets, sink));
-    clock.lap("copy assets");
+    problems.extend(written.rendered.into_iter().flat_map(|r| r.diagnostics));
+    problems.extend(written.problems);
 
     problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     let report = BuildReport {
         notes: site.notes.len(),
-        pages: generated.pages,
+        pages: site.order.len(),
         assets: assets.len(),
         warnings: Vec::new(),
         timings: clock.laps,
@@ -88,8 +84,40 @@ pub fn build_into(config: &Config, sink: &dyn Sink) -> Result<(BuildReport, Vec<
     Ok((report, problems))
 }
 
+/// What a full run read and wrote: a build reports it, a session keeps it for the changes
+/// that follow.
+pub(crate) struct FullRun {
+    pub site: Site,
+    pub assets: Vec<SourceFile>,
+    /// Notes that could not be read and entries that were skipped.
+    pub unread: Vec<Diagnostic>,
+    /// The theme and what was written with it; the theme's errors when it could not be loaded
+    /// (then nothing was written).
+    pub written: Result<(Theme, Written), Vec<Diagnostic>>,
+}
+
+/// The one full run of the site, for `build` and for a session's first (or fresh) run: load
+/// the notes into a site, load the theme, write everything into `sink`. `claim_output` runs
+/// once the notes were found, before anything is written.
+pub(crate) fn full_run(
+    config: &Config,
+    sink: &dyn Sink,
+    clock: &mut Clock,
+    claim_output: impl FnOnce() -> Result<(), BuildError>,
+) -> Result<FullRun, BuildError> {
+    let Loaded { site, assets, problems } = load(config, clock)?;
+    claim_output()?;
+    let theme = Theme::load(config.templates_dir.as_deref(), &config.root);
+    clock.lap("load theme");
+    let written = theme.map(|theme| {
+        let written = write_everything(&site, &theme, &assets, config, sink, clock);
+        (theme, written)
+    });
+    Ok(FullRun { site, assets, unread: problems, written })
+}
+
 /// The notes folder read into a site: what every build starts from.
-pub struct Loaded {
+struct Loaded {
     pub site: Site,
     pub assets: Vec<SourceFile>,
     /// Notes that could not be read and entries that were skipped.
@@ -97,7 +125,7 @@ pub struct Loaded {
 }
 
 /// Discover, read and outline every note, and assemble the site.
-pub fn load(config: &Config, clock: &mut Clock) -> Result<Loaded, BuildError> {
+fn load(config: &Config, clock: &mut Clock) -> Result<Loaded, BuildError> {
     // Checked again here: while serving, the notes folder may be replaced after the config was read.
     discover::check_inside(&config.content_dir, &config.root)?;
     let sources = discover::scan(&config.content_dir, &[&config.output_dir])?;
@@ -117,16 +145,12 @@ pub fn load(config: &Config, clock: &mut Clock) -> Result<Loaded, BuildError> {
 }
 
 /// Read every note in parallel; a note that cannot be read becomes a diagnostic, not a page.
-pub fn read_notes(files: &[SourceFile]) -> (Vec<Note>, Vec<Diagnostic>) {
+fn read_notes(files: &[SourceFile]) -> (Vec<Note>, Vec<Diagnostic>) {
     let index_md_folders: HashSet<&str> =
         files.iter().filter(|f| is_index_md(&f.rel)).map(|f| parent_of(&f.rel)).collect();
     let results: Vec<Result<Option<Note>, Diagnostic>> = files
         .par_iter()
-        .map(|f| {
-            let bytes =
-                discover::read_source(&f.abs).map_err(|e| Diagnostic::error(&f.rel, 0, format!("cannot read: {e}")))?;
-            read_note(&f.rel, &bytes, is_index_note(&f.rel, index_md_folders.contains(parent_of(&f.rel))))
-        })
+        .map(|f| read_note(&f.rel, &f.abs, is_index_note(&f.rel, index_md_folders.contains(parent_of(&f.rel)))))
         .collect();
     let mut notes = Vec::with_capacity(results.len());
     let mut problems = Vec::new();
@@ -140,9 +164,11 @@ pub fn read_notes(files: &[SourceFile]) -> (Vec<Note>, Vec<Diagnostic>) {
     (notes, problems)
 }
 
-/// `parse_note`, with a panic caught and reported as the note's internal error.
-pub fn read_note(source: &str, bytes: &[u8], is_index: bool) -> Result<Option<Note>, Diagnostic> {
-    guarded(source, || parse_note(source, bytes, is_index))?
+/// One note from the disk, for a full run and an incremental one alike: `parse_note` on the
+/// file's bytes, with a panic caught and reported as the note's internal error.
+pub(crate) fn read_note(source: &str, path: &Path, is_index: bool) -> Result<Option<Note>, Diagnostic> {
+    let bytes = discover::read_source(path).map_err(|e| Diagnostic::error(source, 0, format!("cannot read: {e}")))?;
+    guarded(source, || parse_note(source, &bytes, is_index))?
 }
 
 /// One note from its bytes: UTF-8 check, front matter, outline, title. `None` for drafts.
@@ -190,40 +216,55 @@ pub fn parse_note(source: &str, bytes: &[u8], is_index: bool) -> Result<Option<N
     }))
 }
 
-/// What `generate` produced.
-pub struct Generated {
-    pub pages: usize,
-    pub diagnostics: Vec<Diagnostic>,
+/// What a full run wrote.
+pub(crate) struct Written {
+    /// Every page, in `site.order`.
+    pub rendered: Vec<RenderedPage>,
+    /// Problems writing the shared files and copying assets.
+    pub problems: Vec<Diagnostic>,
 }
 
-/// Render every page and the shared files (navigation, theme CSS/JS, 404) into `sink`.
-pub fn generate(site: &Site, theme: &Theme, config: &Config, sink: &dyn Sink) -> Generated {
+/// The full run's output stage, for `build` and for a session's first (or fresh) run alike:
+/// render every page, write the shared files (navigation, theme CSS/JS, 404), copy the assets.
+pub(crate) fn write_everything(
+    site: &Site,
+    theme: &Theme,
+    assets: &[SourceFile],
+    config: &Config,
+    sink: &dyn Sink,
+    clock: &mut Clock,
+) -> Written {
     let chrome = view::Chrome::of(config);
     let rendered = render_pages(site, theme, &chrome, &site.order, sink);
-    let mut diagnostics: Vec<Diagnostic> = rendered.into_iter().flat_map(|r| r.diagnostics).collect();
-    diagnostics.extend(write_shared(site, theme, config, sink));
-    Generated { pages: site.order.len(), diagnostics }
+    let mut problems = write_shared(site, theme, config, sink);
+    clock.lap("render + write pages");
+    problems.extend(copy_assets(assets, sink));
+    clock.lap("copy assets");
+    Written { rendered, problems }
 }
 
 /// One page after rendering and writing.
-pub struct RenderedPage {
+pub(crate) struct RenderedPage {
     pub page: PageRef,
     /// False when its template failed: the page was not written.
     pub written: bool,
     pub diagnostics: Vec<Diagnostic>,
     /// Site paths the page links to.
     pub targets: Vec<String>,
+    /// Fingerprint of what the site put on the page (see `view::PageLinks`).
+    pub signature: u64,
 }
 
 /// Render `pages` in parallel and write each into `sink` as soon as it is ready, so memory
 /// does not grow with the site.
-pub fn render_pages(
+pub(crate) fn render_pages(
     site: &Site,
     theme: &Theme,
     chrome: &view::Chrome,
     pages: &[PageRef],
     sink: &dyn Sink,
 ) -> Vec<RenderedPage> {
+    let site_links = view::SiteLinks::of(site);
     pages
         .par_iter()
         .map(|&page| {
@@ -231,8 +272,11 @@ pub fn render_pages(
                 PageRef::Note(n) => site.notes[n].source.clone(),
                 PageRef::Section(_) => site.url_of(page),
             };
-            let (html, mut diagnostics, targets) = guarded(&source(), || render_page(site, theme, chrome, page))
-                .unwrap_or_else(|d| (None, vec![d], Vec::new()));
+            let links = view::PageLinks::of(site, page);
+            let signature = links.signature(&site_links);
+            let (html, mut diagnostics, targets) =
+                guarded(&source(), || render_linked(site, &site_links, links, theme, chrome, page))
+                    .unwrap_or_else(|d| (None, vec![d], Vec::new()));
             let mut written = false;
             if let Some(html) = html {
                 let url = site.url_of(page);
@@ -242,24 +286,26 @@ pub fn render_pages(
                     Err(e) => diagnostics.push(Diagnostic::error(source(), 0, format!("cannot write {url}: {e}"))),
                 }
             }
-            RenderedPage { page, written, diagnostics, targets }
+            RenderedPage { page, written, diagnostics, targets, signature }
         })
         .collect()
 }
 
 /// Files every site has besides its pages: navigation files and theme files.
-pub fn write_shared(site: &Site, theme: &Theme, config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
+fn write_shared(site: &Site, theme: &Theme, config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
     let mut diagnostics = write_navigation(site, theme, config, sink);
     diagnostics.extend(write_theme_files(config, sink));
     diagnostics
 }
 
 /// Files that list the site's pages and titles: `nav.js`, `404.html`, `sitemap.xml`.
-pub fn write_navigation(site: &Site, theme: &Theme, config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
+pub(crate) fn write_navigation(site: &Site, theme: &Theme, config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
     let chrome = view::Chrome::of(config);
     let mut diagnostics = Vec::new();
     let mut files: Vec<(&str, Vec<u8>)> = vec![("nav.js", nav::nav_js(site).into_bytes())];
-    match theme.render("404.html", &view::not_found_context(site, &chrome, &base_path(&config.base_url))) {
+    match theme
+        .render("404.html", &view::not_found_context(&view::SiteLinks::of(site), &chrome, &base_path(&config.base_url)))
+    {
         Ok(html) => files.push(("404.html", html.into_bytes())),
         Err(d) => diagnostics.push(d),
     }
@@ -272,7 +318,7 @@ pub fn write_navigation(site: &Site, theme: &Theme, config: &Config, sink: &dyn 
 
 /// The theme's files: its CSS and JS (embedded, then the site's own `static/`), the code
 /// highlighting CSS, and `.nojekyll` for GitHub Pages.
-pub fn write_theme_files(config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
+pub(crate) fn write_theme_files(config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
     let css = highlight::theme_css();
     let embedded = DEFAULT_STATIC.iter().map(|(name, bytes)| (format!("static/{name}"), *bytes));
     let files: Vec<(String, &[u8])> = embedded
@@ -299,6 +345,18 @@ pub fn render_page(
     chrome: &view::Chrome,
     page: PageRef,
 ) -> (Option<String>, Vec<Diagnostic>, Vec<String>) {
+    render_linked(site, &view::SiteLinks::of(site), view::PageLinks::of(site, page), theme, chrome, page)
+}
+
+/// `render_page` with what the site puts on the page already gathered.
+fn render_linked<'a>(
+    site: &'a Site,
+    site_links: &view::SiteLinks<'a>,
+    links: view::PageLinks<'a>,
+    theme: &Theme,
+    chrome: &view::Chrome<'a>,
+    page: PageRef,
+) -> (Option<String>, Vec<Diagnostic>, Vec<String>) {
     let mut diagnostics = Vec::new();
     let mut targets = Vec::new();
     let content = match page {
@@ -320,8 +378,8 @@ pub fn render_page(
         }
         PageRef::Section(_) => view::Content::default(),
     };
-    let template = if view::is_folder_page(site, page) { "section.html" } else { "page.html" };
-    let context = view::page_context(site, chrome, page, content);
+    let template = if links.folder_page { "section.html" } else { "page.html" };
+    let context = view::page_context(site_links, &links, chrome, content);
     match theme.render(template, &context) {
         Ok(html) => (Some(html), diagnostics, targets),
         Err(mut d) => {
@@ -332,7 +390,7 @@ pub fn render_page(
     }
 }
 
-pub fn copy_assets(assets: &[SourceFile], sink: &dyn Sink) -> Vec<Diagnostic> {
+fn copy_assets(assets: &[SourceFile], sink: &dyn Sink) -> Vec<Diagnostic> {
     assets
         .par_iter()
         .filter_map(|a| {
@@ -382,7 +440,7 @@ fn sitemap(site: &Site, base_url: &str) -> Option<String> {
 }
 
 /// Path part of the base URL: `https://me.github.io/notes/` → `/notes/`.
-pub fn base_path(base_url: &str) -> String {
+fn base_path(base_url: &str) -> String {
     let after_scheme =
         base_url.split_once("://").map_or(base_url, |(_, rest)| rest.find('/').map_or("/", |i| &rest[i..]));
     let path = if base_url.contains("://") { after_scheme } else { base_url };
@@ -390,7 +448,7 @@ pub fn base_path(base_url: &str) -> String {
 }
 
 /// The name of the folder gongbu was pointed at: the site's title when nothing names it.
-pub fn folder_name(root: &Path) -> String {
+pub(crate) fn folder_name(root: &Path) -> String {
     let abs = discover::canonical(root);
     abs.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "gongbu".into())
 }
@@ -441,13 +499,13 @@ fn install_quiet_hook() {
 }
 
 /// Stage timings for `--timings`.
-pub struct Clock {
+pub(crate) struct Clock {
     last: Instant,
     laps: Vec<(&'static str, Duration)>,
 }
 
 impl Clock {
-    pub fn start() -> Clock {
+    pub(crate) fn start() -> Clock {
         Clock { last: Instant::now(), laps: Vec::new() }
     }
 

@@ -1,6 +1,8 @@
-//! A long-lived build for `serve`: rebuilds in place after changes, writes only files whose
-//! bytes changed, removes only files it generated itself, and keeps the last good page of a
-//! note that is broken.
+//! A long-lived build for `serve`: a build that keeps its state. Its first run is the build's
+//! full run (`pipeline::full_run`) in place; after that it rebuilds in place after changes,
+//! rendering only the pages whose note, links or site-given values (`view::PageLinks`)
+//! changed, writes only files whose bytes changed, removes only files it generated itself,
+//! and keeps the last good page of a note that is broken.
 
 use crate::config::{Config, Overrides, CONFIG_FILE};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -146,23 +148,28 @@ impl Session {
     /// Build everything again, keeping what the last state generated so stale files can go.
     fn full(&mut self, sink: &UpdateSink, generated: BTreeSet<String>) -> Result<Rebuild, BuildError> {
         let config = &self.config;
-        let pipeline::Loaded { site, assets, problems } = pipeline::load(config, &mut pipeline::Clock::start())?;
-        if !config.output_dir.exists() {
-            // The output went away (with the notes folder, or by hand): a missing folder is
-            // nobody's, so claim it again before writing into it.
-            write::mark_output(&config.output_dir).map_err(BuildError::Write)?;
-        }
-        let broken: BTreeMap<String, Diagnostic> = problems.into_iter().map(|d| (d.file.clone(), d)).collect();
-        let theme = match Theme::load(config.templates_dir.as_deref(), &config.root) {
-            Ok(theme) => theme,
+        let claim_output = || {
+            if !config.output_dir.exists() {
+                // The output went away (with the notes folder, or by hand): a missing folder is
+                // nobody's, so claim it again before writing into it.
+                write::mark_output(&config.output_dir).map_err(BuildError::Write)?;
+            }
+            Ok(())
+        };
+        let run = pipeline::full_run(config, sink, &mut pipeline::Clock::start(), claim_output)?;
+        let broken: BTreeMap<String, Diagnostic> = run.unread.into_iter().map(|d| (d.file.clone(), d)).collect();
+        let (theme, written) = match run.written {
+            Ok(written) => written,
             Err(errors) => {
                 let errors = errors.into_iter().chain(broken.into_values()).collect();
                 return Ok(Rebuild { errors, ..Rebuild::default() });
             }
         };
+        let (site, assets) = (run.site, run.assets);
         let mut state = State { theme, site, assets, pages: HashMap::new(), broken, generated, needs_prune: true };
-        let errors = pipeline::copy_assets(&state.assets, sink);
-        let rebuild = render_everything(&mut state, config, sink, errors);
+        let mut errors = written.problems;
+        errors.extend(state.remember(written.rendered));
+        let rebuild = state.report(errors, state.site.order.len());
         self.state = Some(state);
         Ok(rebuild)
     }
@@ -170,81 +177,34 @@ impl Session {
     /// Apply a batch of changes to the kept state, rendering only the pages they touch.
     fn update(&self, mut state: State, changed: &[PathBuf], sink: &UpdateSink) -> (State, Rebuild) {
         let config = &self.config;
-        let mut errors = Vec::new();
         let in_dir = |dir: &Option<PathBuf>, p: &Path| dir.as_ref().is_some_and(|d| p.starts_with(d));
         if changed.iter().any(|p| in_dir(&config.templates_dir, p)) {
-            match Theme::load(config.templates_dir.as_deref(), &config.root) {
-                Ok(theme) => state.theme = theme,
-                Err(template_errors) => {
-                    // Keep serving the pages of the last good templates.
-                    let rebuild = state.report(template_errors, 0);
-                    return (state, rebuild);
-                }
-            }
-            let rebuild = render_everything(&mut state, config, sink, errors);
+            let rebuild = state.retheme(config, sink);
             return (state, rebuild);
         }
+        let mut errors = Vec::new();
         if changed.iter().any(|p| in_dir(&config.static_dir, p)) {
             errors.extend(pipeline::write_theme_files(config, sink));
         }
         let notes_changed: Vec<&PathBuf> = changed.iter().filter(|p| p.starts_with(&config.content_dir)).collect();
-        let changes = match state.apply_changes(config, &notes_changed, sink) {
-            Some(changes) => changes,
-            None => {
-                // A folder appeared, vanished or moved: rescan everything.
-                let generated = std::mem::take(&mut state.generated);
-                let mut fresh = Session { config: config.clone(), overrides: self.overrides.clone(), state: None };
-                let rebuild = fresh.full(sink, generated).unwrap_or_else(|e| Rebuild {
-                    errors: vec![Diagnostic::error("notes", 0, e.to_string())],
-                    ..Rebuild::default()
-                });
-                return (fresh.state.unwrap_or(state), rebuild);
-            }
+        let Some(changes) = state.apply_changes(config, &notes_changed, sink) else {
+            // A folder appeared, vanished or moved: rescan everything.
+            let generated = std::mem::take(&mut state.generated);
+            let mut fresh = Session { config: config.clone(), overrides: self.overrides.clone(), state: None };
+            let rebuild = fresh.full(sink, generated).unwrap_or_else(|e| Rebuild {
+                errors: vec![Diagnostic::error("notes", 0, e.to_string())],
+                ..Rebuild::default()
+            });
+            return (fresh.state.unwrap_or(state), rebuild);
         };
-        let mut to_render: Vec<PageRef> = Vec::new();
-        state.needs_prune |= changes.structure;
-        if changes.structure {
-            let notes = std::mem::take(&mut state.site.notes);
-            let assets = state.assets.iter().map(|a| a.rel.clone()).collect();
-            state.site = Site::assemble(notes, assets, config.title.clone(), &pipeline::folder_name(&config.root));
-            let added = state
-                .assets
-                .iter()
-                .filter(|a| changes.retargeted.contains(&a.rel) && state.site.publishes_asset(&a.rel));
-            errors.extend(added.filter_map(|a| {
-                sink.copy(&a.rel, &a.abs).err().map(|e| Diagnostic::error(&a.rel, 0, format!("cannot copy: {e}")))
-            }));
-        } else if changes.titles {
-            state.site.retitle(config.title.clone(), &pipeline::folder_name(&config.root));
-        }
+        let mut to_render = Vec::new();
         if changes.structure || changes.titles {
-            let fresh = view::signatures(&state.site);
-            for (&page, signature) in state.site.order.iter().zip(fresh) {
-                if state.info(page).is_none_or(|info| info.signature != signature) {
-                    to_render.push(page);
-                }
-            }
+            errors.extend(state.reassemble(config, &changes, sink));
+            to_render.extend(state.stale_pages());
             errors.extend(pipeline::write_navigation(&state.site, &state.theme, config, sink));
         }
-        for (n, note) in state.site.notes.iter().enumerate() {
-            if changes.edited.contains(&note.source) && state.site.is_published(n) {
-                to_render.push(PageRef::Note(n));
-            }
-        }
-        if !changes.retargeted.is_empty() {
-            // Usually one path changed meaning: comparing it with each link beats hashing
-            // every link of the site.
-            let few: Option<Vec<&String>> =
-                (changes.retargeted.len() <= 8).then(|| changes.retargeted.iter().collect());
-            let retargeted = |target: &String| {
-                few.as_ref().map_or_else(|| changes.retargeted.contains(target), |few| few.contains(&target))
-            };
-            for &page in &state.site.order {
-                if state.info(page).is_some_and(|info| info.targets.iter().any(retargeted)) {
-                    to_render.push(page);
-                }
-            }
-        }
+        to_render.extend(state.edited_pages(&changes.edited));
+        to_render.extend(state.pages_linking_to(&changes.retargeted));
         to_render.sort_by_key(|p| match p {
             PageRef::Note(n) => (0, *n),
             PageRef::Section(s) => (1, *s),
@@ -360,14 +320,77 @@ impl State {
         Some(changes)
     }
 
+    /// Load the changed templates and render every page with them; while they are broken, keep
+    /// serving the pages of the last good ones.
+    fn retheme(&mut self, config: &Config, sink: &dyn Sink) -> Rebuild {
+        match Theme::load(config.templates_dir.as_deref(), &config.root) {
+            Ok(theme) => {
+                self.theme = theme;
+                self.write_everything(config, sink, false)
+            }
+            Err(template_errors) => self.report(template_errors, 0),
+        }
+    }
+
+    /// After the set of pages or their titles changed: assemble the site again (copying the
+    /// assets that joined it), or only refresh its titles.
+    fn reassemble(&mut self, config: &Config, changes: &NoteChanges, sink: &dyn Sink) -> Vec<Diagnostic> {
+        self.needs_prune |= changes.structure;
+        if !changes.structure {
+            self.site.retitle(config.title.clone(), &pipeline::folder_name(&config.root));
+            return Vec::new();
+        }
+        let notes = std::mem::take(&mut self.site.notes);
+        let assets = self.assets.iter().map(|a| a.rel.clone()).collect();
+        self.site = Site::assemble(notes, assets, config.title.clone(), &pipeline::folder_name(&config.root));
+        let added =
+            self.assets.iter().filter(|a| changes.retargeted.contains(&a.rel) && self.site.publishes_asset(&a.rel));
+        added
+            .filter_map(|a| {
+                sink.copy(&a.rel, &a.abs).err().map(|e| Diagnostic::error(&a.rel, 0, format!("cannot copy: {e}")))
+            })
+            .collect()
+    }
+
+    /// Pages on which the site now shows something else than at their last render (see
+    /// `view::PageLinks`), or that were never rendered.
+    fn stale_pages(&self) -> Vec<PageRef> {
+        let fresh = view::signatures(&self.site);
+        let stale = self.site.order.iter().zip(fresh);
+        stale
+            .filter(|&(&page, signature)| self.info(page).is_none_or(|info| info.signature != signature))
+            .map(|(&page, _)| page)
+            .collect()
+    }
+
+    /// The published pages of the edited notes.
+    fn edited_pages(&self, edited: &HashSet<String>) -> Vec<PageRef> {
+        let notes = self.site.notes.iter().enumerate();
+        notes
+            .filter(|(n, note)| edited.contains(&note.source) && self.site.is_published(*n))
+            .map(|(n, _)| PageRef::Note(n))
+            .collect()
+    }
+
+    /// Pages whose last render linked to a site path whose meaning changed.
+    fn pages_linking_to(&self, retargeted: &HashSet<String>) -> Vec<PageRef> {
+        if retargeted.is_empty() {
+            return Vec::new();
+        }
+        // Usually one path changed meaning: comparing it with each link beats hashing every
+        // link of the site.
+        let few: Option<Vec<&String>> = (retargeted.len() <= 8).then(|| retargeted.iter().collect());
+        let is_retargeted =
+            |target: &String| few.as_ref().map_or_else(|| retargeted.contains(target), |few| few.contains(&target));
+        let pages = self.site.order.iter().copied();
+        pages.filter(|&page| self.info(page).is_some_and(|info| info.targets.iter().any(is_retargeted))).collect()
+    }
+
     /// `path`: the note's real path, None when it is gone (or may not be read).
     fn apply_note_change(&mut self, rel: &str, path: Option<&Path>, changes: &mut NoteChanges) {
         let known = self.site.notes.iter().position(|n| n.source == rel);
         let read = match path {
-            Some(path) => match discover::read_source(path) {
-                Ok(bytes) => pipeline::read_note(rel, &bytes, self.is_index(rel, known)),
-                Err(e) => Err(Diagnostic::error(rel, 0, format!("cannot read: {e}"))),
-            },
+            Some(path) => pipeline::read_note(rel, path, self.is_index(rel, known)),
             None => Ok(None),
         };
         match (read, known) {
@@ -441,6 +464,32 @@ impl State {
         self.pages.get(self.site.url(page).as_ref())
     }
 
+    /// A full run's output stage on the kept site (`pipeline::write_everything`), remembered:
+    /// after a full load (with the assets) or a template change (without).
+    fn write_everything(&mut self, config: &Config, sink: &dyn Sink, with_assets: bool) -> Rebuild {
+        let assets: &[SourceFile] = if with_assets { &self.assets } else { &[] };
+        let written =
+            pipeline::write_everything(&self.site, &self.theme, assets, config, sink, &mut pipeline::Clock::start());
+        let mut errors = written.problems;
+        errors.extend(self.remember(written.rendered));
+        self.report(errors, self.site.order.len())
+    }
+
+    /// Keep what each rendered page showed, linked to and warned about; returns the pages' errors.
+    fn remember(&mut self, rendered: Vec<pipeline::RenderedPage>) -> Vec<Diagnostic> {
+        let mut errors = Vec::new();
+        for page in rendered {
+            let url = self.site.url_of(page.page);
+            let (page_errors, warnings): (Vec<_>, Vec<_>) =
+                page.diagnostics.into_iter().partition(|d| d.severity == Severity::Error);
+            errors.extend(page_errors);
+            if page.written {
+                self.pages.insert(url, PageInfo { signature: page.signature, targets: page.targets, warnings });
+            }
+        }
+        errors
+    }
+
     /// The rebuild's outcome: this run's errors plus every note still broken, and the
     /// current warnings of all pages.
     fn report(&self, mut errors: Vec<Diagnostic>, rendered: usize) -> Rebuild {
@@ -458,31 +507,11 @@ impl State {
 /// Files `pipeline::write_shared` writes outside `static/`.
 const SHARED_FILES: &[&str] = &["nav.js", "404.html", "sitemap.xml", ".nojekyll"];
 
-/// Write the shared files and render every page: after a full load or a template change.
-fn render_everything(state: &mut State, config: &Config, sink: &dyn Sink, mut errors: Vec<Diagnostic>) -> Rebuild {
-    errors.extend(pipeline::write_shared(&state.site, &state.theme, config, sink));
-    let all = state.site.order.clone();
-    let (rendered, page_errors) = render_into(state, config, &all, sink);
-    errors.extend(page_errors);
-    state.report(errors, rendered)
-}
-
 /// Render `pages` into `sink` and remember what each showed and linked to.
 fn render_into(state: &mut State, config: &Config, pages: &[PageRef], sink: &dyn Sink) -> (usize, Vec<Diagnostic>) {
     let chrome = view::Chrome::of(config);
     let rendered = pipeline::render_pages(&state.site, &state.theme, &chrome, pages, sink);
-    let mut errors = Vec::new();
-    for page in rendered {
-        let url = state.site.url_of(page.page);
-        let (page_errors, warnings): (Vec<_>, Vec<_>) =
-            page.diagnostics.into_iter().partition(|d| d.severity == Severity::Error);
-        errors.extend(page_errors);
-        if page.written {
-            let signature = view::signature(&state.site, page.page);
-            state.pages.insert(url, PageInfo { signature, targets: page.targets, warnings });
-        }
-    }
-    (pages.len(), errors)
+    (pages.len(), state.remember(rendered))
 }
 
 /// After a generated file is removed, remove the folders it leaves empty, up to the output root

@@ -244,3 +244,37 @@ fn template_static_and_config_changes_on_a_site_root() {
     assert!(fs::read_to_string(out.join("a.html")).unwrap().contains("lang=\"en\""));
     matches_fresh("config change");
 }
+
+/// Each edit changes a different value the site puts on other pages (see `view::PageLinks`):
+/// the pages showing it must re-render, so the served site stays the one a fresh build writes.
+#[test]
+fn every_site_value_a_page_shows_re_renders_the_pages_showing_it() {
+    let mut f = site();
+    let pages = |out: &Path| common::tree(out).keys().filter(|p| p.ends_with(".html") && *p != "404.html").count();
+    let rendered = f.change("home title (the site's title, on every page)", &["README.md"], |s| {
+        write(&s.join("README.md"), "# 공부 노트\n\n[TCP](net/tcp.md#1번-문제) [없는 노트](net/udp.md)\n")
+    });
+    assert_eq!(rendered, pages(&f.out), "every page shows the site's title");
+    let rendered = f.change("top-level folder title (navigation, breadcrumbs)", &["net/README.md"], |s| {
+        write(&s.join("net/README.md"), "# 네트워크 정리\n")
+    });
+    assert_eq!(rendered, pages(&f.out), "every page lists the top-level folders");
+    f.change("order (neighbours)", &["net/http.md"], |s| {
+        write(&s.join("net/http.md"), "---\nweight: -1\n---\n# HTTP\n\n[TCP의 1번](tcp.md#1번-문제)\n")
+    });
+    f.change("a subfolder (folder listing and note counts)", &["algo/graph/bfs.md"], |s| {
+        write(&s.join("algo/graph/bfs.md"), "# BFS\n")
+    });
+    f.change("a note in the subfolder (counts only)", &["algo/graph/dfs.md"], |s| {
+        write(&s.join("algo/graph/dfs.md"), "# DFS\n")
+    });
+    f.change("a new top-level folder", &["db/sql.md"], |s| write(&s.join("db/sql.md"), "# SQL\n"));
+    let deep = "a/b/c/d/e/f/g/h/i/j/x.md";
+    f.change("a deep note", &[deep], |s| write(&s.join(deep), "# 깊은 노트\n"));
+    f.change("a deep folder title (breadcrumbs)", &["a/b/c/d/e/f/g/h/README.md"], |s| {
+        write(&s.join("a/b/c/d/e/f/g/h/README.md"), "# 여덟째\n")
+    });
+    f.change("a folder gets its own page (template)", &["algo/README.md"], |s| {
+        write(&s.join("algo/README.md"), "# 알고리즘\n")
+    });
+}

@@ -1,10 +1,15 @@
-//! What templates see: serialisable view structs, built from the site for one page.
+//! What templates see: serialisable view structs, built for one page from what the site puts
+//! on it (`SiteLinks`, `PageLinks`) and its own rendered body (`Content`). The hash of those
+//! site values is the page's signature, which tells an incremental rebuild whether to render
+//! the page again.
 
 use crate::config::Words;
 use crate::enrich::links::{encode_path, root_prefix};
 use crate::enrich::site::Site;
 use crate::model::{PageRef, Reference, TocEntry};
+use rustc_hash::FxHasher;
 use serde::Serialize;
+use std::hash::{Hash, Hasher};
 
 pub const GENERATOR: &str = concat!("gongbu ", env!("CARGO_PKG_VERSION"));
 
@@ -91,110 +96,163 @@ impl<'a> Chrome<'a> {
 }
 
 /// Whether `page` is the page of its folder (rendered with `section.html`).
-pub fn is_folder_page(site: &Site, page: PageRef) -> bool {
+fn is_folder_page(site: &Site, page: PageRef) -> bool {
     site.section_page(site.section_of(page)) == page
 }
 
-/// Fingerprints, in `site.order`, of everything the site (not the page's own note) puts on
-/// each page: its title, neighbours, breadcrumbs, top-level sections and folder listing — what
-/// `page_context` reads from the site. A rebuild re-renders the pages whose fingerprint changed
-/// and no others. Computed for every page after a title or file-set change, so it hashes
-/// without allocating, shares the site-wide part, and runs in parallel.
+/// A page as other pages show it: its title and where it lives. Borrowed from the site, so
+/// making one costs nothing; its `Hash` is what a page depends on when it links here.
+#[derive(Hash, Clone, Copy)]
+pub struct PageLink<'a> {
+    pub title: &'a str,
+    place: Place<'a>,
+}
+
+/// Where a page lives: a note's URL, or a generated folder page's folder path (its URL is made
+/// from the path only when shown, so fingerprinting a folder page allocates nothing).
+#[derive(Hash, Clone, Copy)]
+enum Place<'a> {
+    Note(&'a str),
+    Folder(&'a str),
+}
+
+impl<'a> PageLink<'a> {
+    /// `page` as the site lists it, under `title`.
+    fn of(site: &'a Site, page: PageRef, title: &'a str) -> PageLink<'a> {
+        let place = match page {
+            PageRef::Note(n) => Place::Note(&site.notes[n].url),
+            PageRef::Section(s) => Place::Folder(&site.sections[s].path),
+        };
+        PageLink { title, place }
+    }
+
+    fn page(site: &'a Site, page: PageRef) -> PageLink<'a> {
+        PageLink::of(site, page, site.title_of(page))
+    }
+
+    /// Output path from the site root (not percent-encoded), as `Site::url` gives it.
+    pub fn url(&self) -> std::borrow::Cow<'a, str> {
+        match self.place {
+            Place::Note(url) => url.into(),
+            Place::Folder("") => "index.html".into(),
+            Place::Folder(path) => format!("{path}/index.html").into(),
+        }
+    }
+}
+
+/// What every page shows of the site alike: its title and its top-level sections.
+pub struct SiteLinks<'a> {
+    shown: SiteShown<'a>,
+    /// The fingerprint of `shown`, the start of every page's signature.
+    seed: FxHasher,
+}
+
+#[derive(Hash)]
+struct SiteShown<'a> {
+    title: &'a str,
+    /// Top-level folders only, so a page's size does not grow with the site; each under its
+    /// section's title.
+    sections: Vec<PageLink<'a>>,
+}
+
+impl<'a> SiteLinks<'a> {
+    pub fn of(site: &'a Site) -> SiteLinks<'a> {
+        let sections = site.sections[0]
+            .children
+            .iter()
+            .map(|&s| PageLink::of(site, site.section_page(s), &site.sections[s].title))
+            .collect();
+        let shown = SiteShown { title: &site.title, sections };
+        let mut seed = FxHasher::default();
+        shown.hash(&mut seed);
+        SiteLinks { shown, seed }
+    }
+}
+
+/// Everything the site (not the page's own note) puts on one page: `page_context` reads the
+/// site through this and `SiteLinks` only. Its `Hash`, after the site's, is the page's
+/// signature: a rebuild re-renders the pages whose signature changed and no others, and a
+/// value added here is fingerprinted by construction, so a signature cannot forget an input.
+#[derive(Hash)]
+pub struct PageLinks<'a> {
+    /// The page of its folder, rendered with `section.html`.
+    pub folder_page: bool,
+    pub this: PageLink<'a>,
+    /// Source file from the notes folder; "" for generated pages.
+    source: &'a str,
+    breadcrumbs: Vec<PageLink<'a>>,
+    prev: Option<PageLink<'a>>,
+    next: Option<PageLink<'a>>,
+    /// Which of `SiteLinks`' sections the page is under.
+    active_section: Option<usize>,
+    listing: Option<Listing<'a>>,
+}
+
+/// A folder page's listing: its notes, and its subfolders with how many notes each holds.
+#[derive(Hash)]
+struct Listing<'a> {
+    notes: Vec<PageLink<'a>>,
+    subsections: Vec<(PageLink<'a>, usize)>,
+}
+
+/// Most breadcrumbs a page shows (the site root and the nearest folders).
+const MAX_CRUMBS: usize = 8;
+
+impl<'a> PageLinks<'a> {
+    pub fn of(site: &'a Site, page: PageRef) -> PageLinks<'a> {
+        let own_section = site.section_of(page);
+        let folder_page = is_folder_page(site, page);
+        let ancestry = site.ancestry(own_section);
+        let active_section = ancestry.get(1).and_then(|top| site.sections[0].children.iter().position(|s| s == top));
+        let mut crumbs = ancestry;
+        if folder_page {
+            crumbs.pop();
+        }
+        // Each crumb's link is as long as the page is deep: past MAX_CRUMBS, keep the root and
+        // the nearest folders, so a page's size stays linear in its depth.
+        if crumbs.len() > MAX_CRUMBS {
+            crumbs.drain(1..crumbs.len() - (MAX_CRUMBS - 1));
+        }
+        let (prev, next) = site.prev_next(page);
+        let listing = folder_page.then(|| {
+            let s = &site.sections[own_section];
+            let notes = s.notes.iter().map(|&n| PageLink::page(site, PageRef::Note(n))).collect();
+            let subsections = s
+                .children
+                .iter()
+                .map(|&c| (PageLink::page(site, site.section_page(c)), notes_under(site, c)))
+                .collect();
+            Listing { notes, subsections }
+        });
+        PageLinks {
+            folder_page,
+            this: PageLink::page(site, page),
+            source: match page {
+                PageRef::Note(n) => &site.notes[n].source,
+                PageRef::Section(_) => "",
+            },
+            breadcrumbs: crumbs.into_iter().map(|s| PageLink::page(site, site.section_page(s))).collect(),
+            prev: prev.map(|p| PageLink::page(site, p)),
+            next: next.map(|p| PageLink::page(site, p)),
+            active_section,
+            listing,
+        }
+    }
+
+    /// The page's signature on a site whose shared part is `site`.
+    pub fn signature(&self, site: &SiteLinks) -> u64 {
+        let mut h = site.seed.clone();
+        self.hash(&mut h);
+        h.finish()
+    }
+}
+
+/// Signatures, in `site.order`, of every page (see `PageLinks`). Computed for every page after
+/// a title or file-set change, so it borrows instead of allocating and runs in parallel.
 pub fn signatures(site: &Site) -> Vec<u64> {
     use rayon::prelude::*;
-    use std::hash::Hasher;
-    let shared = site_fingerprint(site);
-    site.order.par_iter().map(|&page| page_signature(site, page, shared.clone()).finish()).collect()
-}
-
-/// The part every page shows alike: the site's title and its top-level sections.
-fn site_fingerprint(site: &Site) -> Fingerprint {
-    use std::hash::Hash;
-    let mut h = Fingerprint::new();
-    site.title.hash(&mut h);
-    for &top in &site.sections[0].children {
-        hash_page(site, site.section_page(top), &mut h);
-    }
-    h
-}
-
-/// Fingerprints only need to tell page states apart, not resist attackers: this hashes eight
-/// bytes per step (the FxHash mix; every step is a bijection of the state, so changing any one
-/// word of input always changes the result), several times faster than SipHash or byte-wise
-/// FNV on the titles and paths hashed here.
-#[derive(Clone)]
-struct Fingerprint(u64);
-
-impl Fingerprint {
-    fn new() -> Self {
-        Fingerprint(0xcbf2_9ce4_8422_2325)
-    }
-
-    fn mix(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
-impl std::hash::Hasher for Fingerprint {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut words = bytes.chunks_exact(8);
-        for word in &mut words {
-            self.mix(u64::from_le_bytes(word.try_into().unwrap_or_default()));
-        }
-        let rest = words.remainder();
-        let mut last = [0u8; 8];
-        last[..rest.len()].copy_from_slice(rest);
-        // The length keeps `ab` + `c` apart from `a` + `bc`.
-        self.mix(u64::from_le_bytes(last) ^ ((bytes.len() as u64) << 56));
-    }
-}
-
-fn hash_page(site: &Site, p: PageRef, h: &mut Fingerprint) {
-    use std::hash::Hash;
-    site.title_of(p).hash(h);
-    match p {
-        PageRef::Note(n) => site.notes[n].url.hash(h),
-        PageRef::Section(s) => site.sections[s].path.hash(h),
-    }
-}
-
-fn page_signature(site: &Site, page: PageRef, mut h: Fingerprint) -> Fingerprint {
-    use std::hash::Hash;
-    hash_page(site, page, &mut h);
-    let (prev, next) = site.prev_next(page);
-    for neighbour in [prev, next] {
-        neighbour.is_some().hash(&mut h);
-        if let Some(p) = neighbour {
-            hash_page(site, p, &mut h);
-        }
-    }
-    let own = site.section_of(page);
-    let mut s = Some(own);
-    while let Some(section) = s {
-        hash_page(site, site.section_page(section), &mut h);
-        s = site.sections[section].parent;
-    }
-    if is_folder_page(site, page) {
-        let section = &site.sections[own];
-        for &n in &section.notes {
-            hash_page(site, PageRef::Note(n), &mut h);
-        }
-        for &c in &section.children {
-            hash_page(site, site.section_page(c), &mut h);
-            notes_under(site, c).hash(&mut h);
-        }
-    }
-    h
-}
-
-/// The fingerprint of one page (see `signatures`).
-pub fn signature(site: &Site, page: PageRef) -> u64 {
-    use std::hash::Hasher;
-    page_signature(site, page, site_fingerprint(site)).finish()
+    let shared = SiteLinks::of(site);
+    site.order.par_iter().map(|&page| PageLinks::of(site, page).signature(&shared)).collect()
 }
 
 /// The rendered body of a note page.
@@ -207,75 +265,55 @@ pub struct Content {
     pub references: Vec<Reference>,
 }
 
-/// Most breadcrumbs a page shows (the site root and the nearest folders).
-const MAX_CRUMBS: usize = 8;
-
-/// Build the context of `page`.
-pub fn page_context<'a>(site: &'a Site, chrome: &Chrome<'a>, page: PageRef, content: Content) -> PageContext<'a> {
-    let url = site.url_of(page);
+/// Build the context of a page from what the site puts on it and its own rendered body.
+pub fn page_context<'a>(
+    site: &SiteLinks<'a>,
+    links: &PageLinks<'a>,
+    chrome: &Chrome<'a>,
+    content: Content,
+) -> PageContext<'a> {
+    let url = links.this.url();
     let root = root_prefix(&url);
-    let link = |p: PageRef| Link {
-        title: site.title_of(p).to_string(),
-        href: format!("{root}{}", encode_path(&site.url_of(p))),
-    };
-    let own_section = site.section_of(page);
-    let is_folder_page = is_folder_page(site, page);
-    let mut crumbs = site.ancestry(own_section);
-    if is_folder_page {
-        crumbs.pop();
-    }
-    // Each crumb's link is as long as the page is deep: past MAX_CRUMBS, keep the root and the
-    // nearest folders, so a page's size stays linear in its depth.
-    if crumbs.len() > MAX_CRUMBS {
-        crumbs.drain(1..crumbs.len() - (MAX_CRUMBS - 1));
-    }
-    let (prev, next) = site.prev_next(page);
-    let top_section = site.ancestry(own_section).get(1).copied();
-    let sections = site.sections[0]
-        .children
+    let link = |p: &PageLink| Link { title: p.title.to_string(), href: format!("{root}{}", encode_path(&p.url())) };
+    let sections = site
+        .shown
+        .sections
         .iter()
-        .map(|&s| NavLink {
-            title: site.sections[s].title.clone(),
-            href: link(site.section_page(s)).href,
-            active: Some(s) == top_section,
+        .enumerate()
+        .map(|(i, s)| NavLink {
+            title: s.title.to_string(),
+            href: link(s).href,
+            active: Some(i) == links.active_section,
         })
         .collect();
-    let section = is_folder_page.then(|| {
-        let s = &site.sections[own_section];
-        SectionView {
-            notes: s.notes.iter().map(|&n| link(PageRef::Note(n))).collect(),
-            subsections: s
-                .children
-                .iter()
-                .map(|&c| {
-                    let Link { title, href } = link(site.section_page(c));
-                    SubsectionLink { title, href, count: notes_under(site, c) }
-                })
-                .collect(),
-        }
+    let section = links.listing.as_ref().map(|Listing { notes, subsections }| SectionView {
+        notes: notes.iter().map(link).collect(),
+        subsections: subsections
+            .iter()
+            .map(|(c, count)| {
+                let Link { title, href } = link(c);
+                SubsectionLink { title, href, count: *count }
+            })
+            .collect(),
     });
-    let source = match page {
-        // A file name may hold control characters; the page must not.
-        PageRef::Note(n) => crate::highlight::without_controls(&site.notes[n].source).into_owned(),
-        PageRef::Section(_) => String::new(),
-    };
     PageContext {
         lang: chrome.lang,
-        site: SiteView { title: &site.title, description: chrome.description },
+        site: SiteView { title: site.shown.title, description: chrome.description },
         words: chrome.words,
         generator: GENERATOR,
         page: PageView {
-            title: site.title_of(page).to_string(),
+            title: links.this.title.to_string(),
             show_title: !content.title_in_body,
             title_id: content.title_id.unwrap_or_default(),
             url: encode_path(&url).into_owned(),
             content: content.html,
             toc: content.toc,
             references: content.references,
-            breadcrumbs: crumbs.into_iter().map(|s| link(site.section_page(s))).collect(),
-            prev: prev.map(link),
-            next: next.map(link),
-            source,
+            breadcrumbs: links.breadcrumbs.iter().map(link).collect(),
+            prev: links.prev.as_ref().map(link),
+            next: links.next.as_ref().map(link),
+            // A file name may hold control characters; the page must not.
+            source: crate::highlight::without_controls(links.source).into_owned(),
         },
         root,
         sections,
@@ -285,19 +323,20 @@ pub fn page_context<'a>(site: &'a Site, chrome: &Chrome<'a>, page: PageRef, cont
 
 /// Context of the 404 page. Hosts serve it at any missing address, however deep, so its
 /// links start from the site's absolute base path instead of a relative root.
-pub fn not_found_context<'a>(site: &'a Site, chrome: &Chrome<'a>, base_path: &str) -> PageContext<'a> {
-    let sections = site.sections[0]
-        .children
+pub fn not_found_context<'a>(site: &SiteLinks<'a>, chrome: &Chrome<'a>, base_path: &str) -> PageContext<'a> {
+    let sections = site
+        .shown
+        .sections
         .iter()
-        .map(|&s| NavLink {
-            title: site.sections[s].title.clone(),
-            href: format!("{base_path}{}", encode_path(&site.url_of(site.section_page(s)))),
+        .map(|s| NavLink {
+            title: s.title.to_string(),
+            href: format!("{base_path}{}", encode_path(&s.url())),
             active: false,
         })
         .collect();
     PageContext {
         lang: chrome.lang,
-        site: SiteView { title: &site.title, description: chrome.description },
+        site: SiteView { title: site.shown.title, description: chrome.description },
         words: chrome.words,
         generator: GENERATOR,
         root: base_path.to_string(),
@@ -317,4 +356,88 @@ fn notes_under(site: &Site, s: usize) -> usize {
     section.notes.len()
         + usize::from(section.index_note.is_some())
         + section.children.iter().map(|&c| notes_under(site, c)).sum::<usize>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::parse_note;
+
+    fn site_of(notes: &[(&str, &str)], title: Option<&str>) -> Site {
+        let notes = notes
+            .iter()
+            .filter_map(|(source, text)| {
+                let is_index = source.ends_with("README.md");
+                parse_note(source, text.as_bytes(), is_index).ok().flatten()
+            })
+            .collect();
+        Site::assemble(notes, Vec::new(), title.map(str::to_string), "notes")
+    }
+
+    /// Every page's context (with an empty body) and signature, by URL.
+    fn pages(site: &Site) -> std::collections::BTreeMap<String, (String, u64)> {
+        let words = Words::default();
+        let chrome = Chrome { lang: "ko", description: "", words: &words };
+        let shared = SiteLinks::of(site);
+        let signatures = signatures(site);
+        site.order
+            .iter()
+            .zip(signatures)
+            .map(|(&page, signature)| {
+                let links = PageLinks::of(site, page);
+                assert_eq!(links.signature(&shared), signature, "one page's signature is its place in `signatures`");
+                let context = page_context(&shared, &links, &chrome, Content::default());
+                let json = serde_json::to_string(&context).unwrap_or_default();
+                (site.url_of(page), (format!("{}{json}", links.folder_page), signature))
+            })
+            .collect()
+    }
+
+    /// Whatever the site changes on a page, its signature changes too: a rebuild that skips
+    /// pages with unchanged signatures can never leave a stale page. Each edit below changes a
+    /// different site-derived value a page shows (title, neighbours, breadcrumbs, top-level
+    /// sections, folder listing and counts, site title, template).
+    #[test]
+    fn a_page_whose_context_changed_has_a_new_signature() {
+        let base: Vec<(&str, &str)> = vec![
+            ("README.md", "# 노트\n"),
+            ("net/README.md", "# 네트워크\n"),
+            ("net/tcp.md", "# TCP\n"),
+            ("net/http.md", "# HTTP\n"),
+            ("net/deep/a/b/c/d/e/f/g/h/i/x.md", "# 깊은 노트\n"),
+            ("algo/sort.md", "# 정렬\n"),
+            ("algo/graph/bfs.md", "# BFS\n"),
+        ];
+        let edit = |from: &str, to: (&'static str, &'static str)| {
+            let mut notes: Vec<(&str, &str)> = base.iter().filter(|(s, _)| *s != from).copied().collect();
+            notes.push(to);
+            notes
+        };
+        type Variant<'a> = (&'a str, Vec<(&'a str, &'a str)>, Option<&'a str>);
+        let variants: Vec<Variant> = vec![
+            ("note title", edit("net/tcp.md", ("net/tcp.md", "# TCP 프로토콜\n")), None),
+            ("folder title", edit("net/README.md", ("net/README.md", "# 네트워크 정리\n")), None),
+            ("home title", edit("README.md", ("README.md", "# 공부\n")), None),
+            ("order", edit("net/tcp.md", ("net/tcp.md", "---\nweight: -1\n---\n# TCP\n")), None),
+            ("new note", edit("", ("algo/graph/dfs.md", "# DFS\n")), None),
+            ("deleted note", edit("algo/sort.md", ("net/udp.md", "# UDP\n")), None),
+            ("folder page appears", edit("", ("algo/README.md", "# 알고리즘\n")), None),
+            ("new top-level folder", edit("", ("db/sql.md", "# SQL\n")), None),
+            ("deep crumb", edit("", ("net/deep/a/b/c/d/e/f/g/h/README.md", "# H\n")), None),
+            ("site title", base.clone(), Some("새 사이트")),
+        ];
+        let before = pages(&site_of(&base, None));
+        for (what, notes, title) in variants {
+            let after = pages(&site_of(&notes, title));
+            let mut changed = 0;
+            for (url, (context, signature)) in &after {
+                let Some((old_context, old_signature)) = before.get(url) else { continue };
+                if context != old_context {
+                    changed += 1;
+                    assert_ne!(signature, old_signature, "{what}: {url} shows other site values, same signature");
+                }
+            }
+            assert!(changed > 0, "{what}: the edit must change some page that was there before");
+        }
+    }
 }
