@@ -5,10 +5,11 @@
 use crate::config::{Config, Overrides, CONFIG_FILE};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::discover::{self, classify, FileKind, SourceFile};
-use crate::enrich::site::Site;
-use crate::model::PageRef;
+use crate::model::{PageRef, Site};
+use crate::paths;
 use crate::pipeline::{self, BuildError};
 use crate::render::{view, Theme};
+use crate::theme;
 use crate::write::{self, Sink, UpdateSink, WriteError};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -153,13 +154,14 @@ impl Session {
             write::mark_output(&config.output_dir).map_err(BuildError::Write)?;
         }
         let broken: BTreeMap<String, Diagnostic> = problems.into_iter().map(|d| (d.file.clone(), d)).collect();
-        let theme = match Theme::load(config.templates_dir.as_deref(), &config.root) {
-            Ok(theme) => theme,
-            Err(errors) => {
-                let errors = errors.into_iter().chain(broken.into_values()).collect();
-                return Ok(Rebuild { errors, ..Rebuild::default() });
-            }
-        };
+        let theme =
+            match theme::read_templates(config.templates_dir.as_deref(), &config.root).and_then(Theme::from_sources) {
+                Ok(theme) => theme,
+                Err(errors) => {
+                    let errors = errors.into_iter().chain(broken.into_values()).collect();
+                    return Ok(Rebuild { errors, ..Rebuild::default() });
+                }
+            };
         let mut state = State { theme, site, assets, pages: HashMap::new(), broken, generated, needs_prune: true };
         let errors = pipeline::copy_assets(&state.assets, sink);
         let rebuild = render_everything(&mut state, config, sink, errors);
@@ -173,7 +175,7 @@ impl Session {
         let mut errors = Vec::new();
         let in_dir = |dir: &Option<PathBuf>, p: &Path| dir.as_ref().is_some_and(|d| p.starts_with(d));
         if changed.iter().any(|p| in_dir(&config.templates_dir, p)) {
-            match Theme::load(config.templates_dir.as_deref(), &config.root) {
+            match theme::read_templates(config.templates_dir.as_deref(), &config.root).and_then(Theme::from_sources) {
                 Ok(theme) => state.theme = theme,
                 Err(template_errors) => {
                     // Keep serving the pages of the last good templates.
@@ -313,7 +315,7 @@ impl State {
     fn apply_changes(&mut self, config: &Config, paths: &[&PathBuf], sink: &dyn Sink) -> Option<NoteChanges> {
         let mut changes = NoteChanges::default();
         for path in paths {
-            let rel = discover::normalise_rel(path.strip_prefix(&config.content_dir).ok()?);
+            let rel = paths::normalise_rel(path.strip_prefix(&config.content_dir).ok()?);
             if path.is_dir() || (!path.exists() && self.is_known_folder(&rel)) {
                 return None;
             }

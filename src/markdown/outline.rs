@@ -3,8 +3,8 @@
 
 use super::{parser_options, slug::Slugger};
 use crate::diagnostics::LineIndex;
-use crate::highlight::without_controls;
 use crate::model::Heading;
+use crate::text::without_controls;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 /// What the rest of the site needs to know about a note before it is rendered.

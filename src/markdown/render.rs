@@ -4,9 +4,9 @@
 use super::autolink::{display_url, split_urls, Piece};
 use super::parser_options;
 use crate::diagnostics::{Diagnostic, LineIndex};
-use crate::enrich::links::Resolved;
-use crate::highlight::{escape, without_controls, Highlighter};
-use crate::model::{Note, Reference, TocEntry};
+use crate::highlight::{escape, Highlighter};
+use crate::model::{Note, Reference, Resolved, TocEntry};
+use crate::text::without_controls;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Parser, Tag, TagEnd, TextMergeWithOffset};
 use std::borrow::Cow;
 use std::collections::HashSet;

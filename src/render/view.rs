@@ -2,8 +2,7 @@
 
 use crate::config::Words;
 use crate::enrich::links::{encode_path, root_prefix};
-use crate::enrich::site::Site;
-use crate::model::{PageRef, Reference, TocEntry};
+use crate::model::{PageRef, Reference, Site, TocEntry};
 use serde::Serialize;
 
 pub const GENERATOR: &str = concat!("gongbu ", env!("CARGO_PKG_VERSION"));
@@ -256,7 +255,7 @@ pub fn page_context<'a>(site: &'a Site, chrome: &Chrome<'a>, page: PageRef, cont
     });
     let source = match page {
         // A file name may hold control characters; the page must not.
-        PageRef::Note(n) => crate::highlight::without_controls(&site.notes[n].source).into_owned(),
+        PageRef::Note(n) => crate::text::without_controls(&site.notes[n].source).into_owned(),
         PageRef::Section(_) => String::new(),
     };
     PageContext {
