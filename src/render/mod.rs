@@ -1,7 +1,10 @@
-//! Pages to HTML through the theme's Tera templates (their text read by `theme`: the site's
-//! own `templates/` over the default theme embedded in the binary). Templates see only the view
-//! structs of `view`.
+//! The render stage, per page: `body` turns a note's Markdown into HTML (anchors, highlighted
+//! code, links resolved by `enrich::links`), `view` gathers what a page shows, and `Theme` runs
+//! the Tera templates over it (their text read by `theme`: the site's own `templates/` over the
+//! default theme embedded in the binary); `nav` writes the shared navigation tree.
 
+pub mod autolink;
+pub mod body;
 pub mod nav;
 pub mod view;
 

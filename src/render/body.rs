@@ -2,9 +2,9 @@
 //! links, bare URLs and `@` reference lines turned into links, and the page's references.
 
 use super::autolink::{display_url, split_urls, Piece};
-use super::parser_options;
 use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::highlight::{escape, Highlighter};
+use crate::markdown::parser_options;
 use crate::model::{Note, Reference, Resolved, TocEntry};
 use crate::text::without_controls;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Parser, Tag, TagEnd, TextMergeWithOffset};
