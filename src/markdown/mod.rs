@@ -2,6 +2,7 @@
 //! link targets), GitHub's heading slugs, and the parser options every pass uses (the render
 //! stage's `render::body` parses with the same options once the whole site is known).
 
+pub mod html_attributes;
 pub mod outline;
 pub mod slug;
 

@@ -4,7 +4,7 @@
 use super::autolink::{display_url, split_urls, Piece};
 use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::highlight::{escape, Highlighter};
-use crate::markdown::parser_options;
+use crate::markdown::{html_attributes::quoted_attributes, parser_options};
 use crate::model::{Note, Reference, Resolved, TocEntry};
 use crate::text::without_controls;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Parser, Tag, TagEnd, TextMergeWithOffset};
@@ -199,14 +199,13 @@ fn rewrite_html_links(
 ) -> Option<String> {
     let mut out = String::new();
     let mut copied = 0;
-    let mut at = 0;
-    let lower = html.to_ascii_lowercase();
     // Lines are counted from the previous attribute on, so many links in one block stay linear.
     let (mut counted_to, mut line) = (0, line);
-    while let Some((attr_start, value_start, value_end, kind)) = next_link_attribute(html, &lower, at) {
-        at = value_end;
-        line += html[counted_to..attr_start].matches('\n').count();
-        counted_to = attr_start;
+    for attribute in quoted_attributes(html, &["href", "src"]) {
+        let kind = if attribute.name == "href" { Kind::Link } else { Kind::Embed };
+        line += html[counted_to..attribute.start].matches('\n').count();
+        counted_to = attribute.start;
+        let (value_start, value_end) = (attribute.value.start, attribute.value.end);
         let value = &html[value_start..value_end];
         if value.trim().is_empty() || value.contains(['{', '$']) {
             continue; // template placeholders in HTML samples, not links
@@ -223,28 +222,6 @@ fn rewrite_html_links(
         out.push_str(&html[copied..]);
         out
     })
-}
-
-/// The next quoted `href=` or `src=` attribute value at or after `from` (`lower` is `html`
-/// lower-cased, same offsets): (attribute start, value start, value end, what it links).
-fn next_link_attribute(html: &str, lower: &str, from: usize) -> Option<(usize, usize, usize, Kind)> {
-    // One pass: every `h` or `s` is a candidate looked at once.
-    let mut at = from;
-    let (start, kind, len) = loop {
-        let i = at + lower.get(at..)?.find(['h', 's'])?;
-        at = i + 1;
-        let found =
-            [("href=", Kind::Link), ("src=", Kind::Embed)].into_iter().find(|(name, _)| lower[i..].starts_with(name));
-        if let Some((name, kind)) = found {
-            if lower[..i].ends_with(|c: char| c.is_ascii_whitespace()) {
-                break (i, kind, name.len());
-            }
-        }
-    };
-    let quote = html[start + len..].chars().next().filter(|c| *c == '"' || *c == '\'')?;
-    let value_start = start + len + 1;
-    let value_end = value_start + html[value_start..].find(quote)?;
-    Some((start, value_start, value_end, kind))
 }
 
 fn add_reference(body: &mut Body, href: &str) {
@@ -408,6 +385,16 @@ mod tests {
             b.references.iter().map(|r| r.href.as_str()).collect::<Vec<_>>(),
             ["https://ext.com/a"],
             "images are not references"
+        );
+    }
+
+    #[test]
+    fn raw_html_links_after_an_unquoted_one_still_resolve() {
+        let b = render("<p><A HREF=plain.md>x</A> <a href=\"other.md\">y</a> <IMG SRC='pic.md'></p>\n");
+        assert!(
+            b.html.contains(r#"<A HREF=plain.md>x</A> <a href="other.html">y</a> <IMG SRC='pic.html'>"#),
+            "{}",
+            b.html
         );
     }
 
