@@ -1,5 +1,6 @@
 //! Which files under the notes folder are notes, which are assets, and which are ignored.
-//! The only stage besides `write` that touches the disk; never reads the output folder.
+//! With `theme` (which reads the template files found here), the only stage besides `write`
+//! that touches the disk; never reads the output folder.
 //!
 //! Nothing whose real path lies outside the folder being published is read: a symlink is
 //! followed only when its target (resolved through every link and `..`) stays inside that

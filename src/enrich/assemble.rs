@@ -1,4 +1,5 @@
-//! The site as a tree of sections with a reading order, built from outlined notes.
+//! Assembling the site (`Site::assemble`; the data is `model::Site`): a tree of sections with a
+//! reading order, built from outlined notes.
 //!
 //! Assembling also settles output collisions: every output path has one owner, compared
 //! ignoring letter case (macOS, Windows and GitHub Pages would keep only one of `y.html` and
