@@ -1,5 +1,7 @@
-//! The document model the stages pass along: notes, their headings, and the site around them.
-//! Plain data: no template, I/O or parser types.
+//! The document model the stages pass along: notes and their headings (from the parse stage),
+//! the site around them (`Site`, from `enrich::assemble`), resolved links (`Resolved`, from
+//! `enrich::links`) and what a page lists (`TocEntry`, `Reference`), with the rules for output
+//! paths. Plain data: no template, I/O or parser types, and no stage of its own.
 
 mod site;
 
