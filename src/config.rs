@@ -146,7 +146,7 @@ impl Config {
         }
         // Absolute from here on: paths reported by the file watcher are absolute, and a
         // relative `./content` would never be recognised as their folder.
-        let root = &crate::discover::canonical(root);
+        let root = &crate::paths::canonical(root);
         overrides.output_dir = overrides.output_dir.map(|dir| std::path::absolute(&dir).unwrap_or(dir));
         let config_path = root.join(CONFIG_FILE);
         let text = if config_path.is_file() {
@@ -196,13 +196,13 @@ impl Config {
         };
         // Notes are published: a notes folder that reaches out of the site root (an absolute
         // `content_dir`, `..`, a symlink) would publish whatever it points at.
-        if crate::discover::check_inside(&content_dir, root).is_err() {
+        if !crate::paths::lies_inside(&content_dir, root) {
             let line = file
                 .and_then(|t| t.lines().position(|l| l.trim_start().starts_with("content_dir")))
                 .map_or(0, |i| i + 1);
             let named =
                 written.map_or_else(|| "the notes folder content/".to_string(), |dir| format!("content_dir = {dir:?}"));
-            let real = crate::discover::real_path(&content_dir);
+            let real = crate::paths::real_path(&content_dir);
             return Err((
                 line,
                 format!(

@@ -1,5 +1,6 @@
 //! Which files under the notes folder are notes, which are assets, and which are ignored.
-//! The only stage besides `write` that touches the disk; never reads the output folder.
+//! With `theme` (which reads the template files found here), the only stage besides `write`
+//! that touches the disk; never reads the output folder.
 //!
 //! Nothing whose real path lies outside the folder being published is read: a symlink is
 //! followed only when its target (resolved through every link and `..`) stays inside that
@@ -7,10 +8,10 @@
 //! was checked. FIFOs, sockets and devices are never opened (a FIFO would stall the build).
 //! Each entry left out is a warning pinned to its path.
 
+use crate::paths::{canonical, normalise_rel, real_path};
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use unicode_normalization::UnicodeNormalization;
 use walkdir::WalkDir;
 
 /// One file found under the notes folder.
@@ -275,65 +276,6 @@ pub fn check_inside(dir: &Path, boundary: &Path) -> Result<(), DiscoverError> {
     })
 }
 
-/// Where `path` really is, even when it does not exist (yet): its longest existing ancestor
-/// resolved through symlinks, then the rest of it with `.` and `..` applied.
-pub fn real_path(path: &Path) -> PathBuf {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut existing = absolute.as_path();
-    let mut rest = Vec::new();
-    let mut base = loop {
-        if let Ok(real) = existing.canonicalize() {
-            break real;
-        }
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_os_string());
-                existing = parent;
-            }
-            // `..` as the last component, or the filesystem root: resolve it lexically.
-            _ => break PathBuf::new(),
-        }
-    };
-    if base.as_os_str().is_empty() {
-        rest.clear();
-        for component in absolute.components() {
-            match component {
-                std::path::Component::ParentDir => {
-                    base.pop();
-                }
-                std::path::Component::CurDir => {}
-                other => base.push(other),
-            }
-        }
-        return base;
-    }
-    for name in rest.into_iter().rev() {
-        if name == ".." {
-            base.pop();
-        } else if name != "." {
-            base.push(name);
-        }
-    }
-    base
-}
-
-/// `/`-separated, NFC-normalised relative path.
-pub fn normalise_rel(rel: &Path) -> String {
-    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().nfc().collect()).collect();
-    parts.join("/")
-}
-
-/// Absolute, symlink-resolved form for comparisons; the path itself when it does not exist yet.
-pub fn canonical(path: &Path) -> PathBuf {
-    path.canonicalize().unwrap_or_else(|_| {
-        if path.is_absolute() {
-            path.to_path_buf()
-        } else {
-            std::env::current_dir().map(|d| d.join(path)).unwrap_or_else(|_| path.to_path_buf())
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -509,19 +451,5 @@ mod tests {
         assert_eq!(found.skipped.len(), 1);
         let expected = "\u{d55c}.md: warning: skipped: this file's name `\u{d55c}.md` (in NFC) is the same as that of `\u{1112}\u{1161}\u{11AB}.md` (in a decomposed (NFD) form) once both are normalised";
         assert!(found.skipped[0].to_string().starts_with(expected), "{:?}", found.skipped);
-    }
-
-    #[test]
-    fn real_paths_of_missing_paths() {
-        let tmp = tempfile::tempdir().unwrap();
-        let base = tmp.path().canonicalize().unwrap();
-        assert_eq!(real_path(&base.join("a/../b/./c")), base.join("b/c"));
-        assert_eq!(real_path(&base.join("missing/../../x")), base.parent().unwrap().join("x"));
-    }
-
-    #[test]
-    fn relative_paths_are_nfc_and_slashed() {
-        let nfd = Path::new("\u{1112}\u{1161}\u{11AB}/note.md");
-        assert_eq!(normalise_rel(nfd), "한/note.md");
     }
 }

@@ -317,17 +317,6 @@ fn plain(language: Option<String>, code: &str) -> Highlighted {
     Highlighted { language, guessed: false, html: escaped(code) }
 }
 
-/// Control characters never reach the HTML (where they are errors) or `nav.js`: NUL becomes
-/// U+FFFD as CommonMark says, and so does every other C0 control but tab, newline and
-/// carriage return, DEL and the C1 controls. One for one, so line numbers stay right.
-pub fn without_controls(text: &str) -> std::borrow::Cow<'_, str> {
-    let forbidden = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
-    if !text.contains(forbidden) {
-        return text.into();
-    }
-    text.chars().map(|c| if forbidden(c) { '\u{FFFD}' } else { c }).collect::<String>().into()
-}
-
 /// Backtracking steps one regex search may take. Some grammar patterns retry a lookahead to the
 /// end of the line at every position: quadratic in a long line (a 30 KB bash line took
 /// seconds). Past the limit Oniguruma gives up and syntect counts the search as no match; the
@@ -435,16 +424,6 @@ fn strip_css_comments(css: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-
-    #[test]
-    fn control_characters_become_replacement_characters() {
-        assert_eq!(
-            super::without_controls("a\0b\u{1}c\u{7f}d\u{85}e\u{1b}[0m"),
-            "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\u{FFFD}[0m"
-        );
-        let kept = "tab\tnew\nline\r\n한글";
-        assert!(matches!(super::without_controls(kept), std::borrow::Cow::Borrowed(s) if s == kept));
-    }
 
     /// Our generator must produce exactly syntect's `ClassedHTMLGenerator` markup, which the
     /// theme CSS is written for.

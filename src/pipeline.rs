@@ -8,12 +8,15 @@
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::discover::{self, DiscoverError, SourceFile};
-use crate::enrich::{links, site::Site};
+use crate::enrich::links;
 use crate::frontmatter;
 use crate::highlight::{self, Highlighter};
-use crate::markdown::{outline::outline, render as body};
-use crate::model::{file_name_of, is_index_md, is_index_note, note_url, parent_of, Note, PageRef};
-use crate::render::{nav, view, Theme, DEFAULT_STATIC};
+use crate::markdown::outline::outline;
+use crate::model::{file_name_of, file_stem, is_index_md, is_index_note, note_url, parent_of, Note, PageRef, Site};
+use crate::paths;
+use crate::render::{body, nav, view, Theme};
+use crate::text::without_controls;
+use crate::theme::{self, DEFAULT_STATIC};
 use crate::write::{self, Sink, Staging, WriteError};
 use rayon::prelude::*;
 use std::cell::Cell;
@@ -107,7 +110,7 @@ pub(crate) fn full_run(
 ) -> Result<FullRun, BuildError> {
     let Loaded { site, assets, problems } = load(config, clock)?;
     claim_output()?;
-    let theme = Theme::load(config.templates_dir.as_deref(), &config.root);
+    let theme = theme::read_templates(config.templates_dir.as_deref(), &config.root).and_then(Theme::from_sources);
     clock.lap("load theme");
     let written = theme.map(|theme| {
         let written = write_everything(&site, &theme, &assets, config, sink, clock);
@@ -137,7 +140,7 @@ fn load(config: &Config, clock: &mut Clock) -> Result<Loaded, BuildError> {
 
     let assets: Vec<String> = sources.assets.iter().map(|a| a.rel.clone()).collect();
     let site = Site::assemble(notes, assets, config.title.clone(), &folder_name(&config.root));
-    // An asset that lost an output collision (see `enrich::site`) is not copied; the warnings
+    // An asset that lost an output collision (see `enrich::assemble`) is not copied; the warnings
     // stay in `site.collisions`, current after every assembly.
     let assets = sources.assets.into_iter().filter(|a| site.publishes_asset(&a.rel)).collect();
     clock.lap("assemble site");
@@ -177,7 +180,7 @@ pub fn parse_note(source: &str, bytes: &[u8], is_index: bool) -> Result<Option<N
         let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
         Diagnostic::error(source, line, "not valid UTF-8 (save the file as UTF-8)")
     })?;
-    let text = &*highlight::without_controls(text);
+    let text = &*without_controls(text);
     let split = frontmatter::split(text).map_err(|e| Diagnostic::error(source, e.line, e.message))?;
     #[cfg(test)]
     tests::panic_if_asked(text, "outline");
@@ -190,21 +193,17 @@ pub fn parse_note(source: &str, bytes: &[u8], is_index: bool) -> Result<Option<N
         outline.title_heading = None;
     }
     // YAML escapes (`"\u0001"`) decode to control characters: clean what the front matter says.
-    let front_title = split.front.title.as_deref().map(|t| highlight::without_controls(t).into_owned());
+    let front_title = split.front.title.as_deref().map(|t| without_controls(t).into_owned());
     let written = front_title.or(outline.title().map(str::to_string)).filter(|t| !t.trim().is_empty());
     let title = written.clone().unwrap_or_else(|| {
-        let name = if is_index {
-            file_name_of(parent_of(source))
-        } else {
-            crate::enrich::site::file_stem(file_name_of(source))
-        };
-        highlight::without_controls(name).into_owned()
+        let name = if is_index { file_name_of(parent_of(source)) } else { file_stem(file_name_of(source)) };
+        without_controls(name).into_owned()
     });
     Ok(Some(Note {
         source: source.to_string(),
         url: note_url(source, is_index),
         title,
-        description: split.front.description.as_deref().map(|d| highlight::without_controls(d).into_owned()),
+        description: split.front.description.as_deref().map(|d| without_controls(d).into_owned()),
         weight: split.front.weight,
         body: split.body.to_string(),
         body_line: split.body_line,
@@ -449,7 +448,7 @@ fn base_path(base_url: &str) -> String {
 
 /// The name of the folder gongbu was pointed at: the site's title when nothing names it.
 pub(crate) fn folder_name(root: &Path) -> String {
-    let abs = discover::canonical(root);
+    let abs = paths::canonical(root);
     abs.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "gongbu".into())
 }
 

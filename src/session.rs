@@ -7,10 +7,11 @@
 use crate::config::{Config, Overrides, CONFIG_FILE};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::discover::{self, classify, FileKind, SourceFile};
-use crate::enrich::site::Site;
-use crate::model::PageRef;
+use crate::model::{PageRef, Site};
+use crate::paths;
 use crate::pipeline::{self, BuildError};
 use crate::render::{view, Theme};
+use crate::theme;
 use crate::write::{self, Sink, UpdateSink, WriteError};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -273,7 +274,7 @@ impl State {
     fn apply_changes(&mut self, config: &Config, paths: &[&PathBuf], sink: &dyn Sink) -> Option<NoteChanges> {
         let mut changes = NoteChanges::default();
         for path in paths {
-            let rel = discover::normalise_rel(path.strip_prefix(&config.content_dir).ok()?);
+            let rel = paths::normalise_rel(path.strip_prefix(&config.content_dir).ok()?);
             if path.is_dir() || (!path.exists() && self.is_known_folder(&rel)) {
                 return None;
             }
@@ -323,7 +324,7 @@ impl State {
     /// Load the changed templates and render every page with them; while they are broken, keep
     /// serving the pages of the last good ones.
     fn retheme(&mut self, config: &Config, sink: &dyn Sink) -> Rebuild {
-        match Theme::load(config.templates_dir.as_deref(), &config.root) {
+        match theme::read_templates(config.templates_dir.as_deref(), &config.root).and_then(Theme::from_sources) {
             Ok(theme) => {
                 self.theme = theme;
                 self.write_everything(config, sink, false)

@@ -65,8 +65,8 @@ fn commit_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
 /// Refuse output folders that would put notes or foreign files at risk. `force` only waives the
 /// check that a non-empty folder holds a manifest, never the checks that keep notes safe.
 pub fn check_output(output: &Path, content: &Path, force: bool) -> Result<(), WriteError> {
-    let out = crate::discover::canonical(output);
-    let content = crate::discover::canonical(content);
+    let out = crate::paths::canonical(output);
+    let content = crate::paths::canonical(content);
     if content.starts_with(&out) {
         return Err(WriteError::OutputContainsSource(output.display().to_string()));
     }
@@ -175,7 +175,7 @@ impl OldOutput {
             if let Some(parent) = entry.path().parent() {
                 parents.insert(parent.to_path_buf());
             }
-            let rel = crate::discover::normalise_rel(entry.path().strip_prefix(output).unwrap_or(entry.path()));
+            let rel = crate::paths::normalise_rel(entry.path().strip_prefix(output).unwrap_or(entry.path()));
             entries.insert(rel, (entry.path().to_path_buf(), kind));
         }
         for (path, kind) in entries.values_mut() {
@@ -210,7 +210,7 @@ impl Staging {
     /// Start a build into `output`. If `output` is a symlink, the build goes to the folder it
     /// points to. Staging folders left by killed builds of the same output are removed first.
     pub fn create(output: &Path) -> Result<Staging, WriteError> {
-        let output = crate::discover::canonical(output);
+        let output = crate::paths::canonical(output);
         let parent = output.parent().unwrap_or(Path::new("/")).to_path_buf();
         std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
         let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());

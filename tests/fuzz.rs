@@ -11,7 +11,7 @@
 mod common;
 
 use gongbu::config::{Config, Overrides};
-use gongbu::enrich::site::Site;
+use gongbu::model::Site;
 use gongbu::pipeline::{parse_note, render_page};
 use gongbu::render::{nav, view, Theme};
 use std::panic::{self, AssertUnwindSafe};
@@ -332,7 +332,9 @@ impl Fixture {
     fn new() -> Fixture {
         let root = std::env::temp_dir();
         let config = Config::from_parts(&root, None, Overrides::default()).expect("default config");
-        let theme = Theme::load(None, &root).unwrap_or_else(|e| panic!("default theme: {e:?}"));
+        let theme = gongbu::theme::read_templates(None, &root)
+            .and_then(Theme::from_sources)
+            .unwrap_or_else(|e| panic!("default theme: {e:?}"));
         Fixture { config, theme }
     }
 }

@@ -183,7 +183,7 @@ fn a_site_roots_config_file_and_theme_folders_are_watched() {
     let config = Config::load(root, Overrides::default()).unwrap();
     let session = Session::open(config, Overrides::default(), false).unwrap();
     let watched = session.watched();
-    let root = gongbu::discover::canonical(root);
+    let root = gongbu::paths::canonical(root);
     assert_eq!(
         watched,
         std::slice::from_ref(&root),
@@ -216,7 +216,7 @@ fn template_static_and_config_changes_on_a_site_root() {
         assert_eq!(site_files(&out), site_files(&fresh), "{what}");
     };
 
-    let page = gongbu::render::DEFAULT_TEMPLATES.iter().find(|(n, _)| *n == "page.html").unwrap().1;
+    let page = gongbu::theme::DEFAULT_TEMPLATES.iter().find(|(n, _)| *n == "page.html").unwrap().1;
     write(
         &root.join("templates/page.html"),
         &page.replace("<div class=\"content\">", "<div class=\"content custom\">"),

@@ -1,24 +1,10 @@
 //! Where a link written in a note really goes: other notes (`../Network/README.md#tcp`),
 //! folders, assets and heading anchors, made to work the way they do on GitHub.
 
-use super::site::Site;
 use crate::markdown::slug::github_slug;
-use crate::model::{Note, PageRef};
+use crate::model::{Note, PageRef, Resolved, Site};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
 use unicode_normalization::UnicodeNormalization;
-
-/// A link after resolution.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Resolved {
-    pub href: String,
-    /// An `http(s)` link: listed among the page's references.
-    pub external: bool,
-    /// Why the link may not work, for a warning at the link's line.
-    pub problem: Option<String>,
-    /// The site path the link aims at, found or not (None for external and same-page links):
-    /// a rebuild re-renders the pages aiming at a path when what is there changes.
-    pub target: Option<String>,
-}
 
 /// Characters escaped in the path part of a generated href.
 const PATH: &AsciiSet = &CONTROLS

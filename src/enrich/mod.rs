@@ -1,5 +1,6 @@
-//! Whole-site enrichment: sections and reading order from the outlined notes, and resolution of
-//! the links between notes, folders, headings and assets.
+//! Whole-site enrichment, after every note is parsed: `assemble` builds the site (sections,
+//! reading order, output collisions; the data is `model::Site`), then `links` resolves the links
+//! between notes, folders, headings and assets against it.
 
+pub mod assemble;
 pub mod links;
-pub mod site;

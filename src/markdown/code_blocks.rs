@@ -2,12 +2,11 @@
 //! same fence label): one extraction for the tools and tests that grade or time highlighting
 //! on real notes (`guess-accuracy`, the highlighter's parity tests, `highlight_bench`).
 //! The render pass itself does not call it: it highlights each block where it stands in the
-//! event stream it rewrites, and shares `fence_language` with this module instead.
+//! event stream it rewrites, and reads each fence's language with this module's `fence_language`.
 
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 
 use super::parser_options;
-use super::render::fence_language;
 
 /// One fenced or indented code block.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +43,14 @@ pub fn code_blocks(markdown: &str) -> Vec<CodeBlock> {
         }
     }
     blocks
+}
+
+/// The language word of a fence's info string: "```python title=x" → python, "```js:app.js" → js.
+pub fn fence_language(info: &str) -> Option<String> {
+    let word = info.split_whitespace().next()?;
+    let word = word.trim_matches(|c| c == '{' || c == '}' || c == '.');
+    let word = word.split([':', ',']).next().unwrap_or(word);
+    (!word.is_empty()).then(|| word.to_string())
 }
 
 #[cfg(test)]

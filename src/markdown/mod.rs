@@ -1,10 +1,10 @@
-//! Markdown to the document model: an outline pass over every note (titles, heading ids) and a
-//! render pass that turns one note into HTML once the whole site is known.
+//! The parse stage's Markdown: the outline pass over every note (titles, heading ids, other
+//! link targets), GitHub's heading slugs, and the parser options every pass uses (the render
+//! stage's `render::body` parses with the same options once the whole site is known).
 
-pub mod autolink;
 pub mod code_blocks;
+pub mod html_attributes;
 pub mod outline;
-pub mod render;
 pub mod slug;
 
 use pulldown_cmark::Options;

@@ -1,10 +1,10 @@
 //! First pass over a note: its headings with GitHub ids and its title, cheap enough to run on
 //! every note before any is rendered, so links can be checked against every page's ids.
 
-use super::{parser_options, slug::Slugger};
+use super::{html_attributes::quoted_attributes, parser_options, slug::Slugger};
 use crate::diagnostics::LineIndex;
-use crate::highlight::without_controls;
 use crate::model::Heading;
+use crate::text::without_controls;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 /// What the rest of the site needs to know about a note before it is rendered.
@@ -83,22 +83,9 @@ impl Outline {
     }
 }
 
-/// Values of `id="…"` and `name="…"` attributes in a piece of raw HTML.
-fn html_ids(html: &str) -> Vec<String> {
-    let mut ids = Vec::new();
-    for attr in ["id=", "name="] {
-        let mut rest = html;
-        while let Some(i) = rest.find(attr) {
-            let before_ok = rest[..i].ends_with(|c: char| c.is_whitespace());
-            rest = &rest[i + attr.len()..];
-            let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else { continue };
-            let value = &rest[1..];
-            if let (true, Some(end)) = (before_ok, value.find(quote)) {
-                ids.push(value[..end].to_string());
-            }
-        }
-    }
-    ids
+/// Values of `id="…"` and `name="…"` attributes in a piece of raw HTML, in document order.
+fn html_ids(html: &str) -> impl Iterator<Item = String> + '_ {
+    quoted_attributes(html, &["id", "name"]).map(|attribute| html[attribute.value].to_string())
 }
 
 /// Heading text as one line: runs of whitespace become one space, as GitHub shows it.
@@ -155,6 +142,12 @@ mod tests {
     fn raw_html_anchors_and_footnotes_are_targets() {
         let o = outline("<a name=\"top\"></a>\n\n<div id='box'>x</div>\n\n본문[^1]\n\n[^1]: 각주\n", 1);
         assert_eq!(o.extra_ids, ["top", "box", "1"]);
+    }
+
+    #[test]
+    fn raw_html_ids_ignore_the_letter_case_of_attribute_names() {
+        let o = outline("<A NAME=\"Top\"></A> <span Id='Box'>x</span>\n", 1);
+        assert_eq!(o.extra_ids, ["Top", "Box"]);
     }
 
     #[test]

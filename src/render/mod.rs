@@ -1,25 +1,15 @@
-//! Pages to HTML through the theme's Tera templates: the site's own `templates/` over the
-//! default theme embedded in the binary. Templates see only the view structs of `view`.
+//! The render stage, per page: `body` turns a note's Markdown into HTML (anchors, highlighted
+//! code, links resolved by `enrich::links`), `view` gathers what a page shows, and `Theme` runs
+//! the Tera templates over it (their text read by `theme`: the site's own `templates/` over the
+//! default theme embedded in the binary); `nav` writes the shared navigation tree.
 
+pub mod autolink;
+pub mod body;
 pub mod nav;
 pub mod view;
 
 use crate::diagnostics::Diagnostic;
-use std::path::{Path, PathBuf};
-
-/// The default theme, compiled in so gongbu works on any folder.
-pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../../templates/base.html")),
-    ("page.html", include_str!("../../templates/page.html")),
-    ("section.html", include_str!("../../templates/section.html")),
-    ("404.html", include_str!("../../templates/404.html")),
-];
-
-/// The default theme's static files, written under `static/`.
-pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
-    ("gongbu.css", include_bytes!("../../static/gongbu.css")),
-    ("gongbu.js", include_bytes!("../../static/gongbu.js")),
-];
+use crate::theme::TemplateSource;
 
 /// Loaded templates, and where each came from for error messages.
 pub struct Theme {
@@ -28,40 +18,13 @@ pub struct Theme {
 }
 
 impl Theme {
-    /// Default templates, overridden by same-named files in `overrides` (a site's `templates/`).
-    /// `shown_root` is the folder paths in messages are relative to.
-    pub fn load(overrides: Option<&Path>, shown_root: &Path) -> Result<Theme, Vec<Diagnostic>> {
-        let mut sources: Vec<(String, String, String)> = DEFAULT_TEMPLATES
-            .iter()
-            .map(|(name, text)| (name.to_string(), format!("(default theme) templates/{name}"), text.to_string()))
-            .collect();
-        let mut problems = Vec::new();
-        if let Some(dir) = overrides.filter(|d| d.is_dir()) {
-            let (files, refused) = template_files(dir, shown_root);
-            problems.extend(refused);
-            for (name, path) in files {
-                let shown = path.strip_prefix(shown_root).unwrap_or(&path).display().to_string();
-                match std::fs::read_to_string(&path) {
-                    Ok(text) => match sources.iter_mut().find(|(n, _, _)| *n == name) {
-                        Some(slot) => *slot = (name, shown, text),
-                        None => sources.push((name, shown, text)),
-                    },
-                    Err(e) => problems.push(Diagnostic::error(shown, 0, format!("cannot read template: {e}"))),
-                }
-            }
-        }
-        if !problems.is_empty() {
-            return Err(problems);
-        }
-        Theme::from_sources(sources)
-    }
-
-    /// Parse templates given as `(name, shown path, text)`.
-    pub fn from_sources(sources: Vec<(String, String, String)>) -> Result<Theme, Vec<Diagnostic>> {
-        let origins: Vec<(String, String)> = sources.iter().map(|(n, shown, _)| (n.clone(), shown.clone())).collect();
+    /// Parse the theme's templates (`theme::read_templates` gives the default theme's with the
+    /// site's overrides).
+    pub fn from_sources(sources: Vec<TemplateSource>) -> Result<Theme, Vec<Diagnostic>> {
+        let origins: Vec<(String, String)> = sources.iter().map(|t| (t.name.clone(), t.shown.clone())).collect();
         let mut tera = tera::Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
-        let pairs: Vec<(String, String)> = sources.into_iter().map(|(n, _, t)| (n, t)).collect();
+        let pairs: Vec<(String, String)> = sources.into_iter().map(|t| (t.name, t.text)).collect();
         let theme = Theme { tera: tera::Tera::new(), origins };
         match tera.add_raw_templates(pairs) {
             Ok(()) => Ok(Theme { tera, ..theme }),
@@ -116,35 +79,13 @@ impl Theme {
     }
 }
 
-/// `*.html` and `*.xml` files under a templates folder, named by their path inside it. Only
-/// files whose real path lies inside the site root are read: any other is an error, as a
-/// template is published.
-fn template_files(dir: &Path, site_root: &Path) -> (Vec<(String, PathBuf)>, Vec<Diagnostic>) {
-    let shown = |rel: &str| format!("templates/{rel}");
-    match crate::discover::scan_within(dir, site_root, &[]) {
-        Ok(found) => {
-            let mut files: Vec<(String, PathBuf)> = found
-                .notes
-                .into_iter()
-                .chain(found.assets)
-                .map(|f| (f.rel, f.abs))
-                .filter(|(name, _)| name.ends_with(".html") || name.ends_with(".xml"))
-                .collect();
-            files.sort();
-            let refused =
-                found.skipped.into_iter().map(|d| Diagnostic::error(shown(&d.file), d.line, d.message)).collect();
-            (files, refused)
-        }
-        Err(e) => (Vec::new(), vec![Diagnostic::error("templates", 0, e.to_string())]),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn theme(text: &str) -> Result<Theme, Vec<Diagnostic>> {
-        Theme::from_sources(vec![("page.html".into(), "templates/page.html".into(), text.into())])
+        let page = TemplateSource { name: "page.html".into(), shown: "templates/page.html".into(), text: text.into() };
+        Theme::from_sources(vec![page])
     }
 
     #[test]

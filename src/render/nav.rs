@@ -1,8 +1,7 @@
 //! `nav.js`: the whole navigation tree in one shared file, so no page carries every other page.
 
 use crate::enrich::links::encode_path;
-use crate::enrich::site::Site;
-use crate::model::PageRef;
+use crate::model::{PageRef, Site};
 
 /// `window.GONGBU_NAV = {t, u, c}`: title, url from the root, children.
 pub fn nav_js(site: &Site) -> String {

@@ -5,8 +5,7 @@
 
 use crate::config::Words;
 use crate::enrich::links::{encode_path, root_prefix};
-use crate::enrich::site::Site;
-use crate::model::{PageRef, Reference, TocEntry};
+use crate::model::{PageRef, Reference, Site, TocEntry};
 use rustc_hash::FxHasher;
 use serde::Serialize;
 use std::hash::{Hash, Hasher};
@@ -313,7 +312,7 @@ pub fn page_context<'a>(
             prev: links.prev.as_ref().map(link),
             next: links.next.as_ref().map(link),
             // A file name may hold control characters; the page must not.
-            source: crate::highlight::without_controls(links.source).into_owned(),
+            source: crate::text::without_controls(links.source).into_owned(),
         },
         root,
         sections,

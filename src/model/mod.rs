@@ -1,5 +1,11 @@
-//! The document model the stages pass along: notes, their headings, and the site around them.
-//! Plain data: no template, I/O or parser types.
+//! The document model the stages pass along: notes and their headings (from the parse stage),
+//! the site around them (`Site`, from `enrich::assemble`), resolved links (`Resolved`, from
+//! `enrich::links`) and what a page lists (`TocEntry`, `Reference`), with the rules for output
+//! paths. Plain data: no template, I/O or parser types, and no stage of its own.
+
+mod site;
+
+pub use site::Site;
 
 /// A heading of a note, with the id GitHub would give it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,9 +147,27 @@ pub fn parent_of(path: &str) -> &str {
     path.rfind('/').map_or("", |i| &path[..i])
 }
 
+/// `Binary Search.md` → `Binary Search`.
+pub fn file_stem(name: &str) -> &str {
+    name.rfind('.').map_or(name, |i| &name[..i])
+}
+
 /// Last path component: `a/b/c.md` → `c.md`.
 pub fn file_name_of(path: &str) -> &str {
     path.rfind('/').map_or(path, |i| &path[i + 1..])
+}
+
+/// A link written in a note, after `enrich::links` resolved it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    pub href: String,
+    /// An `http(s)` link: listed among the page's references.
+    pub external: bool,
+    /// Why the link may not work, for a warning at the link's line.
+    pub problem: Option<String>,
+    /// The site path the link aims at, found or not (None for external and same-page links):
+    /// a rebuild re-renders the pages aiming at a path when what is there changes.
+    pub target: Option<String>,
 }
 
 /// One line of a page's generated table of contents.

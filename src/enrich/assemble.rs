@@ -1,4 +1,5 @@
-//! The site as a tree of sections with a reading order, built from outlined notes.
+//! Assembling the site (`Site::assemble`; the data is `model::Site`): a tree of sections with a
+//! reading order, built from outlined notes.
 //!
 //! Assembling also settles output collisions: every output path has one owner, compared
 //! ignoring letter case (macOS, Windows and GitHub Pages would keep only one of `y.html` and
@@ -11,32 +12,9 @@
 //! 4. assets: the first in byte order of the path.
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{file_name_of, fold_case, parent_of, reserved_output, Note, PageRef, Section};
+use crate::model::{file_name_of, fold_case, parent_of, reserved_output, Note, PageRef, Section, Site};
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
-
-/// Every page of the site and how to find one by its source path.
-#[derive(Debug, Default)]
-pub struct Site {
-    pub title: String,
-    pub notes: Vec<Note>,
-    /// `sections[0]` is the top folder.
-    pub sections: Vec<Section>,
-    /// Pages in reading order: a folder's page, its notes, then its sub-folders.
-    pub order: Vec<PageRef>,
-    position: HashMap<PageRef, usize>,
-    note_by_source: HashMap<String, usize>,
-    note_by_source_lower: HashMap<String, usize>,
-    section_by_path: HashMap<String, usize>,
-    section_by_path_lower: HashMap<String, usize>,
-    assets: HashSet<String>,
-    assets_lower: HashMap<String, String>,
-    /// Notes whose output path belongs to another note or to gongbu: kept (a session edits
-    /// them) but not in any section, lookup or the reading order, and never rendered.
-    unpublished: HashSet<usize>,
-    /// One warning per note or asset left out by a collision, in source order.
-    pub collisions: Vec<Diagnostic>,
-}
+use std::collections::HashMap;
 
 impl Site {
     /// Assemble the site. `fallback_title` names the site when neither the config nor the top
@@ -69,16 +47,6 @@ impl Site {
             self.notes[i].title = self.title.clone();
         }
         self.sections[0].title = self.title_of(self.section_page(0)).to_string();
-    }
-
-    /// Whether note `n` has a page (it lost no output collision).
-    pub fn is_published(&self, n: usize) -> bool {
-        !self.unpublished.contains(&n)
-    }
-
-    /// Whether the asset at `rel` is copied (it lost no output collision).
-    pub fn publishes_asset(&self, rel: &str) -> bool {
-        self.assets.contains(rel)
     }
 
     /// Give every note's page path one owner (rules 1 and 2 of the module doc). Returns the
@@ -253,7 +221,7 @@ impl Site {
         let s = self.sections.len();
         self.sections.push(Section {
             path: folder.to_string(),
-            title: crate::highlight::without_controls(file_name_of(folder)).into_owned(),
+            title: crate::text::without_controls(file_name_of(folder)).into_owned(),
             parent: Some(parent),
             ..Section::default()
         });
@@ -270,78 +238,6 @@ impl Site {
             order.extend(self.reading_order(child));
         }
         order
-    }
-
-    /// Output path of a page from the site root (not percent-encoded).
-    pub fn url_of(&self, page: PageRef) -> String {
-        self.url(page).into_owned()
-    }
-
-    /// The page's URL, borrowed where the site keeps it (every note's).
-    pub fn url(&self, page: PageRef) -> std::borrow::Cow<'_, str> {
-        match page {
-            PageRef::Note(n) => std::borrow::Cow::Borrowed(&self.notes[n].url),
-            PageRef::Section(s) => std::borrow::Cow::Owned(self.sections[s].url()),
-        }
-    }
-
-    pub fn title_of(&self, page: PageRef) -> &str {
-        match page {
-            PageRef::Note(n) => &self.notes[n].title,
-            PageRef::Section(s) => &self.sections[s].title,
-        }
-    }
-
-    /// The page of a folder: its index note, or the generated folder page.
-    pub fn section_page(&self, s: usize) -> PageRef {
-        self.sections[s].index_note.map_or(PageRef::Section(s), PageRef::Note)
-    }
-
-    pub fn prev_next(&self, page: PageRef) -> (Option<PageRef>, Option<PageRef>) {
-        let Some(&i) = self.position.get(&page) else { return (None, None) };
-        let prev = i.checked_sub(1).map(|j| self.order[j]);
-        (prev, self.order.get(i + 1).copied())
-    }
-
-    /// The section a page belongs to: a note's folder, or the folder of a folder page.
-    pub fn section_of(&self, page: PageRef) -> usize {
-        match page {
-            PageRef::Note(n) => self.section_by_path[self.notes[n].folder()],
-            PageRef::Section(s) => s,
-        }
-    }
-
-    /// Sections from the top down to `s`, inclusive.
-    pub fn ancestry(&self, s: usize) -> Vec<usize> {
-        let mut chain = vec![s];
-        while let Some(parent) = self.sections[*chain.last().unwrap_or(&0)].parent {
-            chain.push(parent);
-        }
-        chain.reverse();
-        chain
-    }
-
-    /// Note by source path; `exact` is false when only a case-insensitive match was found.
-    pub fn find_note(&self, source: &str) -> Option<(usize, bool)> {
-        if let Some(&i) = self.note_by_source.get(source) {
-            return Some((i, true));
-        }
-        self.note_by_source_lower.get(&source.to_lowercase()).map(|&i| (i, false))
-    }
-
-    pub fn find_section(&self, path: &str) -> Option<(usize, bool)> {
-        if let Some(&i) = self.section_by_path.get(path) {
-            return Some((i, true));
-        }
-        self.section_by_path_lower.get(&path.to_lowercase()).map(|&i| (i, false))
-    }
-
-    /// Asset by path, returning its real spelling.
-    pub fn find_asset(&self, path: &str) -> Option<(&str, bool)> {
-        if let Some(a) = self.assets.get(path) {
-            return Some((a.as_str(), true));
-        }
-        self.assets_lower.get(&path.to_lowercase()).map(|a| (a.as_str(), false))
     }
 }
 
@@ -369,11 +265,6 @@ impl Note {
     fn title_if_written(&self) -> Option<String> {
         self.title_written.then(|| self.title.clone())
     }
-}
-
-/// `Binary Search.md` → `Binary Search`.
-pub fn file_stem(name: &str) -> &str {
-    name.rfind('.').map_or(name, |i| &name[..i])
 }
 
 fn by_weight_then_name(a: &Note, b: &Note) -> Ordering {

@@ -2,12 +2,12 @@
 //! links, bare URLs and `@` reference lines turned into links, and the page's references.
 
 use super::autolink::{display_url, split_urls, Piece};
-use super::parser_options;
 use crate::diagnostics::{Diagnostic, LineIndex};
-use crate::enrich::links::Resolved;
-use crate::highlight::{without_controls, Highlighter};
-use crate::model::{Note, Reference, TocEntry};
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Parser, Tag, TagEnd, TextMergeWithOffset};
+use crate::highlight::Highlighter;
+use crate::markdown::{code_blocks::fence_language, html_attributes::quoted_attributes, parser_options};
+use crate::model::{Note, Reference, Resolved, TocEntry};
+use crate::text::without_controls;
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd, TextMergeWithOffset};
 use std::borrow::Cow;
 use std::collections::HashSet;
 
@@ -43,104 +43,167 @@ pub fn render_body(
     words: &BodyWords,
     highlighter: &Highlighter,
 ) -> Body {
-    let lines = LineIndex::new(&note.body, note.body_line);
-    let mut body = Body { toc: toc(note), ..Body::default() };
-    let mut events: Vec<Event> = Vec::new();
-    let mut heading = 0;
-    let mut link_depth = 0usize;
-    let mut autolink_text = false;
-    let mut code: Option<(Option<String>, String)> = None;
+    let mut writer = BodyWriter {
+        note,
+        resolve,
+        words,
+        highlighter,
+        lines: LineIndex::new(&note.body, note.body_line),
+        body: Body { toc: toc(note), ..Body::default() },
+        events: Vec::new(),
+        heading: 0,
+        lifting_title: false,
+        link_depth: 0,
+        autolink_text: false,
+        code: None,
+    };
     let parser = TextMergeWithOffset::new(Parser::new_ext(&note.body, parser_options()).into_offset_iter())
         .map(|(event, range)| (without_control_chars(event), range));
-    let mut lifting_title = false;
     for (event, range) in parser {
-        if events.is_empty()
-            && heading == 0
-            && note.title_heading == Some(0)
-            && matches!(event, Event::Start(Tag::Heading { .. }))
-        {
-            lifting_title = true;
-            body.lifted_title_id = note.headings.first().map(|h| h.id.clone());
+        if !writer.lifts_title(&event) {
+            writer.push(event, range.start);
         }
-        if lifting_title {
-            if matches!(event, Event::End(TagEnd::Heading(_))) {
-                lifting_title = false;
-                heading += 1;
-            }
-            continue;
+    }
+    writer.finish()
+}
+
+/// What `render_body` carries from one Markdown event to the next, and the events it passes on
+/// to the HTML writer.
+struct BodyWriter<'a> {
+    note: &'a Note,
+    resolve: &'a dyn Fn(&str) -> Resolved,
+    words: &'a BodyWords<'a>,
+    highlighter: &'a Highlighter,
+    lines: LineIndex,
+    body: Body,
+    events: Vec<Event<'a>>,
+    /// Index in `note.headings` of the next heading.
+    heading: usize,
+    /// Inside the opening title heading, which the page template shows instead of the body.
+    lifting_title: bool,
+    /// Inside a link or an image: its text is not searched for bare URLs.
+    link_depth: usize,
+    /// Inside an autolink (`<https://…>`): its text shows the readable URL.
+    autolink_text: bool,
+    /// Inside a code block: its language and its text so far.
+    code: Option<(Option<String>, String)>,
+}
+
+impl<'a> BodyWriter<'a> {
+    /// Whether `event` belongs to the note's title heading when that heading opens the note: it
+    /// is left out of the body for the page template to show, its id kept so links still land.
+    fn lifts_title(&mut self, event: &Event) -> bool {
+        let opens_note = self.events.is_empty() && self.heading == 0 && self.note.title_heading == Some(0);
+        if opens_note && matches!(event, Event::Start(Tag::Heading { .. })) {
+            self.lifting_title = true;
+            self.body.lifted_title_id = self.note.headings.first().map(|h| h.id.clone());
         }
+        if self.lifting_title && matches!(event, Event::End(TagEnd::Heading(_))) {
+            self.lifting_title = false;
+            self.heading += 1;
+            return true;
+        }
+        self.lifting_title
+    }
+
+    /// Pass one event on, rewritten where the page needs it; `offset` is where it starts in the
+    /// note's body.
+    fn push(&mut self, event: Event<'a>, offset: usize) {
         match event {
             Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
-                let id = note.headings.get(heading).map(|h| CowStr::from(h.id.clone()));
-                events.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
+                let id = self.note.headings.get(self.heading).map(|h| CowStr::from(h.id.clone()));
+                self.events.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
             }
-            Event::End(TagEnd::Heading(level)) => {
-                if let Some(h) = note.headings.get(heading) {
-                    let id = escape(&h.id);
-                    let label = escape(words.anchor);
-                    events.push(Event::InlineHtml(
-                        format!(r##" <a class="anchor" href="#{id}" aria-label="{label}">#</a>"##).into(),
-                    ));
-                }
-                heading += 1;
-                events.push(Event::End(TagEnd::Heading(level)));
-            }
+            Event::End(TagEnd::Heading(level)) => self.end_heading(level),
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => fence_language(&info),
                     CodeBlockKind::Indented => None,
                 };
-                code = Some((lang, String::new()));
+                self.code = Some((lang, String::new()));
             }
-            Event::End(TagEnd::CodeBlock) => {
-                if let Some((lang, text)) = code.take() {
-                    events.push(Event::Html(code_block_html(highlighter, lang.as_deref(), &text).into()));
-                }
-            }
-            Event::Text(text) if code.is_some() => {
-                if let Some((_, buf)) = code.as_mut() {
+            Event::End(TagEnd::CodeBlock) => self.end_code_block(),
+            Event::Text(text) if self.code.is_some() => {
+                if let Some((_, buf)) = self.code.as_mut() {
                     buf.push_str(&text);
                 }
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                link_depth += 1;
-                let resolved = resolve(&dest_url);
-                note_link(&mut body, &resolved, Kind::Link, lines.line_of(range.start), note);
-                autolink_text = link_type == LinkType::Autolink;
-                events.push(Event::Start(Tag::Link { link_type, dest_url: resolved.href.into(), title, id }));
+                self.link_depth += 1;
+                self.autolink_text = link_type == LinkType::Autolink;
+                let dest_url = self.resolve_link(&dest_url, Kind::Link, offset);
+                self.events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
             }
             Event::End(TagEnd::Link) => {
-                link_depth = link_depth.saturating_sub(1);
-                autolink_text = false;
-                events.push(Event::End(TagEnd::Link));
+                self.link_depth = self.link_depth.saturating_sub(1);
+                self.autolink_text = false;
+                self.events.push(Event::End(TagEnd::Link));
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                link_depth += 1;
-                let resolved = resolve(&dest_url);
-                note_link(&mut body, &resolved, Kind::Embed, lines.line_of(range.start), note);
-                events.push(Event::Start(Tag::Image { link_type, dest_url: resolved.href.into(), title, id }));
+                self.link_depth += 1;
+                let dest_url = self.resolve_link(&dest_url, Kind::Embed, offset);
+                self.events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
             }
             Event::End(TagEnd::Image) => {
-                link_depth = link_depth.saturating_sub(1);
-                events.push(Event::End(TagEnd::Image));
+                self.link_depth = self.link_depth.saturating_sub(1);
+                self.events.push(Event::End(TagEnd::Image));
             }
-            Event::Text(text) if autolink_text => events.push(Event::Text(display_url(&text).into())),
-            Event::Text(text) if link_depth == 0 => link_bare_urls(&text, &mut events, &mut body),
+            Event::Text(text) if self.autolink_text => self.events.push(Event::Text(display_url(&text).into())),
+            Event::Text(text) if self.link_depth == 0 => link_bare_urls(&text, &mut self.events, &mut self.body),
             Event::Html(html) => {
-                let rewritten = rewrite_html_links(&html, resolve, &mut body, lines.line_of(range.start), note);
-                events.push(Event::Html(rewritten.map_or(html, CowStr::from)));
+                let html = self.rewrite_raw_html(html, offset);
+                self.events.push(Event::Html(html));
             }
             Event::InlineHtml(html) => {
-                let rewritten = rewrite_html_links(&html, resolve, &mut body, lines.line_of(range.start), note);
-                events.push(Event::InlineHtml(rewritten.map_or(html, CowStr::from)));
+                let html = self.rewrite_raw_html(html, offset);
+                self.events.push(Event::InlineHtml(html));
             }
-            other => events.push(other),
+            other => self.events.push(other),
         }
     }
-    body.title_in_body = note.title_heading.is_some() && body.lifted_title_id.is_none();
-    body.html.reserve(note.body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut body.html, events.into_iter());
-    body
+
+    /// A heading ends with its anchor link (`#`), when the outline gave it an id.
+    fn end_heading(&mut self, level: HeadingLevel) {
+        if let Some(h) = self.note.headings.get(self.heading) {
+            let id = escape(&h.id);
+            let label = escape(self.words.anchor);
+            self.events.push(Event::InlineHtml(
+                format!(r##" <a class="anchor" href="#{id}" aria-label="{label}">#</a>"##).into(),
+            ));
+        }
+        self.heading += 1;
+        self.events.push(Event::End(TagEnd::Heading(level)));
+    }
+
+    /// A code block is written whole once its text is known: highlighted, or escaped.
+    fn end_code_block(&mut self) {
+        if let Some((lang, text)) = self.code.take() {
+            self.events.push(Event::Html(code_block_html(self.highlighter, lang.as_deref(), &text).into()));
+        }
+    }
+
+    /// Where a Markdown link or image goes, recorded on the body (reference, target, warning).
+    fn resolve_link(&mut self, dest: &str, kind: Kind, offset: usize) -> CowStr<'a> {
+        let resolved = (self.resolve)(dest);
+        note_link(&mut self.body, &resolved, kind, self.lines.line_of(offset), self.note);
+        resolved.href.into()
+    }
+
+    /// Raw HTML with its `href`/`src` links resolved like Markdown links.
+    fn rewrite_raw_html(&mut self, html: CowStr<'a>, offset: usize) -> CowStr<'a> {
+        let line = self.lines.line_of(offset);
+        let rewritten = rewrite_html_links(&html, self.resolve, &mut self.body, line, self.note);
+        rewritten.map_or(html, CowStr::from)
+    }
+
+    /// The body's HTML and what was learnt on the way.
+    fn finish(self) -> Body {
+        let mut body = self.body;
+        body.title_in_body = self.note.title_heading.is_some() && body.lifted_title_id.is_none();
+        body.html.reserve(self.note.body.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut body.html, self.events.into_iter());
+        body
+    }
 }
 
 /// The note's text is free of control characters, but entities (`&#1;`) decode to them:
@@ -199,14 +262,13 @@ fn rewrite_html_links(
 ) -> Option<String> {
     let mut out = String::new();
     let mut copied = 0;
-    let mut at = 0;
-    let lower = html.to_ascii_lowercase();
     // Lines are counted from the previous attribute on, so many links in one block stay linear.
     let (mut counted_to, mut line) = (0, line);
-    while let Some((attr_start, value_start, value_end, kind)) = next_link_attribute(html, &lower, at) {
-        at = value_end;
-        line += html[counted_to..attr_start].matches('\n').count();
-        counted_to = attr_start;
+    for attribute in quoted_attributes(html, &["href", "src"]) {
+        let kind = if attribute.name == "href" { Kind::Link } else { Kind::Embed };
+        line += html[counted_to..attribute.start].matches('\n').count();
+        counted_to = attribute.start;
+        let (value_start, value_end) = (attribute.value.start, attribute.value.end);
         let value = &html[value_start..value_end];
         if value.trim().is_empty() || value.contains(['{', '$']) {
             continue; // template placeholders in HTML samples, not links
@@ -223,28 +285,6 @@ fn rewrite_html_links(
         out.push_str(&html[copied..]);
         out
     })
-}
-
-/// The next quoted `href=` or `src=` attribute value at or after `from` (`lower` is `html`
-/// lower-cased, same offsets): (attribute start, value start, value end, what it links).
-fn next_link_attribute(html: &str, lower: &str, from: usize) -> Option<(usize, usize, usize, Kind)> {
-    // One pass: every `h` or `s` is a candidate looked at once.
-    let mut at = from;
-    let (start, kind, len) = loop {
-        let i = at + lower.get(at..)?.find(['h', 's'])?;
-        at = i + 1;
-        let found =
-            [("href=", Kind::Link), ("src=", Kind::Embed)].into_iter().find(|(name, _)| lower[i..].starts_with(name));
-        if let Some((name, kind)) = found {
-            if lower[..i].ends_with(|c: char| c.is_ascii_whitespace()) {
-                break (i, kind, name.len());
-            }
-        }
-    };
-    let quote = html[start + len..].chars().next().filter(|c| *c == '"' || *c == '\'')?;
-    let value_start = start + len + 1;
-    let value_end = value_start + html[value_start..].find(quote)?;
-    Some((start, value_start, value_end, kind))
 }
 
 fn add_reference(body: &mut Body, href: &str) {
@@ -271,14 +311,6 @@ fn link_bare_urls<'a>(text: &CowStr<'a>, events: &mut Vec<Event<'a>>, body: &mut
             }
         }
     }
-}
-
-/// The language word of a fence's info string: "```python title=x" → python, "```js:app.js" → js.
-pub(crate) fn fence_language(info: &str) -> Option<String> {
-    let word = info.split_whitespace().next()?;
-    let word = word.trim_matches(|c| c == '{' || c == '}' || c == '.');
-    let word = word.split([':', ',']).next().unwrap_or(word);
-    (!word.is_empty()).then(|| word.to_string())
 }
 
 /// `text` for a quoted attribute or element content, by pulldown-cmark's escaper (`&<>"'`).
@@ -418,6 +450,16 @@ mod tests {
             b.references.iter().map(|r| r.href.as_str()).collect::<Vec<_>>(),
             ["https://ext.com/a"],
             "images are not references"
+        );
+    }
+
+    #[test]
+    fn raw_html_links_after_an_unquoted_one_still_resolve() {
+        let b = render("<p><A HREF=plain.md>x</A> <a href=\"other.md\">y</a> <IMG SRC='pic.md'></p>\n");
+        assert!(
+            b.html.contains(r#"<A HREF=plain.md>x</A> <a href="other.html">y</a> <IMG SRC='pic.html'>"#),
+            "{}",
+            b.html
         );
     }
 

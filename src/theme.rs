@@ -1,0 +1,85 @@
+//! The theme's files, read at the edge of the build: the default theme compiled into the
+//! binary (templates and `static/` files), and a site's own `templates/*.html`/`*.xml`, which
+//! override it file by file. `render::Theme` parses the text this module hands it.
+
+use crate::diagnostics::Diagnostic;
+use crate::discover;
+use std::path::{Path, PathBuf};
+
+/// The default theme, compiled in so gongbu works on any folder.
+pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("page.html", include_str!("../templates/page.html")),
+    ("section.html", include_str!("../templates/section.html")),
+    ("404.html", include_str!("../templates/404.html")),
+];
+
+/// The default theme's static files, written under `static/`.
+pub const DEFAULT_STATIC: &[(&str, &[u8])] =
+    &[("gongbu.css", include_bytes!("../static/gongbu.css")), ("gongbu.js", include_bytes!("../static/gongbu.js"))];
+
+/// One template as read: its name for Tera, the path shown in messages, and its text.
+#[derive(Debug, Clone)]
+pub struct TemplateSource {
+    pub name: String,
+    pub shown: String,
+    pub text: String,
+}
+
+/// The default templates, overridden by same-named files in `overrides` (a site's `templates/`).
+/// `shown_root` is the folder paths in messages are relative to.
+pub fn read_templates(overrides: Option<&Path>, shown_root: &Path) -> Result<Vec<TemplateSource>, Vec<Diagnostic>> {
+    let mut sources: Vec<TemplateSource> = DEFAULT_TEMPLATES
+        .iter()
+        .map(|(name, text)| TemplateSource {
+            name: name.to_string(),
+            shown: format!("(default theme) templates/{name}"),
+            text: text.to_string(),
+        })
+        .collect();
+    let mut problems = Vec::new();
+    if let Some(dir) = overrides.filter(|d| d.is_dir()) {
+        let (files, refused) = template_files(dir, shown_root);
+        problems.extend(refused);
+        for (name, path) in files {
+            let shown = path.strip_prefix(shown_root).unwrap_or(&path).display().to_string();
+            match std::fs::read_to_string(&path) {
+                Ok(text) => {
+                    let source = TemplateSource { name, shown, text };
+                    match sources.iter_mut().find(|t| t.name == source.name) {
+                        Some(slot) => *slot = source,
+                        None => sources.push(source),
+                    }
+                }
+                Err(e) => problems.push(Diagnostic::error(shown, 0, format!("cannot read template: {e}"))),
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(sources)
+}
+
+/// `*.html` and `*.xml` files under a templates folder, named by their path inside it. Only
+/// files whose real path lies inside the site root are read: any other is an error, as a
+/// template is published.
+fn template_files(dir: &Path, site_root: &Path) -> (Vec<(String, PathBuf)>, Vec<Diagnostic>) {
+    let shown = |rel: &str| format!("templates/{rel}");
+    match discover::scan_within(dir, site_root, &[]) {
+        Ok(found) => {
+            let mut files: Vec<(String, PathBuf)> = found
+                .notes
+                .into_iter()
+                .chain(found.assets)
+                .map(|f| (f.rel, f.abs))
+                .filter(|(name, _)| name.ends_with(".html") || name.ends_with(".xml"))
+                .collect();
+            files.sort();
+            let refused =
+                found.skipped.into_iter().map(|d| Diagnostic::error(shown(&d.file), d.line, d.message)).collect();
+            (files, refused)
+        }
+        Err(e) => (Vec::new(), vec![Diagnostic::error("templates", 0, e.to_string())]),
+    }
+}
