@@ -16,7 +16,7 @@ use walkdir::WalkDir;
 
 /// One file found under the notes folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SourceFile {
+pub(crate) struct SourceFile {
     /// Path from the notes folder, `/`-separated and NFC-normalised (macOS writes NFD names).
     pub rel: String,
     /// Real path (symlinks resolved), checked to lie inside the folder being published.
@@ -25,7 +25,7 @@ pub struct SourceFile {
 
 /// Everything a build reads, sorted by path so builds are deterministic.
 #[derive(Debug, Default)]
-pub struct Sources {
+pub(crate) struct Sources {
     pub notes: Vec<SourceFile>,
     pub assets: Vec<SourceFile>,
     /// Entries that were left out (a symlink loop or one leading outside, a folder without
@@ -35,7 +35,7 @@ pub struct Sources {
 
 /// How a file takes part in the site, decided from its name alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileKind {
+pub(crate) enum FileKind {
     Note,
     Asset,
     Ignored,
@@ -43,7 +43,7 @@ pub enum FileKind {
 
 /// Notes are Markdown files; hidden files and folders (`.git`, `.obsidian`, editor swap files)
 /// are ignored; everything else is copied as an asset.
-pub fn classify(rel: &str) -> FileKind {
+pub(crate) fn classify(rel: &str) -> FileKind {
     let hidden = rel.split('/').any(|part| part.starts_with('.') || part.ends_with('~'));
     if hidden {
         return FileKind::Ignored;
@@ -56,23 +56,37 @@ pub fn classify(rel: &str) -> FileKind {
     }
 }
 
+/// Why the notes folder could not be scanned (single unreadable entries are only skipped).
 #[derive(Debug, thiserror::Error)]
 pub enum DiscoverError {
+    /// The notes folder itself could not be listed.
     #[error("{path}: cannot read folder: {source}")]
-    Walk { path: String, source: walkdir::Error },
+    Walk {
+        /// The folder that could not be read.
+        path: String,
+        /// The underlying walk error.
+        source: walkdir::Error,
+    },
     /// The folder to publish is itself (through a symlink or `..`) outside its boundary.
     #[error("{path}: refusing to read it: its real path {real} lies outside {boundary}")]
-    Outside { path: String, real: String, boundary: String },
+    Outside {
+        /// The folder as given.
+        path: String,
+        /// Where it really is, symlinks and `..` resolved.
+        real: String,
+        /// The folder it must stay inside.
+        boundary: String,
+    },
 }
 
 /// Walk `content_dir`, skipping `skip` (the output folder). Nothing outside `content_dir` is read.
-pub fn scan(content_dir: &Path, skip: &[&Path]) -> Result<Sources, DiscoverError> {
+pub(crate) fn scan(content_dir: &Path, skip: &[&Path]) -> Result<Sources, DiscoverError> {
     scan_within(content_dir, content_dir, skip)
 }
 
 /// Walk `dir`, admitting only files whose real path lies inside `boundary` (the notes folder
 /// for notes; the site root for its `static/` and `templates/` folders).
-pub fn scan_within(dir: &Path, boundary: &Path, skip: &[&Path]) -> Result<Sources, DiscoverError> {
+pub(crate) fn scan_within(dir: &Path, boundary: &Path, skip: &[&Path]) -> Result<Sources, DiscoverError> {
     use crate::diagnostics::Diagnostic;
     let skip: Vec<PathBuf> = skip.iter().map(|p| canonical(p)).collect();
     check_inside(dir, boundary)?;
@@ -217,7 +231,11 @@ fn special_kind(kind: &std::fs::FileType) -> &'static str {
 /// Check one path found while serving (a created or changed file) the way `scan` checks what it
 /// walks: `Ok(Some(real path))` for a regular file inside `boundary`, `Ok(None)` when it is gone,
 /// and a warning for a link leading outside or a special file.
-pub fn admit(boundary: &Path, path: &Path, rel: &str) -> Result<Option<PathBuf>, crate::diagnostics::Diagnostic> {
+pub(crate) fn admit(
+    boundary: &Path,
+    path: &Path,
+    rel: &str,
+) -> Result<Option<PathBuf>, crate::diagnostics::Diagnostic> {
     use crate::diagnostics::Diagnostic;
     let Ok(real) = path.canonicalize() else { return Ok(None) };
     let boundary = canonical(boundary);
@@ -242,7 +260,7 @@ pub fn admit(boundary: &Path, path: &Path, rel: &str) -> Result<Option<PathBuf>,
 
 /// Read a file `scan` or `admit` found. The last component is not followed and a file that
 /// turned into a FIFO or device since it was checked is refused, not waited on.
-pub fn read_source(path: &Path) -> std::io::Result<Vec<u8>> {
+pub(crate) fn read_source(path: &Path) -> std::io::Result<Vec<u8>> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -264,7 +282,7 @@ pub fn read_source(path: &Path) -> std::io::Result<Vec<u8>> {
 }
 
 /// Refuse a folder whose real path (through symlinks and `..`) lies outside `boundary`.
-pub fn check_inside(dir: &Path, boundary: &Path) -> Result<(), DiscoverError> {
+pub(crate) fn check_inside(dir: &Path, boundary: &Path) -> Result<(), DiscoverError> {
     let (real, boundary) = (real_path(dir), real_path(boundary));
     if real.starts_with(&boundary) {
         return Ok(());

@@ -8,7 +8,7 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Where `path` really is, even when it does not exist (yet): its longest existing ancestor
 /// resolved through symlinks, then the rest of it with `.` and `..` applied.
-pub fn real_path(path: &Path) -> PathBuf {
+pub(crate) fn real_path(path: &Path) -> PathBuf {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let mut existing = absolute.as_path();
     let mut rest = Vec::new();
@@ -49,12 +49,12 @@ pub fn real_path(path: &Path) -> PathBuf {
 }
 
 /// Whether the real path of `path` (through symlinks and `..`) lies inside that of `boundary`.
-pub fn lies_inside(path: &Path, boundary: &Path) -> bool {
+pub(crate) fn lies_inside(path: &Path, boundary: &Path) -> bool {
     real_path(path).starts_with(real_path(boundary))
 }
 
 /// `/`-separated, NFC-normalised relative path.
-pub fn normalise_rel(rel: &Path) -> String {
+pub(crate) fn normalise_rel(rel: &Path) -> String {
     let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().nfc().collect()).collect();
     parts.join("/")
 }

@@ -28,18 +28,25 @@ use std::time::{Duration, Instant};
 /// What a successful build did.
 #[derive(Debug, Default)]
 pub struct BuildReport {
+    /// Notes read into the site.
     pub notes: usize,
+    /// Pages written: notes and folder pages.
     pub pages: usize,
+    /// Asset files copied.
     pub assets: usize,
+    /// Problems that did not fail the build, sorted by file and line.
     pub warnings: Vec<Diagnostic>,
     /// Wall time of each stage, in order.
     pub timings: Vec<(&'static str, Duration)>,
 }
 
+/// Why a build (or a session's run) failed; the previous output is left as it was.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
+    /// The notes folder could not be scanned.
     #[error(transparent)]
     Discover(#[from] DiscoverError),
+    /// The output folder could not be claimed or written.
     #[error(transparent)]
     Write(#[from] WriteError),
     /// Every problem of the run, errors and (under `--strict`) warnings.

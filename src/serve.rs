@@ -45,7 +45,7 @@ use tokio::sync::broadcast;
 use tower_http::services::fs::{Backend, ServeDir, TokioBackend, TokioFile};
 
 /// Where the injected script connects.
-pub const WS_PATH: &str = "/__gongbu/ws";
+pub(crate) const WS_PATH: &str = "/__gongbu/ws";
 
 /// The port gongbu tries first when none is given.
 pub const DEFAULT_PORT: u16 = 1111;
@@ -99,20 +99,35 @@ impl LiveReload {
     }
 }
 
-pub fn reload_message() -> String {
+pub(crate) fn reload_message() -> String {
     serde_json::json!({ "type": "reload" }).to_string()
 }
 
-pub fn error_message(message: &str) -> String {
+pub(crate) fn error_message(message: &str) -> String {
     serde_json::json!({ "type": "error", "message": message }).to_string()
 }
 
+/// Why `bind` could not open the listening socket.
 #[derive(Debug, thiserror::Error)]
 pub enum BindError {
+    /// The exact port asked for is taken.
     #[error("port {port} on {addr} is already in use; choose another with --port N (or --port 0 for any free port)")]
-    InUse { addr: IpAddr, port: u16 },
+    InUse {
+        /// The address asked for.
+        addr: IpAddr,
+        /// The port asked for.
+        port: u16,
+    },
+    /// Any other failure to listen (permission, address not available, ...).
     #[error("cannot listen on {addr}:{port}: {source}")]
-    Io { addr: IpAddr, port: u16, source: io::Error },
+    Io {
+        /// The address asked for.
+        addr: IpAddr,
+        /// The port tried.
+        port: u16,
+        /// The underlying I/O error.
+        source: io::Error,
+    },
 }
 
 /// Which port to listen on.
@@ -180,13 +195,13 @@ impl Hosts {
     }
 
     /// Whether a `Host` header (or a request URI's authority) names this server.
-    pub fn allows_host(&self, authority: &str) -> bool {
+    pub(crate) fn allows_host(&self, authority: &str) -> bool {
         self.allows_authority(authority, 80)
     }
 
     /// Whether an `Origin` header names a page of this server: `http://` or `https://` plus
     /// an allowed host, nothing else (not `null`, not a path).
-    pub fn allows_origin(&self, origin: &str) -> bool {
+    pub(crate) fn allows_origin(&self, origin: &str) -> bool {
         match origin.split_once("://") {
             Some((scheme, authority)) if scheme.eq_ignore_ascii_case("http") => self.allows_authority(authority, 80),
             Some((scheme, authority)) if scheme.eq_ignore_ascii_case("https") => self.allows_authority(authority, 443),
@@ -352,12 +367,12 @@ async fn client(mut ws: WebSocket, live: LiveReload) {
 
 /// Why a request path cannot name a file of the site.
 #[derive(Debug, PartialEq, Eq)]
-pub struct BadPath;
+pub(crate) struct BadPath;
 
 /// The decoded segments of a request path, each one plain file or folder name. Refuses `.`
 /// and `..`, encoded slashes, backslashes, NUL, invalid UTF-8 and anything a platform could
 /// read as a root or drive; empty segments (`//`) are skipped.
-pub fn segments(raw: &str) -> Result<Vec<String>, BadPath> {
+pub(crate) fn segments(raw: &str) -> Result<Vec<String>, BadPath> {
     let rest = raw.strip_prefix('/').ok_or(BadPath)?;
     let mut out = Vec::new();
     for segment in rest.split('/').filter(|s| !s.is_empty()) {
@@ -594,7 +609,7 @@ pub const RELOAD_SCRIPT: &str = r#"<script>/* gongbu serve: live reload */(() =>
 "#;
 
 /// Insert [`RELOAD_SCRIPT`] before the last `</body>` (any case), or append it.
-pub fn inject_script(mut html: Vec<u8>) -> Vec<u8> {
+pub(crate) fn inject_script(mut html: Vec<u8>) -> Vec<u8> {
     const END: &[u8] = b"</body>";
     let at = html.windows(END.len()).rposition(|w| w.eq_ignore_ascii_case(END)).unwrap_or(html.len());
     html.splice(at..at, RELOAD_SCRIPT.bytes());

@@ -24,12 +24,16 @@ pub struct Rebuild {
     pub changed: Vec<String>,
     /// Problems that keep pages from being updated; their last good pages stay.
     pub errors: Vec<Diagnostic>,
+    /// Problems that did not keep anything from being updated.
     pub warnings: Vec<Diagnostic>,
     /// Pages rendered this time (the rest were known to be up to date).
     pub rendered: usize,
+    /// Wall time of the rebuild.
     pub elapsed: Duration,
 }
 
+/// A build kept alive for `gongbu serve`: after the first full build, each change rebuilds only
+/// the pages it touches, and the output is updated in place.
 pub struct Session {
     config: Config,
     overrides: Overrides,
@@ -80,6 +84,7 @@ impl Session {
         Ok(Session { config, overrides, state: None })
     }
 
+    /// The configuration the session builds with (reloaded when `gongbu.toml` changes).
     pub fn config(&self) -> &Config {
         &self.config
     }
@@ -529,7 +534,7 @@ fn remove_empty_parents(file: &Path, output: &Path) {
 }
 
 /// Files editors write beside the real one while saving: swap, backup and atomic-save temps.
-pub fn is_editor_temp(name: &str) -> bool {
+pub(crate) fn is_editor_temp(name: &str) -> bool {
     name.starts_with(".#")
         || name.ends_with('~')
         || name.ends_with(".swp")

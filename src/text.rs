@@ -6,7 +6,7 @@ use std::borrow::Cow;
 /// Control characters never reach the HTML (where they are errors) or `nav.js`: NUL becomes
 /// U+FFFD as CommonMark says, and so does every other C0 control but tab, newline and
 /// carriage return, DEL and the C1 controls. One for one, so line numbers stay right.
-pub fn without_controls(text: &str) -> Cow<'_, str> {
+pub(crate) fn without_controls(text: &str) -> Cow<'_, str> {
     let forbidden = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
     if !text.contains(forbidden) {
         return text.into();

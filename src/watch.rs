@@ -21,24 +21,27 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 /// A batch is sent once no event came for this long...
-pub const QUIET: Duration = Duration::from_millis(30);
+pub(crate) const QUIET: Duration = Duration::from_millis(30);
 /// ...or this long after its first event, whichever is first.
-pub const MAX_WAIT: Duration = Duration::from_millis(200);
+pub(crate) const MAX_WAIT: Duration = Duration::from_millis(200);
 /// How often `--poll` scans the watched folders.
-pub const POLL_INTERVAL: Duration = Duration::from_millis(250);
+pub(crate) const POLL_INTERVAL: Duration = Duration::from_millis(250);
 /// How often a deleted watched folder is looked for.
-pub const REARM_CHECK: Duration = Duration::from_millis(250);
+pub(crate) const REARM_CHECK: Duration = Duration::from_millis(250);
 
 /// Paths that changed (created, modified, removed, or either side of a rename).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Batch {
+    /// The changed paths, as the watcher reported them.
     pub paths: Vec<PathBuf>,
     /// Events were lost (the kernel queue overflowed): treat everything as changed.
     pub rescan: bool,
 }
 
+/// Why watching could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum WatchError {
+    /// The inotify watch limit is reached; the message says how to raise it or use `--poll`.
     #[error(
         "too many folders to watch: the inotify watch limit is reached.\n\
          Raise it for this boot:   sudo sysctl fs.inotify.max_user_watches=524288\n\
@@ -46,8 +49,14 @@ pub enum WatchError {
          or run `gongbu serve --poll` (scans for changes instead; slower)"
     )]
     Limit,
+    /// Any other failure to watch a folder.
     #[error("cannot watch {path}: {source}")]
-    Notify { path: String, source: notify::Error },
+    Notify {
+        /// The folder that could not be watched.
+        path: String,
+        /// The underlying notify error.
+        source: notify::Error,
+    },
 }
 
 type Inner = Mutex<Box<dyn notify::Watcher + Send>>;

@@ -29,29 +29,48 @@ const STAGING_TAG: &str = ".gongbu-staging-";
 const TEMP_TAG: &str = ".gongbu-tmp-";
 
 /// Where rendered files go. Paths are relative to the output root, `/`-separated.
-pub trait Sink: Sync {
+pub(crate) trait Sink: Sync {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()>;
     fn copy(&self, rel: &str, from: &Path) -> io::Result<()>;
 }
 
+/// Why the output folder could not be claimed or written; each message tells the user what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
+    /// The output would overwrite the notes themselves (the folder shown).
     #[error("output folder {0} is the notes folder or contains it: choose another with --output")]
     OutputContainsSource(String),
+    /// The output sits inside the notes folder and holds foreign files, which a build would publish.
     #[error("output folder {0} is inside the notes folder and holds files gongbu did not produce: choose another with --output (--force does not override this)")]
     OutputInsideSource(String),
+    /// The manifest of an output inside the notes folder names a note (the one shown): it is not gongbu's.
     #[error("{0}: the manifest of this output folder inside the notes folder names this note, so it is not gongbu's; gongbu never deletes notes (--force does not override this): choose another with --output")]
     NotesInOutput(String),
+    /// The output folder has files but no manifest, and `--force` was not given.
     #[error("output folder {0} is not empty and has no gongbu manifest; refusing to take it over (empty it, choose another with --output, or pass --force: gongbu then keeps every file it does not produce)")]
     ForeignOutput(String),
+    /// The output path is a file, not a folder.
     #[error("output {0} exists and is not a folder")]
     NotAFolder(String),
+    /// A user's file in the old output blocks a generated path; nothing was switched.
     #[error("{0}: this file, which gongbu did not produce, is in the way of a generated file or folder; move it (the previous output was left as it was)")]
     InTheWay(String),
+    /// Completing or switching the staged output failed; the previous output is untouched.
     #[error("{path}: {source}; the previous output was left as it was")]
-    Commit { path: String, source: io::Error },
+    Commit {
+        /// The file or folder that failed.
+        path: String,
+        /// The underlying I/O error.
+        source: io::Error,
+    },
+    /// Reading or writing a file or folder failed.
     #[error("{path}: {source}")]
-    Io { path: String, source: io::Error },
+    Io {
+        /// The file or folder that failed.
+        path: String,
+        /// The underlying I/O error.
+        source: io::Error,
+    },
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
@@ -64,7 +83,7 @@ fn commit_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
 
 /// Refuse output folders that would put notes or foreign files at risk. `force` only waives the
 /// check that a non-empty folder holds a manifest, never the checks that keep notes safe.
-pub fn check_output(output: &Path, content: &Path, force: bool) -> Result<(), WriteError> {
+pub(crate) fn check_output(output: &Path, content: &Path, force: bool) -> Result<(), WriteError> {
     let out = crate::paths::canonical(output);
     let content = crate::paths::canonical(content);
     if content.starts_with(&out) {
@@ -105,7 +124,7 @@ fn names_a_note(rel: &str) -> bool {
 /// The paths a folder's manifest lists, or None when it has none (no file, not a regular file,
 /// or no header). Lines that are not safe relative paths are dropped, so a forged manifest can
 /// only ever name files inside the output.
-pub fn read_manifest(dir: &Path) -> Option<BTreeSet<String>> {
+pub(crate) fn read_manifest(dir: &Path) -> Option<BTreeSet<String>> {
     let path = dir.join(MARKER);
     if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
         return None;
@@ -129,7 +148,7 @@ fn manifest_text<'a>(paths: impl Iterator<Item = &'a str>) -> String {
 }
 
 /// Write the manifest of `dir` listing `paths` (through a temp file, so never through a link).
-pub fn write_manifest<'a>(dir: &Path, paths: impl Iterator<Item = &'a str>) -> Result<(), WriteError> {
+pub(crate) fn write_manifest<'a>(dir: &Path, paths: impl Iterator<Item = &'a str>) -> Result<(), WriteError> {
     let path = dir.join(MARKER);
     let text = manifest_text(paths);
     replace_file(&path, |tmp| std::fs::write(tmp, &text)).map_err(io_err(&path))
@@ -196,7 +215,7 @@ impl OldOutput {
 /// removed if dropped uncommitted. Over an existing output, only files whose bytes differ are
 /// written; `commit` hard-links the unchanged ones and the user's own files in, then swaps the
 /// two folders in one atomic rename.
-pub struct Staging {
+pub(crate) struct Staging {
     dir: DirSink,
     output: PathBuf,
     /// The output as it was when the build started, if it existed.
@@ -209,7 +228,7 @@ pub struct Staging {
 impl Staging {
     /// Start a build into `output`. If `output` is a symlink, the build goes to the folder it
     /// points to. Staging folders left by killed builds of the same output are removed first.
-    pub fn create(output: &Path) -> Result<Staging, WriteError> {
+    pub(crate) fn create(output: &Path) -> Result<Staging, WriteError> {
         let output = crate::paths::canonical(output);
         let parent = output.parent().unwrap_or(Path::new("/")).to_path_buf();
         std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
@@ -226,17 +245,13 @@ impl Staging {
         Ok(Staging { dir: DirSink::new(&dir), output, old, produced: Mutex::new(Vec::new()), committed: false })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.dir.root
-    }
-
     fn record(&self, rel: &str, staged: bool) {
         self.produced.lock().unwrap_or_else(|e| e.into_inner()).push((rel.to_string(), staged));
     }
 
     /// Make the staged build the output: complete it with the unchanged files and the user's
     /// files of the old output, write the manifest, then switch the folders atomically.
-    pub fn commit(mut self) -> Result<(), WriteError> {
+    pub(crate) fn commit(mut self) -> Result<(), WriteError> {
         let produced = std::mem::take(&mut *self.produced.lock().unwrap_or_else(|e| e.into_inner()));
         let root = self.dir.root.clone();
         if let Some(old) = &self.old {
@@ -409,7 +424,7 @@ impl Drop for Staging {
 
 /// Create `dir` if needed and give it an (empty) manifest if it has none, as `serve` does
 /// before writing in place.
-pub fn mark_output(dir: &Path) -> Result<(), WriteError> {
+pub(crate) fn mark_output(dir: &Path) -> Result<(), WriteError> {
     std::fs::create_dir_all(dir).map_err(io_err(dir))?;
     if read_manifest(dir).is_none() {
         write_manifest(dir, std::iter::empty())?;
@@ -503,17 +518,17 @@ fn reached_directly(root: &Path, rel: &str) -> bool {
 /// Delete the generated file `rel` under `root`, and only if no symlink lies on the way to it
 /// (a file of the old site behind a link that now points elsewhere is not ours to delete).
 /// Returns whether a file was removed.
-pub fn remove_generated(root: &Path, rel: &str) -> bool {
+pub(crate) fn remove_generated(root: &Path, rel: &str) -> bool {
     reached_directly(root, rel) && std::fs::remove_file(root.join(rel)).is_ok()
 }
 
 /// Writes under a folder it created itself, creating parent folders as needed.
-pub struct DirSink {
+pub(crate) struct DirSink {
     root: PathBuf,
 }
 
 impl DirSink {
-    pub fn new(root: &Path) -> DirSink {
+    pub(crate) fn new(root: &Path) -> DirSink {
         DirSink { root: root.to_path_buf() }
     }
 
@@ -540,14 +555,14 @@ impl Sink for DirSink {
 /// remembers every path it was given: what `serve` uses so browsers reload only on real change.
 /// Each file is written to a temp file beside it and renamed over it, so a page is never served
 /// empty or half-written, and symlinks inside the output are replaced, never written through.
-pub struct UpdateSink {
+pub(crate) struct UpdateSink {
     root: PathBuf,
     /// Every path given this run, and whether it changed on disk.
-    pub touched: Mutex<Vec<(String, bool)>>,
+    pub(crate) touched: Mutex<Vec<(String, bool)>>,
 }
 
 impl UpdateSink {
-    pub fn new(root: &Path) -> UpdateSink {
+    pub(crate) fn new(root: &Path) -> UpdateSink {
         UpdateSink { root: root.to_path_buf(), touched: Mutex::new(Vec::new()) }
     }
 
@@ -555,7 +570,7 @@ impl UpdateSink {
         self.touched.lock().unwrap_or_else(|e| e.into_inner()).push((rel.to_string(), changed));
     }
 
-    pub fn take(&self) -> Vec<(String, bool)> {
+    pub(crate) fn take(&self) -> Vec<(String, bool)> {
         std::mem::take(&mut *self.touched.lock().unwrap_or_else(|e| e.into_inner()))
     }
 }

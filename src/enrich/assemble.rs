@@ -34,7 +34,7 @@ impl Site {
 
     /// Refresh the site's and the sections' titles after notes' titles changed; the set of
     /// pages and their order stay as they are.
-    pub fn retitle(&mut self, title: Option<String>, fallback_title: &str) {
+    pub(crate) fn retitle(&mut self, title: Option<String>, fallback_title: &str) {
         for section in &mut self.sections {
             if let Some(i) = section.index_note {
                 section.title = self.notes[i].title.clone();
@@ -278,7 +278,7 @@ fn by_weight_then_name(a: &Note, b: &Note) -> Ordering {
 }
 
 /// Order names as people expect: `2번` before `10번`, letter case ignored.
-pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+pub(crate) fn natural_cmp(a: &str, b: &str) -> Ordering {
     let (mut a, mut b) = (a.chars().peekable(), b.chars().peekable());
     loop {
         match (a.peek().copied(), b.peek().copied()) {

@@ -25,18 +25,18 @@ const PATH: &AsciiSet = &CONTROLS
     .add(b']');
 
 /// Percent-encode a site path for use in an href (borrowed when nothing needs encoding).
-pub fn encode_path(path: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn encode_path(path: &str) -> std::borrow::Cow<'_, str> {
     utf8_percent_encode(path, PATH).into()
 }
 
 /// `../` once per folder between a page and the site root.
-pub fn root_prefix(url: &str) -> String {
+pub(crate) fn root_prefix(url: &str) -> String {
     "../".repeat(url.matches('/').count())
 }
 
 /// Shortest relative path from the page at `from` to the site path `to`, both from the root:
 /// `a/b/x.html` → `a/c/y.png` is `../c/y.png`; a page links to itself by its file name.
-pub fn relative_path(from: &str, to: &str) -> String {
+pub(crate) fn relative_path(from: &str, to: &str) -> String {
     let from_dirs: Vec<&str> = from.split('/').collect();
     let from_dirs = &from_dirs[..from_dirs.len() - 1];
     let to_parts: Vec<&str> = to.split('/').collect();
@@ -47,7 +47,7 @@ pub fn relative_path(from: &str, to: &str) -> String {
 }
 
 /// Resolve `dest` as written in the note `from`.
-pub fn resolve(site: &Site, from: usize, dest: &str) -> Resolved {
+pub(crate) fn resolve(site: &Site, from: usize, dest: &str) -> Resolved {
     let plain = |href: &str, external: bool| Resolved { href: href.to_string(), external, problem: None, target: None };
     if dest.is_empty() {
         return plain(dest, false);

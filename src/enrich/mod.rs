@@ -2,5 +2,5 @@
 //! reading order, output collisions; the data is `model::Site`), then `links` resolves the links
 //! between notes, folders, headings and assets against it.
 
-pub mod assemble;
-pub mod links;
+pub(crate) mod assemble;
+pub(crate) mod links;

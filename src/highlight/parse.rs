@@ -34,7 +34,7 @@ use super::required::{LineBytes, Required};
 /// A grammar that cannot be followed (a context that is missing or unresolved): the caller
 /// shows the code unhighlighted rather than half-highlighted.
 #[derive(Debug)]
-pub struct Broken;
+pub(crate) struct Broken;
 
 /// syntect's depth limit: a push beyond it ends the line's matching.
 const MAX_DEPTH: usize = 100;
@@ -57,7 +57,7 @@ fn budget_for(line_len: usize) -> u64 {
 }
 
 /// Parser state carried from one line of a code block to the next (syntect's `ParseState`).
-pub struct LineParser {
+pub(crate) struct LineParser {
     set: &'static SyntaxSet,
     stack: Vec<Level>,
     /// Stack heights at which a `with_prototype` push happened; prototypes of levels below
@@ -156,7 +156,7 @@ thread_local! {
 impl LineParser {
     /// A parser at the start of `syntax`. None when syntect's start context cannot be found;
     /// the caller then uses syntect's own parser.
-    pub fn new(set: &'static SyntaxSet, syntax: &SyntaxReference) -> Option<LineParser> {
+    pub(crate) fn new(set: &'static SyntaxSet, syntax: &SyntaxReference) -> Option<LineParser> {
         let start = context_by_id(set, start_context_id(syntax)?)?;
         with_tables(set, |t| {
             let level = t.level(start, Vec::new(), None).ok()?;
@@ -173,7 +173,7 @@ impl LineParser {
     /// Scope operations for one line (which includes its newline), appended to `ops`. A line
     /// that costs more than its budget gets none (it shows as plain text inside the scopes
     /// open before it) and the next line starts in the state this one started in.
-    pub fn parse_line(&mut self, line: &str, ops: &mut Vec<(usize, ScopeStackOp)>) -> Result<(), Broken> {
+    pub(crate) fn parse_line(&mut self, line: &str, ops: &mut Vec<(usize, ScopeStackOp)>) -> Result<(), Broken> {
         let Some(top) = self.stack.last() else { return Err(Broken) };
         if self.first_line {
             if let Some(&scope) = top.context.meta_content_scope.first() {

@@ -14,22 +14,22 @@
 
 /// One literal of a requirement.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Literal {
-    pub text: String,
+pub(crate) struct Literal {
+    pub(crate) text: String,
     /// Matched ignoring ASCII case (the pattern had the `i` option there).
-    pub fold_case: bool,
+    pub(crate) fold_case: bool,
 }
 
 /// Every match contains at least one of these literals.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Required {
-    pub any_of: Vec<Literal>,
+pub(crate) struct Required {
+    pub(crate) any_of: Vec<Literal>,
 }
 
 impl Required {
     /// What every match of `regex` (Oniguruma's Ruby syntax) must contain; None when that
     /// cannot be told.
-    pub fn of(regex: &str) -> Option<Required> {
+    pub(crate) fn of(regex: &str) -> Option<Required> {
         let mut reader = Reader { chars: regex.chars().collect(), at: 0 };
         let need = reader.alternation(Flags::default(), true).ok()?;
         if reader.at != reader.chars.len() {
@@ -40,7 +40,7 @@ impl Required {
 
     /// Whether the rest of `line` from byte `start` holds one of the literals. `false` means
     /// the pattern cannot match there.
-    pub fn found_in(&self, line: &LineBytes, start: usize) -> bool {
+    pub(crate) fn found_in(&self, line: &LineBytes, start: usize) -> bool {
         self.any_of.iter().any(|literal| literal.found_in(line, start))
     }
 }
@@ -73,7 +73,7 @@ fn find(haystack: &[u8], needle: &[u8], same: impl Fn(u8, u8) -> bool) -> bool {
 
 /// A line indexed for requirement checks: where each byte value occurs last, so that most
 /// checks are answered by two lookups.
-pub struct LineBytes<'a> {
+pub(crate) struct LineBytes<'a> {
     text: &'a str,
     /// One past the last index of each byte value; 0 when absent.
     last: [u32; 256],
@@ -82,7 +82,7 @@ pub struct LineBytes<'a> {
 }
 
 impl<'a> LineBytes<'a> {
-    pub fn new(text: &'a str) -> LineBytes<'a> {
+    pub(crate) fn new(text: &'a str) -> LineBytes<'a> {
         let mut last = [0u32; 256];
         let mut last_non_ascii = 0;
         for (i, &b) in text.as_bytes().iter().enumerate() {
@@ -94,7 +94,7 @@ impl<'a> LineBytes<'a> {
         LineBytes { text, last, last_non_ascii }
     }
 
-    pub fn text(&self) -> &'a str {
+    pub(crate) fn text(&self) -> &'a str {
         self.text
     }
 
