@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
+/// The file whose presence makes a folder a site root (theme, content folder, words).
 pub const CONFIG_FILE: &str = "gongbu.toml";
 
 /// Everything a build needs to know, fixed before the first note is read.
@@ -12,48 +13,49 @@ pub struct Config {
     pub root: PathBuf,
     /// Where the notes are: `root/content` for a site root, `root` itself for a plain folder.
     pub content_dir: PathBuf,
+    /// Where the site is written: `--output`, else `root/public`.
     pub output_dir: PathBuf,
     /// Theme overrides (site roots only; the folders may not exist yet); the embedded default
     /// theme fills the rest.
-    pub templates_dir: Option<PathBuf>,
-    pub static_dir: Option<PathBuf>,
+    pub(crate) templates_dir: Option<PathBuf>,
+    pub(crate) static_dir: Option<PathBuf>,
     /// None: taken from the root index note, else the folder name.
-    pub title: Option<String>,
-    pub description: String,
-    pub lang: String,
+    pub(crate) title: Option<String>,
+    pub(crate) description: String,
+    pub(crate) lang: String,
     /// Public address of the site, for the sitemap; pages link relatively and need none.
-    pub base_url: String,
-    pub words: Words,
-    pub strict: bool,
+    pub(crate) base_url: String,
+    pub(crate) words: Words,
+    pub(crate) strict: bool,
 }
 
 /// The site's own words, in the notes' language.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Words {
-    pub toc: String,
-    pub prev: String,
-    pub next: String,
-    pub search: String,
-    pub references: String,
-    pub home: String,
-    pub sections: String,
-    pub notes: String,
-    pub theme: String,
-    pub copy: String,
-    pub copied: String,
-    pub menu: String,
-    pub not_found: String,
-    pub back_home: String,
-    pub on_this_page: String,
-    pub anchor: String,
-    pub skip: String,
-    pub breadcrumbs: String,
+    pub(crate) toc: String,
+    pub(crate) prev: String,
+    pub(crate) next: String,
+    pub(crate) search: String,
+    pub(crate) references: String,
+    pub(crate) home: String,
+    pub(crate) sections: String,
+    pub(crate) notes: String,
+    pub(crate) theme: String,
+    pub(crate) copy: String,
+    pub(crate) copied: String,
+    pub(crate) menu: String,
+    pub(crate) not_found: String,
+    pub(crate) back_home: String,
+    pub(crate) on_this_page: String,
+    pub(crate) anchor: String,
+    pub(crate) skip: String,
+    pub(crate) breadcrumbs: String,
 }
 
 impl Words {
     /// Built-in words for a language; Korean unless English is asked for.
-    pub fn for_lang(lang: &str) -> Words {
+    fn for_lang(lang: &str) -> Words {
         let w = |s: &str| s.to_string();
         if lang.starts_with("en") {
             Words {
@@ -122,17 +124,36 @@ struct ConfigFile {
 /// What the command line may override.
 #[derive(Debug, Default, Clone)]
 pub struct Overrides {
+    /// `--output`: replaces the configured output folder.
     pub output_dir: Option<PathBuf>,
+    /// `--base-url`: replaces `base_url` of `gongbu.toml` (for the sitemap).
     pub base_url: Option<String>,
+    /// `--strict`: warnings fail the build.
     pub strict: bool,
 }
 
+/// Why no `Config` could be made; shown to the user as `file[:line]: message`.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    /// `gongbu.toml` exists but could not be read.
     #[error("{path}: cannot read: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        /// The `gongbu.toml` path as shown.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// `gongbu.toml` is not valid TOML, has an unknown or mistyped key, or puts the notes outside the root.
     #[error("{path}:{line}: {message}")]
-    Parse { path: String, line: usize, message: String },
+    Parse {
+        /// The `gongbu.toml` path as shown.
+        path: String,
+        /// 1-based line of the problem; 0 when the parser gives no position.
+        line: usize,
+        /// What is wrong, from the TOML parser.
+        message: String,
+    },
+    /// The folder gongbu was pointed at does not exist (or is not a folder).
     #[error("{0}: no such folder")]
     MissingRoot(String),
 }

@@ -4,7 +4,7 @@ use std::fmt;
 
 /// How bad a problem is: errors fail the build, warnings fail it only under `--strict`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Severity {
+pub(crate) enum Severity {
     Warning,
     Error,
 }
@@ -12,20 +12,20 @@ pub enum Severity {
 /// One problem in one source file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    pub severity: Severity,
+    pub(crate) severity: Severity,
     /// Path shown to the reader: relative to the notes folder where possible.
     pub file: String,
     /// 1-based line; 0 when the problem concerns the whole file.
-    pub line: usize,
-    pub message: String,
+    pub(crate) line: usize,
+    pub(crate) message: String,
 }
 
 impl Diagnostic {
-    pub fn error(file: impl Into<String>, line: usize, message: impl Into<String>) -> Self {
+    pub(crate) fn error(file: impl Into<String>, line: usize, message: impl Into<String>) -> Self {
         Self { severity: Severity::Error, file: file.into(), line, message: message.into() }
     }
 
-    pub fn warning(file: impl Into<String>, line: usize, message: impl Into<String>) -> Self {
+    pub(crate) fn warning(file: impl Into<String>, line: usize, message: impl Into<String>) -> Self {
         Self { severity: Severity::Warning, file: file.into(), line, message: message.into() }
     }
 }
@@ -45,20 +45,20 @@ impl fmt::Display for Diagnostic {
 }
 
 /// Maps byte offsets of a text to 1-based line numbers.
-pub struct LineIndex {
+pub(crate) struct LineIndex {
     starts: Vec<usize>,
     /// Lines that precede the text (a front matter block that was cut off).
     first_line: usize,
 }
 
 impl LineIndex {
-    pub fn new(text: &str, first_line: usize) -> Self {
+    pub(crate) fn new(text: &str, first_line: usize) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         Self { starts, first_line }
     }
 
-    pub fn line_of(&self, offset: usize) -> usize {
+    pub(crate) fn line_of(&self, offset: usize) -> usize {
         let idx = self.starts.partition_point(|&s| s <= offset);
         self.first_line + idx.max(1) - 1
     }

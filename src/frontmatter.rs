@@ -5,33 +5,33 @@ use serde::Deserialize;
 /// The fields gongbu reads; anything else in the block is ignored.
 #[derive(Debug, Default, Clone, PartialEq, Deserialize)]
 #[serde(default)]
-pub struct FrontMatter {
-    pub title: Option<String>,
-    pub description: Option<String>,
+pub(crate) struct FrontMatter {
+    pub(crate) title: Option<String>,
+    pub(crate) description: Option<String>,
     /// Position among siblings; lower comes first. Notes without one follow, by file name.
-    pub weight: Option<i64>,
-    pub draft: bool,
+    pub(crate) weight: Option<i64>,
+    pub(crate) draft: bool,
 }
 
 /// A note split into its front matter and Markdown body.
 #[derive(Debug)]
-pub struct Split<'a> {
-    pub front: FrontMatter,
-    pub body: &'a str,
+pub(crate) struct Split<'a> {
+    pub(crate) front: FrontMatter,
+    pub(crate) body: &'a str,
     /// 1-based line of the file on which `body` starts.
-    pub body_line: usize,
+    pub(crate) body_line: usize,
 }
 
 /// A front matter block that could not be read: `line` is 1-based in the whole file.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{message}")]
-pub struct FrontMatterError {
-    pub line: usize,
-    pub message: String,
+pub(crate) struct FrontMatterError {
+    pub(crate) line: usize,
+    pub(crate) message: String,
 }
 
 /// Separate front matter from the body. A UTF-8 BOM and CRLF line endings are accepted.
-pub fn split(text: &str) -> Result<Split<'_>, FrontMatterError> {
+pub(crate) fn split(text: &str) -> Result<Split<'_>, FrontMatterError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let no_front = Split { front: FrontMatter::default(), body: text, body_line: 1 };
     let fence = match first_line(text) {

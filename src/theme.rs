@@ -15,15 +15,15 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// The default theme's static files, written under `static/`.
-pub const DEFAULT_STATIC: &[(&str, &[u8])] =
+pub(crate) const DEFAULT_STATIC: &[(&str, &[u8])] =
     &[("gongbu.css", include_bytes!("../static/gongbu.css")), ("gongbu.js", include_bytes!("../static/gongbu.js"))];
 
 /// One template as read: its name for Tera, the path shown in messages, and its text.
 #[derive(Debug, Clone)]
 pub struct TemplateSource {
-    pub name: String,
-    pub shown: String,
-    pub text: String,
+    pub(crate) name: String,
+    pub(crate) shown: String,
+    pub(crate) text: String,
 }
 
 /// The default templates, overridden by same-named files in `overrides` (a site's `templates/`).

@@ -46,7 +46,7 @@ pub fn code_blocks(markdown: &str) -> Vec<CodeBlock> {
 }
 
 /// The language word of a fence's info string: "```python title=x" → python, "```js:app.js" → js.
-pub fn fence_language(info: &str) -> Option<String> {
+pub(crate) fn fence_language(info: &str) -> Option<String> {
     let word = info.split_whitespace().next()?;
     let word = word.trim_matches(|c| c == '{' || c == '}' || c == '.');
     let word = word.split([':', ',']).next().unwrap_or(word);

@@ -14,23 +14,23 @@ use std::ops::Range;
 
 /// A quoted attribute value found in raw HTML.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Attribute {
+pub(crate) struct Attribute {
     /// Which of the names asked for it is (as asked, in lower case).
-    pub name: &'static str,
+    pub(crate) name: &'static str,
     /// Byte offset of the attribute's name.
-    pub start: usize,
+    pub(crate) start: usize,
     /// Byte range of the value, quotes left out.
-    pub value: Range<usize>,
+    pub(crate) value: Range<usize>,
 }
 
 /// The quoted attributes named `names` (lower case) in `html`, in document order. Linear in
 /// the length of `html`.
-pub fn quoted_attributes<'h>(html: &'h str, names: &'static [&'static str]) -> QuotedAttributes<'h> {
+pub(crate) fn quoted_attributes<'h>(html: &'h str, names: &'static [&'static str]) -> QuotedAttributes<'h> {
     QuotedAttributes { html, names, at: 0 }
 }
 
 /// Iterator of `quoted_attributes`.
-pub struct QuotedAttributes<'h> {
+pub(crate) struct QuotedAttributes<'h> {
     html: &'h str,
     names: &'static [&'static str],
     at: usize,

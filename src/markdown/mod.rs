@@ -3,14 +3,14 @@
 //! stage's `render::body` parses with the same options once the whole site is known).
 
 pub mod code_blocks;
-pub mod html_attributes;
-pub mod outline;
-pub mod slug;
+pub(crate) mod html_attributes;
+pub(crate) mod outline;
+pub(crate) mod slug;
 
 use pulldown_cmark::Options;
 
 /// CommonMark plus the GitHub extensions notes are written with.
-pub fn parser_options() -> Options {
+pub(crate) fn parser_options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

@@ -9,17 +9,17 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 /// What the rest of the site needs to know about a note before it is rendered.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Outline {
-    pub headings: Vec<Heading>,
+pub(crate) struct Outline {
+    pub(crate) headings: Vec<Heading>,
     /// Index in `headings` of the heading that titles the note: the first H1, else a heading
     /// that opens the note and has no other heading at its level or above (`#### 힙 소트`).
-    pub title_heading: Option<usize>,
+    pub(crate) title_heading: Option<usize>,
     /// Ids and names given in raw HTML (`<a name="top">`), and footnote labels.
-    pub extra_ids: Vec<String>,
+    pub(crate) extra_ids: Vec<String>,
 }
 
 /// Headings in document order with unique ids; `first_line` is the file line `body` starts on.
-pub fn outline(body: &str, first_line: usize) -> Outline {
+pub(crate) fn outline(body: &str, first_line: usize) -> Outline {
     let lines = LineIndex::new(body, first_line);
     let mut slugger = Slugger::default();
     let mut out = Outline::default();
@@ -78,7 +78,7 @@ fn title_heading(headings: &[Heading], content_before_first: bool) -> Option<usi
 
 impl Outline {
     /// Text of the title heading.
-    pub fn title(&self) -> Option<&str> {
+    pub(crate) fn title(&self) -> Option<&str> {
         self.title_heading.map(|i| self.headings[i].text.as_str())
     }
 }

@@ -5,7 +5,7 @@ use unicode_normalization::UnicodeNormalization;
 
 /// The id GitHub gives a heading with this text: NFC, lower-case, letters, marks, numbers,
 /// `_` and `-` kept, each space turned into `-`, everything else dropped.
-pub fn github_slug(text: &str) -> String {
+pub(crate) fn github_slug(text: &str) -> String {
     let text = text.trim();
     let mut out = String::with_capacity(text.len());
     // Headings are nearly always NFC already; normalising costs more than the check.
@@ -41,17 +41,17 @@ fn is_combining_mark(c: char) -> bool {
 
 /// Hands out unique ids in document order, as GitHub does: `a`, `a-1`, `a-2`.
 #[derive(Default)]
-pub struct Slugger {
+pub(crate) struct Slugger {
     seen: HashMap<String, usize>,
 }
 
 impl Slugger {
-    pub fn slug(&mut self, text: &str) -> String {
+    pub(crate) fn slug(&mut self, text: &str) -> String {
         self.claim(github_slug(text))
     }
 
     /// Reserve an id chosen by the author (`{#id}`) or derived from text.
-    pub fn claim(&mut self, base: String) -> String {
+    pub(crate) fn claim(&mut self, base: String) -> String {
         let mut candidate = base.clone();
         while let Some(count) = self.seen.get_mut(&candidate) {
             *count += 1;

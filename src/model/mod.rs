@@ -9,68 +9,69 @@ pub use site::Site;
 
 /// A heading of a note, with the id GitHub would give it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Heading {
-    pub level: u8,
-    pub id: String,
+pub(crate) struct Heading {
+    pub(crate) level: u8,
+    pub(crate) id: String,
     /// Plain text, markup removed.
-    pub text: String,
-    pub line: usize,
+    pub(crate) text: String,
+    pub(crate) line: usize,
 }
 
 /// One Markdown file, read and outlined but not yet rendered.
 #[derive(Debug, Clone)]
 pub struct Note {
     /// Source path from the notes folder (`Algorithm/Binary Search.md`).
-    pub source: String,
+    pub(crate) source: String,
     /// Output path from the site root, not percent-encoded (`Algorithm/Binary Search.html`).
-    pub url: String,
-    pub title: String,
+    pub(crate) url: String,
+    pub(crate) title: String,
+    /// `description` of the front matter; parsed and kept, but no page shows it yet.
     pub description: Option<String>,
-    pub weight: Option<i64>,
+    pub(crate) weight: Option<i64>,
     /// Markdown after the front matter.
-    pub body: String,
+    pub(crate) body: String,
     /// Line of the file on which `body` starts.
-    pub body_line: usize,
-    pub headings: Vec<Heading>,
+    pub(crate) body_line: usize,
+    pub(crate) headings: Vec<Heading>,
     /// The heading that is the note's title: left out of its table of contents.
-    pub title_heading: Option<usize>,
+    pub(crate) title_heading: Option<usize>,
     /// Other link targets on the page: ids and names in raw HTML, footnote labels.
-    pub extra_ids: Vec<String>,
+    pub(crate) extra_ids: Vec<String>,
     /// `README.md` or `index.md`: the page of its folder.
-    pub is_index: bool,
+    pub(crate) is_index: bool,
     /// The title comes from front matter or an H1, not from the file or folder name.
-    pub title_written: bool,
+    pub(crate) title_written: bool,
 }
 
 impl Note {
     /// Whether `#id` lands somewhere on this page.
-    pub fn has_id(&self, id: &str) -> bool {
+    pub(crate) fn has_id(&self, id: &str) -> bool {
         self.headings.iter().any(|h| h.id == id) || self.extra_ids.iter().any(|x| x == id)
     }
 
     /// Folder of the source, `""` at the top.
-    pub fn folder(&self) -> &str {
+    pub(crate) fn folder(&self) -> &str {
         parent_of(&self.source)
     }
 }
 
 /// A folder of notes. Index 0 of `Site::sections` is the top-level folder.
 #[derive(Debug, Clone, Default)]
-pub struct Section {
+pub(crate) struct Section {
     /// Folder path from the notes folder, `""` for the top.
-    pub path: String,
-    pub title: String,
+    pub(crate) path: String,
+    pub(crate) title: String,
     /// The note that is this folder's page, if the folder has a README.md/index.md.
-    pub index_note: Option<usize>,
+    pub(crate) index_note: Option<usize>,
     /// Other notes of the folder in reading order.
-    pub notes: Vec<usize>,
-    pub children: Vec<usize>,
-    pub parent: Option<usize>,
+    pub(crate) notes: Vec<usize>,
+    pub(crate) children: Vec<usize>,
+    pub(crate) parent: Option<usize>,
 }
 
 impl Section {
     /// Output path of the folder's page.
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         if self.path.is_empty() {
             "index.html".to_string()
         } else {
@@ -82,23 +83,25 @@ impl Section {
 /// A page of the finished site: a note, or a folder page generated for a folder without an index note.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PageRef {
+    /// Index into `Site::notes`.
     Note(usize),
+    /// Index into `Site::sections`: the generated page of a folder without an index note.
     Section(usize),
 }
 
 /// Whether a note file is its folder's page: `index.md`, else `README.md` when the folder has
 /// no `index.md` (letter case ignored, as GitHub shows either).
-pub fn is_index_note(source: &str, folder_has_index_md: bool) -> bool {
+pub(crate) fn is_index_note(source: &str, folder_has_index_md: bool) -> bool {
     let name = file_name_of(source);
     is_index_md(name) || (name.eq_ignore_ascii_case("readme.md") && !folder_has_index_md)
 }
 
-pub fn is_index_md(source: &str) -> bool {
+pub(crate) fn is_index_md(source: &str) -> bool {
     file_name_of(source).eq_ignore_ascii_case("index.md")
 }
 
 /// Output path of a note: beside its source, `.md` → `.html`; a folder's index note → `index.html`.
-pub fn note_url(source: &str, is_index: bool) -> String {
+pub(crate) fn note_url(source: &str, is_index: bool) -> String {
     let folder = parent_of(source);
     let file = if is_index {
         "index.html".to_string()
@@ -116,7 +119,7 @@ pub fn note_url(source: &str, is_index: bool) -> String {
 
 /// Output paths gongbu writes itself (`pipeline::write_shared`, `write::MARKER`), with what each
 /// is for messages. No note or asset may land on one, nor under `static/` (the theme's files).
-pub const RESERVED_OUTPUTS: &[(&str, &str)] = &[
+pub(crate) const RESERVED_OUTPUTS: &[(&str, &str)] = &[
     ("nav.js", "the site's navigation"),
     ("404.html", "the not-found page"),
     ("sitemap.xml", "the sitemap"),
@@ -125,11 +128,11 @@ pub const RESERVED_OUTPUTS: &[(&str, &str)] = &[
 ];
 
 /// The folder of the theme's files in the output.
-pub const RESERVED_FOLDER: &str = "static/";
+const RESERVED_FOLDER: &str = "static/";
 
 /// What gongbu writes at output path `path` itself, if anything. Letter case is ignored: on
 /// macOS, Windows and GitHub Pages `NAV.js` would replace `nav.js`.
-pub fn reserved_output(path: &str) -> Option<&'static str> {
+pub(crate) fn reserved_output(path: &str) -> Option<&'static str> {
     let folded = fold_case(path);
     if folded.starts_with(RESERVED_FOLDER) {
         return Some("the theme's files");
@@ -138,36 +141,36 @@ pub fn reserved_output(path: &str) -> Option<&'static str> {
 }
 
 /// The form of an output path under which two paths collide on a case-insensitive host.
-pub fn fold_case(path: &str) -> String {
+pub(crate) fn fold_case(path: &str) -> String {
     path.to_lowercase()
 }
 
 /// `a/b/c.md` → `a/b`; `c.md` → ``.
-pub fn parent_of(path: &str) -> &str {
+pub(crate) fn parent_of(path: &str) -> &str {
     path.rfind('/').map_or("", |i| &path[..i])
 }
 
 /// `Binary Search.md` → `Binary Search`.
-pub fn file_stem(name: &str) -> &str {
+pub(crate) fn file_stem(name: &str) -> &str {
     name.rfind('.').map_or(name, |i| &name[..i])
 }
 
 /// Last path component: `a/b/c.md` → `c.md`.
-pub fn file_name_of(path: &str) -> &str {
+pub(crate) fn file_name_of(path: &str) -> &str {
     path.rfind('/').map_or(path, |i| &path[i + 1..])
 }
 
 /// A link written in a note, after `enrich::links` resolved it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resolved {
-    pub href: String,
+    pub(crate) href: String,
     /// An `http(s)` link: listed among the page's references.
-    pub external: bool,
+    pub(crate) external: bool,
     /// Why the link may not work, for a warning at the link's line.
-    pub problem: Option<String>,
+    pub(crate) problem: Option<String>,
     /// The site path the link aims at, found or not (None for external and same-page links):
     /// a rebuild re-renders the pages aiming at a path when what is there changes.
-    pub target: Option<String>,
+    pub(crate) target: Option<String>,
 }
 
 /// One line of a page's generated table of contents.
@@ -175,13 +178,16 @@ pub struct Resolved {
 pub struct TocEntry {
     /// 1 for the page's top heading level.
     pub depth: u8,
+    /// The heading's id, the `#fragment` the entry links to.
     pub id: String,
+    /// The heading's plain text, markup removed.
     pub title: String,
 }
 
 /// An external link of a page, for its References section.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Reference {
+    /// The external address the link goes to.
     pub href: String,
     /// Percent-decoded, without the scheme.
     pub text: String,

@@ -8,10 +8,10 @@ use std::collections::{HashMap, HashSet};
 /// Every page of the site and how to find one by its source path.
 #[derive(Debug, Default)]
 pub struct Site {
-    pub title: String,
-    pub notes: Vec<Note>,
+    pub(crate) title: String,
+    pub(crate) notes: Vec<Note>,
     /// `sections[0]` is the top folder.
-    pub sections: Vec<Section>,
+    pub(crate) sections: Vec<Section>,
     /// Pages in reading order: a folder's page, its notes, then its sub-folders.
     pub order: Vec<PageRef>,
     pub(crate) position: HashMap<PageRef, usize>,
@@ -25,17 +25,17 @@ pub struct Site {
     /// them) but not in any section, lookup or the reading order, and never rendered.
     pub(crate) unpublished: HashSet<usize>,
     /// One warning per note or asset left out by a collision, in source order.
-    pub collisions: Vec<Diagnostic>,
+    pub(crate) collisions: Vec<Diagnostic>,
 }
 
 impl Site {
     /// Whether note `n` has a page (it lost no output collision).
-    pub fn is_published(&self, n: usize) -> bool {
+    pub(crate) fn is_published(&self, n: usize) -> bool {
         !self.unpublished.contains(&n)
     }
 
     /// Whether the asset at `rel` is copied (it lost no output collision).
-    pub fn publishes_asset(&self, rel: &str) -> bool {
+    pub(crate) fn publishes_asset(&self, rel: &str) -> bool {
         self.assets.contains(rel)
     }
 
@@ -45,14 +45,14 @@ impl Site {
     }
 
     /// The page's URL, borrowed where the site keeps it (every note's).
-    pub fn url(&self, page: PageRef) -> std::borrow::Cow<'_, str> {
+    pub(crate) fn url(&self, page: PageRef) -> std::borrow::Cow<'_, str> {
         match page {
             PageRef::Note(n) => std::borrow::Cow::Borrowed(&self.notes[n].url),
             PageRef::Section(s) => std::borrow::Cow::Owned(self.sections[s].url()),
         }
     }
 
-    pub fn title_of(&self, page: PageRef) -> &str {
+    pub(crate) fn title_of(&self, page: PageRef) -> &str {
         match page {
             PageRef::Note(n) => &self.notes[n].title,
             PageRef::Section(s) => &self.sections[s].title,
@@ -60,18 +60,18 @@ impl Site {
     }
 
     /// The page of a folder: its index note, or the generated folder page.
-    pub fn section_page(&self, s: usize) -> PageRef {
+    pub(crate) fn section_page(&self, s: usize) -> PageRef {
         self.sections[s].index_note.map_or(PageRef::Section(s), PageRef::Note)
     }
 
-    pub fn prev_next(&self, page: PageRef) -> (Option<PageRef>, Option<PageRef>) {
+    pub(crate) fn prev_next(&self, page: PageRef) -> (Option<PageRef>, Option<PageRef>) {
         let Some(&i) = self.position.get(&page) else { return (None, None) };
         let prev = i.checked_sub(1).map(|j| self.order[j]);
         (prev, self.order.get(i + 1).copied())
     }
 
     /// The section a page belongs to: a note's folder, or the folder of a folder page.
-    pub fn section_of(&self, page: PageRef) -> usize {
+    pub(crate) fn section_of(&self, page: PageRef) -> usize {
         match page {
             PageRef::Note(n) => self.section_by_path[self.notes[n].folder()],
             PageRef::Section(s) => s,
@@ -79,7 +79,7 @@ impl Site {
     }
 
     /// Sections from the top down to `s`, inclusive.
-    pub fn ancestry(&self, s: usize) -> Vec<usize> {
+    pub(crate) fn ancestry(&self, s: usize) -> Vec<usize> {
         let mut chain = vec![s];
         while let Some(parent) = self.sections[*chain.last().unwrap_or(&0)].parent {
             chain.push(parent);
@@ -89,14 +89,14 @@ impl Site {
     }
 
     /// Note by source path; `exact` is false when only a case-insensitive match was found.
-    pub fn find_note(&self, source: &str) -> Option<(usize, bool)> {
+    pub(crate) fn find_note(&self, source: &str) -> Option<(usize, bool)> {
         if let Some(&i) = self.note_by_source.get(source) {
             return Some((i, true));
         }
         self.note_by_source_lower.get(&source.to_lowercase()).map(|&i| (i, false))
     }
 
-    pub fn find_section(&self, path: &str) -> Option<(usize, bool)> {
+    pub(crate) fn find_section(&self, path: &str) -> Option<(usize, bool)> {
         if let Some(&i) = self.section_by_path.get(path) {
             return Some((i, true));
         }
@@ -104,7 +104,7 @@ impl Site {
     }
 
     /// Asset by path, returning its real spelling.
-    pub fn find_asset(&self, path: &str) -> Option<(&str, bool)> {
+    pub(crate) fn find_asset(&self, path: &str) -> Option<(&str, bool)> {
         if let Some(a) = self.assets.get(path) {
             return Some((a.as_str(), true));
         }

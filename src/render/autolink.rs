@@ -5,7 +5,7 @@ use percent_encoding::percent_decode_str;
 
 /// A piece of a text run: plain text or a URL found in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Piece<'a> {
+pub(crate) enum Piece<'a> {
     Text(&'a str),
     /// `href` is what the link points at (`www.` gets `https://`); `marked` tells that the
     /// author wrote `@` before it, which is dropped from the text.
@@ -17,7 +17,7 @@ pub enum Piece<'a> {
 }
 
 /// Split `text` around the URLs in it. Text with no URL comes back as one piece.
-pub fn split_urls(text: &str) -> Vec<Piece<'_>> {
+pub(crate) fn split_urls(text: &str) -> Vec<Piece<'_>> {
     let mut pieces = Vec::new();
     let mut rest_start = 0;
     let mut search_from = 0;
@@ -115,7 +115,7 @@ fn url_end(text: &str, start: usize, prefix_len: usize) -> usize {
 
 /// Readable form of a URL: percent-decoded where that gives UTF-8, scheme and trailing `/` dropped.
 /// `https://velog.io/@a/%EB%B8%94` → `velog.io/@a/블`.
-pub fn display_url(url: &str) -> String {
+pub(crate) fn display_url(url: &str) -> String {
     let decoded = percent_decode_str(url).decode_utf8().map(|s| s.into_owned()).unwrap_or_else(|_| url.to_string());
     let shown = decoded.strip_prefix("https://").or_else(|| decoded.strip_prefix("http://")).unwrap_or(&decoded);
     shown.strip_suffix('/').unwrap_or(shown).to_string()

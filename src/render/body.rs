@@ -13,31 +13,31 @@ use std::collections::HashSet;
 
 /// A note's body as HTML and what was learnt while producing it.
 #[derive(Debug, Default)]
-pub struct Body {
-    pub html: String,
-    pub toc: Vec<TocEntry>,
-    pub references: Vec<Reference>,
-    pub diagnostics: Vec<Diagnostic>,
+pub(crate) struct Body {
+    pub(crate) html: String,
+    pub(crate) toc: Vec<TocEntry>,
+    pub(crate) references: Vec<Reference>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
     /// The note's title heading, when it opened the note and was lifted out of `html` for the
     /// page template to show: its id, so links to it still land.
-    pub lifted_title_id: Option<String>,
+    pub(crate) lifted_title_id: Option<String>,
     /// The title heading is still inside `html` (it did not open the note).
-    pub title_in_body: bool,
+    pub(crate) title_in_body: bool,
     /// Site paths the note links to (see `Resolved::target`).
-    pub targets: Vec<String>,
+    pub(crate) targets: Vec<String>,
     /// What `references` and `targets` already hold, so a note with many links stays linear.
     seen_references: HashSet<String>,
     seen_targets: HashSet<String>,
 }
 
 /// Words the body itself needs.
-pub struct BodyWords<'a> {
+pub(crate) struct BodyWords<'a> {
     /// Accessible label of heading anchor links.
-    pub anchor: &'a str,
+    pub(crate) anchor: &'a str,
 }
 
 /// Render `note`; `resolve` says where each written link goes.
-pub fn render_body(
+pub(crate) fn render_body(
     note: &Note,
     resolve: &dyn Fn(&str) -> Resolved,
     words: &BodyWords,

@@ -3,8 +3,8 @@
 //! the Tera templates over it (their text read by `theme`: the site's own `templates/` over the
 //! default theme embedded in the binary); `nav` writes the shared navigation tree.
 
-pub mod autolink;
-pub mod body;
+pub(crate) mod autolink;
+pub(crate) mod body;
 pub mod nav;
 pub mod view;
 
@@ -33,7 +33,7 @@ impl Theme {
     }
 
     /// Render `template` with a serialisable context.
-    pub fn render<T: serde::Serialize>(&self, template: &str, context: &T) -> Result<String, Diagnostic> {
+    pub(crate) fn render<T: serde::Serialize>(&self, template: &str, context: &T) -> Result<String, Diagnostic> {
         let context = tera::Context::from_serialize(context).map_err(|e| self.diagnostic(&e))?;
         self.tera.render(template, &context).map_err(|e| self.diagnostic(&e))
     }

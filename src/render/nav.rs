@@ -44,7 +44,7 @@ fn entry_start(out: &mut String, title: &str, url: &str) {
 }
 
 /// A JSON string literal; `<` is escaped too so the data is also safe inside a `<script>`.
-pub fn json_string(out: &mut String, s: &str) {
+fn json_string(out: &mut String, s: &str) {
     out.push('"');
     // Most titles and paths need no escaping at all: copy them whole.
     let needs_escape = |b: u8| b < 0x20 || b == b'"' || b == b'\\' || b == b'<' || b == 0xE2;

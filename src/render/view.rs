@@ -10,32 +10,37 @@ use rustc_hash::FxHasher;
 use serde::Serialize;
 use std::hash::{Hash, Hasher};
 
-pub const GENERATOR: &str = concat!("gongbu ", env!("CARGO_PKG_VERSION"));
+const GENERATOR: &str = concat!("gongbu ", env!("CARGO_PKG_VERSION"));
 
 /// The whole context of one page template.
 #[derive(Serialize)]
-pub struct PageContext<'a> {
-    pub lang: &'a str,
-    pub site: SiteView<'a>,
-    pub words: &'a Words,
+pub(crate) struct PageContext<'a> {
+    pub(crate) lang: &'a str,
+    pub(crate) site: SiteView<'a>,
+    pub(crate) words: &'a Words,
     /// `../` per folder from this page up to the site root; every site link starts with it.
-    pub root: String,
-    pub generator: &'static str,
-    pub page: PageView,
+    pub(crate) root: String,
+    pub(crate) generator: &'static str,
+    pub(crate) page: PageView,
     /// Top-level folders only, so a page's size does not grow with the site.
-    pub sections: Vec<NavLink>,
+    pub(crate) sections: Vec<NavLink>,
     /// A folder page's listing; None on note pages.
-    pub section: Option<SectionView>,
+    pub(crate) section: Option<SectionView>,
 }
 
+/// The site as every page template sees it (`site.*`).
 #[derive(Serialize)]
 pub struct SiteView<'a> {
+    /// The site title: `title` of `gongbu.toml`, else the root index note's, else the folder name.
     pub title: &'a str,
+    /// `description` of `gongbu.toml`; "" when unset.
     pub description: &'a str,
 }
 
+/// The page being rendered, as its template sees it (`page.*`).
 #[derive(Serialize, Default, Hash)]
 pub struct PageView {
+    /// The page title: front matter, else the title heading, else the file or folder name.
     pub title: String,
     /// Show `title` as the page heading: false when the note's own title heading stays in
     /// `content` because it did not open the note.
@@ -44,38 +49,58 @@ pub struct PageView {
     pub title_id: String,
     /// Path from the site root, percent-encoded.
     pub url: String,
+    /// The rendered note body, HTML ready to insert unescaped; "" for generated folder pages.
     pub content: String,
+    /// The page's headings for its table of contents (the title heading left out).
     pub toc: Vec<TocEntry>,
+    /// The page's external links, each once, in order of first use.
     pub references: Vec<Reference>,
+    /// Links to the site root and the folders above the page, outermost first (a deep page
+    /// keeps the root and the nearest folders).
     pub breadcrumbs: Vec<Link>,
+    /// The page before this one in reading order; None on the first page.
     pub prev: Option<Link>,
+    /// The page after this one in reading order; None on the last page.
     pub next: Option<Link>,
     /// Source file from the notes folder; "" for generated pages.
     pub source: String,
 }
 
+/// A link to another page of the site, as templates show it.
 #[derive(Serialize, Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Link {
+    /// The linked page's title.
     pub title: String,
+    /// Relative from the current page, percent-encoded.
     pub href: String,
 }
 
+/// A top-level folder in the site navigation.
 #[derive(Serialize, Hash)]
 pub struct NavLink {
+    /// The folder page's title.
     pub title: String,
+    /// Relative from the current page (absolute on the 404 page), percent-encoded.
     pub href: String,
+    /// The current page lies in this folder, so the navigation marks it.
     pub active: bool,
 }
 
+/// A folder page's listing (`section.*`).
 #[derive(Serialize, Hash)]
 pub struct SectionView {
+    /// The notes directly in the folder, in reading order.
     pub notes: Vec<Link>,
+    /// The folder's subfolders, in reading order.
     pub subsections: Vec<SubsectionLink>,
 }
 
+/// A subfolder in a folder page's listing.
 #[derive(Serialize, Hash)]
 pub struct SubsectionLink {
+    /// The subfolder page's title.
     pub title: String,
+    /// Relative from the folder page, percent-encoded.
     pub href: String,
     /// Notes under the folder, at any depth.
     pub count: usize,
@@ -83,12 +108,13 @@ pub struct SubsectionLink {
 
 /// Site-wide settings every page shows.
 pub struct Chrome<'a> {
-    pub lang: &'a str,
-    pub description: &'a str,
-    pub words: &'a Words,
+    pub(crate) lang: &'a str,
+    pub(crate) description: &'a str,
+    pub(crate) words: &'a Words,
 }
 
 impl<'a> Chrome<'a> {
+    /// Borrow the page-independent settings (language, description, words) from `config`.
     pub fn of(config: &'a crate::config::Config) -> Chrome<'a> {
         Chrome { lang: &config.lang, description: &config.description, words: &config.words }
     }
@@ -102,8 +128,8 @@ fn is_folder_page(site: &Site, page: PageRef) -> bool {
 /// A page as other pages show it: its title and where it lives. Borrowed from the site, so
 /// making one costs nothing; its `Hash` is what a page depends on when it links here.
 #[derive(Hash, Clone, Copy)]
-pub struct PageLink<'a> {
-    pub title: &'a str,
+pub(crate) struct PageLink<'a> {
+    pub(crate) title: &'a str,
     place: Place<'a>,
 }
 
@@ -130,7 +156,7 @@ impl<'a> PageLink<'a> {
     }
 
     /// Output path from the site root (not percent-encoded), as `Site::url` gives it.
-    pub fn url(&self) -> std::borrow::Cow<'a, str> {
+    pub(crate) fn url(&self) -> std::borrow::Cow<'a, str> {
         match self.place {
             Place::Note(url) => url.into(),
             Place::Folder("") => "index.html".into(),
@@ -140,7 +166,7 @@ impl<'a> PageLink<'a> {
 }
 
 /// What every page shows of the site alike: its title and its top-level sections.
-pub struct SiteLinks<'a> {
+pub(crate) struct SiteLinks<'a> {
     shown: SiteShown<'a>,
     /// The fingerprint of `shown`, the start of every page's signature.
     seed: FxHasher,
@@ -155,7 +181,7 @@ struct SiteShown<'a> {
 }
 
 impl<'a> SiteLinks<'a> {
-    pub fn of(site: &'a Site) -> SiteLinks<'a> {
+    pub(crate) fn of(site: &'a Site) -> SiteLinks<'a> {
         let sections = site.sections[0]
             .children
             .iter()
@@ -173,10 +199,10 @@ impl<'a> SiteLinks<'a> {
 /// signature: a rebuild re-renders the pages whose signature changed and no others, and a
 /// value added here is fingerprinted by construction, so a signature cannot forget an input.
 #[derive(Hash)]
-pub struct PageLinks<'a> {
+pub(crate) struct PageLinks<'a> {
     /// The page of its folder, rendered with `section.html`.
-    pub folder_page: bool,
-    pub this: PageLink<'a>,
+    pub(crate) folder_page: bool,
+    pub(crate) this: PageLink<'a>,
     /// Source file from the notes folder; "" for generated pages.
     source: &'a str,
     breadcrumbs: Vec<PageLink<'a>>,
@@ -198,7 +224,7 @@ struct Listing<'a> {
 const MAX_CRUMBS: usize = 8;
 
 impl<'a> PageLinks<'a> {
-    pub fn of(site: &'a Site, page: PageRef) -> PageLinks<'a> {
+    pub(crate) fn of(site: &'a Site, page: PageRef) -> PageLinks<'a> {
         let own_section = site.section_of(page);
         let folder_page = is_folder_page(site, page);
         let ancestry = site.ancestry(own_section);
@@ -239,7 +265,7 @@ impl<'a> PageLinks<'a> {
     }
 
     /// The page's signature on a site whose shared part is `site`.
-    pub fn signature(&self, site: &SiteLinks) -> u64 {
+    pub(crate) fn signature(&self, site: &SiteLinks) -> u64 {
         let mut h = site.seed.clone();
         self.hash(&mut h);
         h.finish()
@@ -248,7 +274,7 @@ impl<'a> PageLinks<'a> {
 
 /// Signatures, in `site.order`, of every page (see `PageLinks`). Computed for every page after
 /// a title or file-set change, so it borrows instead of allocating and runs in parallel.
-pub fn signatures(site: &Site) -> Vec<u64> {
+pub(crate) fn signatures(site: &Site) -> Vec<u64> {
     use rayon::prelude::*;
     let shared = SiteLinks::of(site);
     site.order.par_iter().map(|&page| PageLinks::of(site, page).signature(&shared)).collect()
@@ -256,16 +282,16 @@ pub fn signatures(site: &Site) -> Vec<u64> {
 
 /// The rendered body of a note page.
 #[derive(Default)]
-pub struct Content {
-    pub html: String,
-    pub title_id: Option<String>,
-    pub title_in_body: bool,
-    pub toc: Vec<TocEntry>,
-    pub references: Vec<Reference>,
+pub(crate) struct Content {
+    pub(crate) html: String,
+    pub(crate) title_id: Option<String>,
+    pub(crate) title_in_body: bool,
+    pub(crate) toc: Vec<TocEntry>,
+    pub(crate) references: Vec<Reference>,
 }
 
 /// Build the context of a page from what the site puts on it and its own rendered body.
-pub fn page_context<'a>(
+pub(crate) fn page_context<'a>(
     site: &SiteLinks<'a>,
     links: &PageLinks<'a>,
     chrome: &Chrome<'a>,
@@ -322,7 +348,7 @@ pub fn page_context<'a>(
 
 /// Context of the 404 page. Hosts serve it at any missing address, however deep, so its
 /// links start from the site's absolute base path instead of a relative root.
-pub fn not_found_context<'a>(site: &SiteLinks<'a>, chrome: &Chrome<'a>, base_path: &str) -> PageContext<'a> {
+pub(crate) fn not_found_context<'a>(site: &SiteLinks<'a>, chrome: &Chrome<'a>, base_path: &str) -> PageContext<'a> {
     let sections = site
         .shown
         .sections
