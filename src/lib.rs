@@ -17,10 +17,13 @@
 //! stages; for `gongbu serve`, `session` keeps a build alive between changes, `watch` reports
 //! changed files and `serve` serves the output with live reload.
 
+// Every public item says what it is (clippy's -D warnings in CI makes this an error).
+#![warn(missing_docs)]
+
 pub mod config;
 pub mod diagnostics;
 pub mod discover;
-pub mod enrich;
+pub(crate) mod enrich;
 pub mod frontmatter;
 pub mod highlight;
 pub mod markdown;
@@ -30,7 +33,7 @@ pub mod pipeline;
 pub mod render;
 pub mod serve;
 pub mod session;
-pub mod text;
+pub(crate) mod text;
 pub mod theme;
 pub mod watch;
 pub mod write;
