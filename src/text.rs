@@ -8,7 +8,15 @@ use std::borrow::Cow;
 /// carriage return, DEL and the C1 controls. One for one, so line numbers stay right.
 pub(crate) fn without_controls(text: &str) -> Cow<'_, str> {
     let forbidden = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
-    if !text.contains(forbidden) {
+    // Every note passes through here: look at bytes first. A control is a byte below 0x20,
+    // DEL (0x7F), or a C1 control, which UTF-8 writes as 0xC2 followed by 0x80..=0x9F.
+    let bytes = text.as_bytes();
+    let suspect = |(i, &b): (usize, &u8)| {
+        (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+            || b == 0x7f
+            || (b == 0xc2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)))
+    };
+    if !bytes.iter().enumerate().any(suspect) {
         return text.into();
     }
     text.chars().map(|c| if forbidden(c) { '\u{FFFD}' } else { c }).collect::<String>().into()
@@ -24,7 +32,8 @@ mod tests {
             without_controls("a\0b\u{1}c\u{7f}d\u{85}e\u{1b}[0m"),
             "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\u{FFFD}[0m"
         );
-        let kept = "tab\tnew\nline\r\n한글";
+        // Multi-byte letters (here with 0x80..=0x9F continuation bytes) are not controls.
+        let kept = "tab\tnew\nline\r\n한글 ĀĂ 가힣 \u{a0}";
         assert!(matches!(without_controls(kept), Cow::Borrowed(s) if s == kept));
     }
 }
