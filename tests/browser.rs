@@ -16,19 +16,22 @@ fn chromium() -> &'static str {
     panic!("no Chromium found: run the tests through scripts/test, which installs Debian's chromium");
 }
 
+/// Chromium without a window, network chatter or first-run screens.
+const HEADLESS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+];
+
 /// The DOM after the page's scripts ran, as Chromium serialises it.
 fn dom_after_scripts(page: &Path) -> scraper::Html {
     let profile = tempfile::tempdir().unwrap();
     let output = Command::new(chromium())
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ])
+        .args(HEADLESS)
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .args(["--allow-file-access-from-files", "--virtual-time-budget=3000", "--dump-dom"])
         .arg(format!("file://{}", page.display()))
@@ -82,15 +85,7 @@ impl Browser {
         use std::io::{BufRead, BufReader};
         let profile = tempfile::tempdir().unwrap();
         let mut child = Command::new(chromium())
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ])
+            .args(HEADLESS)
             .args(["--remote-debugging-port=0", "--window-size=1000,700"])
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .arg(url)
