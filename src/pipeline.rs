@@ -12,7 +12,9 @@ use crate::enrich::links;
 use crate::frontmatter;
 use crate::highlight::{self, Highlighter};
 use crate::markdown::outline::outline;
-use crate::model::{file_name_of, file_stem, is_index_md, is_index_note, note_url, parent_of, Note, PageRef, Site};
+use crate::model::{
+    file_name_of, file_stem, is_index_md, is_index_note, note_url, parent_of, Note, PageRef, Site, HOSTING_FILES,
+};
 use crate::paths;
 use crate::render::{body, nav, view, Theme};
 use crate::text::without_controls;
@@ -299,7 +301,7 @@ pub(crate) fn render_pages(
 /// Files every site has besides its pages: navigation files and theme files.
 fn write_shared(site: &Site, theme: &Theme, config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
     let mut diagnostics = write_navigation(site, theme, config, sink);
-    diagnostics.extend(write_theme_files(config, sink));
+    diagnostics.extend(write_theme_files(site, config, sink));
     diagnostics
 }
 
@@ -323,14 +325,14 @@ pub(crate) fn write_navigation(site: &Site, theme: &Theme, config: &Config, sink
 
 /// The theme's files: its CSS and JS (embedded, then the site's own `static/`), the code
 /// highlighting CSS, and `.nojekyll` for GitHub Pages.
-pub(crate) fn write_theme_files(config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
+pub(crate) fn write_theme_files(site: &Site, config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
     let css = highlight::theme_css();
     let embedded = DEFAULT_STATIC.iter().map(|(name, bytes)| (format!("static/{name}"), *bytes));
     let files: Vec<(String, &[u8])> = embedded
         .chain([("static/highlight.css".to_string(), css.as_bytes()), (".nojekyll".to_string(), &b""[..])])
         .collect();
     let mut diagnostics = write_all(sink, files.iter().map(|(rel, bytes)| (rel.as_str(), *bytes)));
-    diagnostics.extend(copy_site_static(config, sink));
+    diagnostics.extend(copy_site_static(site, config, sink));
     diagnostics
 }
 
@@ -403,20 +405,29 @@ fn copy_assets(assets: &[SourceFile], sink: &dyn Sink) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// A site root's own `static/` files, over the default theme's. Only files whose real path
-/// lies inside the site root are copied; the others are warnings.
-fn copy_site_static(config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
+/// A site root's own `static/` files, over the default theme's; its hosting files
+/// (`model::HOSTING_FILES`) go to the output's root, unless the notes folder has a file of that
+/// name there, which then wins with a warning. Only files whose real path lies inside the site
+/// root are copied; the others are warnings.
+fn copy_site_static(site: &Site, config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
     let Some(dir) = config.static_dir.as_ref().filter(|d| d.is_dir()) else { return Vec::new() };
     match discover::scan_within(dir, &config.root, &[&config.output_dir]) {
         Ok(found) => {
             let shown = |rel: &str| format!("static/{rel}");
-            let files: Vec<SourceFile> = found
-                .assets
-                .into_iter()
-                .chain(found.notes)
-                .map(|f| SourceFile { rel: shown(&f.rel), abs: f.abs })
-                .collect();
-            let mut diagnostics = copy_assets(&files, sink);
+            let mut diagnostics = Vec::new();
+            let mut files = Vec::new();
+            for f in found.assets.into_iter().chain(found.notes) {
+                if !HOSTING_FILES.contains(&f.rel.as_str()) {
+                    files.push(SourceFile { rel: shown(&f.rel), abs: f.abs });
+                } else if let Some((asset, _)) = site.find_asset(&f.rel) {
+                    let message =
+                        format!("not published at the site's root: the notes folder's {asset} is published there");
+                    diagnostics.push(Diagnostic::warning(shown(&f.rel), 0, message));
+                } else {
+                    files.push(f);
+                }
+            }
+            diagnostics.extend(copy_assets(&files, sink));
             diagnostics.extend(found.skipped.into_iter().map(|d| Diagnostic { file: shown(&d.file), ..d }));
             diagnostics
         }

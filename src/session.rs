@@ -7,7 +7,7 @@
 use crate::config::{Config, Overrides, CONFIG_FILE};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::discover::{self, classify, FileKind, SourceFile};
-use crate::model::{PageRef, Site};
+use crate::model::{PageRef, Site, HOSTING_FILES};
 use crate::paths;
 use crate::pipeline::{self, BuildError};
 use crate::render::{view, Theme};
@@ -190,7 +190,7 @@ impl Session {
         }
         let mut errors = Vec::new();
         if changed.iter().any(|p| in_dir(&config.static_dir, p)) {
-            errors.extend(pipeline::write_theme_files(config, sink));
+            errors.extend(pipeline::write_theme_files(&state.site, config, sink));
         }
         let notes_changed: Vec<&PathBuf> = changed.iter().filter(|p| p.starts_with(&config.content_dir)).collect();
         let Some(changes) = state.apply_changes(config, &notes_changed, sink) else {
@@ -456,7 +456,9 @@ impl State {
     fn live_outputs(&self) -> HashSet<String> {
         let mut live: HashSet<String> = self.site.order.iter().map(|&p| self.site.url_of(p)).collect();
         live.extend(self.assets.iter().map(|a| a.rel.clone()));
-        let shared = |p: &&String| p.starts_with("static/") || SHARED_FILES.contains(&p.as_str());
+        let shared = |p: &&String| {
+            p.starts_with("static/") || SHARED_FILES.contains(&p.as_str()) || HOSTING_FILES.contains(&p.as_str())
+        };
         live.extend(self.generated.iter().filter(shared).cloned());
         // Pages of broken notes keep their last good version.
         for (source, _) in self.broken.iter().filter(|(_, d)| d.severity == Severity::Error) {

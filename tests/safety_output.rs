@@ -175,6 +175,37 @@ fn files_the_user_put_in_the_output_survive_every_build() {
     assert!(std::fs::read_to_string(out.join("a.html")).unwrap().contains("changed"));
 }
 
+/// A site root keeps its hosting files in `static/`: they are published at the output's root
+/// and survive every build; one that a file at the top of the notes would also publish loses to
+/// it, with a warning on `static/`.
+#[test]
+fn a_site_roots_hosting_files_in_static_are_published_at_the_root() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    write(&root.join("gongbu.toml"), "title = \"노트\"\n");
+    write(&root.join("content/a.md"), "# A\n");
+    write(&root.join("static/CNAME"), "notes.example.org\n");
+    write(&root.join("static/_redirects"), "/old /a.html 301\n");
+    write(&root.join("static/extra.css"), "p {}\n");
+    let out = tmp.path().join("out");
+    for _ in 0..2 {
+        let stderr = build_ok(&root, &out, &[]);
+        assert!(!stderr.contains("warning"), "{stderr}");
+        assert_eq!(std::fs::read_to_string(out.join("CNAME")).unwrap(), "notes.example.org\n");
+        assert_eq!(std::fs::read_to_string(out.join("_redirects")).unwrap(), "/old /a.html 301\n");
+        assert!(!out.join("static/CNAME").exists() && out.join("static/extra.css").is_file());
+    }
+
+    write(&root.join("content/CNAME"), "content.example.org\n");
+    let stderr = build_ok(&root, &out, &[]);
+    assert!(
+        stderr.lines().any(|l| l.starts_with("static/CNAME: warning: not published at the site's root: the notes folder's CNAME")),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(out.join("CNAME")).unwrap(), "content.example.org\n");
+    assert_eq!(std::fs::read_to_string(out.join("_redirects")).unwrap(), "/old /a.html 301\n");
+}
+
 #[test]
 fn a_forged_marker_does_not_get_a_folder_emptied() {
     let tmp = tempfile::tempdir().unwrap();
