@@ -28,6 +28,15 @@ fn small_notes(dir: &Path) -> PathBuf {
     notes
 }
 
+/// `small_notes` in a temp folder, built into its `out/`: (temp folder, notes, output).
+fn built_small_notes() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let notes = small_notes(tmp.path());
+    let out = tmp.path().join("out");
+    build_ok(&notes, &out, &[]);
+    (tmp, notes, out)
+}
+
 /// A folder outside the output holding files with the names gongbu writes into `sub/`.
 fn victim(dir: &Path) -> (PathBuf, BTreeMap<String, Vec<u8>>) {
     let victim = dir.join("victim");
@@ -44,10 +53,7 @@ fn stderr(output: &std::process::Output) -> String {
 
 #[test]
 fn build_replaces_a_symlink_in_the_output_and_never_writes_through_it() {
-    let tmp = tempfile::tempdir().unwrap();
-    let notes = small_notes(tmp.path());
-    let out = tmp.path().join("out");
-    build_ok(&notes, &out, &[]);
+    let (tmp, notes, out) = built_small_notes();
     let (victim, before) = victim(tmp.path());
     std::fs::remove_dir_all(out.join("sub")).unwrap();
     symlink(&victim, out.join("sub")).unwrap();
@@ -95,10 +101,7 @@ fn eventually(mut check: impl FnMut() -> bool) -> bool {
 
 #[test]
 fn serve_keeps_the_manifest_so_build_removes_its_stale_pages_and_keeps_yours() {
-    let tmp = tempfile::tempdir().unwrap();
-    let notes = small_notes(tmp.path());
-    let out = tmp.path().join("out");
-    build_ok(&notes, &out, &[]);
+    let (_tmp, notes, out) = built_small_notes();
     write(&out.join("CNAME"), "example.org\n");
 
     let mut child = start_serve(&notes, &out);
@@ -116,10 +119,7 @@ fn serve_keeps_the_manifest_so_build_removes_its_stale_pages_and_keeps_yours() {
 
 #[test]
 fn serve_replaces_a_symlink_in_the_output_and_never_writes_or_deletes_through_it() {
-    let tmp = tempfile::tempdir().unwrap();
-    let notes = small_notes(tmp.path());
-    let out = tmp.path().join("out");
-    build_ok(&notes, &out, &[]);
+    let (tmp, notes, out) = built_small_notes();
     let (victim, before) = victim(tmp.path());
     std::fs::remove_dir_all(out.join("sub")).unwrap();
     symlink(&victim, out.join("sub")).unwrap();
