@@ -8,6 +8,7 @@
 //! was checked. FIFOs, sockets and devices are never opened (a FIFO would stall the build).
 //! Each entry left out is a warning pinned to its path.
 
+use crate::diagnostics::Diagnostic;
 use crate::paths::{canonical, normalise_rel, real_path};
 use std::collections::HashMap;
 use std::io::Read;
@@ -30,7 +31,7 @@ pub(crate) struct Sources {
     pub assets: Vec<SourceFile>,
     /// Entries that were left out (a symlink loop or one leading outside, a folder without
     /// permission, a FIFO): warnings, so one bad corner does not stop the rest from building.
-    pub skipped: Vec<crate::diagnostics::Diagnostic>,
+    pub skipped: Vec<Diagnostic>,
 }
 
 /// How a file takes part in the site, decided from its name alone.
@@ -87,14 +88,13 @@ pub(crate) fn scan(content_dir: &Path, skip: &[&Path]) -> Result<Sources, Discov
 /// Walk `dir`, admitting only files whose real path lies inside `boundary` (the notes folder
 /// for notes; the site root for its `static/` and `templates/` folders).
 pub(crate) fn scan_within(dir: &Path, boundary: &Path, skip: &[&Path]) -> Result<Sources, DiscoverError> {
-    use crate::diagnostics::Diagnostic;
     let skip: Vec<PathBuf> = skip.iter().map(|p| canonical(p)).collect();
     check_inside(dir, boundary)?;
     let boundary = canonical(boundary);
     let root = canonical(dir);
     let outside = if boundary == root { "the notes folder" } else { "the site root" };
     let mut sources = Sources::default();
-    // Every name kept, and whether it was spelled in NFC on disk.
+    // Every name kept (NFC), with the spelling it has on disk.
     let mut seen: HashMap<String, String> = HashMap::new();
     // Real path of the folder at each depth of the walk: the real path of an entry that is not
     // a symlink is its folder's real path plus its name, so only links need resolving.
@@ -143,11 +143,7 @@ pub(crate) fn scan_within(dir: &Path, boundary: &Path, skip: &[&Path]) -> Result
             parent.join(entry.file_name())
         };
         if !real.starts_with(&boundary) {
-            sources.skipped.push(Diagnostic::warning(
-                rel,
-                0,
-                format!("skipped: a symbolic link to {}, outside {outside}", real.display()),
-            ));
+            sources.skipped.push(outside_warning(rel, &real, outside));
             skip_dir(&mut walker, is_dir);
             continue;
         }
@@ -163,11 +159,7 @@ pub(crate) fn scan_within(dir: &Path, boundary: &Path, skip: &[&Path]) -> Result
         let kind = classify(&rel);
         if !entry.file_type().is_file() {
             if kind != FileKind::Ignored {
-                sources.skipped.push(Diagnostic::warning(
-                    rel,
-                    0,
-                    format!("skipped: {}, not a regular file", special_kind(&entry.file_type())),
-                ));
+                sources.skipped.push(special_warning(rel, &entry.file_type()));
             }
             continue;
         }
@@ -209,6 +201,17 @@ where
     }
 }
 
+/// The warning for an entry left out because its real path lies outside `outside`.
+fn outside_warning(rel: String, real: &Path, outside: &str) -> Diagnostic {
+    let message = format!("skipped: a symbolic link to {}, outside {outside}", real.display());
+    Diagnostic::warning(rel, 0, message)
+}
+
+/// The warning for an entry left out because it is not a regular file (never opened).
+fn special_warning(rel: String, kind: &std::fs::FileType) -> Diagnostic {
+    Diagnostic::warning(rel, 0, format!("skipped: {}, not a regular file", special_kind(kind)))
+}
+
 /// What a file that is neither a regular file nor a folder is, for messages.
 fn special_kind(kind: &std::fs::FileType) -> &'static str {
     #[cfg(unix)]
@@ -231,29 +234,16 @@ fn special_kind(kind: &std::fs::FileType) -> &'static str {
 /// Check one path found while serving (a created or changed file) the way `scan` checks what it
 /// walks: `Ok(Some(real path))` for a regular file inside `boundary`, `Ok(None)` when it is gone,
 /// and a warning for a link leading outside or a special file.
-pub(crate) fn admit(
-    boundary: &Path,
-    path: &Path,
-    rel: &str,
-) -> Result<Option<PathBuf>, crate::diagnostics::Diagnostic> {
-    use crate::diagnostics::Diagnostic;
+pub(crate) fn admit(boundary: &Path, path: &Path, rel: &str) -> Result<Option<PathBuf>, Diagnostic> {
     let Ok(real) = path.canonicalize() else { return Ok(None) };
     let boundary = canonical(boundary);
     if !real.starts_with(&boundary) {
-        return Err(Diagnostic::warning(
-            rel,
-            0,
-            format!("skipped: a symbolic link to {}, outside the notes folder", real.display()),
-        ));
+        return Err(outside_warning(rel.to_string(), &real, "the notes folder"));
     }
     match std::fs::metadata(&real) {
         Ok(meta) if meta.is_file() => Ok(Some(real)),
         Ok(meta) if meta.is_dir() => Ok(None),
-        Ok(meta) => Err(Diagnostic::warning(
-            rel,
-            0,
-            format!("skipped: {}, not a regular file", special_kind(&meta.file_type())),
-        )),
+        Ok(meta) => Err(special_warning(rel.to_string(), &meta.file_type())),
         Err(_) => Ok(None),
     }
 }
