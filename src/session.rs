@@ -7,7 +7,7 @@
 use crate::config::{Config, Overrides, CONFIG_FILE};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::discover::{self, classify, FileKind, SourceFile};
-use crate::model::{PageRef, Site, HOSTING_FILES};
+use crate::model::{reserved_output, PageRef, Site, HOSTING_FILES};
 use crate::paths;
 use crate::pipeline::{self, BuildError};
 use crate::render::{view, Theme};
@@ -173,9 +173,7 @@ impl Session {
         };
         let (site, assets) = (run.site, run.assets);
         let mut state = State { theme, site, assets, pages: HashMap::new(), broken, generated, needs_prune: true };
-        let mut errors = written.problems;
-        errors.extend(state.remember(written.rendered));
-        let rebuild = state.report(errors, state.site.order.len());
+        let rebuild = state.absorb(written);
         self.state = Some(state);
         Ok(rebuild)
     }
@@ -456,9 +454,8 @@ impl State {
     fn live_outputs(&self) -> HashSet<String> {
         let mut live: HashSet<String> = self.site.order.iter().map(|&p| self.site.url_of(p)).collect();
         live.extend(self.assets.iter().map(|a| a.rel.clone()));
-        let shared = |p: &&String| {
-            p.starts_with("static/") || SHARED_FILES.contains(&p.as_str()) || HOSTING_FILES.contains(&p.as_str())
-        };
+        // gongbu's own files (`nav.js`, `static/…`) and a site root's hosting files.
+        let shared = |p: &&String| reserved_output(p).is_some() || HOSTING_FILES.contains(&p.as_str());
         live.extend(self.generated.iter().filter(shared).cloned());
         // Pages of broken notes keep their last good version.
         for (source, _) in self.broken.iter().filter(|(_, d)| d.severity == Severity::Error) {
@@ -478,6 +475,11 @@ impl State {
         let assets: &[SourceFile] = if with_assets { &self.assets } else { &[] };
         let written =
             pipeline::write_everything(&self.site, &self.theme, assets, config, sink, &mut pipeline::Clock::start());
+        self.absorb(written)
+    }
+
+    /// The outcome of writing every page: remember what each showed, report every problem.
+    fn absorb(&mut self, written: pipeline::Written) -> Rebuild {
         let mut errors = written.problems;
         errors.extend(self.remember(written.rendered));
         self.report(errors, self.site.order.len())
@@ -511,9 +513,6 @@ impl State {
         Rebuild { errors, warnings, rendered, ..Rebuild::default() }
     }
 }
-
-/// Files `pipeline::write_shared` writes outside `static/`.
-const SHARED_FILES: &[&str] = &["nav.js", "404.html", "sitemap.xml", ".nojekyll"];
 
 /// Render `pages` into `sink` and remember what each showed and linked to.
 fn render_into(state: &mut State, config: &Config, pages: &[PageRef], sink: &dyn Sink) -> (usize, Vec<Diagnostic>) {
