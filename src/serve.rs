@@ -479,7 +479,7 @@ async fn serve_file(site: &Site, request: Request) -> Option<Response> {
         Ok(response) => Some(response.map(Body::new)),
         Err(e) if e.kind() == io::ErrorKind::NotFound || e.kind() == io::ErrorKind::PermissionDenied => None,
         // ENOTDIR: a file's name used as a folder.
-        Err(e) if cfg!(unix) && e.raw_os_error() == Some(20) => None,
+        Err(e) if e.kind() == io::ErrorKind::NotADirectory => None,
         Err(_) => Some(plain(StatusCode::INTERNAL_SERVER_ERROR, "500 Internal Server Error: cannot read the file\n")),
     }
 }
