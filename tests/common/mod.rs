@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod browser;
+
 use percent_encoding::percent_decode_str;
 use scraper::{Html, Selector};
 use std::collections::{BTreeMap, HashMap};
