@@ -1,5 +1,6 @@
 //! `gongbu.toml`, defaults and command-line overrides, resolved once into an immutable `Config`.
 
+use crate::model::{github_remote, Repository};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -27,6 +28,9 @@ pub struct Config {
     pub(crate) base_url: String,
     pub(crate) words: Words,
     pub(crate) strict: bool,
+    /// The notes' own repository on GitHub (`repository` of `gongbu.toml`, else the root's git
+    /// remote): links to its files there open the built pages instead.
+    pub(crate) repository: Option<Repository>,
 }
 
 /// The site's own words, in the notes' language.
@@ -118,6 +122,8 @@ struct ConfigFile {
     language: Option<String>,
     base_url: Option<String>,
     content_dir: Option<String>,
+    repository: Option<String>,
+    repository_aliases: Vec<String>,
     words: Option<toml::Table>,
 }
 
@@ -178,11 +184,14 @@ impl Config {
         } else {
             None
         };
-        Config::from_parts(root, text.as_deref(), overrides).map_err(|(line, message)| ConfigError::Parse {
-            path: config_path.display().to_string(),
-            line,
-            message,
-        })
+        let mut config = Config::from_parts(root, text.as_deref(), overrides)
+            .map_err(|(line, message)| ConfigError::Parse { path: config_path.display().to_string(), line, message })?;
+        if config.repository.is_none() {
+            config.repository = git_config(root)
+                .and_then(|text| github_remote(&text))
+                .and_then(|name| Repository::new(&name, [], &notes_prefix(root, &config.content_dir)));
+        }
+        Ok(config)
     }
 
     /// Pure part of `load`: `file` is the text of `gongbu.toml`, if there is one.
@@ -234,6 +243,16 @@ impl Config {
             ));
         }
         let base_url = overrides.base_url.or(parsed.base_url).unwrap_or_else(|| "/".to_string());
+        let repository = match parsed.repository {
+            Some(name) => {
+                let aliases = parsed.repository_aliases.iter().map(String::as_str);
+                let repository = Repository::new(&name, aliases, &notes_prefix(root, &content_dir));
+                let line = file.and_then(|t| t.lines().position(|l| l.trim_start().starts_with("repository")));
+                let message = format!("repository = {name:?} is not a GitHub repository (write \"owner/name\")");
+                Some(repository.ok_or((line.map_or(0, |i| i + 1), message))?)
+            }
+            None => None,
+        };
         Ok(Config {
             root: root.to_path_buf(),
             output_dir: overrides.output_dir.unwrap_or_else(|| root.join("public")),
@@ -246,8 +265,27 @@ impl Config {
             base_url: normalise_base_url(&base_url),
             words,
             strict: overrides.strict,
+            repository,
         })
     }
+}
+
+/// The notes folder's path inside the repository at `root` (`content`, or empty).
+fn notes_prefix(root: &Path, content_dir: &Path) -> String {
+    content_dir.strip_prefix(root).map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default()
+}
+
+/// The text of `root/.git/config` when the root is a git checkout: read only through a real
+/// `.git` folder and a regular file, never through a symlink (a cloned repository is not trusted).
+fn git_config(root: &Path) -> Option<String> {
+    let git = root.join(".git");
+    let config = git.join("config");
+    let real_dir = std::fs::symlink_metadata(&git).ok()?.is_dir();
+    let regular = std::fs::symlink_metadata(&config).ok()?;
+    if !real_dir || !regular.is_file() || regular.len() > 1 << 20 {
+        return None;
+    }
+    std::fs::read_to_string(config).ok()
 }
 
 /// Base URLs always end with one `/`, so page paths can be appended.
@@ -323,6 +361,31 @@ mod tests {
             message.starts_with("the notes folder content/ resolves to ") && message.contains("outside the site root"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn repository_comes_from_the_config_else_the_git_remote() {
+        let c = site("repository = \"Me/Notes\"\nrepository_aliases = [\"old/notes\"]\n").unwrap();
+        let repo = c.repository.unwrap();
+        assert_eq!(repo.name(), "me/notes");
+        assert!(repo.link("https://github.com/old/notes/blob/main/a.md").is_some());
+        let (line, message) = site("title = \"t\"\nrepository = \"nope\"\n").unwrap_err();
+        assert_eq!(line, 2, "{message}");
+
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::create_dir(root.join(".git")).unwrap();
+        std::fs::write(root.join(".git/config"), "[remote \"origin\"]\n\turl = git@github.com:me/notes.git\n").unwrap();
+        let c = Config::load(root, Overrides::default()).unwrap();
+        assert_eq!(c.repository.map(|r| r.name().to_string()).as_deref(), Some("me/notes"));
+        std::fs::write(root.join(CONFIG_FILE), "repository = \"me/other\"\n").unwrap();
+        let c = Config::load(root, Overrides::default()).unwrap();
+        assert_eq!(c.repository.map(|r| r.name().to_string()).as_deref(), Some("me/other"), "gongbu.toml wins");
+
+        // A `.git` that is a symlink is not followed.
+        let other = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(root.join(".git"), other.path().join(".git")).unwrap();
+        assert_eq!(Config::load(other.path(), Overrides::default()).unwrap().repository, None);
     }
 
     #[test]

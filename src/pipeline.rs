@@ -369,7 +369,7 @@ fn render_linked<'a>(
     let content = match page {
         PageRef::Note(n) => {
             panic_if_asked(&site.notes[n].body, "render");
-            let resolve = |dest: &str| links::resolve(site, n, dest);
+            let resolve = |dest: &str| links::resolve(site, n, dest, chrome.repository);
             let words = body::BodyWords { anchor: &chrome.words.anchor };
             let b = body::render_body(&site.notes[n], &resolve, &words, Highlighter::global());
             diagnostics.extend(b.diagnostics);

@@ -2,7 +2,7 @@
 //! folders, assets and heading anchors, made to work the way they do on GitHub.
 
 use crate::markdown::slug::github_slug;
-use crate::model::{Note, PageRef, Resolved, Site};
+use crate::model::{Note, PageRef, RepoLink, Repository, Resolved, Site};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
 use unicode_normalization::UnicodeNormalization;
 
@@ -46,13 +46,19 @@ pub(crate) fn relative_path(from: &str, to: &str) -> String {
     out
 }
 
-/// Resolve `dest` as written in the note `from`.
-pub(crate) fn resolve(site: &Site, from: usize, dest: &str) -> Resolved {
+/// Resolve `dest` as written in the note `from`. Links to the files of the notes' own
+/// repository on GitHub (`repository`) go to their pages here when the site has them.
+pub(crate) fn resolve(site: &Site, from: usize, dest: &str, repository: Option<&Repository>) -> Resolved {
     let plain = |href: &str, external: bool| Resolved { href: href.to_string(), external, problem: None, target: None };
     if dest.is_empty() {
         return plain(dest, false);
     }
     if has_scheme(dest) || dest.starts_with("//") {
+        if let Some(local) =
+            repository.and_then(|r| r.link(dest)).and_then(|link| resolve_repo_link(site, from, dest, link))
+        {
+            return local;
+        }
         let lower = dest.to_ascii_lowercase();
         return plain(dest, lower.starts_with("http://") || lower.starts_with("https://") || dest.starts_with("//"));
     }
@@ -78,9 +84,32 @@ pub(crate) fn resolve(site: &Site, from: usize, dest: &str) -> Resolved {
     let Some(target) = join(note.folder(), &decoded) else {
         return broken(dest, format!("link `{dest}` points outside the notes folder"), None);
     };
-    let wants_folder = decoded.ends_with('/');
-    let Some((page_or_asset, exact)) = lookup(site, &target, wants_folder) else {
-        return broken(dest, format!("broken link: `{dest}`: no such note or file"), Some(target));
+    resolve_in_site(site, from, dest, &target, decoded.ends_with('/'), query, fragment)
+}
+
+/// A link to the notes' repository on GitHub, made a link to the page here: the first of its
+/// candidate paths that the site has (a missing anchor there is warned as for any link); None,
+/// and the link stays external, when the site has none of them.
+fn resolve_repo_link(site: &Site, from: usize, dest: &str, link: RepoLink) -> Option<Resolved> {
+    let target: String =
+        link.paths.iter().map(|p| p.nfc().collect::<String>()).find(|p| lookup(site, p, link.folder).is_some())?;
+    Some(resolve_in_site(site, from, dest, &target, link.folder, None, link.fragment.as_deref()))
+}
+
+/// Resolve the site path `target` (from the notes folder, decoded) that the link `dest` of note
+/// `from` names, with its query and fragment as written.
+fn resolve_in_site(
+    site: &Site,
+    from: usize,
+    dest: &str,
+    target: &str,
+    wants_folder: bool,
+    query: Option<&str>,
+    fragment: Option<&str>,
+) -> Resolved {
+    let note = &site.notes[from];
+    let Some((page_or_asset, exact)) = lookup(site, target, wants_folder) else {
+        return broken(dest, format!("broken link: `{dest}`: no such note or file"), Some(target.to_string()));
     };
     let mut problem = (!exact).then(|| format!("link `{dest}` matches a file only when letter case is ignored"));
     let target_path = match &page_or_asset {
@@ -227,7 +256,7 @@ mod tests {
     }
 
     fn href(from: usize, dest: &str) -> Resolved {
-        resolve(&site(), from, dest)
+        resolve(&site(), from, dest, None)
     }
 
     #[test]

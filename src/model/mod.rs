@@ -3,8 +3,11 @@
 //! `enrich::links`) and what a page lists (`TocEntry`, `Reference`), with the rules for output
 //! paths. Plain data: no template, I/O or parser types, and no stage of its own.
 
+mod repository;
 mod site;
 
+pub(crate) use repository::RepoLink;
+pub use repository::{github_remote, Repository};
 pub use site::Site;
 
 /// A heading of a note, with the id GitHub would give it.

@@ -111,12 +111,19 @@ pub struct Chrome<'a> {
     pub(crate) lang: &'a str,
     pub(crate) description: &'a str,
     pub(crate) words: &'a Words,
+    /// The notes' repository on GitHub, whose links to its own files become links to pages.
+    pub(crate) repository: Option<&'a crate::model::Repository>,
 }
 
 impl<'a> Chrome<'a> {
-    /// Borrow the page-independent settings (language, description, words) from `config`.
+    /// Borrow the page-independent settings (language, description, words, repository) from `config`.
     pub fn of(config: &'a crate::config::Config) -> Chrome<'a> {
-        Chrome { lang: &config.lang, description: &config.description, words: &config.words }
+        Chrome {
+            lang: &config.lang,
+            description: &config.description,
+            words: &config.words,
+            repository: config.repository.as_ref(),
+        }
     }
 }
 
@@ -402,7 +409,7 @@ mod tests {
     /// Every page's context (with an empty body) and signature, by URL.
     fn pages(site: &Site) -> std::collections::BTreeMap<String, (String, u64)> {
         let words = Words::default();
-        let chrome = Chrome { lang: "ko", description: "", words: &words };
+        let chrome = Chrome { lang: "ko", description: "", words: &words, repository: None };
         let shared = SiteLinks::of(site);
         let signatures = signatures(site);
         site.order
