@@ -331,7 +331,8 @@ fn add_reference(body: &mut Body, href: &str) {
     }
 }
 
-/// Turn URLs in a text run into links; `@`-marked ones get the `ref` class.
+/// Turn URLs and e-mail addresses in a text run into links; `@`-marked URLs get the `ref`
+/// class. Addresses are not references (nothing to read there).
 fn link_bare_urls<'a>(text: &CowStr<'a>, events: &mut Vec<Event<'a>>, body: &mut Body) {
     let pieces = split_urls(text);
     if let [Piece::Text(_)] = pieces.as_slice() {
@@ -345,6 +346,10 @@ fn link_bare_urls<'a>(text: &CowStr<'a>, events: &mut Vec<Event<'a>>, body: &mut
                 add_reference(body, &href);
                 let class = if marked { r#" class="ref""# } else { "" };
                 let html = format!(r#"<a{class} href="{}">{}</a>"#, escape(&href), escape(&display_url(&href)));
+                events.push(Event::InlineHtml(html.into()));
+            }
+            Piece::Email { href, raw } => {
+                let html = format!(r#"<a href="{}">{}</a>"#, escape(&href), escape(raw));
                 events.push(Event::InlineHtml(html.into()));
             }
         }
