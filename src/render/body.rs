@@ -182,7 +182,7 @@ impl<'a> BodyWriter<'a> {
     /// ```` ```math ```` block is a display formula (`offset`: the block's start).
     fn end_code_block(&mut self, offset: usize) {
         if let Some((lang, text)) = self.code.take() {
-            if lang.as_deref() == Some("math") {
+            if lang.as_deref().is_some_and(|l| l.eq_ignore_ascii_case("math")) {
                 let first_line = self.lines.line_of(offset) + 1;
                 return self.push_math_html(&text, math::Placement::Block, first_line);
             }

@@ -335,4 +335,73 @@ mod tests {
             assert!(start.elapsed().as_secs() < 5, "{tex}");
         }
     }
+
+    /// Random formulas from TeX's sharp edges: never a panic, never a tag pulldown-latex does
+    /// not write, each one quick.
+    #[test]
+    fn random_formulas_never_escape() {
+        let tokens = [
+            r"\frac",
+            "{",
+            "}",
+            "^",
+            "_",
+            r"\begin{matrix}",
+            r"\end{matrix}",
+            "&",
+            r"\\",
+            "<",
+            ">",
+            "\"",
+            "'",
+            r"\operatorname{",
+            r"\text{",
+            r"\def\a#1{",
+            r"\a",
+            r"\left(",
+            r"\right)",
+            "x",
+            "1",
+            r"\sqrt[",
+            "]",
+            r"\color{red}",
+            "#1",
+            "%",
+            "\\",
+            "é",
+            "한",
+            " ",
+            "$",
+            r"\mathbb{",
+            r"\not",
+            r"\verb",
+            r"\begin{align}",
+            r"\end{align}",
+            r"\hline",
+            r"\tag{1}",
+            "\n",
+            r"\limits",
+            r"\sum",
+            "=",
+            "<mi onclick=",
+            "&amp;",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..3000 {
+            let len = (next() % 24) as usize;
+            let tex: String = (0..len).map(|_| tokens[(next() % tokens.len() as u64) as usize]).collect();
+            let start = std::time::Instant::now();
+            if let Ok(html) = to_mathml(&tex, next() % 2 == 0) {
+                assert_eq!(escape_stray_angles(&html), html, "{tex:?}");
+                assert!(html.starts_with("<math") && html.ends_with("</math>"), "{tex:?}: {html}");
+            }
+            assert!(start.elapsed().as_secs() < 2, "{tex:?}");
+        }
+    }
 }
