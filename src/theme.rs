@@ -15,8 +15,11 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// The default theme's static files, written under `static/`.
-pub(crate) const DEFAULT_STATIC: &[(&str, &[u8])] =
-    &[("gongbu.css", include_bytes!("../static/gongbu.css")), ("gongbu.js", include_bytes!("../static/gongbu.js"))];
+pub(crate) const DEFAULT_STATIC: &[(&str, &[u8])] = &[
+    ("gongbu.css", include_bytes!("../static/gongbu.css")),
+    ("gongbu.js", include_bytes!("../static/gongbu.js")),
+    ("math.css", include_bytes!("../static/math.css")),
+];
 
 /// One template as read: its name for Tera, the path shown in messages, and its text.
 #[derive(Debug, Clone)]

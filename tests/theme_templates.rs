@@ -174,7 +174,10 @@ fn note_page_has_the_full_structure() {
 
     // Assets, all relative to the root, scripts deferred, no external requests.
     assert_eq!(attrs(&doc, "script[src][defer]", "src"), ["../nav.js", "../static/gongbu.js"]);
-    assert_eq!(attrs(&doc, r#"link[rel="stylesheet"]"#, "href"), ["../static/gongbu.css", "../static/highlight.css"]);
+    assert_eq!(
+        attrs(&doc, r#"link[rel="stylesheet"]"#, "href"),
+        ["../static/gongbu.css", "../static/highlight.css", "../static/math.css"]
+    );
     for url in attrs(&doc, "[src]", "src").iter().chain(&attrs(&doc, "link[href]", "href")) {
         assert!(url.starts_with("../"), "asset not under root: {url}");
     }

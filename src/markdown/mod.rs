@@ -9,9 +9,10 @@ pub(crate) mod slug;
 
 use pulldown_cmark::Options;
 
-/// CommonMark plus the GitHub extensions notes are written with.
+/// CommonMark plus the GitHub extensions notes are written with, math (`$…$`, `$$…$$`) included.
 pub(crate) fn parser_options() -> Options {
     Options::ENABLE_TABLES
+        | Options::ENABLE_MATH
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS

@@ -46,7 +46,7 @@ pub(crate) fn outline(body: &str, first_line: usize) -> Outline {
                     out.headings.push(Heading { level, id, text, line });
                 }
             }
-            Event::Text(t) | Event::Code(t) => {
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
                 if let Some((_, _, text, _)) = current.as_mut() {
                     // `&#1;` decodes to a control character; titles and the TOC must not hold one.
                     text.push_str(&without_controls(&t));

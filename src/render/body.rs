@@ -2,6 +2,7 @@
 //! links, bare URLs and `@` reference lines turned into links, and the page's references.
 
 use super::autolink::{display_url, split_urls, Piece};
+use super::math;
 use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::highlight::Highlighter;
 use crate::markdown::{code_blocks::fence_language, html_attributes::quoted_attributes, parser_options};
@@ -122,7 +123,7 @@ impl<'a> BodyWriter<'a> {
                 };
                 self.code = Some((lang, String::new()));
             }
-            Event::End(TagEnd::CodeBlock) => self.end_code_block(),
+            Event::End(TagEnd::CodeBlock) => self.end_code_block(offset),
             Event::Text(text) if self.code.is_some() => {
                 if let Some((_, buf)) = self.code.as_mut() {
                     buf.push_str(&text);
@@ -150,6 +151,8 @@ impl<'a> BodyWriter<'a> {
             }
             Event::Text(text) if self.autolink_text => self.events.push(Event::Text(display_url(&text).into())),
             Event::Text(text) if self.link_depth == 0 => link_bare_urls(&text, &mut self.events, &mut self.body),
+            Event::InlineMath(tex) => self.push_math(tex, false, offset),
+            Event::DisplayMath(tex) => self.push_math(tex, true, offset),
             Event::Html(html) => {
                 let html = self.rewrite_raw_html(html, offset);
                 self.events.push(Event::Html(html));
@@ -175,11 +178,46 @@ impl<'a> BodyWriter<'a> {
         self.events.push(Event::End(TagEnd::Heading(level)));
     }
 
-    /// A code block is written whole once its text is known: highlighted, or escaped.
-    fn end_code_block(&mut self) {
+    /// A code block is written whole once its text is known: highlighted, or escaped; a
+    /// ```` ```math ```` block is a display formula (`offset`: the block's start).
+    fn end_code_block(&mut self, offset: usize) {
         if let Some((lang, text)) = self.code.take() {
+            if lang.as_deref().is_some_and(|l| l.eq_ignore_ascii_case("math")) {
+                let first_line = self.lines.line_of(offset) + 1;
+                return self.push_math_html(&text, math::Placement::Block, first_line);
+            }
             self.events.push(Event::Html(code_block_html(self.highlighter, lang.as_deref(), &text).into()));
         }
+    }
+
+    /// `$…$` or `$$…$$` at `offset` as MathML; an inline pair GitHub would not read as math
+    /// stays the text it was.
+    fn push_math(&mut self, tex: CowStr<'a>, display: bool, offset: usize) {
+        if !display && !math::is_inline_math(&self.note.body, offset, &tex) {
+            let text = format!("${tex}$");
+            if self.link_depth == 0 {
+                link_bare_urls(&text.into(), &mut self.events, &mut self.body);
+            } else {
+                self.events.push(Event::Text(text.into()));
+            }
+            return;
+        }
+        let line = self.lines.line_of(offset);
+        match display {
+            true => self.push_math_html(&tex, math::Placement::InParagraph, line),
+            false => self.push_math_html(math::without_backticks(&tex), math::Placement::Inline, line),
+        }
+    }
+
+    /// A formula's HTML; one that cannot be read is shown as code, with a warning at `line`.
+    fn push_math_html(&mut self, tex: &str, placement: math::Placement, line: usize) {
+        let (html, problem) = math::math_html(tex, placement);
+        if let Some(why) = problem {
+            let message = format!("math: {why}; the formula is shown as written");
+            self.body.diagnostics.push(Diagnostic::warning(&self.note.source, line, message));
+        }
+        let block = placement == math::Placement::Block;
+        self.events.push(if block { Event::Html(html.into()) } else { Event::InlineHtml(html.into()) });
     }
 
     /// Where a Markdown link or image goes, recorded on the body (reference, target, warning).
@@ -293,7 +331,8 @@ fn add_reference(body: &mut Body, href: &str) {
     }
 }
 
-/// Turn URLs in a text run into links; `@`-marked ones get the `ref` class.
+/// Turn URLs and e-mail addresses in a text run into links; `@`-marked URLs get the `ref`
+/// class. Addresses are not references (nothing to read there).
 fn link_bare_urls<'a>(text: &CowStr<'a>, events: &mut Vec<Event<'a>>, body: &mut Body) {
     let pieces = split_urls(text);
     if let [Piece::Text(_)] = pieces.as_slice() {
@@ -307,6 +346,10 @@ fn link_bare_urls<'a>(text: &CowStr<'a>, events: &mut Vec<Event<'a>>, body: &mut
                 add_reference(body, &href);
                 let class = if marked { r#" class="ref""# } else { "" };
                 let html = format!(r#"<a{class} href="{}">{}</a>"#, escape(&href), escape(&display_url(&href)));
+                events.push(Event::InlineHtml(html.into()));
+            }
+            Piece::Email { href, raw } => {
+                let html = format!(r#"<a href="{}">{}</a>"#, escape(&href), escape(raw));
                 events.push(Event::InlineHtml(html.into()));
             }
         }
