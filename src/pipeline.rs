@@ -11,7 +11,7 @@ use crate::discover::{self, DiscoverError, SourceFile};
 use crate::enrich::links;
 use crate::frontmatter;
 use crate::highlight::{self, Highlighter};
-use crate::markdown::outline::outline;
+use crate::markdown::{emoji::with_emoji, outline::outline};
 use crate::model::{
     file_name_of, file_stem, is_index_md, is_index_note, note_url, parent_of, Note, PageRef, Site, HOSTING_FILES,
 };
@@ -201,7 +201,7 @@ pub fn parse_note(source: &str, bytes: &[u8], is_index: bool) -> Result<Option<N
         outline.title_heading = None;
     }
     // YAML escapes (`"\u0001"`) decode to control characters: clean what the front matter says.
-    let front_title = split.front.title.as_deref().map(|t| without_controls(t).into_owned());
+    let front_title = split.front.title.as_deref().map(|t| with_emoji(&without_controls(t)).into_owned());
     let written = front_title.or(outline.title().map(str::to_string)).filter(|t| !t.trim().is_empty());
     let title = written.clone().unwrap_or_else(|| {
         let name = if is_index { file_name_of(parent_of(source)) } else { file_stem(file_name_of(source)) };
@@ -617,6 +617,12 @@ mod tests {
         assert!(!n.title_written);
         let n = parse_note("Network/README.md", b"text", true).unwrap().unwrap();
         assert_eq!((n.title.as_str(), n.url.as_str()), ("Network", "Network/index.html"));
+    }
+
+    #[test]
+    fn front_matter_titles_get_emoji() {
+        let n = parse_note("a.md", b"---\ntitle: ':memo: \xeb\xa9\x94\xeb\xaa\xa8'\n---\n", false).unwrap().unwrap();
+        assert_eq!(n.title, "📝 메모");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! First pass over a note: its headings with GitHub ids and its title, cheap enough to run on
 //! every note before any is rendered, so links can be checked against every page's ids.
 
-use super::{html_attributes::quoted_attributes, parser_options, slug::Slugger};
+use super::{emoji::with_emoji, html_attributes::quoted_attributes, parser_options, slug::Slugger};
 use crate::diagnostics::LineIndex;
 use crate::model::Heading;
 use crate::text::without_controls;
@@ -18,12 +18,22 @@ pub(crate) struct Outline {
     pub(crate) extra_ids: Vec<String>,
 }
 
+/// A heading being read: its level, `{#id}`, the text as written (GitHub slugs shortcode
+/// names as text: `:smiley: Hi` → `smiley-hi`), the text as shown (emoji) and its line.
+struct OpenHeading {
+    level: u8,
+    custom_id: Option<String>,
+    written: String,
+    shown: String,
+    line: usize,
+}
+
 /// Headings in document order with unique ids; `first_line` is the file line `body` starts on.
 pub(crate) fn outline(body: &str, first_line: usize) -> Outline {
     let lines = LineIndex::new(body, first_line);
     let mut slugger = Slugger::default();
     let mut out = Outline::default();
-    let mut current: Option<(u8, Option<String>, String, usize)> = None;
+    let mut current: Option<OpenHeading> = None;
     let mut content_before_first_heading = false;
     for (event, range) in Parser::new_ext(body, parser_options()).into_offset_iter() {
         if out.headings.is_empty() && current.is_none() {
@@ -34,29 +44,44 @@ pub(crate) fn outline(body: &str, first_line: usize) -> Outline {
         }
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
-                current = Some((level as u8, id.map(|s| s.to_string()), String::new(), lines.line_of(range.start)));
+                current = Some(OpenHeading {
+                    level: level as u8,
+                    custom_id: id.map(|s| s.to_string()),
+                    written: String::new(),
+                    shown: String::new(),
+                    line: lines.line_of(range.start),
+                });
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, custom_id, text, line)) = current.take() {
-                    let text = collapse_spaces(&text);
-                    let id = match custom_id {
+                if let Some(h) = current.take() {
+                    let id = match h.custom_id {
                         Some(id) => slugger.claim(id),
-                        None => slugger.slug(&text),
+                        None => slugger.slug(&collapse_spaces(&h.written)),
                     };
-                    out.headings.push(Heading { level, id, text, line });
+                    out.headings.push(Heading { level: h.level, id, text: collapse_spaces(&h.shown), line: h.line });
                 }
             }
-            Event::Text(t) | Event::Code(t) => {
-                if let Some((_, _, text, _)) = current.as_mut() {
+            Event::Text(t) => {
+                if let Some(h) = current.as_mut() {
                     // `&#1;` decodes to a control character; titles and the TOC must not hold one.
-                    text.push_str(&without_controls(&t));
+                    let t = without_controls(&t);
+                    h.shown.push_str(&with_emoji(&t));
+                    h.written.push_str(&t);
+                }
+            }
+            Event::Code(t) => {
+                if let Some(h) = current.as_mut() {
+                    let t = without_controls(&t);
+                    h.shown.push_str(&t);
+                    h.written.push_str(&t);
                 }
             }
             Event::Html(html) | Event::InlineHtml(html) => out.extra_ids.extend(html_ids(&html)),
             Event::Start(Tag::FootnoteDefinition(label)) => out.extra_ids.push(label.to_string()),
             Event::SoftBreak | Event::HardBreak => {
-                if let Some((_, _, text, _)) = current.as_mut() {
-                    text.push(' ');
+                if let Some(h) = current.as_mut() {
+                    h.shown.push(' ');
+                    h.written.push(' ');
                 }
             }
             _ => {}
@@ -148,6 +173,20 @@ mod tests {
     fn raw_html_ids_ignore_the_letter_case_of_attribute_names() {
         let o = outline("<A NAME=\"Top\"></A> <span Id='Box'>x</span>\n", 1);
         assert_eq!(o.extra_ids, ["Top", "Box"]);
+    }
+
+    #[test]
+    fn shortcodes_show_as_emoji_and_slug_as_names() {
+        let o = outline("# :rocket: 배포 `:smile:`\n## :smiley: This is a friendly header\n## 🎉 Party\n", 1);
+        let shown: Vec<(&str, &str)> = o.headings.iter().map(|h| (h.text.as_str(), h.id.as_str())).collect();
+        assert_eq!(
+            shown,
+            [
+                ("🚀 배포 :smile:", "rocket-배포-smile"),
+                ("😃 This is a friendly header", "smiley-this-is-a-friendly-header"),
+                ("🎉 Party", "-party"),
+            ]
+        );
     }
 
     #[test]

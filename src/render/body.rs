@@ -4,6 +4,7 @@
 use super::autolink::{display_url, split_urls, Piece};
 use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::highlight::Highlighter;
+use crate::markdown::emoji::{with_emoji, RawHtml};
 use crate::markdown::{code_blocks::fence_language, html_attributes::quoted_attributes, parser_options};
 use crate::model::{Note, Reference, Resolved, TocEntry};
 use crate::text::without_controls;
@@ -56,6 +57,7 @@ pub(crate) fn render_body(
         link_depth: 0,
         autolink_text: false,
         code: None,
+        raw_html: RawHtml::default(),
     };
     let parser = TextMergeWithOffset::new(Parser::new_ext(&note.body, parser_options()).into_offset_iter())
         .map(|(event, range)| (without_control_chars(event), range));
@@ -87,6 +89,8 @@ struct BodyWriter<'a> {
     autolink_text: bool,
     /// Inside a code block: its language and its text so far.
     code: Option<(Option<String>, String)>,
+    /// The raw HTML so far, for emoji in its text (and none inside its `<code>`).
+    raw_html: RawHtml,
 }
 
 impl<'a> BodyWriter<'a> {
@@ -149,13 +153,25 @@ impl<'a> BodyWriter<'a> {
                 self.events.push(Event::End(TagEnd::Image));
             }
             Event::Text(text) if self.autolink_text => self.events.push(Event::Text(display_url(&text).into())),
-            Event::Text(text) if self.link_depth == 0 => link_bare_urls(&text, &mut self.events, &mut self.body),
+            Event::Text(text) if self.link_depth == 0 => {
+                link_bare_urls(&text, !self.raw_html.verbatim(), &mut self.events, &mut self.body)
+            }
+            Event::Text(text) if !self.raw_html.verbatim() => self.events.push(Event::Text(emoji(text))),
+            event @ (Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::Paragraph)) => {
+                self.raw_html.reset();
+                self.events.push(event);
+            }
             Event::Html(html) => {
                 let html = self.rewrite_raw_html(html, offset);
+                let html = match self.raw_html.with_emoji(&html) {
+                    Cow::Borrowed(_) => html,
+                    Cow::Owned(shown) => shown.into(),
+                };
                 self.events.push(Event::Html(html));
             }
             Event::InlineHtml(html) => {
                 let html = self.rewrite_raw_html(html, offset);
+                self.raw_html.skip(&html);
                 self.events.push(Event::InlineHtml(html));
             }
             other => self.events.push(other),
@@ -294,15 +310,16 @@ fn add_reference(body: &mut Body, href: &str) {
 }
 
 /// Turn URLs in a text run into links; `@`-marked ones get the `ref` class.
-fn link_bare_urls<'a>(text: &CowStr<'a>, events: &mut Vec<Event<'a>>, body: &mut Body) {
+fn link_bare_urls<'a>(text: &CowStr<'a>, shortcodes: bool, events: &mut Vec<Event<'a>>, body: &mut Body) {
+    let shown = |t: CowStr<'a>| if shortcodes { emoji(t) } else { t };
     let pieces = split_urls(text);
     if let [Piece::Text(_)] = pieces.as_slice() {
-        events.push(Event::Text(text.clone()));
+        events.push(Event::Text(shown(text.clone())));
         return;
     }
     for piece in pieces {
         match piece {
-            Piece::Text(t) => events.push(Event::Text(t.to_string().into())),
+            Piece::Text(t) => events.push(Event::Text(shown(t.to_string().into()))),
             Piece::Url { href, marked, .. } => {
                 add_reference(body, &href);
                 let class = if marked { r#" class="ref""# } else { "" };
@@ -310,6 +327,14 @@ fn link_bare_urls<'a>(text: &CowStr<'a>, events: &mut Vec<Event<'a>>, body: &mut
                 events.push(Event::InlineHtml(html.into()));
             }
         }
+    }
+}
+
+/// Text a reader sees with GitHub's emoji shortcodes as emoji (never code, URLs or HTML).
+fn emoji(text: CowStr<'_>) -> CowStr<'_> {
+    match with_emoji(&text) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(shown) => shown.into(),
     }
 }
 

@@ -1,0 +1,175 @@
+//! Text the way authors see it on GitHub (issue #10, items 1, 2, 8, 9): emoji shortcodes become
+//! emoji wherever text is shown, titles read like titles, a folder's README.md is its page
+//! beside an index.md, and the site's language follows the notes. Each test builds notes of its
+//! own with the real binary (or a live `Session`) and reads the HTML with a parser.
+
+mod common;
+
+use common::*;
+use gongbu::config::{Config, Overrides};
+use gongbu::session::Session;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn write_notes(dir: &Path, files: &[(&str, &str)]) {
+    for (rel, text) in files {
+        let path = dir.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+}
+
+/// Texts of the elements `css` selects, whitespace trimmed.
+fn texts(page: &Path, css: &str) -> Vec<String> {
+    let doc = read(page);
+    select(&doc, css).iter().map(|e| e.text().collect::<String>().trim().to_string()).collect()
+}
+
+fn attrs(page: &Path, css: &str, attr: &str) -> Vec<String> {
+    let doc = read(page);
+    select(&doc, css).iter().filter_map(|e| e.value().attr(attr)).map(str::to_string).collect()
+}
+
+fn html_lang(page: &Path) -> String {
+    attrs(page, "html", "lang").concat()
+}
+
+/// Build `files` as a plain notes folder named `folder`; returns the output and stderr.
+fn build(tmp: &Path, folder: &str, files: &[(&str, &str)]) -> (PathBuf, String) {
+    let src = tmp.join(folder);
+    write_notes(&src, files);
+    let out = tmp.join("out");
+    let stderr = build_ok(&src, &out, &[]);
+    (out, stderr)
+}
+
+// Item 1: emoji shortcodes.
+
+const QUESTIONS: &str = "# :question: 자주 묻는 질문
+
+## :smiley: This is a friendly header
+
+좋아요 :+1: :nerd_face: 하지만 :foo:, 12:30:45, std::vector 는 그대로.
+
+`:smile:` 은 코드, 주소 https://example.com/:smile:/path 와 [링크 :tada:](https://example.com/:tada:)
+
+```
+:smile: in a code block
+```
+
+<img alt=\":smile:\" src=\"https://example.com/x.png\">
+
+<details><summary>:bulb: 정답</summary>
+
+풀이 :white_check_mark: 와 <code>:smile:</code> <kbd>:smile:</kbd>
+
+</details>
+
+## :desert_island: Installation
+
+## 🎉 Party
+";
+
+#[test]
+fn emoji_shortcodes_show_as_emoji_wherever_text_is_shown() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, stderr) = build(
+        tmp.path(),
+        "notes",
+        &[
+            ("README.md", "# 공부 :books:\n\n[질문](qa/questions.md)\n"),
+            ("qa/questions.md", QUESTIONS),
+            ("qa/rocket.md", "---\ntitle: \":rocket: 배포\"\n---\n\n본문 :white_check_mark:\n"),
+        ],
+    );
+    assert!(warnings_by_file(&stderr).is_empty(), "{stderr}");
+    let page = out.join("qa/questions.html");
+
+    assert_eq!(texts(&page, "title"), ["❓ 자주 묻는 질문 · 공부 📚"]);
+    assert_eq!(texts(&page, "h1.note-title"), ["❓ 자주 묻는 질문"]);
+    // GitHub slugs a shortcode's name as text; a literal emoji is dropped.
+    assert_eq!(
+        attrs(&page, ".content h2", "id"),
+        ["smiley-this-is-a-friendly-header", "desert_island-installation", "-party"]
+    );
+    assert_eq!(
+        texts(&page, "#gb-toc-list a"),
+        ["😃 This is a friendly header", "🏝️ Installation", "🎉 Party", "참고 자료"]
+    );
+    assert_eq!(
+        attrs(&page, "#gb-toc-list a", "href")[..2],
+        ["#smiley-this-is-a-friendly-header", "#desert_island-installation"]
+    );
+    let paragraphs = texts(&page, ".content p");
+    assert!(paragraphs[0].contains("좋아요 👍 🤓 하지만 :foo:, 12:30:45, std::vector 는 그대로."), "{paragraphs:?}");
+    // Never in code, URLs, link destinations or raw HTML attributes.
+    assert_eq!(texts(&page, ".content > p code"), [":smile:"]);
+    assert_eq!(texts(&page, ".content pre"), [":smile: in a code block"]);
+    let hrefs = attrs(&page, ".content a[href^='https:']", "href");
+    assert_eq!(hrefs, ["https://example.com/:smile:/path", "https://example.com/:tada:"]);
+    assert_eq!(texts(&page, ".content a[href^='https:']")[1], "링크 🎉");
+    assert_eq!(attrs(&page, ".content img", "alt"), [":smile:"]);
+    // Text in raw HTML is text (GitHub shows emoji there too), but not inside its <code>.
+    assert_eq!(texts(&page, ".content summary"), ["💡 정답"]);
+    assert_eq!(texts(&page, ".content details p"), ["풀이 ✅ 와 :smile: 😄"]);
+    assert_eq!(texts(&page, ".content details code"), [":smile:"]);
+
+    // Other pages show the titles with emoji: navigation, neighbours, the folder's listing.
+    let nav = fs::read_to_string(out.join("nav.js")).unwrap();
+    for title in ["공부 📚", "❓ 자주 묻는 질문", "🚀 배포"] {
+        assert!(nav.contains(&format!("\"t\":\"{title}\"")), "{title} in {nav}");
+    }
+    assert_eq!(texts(&out.join("qa/rocket.html"), "h1.note-title"), ["🚀 배포"]);
+    assert_eq!(texts(&out.join("qa/rocket.html"), ".content p"), ["본문 ✅"]);
+    assert!(texts(&out.join("qa/rocket.html"), ".pager .prev .t") == ["❓ 자주 묻는 질문"]);
+    assert_eq!(texts(&out.join("qa/index.html"), ".note-list a"), ["❓ 자주 묻는 질문", "🚀 배포"]);
+    assert!(dead_links(&out).is_empty(), "{:?}", dead_links(&out));
+}
+
+#[test]
+fn links_to_shortcode_headings_use_githubs_ids() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, stderr) = build(
+        tmp.path(),
+        "notes",
+        &[
+            ("a.md", QUESTIONS),
+            ("b.md", "# B\n\n[설치](a.md#desert_island-installation) [인사](a.md#smiley-this-is-a-friendly-header)\n"),
+        ],
+    );
+    assert!(warnings_by_file(&stderr).is_empty(), "hand-written GitHub anchors land:\n{stderr}");
+    assert!(dead_links(&out).is_empty(), "{:?}", dead_links(&out));
+}
+
+#[test]
+fn emoji_titles_in_a_real_browser() {
+    use common::browser::{artifact_path, Browser};
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, _) = build(
+        tmp.path(),
+        "notes",
+        &[
+            ("README.md", "# 공부 :books:\n"),
+            ("qa/questions.md", QUESTIONS),
+            ("qa/rocket.md", "---\ntitle: \":rocket: 배포\"\n---\n\n본문 :white_check_mark:\n"),
+        ],
+    );
+    let mut browser = Browser::open(&format!("file://{}", out.join("qa/questions.html").display()));
+    // The sidebar is built by nav.js from the titles: they hold the emoji.
+    browser.wait_for(
+        "[...document.querySelectorAll('#gb-nav a')].some(a => a.textContent.includes('🚀 배포'))",
+        15,
+        "the sidebar to list the notes with emoji titles",
+    );
+    let shown = browser.eval("document.querySelector('h1.note-title').textContent + '|' + document.title");
+    assert_eq!(shown, "❓ 자주 묻는 질문|❓ 자주 묻는 질문 · 공부 📚");
+    // The colour emoji font draws the emoji: one glyph about as wide as a Hangul syllable.
+    let widths = browser.eval(
+        "(() => { const c = document.createElement('canvas').getContext('2d'); \
+         c.font = getComputedStyle(document.querySelector('h1.note-title')).font; \
+         return [c.measureText('❓').width, c.measureText('가').width]; })()",
+    );
+    let (emoji, hangul) = (widths[0].as_f64().unwrap(), widths[1].as_f64().unwrap());
+    assert!(emoji > hangul * 0.6, "emoji {emoji}px vs Hangul {hangul}px");
+    browser.screenshot(&artifact_path("fidelity-text-emoji.png"));
+}
