@@ -13,7 +13,8 @@ use crate::frontmatter;
 use crate::highlight::{self, Highlighter};
 use crate::markdown::{emoji::with_emoji, outline::outline};
 use crate::model::{
-    file_name_of, file_stem, is_index_md, is_index_note, note_url, parent_of, Note, PageRef, Site, HOSTING_FILES,
+    display_name, file_name_of, file_stem, is_index_md, is_index_note, note_url, parent_of, Note, PageRef, Site,
+    HOSTING_FILES,
 };
 use crate::paths;
 use crate::render::{body, nav, view, Theme};
@@ -205,7 +206,7 @@ pub fn parse_note(source: &str, bytes: &[u8], is_index: bool) -> Result<Option<N
     let written = front_title.or(outline.title().map(str::to_string)).filter(|t| !t.trim().is_empty());
     let title = written.clone().unwrap_or_else(|| {
         let name = if is_index { file_name_of(parent_of(source)) } else { file_stem(file_name_of(source)) };
-        without_controls(name).into_owned()
+        display_name(&without_controls(name))
     });
     Ok(Some(Note {
         source: source.to_string(),
@@ -462,10 +463,11 @@ fn base_path(base_url: &str) -> String {
     format!("/{}/", path.trim_matches('/')).replace("//", "/")
 }
 
-/// The name of the folder gongbu was pointed at: the site's title when nothing names it.
+/// The name of the folder gongbu was pointed at, as a title: the site's title when nothing
+/// names it.
 pub(crate) fn folder_name(root: &Path) -> String {
     let abs = paths::canonical(root);
-    abs.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "gongbu".into())
+    abs.file_name().map(|n| display_name(&without_controls(&n.to_string_lossy()))).unwrap_or_else(|| "gongbu".into())
 }
 
 /// Run `work` for one file; a panic in it becomes that file's `internal error` instead of taking
@@ -620,7 +622,11 @@ mod tests {
     }
 
     #[test]
-    fn front_matter_titles_get_emoji() {
+    fn fallback_titles_read_like_titles_and_front_matter_gets_emoji() {
+        let n = parse_note("x/2_팩토리_패턴.md", b"text", false).unwrap().unwrap();
+        assert_eq!((n.title.as_str(), n.url.as_str()), ("팩토리 패턴", "x/2_팩토리_패턴.html"));
+        let n = parse_note("01_Network/README.md", b"text", true).unwrap().unwrap();
+        assert_eq!(n.title, "Network");
         let n = parse_note("a.md", b"---\ntitle: ':memo: \xeb\xa9\x94\xeb\xaa\xa8'\n---\n", false).unwrap().unwrap();
         assert_eq!(n.title, "📝 메모");
     }

@@ -141,6 +141,66 @@ fn links_to_shortcode_headings_use_githubs_ids() {
     assert!(dead_links(&out).is_empty(), "{:?}", dead_links(&out));
 }
 
+// Item 2: titles.
+
+#[test]
+fn titles_from_names_read_like_titles() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, _) = build(
+        tmp.path(),
+        "my_study_notes",
+        &[
+            ("3_디자인_패턴/2_팩토리_패턴.md", "본문만 있는 노트\n"),
+            ("3_디자인_패턴/Regular_Expression.md", "정규식\n"),
+            ("3_디자인_패턴/01-intro.md", "소개\n"),
+            ("3_디자인_패턴/1. 자료구조.md", "자료구조\n"),
+            ("3_디자인_패턴/binary-search.md", "이분 탐색\n"),
+            ("3_디자인_패턴/404.md", "숫자만\n"),
+        ],
+    );
+    let folder = out.join("3_디자인_패턴/index.html");
+    assert_eq!(texts(&folder, "h1.note-title"), ["디자인 패턴"]);
+    assert_eq!(texts(&folder, "title"), ["디자인 패턴 · my study notes"]);
+    let mut listed = texts(&folder, ".note-list a");
+    listed.sort();
+    assert_eq!(listed, ["404", "Regular Expression", "binary search", "intro", "자료구조", "팩토리 패턴"]);
+    assert_eq!(texts(&out.join("3_디자인_패턴/2_팩토리_패턴.html"), "h1.note-title"), ["팩토리 패턴"]);
+
+    // A notes folder without a README: its home page and the navigation's first entry are
+    // named after the folder, never empty.
+    let home = out.join("index.html");
+    assert_eq!(texts(&home, "h1.note-title"), ["my study notes"]);
+    let nav = fs::read_to_string(out.join("nav.js")).unwrap();
+    assert!(nav.starts_with("window.GONGBU_NAV={\"t\":\"my study notes\""), "{nav}");
+    assert!(nav.contains("{\"t\":\"디자인 패턴\""), "{nav}");
+}
+
+#[test]
+fn a_table_of_contents_heading_is_not_the_title() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, _) = build(
+        tmp.path(),
+        "notes",
+        &[
+            ("README.md", "# 노트\n"),
+            ("toc-h1.md", "# 목차\n\n- [프로세스](#프로세스)\n\n# 프로세스\n\n## 스레드\n"),
+            ("toc-lead.md", "## :books: Table of Contents\n\n- [a](#a)\n\n## A\n"),
+            ("toc-alone.md", "# Contents\n\n본문\n"),
+            ("toc-caps.md", "### TOC\n\n#### 하나\n"),
+            ("real.md", "# 목차 만들기\n\n본문\n"),
+        ],
+    );
+    let h1 = |name: &str| texts(&out.join(name), "h1.note-title");
+    // The next H1 titles the note; it stays where it is in the body, after the 목차.
+    assert_eq!(texts(&out.join("toc-h1.html"), "title"), ["프로세스 · 노트"]);
+    assert_eq!(texts(&out.join("toc-h1.html"), ".content h1"), ["목차 #", "프로세스 #"]);
+    assert!(fs::read_to_string(out.join("nav.js")).unwrap().contains("{\"t\":\"프로세스\",\"u\":\"toc-h1.html\"}"));
+    assert_eq!(h1("toc-lead.html"), ["toc lead"]);
+    assert_eq!(h1("toc-alone.html"), ["toc alone"]);
+    assert_eq!(h1("toc-caps.html"), ["toc caps"]);
+    assert_eq!(h1("real.html"), ["목차 만들기"], "a title that only starts with 목차 is a title");
+}
+
 #[test]
 fn emoji_titles_in_a_real_browser() {
     use common::browser::{artifact_path, Browser};

@@ -12,7 +12,8 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 pub(crate) struct Outline {
     pub(crate) headings: Vec<Heading>,
     /// Index in `headings` of the heading that titles the note: the first H1, else a heading
-    /// that opens the note and has no other heading at its level or above (`#### 힙 소트`).
+    /// that opens the note and has no other heading at its level or above (`#### 힙 소트`);
+    /// never a table of contents' heading (`목차`, `Contents`).
     pub(crate) title_heading: Option<usize>,
     /// Ids and names given in raw HTML (`<a name="top">`), and footnote labels.
     pub(crate) extra_ids: Vec<String>,
@@ -93,12 +94,23 @@ pub(crate) fn outline(body: &str, first_line: usize) -> Outline {
 
 fn title_heading(headings: &[Heading], content_before_first: bool) -> Option<usize> {
     let usable = |i: &usize| !headings[*i].text.is_empty();
-    let first_h1 = headings.iter().position(|h| h.level == 1).filter(usable);
+    let first_h1 = headings.iter().position(|h| h.level == 1 && !is_contents_heading(&h.text)).filter(usable);
     first_h1.or_else(|| {
         let lead = headings.first().filter(|_| !content_before_first)?;
         let alone = headings.iter().skip(1).all(|h| h.level > lead.level);
-        alone.then_some(0).filter(usable)
+        alone.then_some(0).filter(usable).filter(|_| !is_contents_heading(&lead.text))
     })
+}
+
+/// A heading that names a table of contents, not the note: `목차`, `차례`, `Table of Contents`,
+/// `Contents`, `TOC`, `Index` (letter case, emoji and punctuation aside: `📚 목차`, `TOC:`).
+fn is_contents_heading(text: &str) -> bool {
+    let words: Vec<String> =
+        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    matches!(
+        words.iter().map(String::as_str).collect::<Vec<_>>().as_slice(),
+        ["목차"] | ["차례"] | ["contents"] | ["table", "of", "contents"] | ["toc"] | ["index"]
+    )
 }
 
 impl Outline {
@@ -187,6 +199,16 @@ mod tests {
                 ("🎉 Party", "-party"),
             ]
         );
+    }
+
+    #[test]
+    fn a_table_of_contents_heading_does_not_title_the_note() {
+        assert_eq!(outline("# 목차\n- a\n# 운영체제\n", 1).title(), Some("운영체제"));
+        for text in ["## 📚 Table of Contents\n### a\n", "# TOC:\n", "### 차례\n", "# Index\n## a\n", "# contents\n"]
+        {
+            assert_eq!(outline(text, 1).title(), None, "{text}");
+        }
+        assert_eq!(outline("# 목차 정리법\n", 1).title(), Some("목차 정리법"));
     }
 
     #[test]

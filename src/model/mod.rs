@@ -3,8 +3,10 @@
 //! `enrich::links`) and what a page lists (`TocEntry`, `Reference`), with the rules for output
 //! paths. Plain data: no template, I/O or parser types, and no stage of its own.
 
+mod names;
 mod site;
 
+pub(crate) use names::display_name;
 pub use site::Site;
 
 /// A heading of a note, with the id GitHub would give it.
