@@ -13,7 +13,7 @@ use crate::frontmatter;
 use crate::highlight::{self, Highlighter};
 use crate::markdown::{emoji::with_emoji, outline::outline};
 use crate::model::{
-    display_name, file_name_of, file_stem, is_index_md, is_index_note, note_url, parent_of, Note, PageRef, Site,
+    display_name, file_name_of, file_stem, is_index_note, is_readme, note_url, parent_of, Note, PageRef, Site,
     HOSTING_FILES,
 };
 use crate::paths;
@@ -159,11 +159,10 @@ fn load(config: &Config, clock: &mut Clock) -> Result<Loaded, BuildError> {
 
 /// Read every note in parallel; a note that cannot be read becomes a diagnostic, not a page.
 fn read_notes(files: &[SourceFile]) -> (Vec<Note>, Vec<Diagnostic>) {
-    let index_md_folders: HashSet<&str> =
-        files.iter().filter(|f| is_index_md(&f.rel)).map(|f| parent_of(&f.rel)).collect();
+    let readme_folders: HashSet<&str> = files.iter().filter(|f| is_readme(&f.rel)).map(|f| parent_of(&f.rel)).collect();
     let results: Vec<Result<Option<Note>, Diagnostic>> = files
         .par_iter()
-        .map(|f| read_note(&f.rel, &f.abs, is_index_note(&f.rel, index_md_folders.contains(parent_of(&f.rel)))))
+        .map(|f| read_note(&f.rel, &f.abs, is_index_note(&f.rel, readme_folders.contains(parent_of(&f.rel)))))
         .collect();
     let mut notes = Vec::with_capacity(results.len());
     let mut problems = Vec::new();

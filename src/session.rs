@@ -315,6 +315,14 @@ impl State {
                         (None, None) => {}
                     }
                 }
+                // A README.md or index.md coming or going may change which note is the folder's
+                // page (and the other's output path): rescan.
+                FileKind::Note
+                    if (crate::model::is_readme(&rel) || crate::model::is_index_md(&rel))
+                        && real.is_some() != self.site.notes.iter().any(|n| n.source == rel) =>
+                {
+                    return None
+                }
                 FileKind::Note => self.apply_note_change(&rel, real.as_deref(), &mut changes),
             }
             if let Some(skipped) = skipped {
@@ -433,15 +441,15 @@ impl State {
         }
     }
 
-    /// A README.md is its folder's page unless the folder also has an index.md.
+    /// A README.md is its folder's page; an index.md is unless the folder also has a README.md.
     fn is_index(&self, rel: &str, known: Option<usize>) -> bool {
         if let Some(i) = known {
             return self.site.notes[i].is_index;
         }
         let folder = crate::model::parent_of(rel);
-        let folder_has_index_md =
-            self.site.notes.iter().any(|n| n.folder() == folder && crate::model::is_index_md(&n.source));
-        crate::model::is_index_note(rel, folder_has_index_md)
+        let folder_has_readme =
+            self.site.notes.iter().any(|n| n.folder() == folder && crate::model::is_readme(&n.source));
+        crate::model::is_index_note(rel, folder_has_readme)
     }
 
     fn is_known_folder(&self, rel: &str) -> bool {

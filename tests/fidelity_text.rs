@@ -201,6 +201,105 @@ fn a_table_of_contents_heading_is_not_the_title() {
     assert_eq!(h1("real.html"), ["목차 만들기"], "a title that only starts with 목차 is a title");
 }
 
+// Item 8: README.md and index.md.
+
+#[test]
+fn readme_is_the_folder_page_and_index_md_an_ordinary_note() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, stderr) = build(
+        tmp.path(),
+        "notes",
+        &[
+            ("README.md", "# 노트\n\n[색인](net/index.md#용어) [네트워크](net/) [알고리즘](algo/index.md)\n"),
+            ("net/README.md", "# 네트워크\n\n[색인](index.md)\n"),
+            ("net/index.md", "# 색인\n\n## 용어\n\n[폴더](README.md) [TCP](tcp.md)\n"),
+            ("net/tcp.md", "# TCP\n\n[색인](./index.md#용어) [색인](../net/index.md)\n"),
+            ("algo/index.md", "# 알고리즘\n"),
+            ("algo/sort.md", "# 정렬\n"),
+        ],
+    );
+    assert!(warnings_by_file(&stderr).is_empty(), "{stderr}");
+    assert_eq!(texts(&out.join("net/index.html"), "h1.note-title"), ["네트워크"]);
+    assert_eq!(texts(&out.join("net/index.md.html"), "h1.note-title"), ["색인"]);
+    // A folder with only index.md: that is its page.
+    assert_eq!(texts(&out.join("algo/index.html"), "h1.note-title"), ["알고리즘"]);
+    assert!(!out.join("algo/index.md.html").exists());
+    // Every link to index.md lands on its page, with its anchors.
+    assert_eq!(attrs(&out.join("index.html"), ".content a", "href")[0], "net/index.md.html#%EC%9A%A9%EC%96%B4");
+    assert_eq!(attrs(&out.join("net/index.html"), ".content a", "href"), ["index.md.html"]);
+    assert_eq!(
+        attrs(&out.join("net/tcp.html"), ".content a", "href"),
+        ["index.md.html#%EC%9A%A9%EC%96%B4", "index.md.html"]
+    );
+    // It is listed as a note of its folder, and the navigation has it once.
+    let mut listed = texts(&out.join("net/index.html"), ".note-list a");
+    listed.sort();
+    assert_eq!(listed, ["TCP", "색인"]);
+    let nav = fs::read_to_string(out.join("nav.js")).unwrap();
+    assert_eq!(nav.matches("net/index.md.html").count(), 1, "{nav}");
+    assert!(dead_links(&out).is_empty(), "{:?}", dead_links(&out));
+}
+
+/// A live session against a fresh build after each change, byte for byte.
+struct Live {
+    _tmp: tempfile::TempDir,
+    src: PathBuf,
+    out: PathBuf,
+    fresh: PathBuf,
+    session: Session,
+}
+
+impl Live {
+    fn new(files: &[(&str, &str)]) -> Live {
+        let tmp = tempfile::tempdir().unwrap();
+        let src = tmp.path().join("notes");
+        write_notes(&src, files);
+        let (out, fresh) = (tmp.path().join("served"), tmp.path().join("fresh"));
+        let overrides = Overrides { output_dir: Some(out.clone()), ..Default::default() };
+        let config = Config::from_parts(&src, None, overrides.clone()).unwrap();
+        let mut session = Session::open(config, overrides, false).unwrap();
+        assert!(session.rebuild(&[]).unwrap().errors.is_empty());
+        Live { _tmp: tmp, src, out, fresh, session }
+    }
+
+    /// Write (or with None delete) notes, rebuild the session, and check it wrote what a fresh
+    /// build writes. Returns the pages rendered.
+    fn change(&mut self, what: &str, files: &[(&str, Option<&str>)]) -> usize {
+        for (rel, text) in files {
+            match text {
+                Some(text) => write_notes(&self.src, &[(rel, text)]),
+                None => fs::remove_file(self.src.join(rel)).unwrap(),
+            }
+        }
+        let paths: Vec<PathBuf> = files.iter().map(|(rel, _)| self.src.join(rel)).collect();
+        let rebuild = self.session.rebuild(&paths).unwrap();
+        assert!(rebuild.errors.is_empty(), "{what}: {:?}", rebuild.errors);
+        let overrides = Overrides { output_dir: Some(self.fresh.clone()), ..Default::default() };
+        gongbu::pipeline::build(&Config::from_parts(&self.src, None, overrides).unwrap(), true).unwrap();
+        let mut served = tree(&self.out);
+        let mut fresh = tree(&self.fresh);
+        served.remove(gongbu::write::MARKER);
+        fresh.remove(gongbu::write::MARKER);
+        assert_eq!(served.keys().collect::<Vec<_>>(), fresh.keys().collect::<Vec<_>>(), "{what}: same files");
+        for (path, bytes) in &fresh {
+            assert!(served[path] == *bytes, "{what}: {path} differs from a fresh build");
+        }
+        rebuild.rendered
+    }
+}
+
+#[test]
+fn serve_moves_index_md_when_a_readme_comes_and_goes() {
+    let mut live = Live::new(&[("net/index.md", "# 색인\n"), ("net/tcp.md", "# TCP\n\n[색인](index.md)\n")]);
+    assert_eq!(texts(&live.out.join("net/index.html"), "h1.note-title"), ["색인"]);
+    live.change("README created", &[("net/README.md", Some("# 네트워크\n"))]);
+    assert_eq!(texts(&live.out.join("net/index.html"), "h1.note-title"), ["네트워크"]);
+    assert_eq!(attrs(&live.out.join("net/tcp.html"), ".content a", "href"), ["index.md.html"]);
+    live.change("README deleted", &[("net/README.md", None)]);
+    assert_eq!(texts(&live.out.join("net/index.html"), "h1.note-title"), ["색인"]);
+    assert!(!live.out.join("net/index.md.html").exists());
+}
+
 #[test]
 fn emoji_titles_in_a_real_browser() {
     use common::browser::{artifact_path, Browser};
