@@ -41,6 +41,8 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
     /// Wall time of each stage, in order.
     pub timings: Vec<(&'static str, Duration)>,
+    /// The site's language and why: `language: en (detected: 2% Hangul)`.
+    pub language: String,
 }
 
 /// Why a build (or a session's run) failed; the previous output is left as it was.
@@ -93,6 +95,7 @@ fn build_into(config: &Config, sink: &dyn Sink) -> Result<(BuildReport, Vec<Diag
         assets: assets.len(),
         warnings: Vec::new(),
         timings: clock.laps,
+        language: config.language(site.letters()).to_string(),
     };
     Ok((report, problems))
 }
@@ -220,6 +223,7 @@ pub fn parse_note(source: &str, bytes: &[u8], is_index: bool) -> Result<Option<N
         extra_ids: outline.extra_ids,
         is_index,
         title_written: written.is_some(),
+        letters: outline.letters,
     }))
 }
 
@@ -241,7 +245,7 @@ pub(crate) fn write_everything(
     sink: &dyn Sink,
     clock: &mut Clock,
 ) -> Written {
-    let chrome = view::Chrome::of(config);
+    let chrome = view::Chrome::of(config, site);
     let rendered = render_pages(site, theme, &chrome, &site.order, sink);
     let mut problems = write_shared(site, theme, config, sink);
     clock.lap("render + write pages");
@@ -271,7 +275,7 @@ pub(crate) fn render_pages(
     pages: &[PageRef],
     sink: &dyn Sink,
 ) -> Vec<RenderedPage> {
-    let site_links = view::SiteLinks::of(site);
+    let site_links = view::SiteLinks::of(site, chrome);
     pages
         .par_iter()
         .map(|&page| {
@@ -307,12 +311,13 @@ fn write_shared(site: &Site, theme: &Theme, config: &Config, sink: &dyn Sink) ->
 
 /// Files that list the site's pages and titles: `nav.js`, `404.html`, `sitemap.xml`.
 pub(crate) fn write_navigation(site: &Site, theme: &Theme, config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
-    let chrome = view::Chrome::of(config);
+    let chrome = view::Chrome::of(config, site);
     let mut diagnostics = Vec::new();
     let mut files: Vec<(&str, Vec<u8>)> = vec![("nav.js", nav::nav_js(site).into_bytes())];
-    match theme
-        .render("404.html", &view::not_found_context(&view::SiteLinks::of(site), &chrome, &base_path(&config.base_url)))
-    {
+    match theme.render(
+        "404.html",
+        &view::not_found_context(&view::SiteLinks::of(site, &chrome), &chrome, &base_path(&config.base_url)),
+    ) {
         Ok(html) => files.push(("404.html", html.into_bytes())),
         Err(d) => diagnostics.push(d),
     }
@@ -352,7 +357,7 @@ pub fn render_page(
     chrome: &view::Chrome,
     page: PageRef,
 ) -> (Option<String>, Vec<Diagnostic>, Vec<String>) {
-    render_linked(site, &view::SiteLinks::of(site), view::PageLinks::of(site, page), theme, chrome, page)
+    render_linked(site, &view::SiteLinks::of(site, chrome), view::PageLinks::of(site, page), theme, chrome, page)
 }
 
 /// `render_page` with what the site puts on the page already gathered.
@@ -361,7 +366,7 @@ fn render_linked<'a>(
     site_links: &view::SiteLinks<'a>,
     links: view::PageLinks<'a>,
     theme: &Theme,
-    chrome: &view::Chrome<'a>,
+    chrome: &'a view::Chrome<'a>,
     page: PageRef,
 ) -> (Option<String>, Vec<Diagnostic>, Vec<String>) {
     let mut diagnostics = Vec::new();

@@ -240,6 +240,46 @@ fn readme_is_the_folder_page_and_index_md_an_ordinary_note() {
     assert!(dead_links(&out).is_empty(), "{:?}", dead_links(&out));
 }
 
+// Item 9: the site's language.
+
+const ENGLISH: &str =
+    "# Binary search\n\nBinary search halves the range on every step, so it runs in logarithmic time.\n";
+const KOREAN: &str =
+    "# 이분 탐색\n\n이분 탐색은 매 단계마다 범위를 절반으로 줄이므로 로그 시간에 끝난다. HashMap 과 TCP 도 쓴다.\n";
+
+#[test]
+fn the_language_is_told_from_the_notes_and_said_in_the_summary() {
+    let tmp = tempfile::tempdir().unwrap();
+    // English prose; Korean only in code (comments, strings), which does not count.
+    let korean_code =
+        format!("```java\n// {}\nString s = \"{}\";\n```\n", "한글 주석 ".repeat(50), "문자열".repeat(50));
+    let english = [("README.md", ENGLISH.to_string()), ("b.md", format!("# Notes\n\nA short note.\n\n{korean_code}"))];
+    let english: Vec<(&str, &str)> = english.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    let (out, stderr) = build(tmp.path(), "en", &english);
+    assert!(stderr.contains("language: en (detected: 0% Hangul)"), "{stderr}");
+    assert_eq!(html_lang(&out.join("b.html")), "en");
+    assert_eq!(texts(&out.join("b.html"), ".toc-title"), Vec::<String>::new(), "b has no TOC");
+    assert_eq!(texts(&out.join("b.html"), ".pager .dir"), ["← Previous"]);
+    assert_eq!(texts(&out.join("404.html"), "h1"), ["Page not found"]);
+    assert_eq!(html_lang(&out.join("404.html")), "en");
+
+    let tmp = tempfile::tempdir().unwrap();
+    let korean_notes =
+        [("README.md", KOREAN), ("b.md", "# 정리\n\n## 하나\n\n```\nEnglish code only here and here\n```\n")];
+    let (out, stderr) = build(tmp.path(), "ko", &korean_notes);
+    assert!(stderr.contains("language: ko (detected: "), "{stderr}");
+    assert_eq!(html_lang(&out.join("b.html")), "ko");
+    assert_eq!(texts(&out.join("b.html"), ".toc-title"), ["목차"]);
+
+    // An explicit language always wins.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    write_notes(&root, &[("gongbu.toml", "language = \"ko\"\n"), ("content/a.md", ENGLISH)]);
+    let stderr = build_ok(&root, &tmp.path().join("out"), &[]);
+    assert!(stderr.contains("language: ko (gongbu.toml)"), "{stderr}");
+    assert_eq!(html_lang(&tmp.path().join("out/a.html")), "ko");
+}
+
 /// A live session against a fresh build after each change, byte for byte.
 struct Live {
     _tmp: tempfile::TempDir,
@@ -286,6 +326,23 @@ impl Live {
         }
         rebuild.rendered
     }
+}
+
+#[test]
+fn serve_follows_the_language_when_an_edit_flips_it() {
+    let mut live = Live::new(&[("a.md", ENGLISH), ("b.md", ENGLISH), ("c/d.md", ENGLISH)]);
+    assert_eq!(html_lang(&live.out.join("c/d.html")), "en");
+    assert_eq!(live.session.language().as_deref(), Some("language: en (detected: 0% Hangul)"));
+    // One body edit (the title stays) makes most of the text Korean: every page changes language.
+    let long_korean = format!("# Binary search\n\n{}", KOREAN.repeat(5));
+    let rendered = live.change("to Korean", &[("a.md", Some(&long_korean))]);
+    assert!(rendered >= 5, "every page is rendered again, not only the edited one ({rendered})");
+    assert_eq!(html_lang(&live.out.join("c/d.html")), "ko");
+    assert_eq!(texts(&live.out.join("404.html"), "h1"), ["페이지를 찾을 수 없습니다"]);
+    live.change("back to English", &[("a.md", Some(ENGLISH))]);
+    assert_eq!(html_lang(&live.out.join("c/d.html")), "en");
+    // A body edit that keeps the language renders only its page.
+    assert_eq!(live.change("plain edit", &[("b.md", Some("# Binary search\n\nEdited.\n"))]), 1);
 }
 
 #[test]

@@ -335,6 +335,7 @@ mod tests {
             headings: vec![],
             is_index,
             title_written: true,
+            letters: Default::default(),
             extra_ids: vec![],
         }
     }

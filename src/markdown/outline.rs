@@ -1,9 +1,10 @@
 //! First pass over a note: its headings with GitHub ids and its title, cheap enough to run on
-//! every note before any is rendered, so links can be checked against every page's ids.
+//! every note before any is rendered, so links can be checked against every page's ids. It also
+//! counts the letters of the note's prose (not code), from which the site's language is told.
 
 use super::{emoji::with_emoji, html_attributes::quoted_attributes, parser_options, slug::Slugger};
 use crate::diagnostics::LineIndex;
-use crate::model::Heading;
+use crate::model::{Heading, Letters};
 use crate::text::without_controls;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
@@ -17,6 +18,8 @@ pub(crate) struct Outline {
     pub(crate) title_heading: Option<usize>,
     /// Ids and names given in raw HTML (`<a name="top">`), and footnote labels.
     pub(crate) extra_ids: Vec<String>,
+    /// Letters of the note's text outside code and raw HTML.
+    pub(crate) letters: Letters,
 }
 
 /// A heading being read: its level, `{#id}`, the text as written (GitHub slugs shortcode
@@ -36,6 +39,7 @@ pub(crate) fn outline(body: &str, first_line: usize) -> Outline {
     let mut out = Outline::default();
     let mut current: Option<OpenHeading> = None;
     let mut content_before_first_heading = false;
+    let mut in_code_block = false;
     for (event, range) in Parser::new_ext(body, parser_options()).into_offset_iter() {
         if out.headings.is_empty() && current.is_none() {
             content_before_first_heading |= matches!(
@@ -62,7 +66,10 @@ pub(crate) fn outline(body: &str, first_line: usize) -> Outline {
                     out.headings.push(Heading { level: h.level, id, text: collapse_spaces(&h.shown), line: h.line });
                 }
             }
-            Event::Text(t) => {
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            Event::Text(t) if !in_code_block => {
+                out.letters.count(&t);
                 if let Some(h) = current.as_mut() {
                     // `&#1;` decodes to a control character; titles and the TOC must not hold one.
                     let t = without_controls(&t);
@@ -209,6 +216,13 @@ mod tests {
             assert_eq!(outline(text, 1).title(), None, "{text}");
         }
         assert_eq!(outline("# 목차 정리법\n", 1).title(), Some("목차 정리법"));
+    }
+
+    #[test]
+    fn letters_count_prose_not_code() {
+        let o =
+            outline("# 제목 ab\n\n본문 `코드` text\n\n```\n한글한글한글\n```\n\n    들여쓴코드\n\n<p>한글</p>\n", 1);
+        assert_eq!(o.letters, Letters { hangul: 4, all: 10 });
     }
 
     #[test]

@@ -9,6 +9,40 @@ mod site;
 pub(crate) use names::display_name;
 pub use site::Site;
 
+/// How many letters a note's prose has, and how many of them are Hangul: the site's language
+/// is told from the sum over all notes (`config::Config::language`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Letters {
+    /// Hangul syllables and jamo.
+    pub hangul: usize,
+    /// Every letter, Hangul included.
+    pub all: usize,
+}
+
+impl Letters {
+    /// Add the letters of `text`.
+    pub(crate) fn count(&mut self, text: &str) {
+        for c in text.chars() {
+            if c.is_ascii() {
+                self.all += usize::from(c.is_ascii_alphabetic());
+            } else if is_hangul(c) {
+                self.hangul += 1;
+                self.all += 1;
+            } else if c.is_alphabetic() {
+                self.all += 1;
+            }
+        }
+    }
+
+    pub(crate) fn add(self, other: Letters) -> Letters {
+        Letters { hangul: self.hangul + other.hangul, all: self.all + other.all }
+    }
+}
+
+fn is_hangul(c: char) -> bool {
+    matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
+}
+
 /// A heading of a note, with the id GitHub would give it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Heading {
@@ -43,6 +77,8 @@ pub struct Note {
     pub(crate) is_index: bool,
     /// The title comes from front matter or an H1, not from the file or folder name.
     pub(crate) title_written: bool,
+    /// Letters of the body's prose, for the site's language.
+    pub(crate) letters: Letters,
 }
 
 impl Note {
