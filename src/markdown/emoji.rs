@@ -167,7 +167,8 @@ impl RawHtml {
                             Some(_) => {}
                             None if c == b'"' || c == b'\'' => quote = Some(c),
                             None if c == b'>' => {
-                                let verbatim = VERBATIM.contains(&&name[..len]);
+                                // A name longer than `name` holds is none of VERBATIM's.
+                                let verbatim = name.get(..len).is_some_and(|n| VERBATIM.contains(&n));
                                 if verbatim && closing {
                                     self.verbatim = self.verbatim.saturating_sub(1);
                                 } else if verbatim && last != b'/' {
@@ -250,6 +251,9 @@ mod tests {
         assert!(html.verbatim());
         html.reset();
         assert!(!html.verbatim());
+        // Tag names longer than any verbatim one (found by tests/fuzz.rs).
+        assert_eq!(html.with_emoji("<daaaaaaaaaa>:+1:</daaaaaaaaaa>"), "<daaaaaaaaaa>👍</daaaaaaaaaa>");
+        assert_eq!(html.with_emoji("<codecodecode>:+1:"), "<codecodecode>👍");
         let untouched = "<p align=\"center\">no shortcodes</p>";
         assert!(matches!(html.with_emoji(untouched), Cow::Borrowed(_)));
     }
