@@ -57,7 +57,7 @@ const QUESTIONS: &str = "# :question: 자주 묻는 질문
 :smile: in a code block
 ```
 
-<img alt=\":smile:\" src=\"https://example.com/x.png\">
+<img alt=\":smile:\" src=\"https://example.com/x.png\"> ![:tada: 그림](https://example.com/y.png)
 
 <details><summary>:bulb: 정답</summary>
 
@@ -108,7 +108,7 @@ fn emoji_shortcodes_show_as_emoji_wherever_text_is_shown() {
     let hrefs = attrs(&page, ".content a[href^='https:']", "href");
     assert_eq!(hrefs, ["https://example.com/:smile:/path", "https://example.com/:tada:"]);
     assert_eq!(texts(&page, ".content a[href^='https:']")[1], "링크 🎉");
-    assert_eq!(attrs(&page, ".content img", "alt"), [":smile:"]);
+    assert_eq!(attrs(&page, ".content img", "alt"), [":smile:", ":tada: 그림"]);
     // Text in raw HTML is text (GitHub shows emoji there too), but not inside its <code>.
     assert_eq!(texts(&page, ".content summary"), ["💡 정답"]);
     assert_eq!(texts(&page, ".content details p"), ["풀이 ✅ 와 :smile: 😄"]);

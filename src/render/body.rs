@@ -55,6 +55,7 @@ pub(crate) fn render_body(
         heading: 0,
         lifting_title: false,
         link_depth: 0,
+        image_depth: 0,
         autolink_text: false,
         code: None,
         raw_html: RawHtml::default(),
@@ -85,6 +86,8 @@ struct BodyWriter<'a> {
     lifting_title: bool,
     /// Inside a link or an image: its text is not searched for bare URLs.
     link_depth: usize,
+    /// Inside an image: its text is the `alt` attribute, which keeps shortcodes as GitHub does.
+    image_depth: usize,
     /// Inside an autolink (`<https://…>`): its text shows the readable URL.
     autolink_text: bool,
     /// Inside a code block: its language and its text so far.
@@ -145,18 +148,22 @@ impl<'a> BodyWriter<'a> {
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 self.link_depth += 1;
+                self.image_depth += 1;
                 let dest_url = self.resolve_link(&dest_url, Kind::Embed, offset);
                 self.events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
             }
             Event::End(TagEnd::Image) => {
                 self.link_depth = self.link_depth.saturating_sub(1);
+                self.image_depth = self.image_depth.saturating_sub(1);
                 self.events.push(Event::End(TagEnd::Image));
             }
             Event::Text(text) if self.autolink_text => self.events.push(Event::Text(display_url(&text).into())),
             Event::Text(text) if self.link_depth == 0 => {
                 link_bare_urls(&text, !self.raw_html.verbatim(), &mut self.events, &mut self.body)
             }
-            Event::Text(text) if !self.raw_html.verbatim() => self.events.push(Event::Text(emoji(text))),
+            Event::Text(text) if !self.raw_html.verbatim() && self.image_depth == 0 => {
+                self.events.push(Event::Text(emoji(text)))
+            }
             event @ (Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::Paragraph)) => {
                 self.raw_html.reset();
                 self.events.push(event);
