@@ -107,7 +107,6 @@ pub struct SubsectionLink {
 }
 
 /// Site-wide settings every page shows.
-#[derive(Hash)]
 pub struct Chrome<'a> {
     pub(crate) lang: String,
     pub(crate) description: &'a str,
@@ -195,7 +194,7 @@ impl<'a> SiteLinks<'a> {
         let shown = SiteShown { title: &site.title, sections };
         let mut seed = FxHasher::default();
         shown.hash(&mut seed);
-        chrome.hash(&mut seed);
+        (&chrome.lang, chrome.description, &chrome.words).hash(&mut seed);
         SiteLinks { shown, seed }
     }
 }
