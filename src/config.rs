@@ -1,6 +1,6 @@
 //! `gongbu.toml`, defaults and command-line overrides, resolved once into an immutable `Config`.
 
-use crate::model::{github_remote, Repository};
+use crate::model::{github_remote, Letters, Repository};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -23,18 +23,42 @@ pub struct Config {
     /// None: taken from the root index note, else the folder name.
     pub(crate) title: Option<String>,
     pub(crate) description: String,
-    pub(crate) lang: String,
+    /// `language` of `gongbu.toml`; None: told from the notes (`Config::language`).
+    pub(crate) lang: Option<String>,
     /// Public address of the site, for the sitemap; pages link relatively and need none.
     pub(crate) base_url: String,
-    pub(crate) words: Words,
+    /// `[words]` of `gongbu.toml`, checked: each replaces one of the language's words.
+    word_overrides: toml::Table,
     pub(crate) strict: bool,
     /// The notes' own repository on GitHub (`repository` of `gongbu.toml`, else the root's git
     /// remote): links to its files there open the built pages instead.
     pub(crate) repository: Option<Repository>,
 }
 
+/// The site's language and words, as `Config::language` decided them.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Language {
+    /// `<html lang>`: `ko`, `en`, or what `gongbu.toml` says.
+    pub(crate) code: String,
+    /// The site's words in that language, with `[words]` over them.
+    pub(crate) words: Words,
+    /// Why this language, for the build summary: `gongbu.toml`, or the share of Hangul.
+    pub(crate) why: String,
+}
+
+impl std::fmt::Display for Language {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "language: {} ({})", self.code, self.why)
+    }
+}
+
+/// Notes whose prose is at least this share Hangul (per mille of letters) get a Korean site.
+/// Korean notes mix in many English terms (`TCP`, `HashMap`) and stay well above it; an English
+/// notes folder with a few Korean words stays well below.
+const KOREAN_FROM_PER_MILLE: usize = 150;
+
 /// The site's own words, in the notes' language.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Hash, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Words {
     pub(crate) toc: String,
@@ -205,19 +229,10 @@ impl Config {
             })?,
             None => ConfigFile::default(),
         };
-        let lang = parsed.language.unwrap_or_else(|| "ko".to_string());
-        let mut words = Words::for_lang(&lang);
-        if let Some(table) = parsed.words {
-            // Start from the language's words so a partial table only replaces what it names.
-            let mut merged = toml::Table::try_from(&words).map_err(|e| (0, e.to_string()))?;
-            for (key, value) in table {
-                if !merged.contains_key(&key) {
-                    return Err((0, format!("unknown word `{key}` in [words]")));
-                }
-                merged.insert(key, value);
-            }
-            words = merged.try_into().map_err(|e: toml::de::Error| (0, format!("[words]: {}", e.message())))?;
-        }
+        let lang = parsed.language;
+        let word_overrides = parsed.words.unwrap_or_default();
+        // Checked now, so a bad `[words]` fails before any note is read.
+        with_overrides(Words::default(), &word_overrides)?;
         let written = parsed.content_dir.clone();
         let content_dir = match (is_site, parsed.content_dir) {
             (_, Some(dir)) => root.join(dir),
@@ -263,11 +278,44 @@ impl Config {
             description: parsed.description.unwrap_or_default(),
             lang,
             base_url: normalise_base_url(&base_url),
-            words,
+            word_overrides,
             strict: overrides.strict,
             repository,
         })
     }
+
+    /// The site's language: `language` of `gongbu.toml` when set, else Korean when enough of the
+    /// notes' letters (`letters`, summed over every note's prose) are Hangul, else English.
+    pub(crate) fn language(&self, letters: Letters) -> Language {
+        let per_mille = (letters.hangul * 1000).checked_div(letters.all);
+        let (code, why) = match (&self.lang, per_mille) {
+            (Some(code), _) => (code.clone(), "gongbu.toml".to_string()),
+            (None, None) => ("ko".to_string(), "the default: the notes have no text".to_string()),
+            (None, Some(share)) => {
+                let code = if share >= KOREAN_FROM_PER_MILLE { "ko" } else { "en" };
+                (code.to_string(), format!("detected: {}% Hangul", (share + 5) / 10))
+            }
+        };
+        // Checked in `from_parts`; the fallback is never taken.
+        let words = with_overrides(Words::for_lang(&code), &self.word_overrides).unwrap_or_default();
+        Language { code, words, why }
+    }
+}
+
+/// `words` with `[words]` over them; an unknown key or a value that is not a string is an error.
+fn with_overrides(words: Words, table: &toml::Table) -> Result<Words, (usize, String)> {
+    if table.is_empty() {
+        return Ok(words);
+    }
+    // Start from the language's words so a partial table only replaces what it names.
+    let mut merged = toml::Table::try_from(&words).map_err(|e| (0, e.to_string()))?;
+    for (key, value) in table {
+        if !merged.contains_key(key) {
+            return Err((0, format!("unknown word `{key}` in [words]")));
+        }
+        merged.insert(key.clone(), value.clone());
+    }
+    merged.try_into().map_err(|e: toml::de::Error| (0, format!("[words]: {}", e.message())))
 }
 
 /// The notes folder's path inside the repository at `root` (`content`, or empty).
@@ -311,8 +359,8 @@ mod tests {
     #[test]
     fn plain_folder_defaults_to_korean() {
         let c = Config::from_parts(Path::new("/notes"), None, Overrides::default()).unwrap();
-        assert_eq!(c.lang, "ko");
-        assert_eq!(c.words.toc, "목차");
+        let language = c.language(Letters::default());
+        assert_eq!((language.code.as_str(), language.words.toc.as_str()), ("ko", "목차"));
         assert_eq!(c.content_dir, Path::new("/notes"));
         assert_eq!(c.output_dir, Path::new("/notes/public"));
         assert_eq!(c.base_url, "/");
@@ -321,8 +369,30 @@ mod tests {
     #[test]
     fn english_words_and_partial_override() {
         let c = site("language = \"en\"\n[words]\ntoc = \"Index\"\n").unwrap();
-        assert_eq!(c.words.toc, "Index");
-        assert_eq!(c.words.prev, "Previous");
+        let words = c.language(Letters { hangul: 900, all: 1000 }).words;
+        assert_eq!(words.toc, "Index");
+        assert_eq!(words.prev, "Previous");
+    }
+
+    #[test]
+    fn the_language_is_told_from_the_share_of_hangul_unless_set() {
+        let plain = Config::from_parts(Path::new("/notes"), None, Overrides::default()).unwrap();
+        let decide = |c: &Config, hangul, all| {
+            let l = c.language(Letters { hangul, all });
+            (l.code, l.words.toc, l.why)
+        };
+        assert_eq!(decide(&plain, 20, 1000), ("en".into(), "Contents".into(), "detected: 2% Hangul".into()));
+        assert_eq!(decide(&plain, 149, 1000).0, "en");
+        assert_eq!(decide(&plain, 150, 1000).0, "ko");
+        assert_eq!(decide(&plain, 610, 1000), ("ko".into(), "목차".into(), "detected: 61% Hangul".into()));
+        assert_eq!(decide(&plain, 0, 0).0, "ko", "no text: Korean, the default");
+        let set = site("language = \"ko\"\n[words]\nprev = \"앞\"\n").unwrap();
+        let language = set.language(Letters { hangul: 0, all: 1000 });
+        assert_eq!(language.to_string(), "language: ko (gongbu.toml)");
+        assert_eq!((language.words.prev.as_str(), language.words.next.as_str()), ("앞", "다음"));
+        // `[words]` applies over a detected language's words too.
+        let words = site("[words]\nprev = \"Back\"\n").unwrap().language(Letters { hangul: 0, all: 9 }).words;
+        assert_eq!((words.prev.as_str(), words.next.as_str()), ("Back", "Next"));
     }
 
     #[test]

@@ -11,9 +11,10 @@ use crate::discover::{self, DiscoverError, SourceFile};
 use crate::enrich::links;
 use crate::frontmatter;
 use crate::highlight::{self, Highlighter};
-use crate::markdown::outline::outline;
+use crate::markdown::{emoji::with_emoji, outline::outline};
 use crate::model::{
-    file_name_of, file_stem, is_index_md, is_index_note, note_url, parent_of, Note, PageRef, Site, HOSTING_FILES,
+    display_name, file_name_of, file_stem, is_index_note, is_readme, note_url, parent_of, Note, PageRef, Site,
+    HOSTING_FILES,
 };
 use crate::paths;
 use crate::render::{body, nav, view, Theme};
@@ -40,6 +41,8 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
     /// Wall time of each stage, in order.
     pub timings: Vec<(&'static str, Duration)>,
+    /// The site's language and why: `language: en (detected: 2% Hangul)`.
+    pub language: String,
 }
 
 /// Why a build (or a session's run) failed; the previous output is left as it was.
@@ -92,6 +95,7 @@ fn build_into(config: &Config, sink: &dyn Sink) -> Result<(BuildReport, Vec<Diag
         assets: assets.len(),
         warnings: Vec::new(),
         timings: clock.laps,
+        language: config.language(site.letters()).to_string(),
     };
     Ok((report, problems))
 }
@@ -158,11 +162,10 @@ fn load(config: &Config, clock: &mut Clock) -> Result<Loaded, BuildError> {
 
 /// Read every note in parallel; a note that cannot be read becomes a diagnostic, not a page.
 fn read_notes(files: &[SourceFile]) -> (Vec<Note>, Vec<Diagnostic>) {
-    let index_md_folders: HashSet<&str> =
-        files.iter().filter(|f| is_index_md(&f.rel)).map(|f| parent_of(&f.rel)).collect();
+    let readme_folders: HashSet<&str> = files.iter().filter(|f| is_readme(&f.rel)).map(|f| parent_of(&f.rel)).collect();
     let results: Vec<Result<Option<Note>, Diagnostic>> = files
         .par_iter()
-        .map(|f| read_note(&f.rel, &f.abs, is_index_note(&f.rel, index_md_folders.contains(parent_of(&f.rel)))))
+        .map(|f| read_note(&f.rel, &f.abs, is_index_note(&f.rel, readme_folders.contains(parent_of(&f.rel)))))
         .collect();
     let mut notes = Vec::with_capacity(results.len());
     let mut problems = Vec::new();
@@ -201,11 +204,11 @@ pub fn parse_note(source: &str, bytes: &[u8], is_index: bool) -> Result<Option<N
         outline.title_heading = None;
     }
     // YAML escapes (`"\u0001"`) decode to control characters: clean what the front matter says.
-    let front_title = split.front.title.as_deref().map(|t| without_controls(t).into_owned());
+    let front_title = split.front.title.as_deref().map(|t| with_emoji(&without_controls(t)).into_owned());
     let written = front_title.or(outline.title().map(str::to_string)).filter(|t| !t.trim().is_empty());
     let title = written.clone().unwrap_or_else(|| {
         let name = if is_index { file_name_of(parent_of(source)) } else { file_stem(file_name_of(source)) };
-        without_controls(name).into_owned()
+        display_name(&without_controls(name))
     });
     Ok(Some(Note {
         source: source.to_string(),
@@ -220,6 +223,7 @@ pub fn parse_note(source: &str, bytes: &[u8], is_index: bool) -> Result<Option<N
         extra_ids: outline.extra_ids,
         is_index,
         title_written: written.is_some(),
+        letters: outline.letters,
     }))
 }
 
@@ -241,7 +245,7 @@ pub(crate) fn write_everything(
     sink: &dyn Sink,
     clock: &mut Clock,
 ) -> Written {
-    let chrome = view::Chrome::of(config);
+    let chrome = view::Chrome::of(config, site);
     let rendered = render_pages(site, theme, &chrome, &site.order, sink);
     let mut problems = write_shared(site, theme, config, sink);
     clock.lap("render + write pages");
@@ -271,7 +275,7 @@ pub(crate) fn render_pages(
     pages: &[PageRef],
     sink: &dyn Sink,
 ) -> Vec<RenderedPage> {
-    let site_links = view::SiteLinks::of(site);
+    let site_links = view::SiteLinks::of(site, chrome);
     pages
         .par_iter()
         .map(|&page| {
@@ -307,12 +311,13 @@ fn write_shared(site: &Site, theme: &Theme, config: &Config, sink: &dyn Sink) ->
 
 /// Files that list the site's pages and titles: `nav.js`, `404.html`, `sitemap.xml`.
 pub(crate) fn write_navigation(site: &Site, theme: &Theme, config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
-    let chrome = view::Chrome::of(config);
+    let chrome = view::Chrome::of(config, site);
     let mut diagnostics = Vec::new();
     let mut files: Vec<(&str, Vec<u8>)> = vec![("nav.js", nav::nav_js(site).into_bytes())];
-    match theme
-        .render("404.html", &view::not_found_context(&view::SiteLinks::of(site), &chrome, &base_path(&config.base_url)))
-    {
+    match theme.render(
+        "404.html",
+        &view::not_found_context(&view::SiteLinks::of(site, &chrome), &chrome, &base_path(&config.base_url)),
+    ) {
         Ok(html) => files.push(("404.html", html.into_bytes())),
         Err(d) => diagnostics.push(d),
     }
@@ -352,7 +357,7 @@ pub fn render_page(
     chrome: &view::Chrome,
     page: PageRef,
 ) -> (Option<String>, Vec<Diagnostic>, Vec<String>) {
-    render_linked(site, &view::SiteLinks::of(site), view::PageLinks::of(site, page), theme, chrome, page)
+    render_linked(site, &view::SiteLinks::of(site, chrome), view::PageLinks::of(site, page), theme, chrome, page)
 }
 
 /// `render_page` with what the site puts on the page already gathered.
@@ -361,7 +366,7 @@ fn render_linked<'a>(
     site_links: &view::SiteLinks<'a>,
     links: view::PageLinks<'a>,
     theme: &Theme,
-    chrome: &view::Chrome<'a>,
+    chrome: &'a view::Chrome<'a>,
     page: PageRef,
 ) -> (Option<String>, Vec<Diagnostic>, Vec<String>) {
     let mut diagnostics = Vec::new();
@@ -462,10 +467,11 @@ fn base_path(base_url: &str) -> String {
     format!("/{}/", path.trim_matches('/')).replace("//", "/")
 }
 
-/// The name of the folder gongbu was pointed at: the site's title when nothing names it.
+/// The name of the folder gongbu was pointed at, as a title: the site's title when nothing
+/// names it.
 pub(crate) fn folder_name(root: &Path) -> String {
     let abs = paths::canonical(root);
-    abs.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "gongbu".into())
+    abs.file_name().map(|n| display_name(&without_controls(&n.to_string_lossy()))).unwrap_or_else(|| "gongbu".into())
 }
 
 /// Run `work` for one file; a panic in it becomes that file's `internal error` instead of taking
@@ -617,6 +623,16 @@ mod tests {
         assert!(!n.title_written);
         let n = parse_note("Network/README.md", b"text", true).unwrap().unwrap();
         assert_eq!((n.title.as_str(), n.url.as_str()), ("Network", "Network/index.html"));
+    }
+
+    #[test]
+    fn fallback_titles_read_like_titles_and_front_matter_gets_emoji() {
+        let n = parse_note("x/2_팩토리_패턴.md", b"text", false).unwrap().unwrap();
+        assert_eq!((n.title.as_str(), n.url.as_str()), ("팩토리 패턴", "x/2_팩토리_패턴.html"));
+        let n = parse_note("01_Network/README.md", b"text", true).unwrap().unwrap();
+        assert_eq!(n.title, "Network");
+        let n = parse_note("a.md", b"---\ntitle: ':memo: \xeb\xa9\x94\xeb\xaa\xa8'\n---\n", false).unwrap().unwrap();
+        assert_eq!(n.title, "📝 메모");
     }
 
     #[test]

@@ -89,6 +89,12 @@ impl Session {
         &self.config
     }
 
+    /// The site's language and why (`language: en (detected: 2% Hangul)`), once built.
+    pub fn language(&self) -> Option<String> {
+        let state = self.state.as_ref()?;
+        Some(self.config.language(state.site.letters()).to_string())
+    }
+
     /// Folders whose changes matter: the site root (notes, `gongbu.toml`, and theme folders that
     /// may appear later), plus the notes folder if the config puts it elsewhere. Events from the
     /// output folder inside are dropped by `is_relevant`.
@@ -191,7 +197,8 @@ impl Session {
             errors.extend(pipeline::write_theme_files(&state.site, config, sink));
         }
         let notes_changed: Vec<&PathBuf> = changed.iter().filter(|p| p.starts_with(&config.content_dir)).collect();
-        let Some(changes) = state.apply_changes(config, &notes_changed, sink) else {
+        let language = config.language(state.site.letters());
+        let Some(mut changes) = state.apply_changes(config, &notes_changed, sink) else {
             // A folder appeared, vanished or moved: rescan everything.
             let generated = std::mem::take(&mut state.generated);
             let mut fresh = Session { config: config.clone(), overrides: self.overrides.clone(), state: None };
@@ -201,10 +208,12 @@ impl Session {
             });
             return (fresh.state.unwrap_or(state), rebuild);
         };
+        // The notes' language flipped: every page and the 404 page show other words.
+        changes.titles |= config.language(state.site.letters()).code != language.code;
         let mut to_render = Vec::new();
         if changes.structure || changes.titles {
             errors.extend(state.reassemble(config, &changes, sink));
-            to_render.extend(state.stale_pages());
+            to_render.extend(state.stale_pages(config));
             errors.extend(pipeline::write_navigation(&state.site, &state.theme, config, sink));
         }
         to_render.extend(state.edited_pages(&changes.edited));
@@ -315,6 +324,14 @@ impl State {
                         (None, None) => {}
                     }
                 }
+                // A README.md or index.md coming or going may change which note is the folder's
+                // page (and the other's output path): rescan.
+                FileKind::Note
+                    if (crate::model::is_readme(&rel) || crate::model::is_index_md(&rel))
+                        && real.is_some() != self.site.notes.iter().any(|n| n.source == rel) =>
+                {
+                    return None
+                }
                 FileKind::Note => self.apply_note_change(&rel, real.as_deref(), &mut changes),
             }
             if let Some(skipped) = skipped {
@@ -358,8 +375,8 @@ impl State {
 
     /// Pages on which the site now shows something else than at their last render (see
     /// `view::PageLinks`), or that were never rendered.
-    fn stale_pages(&self) -> Vec<PageRef> {
-        let fresh = view::signatures(&self.site);
+    fn stale_pages(&self, config: &Config) -> Vec<PageRef> {
+        let fresh = view::signatures(&self.site, &view::Chrome::of(config, &self.site));
         let stale = self.site.order.iter().zip(fresh);
         stale
             .filter(|&(&page, signature)| self.info(page).is_none_or(|info| info.signature != signature))
@@ -433,15 +450,15 @@ impl State {
         }
     }
 
-    /// A README.md is its folder's page unless the folder also has an index.md.
+    /// A README.md is its folder's page; an index.md is unless the folder also has a README.md.
     fn is_index(&self, rel: &str, known: Option<usize>) -> bool {
         if let Some(i) = known {
             return self.site.notes[i].is_index;
         }
         let folder = crate::model::parent_of(rel);
-        let folder_has_index_md =
-            self.site.notes.iter().any(|n| n.folder() == folder && crate::model::is_index_md(&n.source));
-        crate::model::is_index_note(rel, folder_has_index_md)
+        let folder_has_readme =
+            self.site.notes.iter().any(|n| n.folder() == folder && crate::model::is_readme(&n.source));
+        crate::model::is_index_note(rel, folder_has_readme)
     }
 
     fn is_known_folder(&self, rel: &str) -> bool {
@@ -516,7 +533,7 @@ impl State {
 
 /// Render `pages` into `sink` and remember what each showed and linked to.
 fn render_into(state: &mut State, config: &Config, pages: &[PageRef], sink: &dyn Sink) -> (usize, Vec<Diagnostic>) {
-    let chrome = view::Chrome::of(config);
+    let chrome = view::Chrome::of(config, &state.site);
     let rendered = pipeline::render_pages(&state.site, &state.theme, &chrome, pages, sink);
     (pages.len(), state.remember(rendered))
 }

@@ -29,12 +29,13 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
                 format!(", {} warning(s)", report.warnings.len())
             };
             eprintln!(
-                "built {} pages ({} notes, {} files copied) into {} in {} ms{warned}",
+                "built {} pages ({} notes, {} files copied) into {} in {} ms{warned}; {}",
                 report.pages,
                 report.notes,
                 report.assets,
                 config.output_dir.display(),
-                started.elapsed().as_millis()
+                started.elapsed().as_millis(),
+                report.language
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -37,12 +37,18 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let live = LiveReload::default();
     let first = rebuild(&mut session, &[]).context("first build failed")?;
     report("built", &first, &live);
+    let language = session.language();
+    if let Some(language) = &language {
+        eprintln!("{language}");
+    }
 
     let (batches, incoming) = mpsc::channel();
     let watcher = watch::watch(&watched, args.poll, batches)?;
     let builder = {
         let live = live.clone();
-        std::thread::Builder::new().name("gongbu-build".into()).spawn(move || rebuild_loop(session, incoming, live))?
+        std::thread::Builder::new()
+            .name("gongbu-build".into())
+            .spawn(move || rebuild_loop(session, incoming, live, language))?
     };
 
     let url = serve::url_of(addr);
@@ -75,7 +81,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
 
 /// Rebuild once per group of pending batches until the watcher stops. Batches that arrive
 /// during a rebuild wait in the channel and are all folded into the next one.
-fn rebuild_loop(mut session: Session, incoming: mpsc::Receiver<Batch>, live: LiveReload) {
+/// A change of the site's language (told from the notes) is printed when it happens.
+fn rebuild_loop(mut session: Session, incoming: mpsc::Receiver<Batch>, live: LiveReload, mut language: Option<String>) {
     while let Ok(batch) = incoming.recv() {
         let mut rescan = batch.rescan;
         let mut paths: Vec<PathBuf> = batch.paths;
@@ -94,7 +101,16 @@ fn rebuild_loop(mut session: Session, incoming: mpsc::Receiver<Batch>, live: Liv
             continue;
         }
         match rebuild(&mut session, &paths) {
-            Ok(rebuild) => report("rebuilt", &rebuild, &live),
+            Ok(rebuild) => {
+                report("rebuilt", &rebuild, &live);
+                let now = session.language();
+                if now != language {
+                    if let Some(now) = &now {
+                        eprintln!("{now}");
+                    }
+                    language = now;
+                }
+            }
             Err(e) => {
                 let message = format!("{e}");
                 eprintln!("rebuild failed: {message}");

@@ -46,7 +46,11 @@ impl Site {
         if let Some(i) = self.sections[0].index_note.filter(|&i| !self.notes[i].title_written) {
             self.notes[i].title = self.title.clone();
         }
-        self.sections[0].title = self.title_of(self.section_page(0)).to_string();
+        // A top folder without an index note: its generated page is the site's home.
+        self.sections[0].title = match self.sections[0].index_note {
+            Some(i) => self.notes[i].title.clone(),
+            None => self.title.clone(),
+        };
     }
 
     /// Give every note's page path one owner (rules 1 and 2 of the module doc). Returns the
@@ -221,7 +225,7 @@ impl Site {
         let s = self.sections.len();
         self.sections.push(Section {
             path: folder.to_string(),
-            title: crate::text::without_controls(file_name_of(folder)).into_owned(),
+            title: crate::model::display_name(&crate::text::without_controls(file_name_of(folder))),
             parent: Some(parent),
             ..Section::default()
         });
@@ -331,6 +335,7 @@ mod tests {
             headings: vec![],
             is_index,
             title_written: true,
+            letters: Default::default(),
             extra_ids: vec![],
         }
     }

@@ -241,6 +241,7 @@ mod tests {
             extra_ids: vec![],
             is_index,
             title_written: true,
+            letters: Default::default(),
         }
     }
 

@@ -1,8 +1,10 @@
 //! The parse stage's Markdown: the outline pass over every note (titles, heading ids, other
-//! link targets), GitHub's heading slugs, and the parser options every pass uses (the render
-//! stage's `render::body` parses with the same options once the whole site is known).
+//! link targets), GitHub's heading slugs and emoji shortcodes, and the parser options every
+//! pass uses (the render stage's `render::body` parses with the same options once the whole
+//! site is known).
 
 pub mod code_blocks;
+pub(crate) mod emoji;
 pub(crate) mod html_attributes;
 pub(crate) mod outline;
 pub(crate) mod slug;

@@ -1,9 +1,10 @@
 //! First pass over a note: its headings with GitHub ids and its title, cheap enough to run on
-//! every note before any is rendered, so links can be checked against every page's ids.
+//! every note before any is rendered, so links can be checked against every page's ids. It also
+//! counts the letters of the note's prose (not code), from which the site's language is told.
 
-use super::{html_attributes::quoted_attributes, parser_options, slug::Slugger};
+use super::{emoji::with_emoji, html_attributes::quoted_attributes, parser_options, slug::Slugger};
 use crate::diagnostics::LineIndex;
-use crate::model::Heading;
+use crate::model::{Heading, Letters};
 use crate::text::without_controls;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
@@ -12,10 +13,23 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 pub(crate) struct Outline {
     pub(crate) headings: Vec<Heading>,
     /// Index in `headings` of the heading that titles the note: the first H1, else a heading
-    /// that opens the note and has no other heading at its level or above (`#### 힙 소트`).
+    /// that opens the note and has no other heading at its level or above (`#### 힙 소트`);
+    /// never a table of contents' heading (`목차`, `Contents`).
     pub(crate) title_heading: Option<usize>,
     /// Ids and names given in raw HTML (`<a name="top">`), and footnote labels.
     pub(crate) extra_ids: Vec<String>,
+    /// Letters of the note's text outside code and raw HTML.
+    pub(crate) letters: Letters,
+}
+
+/// A heading being read: its level, `{#id}`, the text as written (GitHub slugs shortcode
+/// names as text: `:smiley: Hi` → `smiley-hi`), the text as shown (emoji) and its line.
+struct OpenHeading {
+    level: u8,
+    custom_id: Option<String>,
+    written: String,
+    shown: String,
+    line: usize,
 }
 
 /// Headings in document order with unique ids; `first_line` is the file line `body` starts on.
@@ -23,8 +37,9 @@ pub(crate) fn outline(body: &str, first_line: usize) -> Outline {
     let lines = LineIndex::new(body, first_line);
     let mut slugger = Slugger::default();
     let mut out = Outline::default();
-    let mut current: Option<(u8, Option<String>, String, usize)> = None;
+    let mut current: Option<OpenHeading> = None;
     let mut content_before_first_heading = false;
+    let mut in_code_block = false;
     for (event, range) in Parser::new_ext(body, parser_options()).into_offset_iter() {
         if out.headings.is_empty() && current.is_none() {
             content_before_first_heading |= matches!(
@@ -34,29 +49,48 @@ pub(crate) fn outline(body: &str, first_line: usize) -> Outline {
         }
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
-                current = Some((level as u8, id.map(|s| s.to_string()), String::new(), lines.line_of(range.start)));
+                current = Some(OpenHeading {
+                    level: level as u8,
+                    custom_id: id.map(|s| s.to_string()),
+                    written: String::new(),
+                    shown: String::new(),
+                    line: lines.line_of(range.start),
+                });
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, custom_id, text, line)) = current.take() {
-                    let text = collapse_spaces(&text);
-                    let id = match custom_id {
+                if let Some(h) = current.take() {
+                    let id = match h.custom_id {
                         Some(id) => slugger.claim(id),
-                        None => slugger.slug(&text),
+                        None => slugger.slug(&collapse_spaces(&h.written)),
                     };
-                    out.headings.push(Heading { level, id, text, line });
+                    out.headings.push(Heading { level: h.level, id, text: collapse_spaces(&h.shown), line: h.line });
                 }
             }
-            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
-                if let Some((_, _, text, _)) = current.as_mut() {
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            Event::Text(t) if !in_code_block => {
+                out.letters.count(&t);
+                if let Some(h) = current.as_mut() {
                     // `&#1;` decodes to a control character; titles and the TOC must not hold one.
-                    text.push_str(&without_controls(&t));
+                    let t = without_controls(&t);
+                    h.shown.push_str(&with_emoji(&t));
+                    h.written.push_str(&t);
+                }
+            }
+            // Code and math keep their text as written: no emoji, and not prose for the language.
+            Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
+                if let Some(h) = current.as_mut() {
+                    let t = without_controls(&t);
+                    h.shown.push_str(&t);
+                    h.written.push_str(&t);
                 }
             }
             Event::Html(html) | Event::InlineHtml(html) => out.extra_ids.extend(html_ids(&html)),
             Event::Start(Tag::FootnoteDefinition(label)) => out.extra_ids.push(label.to_string()),
             Event::SoftBreak | Event::HardBreak => {
-                if let Some((_, _, text, _)) = current.as_mut() {
-                    text.push(' ');
+                if let Some(h) = current.as_mut() {
+                    h.shown.push(' ');
+                    h.written.push(' ');
                 }
             }
             _ => {}
@@ -68,12 +102,23 @@ pub(crate) fn outline(body: &str, first_line: usize) -> Outline {
 
 fn title_heading(headings: &[Heading], content_before_first: bool) -> Option<usize> {
     let usable = |i: &usize| !headings[*i].text.is_empty();
-    let first_h1 = headings.iter().position(|h| h.level == 1).filter(usable);
+    let first_h1 = headings.iter().position(|h| h.level == 1 && !is_contents_heading(&h.text)).filter(usable);
     first_h1.or_else(|| {
         let lead = headings.first().filter(|_| !content_before_first)?;
         let alone = headings.iter().skip(1).all(|h| h.level > lead.level);
-        alone.then_some(0).filter(usable)
+        alone.then_some(0).filter(usable).filter(|_| !is_contents_heading(&lead.text))
     })
+}
+
+/// A heading that names a table of contents, not the note: `목차`, `차례`, `Table of Contents`,
+/// `Contents`, `TOC`, `Index` (letter case, emoji and punctuation aside: `📚 목차`, `TOC:`).
+fn is_contents_heading(text: &str) -> bool {
+    let words: Vec<String> =
+        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    matches!(
+        words.iter().map(String::as_str).collect::<Vec<_>>().as_slice(),
+        ["목차"] | ["차례"] | ["contents"] | ["table", "of", "contents"] | ["toc"] | ["index"]
+    )
 }
 
 impl Outline {
@@ -148,6 +193,37 @@ mod tests {
     fn raw_html_ids_ignore_the_letter_case_of_attribute_names() {
         let o = outline("<A NAME=\"Top\"></A> <span Id='Box'>x</span>\n", 1);
         assert_eq!(o.extra_ids, ["Top", "Box"]);
+    }
+
+    #[test]
+    fn shortcodes_show_as_emoji_and_slug_as_names() {
+        let o = outline("# :rocket: 배포 `:smile:`\n## :smiley: This is a friendly header\n## 🎉 Party\n", 1);
+        let shown: Vec<(&str, &str)> = o.headings.iter().map(|h| (h.text.as_str(), h.id.as_str())).collect();
+        assert_eq!(
+            shown,
+            [
+                ("🚀 배포 :smile:", "rocket-배포-smile"),
+                ("😃 This is a friendly header", "smiley-this-is-a-friendly-header"),
+                ("🎉 Party", "-party"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_table_of_contents_heading_does_not_title_the_note() {
+        assert_eq!(outline("# 목차\n- a\n# 운영체제\n", 1).title(), Some("운영체제"));
+        for text in ["## 📚 Table of Contents\n### a\n", "# TOC:\n", "### 차례\n", "# Index\n## a\n", "# contents\n"]
+        {
+            assert_eq!(outline(text, 1).title(), None, "{text}");
+        }
+        assert_eq!(outline("# 목차 정리법\n", 1).title(), Some("목차 정리법"));
+    }
+
+    #[test]
+    fn letters_count_prose_not_code() {
+        let o =
+            outline("# 제목 ab\n\n본문 `코드` text\n\n```\n한글한글한글\n```\n\n    들여쓴코드\n\n<p>한글</p>\n", 1);
+        assert_eq!(o.letters, Letters { hangul: 4, all: 10 });
     }
 
     #[test]

@@ -3,12 +3,48 @@
 //! `enrich::links`) and what a page lists (`TocEntry`, `Reference`), with the rules for output
 //! paths. Plain data: no template, I/O or parser types, and no stage of its own.
 
+mod names;
 mod repository;
 mod site;
 
+pub(crate) use names::display_name;
 pub(crate) use repository::RepoLink;
 pub use repository::{github_remote, Repository};
 pub use site::Site;
+
+/// How many letters a note's prose has, and how many of them are Hangul: the site's language
+/// is told from the sum over all notes (`config::Config::language`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Letters {
+    /// Hangul syllables and jamo.
+    pub hangul: usize,
+    /// Every letter, Hangul included.
+    pub all: usize,
+}
+
+impl Letters {
+    /// Add the letters of `text`.
+    pub(crate) fn count(&mut self, text: &str) {
+        for c in text.chars() {
+            if c.is_ascii() {
+                self.all += usize::from(c.is_ascii_alphabetic());
+            } else if is_hangul(c) {
+                self.hangul += 1;
+                self.all += 1;
+            } else if c.is_alphabetic() {
+                self.all += 1;
+            }
+        }
+    }
+
+    pub(crate) fn add(self, other: Letters) -> Letters {
+        Letters { hangul: self.hangul + other.hangul, all: self.all + other.all }
+    }
+}
+
+fn is_hangul(c: char) -> bool {
+    matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
+}
 
 /// A heading of a note, with the id GitHub would give it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +80,8 @@ pub struct Note {
     pub(crate) is_index: bool,
     /// The title comes from front matter or an H1, not from the file or folder name.
     pub(crate) title_written: bool,
+    /// Letters of the body's prose, for the site's language.
+    pub(crate) letters: Letters,
 }
 
 impl Note {
@@ -92,22 +130,32 @@ pub enum PageRef {
     Section(usize),
 }
 
-/// Whether a note file is its folder's page: `index.md`, else `README.md` when the folder has
-/// no `index.md` (letter case ignored, as GitHub shows either).
-pub(crate) fn is_index_note(source: &str, folder_has_index_md: bool) -> bool {
+/// Whether a note file is its folder's page: `README.md`, as on GitHub, else `index.md` when
+/// the folder has no `README.md` (letter case ignored). Beside a README, `index.md` is an
+/// ordinary note (see `note_url`).
+pub(crate) fn is_index_note(source: &str, folder_has_readme: bool) -> bool {
     let name = file_name_of(source);
-    is_index_md(name) || (name.eq_ignore_ascii_case("readme.md") && !folder_has_index_md)
+    is_readme(name) || (is_index_md(name) && !folder_has_readme)
+}
+
+/// `README.md`, any letter case.
+pub(crate) fn is_readme(source: &str) -> bool {
+    file_name_of(source).eq_ignore_ascii_case("readme.md")
 }
 
 pub(crate) fn is_index_md(source: &str) -> bool {
     file_name_of(source).eq_ignore_ascii_case("index.md")
 }
 
-/// Output path of a note: beside its source, `.md` → `.html`; a folder's index note → `index.html`.
+/// Output path of a note: beside its source, `.md` → `.html`; a folder's index note →
+/// `index.html`. An `index.md` that is not its folder's page (a README is) keeps its whole name,
+/// `index.md.html`: `index.html` is the folder's page, and no other note's page can be named so.
 pub(crate) fn note_url(source: &str, is_index: bool) -> String {
     let folder = parent_of(source);
     let file = if is_index {
         "index.html".to_string()
+    } else if is_index_md(source) {
+        format!("{}.html", file_name_of(source))
     } else {
         let name = file_name_of(source);
         let stem = name.rfind('.').map_or(name, |i| &name[..i]);
@@ -204,6 +252,20 @@ pub struct Reference {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_readme_is_the_folder_page_and_an_index_md_beside_it_is_a_note() {
+        assert!(is_index_note("net/README.md", true));
+        assert!(is_index_note("net/readme.md", true));
+        assert!(!is_index_note("net/index.md", true));
+        assert!(is_index_note("net/index.md", false));
+        assert!(!is_index_note("net/tcp.md", false));
+        assert_eq!(note_url("net/index.md", false), "net/index.md.html");
+        assert_eq!(note_url("Index.md", false), "Index.md.html");
+        assert_eq!(note_url("net/index.md", true), "net/index.html");
+        assert_eq!(note_url("net/README.md", true), "net/index.html");
+        assert_eq!(note_url("net/tcp.md", false), "net/tcp.html");
+    }
 
     #[test]
     fn reserved_outputs_ignore_letter_case() {

@@ -1,7 +1,7 @@
 //! The assembled site: every page, the sections and reading order, and lookups by path.
 //! Plain data with read-only queries; `enrich::assemble` builds it (`Site::assemble`).
 
-use super::{Note, PageRef, Section};
+use super::{Letters, Note, PageRef, Section};
 use crate::diagnostics::Diagnostic;
 use std::collections::{HashMap, HashSet};
 
@@ -32,6 +32,12 @@ impl Site {
     /// Whether note `n` has a page (it lost no output collision).
     pub(crate) fn is_published(&self, n: usize) -> bool {
         !self.unpublished.contains(&n)
+    }
+
+    /// The letters of every published note's prose, for the site's language.
+    pub(crate) fn letters(&self) -> Letters {
+        let published = self.notes.iter().enumerate().filter(|(n, _)| self.is_published(*n));
+        published.fold(Letters::default(), |sum, (_, note)| sum.add(note.letters))
     }
 
     /// Whether the asset at `rel` is copied (it lost no output collision).

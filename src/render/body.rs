@@ -5,6 +5,7 @@ use super::autolink::{display_url, split_urls, Piece};
 use super::math;
 use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::highlight::Highlighter;
+use crate::markdown::emoji::{with_emoji, RawHtml};
 use crate::markdown::{code_blocks::fence_language, html_attributes::quoted_attributes, parser_options};
 use crate::model::{Note, Reference, Resolved, TocEntry};
 use crate::text::without_controls;
@@ -55,8 +56,10 @@ pub(crate) fn render_body(
         heading: 0,
         lifting_title: false,
         link_depth: 0,
+        image_depth: 0,
         autolink_text: false,
         code: None,
+        raw_html: RawHtml::default(),
     };
     let parser = TextMergeWithOffset::new(Parser::new_ext(&note.body, parser_options()).into_offset_iter())
         .map(|(event, range)| (without_control_chars(event), range));
@@ -84,10 +87,14 @@ struct BodyWriter<'a> {
     lifting_title: bool,
     /// Inside a link or an image: its text is not searched for bare URLs.
     link_depth: usize,
+    /// Inside an image: its text is the `alt` attribute, which keeps shortcodes as GitHub does.
+    image_depth: usize,
     /// Inside an autolink (`<https://…>`): its text shows the readable URL.
     autolink_text: bool,
     /// Inside a code block: its language and its text so far.
     code: Option<(Option<String>, String)>,
+    /// The raw HTML so far, for emoji in its text (and none inside its `<code>`).
+    raw_html: RawHtml,
 }
 
 impl<'a> BodyWriter<'a> {
@@ -142,23 +149,39 @@ impl<'a> BodyWriter<'a> {
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 self.link_depth += 1;
+                self.image_depth += 1;
                 let dest_url = self.resolve_link(&dest_url, Kind::Embed, offset);
                 self.events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
             }
             Event::End(TagEnd::Image) => {
                 self.link_depth = self.link_depth.saturating_sub(1);
+                self.image_depth = self.image_depth.saturating_sub(1);
                 self.events.push(Event::End(TagEnd::Image));
             }
             Event::Text(text) if self.autolink_text => self.events.push(Event::Text(display_url(&text).into())),
-            Event::Text(text) if self.link_depth == 0 => link_bare_urls(&text, &mut self.events, &mut self.body),
+            Event::Text(text) if self.link_depth == 0 => {
+                link_bare_urls(&text, !self.raw_html.verbatim(), &mut self.events, &mut self.body)
+            }
+            Event::Text(text) if !self.raw_html.verbatim() && self.image_depth == 0 => {
+                self.events.push(Event::Text(emoji(text)))
+            }
             Event::InlineMath(tex) => self.push_math(tex, false, offset),
             Event::DisplayMath(tex) => self.push_math(tex, true, offset),
+            event @ (Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::Paragraph)) => {
+                self.raw_html.reset();
+                self.events.push(event);
+            }
             Event::Html(html) => {
                 let html = self.rewrite_raw_html(html, offset);
+                let html = match self.raw_html.with_emoji(&html) {
+                    Cow::Borrowed(_) => html,
+                    Cow::Owned(shown) => shown.into(),
+                };
                 self.events.push(Event::Html(html));
             }
             Event::InlineHtml(html) => {
                 let html = self.rewrite_raw_html(html, offset);
+                self.raw_html.skip(&html);
                 self.events.push(Event::InlineHtml(html));
             }
             other => self.events.push(other),
@@ -195,8 +218,11 @@ impl<'a> BodyWriter<'a> {
     fn push_math(&mut self, tex: CowStr<'a>, display: bool, offset: usize) {
         if !display && !math::is_inline_math(&self.note.body, offset, &tex) {
             let text = format!("${tex}$");
+            let shortcodes = !self.raw_html.verbatim();
             if self.link_depth == 0 {
-                link_bare_urls(&text.into(), &mut self.events, &mut self.body);
+                link_bare_urls(&text.into(), shortcodes, &mut self.events, &mut self.body);
+            } else if shortcodes && self.image_depth == 0 {
+                self.events.push(Event::Text(emoji(text.into())));
             } else {
                 self.events.push(Event::Text(text.into()));
             }
@@ -332,16 +358,18 @@ fn add_reference(body: &mut Body, href: &str) {
 }
 
 /// Turn URLs and e-mail addresses in a text run into links; `@`-marked URLs get the `ref`
-/// class. Addresses are not references (nothing to read there).
-fn link_bare_urls<'a>(text: &CowStr<'a>, events: &mut Vec<Event<'a>>, body: &mut Body) {
+/// class. Addresses are not references (nothing to read there). `shortcodes`: the text between
+/// them shows GitHub's emoji shortcodes as emoji.
+fn link_bare_urls<'a>(text: &CowStr<'a>, shortcodes: bool, events: &mut Vec<Event<'a>>, body: &mut Body) {
+    let shown = |t: CowStr<'a>| if shortcodes { emoji(t) } else { t };
     let pieces = split_urls(text);
     if let [Piece::Text(_)] = pieces.as_slice() {
-        events.push(Event::Text(text.clone()));
+        events.push(Event::Text(shown(text.clone())));
         return;
     }
     for piece in pieces {
         match piece {
-            Piece::Text(t) => events.push(Event::Text(t.to_string().into())),
+            Piece::Text(t) => events.push(Event::Text(shown(t.to_string().into()))),
             Piece::Url { href, marked, .. } => {
                 add_reference(body, &href);
                 let class = if marked { r#" class="ref""# } else { "" };
@@ -353,6 +381,14 @@ fn link_bare_urls<'a>(text: &CowStr<'a>, events: &mut Vec<Event<'a>>, body: &mut
                 events.push(Event::InlineHtml(html.into()));
             }
         }
+    }
+}
+
+/// Text a reader sees with GitHub's emoji shortcodes as emoji (never code, URLs or HTML).
+fn emoji(text: CowStr<'_>) -> CowStr<'_> {
+    match with_emoji(&text) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(shown) => shown.into(),
     }
 }
 
@@ -408,6 +444,7 @@ mod tests {
             extra_ids: o.extra_ids,
             is_index: false,
             title_written: true,
+            letters: Default::default(),
         }
     }
 

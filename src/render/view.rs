@@ -108,20 +108,22 @@ pub struct SubsectionLink {
 
 /// Site-wide settings every page shows.
 pub struct Chrome<'a> {
-    pub(crate) lang: &'a str,
+    pub(crate) lang: String,
     pub(crate) description: &'a str,
-    pub(crate) words: &'a Words,
+    pub(crate) words: Words,
     /// The notes' repository on GitHub, whose links to its own files become links to pages.
     pub(crate) repository: Option<&'a crate::model::Repository>,
 }
 
 impl<'a> Chrome<'a> {
-    /// Borrow the page-independent settings (language, description, words, repository) from `config`.
-    pub fn of(config: &'a crate::config::Config) -> Chrome<'a> {
+    /// The page-independent settings: the description and repository from `config`, the
+    /// language and its words as `config` decides them for the notes of `site` (see `Config::language`).
+    pub fn of(config: &'a crate::config::Config, site: &Site) -> Chrome<'a> {
+        let language = config.language(site.letters());
         Chrome {
-            lang: &config.lang,
+            lang: language.code,
             description: &config.description,
-            words: &config.words,
+            words: language.words,
             repository: config.repository.as_ref(),
         }
     }
@@ -188,7 +190,9 @@ struct SiteShown<'a> {
 }
 
 impl<'a> SiteLinks<'a> {
-    pub(crate) fn of(site: &'a Site) -> SiteLinks<'a> {
+    /// What every page shows of `site`, with `chrome` (language, words) in its fingerprint: a
+    /// page whose language changed is rendered again.
+    pub(crate) fn of(site: &'a Site, chrome: &Chrome) -> SiteLinks<'a> {
         let sections = site.sections[0]
             .children
             .iter()
@@ -197,6 +201,7 @@ impl<'a> SiteLinks<'a> {
         let shown = SiteShown { title: &site.title, sections };
         let mut seed = FxHasher::default();
         shown.hash(&mut seed);
+        (&chrome.lang, chrome.description, &chrome.words).hash(&mut seed);
         SiteLinks { shown, seed }
     }
 }
@@ -281,9 +286,9 @@ impl<'a> PageLinks<'a> {
 
 /// Signatures, in `site.order`, of every page (see `PageLinks`). Computed for every page after
 /// a title or file-set change, so it borrows instead of allocating and runs in parallel.
-pub(crate) fn signatures(site: &Site) -> Vec<u64> {
+pub(crate) fn signatures(site: &Site, chrome: &Chrome) -> Vec<u64> {
     use rayon::prelude::*;
-    let shared = SiteLinks::of(site);
+    let shared = SiteLinks::of(site, chrome);
     site.order.par_iter().map(|&page| PageLinks::of(site, page).signature(&shared)).collect()
 }
 
@@ -301,7 +306,7 @@ pub(crate) struct Content {
 pub(crate) fn page_context<'a>(
     site: &SiteLinks<'a>,
     links: &PageLinks<'a>,
-    chrome: &Chrome<'a>,
+    chrome: &'a Chrome<'a>,
     content: Content,
 ) -> PageContext<'a> {
     let url = links.this.url();
@@ -329,9 +334,9 @@ pub(crate) fn page_context<'a>(
             .collect(),
     });
     PageContext {
-        lang: chrome.lang,
+        lang: &chrome.lang,
         site: SiteView { title: site.shown.title, description: chrome.description },
-        words: chrome.words,
+        words: &chrome.words,
         generator: GENERATOR,
         page: PageView {
             title: links.this.title.to_string(),
@@ -355,7 +360,7 @@ pub(crate) fn page_context<'a>(
 
 /// Context of the 404 page. Hosts serve it at any missing address, however deep, so its
 /// links start from the site's absolute base path instead of a relative root.
-pub(crate) fn not_found_context<'a>(site: &SiteLinks<'a>, chrome: &Chrome<'a>, base_path: &str) -> PageContext<'a> {
+pub(crate) fn not_found_context<'a>(site: &SiteLinks<'a>, chrome: &'a Chrome<'a>, base_path: &str) -> PageContext<'a> {
     let sections = site
         .shown
         .sections
@@ -367,9 +372,9 @@ pub(crate) fn not_found_context<'a>(site: &SiteLinks<'a>, chrome: &Chrome<'a>, b
         })
         .collect();
     PageContext {
-        lang: chrome.lang,
+        lang: &chrome.lang,
         site: SiteView { title: site.shown.title, description: chrome.description },
-        words: chrome.words,
+        words: &chrome.words,
         generator: GENERATOR,
         root: base_path.to_string(),
         page: PageView {
@@ -408,10 +413,9 @@ mod tests {
 
     /// Every page's context (with an empty body) and signature, by URL.
     fn pages(site: &Site) -> std::collections::BTreeMap<String, (String, u64)> {
-        let words = Words::default();
-        let chrome = Chrome { lang: "ko", description: "", words: &words, repository: None };
-        let shared = SiteLinks::of(site);
-        let signatures = signatures(site);
+        let chrome = Chrome { lang: "ko".into(), description: "", words: Words::default(), repository: None };
+        let shared = SiteLinks::of(site, &chrome);
+        let signatures = signatures(site, &chrome);
         site.order
             .iter()
             .zip(signatures)
