@@ -218,6 +218,7 @@ pub fn parse_note(source: &str, bytes: &[u8], is_index: bool) -> Result<Option<N
         title_heading: outline.title_heading,
         headings: outline.headings,
         extra_ids: outline.extra_ids,
+        links: outline.links,
         is_index,
         title_written: written.is_some(),
     }))

@@ -365,6 +365,7 @@ mod tests {
             extra_ids: o.extra_ids,
             is_index: false,
             title_written: true,
+            links: vec![],
         }
     }
 
