@@ -413,3 +413,37 @@ fn serve_reorders_the_navigation_when_a_readme_list_or_a_title_number_changes() 
     served.edit("b/y.md", "# 0. 와이\n");
     assert_eq!(nav_titles(&nav(&served.out), &["b"]), ["0. 와이", "1. 엑스"]);
 }
+
+#[test]
+fn the_sidebar_in_a_real_browser_reads_in_the_readmes_order() {
+    use common::browser::{artifact_path, Browser};
+    let corpus = shared_dir().join("corpora/tech-interview-for-developer");
+    let tmp = tempfile::tempdir().unwrap();
+    let (src, out) = (tmp.path().join("tech-interview-for-developer"), tmp.path().join("out"));
+    common::copy_tree(&corpus, &src);
+    build_ok(&src, &out, &[]);
+    let nav = nav(&out);
+    let page = out.join("Computer Science/Operating System/Process vs Thread.html");
+    let mut browser = Browser::open(&format!("file://{}", page.display()));
+    browser.wait_for(
+        "document.readyState === 'complete' && !!document.querySelector('#gb-tree li')",
+        20,
+        "the sidebar",
+    );
+    // Top-level folders, then the open folders down to the page, as the sidebar shows them.
+    let mut shown = |selector: &str| -> Vec<String> {
+        let script = format!(
+            "Array.from(document.querySelectorAll({})).map(a => a.textContent.trim())",
+            serde_json::json!(selector)
+        );
+        serde_json::from_value(browser.eval(&script)).unwrap()
+    };
+    let top = shown("#gb-tree > ul > li > .row > a, #gb-tree > ul > li.leaf > a");
+    assert_eq!(top, nav_titles(&nav, &[]));
+    assert_eq!(top[..3], ["Computer Science", "알고리즘(코딩테스트) 문제 접근법", "Design Pattern"]);
+    // Only the folders on the way to the page are open (filled).
+    let os = shown("#gb-tree > ul > li.folder > ul > li.folder > ul > li > a");
+    assert_eq!(os, nav_titles(&nav, &["Computer Science", "Operating System"]));
+    assert_eq!(os[..3], ["운영 체제란 무엇인가?", "프로세스 & 스레드", "프로세스의 주소 공간"]);
+    browser.screenshot(&artifact_path("order-corpus-sidebar.png"));
+}
