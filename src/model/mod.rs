@@ -37,8 +37,8 @@ pub struct Note {
     pub(crate) title_heading: Option<usize>,
     /// Other link targets on the page: ids and names in raw HTML, footnote labels.
     pub(crate) extra_ids: Vec<String>,
-    /// The links the note writes, in source order: an index note's list of links is its
-    /// folder's reading order (`enrich::order`).
+    /// An index note's links, in source order: its list of links is its folder's reading order
+    /// (`enrich::order`). Empty for other notes, whose links order nothing.
     pub(crate) links: Vec<WrittenLink>,
     /// `README.md` or `index.md`: the page of its folder.
     pub(crate) is_index: bool,
