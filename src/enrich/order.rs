@@ -11,9 +11,9 @@
 //!    The notes and sub-folders the folder's index note links to come first, in the order of
 //!    their first link; a link to a note deeper down counts for the sub-folder holding it; links
 //!    in lists and tables count before links in prose. What the folder's own index note does not
-//!    order, the nearest index note above it that links into the folder does (a top README that
-//!    is the table of contents of the whole repository orders every folder it lists). Links
-//!    that leave the folder count for nothing here. Absolute links into the notes' own GitHub
+//!    order, the index notes above it that link into the folder do, nearest first (a top README
+//!    that is the table of contents of the whole repository orders every folder it lists). Links
+//!    that leave the folder count for nothing here; the entries no list links to follow. Absolute links into the notes' own GitHub
 //!    repository (`https://github.com/me/notes/blob/main/OS/process.md`) count as the relative
 //!    link they stand for: the repository is the one whose links land on notes most often.
 //! 3. **The number people write first** in the title (`1. 소개`, `2) 본론`, `[3] …`, `4장`,
