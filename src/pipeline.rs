@@ -221,6 +221,8 @@ pub fn parse_note(source: &str, bytes: &[u8], is_index: bool) -> Result<Option<N
         title_heading: outline.title_heading,
         headings: outline.headings,
         extra_ids: outline.extra_ids,
+        // Only a folder's page orders anything with its links; other notes' would cost memory.
+        links: if is_index { outline.links } else { Vec::new() },
         is_index,
         title_written: written.is_some(),
         letters: outline.letters,

@@ -422,7 +422,7 @@ impl State {
             (Ok(Some(note)), Some(i)) => {
                 self.broken.remove(rel);
                 let old = &self.site.notes[i];
-                changes.structure |= old.weight != note.weight;
+                changes.structure |= crate::enrich::order::inputs_differ(old, &note);
                 changes.titles |= old.title != note.title;
                 if old.headings.iter().map(|h| &h.id).ne(note.headings.iter().map(|h| &h.id))
                     || old.extra_ids != note.extra_ids

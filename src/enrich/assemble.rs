@@ -1,5 +1,5 @@
 //! Assembling the site (`Site::assemble`; the data is `model::Site`): a tree of sections with a
-//! reading order, built from outlined notes.
+//! reading order, built from outlined notes. The order within each folder is `enrich::order`'s.
 //!
 //! Assembling also settles output collisions: every output path has one owner, compared
 //! ignoring letter case (macOS, Windows and GitHub Pages would keep only one of `y.html` and
@@ -12,8 +12,8 @@
 //! 4. assets: the first in byte order of the path.
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{file_name_of, fold_case, parent_of, reserved_output, Note, PageRef, Section, Site};
-use std::cmp::Ordering;
+use crate::enrich::order;
+use crate::model::{file_name_of, fold_case, parent_of, reserved_output, Item, Note, PageRef, Section, Site};
 use std::collections::HashMap;
 
 impl Site {
@@ -27,6 +27,7 @@ impl Site {
         site.settle_folder_pages(&mut claims);
         site.settle_assets(assets, &mut claims);
         site.retitle(title, fallback_title);
+        site.arrange();
         site.order = site.reading_order(0);
         site.position = site.order.iter().enumerate().map(|(i, p)| (*p, i)).collect();
         site
@@ -194,26 +195,21 @@ impl Site {
                 self.sections[s].notes.push(i);
             }
         }
-        for s in 0..self.sections.len() {
-            let mut notes = std::mem::take(&mut self.sections[s].notes);
-            notes.sort_by(|&a, &b| by_weight_then_name(&self.notes[a], &self.notes[b]));
-            self.sections[s].notes = notes;
-            let mut children = std::mem::take(&mut self.sections[s].children);
-            children.sort_by(|&a, &b| {
-                self.section_weight(a)
-                    .cmp(&self.section_weight(b))
-                    .then_with(|| natural_cmp(&self.sections[a].path, &self.sections[b].path))
-            });
-            self.sections[s].children = children;
-        }
         for (i, section) in self.sections.iter().enumerate() {
             self.section_by_path_lower.entry(section.path.to_lowercase()).or_insert(i);
         }
     }
 
-    fn section_weight(&self, s: usize) -> (bool, i64) {
-        let w = self.sections[s].index_note.and_then(|i| self.notes[i].weight);
-        (w.is_none(), w.unwrap_or(0))
+    /// Put every folder's notes and sub-folders in reading order (`enrich::order`), once the
+    /// published notes, the lookups and the titles are settled.
+    fn arrange(&mut self) {
+        let ordered = order::section_items(self);
+        for (section, items) in self.sections.iter_mut().zip(ordered) {
+            section.notes = items.iter().filter_map(|i| if let Item::Note(n) = i { Some(*n) } else { None }).collect();
+            section.children =
+                items.iter().filter_map(|i| if let Item::Folder(s) = i { Some(*s) } else { None }).collect();
+            section.items = items;
+        }
     }
 
     /// The section for `folder`, created with its ancestors when missing.
@@ -237,9 +233,11 @@ impl Site {
     fn reading_order(&self, s: usize) -> Vec<PageRef> {
         let section = &self.sections[s];
         let mut order = vec![section.index_note.map_or(PageRef::Section(s), PageRef::Note)];
-        order.extend(section.notes.iter().map(|&n| PageRef::Note(n)));
-        for &child in &section.children {
-            order.extend(self.reading_order(child));
+        for item in &section.items {
+            match *item {
+                Item::Note(n) => order.push(PageRef::Note(n)),
+                Item::Folder(child) => order.extend(self.reading_order(child)),
+            }
         }
         order
     }
@@ -271,52 +269,6 @@ impl Note {
     }
 }
 
-fn by_weight_then_name(a: &Note, b: &Note) -> Ordering {
-    match (a.weight, b.weight) {
-        (Some(x), Some(y)) => x.cmp(&y),
-        (Some(_), None) => Ordering::Less,
-        (None, Some(_)) => Ordering::Greater,
-        (None, None) => Ordering::Equal,
-    }
-    .then_with(|| natural_cmp(file_name_of(&a.source), file_name_of(&b.source)))
-}
-
-/// Order names as people expect: `2번` before `10번`, letter case ignored.
-pub(crate) fn natural_cmp(a: &str, b: &str) -> Ordering {
-    let (mut a, mut b) = (a.chars().peekable(), b.chars().peekable());
-    loop {
-        match (a.peek().copied(), b.peek().copied()) {
-            (None, None) => return Ordering::Equal,
-            (None, Some(_)) => return Ordering::Less,
-            (Some(_), None) => return Ordering::Greater,
-            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
-                let take = |it: &mut std::iter::Peekable<std::str::Chars>| {
-                    let mut n = String::new();
-                    while let Some(c) = it.peek().copied().filter(char::is_ascii_digit) {
-                        n.push(c);
-                        it.next();
-                    }
-                    n
-                };
-                let (na, nb) = (take(&mut a), take(&mut b));
-                let (ta, tb) = (na.trim_start_matches('0'), nb.trim_start_matches('0'));
-                let ord = ta.len().cmp(&tb.len()).then_with(|| ta.cmp(tb));
-                if ord != Ordering::Equal {
-                    return ord;
-                }
-            }
-            (Some(x), Some(y)) => {
-                let ord = x.to_lowercase().cmp(y.to_lowercase());
-                if ord != Ordering::Equal {
-                    return ord;
-                }
-                a.next();
-                b.next();
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -336,15 +288,9 @@ mod tests {
             is_index,
             title_written: true,
             letters: Default::default(),
+            links: vec![],
             extra_ids: vec![],
         }
-    }
-
-    #[test]
-    fn natural_order() {
-        let mut v = vec!["10번.md", "2번.md", "b.md", "A.md", "1번.md"];
-        v.sort_by(|a, b| natural_cmp(a, b));
-        assert_eq!(v, ["1번.md", "2번.md", "10번.md", "A.md", "b.md"]);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use super::{emoji::with_emoji, html_attributes::quoted_attributes, parser_options, slug::Slugger};
 use crate::diagnostics::LineIndex;
-use crate::model::{Heading, Letters};
+use crate::model::{Heading, Letters, WrittenLink};
 use crate::text::without_controls;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
@@ -18,6 +18,8 @@ pub(crate) struct Outline {
     pub(crate) title_heading: Option<usize>,
     /// Ids and names given in raw HTML (`<a name="top">`), and footnote labels.
     pub(crate) extra_ids: Vec<String>,
+    /// Links in source order, Markdown and raw HTML `href`s alike (images left out).
+    pub(crate) links: Vec<WrittenLink>,
     /// Letters of the note's text outside code and raw HTML.
     pub(crate) letters: Letters,
 }
@@ -40,6 +42,8 @@ pub(crate) fn outline(body: &str, first_line: usize) -> Outline {
     let mut current: Option<OpenHeading> = None;
     let mut content_before_first_heading = false;
     let mut in_code_block = false;
+    // Open lists and tables around the current event: a link inside one is `listed`.
+    let mut lists_and_tables = 0usize;
     for (event, range) in Parser::new_ext(body, parser_options()).into_offset_iter() {
         if out.headings.is_empty() && current.is_none() {
             content_before_first_heading |= matches!(
@@ -85,7 +89,20 @@ pub(crate) fn outline(body: &str, first_line: usize) -> Outline {
                     h.written.push_str(&t);
                 }
             }
-            Event::Html(html) | Event::InlineHtml(html) => out.extra_ids.extend(html_ids(&html)),
+            Event::Start(Tag::List(_) | Tag::Table(_)) => lists_and_tables += 1,
+            Event::End(TagEnd::List(_) | TagEnd::Table) => lists_and_tables = lists_and_tables.saturating_sub(1),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                out.links.push(WrittenLink { dest: dest_url.into_string(), listed: lists_and_tables > 0 })
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                for attribute in quoted_attributes(&html, &["id", "name", "href"]) {
+                    let value = html[attribute.value].to_string();
+                    match attribute.name {
+                        "href" => out.links.push(WrittenLink { dest: value, listed: lists_and_tables > 0 }),
+                        _ => out.extra_ids.push(value),
+                    }
+                }
+            }
             Event::Start(Tag::FootnoteDefinition(label)) => out.extra_ids.push(label.to_string()),
             Event::SoftBreak | Event::HardBreak => {
                 if let Some(h) = current.as_mut() {
@@ -126,11 +143,6 @@ impl Outline {
     pub(crate) fn title(&self) -> Option<&str> {
         self.title_heading.map(|i| self.headings[i].text.as_str())
     }
-}
-
-/// Values of `id="…"` and `name="…"` attributes in a piece of raw HTML, in document order.
-fn html_ids(html: &str) -> impl Iterator<Item = String> + '_ {
-    quoted_attributes(html, &["id", "name"]).map(|attribute| html[attribute.value].to_string())
 }
 
 /// Heading text as one line: runs of whitespace become one space, as GitHub shows it.
@@ -224,6 +236,18 @@ mod tests {
         let o =
             outline("# 제목 ab\n\n본문 `코드` text\n\n```\n한글한글한글\n```\n\n    들여쓴코드\n\n<p>한글</p>\n", 1);
         assert_eq!(o.letters, Letters { hangul: 4, all: 10 });
+    }
+
+    #[test]
+    fn links_are_recorded_in_source_order_with_whether_a_list_or_table_holds_them() {
+        let o = outline(
+            "먼저 [소개](intro.md).\n\n- [하나](a.md)\n  - [둘][ref]\n\n| <a HREF=\"t.md\">표</a> |\n|---|\n\n\
+             ![그림](img.png) <a href='p.md' id='x'>끝</a>\n\n[ref]: ./b.md\n",
+            1,
+        );
+        let links: Vec<(&str, bool)> = o.links.iter().map(|l| (l.dest.as_str(), l.listed)).collect();
+        assert_eq!(links, [("intro.md", false), ("a.md", true), ("./b.md", true), ("t.md", true), ("p.md", false)]);
+        assert_eq!(o.extra_ids, ["x"]);
     }
 
     #[test]

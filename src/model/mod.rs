@@ -76,6 +76,9 @@ pub struct Note {
     pub(crate) title_heading: Option<usize>,
     /// Other link targets on the page: ids and names in raw HTML, footnote labels.
     pub(crate) extra_ids: Vec<String>,
+    /// An index note's links, in source order: its list of links is its folder's reading order
+    /// (`enrich::order`). Empty for other notes, whose links order nothing.
+    pub(crate) links: Vec<WrittenLink>,
     /// `README.md` or `index.md`: the page of its folder.
     pub(crate) is_index: bool,
     /// The title comes from front matter or an H1, not from the file or folder name.
@@ -96,6 +99,16 @@ impl Note {
     }
 }
 
+/// A link as written in a note's Markdown or raw HTML, before it is resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct WrittenLink {
+    /// The destination exactly as written (`./Network/README.md`, `https://…`).
+    pub(crate) dest: String,
+    /// Written in a list item or a table cell: part of a list of links, such as a table of
+    /// contents, rather than a passing mention in prose.
+    pub(crate) listed: bool,
+}
+
 /// A folder of notes. Index 0 of `Site::sections` is the top-level folder.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Section {
@@ -106,7 +119,11 @@ pub(crate) struct Section {
     pub(crate) index_note: Option<usize>,
     /// Other notes of the folder in reading order.
     pub(crate) notes: Vec<usize>,
+    /// Sub-folders in reading order.
     pub(crate) children: Vec<usize>,
+    /// The folder's notes and sub-folders together in reading order (`enrich::order`): the
+    /// navigation and previous/next follow it; `notes` and `children` keep its order.
+    pub(crate) items: Vec<Item>,
     pub(crate) parent: Option<usize>,
 }
 
@@ -119,6 +136,15 @@ impl Section {
             format!("{}/index.html", self.path)
         }
     }
+}
+
+/// One entry of a folder: a note or a sub-folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Item {
+    /// Index into `Site::notes`.
+    Note(usize),
+    /// Index into `Site::sections`.
+    Folder(usize),
 }
 
 /// A page of the finished site: a note, or a folder page generated for a folder without an index note.

@@ -445,6 +445,7 @@ mod tests {
             is_index: false,
             title_written: true,
             letters: Default::default(),
+            links: vec![],
         }
     }
 

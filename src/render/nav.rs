@@ -1,7 +1,7 @@
 //! `nav.js`: the whole navigation tree in one shared file, so no page carries every other page.
 
 use crate::enrich::links::encode_path;
-use crate::model::{PageRef, Site};
+use crate::model::{Item, PageRef, Site};
 
 /// `window.GONGBU_NAV = {t, u, c}`: title, url from the root, children.
 pub fn nav_js(site: &Site) -> String {
@@ -15,21 +15,19 @@ fn section_json(site: &Site, s: usize, out: &mut String) {
     let page = site.section_page(s);
     entry_start(out, site.title_of(page), &site.url(page));
     let section = &site.sections[s];
-    if !section.notes.is_empty() || !section.children.is_empty() {
+    if !section.items.is_empty() {
         out.push_str(",\"c\":[");
-        let mut first = true;
-        for &n in &section.notes {
-            if !std::mem::take(&mut first) {
+        for (i, item) in section.items.iter().enumerate() {
+            if i > 0 {
                 out.push(',');
             }
-            entry_start(out, site.title_of(PageRef::Note(n)), &site.notes[n].url);
-            out.push('}');
-        }
-        for &c in &section.children {
-            if !std::mem::take(&mut first) {
-                out.push(',');
+            match *item {
+                Item::Note(n) => {
+                    entry_start(out, site.title_of(PageRef::Note(n)), &site.notes[n].url);
+                    out.push('}');
+                }
+                Item::Folder(c) => section_json(site, c, out),
             }
-            section_json(site, c, out);
         }
         out.push(']');
     }
