@@ -12,8 +12,12 @@ mod rules;
 
 use rules::{score, Lang, Scores, LANGS};
 
-/// Minimum evidence before anything is highlighted.
+/// Minimum evidence before anything is highlighted, for blocks of three lines or more.
 const MIN_SCORE: f32 = 3.0;
+/// A one-liner cannot pile up evidence: one telling construct (`System.out.println(…)`,
+/// `SELECT … FROM …`, `docker run -d …`) must do. Two lines sit in between.
+const MIN_SCORE_ONE_LINE: f32 = 2.0;
+const MIN_SCORE_TWO_LINES: f32 = 2.5;
 /// Only the first lines are read: enough evidence, bounded cost on huge blocks.
 const MAX_LINES: usize = 300;
 
@@ -32,7 +36,7 @@ pub fn guess_language(code: &str) -> Option<&'static str> {
         return None;
     }
     let scores = score(&lines);
-    decide(&scores).map(Lang::name)
+    decide(&scores, lines.len()).map(Lang::name)
 }
 
 /// Markers that settle the question on their own.
@@ -131,7 +135,8 @@ fn strip_line(raw: &str, in_block: &mut bool) -> (String, bool) {
                 i += 4;
                 continue;
             }
-            b'*' if i == 0 && (b.len() == 1 || b[1] == b' ' || b[1] == b'/') => break,
+            // A `* text` line continues a block comment; `* {` is CSS's universal selector.
+            b'*' if i == 0 && (b.len() == 1 || b[1] == b' ' || b[1] == b'/') && !raw.starts_with("* {") => break,
             b'#' if prev_space && is_hash_comment(raw, i) => {
                 trailing_hash = i > 0 && !out.trim().is_empty();
                 break;
@@ -168,14 +173,20 @@ fn is_hangul(c: char) -> bool {
 }
 
 /// Prose, diagrams, numbered explanations: reject the block when enough lines read like text.
+/// Pseudocode needs fewer such lines: its code-like lines (`S := S - 1`, `x = x + 1`) read as
+/// several languages, and one `procedure`/`end if`/`then` line gives it away.
 fn looks_like_text(lines: &[Line]) -> bool {
     let mut text_lines = 0;
+    let mut pseudo_lines = 0;
     for line in lines {
-        if is_text_line(line) {
+        if is_pseudocode_line(line) {
+            pseudo_lines += 1;
+            text_lines += 1;
+        } else if is_text_line(line) {
             text_lines += 1;
         }
     }
-    text_lines * 10 >= lines.len() * 4
+    text_lines * 10 >= lines.len() * 4 || pseudo_lines * 5 >= lines.len()
 }
 
 fn is_text_line(line: &Line) -> bool {
@@ -223,6 +234,10 @@ fn is_text_line(line: &Line) -> bool {
     if raw.starts_with("+-") || raw.starts_with("|") || raw.contains("-+-") {
         return true;
     }
+    // A markup line (`<h1>제목</h1>`) holds text between tags; it is still markup.
+    if raw.starts_with('<') && raw.ends_with('>') && rules::leading_tag(raw).is_some() {
+        return false;
+    }
     let mut hangul = 0;
     let mut ascii_words = 0;
     let mut alpha_words = 0;
@@ -235,7 +250,11 @@ fn is_text_line(line: &Line) -> bool {
         } else if tok.chars().any(|c| c.is_ascii_alphabetic()) {
             ascii_words += 1;
             let word = tok.trim_end_matches([',', '.', '!', '?', ':']);
-            if !word.is_empty() && word.chars().all(|c| c.is_ascii_alphabetic() || c == '\'' || c == '-') {
+            // `-d` is a command's flag, not a word.
+            if !word.is_empty()
+                && !word.starts_with('-')
+                && word.chars().all(|c| c.is_ascii_alphabetic() || c == '\'' || c == '-')
+            {
                 alpha_words += 1;
             }
         }
@@ -246,6 +265,51 @@ fn is_text_line(line: &Line) -> bool {
     // An English sentence: many plain words and none of the punctuation code is made of.
     let codeish = line.code.contains(['{', '}', ';', '=', '(', ')', '[', '<', '$', '"']);
     tokens >= 6 && !codeish && alpha_words * 10 >= tokens * 8
+}
+
+/// Textbook pseudocode, which no language in the table is written in: `FOR i = 1 TO n`,
+/// `END IF`, `if a > b then`, `while x < n do`, `for each v of G:`, `procedure Sort(A)`,
+/// `function DFS(v):`, or a phrase of plain words such as `mark v as visited`.
+fn is_pseudocode_line(line: &Line) -> bool {
+    let c = line.code.as_str();
+    let lower = c.to_ascii_lowercase();
+    let first = lower.split_whitespace().next().unwrap_or("");
+    let no_semi = !c.contains(';');
+    if matches!(first, "procedure" | "algorithm" | "endfor" | "endif" | "endwhile" | "repeat" | "until")
+        || (first == "end" && no_semi && c.split_whitespace().count() <= 2)
+        || lower.starts_with("end for")
+        || lower.starts_with("end if")
+        || lower.starts_with("end while")
+        || lower.starts_with("for each ")
+        || lower.starts_with("for all ")
+    {
+        return true;
+    }
+    // `for i = 1 to n`, `for i ← 1 to n` (Basic-like loops).
+    if first == "for" && (lower.contains(" to ") || lower.contains(" downto ")) && !c.contains('(') {
+        return true;
+    }
+    // `if x then` / `while x do` without the shell's `;`.
+    if matches!(first, "if" | "elif" | "else" | "while")
+        && no_semi
+        && (lower.ends_with(" then") || (first == "while" && lower.ends_with(" do")))
+    {
+        return true;
+    }
+    if first == "function" && c.ends_with(':') {
+        return true;
+    }
+    plain_phrase(c)
+}
+
+/// Three or more lower-case words and nothing else, not led by a keyword or a command:
+/// `mark v as visited`, `return the smallest one`.
+fn plain_phrase(c: &str) -> bool {
+    let Some(first) = c.split_whitespace().next() else {
+        return false;
+    };
+    let all_words = c.split_whitespace().all(|w| w.chars().all(|ch| ch.is_ascii_lowercase()));
+    all_words && c.split_whitespace().count() >= 3 && !rules::is_keyword_or_command(first)
 }
 
 /// Drop `{...}` and `<...>` spans holding Hangul: placeholders such as `cd {프로젝트명}`.
@@ -285,11 +349,17 @@ pub fn explain(code: &str) -> String {
     all.iter().take(3).map(|(s, l)| format!("{l}={s:.1}")).collect::<Vec<_>>().join(" ")
 }
 
-/// Best language if it has enough evidence and clearly beats every other family.
-fn decide(scores: &Scores) -> Option<Lang> {
+/// Best language if it has enough evidence for a block of `lines` lines and clearly beats every
+/// other family.
+fn decide(scores: &Scores, lines: usize) -> Option<Lang> {
     let best = LANGS.iter().copied().fold(Lang::Python, |acc, l| if scores.get(l) > scores.get(acc) { l } else { acc });
     let top = scores.get(best);
-    if top < MIN_SCORE {
+    let min = match lines {
+        1 => MIN_SCORE_ONE_LINE,
+        2 => MIN_SCORE_TWO_LINES,
+        _ => MIN_SCORE,
+    };
+    if top < min {
         return None;
     }
     let runner_up = LANGS.iter().filter(|l| l.family() != best.family()).map(|&l| scores.get(l)).fold(0.0f32, f32::max);

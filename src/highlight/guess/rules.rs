@@ -32,9 +32,10 @@ pub(super) enum Lang {
     Kotlin,
     Go,
     Rust,
+    Dockerfile,
 }
 
-pub(super) const LANGS: [Lang; 18] = [
+pub(super) const LANGS: [Lang; 19] = [
     Lang::Python,
     Lang::Java,
     Lang::C,
@@ -53,6 +54,7 @@ pub(super) const LANGS: [Lang; 18] = [
     Lang::Kotlin,
     Lang::Go,
     Lang::Rust,
+    Lang::Dockerfile,
 ];
 
 impl Lang {
@@ -76,6 +78,7 @@ impl Lang {
             Lang::Kotlin => "kotlin",
             Lang::Go => "go",
             Lang::Rust => "rust",
+            Lang::Dockerfile => "dockerfile",
         }
     }
 
@@ -323,9 +326,29 @@ const RULES: &[Rule] = &[
     rule(All(&[StartsWord("class"), PY_BLOCK]), &[(L(Python), 3.0)]),
     rule(All(&[PY_BLOCK, StartsWordAny(&["elif", "except"])]), &[(L(Python), 3.0)]),
     rule(
-        All(&[PY_BLOCK, StartsWordAny(&["finally", "try", "with", "while", "for", "if", "else"])]),
+        All(&[PY_BLOCK, StartsWordAny(&["finally", "try", "with", "while", "if", "else"])]),
         &[(L(Python), 2.0)],
     ),
+    // `for x in xs:`; pseudocode's `for each v of G:` is not Python.
+    rule(All(&[PY_BLOCK, StartsWord("for"), Contains(" in ")]), &[(L(Python), 2.0)]),
+    rule(All(&[PY_BLOCK, StartsWord("with"), Contains(" as ")]), &[(L(Python), 1.0)]),
+    rule(Custom(|x| comprehension(x.c)), &[(L(Python), 2.5)]),
+    rule(Custom(|x| python_lambda(x.c)), &[(L(Python), 1.5)]),
+    rule(
+        ContainsAny(&[
+            "sys.stdin", "list(map(", "map(int", "int(input(", "input().", "enumerate(", "range(len(", "isinstance(",
+            ".items()", "f.read", "self,",
+        ]),
+        &[(L(Python), 2.0)],
+    ),
+    rule(
+        ContainsAny(&[
+            "heapq.", "itertools.", "collections.", "os.path", "math.", "random.", "np.", "pd.", "plt.", "asyncio.",
+            "deque(", "defaultdict(", "Counter(",
+        ]),
+        &[(L(Python), 1.5)],
+    ),
+    rule(All(&[StartsWith("print("), Not(&ENDS_SEMI)]), &[(L(Python), 0.5)]),
     rule(All(&[StartsWith("from "), Contains(" import ")]), &[(L(Python), 3.0)]),
     rule(
         All(&[
@@ -423,6 +446,15 @@ const RULES: &[Rule] = &[
     // Lower-case booleans: not C (which has none without stdbool), not Python.
     rule(Any(&[Word("true"), Word("false")]), &[(L(Java), 0.3), (L(Cpp), 0.3), (Js, 0.3)]),
     rule(ContainsAny(&["java.", "javax."]), &[(L(Java), 3.0)]),
+    rule(
+        ContainsAny(&[
+            ".charAt(", ".equals(", "Integer.parseInt", "String.valueOf", ".getOrDefault(", ".isEmpty()",
+            ".printStackTrace()", ".toCharArray()", ".length()",
+        ]),
+        &[(L(Java), 1.5)],
+    ),
+    // `int m = Math.max(a, b);`: a typed declaration around JavaScript's `Math`.
+    rule(All(&[C_TYPE_FIRST, Contains("Math.")]), &[(L(Java), 1.5), (L(CSharp), 0.5)]),
     rule(Contains(" -> "), &[(L(Java), 0.5)]),
     rule(ContainsAny(&["using System", "Console.Write", "{ get; set; }"]), &[(L(CSharp), 5.0)]),
     rule(Contains("foreach ("), &[(L(CSharp), 2.0)]),
@@ -442,13 +474,15 @@ const RULES: &[Rule] = &[
     rule(
         ContainsAny(&[
             "printf(", "scanf(", "malloc(", "calloc(", "realloc(", "free(", "sizeof(", "strcpy(",
-            "strlen(", "memset(", "puts(", "fgets(",
+            "strlen(", "memset(", "puts(", "fgets(", "pthread_", "fork()", "exit(", "getchar(",
         ]),
         &[(L(C), 2.0), (L(Cpp), 1.0)],
     ),
     rule(Word("struct"), &[(L(C), 1.5), (L(Cpp), 0.5), (L(Go), 0.5), (L(Rust), 0.5)]),
     rule(Word("NULL"), &[(L(C), 1.5), (L(Cpp), 0.5)]),
-    rule(Custom(|x| arrow_deref(x.c)), &[(L(C), 1.5), (L(Cpp), 1.5)]),
+    rule(Custom(|x| arrow_deref(x.c)), &[(L(C), 2.0), (L(Cpp), 2.0)]),
+    // `f(&x)`, `scanf("%d", &n)`: passing an address.
+    rule(Custom(|x| address_argument(x.c)), &[(L(C), 1.0), (L(Cpp), 1.0)]),
     rule(Custom(|x| pointer_declaration(x.c)), &[(L(C), 1.5), (L(Cpp), 1.5)]),
     // A function defined without access modifier: C style (Java methods carry one).
     rule(
@@ -474,6 +508,7 @@ const RULES: &[Rule] = &[
                 Contains("const&"),
                 Contains("ios::"),
                 Contains("pair<"),
+                ContainsAny(&["map<", "set<", "queue<", "stack<", "unordered_", "<string>"]),
                 Word("cout"),
                 Word("cin"),
                 Word("endl"),
@@ -494,9 +529,10 @@ const RULES: &[Rule] = &[
     rule(Contains("console."), &[(Js, 4.0)]),
     rule(Word("function"), &[(Js, 2.5)]),
     rule(
-        All(&[StartsWordAny(&["const", "let"]), Contains("=")]),
+        All(&[StartsWordAny(&["const", "let"]), Contains("="), Not(&StartsWith("const val "))]),
         &[(Js, 3.0), (L(Rust), 0.5)],
     ),
+    rule(StartsWith("constructor("), &[(Js, 2.0)]),
     rule(
         // `const`/`let` lines never start with `var`: the two rows cannot both hold.
         All(&[StartsWord("var"), Contains("=")]),
@@ -519,14 +555,13 @@ const RULES: &[Rule] = &[
             "addEventListener",
             "undefined",
             "prototype",
-            "async ",
-            "await ",
         ]),
         &[(Js, 2.0)],
     ),
+    rule(All(&[ContainsAny(&["async ", "await "]), Not(&Contains("async def "))]), &[(Js, 2.0)]),
     rule(
         Any(&[
-            StartsWith("export "),
+            All(&[StartsWith("export "), Not(&Custom(|x| shell_assignment(&x.c["export ".len()..])))]),
             All(&[StartsWith("import "), Any(&[Contains(" from "), EndsWith("'"), EndsWith("';")])]),
         ]),
         &[(Js, 3.0)],
@@ -565,9 +600,17 @@ const RULES: &[Rule] = &[
         All(&[
             StartsWordAny(&["interface", "type", "enum", "readonly", "declare", "namespace"]),
             Any(&[Contains("="), EndsWith("{")]),
+            Not(&ContainsAny(&[" struct", " interface {"])),
         ]),
         &[(L(TypeScript), 1.5)],
     ),
+    // `type Status = …`, `const xs: User[] = []`, `function f<T>(a: T): T {`.
+    rule(All(&[StartsWord("type"), Contains(" = ")]), &[(L(TypeScript), 1.0)]),
+    rule(
+        All(&[StartsWordAny(&["const", "let"]), Custom(|x| annotated_binding(x.c))]),
+        &[(L(TypeScript), 2.0)],
+    ),
+    rule(All(&[Word("function"), ContainsAny(&["): ", ">("])]), &[(L(TypeScript), 2.0)]),
     // --- Markup (HTML, XML, JSX share the tag lines; see `block_evidence`)
     rule(Custom(|x| x.tag.is_some()), &[(T(Tally::Markup), 1.5)]),
     rule(Custom(|x| x.tag == Some(TagKind::Html)), &[(T(Tally::HtmlOnly), 1.0)]),
@@ -579,6 +622,7 @@ const RULES: &[Rule] = &[
     // --- CSS
     rule(Custom(|x| css_selector(x.c)), &[(T(Tally::CssSelectors), 1.0)]),
     rule(Custom(|x| css_property(x.c)), &[(T(Tally::CssProps), 1.5)]),
+    rule(Custom(|x| css_one_line_rule(x.c)), &[(T(Tally::CssSelectors), 1.0), (T(Tally::CssProps), 1.5)]),
     // --- SQL
     rule(Custom(sql_statement), &[(T(Tally::SqlStatement), 1.0), (T(Tally::SqlWords), 2.0)]),
     rule(Amount(sql_keywords), &[(T(Tally::SqlWords), 1.0)]),
@@ -589,6 +633,10 @@ const RULES: &[Rule] = &[
     rule(Custom(|x| x.shell.is_some_and(|cmd| !cmd.tool)), &[(L(Bash), 2.0)]),
     rule(Custom(|x| x.shell.is_some_and(|cmd| cmd.flag)), &[(L(Bash), 0.5)]),
     rule(Custom(|x| shell_assignment(x.c)), &[(L(Bash), 1.5)]),
+    rule(
+        All(&[StartsWith("export "), Custom(|x| shell_assignment(&x.c["export ".len()..]))]),
+        &[(L(Bash), 3.0)],
+    ),
     rule(
         Any(&[
             Contains("$("),
@@ -602,9 +650,11 @@ const RULES: &[Rule] = &[
     rule(ContainsAny(&[" | grep", " 2>&1", "> /dev/null"]), &[(L(Bash), 1.5)]),
     // --- JSON (YAML is judged on the whole block: `YamlLines`)
     rule(Custom(|x| json_key_line(x.c)), &[(T(Tally::JsonKeys), 1.0)]),
+    rule(Custom(|x| json_object_line(x.c)), &[(T(Tally::JsonKeys), 1.0)]),
     rule(
         All(&[
             Not(&Custom(|x| json_key_line(x.c))),
+            Not(&Custom(|x| json_object_line(x.c))),
             Not(&Custom(|x| matches!(x.c.trim_end_matches(','), "{" | "}" | "[" | "]" | "},"))),
             Not(&Custom(|x| json_value_line(x.c))),
         ]),
@@ -621,10 +671,35 @@ const RULES: &[Rule] = &[
         ]),
         &[(L(Kotlin), 1.5)],
     ),
+    rule(
+        Any(&[StartsWith("data class "), Contains("companion object"), StartsWith("lateinit var ")]),
+        &[(L(Kotlin), 2.5)],
+    ),
+    rule(All(&[StartsWord("val"), Not(&ENDS_SEMI), Contains(" = ")]), &[(L(Kotlin), 1.0)]),
+    rule(StartsWith("const val "), &[(L(Kotlin), 3.0)]),
+    rule(
+        Any(&[All(&[StartsWord("object"), EndsWith("{")]), All(&[StartsWith("when ("), EndsWith("{")])]),
+        &[(L(Kotlin), 2.5)],
+    ),
+    rule(Contains(" ?: "), &[(L(Kotlin), 2.0)]),
+    rule(ContainsAny(&["{ it ", "{ it.", "(it)"]), &[(L(Kotlin), 1.5)]),
+    rule(ContainsAny(&["listOf(", "mutableListOf(", "mapOf(", "arrayOf(", "setOf("]), &[(L(Kotlin), 2.0)]),
     // --- Go
     rule(Any(&[IsOneOf(&["package main"]), Contains("fmt.")]), &[(L(Go), 4.0)]),
     rule(StartsWord("func"), &[(L(Go), 3.0), (L(Java), -1.0)]),
     rule(Contains(":="), &[(L(Go), 1.0), (T(Tally::SqlWords), 0.5)]),
+    rule(Custom(|x| short_variable_declaration(x.c)), &[(L(Go), 1.0)]),
+    rule(
+        Any(&[
+            All(&[StartsWord("type"), ContainsAny(&[" struct {", " interface {"])]),
+            StartsWith("if err != nil"),
+            Contains(":= range "),
+        ]),
+        &[(L(Go), 4.0)],
+    ),
+    rule(Any(&[IsOneOf(&["import ("]), StartsWith("defer "), Mentions("json:\"")]), &[(L(Go), 3.0)]),
+    rule(Custom(|x| go_statement(x.c)), &[(L(Go), 2.5)]),
+    rule(Custom(|x| go_var(x.c)), &[(L(Go), 1.5)]),
     // --- Rust
     rule(
         Any(&[
@@ -643,6 +718,7 @@ const RULES: &[Rule] = &[
 pub(super) fn score(lines: &[Line]) -> Scores {
     let mut s = Scores::default();
     let mut yaml = YamlLines::default();
+    let mut docker = DockerLines::default();
     for line in lines {
         let c = line.code.as_str();
         if c.is_empty() {
@@ -671,8 +747,10 @@ pub(super) fn score(lines: &[Line]) -> Scores {
         };
         apply(&mut s, RULES, &x);
         yaml.line(line);
+        docker.line(&x);
     }
     block_evidence(&mut s, &yaml, lines.len());
+    s.add(Dockerfile, docker.score());
     s
 }
 
@@ -835,7 +913,7 @@ fn shell_command(raw: &str, c: &str) -> Option<ShellCommand> {
                 || after.contains("const")
                 || after.contains("function")
                 || after.contains("class")))
-        && !(cmd == "go" && after.trim().is_empty());
+        && !(cmd == "go" && (after.trim().is_empty() || after.contains('(')));
     if !is_command {
         return None;
     }
@@ -928,8 +1006,11 @@ fn arrow_deref(c: &str) -> bool {
     c.match_indices("->").any(|(i, _)| {
         let before = c[..i].chars().next_back();
         let after = c[i + 2..].chars().next();
+        // `d->d.getName()` is a Java lambda, not a dereference.
+        let field = c[i + 2..].trim_start_matches(is_ident_char);
         before.is_some_and(|ch| is_ident_char(ch) || ch == ')' || ch == ']')
             && after.is_some_and(|ch| ch.is_ascii_alphabetic() || ch == '_')
+            && !field.starts_with('.')
     })
 }
 
@@ -1073,6 +1154,160 @@ impl YamlLines {
     }
 }
 
+/// Dockerfile: every line an instruction (`FROM`, `RUN`, `COPY`...), one of them `FROM image`.
+/// SQL's `FROM table` lines sit among `SELECT`/`WHERE`, which are not instructions.
+#[derive(Default)]
+struct DockerLines {
+    instructions: usize,
+    from: bool,
+    other: usize,
+}
+
+impl DockerLines {
+    fn line(&mut self, x: &Ctx) {
+        const INSTRUCTIONS: &[&str] = &[
+            "FROM",
+            "RUN",
+            "COPY",
+            "ADD",
+            "WORKDIR",
+            "EXPOSE",
+            "CMD",
+            "ENTRYPOINT",
+            "ENV",
+            "ARG",
+            "LABEL",
+            "USER",
+            "VOLUME",
+            "HEALTHCHECK",
+            "SHELL",
+            "ONBUILD",
+            "STOPSIGNAL",
+            "MAINTAINER",
+        ];
+        // `fw` is a prefix of `c` (ident characters only), so this slice is on a char boundary.
+        let after = &x.c[x.fw.len()..];
+        let rest = after.trim_start();
+        let upper_word = |w: &str| w.len() > 1 && w.chars().all(|ch| ch.is_ascii_uppercase());
+        if x.fw == "FROM"
+            && !rest.is_empty()
+            && rest.split_whitespace().count() <= 3
+            && !rest.split_whitespace().any(upper_word)
+        {
+            self.from = true;
+            self.instructions += 1;
+        } else if INSTRUCTIONS.contains(&x.fw) && after.starts_with(' ') && !rest.is_empty() {
+            self.instructions += 1;
+        } else if !x.c.is_empty() && !x.c.ends_with('\\') {
+            self.other += 1;
+        }
+    }
+
+    fn score(&self) -> f32 {
+        if self.from && self.instructions >= 2 && self.other == 0 {
+            1.0 + 1.5 * self.instructions as f32
+        } else {
+            0.0
+        }
+    }
+}
+
+/// `f(&x)`, `g(a, &b)`: an argument passed by address.
+fn address_argument(c: &str) -> bool {
+    ["(&", ", &"].iter().any(|p| {
+        c.match_indices(p).any(|(i, _)| c[i + p.len()..].starts_with(|ch: char| ch.is_ascii_alphabetic() || ch == '_'))
+    })
+}
+
+/// `[x * x for x in xs]`, `{k: v for k, v in d.items()}`.
+fn comprehension(c: &str) -> bool {
+    c.contains(['[', '{', '(']) && c.contains(" for ") && c.contains(" in ") && !c.contains(';')
+}
+
+/// `lambda w: len(w)`, `lambda a, b: a + b`.
+fn python_lambda(c: &str) -> bool {
+    c.match_indices("lambda").any(|(i, _)| {
+        let before_ok = c[..i].chars().next_back().is_none_or(|ch| !is_ident_char(ch));
+        let rest = &c[i + "lambda".len()..];
+        before_ok
+            && rest
+                .split_once(':')
+                .is_some_and(|(params, _)| params.chars().all(|ch| is_ident_char(ch) || matches!(ch, ' ' | ',' | '*')))
+    })
+}
+
+/// `const users: User[] = []`: a binding with a type annotation.
+fn annotated_binding(c: &str) -> bool {
+    let mut words = c.split_whitespace();
+    words.next();
+    words.next().is_some_and(|name| {
+        name.strip_suffix(':').is_some_and(|n| !n.is_empty() && n.chars().all(is_ident_char))
+            && words.next().is_some_and(|ty| ty.starts_with(|ch: char| ch.is_ascii_alphabetic()))
+    })
+}
+
+/// `sel { prop: value; }` on one line.
+fn css_one_line_rule(c: &str) -> bool {
+    let Some((sel, body)) = c.split_once('{') else {
+        return false;
+    };
+    let Some(body) = body.trim().strip_suffix('}') else {
+        return false;
+    };
+    let body = body.trim();
+    !body.is_empty()
+        && css_selector(&format!("{}{{", sel.trim_end()))
+        && body.split_terminator(';').all(|decl| css_property(&format!("{};", decl.trim())))
+}
+
+/// `{"id": 1, "name": "kim"}` (strings blanked): a whole JSON object on one line.
+fn json_object_line(c: &str) -> bool {
+    let v = c.trim_end_matches(',');
+    v.starts_with("{\"") && v.ends_with('}') && json_key_line(&v[1..])
+}
+
+/// `x := 1`, `a, b := f()`: Go's short variable declaration opening the line.
+fn short_variable_declaration(c: &str) -> bool {
+    c.split_once(" := ").is_some_and(|(names, value)| {
+        !value.is_empty()
+            && names.split(',').all(|n| {
+                let n = n.trim();
+                !n.is_empty() && n.chars().all(is_ident_char)
+            })
+    })
+}
+
+/// `go worker(&wg)`, `go func() { … }()`: starting a goroutine.
+fn go_statement(c: &str) -> bool {
+    c.strip_prefix("go ").is_some_and(|rest| {
+        let callee = rest.split('(').next().unwrap_or("");
+        rest.contains('(') && !callee.is_empty() && callee.chars().all(|ch| is_ident_char(ch) || ch == '.')
+    })
+}
+
+/// `var wg sync.WaitGroup`, `var count int`: a declaration with the type after the name.
+fn go_var(c: &str) -> bool {
+    let mut words = c.split_whitespace();
+    words.next() == Some("var")
+        && words.next().is_some_and(|n| n.chars().all(is_ident_char))
+        && words.next().is_some_and(|ty| {
+            ty.starts_with(|ch: char| ch.is_ascii_lowercase() || ch == '[' || ch == '*')
+                && ty.chars().all(|ch| is_ident_char(ch) || matches!(ch, '.' | '[' | ']' | '*'))
+        })
+        && words.next().is_none()
+}
+
+/// A word that opens code lines: a keyword of the table's languages or a known command.
+pub(super) fn is_keyword_or_command(word: &str) -> bool {
+    const KEYWORDS: &[&str] = &[
+        "import", "from", "return", "raise", "yield", "del", "pass", "package", "else", "defer", "using", "select",
+        "insert", "update", "delete", "create", "drop", "alter", "grant", "with", "use", "show", "let", "var", "val",
+        "const", "print", "make", "break", "continue", "await", "async", "throw", "new", "typeof", "assert", "global",
+        "goto", "case", "default", "public", "private", "static", "int", "void", "char", "fun", "func", "type",
+    ];
+    KEYWORDS.contains(&word) || SHELL_COMMANDS.contains(&word)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Words and word lists
 
@@ -1202,7 +1437,7 @@ const SHELL_COMMANDS: &[&str] = &[
 
 const SQL_STATEMENTS: &[&str] = &[
     "SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "DROP", "DECLARE", "BEGIN", "EXEC", "GRANT", "REVOKE",
-    "TRUNCATE", "MERGE", "COMMIT", "ROLLBACK", "WITH",
+    "TRUNCATE", "MERGE", "COMMIT", "ROLLBACK", "WITH", "SHOW", "EXPLAIN", "SET",
 ];
 
 const SQL_KEYWORDS: &[&str] = &[
@@ -1256,7 +1491,7 @@ const HTML_TAGS: &[&str] = &[
 ];
 
 /// Name of the tag opening `s` (`<div class=..>` → `div`, `</p>` → `p`), if `s` starts with one.
-fn leading_tag(s: &str) -> Option<&str> {
+pub(super) fn leading_tag(s: &str) -> Option<&str> {
     let rest = s.strip_prefix("</").or_else(|| s.strip_prefix('<'))?;
     let end =
         rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':' || c == '.')).unwrap_or(rest.len());
