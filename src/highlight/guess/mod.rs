@@ -157,10 +157,14 @@ fn strip_line(raw: &str, in_block: &mut bool) -> (String, bool) {
 }
 
 /// `#` starts a comment unless it is a C preprocessor directive, a shebang or a CSS id
-/// selector at line start.
+/// selector at line start, or a CSS colour after a property (`color: #333;`).
 fn is_hash_comment(raw: &str, i: usize) -> bool {
     if i > 0 {
-        return true;
+        let colour = raw[i + 1..].split([';', ' ', '}']).next().unwrap_or("");
+        let is_colour = matches!(colour.len(), 3 | 4 | 6 | 8)
+            && colour.chars().all(|c| c.is_ascii_hexdigit())
+            && raw[..i].trim_end().ends_with(':');
+        return !is_colour;
     }
     match raw[1..].chars().next() {
         None => true,
@@ -186,7 +190,7 @@ fn looks_like_text(lines: &[Line]) -> bool {
             text_lines += 1;
         }
     }
-    text_lines * 10 >= lines.len() * 4 || pseudo_lines * 5 >= lines.len()
+    text_lines * 10 >= lines.len() * 4 || pseudo_lines * 6 >= lines.len()
 }
 
 fn is_text_line(line: &Line) -> bool {
@@ -297,6 +301,16 @@ fn is_pseudocode_line(line: &Line) -> bool {
         return true;
     }
     if first == "function" && c.ends_with(':') {
+        return true;
+    }
+    // `if p < r`, `while i > 0`: a condition with neither Python's `:`, C's parentheses nor a
+    // brace or the shell's `[`.
+    if matches!(first, "if" | "while")
+        && no_semi
+        && !c[first.len()..].trim_start().starts_with(['(', '['])
+        && !c.ends_with([':', '{', ')', '\\', ']'])
+        && c.split_whitespace().count() >= 3
+    {
         return true;
     }
     plain_phrase(c)

@@ -344,9 +344,15 @@ const RULES: &[Rule] = &[
     rule(
         ContainsAny(&[
             "heapq.", "itertools.", "collections.", "os.path", "math.", "random.", "np.", "pd.", "plt.", "asyncio.",
-            "deque(", "defaultdict(", "Counter(",
+            "deque(", "defaultdict(", "Counter(", "sys.",
         ]),
         &[(L(Python), 1.5)],
+    ),
+    rule(Custom(|x| plain_assignment(x.c)), &[(L(Python), 0.7)]),
+    // `a if cond else b`
+    rule(
+        All(&[Contains(" if "), Contains(" else "), Not(&ContainsAny(&["{", "?", ";"])), Not(&PY_BLOCK)]),
+        &[(L(Python), 2.5)],
     ),
     rule(All(&[StartsWith("print("), Not(&ENDS_SEMI)]), &[(L(Python), 0.5)]),
     rule(All(&[StartsWith("from "), Contains(" import ")]), &[(L(Python), 3.0)]),
@@ -453,6 +459,17 @@ const RULES: &[Rule] = &[
         ]),
         &[(L(Java), 1.5)],
     ),
+    rule(
+        Any(&[
+            StartsWith("synchronized ("),
+            ContainsAny(&[
+                "System.currentTimeMillis", "System.nanoTime", "System.in", "System.exit", "System.arraycopy",
+            ]),
+        ]),
+        &[(L(Java), 2.5)],
+    ),
+    // JavaScript and Kotlin bindings: not Java or C#.
+    rule(StartsWordAny(&["let", "const", "val"]), &[(L(Java), -1.0), (L(CSharp), -1.0)]),
     // `int m = Math.max(a, b);`: a typed declaration around JavaScript's `Math`.
     rule(All(&[C_TYPE_FIRST, Contains("Math.")]), &[(L(Java), 1.5), (L(CSharp), 0.5)]),
     rule(Contains(" -> "), &[(L(Java), 0.5)]),
@@ -474,12 +491,16 @@ const RULES: &[Rule] = &[
     rule(
         ContainsAny(&[
             "printf(", "scanf(", "malloc(", "calloc(", "realloc(", "free(", "sizeof(", "strcpy(",
-            "strlen(", "memset(", "puts(", "fgets(", "pthread_", "fork()", "exit(", "getchar(",
+            "strlen(", "memset(", "puts(", "fgets(", "pthread_", "fork()", "exit(", "getchar(", "fopen(",
+            "fclose(", "fprintf(",
         ]),
         &[(L(C), 2.0), (L(Cpp), 1.0)],
     ),
     rule(Word("struct"), &[(L(C), 1.5), (L(Cpp), 0.5), (L(Go), 0.5), (L(Rust), 0.5)]),
     rule(Word("NULL"), &[(L(C), 1.5), (L(Cpp), 0.5)]),
+    rule(Word("unsigned"), &[(L(C), 1.0), (L(Cpp), 1.0)]),
+    // C++ reaches members through `this->`; `this.` is Java or JavaScript.
+    rule(Contains("this."), &[(L(C), -1.0), (L(Cpp), -1.0)]),
     rule(Custom(|x| arrow_deref(x.c)), &[(L(C), 2.0), (L(Cpp), 2.0)]),
     // `f(&x)`, `scanf("%d", &n)`: passing an address.
     rule(Custom(|x| address_argument(x.c)), &[(L(C), 1.0), (L(Cpp), 1.0)]),
@@ -533,6 +554,15 @@ const RULES: &[Rule] = &[
         &[(Js, 3.0), (L(Rust), 0.5)],
     ),
     rule(StartsWith("constructor("), &[(Js, 2.0)]),
+    rule(
+        ContainsAny(&[
+            "localStorage.", "sessionStorage.", "Array.from(", "Array.isArray(", "Object.keys(", "Object.entries(",
+            "Object.assign(", "Object.freeze(",
+        ]),
+        &[(Js, 2.0)],
+    ),
+    // Spread and rest: `[...a]`, `{ ...b }`, `(...args)`.
+    rule(Custom(|x| spread(x.c)), &[(Js, 1.5)]),
     rule(
         // `const`/`let` lines never start with `var`: the two rows cannot both hold.
         All(&[StartsWord("var"), Contains("=")]),
@@ -683,7 +713,8 @@ const RULES: &[Rule] = &[
     ),
     rule(Contains(" ?: "), &[(L(Kotlin), 2.0)]),
     rule(ContainsAny(&["{ it ", "{ it.", "(it)"]), &[(L(Kotlin), 1.5)]),
-    rule(ContainsAny(&["listOf(", "mutableListOf(", "mapOf(", "arrayOf(", "setOf("]), &[(L(Kotlin), 2.0)]),
+    rule(ContainsAny(&["listOf", "mapOf", "arrayOf", "setOf", "emptyList("]), &[(L(Kotlin), 2.0)]),
+    rule(All(&[StartsWith("for ("), ContainsAny(&[" until ", " downTo ", ".."])]), &[(L(Kotlin), 2.5)]),
     // --- Go
     rule(Any(&[IsOneOf(&["package main"]), Contains("fmt.")]), &[(L(Go), 4.0)]),
     rule(StartsWord("func"), &[(L(Go), 3.0), (L(Java), -1.0)]),
@@ -823,7 +854,7 @@ fn member_declaration(x: &Ctx) -> Option<bool> {
         .find(|w| !matches!(*w, "public" | "private" | "protected" | "static" | "final" | "abstract"));
     Some(ty.is_some_and(|w| {
         C_TYPES.contains(&w)
-            || matches!(w, "boolean" | "class" | "interface")
+            || matches!(w, "boolean" | "class" | "interface" | "enum" | "record")
             || w.starts_with(|ch: char| ch.is_ascii_uppercase())
     }))
 }
@@ -870,10 +901,11 @@ fn sql_statement(x: &Ctx) -> bool {
     if !SQL_STATEMENTS.iter().any(|k| first.eq_ignore_ascii_case(k)) {
         return false;
     }
-    first.chars().all(|ch| ch.is_ascii_uppercase())
-        || x.c.to_ascii_lowercase().contains(" from ")
-        || x.c.to_ascii_lowercase().contains(" into ")
-        || x.c.to_ascii_lowercase().contains(" table ")
+    if first.chars().all(|ch| ch.is_ascii_uppercase()) {
+        return true;
+    }
+    let lower = x.c.to_ascii_lowercase();
+    [" from ", " into ", " table ", " set ", " where ", " values"].iter().any(|w| lower.contains(w))
 }
 
 /// Upper-case SQL keywords on the line: 0.7 each, at most 2.5.
@@ -1023,6 +1055,7 @@ fn pointer_declaration(c: &str) -> bool {
         let word = &before[before.trim_end_matches(is_ident_char).len()..];
         let after = c[i..].trim_start_matches('*').trim_start();
         let is_type = C_TYPES.contains(&word)
+            || word == "FILE"
             || (word.starts_with(|ch: char| ch.is_ascii_uppercase())
                 && word.len() > 1
                 && word.chars().any(|ch| ch.is_ascii_lowercase()));
@@ -1210,6 +1243,30 @@ impl DockerLines {
             0.0
         }
     }
+}
+
+/// `[...a]`, `{ ...b }`, `f(...args)`; not the `{ ... }` of an elided body.
+fn spread(c: &str) -> bool {
+    c.match_indices("...").any(|(i, _)| {
+        let before = c[..i].trim_end_matches(' ');
+        before.ends_with(['[', '{', '(', ','])
+            && c[i + 3..].starts_with(|ch: char| ch.is_ascii_alphabetic() || ch == '_')
+    })
+}
+
+/// `res = requests.get(url)`: a bare assignment, no declaration keyword, no semicolon.
+fn plain_assignment(c: &str) -> bool {
+    c.split_once(" = ").is_some_and(|(name, value)| {
+        // A call or attribute on the right: `name = "x"` alone could be TOML or INI.
+        value.contains(['(', '.'])
+            && !value.starts_with(['"', '\''])
+            && !c.ends_with([';', '{', ','])
+            && name.starts_with(|ch: char| ch.is_ascii_lowercase() || ch == '_')
+            && name.chars().all(|ch| is_ident_char(ch) || matches!(ch, '.' | ',' | ' ' | '[' | ']'))
+            && !name.contains("  ")
+            && name.split_whitespace().count() <= 3
+            && !matches!(first_word(name), "let" | "const" | "var" | "val" | "int" | "long" | "char" | "auto")
+    })
 }
 
 /// `f(&x)`, `g(a, &b)`: an argument passed by address.
