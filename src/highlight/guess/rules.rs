@@ -232,6 +232,8 @@ enum Feature {
     Not(&'static Feature),
     /// Strength = how many of these hold, at most the cap.
     Count(&'static [Feature], u8),
+    /// The second feature's strength, where the first holds.
+    Gated(&'static Feature, &'static Feature),
     /// A shape plain text matching cannot say; the function holds the code.
     Custom(fn(&Ctx) -> bool),
     /// Strength computed by a function (0 = does not hold).
@@ -262,7 +264,7 @@ impl Feature {
             Any(fs) => fs.iter().any(|f| f.holds(x)),
             Not(f) => !f.holds(x),
             Custom(f) => f(x),
-            Count(..) | Amount(_) => self.strength(x) != 0.0,
+            Count(..) | Amount(_) | Gated(..) => self.strength(x) != 0.0,
         }
     }
 
@@ -270,6 +272,13 @@ impl Feature {
         match self {
             Count(fs, cap) => fs.iter().filter(|f| f.holds(x)).count().min(*cap as usize) as f32,
             Amount(f) => f(x),
+            Gated(gate, f) => {
+                if gate.holds(x) {
+                    f.strength(x)
+                } else {
+                    0.0
+                }
+            }
             _ => {
                 if self.holds(x) {
                     1.0
@@ -349,6 +358,10 @@ const RULES: &[Rule] = &[
         &[(L(Python), 1.5)],
     ),
     rule(Custom(|x| plain_assignment(x.c)), &[(L(Python), 0.7)]),
+    rule(
+        Any(&[StartsWith("yield from "), All(&[StartsWith("raise "), Not(&ENDS_SEMI)]), Custom(|x| f_string(x.t))]),
+        &[(L(Python), 2.0)],
+    ),
     // `a if cond else b`
     rule(
         All(&[Contains(" if "), Contains(" else "), Not(&ContainsAny(&["{", "?", ";"])), Not(&PY_BLOCK)]),
@@ -406,8 +419,9 @@ const RULES: &[Rule] = &[
     rule(All(&[StartsWord("package"), ENDS_SEMI]), &[(L(Java), 4.0)]),
     rule(Custom(annotation), &[(L(Java), 2.0), (L(Kotlin), 1.0)]),
     rule(Word("static"), &[(L(Java), 0.7), (L(CSharp), 0.7), (L(C), 0.5), (L(Cpp), 0.5)]),
+    // Java's class names, on a line with code punctuation (`Thread-0 start` is output).
     rule(
-        Count(
+        Gated(&ContainsAny(&["(", ")", "{", "}", ";", "=", "<", "."]), &Count(
             &[
                 Word("String"),
                 Word("boolean"),
@@ -433,9 +447,12 @@ const RULES: &[Rule] = &[
                 Word("super"),
             ],
             2,
-        ),
+        )),
         &[(L(Java), 1.5)],
     ),
+    rule(Contains(".equals("), &[(L(Java), 1.0)]),
+    rule(Contains("Exception("), &[(L(Java), 1.5), (L(CSharp), 1.0)]),
+    rule(ContainsAny(&["assertEquals(", "assertThat(", "assertTrue("]), &[(L(Java), 2.0)]),
     rule(
         Any(&[Custom(|x| typed_array(x.c)), All(&[Contains("new "), Contains("["), ENDS_SEMI])]),
         &[(L(Java), 1.5), (L(CSharp), 1.5)],
@@ -563,6 +580,9 @@ const RULES: &[Rule] = &[
     ),
     // Spread and rest: `[...a]`, `{ ...b }`, `(...args)`.
     rule(Custom(|x| spread(x.c)), &[(Js, 1.5)]),
+    // A call with an object literal: `new Vue({`, `$.ajax({`.
+    rule(EndsWith("({"), &[(Js, 1.0)]),
+    rule(ContainsAny(&["express.", "app.use("]), &[(Js, 2.0)]),
     rule(
         // `const`/`let` lines never start with `var`: the two rows cannot both hold.
         All(&[StartsWord("var"), Contains("=")]),
@@ -641,6 +661,7 @@ const RULES: &[Rule] = &[
         &[(L(TypeScript), 2.0)],
     ),
     rule(All(&[Word("function"), ContainsAny(&["): ", ">("])]), &[(L(TypeScript), 2.0)]),
+    rule(ContainsAny(&["<number>", "<boolean>", "<void>", "<any>", "<unknown>", "<number[]>"]), &[(L(TypeScript), 2.0)]),
     // --- Markup (HTML, XML, JSX share the tag lines; see `block_evidence`)
     rule(Custom(|x| x.tag.is_some()), &[(T(Tally::Markup), 1.5)]),
     rule(Custom(|x| x.tag == Some(TagKind::Html)), &[(T(Tally::HtmlOnly), 1.0)]),
@@ -707,6 +728,14 @@ const RULES: &[Rule] = &[
     ),
     rule(All(&[StartsWord("val"), Not(&ENDS_SEMI), Contains(" = ")]), &[(L(Kotlin), 1.0)]),
     rule(StartsWith("const val "), &[(L(Kotlin), 3.0)]),
+    rule(
+        Any(&[
+            Contains(" by lazy"),
+            All(&[StartsWordAny(&["private", "protected", "internal", "override"]), ContainsAny(&[" val ", " var "])]),
+        ]),
+        &[(L(Kotlin), 3.0)],
+    ),
+    rule(StartsWith("println("), &[(L(Kotlin), 1.0)]),
     rule(
         Any(&[All(&[StartsWord("object"), EndsWith("{")]), All(&[StartsWith("when ("), EndsWith("{")])]),
         &[(L(Kotlin), 2.5)],
@@ -788,7 +817,7 @@ pub(super) fn score(lines: &[Line]) -> Scores {
 fn apply(s: &mut Scores, rules: &[Rule], x: &Ctx) {
     for rule in rules {
         let strength = match rule.when {
-            Count(..) | Amount(_) => rule.when.strength(x),
+            Count(..) | Amount(_) | Gated(..) => rule.when.strength(x),
             ref when => {
                 if when.holds(x) {
                     1.0
@@ -810,7 +839,8 @@ fn apply(s: &mut Scores, rules: &[Rule], x: &Ctx) {
 fn block_evidence(s: &mut Scores, yaml: &YamlLines, lines: usize) {
     let markup = s.tally(Tally::Markup);
     let jsx_only = s.tally(Tally::JsxOnly);
-    if jsx_only >= 2.0 && s.get(JavaScript) >= 2.0 {
+    // React hooks alone (`useState<number>(0)`) are not JSX: markup or two kinds of hint are.
+    if jsx_only >= 2.0 && s.get(JavaScript) >= 2.0 && (markup > 0.0 || jsx_only >= 5.0) {
         s.add(Jsx, jsx_only + markup);
     }
     s.add(Html, markup + s.tally(Tally::HtmlOnly));
@@ -852,6 +882,9 @@ fn member_declaration(x: &Ctx) -> Option<bool> {
     let ty = c
         .split_whitespace()
         .find(|w| !matches!(*w, "public" | "private" | "protected" | "static" | "final" | "abstract"));
+    if ty.is_some_and(|w| matches!(w, "val" | "var" | "fun" | "suspend" | "override" | "data")) {
+        return None; // Kotlin
+    }
     Some(ty.is_some_and(|w| {
         C_TYPES.contains(&w)
             || matches!(w, "boolean" | "class" | "interface" | "enum" | "record")
@@ -1221,7 +1254,7 @@ impl DockerLines {
         // `fw` is a prefix of `c` (ident characters only), so this slice is on a char boundary.
         let after = &x.c[x.fw.len()..];
         let rest = after.trim_start();
-        let upper_word = |w: &str| w.len() > 1 && w.chars().all(|ch| ch.is_ascii_uppercase());
+        let upper_word = |w: &str| w.len() > 1 && w != "AS" && w.chars().all(|ch| ch.is_ascii_uppercase());
         if x.fw == "FROM"
             && !rest.is_empty()
             && rest.split_whitespace().count() <= 3
@@ -1243,6 +1276,13 @@ impl DockerLines {
             0.0
         }
     }
+}
+
+/// `f"{name}"`, `f'…'`: a formatted string literal.
+fn f_string(raw: &str) -> bool {
+    ["f\"", "f'"]
+        .iter()
+        .any(|p| raw.match_indices(p).any(|(i, _)| raw[..i].chars().next_back().is_none_or(|ch| !is_ident_char(ch))))
 }
 
 /// `[...a]`, `{ ...b }`, `f(...args)`; not the `{ ... }` of an elided body.
