@@ -276,6 +276,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn set_files_split_at_the_separator_line_only() {
+        let text = "a = 1\n----8<----\n\n----8<----  \nx----8<----\n  y\n";
+        assert_eq!(split_set_file(text), ["a = 1\n", "x----8<----\n  y\n"]);
+        assert!(split_set_file("").is_empty());
+    }
+
+    #[test]
     fn match_rule_accepts_siblings_only() {
         assert!(guess_matches("cpp", Some("c")));
         assert!(guess_matches("jsx", Some("javascript")));

@@ -358,6 +358,8 @@ const RULES: &[Rule] = &[
         &[(L(Python), 1.5)],
     ),
     rule(Custom(|x| plain_assignment(x.c)), &[(L(Python), 0.7)]),
+    rule(ContainsAny(&[".split()", ".strip()", ".lower()", ".upper()", " is True", " is None", " is not "]), &[(L(Python), 1.5)]),
+    rule(All(&[StartsWith("assert "), Not(&ENDS_SEMI)]), &[(L(Python), 1.0)]),
     rule(
         Any(&[StartsWith("yield from "), All(&[StartsWith("raise "), Not(&ENDS_SEMI)]), Custom(|x| f_string(x.t))]),
         &[(L(Python), 2.0)],
@@ -451,6 +453,7 @@ const RULES: &[Rule] = &[
         &[(L(Java), 1.5)],
     ),
     rule(Contains(".equals("), &[(L(Java), 1.0)]),
+    rule(All(&[StartsWith("final "), ENDS_SEMI]), &[(L(Java), 1.5)]),
     rule(Contains("Exception("), &[(L(Java), 1.5), (L(CSharp), 1.0)]),
     rule(ContainsAny(&["assertEquals(", "assertThat(", "assertTrue("]), &[(L(Java), 2.0)]),
     rule(
@@ -513,6 +516,7 @@ const RULES: &[Rule] = &[
         ]),
         &[(L(C), 2.0), (L(Cpp), 1.0)],
     ),
+    rule(Contains("(void)"), &[(L(C), 2.0)]),
     rule(Word("struct"), &[(L(C), 1.5), (L(Cpp), 0.5), (L(Go), 0.5), (L(Rust), 0.5)]),
     rule(Word("NULL"), &[(L(C), 1.5), (L(Cpp), 0.5)]),
     rule(Word("unsigned"), &[(L(C), 1.0), (L(Cpp), 1.0)]),
@@ -547,6 +551,7 @@ const RULES: &[Rule] = &[
                 Contains("ios::"),
                 Contains("pair<"),
                 ContainsAny(&["map<", "set<", "queue<", "stack<", "unordered_", "<string>"]),
+                ContainsAny(&["<int>", "<char>", "<long long>", "<double>", "greater<", "less<"]),
                 Word("cout"),
                 Word("cin"),
                 Word("endl"),
@@ -574,7 +579,7 @@ const RULES: &[Rule] = &[
     rule(
         ContainsAny(&[
             "localStorage.", "sessionStorage.", "Array.from(", "Array.isArray(", "Object.keys(", "Object.entries(",
-            "Object.assign(", "Object.freeze(",
+            "Object.assign(", "Object.freeze(", "Object.defineProperty(",
         ]),
         &[(Js, 2.0)],
     ),
@@ -583,6 +588,7 @@ const RULES: &[Rule] = &[
     // A call with an object literal: `new Vue({`, `$.ajax({`.
     rule(EndsWith("({"), &[(Js, 1.0)]),
     rule(ContainsAny(&["express.", "app.use("]), &[(Js, 2.0)]),
+    rule(Any(&[Custom(jquery), Contains("this.#")]), &[(Js, 2.0)]),
     rule(
         // `const`/`let` lines never start with `var`: the two rows cannot both hold.
         All(&[StartsWord("var"), Contains("=")]),
@@ -661,7 +667,10 @@ const RULES: &[Rule] = &[
         &[(L(TypeScript), 2.0)],
     ),
     rule(All(&[Word("function"), ContainsAny(&["): ", ">("])]), &[(L(TypeScript), 2.0)]),
-    rule(ContainsAny(&["<number>", "<boolean>", "<void>", "<any>", "<unknown>", "<number[]>"]), &[(L(TypeScript), 2.0)]),
+    rule(
+        ContainsAny(&["<number", "number>", "<boolean", "boolean>", "<void>", "<any>", "<unknown>", "string, number"]),
+        &[(L(TypeScript), 2.0)],
+    ),
     // --- Markup (HTML, XML, JSX share the tag lines; see `block_evidence`)
     rule(Custom(|x| x.tag.is_some()), &[(T(Tally::Markup), 1.5)]),
     rule(Custom(|x| x.tag == Some(TagKind::Html)), &[(T(Tally::HtmlOnly), 1.0)]),
@@ -690,7 +699,7 @@ const RULES: &[Rule] = &[
     ),
     rule(
         Any(&[
-            Contains("$("),
+            All(&[Contains("$("), Not(&Custom(jquery))]),
             StartsWith("if ["),
             IsOneOf(&["fi", "done", "esac", "then", "do"]),
             EndsWith("; then"),
@@ -736,6 +745,8 @@ const RULES: &[Rule] = &[
         &[(L(Kotlin), 3.0)],
     ),
     rule(StartsWith("println("), &[(L(Kotlin), 1.0)]),
+    // C++11 has `enum class` too, closed with `;`.
+    rule(All(&[StartsWith("enum class "), Not(&ENDS_SEMI)]), &[(L(Kotlin), 2.5)]),
     rule(
         Any(&[All(&[StartsWord("object"), EndsWith("{")]), All(&[StartsWith("when ("), EndsWith("{")])]),
         &[(L(Kotlin), 2.5)],
@@ -759,7 +770,9 @@ const RULES: &[Rule] = &[
     ),
     rule(Any(&[IsOneOf(&["import ("]), StartsWith("defer "), Mentions("json:\"")]), &[(L(Go), 3.0)]),
     rule(Custom(|x| go_statement(x.c)), &[(L(Go), 2.5)]),
-    rule(Custom(|x| go_var(x.c)), &[(L(Go), 1.5)]),
+    rule(Custom(|x| go_var(x.c)), &[(L(Go), 1.5), (L(Kotlin), -1.5)]),
+    // `mu.Lock()`: an exported (capitalised) method called without a semicolon.
+    rule(All(&[CALL, Custom(|x| capitalised_method(x.c))]), &[(L(Go), 1.5)]),
     // --- Rust
     rule(
         Any(&[
@@ -1119,7 +1132,11 @@ fn css_selector(c: &str) -> bool {
     }
     sel.split(',').map(str::trim).all(|part| {
         let head = part.split([' ', ':', '>', '.', '#']).next().unwrap_or("");
-        part.starts_with(['.', '#', '*', ':', '@']) || HTML_TAGS.contains(&head)
+        // `from`, `to` and `50%` are the selectors inside `@keyframes`.
+        part.starts_with(['.', '#', '*', ':', '@'])
+            || HTML_TAGS.contains(&head)
+            || matches!(part, "from" | "to")
+            || part.strip_suffix('%').is_some_and(|n| !n.is_empty() && n.chars().all(|ch| ch.is_ascii_digit()))
     })
 }
 
@@ -1278,6 +1295,24 @@ impl DockerLines {
     }
 }
 
+/// `$('#id')`, `$(this)`, `$(document)`: jQuery, not the shell's command substitution.
+fn jquery(x: &Ctx) -> bool {
+    x.c.match_indices("$(").any(|(i, _)| {
+        let rest = &x.c[i + 2..];
+        rest.starts_with(['\'', '"']) || ["this)", "document)", "window)"].iter().any(|w| rest.starts_with(w))
+    })
+}
+
+/// `mu.Lock()`, `wg.Done()`: a call of a capitalised method on a lower-case receiver.
+fn capitalised_method(c: &str) -> bool {
+    let callee = c.split('(').next().unwrap_or("");
+    callee.rsplit_once('.').is_some_and(|(recv, method)| {
+        recv.starts_with(|ch: char| ch.is_ascii_lowercase())
+            && method.starts_with(|ch: char| ch.is_ascii_uppercase())
+            && method.chars().any(|ch| ch.is_ascii_lowercase())
+    })
+}
+
 /// `f"{name}"`, `f'…'`: a formatted string literal.
 fn f_string(raw: &str) -> bool {
     ["f\"", "f'"]
@@ -1339,7 +1374,9 @@ fn annotated_binding(c: &str) -> bool {
     words.next();
     words.next().is_some_and(|name| {
         name.strip_suffix(':').is_some_and(|n| !n.is_empty() && n.chars().all(is_ident_char))
-            && words.next().is_some_and(|ty| ty.starts_with(|ch: char| ch.is_ascii_alphabetic()))
+            && words
+                .next()
+                .is_some_and(|ty| ty.starts_with(|ch: char| ch.is_ascii_alphabetic() || ch == '[' || ch == '{'))
     })
 }
 
