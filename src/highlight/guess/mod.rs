@@ -205,7 +205,13 @@ fn is_text_line(line: &Line) -> bool {
         || raw.starts_with("Exception in thread")
         || raw.starts_with("Caused by:")
         || raw.starts_with("Traceback (most recent call last)")
+        || is_exception_message(raw)
     {
+        return true;
+    }
+    // HTTP messages: two-face has no grammar for them, and their header lines would be
+    // coloured as YAML keys; they stay plain (see `is_http_start_line`).
+    if is_http_start_line(raw) {
         return true;
     }
     // Arrows and box-drawing characters outside comments belong to diagrams, not code.
@@ -269,6 +275,33 @@ fn is_text_line(line: &Line) -> bool {
     // An English sentence: many plain words and none of the punctuation code is made of.
     let codeish = line.code.contains(['{', '}', ';', '=', '(', ')', '[', '<', '$', '"']);
     tokens >= 6 && !codeish && alpha_words * 10 >= tokens * 8
+}
+
+/// `java.sql.SQLException: Access denied`, `ValueError: bad input`: an exception as printed.
+fn is_exception_message(raw: &str) -> bool {
+    let Some((name, _)) = raw.split_once(": ") else {
+        return false;
+    };
+    let class = name.rsplit('.').next().unwrap_or(name);
+    (class.ends_with("Exception") || class.ends_with("Error"))
+        && class.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '$')
+}
+
+/// `GET /index.html HTTP/1.1` or `HTTP/1.1 200 OK`: the first line of an HTTP request or
+/// response, as notes list them.
+fn is_http_start_line(raw: &str) -> bool {
+    if raw.starts_with("HTTP/") {
+        return true;
+    }
+    let mut words = raw.split_whitespace();
+    let method = words.next().unwrap_or("");
+    let target = words.next().unwrap_or("");
+    let version = words.next().unwrap_or("");
+    matches!(method, "GET" | "POST" | "PUT" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS" | "CONNECT" | "TRACE")
+        && (target.starts_with('/') || target.starts_with("http") || target == "*")
+        && (version.starts_with("HTTP/") || version.is_empty())
+        && words.next().is_none()
 }
 
 /// Textbook pseudocode, which no language in the table is written in: `FOR i = 1 TO n`,
@@ -410,6 +443,47 @@ mod tests {
         ];
         for (want, code) in cases {
             assert_eq!(guess_language(code), Some(want), "{code}");
+        }
+    }
+
+    /// One telling construct is enough for a one-line block (issue #10: Java and SQL
+    /// one-liners were left plain).
+    #[test]
+    fn one_liners() {
+        let cases = [
+            ("java", "System.out.println(\"hi\");\n"),
+            ("java", "int[] arr = new int[10];\n"),
+            ("sql", "select * from post where title like '%a%' limit 10;\n"),
+            ("sql", "SET TRANSACTION ISOLATION LEVEL READ COMMITTED;\n"),
+            ("bash", "docker run -d -p 8080:80 nginx\n"),
+            ("bash", "export JAVA_HOME=/usr/lib/jvm/java-17\n"),
+            ("go", "x := 10\n"),
+            ("kotlin", "val list = listOf(1, 2, 3)\n"),
+            ("python", "print(\"hello\")\n"),
+            ("css", "body { margin: 0; }\n"),
+            ("json", "{\"id\": 1, \"name\": \"kim\"}\n"),
+            ("typescript", "const users: User[] = [];\n"),
+        ];
+        for (want, code) in cases {
+            assert_eq!(guess_language(code), Some(want), "{code}");
+        }
+    }
+
+    /// Pseudocode, HTTP messages and printed exceptions are text (issue #10: pseudocode was
+    /// highlighted as Python, Bash, Go or Java).
+    #[test]
+    fn pseudocode_http_and_exceptions_stay_plain() {
+        for code in [
+            "FOR i = 1 TO n\n    sum ← sum + A[i]\nEND FOR\n",
+            "procedure P(S)\n    while S=0 do wait\n    S := S-1\nend P\n",
+            "function DFS(v):\n    mark v as visited\n    for each neighbor w of v:\n        if w is not visited:\n            DFS(w)\n",
+            "MergeSort(A, p, r)\n    if p < r\n        q = (p + r) / 2\n        MergeSort(A, p, q)\n        Merge(A, p, q, r)\n",
+            "DELETE /api/items/5 HTTP/1.1\nHost: localhost\n",
+            "HTTP/1.1 200 OK\nContent-Type: text/html\nContent-Length: 138\n",
+            "java.sql.SQLException: Access denied for user 'root'@'localhost'\n",
+            "Thread-0 start\nThread-1 start\nThread-0 end\n",
+        ] {
+            assert_eq!(guess_language(code), None, "{code}");
         }
     }
 

@@ -557,7 +557,7 @@ const RULES: &[Rule] = &[
                 Word("endl"),
                 Word("virtual"),
                 Word("namespace"),
-                All(&[FirstWordIn(&["string", "auto", "delete"]), Contains(" ")]),
+                All(&[FirstWordIn(&["string", "auto", "delete"]), Contains(" "), Not(&Contains(" from "))]),
             ],
             2,
         ),
