@@ -463,6 +463,8 @@ mod tests {
             ("css", "body { margin: 0; }\n"),
             ("json", "{\"id\": 1, \"name\": \"kim\"}\n"),
             ("typescript", "const users: User[] = [];\n"),
+            // A Rust binding's type is not a TypeScript annotation.
+            ("rust", "let total: i64 = xs.iter().sum();\nprintln!(\"{}\", total);\n"),
         ];
         for (want, code) in cases {
             assert_eq!(guess_language(code), Some(want), "{code}");

@@ -785,6 +785,16 @@ const RULES: &[Rule] = &[
         ]),
         &[(L(Rust), 4.0)],
     ),
+    // `let n: i64 = …`, `-> usize`, `vec![…]`, `xs.iter()`: Rust's types, macros and iterators.
+    rule(
+        Any(&[
+            All(&[StartsWord("let"), Custom(|x| x.c.split_whitespace().nth(2).is_some_and(rust_type))]),
+            Custom(|x| x.c.split_once("-> ").is_some_and(|(_, ty)| rust_type(ty.trim_end_matches(['{', ' '])))),
+            Custom(|x| rust_macro(x.c)),
+        ]),
+        &[(L(Rust), 2.5)],
+    ),
+    rule(ContainsAny(&[".iter()", ".unwrap()", "&mut ", "Some(", "Ok(", "&str", "&self"]), &[(L(Rust), 1.5)]),
 ];
 
 /// Line-level evidence from `RULES`, then the whole-block evidence.
@@ -1313,6 +1323,48 @@ fn capitalised_method(c: &str) -> bool {
     })
 }
 
+/// `i64`, `usize`, `&str`, `Vec<u8>`, `Option<T>`: a type only Rust writes this way.
+fn rust_type(ty: &str) -> bool {
+    let ty = ty.trim_start_matches(['&', '(']).trim_start_matches("mut ").trim_end_matches([';', '=', ',', ')']);
+    let head = ty.split(['<', ';', ' ']).next().unwrap_or("");
+    matches!(
+        head,
+        "i8" | "i16"
+            | "i32"
+            | "i64"
+            | "i128"
+            | "isize"
+            | "u8"
+            | "u16"
+            | "u32"
+            | "u64"
+            | "u128"
+            | "usize"
+            | "f32"
+            | "f64"
+            | "str"
+            | "Vec"
+            | "Option"
+            | "Result"
+            | "HashMap"
+            | "HashSet"
+            | "Box"
+            | "Rc"
+            | "Arc"
+    )
+}
+
+/// `vec![1, 2]`, `debug_assert!(x)`, `format!("…")`: a macro call.
+fn rust_macro(c: &str) -> bool {
+    ["!(", "![", "!{"].iter().any(|p| {
+        c.match_indices(p).any(|(i, _)| {
+            let name = &c[..i];
+            let word = &name[name.trim_end_matches(|ch: char| ch.is_ascii_lowercase() || ch == '_').len()..];
+            word.len() >= 2 && !name[..name.len() - word.len()].ends_with(|ch: char| is_ident_char(ch) || ch == '.')
+        })
+    })
+}
+
 /// `f"{name}"`, `f'…'`: a formatted string literal.
 fn f_string(raw: &str) -> bool {
     ["f\"", "f'"]
@@ -1374,9 +1426,9 @@ fn annotated_binding(c: &str) -> bool {
     words.next();
     words.next().is_some_and(|name| {
         name.strip_suffix(':').is_some_and(|n| !n.is_empty() && n.chars().all(is_ident_char))
-            && words
-                .next()
-                .is_some_and(|ty| ty.starts_with(|ch: char| ch.is_ascii_alphabetic() || ch == '[' || ch == '{'))
+            && words.next().is_some_and(|ty| {
+                ty.starts_with(|ch: char| ch.is_ascii_alphabetic() || ch == '[' || ch == '{') && !rust_type(ty)
+            })
     })
 }
 
