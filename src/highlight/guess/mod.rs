@@ -309,11 +309,22 @@ fn is_http_start_line(raw: &str) -> bool {
 /// `function DFS(v):`, or a phrase of plain words such as `mark v as visited`.
 fn is_pseudocode_line(line: &Line) -> bool {
     let c = line.code.as_str();
-    let lower = c.to_ascii_lowercase();
-    let first = lower.split_whitespace().next().unwrap_or("");
+    let first = c.split_whitespace().next().unwrap_or("");
+    let is = |w: &str| first.eq_ignore_ascii_case(w);
     let no_semi = !c.contains(';');
-    if matches!(first, "procedure" | "algorithm" | "endfor" | "endif" | "endwhile" | "repeat" | "until")
-        || (first == "end" && no_semi && c.split_whitespace().count() <= 2)
+    if ["procedure", "algorithm", "endfor", "endif", "endwhile", "repeat", "until"].iter().any(|w| is(w)) {
+        return true;
+    }
+    // Only lines led by these words need the lower-cased text (most code lines are not).
+    if !["end", "for", "if", "elif", "else", "while", "function"].iter().any(|w| is(w)) {
+        return plain_phrase(c);
+    }
+    // `first` is where it is in `c` (after any blank a removed comment left): the same bytes
+    // of `lower`, so the slice is on char boundaries.
+    let start = c.len() - c.trim_start().len();
+    let lower = c.to_ascii_lowercase();
+    let first = &lower[start..start + first.len()];
+    if (first == "end" && no_semi && c.split_whitespace().count() <= 2)
         || lower.starts_with("end for")
         || lower.starts_with("end if")
         || lower.starts_with("end while")
@@ -340,7 +351,7 @@ fn is_pseudocode_line(line: &Line) -> bool {
     // brace or the shell's `[`.
     if matches!(first, "if" | "while")
         && no_semi
-        && !c[first.len()..].trim_start().starts_with(['(', '['])
+        && !c[start + first.len()..].trim_start().starts_with(['(', '['])
         && !c.ends_with([':', '{', ')', '\\', ']'])
         && c.split_whitespace().count() >= 3
     {
@@ -352,11 +363,14 @@ fn is_pseudocode_line(line: &Line) -> bool {
 /// Three or more lower-case words and nothing else, not led by a keyword or a command:
 /// `mark v as visited`, `return the smallest one`.
 fn plain_phrase(c: &str) -> bool {
+    // Bytes first: any punctuation or digit rules the line out without splitting it.
+    if !c.bytes().all(|b| b.is_ascii_lowercase() || b == b' ' || b == b'\t') {
+        return false;
+    }
     let Some(first) = c.split_whitespace().next() else {
         return false;
     };
-    let all_words = c.split_whitespace().all(|w| w.chars().all(|ch| ch.is_ascii_lowercase()));
-    all_words && c.split_whitespace().count() >= 3 && !rules::is_keyword_or_command(first)
+    c.split_whitespace().nth(2).is_some() && !rules::is_keyword_or_command(first)
 }
 
 /// Drop `{...}` and `<...>` spans holding Hangul: placeholders such as `cd {프로젝트명}`.
@@ -521,6 +535,8 @@ mod tests {
             "public 클래스<타입> 변수 = new 배열[3]; /* 주석 */ -- 설명",
             "#가 \"나\\\"다\" a->가 $(명령) 가::나 f(가=1) 노드** 머리",
             "- 키: 값\n  항목: [가, 나]\n\"키\": \"값\",",
+            "/* 주석 */ if 가나 then\n/* x */ end 가\n/**/ for 가 to 나",
+            "export 가=나\nFROM 가:1 AS 나\n$('가') 가!(나) let 가: i64 -> 가 color: #fff가; 가.Lock()",
         ];
         let symbols = [
             "", "*", "->", "#", "/", "//", "/*", "<", "{", "}", "\"", "'", "`", "\\", "@", "$", ":", "=", ";", "[",
