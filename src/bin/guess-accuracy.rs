@@ -224,7 +224,7 @@ impl AccuracyReport {
 
 impl fmt::Display for AccuracyReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "Markdown files: {}", self.files)?;
+        writeln!(f, "files read: {}", self.files)?;
         writeln!(f, "Rules: label hidden, guess compared with the canonical label (js=javascript, c++=cpp, JAVA=java, plsql=sql).")?;
         writeln!(f, "       Also counted correct: c<->cpp and jsx<->javascript; \"(none)\" is a miss, except for text-labeled blocks where it is the right answer.")?;
         writeln!(f, "{:<12} {:>6} {:>8} {:>6} {:>8}  wrong guesses", "label", "blocks", "correct", "none", "acc")?;
