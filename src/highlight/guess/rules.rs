@@ -1,7 +1,7 @@
 //! The scorer's evidence as a table: each row of `RULES` is a feature of one line (a keyword
 //! at its start, a token anywhere, a shape a small function recognises) and the weights it adds
 //! to languages. A new language feature is a new row in its language's group. Evidence that
-//! needs the whole block (markup, CSS, SQL, JSON, YAML) is tallied per line and weighed in
+//! needs the whole block (markup, CSS, SQL, JSON, YAML, Dockerfile) is tallied per line and weighed in
 //! `block_evidence`.
 //!
 //! Adding a rule: pick the `Feature` that says it (combine with `All`/`Any`/`Not`; write a
