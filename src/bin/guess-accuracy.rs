@@ -3,8 +3,13 @@
 //! The library only guesses; walking folders of notes to grade it lives here.
 //!
 //! Usage: guess-accuracy [--misses] [FOLDER]   (default ../shared/corpora/tech-interview-for-developer)
+//!        guess-accuracy [--misses] --set DIR   (an evaluation set, e.g. tests/fixtures/guess/tune)
 //! `--misses` also prints every missed block with the scorer's three best scores, and every
 //! unlabeled block that was guessed (to check it really is code).
+//!
+//! An evaluation set is a folder of `<label>.txt` files (`java.txt`, `plain.txt`, ...), each
+//! holding blocks separated by a line `----8<----`; the file's name is every block's label, and
+//! `plain` marks blocks that must stay plain (prose, output, pseudocode).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -16,16 +21,20 @@ use gongbu::markdown::code_blocks::code_blocks;
 
 fn main() -> ExitCode {
     let mut show_misses = false;
+    let mut is_set = false;
     let mut folder = None;
     for arg in std::env::args_os().skip(1) {
         if arg == "--misses" {
             show_misses = true;
+        } else if arg == "--set" {
+            is_set = true;
         } else {
             folder = Some(PathBuf::from(arg));
         }
     }
     let root = folder.unwrap_or_else(|| PathBuf::from("../shared/corpora/tech-interview-for-developer"));
-    match accuracy(&root) {
+    let result = if is_set { set_accuracy(&root) } else { accuracy(&root) };
+    match result {
         Ok(report) => {
             if show_misses {
                 for (file, expected, guess, code) in &report.misses {
@@ -97,6 +106,14 @@ impl AccuracyReport {
 
 const TEXT_LABEL: &str = "(text)";
 
+fn percent(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        100.0
+    } else {
+        part as f64 * 100.0 / whole as f64
+    }
+}
+
 /// A guess counts as right when it names the same language, or a sibling the reader would not
 /// mind: C code guessed as C++ (or back), JSX guessed as JavaScript (or back).
 fn guess_matches(expected: &str, guessed: Option<&str>) -> bool {
@@ -105,6 +122,49 @@ fn guess_matches(expected: &str, guessed: Option<&str>) -> bool {
     };
     g == expected
         || matches!((expected, g), ("c", "cpp") | ("cpp", "c") | ("jsx", "javascript") | ("javascript", "jsx"))
+}
+
+/// The line between two blocks of an evaluation set file.
+const SEPARATOR: &str = "----8<----";
+
+/// Guess every block of an evaluation set (`<label>.txt` files under `root`) and count.
+fn set_accuracy(root: &Path) -> std::io::Result<AccuracyReport> {
+    if !root.is_dir() {
+        return Err(std::io::Error::new(std::io::ErrorKind::NotFound, format!("{} is not a folder", root.display())));
+    }
+    let mut report = AccuracyReport::default();
+    for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
+        let entry = entry.map_err(std::io::Error::other)?;
+        let path = entry.path();
+        if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "txt") {
+            continue;
+        }
+        let label = path.file_stem().map(|s| s.to_string_lossy().to_lowercase()).unwrap_or_default();
+        let text = std::fs::read_to_string(path)?;
+        report.files += 1;
+        let file = path.strip_prefix(root).unwrap_or(path).display().to_string();
+        for (i, block) in split_set_file(&text).into_iter().enumerate() {
+            report.count(&format!("{file} #{}", i + 1), &label, &block);
+        }
+    }
+    Ok(report)
+}
+
+/// The blocks of one set file, each ending with a newline as a fenced block's code does.
+fn split_set_file(text: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut current = String::new();
+    for line in text.lines() {
+        if line.trim_end() == SEPARATOR {
+            blocks.push(std::mem::take(&mut current));
+        } else {
+            current.push_str(line);
+            current.push('\n');
+        }
+    }
+    blocks.push(current);
+    blocks.retain(|b| !b.trim().is_empty());
+    blocks
 }
 
 /// Hide the label of every labeled fenced block under `root`, guess, and count.
@@ -164,7 +224,7 @@ impl AccuracyReport {
 
 impl fmt::Display for AccuracyReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "Markdown files: {}", self.files)?;
+        writeln!(f, "files read: {}", self.files)?;
         writeln!(f, "Rules: label hidden, guess compared with the canonical label (js=javascript, c++=cpp, JAVA=java, plsql=sql).")?;
         writeln!(f, "       Also counted correct: c<->cpp and jsx<->javascript; \"(none)\" is a miss, except for text-labeled blocks where it is the right answer.")?;
         writeln!(f, "{:<12} {:>6} {:>8} {:>6} {:>8}  wrong guesses", "label", "blocks", "correct", "none", "acc")?;
@@ -189,6 +249,18 @@ impl fmt::Display for AccuracyReport {
         let unlabeled_total: usize = self.unlabeled.values().sum();
         let guessed: Vec<String> = self.unlabeled.iter().map(|(l, n)| format!("{l}:{n}")).collect();
         writeln!(f, "unlabeled blocks: {unlabeled_total} → {}", guessed.join(" "))?;
+        let (code, text): (Vec<_>, Vec<_>) = self.by_label.iter().partition(|(l, _)| l.as_str() != TEXT_LABEL);
+        let positives: usize = code.iter().map(|(_, s)| s.total).sum();
+        let recalled: usize = code.iter().map(|(_, s)| s.correct).sum();
+        let wrong: usize = code.iter().map(|(_, s)| s.wrong.values().sum::<usize>()).sum();
+        let negatives: usize = text.iter().map(|(_, s)| s.total).sum();
+        let plain: usize = text.iter().map(|(_, s)| s.correct).sum();
+        writeln!(
+            f,
+            "code blocks: {recalled}/{positives} recalled = {:.1}%, wrong language: {wrong} = {:.1}%; text blocks kept plain: {plain}/{negatives}",
+            percent(recalled, positives),
+            percent(wrong, positives)
+        )?;
         write!(
             f,
             "overall: {}/{} labeled blocks correct = {:.1}%",
@@ -202,6 +274,13 @@ impl fmt::Display for AccuracyReport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn set_files_split_at_the_separator_line_only() {
+        let text = "a = 1\n----8<----\n\n----8<----  \nx----8<----\n  y\n";
+        assert_eq!(split_set_file(text), ["a = 1\n", "x----8<----\n  y\n"]);
+        assert!(split_set_file("").is_empty());
+    }
 
     #[test]
     fn match_rule_accepts_siblings_only() {

@@ -501,7 +501,8 @@ mod tests {
 
     #[test]
     fn urls_inside_code_and_links_stay_put() {
-        let b = render("`https://a.com` [https://b.com](https://b.com)\n\n```\ncurl https://c.com\n```\n");
+        // `text`: an unlabelled `curl …` line is now guessed as Bash and split into spans.
+        let b = render("`https://a.com` [https://b.com](https://b.com)\n\n```text\ncurl https://c.com\n```\n");
         assert_eq!(b.references.len(), 1);
         assert!(b.html.contains("curl https://c.com"));
     }

@@ -12,8 +12,12 @@ mod rules;
 
 use rules::{score, Lang, Scores, LANGS};
 
-/// Minimum evidence before anything is highlighted.
+/// Minimum evidence before anything is highlighted, for blocks of three lines or more.
 const MIN_SCORE: f32 = 3.0;
+/// A one-liner cannot pile up evidence: one telling construct (`System.out.println(…)`,
+/// `SELECT … FROM …`, `docker run -d …`) must do. Two lines sit in between.
+const MIN_SCORE_ONE_LINE: f32 = 2.0;
+const MIN_SCORE_TWO_LINES: f32 = 2.5;
 /// Only the first lines are read: enough evidence, bounded cost on huge blocks.
 const MAX_LINES: usize = 300;
 
@@ -32,7 +36,7 @@ pub fn guess_language(code: &str) -> Option<&'static str> {
         return None;
     }
     let scores = score(&lines);
-    decide(&scores).map(Lang::name)
+    decide(&scores, lines.len()).map(Lang::name)
 }
 
 /// Markers that settle the question on their own.
@@ -131,7 +135,8 @@ fn strip_line(raw: &str, in_block: &mut bool) -> (String, bool) {
                 i += 4;
                 continue;
             }
-            b'*' if i == 0 && (b.len() == 1 || b[1] == b' ' || b[1] == b'/') => break,
+            // A `* text` line continues a block comment; `* {` is CSS's universal selector.
+            b'*' if i == 0 && (b.len() == 1 || b[1] == b' ' || b[1] == b'/') && !raw.starts_with("* {") => break,
             b'#' if prev_space && is_hash_comment(raw, i) => {
                 trailing_hash = i > 0 && !out.trim().is_empty();
                 break;
@@ -152,10 +157,14 @@ fn strip_line(raw: &str, in_block: &mut bool) -> (String, bool) {
 }
 
 /// `#` starts a comment unless it is a C preprocessor directive, a shebang or a CSS id
-/// selector at line start.
+/// selector at line start, or a CSS colour after a property (`color: #333;`).
 fn is_hash_comment(raw: &str, i: usize) -> bool {
     if i > 0 {
-        return true;
+        let colour = raw[i + 1..].split([';', ' ', '}']).next().unwrap_or("");
+        let is_colour = matches!(colour.len(), 3 | 4 | 6 | 8)
+            && colour.chars().all(|c| c.is_ascii_hexdigit())
+            && raw[..i].trim_end().ends_with(':');
+        return !is_colour;
     }
     match raw[1..].chars().next() {
         None => true,
@@ -168,14 +177,20 @@ fn is_hangul(c: char) -> bool {
 }
 
 /// Prose, diagrams, numbered explanations: reject the block when enough lines read like text.
+/// Pseudocode needs fewer such lines: its code-like lines (`S := S - 1`, `x = x + 1`) read as
+/// several languages, and one `procedure`/`end if`/`then` line gives it away.
 fn looks_like_text(lines: &[Line]) -> bool {
     let mut text_lines = 0;
+    let mut pseudo_lines = 0;
     for line in lines {
-        if is_text_line(line) {
+        if is_pseudocode_line(line) {
+            pseudo_lines += 1;
+            text_lines += 1;
+        } else if is_text_line(line) {
             text_lines += 1;
         }
     }
-    text_lines * 10 >= lines.len() * 4
+    text_lines * 10 >= lines.len() * 4 || pseudo_lines * 6 >= lines.len()
 }
 
 fn is_text_line(line: &Line) -> bool {
@@ -190,7 +205,13 @@ fn is_text_line(line: &Line) -> bool {
         || raw.starts_with("Exception in thread")
         || raw.starts_with("Caused by:")
         || raw.starts_with("Traceback (most recent call last)")
+        || is_exception_message(raw)
     {
+        return true;
+    }
+    // HTTP messages: two-face has no grammar for them, and their header lines would be
+    // coloured as YAML keys; they stay plain (see `is_http_start_line`).
+    if is_http_start_line(raw) {
         return true;
     }
     // Arrows and box-drawing characters outside comments belong to diagrams, not code.
@@ -223,6 +244,10 @@ fn is_text_line(line: &Line) -> bool {
     if raw.starts_with("+-") || raw.starts_with("|") || raw.contains("-+-") {
         return true;
     }
+    // A markup line (`<h1>제목</h1>`) holds text between tags; it is still markup.
+    if raw.starts_with('<') && raw.ends_with('>') && rules::leading_tag(raw).is_some() {
+        return false;
+    }
     let mut hangul = 0;
     let mut ascii_words = 0;
     let mut alpha_words = 0;
@@ -235,7 +260,11 @@ fn is_text_line(line: &Line) -> bool {
         } else if tok.chars().any(|c| c.is_ascii_alphabetic()) {
             ascii_words += 1;
             let word = tok.trim_end_matches([',', '.', '!', '?', ':']);
-            if !word.is_empty() && word.chars().all(|c| c.is_ascii_alphabetic() || c == '\'' || c == '-') {
+            // `-d` is a command's flag, not a word.
+            if !word.is_empty()
+                && !word.starts_with('-')
+                && word.chars().all(|c| c.is_ascii_alphabetic() || c == '\'' || c == '-')
+            {
                 alpha_words += 1;
             }
         }
@@ -246,6 +275,102 @@ fn is_text_line(line: &Line) -> bool {
     // An English sentence: many plain words and none of the punctuation code is made of.
     let codeish = line.code.contains(['{', '}', ';', '=', '(', ')', '[', '<', '$', '"']);
     tokens >= 6 && !codeish && alpha_words * 10 >= tokens * 8
+}
+
+/// `java.sql.SQLException: Access denied`, `ValueError: bad input`: an exception as printed.
+fn is_exception_message(raw: &str) -> bool {
+    let Some((name, _)) = raw.split_once(": ") else {
+        return false;
+    };
+    let class = name.rsplit('.').next().unwrap_or(name);
+    (class.ends_with("Exception") || class.ends_with("Error"))
+        && class.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '$')
+}
+
+/// `GET /index.html HTTP/1.1` or `HTTP/1.1 200 OK`: the first line of an HTTP request or
+/// response, as notes list them.
+fn is_http_start_line(raw: &str) -> bool {
+    if raw.starts_with("HTTP/") {
+        return true;
+    }
+    let mut words = raw.split_whitespace();
+    let method = words.next().unwrap_or("");
+    let target = words.next().unwrap_or("");
+    let version = words.next().unwrap_or("");
+    matches!(method, "GET" | "POST" | "PUT" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS" | "CONNECT" | "TRACE")
+        && (target.starts_with('/') || target.starts_with("http") || target == "*")
+        && (version.starts_with("HTTP/") || version.is_empty())
+        && words.next().is_none()
+}
+
+/// Textbook pseudocode, which no language in the table is written in: `FOR i = 1 TO n`,
+/// `END IF`, `if a > b then`, `while x < n do`, `for each v of G:`, `procedure Sort(A)`,
+/// `function DFS(v):`, or a phrase of plain words such as `mark v as visited`.
+fn is_pseudocode_line(line: &Line) -> bool {
+    let c = line.code.as_str();
+    let first = c.split_whitespace().next().unwrap_or("");
+    let is = |w: &str| first.eq_ignore_ascii_case(w);
+    let no_semi = !c.contains(';');
+    if ["procedure", "algorithm", "endfor", "endif", "endwhile", "repeat", "until"].iter().any(|w| is(w)) {
+        return true;
+    }
+    // Only lines led by these words need the lower-cased text (most code lines are not).
+    if !["end", "for", "if", "elif", "else", "while", "function"].iter().any(|w| is(w)) {
+        return plain_phrase(c);
+    }
+    // `first` is where it is in `c` (after any blank a removed comment left): the same bytes
+    // of `lower`, so the slice is on char boundaries.
+    let start = c.len() - c.trim_start().len();
+    let lower = c.to_ascii_lowercase();
+    let first = &lower[start..start + first.len()];
+    if (first == "end" && no_semi && c.split_whitespace().count() <= 2)
+        || lower.starts_with("end for")
+        || lower.starts_with("end if")
+        || lower.starts_with("end while")
+        || lower.starts_with("for each ")
+        || lower.starts_with("for all ")
+    {
+        return true;
+    }
+    // `for i = 1 to n`, `for i ← 1 to n` (Basic-like loops).
+    if first == "for" && (lower.contains(" to ") || lower.contains(" downto ")) && !c.contains('(') {
+        return true;
+    }
+    // `if x then` / `while x do` without the shell's `;`.
+    if matches!(first, "if" | "elif" | "else" | "while")
+        && no_semi
+        && (lower.ends_with(" then") || (first == "while" && lower.ends_with(" do")))
+    {
+        return true;
+    }
+    if first == "function" && c.ends_with(':') {
+        return true;
+    }
+    // `if p < r`, `while i > 0`: a condition with neither Python's `:`, C's parentheses nor a
+    // brace or the shell's `[`.
+    if matches!(first, "if" | "while")
+        && no_semi
+        && !c[start + first.len()..].trim_start().starts_with(['(', '['])
+        && !c.ends_with([':', '{', ')', '\\', ']'])
+        && c.split_whitespace().count() >= 3
+    {
+        return true;
+    }
+    plain_phrase(c)
+}
+
+/// Three or more lower-case words and nothing else, not led by a keyword or a command:
+/// `mark v as visited`, `return the smallest one`.
+fn plain_phrase(c: &str) -> bool {
+    // Bytes first: any punctuation or digit rules the line out without splitting it.
+    if !c.bytes().all(|b| b.is_ascii_lowercase() || b == b' ' || b == b'\t') {
+        return false;
+    }
+    let Some(first) = c.split_whitespace().next() else {
+        return false;
+    };
+    c.split_whitespace().nth(2).is_some() && !rules::is_keyword_or_command(first)
 }
 
 /// Drop `{...}` and `<...>` spans holding Hangul: placeholders such as `cd {프로젝트명}`.
@@ -285,11 +410,17 @@ pub fn explain(code: &str) -> String {
     all.iter().take(3).map(|(s, l)| format!("{l}={s:.1}")).collect::<Vec<_>>().join(" ")
 }
 
-/// Best language if it has enough evidence and clearly beats every other family.
-fn decide(scores: &Scores) -> Option<Lang> {
+/// Best language if it has enough evidence for a block of `lines` lines and clearly beats every
+/// other family.
+fn decide(scores: &Scores, lines: usize) -> Option<Lang> {
     let best = LANGS.iter().copied().fold(Lang::Python, |acc, l| if scores.get(l) > scores.get(acc) { l } else { acc });
     let top = scores.get(best);
-    if top < MIN_SCORE {
+    let min = match lines {
+        1 => MIN_SCORE_ONE_LINE,
+        2 => MIN_SCORE_TWO_LINES,
+        _ => MIN_SCORE,
+    };
+    if top < min {
         return None;
     }
     let runner_up = LANGS.iter().filter(|l| l.family() != best.family()).map(|&l| scores.get(l)).fold(0.0f32, f32::max);
@@ -329,6 +460,49 @@ mod tests {
         }
     }
 
+    /// One telling construct is enough for a one-line block (issue #10: Java and SQL
+    /// one-liners were left plain).
+    #[test]
+    fn one_liners() {
+        let cases = [
+            ("java", "System.out.println(\"hi\");\n"),
+            ("java", "int[] arr = new int[10];\n"),
+            ("sql", "select * from post where title like '%a%' limit 10;\n"),
+            ("sql", "SET TRANSACTION ISOLATION LEVEL READ COMMITTED;\n"),
+            ("bash", "docker run -d -p 8080:80 nginx\n"),
+            ("bash", "export JAVA_HOME=/usr/lib/jvm/java-17\n"),
+            ("go", "x := 10\n"),
+            ("kotlin", "val list = listOf(1, 2, 3)\n"),
+            ("python", "print(\"hello\")\n"),
+            ("css", "body { margin: 0; }\n"),
+            ("json", "{\"id\": 1, \"name\": \"kim\"}\n"),
+            ("typescript", "const users: User[] = [];\n"),
+            // A Rust binding's type is not a TypeScript annotation.
+            ("rust", "let total: i64 = xs.iter().sum();\nprintln!(\"{}\", total);\n"),
+        ];
+        for (want, code) in cases {
+            assert_eq!(guess_language(code), Some(want), "{code}");
+        }
+    }
+
+    /// Pseudocode, HTTP messages and printed exceptions are text (issue #10: pseudocode was
+    /// highlighted as Python, Bash, Go or Java).
+    #[test]
+    fn pseudocode_http_and_exceptions_stay_plain() {
+        for code in [
+            "FOR i = 1 TO n\n    sum ← sum + A[i]\nEND FOR\n",
+            "procedure P(S)\n    while S=0 do wait\n    S := S-1\nend P\n",
+            "function DFS(v):\n    mark v as visited\n    for each neighbor w of v:\n        if w is not visited:\n            DFS(w)\n",
+            "MergeSort(A, p, r)\n    if p < r\n        q = (p + r) / 2\n        MergeSort(A, p, q)\n        Merge(A, p, q, r)\n",
+            "DELETE /api/items/5 HTTP/1.1\nHost: localhost\n",
+            "HTTP/1.1 200 OK\nContent-Type: text/html\nContent-Length: 138\n",
+            "java.sql.SQLException: Access denied for user 'root'@'localhost'\n",
+            "Thread-0 start\nThread-1 start\nThread-0 end\n",
+        ] {
+            assert_eq!(guess_language(code), None, "{code}");
+        }
+    }
+
     #[test]
     fn shebang_uses_first_line() {
         assert_eq!(guess_language("#!/usr/bin/env python3\nx = 1\n"), Some("python"));
@@ -361,6 +535,8 @@ mod tests {
             "public 클래스<타입> 변수 = new 배열[3]; /* 주석 */ -- 설명",
             "#가 \"나\\\"다\" a->가 $(명령) 가::나 f(가=1) 노드** 머리",
             "- 키: 값\n  항목: [가, 나]\n\"키\": \"값\",",
+            "/* 주석 */ if 가나 then\n/* x */ end 가\n/**/ for 가 to 나",
+            "export 가=나\nFROM 가:1 AS 나\n$('가') 가!(나) let 가: i64 -> 가 color: #fff가; 가.Lock()",
         ];
         let symbols = [
             "", "*", "->", "#", "/", "//", "/*", "<", "{", "}", "\"", "'", "`", "\\", "@", "$", ":", "=", ";", "[",

@@ -1,7 +1,7 @@
 //! The scorer's evidence as a table: each row of `RULES` is a feature of one line (a keyword
 //! at its start, a token anywhere, a shape a small function recognises) and the weights it adds
 //! to languages. A new language feature is a new row in its language's group. Evidence that
-//! needs the whole block (markup, CSS, SQL, JSON, YAML) is tallied per line and weighed in
+//! needs the whole block (markup, CSS, SQL, JSON, YAML, Dockerfile) is tallied per line and weighed in
 //! `block_evidence`.
 //!
 //! Adding a rule: pick the `Feature` that says it (combine with `All`/`Any`/`Not`; write a
@@ -32,9 +32,10 @@ pub(super) enum Lang {
     Kotlin,
     Go,
     Rust,
+    Dockerfile,
 }
 
-pub(super) const LANGS: [Lang; 18] = [
+pub(super) const LANGS: [Lang; 19] = [
     Lang::Python,
     Lang::Java,
     Lang::C,
@@ -53,6 +54,7 @@ pub(super) const LANGS: [Lang; 18] = [
     Lang::Kotlin,
     Lang::Go,
     Lang::Rust,
+    Lang::Dockerfile,
 ];
 
 impl Lang {
@@ -76,6 +78,7 @@ impl Lang {
             Lang::Kotlin => "kotlin",
             Lang::Go => "go",
             Lang::Rust => "rust",
+            Lang::Dockerfile => "dockerfile",
         }
     }
 
@@ -229,6 +232,8 @@ enum Feature {
     Not(&'static Feature),
     /// Strength = how many of these hold, at most the cap.
     Count(&'static [Feature], u8),
+    /// The second feature's strength, where the first holds.
+    Gated(&'static Feature, &'static Feature),
     /// A shape plain text matching cannot say; the function holds the code.
     Custom(fn(&Ctx) -> bool),
     /// Strength computed by a function (0 = does not hold).
@@ -259,7 +264,7 @@ impl Feature {
             Any(fs) => fs.iter().any(|f| f.holds(x)),
             Not(f) => !f.holds(x),
             Custom(f) => f(x),
-            Count(..) | Amount(_) => self.strength(x) != 0.0,
+            Count(..) | Amount(_) | Gated(..) => self.strength(x) != 0.0,
         }
     }
 
@@ -267,6 +272,13 @@ impl Feature {
         match self {
             Count(fs, cap) => fs.iter().filter(|f| f.holds(x)).count().min(*cap as usize) as f32,
             Amount(f) => f(x),
+            Gated(gate, f) => {
+                if gate.holds(x) {
+                    f.strength(x)
+                } else {
+                    0.0
+                }
+            }
             _ => {
                 if self.holds(x) {
                     1.0
@@ -323,9 +335,41 @@ const RULES: &[Rule] = &[
     rule(All(&[StartsWord("class"), PY_BLOCK]), &[(L(Python), 3.0)]),
     rule(All(&[PY_BLOCK, StartsWordAny(&["elif", "except"])]), &[(L(Python), 3.0)]),
     rule(
-        All(&[PY_BLOCK, StartsWordAny(&["finally", "try", "with", "while", "for", "if", "else"])]),
+        All(&[PY_BLOCK, StartsWordAny(&["finally", "try", "with", "while", "if", "else"])]),
         &[(L(Python), 2.0)],
     ),
+    // `for x in xs:`; pseudocode's `for each v of G:` is not Python.
+    rule(All(&[PY_BLOCK, StartsWord("for"), Contains(" in ")]), &[(L(Python), 2.0)]),
+    rule(All(&[PY_BLOCK, StartsWord("with"), Contains(" as ")]), &[(L(Python), 1.0)]),
+    rule(Custom(|x| comprehension(x.c)), &[(L(Python), 2.5)]),
+    rule(Custom(|x| python_lambda(x.c)), &[(L(Python), 1.5)]),
+    rule(
+        ContainsAny(&[
+            "sys.stdin", "list(map(", "map(int", "int(input(", "input().", "enumerate(", "range(len(", "isinstance(",
+            ".items()", "f.read", "self,",
+        ]),
+        &[(L(Python), 2.0)],
+    ),
+    rule(
+        ContainsAny(&[
+            "heapq.", "itertools.", "collections.", "os.path", "math.", "random.", "np.", "pd.", "plt.", "asyncio.",
+            "deque(", "defaultdict(", "Counter(", "sys.",
+        ]),
+        &[(L(Python), 1.5)],
+    ),
+    rule(Custom(|x| plain_assignment(x.c)), &[(L(Python), 0.7)]),
+    rule(ContainsAny(&[".split()", ".strip()", ".lower()", ".upper()", " is True", " is None", " is not "]), &[(L(Python), 1.5)]),
+    rule(All(&[StartsWith("assert "), Not(&ENDS_SEMI)]), &[(L(Python), 1.0)]),
+    rule(
+        Any(&[StartsWith("yield from "), All(&[StartsWith("raise "), Not(&ENDS_SEMI)]), Custom(|x| f_string(x.t))]),
+        &[(L(Python), 2.0)],
+    ),
+    // `a if cond else b`
+    rule(
+        All(&[Contains(" if "), Contains(" else "), Not(&ContainsAny(&["{", "?", ";"])), Not(&PY_BLOCK)]),
+        &[(L(Python), 2.5)],
+    ),
+    rule(All(&[StartsWith("print("), Not(&ENDS_SEMI)]), &[(L(Python), 0.5)]),
     rule(All(&[StartsWith("from "), Contains(" import ")]), &[(L(Python), 3.0)]),
     rule(
         All(&[
@@ -377,8 +421,9 @@ const RULES: &[Rule] = &[
     rule(All(&[StartsWord("package"), ENDS_SEMI]), &[(L(Java), 4.0)]),
     rule(Custom(annotation), &[(L(Java), 2.0), (L(Kotlin), 1.0)]),
     rule(Word("static"), &[(L(Java), 0.7), (L(CSharp), 0.7), (L(C), 0.5), (L(Cpp), 0.5)]),
+    // Java's class names, on a line with code punctuation (`Thread-0 start` is output).
     rule(
-        Count(
+        Gated(&ContainsAny(&["(", ")", "{", "}", ";", "=", "<", "."]), &Count(
             &[
                 Word("String"),
                 Word("boolean"),
@@ -404,9 +449,13 @@ const RULES: &[Rule] = &[
                 Word("super"),
             ],
             2,
-        ),
+        )),
         &[(L(Java), 1.5)],
     ),
+    rule(Contains(".equals("), &[(L(Java), 1.0)]),
+    rule(All(&[StartsWith("final "), ENDS_SEMI]), &[(L(Java), 1.5)]),
+    rule(Contains("Exception("), &[(L(Java), 1.5), (L(CSharp), 1.0)]),
+    rule(ContainsAny(&["assertEquals(", "assertThat(", "assertTrue("]), &[(L(Java), 2.0)]),
     rule(
         Any(&[Custom(|x| typed_array(x.c)), All(&[Contains("new "), Contains("["), ENDS_SEMI])]),
         &[(L(Java), 1.5), (L(CSharp), 1.5)],
@@ -423,6 +472,26 @@ const RULES: &[Rule] = &[
     // Lower-case booleans: not C (which has none without stdbool), not Python.
     rule(Any(&[Word("true"), Word("false")]), &[(L(Java), 0.3), (L(Cpp), 0.3), (Js, 0.3)]),
     rule(ContainsAny(&["java.", "javax."]), &[(L(Java), 3.0)]),
+    rule(
+        ContainsAny(&[
+            ".charAt(", ".equals(", "Integer.parseInt", "String.valueOf", ".getOrDefault(", ".isEmpty()",
+            ".printStackTrace()", ".toCharArray()", ".length()",
+        ]),
+        &[(L(Java), 1.5)],
+    ),
+    rule(
+        Any(&[
+            StartsWith("synchronized ("),
+            ContainsAny(&[
+                "System.currentTimeMillis", "System.nanoTime", "System.in", "System.exit", "System.arraycopy",
+            ]),
+        ]),
+        &[(L(Java), 2.5)],
+    ),
+    // JavaScript and Kotlin bindings: not Java or C#.
+    rule(StartsWordAny(&["let", "const", "val"]), &[(L(Java), -1.0), (L(CSharp), -1.0)]),
+    // `int m = Math.max(a, b);`: a typed declaration around JavaScript's `Math`.
+    rule(All(&[C_TYPE_FIRST, Contains("Math.")]), &[(L(Java), 1.5), (L(CSharp), 0.5)]),
     rule(Contains(" -> "), &[(L(Java), 0.5)]),
     rule(ContainsAny(&["using System", "Console.Write", "{ get; set; }"]), &[(L(CSharp), 5.0)]),
     rule(Contains("foreach ("), &[(L(CSharp), 2.0)]),
@@ -442,13 +511,20 @@ const RULES: &[Rule] = &[
     rule(
         ContainsAny(&[
             "printf(", "scanf(", "malloc(", "calloc(", "realloc(", "free(", "sizeof(", "strcpy(",
-            "strlen(", "memset(", "puts(", "fgets(",
+            "strlen(", "memset(", "puts(", "fgets(", "pthread_", "fork()", "exit(", "getchar(", "fopen(",
+            "fclose(", "fprintf(",
         ]),
         &[(L(C), 2.0), (L(Cpp), 1.0)],
     ),
+    rule(Contains("(void)"), &[(L(C), 2.0)]),
     rule(Word("struct"), &[(L(C), 1.5), (L(Cpp), 0.5), (L(Go), 0.5), (L(Rust), 0.5)]),
     rule(Word("NULL"), &[(L(C), 1.5), (L(Cpp), 0.5)]),
-    rule(Custom(|x| arrow_deref(x.c)), &[(L(C), 1.5), (L(Cpp), 1.5)]),
+    rule(Word("unsigned"), &[(L(C), 1.0), (L(Cpp), 1.0)]),
+    // C++ reaches members through `this->`; `this.` is Java or JavaScript.
+    rule(Contains("this."), &[(L(C), -1.0), (L(Cpp), -1.0)]),
+    rule(Custom(|x| arrow_deref(x.c)), &[(L(C), 2.0), (L(Cpp), 2.0)]),
+    // `f(&x)`, `scanf("%d", &n)`: passing an address.
+    rule(Custom(|x| address_argument(x.c)), &[(L(C), 1.0), (L(Cpp), 1.0)]),
     rule(Custom(|x| pointer_declaration(x.c)), &[(L(C), 1.5), (L(Cpp), 1.5)]),
     // A function defined without access modifier: C style (Java methods carry one).
     rule(
@@ -474,12 +550,14 @@ const RULES: &[Rule] = &[
                 Contains("const&"),
                 Contains("ios::"),
                 Contains("pair<"),
+                ContainsAny(&["map<", "set<", "queue<", "stack<", "unordered_", "<string>"]),
+                ContainsAny(&["<int>", "<char>", "<long long>", "<double>", "greater<", "less<"]),
                 Word("cout"),
                 Word("cin"),
                 Word("endl"),
                 Word("virtual"),
                 Word("namespace"),
-                All(&[FirstWordIn(&["string", "auto", "delete"]), Contains(" ")]),
+                All(&[FirstWordIn(&["string", "auto", "delete"]), Contains(" "), Not(&Contains(" from "))]),
             ],
             2,
         ),
@@ -494,9 +572,23 @@ const RULES: &[Rule] = &[
     rule(Contains("console."), &[(Js, 4.0)]),
     rule(Word("function"), &[(Js, 2.5)]),
     rule(
-        All(&[StartsWordAny(&["const", "let"]), Contains("=")]),
+        All(&[StartsWordAny(&["const", "let"]), Contains("="), Not(&StartsWith("const val "))]),
         &[(Js, 3.0), (L(Rust), 0.5)],
     ),
+    rule(StartsWith("constructor("), &[(Js, 2.0)]),
+    rule(
+        ContainsAny(&[
+            "localStorage.", "sessionStorage.", "Array.from(", "Array.isArray(", "Object.keys(", "Object.entries(",
+            "Object.assign(", "Object.freeze(", "Object.defineProperty(",
+        ]),
+        &[(Js, 2.0)],
+    ),
+    // Spread and rest: `[...a]`, `{ ...b }`, `(...args)`.
+    rule(Custom(|x| spread(x.c)), &[(Js, 1.5)]),
+    // A call with an object literal: `new Vue({`, `$.ajax({`.
+    rule(EndsWith("({"), &[(Js, 1.0)]),
+    rule(ContainsAny(&["express.", "app.use("]), &[(Js, 2.0)]),
+    rule(Any(&[Custom(jquery), Contains("this.#")]), &[(Js, 2.0)]),
     rule(
         // `const`/`let` lines never start with `var`: the two rows cannot both hold.
         All(&[StartsWord("var"), Contains("=")]),
@@ -519,14 +611,13 @@ const RULES: &[Rule] = &[
             "addEventListener",
             "undefined",
             "prototype",
-            "async ",
-            "await ",
         ]),
         &[(Js, 2.0)],
     ),
+    rule(All(&[ContainsAny(&["async ", "await "]), Not(&Contains("async def "))]), &[(Js, 2.0)]),
     rule(
         Any(&[
-            StartsWith("export "),
+            All(&[StartsWith("export "), Not(&Custom(|x| shell_assignment(&x.c["export ".len()..])))]),
             All(&[StartsWith("import "), Any(&[Contains(" from "), EndsWith("'"), EndsWith("';")])]),
         ]),
         &[(Js, 3.0)],
@@ -565,8 +656,20 @@ const RULES: &[Rule] = &[
         All(&[
             StartsWordAny(&["interface", "type", "enum", "readonly", "declare", "namespace"]),
             Any(&[Contains("="), EndsWith("{")]),
+            Not(&ContainsAny(&[" struct", " interface {"])),
         ]),
         &[(L(TypeScript), 1.5)],
+    ),
+    // `type Status = …`, `const xs: User[] = []`, `function f<T>(a: T): T {`.
+    rule(All(&[StartsWord("type"), Contains(" = ")]), &[(L(TypeScript), 1.0)]),
+    rule(
+        All(&[StartsWordAny(&["const", "let"]), Custom(|x| annotated_binding(x.c))]),
+        &[(L(TypeScript), 2.0)],
+    ),
+    rule(All(&[Word("function"), ContainsAny(&["): ", ">("])]), &[(L(TypeScript), 2.0)]),
+    rule(
+        ContainsAny(&["<number", "number>", "<boolean", "boolean>", "<void>", "<any>", "<unknown>", "string, number"]),
+        &[(L(TypeScript), 2.0)],
     ),
     // --- Markup (HTML, XML, JSX share the tag lines; see `block_evidence`)
     rule(Custom(|x| x.tag.is_some()), &[(T(Tally::Markup), 1.5)]),
@@ -579,6 +682,7 @@ const RULES: &[Rule] = &[
     // --- CSS
     rule(Custom(|x| css_selector(x.c)), &[(T(Tally::CssSelectors), 1.0)]),
     rule(Custom(|x| css_property(x.c)), &[(T(Tally::CssProps), 1.5)]),
+    rule(Custom(|x| css_one_line_rule(x.c)), &[(T(Tally::CssSelectors), 1.0), (T(Tally::CssProps), 1.5)]),
     // --- SQL
     rule(Custom(sql_statement), &[(T(Tally::SqlStatement), 1.0), (T(Tally::SqlWords), 2.0)]),
     rule(Amount(sql_keywords), &[(T(Tally::SqlWords), 1.0)]),
@@ -590,8 +694,12 @@ const RULES: &[Rule] = &[
     rule(Custom(|x| x.shell.is_some_and(|cmd| cmd.flag)), &[(L(Bash), 0.5)]),
     rule(Custom(|x| shell_assignment(x.c)), &[(L(Bash), 1.5)]),
     rule(
+        All(&[StartsWith("export "), Custom(|x| shell_assignment(&x.c["export ".len()..]))]),
+        &[(L(Bash), 3.0)],
+    ),
+    rule(
         Any(&[
-            Contains("$("),
+            All(&[Contains("$("), Not(&Custom(jquery))]),
             StartsWith("if ["),
             IsOneOf(&["fi", "done", "esac", "then", "do"]),
             EndsWith("; then"),
@@ -602,9 +710,11 @@ const RULES: &[Rule] = &[
     rule(ContainsAny(&[" | grep", " 2>&1", "> /dev/null"]), &[(L(Bash), 1.5)]),
     // --- JSON (YAML is judged on the whole block: `YamlLines`)
     rule(Custom(|x| json_key_line(x.c)), &[(T(Tally::JsonKeys), 1.0)]),
+    rule(Custom(|x| json_object_line(x.c)), &[(T(Tally::JsonKeys), 1.0)]),
     rule(
         All(&[
             Not(&Custom(|x| json_key_line(x.c))),
+            Not(&Custom(|x| json_object_line(x.c))),
             Not(&Custom(|x| matches!(x.c.trim_end_matches(','), "{" | "}" | "[" | "]" | "},"))),
             Not(&Custom(|x| json_value_line(x.c))),
         ]),
@@ -621,10 +731,48 @@ const RULES: &[Rule] = &[
         ]),
         &[(L(Kotlin), 1.5)],
     ),
+    rule(
+        Any(&[StartsWith("data class "), Contains("companion object"), StartsWith("lateinit var ")]),
+        &[(L(Kotlin), 2.5)],
+    ),
+    rule(All(&[StartsWord("val"), Not(&ENDS_SEMI), Contains(" = ")]), &[(L(Kotlin), 1.0)]),
+    rule(StartsWith("const val "), &[(L(Kotlin), 3.0)]),
+    rule(
+        Any(&[
+            Contains(" by lazy"),
+            All(&[StartsWordAny(&["private", "protected", "internal", "override"]), ContainsAny(&[" val ", " var "])]),
+        ]),
+        &[(L(Kotlin), 3.0)],
+    ),
+    rule(StartsWith("println("), &[(L(Kotlin), 1.0)]),
+    // C++11 has `enum class` too, closed with `;`.
+    rule(All(&[StartsWith("enum class "), Not(&ENDS_SEMI)]), &[(L(Kotlin), 2.5)]),
+    rule(
+        Any(&[All(&[StartsWord("object"), EndsWith("{")]), All(&[StartsWith("when ("), EndsWith("{")])]),
+        &[(L(Kotlin), 2.5)],
+    ),
+    rule(Contains(" ?: "), &[(L(Kotlin), 2.0)]),
+    rule(ContainsAny(&["{ it ", "{ it.", "(it)"]), &[(L(Kotlin), 1.5)]),
+    rule(ContainsAny(&["listOf", "mapOf", "arrayOf", "setOf", "emptyList("]), &[(L(Kotlin), 2.0)]),
+    rule(All(&[StartsWith("for ("), ContainsAny(&[" until ", " downTo ", ".."])]), &[(L(Kotlin), 2.5)]),
     // --- Go
     rule(Any(&[IsOneOf(&["package main"]), Contains("fmt.")]), &[(L(Go), 4.0)]),
     rule(StartsWord("func"), &[(L(Go), 3.0), (L(Java), -1.0)]),
     rule(Contains(":="), &[(L(Go), 1.0), (T(Tally::SqlWords), 0.5)]),
+    rule(Custom(|x| short_variable_declaration(x.c)), &[(L(Go), 1.0)]),
+    rule(
+        Any(&[
+            All(&[StartsWord("type"), ContainsAny(&[" struct {", " interface {"])]),
+            StartsWith("if err != nil"),
+            Contains(":= range "),
+        ]),
+        &[(L(Go), 4.0)],
+    ),
+    rule(Any(&[IsOneOf(&["import ("]), StartsWith("defer "), Mentions("json:\"")]), &[(L(Go), 3.0)]),
+    rule(Custom(|x| go_statement(x.c)), &[(L(Go), 2.5)]),
+    rule(Custom(|x| go_var(x.c)), &[(L(Go), 1.5), (L(Kotlin), -1.5)]),
+    // `mu.Lock()`: an exported (capitalised) method called without a semicolon.
+    rule(All(&[CALL, Custom(|x| capitalised_method(x.c))]), &[(L(Go), 1.5)]),
     // --- Rust
     rule(
         Any(&[
@@ -637,12 +785,23 @@ const RULES: &[Rule] = &[
         ]),
         &[(L(Rust), 4.0)],
     ),
+    // `let n: i64 = …`, `-> usize`, `vec![…]`, `xs.iter()`: Rust's types, macros and iterators.
+    rule(
+        Any(&[
+            All(&[StartsWord("let"), Custom(|x| x.c.split_whitespace().nth(2).is_some_and(rust_type))]),
+            Custom(|x| x.c.split_once("-> ").is_some_and(|(_, ty)| rust_type(ty.trim_end_matches(['{', ' '])))),
+            Custom(|x| rust_macro(x.c)),
+        ]),
+        &[(L(Rust), 2.5)],
+    ),
+    rule(ContainsAny(&[".iter()", ".unwrap()", "&mut ", "Some(", "Ok(", "&str", "&self"]), &[(L(Rust), 1.5)]),
 ];
 
 /// Line-level evidence from `RULES`, then the whole-block evidence.
 pub(super) fn score(lines: &[Line]) -> Scores {
     let mut s = Scores::default();
     let mut yaml = YamlLines::default();
+    let mut docker = DockerLines::default();
     for line in lines {
         let c = line.code.as_str();
         if c.is_empty() {
@@ -671,15 +830,17 @@ pub(super) fn score(lines: &[Line]) -> Scores {
         };
         apply(&mut s, RULES, &x);
         yaml.line(line);
+        docker.line(&x);
     }
     block_evidence(&mut s, &yaml, lines.len());
+    s.add(Dockerfile, docker.score());
     s
 }
 
 fn apply(s: &mut Scores, rules: &[Rule], x: &Ctx) {
     for rule in rules {
         let strength = match rule.when {
-            Count(..) | Amount(_) => rule.when.strength(x),
+            Count(..) | Amount(_) | Gated(..) => rule.when.strength(x),
             ref when => {
                 if when.holds(x) {
                     1.0
@@ -701,7 +862,8 @@ fn apply(s: &mut Scores, rules: &[Rule], x: &Ctx) {
 fn block_evidence(s: &mut Scores, yaml: &YamlLines, lines: usize) {
     let markup = s.tally(Tally::Markup);
     let jsx_only = s.tally(Tally::JsxOnly);
-    if jsx_only >= 2.0 && s.get(JavaScript) >= 2.0 {
+    // React hooks alone (`useState<number>(0)`) are not JSX: markup or two kinds of hint are.
+    if jsx_only >= 2.0 && s.get(JavaScript) >= 2.0 && (markup > 0.0 || jsx_only >= 5.0) {
         s.add(Jsx, jsx_only + markup);
     }
     s.add(Html, markup + s.tally(Tally::HtmlOnly));
@@ -743,9 +905,12 @@ fn member_declaration(x: &Ctx) -> Option<bool> {
     let ty = c
         .split_whitespace()
         .find(|w| !matches!(*w, "public" | "private" | "protected" | "static" | "final" | "abstract"));
+    if ty.is_some_and(|w| matches!(w, "val" | "var" | "fun" | "suspend" | "override" | "data")) {
+        return None; // Kotlin
+    }
     Some(ty.is_some_and(|w| {
         C_TYPES.contains(&w)
-            || matches!(w, "boolean" | "class" | "interface")
+            || matches!(w, "boolean" | "class" | "interface" | "enum" | "record")
             || w.starts_with(|ch: char| ch.is_ascii_uppercase())
     }))
 }
@@ -792,10 +957,11 @@ fn sql_statement(x: &Ctx) -> bool {
     if !SQL_STATEMENTS.iter().any(|k| first.eq_ignore_ascii_case(k)) {
         return false;
     }
-    first.chars().all(|ch| ch.is_ascii_uppercase())
-        || x.c.to_ascii_lowercase().contains(" from ")
-        || x.c.to_ascii_lowercase().contains(" into ")
-        || x.c.to_ascii_lowercase().contains(" table ")
+    if first.chars().all(|ch| ch.is_ascii_uppercase()) {
+        return true;
+    }
+    let lower = x.c.to_ascii_lowercase();
+    [" from ", " into ", " table ", " set ", " where ", " values"].iter().any(|w| lower.contains(w))
 }
 
 /// Upper-case SQL keywords on the line: 0.7 each, at most 2.5.
@@ -835,7 +1001,7 @@ fn shell_command(raw: &str, c: &str) -> Option<ShellCommand> {
                 || after.contains("const")
                 || after.contains("function")
                 || after.contains("class")))
-        && !(cmd == "go" && after.trim().is_empty());
+        && !(cmd == "go" && (after.trim().is_empty() || after.contains('(')));
     if !is_command {
         return None;
     }
@@ -928,8 +1094,11 @@ fn arrow_deref(c: &str) -> bool {
     c.match_indices("->").any(|(i, _)| {
         let before = c[..i].chars().next_back();
         let after = c[i + 2..].chars().next();
+        // `d->d.getName()` is a Java lambda, not a dereference.
+        let field = c[i + 2..].trim_start_matches(is_ident_char);
         before.is_some_and(|ch| is_ident_char(ch) || ch == ')' || ch == ']')
             && after.is_some_and(|ch| ch.is_ascii_alphabetic() || ch == '_')
+            && !field.starts_with('.')
     })
 }
 
@@ -942,6 +1111,7 @@ fn pointer_declaration(c: &str) -> bool {
         let word = &before[before.trim_end_matches(is_ident_char).len()..];
         let after = c[i..].trim_start_matches('*').trim_start();
         let is_type = C_TYPES.contains(&word)
+            || word == "FILE"
             || (word.starts_with(|ch: char| ch.is_ascii_uppercase())
                 && word.len() > 1
                 && word.chars().any(|ch| ch.is_ascii_lowercase()));
@@ -972,7 +1142,11 @@ fn css_selector(c: &str) -> bool {
     }
     sel.split(',').map(str::trim).all(|part| {
         let head = part.split([' ', ':', '>', '.', '#']).next().unwrap_or("");
-        part.starts_with(['.', '#', '*', ':', '@']) || HTML_TAGS.contains(&head)
+        // `from`, `to` and `50%` are the selectors inside `@keyframes`.
+        part.starts_with(['.', '#', '*', ':', '@'])
+            || HTML_TAGS.contains(&head)
+            || matches!(part, "from" | "to")
+            || part.strip_suffix('%').is_some_and(|n| !n.is_empty() && n.chars().all(|ch| ch.is_ascii_digit()))
     })
 }
 
@@ -1071,6 +1245,253 @@ impl YamlLines {
             0.0
         }
     }
+}
+
+/// Dockerfile: every line an instruction (`FROM`, `RUN`, `COPY`...), one of them `FROM image`.
+/// SQL's `FROM table` lines sit among `SELECT`/`WHERE`, which are not instructions.
+#[derive(Default)]
+struct DockerLines {
+    instructions: usize,
+    from: bool,
+    other: usize,
+}
+
+impl DockerLines {
+    fn line(&mut self, x: &Ctx) {
+        const INSTRUCTIONS: &[&str] = &[
+            "FROM",
+            "RUN",
+            "COPY",
+            "ADD",
+            "WORKDIR",
+            "EXPOSE",
+            "CMD",
+            "ENTRYPOINT",
+            "ENV",
+            "ARG",
+            "LABEL",
+            "USER",
+            "VOLUME",
+            "HEALTHCHECK",
+            "SHELL",
+            "ONBUILD",
+            "STOPSIGNAL",
+            "MAINTAINER",
+        ];
+        // `fw` is a prefix of `c` (ident characters only), so this slice is on a char boundary.
+        let after = &x.c[x.fw.len()..];
+        let rest = after.trim_start();
+        let upper_word = |w: &str| w.len() > 1 && w != "AS" && w.chars().all(|ch| ch.is_ascii_uppercase());
+        if x.fw == "FROM"
+            && !rest.is_empty()
+            && rest.split_whitespace().count() <= 3
+            && !rest.split_whitespace().any(upper_word)
+        {
+            self.from = true;
+            self.instructions += 1;
+        } else if INSTRUCTIONS.contains(&x.fw) && after.starts_with(' ') && !rest.is_empty() {
+            self.instructions += 1;
+        } else if !x.c.is_empty() && !x.c.ends_with('\\') {
+            self.other += 1;
+        }
+    }
+
+    fn score(&self) -> f32 {
+        if self.from && self.instructions >= 2 && self.other == 0 {
+            1.0 + 1.5 * self.instructions as f32
+        } else {
+            0.0
+        }
+    }
+}
+
+/// `$('#id')`, `$(this)`, `$(document)`: jQuery, not the shell's command substitution.
+fn jquery(x: &Ctx) -> bool {
+    x.c.match_indices("$(").any(|(i, _)| {
+        let rest = &x.c[i + 2..];
+        rest.starts_with(['\'', '"']) || ["this)", "document)", "window)"].iter().any(|w| rest.starts_with(w))
+    })
+}
+
+/// `mu.Lock()`, `wg.Done()`: a call of a capitalised method on a lower-case receiver.
+fn capitalised_method(c: &str) -> bool {
+    let callee = c.split('(').next().unwrap_or("");
+    callee.rsplit_once('.').is_some_and(|(recv, method)| {
+        recv.starts_with(|ch: char| ch.is_ascii_lowercase())
+            && method.starts_with(|ch: char| ch.is_ascii_uppercase())
+            && method.chars().any(|ch| ch.is_ascii_lowercase())
+    })
+}
+
+/// `i64`, `usize`, `&str`, `Vec<u8>`, `Option<T>`: a type only Rust writes this way.
+fn rust_type(ty: &str) -> bool {
+    let ty = ty.trim_start_matches(['&', '(']).trim_start_matches("mut ").trim_end_matches([';', '=', ',', ')']);
+    let head = ty.split(['<', ';', ' ']).next().unwrap_or("");
+    matches!(
+        head,
+        "i8" | "i16"
+            | "i32"
+            | "i64"
+            | "i128"
+            | "isize"
+            | "u8"
+            | "u16"
+            | "u32"
+            | "u64"
+            | "u128"
+            | "usize"
+            | "f32"
+            | "f64"
+            | "str"
+            | "Vec"
+            | "Option"
+            | "Result"
+            | "HashMap"
+            | "HashSet"
+            | "Box"
+            | "Rc"
+            | "Arc"
+    )
+}
+
+/// `vec![1, 2]`, `debug_assert!(x)`, `format!("…")`: a macro call.
+fn rust_macro(c: &str) -> bool {
+    ["!(", "![", "!{"].iter().any(|p| {
+        c.match_indices(p).any(|(i, _)| {
+            let name = &c[..i];
+            let word = &name[name.trim_end_matches(|ch: char| ch.is_ascii_lowercase() || ch == '_').len()..];
+            word.len() >= 2 && !name[..name.len() - word.len()].ends_with(|ch: char| is_ident_char(ch) || ch == '.')
+        })
+    })
+}
+
+/// `f"{name}"`, `f'…'`: a formatted string literal.
+fn f_string(raw: &str) -> bool {
+    ["f\"", "f'"]
+        .iter()
+        .any(|p| raw.match_indices(p).any(|(i, _)| raw[..i].chars().next_back().is_none_or(|ch| !is_ident_char(ch))))
+}
+
+/// `[...a]`, `{ ...b }`, `f(...args)`; not the `{ ... }` of an elided body.
+fn spread(c: &str) -> bool {
+    c.match_indices("...").any(|(i, _)| {
+        let before = c[..i].trim_end_matches(' ');
+        before.ends_with(['[', '{', '(', ','])
+            && c[i + 3..].starts_with(|ch: char| ch.is_ascii_alphabetic() || ch == '_')
+    })
+}
+
+/// `res = requests.get(url)`: a bare assignment, no declaration keyword, no semicolon.
+fn plain_assignment(c: &str) -> bool {
+    c.split_once(" = ").is_some_and(|(name, value)| {
+        // A call or attribute on the right: `name = "x"` alone could be TOML or INI.
+        value.contains(['(', '.'])
+            && !value.starts_with(['"', '\''])
+            && !c.ends_with([';', '{', ','])
+            && name.starts_with(|ch: char| ch.is_ascii_lowercase() || ch == '_')
+            && name.chars().all(|ch| is_ident_char(ch) || matches!(ch, '.' | ',' | ' ' | '[' | ']'))
+            && !name.contains("  ")
+            && name.split_whitespace().count() <= 3
+            && !matches!(first_word(name), "let" | "const" | "var" | "val" | "int" | "long" | "char" | "auto")
+    })
+}
+
+/// `f(&x)`, `g(a, &b)`: an argument passed by address.
+fn address_argument(c: &str) -> bool {
+    ["(&", ", &"].iter().any(|p| {
+        c.match_indices(p).any(|(i, _)| c[i + p.len()..].starts_with(|ch: char| ch.is_ascii_alphabetic() || ch == '_'))
+    })
+}
+
+/// `[x * x for x in xs]`, `{k: v for k, v in d.items()}`.
+fn comprehension(c: &str) -> bool {
+    c.contains(['[', '{', '(']) && c.contains(" for ") && c.contains(" in ") && !c.contains(';')
+}
+
+/// `lambda w: len(w)`, `lambda a, b: a + b`.
+fn python_lambda(c: &str) -> bool {
+    c.match_indices("lambda").any(|(i, _)| {
+        let before_ok = c[..i].chars().next_back().is_none_or(|ch| !is_ident_char(ch));
+        let rest = &c[i + "lambda".len()..];
+        before_ok
+            && rest
+                .split_once(':')
+                .is_some_and(|(params, _)| params.chars().all(|ch| is_ident_char(ch) || matches!(ch, ' ' | ',' | '*')))
+    })
+}
+
+/// `const users: User[] = []`: a binding with a type annotation.
+fn annotated_binding(c: &str) -> bool {
+    let mut words = c.split_whitespace();
+    words.next();
+    words.next().is_some_and(|name| {
+        name.strip_suffix(':').is_some_and(|n| !n.is_empty() && n.chars().all(is_ident_char))
+            && words.next().is_some_and(|ty| {
+                ty.starts_with(|ch: char| ch.is_ascii_alphabetic() || ch == '[' || ch == '{') && !rust_type(ty)
+            })
+    })
+}
+
+/// `sel { prop: value; }` on one line.
+fn css_one_line_rule(c: &str) -> bool {
+    let Some((sel, body)) = c.split_once('{') else {
+        return false;
+    };
+    let Some(body) = body.trim().strip_suffix('}') else {
+        return false;
+    };
+    let body = body.trim();
+    !body.is_empty()
+        && css_selector(&format!("{}{{", sel.trim_end()))
+        && body.split_terminator(';').all(|decl| css_property(&format!("{};", decl.trim())))
+}
+
+/// `{"id": 1, "name": "kim"}` (strings blanked): a whole JSON object on one line.
+fn json_object_line(c: &str) -> bool {
+    let v = c.trim_end_matches(',');
+    v.starts_with("{\"") && v.ends_with('}') && json_key_line(&v[1..])
+}
+
+/// `x := 1`, `a, b := f()`: Go's short variable declaration opening the line.
+fn short_variable_declaration(c: &str) -> bool {
+    c.split_once(" := ").is_some_and(|(names, value)| {
+        !value.is_empty()
+            && names.split(',').all(|n| {
+                let n = n.trim();
+                !n.is_empty() && n.chars().all(is_ident_char)
+            })
+    })
+}
+
+/// `go worker(&wg)`, `go func() { … }()`: starting a goroutine.
+fn go_statement(c: &str) -> bool {
+    c.strip_prefix("go ").is_some_and(|rest| {
+        let callee = rest.split('(').next().unwrap_or("");
+        rest.contains('(') && !callee.is_empty() && callee.chars().all(|ch| is_ident_char(ch) || ch == '.')
+    })
+}
+
+/// `var wg sync.WaitGroup`, `var count int`: a declaration with the type after the name.
+fn go_var(c: &str) -> bool {
+    let mut words = c.split_whitespace();
+    words.next() == Some("var")
+        && words.next().is_some_and(|n| n.chars().all(is_ident_char))
+        && words.next().is_some_and(|ty| {
+            ty.starts_with(|ch: char| ch.is_ascii_lowercase() || ch == '[' || ch == '*')
+                && ty.chars().all(|ch| is_ident_char(ch) || matches!(ch, '.' | '[' | ']' | '*'))
+        })
+        && words.next().is_none()
+}
+
+/// A word that opens code lines: a keyword of the table's languages or a known command.
+pub(super) fn is_keyword_or_command(word: &str) -> bool {
+    const KEYWORDS: &[&str] = &[
+        "import", "from", "return", "raise", "yield", "del", "pass", "package", "else", "defer", "using", "select",
+        "insert", "update", "delete", "create", "drop", "alter", "grant", "with", "use", "show", "let", "var", "val",
+        "const", "print", "make", "break", "continue", "await", "async", "throw", "new", "typeof", "assert", "global",
+        "goto", "case", "default", "public", "private", "static", "int", "void", "char", "fun", "func", "type",
+    ];
+    KEYWORDS.contains(&word) || SHELL_COMMANDS.contains(&word)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1202,7 +1623,7 @@ const SHELL_COMMANDS: &[&str] = &[
 
 const SQL_STATEMENTS: &[&str] = &[
     "SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "DROP", "DECLARE", "BEGIN", "EXEC", "GRANT", "REVOKE",
-    "TRUNCATE", "MERGE", "COMMIT", "ROLLBACK", "WITH",
+    "TRUNCATE", "MERGE", "COMMIT", "ROLLBACK", "WITH", "SHOW", "EXPLAIN", "SET",
 ];
 
 const SQL_KEYWORDS: &[&str] = &[
@@ -1256,7 +1677,7 @@ const HTML_TAGS: &[&str] = &[
 ];
 
 /// Name of the tag opening `s` (`<div class=..>` → `div`, `</p>` → `p`), if `s` starts with one.
-fn leading_tag(s: &str) -> Option<&str> {
+pub(super) fn leading_tag(s: &str) -> Option<&str> {
     let rest = s.strip_prefix("</").or_else(|| s.strip_prefix('<'))?;
     let end =
         rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':' || c == '.')).unwrap_or(rest.len());
