@@ -1,7 +1,7 @@
 //! First pass over a note: its headings with GitHub ids and its title, cheap enough to run on
 //! every note before any is rendered, so links can be checked against every page's ids.
 
-use super::{html_attributes::quoted_attributes, parser_options, slug::Slugger};
+use super::{html_attributes::quoted_attributes, parser_options, prepare::prepare, slug::Slugger};
 use crate::diagnostics::LineIndex;
 use crate::model::Heading;
 use crate::text::without_controls;
@@ -20,6 +20,8 @@ pub(crate) struct Outline {
 
 /// Headings in document order with unique ids; `first_line` is the file line `body` starts on.
 pub(crate) fn outline(body: &str, first_line: usize) -> Outline {
+    let prepared = prepare(body);
+    let body: &str = &prepared.text;
     let lines = LineIndex::new(body, first_line);
     let mut slugger = Slugger::default();
     let mut out = Outline::default();

@@ -1,10 +1,15 @@
 //! Second pass over a note: Markdown to HTML with heading anchors, highlighted code, resolved
 //! links, bare URLs and `@` reference lines turned into links, and the page's references.
+//! It reads the note as `markdown::prepare` gives it, and writes its marked lines: callouts
+//! (with GitHub alerts), and raw HTML lines after lists without the prefix that placed them.
 
 use super::autolink::{display_url, split_urls, Piece};
+use crate::config::Words;
 use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::highlight::Highlighter;
-use crate::markdown::{code_blocks::fence_language, html_attributes::quoted_attributes, parser_options};
+use crate::markdown::callouts::{self, Callout, Labels};
+use crate::markdown::prepare::{prepare, Marked, Prepared, LAZY_HTML_PREFIX};
+use crate::markdown::{code_blocks::fence_language, html_attributes::quoted_attributes, mdx, parser_options};
 use crate::model::{Note, Reference, Resolved, TocEntry};
 use crate::text::without_controls;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd, TextMergeWithOffset};
@@ -34,6 +39,26 @@ pub(crate) struct Body {
 pub(crate) struct BodyWords<'a> {
     /// Accessible label of heading anchor links.
     pub(crate) anchor: &'a str,
+    /// Labels of callouts.
+    pub(crate) callouts: Labels<'a>,
+}
+
+impl<'a> BodyWords<'a> {
+    pub(crate) fn new(words: &'a Words) -> Self {
+        BodyWords {
+            anchor: &words.anchor,
+            callouts: Labels {
+                note: &words.callout_note,
+                tip: &words.callout_tip,
+                important: &words.callout_important,
+                warning: &words.callout_warning,
+                caution: &words.callout_caution,
+                info: &words.callout_info,
+                danger: &words.callout_danger,
+                details: &words.callout_details,
+            },
+        }
+    }
 }
 
 /// Render `note`; `resolve` says where each written link goes.
@@ -43,21 +68,30 @@ pub(crate) fn render_body(
     words: &BodyWords,
     highlighter: &Highlighter,
 ) -> Body {
+    let prepared = prepare(&note.body);
+    let mut body = Body { toc: toc(note), ..Body::default() };
+    for (line, problem) in &prepared.problems {
+        body.diagnostics.push(Diagnostic::warning(&note.source, note.body_line + line, problem));
+    }
     let mut writer = BodyWriter {
         note,
         resolve,
         words,
         highlighter,
-        lines: LineIndex::new(&note.body, note.body_line),
-        body: Body { toc: toc(note), ..Body::default() },
+        lines: LineIndex::new(&prepared.text, note.body_line),
+        body,
         events: Vec::new(),
         heading: 0,
         lifting_title: false,
         link_depth: 0,
         autolink_text: false,
         code: None,
+        prepared: &prepared,
+        depth: 0,
+        callouts: Vec::new(),
+        components: prepared.components.clone(),
     };
-    let parser = TextMergeWithOffset::new(Parser::new_ext(&note.body, parser_options()).into_offset_iter())
+    let parser = TextMergeWithOffset::new(Parser::new_ext(&prepared.text, parser_options()).into_offset_iter())
         .map(|(event, range)| (without_control_chars(event), range));
     for (event, range) in parser {
         if !writer.lifts_title(&event) {
@@ -87,6 +121,14 @@ struct BodyWriter<'a> {
     autolink_text: bool,
     /// Inside a code block: its language and its text so far.
     code: Option<(Option<String>, String)>,
+    /// The text parsed and its marked lines.
+    prepared: &'a Prepared<'a>,
+    /// How many tags (but raw HTML blocks) are open: callouts close with the block they opened in.
+    depth: usize,
+    /// Open `:::` callouts: their kind and the `depth` they opened at.
+    callouts: Vec<(callouts::Kind, usize)>,
+    /// JSX components already warned about.
+    components: HashSet<String>,
 }
 
 impl<'a> BodyWriter<'a> {
@@ -109,7 +151,18 @@ impl<'a> BodyWriter<'a> {
     /// Pass one event on, rewritten where the page needs it; `offset` is where it starts in the
     /// note's body.
     fn push(&mut self, event: Event<'a>, offset: usize) {
+        self.follow_depth(&event);
         match event {
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let callout = Callout { kind: callouts::Kind::from_alert(kind), title: None };
+                self.events.push(Event::Html(callouts::open_html(&callout, &self.words.callouts, escape).into()));
+            }
+            Event::End(TagEnd::BlockQuote(Some(kind))) => {
+                self.events.push(Event::Html(callouts::close_html(callouts::Kind::from_alert(kind)).into()));
+            }
+            Event::Html(html) | Event::InlineHtml(html) if self.prepared.mark_at(offset).is_some() => {
+                self.marked_html(html, offset)
+            }
             Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
                 let id = self.note.headings.get(self.heading).map(|h| CowStr::from(h.id.clone()));
                 self.events.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
@@ -151,14 +204,82 @@ impl<'a> BodyWriter<'a> {
             Event::Text(text) if self.autolink_text => self.events.push(Event::Text(display_url(&text).into())),
             Event::Text(text) if self.link_depth == 0 => link_bare_urls(&text, &mut self.events, &mut self.body),
             Event::Html(html) => {
+                self.warn_components(&html, offset);
                 let html = self.rewrite_raw_html(html, offset);
                 self.events.push(Event::Html(html));
             }
             Event::InlineHtml(html) => {
+                self.warn_components(&html, offset);
                 let html = self.rewrite_raw_html(html, offset);
                 self.events.push(Event::InlineHtml(html));
             }
             other => self.events.push(other),
+        }
+    }
+
+    /// Count open blocks; a `:::` callout still open when the block it opened in ends is
+    /// closed first, so the HTML stays well nested whatever the fences say.
+    fn follow_depth(&mut self, event: &Event) {
+        match event {
+            Event::Start(tag) if !matches!(tag, Tag::HtmlBlock) => self.depth += 1,
+            Event::End(tag) if !matches!(tag, TagEnd::HtmlBlock) => {
+                self.depth = self.depth.saturating_sub(1);
+                self.close_callouts_deeper_than(self.depth);
+            }
+            _ => {}
+        }
+    }
+
+    fn close_callouts_deeper_than(&mut self, depth: usize) {
+        while let Some(&(kind, opened_at)) = self.callouts.last() {
+            if opened_at <= depth {
+                break;
+            }
+            self.callouts.pop();
+            self.events.push(Event::Html(callouts::close_html(kind).into()));
+        }
+    }
+
+    /// Raw HTML on a line `prepare` marked: a callout's fence, or an HTML line after a list.
+    fn marked_html(&mut self, html: CowStr<'a>, offset: usize) {
+        match self.prepared.mark_at(offset) {
+            Some(Marked::Open(callout)) => {
+                let open = callouts::open_html(callout, &self.words.callouts, escape);
+                self.events.push(Event::Html(open.into()));
+                self.callouts.push((callout.kind, self.depth));
+            }
+            Some(Marked::Close) => {
+                // A fence closes the callout opened in the same block; others were closed already.
+                if self.callouts.last().is_some_and(|&(_, opened_at)| opened_at == self.depth) {
+                    self.close_callouts_deeper_than(self.depth.saturating_sub(1));
+                }
+            }
+            Some(Marked::LazyHtml) | None => {
+                let html = match html.find(LAZY_HTML_PREFIX) {
+                    Some(at) if html[..at].trim().is_empty() => {
+                        CowStr::from(format!("{}{}", &html[..at], &html[at + LAZY_HTML_PREFIX.len()..]))
+                    }
+                    _ => html,
+                };
+                self.warn_components(&html, offset);
+                let html = self.rewrite_raw_html(html, offset);
+                self.events.push(Event::Html(html));
+            }
+        }
+    }
+
+    /// In an MDX note, a JSX component in raw HTML (`<Highlight color="x">`) is warned about
+    /// once: the browser shows its text, but not what the component would have made of it.
+    fn warn_components(&mut self, html: &str, offset: usize) {
+        if !self.prepared.mdx || self.code.is_some() {
+            return;
+        }
+        for name in mdx::components_in(html) {
+            if self.components.insert(name.to_string()) {
+                let line = self.lines.line_of(offset);
+                let message = format!("JSX component `<{name}>` is not supported: only its text is shown");
+                self.body.diagnostics.push(Diagnostic::warning(&self.note.source, line, message));
+            }
         }
     }
 
@@ -197,7 +318,8 @@ impl<'a> BodyWriter<'a> {
     }
 
     /// The body's HTML and what was learnt on the way.
-    fn finish(self) -> Body {
+    fn finish(mut self) -> Body {
+        self.close_callouts_deeper_than(0);
         let mut body = self.body;
         body.title_in_body = self.note.title_heading.is_some() && body.lifted_title_id.is_none();
         body.html.reserve(self.note.body.len() * 3 / 2);
@@ -375,7 +497,8 @@ mod tests {
             problem: dest.contains("missing").then(|| "broken link".to_string()),
             target: None,
         };
-        render_body(&note(body), &resolve, &BodyWords { anchor: "연결" }, Highlighter::global())
+        let words = Words { anchor: "연결".into(), ..Words::default() };
+        render_body(&note(body), &resolve, &BodyWords::new(&words), Highlighter::global())
     }
 
     #[test]

@@ -1,0 +1,353 @@
+//! The MDX that Docusaurus notes carry, read as far as a static page can use it: `import` and
+//! `export` statements at the top of a note (code for the site's bundler, not text), JSX
+//! components (`<Tabs>`, `<TabItem value="a">`: capitalised tags no browser knows, whose
+//! content is ordinary Markdown), and images given as `src={require('./x.png').default}` or
+//! `src={useBaseUrl('/img/x.png')}`. `prepare` applies these line by line.
+
+/// How many of `lines` (from the top of the note) are `import`/`export` statements and the
+/// blank lines between them, Docusaurus style: before any other content. A statement runs
+/// over several lines while its brackets are open (`import {\n  A,\n} from './a';`).
+pub(crate) fn leading_statements(lines: &[&str]) -> usize {
+    let mut taken = 0;
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i].trim_end();
+        if line.trim().is_empty() {
+            i += 1;
+            continue;
+        }
+        if !(line.starts_with("import ") || line.starts_with("import{") || line.starts_with("export ")) {
+            break;
+        }
+        let mut depth: i64 = 0;
+        loop {
+            depth += bracket_balance(lines[i]);
+            i += 1;
+            if depth <= 0 || i >= lines.len() {
+                break;
+            }
+        }
+        taken = i;
+    }
+    taken
+}
+
+/// Opening minus closing brackets on a line, outside quotes.
+fn bracket_balance(line: &str) -> i64 {
+    let mut balance = 0;
+    let mut quote = None;
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'' | '`') => quote = Some(c),
+            (None, '(' | '[' | '{') => balance += 1,
+            (None, ')' | ']' | '}') => balance -= 1,
+            _ => {}
+        }
+    }
+    balance
+}
+
+/// One JSX tag of a component.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Tag<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) shape: Shape,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shape {
+    Open,
+    Close,
+    SelfClosing,
+}
+
+/// The component tags a line holds when it holds nothing else (`<Tabs>`, `  </TabItem>`,
+/// `<TabItem value="a" label={"A"}>`, `<Admonition type="note" />`); None for any other line.
+pub(crate) fn component_line(line: &str) -> Option<Vec<Tag<'_>>> {
+    let mut rest = line.trim();
+    let mut tags = Vec::new();
+    while !rest.is_empty() {
+        let (tag, after) = component_tag(rest)?;
+        tags.push(tag);
+        rest = after.trim_start();
+    }
+    (!tags.is_empty()).then_some(tags)
+}
+
+/// The component tag `text` starts with, and the text after it.
+fn component_tag(text: &str) -> Option<(Tag<'_>, &str)> {
+    let after_lt = text.strip_prefix('<')?;
+    let (closing, named) = match after_lt.strip_prefix('/') {
+        Some(n) => (true, n),
+        None => (false, after_lt),
+    };
+    let name_len = named.find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_')).unwrap_or(named.len());
+    let name = &named[..name_len];
+    if !is_component_name(name) {
+        return None;
+    }
+    // The attributes: quoted strings and `{…}` expressions may hold `>`.
+    let body = &named[name_len..];
+    let (mut depth, mut quote) = (0usize, None);
+    for (i, c) in body.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'' | '`') => quote = Some(c),
+            (None, '{') => depth += 1,
+            (None, '}') => depth = depth.saturating_sub(1),
+            (None, '>') if depth == 0 => {
+                let inside = &body[..i];
+                let shape = if closing {
+                    Shape::Close
+                } else if inside.trim_end().ends_with('/') {
+                    Shape::SelfClosing
+                } else {
+                    Shape::Open
+                };
+                return Some((Tag { name, shape }, &body[i + 1..]));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A JSX component's name: capitalised (`Tabs`, `Foo.Bar`), and no HTML element's name in
+/// another letter case (`<BR>`, `<IMG>` are HTML).
+pub(crate) fn is_component_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_uppercase())
+        && !HTML_ELEMENTS.contains(&name.to_ascii_lowercase().as_str())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_')
+}
+
+/// The names of the capitalised component tags in a piece of inline or block HTML.
+pub(crate) fn components_in(html: &str) -> impl Iterator<Item = &str> {
+    html.match_indices('<').filter_map(move |(at, _)| {
+        let named = html[at + 1..].trim_start_matches('/');
+        let len = named.find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_')).unwrap_or(named.len());
+        let name = &named[..len];
+        is_component_name(name).then_some(name)
+    })
+}
+
+/// `line` with `{require('./x.png').default}`, `{require("./x.png")}` and
+/// `{useBaseUrl('/img/x.png')}` written as the quoted path (`"./x.png"`), so the link is
+/// resolved like any other `src`; `skip(offset)` says whether a byte of the line is code.
+pub(crate) fn plain_image_paths(line: &str, skip: impl Fn(usize) -> bool) -> Option<String> {
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(found) = line[from..].find('{') {
+        let at = from + found;
+        from = at + 1;
+        if skip(at) {
+            continue;
+        }
+        let Some((path, end)) = required_path(&line[at..]) else { continue };
+        out.push_str(&line[copied..at]);
+        out.push('"');
+        out.push_str(path);
+        out.push('"');
+        copied = at + end;
+        from = copied;
+    }
+    (copied > 0).then(|| {
+        out.push_str(&line[copied..]);
+        out
+    })
+}
+
+/// `{require('p').default}` and the like at the start of `text`: the path and the length.
+fn required_path(text: &str) -> Option<(&str, usize)> {
+    let inner = text.strip_prefix('{')?.trim_start();
+    let args = inner.strip_prefix("require(").or_else(|| inner.strip_prefix("useBaseUrl("))?.trim_start();
+    let quote = args.chars().next().filter(|q| matches!(q, '\'' | '"' | '`'))?;
+    let path_len = args[1..].find(quote)?;
+    let path = &args[1..1 + path_len];
+    if path.is_empty() || path.contains(['"', '<', '>', '{', '}', '$']) {
+        return None;
+    }
+    let after = args[1 + path_len + 1..].trim_start().strip_prefix(')')?.trim_start();
+    let after = after.strip_prefix(".default").unwrap_or(after).trim_start();
+    let after = after.strip_prefix('}')?;
+    Some((path, text.len() - after.len()))
+}
+
+/// HTML's element names (with SVG's and MathML's common ones), which are not components.
+const HTML_ELEMENTS: &[&str] = &[
+    "a",
+    "abbr",
+    "address",
+    "area",
+    "article",
+    "aside",
+    "audio",
+    "b",
+    "base",
+    "bdi",
+    "bdo",
+    "blockquote",
+    "body",
+    "br",
+    "button",
+    "canvas",
+    "caption",
+    "center",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "data",
+    "datalist",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "dialog",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "embed",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "font",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hr",
+    "html",
+    "i",
+    "iframe",
+    "img",
+    "input",
+    "ins",
+    "kbd",
+    "label",
+    "legend",
+    "li",
+    "link",
+    "main",
+    "map",
+    "mark",
+    "math",
+    "menu",
+    "meta",
+    "meter",
+    "nav",
+    "noscript",
+    "object",
+    "ol",
+    "optgroup",
+    "option",
+    "output",
+    "p",
+    "param",
+    "picture",
+    "pre",
+    "progress",
+    "q",
+    "rp",
+    "rt",
+    "ruby",
+    "s",
+    "samp",
+    "script",
+    "section",
+    "select",
+    "small",
+    "source",
+    "span",
+    "strike",
+    "strong",
+    "style",
+    "sub",
+    "summary",
+    "sup",
+    "svg",
+    "table",
+    "tbody",
+    "td",
+    "template",
+    "textarea",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "title",
+    "tr",
+    "track",
+    "tt",
+    "u",
+    "ul",
+    "var",
+    "video",
+    "wbr",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leading_imports_and_exports() {
+        let lines = [
+            "import Tabs from '@theme/Tabs';",
+            "",
+            "import {",
+            "  A,",
+            "} from './a';",
+            "export const x = 1;",
+            "",
+            "# 제목",
+            "import later",
+        ];
+        assert_eq!(leading_statements(&lines), 6);
+        assert_eq!(leading_statements(&["# 제목", "import x from 'y';"]), 0);
+        assert_eq!(leading_statements(&["important text"]), 0);
+    }
+
+    #[test]
+    fn component_lines() {
+        let tags = component_line("  <TabItem value=\"a\" label={\"A>\"} default>").unwrap();
+        assert_eq!(tags, [Tag { name: "TabItem", shape: Shape::Open }]);
+        let tags = component_line("</TabItem></Tabs>").unwrap();
+        assert_eq!(
+            tags.iter().map(|t| (t.name, t.shape)).collect::<Vec<_>>(),
+            [("TabItem", Shape::Close), ("Tabs", Shape::Close)]
+        );
+        assert_eq!(component_line("<Admonition type=\"note\" />").unwrap()[0].shape, Shape::SelfClosing);
+        assert_eq!(component_line("<BR>"), None, "an HTML element in capitals");
+        assert_eq!(component_line("<Tabs> text"), None);
+        assert_eq!(component_line("<div>"), None);
+        assert_eq!(component_line("<TabItem value=\"a\""), None, "an unclosed tag");
+    }
+
+    #[test]
+    fn required_images_become_paths() {
+        let line = "<img src={require('./img/a.png').default} alt=\"a\" /> <img src={ useBaseUrl(\"/img/b.png\") }>";
+        assert_eq!(
+            plain_image_paths(line, |_| false).as_deref(),
+            Some("<img src=\"./img/a.png\" alt=\"a\" /> <img src=\"/img/b.png\">")
+        );
+        assert_eq!(plain_image_paths(line, |_| true), None);
+        assert_eq!(plain_image_paths("{require(x)}", |_| false), None);
+    }
+
+    #[test]
+    fn inline_components() {
+        let found: Vec<_> = components_in("<Highlight color=\"x\"> a </Highlight><BR><b>").collect();
+        assert_eq!(found, ["Highlight", "Highlight"]);
+    }
+}
