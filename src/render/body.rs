@@ -224,15 +224,16 @@ impl<'a> BodyWriter<'a> {
             Event::Start(tag) if !matches!(tag, Tag::HtmlBlock) => self.depth += 1,
             Event::End(tag) if !matches!(tag, TagEnd::HtmlBlock) => {
                 self.depth = self.depth.saturating_sub(1);
-                self.close_callouts_deeper_than(self.depth);
+                self.close_callouts_deeper_than(Some(self.depth));
             }
             _ => {}
         }
     }
 
-    fn close_callouts_deeper_than(&mut self, depth: usize) {
+    /// Close the callouts opened inside more than `depth` blocks (all of them for None).
+    fn close_callouts_deeper_than(&mut self, depth: Option<usize>) {
         while let Some(&(kind, opened_at)) = self.callouts.last() {
-            if opened_at <= depth {
+            if depth.is_some_and(|depth| opened_at <= depth) {
                 break;
             }
             self.callouts.pop();
@@ -250,8 +251,11 @@ impl<'a> BodyWriter<'a> {
             }
             Some(Marked::Close) => {
                 // A fence closes the callout opened in the same block; others were closed already.
-                if self.callouts.last().is_some_and(|&(_, opened_at)| opened_at == self.depth) {
-                    self.close_callouts_deeper_than(self.depth.saturating_sub(1));
+                if let Some(&(kind, opened_at)) = self.callouts.last() {
+                    if opened_at == self.depth {
+                        self.callouts.pop();
+                        self.events.push(Event::Html(callouts::close_html(kind).into()));
+                    }
                 }
             }
             Some(Marked::LazyHtml) | None => {
@@ -319,7 +323,7 @@ impl<'a> BodyWriter<'a> {
 
     /// The body's HTML and what was learnt on the way.
     fn finish(mut self) -> Body {
-        self.close_callouts_deeper_than(0);
+        self.close_callouts_deeper_than(None);
         let mut body = self.body;
         body.title_in_body = self.note.title_heading.is_some() && body.lifted_title_id.is_none();
         body.html.reserve(self.note.body.len() * 3 / 2);
