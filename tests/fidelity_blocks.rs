@@ -230,10 +230,10 @@ fn mdx_imports_are_dropped_components_warned_and_required_images_resolved() {
     assert_eq!(warnings.len(), 4, "{warnings:#?}");
 
     // A note that is not MDX keeps an `import` sentence and a capitalised tag as GitHub does.
-    write(&src, "plain.md", "important: 이건 문장\n\nimport는 예약어\n\n<Foo>\n");
+    write(&src, "plain.md", "import 문법 정리\n\nexport 할 때 주의\n\n<Foo>\n");
     let stderr = build_ok(&src, &out, &[]);
     let page = read(&out.join("plain.html"));
-    assert_eq!(texts(&page, ".content > p"), ["important: 이건 문장", "import는 예약어"]);
+    assert_eq!(texts(&page, ".content > p"), ["import 문법 정리", "export 할 때 주의"]);
     assert!(!stderr.contains("plain.md"), "{stderr}");
 }
 

@@ -6,30 +6,64 @@
 
 /// How many of `lines` (from the top of the note) are `import`/`export` statements and the
 /// blank lines between them, Docusaurus style: before any other content. A statement runs
-/// over several lines while its brackets are open (`import {\n  A,\n} from './a';`).
+/// over several lines while its brackets are open (`import {\n  A,\n} from './a';`), and
+/// must read as JavaScript (`import … from '…'`, `export const …`), so a note that opens with
+/// a sentence such as "import 문법 정리" keeps it.
 pub(crate) fn leading_statements(lines: &[&str]) -> usize {
     let mut taken = 0;
     let mut i = 0;
     while i < lines.len() {
-        let line = lines[i].trim_end();
-        if line.trim().is_empty() {
+        if lines[i].trim().is_empty() {
             i += 1;
             continue;
         }
-        if !(line.starts_with("import ") || line.starts_with("import{") || line.starts_with("export ")) {
-            break;
-        }
-        let mut depth: i64 = 0;
-        loop {
-            depth += bracket_balance(lines[i]);
-            i += 1;
-            if depth <= 0 || i >= lines.len() {
-                break;
+        match statement_end(lines, i) {
+            Some(end) => {
+                i = end;
+                taken = end;
             }
+            None => break,
         }
-        taken = i;
     }
     taken
+}
+
+/// Where the `import`/`export` statement starting at line `start` ends (the line after it).
+fn statement_end(lines: &[&str], start: usize) -> Option<usize> {
+    let first = lines[start].trim_end();
+    let import = first.starts_with("import ") || first.starts_with("import{");
+    let export = first.strip_prefix("export ").is_some_and(|rest| {
+        let word = rest.trim_start().split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("");
+        ["const", "let", "var", "function", "default", "class", "async"].contains(&word)
+            || rest.trim_start().starts_with(['{', '*'])
+    });
+    if !import && !export {
+        return None;
+    }
+    let (mut depth, mut end, mut statement) = (0i64, start, String::new());
+    // A statement is at most a few dozen lines and holds no blank line.
+    while end < lines.len() && end - start < 64 {
+        if lines[end].trim().is_empty() {
+            return None;
+        }
+        depth += bracket_balance(lines[end]);
+        statement.push_str(lines[end].trim());
+        statement.push(' ');
+        end += 1;
+        if depth <= 0 {
+            break;
+        }
+    }
+    if depth > 0 {
+        return None;
+    }
+    let javascript = if import {
+        let rest = statement["import".len()..].trim_start();
+        rest.starts_with(['\'', '"']) || statement.contains(" from '") || statement.contains(" from \"")
+    } else {
+        true
+    };
+    javascript.then_some(end)
 }
 
 /// Opening minus closing brackets on a line, outside quotes.
@@ -316,6 +350,13 @@ mod tests {
         assert_eq!(leading_statements(&lines), 6);
         assert_eq!(leading_statements(&["# 제목", "import x from 'y';"]), 0);
         assert_eq!(leading_statements(&["important text"]), 0);
+        assert_eq!(leading_statements(&["import 문법 정리", "", "본문"]), 0, "a sentence, not a statement");
+        assert_eq!(leading_statements(&["export 할 때 주의", "본문"]), 0);
+        assert_eq!(leading_statements(&["import {", "  A", "", "} from './a';"]), 0, "no blank line inside");
+        assert_eq!(
+            leading_statements(&["import './style.css';", "export default function X() {", "  return 1;", "}", "본문"]),
+            4
+        );
     }
 
     #[test]

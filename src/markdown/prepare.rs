@@ -414,7 +414,7 @@ fn item_container(line: &str, at: usize, parents: &[Container]) -> Container {
     let marker_offset = at.saturating_sub(parent_content);
     let rest = &line[at..];
     let marker = list_marker_len(rest).unwrap_or(1);
-    let after = &rest[marker.min(rest.len())..];
+    let after = rest.get(marker..).unwrap_or("");
     let spaces = after.bytes().take_while(|&b| b == b' ').count();
     let padding = if after.trim().is_empty() || spaces >= 5 { marker + 1 } else { marker + spaces };
     Container::Item(marker_offset + padding)
