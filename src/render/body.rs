@@ -617,6 +617,68 @@ mod tests {
         assert!(b.html.contains(r#"<h1 id="제목">"#));
     }
 
+    /// Random mixes of fences, lists, quotes, tables, components and raw HTML lines: no panic,
+    /// every callout box closed exactly once, and warnings on lines of the note.
+    #[test]
+    fn callouts_stay_well_nested_whatever_the_fences_say() {
+        const PIECES: &[&str] = &[
+            ":::note",
+            ":::tip 제목",
+            "::::info",
+            ":::",
+            "::::",
+            "  :::warning",
+            "  :::",
+            "::: details 더보기",
+            "- 항목",
+            "  - 안쪽",
+            "1. 번호",
+            "> 인용",
+            "> :::note",
+            "> [!TIP]",
+            "> 내용",
+            "- > [!NOTE]",
+            "<br>",
+            "  <br>",
+            "\t<img src=\"a.png\">",
+            "| a | b |",
+            "|---|---|",
+            "```",
+            "    코드",
+            "",
+            "",
+            "본문 **굵게**",
+            "<Tabs>",
+            "</Tabs>",
+            "  <TabItem value=\"a\">",
+            "  </TabItem>",
+            "<img src={require('./a.png').default} />",
+            "import A from './a';",
+            "## 제목",
+            "[링크](missing.md)",
+            "한글\r",
+        ];
+        let mut seed: u64 = 0x5eed;
+        let mut next = |n: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        for _ in 0..3000 {
+            let count = 1 + next(14);
+            let lines: Vec<&str> = (0..count).map(|_| PIECES[next(PIECES.len())]).collect();
+            let note = lines.join("\n") + "\n";
+            let b = render(&note);
+            let opened =
+                b.html.matches("<div class=\"callout").count() + b.html.matches("<details class=\"callout").count();
+            let closed = b.html.matches("</div>").count() + b.html.matches("</details>").count();
+            assert_eq!(opened, closed, "{note:?}\n{}", b.html);
+            assert!(!b.html.contains(LAZY_HTML_PREFIX), "{note:?}\n{}", b.html);
+            for d in &b.diagnostics {
+                assert!((1..=count).contains(&d.line), "{note:?}: {d}");
+            }
+        }
+    }
+
     #[test]
     fn toc_skips_the_title_h1() {
         let b = render("# 제목\n## 하나\n### 둘\n");
