@@ -168,8 +168,9 @@ pub(crate) fn components_in(html: &str) -> impl Iterator<Item = &str> {
 }
 
 /// `line` with `{require('./x.png').default}`, `{require("./x.png")}` and
-/// `{useBaseUrl('/img/x.png')}` written as the quoted path (`"./x.png"`), so the link is
-/// resolved like any other `src`; `skip(offset)` says whether a byte of the line is code.
+/// `{useBaseUrl('/img/x.png')}` written as the quoted path (`"./x.png"`; `@site/x` as `/x`), so
+/// the link is resolved like any other `src`; `skip(offset)` says whether a byte of the line
+/// is code.
 pub(crate) fn plain_image_paths(line: &str, skip: impl Fn(usize) -> bool) -> Option<String> {
     let mut out = String::new();
     let mut copied = 0;
@@ -183,7 +184,8 @@ pub(crate) fn plain_image_paths(line: &str, skip: impl Fn(usize) -> bool) -> Opt
         let Some((path, end)) = required_path(&line[at..]) else { continue };
         out.push_str(&line[copied..at]);
         out.push('"');
-        out.push_str(path);
+        // Docusaurus's `@site/` is the site's root: the notes folder's, when it is the site.
+        out.push_str(path.strip_prefix("@site").filter(|p| p.starts_with('/')).unwrap_or(path));
         out.push('"');
         copied = at + end;
         from = copied;
@@ -383,6 +385,10 @@ mod tests {
             Some("<img src=\"./img/a.png\" alt=\"a\" /> <img src=\"/img/b.png\">")
         );
         assert_eq!(plain_image_paths(line, |_| true), None);
+        assert_eq!(
+            plain_image_paths("<img src={require('@site/static/img/c.png').default} />", |_| false).as_deref(),
+            Some("<img src=\"/static/img/c.png\" />")
+        );
         assert_eq!(plain_image_paths("{require(x)}", |_| false), None);
     }
 
