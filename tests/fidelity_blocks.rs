@@ -229,6 +229,21 @@ fn mdx_imports_are_dropped_components_warned_and_required_images_resolved() {
     }
     assert_eq!(warnings.len(), 4, "{warnings:#?}");
 
+    // Statements before the components that use them, an opening tag over several lines, and
+    // content written at the left margin between indented tags.
+    let note = "# 예제\n\n설명 문단.\n\n## 사용 예\n\n\
+                import Tabs from '@theme/Tabs'; import TabItem from '@theme/TabItem';\n\n\
+                <Tabs\n    defaultValue=\"a\"\n    values={[\n        { label: 'A>', value: 'a' },\n    ]}\n>\n\n\
+                \x20 <TabItem value=\"a\">\n\n## 탭 안의 제목\n\n```bash\necho 1\n```\n\n  </TabItem>\n</Tabs>\n";
+    write(&src, "docs/mid.md", note);
+    let stderr = build_ok(&src, &out, &[]);
+    let page = read(&out.join("docs/mid.html"));
+    assert_eq!(texts(&page, ".content > p"), ["설명 문단."], "statements and tags are not text");
+    assert_eq!(select(&page, ".content > h2[id='탭-안의-제목']").len(), 1);
+    assert_eq!(select(&page, ".content > pre.code[data-lang]").len(), 1);
+    let line = format!("docs/mid.md:{}: warning: JSX component `<Tabs>`", line_of(note, "<Tabs"));
+    assert!(stderr.contains(&line), "{stderr}");
+
     // A note that is not MDX keeps an `import` sentence and a capitalised tag as GitHub does.
     write(&src, "plain.md", "import 문법 정리\n\nexport 할 때 주의\n\n<Foo>\n");
     let stderr = build_ok(&src, &out, &[]);

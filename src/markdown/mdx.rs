@@ -4,28 +4,18 @@
 //! content is ordinary Markdown), and images given as `src={require('./x.png').default}` or
 //! `src={useBaseUrl('/img/x.png')}`. `prepare` applies these line by line.
 
-/// How many of `lines` (from the top of the note) are `import`/`export` statements and the
-/// blank lines between them, Docusaurus style: before any other content. A statement runs
-/// over several lines while its brackets are open (`import {\n  A,\n} from './a';`), and
-/// must read as JavaScript (`import … from '…'`, `export const …`), so a note that opens with
-/// a sentence such as "import 문법 정리" keeps it.
-pub(crate) fn leading_statements(lines: &[&str]) -> usize {
-    let mut taken = 0;
-    let mut i = 0;
-    while i < lines.len() {
-        if lines[i].trim().is_empty() {
-            i += 1;
-            continue;
-        }
-        match statement_end(lines, i) {
-            Some(end) => {
-                i = end;
-                taken = end;
-            }
-            None => break,
-        }
+/// Where the block of `import`/`export` statements starting at line `start` ends (the line
+/// after its last statement), when every line up to the next blank line belongs to one: MDX's
+/// ESM, which Docusaurus notes put at the top and sometimes before the components that use
+/// them. A statement runs over several lines while its brackets are open
+/// (`import {\n  A,\n} from './a';`), and must read as JavaScript (`import … from '…'`,
+/// `export const …`), so a paragraph such as "import 문법 정리" stays text.
+pub(crate) fn statements_at(lines: &[&str], start: usize) -> Option<usize> {
+    let mut i = start;
+    while i < lines.len() && !lines[i].trim().is_empty() {
+        i = statement_end(lines, i)?;
     }
-    taken
+    (i > start).then_some(i)
 }
 
 /// Where the `import`/`export` statement starting at line `start` ends (the line after it).
@@ -81,6 +71,37 @@ fn bracket_balance(line: &str) -> i64 {
         }
     }
     balance
+}
+
+/// The component tags of an opening tag written over several lines (`<Tabs\n  values={[…]}\n>`)
+/// starting at line `start`: the line after the tag, and the tags. At most 40 lines, no blank one.
+pub(crate) fn component_lines<'a>(lines: &[&'a str], start: usize) -> Option<(usize, Vec<Tag<'a>>)> {
+    let first = lines[start].trim_start();
+    if !first.starts_with('<') || !first[1..].starts_with(|c: char| c.is_ascii_uppercase()) {
+        return None;
+    }
+    let mut joined = String::new();
+    for (k, line) in lines.iter().enumerate().skip(start).take(40) {
+        if line.trim().is_empty() {
+            return None;
+        }
+        joined.push_str(line);
+        joined.push('\n');
+        if k > start {
+            if let Some(tags) = component_line(&joined) {
+                // The tags' names, borrowed from the first line (where a tag's name is).
+                let names: Option<Vec<Tag<'a>>> = tags
+                    .iter()
+                    .map(|t| {
+                        let at = lines[start].find(t.name)?;
+                        Some(Tag { name: &lines[start][at..at + t.name.len()], shape: t.shape })
+                    })
+                    .collect();
+                return names.map(|tags| (k + 1, tags));
+            }
+        }
+    }
+    None
 }
 
 /// One JSX tag of a component.
@@ -337,32 +358,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn leading_imports_and_exports() {
+    fn import_and_export_statements() {
         let lines = [
-            "import Tabs from '@theme/Tabs';",
-            "",
+            "import Tabs from '@theme/Tabs'; import X from \"x\";",
             "import {",
             "  A,",
             "} from './a';",
             "export const x = 1;",
             "",
             "# 제목",
-            "import later",
         ];
-        assert_eq!(leading_statements(&lines), 6);
-        assert_eq!(leading_statements(&["# 제목", "import x from 'y';"]), 0);
-        assert_eq!(leading_statements(&["important text"]), 0);
-        assert_eq!(leading_statements(&["import 문법 정리", "", "본문"]), 0, "a sentence, not a statement");
-        assert_eq!(leading_statements(&["export 할 때 주의", "본문"]), 0);
-        assert_eq!(leading_statements(&["import {", "  A", "", "} from './a';"]), 0, "no blank line inside");
-        assert_eq!(
-            leading_statements(&["import './style.css';", "export default function X() {", "  return 1;", "}", "본문"]),
-            4
-        );
+        assert_eq!(statements_at(&lines, 0), Some(5));
+        assert_eq!(statements_at(&lines, 5), None);
+        assert_eq!(statements_at(&["import x from 'y';", "본문"], 0), None, "a paragraph that goes on is text");
+        assert_eq!(statements_at(&["important text"], 0), None);
+        assert_eq!(statements_at(&["import 문법 정리", "", "본문"], 0), None, "a sentence, not a statement");
+        assert_eq!(statements_at(&["export 할 때 주의"], 0), None);
+        assert_eq!(statements_at(&["import {", "  A", "", "} from './a';"], 0), None, "no blank line inside");
+        let lines = ["import './style.css';", "export default function X() {", "  return 1;", "}", "", "본문"];
+        assert_eq!(statements_at(&lines, 0), Some(4));
     }
 
     #[test]
-    fn component_lines() {
+    fn tags_alone_on_their_lines() {
         let tags = component_line("  <TabItem value=\"a\" label={\"A>\"} default>").unwrap();
         assert_eq!(tags, [Tag { name: "TabItem", shape: Shape::Open }]);
         let tags = component_line("</TabItem></Tabs>").unwrap();
@@ -375,6 +393,9 @@ mod tests {
         assert_eq!(component_line("<Tabs> text"), None);
         assert_eq!(component_line("<div>"), None);
         assert_eq!(component_line("<TabItem value=\"a\""), None, "an unclosed tag");
+        let lines = ["<Tabs", "    values={[", "        { label: 'A>', value: 'a' },", "    ]}", ">", "", "본문"];
+        assert_eq!(component_lines(&lines, 0), Some((5, vec![Tag { name: "Tabs", shape: Shape::Open }])));
+        assert_eq!(component_lines(&["<Tabs", "", ">"], 0), None);
     }
 
     #[test]

@@ -6,10 +6,10 @@
 //! - `:::note 제목` … `:::` admonitions: both fence lines become HTML comments, which end
 //!   paragraphs and lists as the fences do in Docusaurus; `Prepared::marks` tells the renderer
 //!   which comment opens which callout (`callouts`).
-//! - MDX (`mdx`): `import`/`export` statements at the top become blank lines; lines holding only
-//!   JSX component tags become blank lines (a warning names the component) and the Markdown
-//!   inside is unindented, so it reads as Markdown; `src={require('./x.png').default}` becomes
-//!   `src="./x.png"`.
+//! - MDX (`mdx`): blocks of `import`/`export` statements become blank lines (and make the note
+//!   MDX); in MDX notes, lines holding only JSX component tags become blank lines (a warning
+//!   names the component) and the Markdown inside is unindented, so it reads as Markdown;
+//!   `src={require('./x.png').default}` becomes `src="./x.png"`.
 //! - A raw HTML line that lazily continues a paragraph inside a list item or a block quote
 //!   (`- item` then `<br>` on the next line, not indented): cmark-gfm, GitHub's parser, ends the
 //!   list there and starts an HTML block, because it only lets such a line (a CommonMark "type 7"
@@ -170,16 +170,14 @@ fn apply<'a>(originals: &[&'a str], edits: &[Edit]) -> Vec<Cow<'a, str>> {
 
 /// A cheap look for anything `block_edits` rewrites.
 fn may_hold_blocks(lines: &[&str]) -> bool {
-    let first = lines.iter().map(|l| l.trim_end()).find(|l| !l.is_empty()).unwrap_or("");
-    if first.starts_with("import") || first.starts_with("export ") {
-        return true;
-    }
     lines.iter().any(|line| {
         let t = line.trim_start();
         t.starts_with(":::")
             || (t.starts_with('<') && t[1..].trim_start_matches('/').starts_with(|c: char| c.is_ascii_uppercase()))
             || line.contains("{require(")
             || line.contains("useBaseUrl(")
+            || line.starts_with("import")
+            || line.starts_with("export ")
     })
 }
 
@@ -197,29 +195,42 @@ fn block_edits(body: &str, lines: &[&str], edits: &mut [Edit], prepared: &mut Pr
         offset += line.len() + 1;
     }
     let mut changed = false;
-    let leading = mdx::leading_statements(lines);
-    for edit in &mut edits[..leading] {
-        edit.replace = Some(Replace::Blank);
-        prepared.mdx = true;
-        changed = true;
+    // MDX's import/export statements, in blocks of their own, outside code.
+    let mut i = 0;
+    while i < lines.len() {
+        let after_blank = i == 0 || lines[i - 1].trim().is_empty();
+        if after_blank && !in_code(starts[i]) && (lines[i].starts_with("import") || lines[i].starts_with("export ")) {
+            if let Some(end) = mdx::statements_at(lines, i) {
+                for edit in &mut edits[i..end] {
+                    edit.replace = Some(Replace::Blank);
+                }
+                prepared.mdx = true;
+                changed = true;
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
     }
     let mut open: Vec<(usize, Callout, &str)> = Vec::new();
     // JSX components: how deep inside them each tag line leaves the text.
     let mut depth = 0usize;
     let mut tag_lines: Vec<(usize, usize)> = Vec::new();
-    for i in leading..lines.len() {
+    let mut i = 0;
+    while i < lines.len() {
         let line = lines[i];
-        if in_code(starts[i]) {
+        i += 1;
+        if in_code(starts[i - 1]) || edits[i - 1].replace.is_some() {
             continue;
         }
         let trimmed = line.trim_start();
         if trimmed.starts_with(":::") {
             match callouts::fence(trimmed.trim_end()) {
-                Some(Some(callout)) => open.push((i, callout, trimmed.trim_end())),
+                Some(Some(callout)) => open.push((i - 1, callout, trimmed.trim_end())),
                 Some(None) => {
                     if let Some((opened, callout, _)) = open.pop() {
                         edits[opened].replace = Some(Replace::Mark(Marked::Open(callout)));
-                        edits[i].replace = Some(Replace::Mark(Marked::Close));
+                        edits[i - 1].replace = Some(Replace::Mark(Marked::Close));
                         changed = true;
                     }
                 }
@@ -229,7 +240,11 @@ fn block_edits(body: &str, lines: &[&str], edits: &mut [Edit], prepared: &mut Pr
         }
         // Only in MDX: elsewhere a capitalised tag is raw HTML, as GitHub reads it.
         if prepared.mdx && trimmed.starts_with('<') {
-            if let Some(tags) = mdx::component_line(trimmed) {
+            let found = match mdx::component_line(trimmed) {
+                Some(tags) => Some((i, tags)),
+                None => mdx::component_lines(lines, i - 1),
+            };
+            if let Some((end, tags)) = found {
                 for tag in &tags {
                     match tag.shape {
                         mdx::Shape::Open => depth += 1,
@@ -238,7 +253,7 @@ fn block_edits(body: &str, lines: &[&str], edits: &mut [Edit], prepared: &mut Pr
                     }
                     if prepared.components.insert(tag.name.to_string()) {
                         prepared.problems.push((
-                            i,
+                            i - 1,
                             format!(
                                 "JSX component `<{}>` is not supported: its tags are left out and its content is shown as Markdown",
                                 tag.name
@@ -246,15 +261,18 @@ fn block_edits(body: &str, lines: &[&str], edits: &mut [Edit], prepared: &mut Pr
                         ));
                     }
                 }
-                edits[i].replace = Some(Replace::Blank);
-                tag_lines.push((i, depth));
+                for edit in &mut edits[i - 1..end] {
+                    edit.replace = Some(Replace::Blank);
+                }
+                tag_lines.push((end - 1, depth));
                 changed = true;
+                i = end;
                 continue;
             }
         }
         if line.contains('{') {
-            if let Some(rewritten) = mdx::plain_image_paths(line, |at| in_code(starts[i] + at)) {
-                edits[i].replace = Some(Replace::Text(rewritten));
+            if let Some(rewritten) = mdx::plain_image_paths(line, |at| in_code(starts[i - 1] + at)) {
+                edits[i - 1].replace = Some(Replace::Text(rewritten));
                 changed = true;
             }
         }
