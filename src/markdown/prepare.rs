@@ -47,11 +47,13 @@ pub(crate) struct Prepared<'a> {
     pub(crate) components: HashSet<String>,
 }
 
-/// A marked line: its byte range in `Prepared::text` and what it is.
+/// A marked line: its byte range in `Prepared::text`, what it is, and the line as the note
+/// has it (without indentation).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Mark {
     pub(crate) line: Range<usize>,
     pub(crate) what: Marked,
+    pub(crate) written: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,10 +68,10 @@ pub(crate) enum Marked {
 
 impl Prepared<'_> {
     /// What the line holding byte `offset` of `text` is, if it is marked.
-    pub(crate) fn mark_at(&self, offset: usize) -> Option<&Marked> {
+    pub(crate) fn mark_at(&self, offset: usize) -> Option<&Mark> {
         let i = self.marks.partition_point(|m| m.line.start <= offset).checked_sub(1)?;
         let mark = &self.marks[i];
-        (offset < mark.line.end.max(mark.line.start + 1)).then_some(&mark.what)
+        (offset < mark.line.end.max(mark.line.start + 1)).then_some(mark)
     }
 }
 
@@ -131,7 +133,8 @@ pub(crate) fn prepare(body: &str) -> Prepared<'_> {
             _ => edits[i].lazy_html_at.map(|_| Marked::LazyHtml),
         };
         if let Some(what) = mark {
-            prepared.marks.push(Mark { line: start..text.len(), what });
+            let written = originals[i].trim().to_string();
+            prepared.marks.push(Mark { line: start..text.len(), what, written });
         }
         if i + 1 < lines.len() {
             text.push('\n');
@@ -698,7 +701,7 @@ mod tests {
                 ("<!--/callout-->", Marked::Close),
             ]
         );
-        assert_eq!(p.mark_at(p.text.find("</opt").unwrap()), Some(&Marked::LazyHtml));
+        assert_eq!(p.mark_at(p.text.find("</opt").unwrap()).map(|m| &m.what), Some(&Marked::LazyHtml));
         assert_eq!(p.mark_at(0), None);
         assert!(p.mdx);
         assert_eq!(p.problems.iter().map(|(l, _)| *l).collect::<Vec<_>>(), [6, 7]);

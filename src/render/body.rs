@@ -160,9 +160,8 @@ impl<'a> BodyWriter<'a> {
             Event::End(TagEnd::BlockQuote(Some(kind))) => {
                 self.events.push(Event::Html(callouts::close_html(callouts::Kind::from_alert(kind)).into()));
             }
-            Event::Html(html) | Event::InlineHtml(html) if self.prepared.mark_at(offset).is_some() => {
-                self.marked_html(html, offset)
-            }
+            Event::Html(html) if self.prepared.mark_at(offset).is_some() => self.marked_html(html, offset, true),
+            Event::InlineHtml(html) if self.prepared.mark_at(offset).is_some() => self.marked_html(html, offset, false),
             Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
                 let id = self.note.headings.get(self.heading).map(|h| CowStr::from(h.id.clone()));
                 self.events.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
@@ -242,8 +241,15 @@ impl<'a> BodyWriter<'a> {
     }
 
     /// Raw HTML on a line `prepare` marked: a callout's fence, or an HTML line after a list.
-    fn marked_html(&mut self, html: CowStr<'a>, offset: usize) {
-        match self.prepared.mark_at(offset) {
+    /// A fence is acted on only as a block of its own (`block`); one the parser read inside a
+    /// paragraph (an indented continuation line) stays the comment it was turned into.
+    fn marked_html(&mut self, html: CowStr<'a>, offset: usize, block: bool) {
+        let mark = self.prepared.mark_at(offset);
+        match mark.map(|m| &m.what) {
+            // Shown as the author wrote it, as a paragraph's text.
+            Some(Marked::Open(_) | Marked::Close) if !block => {
+                self.events.push(Event::Text(mark.map_or(String::new(), |m| m.written.clone()).into()))
+            }
             Some(Marked::Open(callout)) => {
                 let open = callouts::open_html(callout, &self.words.callouts, escape);
                 self.events.push(Event::Html(open.into()));
@@ -267,7 +273,7 @@ impl<'a> BodyWriter<'a> {
                 };
                 self.warn_components(&html, offset);
                 let html = self.rewrite_raw_html(html, offset);
-                self.events.push(Event::Html(html));
+                self.events.push(if block { Event::Html(html) } else { Event::InlineHtml(html) });
             }
         }
     }
@@ -615,6 +621,12 @@ mod tests {
         assert_eq!(b.lifted_title_id, None);
         assert!(b.title_in_body);
         assert!(b.html.contains(r#"<h1 id="제목">"#));
+    }
+
+    #[test]
+    fn a_fence_read_inside_a_paragraph_opens_no_box() {
+        let b = render("문단\n    :::note\n내용\n    :::\n");
+        assert_eq!(b.html, "<p>문단\n:::note\n내용\n:::</p>\n");
     }
 
     /// Random mixes of fences, lists, quotes, tables, components and raw HTML lines: no panic,
