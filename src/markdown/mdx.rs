@@ -18,15 +18,27 @@ pub(crate) fn statements_at(lines: &[&str], start: usize) -> Option<usize> {
     (i > start).then_some(i)
 }
 
+/// A cheap look at whether `line` may start an `import`/`export` statement (Java's and
+/// Python's `import java.util.List;`, `import numpy as np` do not).
+pub(crate) fn may_start_statement(line: &str) -> bool {
+    (line.starts_with("import") && (line.contains(" from ") || line.contains('{') || line.contains(['\'', '"'])))
+        || exports(line)
+}
+
+/// Whether `line` starts a JavaScript `export` (`export const`, `export default`, `export {`).
+fn exports(line: &str) -> bool {
+    line.strip_prefix("export ").is_some_and(|rest| {
+        let word = rest.trim_start().split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("");
+        ["const", "let", "var", "function", "default", "class", "async"].contains(&word)
+            || rest.trim_start().starts_with(['{', '*'])
+    })
+}
+
 /// Where the `import`/`export` statement starting at line `start` ends (the line after it).
 fn statement_end(lines: &[&str], start: usize) -> Option<usize> {
     let first = lines[start].trim_end();
     let import = first.starts_with("import ") || first.starts_with("import{");
-    let export = first.strip_prefix("export ").is_some_and(|rest| {
-        let word = rest.trim_start().split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("");
-        ["const", "let", "var", "function", "default", "class", "async"].contains(&word)
-            || rest.trim_start().starts_with(['{', '*'])
-    });
+    let export = exports(first);
     if !import && !export {
         return None;
     }
@@ -377,6 +389,12 @@ mod tests {
         assert_eq!(statements_at(&["import {", "  A", "", "} from './a';"], 0), None, "no blank line inside");
         let lines = ["import './style.css';", "export default function X() {", "  return 1;", "}", "", "본문"];
         assert_eq!(statements_at(&lines, 0), Some(4));
+        for line in ["import java.util.List;", "import numpy as np", "export 할 때"] {
+            assert!(!may_start_statement(line), "{line}");
+        }
+        for line in ["import A from 'a';", "import {", "import './a.css';", "export const a = 1;", "export default {"] {
+            assert!(may_start_statement(line), "{line}");
+        }
     }
 
     #[test]

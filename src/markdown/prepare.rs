@@ -179,8 +179,7 @@ fn may_hold_blocks(lines: &[&str]) -> bool {
             || (t.starts_with('<') && t[1..].trim_start_matches('/').starts_with(|c: char| c.is_ascii_uppercase()))
             || line.contains("{require(")
             || line.contains("useBaseUrl(")
-            || line.starts_with("import")
-            || line.starts_with("export ")
+            || mdx::may_start_statement(line)
     })
 }
 
