@@ -377,7 +377,7 @@ fn render_linked<'a>(
         PageRef::Note(n) => {
             panic_if_asked(&site.notes[n].body, "render");
             let resolve = |dest: &str| links::resolve(site, n, dest, chrome.repository);
-            let words = body::BodyWords { anchor: &chrome.words.anchor };
+            let words = body::BodyWords::new(&chrome.words);
             let b = body::render_body(&site.notes[n], &resolve, &words, Highlighter::global());
             diagnostics.extend(b.diagnostics);
             targets = b.targets;

@@ -6,7 +6,7 @@
 
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 
-use super::parser_options;
+use super::{parser_options, prepare::prepare};
 
 /// One fenced or indented code block.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,7 +24,8 @@ pub struct CodeBlock {
 pub fn code_blocks(markdown: &str) -> Vec<CodeBlock> {
     let mut blocks = Vec::new();
     let mut open: Option<CodeBlock> = None;
-    for event in Parser::new_ext(markdown, parser_options()) {
+    let prepared = prepare(markdown);
+    for event in Parser::new_ext(&prepared.text, parser_options()) {
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
                 let (label, fenced) = match kind {

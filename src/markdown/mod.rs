@@ -1,12 +1,16 @@
 //! The parse stage's Markdown: the outline pass over every note (titles, heading ids, other
 //! link targets), GitHub's heading slugs and emoji shortcodes, and the parser options every
 //! pass uses (the render stage's `render::body` parses with the same options once the whole
-//! site is known).
+//! site is known), and what every pass parses: the note's text after `prepare` (admonitions,
+//! MDX, raw HTML after lists).
 
+pub(crate) mod callouts;
 pub mod code_blocks;
 pub(crate) mod emoji;
 pub(crate) mod html_attributes;
+pub(crate) mod mdx;
 pub(crate) mod outline;
+pub(crate) mod prepare;
 pub(crate) mod slug;
 
 use pulldown_cmark::Options;

@@ -2,7 +2,7 @@
 //! every note before any is rendered, so links can be checked against every page's ids. It also
 //! counts the letters of the note's prose (not code), from which the site's language is told.
 
-use super::{emoji::with_emoji, html_attributes::quoted_attributes, parser_options, slug::Slugger};
+use super::{emoji::with_emoji, html_attributes::quoted_attributes, parser_options, prepare::prepare, slug::Slugger};
 use crate::diagnostics::LineIndex;
 use crate::model::{Heading, Letters, WrittenLink};
 use crate::text::without_controls;
@@ -36,6 +36,8 @@ struct OpenHeading {
 
 /// Headings in document order with unique ids; `first_line` is the file line `body` starts on.
 pub(crate) fn outline(body: &str, first_line: usize) -> Outline {
+    let prepared = prepare(body);
+    let body: &str = &prepared.text;
     let lines = LineIndex::new(body, first_line);
     let mut slugger = Slugger::default();
     let mut out = Outline::default();

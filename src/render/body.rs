@@ -1,12 +1,17 @@
 //! Second pass over a note: Markdown to HTML with heading anchors, highlighted code, resolved
 //! links, bare URLs and `@` reference lines turned into links, and the page's references.
+//! It reads the note as `markdown::prepare` gives it, and writes its marked lines: callouts
+//! (with GitHub alerts), and raw HTML lines after lists without the prefix that placed them.
 
 use super::autolink::{display_url, split_urls, Piece};
 use super::math;
+use crate::config::Words;
 use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::highlight::Highlighter;
+use crate::markdown::callouts::{self, Callout, Labels};
 use crate::markdown::emoji::{with_emoji, RawHtml};
-use crate::markdown::{code_blocks::fence_language, html_attributes::quoted_attributes, parser_options};
+use crate::markdown::prepare::{prepare, Marked, Prepared, LAZY_HTML_PREFIX};
+use crate::markdown::{code_blocks::fence_language, html_attributes::quoted_attributes, mdx, parser_options};
 use crate::model::{Note, Reference, Resolved, TocEntry};
 use crate::text::without_controls;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd, TextMergeWithOffset};
@@ -36,6 +41,26 @@ pub(crate) struct Body {
 pub(crate) struct BodyWords<'a> {
     /// Accessible label of heading anchor links.
     pub(crate) anchor: &'a str,
+    /// Labels of callouts.
+    pub(crate) callouts: Labels<'a>,
+}
+
+impl<'a> BodyWords<'a> {
+    pub(crate) fn new(words: &'a Words) -> Self {
+        BodyWords {
+            anchor: &words.anchor,
+            callouts: Labels {
+                note: &words.callout_note,
+                tip: &words.callout_tip,
+                important: &words.callout_important,
+                warning: &words.callout_warning,
+                caution: &words.callout_caution,
+                info: &words.callout_info,
+                danger: &words.callout_danger,
+                details: &words.callout_details,
+            },
+        }
+    }
 }
 
 /// Render `note`; `resolve` says where each written link goes.
@@ -45,13 +70,18 @@ pub(crate) fn render_body(
     words: &BodyWords,
     highlighter: &Highlighter,
 ) -> Body {
+    let prepared = prepare(&note.body);
+    let mut body = Body { toc: toc(note), ..Body::default() };
+    for (line, problem) in &prepared.problems {
+        body.diagnostics.push(Diagnostic::warning(&note.source, note.body_line + line, problem));
+    }
     let mut writer = BodyWriter {
         note,
         resolve,
         words,
         highlighter,
-        lines: LineIndex::new(&note.body, note.body_line),
-        body: Body { toc: toc(note), ..Body::default() },
+        lines: LineIndex::new(&prepared.text, note.body_line),
+        body,
         events: Vec::new(),
         heading: 0,
         lifting_title: false,
@@ -60,8 +90,12 @@ pub(crate) fn render_body(
         autolink_text: false,
         code: None,
         raw_html: RawHtml::default(),
+        prepared: &prepared,
+        depth: 0,
+        callouts: Vec::new(),
+        components: prepared.components.clone(),
     };
-    let parser = TextMergeWithOffset::new(Parser::new_ext(&note.body, parser_options()).into_offset_iter())
+    let parser = TextMergeWithOffset::new(Parser::new_ext(&prepared.text, parser_options()).into_offset_iter())
         .map(|(event, range)| (without_control_chars(event), range));
     for (event, range) in parser {
         if !writer.lifts_title(&event) {
@@ -95,6 +129,14 @@ struct BodyWriter<'a> {
     code: Option<(Option<String>, String)>,
     /// The raw HTML so far, for emoji in its text (and none inside its `<code>`).
     raw_html: RawHtml,
+    /// The text parsed and its marked lines.
+    prepared: &'a Prepared<'a>,
+    /// How many tags (but raw HTML blocks) are open: callouts close with the block they opened in.
+    depth: usize,
+    /// Open `:::` callouts: their kind and the `depth` they opened at.
+    callouts: Vec<(callouts::Kind, usize)>,
+    /// JSX components already warned about.
+    components: HashSet<String>,
 }
 
 impl<'a> BodyWriter<'a> {
@@ -117,7 +159,17 @@ impl<'a> BodyWriter<'a> {
     /// Pass one event on, rewritten where the page needs it; `offset` is where it starts in the
     /// note's body.
     fn push(&mut self, event: Event<'a>, offset: usize) {
+        self.follow_depth(&event);
         match event {
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let callout = Callout { kind: callouts::Kind::from_alert(kind), title: None };
+                self.events.push(Event::Html(callouts::open_html(&callout, &self.words.callouts, escape).into()));
+            }
+            Event::End(TagEnd::BlockQuote(Some(kind))) => {
+                self.events.push(Event::Html(callouts::close_html(callouts::Kind::from_alert(kind)).into()));
+            }
+            Event::Html(html) if self.prepared.mark_at(offset).is_some() => self.marked_html(html, offset, true),
+            Event::InlineHtml(html) if self.prepared.mark_at(offset).is_some() => self.marked_html(html, offset, false),
             Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
                 let id = self.note.headings.get(self.heading).map(|h| CowStr::from(h.id.clone()));
                 self.events.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
@@ -172,6 +224,7 @@ impl<'a> BodyWriter<'a> {
                 self.events.push(event);
             }
             Event::Html(html) => {
+                self.warn_components(&html, offset);
                 let html = self.rewrite_raw_html(html, offset);
                 let html = match self.raw_html.with_emoji(&html) {
                     Cow::Borrowed(_) => html,
@@ -180,11 +233,89 @@ impl<'a> BodyWriter<'a> {
                 self.events.push(Event::Html(html));
             }
             Event::InlineHtml(html) => {
+                self.warn_components(&html, offset);
                 let html = self.rewrite_raw_html(html, offset);
                 self.raw_html.skip(&html);
                 self.events.push(Event::InlineHtml(html));
             }
             other => self.events.push(other),
+        }
+    }
+
+    /// Count open blocks; a `:::` callout still open when the block it opened in ends is
+    /// closed first, so the HTML stays well nested whatever the fences say.
+    fn follow_depth(&mut self, event: &Event) {
+        match event {
+            Event::Start(tag) if !matches!(tag, Tag::HtmlBlock) => self.depth += 1,
+            Event::End(tag) if !matches!(tag, TagEnd::HtmlBlock) => {
+                self.depth = self.depth.saturating_sub(1);
+                self.close_callouts_deeper_than(Some(self.depth));
+            }
+            _ => {}
+        }
+    }
+
+    /// Close the callouts opened inside more than `depth` blocks (all of them for None).
+    fn close_callouts_deeper_than(&mut self, depth: Option<usize>) {
+        while let Some(&(kind, opened_at)) = self.callouts.last() {
+            if depth.is_some_and(|depth| opened_at <= depth) {
+                break;
+            }
+            self.callouts.pop();
+            self.events.push(Event::Html(callouts::close_html(kind).into()));
+        }
+    }
+
+    /// Raw HTML on a line `prepare` marked: a callout's fence, or an HTML line after a list.
+    /// A fence is acted on only as a block of its own (`block`); one the parser read inside a
+    /// paragraph (an indented continuation line) stays the comment it was turned into.
+    fn marked_html(&mut self, html: CowStr<'a>, offset: usize, block: bool) {
+        let mark = self.prepared.mark_at(offset);
+        match mark.map(|m| &m.what) {
+            // Shown as the author wrote it, as a paragraph's text.
+            Some(Marked::Open(_) | Marked::Close) if !block => {
+                self.events.push(Event::Text(mark.map_or(String::new(), |m| m.written.clone()).into()))
+            }
+            Some(Marked::Open(callout)) => {
+                let open = callouts::open_html(callout, &self.words.callouts, escape);
+                self.events.push(Event::Html(open.into()));
+                self.callouts.push((callout.kind, self.depth));
+            }
+            Some(Marked::Close) => {
+                // A fence closes the callout opened in the same block; others were closed already.
+                if let Some(&(kind, opened_at)) = self.callouts.last() {
+                    if opened_at == self.depth {
+                        self.callouts.pop();
+                        self.events.push(Event::Html(callouts::close_html(kind).into()));
+                    }
+                }
+            }
+            Some(Marked::LazyHtml) | None => {
+                let html = match html.find(LAZY_HTML_PREFIX) {
+                    Some(at) if html[..at].trim().is_empty() => {
+                        CowStr::from(format!("{}{}", &html[..at], &html[at + LAZY_HTML_PREFIX.len()..]))
+                    }
+                    _ => html,
+                };
+                self.warn_components(&html, offset);
+                let html = self.rewrite_raw_html(html, offset);
+                self.events.push(if block { Event::Html(html) } else { Event::InlineHtml(html) });
+            }
+        }
+    }
+
+    /// In an MDX note, a JSX component in raw HTML (`<Highlight color="x">`) is warned about
+    /// once: the browser shows its text, but not what the component would have made of it.
+    fn warn_components(&mut self, html: &str, offset: usize) {
+        if !self.prepared.mdx || self.code.is_some() {
+            return;
+        }
+        for name in mdx::components_in(html) {
+            if self.components.insert(name.to_string()) {
+                let line = self.lines.line_of(offset);
+                let message = format!("JSX component `<{name}>` is not supported: only its text is shown");
+                self.body.diagnostics.push(Diagnostic::warning(&self.note.source, line, message));
+            }
         }
     }
 
@@ -216,7 +347,7 @@ impl<'a> BodyWriter<'a> {
     /// `$…$` or `$$…$$` at `offset` as MathML; an inline pair GitHub would not read as math
     /// stays the text it was.
     fn push_math(&mut self, tex: CowStr<'a>, display: bool, offset: usize) {
-        if !display && !math::is_inline_math(&self.note.body, offset, &tex) {
+        if !display && !math::is_inline_math(&self.prepared.text, offset, &tex) {
             let text = format!("${tex}$");
             let shortcodes = !self.raw_html.verbatim();
             if self.link_depth == 0 {
@@ -261,7 +392,8 @@ impl<'a> BodyWriter<'a> {
     }
 
     /// The body's HTML and what was learnt on the way.
-    fn finish(self) -> Body {
+    fn finish(mut self) -> Body {
+        self.close_callouts_deeper_than(None);
         let mut body = self.body;
         body.title_in_body = self.note.title_heading.is_some() && body.lifted_title_id.is_none();
         body.html.reserve(self.note.body.len() * 3 / 2);
@@ -456,7 +588,8 @@ mod tests {
             problem: dest.contains("missing").then(|| "broken link".to_string()),
             target: None,
         };
-        render_body(&note(body), &resolve, &BodyWords { anchor: "연결" }, Highlighter::global())
+        let words = Words { anchor: "연결".into(), ..Words::default() };
+        render_body(&note(body), &resolve, &BodyWords::new(&words), Highlighter::global())
     }
 
     #[test]
@@ -570,6 +703,74 @@ mod tests {
         assert_eq!(b.lifted_title_id, None);
         assert!(b.title_in_body);
         assert!(b.html.contains(r#"<h1 id="제목">"#));
+    }
+
+    #[test]
+    fn a_fence_read_inside_a_paragraph_opens_no_box() {
+        let b = render("문단\n    :::note\n내용\n    :::\n");
+        assert_eq!(b.html, "<p>문단\n:::note\n내용\n:::</p>\n");
+    }
+
+    /// Random mixes of fences, lists, quotes, tables, components and raw HTML lines: no panic,
+    /// every callout box closed exactly once, and warnings on lines of the note.
+    #[test]
+    fn callouts_stay_well_nested_whatever_the_fences_say() {
+        const PIECES: &[&str] = &[
+            ":::note",
+            ":::tip 제목",
+            "::::info",
+            ":::",
+            "::::",
+            "  :::warning",
+            "  :::",
+            "::: details 더보기",
+            "- 항목",
+            "  - 안쪽",
+            "1. 번호",
+            "> 인용",
+            "> :::note",
+            "> [!TIP]",
+            "> 내용",
+            "- > [!NOTE]",
+            "<br>",
+            "  <br>",
+            "\t<img src=\"a.png\">",
+            "| a | b |",
+            "|---|---|",
+            "```",
+            "    코드",
+            "",
+            "",
+            "본문 **굵게**",
+            "<Tabs>",
+            "</Tabs>",
+            "  <TabItem value=\"a\">",
+            "  </TabItem>",
+            "<img src={require('./a.png').default} />",
+            "import A from './a';",
+            "## 제목",
+            "[링크](missing.md)",
+            "한글\r",
+        ];
+        let mut seed: u64 = 0x5eed;
+        let mut next = |n: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        for _ in 0..3000 {
+            let count = 1 + next(14);
+            let lines: Vec<&str> = (0..count).map(|_| PIECES[next(PIECES.len())]).collect();
+            let note = lines.join("\n") + "\n";
+            let b = render(&note);
+            let opened =
+                b.html.matches("<div class=\"callout").count() + b.html.matches("<details class=\"callout").count();
+            let closed = b.html.matches("</div>").count() + b.html.matches("</details>").count();
+            assert_eq!(opened, closed, "{note:?}\n{}", b.html);
+            assert!(!b.html.contains(LAZY_HTML_PREFIX), "{note:?}\n{}", b.html);
+            for d in &b.diagnostics {
+                assert!((1..=count).contains(&d.line), "{note:?}: {d}");
+            }
+        }
     }
 
     #[test]
