@@ -105,7 +105,7 @@ pub fn check(urls: &[String], options: &Options) -> (BTreeMap<String, Outcome>, 
         if cache.ok.contains_key(url) {
             outcomes.insert(url.clone(), Outcome::Cached);
         } else {
-            outcomes.insert(url.clone(), Outcome::Broken(String::new()));
+            outcomes.insert(url.clone(), Outcome::Broken("not checked".into()));
             asked.push(url.clone());
         }
     }

@@ -1,9 +1,9 @@
 //! The build, stage by stage: discover → read + outline notes → assemble the site → render
 //! pages → write. Stages are functions from data to data; the disk is touched by `discover`,
 //! `theme::read_templates`, `read_note` and the `write` sink only. There is one full run (`full_run`): `build` is that
-//! run into a staging folder, then committed; a `serve` session (`session`) starts with the
-//! same run and keeps its result, re-rendering through the same stages only what a change
-//! touches.
+//! run into a staging folder, then committed; `check` is that run into a sink that discards
+//! (`write::Discard`); a `serve` session (`session`) starts with the same run and keeps its
+//! result, re-rendering through the same stages only what a change touches.
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Severity};
