@@ -19,8 +19,11 @@ pub enum Command {
     Build(BuildArgs),
     /// Build the site, serve it, and rebuild and reload open pages when notes change.
     Serve(ServeArgs),
-    /// Report broken links, missing anchors and missing files as file:line, writing nothing;
-    /// exits non-zero when there is any problem.
+    /// Report broken links, missing anchors and missing files as file:line; writes nothing.
+    ///
+    /// Runs the whole build into nothing and prints every problem it finds (the build's own
+    /// warnings); --external also asks every external address. Exit status 1 when there is any
+    /// problem, 0 otherwise.
     Check(CheckArgs),
     /// Start a new site in DIR: gongbu.toml, a sample note and a GitHub Pages workflow.
     Init(InitArgs),
