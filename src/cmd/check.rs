@@ -49,13 +49,16 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let mut files: Vec<&str> = problems.iter().map(|p| p.file.as_str()).collect();
     files.dedup();
     let ms = started.elapsed().as_millis();
-    let notes = report.notes;
+    let notes = match report.notes {
+        1 => "1 note".to_string(),
+        n => format!("{n} notes"),
+    };
     if problems.is_empty() {
-        println!("checked {notes} notes in {ms} ms: no problems{external_summary}");
+        println!("checked {notes} in {ms} ms: no problems{external_summary}");
         Ok(ExitCode::SUCCESS)
     } else {
         let (n, f) = (problems.len(), files.len());
-        println!("checked {notes} notes in {ms} ms: {n} problem(s) in {f} file(s){external_summary}");
+        println!("checked {notes} in {ms} ms: {n} problem(s) in {f} file(s){external_summary}");
         Ok(ExitCode::FAILURE)
     }
 }
