@@ -2,6 +2,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use std::net::IpAddr;
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 /// Turn a folder of Markdown interview-study notes into a study site.
@@ -18,6 +19,14 @@ pub enum Command {
     Build(BuildArgs),
     /// Build the site, serve it, and rebuild and reload open pages when notes change.
     Serve(ServeArgs),
+    /// Report broken links, missing anchors and missing files as file:line; writes nothing.
+    ///
+    /// Runs the whole build into nothing and prints every problem it finds (the build's own
+    /// warnings); --external also asks every external address. Exit status 1 when there is any
+    /// problem, 0 otherwise.
+    Check(CheckArgs),
+    /// Start a new site in DIR: gongbu.toml, a sample note and a GitHub Pages workflow.
+    Init(InitArgs),
 }
 
 #[derive(Debug, Args)]
@@ -74,4 +83,33 @@ pub struct ServeArgs {
     /// Use an output folder that gongbu did not create.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// A site root (a folder with gongbu.toml) or any folder of notes.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Also check external (http/https) links over the network.
+    #[arg(long)]
+    pub external: bool,
+    /// Folder of the external links' cache [default: PATH/.gongbu-cache].
+    #[arg(long, value_name = "DIR", requires = "external")]
+    pub cache: Option<PathBuf>,
+    /// Ask about every external link, ignoring and leaving the cache alone.
+    #[arg(long, requires = "external", conflicts_with = "cache")]
+    pub no_cache: bool,
+    /// Seconds one external request may take.
+    #[arg(long, value_name = "SECS", default_value_t = 15, requires = "external")]
+    pub timeout: u64,
+    /// External requests in flight at once (at most 2 to one host).
+    #[arg(short = 'j', long, value_name = "N", default_value = "8", requires = "external")]
+    pub jobs: NonZeroUsize,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder of the new site; created if missing, refused if not empty.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
 }

@@ -15,7 +15,8 @@
 //! Leaf modules any stage may use: `model` (plain data), `diagnostics`, `paths`, `text`
 //! (cleaning note text), `highlight` (code blocks). `pipeline` drives a build through the
 //! stages; for `gongbu serve`, `session` keeps a build alive between changes, `watch` reports
-//! changed files and `serve` serves the output with live reload.
+//! changed files and `serve` serves the output with live reload; `links_external` checks the
+//! notes' external links for `gongbu check --external`.
 
 // Every public item says what it is (clippy's -D warnings in CI makes this an error).
 #![warn(missing_docs)]
@@ -26,6 +27,7 @@ pub mod discover;
 pub(crate) mod enrich;
 pub mod frontmatter;
 pub mod highlight;
+pub mod links_external;
 pub mod markdown;
 pub mod model;
 pub mod paths;

@@ -11,6 +11,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         cli::Command::Build(args) => cmd::build::run(args),
         cli::Command::Serve(args) => cmd::serve::run(args),
+        cli::Command::Check(args) => cmd::check::run(args),
+        cli::Command::Init(args) => cmd::init::run(args),
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");

@@ -1,9 +1,9 @@
 //! The build, stage by stage: discover → read + outline notes → assemble the site → render
 //! pages → write. Stages are functions from data to data; the disk is touched by `discover`,
 //! `theme::read_templates`, `read_note` and the `write` sink only. There is one full run (`full_run`): `build` is that
-//! run into a staging folder, then committed; a `serve` session (`session`) starts with the
-//! same run and keeps its result, re-rendering through the same stages only what a change
-//! touches.
+//! run into a staging folder, then committed; `check` is that run into a sink that discards
+//! (`write::Discard`); a `serve` session (`session`) starts with the same run and keeps its
+//! result, re-rendering through the same stages only what a change touches.
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Severity};
@@ -11,6 +11,7 @@ use crate::discover::{self, DiscoverError, SourceFile};
 use crate::enrich::links;
 use crate::frontmatter;
 use crate::highlight::{self, Highlighter};
+use crate::links_external::ExternalLink;
 use crate::markdown::{emoji::with_emoji, outline::outline};
 use crate::model::{
     display_name, file_name_of, file_stem, is_index_note, is_readme, note_url, parent_of, Note, PageRef, Site,
@@ -73,6 +74,73 @@ pub fn build(config: &Config, force: bool) -> Result<BuildReport, BuildError> {
     report.timings.push(("swap output", started.elapsed()));
     report.warnings = problems;
     Ok(report)
+}
+
+/// What `gongbu check` found: everything a build would report, with nothing written.
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    /// Notes read into the site.
+    pub notes: usize,
+    /// Every problem (broken links, missing anchors and files, collisions, unreadable notes,
+    /// template errors), sorted by file and line.
+    pub problems: Vec<Diagnostic>,
+    /// Every external (http/https) link and embed where it is written, repeats included, sorted
+    /// by file and line; empty unless asked for.
+    pub external: Vec<ExternalLink>,
+}
+
+/// A build of the site into a sink that discards (`write::Discard`): the same run and the
+/// same problems as `gongbu build`, and no output folder is touched. With `external`, also the
+/// external links of every note, from a second pass over the note bodies (the only one that
+/// keeps each link's line; the pages are not rendered again).
+pub fn check(config: &Config, external: bool) -> Result<CheckReport, BuildError> {
+    let mut clock = Clock::start();
+    let FullRun { site, unread: mut problems, written, .. } = full_run(config, &write::Discard, &mut clock, || Ok(()))?;
+    problems.extend(site.collisions.iter().cloned());
+    match written {
+        Ok((_, written)) => {
+            problems.extend(written.rendered.into_iter().flat_map(|r| r.diagnostics));
+            problems.extend(written.problems);
+        }
+        Err(errors) => problems.extend(errors),
+    }
+    problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    let external = if external { external_links(&site, config) } else { Vec::new() };
+    Ok(CheckReport { notes: site.notes.len(), problems, external })
+}
+
+/// Every external link and embed of every note with its line, in file and line order.
+fn external_links(site: &Site, config: &Config) -> Vec<ExternalLink> {
+    let chrome = view::Chrome::of(config, site);
+    let words = body::BodyWords::new(&chrome.words);
+    let per_note: Vec<Vec<ExternalLink>> = (0..site.notes.len())
+        .into_par_iter()
+        .map(|n| {
+            let note = &site.notes[n];
+            let resolve = |dest: &str| links::resolve(site, n, dest, chrome.repository);
+            // A panic here was already reported by the full run as this note's internal error.
+            let found =
+                guarded(&note.source, || body::render_body(note, &resolve, &words, Highlighter::global()).external);
+            let mut found: Vec<ExternalLink> = found
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|(href, line)| {
+                    let url = if href.starts_with("//") { format!("https:{href}") } else { href };
+                    let lower = url.get(..8).unwrap_or(&url).to_ascii_lowercase();
+                    (lower.starts_with("http://") || lower.starts_with("https://")).then(|| ExternalLink {
+                        url,
+                        file: note.source.clone(),
+                        line,
+                    })
+                })
+                .collect();
+            found.sort_by_key(|l| l.line);
+            found
+        })
+        .collect();
+    let mut all: Vec<ExternalLink> = per_note.into_iter().flatten().collect();
+    all.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    all
 }
 
 /// Every stage of a build, writing into `sink`. Returns the report and all problems found,
@@ -340,7 +408,33 @@ pub(crate) fn write_theme_files(site: &Site, config: &Config, sink: &dyn Sink) -
         .collect();
     let mut diagnostics = write_all(sink, files.iter().map(|(rel, bytes)| (rel.as_str(), *bytes)));
     diagnostics.extend(copy_site_static(site, config, sink));
+    if let Some(robots) = robots_txt(site, config) {
+        diagnostics.extend(write_all(sink, [(ROBOTS_TXT, robots.as_bytes())].into_iter()));
+    }
     diagnostics
+}
+
+/// The crawlers' file at the site's root.
+const ROBOTS_TXT: &str = "robots.txt";
+
+/// `robots.txt`: every crawler may read everything, and the sitemap is named when there is one
+/// (an absolute base URL). None when the site has its own: a notes folder's `robots.txt` at its
+/// top (an asset, published as it is) or a site root's `static/robots.txt` (a hosting file).
+fn robots_txt(site: &Site, config: &Config) -> Option<String> {
+    let own_static = config.static_dir.as_ref().is_some_and(|d| d.join(ROBOTS_TXT).is_file());
+    if own_static || site.find_asset(ROBOTS_TXT).is_some() {
+        return None;
+    }
+    let mut text = String::from("User-agent: *\nAllow: /\n");
+    if sitemap_url(&config.base_url) {
+        text.push_str(&format!("\nSitemap: {}sitemap.xml\n", config.base_url));
+    }
+    Some(text)
+}
+
+/// Search engines need full addresses: a sitemap is written only for an absolute base URL.
+fn sitemap_url(base_url: &str) -> bool {
+    base_url.starts_with("http://") || base_url.starts_with("https://")
 }
 
 fn write_all<'a>(sink: &dyn Sink, files: impl Iterator<Item = (&'a str, &'a [u8])>) -> Vec<Diagnostic> {
@@ -444,7 +538,7 @@ fn copy_site_static(site: &Site, config: &Config, sink: &dyn Sink) -> Vec<Diagno
 
 /// `sitemap.xml`, only when the base URL is absolute (search engines need full addresses).
 fn sitemap(site: &Site, base_url: &str) -> Option<String> {
-    if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+    if !sitemap_url(base_url) {
         return None;
     }
     let mut xml = String::from(
@@ -698,10 +792,55 @@ mod tests {
         );
         for path in written.iter().filter(|p| !ours.contains(p)) {
             assert!(
-                crate::model::reserved_output(path).is_some(),
-                "{path} is written by gongbu but not reserved in model::RESERVED_OUTPUTS"
+                crate::model::reserved_output(path).is_some() || HOSTING_FILES.contains(&path.as_str()),
+                "{path} is written by gongbu but neither reserved in model::RESERVED_OUTPUTS nor a hosting file"
             );
         }
+    }
+
+    /// Build the site root `root` (with `gongbu.toml` holding `toml`) into `root/out`; the
+    /// `robots.txt` written, if any.
+    fn robots_of(root: &Path, toml: &str, base_url: Option<&str>) -> Option<String> {
+        std::fs::write(root.join("gongbu.toml"), toml).unwrap();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::write(root.join("content/a.md"), "# A").unwrap();
+        let out = root.join("out");
+        let _ = std::fs::remove_dir_all(&out);
+        let overrides = crate::config::Overrides {
+            output_dir: Some(out.clone()),
+            base_url: base_url.map(str::to_string),
+            ..Default::default()
+        };
+        let config = Config::load(root, overrides).unwrap();
+        let (_, problems) = build_into(&config, &write::DirSink::new(&out)).unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        std::fs::read_to_string(out.join("robots.txt")).ok()
+    }
+
+    #[test]
+    fn robots_txt_allows_all_and_names_the_sitemap_of_an_absolute_base_url() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        assert_eq!(robots_of(root, "", None).as_deref(), Some("User-agent: *\nAllow: /\n"));
+        let absolute = robots_of(root, "base_url = \"https://me.github.io/notes\"\n", None).unwrap();
+        assert_eq!(absolute, "User-agent: *\nAllow: /\n\nSitemap: https://me.github.io/notes/sitemap.xml\n");
+        let flag = robots_of(root, "", Some("https://example.com/")).unwrap();
+        assert!(flag.ends_with("Sitemap: https://example.com/sitemap.xml\n"), "{flag}");
+    }
+
+    #[test]
+    fn a_sites_own_robots_txt_is_published_instead() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        // The site root's static/robots.txt goes to the output's root, as it is.
+        std::fs::create_dir_all(root.join("static")).unwrap();
+        std::fs::write(root.join("static/robots.txt"), "User-agent: *\nDisallow: /drafts/\n").unwrap();
+        assert_eq!(robots_of(root, "", Some("https://e.com/")).as_deref(), Some("User-agent: *\nDisallow: /drafts/\n"));
+        // A robots.txt at the top of the notes folder is published as it is.
+        std::fs::remove_file(root.join("static/robots.txt")).unwrap();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::write(root.join("content/robots.txt"), "User-agent: mine\n").unwrap();
+        assert_eq!(robots_of(root, "", Some("https://e.com/")).as_deref(), Some("User-agent: mine\n"));
     }
 
     #[test]

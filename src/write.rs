@@ -551,6 +551,21 @@ impl Sink for DirSink {
     }
 }
 
+/// Writes nothing: `gongbu check` runs the whole build into it, so a check finds every problem a
+/// build would and never touches an output folder. A copy still opens its source, so an asset
+/// that cannot be read is reported as it would be by a build.
+pub(crate) struct Discard;
+
+impl Sink for Discard {
+    fn write(&self, _: &str, _: &[u8]) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn copy(&self, _: &str, from: &Path) -> io::Result<()> {
+        std::fs::File::open(from).map(|_| ())
+    }
+}
+
 /// Writes in place under the output folder, skipping files whose bytes are already there, and
 /// remembers every path it was given: what `serve` uses so browsers reload only on real change.
 /// Each file is written to a temp file beside it and renamed over it, so a page is never served

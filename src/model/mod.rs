@@ -204,10 +204,11 @@ pub(crate) const RESERVED_OUTPUTS: &[(&str, &str)] = &[
     (".gongbu-output", "gongbu's output marker"),
 ];
 
-/// Files a static host reads at the site's root (GitHub Pages' custom domain, Netlify's
-/// redirects and headers). A site root keeps them in `static/`, with the theme's files, and they
-/// are published at the output's root.
-pub(crate) const HOSTING_FILES: &[&str] = &["CNAME", "_redirects", "_headers"];
+/// Files a static host or a crawler reads at the site's root (GitHub Pages' custom domain,
+/// Netlify's redirects and headers, `robots.txt`). A site root keeps them in `static/`, with the
+/// theme's files, and they are published at the output's root. gongbu writes a `robots.txt` of its
+/// own only when the site has none.
+pub(crate) const HOSTING_FILES: &[&str] = &["CNAME", "_redirects", "_headers", "robots.txt"];
 
 /// The folder of the theme's files in the output.
 const RESERVED_FOLDER: &str = "static/";

@@ -32,6 +32,13 @@ pub(crate) struct Body {
     pub(crate) title_in_body: bool,
     /// Site paths the note links to (see `Resolved::target`).
     pub(crate) targets: Vec<String>,
+    /// Every external (http/https) link and embed with the line it is written on, repeats
+    /// included: what `gongbu check --external` checks.
+    pub(crate) external: Vec<(String, usize)>,
+    /// Where in the body the event being written starts, and the bare URLs found so far with it:
+    /// their lines are counted once at the end.
+    at: usize,
+    bare_urls: Vec<(String, usize)>,
     /// What `references` and `targets` already hold, so a note with many links stays linear.
     seen_references: HashSet<String>,
     seen_targets: HashSet<String>,
@@ -99,9 +106,12 @@ pub(crate) fn render_body(
         .map(|(event, range)| (without_control_chars(event), range));
     for (event, range) in parser {
         if !writer.lifts_title(&event) {
+            writer.body.at = range.start;
             writer.push(event, range.start);
         }
     }
+    let bare = std::mem::take(&mut writer.body.bare_urls);
+    writer.body.external.extend(bare.into_iter().map(|(href, at)| (href, writer.lines.line_of(at))));
     writer.finish()
 }
 
@@ -437,6 +447,9 @@ fn note_link(body: &mut Body, resolved: &Resolved, kind: Kind, line: usize, note
     if resolved.external && kind == Kind::Link {
         add_reference(body, &resolved.href);
     }
+    if resolved.external {
+        body.external.push((resolved.href.clone(), line));
+    }
     if let Some(target) = &resolved.target {
         if body.seen_targets.insert(target.clone()) {
             body.targets.push(target.clone());
@@ -504,6 +517,7 @@ fn link_bare_urls<'a>(text: &CowStr<'a>, shortcodes: bool, events: &mut Vec<Even
             Piece::Text(t) => events.push(Event::Text(shown(t.to_string().into()))),
             Piece::Url { href, marked, .. } => {
                 add_reference(body, &href);
+                body.bare_urls.push((href.to_string(), body.at));
                 let class = if marked { r#" class="ref""# } else { "" };
                 let html = format!(r#"<a{class} href="{}">{}</a>"#, escape(&href), escape(&display_url(&href)));
                 events.push(Event::InlineHtml(html.into()));
