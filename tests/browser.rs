@@ -83,3 +83,61 @@ fn live_reload_in_a_real_browser_keeps_the_scroll_position_and_shows_errors() {
         "the fix to clear the overlay",
     );
 }
+
+/// A note the way real interview notes are written on GitHub: emoji shortcodes in the title and
+/// text, an alert, a Docusaurus admonition, inline and display math. In Chromium every part
+/// renders as GitHub shows it (the evidence screenshots of issue #10: light and dark).
+#[test]
+fn a_real_notes_page_with_alerts_math_and_emoji_in_a_real_browser() {
+    let tmp = tempfile::tempdir().unwrap();
+    let notes = tmp.path().join("notes");
+    std::fs::create_dir(&notes).unwrap();
+    std::fs::write(
+        notes.join("정렬.md"),
+        "# :bar_chart: 정렬 알고리즘 정리\n\n\
+         퀵 정렬의 평균 시간 복잡도는 $O(n \\log n)$이다 :nerd_face:\n\n\
+         > [!NOTE]\n> 면접에서는 **안정 정렬** 여부를 자주 묻는다.\n\n\
+         > [!WARNING]\n> 최악의 경우 $O(n^2)$까지 느려진다.\n\n\
+         :::tip 외우는 법\n분할 정복: 나누고, 풀고, 합친다 :+1:\n:::\n\n\
+         $$\nT(n) = 2T\\left(\\frac{n}{2}\\right) + O(n)\n$$\n\n\
+         ## :question: 1번 문제\n\n### Q. 퀵 정렬은 안정 정렬인가?\n\n아니다.\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    build_ok(&notes, &out, &[]);
+    let page = format!("file://{}", out.join("정렬.html").display());
+    let mut browser = Browser::open(&page);
+    browser.wait_for("document.readyState === 'complete' && !!document.querySelector('math')", 20, "the page");
+    let shown = browser.eval(
+        r#"(() => ({
+            title: document.title,
+            h1: document.querySelector('h1').innerText,
+            callouts: [...document.querySelectorAll('.callout')].map(c => [c.className, c.querySelector('.callout-title').innerText.trim()]),
+            inlineMath: document.querySelectorAll('p math:not([display=block])').length,
+            blockMath: document.querySelectorAll('math[display=block]').length,
+            literalColons: document.querySelector('main').innerText.match(/:[a-z_+]+:/g),
+            headingIds: [...document.querySelectorAll('h2[id]')].map(h => h.id),
+        }))()"#,
+    );
+    assert!(shown["title"].as_str().unwrap_or_default().starts_with("📊 정렬 알고리즘 정리"), "{shown}");
+    assert!(shown["h1"].as_str().unwrap_or_default().contains("📊 정렬 알고리즘 정리"), "{shown}");
+    assert_eq!(
+        shown["callouts"],
+        serde_json::json!([
+            ["callout callout-note", "참고"],
+            ["callout callout-warning", "경고"],
+            ["callout callout-tip", "외우는 법"]
+        ]),
+        "{shown}"
+    );
+    assert_eq!(shown["inlineMath"], serde_json::json!(2), "{shown}");
+    assert_eq!(shown["blockMath"], serde_json::json!(1), "{shown}");
+    assert_eq!(shown["literalColons"], serde_json::Value::Null, "no shortcode is left as text: {shown}");
+    assert_eq!(shown["headingIds"], serde_json::json!(["question-1번-문제"]), "GitHub's id for a shortcode heading");
+    // Tall enough to show the whole note in the screenshots.
+    let size = serde_json::json!({"width": 1000, "height": 1250, "deviceScaleFactor": 1, "mobile": false});
+    browser.call("Emulation.setDeviceMetricsOverride", size);
+    browser.screenshot(&artifact_path("real-notes-light.png"));
+    browser.eval("document.documentElement.dataset.theme = 'dark'");
+    browser.screenshot(&artifact_path("real-notes-dark.png"));
+}
