@@ -17,6 +17,7 @@ use crate::model::{
 };
 use crate::paths;
 use crate::render::{body, nav, view, Theme};
+use crate::search;
 use crate::text::without_controls;
 use crate::theme::{self, DEFAULT_STATIC};
 use crate::write::{self, Sink, Staging, WriteError};
@@ -229,6 +230,8 @@ pub(crate) struct Written {
     pub rendered: Vec<RenderedPage>,
     /// Problems writing the shared files and copying assets.
     pub problems: Vec<Diagnostic>,
+    /// The search index, written; a session keeps it for incremental updates.
+    pub index: search::Index,
 }
 
 /// The full run's output stage, for `build` and for a session's first (or fresh) run alike:
@@ -242,12 +245,37 @@ pub(crate) fn write_everything(
     clock: &mut Clock,
 ) -> Written {
     let chrome = view::Chrome::of(config);
-    let rendered = render_pages(site, theme, &chrome, &site.order, sink);
+    let mut index = search::Index::new(site.order.len());
+    let mut rendered = render_pages(site, theme, &chrome, &site.order, sink, Some(&index));
     let mut problems = write_shared(site, theme, config, sink);
     clock.lap("render + write pages");
+    problems.extend(write_index(site, &mut index, &mut rendered, sink));
+    clock.lap("search index");
     problems.extend(copy_assets(assets, sink));
     clock.lap("copy assets");
-    Written { rendered, problems }
+    Written { rendered, problems, index }
+}
+
+/// Store the rendered pages' text in the search index (their terms were posted while rendering)
+/// and write the index files that changed.
+pub(crate) fn write_index(
+    site: &Site,
+    index: &mut search::Index,
+    rendered: &mut [RenderedPage],
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
+    for r in rendered.iter_mut() {
+        if let (Some(page), Some(&id)) = (r.search.take(), site.position.get(&r.page)) {
+            index.store(id, page);
+        }
+    }
+    write_index_files(index, sink)
+}
+
+/// Write the search index's files that changed since it was last written.
+pub(crate) fn write_index_files(index: &mut search::Index, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let files = index.take_files();
+    write_all(sink, files.iter().map(|(rel, bytes)| (rel.as_str(), bytes.as_slice())))
 }
 
 /// One page after rendering and writing.
@@ -260,16 +288,19 @@ pub(crate) struct RenderedPage {
     pub targets: Vec<String>,
     /// Fingerprint of what the site put on the page (see `view::PageLinks`).
     pub signature: u64,
+    /// The page's text for the search index (taken by `write_index`).
+    pub search: Option<search::Page>,
 }
 
 /// Render `pages` in parallel and write each into `sink` as soon as it is ready, so memory
-/// does not grow with the site.
+/// does not grow with the site; post each page's terms to `index` when given.
 pub(crate) fn render_pages(
     site: &Site,
     theme: &Theme,
     chrome: &view::Chrome,
     pages: &[PageRef],
     sink: &dyn Sink,
+    index: Option<&search::Index>,
 ) -> Vec<RenderedPage> {
     let site_links = view::SiteLinks::of(site);
     pages
@@ -281,9 +312,12 @@ pub(crate) fn render_pages(
             };
             let links = view::PageLinks::of(site, page);
             let signature = links.signature(&site_links);
-            let (html, mut diagnostics, targets) =
+            let (html, mut diagnostics, targets, text) =
                 guarded(&source(), || render_linked(site, &site_links, links, theme, chrome, page))
-                    .unwrap_or_else(|d| (None, vec![d], Vec::new()));
+                    .unwrap_or_else(|d| (None, vec![d], Vec::new(), None));
+            if let (Some(index), Some(text), Some(&id)) = (index, &text, site.position.get(&page)) {
+                index.post(id, text);
+            }
             let mut written = false;
             if let Some(html) = html {
                 let url = site.url_of(page);
@@ -293,7 +327,7 @@ pub(crate) fn render_pages(
                     Err(e) => diagnostics.push(Diagnostic::error(source(), 0, format!("cannot write {url}: {e}"))),
                 }
             }
-            RenderedPage { page, written, diagnostics, targets, signature }
+            RenderedPage { page, written, diagnostics, targets, signature, search: text }
         })
         .collect()
 }
@@ -310,6 +344,11 @@ pub(crate) fn write_navigation(site: &Site, theme: &Theme, config: &Config, sink
     let chrome = view::Chrome::of(config);
     let mut diagnostics = Vec::new();
     let mut files: Vec<(&str, Vec<u8>)> = vec![("nav.js", nav::nav_js(site).into_bytes())];
+    match search_page(site, theme, &chrome) {
+        Ok(Some(html)) => files.push((search::PAGE, html.into_bytes())),
+        Ok(None) => {}
+        Err(d) => diagnostics.push(d),
+    }
     match theme
         .render("404.html", &view::not_found_context(&view::SiteLinks::of(site), &chrome, &base_path(&config.base_url)))
     {
@@ -321,6 +360,18 @@ pub(crate) fn write_navigation(site: &Site, theme: &Theme, config: &Config, sink
     }
     diagnostics.extend(write_all(sink, files.iter().map(|(rel, bytes)| (*rel, bytes.as_slice()))));
     diagnostics
+}
+
+/// The search page (`search/index.html`, which reads `?q=`), unless a folder of the notes
+/// named `search/` has its page there.
+fn search_page(site: &Site, theme: &Theme, chrome: &view::Chrome) -> Result<Option<String>, Diagnostic> {
+    if site.order.iter().any(|&p| crate::model::fold_case(&site.url(p)) == search::PAGE) {
+        return Ok(None);
+    }
+    let mut context = view::not_found_context(&view::SiteLinks::of(site), chrome, "../");
+    context.page.title = chrome.words.search.clone();
+    context.page.url = search::PAGE.to_string();
+    theme.render("search.html", &context).map(Some)
 }
 
 /// The theme's files: its CSS and JS (embedded, then the site's own `static/`), the code
@@ -352,7 +403,9 @@ pub fn render_page(
     chrome: &view::Chrome,
     page: PageRef,
 ) -> (Option<String>, Vec<Diagnostic>, Vec<String>) {
-    render_linked(site, &view::SiteLinks::of(site), view::PageLinks::of(site, page), theme, chrome, page)
+    let (html, diagnostics, targets, _) =
+        render_linked(site, &view::SiteLinks::of(site), view::PageLinks::of(site, page), theme, chrome, page);
+    (html, diagnostics, targets)
 }
 
 /// `render_page` with what the site puts on the page already gathered.
@@ -363,9 +416,10 @@ fn render_linked<'a>(
     theme: &Theme,
     chrome: &view::Chrome<'a>,
     page: PageRef,
-) -> (Option<String>, Vec<Diagnostic>, Vec<String>) {
+) -> (Option<String>, Vec<Diagnostic>, Vec<String>, Option<search::Page>) {
     let mut diagnostics = Vec::new();
     let mut targets = Vec::new();
+    let mut sections = Vec::new();
     let content = match page {
         PageRef::Note(n) => {
             panic_if_asked(&site.notes[n].body, "render");
@@ -374,6 +428,17 @@ fn render_linked<'a>(
             let b = body::render_body(&site.notes[n], &resolve, &words, Highlighter::global());
             diagnostics.extend(b.diagnostics);
             targets = b.targets;
+            let headings = &site.notes[n].headings;
+            sections = b
+                .sections
+                .into_iter()
+                .map(|(h, text)| {
+                    let heading = h.and_then(|h| headings.get(h));
+                    let (id, title) =
+                        heading.map_or((String::new(), String::new()), |h| (h.id.clone(), h.text.clone()));
+                    search::Section { id, heading: title, text }
+                })
+                .collect();
             view::Content {
                 html: b.html,
                 title_id: b.lifted_title_id,
@@ -387,11 +452,15 @@ fn render_linked<'a>(
     let template = if links.folder_page { "section.html" } else { "page.html" };
     let context = view::page_context(site_links, &links, chrome, content);
     match theme.render(template, &context) {
-        Ok(html) => (Some(html), diagnostics, targets),
+        Ok(html) => {
+            let url = links::encode_path(&site.url(page)).to_string();
+            let text = search::Page::new(url, site.title_of(page).to_string(), sections);
+            (Some(html), diagnostics, targets, Some(text))
+        }
         Err(mut d) => {
             d.message = format!("{} (rendering {})", d.message, site.url_of(page));
             diagnostics.push(d);
-            (None, diagnostics, targets)
+            (None, diagnostics, targets, None)
         }
     }
 }

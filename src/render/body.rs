@@ -25,6 +25,9 @@ pub(crate) struct Body {
     pub(crate) title_in_body: bool,
     /// Site paths the note links to (see `Resolved::target`).
     pub(crate) targets: Vec<String>,
+    /// The note's text per heading section, for the search index: the index in
+    /// `note.headings` of the section's heading (None: before the first one) and its text.
+    pub(crate) sections: Vec<(Option<usize>, String)>,
     /// What `references` and `targets` already hold, so a note with many links stays linear.
     seen_references: HashSet<String>,
     seen_targets: HashSet<String>,
@@ -49,9 +52,10 @@ pub(crate) fn render_body(
         words,
         highlighter,
         lines: LineIndex::new(&note.body, note.body_line),
-        body: Body { toc: toc(note), ..Body::default() },
+        body: Body { toc: toc(note), sections: vec![(None, String::new())], ..Body::default() },
         events: Vec::new(),
         heading: 0,
+        in_heading: false,
         lifting_title: false,
         link_depth: 0,
         autolink_text: false,
@@ -79,6 +83,8 @@ struct BodyWriter<'a> {
     events: Vec<Event<'a>>,
     /// Index in `note.headings` of the next heading.
     heading: usize,
+    /// Inside a heading: its text is the section's heading, not its text.
+    in_heading: bool,
     /// Inside the opening title heading, which the page template shows instead of the body.
     lifting_title: bool,
     /// Inside a link or an image: its text is not searched for bare URLs.
@@ -109,6 +115,7 @@ impl<'a> BodyWriter<'a> {
     /// Pass one event on, rewritten where the page needs it; `offset` is where it starts in the
     /// note's body.
     fn push(&mut self, event: Event<'a>, offset: usize) {
+        self.record_text(&event);
         match event {
             Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
                 let id = self.note.headings.get(self.heading).map(|h| CowStr::from(h.id.clone()));
@@ -159,6 +166,27 @@ impl<'a> BodyWriter<'a> {
                 self.events.push(Event::InlineHtml(html));
             }
             other => self.events.push(other),
+        }
+    }
+
+    /// Keep the text of `event` in its heading section, for the search index.
+    fn record_text(&mut self, event: &Event) {
+        let text = match event {
+            Event::Start(Tag::Heading { .. }) => {
+                self.in_heading = true;
+                self.body.sections.push((Some(self.heading), String::new()));
+                return;
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                self.in_heading = false;
+                return;
+            }
+            Event::Text(t) | Event::Code(t) if !self.in_heading => t,
+            Event::SoftBreak | Event::HardBreak | Event::End(_) if !self.in_heading => " ",
+            _ => return,
+        };
+        if let Some((_, section)) = self.body.sections.last_mut() {
+            section.push_str(text);
         }
     }
 

@@ -1,0 +1,440 @@
+//! The site's full-text search index, written with the site as plain script files so that search
+//! works on any static host, under a sub-path, and opened from `file://` with no server.
+//!
+//! # Decision: an index of our own, not Pagefind (measured, see below)
+//!
+//! Pagefind (1.5, the usual static-search choice) splits Korean only on spaces, so `탐색트리`
+//! misses `이진탐색트리`; every Korean query downloads its whole index (it does not chunk Korean);
+//! and it loads its index with ES-module imports and `fetch`, which Chromium refuses on
+//! `file://`. This index follows the Lucene CJK baseline instead (`tokens`): character bigrams for
+//! Hangul runs, whole words plus their `.`/`_`/camelCase parts for Latin text and code, prefix
+//! matches for words. Everything is loaded with `<script src>` (JSONP style: each file calls
+//! `gongbuSearch(kind, number, data)`), which browsers allow from `file://`.
+//!
+//! Files (under `static/search/`, reserved with the theme's files):
+//! - `index.js`: the manifest (number of pages, term shards, pages per text block);
+//! - `t{N}.js`: term shard N, `{term: [page, weight, page delta, weight, …]}`; a term's shard is
+//!   the top bits of an FNV-1a hash of its key (first character of a CJK term, first two of a
+//!   word), so all terms a word prefix can match are in one shard and a query loads one small
+//!   file per query word;
+//! - `d{N}.js`: text block N, the pages `N*block..` with their title and their text per heading
+//!   section (`[url, title, [[heading id, heading, text], …]]`): loaded only for the results
+//!   shown, for the heading, the snippet and the phrase check.
+//!
+//! A weight is `min(count, 63) << 2 | in title << 1 | in a heading`. Ranking (in
+//! `static/search.js`): query words fully present > query bigrams standing together (the phrase,
+//! checked in the text) > title hits > heading hits > frequency (tf-idf).
+//!
+//! Measured on the shared corpus (`tech-interview-for-developer`, 196 notes) with the 26-query
+//! table of `tests/search.rs` and `scripts/pagefind-compare`: see the figures in the module's
+//! closing note (`SIZES` below is kept up to date by hand from those runs).
+//!
+//! In `serve` the index is kept (`Index`) and an edit rewrites the page's text block and the term
+//! shards of its old and new terms; output stays byte for byte what a fresh build writes.
+
+mod tokens;
+
+use rustc_hash::FxHashMap;
+use std::collections::BTreeSet;
+use std::sync::Mutex;
+
+pub(crate) use tokens::terms;
+
+/// Pages per text block (`d{N}.js`).
+const BLOCK: usize = 16;
+
+/// Characters of a section's text kept for snippets (terms are indexed from all of it).
+const TEXT_KEPT: usize = 6000;
+
+/// The search page's output path.
+pub(crate) const PAGE: &str = "search/index.html";
+
+/// Folder of the index files in the output.
+pub(crate) const DIR: &str = "static/search";
+
+/// One heading section of a page, as the index stores it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Section {
+    /// The heading's id (`""`: the text before the first heading).
+    pub(crate) id: String,
+    pub(crate) heading: String,
+    pub(crate) text: String,
+}
+
+/// A page as the index sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Page {
+    /// Path from the site root, percent-encoded (as `nav.js` has it).
+    pub(crate) url: String,
+    pub(crate) title: String,
+    pub(crate) sections: Vec<Section>,
+}
+
+impl Page {
+    /// A page from its sections' raw text (whitespace runs become one space).
+    pub(crate) fn new(url: String, title: String, sections: Vec<Section>) -> Page {
+        let sections = sections
+            .into_iter()
+            .map(|s| Section { text: squeeze(&s.text), heading: squeeze(&s.heading), id: s.id })
+            .filter(|s| !(s.id.is_empty() && s.text.is_empty()))
+            .collect();
+        Page { url, title, sections }
+    }
+
+    /// Each distinct term of the page with its weight.
+    fn weighted_terms(&self) -> FxHashMap<String, u32> {
+        let mut counts: FxHashMap<String, u32> = FxHashMap::default();
+        let mut add = |text: &str, bit: u32, count: bool| {
+            terms(text, |t| {
+                let w = counts.entry(t.to_string()).or_insert(0);
+                *w |= bit;
+                if count && (*w >> 2) < 63 {
+                    *w += 4;
+                }
+            })
+        };
+        add(&self.title, 2, false);
+        for s in &self.sections {
+            add(&s.heading, 1, false);
+            add(&s.text, 0, true);
+        }
+        counts
+    }
+}
+
+/// Whitespace runs to one space, ends trimmed.
+fn squeeze(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// The shard of a term: the top `bits` bits of the FNV-1a hash (over UTF-16 units, as the
+/// browser sees strings) of its key: its first character if CJK, else its first two.
+pub(crate) fn shard_of(term: &str, bits: u32) -> usize {
+    let mut chars = term.chars();
+    let key_len = match chars.next() {
+        Some(c) if tokens::is_cjk(c) => 1,
+        _ => 2,
+    };
+    let mut hash: u32 = 0x811c_9dc5;
+    let mut units = [0u16; 2];
+    for c in term.chars().take(key_len) {
+        for &u in c.encode_utf16(&mut units).iter() {
+            hash ^= u32::from(u);
+            hash = hash.wrapping_mul(0x0100_0193);
+        }
+    }
+    if bits == 0 {
+        0
+    } else {
+        (hash >> (32 - bits)) as usize
+    }
+}
+
+/// Bits of the shard number for a site of `pages` pages: about 8 pages' terms per shard, from 4
+/// to 1,024 shards.
+fn shard_bits(pages: usize) -> u32 {
+    let wanted = (pages / 8).clamp(4, 1024);
+    usize::BITS - (wanted - 1).leading_zeros()
+}
+
+/// Postings of one shard: term → `page << 8 | weight`, sorted by page.
+type Shard = FxHashMap<Box<str>, Vec<u32>>;
+
+/// The index of a site: postings by shard and the pages' text, with what changed since written.
+pub(crate) struct Index {
+    bits: u32,
+    shards: Vec<Mutex<Shard>>,
+    pages: Vec<Option<Page>>,
+    dirty_shards: Mutex<BTreeSet<usize>>,
+    dirty_blocks: BTreeSet<usize>,
+    manifest_dirty: bool,
+}
+
+impl Index {
+    /// An empty index for a site of `pages` pages; fill it with `add`, from many threads.
+    pub(crate) fn new(pages: usize) -> Index {
+        let bits = shard_bits(pages);
+        Index {
+            bits,
+            shards: (0..1usize << bits).map(|_| Mutex::new(Shard::default())).collect(),
+            pages: vec![None; pages],
+            dirty_shards: Mutex::new((0..1usize << bits).collect()),
+            dirty_blocks: (0..pages.div_ceil(BLOCK)).collect(),
+            manifest_dirty: true,
+        }
+    }
+
+    /// Number of pages the index was made for.
+    pub(crate) fn len(&self) -> usize {
+        self.pages.len()
+    }
+
+    /// Post page `id`'s terms (its text is stored by `store`). Safe to call from many threads.
+    pub(crate) fn post(&self, id: usize, page: &Page) {
+        let mut by_shard: Vec<(usize, String, u32)> =
+            page.weighted_terms().into_iter().map(|(t, w)| (shard_of(&t, self.bits), t, w)).collect();
+        by_shard.sort_unstable_by_key(|(s, _, _)| *s);
+        let mut touched = Vec::new();
+        for group in by_shard.chunk_by(|a, b| a.0 == b.0) {
+            let s = group[0].0;
+            touched.push(s);
+            let Ok(mut shard) = self.shards[s].lock() else { continue };
+            for (_, term, w) in group {
+                let list = shard.entry(term.as_str().into()).or_default();
+                let posting = (id as u32) << 8 | w;
+                // Pages usually come in order; otherwise keep the list sorted.
+                match list.last() {
+                    Some(&last) if last >> 8 >= id as u32 => {
+                        let at = list.partition_point(|&p| p >> 8 < id as u32);
+                        list.insert(at, posting);
+                    }
+                    _ => list.push(posting),
+                }
+            }
+        }
+        if let Ok(mut dirty) = self.dirty_shards.lock() {
+            dirty.extend(touched);
+        }
+    }
+
+    /// Keep page `id`'s text for its block.
+    pub(crate) fn store(&mut self, id: usize, page: Page) {
+        if let Some(slot) = self.pages.get_mut(id) {
+            *slot = Some(page);
+            self.dirty_blocks.insert(id / BLOCK);
+        }
+    }
+
+    /// Replace page `id` (an incremental rebuild): its old postings out, the new ones in.
+    pub(crate) fn replace(&mut self, id: usize, page: Page) {
+        if self.pages.get(id).and_then(|p| p.as_ref()) == Some(&page) {
+            return;
+        }
+        if let Some(old) = self.pages.get(id).and_then(|p| p.as_ref()) {
+            let mut touched = Vec::new();
+            for term in old.weighted_terms().into_keys() {
+                let s = shard_of(&term, self.bits);
+                let Ok(shard) = self.shards[s].get_mut() else { continue };
+                if let Some(list) = shard.get_mut(term.as_str()) {
+                    list.retain(|&p| p >> 8 != id as u32);
+                    if list.is_empty() {
+                        shard.remove(term.as_str());
+                    }
+                }
+                touched.push(s);
+            }
+            if let Ok(dirty) = self.dirty_shards.get_mut() {
+                dirty.extend(touched);
+            }
+        }
+        self.post(id, &page);
+        self.store(id, page);
+    }
+
+    /// The pages in order (for a rebuild with another set of pages).
+    pub(crate) fn into_pages(self) -> Vec<Option<Page>> {
+        self.pages
+    }
+
+    /// The URL of page `id`, if stored.
+    pub(crate) fn url(&self, id: usize) -> Option<&str> {
+        self.pages.get(id).and_then(|p| p.as_ref()).map(|p| p.url.as_str())
+    }
+
+    /// The index files changed since the last call, as (output path, bytes); the caller writes
+    /// them. A fresh index gives all of them.
+    pub(crate) fn take_files(&mut self) -> Vec<(String, Vec<u8>)> {
+        use rayon::prelude::*;
+        let mut files = Vec::new();
+        if std::mem::take(&mut self.manifest_dirty) {
+            let manifest = format!(
+                "gongbuSearch(\"m\",0,{{\"pages\":{},\"shards\":{},\"block\":{BLOCK}}});\n",
+                self.pages.len(),
+                1usize << self.bits
+            );
+            files.push((format!("{DIR}/index.js"), manifest.into_bytes()));
+        }
+        let shards: Vec<usize> =
+            self.dirty_shards.get_mut().map(std::mem::take).unwrap_or_default().into_iter().collect();
+        let blocks: Vec<usize> = std::mem::take(&mut self.dirty_blocks).into_iter().collect();
+        let this = &*self;
+        let shard_files: Vec<(String, Vec<u8>)> =
+            shards.par_iter().map(|&s| (format!("{DIR}/t{s}.js"), this.shard_js(s).into_bytes())).collect();
+        let block_files: Vec<(String, Vec<u8>)> =
+            blocks.par_iter().map(|&b| (format!("{DIR}/d{b}.js"), this.block_js(b).into_bytes())).collect();
+        files.extend(shard_files);
+        files.extend(block_files);
+        files
+    }
+
+    /// `t{s}.js`: the shard's terms in order, each with its postings (page deltas).
+    fn shard_js(&self, s: usize) -> String {
+        let Ok(shard) = self.shards[s].lock() else { return String::new() };
+        let mut terms: Vec<(&Box<str>, &Vec<u32>)> = shard.iter().collect();
+        terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut out = String::with_capacity(64 + terms.len() * 24);
+        out.push_str(&format!("gongbuSearch(\"t\",{s},{{"));
+        for (i, (term, postings)) in terms.into_iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_json_string(&mut out, term);
+            out.push_str(":[");
+            let mut last = 0;
+            for (j, &p) in postings.iter().enumerate() {
+                if j > 0 {
+                    out.push(',');
+                }
+                let page = p >> 8;
+                out.push_str(&(page - last).to_string());
+                out.push(',');
+                out.push_str(&(p & 0xff).to_string());
+                last = page;
+            }
+            out.push(']');
+        }
+        out.push_str("});\n");
+        out
+    }
+
+    /// `d{b}.js`: the pages of block `b` with their sections.
+    fn block_js(&self, b: usize) -> String {
+        let mut out = format!("gongbuSearch(\"d\",{b},[");
+        let end = ((b + 1) * BLOCK).min(self.pages.len());
+        for id in b * BLOCK..end {
+            if id > b * BLOCK {
+                out.push(',');
+            }
+            let Some(page) = &self.pages[id] else {
+                out.push_str("null");
+                continue;
+            };
+            out.push('[');
+            push_json_string(&mut out, &page.url);
+            out.push(',');
+            push_json_string(&mut out, &page.title);
+            out.push_str(",[");
+            for (i, s) in page.sections.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push('[');
+                push_json_string(&mut out, &s.id);
+                out.push(',');
+                push_json_string(&mut out, &s.heading);
+                out.push(',');
+                push_json_string(&mut out, kept(&s.text));
+                out.push(']');
+            }
+            out.push_str("]]");
+        }
+        out.push_str("]);\n");
+        out
+    }
+}
+
+/// The start of a section's text that is kept for snippets, cut at a character boundary.
+fn kept(text: &str) -> &str {
+    if text.len() <= TEXT_KEPT {
+        return text;
+    }
+    let mut end = TEXT_KEPT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+fn push_json_string(out: &mut String, s: &str) {
+    // serde_json cannot fail writing a str into a String.
+    out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(url: &str, title: &str, sections: &[(&str, &str, &str)]) -> Page {
+        Page::new(
+            url.into(),
+            title.into(),
+            sections
+                .iter()
+                .map(|(id, h, t)| Section { id: id.to_string(), heading: h.to_string(), text: t.to_string() })
+                .collect(),
+        )
+    }
+
+    fn files(index: &mut Index) -> std::collections::BTreeMap<String, String> {
+        index.take_files().into_iter().map(|(p, b)| (p, String::from_utf8(b).unwrap())).collect()
+    }
+
+    #[test]
+    fn shards_keep_word_prefixes_together() {
+        for bits in [2, 5, 10] {
+            assert_eq!(shard_of("asyncio", bits), shard_of("async", bits));
+            assert_eq!(shard_of("비동", bits), shard_of("비동기", bits));
+            assert_eq!(shard_of("비", bits), shard_of("비동", bits));
+        }
+        assert_eq!(shard_bits(1), 2);
+        assert_eq!(shard_bits(1000), 7);
+        assert_eq!(shard_bits(100_000), 10);
+    }
+
+    #[test]
+    fn postings_hold_pages_in_order_with_weights() {
+        let mut index = Index::new(2);
+        let b = page("b.html", "스레드", &[("", "", "스레드는 스레드")]);
+        let a = page("a.html", "A", &[("x", "GIL 성능", "asyncio.run 비동기적으로")]);
+        index.post(1, &b);
+        index.post(0, &a);
+        index.store(0, a);
+        index.store(1, b);
+        let files = files(&mut index);
+        let all: String = files.values().cloned().collect();
+        // 스레: in page 1's title (2) and twice in its text (2 << 2).
+        assert!(all.contains("\"스레\":[1,10]"), "{all}");
+        assert!(all.contains("\"asyncio.run\":[0,4]"), "{all}");
+        assert!(all.contains("\"gil\":[0,1]"), "{all}");
+        assert!(all.contains("\"동기\":[0,4]"), "{all}");
+        assert!(files["static/search/d0.js"]
+            .contains("[\"a.html\",\"A\",[[\"x\",\"GIL 성능\",\"asyncio.run 비동기적으로\"]]]"));
+        assert!(files["static/search/index.js"].contains("\"pages\":2,\"shards\":4,\"block\":16"));
+    }
+
+    #[test]
+    fn replacing_a_page_rewrites_only_its_shards_and_block_and_equals_a_fresh_index() {
+        let pages: Vec<Page> = (0..40)
+            .map(|i| page(&format!("p{i}.html"), &format!("노트 {i}"), &[("", "", &format!("본문 word{i}"))]))
+            .collect();
+        let mut served = Index::new(40);
+        for (i, p) in pages.iter().enumerate() {
+            served.post(i, p);
+            served.store(i, p.clone());
+        }
+        let _ = files(&mut served);
+        let edited = page("p33.html", "노트 33", &[("", "", "고친 본문 asyncio")]);
+        served.replace(33, edited.clone());
+        let changed = files(&mut served);
+        assert!(changed.contains_key("static/search/d2.js") && !changed.contains_key("static/search/d0.js"));
+        assert!(changed.len() < 10, "{:?}", changed.keys());
+
+        let mut fresh = Index::new(40);
+        for (i, p) in pages.iter().enumerate() {
+            let p = if i == 33 { edited.clone() } else { p.clone() };
+            fresh.post(i, &p);
+            fresh.store(i, p);
+        }
+        let fresh = files(&mut fresh);
+        for (path, text) in &changed {
+            assert_eq!(&fresh[path], text, "{path}");
+        }
+    }
+}
