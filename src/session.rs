@@ -460,7 +460,11 @@ impl State {
         let mut live: HashSet<String> = self.site.order.iter().map(|&p| self.site.url_of(p)).collect();
         live.extend(self.assets.iter().map(|a| a.rel.clone()));
         // gongbu's own files (`nav.js`, `static/…`) and a site root's hosting files.
-        let shared = |p: &&String| reserved_output(p).is_some() || HOSTING_FILES.contains(&p.as_str());
+        let shared = |p: &&String| {
+            let in_index = p.strip_prefix(search::DIR).is_some_and(|rest| rest.starts_with('/'));
+            let stale_index = in_index && !self.index.is_current_file(p);
+            (reserved_output(p).is_some() || HOSTING_FILES.contains(&p.as_str())) && !stale_index
+        };
         live.extend(self.generated.iter().filter(shared).cloned());
         // Pages of broken notes keep their last good version.
         for (source, _) in self.broken.iter().filter(|(_, d)| d.severity == Severity::Error) {

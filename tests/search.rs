@@ -102,3 +102,50 @@ fn the_query_table_finds_its_pages_in_the_top_five_from_file_urls() {
     assert!(TABLE.len() >= 20);
     assert!(missed.is_empty(), "{} of {} queries missed:\n{}", missed.len(), TABLE.len(), missed.join("\n"));
 }
+
+/// A served site's index stays what a fresh build writes: an edit, a new note, and deleting
+/// notes until the index has fewer text blocks and shards (the stale files go).
+#[test]
+fn serve_keeps_the_index_equal_to_a_fresh_builds() {
+    use gongbu::config::{Config, Overrides};
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("notes");
+    std::fs::create_dir_all(&src).unwrap();
+    for i in 0..40 {
+        std::fs::write(src.join(format!("n{i:02}.md")), format!("# 노트 {i}\n\n## 본문\n\n스레드 {i}번 설명\n"))
+            .unwrap();
+    }
+    let served = tmp.path().join("served");
+    let overrides = |out: &Path| Overrides { output_dir: Some(out.to_path_buf()), ..Default::default() };
+    let config = Config::from_parts(&src, None, overrides(&served)).unwrap();
+    let mut session = gongbu::session::Session::open(config, overrides(&served), false).unwrap();
+    assert!(session.rebuild(&[]).unwrap().errors.is_empty());
+    let index_files = |out: &Path| -> std::collections::BTreeMap<String, Vec<u8>> {
+        tree(out).into_iter().filter(|(p, _)| p.starts_with("static/search/")).collect()
+    };
+    let check = |what: &str, session: &mut gongbu::session::Session, changed: Vec<PathBuf>| {
+        let r = session.rebuild(&changed).unwrap();
+        assert!(r.errors.is_empty(), "{what}: {:?}", r.errors);
+        let fresh = tmp.path().join(format!("fresh-{}", what.len()));
+        gongbu::pipeline::build(&Config::from_parts(&src, None, overrides(&fresh)).unwrap(), true).unwrap();
+        let (got, want) = (index_files(&served), index_files(&fresh));
+        assert_eq!(got.keys().collect::<Vec<_>>(), want.keys().collect::<Vec<_>>(), "{what}: same index files");
+        for (path, bytes) in &want {
+            assert!(got[path] == *bytes, "{what}: {path} differs from a fresh build");
+        }
+        r.changed
+    };
+    std::fs::write(src.join("n07.md"), "# 노트 7\n\n## 본문\n\n비동기적으로 고친 내용\n").unwrap();
+    let changed = check("an edit", &mut session, vec![src.join("n07.md")]);
+    assert!(changed.iter().any(|p| p == "static/search/d0.js"), "{changed:?}");
+    assert!(!changed.iter().any(|p| p == "static/search/d1.js"), "other blocks stay: {changed:?}");
+    assert!(index_files(&served).values().any(|b| String::from_utf8_lossy(b).contains("비동기적으로")));
+    std::fs::write(src.join("new.md"), "# 새 노트\n").unwrap();
+    check("a new note", &mut session, vec![src.join("new.md")]);
+    let gone: Vec<PathBuf> = (0..30).map(|i| src.join(format!("n{i:02}.md"))).collect();
+    for path in &gone {
+        std::fs::remove_file(path).unwrap();
+    }
+    check("deleted notes", &mut session, gone);
+    assert!(!served.join("static/search/d2.js").exists(), "the blocks of deleted pages are removed");
+}

@@ -243,6 +243,19 @@ impl Index {
         self.pages
     }
 
+    /// Whether `path` (from the output root) is one of this index's files: files of an index
+    /// with more shards or pages are stale.
+    pub(crate) fn is_current_file(&self, path: &str) -> bool {
+        let Some(name) = path.strip_prefix(DIR).and_then(|p| p.strip_prefix('/')) else { return false };
+        let numbered = |prefix: &str, count: usize| {
+            name.strip_prefix(prefix)
+                .and_then(|n| n.strip_suffix(".js"))
+                .and_then(|n| n.parse::<usize>().ok())
+                .is_some_and(|n| n < count && name == format!("{prefix}{n}.js"))
+        };
+        name == "index.js" || numbered("t", 1 << self.bits) || numbered("d", self.pages.len().div_ceil(BLOCK))
+    }
+
     /// The URL of page `id`, if stored.
     pub(crate) fn url(&self, id: usize) -> Option<&str> {
         self.pages.get(id).and_then(|p| p.as_ref()).map(|p| p.url.as_str())
