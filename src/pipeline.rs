@@ -428,15 +428,15 @@ fn render_linked<'a>(
             let b = body::render_body(&site.notes[n], &resolve, &words, Highlighter::global());
             diagnostics.extend(b.diagnostics);
             targets = b.targets;
-            let headings = &site.notes[n].headings;
+            let note = &site.notes[n];
+            // Text before the first heading is found at the title heading, if the note has one.
+            let top = note.title_heading.and_then(|i| note.headings.get(i)).map(|h| h.id.clone());
             sections = b
                 .sections
                 .into_iter()
-                .map(|(h, text)| {
-                    let heading = h.and_then(|h| headings.get(h));
-                    let (id, title) =
-                        heading.map_or((String::new(), String::new()), |h| (h.id.clone(), h.text.clone()));
-                    search::Section { id, heading: title, text }
+                .map(|(h, text)| match h.and_then(|h| note.headings.get(h)) {
+                    Some(h) => search::Section { id: h.id.clone(), heading: h.text.clone(), text },
+                    None => search::Section { id: top.clone().unwrap_or_default(), heading: String::new(), text },
                 })
                 .collect();
             view::Content {

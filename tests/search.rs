@@ -149,3 +149,126 @@ fn serve_keeps_the_index_equal_to_a_fresh_builds() {
     check("deleted notes", &mut session, gone);
     assert!(!served.join("static/search/d2.js").exists(), "the blocks of deleted pages are removed");
 }
+
+/// Press one key in the page, as a person would (key down and up).
+fn press(browser: &mut Browser, key: &str) {
+    for kind in ["keyDown", "keyUp"] {
+        let text = if key.chars().count() == 1 && kind == "keyDown" { key } else { "" };
+        browser.call("Input.dispatchKeyEvent", serde_json::json!({"type": kind, "key": key, "text": text}));
+    }
+}
+
+/// In the header's box of a page in a folder: `/`, type a Korean compound, see the note that
+/// has it inside a longer word, choose it with the arrow keys and Enter, land on its heading.
+fn type_and_open(browser: &mut Browser, page_url: &str, shot: &str) {
+    browser.navigate(page_url);
+    browser.wait_for("typeof gongbuSearchQuery === 'function'", 20, "search.js");
+    press(browser, "/");
+    browser.wait_for("document.activeElement && document.activeElement.id === 'gb-q'", 10, "`/` to focus the box");
+    browser.call("Input.insertText", serde_json::json!({"text": "탐색트리"}));
+    browser.wait_for(
+        "[...document.querySelectorAll('#gb-sr .sr-title')].some(e => e.textContent.includes('Binary Search Tree'))",
+        20,
+        "the results panel to show the Binary Search Tree note",
+    );
+    let marked = browser.eval("[...document.querySelectorAll('#gb-sr mark')].map(m => m.textContent)");
+    assert!(marked.as_array().is_some_and(|m| !m.is_empty()), "matches are marked: {marked}");
+    browser.screenshot(&artifact_path(shot));
+    let position = browser.eval(
+        "[...document.querySelectorAll('#gb-sr .sr-item')].findIndex(a => a.textContent.includes('Binary Search Tree'))",
+    );
+    let position = position.as_i64().unwrap();
+    for _ in 0..=position {
+        press(browser, "ArrowDown");
+    }
+    let chosen = browser.eval("document.querySelector('#gb-sr .sr-item.active').getAttribute('href')");
+    press(browser, "Enter");
+    browser.wait_for(
+        "location.href.includes('Binary%20Search%20Tree.html#') && document.readyState === 'complete'",
+        20,
+        "the chosen result to open",
+    );
+    let landed = browser.eval(
+        "(() => { const h = document.getElementById(decodeURIComponent(location.hash.slice(1))); \
+         return h ? h.tagName + ' ' + h.textContent : null })()",
+    );
+    let landed = landed.as_str().unwrap_or_else(|| panic!("no element for the result's #fragment ({chosen})"));
+    assert!(landed.starts_with('H'), "the result opens at a heading: {landed}");
+    // Esc closes the panel on the next page too.
+    browser.wait_for("document.readyState === 'complete' && typeof gongbuSearchQuery === 'function'", 20, "the page");
+    press(browser, "/");
+    browser.wait_for("document.activeElement && document.activeElement.id === 'gb-q'", 10, "`/` to focus the box");
+    browser.call("Input.insertText", serde_json::json!({"text": "스레드"}));
+    browser.wait_for("!document.getElementById('gb-sr').hidden", 20, "results for 스레드");
+    press(browser, "Escape");
+    browser.wait_for("document.getElementById('gb-sr').hidden", 5, "Esc to close the results");
+}
+
+#[test]
+fn typing_a_korean_query_opens_the_result_at_its_heading_from_file_and_under_a_sub_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = build_corpus(tmp.path());
+    let page = out.join("Algorithm/index.html");
+    let mut browser = Browser::open(&file_url(&page));
+    type_and_open(&mut browser, &file_url(&page), "search-box-file.png");
+
+    // The search page reads ?q= and shows the results.
+    browser.navigate(&format!("{}?q=%EB%B9%84%EB%8F%99%EA%B8%B0", file_url(&out.join("search/index.html"))));
+    browser.wait_for("document.querySelectorAll('#gb-search-results a').length > 0", 20, "the search page's results");
+    let first = browser.eval("document.querySelector('#gb-search-results a').href");
+    assert!(first.as_str().is_some_and(|h| h.contains("interview-notes.html#")), "{first}");
+    assert_eq!(browser.eval("document.getElementById('gb-search-q').value"), "비동기");
+    browser.screenshot(&artifact_path("search-page-file.png"));
+
+    // A GitHub Pages project site: the same output served under /notes/.
+    let server = SubPathServer::start(&out, "/notes/");
+    let url = format!("http://{}/notes/Algorithm/index.html", server.addr);
+    type_and_open(&mut browser, &url, "search-box-sub-path.png");
+}
+
+/// A static file server for one folder published under a sub-path, like a GitHub Pages project
+/// site (`https://me.github.io/notes/`).
+struct SubPathServer {
+    addr: String,
+}
+
+impl SubPathServer {
+    fn start(dir: &Path, prefix: &'static str) -> SubPathServer {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        let dir = dir.to_path_buf();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().map_while(Result::ok) {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut request = String::new();
+                if reader.read_line(&mut request).is_err() {
+                    continue;
+                }
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                let path = request.split(' ').nth(1).unwrap_or("/").split(['?', '#']).next().unwrap_or("/");
+                let path = percent_decode_str(path).decode_utf8_lossy().into_owned();
+                let file = path.strip_prefix(prefix).map(|rel| dir.join(rel)).filter(|_| !path.contains(".."));
+                let mut stream = stream;
+                let response = match file.and_then(|f| std::fs::read(&f).ok().map(|b| (f, b))) {
+                    Some((f, body)) => {
+                        let kind = match f.extension().and_then(|e| e.to_str()) {
+                            Some("html") => "text/html; charset=utf-8",
+                            Some("js") => "text/javascript; charset=utf-8",
+                            Some("css") => "text/css; charset=utf-8",
+                            _ => "application/octet-stream",
+                        };
+                        let head = format!("HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+                        [head.into_bytes(), body].concat()
+                    }
+                    None => b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec(),
+                };
+                let _ = stream.write_all(&response);
+            }
+        });
+        SubPathServer { addr }
+    }
+}

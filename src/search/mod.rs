@@ -55,7 +55,8 @@ pub(crate) const DIR: &str = "static/search";
 /// One heading section of a page, as the index stores it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Section {
-    /// The heading's id (`""`: the text before the first heading).
+    /// The heading's id; for the text before the first heading, the title heading's (`""`
+    /// when the note has none).
     pub(crate) id: String,
     pub(crate) heading: String,
     pub(crate) text: String,
@@ -76,7 +77,7 @@ impl Page {
         let sections = sections
             .into_iter()
             .map(|s| Section { text: squeeze(&s.text), heading: squeeze(&s.heading), id: s.id })
-            .filter(|s| !(s.id.is_empty() && s.text.is_empty()))
+            .filter(|s| !(s.heading.is_empty() && s.text.is_empty()))
             .collect();
         Page { url, title, sections }
     }
