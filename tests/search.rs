@@ -11,41 +11,15 @@ use common::*;
 use percent_encoding::percent_decode_str;
 use std::path::{Path, PathBuf};
 
-/// (query, a part of the path of the page that must be among the first 5 results).
-const TABLE: &[(&str, &str)] = &[
-    // Korean: a word, inside words with particles and endings, compounds, several words.
-    ("비동기", "interview-notes.html"),
-    ("비동기적으로", "interview-notes.html"),
-    ("스레드", "Operating System/Process vs Thread.html"),
-    ("멀티스레드", "Process vs Thread.html"),
-    ("탐색트리", "Data Structure/Binary Search Tree.html"),
-    ("교착상태", "Operating System/DeadLock.html"),
-    ("혼잡제어", "Network/TCP (흐름제어혼잡제어).html"),
-    ("흐름제어", "Network/TCP (흐름제어혼잡제어).html"),
-    ("메모이제이션", "Algorithm/동적 계획법 (Dynamic Programming).html"),
-    ("다익스트라", "Algorithm/다익스트라(Dijkstra).html"),
-    ("대칭키 공개키", "Network/대칭키 & 공개키.html"),
-    ("직렬화", "[Java] 직렬화(Serialization).html"),
-    ("페이지 교체 알고리즘", "Operating System/Page Replacement Algorithm.html"),
-    ("트랜잭션 격리 수준", "Database/Transaction Isolation Level.html"),
-    ("세마포어와 뮤텍스", "Operating System/Semaphore & Mutex.html"),
-    ("프로세스와 스레드의 차이", "Operating System/Process vs Thread.html"),
-    ("메세지 큐", "interview-notes.html"),
-    // Mixed Korean and English.
-    ("JWT 토큰", "Web/JWT(JSON Web Token).html"),
-    ("Java 직렬화", "[Java] 직렬화(Serialization).html"),
-    ("TCP 3-way handshake", "Network/TCP 3 way handshake & 4 way handshake.html"),
-    // Code identifiers and English words.
-    ("asyncio.run", "interview-notes.html"),
-    ("asyncio", "interview-notes.html"),
-    ("StringBuilder", "[java] String StringBuilder StringBuffer 차이.html"),
-    ("getInstance", "Design Pattern/Singleton Pattern.html"),
-    ("volatile", "Design Pattern/Singleton Pattern.html"),
-    ("useEffect", "Web/React/React Hook.html"),
-    ("fork()", "[OS] System Call (Fork Wait Exec).html"),
-    ("LRU", "Operating System/Page Replacement Algorithm.html"),
-    ("Serializable", "[Java] 직렬화(Serialization).html"),
-];
+/// (query, the end of the path of the page that must be among the first 5 results): one table
+/// for this test and `scripts/pagefind-compare`.
+fn table() -> Vec<(&'static str, &'static str)> {
+    include_str!("search-queries.tsv")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| l.split_once('\t'))
+        .collect()
+}
 
 /// The shared corpus and the seed note, built into `tmp/out`.
 fn build_corpus(tmp: &Path) -> PathBuf {
@@ -86,7 +60,8 @@ fn the_query_table_finds_its_pages_in_the_top_five_from_file_urls() {
     let mut browser = Browser::open(&file_url(&out.join("index.html")));
     browser.wait_for("typeof gongbuSearchQuery === 'function'", 20, "search.js");
     let mut missed = Vec::new();
-    for (q, expected) in TABLE {
+    let table = table();
+    for (q, expected) in &table {
         let results = query(&mut browser, q, 5);
         if !results.iter().any(|(url, _, _)| url.ends_with(expected)) {
             missed
@@ -99,8 +74,8 @@ fn the_query_table_finds_its_pages_in_the_top_five_from_file_urls() {
             }
         }
     }
-    assert!(TABLE.len() >= 20);
-    assert!(missed.is_empty(), "{} of {} queries missed:\n{}", missed.len(), TABLE.len(), missed.join("\n"));
+    assert!(table.len() >= 20);
+    assert!(missed.is_empty(), "{} of {} queries missed:\n{}", missed.len(), table.len(), missed.join("\n"));
 }
 
 /// A served site's index stays what a fresh build writes: an edit, a new note, and deleting

@@ -36,6 +36,7 @@ mod tokens;
 
 use rustc_hash::FxHashMap;
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 use std::sync::Mutex;
 
 pub(crate) use tokens::terms;
@@ -43,8 +44,8 @@ pub(crate) use tokens::terms;
 /// Pages per text block (`d{N}.js`).
 const BLOCK: usize = 16;
 
-/// Characters of a section's text kept for snippets (terms are indexed from all of it).
-const TEXT_KEPT: usize = 6000;
+/// Bytes of a section's text kept for snippets (terms are indexed from all of it).
+const TEXT_KEPT: usize = 4000;
 
 /// The search page's output path.
 pub(crate) const PAGE: &str = "search/index.html";
@@ -82,24 +83,48 @@ impl Page {
         Page { url, title, sections }
     }
 
-    /// Each distinct term of the page with its weight.
-    fn weighted_terms(&self) -> FxHashMap<String, u32> {
-        let mut counts: FxHashMap<String, u32> = FxHashMap::default();
-        let mut add = |text: &str, bit: u32, count: bool| {
+    /// Each distinct term of the page with its weight, as ranges of one string (no allocation
+    /// per term: a page has thousands).
+    fn weighted_terms(&self) -> Terms {
+        let mut arena = String::new();
+        let mut found: Vec<(u32, u32, u32)> = Vec::new();
+        let mut add = |text: &str, w: u32| {
             terms(text, |t| {
-                let w = counts.entry(t.to_string()).or_insert(0);
-                *w |= bit;
-                if count && (*w >> 2) < 63 {
-                    *w += 4;
-                }
+                let start = arena.len() as u32;
+                arena.push_str(t);
+                found.push((start, arena.len() as u32, w));
             })
         };
-        add(&self.title, 2, false);
+        add(&self.title, 2);
         for s in &self.sections {
-            add(&s.heading, 1, false);
-            add(&s.text, 0, true);
+            add(&s.heading, 1);
+            add(&s.text, 4);
         }
-        counts
+        let text = |&(a, b, _): &(u32, u32, u32)| &arena[a as usize..b as usize];
+        found.sort_unstable_by(|x, y| text(x).cmp(text(y)));
+        let mut merged: Vec<(u32, u32, u32)> = Vec::with_capacity(found.len() / 2);
+        for entry in found {
+            match merged.last_mut() {
+                Some(last) if text(last) == text(&entry) => {
+                    let count = ((last.2 >> 2) + (entry.2 >> 2)).min(63);
+                    last.2 = count << 2 | (last.2 & 3) | (entry.2 & 3);
+                }
+                _ => merged.push(entry),
+            }
+        }
+        Terms { arena, entries: merged }
+    }
+}
+
+/// A page's distinct terms: `arena[start..end]` with the term's weight.
+struct Terms {
+    arena: String,
+    entries: Vec<(u32, u32, u32)>,
+}
+
+impl Terms {
+    fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.entries.iter().map(|&(a, b, w)| (&self.arena[a as usize..b as usize], w))
     }
 }
 
@@ -179,8 +204,8 @@ impl Index {
 
     /// Post page `id`'s terms (its text is stored by `store`). Safe to call from many threads.
     pub(crate) fn post(&self, id: usize, page: &Page) {
-        let mut by_shard: Vec<(usize, String, u32)> =
-            page.weighted_terms().into_iter().map(|(t, w)| (shard_of(&t, self.bits), t, w)).collect();
+        let terms = page.weighted_terms();
+        let mut by_shard: Vec<(usize, &str, u32)> = terms.iter().map(|(t, w)| (shard_of(t, self.bits), t, w)).collect();
         by_shard.sort_unstable_by_key(|(s, _, _)| *s);
         let mut touched = Vec::new();
         for group in by_shard.chunk_by(|a, b| a.0 == b.0) {
@@ -188,15 +213,13 @@ impl Index {
             touched.push(s);
             let Ok(mut shard) = self.shards[s].lock() else { continue };
             for (_, term, w) in group {
-                let list = shard.entry(term.as_str().into()).or_default();
+                // Pages come in any order from many threads: lists are sorted when written.
                 let posting = (id as u32) << 8 | w;
-                // Pages usually come in order; otherwise keep the list sorted.
-                match list.last() {
-                    Some(&last) if last >> 8 >= id as u32 => {
-                        let at = list.partition_point(|&p| p >> 8 < id as u32);
-                        list.insert(at, posting);
+                match shard.get_mut(*term) {
+                    Some(list) => list.push(posting),
+                    None => {
+                        shard.insert((*term).into(), vec![posting]);
                     }
-                    _ => list.push(posting),
                 }
             }
         }
@@ -220,13 +243,13 @@ impl Index {
         }
         if let Some(old) = self.pages.get(id).and_then(|p| p.as_ref()) {
             let mut touched = Vec::new();
-            for term in old.weighted_terms().into_keys() {
-                let s = shard_of(&term, self.bits);
+            for (term, _) in old.weighted_terms().iter() {
+                let s = shard_of(term, self.bits);
                 let Ok(shard) = self.shards[s].get_mut() else { continue };
-                if let Some(list) = shard.get_mut(term.as_str()) {
+                if let Some(list) = shard.get_mut(term) {
                     list.retain(|&p| p >> 8 != id as u32);
                     if list.is_empty() {
-                        shard.remove(term.as_str());
+                        shard.remove(term);
                     }
                 }
                 touched.push(s);
@@ -290,7 +313,10 @@ impl Index {
 
     /// `t{s}.js`: the shard's terms in order, each with its postings (page deltas).
     fn shard_js(&self, s: usize) -> String {
-        let Ok(shard) = self.shards[s].lock() else { return String::new() };
+        let Ok(mut shard) = self.shards[s].lock() else { return String::new() };
+        for list in shard.values_mut() {
+            list.sort_unstable();
+        }
         let mut terms: Vec<(&Box<str>, &Vec<u32>)> = shard.iter().collect();
         terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let mut out = String::with_capacity(64 + terms.len() * 24);
@@ -307,9 +333,8 @@ impl Index {
                     out.push(',');
                 }
                 let page = p >> 8;
-                out.push_str(&(page - last).to_string());
-                out.push(',');
-                out.push_str(&(p & 0xff).to_string());
+                // Writing into a String cannot fail.
+                let _ = write!(out, "{},{}", page - last, p & 0xff);
                 last = page;
             }
             out.push(']');
@@ -366,9 +391,25 @@ fn kept(text: &str) -> &str {
     &text[..end]
 }
 
+/// `s` as a JSON string: quotes, backslashes and control characters escaped.
 fn push_json_string(out: &mut String, s: &str) {
-    // serde_json cannot fail writing a str into a String.
-    out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()));
+    out.push('"');
+    let mut copied = 0;
+    for (i, b) in s.bytes().enumerate() {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            out.push_str(&s[copied..i]);
+            match b {
+                b'"' => out.push_str("\\\""),
+                b'\\' => out.push_str("\\\\"),
+                b'\n' => out.push_str("\\n"),
+                b'\t' => out.push_str("\\t"),
+                _ => out.push_str(&format!("\\u{b:04x}")),
+            }
+            copied = i + 1;
+        }
+    }
+    out.push_str(&s[copied..]);
+    out.push('"');
 }
 
 #[cfg(test)]
@@ -388,6 +429,14 @@ mod tests {
 
     fn files(index: &mut Index) -> std::collections::BTreeMap<String, String> {
         index.take_files().into_iter().map(|(p, b)| (p, String::from_utf8(b).unwrap())).collect()
+    }
+
+    #[test]
+    fn json_strings_are_escaped() {
+        let mut out = String::new();
+        push_json_string(&mut out, "a\"b\\c\nd\u{1}é한");
+        assert_eq!(out, r#""a\"b\\c\nd\u0001é한""#);
+        assert_eq!(serde_json::from_str::<String>(&out).unwrap(), "a\"b\\c\nd\u{1}é한");
     }
 
     #[test]
