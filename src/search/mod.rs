@@ -35,6 +35,7 @@
 mod tokens;
 
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::sync::Mutex;
@@ -83,48 +84,30 @@ impl Page {
         Page { url, title, sections }
     }
 
-    /// Each distinct term of the page with its weight, as ranges of one string (no allocation
-    /// per term: a page has thousands).
-    fn weighted_terms(&self) -> Terms {
-        let mut arena = String::new();
-        let mut found: Vec<(u32, u32, u32)> = Vec::new();
-        let mut add = |text: &str, w: u32| {
-            terms(text, |t| {
-                let start = arena.len() as u32;
-                arena.push_str(t);
-                found.push((start, arena.len() as u32, w));
-            })
-        };
-        add(&self.title, 2);
-        for s in &self.sections {
-            add(&s.heading, 1);
-            add(&s.text, 4);
-        }
-        let text = |&(a, b, _): &(u32, u32, u32)| &arena[a as usize..b as usize];
-        found.sort_unstable_by(|x, y| text(x).cmp(text(y)));
-        let mut merged: Vec<(u32, u32, u32)> = Vec::with_capacity(found.len() / 2);
-        for entry in found {
-            match merged.last_mut() {
-                Some(last) if text(last) == text(&entry) => {
-                    let count = ((last.2 >> 2) + (entry.2 >> 2)).min(63);
-                    last.2 = count << 2 | (last.2 & 3) | (entry.2 & 3);
+    /// Each distinct term of the page with its weight (`min(count, 63) << 2 | title << 1 | heading`).
+    fn weighted_terms(&self) -> FxHashMap<Cow<'_, str>, u32> {
+        fn add<'a>(counts: &mut FxHashMap<Cow<'a, str>, u32>, text: &'a str, w: u32) {
+            terms(text, |t| match counts.get_mut(&*t) {
+                Some(x) => *x = ((*x >> 2) + (w >> 2)).min(63) << 2 | (*x & 3) | (w & 3),
+                None => {
+                    counts.insert(t, w);
                 }
-                _ => merged.push(entry),
-            }
+            })
         }
-        Terms { arena, entries: merged }
+        let mut counts = FxHashMap::default();
+        add(&mut counts, &self.title, 2);
+        for s in &self.sections {
+            add(&mut counts, &s.heading, 1);
+            add(&mut counts, &s.text, 4);
+        }
+        counts
     }
-}
 
-/// A page's distinct terms: `arena[start..end]` with the term's weight.
-struct Terms {
-    arena: String,
-    entries: Vec<(u32, u32, u32)>,
-}
-
-impl Terms {
-    fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
-        self.entries.iter().map(|&(a, b, w)| (&self.arena[a as usize..b as usize], w))
+    /// `weighted_terms` in term order.
+    fn sorted_terms(&self) -> Vec<(Cow<'_, str>, u32)> {
+        let mut terms: Vec<(Cow<'_, str>, u32)> = self.weighted_terms().into_iter().collect();
+        terms.sort_unstable();
+        terms
     }
 }
 
@@ -205,7 +188,8 @@ impl Index {
     /// Post page `id`'s terms (its text is stored by `store`). Safe to call from many threads.
     pub(crate) fn post(&self, id: usize, page: &Page) {
         let terms = page.weighted_terms();
-        let mut by_shard: Vec<(usize, &str, u32)> = terms.iter().map(|(t, w)| (shard_of(t, self.bits), t, w)).collect();
+        let mut by_shard: Vec<(usize, &str, u32)> =
+            terms.iter().map(|(t, &w)| (shard_of(t, self.bits), &**t, w)).collect();
         by_shard.sort_unstable_by_key(|(s, _, _)| *s);
         let mut touched = Vec::new();
         for group in by_shard.chunk_by(|a, b| a.0 == b.0) {
@@ -248,8 +232,9 @@ impl Index {
         };
         // Only terms that came, went or changed weight change a shard: an edit of a paragraph
         // rewrites a few shards, not every shard the page has terms in.
-        let (old, new) = (old.weighted_terms(), page.weighted_terms());
-        let (mut a, mut b) = (old.iter().peekable(), new.iter().peekable());
+        let (old, new) = (old.sorted_terms(), page.sorted_terms());
+        let (mut a, mut b) =
+            (old.iter().map(|(t, w)| (&**t, *w)).peekable(), new.iter().map(|(t, w)| (&**t, *w)).peekable());
         let mut changes: Vec<(&str, Option<u32>)> = Vec::new();
         loop {
             match (a.peek().copied(), b.peek().copied()) {

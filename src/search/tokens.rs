@@ -8,6 +8,7 @@
 //! - a run of other letters, digits, `_` and inner `.` is a word, kept whole (`asyncio.run`)
 //!   and, when it has parts, also split on `.`, `_` and camelCase (`asyncio`, `run`).
 
+use std::borrow::Cow;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// Longest word kept as a term, in characters (longer ones are base64 blobs or hashes).
@@ -22,85 +23,96 @@ fn is_word(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
-/// Call `term` with every index term of `text`, in order, repeats included.
-pub(crate) fn terms(text: &str, mut term: impl FnMut(&str)) {
-    let nfc: std::borrow::Cow<str> = match is_nfc_quick(text.chars()) {
-        IsNormalized::Yes => text.into(),
-        _ => text.nfc().collect::<String>().into(),
-    };
-    let chars: Vec<char> = nfc.chars().collect();
-    let mut buf = String::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if is_cjk(c) {
-            let start = i;
-            while i < chars.len() && is_cjk(chars[i]) {
-                i += 1;
-            }
-            if i - start == 1 {
-                buf.clear();
-                buf.push(c);
-                term(&buf);
-            }
-            for pair in chars[start..i].windows(2) {
-                buf.clear();
-                buf.extend(pair.iter().copied());
-                term(&buf);
-            }
-        } else if is_word(c) && !is_cjk(c) {
-            let start = i;
-            while i < chars.len()
-                && !is_cjk(chars[i])
-                && (is_word(chars[i])
-                    || (chars[i] == '.' && i + 1 < chars.len() && is_word(chars[i + 1]) && !is_cjk(chars[i + 1])))
-            {
-                i += 1;
-            }
-            word_terms(&chars[start..i], &mut buf, &mut term);
-        } else {
-            i += 1;
+/// Call `term` with every index term of `text`, in order, repeats included. Terms borrow from
+/// `text` where they can (every bigram, and words already in lower case).
+pub(crate) fn terms<'a>(text: &'a str, mut term: impl FnMut(Cow<'a, str>)) {
+    match is_nfc_quick(text.chars()) {
+        IsNormalized::Yes => terms_nfc(text, &mut term),
+        _ => {
+            let nfc: String = text.nfc().collect();
+            terms_nfc(&nfc, &mut |t: Cow<str>| term(Cow::Owned(t.into_owned())));
         }
     }
 }
 
-/// A word's terms: itself (without outer `_`), then its parts when it has more than one.
-fn word_terms(word: &[char], buf: &mut String, term: &mut impl FnMut(&str)) {
-    let word = trim(word);
-    if word.is_empty() || word.len() > MAX_WORD {
+fn terms_nfc<'a>(text: &'a str, term: &mut impl FnMut(Cow<'a, str>)) {
+    let mut chars = text.char_indices().peekable();
+    while let Some(&(start, c)) = chars.peek() {
+        if is_cjk(c) {
+            let (mut previous, mut end, mut count) = (start, start, 0);
+            while let Some(&(i, d)) = chars.peek().filter(|(_, d)| is_cjk(*d)) {
+                end = i + d.len_utf8();
+                if count > 0 {
+                    term(Cow::Borrowed(&text[previous..end]));
+                }
+                previous = i;
+                count += 1;
+                chars.next();
+            }
+            if count == 1 {
+                term(Cow::Borrowed(&text[start..end]));
+            }
+        } else if is_word(c) {
+            let mut end = start;
+            while let Some(&(i, d)) = chars.peek() {
+                let joins = d == '.' && text[i + 1..].chars().next().is_some_and(|n| is_word(n) && !is_cjk(n));
+                if is_cjk(d) || !(is_word(d) || joins) {
+                    break;
+                }
+                end = i + d.len_utf8();
+                chars.next();
+            }
+            word_terms(&text[start..end], term);
+        } else {
+            chars.next();
+        }
+    }
+}
+
+/// `word` in lower case, borrowed when it already is.
+fn lower(word: &str) -> Cow<'_, str> {
+    if word.chars().any(|c| c.is_uppercase()) {
+        Cow::Owned(word.to_lowercase())
+    } else {
+        Cow::Borrowed(word)
+    }
+}
+
+/// A word's terms: itself (without outer `_` and `.`), then its parts when it has more than one.
+fn word_terms<'a>(word: &'a str, term: &mut impl FnMut(Cow<'a, str>)) {
+    let word = word.trim_matches(['_', '.']);
+    if word.is_empty() || word.chars().count() > MAX_WORD {
         return;
     }
-    buf.clear();
-    buf.extend(word.iter().flat_map(|c| c.to_lowercase()));
-    term(buf);
+    term(lower(word));
     let mut start = 0;
-    for k in 1..=word.len() {
-        let cut = k == word.len() || {
-            let (a, b) = (word[k - 1], word[k]);
-            let next_lower = word.get(k + 1).is_some_and(|c| c.is_lowercase());
+    let mut chars = word.char_indices().peekable();
+    let mut previous: Option<char> = None;
+    while let Some((i, c)) = chars.next() {
+        let next = chars.peek().map(|&(_, n)| n);
+        let cut_before = previous.is_some_and(|a| {
+            let next_lower = next.is_some_and(|n| n.is_lowercase());
             a == '.'
                 || a == '_'
-                || b == '.'
-                || b == '_'
-                || (a.is_lowercase() && b.is_uppercase())
-                || (a.is_uppercase() && b.is_uppercase() && next_lower)
-        };
-        if cut {
-            let part = trim(&word[start..k]);
-            if !part.is_empty() && part.len() < word.len() {
-                buf.clear();
-                buf.extend(part.iter().flat_map(|c| c.to_lowercase()));
-                term(buf);
-            }
-            start = k;
+                || c == '.'
+                || c == '_'
+                || (a.is_lowercase() && c.is_uppercase())
+                || (a.is_uppercase() && c.is_uppercase() && next_lower)
+        });
+        if cut_before {
+            emit_part(word, start, i, term);
+            start = i;
         }
+        previous = Some(c);
     }
+    emit_part(word, start, word.len(), term);
 }
 
-fn trim(word: &[char]) -> &[char] {
-    let start = word.iter().position(|&c| c != '_' && c != '.').unwrap_or(word.len());
-    let end = word.iter().rposition(|&c| c != '_' && c != '.').map_or(start, |e| e + 1);
-    &word[start..end]
+fn emit_part<'a>(word: &'a str, from: usize, to: usize, term: &mut impl FnMut(Cow<'a, str>)) {
+    let part = word[from..to].trim_matches(['_', '.']);
+    if !part.is_empty() && part.len() < word.len() {
+        term(lower(part));
+    }
 }
 
 #[cfg(test)]
@@ -109,7 +121,7 @@ mod tests {
 
     fn all(text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        terms(text, |t| out.push(t.to_string()));
+        terms(text, |t| out.push(t.into_owned()));
         out
     }
 
@@ -130,5 +142,7 @@ mod tests {
         assert_eq!(all("snake_case end."), ["snake_case", "snake", "case", "end"]);
         assert_eq!(all("GIL 성능"), ["gil", "성능"]);
         assert_eq!(all("3.14"), ["3.14", "3", "14"]);
+        assert_eq!(all("a.b_"), ["a.b", "a", "b"]);
+        assert_eq!(all("x"), ["x"]);
     }
 }
