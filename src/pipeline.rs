@@ -77,7 +77,7 @@ pub fn build(config: &Config, force: bool) -> Result<BuildReport, BuildError> {
 /// sorted by file and line; the caller decides whether they fail the build.
 fn build_into(config: &Config, sink: &dyn Sink) -> Result<(BuildReport, Vec<Diagnostic>), BuildError> {
     let mut clock = Clock::start();
-    let FullRun { site, assets, unread: mut problems, written } = full_run(config, sink, &mut clock, || Ok(()))?;
+    let FullRun { site, assets, unread: mut problems, written } = full_run(config, sink, &mut clock, false, || Ok(()))?;
     problems.extend(site.collisions.iter().cloned());
     let (_, written) = written.map_err(|mut errs| {
         errs.append(&mut problems);
@@ -112,10 +112,12 @@ pub(crate) struct FullRun {
 /// The one full run of the site, for `build` and for a session's first (or fresh) run: load
 /// the notes into a site, load the theme, write everything into `sink`. `claim_output` runs
 /// once the notes were found, before anything is written.
+/// `serving`: the run starts a `serve` session, which keeps the pages' text for later edits.
 pub(crate) fn full_run(
     config: &Config,
     sink: &dyn Sink,
     clock: &mut Clock,
+    serving: bool,
     claim_output: impl FnOnce() -> Result<(), BuildError>,
 ) -> Result<FullRun, BuildError> {
     let Loaded { site, assets, problems } = load(config, clock)?;
@@ -123,7 +125,7 @@ pub(crate) fn full_run(
     let theme = theme::read_templates(config.templates_dir.as_deref(), &config.root).and_then(Theme::from_sources);
     clock.lap("load theme");
     let written = theme.map(|theme| {
-        let written = write_everything(&site, &theme, &assets, config, sink, clock);
+        let written = write_everything(&site, &theme, &assets, config, sink, clock, serving);
         (theme, written)
     });
     Ok(FullRun { site, assets, unread: problems, written })
@@ -243,9 +245,11 @@ pub(crate) fn write_everything(
     config: &Config,
     sink: &dyn Sink,
     clock: &mut Clock,
+    serving: bool,
 ) -> Written {
     let chrome = view::Chrome::of(config);
-    let mut index = search::Index::new(site.order.len());
+    let pages = site.order.len();
+    let mut index = if serving { search::Index::new(pages) } else { search::Index::streaming(pages) };
     let mut rendered = render_pages(site, theme, &chrome, &site.order, sink, Some(&index));
     let mut problems = write_shared(site, theme, config, sink);
     clock.lap("render + write pages");
@@ -315,8 +319,17 @@ pub(crate) fn render_pages(
             let (html, mut diagnostics, targets, text) =
                 guarded(&source(), || render_linked(site, &site_links, links, theme, chrome, page))
                     .unwrap_or_else(|d| (None, vec![d], Vec::new(), None));
-            if let (Some(index), Some(text), Some(&id)) = (index, &text, site.position.get(&page)) {
-                index.post(id, text);
+            let mut text = text;
+            if let (Some(index), Some(page_text), Some(&id)) = (index, &text, site.position.get(&page)) {
+                index.post(id, page_text);
+                if index.is_streaming() {
+                    let block = text.take().and_then(|t| index.stream(id, t));
+                    if let Some((rel, bytes)) = block {
+                        if let Err(e) = sink.write(&rel, &bytes) {
+                            diagnostics.push(Diagnostic::error(rel, 0, format!("cannot write: {e}")));
+                        }
+                    }
+                }
             }
             let mut written = false;
             if let Some(html) = html {

@@ -165,7 +165,7 @@ impl Session {
             }
             Ok(())
         };
-        let run = pipeline::full_run(config, sink, &mut pipeline::Clock::start(), claim_output)?;
+        let run = pipeline::full_run(config, sink, &mut pipeline::Clock::start(), true, claim_output)?;
         let broken: BTreeMap<String, Diagnostic> = run.unread.into_iter().map(|d| (d.file.clone(), d)).collect();
         let (theme, written) = match run.written {
             Ok(written) => written,
@@ -482,8 +482,15 @@ impl State {
     /// after a full load (with the assets) or a template change (without).
     fn write_everything(&mut self, config: &Config, sink: &dyn Sink, with_assets: bool) -> Rebuild {
         let assets: &[SourceFile] = if with_assets { &self.assets } else { &[] };
-        let written =
-            pipeline::write_everything(&self.site, &self.theme, assets, config, sink, &mut pipeline::Clock::start());
+        let written = pipeline::write_everything(
+            &self.site,
+            &self.theme,
+            assets,
+            config,
+            sink,
+            &mut pipeline::Clock::start(),
+            true,
+        );
         self.absorb(written)
     }
 

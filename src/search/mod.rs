@@ -164,6 +164,16 @@ pub(crate) struct Index {
     dirty_shards: Mutex<BTreeSet<usize>>,
     dirty_blocks: BTreeSet<usize>,
     manifest_dirty: bool,
+    /// A build's index: each text block is written once its pages are in and its text
+    /// dropped, so a build's memory does not grow with the text of the site.
+    streamed: Option<Mutex<Streamed>>,
+}
+
+/// The text blocks of a streaming index not written yet.
+#[derive(Default)]
+struct Streamed {
+    open: FxHashMap<usize, Vec<Option<Page>>>,
+    written: BTreeSet<usize>,
 }
 
 impl Index {
@@ -177,7 +187,36 @@ impl Index {
             dirty_shards: Mutex::new((0..1usize << bits).collect()),
             dirty_blocks: (0..pages.div_ceil(BLOCK)).collect(),
             manifest_dirty: true,
+            streamed: None,
         }
+    }
+
+    /// An index for a build: `stream` takes each page's text and hands back its text block as
+    /// soon as the block is complete; nothing can be replaced afterwards.
+    pub(crate) fn streaming(pages: usize) -> Index {
+        Index { streamed: Some(Mutex::default()), dirty_blocks: BTreeSet::new(), ..Index::new(pages) }
+    }
+
+    /// Whether this is a build's index (see `streaming`).
+    pub(crate) fn is_streaming(&self) -> bool {
+        self.streamed.is_some()
+    }
+
+    /// A streaming index takes page `id`'s text; returns its block's file (path, bytes) when
+    /// that was the block's last page. Safe to call from many threads.
+    pub(crate) fn stream(&self, id: usize, page: Page) -> Option<(String, Vec<u8>)> {
+        let mut streamed = self.streamed.as_ref()?.lock().ok()?;
+        let b = id / BLOCK;
+        let len = ((b + 1) * BLOCK).min(self.pages.len()).checked_sub(b * BLOCK)?;
+        let slots = streamed.open.entry(b).or_insert_with(|| vec![None; len]);
+        *slots.get_mut(id - b * BLOCK)? = Some(page);
+        if !slots.iter().all(Option::is_some) {
+            return None;
+        }
+        let slots = streamed.open.remove(&b)?;
+        streamed.written.insert(b);
+        drop(streamed);
+        Some((format!("{DIR}/d{b}.js"), block_js(b, &slots).into_bytes()))
     }
 
     /// Number of pages the index was made for.
@@ -325,11 +364,22 @@ impl Index {
         let shards: Vec<usize> =
             self.dirty_shards.get_mut().map(std::mem::take).unwrap_or_default().into_iter().collect();
         let blocks: Vec<usize> = std::mem::take(&mut self.dirty_blocks).into_iter().collect();
+        if let Some(streamed) = self.streamed.as_mut().and_then(|s| s.get_mut().ok()) {
+            // Blocks with a page that was not rendered (its template failed) are written now.
+            for b in 0..self.pages.len().div_ceil(BLOCK) {
+                if !streamed.written.contains(&b) {
+                    let len = ((b + 1) * BLOCK).min(self.pages.len()) - b * BLOCK;
+                    let slots = streamed.open.remove(&b).unwrap_or_else(|| vec![None; len]);
+                    files.push((format!("{DIR}/d{b}.js"), block_js(b, &slots).into_bytes()));
+                    streamed.written.insert(b);
+                }
+            }
+        }
         let this = &*self;
         let shard_files: Vec<(String, Vec<u8>)> =
             shards.par_iter().map(|&s| (format!("{DIR}/t{s}.js"), this.shard_js(s).into_bytes())).collect();
         let block_files: Vec<(String, Vec<u8>)> =
-            blocks.par_iter().map(|&b| (format!("{DIR}/d{b}.js"), this.block_js(b).into_bytes())).collect();
+            blocks.par_iter().map(|&b| (format!("{DIR}/d{b}.js"), this.block_file(b).into_bytes())).collect();
         files.extend(shard_files);
         files.extend(block_files);
         files
@@ -367,40 +417,45 @@ impl Index {
         out
     }
 
-    /// `d{b}.js`: the pages of block `b` with their sections.
-    fn block_js(&self, b: usize) -> String {
-        let mut out = format!("gongbuSearch(\"d\",{b},[");
+    /// `d{b}.js` of a kept index.
+    fn block_file(&self, b: usize) -> String {
         let end = ((b + 1) * BLOCK).min(self.pages.len());
-        for id in b * BLOCK..end {
-            if id > b * BLOCK {
-                out.push(',');
-            }
-            let Some(page) = &self.pages[id] else {
-                out.push_str("null");
-                continue;
-            };
-            out.push('[');
-            push_json_string(&mut out, &page.url);
-            out.push(',');
-            push_json_string(&mut out, &page.title);
-            out.push_str(",[");
-            for (i, s) in page.sections.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push('[');
-                push_json_string(&mut out, &s.id);
-                out.push(',');
-                push_json_string(&mut out, &s.heading);
-                out.push(',');
-                push_json_string(&mut out, kept(&s.text));
-                out.push(']');
-            }
-            out.push_str("]]");
-        }
-        out.push_str("]);\n");
-        out
+        block_js(b, self.pages.get(b * BLOCK..end).unwrap_or_default())
     }
+}
+
+/// `d{b}.js`: the pages of block `b` with their sections.
+fn block_js(b: usize, pages: &[Option<Page>]) -> String {
+    let mut out = format!("gongbuSearch(\"d\",{b},[");
+    for (i, page) in pages.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let Some(page) = page else {
+            out.push_str("null");
+            continue;
+        };
+        out.push('[');
+        push_json_string(&mut out, &page.url);
+        out.push(',');
+        push_json_string(&mut out, &page.title);
+        out.push_str(",[");
+        for (i, s) in page.sections.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push('[');
+            push_json_string(&mut out, &s.id);
+            out.push(',');
+            push_json_string(&mut out, &s.heading);
+            out.push(',');
+            push_json_string(&mut out, kept(&s.text));
+            out.push(']');
+        }
+        out.push_str("]]");
+    }
+    out.push_str("]);\n");
+    out
 }
 
 /// The start of a section's text that is kept for snippets, cut at a character boundary.
@@ -494,6 +549,28 @@ mod tests {
         assert!(files["static/search/d0.js"]
             .contains("[\"a.html\",\"A\",[[\"x\",\"GIL 성능\",\"asyncio.run 비동기적으로\"]]]"));
         assert!(files["static/search/index.js"].contains("\"pages\":2,\"shards\":4,\"block\":16"));
+    }
+
+    #[test]
+    fn a_streaming_index_writes_what_a_kept_one_does_and_blocks_with_a_missing_page() {
+        let pages: Vec<Page> =
+            (0..37).map(|i| page(&format!("p{i}.html"), &format!("노트 {i}"), &[("", "", "본문")])).collect();
+        let mut kept = Index::new(37);
+        let mut streaming = Index::streaming(37);
+        let mut streamed = Vec::new();
+        // Pages arrive out of order; page 20 failed to render and never arrives.
+        for i in (0..37).rev().filter(|&i| i != 20) {
+            kept.post(i, &pages[i]);
+            kept.store(i, pages[i].clone());
+            streaming.post(i, &pages[i]);
+            streamed.extend(streaming.stream(i, pages[i].clone()));
+        }
+        let done: Vec<&str> = streamed.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(done, ["static/search/d2.js", "static/search/d0.js"], "complete blocks are written at once");
+        let mut all: std::collections::BTreeMap<String, Vec<u8>> = streamed.into_iter().collect();
+        all.extend(streaming.take_files());
+        let want: std::collections::BTreeMap<String, Vec<u8>> = kept.take_files().into_iter().collect();
+        assert_eq!(all, want);
     }
 
     #[test]
