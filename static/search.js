@@ -5,7 +5,7 @@
   "use strict";
   var d = document, body = d.body, ds = body.dataset, root = ds.root || "";
   var base = root + "static/search/";
-  var SHOWN = 8, PAGE_SHOWN = 50, RERANK = 24;
+  var SHOWN = 8, PAGE_SHOWN = 50, RERANK = 12;
 
   /* ---- loading the index: each file calls gongbuSearch(kind, number, data) ---- */
   var got = { m: {}, t: {}, d: {} }, pending = {};
@@ -69,23 +69,6 @@
     for (var i = lo; i < keys.length && keys[i].lastIndexOf(prefix, 0) === 0; i++) out.push(keys[i]);
     return out;
   }
-  /* A term's postings as {page: weight}. */
-  function postings(list) {
-    var m = {}, page = 0;
-    for (var i = 0; i + 1 < list.length; i += 2) { page += list[i]; m[page] = list[i + 1]; }
-    return m;
-  }
-  function merge(lists) {
-    var m = {};
-    lists.forEach(function (p) {
-      for (var page in p) {
-        var a = m[page] || 0, b = p[page];
-        m[page] = ((Math.min(63, (a >> 2) + (b >> 2))) << 2) | (a & 3) | (b & 3);
-      }
-    });
-    return m;
-  }
-
   /* ---- search: rank pages by postings, then the best ones by their text ---- */
   function search(q, limit) {
     var us = units(q);
@@ -102,41 +85,54 @@
       var shards = {};
       parts.forEach(function (p) { p.shard = shardOf(p.term, bits); shards[p.shard] = 1; });
       return Promise.all(Object.keys(shards).map(function (s) { return load("t", +s); })).then(function () {
-        var n = m.pages, scores = {};
+        /* Typed arrays over the pages, no object per page: a common word is on every page. */
+        var n = m.pages, U = us.length;
+        var hit = new Uint8Array(n * U), inTitle = new Uint8Array(n * U), inHead = new Uint8Array(n * U);
+        var tf = new Float64Array(n), any = new Uint8Array(n);
         var partsOf = us.map(function () { return 0; });
         parts.forEach(function (p) { partsOf[p.u]++; });
         parts.forEach(function (p) {
           var shard = got.t[p.shard] || {};
           var terms = p.exact ? (shard[p.term] ? [p.term] : []) : withPrefix(p.shard, shard, p.term);
-          var post = merge(terms.map(function (t) { return postings(shard[t]); }));
-          var whole = !p.exact && shard[p.term] ? postings(shard[p.term]) : {};
-          var df = Object.keys(post).length, idf = Math.log(1 + n / (1 + df));
-          for (var page in post) {
-            var w = post[page], s = scores[page] || (scores[page] = { page: +page, hit: us.map(function () { return 0; }), title: us.map(function () { return 0; }), head: us.map(function () { return 0; }), tf: 0 });
-            s.hit[p.u]++;
-            if (w & 2) s.title[p.u]++;
-            if (w & 1) s.head[p.u]++;
-            s.tf += Math.log(1 + (w >> 2)) * idf;
-            if (whole[page] !== undefined) s.tf += 0.5; /* the word itself, not only longer ones */
+          var flags = new Uint8Array(n), touched = [], df = 0;
+          terms.forEach(function (t) { df += shard[t].length / 2; });
+          var idf = Math.log(1 + n / (1 + Math.min(df, n)));
+          terms.forEach(function (t) {
+            var list = shard[t], page = 0, whole = !p.exact && t === p.term; /* the word itself, not only longer ones */
+            for (var i = 0; i + 1 < list.length; i += 2) {
+              page += list[i];
+              if (page >= n) break;
+              var w = list[i + 1];
+              if (!flags[page]) touched.push(page);
+              flags[page] |= 4 | (w & 3);
+              tf[page] += Math.log(1 + (w >> 2)) * idf + (whole ? 0.5 : 0);
+            }
+          });
+          for (var k = 0; k < touched.length; k++) {
+            var pg = touched[k], f = flags[pg], at = pg * U + p.u;
+            hit[at]++;
+            if (f & 2) inTitle[at]++;
+            if (f & 1) inHead[at]++;
+            any[pg] = 1;
           }
         });
-        var ranked = [];
-        for (var page in scores) {
-          var s = scores[page], full = 0, part = 0, title = 0, head = 0;
-          for (var i = 0; i < us.length; i++) {
-            var f = s.hit[i] / partsOf[i];
+        var ranked = [], score = new Float64Array(n);
+        for (var page = 0; page < n; page++) {
+          if (!any[page]) continue;
+          var full = 0, part = 0, title = 0, head = 0;
+          for (var u = 0; u < U; u++) {
+            var at = page * U + u, f = hit[at] / partsOf[u];
             part += f;
             if (f === 1) full++;
-            if (s.title[i] === partsOf[i]) title++;
-            if (s.head[i] === partsOf[i]) head++;
+            if (inTitle[at] === partsOf[u]) title++;
+            if (inHead[at] === partsOf[u]) head++;
           }
-          if (part < us.length / 2) continue;
-          s.full = full; s.titleHits = title; s.headHits = head; s.part = part;
-          s.score = full * 1e5 + title * 1e3 + head * 1e2 + part * 10 + s.tf / (1 + s.tf);
-          ranked.push(s);
+          if (part < U / 2) continue;
+          score[page] = full * 1e5 + title * 1e3 + head * 1e2 + part * 10 + tf[page] / (1 + tf[page]);
+          ranked.push(page);
         }
-        ranked.sort(function (a, b) { return b.score - a.score || a.page - b.page; });
-        var top = ranked.slice(0, Math.max(limit, RERANK));
+        ranked.sort(function (a, b) { return score[b] - score[a] || a - b; });
+        var top = ranked.slice(0, Math.max(limit, RERANK)).map(function (pg) { return { page: pg, score: score[pg] }; });
         var blocks = {};
         top.forEach(function (s) { blocks[Math.floor(s.page / m.block)] = 1; });
         return Promise.all(Object.keys(blocks).map(function (b) { return load("d", +b); })).then(function () {
