@@ -65,6 +65,12 @@ pub struct Words {
     pub(crate) prev: String,
     pub(crate) next: String,
     pub(crate) search: String,
+    /// Search found nothing.
+    pub(crate) search_none: String,
+    /// The link from the search box's results to the search page.
+    pub(crate) search_all: String,
+    /// How many pages a search found; `{n}` is the number.
+    pub(crate) search_count: String,
     pub(crate) references: String,
     pub(crate) home: String,
     pub(crate) sections: String,
@@ -100,6 +106,9 @@ impl Words {
                 prev: w("Previous"),
                 next: w("Next"),
                 search: w("Search"),
+                search_none: w("No results"),
+                search_all: w("All results"),
+                search_count: w("{n} results"),
                 references: w("References"),
                 home: w("Home"),
                 sections: w("Sections"),
@@ -129,6 +138,9 @@ impl Words {
                 prev: w("이전"),
                 next: w("다음"),
                 search: w("검색"),
+                search_none: w("결과 없음"),
+                search_all: w("모든 결과 보기"),
+                search_count: w("결과 {n}개"),
                 references: w("참고 자료"),
                 home: w("홈"),
                 sections: w("섹션"),

@@ -10,6 +10,7 @@
 //! | assemble | `enrich::assemble` | sections, reading order, output collisions → `model::Site` |
 //! | resolve | `enrich::links` | where each written link goes → `model::Resolved` |
 //! | render | `render` (`body`, `view`, `nav`) | note bodies, pages through the templates, `nav.js` |
+//! | search | `search` | the full-text index of the pages' text, as script files |
 //! | write | `write` | staging folder, manifest and atomic switch; in-place updates (I/O) |
 //!
 //! Leaf modules any stage may use: `model` (plain data), `diagnostics`, `paths`, `text`
@@ -33,6 +34,7 @@ pub mod model;
 pub mod paths;
 pub mod pipeline;
 pub mod render;
+pub(crate) mod search;
 pub mod serve;
 pub mod session;
 pub(crate) mod text;
@@ -46,8 +48,16 @@ mod module_map {
     /// Modules by stage, earliest first (`theme` reads the template files `discover` finds);
     /// `LEAVES` may be used by any of them. Unit tests are not held to it. Driver modules (`pipeline`, `session`, `serve`,
     /// `watch`, the binaries) use every stage and are not listed.
-    const STAGES: &[&[&str]] =
-        &[&["config"], &["discover"], &["theme"], &["frontmatter", "markdown"], &["enrich"], &["render"], &["write"]];
+    const STAGES: &[&[&str]] = &[
+        &["config"],
+        &["discover"],
+        &["theme"],
+        &["frontmatter", "markdown"],
+        &["enrich"],
+        &["render"],
+        &["search"],
+        &["write"],
+    ];
     const LEAVES: &[&str] = &["model", "diagnostics", "paths", "text", "highlight"];
 
     /// The module of the crate a path under `src/` belongs to: `render/body.rs` → `render`.

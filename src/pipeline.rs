@@ -19,6 +19,7 @@ use crate::model::{
 };
 use crate::paths;
 use crate::render::{body, nav, view, Theme};
+use crate::search;
 use crate::text::without_controls;
 use crate::theme::{self, DEFAULT_STATIC};
 use crate::write::{self, Sink, Staging, WriteError};
@@ -95,7 +96,8 @@ pub struct CheckReport {
 /// keeps each link's line; the pages are not rendered again).
 pub fn check(config: &Config, external: bool) -> Result<CheckReport, BuildError> {
     let mut clock = Clock::start();
-    let FullRun { site, unread: mut problems, written, .. } = full_run(config, &write::Discard, &mut clock, || Ok(()))?;
+    let FullRun { site, unread: mut problems, written, .. } =
+        full_run(config, &write::Discard, &mut clock, false, || Ok(()))?;
     problems.extend(site.collisions.iter().cloned());
     match written {
         Ok((_, written)) => {
@@ -147,7 +149,7 @@ fn external_links(site: &Site, config: &Config) -> Vec<ExternalLink> {
 /// sorted by file and line; the caller decides whether they fail the build.
 fn build_into(config: &Config, sink: &dyn Sink) -> Result<(BuildReport, Vec<Diagnostic>), BuildError> {
     let mut clock = Clock::start();
-    let FullRun { site, assets, unread: mut problems, written } = full_run(config, sink, &mut clock, || Ok(()))?;
+    let FullRun { site, assets, unread: mut problems, written } = full_run(config, sink, &mut clock, false, || Ok(()))?;
     problems.extend(site.collisions.iter().cloned());
     let (_, written) = written.map_err(|mut errs| {
         errs.append(&mut problems);
@@ -183,10 +185,12 @@ pub(crate) struct FullRun {
 /// The one full run of the site, for `build` and for a session's first (or fresh) run: load
 /// the notes into a site, load the theme, write everything into `sink`. `claim_output` runs
 /// once the notes were found, before anything is written.
+/// `serving`: the run starts a `serve` session, which keeps the pages' text for later edits.
 pub(crate) fn full_run(
     config: &Config,
     sink: &dyn Sink,
     clock: &mut Clock,
+    serving: bool,
     claim_output: impl FnOnce() -> Result<(), BuildError>,
 ) -> Result<FullRun, BuildError> {
     let Loaded { site, assets, problems } = load(config, clock)?;
@@ -194,7 +198,7 @@ pub(crate) fn full_run(
     let theme = theme::read_templates(config.templates_dir.as_deref(), &config.root).and_then(Theme::from_sources);
     clock.lap("load theme");
     let written = theme.map(|theme| {
-        let written = write_everything(&site, &theme, &assets, config, sink, clock);
+        let written = write_everything(&site, &theme, &assets, config, sink, clock, serving);
         (theme, written)
     });
     Ok(FullRun { site, assets, unread: problems, written })
@@ -303,6 +307,8 @@ pub(crate) struct Written {
     pub rendered: Vec<RenderedPage>,
     /// Problems writing the shared files and copying assets.
     pub problems: Vec<Diagnostic>,
+    /// The search index, written; a session keeps it for incremental updates.
+    pub index: search::Index,
 }
 
 /// The full run's output stage, for `build` and for a session's first (or fresh) run alike:
@@ -314,14 +320,41 @@ pub(crate) fn write_everything(
     config: &Config,
     sink: &dyn Sink,
     clock: &mut Clock,
+    serving: bool,
 ) -> Written {
     let chrome = view::Chrome::of(config, site);
-    let rendered = render_pages(site, theme, &chrome, &site.order, sink);
+    let pages = site.order.len();
+    let mut index = if serving { search::Index::new(pages) } else { search::Index::streaming(pages) };
+    let mut rendered = render_pages(site, theme, &chrome, &site.order, sink, Some(&index));
     let mut problems = write_shared(site, theme, config, sink);
     clock.lap("render + write pages");
+    problems.extend(write_index(site, &mut index, &mut rendered, sink));
+    clock.lap("search index");
     problems.extend(copy_assets(assets, sink));
     clock.lap("copy assets");
-    Written { rendered, problems }
+    Written { rendered, problems, index }
+}
+
+/// Store the rendered pages' text in the search index (their terms were posted while rendering)
+/// and write the index files that changed.
+pub(crate) fn write_index(
+    site: &Site,
+    index: &mut search::Index,
+    rendered: &mut [RenderedPage],
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
+    for r in rendered.iter_mut() {
+        if let (Some(page), Some(&id)) = (r.search.take(), site.position.get(&r.page)) {
+            index.store(id, page);
+        }
+    }
+    write_index_files(index, sink)
+}
+
+/// Write the search index's files that changed since it was last written.
+pub(crate) fn write_index_files(index: &mut search::Index, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let files = index.take_files();
+    write_all(sink, files.iter().map(|(rel, bytes)| (rel.as_str(), bytes.as_slice())))
 }
 
 /// One page after rendering and writing.
@@ -334,16 +367,19 @@ pub(crate) struct RenderedPage {
     pub targets: Vec<String>,
     /// Fingerprint of what the site put on the page (see `view::PageLinks`).
     pub signature: u64,
+    /// The page's text for the search index (taken by `write_index`).
+    pub search: Option<search::Page>,
 }
 
 /// Render `pages` in parallel and write each into `sink` as soon as it is ready, so memory
-/// does not grow with the site.
+/// does not grow with the site; post each page's terms to `index` when given.
 pub(crate) fn render_pages(
     site: &Site,
     theme: &Theme,
     chrome: &view::Chrome,
     pages: &[PageRef],
     sink: &dyn Sink,
+    index: Option<&search::Index>,
 ) -> Vec<RenderedPage> {
     let site_links = view::SiteLinks::of(site, chrome);
     pages
@@ -355,9 +391,21 @@ pub(crate) fn render_pages(
             };
             let links = view::PageLinks::of(site, page);
             let signature = links.signature(&site_links);
-            let (html, mut diagnostics, targets) =
+            let (html, mut diagnostics, targets, text) =
                 guarded(&source(), || render_linked(site, &site_links, links, theme, chrome, page))
-                    .unwrap_or_else(|d| (None, vec![d], Vec::new()));
+                    .unwrap_or_else(|d| (None, vec![d], Vec::new(), None));
+            let mut text = text;
+            if let (Some(index), Some(page_text), Some(&id)) = (index, &text, site.position.get(&page)) {
+                index.post(id, page_text);
+                if index.is_streaming() {
+                    let block = text.take().and_then(|t| index.stream(id, t));
+                    if let Some((rel, bytes)) = block {
+                        if let Err(e) = sink.write(&rel, &bytes) {
+                            diagnostics.push(Diagnostic::error(rel, 0, format!("cannot write: {e}")));
+                        }
+                    }
+                }
+            }
             let mut written = false;
             if let Some(html) = html {
                 let url = site.url_of(page);
@@ -367,7 +415,7 @@ pub(crate) fn render_pages(
                     Err(e) => diagnostics.push(Diagnostic::error(source(), 0, format!("cannot write {url}: {e}"))),
                 }
             }
-            RenderedPage { page, written, diagnostics, targets, signature }
+            RenderedPage { page, written, diagnostics, targets, signature, search: text }
         })
         .collect()
 }
@@ -384,6 +432,11 @@ pub(crate) fn write_navigation(site: &Site, theme: &Theme, config: &Config, sink
     let chrome = view::Chrome::of(config, site);
     let mut diagnostics = Vec::new();
     let mut files: Vec<(&str, Vec<u8>)> = vec![("nav.js", nav::nav_js(site).into_bytes())];
+    match search_page(site, theme, &chrome) {
+        Ok(Some(html)) => files.push((search::PAGE, html.into_bytes())),
+        Ok(None) => {}
+        Err(d) => diagnostics.push(d),
+    }
     match theme.render(
         "404.html",
         &view::not_found_context(&view::SiteLinks::of(site, &chrome), &chrome, &base_path(&config.base_url)),
@@ -396,6 +449,18 @@ pub(crate) fn write_navigation(site: &Site, theme: &Theme, config: &Config, sink
     }
     diagnostics.extend(write_all(sink, files.iter().map(|(rel, bytes)| (*rel, bytes.as_slice()))));
     diagnostics
+}
+
+/// The search page (`search/index.html`, which reads `?q=`), unless a folder of the notes
+/// named `search/` has its page there.
+fn search_page(site: &Site, theme: &Theme, chrome: &view::Chrome) -> Result<Option<String>, Diagnostic> {
+    if site.order.iter().any(|&p| crate::model::fold_case(&site.url(p)) == search::PAGE) {
+        return Ok(None);
+    }
+    let mut context = view::not_found_context(&view::SiteLinks::of(site, chrome), chrome, "../");
+    context.page.title = chrome.words.search.clone();
+    context.page.url = search::PAGE.to_string();
+    theme.render("search.html", &context).map(Some)
 }
 
 /// The theme's files: its CSS and JS (embedded, then the site's own `static/`), the code
@@ -453,7 +518,9 @@ pub fn render_page(
     chrome: &view::Chrome,
     page: PageRef,
 ) -> (Option<String>, Vec<Diagnostic>, Vec<String>) {
-    render_linked(site, &view::SiteLinks::of(site, chrome), view::PageLinks::of(site, page), theme, chrome, page)
+    let (html, diagnostics, targets, _) =
+        render_linked(site, &view::SiteLinks::of(site, chrome), view::PageLinks::of(site, page), theme, chrome, page);
+    (html, diagnostics, targets)
 }
 
 /// `render_page` with what the site puts on the page already gathered.
@@ -464,9 +531,10 @@ fn render_linked<'a>(
     theme: &Theme,
     chrome: &'a view::Chrome<'a>,
     page: PageRef,
-) -> (Option<String>, Vec<Diagnostic>, Vec<String>) {
+) -> (Option<String>, Vec<Diagnostic>, Vec<String>, Option<search::Page>) {
     let mut diagnostics = Vec::new();
     let mut targets = Vec::new();
+    let mut sections = Vec::new();
     let content = match page {
         PageRef::Note(n) => {
             panic_if_asked(&site.notes[n].body, "render");
@@ -475,6 +543,17 @@ fn render_linked<'a>(
             let b = body::render_body(&site.notes[n], &resolve, &words, Highlighter::global());
             diagnostics.extend(b.diagnostics);
             targets = b.targets;
+            let note = &site.notes[n];
+            // Text before the first heading is found at the title heading, if the note has one.
+            let top = note.title_heading.and_then(|i| note.headings.get(i)).map(|h| h.id.clone());
+            sections = b
+                .sections
+                .into_iter()
+                .map(|(h, text)| match h.and_then(|h| note.headings.get(h)) {
+                    Some(h) => search::Section { id: h.id.clone(), heading: h.text.clone(), text },
+                    None => search::Section { id: top.clone().unwrap_or_default(), heading: String::new(), text },
+                })
+                .collect();
             view::Content {
                 html: b.html,
                 title_id: b.lifted_title_id,
@@ -488,11 +567,15 @@ fn render_linked<'a>(
     let template = if links.folder_page { "section.html" } else { "page.html" };
     let context = view::page_context(site_links, &links, chrome, content);
     match theme.render(template, &context) {
-        Ok(html) => (Some(html), diagnostics, targets),
+        Ok(html) => {
+            let url = links::encode_path(&site.url(page)).to_string();
+            let text = search::Page::new(url, site.title_of(page).to_string(), sections);
+            (Some(html), diagnostics, targets, Some(text))
+        }
         Err(mut d) => {
             d.message = format!("{} (rendering {})", d.message, site.url_of(page));
             diagnostics.push(d);
-            (None, diagnostics, targets)
+            (None, diagnostics, targets, None)
         }
     }
 }

@@ -11,6 +11,7 @@ use crate::model::{reserved_output, PageRef, Site, HOSTING_FILES};
 use crate::paths;
 use crate::pipeline::{self, BuildError};
 use crate::render::{view, Theme};
+use crate::search;
 use crate::theme;
 use crate::write::{self, Sink, UpdateSink, WriteError};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -54,6 +55,8 @@ struct State {
     generated: BTreeSet<String>,
     /// The set of pages or assets changed since stale outputs were last removed.
     needs_prune: bool,
+    /// The search index as last written.
+    index: search::Index,
 }
 
 #[derive(Default)]
@@ -168,7 +171,7 @@ impl Session {
             }
             Ok(())
         };
-        let run = pipeline::full_run(config, sink, &mut pipeline::Clock::start(), claim_output)?;
+        let run = pipeline::full_run(config, sink, &mut pipeline::Clock::start(), true, claim_output)?;
         let broken: BTreeMap<String, Diagnostic> = run.unread.into_iter().map(|d| (d.file.clone(), d)).collect();
         let (theme, written) = match run.written {
             Ok(written) => written,
@@ -178,7 +181,9 @@ impl Session {
             }
         };
         let (site, assets) = (run.site, run.assets);
-        let mut state = State { theme, site, assets, pages: HashMap::new(), broken, generated, needs_prune: true };
+        let index = search::Index::new(0);
+        let mut state =
+            State { theme, site, assets, pages: HashMap::new(), broken, generated, needs_prune: true, index };
         let rebuild = state.absorb(written);
         self.state = Some(state);
         Ok(rebuild)
@@ -472,7 +477,11 @@ impl State {
         let mut live: HashSet<String> = self.site.order.iter().map(|&p| self.site.url_of(p)).collect();
         live.extend(self.assets.iter().map(|a| a.rel.clone()));
         // gongbu's own files (`nav.js`, `static/…`) and a site root's hosting files.
-        let shared = |p: &&String| reserved_output(p).is_some() || HOSTING_FILES.contains(&p.as_str());
+        let shared = |p: &&String| {
+            let in_index = p.strip_prefix(search::DIR).is_some_and(|rest| rest.starts_with('/'));
+            let stale_index = in_index && !self.index.is_current_file(p);
+            (reserved_output(p).is_some() || HOSTING_FILES.contains(&p.as_str())) && !stale_index
+        };
         live.extend(self.generated.iter().filter(shared).cloned());
         // Pages of broken notes keep their last good version.
         for (source, _) in self.broken.iter().filter(|(_, d)| d.severity == Severity::Error) {
@@ -490,13 +499,21 @@ impl State {
     /// after a full load (with the assets) or a template change (without).
     fn write_everything(&mut self, config: &Config, sink: &dyn Sink, with_assets: bool) -> Rebuild {
         let assets: &[SourceFile] = if with_assets { &self.assets } else { &[] };
-        let written =
-            pipeline::write_everything(&self.site, &self.theme, assets, config, sink, &mut pipeline::Clock::start());
+        let written = pipeline::write_everything(
+            &self.site,
+            &self.theme,
+            assets,
+            config,
+            sink,
+            &mut pipeline::Clock::start(),
+            true,
+        );
         self.absorb(written)
     }
 
     /// The outcome of writing every page: remember what each showed, report every problem.
     fn absorb(&mut self, written: pipeline::Written) -> Rebuild {
+        self.index = written.index;
         let mut errors = written.problems;
         errors.extend(self.remember(written.rendered));
         self.report(errors, self.site.order.len())
@@ -534,8 +551,46 @@ impl State {
 /// Render `pages` into `sink` and remember what each showed and linked to.
 fn render_into(state: &mut State, config: &Config, pages: &[PageRef], sink: &dyn Sink) -> (usize, Vec<Diagnostic>) {
     let chrome = view::Chrome::of(config, &state.site);
-    let rendered = pipeline::render_pages(&state.site, &state.theme, &chrome, pages, sink);
-    (pages.len(), state.remember(rendered))
+    let mut rendered = pipeline::render_pages(&state.site, &state.theme, &chrome, pages, sink, None);
+    let texts = rendered.iter_mut().filter_map(|r| Some((r.page, r.search.take()?))).collect();
+    let mut errors = state.reindex(texts, sink);
+    errors.extend(state.remember(rendered));
+    (pages.len(), errors)
+}
+
+impl State {
+    /// Bring the search index up to date with the pages just rendered (`texts`): replace their
+    /// text, or index every page again when the set or order of pages changed; then write the
+    /// index files that changed.
+    fn reindex(&mut self, texts: Vec<(PageRef, search::Page)>, sink: &dyn Sink) -> Vec<Diagnostic> {
+        let order = &self.site.order;
+        let url = |p: PageRef| crate::enrich::links::encode_path(&self.site.url(p)).into_owned();
+        let same_pages = self.index.len() == order.len()
+            && order.iter().enumerate().all(|(id, &p)| self.index.url(id) == Some(url(p).as_str()));
+        if same_pages {
+            for (page, text) in texts {
+                if let Some(&id) = self.site.position.get(&page) {
+                    self.index.replace(id, text);
+                }
+            }
+        } else {
+            let old = std::mem::replace(&mut self.index, search::Index::new(0)).into_pages();
+            let mut by_url: HashMap<String, search::Page> =
+                old.into_iter().flatten().map(|p| (p.url.clone(), p)).collect();
+            for (_, text) in texts {
+                by_url.insert(text.url.clone(), text);
+            }
+            let mut index = search::Index::new(order.len());
+            for (id, &p) in order.iter().enumerate() {
+                if let Some(text) = by_url.remove(&url(p)) {
+                    index.post(id, &text);
+                    index.store(id, text);
+                }
+            }
+            self.index = index;
+        }
+        pipeline::write_index_files(&mut self.index, sink)
+    }
 }
 
 /// After a generated file is removed, remove the folders it leaves empty, up to the output root

@@ -12,6 +12,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("page.html", include_str!("../templates/page.html")),
     ("section.html", include_str!("../templates/section.html")),
     ("404.html", include_str!("../templates/404.html")),
+    ("search.html", include_str!("../templates/search.html")),
 ];
 
 /// The default theme's static files, written under `static/`.
@@ -19,6 +20,8 @@ pub(crate) const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     ("gongbu.css", include_bytes!("../static/gongbu.css")),
     ("gongbu.js", include_bytes!("../static/gongbu.js")),
     ("math.css", include_bytes!("../static/math.css")),
+    ("search.css", include_bytes!("../static/search.css")),
+    ("search.js", include_bytes!("../static/search.js")),
 ];
 
 /// One template as read: its name for Tera, the path shown in messages, and its text.

@@ -199,6 +199,7 @@ pub(crate) fn note_url(source: &str, is_index: bool) -> String {
 pub(crate) const RESERVED_OUTPUTS: &[(&str, &str)] = &[
     ("nav.js", "the site's navigation"),
     ("404.html", "the not-found page"),
+    ("search/index.html", "the search page"),
     ("sitemap.xml", "the sitemap"),
     (".nojekyll", "the GitHub Pages marker"),
     (".gongbu-output", "gongbu's output marker"),

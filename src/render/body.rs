@@ -39,6 +39,9 @@ pub(crate) struct Body {
     /// their lines are counted once at the end.
     at: usize,
     bare_urls: Vec<(String, usize)>,
+    /// The note's text per heading section, for the search index: the index in
+    /// `note.headings` of the section's heading (None: before the first one) and its text.
+    pub(crate) sections: Vec<(Option<usize>, String)>,
     /// What `references` and `targets` already hold, so a note with many links stays linear.
     seen_references: HashSet<String>,
     seen_targets: HashSet<String>,
@@ -78,7 +81,7 @@ pub(crate) fn render_body(
     highlighter: &Highlighter,
 ) -> Body {
     let prepared = prepare(&note.body);
-    let mut body = Body { toc: toc(note), ..Body::default() };
+    let mut body = Body { toc: toc(note), sections: vec![(None, String::new())], ..Body::default() };
     for (line, problem) in &prepared.problems {
         body.diagnostics.push(Diagnostic::warning(&note.source, note.body_line + line, problem));
     }
@@ -91,6 +94,7 @@ pub(crate) fn render_body(
         body,
         events: Vec::new(),
         heading: 0,
+        in_heading: false,
         lifting_title: false,
         link_depth: 0,
         image_depth: 0,
@@ -127,6 +131,8 @@ struct BodyWriter<'a> {
     events: Vec<Event<'a>>,
     /// Index in `note.headings` of the next heading.
     heading: usize,
+    /// Inside a heading: its text is the section's heading, not its text.
+    in_heading: bool,
     /// Inside the opening title heading, which the page template shows instead of the body.
     lifting_title: bool,
     /// Inside a link or an image: its text is not searched for bare URLs.
@@ -170,6 +176,7 @@ impl<'a> BodyWriter<'a> {
     /// note's body.
     fn push(&mut self, event: Event<'a>, offset: usize) {
         self.follow_depth(&event);
+        self.record_text(&event);
         match event {
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let callout = Callout { kind: callouts::Kind::from_alert(kind), title: None };
@@ -326,6 +333,27 @@ impl<'a> BodyWriter<'a> {
                 let message = format!("JSX component `<{name}>` is not supported: only its text is shown");
                 self.body.diagnostics.push(Diagnostic::warning(&self.note.source, line, message));
             }
+        }
+    }
+
+    /// Keep the text of `event` in its heading section, for the search index.
+    fn record_text(&mut self, event: &Event) {
+        let text = match event {
+            Event::Start(Tag::Heading { .. }) => {
+                self.in_heading = true;
+                self.body.sections.push((Some(self.heading), String::new()));
+                return;
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                self.in_heading = false;
+                return;
+            }
+            Event::Text(t) | Event::Code(t) if !self.in_heading => t,
+            Event::SoftBreak | Event::HardBreak | Event::End(_) if !self.in_heading => " ",
+            _ => return,
+        };
+        if let Some((_, section)) = self.body.sections.last_mut() {
+            section.push_str(text);
         }
     }
 

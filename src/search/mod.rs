@@ -1,0 +1,622 @@
+//! The site's full-text search index, written with the site as plain script files so that search
+//! works on any static host, under a sub-path, and opened from `file://` with no server.
+//!
+//! # Decision: an index of our own, not Pagefind (measured, see below)
+//!
+//! Pagefind (1.5, the usual static-search choice) splits Korean only on spaces, so `탐색트리`
+//! misses `이진탐색트리`; every Korean query downloads its whole index (it does not chunk Korean);
+//! and it loads its index with ES-module imports and `fetch`, which Chromium refuses on
+//! `file://`. This index follows the Lucene CJK baseline instead (`tokens`): character bigrams for
+//! Hangul runs, whole words plus their `.`/`_`/camelCase parts for Latin text and code, prefix
+//! matches for words. Everything is loaded with `<script src>` (JSONP style: each file calls
+//! `gongbuSearch(kind, number, data)`), which browsers allow from `file://`.
+//!
+//! Files (under `static/search/`, reserved with the theme's files):
+//! - `index.js`: the manifest (number of pages, term shards, pages per text block);
+//! - `t{N}.js`: term shard N, `{term: [page, weight, page delta, weight, …]}`; a term's shard is
+//!   the top bits of an FNV-1a hash of its key (first character of a CJK term, first two of a
+//!   word), so all terms a word prefix can match are in one shard and a query loads one small
+//!   file per query word;
+//! - `d{N}.js`: text block N, the pages `N*block..` with their title and their text per heading
+//!   section (`[url, title, [[heading id, heading, text], …]]`): loaded only for the results
+//!   shown, for the heading, the snippet and the phrase check.
+//!
+//! A weight is `min(count, 63) << 2 | in title << 1 | in a heading`. Ranking (in
+//! `static/search.js`): query words fully present > query bigrams standing together (the phrase,
+//! checked in the text of the best candidates) > title hits > heading hits > partial matches >
+//! frequency (tf-idf). A result points at the heading section that matches best, with a snippet.
+//!
+//! # Measured (headless Chromium, the shared 2-core machine under load; `scripts/pagefind-compare`)
+//!
+//! Shared corpus (`tech-interview-for-developer` and the seed note, 216 pages, 3.85 MiB of HTML),
+//! the 29 queries of `tests/search-queries.tsv`:
+//!
+//! | | expected page in top 5 | index | query, first / files cached (median) | `file://` |
+//! |---|---:|---:|---:|---|
+//! | this index | 29 of 29 | 1.13 MiB (29% of the HTML) | 7.7 ms / 0.3 ms | works |
+//! | Pagefind 1.5.2 | 25 of 29 | 1.45 MiB (38%) | 64.8 ms / 43.5 ms | fails: module import |
+//!
+//! Pagefind missed `탐색트리` (inside `이진탐색트리`), `세마포어와 뮤텍스`, `프로세스와 스레드의 차이`
+//! and `TCP 3-way handshake`. On 10,000 generated notes (416 MiB of HTML, a small vocabulary on
+//! every page: the worst case for posting lists) the index is 94.5 MiB (23%); a query answers in
+//! 1–20 ms (median 6.3 ms) once its files are loaded, 40–260 ms (median 133 ms) when it first
+//! loads them. A build keeps at most the open text blocks in memory (`Index::streaming`).
+//!
+//! In `serve` the index is kept (`Index`) and an edit rewrites the page's text block and the
+//! shards of the terms that came, went or changed weight (typically a handful of files); the
+//! output stays byte for byte what a fresh build writes.
+
+mod tokens;
+
+use rustc_hash::FxHashMap;
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::sync::Mutex;
+
+pub(crate) use tokens::terms;
+
+/// Pages per text block (`d{N}.js`).
+const BLOCK: usize = 16;
+
+/// Bytes of a section's text kept for snippets (terms are indexed from all of it).
+const TEXT_KEPT: usize = 4000;
+
+/// The search page's output path.
+pub(crate) const PAGE: &str = "search/index.html";
+
+/// Folder of the index files in the output.
+pub(crate) const DIR: &str = "static/search";
+
+/// One heading section of a page, as the index stores it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Section {
+    /// The heading's id; for the text before the first heading, the title heading's (`""`
+    /// when the note has none).
+    pub(crate) id: String,
+    pub(crate) heading: String,
+    pub(crate) text: String,
+}
+
+/// A page as the index sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Page {
+    /// Path from the site root, percent-encoded (as `nav.js` has it).
+    pub(crate) url: String,
+    pub(crate) title: String,
+    pub(crate) sections: Vec<Section>,
+}
+
+impl Page {
+    /// A page from its sections' raw text (whitespace runs become one space).
+    pub(crate) fn new(url: String, title: String, sections: Vec<Section>) -> Page {
+        let sections = sections
+            .into_iter()
+            .map(|s| Section { text: squeeze(&s.text), heading: squeeze(&s.heading), id: s.id })
+            .filter(|s| !(s.heading.is_empty() && s.text.is_empty()))
+            .collect();
+        Page { url, title, sections }
+    }
+
+    /// Each distinct term of the page with its weight (`min(count, 63) << 2 | title << 1 | heading`).
+    fn weighted_terms(&self) -> FxHashMap<Cow<'_, str>, u32> {
+        fn add<'a>(counts: &mut FxHashMap<Cow<'a, str>, u32>, text: &'a str, w: u32) {
+            terms(text, |t| match counts.get_mut(&*t) {
+                Some(x) => *x = ((*x >> 2) + (w >> 2)).min(63) << 2 | (*x & 3) | (w & 3),
+                None => {
+                    counts.insert(t, w);
+                }
+            })
+        }
+        let mut counts = FxHashMap::default();
+        add(&mut counts, &self.title, 2);
+        for s in &self.sections {
+            add(&mut counts, &s.heading, 1);
+            add(&mut counts, &s.text, 4);
+        }
+        counts
+    }
+
+    /// `weighted_terms` in term order.
+    fn sorted_terms(&self) -> Vec<(Cow<'_, str>, u32)> {
+        let mut terms: Vec<(Cow<'_, str>, u32)> = self.weighted_terms().into_iter().collect();
+        terms.sort_unstable();
+        terms
+    }
+}
+
+/// Whitespace runs to one space, ends trimmed.
+fn squeeze(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// The shard of a term: the top `bits` bits of the FNV-1a hash (over UTF-16 units, as the
+/// browser sees strings) of its key: its first character if CJK, else its first two.
+pub(crate) fn shard_of(term: &str, bits: u32) -> usize {
+    let mut chars = term.chars();
+    let key_len = match chars.next() {
+        Some(c) if tokens::is_cjk(c) => 1,
+        _ => 2,
+    };
+    let mut hash: u32 = 0x811c_9dc5;
+    let mut units = [0u16; 2];
+    for c in term.chars().take(key_len) {
+        for &u in c.encode_utf16(&mut units).iter() {
+            hash ^= u32::from(u);
+            hash = hash.wrapping_mul(0x0100_0193);
+        }
+    }
+    if bits == 0 {
+        0
+    } else {
+        (hash >> (32 - bits)) as usize
+    }
+}
+
+/// Bits of the shard number for a site of `pages` pages: about 8 pages' terms per shard, from 4
+/// to 1,024 shards.
+fn shard_bits(pages: usize) -> u32 {
+    let wanted = (pages / 8).clamp(4, 1024);
+    usize::BITS - (wanted - 1).leading_zeros()
+}
+
+/// Postings of one shard: term → `page << 8 | weight`, sorted by page.
+type Shard = FxHashMap<Box<str>, Vec<u32>>;
+
+/// The index of a site: postings by shard and the pages' text, with what changed since written.
+pub(crate) struct Index {
+    bits: u32,
+    shards: Vec<Mutex<Shard>>,
+    pages: Vec<Option<Page>>,
+    dirty_shards: Mutex<BTreeSet<usize>>,
+    dirty_blocks: BTreeSet<usize>,
+    manifest_dirty: bool,
+    /// A build's index: each text block is written once its pages are in and its text
+    /// dropped, so a build's memory does not grow with the text of the site.
+    streamed: Option<Mutex<Streamed>>,
+}
+
+/// The text blocks of a streaming index not written yet.
+#[derive(Default)]
+struct Streamed {
+    open: FxHashMap<usize, Vec<Option<Page>>>,
+    written: BTreeSet<usize>,
+}
+
+impl Index {
+    /// An empty index for a site of `pages` pages; fill it with `add`, from many threads.
+    pub(crate) fn new(pages: usize) -> Index {
+        let bits = shard_bits(pages);
+        Index {
+            bits,
+            shards: (0..1usize << bits).map(|_| Mutex::new(Shard::default())).collect(),
+            pages: vec![None; pages],
+            dirty_shards: Mutex::new((0..1usize << bits).collect()),
+            dirty_blocks: (0..pages.div_ceil(BLOCK)).collect(),
+            manifest_dirty: true,
+            streamed: None,
+        }
+    }
+
+    /// An index for a build: `stream` takes each page's text and hands back its text block as
+    /// soon as the block is complete; nothing can be replaced afterwards.
+    pub(crate) fn streaming(pages: usize) -> Index {
+        Index { streamed: Some(Mutex::default()), dirty_blocks: BTreeSet::new(), ..Index::new(pages) }
+    }
+
+    /// Whether this is a build's index (see `streaming`).
+    pub(crate) fn is_streaming(&self) -> bool {
+        self.streamed.is_some()
+    }
+
+    /// A streaming index takes page `id`'s text; returns its block's file (path, bytes) when
+    /// that was the block's last page. Safe to call from many threads.
+    pub(crate) fn stream(&self, id: usize, page: Page) -> Option<(String, Vec<u8>)> {
+        let mut streamed = self.streamed.as_ref()?.lock().ok()?;
+        let b = id / BLOCK;
+        let len = ((b + 1) * BLOCK).min(self.pages.len()).checked_sub(b * BLOCK)?;
+        let slots = streamed.open.entry(b).or_insert_with(|| vec![None; len]);
+        *slots.get_mut(id - b * BLOCK)? = Some(page);
+        if !slots.iter().all(Option::is_some) {
+            return None;
+        }
+        let slots = streamed.open.remove(&b)?;
+        streamed.written.insert(b);
+        drop(streamed);
+        Some((format!("{DIR}/d{b}.js"), block_js(b, &slots).into_bytes()))
+    }
+
+    /// Number of pages the index was made for.
+    pub(crate) fn len(&self) -> usize {
+        self.pages.len()
+    }
+
+    /// Post page `id`'s terms (its text is stored by `store`). Safe to call from many threads.
+    pub(crate) fn post(&self, id: usize, page: &Page) {
+        let terms = page.weighted_terms();
+        let mut by_shard: Vec<(usize, &str, u32)> =
+            terms.iter().map(|(t, &w)| (shard_of(t, self.bits), &**t, w)).collect();
+        by_shard.sort_unstable_by_key(|(s, _, _)| *s);
+        let mut touched = Vec::new();
+        for group in by_shard.chunk_by(|a, b| a.0 == b.0) {
+            let s = group[0].0;
+            touched.push(s);
+            let Ok(mut shard) = self.shards[s].lock() else { continue };
+            for (_, term, w) in group {
+                // Pages come in any order from many threads: lists are sorted when written.
+                let posting = (id as u32) << 8 | w;
+                match shard.get_mut(*term) {
+                    Some(list) => list.push(posting),
+                    None => {
+                        shard.insert((*term).into(), vec![posting]);
+                    }
+                }
+            }
+        }
+        if let Ok(mut dirty) = self.dirty_shards.lock() {
+            dirty.extend(touched);
+        }
+    }
+
+    /// Keep page `id`'s text for its block.
+    pub(crate) fn store(&mut self, id: usize, page: Page) {
+        if let Some(slot) = self.pages.get_mut(id) {
+            *slot = Some(page);
+            self.dirty_blocks.insert(id / BLOCK);
+        }
+    }
+
+    /// Replace page `id` (an incremental rebuild): its old postings out, the new ones in.
+    pub(crate) fn replace(&mut self, id: usize, page: Page) {
+        if self.pages.get(id).and_then(|p| p.as_ref()) == Some(&page) {
+            return;
+        }
+        let Some(old) = self.pages.get(id).and_then(|p| p.as_ref()) else {
+            self.post(id, &page);
+            self.store(id, page);
+            return;
+        };
+        // Only terms that came, went or changed weight change a shard: an edit of a paragraph
+        // rewrites a few shards, not every shard the page has terms in.
+        let (old, new) = (old.sorted_terms(), page.sorted_terms());
+        let (mut a, mut b) =
+            (old.iter().map(|(t, w)| (&**t, *w)).peekable(), new.iter().map(|(t, w)| (&**t, *w)).peekable());
+        let mut changes: Vec<(&str, Option<u32>)> = Vec::new();
+        loop {
+            match (a.peek().copied(), b.peek().copied()) {
+                (Some((x, wx)), Some((y, wy))) if x == y => {
+                    if wx != wy {
+                        changes.push((y, Some(wy)));
+                    }
+                    a.next();
+                    b.next();
+                }
+                (Some((x, _)), Some((y, _))) if x < y => {
+                    changes.push((x, None));
+                    a.next();
+                }
+                (Some((x, _)), None) => {
+                    changes.push((x, None));
+                    a.next();
+                }
+                (_, Some((y, wy))) => {
+                    changes.push((y, Some(wy)));
+                    b.next();
+                }
+                (None, None) => break,
+            }
+        }
+        let id32 = id as u32;
+        let mut touched = Vec::new();
+        for (term, weight) in changes {
+            let s = shard_of(term, self.bits);
+            touched.push(s);
+            let Ok(shard) = self.shards[s].get_mut() else { continue };
+            if let Some(list) = shard.get_mut(term) {
+                list.retain(|&p| p >> 8 != id32);
+            }
+            match (weight, shard.get_mut(term)) {
+                (Some(w), Some(list)) => list.push(id32 << 8 | w),
+                (Some(w), None) => {
+                    shard.insert(term.into(), vec![id32 << 8 | w]);
+                }
+                (None, Some(list)) if list.is_empty() => {
+                    shard.remove(term);
+                }
+                (None, _) => {}
+            }
+        }
+        if let Ok(dirty) = self.dirty_shards.get_mut() {
+            dirty.extend(touched);
+        }
+        self.store(id, page);
+    }
+
+    /// The pages in order (for a rebuild with another set of pages).
+    pub(crate) fn into_pages(self) -> Vec<Option<Page>> {
+        self.pages
+    }
+
+    /// Whether `path` (from the output root) is one of this index's files: files of an index
+    /// with more shards or pages are stale.
+    pub(crate) fn is_current_file(&self, path: &str) -> bool {
+        let Some(name) = path.strip_prefix(DIR).and_then(|p| p.strip_prefix('/')) else { return false };
+        let numbered = |prefix: &str, count: usize| {
+            name.strip_prefix(prefix)
+                .and_then(|n| n.strip_suffix(".js"))
+                .and_then(|n| n.parse::<usize>().ok())
+                .is_some_and(|n| n < count && name == format!("{prefix}{n}.js"))
+        };
+        name == "index.js" || numbered("t", 1 << self.bits) || numbered("d", self.pages.len().div_ceil(BLOCK))
+    }
+
+    /// The URL of page `id`, if stored.
+    pub(crate) fn url(&self, id: usize) -> Option<&str> {
+        self.pages.get(id).and_then(|p| p.as_ref()).map(|p| p.url.as_str())
+    }
+
+    /// The index files changed since the last call, as (output path, bytes); the caller writes
+    /// them. A fresh index gives all of them.
+    pub(crate) fn take_files(&mut self) -> Vec<(String, Vec<u8>)> {
+        use rayon::prelude::*;
+        let mut files = Vec::new();
+        if std::mem::take(&mut self.manifest_dirty) {
+            let manifest = format!(
+                "gongbuSearch(\"m\",0,{{\"pages\":{},\"shards\":{},\"block\":{BLOCK}}});\n",
+                self.pages.len(),
+                1usize << self.bits
+            );
+            files.push((format!("{DIR}/index.js"), manifest.into_bytes()));
+        }
+        let shards: Vec<usize> =
+            self.dirty_shards.get_mut().map(std::mem::take).unwrap_or_default().into_iter().collect();
+        let blocks: Vec<usize> = std::mem::take(&mut self.dirty_blocks).into_iter().collect();
+        if let Some(streamed) = self.streamed.as_mut().and_then(|s| s.get_mut().ok()) {
+            // Blocks with a page that was not rendered (its template failed) are written now.
+            for b in 0..self.pages.len().div_ceil(BLOCK) {
+                if !streamed.written.contains(&b) {
+                    let len = ((b + 1) * BLOCK).min(self.pages.len()) - b * BLOCK;
+                    let slots = streamed.open.remove(&b).unwrap_or_else(|| vec![None; len]);
+                    files.push((format!("{DIR}/d{b}.js"), block_js(b, &slots).into_bytes()));
+                    streamed.written.insert(b);
+                }
+            }
+        }
+        let this = &*self;
+        let shard_files: Vec<(String, Vec<u8>)> =
+            shards.par_iter().map(|&s| (format!("{DIR}/t{s}.js"), this.shard_js(s).into_bytes())).collect();
+        let block_files: Vec<(String, Vec<u8>)> =
+            blocks.par_iter().map(|&b| (format!("{DIR}/d{b}.js"), this.block_file(b).into_bytes())).collect();
+        files.extend(shard_files);
+        files.extend(block_files);
+        files
+    }
+
+    /// `t{s}.js`: the shard's terms in order, each with its postings (page deltas).
+    fn shard_js(&self, s: usize) -> String {
+        let Ok(mut shard) = self.shards[s].lock() else { return String::new() };
+        for list in shard.values_mut() {
+            list.sort_unstable();
+        }
+        let mut terms: Vec<(&Box<str>, &Vec<u32>)> = shard.iter().collect();
+        terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut out = String::with_capacity(64 + terms.len() * 24);
+        out.push_str(&format!("gongbuSearch(\"t\",{s},{{"));
+        for (i, (term, postings)) in terms.into_iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_json_string(&mut out, term);
+            out.push_str(":[");
+            let mut last = 0;
+            for (j, &p) in postings.iter().enumerate() {
+                if j > 0 {
+                    out.push(',');
+                }
+                let page = p >> 8;
+                // Writing into a String cannot fail.
+                let _ = write!(out, "{},{}", page - last, p & 0xff);
+                last = page;
+            }
+            out.push(']');
+        }
+        out.push_str("});\n");
+        out
+    }
+
+    /// `d{b}.js` of a kept index.
+    fn block_file(&self, b: usize) -> String {
+        let end = ((b + 1) * BLOCK).min(self.pages.len());
+        block_js(b, self.pages.get(b * BLOCK..end).unwrap_or_default())
+    }
+}
+
+/// `d{b}.js`: the pages of block `b` with their sections.
+fn block_js(b: usize, pages: &[Option<Page>]) -> String {
+    let mut out = format!("gongbuSearch(\"d\",{b},[");
+    for (i, page) in pages.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let Some(page) = page else {
+            out.push_str("null");
+            continue;
+        };
+        out.push('[');
+        push_json_string(&mut out, &page.url);
+        out.push(',');
+        push_json_string(&mut out, &page.title);
+        out.push_str(",[");
+        for (i, s) in page.sections.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push('[');
+            push_json_string(&mut out, &s.id);
+            out.push(',');
+            push_json_string(&mut out, &s.heading);
+            out.push(',');
+            push_json_string(&mut out, kept(&s.text));
+            out.push(']');
+        }
+        out.push_str("]]");
+    }
+    out.push_str("]);\n");
+    out
+}
+
+/// The start of a section's text that is kept for snippets, cut at a character boundary.
+fn kept(text: &str) -> &str {
+    if text.len() <= TEXT_KEPT {
+        return text;
+    }
+    let mut end = TEXT_KEPT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// `s` as a JSON string: quotes, backslashes and control characters escaped.
+fn push_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    let mut copied = 0;
+    for (i, b) in s.bytes().enumerate() {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            out.push_str(&s[copied..i]);
+            match b {
+                b'"' => out.push_str("\\\""),
+                b'\\' => out.push_str("\\\\"),
+                b'\n' => out.push_str("\\n"),
+                b'\t' => out.push_str("\\t"),
+                _ => out.push_str(&format!("\\u{b:04x}")),
+            }
+            copied = i + 1;
+        }
+    }
+    out.push_str(&s[copied..]);
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(url: &str, title: &str, sections: &[(&str, &str, &str)]) -> Page {
+        Page::new(
+            url.into(),
+            title.into(),
+            sections
+                .iter()
+                .map(|(id, h, t)| Section { id: id.to_string(), heading: h.to_string(), text: t.to_string() })
+                .collect(),
+        )
+    }
+
+    fn files(index: &mut Index) -> std::collections::BTreeMap<String, String> {
+        index.take_files().into_iter().map(|(p, b)| (p, String::from_utf8(b).unwrap())).collect()
+    }
+
+    #[test]
+    fn json_strings_are_escaped() {
+        let mut out = String::new();
+        push_json_string(&mut out, "a\"b\\c\nd\u{1}é한");
+        assert_eq!(out, r#""a\"b\\c\nd\u0001é한""#);
+        assert_eq!(serde_json::from_str::<String>(&out).unwrap(), "a\"b\\c\nd\u{1}é한");
+    }
+
+    #[test]
+    fn shards_keep_word_prefixes_together() {
+        for bits in [2, 5, 10] {
+            assert_eq!(shard_of("asyncio", bits), shard_of("async", bits));
+            assert_eq!(shard_of("비동", bits), shard_of("비동기", bits));
+            assert_eq!(shard_of("비", bits), shard_of("비동", bits));
+        }
+        assert_eq!(shard_bits(1), 2);
+        assert_eq!(shard_bits(1000), 7);
+        assert_eq!(shard_bits(100_000), 10);
+    }
+
+    #[test]
+    fn postings_hold_pages_in_order_with_weights() {
+        let mut index = Index::new(2);
+        let b = page("b.html", "스레드", &[("", "", "스레드는 스레드")]);
+        let a = page("a.html", "A", &[("x", "GIL 성능", "asyncio.run 비동기적으로")]);
+        index.post(1, &b);
+        index.post(0, &a);
+        index.store(0, a);
+        index.store(1, b);
+        let files = files(&mut index);
+        let all: String = files.values().cloned().collect();
+        // 스레: in page 1's title (2) and twice in its text (2 << 2).
+        assert!(all.contains("\"스레\":[1,10]"), "{all}");
+        assert!(all.contains("\"asyncio.run\":[0,4]"), "{all}");
+        assert!(all.contains("\"gil\":[0,1]"), "{all}");
+        assert!(all.contains("\"동기\":[0,4]"), "{all}");
+        assert!(files["static/search/d0.js"]
+            .contains("[\"a.html\",\"A\",[[\"x\",\"GIL 성능\",\"asyncio.run 비동기적으로\"]]]"));
+        assert!(files["static/search/index.js"].contains("\"pages\":2,\"shards\":4,\"block\":16"));
+    }
+
+    #[test]
+    fn a_streaming_index_writes_what_a_kept_one_does_and_blocks_with_a_missing_page() {
+        let pages: Vec<Page> =
+            (0..37).map(|i| page(&format!("p{i}.html"), &format!("노트 {i}"), &[("", "", "본문")])).collect();
+        let mut kept = Index::new(37);
+        let mut streaming = Index::streaming(37);
+        let mut streamed = Vec::new();
+        // Pages arrive out of order; page 20 failed to render and never arrives.
+        for i in (0..37).rev().filter(|&i| i != 20) {
+            kept.post(i, &pages[i]);
+            kept.store(i, pages[i].clone());
+            streaming.post(i, &pages[i]);
+            streamed.extend(streaming.stream(i, pages[i].clone()));
+        }
+        let done: Vec<&str> = streamed.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(done, ["static/search/d2.js", "static/search/d0.js"], "complete blocks are written at once");
+        let mut all: std::collections::BTreeMap<String, Vec<u8>> = streamed.into_iter().collect();
+        all.extend(streaming.take_files());
+        let want: std::collections::BTreeMap<String, Vec<u8>> = kept.take_files().into_iter().collect();
+        assert_eq!(all, want);
+    }
+
+    #[test]
+    fn replacing_a_page_rewrites_its_block_and_only_the_shards_of_changed_terms() {
+        // Words with many different first letters: every page has terms in every shard.
+        let words: Vec<String> =
+            (b'a'..=b'z').flat_map(|x| (b'a'..=b'e').map(move |y| format!("{}{}word", x as char, y as char))).collect();
+        let text = |i: usize| format!("{} 본문 word{i}", words.join(" "));
+        let pages: Vec<Page> =
+            (0..40).map(|i| page(&format!("p{i}.html"), &format!("노트 {i}"), &[("", "", &text(i))])).collect();
+        let mut served = Index::new(40);
+        for (i, p) in pages.iter().enumerate() {
+            served.post(i, p);
+            served.store(i, p.clone());
+        }
+        assert_eq!(files(&mut served).len(), 1 + 8 + 3, "manifest, shards, blocks");
+        let edited = page("p33.html", "노트 33", &[("", "", &text(33).replace("word33", "asyncio"))]);
+        served.replace(33, edited.clone());
+        let changed = files(&mut served);
+        let shards = changed.keys().filter(|p| p.contains("/t")).count();
+        assert!(changed.contains_key("static/search/d2.js") && !changed.contains_key("static/search/d0.js"));
+        assert!((1..=2).contains(&shards), "only the shards of `word33` and `asyncio`: {:?}", changed.keys());
+
+        let mut fresh = Index::new(40);
+        for (i, p) in pages.iter().enumerate() {
+            let p = if i == 33 { edited.clone() } else { p.clone() };
+            fresh.post(i, &p);
+            fresh.store(i, p);
+        }
+        let fresh = files(&mut fresh);
+        for (path, text) in &changed {
+            assert_eq!(&fresh[path], text, "{path}");
+        }
+    }
+}

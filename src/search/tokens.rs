@@ -1,0 +1,152 @@
+//! Text to index terms, the same rules as the query side in `static/search.js` (`terms`), so a
+//! query finds what the index holds:
+//!
+//! - text is NFC-normalised (notes saved as decomposed jamo still match) and lower-cased;
+//! - a run of Hangul syllables (or Han/kana) gives its character bigrams (`비동기적으로` →
+//!   `비동`, `동기`, `기적`, `적으`, `으로`), or the one syllable of a one-syllable run, so a
+//!   query matches inside words carrying particles and inside compounds;
+//! - a run of other letters, digits, `_` and inner `.` is a word, kept whole (`asyncio.run`)
+//!   and, when it has parts, also split on `.`, `_` and camelCase (`asyncio`, `run`).
+//!
+//! A one-syllable query (`큐`) finds the syllable alone and at the start of a run (`큐를`), not
+//! inside one (`우선순위큐`): indexing every syllable as well would grow the index by about a
+//! third for queries that are mostly particles.
+
+use std::borrow::Cow;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+/// Longest word kept as a term, in characters (longer ones are base64 blobs or hashes).
+const MAX_WORD: usize = 40;
+
+/// Characters written in runs without spaces between words: Hangul syllables, Han, kana.
+pub(crate) fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}')
+}
+
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Call `term` with every index term of `text`, in order, repeats included. Terms borrow from
+/// `text` where they can (every bigram, and words already in lower case).
+pub(crate) fn terms<'a>(text: &'a str, mut term: impl FnMut(Cow<'a, str>)) {
+    match is_nfc_quick(text.chars()) {
+        IsNormalized::Yes => terms_nfc(text, &mut term),
+        _ => {
+            let nfc: String = text.nfc().collect();
+            terms_nfc(&nfc, &mut |t: Cow<str>| term(Cow::Owned(t.into_owned())));
+        }
+    }
+}
+
+fn terms_nfc<'a>(text: &'a str, term: &mut impl FnMut(Cow<'a, str>)) {
+    let mut chars = text.char_indices().peekable();
+    while let Some(&(start, c)) = chars.peek() {
+        if is_cjk(c) {
+            let (mut previous, mut end, mut count) = (start, start, 0);
+            while let Some(&(i, d)) = chars.peek().filter(|(_, d)| is_cjk(*d)) {
+                end = i + d.len_utf8();
+                if count > 0 {
+                    term(Cow::Borrowed(&text[previous..end]));
+                }
+                previous = i;
+                count += 1;
+                chars.next();
+            }
+            if count == 1 {
+                term(Cow::Borrowed(&text[start..end]));
+            }
+        } else if is_word(c) {
+            let mut end = start;
+            while let Some(&(i, d)) = chars.peek() {
+                let joins = d == '.' && text[i + 1..].chars().next().is_some_and(|n| is_word(n) && !is_cjk(n));
+                if is_cjk(d) || !(is_word(d) || joins) {
+                    break;
+                }
+                end = i + d.len_utf8();
+                chars.next();
+            }
+            word_terms(&text[start..end], term);
+        } else {
+            chars.next();
+        }
+    }
+}
+
+/// `word` in lower case, borrowed when it already is.
+fn lower(word: &str) -> Cow<'_, str> {
+    if word.chars().any(|c| c.is_uppercase()) {
+        Cow::Owned(word.to_lowercase())
+    } else {
+        Cow::Borrowed(word)
+    }
+}
+
+/// A word's terms: itself (without outer `_` and `.`), then its parts when it has more than one.
+fn word_terms<'a>(word: &'a str, term: &mut impl FnMut(Cow<'a, str>)) {
+    let word = word.trim_matches(['_', '.']);
+    if word.is_empty() || word.chars().count() > MAX_WORD {
+        return;
+    }
+    term(lower(word));
+    let mut start = 0;
+    let mut chars = word.char_indices().peekable();
+    let mut previous: Option<char> = None;
+    while let Some((i, c)) = chars.next() {
+        let next = chars.peek().map(|&(_, n)| n);
+        let cut_before = previous.is_some_and(|a| {
+            let next_lower = next.is_some_and(|n| n.is_lowercase());
+            a == '.'
+                || a == '_'
+                || c == '.'
+                || c == '_'
+                || (a.is_lowercase() && c.is_uppercase())
+                || (a.is_uppercase() && c.is_uppercase() && next_lower)
+        });
+        if cut_before {
+            emit_part(word, start, i, term);
+            start = i;
+        }
+        previous = Some(c);
+    }
+    emit_part(word, start, word.len(), term);
+}
+
+fn emit_part<'a>(word: &'a str, from: usize, to: usize, term: &mut impl FnMut(Cow<'a, str>)) {
+    let part = word[from..to].trim_matches(['_', '.']);
+    if !part.is_empty() && part.len() < word.len() {
+        term(lower(part));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        terms(text, |t| out.push(t.into_owned()));
+        out
+    }
+
+    #[test]
+    fn hangul_runs_give_bigrams_and_lone_syllables_themselves() {
+        assert_eq!(all("비동기적으로"), ["비동", "동기", "기적", "적으", "으로"]);
+        assert_eq!(all("스택과 큐"), ["스택", "택과", "큐"]);
+        // Decomposed jamo (a macOS file name, some editors) is composed first.
+        assert_eq!(all("\u{1100}\u{1161}\u{11A8}\u{1100}\u{1161}"), ["각가"]);
+    }
+
+    #[test]
+    fn words_are_kept_whole_and_split_into_their_parts() {
+        assert_eq!(all("asyncio.run()"), ["asyncio.run", "asyncio", "run"]);
+        assert_eq!(all("HashMap의"), ["hashmap", "hash", "map", "의"]);
+        assert_eq!(all("HTTPServer"), ["httpserver", "http", "server"]);
+        assert_eq!(all("__init__"), ["init"]);
+        assert_eq!(all("snake_case end."), ["snake_case", "snake", "case", "end"]);
+        assert_eq!(all("GIL 성능"), ["gil", "성능"]);
+        assert_eq!(all("3.14"), ["3.14", "3", "14"]);
+        assert_eq!(all("a.b_"), ["a.b", "a", "b"]);
+        assert_eq!(all("x"), ["x"]);
+    }
+}

@@ -1,0 +1,305 @@
+/* gongbu search: the header's search box (shortcut "/") and the search page (search/?q=…).
+   The index is plain scripts under static/search/ (see src/search/mod.rs), loaded with <script src>
+   so search works from file:// too. Terms follow the same rules as src/search/tokens.rs. */
+(function () {
+  "use strict";
+  var d = document, body = d.body, ds = body.dataset, root = ds.root || "";
+  var base = root + "static/search/";
+  var SHOWN = 8, PAGE_SHOWN = 50, RERANK = 12;
+
+  /* ---- loading the index: each file calls gongbuSearch(kind, number, data) ---- */
+  var got = { m: {}, t: {}, d: {} }, pending = {};
+  window.gongbuSearch = function (kind, n, data) { if (got[kind]) got[kind][n] = data; };
+  function load(kind, n) {
+    if (got[kind][n] !== undefined) return Promise.resolve(got[kind][n]);
+    var key = kind + n;
+    if (!pending[key]) {
+      pending[key] = new Promise(function (resolve) {
+        var s = d.createElement("script");
+        s.src = base + (kind === "m" ? "index.js" : kind + n + ".js");
+        s.async = true;
+        s.onload = function () { resolve(got[kind][n] !== undefined ? got[kind][n] : null); };
+        s.onerror = function () { delete pending[key]; resolve(null); };
+        d.head.appendChild(s);
+      });
+    }
+    return pending[key];
+  }
+
+  /* ---- terms: the rules of src/search/tokens.rs ---- */
+  function isCjk(c) {
+    var x = c.codePointAt(0);
+    return (x >= 0xAC00 && x <= 0xD7A3) || (x >= 0x3040 && x <= 0x30FF) || (x >= 0x3400 && x <= 0x4DBF) || (x >= 0x4E00 && x <= 0x9FFF);
+  }
+  var WORD = /^[\p{Alphabetic}\p{N}_]$/u;
+  function isWord(c) { return WORD.test(c) && !isCjk(c); }
+  /* A query as units: {cjk: run, grams} or {word}. */
+  function units(q) {
+    var chars = Array.from(q.normalize("NFC")), out = [], i = 0;
+    while (i < chars.length) {
+      var c = chars[i], start = i;
+      if (isCjk(c)) {
+        while (i < chars.length && isCjk(chars[i])) i++;
+        var run = chars.slice(start, i), grams = [];
+        for (var k = 0; k + 1 < run.length; k++) grams.push(run[k] + run[k + 1]);
+        out.push({ text: run.join(""), cjk: true, grams: grams });
+      } else if (isWord(c)) {
+        while (i < chars.length && (isWord(chars[i]) || (chars[i] === "." && i + 1 < chars.length && isWord(chars[i + 1])))) i++;
+        var w = chars.slice(start, i).join("").replace(/^[._]+|[._]+$/g, "").toLowerCase();
+        if (w && Array.from(w).length <= 40) out.push({ text: w, cjk: false });
+      } else i++;
+    }
+    var seen = {};
+    return out.filter(function (u) { return seen[u.text] ? false : (seen[u.text] = true); });
+  }
+  function shardOf(term, bits) {
+    var key = Array.from(term).slice(0, isCjk(term[0]) ? 1 : 2).join(""), h = 0x811c9dc5;
+    for (var i = 0; i < key.length; i++) { h ^= key.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
+    return bits ? h >>> (32 - bits) : 0;
+  }
+
+  /* Sorted keys per shard, for prefix lookups. */
+  var sortedKeys = {};
+  function keysOf(n, shard) {
+    return sortedKeys[n] || (sortedKeys[n] = Object.keys(shard).sort());
+  }
+  function withPrefix(n, shard, prefix) {
+    var keys = keysOf(n, shard), lo = 0, hi = keys.length, out = [];
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (keys[mid] < prefix) lo = mid + 1; else hi = mid; }
+    for (var i = lo; i < keys.length && keys[i].lastIndexOf(prefix, 0) === 0; i++) out.push(keys[i]);
+    return out;
+  }
+  /* ---- search: rank pages by postings, then the best ones by their text ---- */
+  function search(q, limit) {
+    var us = units(q);
+    if (!us.length) return Promise.resolve({ units: us, results: [], total: 0 });
+    return load("m", 0).then(function (m) {
+      if (!m) return { units: us, results: [], total: 0, broken: true };
+      var bits = Math.round(Math.log2(m.shards));
+      /* Each unit's parts: a bigram, or a prefix (a word, a lone syllable). */
+      var parts = [];
+      us.forEach(function (u, ui) {
+        if (u.cjk && u.grams.length) u.grams.forEach(function (g) { parts.push({ u: ui, term: g, exact: true }); });
+        else parts.push({ u: ui, term: u.text, exact: Array.from(u.text).length < 2 && !u.cjk });
+      });
+      var shards = {};
+      parts.forEach(function (p) { p.shard = shardOf(p.term, bits); shards[p.shard] = 1; });
+      return Promise.all(Object.keys(shards).map(function (s) { return load("t", +s); })).then(function () {
+        /* Typed arrays over the pages, no object per page: a common word is on every page. */
+        var n = m.pages, U = us.length;
+        var hit = new Uint8Array(n * U), inTitle = new Uint8Array(n * U), inHead = new Uint8Array(n * U);
+        var tf = new Float64Array(n), any = new Uint8Array(n);
+        var partsOf = us.map(function () { return 0; });
+        parts.forEach(function (p) { partsOf[p.u]++; });
+        parts.forEach(function (p) {
+          var shard = got.t[p.shard] || {};
+          var terms = p.exact ? (shard[p.term] ? [p.term] : []) : withPrefix(p.shard, shard, p.term);
+          var flags = new Uint8Array(n), touched = [], df = 0;
+          terms.forEach(function (t) { df += shard[t].length / 2; });
+          var idf = Math.log(1 + n / (1 + Math.min(df, n)));
+          terms.forEach(function (t) {
+            var list = shard[t], page = 0, whole = !p.exact && t === p.term; /* the word itself, not only longer ones */
+            for (var i = 0; i + 1 < list.length; i += 2) {
+              page += list[i];
+              if (page >= n) break;
+              var w = list[i + 1];
+              if (!flags[page]) touched.push(page);
+              flags[page] |= 4 | (w & 3);
+              tf[page] += Math.log(1 + (w >> 2)) * idf + (whole ? 0.5 : 0);
+            }
+          });
+          for (var k = 0; k < touched.length; k++) {
+            var pg = touched[k], f = flags[pg], at = pg * U + p.u;
+            hit[at]++;
+            if (f & 2) inTitle[at]++;
+            if (f & 1) inHead[at]++;
+            any[pg] = 1;
+          }
+        });
+        var ranked = [], score = new Float64Array(n);
+        for (var page = 0; page < n; page++) {
+          if (!any[page]) continue;
+          var full = 0, part = 0, title = 0, head = 0;
+          for (var u = 0; u < U; u++) {
+            var at = page * U + u, f = hit[at] / partsOf[u];
+            part += f;
+            if (f === 1) full++;
+            if (inTitle[at] === partsOf[u]) title++;
+            if (inHead[at] === partsOf[u]) head++;
+          }
+          if (part < U / 2) continue;
+          score[page] = full * 1e5 + title * 1e3 + head * 1e2 + part * 10 + tf[page] / (1 + tf[page]);
+          ranked.push(page);
+        }
+        ranked.sort(function (a, b) { return score[b] - score[a] || a - b; });
+        var top = ranked.slice(0, Math.max(limit, RERANK)).map(function (pg) { return { page: pg, score: score[pg] }; });
+        var blocks = {};
+        top.forEach(function (s) { blocks[Math.floor(s.page / m.block)] = 1; });
+        return Promise.all(Object.keys(blocks).map(function (b) { return load("d", +b); })).then(function () {
+          var results = [];
+          top.forEach(function (s) {
+            var block = got.d[Math.floor(s.page / m.block)], doc = block && block[s.page % m.block];
+            if (!doc) return;
+            var r = place(doc, us);
+            r.score = s.score + r.phrase * 1e4;
+            results.push(r);
+          });
+          results.sort(function (a, b) { return b.score - a.score; });
+          return { units: us, results: results.slice(0, limit), total: ranked.length };
+        });
+      });
+    });
+  }
+
+  /* The best section of a page for the query, with its snippet. */
+  function place(doc, us) {
+    var url = doc[0], title = doc[1], sections = doc[2], best = null;
+    var phraseAll = us.length > 1 ? us.map(function (u) { return u.text; }).join(" ") : null;
+    var phrase = 0;
+    sections.forEach(function (sec) {
+      var head = sec[1].toLowerCase(), text = sec[2].toLowerCase(), both = head + " " + text, score = 0, ph = 0;
+      us.forEach(function (u) {
+        if (both.indexOf(u.text) >= 0) { score += 10; if (u.cjk && u.grams.length > 1) ph++; if (head.indexOf(u.text) >= 0) score += 3; }
+        else if (u.cjk) u.grams.forEach(function (g) { if (both.indexOf(g) >= 0) score += 10 / u.grams.length; });
+      });
+      if (phraseAll && both.indexOf(phraseAll) >= 0) { ph++; score += 5; }
+      if (ph > phrase) phrase = ph;
+      if (!best || score > best.score) best = { sec: sec, score: score };
+    });
+    var sec = best ? best.sec : ["", "", ""];
+    var needles = needlesFor(sec[1] + " " + sec[2], us);
+    return { url: url, title: title, id: sec[0], heading: pieces(sec[1], needles, 0, sec[1].length), snippet: snippet(sec[2], needles), phrase: phrase };
+  }
+
+  /* What to mark: each query word, or the bigrams of a Korean word not found whole; longest first. */
+  function needlesFor(text, us) {
+    var lower = text.toLowerCase(), needles = [];
+    us.forEach(function (u) {
+      if (lower.indexOf(u.text) >= 0 || !u.cjk || !u.grams.length) needles.push(u.text);
+      else u.grams.forEach(function (g) { needles.push(g); });
+    });
+    return needles.filter(Boolean).sort(function (a, b) { return b.length - a.length; });
+  }
+
+  /* text[start, end) as [text, marked] pieces. */
+  function pieces(text, needles, start, end) {
+    var lower = text.toLowerCase(), out = [], at = start;
+    while (at < end) {
+      var next = -1, len = 0;
+      needles.forEach(function (nd) { var k = lower.indexOf(nd, at); if (k >= 0 && k < end && (next < 0 || k < next || (k === next && nd.length > len))) { next = k; len = nd.length; } });
+      if (next < 0) { out.push([text.slice(at, end), false]); break; }
+      if (next > at) out.push([text.slice(at, next), false]);
+      out.push([text.slice(next, next + len), true]);
+      at = next + len;
+    }
+    return out;
+  }
+
+  /* Up to ~160 characters around the first match, as [text, marked] pieces. */
+  function snippet(text, needles) {
+    var lower = text.toLowerCase(), first = -1;
+    needles.forEach(function (nd) { var at = lower.indexOf(nd); if (at >= 0 && (first < 0 || at < first)) first = at; });
+    var start = Math.max(0, first - 50), end = Math.min(text.length, start + 170);
+    if (start > 0) { var sp = text.lastIndexOf(" ", start + 10); if (sp > start - 20 && sp >= 0) start = sp + 1; }
+    var out = pieces(text, needles, start, end);
+    if (start > 0) out.unshift(["…", false]);
+    if (end < text.length) out.push(["…", false]);
+    return out;
+  }
+
+  /* ---- showing results ---- */
+  function el(tag, cls, text) {
+    var e = d.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+  function link(r) {
+    var a = el("a", "sr-item");
+    a.href = root + r.url + (r.id ? "#" + r.id : "");
+    a.appendChild(el("span", "sr-title", r.title));
+    var headText = r.heading.map(function (p) { return p[0]; }).join("");
+    if (headText && headText !== r.title) a.appendChild(marked(el("span", "sr-head"), r.heading));
+    a.appendChild(marked(el("span", "sr-snip"), r.snippet));
+    return a;
+  }
+  function marked(e, parts) {
+    parts.forEach(function (p) { e.appendChild(p[1] ? el("mark", null, p[0]) : d.createTextNode(p[0])); });
+    return e;
+  }
+  function pageUrl(q) { return root + "search/index.html?q=" + encodeURIComponent(q); }
+  function countText(n) { return (ds.searchCount || "{n}").replace("{n}", n); }
+
+  /* The header's box: results as you type, arrows + Enter, Esc, "/". */
+  var box = d.getElementById("gb-q"), panel = d.getElementById("gb-sr");
+  if (box && panel) {
+    var timer = 0, active = -1, asked = "", seq = 0;
+    var items = function () { return panel.querySelectorAll(".sr-item"); };
+    var show = function (open) { panel.hidden = !open; box.setAttribute("aria-expanded", open); };
+    var mark = function (i) {
+      var list = items();
+      active = list.length ? (i + list.length) % list.length : -1;
+      for (var k = 0; k < list.length; k++) list[k].classList.toggle("active", k === active);
+      if (active >= 0) { list[active].scrollIntoView({ block: "nearest" }); box.setAttribute("aria-activedescendant", list[active].id); }
+    };
+    var run = function () {
+      var q = box.value.trim(), mine = ++seq;
+      if (!q) { show(false); panel.textContent = ""; asked = ""; return; }
+      asked = q;
+      search(q, SHOWN).then(function (res) {
+        if (mine !== seq) return;
+        panel.textContent = "";
+        active = -1;
+        var list = el("div", "sr-list");
+        list.setAttribute("role", "listbox");
+        res.results.forEach(function (r, i) { var a = link(r); a.id = "gb-sr-" + i; a.setAttribute("role", "option"); list.appendChild(a); });
+        if (!res.results.length) list.appendChild(el("p", "sr-none", ds.searchNone || "0"));
+        panel.appendChild(list);
+        var all = el("a", "sr-all", (ds.searchAll || "") + " (" + countText(res.total) + ")");
+        all.href = pageUrl(q);
+        if (res.total) panel.appendChild(all);
+        show(true);
+        body.dataset.searched = q;
+      });
+    };
+    box.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 60); });
+    box.addEventListener("focus", function () { if (box.value.trim() && panel.childNodes.length) show(true); });
+    box.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") { e.preventDefault(); if (panel.hidden) run(); mark(active + (e.key === "ArrowDown" ? 1 : -1)); }
+      else if (e.key === "Enter") {
+        var list = items();
+        if (box.value.trim() !== asked) return; /* typed after the last results: search page */
+        if (list.length) { e.preventDefault(); (list[active >= 0 ? active : 0]).click(); }
+      } else if (e.key === "Escape") { e.preventDefault(); show(false); box.blur(); }
+    });
+    d.addEventListener("keydown", function (e) {
+      var t = e.target, typing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+      if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) { e.preventDefault(); box.focus(); box.select(); }
+    });
+    d.addEventListener("click", function (e) { if (!panel.contains(e.target) && e.target !== box) show(false); });
+    panel.addEventListener("click", function (e) { var a = e.target.closest && e.target.closest("a"); if (a) show(false); });
+  }
+
+  /* The search page: results for ?q=. */
+  var pageList = d.getElementById("gb-search-results");
+  if (pageList) {
+    var q = new URLSearchParams(location.search).get("q") || "", input = d.getElementById("gb-search-q"), status = d.getElementById("gb-search-status");
+    if (input) input.value = q;
+    if (box) box.value = q;
+    if (q.trim()) {
+      search(q, PAGE_SHOWN).then(function (res) {
+        status.textContent = res.results.length ? countText(res.total) : (ds.searchNone || "0");
+        res.results.forEach(function (r) { var li = el("li"); li.appendChild(link(r)); pageList.appendChild(li); });
+        body.dataset.searched = q;
+      });
+    }
+  }
+
+  /* For tests and benchmarks: the ranked results of a query. */
+  window.gongbuSearchQuery = function (q, limit) {
+    return search(q, limit || SHOWN).then(function (res) {
+      var html = function (parts) { return parts.map(function (p) { return p[1] ? "<mark>" + p[0] + "</mark>" : p[0]; }).join(""); };
+      return res.results.map(function (r) { return { url: r.url, title: r.title, id: r.id, heading: html(r.heading), snippet: html(r.snippet) }; });
+    });
+  };
+})();

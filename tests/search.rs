@@ -1,0 +1,249 @@
+//! Full-text search over the shared corpus, run by the site's own `static/search.js` in headless
+//! Chromium from `file://`: a table of queries (Korean inside words, compounds, several words,
+//! mixed Korean/English, code identifiers) and the page each must put in its top 5; the header's
+//! search box typed into and its result opened at the right heading, from `file://` and from
+//! `gongbu serve` under a sub-path; the search page at `search/?q=`.
+
+mod common;
+
+use common::browser::*;
+use common::*;
+use percent_encoding::percent_decode_str;
+use std::path::{Path, PathBuf};
+
+/// (query, the end of the path of the page that must be among the first 5 results): one table
+/// for this test and `scripts/pagefind-compare`.
+fn table() -> Vec<(&'static str, &'static str)> {
+    include_str!("search-queries.tsv")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| l.split_once('\t'))
+        .collect()
+}
+
+/// The shared corpus and the seed note, built into `tmp/out`.
+fn build_corpus(tmp: &Path) -> PathBuf {
+    let src = tmp.join("notes");
+    copy_tree(&shared_dir().join("corpora/tech-interview-for-developer"), &src);
+    std::fs::copy(shared_dir().join("seed/interview-notes.md"), src.join("interview-notes.md")).unwrap();
+    let out = tmp.join("out");
+    build_ok(&src, &out, &[]);
+    out
+}
+
+fn file_url(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+/// The top `n` results of `query` as (decoded url, heading id, heading and snippet).
+fn query(browser: &mut Browser, query: &str, n: usize) -> Vec<(String, String, String)> {
+    let expr = format!("gongbuSearchQuery({}, {n})", serde_json::json!(query));
+    let value = browser.eval(&expr);
+    let list = value.as_array().unwrap_or_else(|| panic!("{query}: no result list: {value}"));
+    list.iter()
+        .map(|r| {
+            let url = percent_decode_str(r["url"].as_str().unwrap_or_default()).decode_utf8_lossy().into_owned();
+            let shown = format!(
+                "{} | {}",
+                r["heading"].as_str().unwrap_or_default(),
+                r["snippet"].as_str().unwrap_or_default()
+            );
+            (url, r["id"].as_str().unwrap_or_default().to_string(), shown)
+        })
+        .collect()
+}
+
+#[test]
+fn the_query_table_finds_its_pages_in_the_top_five_from_file_urls() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = build_corpus(tmp.path());
+    let mut browser = Browser::open(&file_url(&out.join("index.html")));
+    browser.wait_for("typeof gongbuSearchQuery === 'function'", 20, "search.js");
+    let mut missed = Vec::new();
+    let table = table();
+    for (q, expected) in &table {
+        let results = query(&mut browser, q, 5);
+        if !results.iter().any(|(url, _, _)| url.ends_with(expected)) {
+            missed
+                .push(format!("{q:?}: wanted {expected}, got {:?}", results.iter().map(|r| &r.0).collect::<Vec<_>>()));
+        }
+        // Every result shows where the query matched, in its heading or its snippet.
+        for (url, _, shown) in &results {
+            if !shown.contains("<mark>") {
+                missed.push(format!("{q:?}: the result {url} marks no match: {shown}"));
+            }
+        }
+    }
+    assert!(table.len() >= 20);
+    assert!(missed.is_empty(), "{} of {} queries missed:\n{}", missed.len(), table.len(), missed.join("\n"));
+}
+
+/// A served site's index stays what a fresh build writes: an edit, a new note, and deleting
+/// notes until the index has fewer text blocks and shards (the stale files go).
+#[test]
+fn serve_keeps_the_index_equal_to_a_fresh_builds() {
+    use gongbu::config::{Config, Overrides};
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("notes");
+    std::fs::create_dir_all(&src).unwrap();
+    for i in 0..40 {
+        std::fs::write(src.join(format!("n{i:02}.md")), format!("# 노트 {i}\n\n## 본문\n\n스레드 {i}번 설명\n"))
+            .unwrap();
+    }
+    let served = tmp.path().join("served");
+    let overrides = |out: &Path| Overrides { output_dir: Some(out.to_path_buf()), ..Default::default() };
+    let config = Config::from_parts(&src, None, overrides(&served)).unwrap();
+    let mut session = gongbu::session::Session::open(config, overrides(&served), false).unwrap();
+    assert!(session.rebuild(&[]).unwrap().errors.is_empty());
+    let index_files = |out: &Path| -> std::collections::BTreeMap<String, Vec<u8>> {
+        tree(out).into_iter().filter(|(p, _)| p.starts_with("static/search/")).collect()
+    };
+    let check = |what: &str, session: &mut gongbu::session::Session, changed: Vec<PathBuf>| {
+        let r = session.rebuild(&changed).unwrap();
+        assert!(r.errors.is_empty(), "{what}: {:?}", r.errors);
+        let fresh = tmp.path().join(format!("fresh-{}", what.len()));
+        gongbu::pipeline::build(&Config::from_parts(&src, None, overrides(&fresh)).unwrap(), true).unwrap();
+        let (got, want) = (index_files(&served), index_files(&fresh));
+        assert_eq!(got.keys().collect::<Vec<_>>(), want.keys().collect::<Vec<_>>(), "{what}: same index files");
+        for (path, bytes) in &want {
+            assert!(got[path] == *bytes, "{what}: {path} differs from a fresh build");
+        }
+        r.changed
+    };
+    std::fs::write(src.join("n07.md"), "# 노트 7\n\n## 본문\n\n비동기적으로 고친 내용\n").unwrap();
+    let changed = check("an edit", &mut session, vec![src.join("n07.md")]);
+    assert!(changed.iter().any(|p| p == "static/search/d0.js"), "{changed:?}");
+    assert!(!changed.iter().any(|p| p == "static/search/d1.js"), "other blocks stay: {changed:?}");
+    assert!(index_files(&served).values().any(|b| String::from_utf8_lossy(b).contains("비동기적으로")));
+    std::fs::write(src.join("new.md"), "# 새 노트\n").unwrap();
+    check("a new note", &mut session, vec![src.join("new.md")]);
+    let gone: Vec<PathBuf> = (0..30).map(|i| src.join(format!("n{i:02}.md"))).collect();
+    for path in &gone {
+        std::fs::remove_file(path).unwrap();
+    }
+    check("deleted notes", &mut session, gone);
+    assert!(!served.join("static/search/d2.js").exists(), "the blocks of deleted pages are removed");
+}
+
+/// Press one key in the page, as a person would (key down and up).
+fn press(browser: &mut Browser, key: &str) {
+    for kind in ["keyDown", "keyUp"] {
+        let text = if key.chars().count() == 1 && kind == "keyDown" { key } else { "" };
+        browser.call("Input.dispatchKeyEvent", serde_json::json!({"type": kind, "key": key, "text": text}));
+    }
+}
+
+/// In the header's box of a page in a folder: `/`, type a Korean compound, see the note that
+/// has it inside a longer word, choose it with the arrow keys and Enter, land on its heading.
+fn type_and_open(browser: &mut Browser, page_url: &str, shot: &str) {
+    browser.navigate(page_url);
+    browser.wait_for("typeof gongbuSearchQuery === 'function'", 20, "search.js");
+    press(browser, "/");
+    browser.wait_for("document.activeElement && document.activeElement.id === 'gb-q'", 10, "`/` to focus the box");
+    browser.call("Input.insertText", serde_json::json!({"text": "탐색트리"}));
+    browser.wait_for(
+        "[...document.querySelectorAll('#gb-sr .sr-title')].some(e => e.textContent.includes('Binary Search Tree'))",
+        20,
+        "the results panel to show the Binary Search Tree note",
+    );
+    let marked = browser.eval("[...document.querySelectorAll('#gb-sr mark')].map(m => m.textContent)");
+    assert!(marked.as_array().is_some_and(|m| !m.is_empty()), "matches are marked: {marked}");
+    browser.screenshot(&artifact_path(shot));
+    let position = browser.eval(
+        "[...document.querySelectorAll('#gb-sr .sr-item')].findIndex(a => a.textContent.includes('Binary Search Tree'))",
+    );
+    let position = position.as_i64().unwrap();
+    for _ in 0..=position {
+        press(browser, "ArrowDown");
+    }
+    let chosen = browser.eval("document.querySelector('#gb-sr .sr-item.active').getAttribute('href')");
+    press(browser, "Enter");
+    browser.wait_for(
+        "location.href.includes('Binary%20Search%20Tree.html#') && document.readyState === 'complete'",
+        20,
+        "the chosen result to open",
+    );
+    let landed = browser.eval(
+        "(() => { const h = document.getElementById(decodeURIComponent(location.hash.slice(1))); \
+         return h ? h.tagName + ' ' + h.textContent : null })()",
+    );
+    let landed = landed.as_str().unwrap_or_else(|| panic!("no element for the result's #fragment ({chosen})"));
+    assert!(landed.starts_with('H'), "the result opens at a heading: {landed}");
+    // Esc closes the panel on the next page too.
+    browser.wait_for("document.readyState === 'complete' && typeof gongbuSearchQuery === 'function'", 20, "the page");
+    press(browser, "/");
+    browser.wait_for("document.activeElement && document.activeElement.id === 'gb-q'", 10, "`/` to focus the box");
+    browser.call("Input.insertText", serde_json::json!({"text": "스레드"}));
+    browser.wait_for("!document.getElementById('gb-sr').hidden", 20, "results for 스레드");
+    press(browser, "Escape");
+    browser.wait_for("document.getElementById('gb-sr').hidden", 5, "Esc to close the results");
+}
+
+#[test]
+fn typing_a_korean_query_opens_the_result_at_its_heading_from_file_and_under_a_sub_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = build_corpus(tmp.path());
+    let page = out.join("Algorithm/index.html");
+    let mut browser = Browser::open(&file_url(&page));
+    type_and_open(&mut browser, &file_url(&page), "search-box-file.png");
+
+    // The search page reads ?q= and shows the results.
+    browser.navigate(&format!("{}?q=%EB%B9%84%EB%8F%99%EA%B8%B0", file_url(&out.join("search/index.html"))));
+    browser.wait_for("document.querySelectorAll('#gb-search-results a').length > 0", 20, "the search page's results");
+    let first = browser.eval("document.querySelector('#gb-search-results a').href");
+    assert!(first.as_str().is_some_and(|h| h.contains("interview-notes.html#")), "{first}");
+    assert_eq!(browser.eval("document.getElementById('gb-search-q').value"), "비동기");
+    browser.screenshot(&artifact_path("search-page-file.png"));
+
+    // A GitHub Pages project site: the same output served under /notes/.
+    let server = SubPathServer::start(&out, "/notes/");
+    let url = format!("http://{}/notes/Algorithm/index.html", server.addr);
+    type_and_open(&mut browser, &url, "search-box-sub-path.png");
+}
+
+/// A static file server for one folder published under a sub-path, like a GitHub Pages project
+/// site (`https://me.github.io/notes/`).
+struct SubPathServer {
+    addr: String,
+}
+
+impl SubPathServer {
+    fn start(dir: &Path, prefix: &'static str) -> SubPathServer {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        let dir = dir.to_path_buf();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().map_while(Result::ok) {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut request = String::new();
+                if reader.read_line(&mut request).is_err() {
+                    continue;
+                }
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                let path = request.split(' ').nth(1).unwrap_or("/").split(['?', '#']).next().unwrap_or("/");
+                let path = percent_decode_str(path).decode_utf8_lossy().into_owned();
+                let file = path.strip_prefix(prefix).map(|rel| dir.join(rel)).filter(|_| !path.contains(".."));
+                let mut stream = stream;
+                let response = match file.and_then(|f| std::fs::read(&f).ok().map(|b| (f, b))) {
+                    Some((f, body)) => {
+                        let kind = match f.extension().and_then(|e| e.to_str()) {
+                            Some("html") => "text/html; charset=utf-8",
+                            Some("js") => "text/javascript; charset=utf-8",
+                            Some("css") => "text/css; charset=utf-8",
+                            _ => "application/octet-stream",
+                        };
+                        let head = format!("HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+                        [head.into_bytes(), body].concat()
+                    }
+                    None => b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec(),
+                };
+                let _ = stream.write_all(&response);
+            }
+        });
+        SubPathServer { addr }
+    }
+}
