@@ -9,14 +9,17 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::discover::{self, DiscoverError, SourceFile};
 use crate::enrich::links;
+use crate::enrich::study::Glossary;
 use crate::frontmatter;
 use crate::highlight::{self, Highlighter};
 use crate::markdown::outline::outline;
+use crate::markdown::{questions, terms};
 use crate::model::{
-    file_name_of, file_stem, is_index_md, is_index_note, note_url, parent_of, Note, PageRef, Site, HOSTING_FILES,
+    file_name_of, file_stem, is_index_md, is_index_note, note_url, parent_of, Note, NoteStudy, PageRef, Site,
+    HOSTING_FILES,
 };
 use crate::paths;
-use crate::render::{body, nav, view, Theme};
+use crate::render::{body, nav, study, view, Theme};
 use crate::text::without_controls;
 use crate::theme::{self, DEFAULT_STATIC};
 use crate::write::{self, Sink, Staging, WriteError};
@@ -143,7 +146,7 @@ fn load(config: &Config, clock: &mut Clock) -> Result<Loaded, BuildError> {
     let sources = discover::scan(&config.content_dir, &[&config.output_dir])?;
     clock.lap("discover");
 
-    let (notes, mut problems) = read_notes(&sources.notes);
+    let (notes, mut problems) = read_notes(&sources.notes, &study_rules(config));
     problems.extend(sources.skipped);
     clock.lap("read + outline");
 
@@ -156,13 +159,21 @@ fn load(config: &Config, clock: &mut Clock) -> Result<Loaded, BuildError> {
     Ok(Loaded { site, assets, problems })
 }
 
+/// The question patterns of `gongbu.toml` (checked when it was loaded).
+pub(crate) fn study_rules(config: &Config) -> questions::Rules {
+    questions::Rules::new(&config.question_patterns).unwrap_or_default()
+}
+
 /// Read every note in parallel; a note that cannot be read becomes a diagnostic, not a page.
-fn read_notes(files: &[SourceFile]) -> (Vec<Note>, Vec<Diagnostic>) {
+fn read_notes(files: &[SourceFile], rules: &questions::Rules) -> (Vec<Note>, Vec<Diagnostic>) {
     let index_md_folders: HashSet<&str> =
         files.iter().filter(|f| is_index_md(&f.rel)).map(|f| parent_of(&f.rel)).collect();
     let results: Vec<Result<Option<Note>, Diagnostic>> = files
         .par_iter()
-        .map(|f| read_note(&f.rel, &f.abs, is_index_note(&f.rel, index_md_folders.contains(parent_of(&f.rel)))))
+        .map(|f| {
+            let is_index = is_index_note(&f.rel, index_md_folders.contains(parent_of(&f.rel)));
+            read_note(&f.rel, &f.abs, is_index, rules)
+        })
         .collect();
     let mut notes = Vec::with_capacity(results.len());
     let mut problems = Vec::new();
@@ -178,13 +189,28 @@ fn read_notes(files: &[SourceFile]) -> (Vec<Note>, Vec<Diagnostic>) {
 
 /// One note from the disk, for a full run and an incremental one alike: `parse_note` on the
 /// file's bytes, with a panic caught and reported as the note's internal error.
-pub(crate) fn read_note(source: &str, path: &Path, is_index: bool) -> Result<Option<Note>, Diagnostic> {
+pub(crate) fn read_note(
+    source: &str,
+    path: &Path,
+    is_index: bool,
+    rules: &questions::Rules,
+) -> Result<Option<Note>, Diagnostic> {
     let bytes = discover::read_source(path).map_err(|e| Diagnostic::error(source, 0, format!("cannot read: {e}")))?;
-    guarded(source, || parse_note(source, &bytes, is_index))?
+    guarded(source, || parse_note_with(source, &bytes, is_index, rules))?
 }
 
 /// One note from its bytes: UTF-8 check, front matter, outline, title. `None` for drafts.
 pub fn parse_note(source: &str, bytes: &[u8], is_index: bool) -> Result<Option<Note>, Diagnostic> {
+    parse_note_with(source, bytes, is_index, &questions::Rules::default())
+}
+
+/// `parse_note` with the site's question patterns: also finds the note's questions and terms.
+pub fn parse_note_with(
+    source: &str,
+    bytes: &[u8],
+    is_index: bool,
+    rules: &questions::Rules,
+) -> Result<Option<Note>, Diagnostic> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
         Diagnostic::error(source, line, "not valid UTF-8 (save the file as UTF-8)")
@@ -207,7 +233,12 @@ pub fn parse_note(source: &str, bytes: &[u8], is_index: bool) -> Result<Option<N
         let name = if is_index { file_name_of(parent_of(source)) } else { file_stem(file_name_of(source)) };
         without_controls(name).into_owned()
     });
+    let study = NoteStudy {
+        questions: questions::find(split.body, split.body_line, &outline.headings, outline.title_heading, rules),
+        terms: terms::find(split.body, split.body_line, &outline.headings),
+    };
     Ok(Some(Note {
+        study,
         source: source.to_string(),
         url: note_url(source, is_index),
         title,
@@ -242,8 +273,16 @@ pub(crate) fn write_everything(
     clock: &mut Clock,
 ) -> Written {
     let chrome = view::Chrome::of(config);
-    let rendered = render_pages(site, theme, &chrome, &site.order, sink);
+    let glossary = Glossary::of(site);
+    let rendered = render_pages(site, theme, &chrome, &site.order, sink, &glossary);
     let mut problems = write_shared(site, theme, config, sink);
+    let mut outputs: Vec<Option<&study::NoteOutput>> = vec![None; site.notes.len()];
+    for r in &rendered {
+        if let (PageRef::Note(n), Some(output)) = (r.page, &r.study) {
+            outputs[n] = Some(output);
+        }
+    }
+    problems.extend(study::write_study_files(site, theme, &chrome, &glossary, &outputs, sink));
     clock.lap("render + write pages");
     problems.extend(copy_assets(assets, sink));
     clock.lap("copy assets");
@@ -260,6 +299,9 @@ pub(crate) struct RenderedPage {
     pub targets: Vec<String>,
     /// Fingerprint of what the site put on the page (see `view::PageLinks`).
     pub signature: u64,
+    /// A note's answers and references, for the site's study files (None for folder pages,
+    /// and for a note whose page was not rendered).
+    pub study: Option<study::NoteOutput>,
 }
 
 /// Render `pages` in parallel and write each into `sink` as soon as it is ready, so memory
@@ -270,6 +312,7 @@ pub(crate) fn render_pages(
     chrome: &view::Chrome,
     pages: &[PageRef],
     sink: &dyn Sink,
+    glossary: &Glossary,
 ) -> Vec<RenderedPage> {
     let site_links = view::SiteLinks::of(site);
     pages
@@ -281,9 +324,9 @@ pub(crate) fn render_pages(
             };
             let links = view::PageLinks::of(site, page);
             let signature = links.signature(&site_links);
-            let (html, mut diagnostics, targets) =
-                guarded(&source(), || render_linked(site, &site_links, links, theme, chrome, page))
-                    .unwrap_or_else(|d| (None, vec![d], Vec::new()));
+            let (html, mut diagnostics, targets, study) =
+                guarded(&source(), || render_linked(site, &site_links, links, theme, chrome, page, glossary))
+                    .unwrap_or_else(|d| (None, vec![d], Vec::new(), None));
             let mut written = false;
             if let Some(html) = html {
                 let url = site.url_of(page);
@@ -293,7 +336,7 @@ pub(crate) fn render_pages(
                     Err(e) => diagnostics.push(Diagnostic::error(source(), 0, format!("cannot write {url}: {e}"))),
                 }
             }
-            RenderedPage { page, written, diagnostics, targets, signature }
+            RenderedPage { page, written, diagnostics, targets, signature, study }
         })
         .collect()
 }
@@ -352,8 +395,22 @@ pub fn render_page(
     chrome: &view::Chrome,
     page: PageRef,
 ) -> (Option<String>, Vec<Diagnostic>, Vec<String>) {
-    render_linked(site, &view::SiteLinks::of(site), view::PageLinks::of(site, page), theme, chrome, page)
+    let glossary = Glossary::of(site);
+    let (html, diagnostics, targets, _) = render_linked(
+        site,
+        &view::SiteLinks::of(site),
+        view::PageLinks::of(site, page),
+        theme,
+        chrome,
+        page,
+        &glossary,
+    );
+    (html, diagnostics, targets)
 }
+
+/// A rendered page: its HTML (None when its template failed), problems, the site paths it
+/// links to, and a note's study output.
+type PageOutput = (Option<String>, Vec<Diagnostic>, Vec<String>, Option<study::NoteOutput>);
 
 /// `render_page` with what the site puts on the page already gathered.
 fn render_linked<'a>(
@@ -363,17 +420,20 @@ fn render_linked<'a>(
     theme: &Theme,
     chrome: &view::Chrome<'a>,
     page: PageRef,
-) -> (Option<String>, Vec<Diagnostic>, Vec<String>) {
+    glossary: &Glossary,
+) -> PageOutput {
     let mut diagnostics = Vec::new();
     let mut targets = Vec::new();
+    let mut output = None;
     let content = match page {
         PageRef::Note(n) => {
             panic_if_asked(&site.notes[n].body, "render");
             let resolve = |dest: &str| links::resolve(site, n, dest);
             let words = body::BodyWords { anchor: &chrome.words.anchor };
-            let b = body::render_body(&site.notes[n], &resolve, &words, Highlighter::global());
+            let b = body::render_body(&site.notes[n], &resolve, &words, Highlighter::global(), glossary);
             diagnostics.extend(b.diagnostics);
             targets = b.targets;
+            output = Some(study::NoteOutput { answers: b.answers, references: b.references.clone() });
             view::Content {
                 html: b.html,
                 title_id: b.lifted_title_id,
@@ -387,11 +447,11 @@ fn render_linked<'a>(
     let template = if links.folder_page { "section.html" } else { "page.html" };
     let context = view::page_context(site_links, &links, chrome, content);
     match theme.render(template, &context) {
-        Ok(html) => (Some(html), diagnostics, targets),
+        Ok(html) => (Some(html), diagnostics, targets, output),
         Err(mut d) => {
             d.message = format!("{} (rendering {})", d.message, site.url_of(page));
             diagnostics.push(d);
-            (None, diagnostics, targets)
+            (None, diagnostics, targets, output)
         }
     }
 }

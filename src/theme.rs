@@ -12,11 +12,18 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("page.html", include_str!("../templates/page.html")),
     ("section.html", include_str!("../templates/section.html")),
     ("404.html", include_str!("../templates/404.html")),
+    ("quiz.html", include_str!("../templates/quiz.html")),
+    ("glossary.html", include_str!("../templates/glossary.html")),
+    ("references.html", include_str!("../templates/references.html")),
 ];
 
 /// The default theme's static files, written under `static/`.
-pub(crate) const DEFAULT_STATIC: &[(&str, &[u8])] =
-    &[("gongbu.css", include_bytes!("../static/gongbu.css")), ("gongbu.js", include_bytes!("../static/gongbu.js"))];
+pub(crate) const DEFAULT_STATIC: &[(&str, &[u8])] = &[
+    ("gongbu.css", include_bytes!("../static/gongbu.css")),
+    ("gongbu.js", include_bytes!("../static/gongbu.js")),
+    ("study.css", include_bytes!("../static/study.css")),
+    ("study.js", include_bytes!("../static/study.js")),
+];
 
 /// One template as read: its name for Tera, the path shown in messages, and its text.
 #[derive(Debug, Clone)]

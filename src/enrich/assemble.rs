@@ -332,6 +332,7 @@ mod tests {
             is_index,
             title_written: true,
             extra_ids: vec![],
+            study: Default::default(),
         }
     }
 

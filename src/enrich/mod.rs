@@ -1,6 +1,7 @@
 //! Whole-site enrichment, after every note is parsed: `assemble` builds the site (sections,
 //! reading order, output collisions; the data is `model::Site`), then `links` resolves the links
-//! between notes, folders, headings and assets against it.
+//! between notes, folders, headings and assets against it; `study` gathers the site's glossary.
 
 pub(crate) mod assemble;
 pub(crate) mod links;
+pub(crate) mod study;

@@ -1,11 +1,13 @@
 //! The parse stage's Markdown: the outline pass over every note (titles, heading ids, other
-//! link targets), GitHub's heading slugs, and the parser options every pass uses (the render
+//! link targets), its study questions and glossary terms, GitHub's heading slugs, and the parser options every pass uses (the render
 //! stage's `render::body` parses with the same options once the whole site is known).
 
 pub mod code_blocks;
 pub(crate) mod html_attributes;
 pub(crate) mod outline;
+pub mod questions;
 pub(crate) mod slug;
+pub(crate) mod terms;
 
 use pulldown_cmark::Options;
 

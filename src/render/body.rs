@@ -2,7 +2,9 @@
 //! links, bare URLs and `@` reference lines turned into links, and the page's references.
 
 use super::autolink::{display_url, split_urls, Piece};
+use super::study::StudyWriter;
 use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::enrich::study::Glossary;
 use crate::highlight::Highlighter;
 use crate::markdown::{code_blocks::fence_language, html_attributes::quoted_attributes, parser_options};
 use crate::model::{Note, Reference, Resolved, TocEntry};
@@ -25,6 +27,8 @@ pub(crate) struct Body {
     pub(crate) title_in_body: bool,
     /// Site paths the note links to (see `Resolved::target`).
     pub(crate) targets: Vec<String>,
+    /// The HTML of each study question's answer, in `note.study.questions` order (see `render::study`).
+    pub(crate) answers: Vec<String>,
     /// What `references` and `targets` already hold, so a note with many links stays linear.
     seen_references: HashSet<String>,
     seen_targets: HashSet<String>,
@@ -36,14 +40,16 @@ pub(crate) struct BodyWords<'a> {
     pub(crate) anchor: &'a str,
 }
 
-/// Render `note`; `resolve` says where each written link goes.
+/// Render `note`; `resolve` says where each written link goes, `glossary` where terms are defined.
 pub(crate) fn render_body(
     note: &Note,
     resolve: &dyn Fn(&str) -> Resolved,
     words: &BodyWords,
     highlighter: &Highlighter,
+    glossary: &Glossary,
 ) -> Body {
     let mut writer = BodyWriter {
+        study: StudyWriter::new(note, glossary),
         note,
         resolve,
         words,
@@ -87,6 +93,8 @@ struct BodyWriter<'a> {
     autolink_text: bool,
     /// Inside a code block: its language and its text so far.
     code: Option<(Option<String>, String)>,
+    /// Study questions and glossary terms (`render::study`).
+    study: StudyWriter<'a>,
 }
 
 impl<'a> BodyWriter<'a> {
@@ -111,10 +119,14 @@ impl<'a> BodyWriter<'a> {
     fn push(&mut self, event: Event<'a>, offset: usize) {
         match event {
             Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
+                self.study.heading_start(self.heading, level as u8, &mut self.events);
                 let id = self.note.headings.get(self.heading).map(|h| CowStr::from(h.id.clone()));
                 self.events.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
             }
-            Event::End(TagEnd::Heading(level)) => self.end_heading(level),
+            Event::End(TagEnd::Heading(level)) => {
+                self.end_heading(level);
+                self.study.heading_end(&mut self.events);
+            }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => fence_language(&info),
@@ -149,14 +161,29 @@ impl<'a> BodyWriter<'a> {
                 self.events.push(Event::End(TagEnd::Image));
             }
             Event::Text(text) if self.autolink_text => self.events.push(Event::Text(display_url(&text).into())),
-            Event::Text(text) if self.link_depth == 0 => link_bare_urls(&text, &mut self.events, &mut self.body),
+            Event::Text(text) if self.link_depth == 0 => {
+                let body = &mut self.body;
+                self.study.text(text, &mut self.events, |t, events| link_bare_urls(&t, events, body));
+            }
             Event::Html(html) => {
                 let html = self.rewrite_raw_html(html, offset);
-                self.events.push(Event::Html(html));
+                self.study.html(html, offset, false, &mut self.events);
             }
             Event::InlineHtml(html) => {
                 let html = self.rewrite_raw_html(html, offset);
-                self.events.push(Event::InlineHtml(html));
+                self.study.html(html, offset, true, &mut self.events);
+            }
+            Event::Start(Tag::Strong) => match self.study.strong(offset) {
+                Some(tag) => self.events.push(Event::InlineHtml(tag)),
+                None => self.events.push(Event::Start(Tag::Strong)),
+            },
+            Event::Start(Tag::BlockQuote(_) | Tag::List(_) | Tag::Item | Tag::FootnoteDefinition(_)) => {
+                self.study.nest(1);
+                self.events.push(event);
+            }
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item | TagEnd::FootnoteDefinition) => {
+                self.study.nest(-1);
+                self.events.push(event);
             }
             other => self.events.push(other),
         }
@@ -197,7 +224,8 @@ impl<'a> BodyWriter<'a> {
     }
 
     /// The body's HTML and what was learnt on the way.
-    fn finish(self) -> Body {
+    fn finish(mut self) -> Body {
+        self.body.answers = self.study.finish(&mut self.events);
         let mut body = self.body;
         body.title_in_body = self.note.title_heading.is_some() && body.lifted_title_id.is_none();
         body.html.reserve(self.note.body.len() * 3 / 2);
@@ -342,7 +370,16 @@ fn toc(note: &Note) -> Vec<TocEntry> {
     let shown: Vec<_> =
         note.headings.iter().enumerate().filter(|(i, _)| Some(*i) != note.title_heading).map(|(_, h)| h).collect();
     let top = shown.iter().map(|h| h.level).min().unwrap_or(1);
-    shown.into_iter().map(|h| TocEntry { depth: h.level - top + 1, id: h.id.clone(), title: h.text.clone() }).collect()
+    let numbers = super::study::question_numbers(note);
+    shown
+        .into_iter()
+        .map(|h| TocEntry {
+            question: numbers.get(&h.id).copied(),
+            depth: h.level - top + 1,
+            id: h.id.clone(),
+            title: h.text.clone(),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -365,6 +402,7 @@ mod tests {
             extra_ids: o.extra_ids,
             is_index: false,
             title_written: true,
+            study: Default::default(),
         }
     }
 
@@ -375,7 +413,7 @@ mod tests {
             problem: dest.contains("missing").then(|| "broken link".to_string()),
             target: None,
         };
-        render_body(&note(body), &resolve, &BodyWords { anchor: "연결" }, Highlighter::global())
+        render_body(&note(body), &resolve, &BodyWords { anchor: "연결" }, Highlighter::global(), &Glossary::default())
     }
 
     #[test]

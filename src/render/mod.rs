@@ -6,6 +6,7 @@
 pub(crate) mod autolink;
 pub(crate) mod body;
 pub mod nav;
+pub(crate) mod study;
 pub mod view;
 
 use crate::diagnostics::Diagnostic;
