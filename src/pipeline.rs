@@ -282,7 +282,7 @@ pub(crate) fn write_everything(
             outputs[n] = Some(output);
         }
     }
-    problems.extend(study::write_study_files(site, theme, &chrome, &glossary, &outputs, sink));
+    problems.extend(write_study(site, theme, &chrome, &glossary, &outputs, sink));
     clock.lap("render + write pages");
     problems.extend(copy_assets(assets, sink));
     clock.lap("copy assets");
@@ -377,6 +377,20 @@ pub(crate) fn write_theme_files(site: &Site, config: &Config, sink: &dyn Sink) -
     let mut diagnostics = write_all(sink, files.iter().map(|(rel, bytes)| (rel.as_str(), *bytes)));
     diagnostics.extend(copy_site_static(site, config, sink));
     diagnostics
+}
+
+/// The quiz, glossary and references files (`render::study`), from each note's rendered output.
+pub(crate) fn write_study(
+    site: &Site,
+    theme: &Theme,
+    chrome: &view::Chrome,
+    glossary: &Glossary,
+    outputs: &[Option<&study::NoteOutput>],
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
+    let (files, mut problems) = study::study_files(site, theme, chrome, glossary, outputs);
+    problems.extend(write_all(sink, files.iter().map(|(rel, bytes)| (*rel, bytes.as_slice()))));
+    problems
 }
 
 fn write_all<'a>(sink: &dyn Sink, files: impl Iterator<Item = (&'a str, &'a [u8])>) -> Vec<Diagnostic> {

@@ -212,6 +212,7 @@ mod tests {
             extra_ids: vec![],
             is_index,
             title_written: true,
+            study: Default::default(),
         }
     }
 

@@ -7,7 +7,7 @@
 //! definition gets its anchor; the first mention of another note's term links to it. The answers'
 //! HTML is kept for the quiz.
 //!
-//! For the site (`write_study_files`): `quiz/index.html` (one page for the site and, by its
+//! For the site (`study_files`): `quiz/index.html` (one page for the site and, by its
 //! `#s=FOLDER` fragment, for each folder), `quiz/questions.js` (the one file every quiz loads,
 //! JSONP-style so it works from `file://`), `quiz/anki.csv`, `glossary/index.html` and
 //! `references/index.html`.
@@ -18,7 +18,6 @@ use crate::diagnostics::Diagnostic;
 use crate::enrich::links::encode_path;
 use crate::enrich::study::{fold, Glossary};
 use crate::model::{Note, PageRef, QuestionKind, Reference, Site};
-use crate::write::Sink;
 use pulldown_cmark::{CowStr, Event};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -405,16 +404,15 @@ struct ReferenceView {
     also: Vec<view::Link>,
 }
 
-/// Write the site's study files from the rendered notes (`outputs[n]` for note `n`, None when
-/// it was not rendered).
-pub(crate) fn write_study_files(
+/// The site's study files, by output path, from the rendered notes (`outputs[n]` for note `n`,
+/// None when it was not rendered); and the study templates' errors.
+pub(crate) fn study_files(
     site: &Site,
     theme: &Theme,
     chrome: &Chrome,
     glossary: &Glossary,
     outputs: &[Option<&NoteOutput>],
-    sink: &dyn Sink,
-) -> Vec<Diagnostic> {
+) -> (Vec<(&'static str, Vec<u8>)>, Vec<Diagnostic>) {
     let site_links = SiteLinks::of(site);
     let notes: Vec<usize> =
         site.order.iter().filter_map(|p| if let PageRef::Note(n) = p { Some(*n) } else { None }).collect();
@@ -437,12 +435,7 @@ pub(crate) fn write_study_files(
     drop(page);
     files.push(("quiz/questions.js", questions_js(site, &notes, outputs).into_bytes()));
     files.push(("quiz/anki.csv", anki_csv(site, &notes, outputs).into_bytes()));
-    for (rel, bytes) in files {
-        if let Err(e) = sink.write(rel, &bytes) {
-            problems.push(Diagnostic::error(rel, 0, format!("cannot write: {e}")));
-        }
-    }
-    problems
+    (files, problems)
 }
 
 /// Template rendering over any study view (the page closure takes them as one type).
