@@ -204,12 +204,16 @@
     }));
     [head, card, tools].forEach(function (n) { box.appendChild(n); });
 
+    /* The folder of `?s=PATH` ("" for the whole site); '+' stays a plus sign. */
+    function folderOf(search) {
+      var m = /[?&]s=([^&#]*)/.exec(search);
+      try { return m ? decodeURIComponent(m[1]) : ""; } catch (e) { return ""; }
+    }
     function inScope(x) { return !scope || x.note.s === scope || x.note.s.indexOf(scope + "/") === 0; }
     function start() {
-      scope = decodeURIComponent((location.hash.match(/^#s=(.*)$/) || [, ""])[1]);
+      scope = folderOf(location.search);
       box.querySelectorAll(".quiz-sections a").forEach(function (a) {
-        var target = decodeURIComponent((a.getAttribute("href").match(/^#s=(.*)$/) || [, ""])[1]);
-        if (target === scope) a.setAttribute("aria-current", "true"); else a.removeAttribute("aria-current");
+        if (folderOf(a.getAttribute("href")) === scope) a.setAttribute("aria-current", "true"); else a.removeAttribute("aria-current");
       });
       dueBtn.setAttribute("aria-pressed", String(mode === "due"));
       allBtn.setAttribute("aria-pressed", String(mode === "all"));
@@ -297,7 +301,6 @@
       };
       reader.readAsText(file);
     }
-    window.addEventListener("hashchange", start);
     return { start: start, sync: sync, importJSON: function (text) { importState(new Blob([text])); } };
   }
 })();

@@ -8,7 +8,7 @@
 //! HTML is kept for the quiz.
 //!
 //! For the site (`study_files`): `quiz/index.html` (one page for the site and, by its
-//! `#s=FOLDER` fragment, for each folder), `quiz/questions.js` (the one file every quiz loads,
+//! `?s=FOLDER` query, for each folder), `quiz/questions.js` (the one file every quiz loads,
 //! JSONP-style so it works from `file://`), `quiz/anki.csv`, `glossary/index.html` and
 //! `references/index.html`.
 
@@ -27,6 +27,17 @@ use std::collections::HashMap;
 /// it) and the question's anchor. It does not depend on the question's position.
 pub(crate) fn question_id(note_url: &str, anchor: &str) -> String {
     format!("{}#{anchor}", encode_path(note_url))
+}
+
+/// The query that opens the quiz on one folder's questions (`?s=Computer%20Science`), "" for the
+/// whole site. A query, not a fragment: the page is the same file wherever it is opened from.
+pub(crate) fn quiz_query(folder: &str) -> String {
+    const QUERY: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'/').remove(b'-').remove(b'_').remove(b'.');
+    if folder.is_empty() {
+        return String::new();
+    }
+    format!("?s={}", percent_encoding::utf8_percent_encode(folder, QUERY))
 }
 
 /// Heading id → question number, for the table of contents' markers.
@@ -349,11 +360,11 @@ struct QuizView {
     sections: Vec<QuizSection>,
 }
 
-/// A folder's quiz: `quiz/index.html#s=PATH`.
+/// A folder's quiz: `quiz/index.html?s=PATH`.
 #[derive(Serialize)]
 struct QuizSection {
     path: String,
-    /// `#s=PATH`, percent-encoded.
+    /// `index.html?s=PATH`, percent-encoded.
     href: String,
     title: String,
     questions: usize,
@@ -460,7 +471,7 @@ fn quiz_sections(site: &Site) -> Vec<QuizSection> {
         let own: usize =
             section.index_note.iter().chain(&section.notes).map(|&n| site.notes[n].study.questions.len()).sum();
         let slot = out.len();
-        let href = format!("#s={}", encode_path(&section.path));
+        let href = format!("index.html{}", quiz_query(&section.path));
         out.push(QuizSection { path: section.path.clone(), href, title: section.title.clone(), questions: 0 });
         let total = own + section.children.iter().map(|&c| count(site, c, out)).sum::<usize>();
         out[slot].questions = total;

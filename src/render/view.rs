@@ -93,7 +93,7 @@ pub struct SectionView {
     pub notes: Vec<NoteLink>,
     /// Study questions in the folder's notes, at any depth.
     pub questions: usize,
-    /// The folder's quiz: the fragment after `quiz/index.html` (`#s=PATH`, percent-encoded).
+    /// The folder's quiz: the query after `quiz/index.html` (`?s=PATH`; "" for the top folder).
     pub quiz: String,
     /// The folder's subfolders, in reading order.
     pub subsections: Vec<SubsectionLink>,
@@ -334,7 +334,7 @@ pub(crate) fn page_context<'a>(
         })
         .collect();
     let section = links.listing.as_ref().map(|Listing { notes, subsections, questions, path }| SectionView {
-        quiz: format!("#s={}", encode_path(path)),
+        quiz: super::study::quiz_query(path),
         notes: notes
             .iter()
             .map(|(n, questions)| {
