@@ -1,7 +1,8 @@
 //! Study questions in a note, found from its outline and a light scan of its body, before any
 //! note is rendered (section pages count them, the navigation shows progress by them):
 //!
-//! - headings that ask: `### Q. …` (`Q1.`, `Q)`, `Q:`), text ending in `?`/`？`, or matching a
+//! - headings that ask: `### Q. …` (`Q1.`, `Q)`, `Q:`), text ending in `?`/`？` or in a Korean
+//!   question or prompt without one (`…인가요`, `…설명하시오`, `…말해주세요`), or matching a
 //!   pattern of `gongbu.toml`'s `[study] question_patterns`;
 //! - `## N번 문제` headings: one question holding its only asking heading (`### Q. …`, whose
 //!   text is the question and `N번 문제` its label), else a question of its own when it holds
@@ -70,8 +71,12 @@ fn asks(text: &str, rules: &Rules) -> Option<String> {
     if let Some(rest) = strip_q_prefix(text) {
         return Some(rest.to_string());
     }
-    (text.ends_with('?') || text.ends_with('？') || rules.matches(text)).then(|| text.to_string())
+    let asks = text.ends_with(['?', '？']) || PROMPT_ENDINGS.iter().any(|e| text.ends_with(e)) || rules.matches(text);
+    asks.then(|| text.to_string())
 }
+
+/// How Korean interview questions end when they have no question mark.
+const PROMPT_ENDINGS: &[&str] = &["인가요", "나요", "까요", "하시오", "주세요", "주십시오"];
 
 /// `Q. 질문`, `Q1) 질문`, `q: 질문` → `질문`.
 fn strip_q_prefix(text: &str) -> Option<&str> {
@@ -390,11 +395,14 @@ mod tests {
 
     #[test]
     fn question_marks_prefixes_and_patterns() {
-        let body = "# 제목이란?\n## 가비지 컬렉션이란?\n## 정리\n## Q) 힙\n## q: 스택\n## Question time\n## 전각？\n## 문제 3\n";
+        let body = "# 제목이란?\n## 가비지 컬렉션이란?\n## 정리\n## Q) 힙\n## q: 스택\n## Question time\n## 전각？\n## 문제 3\n## OSI 7계층을 설명하시오\n## 인덱스란 무엇인가요\n## 참고 사이트\n";
         let qs = questions(body);
-        assert_eq!(texts(&qs).iter().map(|t| t.0).collect::<Vec<_>>(), ["가비지 컬렉션이란?", "힙", "스택", "전각？"]);
+        assert_eq!(
+            texts(&qs).iter().map(|t| t.0).collect::<Vec<_>>(),
+            ["가비지 컬렉션이란?", "힙", "스택", "전각？", "OSI 7계층을 설명하시오", "인덱스란 무엇인가요"]
+        );
         let rules = Rules::new(&["^문제 \\d+".to_string()]).unwrap();
-        assert_eq!(questions_with(body, &rules).len(), 5);
+        assert_eq!(questions_with(body, &rules).len(), 7);
         assert!(Rules::new(&["(".to_string()]).err().is_some_and(|e| e.contains("\"(\"")));
     }
 

@@ -177,12 +177,12 @@ impl<'a> BodyWriter<'a> {
                 Some(tag) => self.events.push(Event::InlineHtml(tag)),
                 None => self.events.push(Event::Start(Tag::Strong)),
             },
-            Event::Start(Tag::BlockQuote(_) | Tag::List(_) | Tag::Item | Tag::FootnoteDefinition(_)) => {
-                self.study.nest(1);
+            Event::Start(Tag::BlockQuote(_) | Tag::Item | Tag::FootnoteDefinition(_)) => {
+                self.study.enter();
                 self.events.push(event);
             }
-            Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item | TagEnd::FootnoteDefinition) => {
-                self.study.nest(-1);
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::Item | TagEnd::FootnoteDefinition) => {
+                self.study.leave(&mut self.events);
                 self.events.push(event);
             }
             other => self.events.push(other),

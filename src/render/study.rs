@@ -1,7 +1,7 @@
 //! Study mode in the render stage.
 //!
-//! In a note's body (`StudyWriter`, driven by `body::render_body`): each heading question is
-//! wrapped in `<section class="gb-q" data-q="ID" data-n="N">` with its answer in
+//! In a note's body (`StudyWriter`, driven by `body::render_body`): each heading question (also
+//! one inside a list item or block quote, whose answer then ends with it) is wrapped in `<section class="gb-q" data-q="ID" data-n="N">` with its answer in
 //! `<div class="gb-answer">`, so `static/study.js` can hide and reveal answers (without
 //! JavaScript nothing is hidden); a `<details>` question gets the same `data-q`/`data-n`; a term's
 //! definition gets its anchor; the first mention of another note's term links to it. The answers'
@@ -59,15 +59,16 @@ pub(crate) struct StudyWriter<'a> {
     details_questions: FxHashMap<usize, usize>,
     /// Body offset of a term's `**` (or `<dt`) → term index.
     terms: FxHashMap<usize, usize>,
-    /// Nesting in block quotes, lists and footnotes: a question is wrapped only outside them.
+    /// Nesting in block quotes, list items and footnotes: a question's answer ends with the
+    /// container its heading is in.
     depth: usize,
     /// Open `<details>` blocks in raw HTML: headings inside one neither open nor close a wrapper.
     html_details: usize,
     in_heading: bool,
     /// The question whose heading is being written.
     asking: Option<usize>,
-    /// Open heading questions: question, close level, first event of the answer.
-    open: Vec<(usize, u8, usize)>,
+    /// Open heading questions: question, close level, first event of the answer, depth.
+    open: Vec<(usize, u8, usize, usize)>,
     /// The `<details>` question being written: question, whether its `</summary>` was passed
     /// (then the answer's first event), nested `<details>` inside it.
     details: Option<(usize, Option<usize>, usize)>,
@@ -114,10 +115,11 @@ impl<'a> StudyWriter<'a> {
     /// Before heading `index` starts: close the questions it ends, open the one it asks.
     pub(crate) fn heading_start(&mut self, index: usize, level: u8, events: &mut Vec<Event<'a>>) {
         self.in_heading = true;
-        if self.depth > 0 || self.html_details > 0 {
+        if self.html_details > 0 {
             return;
         }
-        while self.open.last().is_some_and(|&(_, close, _)| level <= close) {
+        let depth = self.depth;
+        while self.open.last().is_some_and(|&(_, close, _, at)| at == depth && level <= close) {
             self.close(events);
         }
         if let Some(&q) = self.heading_questions.get(&index) {
@@ -133,20 +135,29 @@ impl<'a> StudyWriter<'a> {
         if let Some(q) = self.asking.take() {
             let QuestionKind::Heading { close_level, .. } = self.note.study.questions[q].kind else { return };
             events.push(Event::Html("<div class=\"gb-answer\">\n".into()));
-            self.open.push((q, close_level, events.len()));
+            self.open.push((q, close_level, events.len(), self.depth));
         }
     }
 
     fn close(&mut self, events: &mut Vec<Event<'a>>) {
-        if let Some((q, _, start)) = self.open.pop() {
+        if let Some((q, _, start, _)) = self.open.pop() {
             self.answers[q] = Some((start, events.len()));
             events.push(Event::Html("</div>\n</section>\n".into()));
         }
     }
 
-    /// Block quotes, lists and footnotes opening (`+1`) and closing (`-1`).
-    pub(crate) fn nest(&mut self, by: isize) {
-        self.depth = self.depth.saturating_add_signed(by);
+    /// A block quote, list item or footnote opens.
+    pub(crate) fn enter(&mut self) {
+        self.depth += 1;
+    }
+
+    /// A block quote, list item or footnote is about to close: so do the answers inside it.
+    pub(crate) fn leave(&mut self, events: &mut Vec<Event<'a>>) {
+        let depth = self.depth;
+        while self.open.last().is_some_and(|&(_, _, _, at)| at >= depth) {
+            self.close(events);
+        }
+        self.depth = depth.saturating_sub(1);
     }
 
     /// The opening tag of a term's `<strong>` at `offset`, with its anchor.
