@@ -80,6 +80,7 @@ pub struct Words {
     pub(crate) also_in: String,
     pub(crate) whole_site: String,
     pub(crate) next_question: String,
+    pub(crate) remaining: String,
 }
 
 impl Words {
@@ -131,6 +132,7 @@ impl Words {
                 also_in: w("also in"),
                 whole_site: w("Whole site"),
                 next_question: w("Next question"),
+                remaining: w("Left"),
             }
         } else {
             Words {
@@ -177,6 +179,7 @@ impl Words {
                 also_in: w("다른 노트"),
                 whole_site: w("전체"),
                 next_question: w("다음 문제"),
+                remaining: w("남은 문제"),
             }
         }
     }

@@ -15,8 +15,8 @@ use crate::highlight::{self, Highlighter};
 use crate::markdown::outline::outline;
 use crate::markdown::{questions, terms};
 use crate::model::{
-    file_name_of, file_stem, is_index_md, is_index_note, note_url, parent_of, Note, NoteStudy, PageRef, Site,
-    HOSTING_FILES,
+    file_name_of, file_stem, is_index_md, is_index_note, note_url, parent_of, reserved_output, Note, NoteStudy,
+    PageRef, Site, HOSTING_FILES,
 };
 use crate::paths;
 use crate::render::{body, nav, study, view, Theme};
@@ -328,6 +328,8 @@ pub(crate) fn render_pages(
                 guarded(&source(), || render_linked(site, &site_links, links, theme, chrome, page, glossary))
                     .unwrap_or_else(|d| (None, vec![d], Vec::new(), None));
             let mut written = false;
+            // The generated page of a notes folder named like a study page's (`quiz/`) gives way.
+            let html = html.filter(|_| matches!(page, PageRef::Note(_)) || reserved_output(&site.url(page)).is_none());
             if let Some(html) = html {
                 let url = site.url_of(page);
                 match sink.write(&url, html.as_bytes()) {

@@ -226,7 +226,7 @@
     }
     function sync() {
       var pool = all.filter(inScope), k = pool.filter(function (x) { var m = state.q[x.id]; return m && m.m === "k"; }).length;
-      info.textContent = words.progress + " " + k + "/" + pool.length + " · " + words.questions + " " + deck.length + (current ? "+1" : "");
+      info.textContent = words.progress + " " + k + "/" + pool.length + " · " + words.remaining + " " + (deck.length + (current ? 1 : 0));
     }
     /* Links in an answer are relative to its note's page: point them there from the quiz page. */
     function rebase(node, pageUrl) {
