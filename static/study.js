@@ -1,10 +1,12 @@
 /* gongbu study mode: hide and reveal answers on note pages, "knew it" / "review again" marks
    kept in localStorage by stable question id (page path + anchor), a Leitner review schedule,
    progress in the sidebar, the quiz page (quiz/questions.js), reset and JSON export/import.
+   The quiz shows an answer from its note's page, opened in a frame with ?gb-only=ANCHOR (that
+   page then shows only the answer and reports its height), so no file repeats every answer.
    No dependencies; works from file:// and under any sub-path. */
 (function () {
   "use strict";
-  var d = document, body = d.body, root = body.dataset.root || "", words = (d.getElementById("gb-study") || body).dataset;
+  var d = document, html = d.documentElement, body = d.body, root = body.dataset.root || "", words = (d.getElementById("gb-study") || body).dataset;
   var DAY = 864e5, INTERVALS = [0, 1, 3, 7, 16, 35];
 
   function el(tag, cls, text) {
@@ -93,6 +95,32 @@
   /* Note pages: a study-mode switch, per question a reveal button and the two marks. */
   var questions = [].slice.call(d.querySelectorAll("section.gb-q[data-q], details[data-q]"));
   var article = d.querySelector("article.note .content");
+  var only = /[?&]gb-only=([^&#]*)/.exec(location.search);
+  if (only && article) {
+    showOnly(decodeURIComponent(only[1]));
+    return;
+  }
+
+  /* This page in the quiz's frame: only the answer of question `anchor`, links opening in the whole window. */
+  function showOnly(anchor) {
+    var q = questions.filter(function (x) { return x.dataset.q.slice(x.dataset.q.indexOf("#") + 1) === anchor; })[0];
+    var shown = el("div", "content gb-only");
+    if (q && q.tagName === "DETAILS") {
+      [].slice.call(q.childNodes).forEach(function (n) { if (n.nodeName !== "SUMMARY") shown.appendChild(n); });
+    } else if (q) {
+      var ans = q.querySelector(":scope > .gb-answer");
+      if (ans) shown.appendChild(ans);
+    }
+    article.parentNode.replaceChild(shown, article);
+    html.classList.add("gb-embed");
+    shown.querySelectorAll("a[href]").forEach(function (a) { if (a.getAttribute("href").charAt(0) !== "#") a.target = "_top"; });
+    var report = function () {
+      try { parent.postMessage({ gongbuAnswerHeight: d.documentElement.scrollHeight, anchor: anchor }, "*"); } catch (e) { /* no parent */ }
+    };
+    report();
+    window.addEventListener("load", report);
+    if (window.ResizeObserver) new ResizeObserver(report).observe(d.documentElement);
+  }
   var studyOn = false, noteBar = null, noteProgress = null;
   function answerOf(q) { return q.tagName === "DETAILS" ? null : q.querySelector(":scope > .gb-answer"); }
   function isRevealed(q) { return q.tagName === "DETAILS" ? q.open : q.classList.contains("revealed"); }
@@ -179,7 +207,6 @@
   }
 
   function makeQuiz(box, data) {
-    var siteUrl = new URL(root || "./", location.href);
     var all = data.q.map(function (q) {
       var note = data.notes[q.n];
       return { id: note.u + "#" + q.a, q: q, note: note };
@@ -228,16 +255,14 @@
       var pool = all.filter(inScope), k = pool.filter(function (x) { var m = state.q[x.id]; return m && m.m === "k"; }).length;
       info.textContent = words.progress + " " + k + "/" + pool.length + " · " + words.remaining + " " + (deck.length + (current ? 1 : 0));
     }
-    /* Links in an answer are relative to its note's page: point them there from the quiz page. */
-    function rebase(node, pageUrl) {
-      node.querySelectorAll("[href], [src]").forEach(function (e) {
-        ["href", "src"].forEach(function (attr) {
-          var v = e.getAttribute(attr);
-          if (v == null || /^([a-z][a-z0-9+.-]*:|\/\/)/i.test(v)) return;
-          e.setAttribute(attr, v.charAt(0) === "#" ? pageUrl + v : new URL(v, pageUrl).href);
-        });
-      });
-    }
+    /* The answer's frame reports its height once it has laid the answer out. */
+    window.addEventListener("message", function (e) {
+      var frame = card.querySelector("iframe");
+      if (frame && e.source === frame.contentWindow && e.data && typeof e.data.gongbuAnswerHeight === "number") {
+        frame.style.height = Math.ceil(e.data.gongbuAnswerHeight) + "px";
+        frame.parentNode.classList.add("loaded");
+      }
+    });
     function next() {
       current = deck.shift() || null;
       card.textContent = "";
@@ -247,21 +272,26 @@
         if (mode === "due" && all.filter(inScope).length) card.appendChild(button("", words.all, function () { mode = "all"; start(); }));
         return;
       }
-      var x = current, pageUrl = new URL(x.note.u, siteUrl).href;
+      var x = current;
       var where = el("p", "quiz-where"), link = el("a", "", x.note.t + (x.q.l ? " · " + x.q.l : ""));
       link.href = root + x.note.u + "#" + x.q.a;
       where.appendChild(link);
       var m = state.q[x.id];
       if (m) where.appendChild(el("span", "gb-state " + (m.m === "k" ? "known" : "again"), m.m === "k" ? words.knew : words.again));
       var question = el("h2", "quiz-question", x.q.t);
-      var answer = el("div", "quiz-answer content");
+      var answer = el("div", "quiz-answer");
       answer.id = "gb-quiz-answer";
-      answer.innerHTML = x.q.h;
-      rebase(answer, pageUrl);
       answer.hidden = true;
+      var frame = null;
       var controls = el("div", "gb-controls");
       var show = button("gb-show", words.show, function () {
         answer.hidden = !answer.hidden;
+        if (!frame) {
+          frame = el("iframe");
+          frame.title = x.q.t;
+          frame.src = root + x.note.u + "?gb-only=" + encodeURIComponent(x.q.a);
+          answer.appendChild(frame);
+        }
         show.textContent = answer.hidden ? words.show : words.hide;
         show.setAttribute("aria-expanded", String(!answer.hidden));
         if (!answer.hidden) knew.focus();

@@ -78,8 +78,7 @@ fn seed_has_five_questions_its_five_terms_and_every_study_link_resolves() {
     let labels: Vec<&str> = questions.iter().map(|q| q["l"].as_str().unwrap()).collect();
     assert_eq!(labels, ["1번 문제", "2번 문제", "3번 문제", "4번 문제", "5번 문제"]);
     assert_eq!(questions[1]["t"], "블로킹과 논블로킹의 차이점을 설명해주세요.");
-    assert!(questions[2]["h"].as_str().unwrap().contains("asyncio"), "the answer holds its code block");
-    assert!(questions.iter().all(|q| !q["h"].as_str().unwrap().contains("<h2")), "an answer ends at the next 번 문제");
+    assert!(questions.iter().all(|q| q.get("h").is_none()), "the quiz data holds no answers: the pages do");
 
     // The note page: each question wrapped, numbered, its id the page and the heading's anchor.
     let page = read(&out.join("interview-notes.html"));
@@ -119,6 +118,13 @@ fn seed_has_five_questions_its_five_terms_and_every_study_link_resolves() {
     assert!(records.iter().all(|r| r.len() == 3), "{records:?}");
     assert!(records[0][0].starts_with("동기와 비동기 프로그래밍에 대한 차이점을 설명해주세요."));
     assert!(records[0][1].contains(r#"<strong class="gb-term" id="term-결과-값을-기다린다">"#), "{}", records[0][1]);
+    assert!(
+        records[2][1].contains("<pre><code>import asyncio\n"),
+        "code plain, without highlighting: {}",
+        records[2][1]
+    );
+    assert!(records.iter().all(|r| !r[1].contains("<h2")), "an answer ends at the next 번 문제");
+    assert!(records[4][1].contains("github.com/Jjenny-K/crowdfunding"), "the last answer runs to the end");
     assert!(read(&out.join("quiz/index.html")).html().contains(r#"href="anki.csv""#), "the quiz page links the export");
 
     assert_eq!(dead_links(&out), [], "every quiz, glossary and references link resolves");
@@ -143,7 +149,10 @@ fn corpus_questions_terms_and_answers_match_what_the_notes_hold() {
     assert_eq!(count("Design%20Pattern/Singleton%20Pattern.html"), 4);
     // A `5. ##### …최선은?` heading inside a numbered list item: its answer is the rest of the item.
     assert_eq!(count("Interview/Mock%20Test/2019%EB%85%84%20%23%EA%B8%B0%EC%97%85%20%ED%95%84%EA%B8%B0%ED%85%8C%EC%8A%A4%ED%8A%B8.html"), 1);
-    let empty: Vec<&Value> = quiz["q"].as_array().unwrap().iter().filter(|q| q["h"] == "").collect();
+    let csv = std::fs::read_to_string(out.join("quiz/anki.csv")).unwrap();
+    let rows: Vec<Vec<String>> = csv_records(&csv).into_iter().filter(|r| !r[0].starts_with('#')).collect();
+    assert_eq!(rows.len(), quiz["q"].as_array().unwrap().len());
+    let empty: Vec<&Vec<String>> = rows.iter().filter(|r| r[1].trim().is_empty()).collect();
     assert!(empty.is_empty(), "every question of the corpus has an answer: {empty:?}");
 
     let glossary = read(&out.join("glossary/index.html"));
@@ -205,7 +214,10 @@ fn details_blocks_configured_patterns_and_section_counts() {
     let memo = read(&out.join("os/memo.html"));
     assert_eq!(attrs(&memo, "[data-q]", "data-q"), ["os/memo.html#문제-1", "os/memo.html#q-스레드란"]);
     assert_eq!(attrs(&memo, "details[data-q]", "id"), ["q-스레드란"]);
-    let answers: Vec<String> = quiz_data(&out)["q"].as_array().unwrap().iter().map(|q| q["h"].to_string()).collect();
+    let csv = std::fs::read_to_string(out.join("quiz/anki.csv")).unwrap();
+    let answers: Vec<String> =
+        csv_records(&csv).into_iter().filter(|r| !r[0].starts_with('#')).map(|r| r[1].clone()).collect();
+    assert!(answers[0].contains("페이징 설명"), "{answers:?}");
     assert!(answers[1].contains("실행 흐름") && !answers[1].contains("summary"), "{answers:?}");
     // The folder page counts each note's questions and links the folder's quiz.
     let folder = read(&out.join("os/index.html"));
@@ -289,7 +301,7 @@ fn serve_updates_the_study_files_like_a_fresh_build() {
         served
     };
     let files = check("an answer edited", "a.md", "# A\n\n## 1번 문제\n### Q. 스택?\nLast In First Out\n");
-    assert!(String::from_utf8_lossy(&files["quiz/questions.js"]).contains("Last In First Out"));
+    assert!(String::from_utf8_lossy(&files["quiz/anki.csv"]).contains("Last In First Out"));
     let files =
         check("a question added", "a.md", "# A\n\n## 1번 문제\n### Q. 스택?\nLIFO\n\n## 2번 문제\n### Q. 큐?\nFIFO\n");
     assert!(String::from_utf8_lossy(&files["quiz/questions.js"]).contains("큐?"));
@@ -345,7 +357,12 @@ fn study_mode_and_quiz_in_a_real_browser() {
     assert_eq!(b.eval("document.querySelector('.quiz-answer').hidden"), Value::Bool(true));
     b.eval("document.querySelector('.quiz-card .gb-show').click()");
     assert_eq!(b.eval("document.querySelector('.quiz-answer').hidden"), Value::Bool(false));
-    assert!(b.eval("document.querySelector('.quiz-answer').innerText.length").as_u64().unwrap() > 10);
+    // The answer is its note's page showing only that answer; the frame reports its height.
+    b.wait_for("!!document.querySelector('.quiz-answer.loaded')", 20, "the answer's frame");
+    let src = b.eval("document.querySelector('.quiz-answer iframe').getAttribute('src')");
+    assert!(src.as_str().unwrap().starts_with("../interview-notes.html?gb-only=q-"), "{src}");
+    let height = b.eval("document.querySelector('.quiz-answer iframe').offsetHeight").as_u64().unwrap();
+    assert!(height > 60 && height < 2000, "the frame fits its answer: {height}px");
     b.screenshot(&artifact_path("study-quiz.png"));
     let mut seen = Vec::new();
     for _ in 0..4 {

@@ -27,7 +27,8 @@ pub(crate) struct Body {
     pub(crate) title_in_body: bool,
     /// Site paths the note links to (see `Resolved::target`).
     pub(crate) targets: Vec<String>,
-    /// The HTML of each study question's answer, in `note.study.questions` order (see `render::study`).
+    /// The HTML of each study question's answer, code blocks unhighlighted (for the Anki export),
+    /// in `note.study.questions` order (see `render::study`).
     pub(crate) answers: Vec<String>,
     /// What `references` and `targets` already hold, so a note with many links stays linear.
     seen_references: HashSet<String>,
@@ -205,6 +206,7 @@ impl<'a> BodyWriter<'a> {
     /// A code block is written whole once its text is known: highlighted, or escaped.
     fn end_code_block(&mut self) {
         if let Some((lang, text)) = self.code.take() {
+            self.study.code_block(self.events.len(), &text);
             self.events.push(Event::Html(code_block_html(self.highlighter, lang.as_deref(), &text).into()));
         }
     }

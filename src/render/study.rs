@@ -5,7 +5,7 @@
 //! `<div class="gb-answer">`, so `static/study.js` can hide and reveal answers (without
 //! JavaScript nothing is hidden); a `<details>` question gets the same `data-q`/`data-n`; a term's
 //! definition gets its anchor; the first mention of another note's term links to it. The answers'
-//! HTML is kept for the quiz.
+//! HTML is kept for the Anki export.
 //!
 //! For the site (`study_files`): `quiz/index.html` (one page for the site and, by its
 //! `?s=FOLDER` query, for each folder), `quiz/questions.js` (the one file every quiz loads,
@@ -78,6 +78,9 @@ pub(crate) struct StudyWriter<'a> {
     defined_here: Vec<String>,
     /// Glossary targets linked already on this page.
     linked: Vec<usize>,
+    /// Code blocks by event index, as plain `<pre><code>`: answers for Anki carry no
+    /// highlighting classes (Anki has no stylesheet for them, and they would triple the size).
+    plain_code: FxHashMap<usize, String>,
 }
 
 impl<'a> StudyWriter<'a> {
@@ -105,6 +108,14 @@ impl<'a> StudyWriter<'a> {
             answers: vec![None; note.study.questions.len()],
             defined_here: note.study.terms.iter().map(|t| fold(&t.term)).collect(),
             linked: Vec::new(),
+            plain_code: FxHashMap::default(),
+        }
+    }
+
+    /// A code block is about to be pushed at event `index`: keep its plain form for answers.
+    pub(crate) fn code_block(&mut self, index: usize, code: &str) {
+        if !self.answers.is_empty() {
+            self.plain_code.insert(index, format!("<pre><code>{}</code></pre>\n", escape(code)));
         }
     }
 
@@ -306,17 +317,23 @@ impl<'a> StudyWriter<'a> {
         }
     }
 
-    /// Close what is still open and give each question's answer HTML ("" when it has none).
+    /// Close what is still open and give each question's answer HTML ("" when it has none),
+    /// code blocks plain.
     pub(crate) fn finish(mut self, events: &mut Vec<Event<'a>>) -> Vec<String> {
         while !self.open.is_empty() {
             self.close(events);
         }
+        let plain = &self.plain_code;
         self.answers
             .iter()
             .map(|range| {
                 let mut html = String::new();
                 if let Some((start, end)) = *range {
-                    pulldown_cmark::html::push_html(&mut html, events[start..end].iter().cloned());
+                    let answer = events[start..end].iter().enumerate().map(|(i, e)| match plain.get(&(start + i)) {
+                        Some(code) => Event::Html(code.as_str().into()),
+                        None => e.clone(),
+                    });
+                    pulldown_cmark::html::push_html(&mut html, answer);
                 }
                 html.trim().to_string()
             })
@@ -350,7 +367,9 @@ fn escape(text: &str) -> String {
 /// What a rendered note gives the site's study files.
 #[derive(Debug, Default, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct NoteOutput {
-    /// The HTML of each question's answer, in `note.study.questions` order.
+    /// The HTML of each question's answer, in `note.study.questions` order, for the Anki
+    /// export. The quiz shows answers from the note's own page instead (`static/study.js`
+    /// opens it on one question), so no page or shared file carries every answer twice.
     pub(crate) answers: Vec<String>,
     pub(crate) references: Vec<Reference>,
 }
@@ -455,7 +474,7 @@ pub(crate) fn study_files(
     page("glossary/index.html", "glossary.html", &words.glossary, &glossary_view(site, glossary));
     page("references/index.html", "references.html", &words.references, &references_view(site, &notes, outputs));
     drop(page);
-    files.push(("quiz/questions.js", questions_js(site, &notes, outputs).into_bytes()));
+    files.push(("quiz/questions.js", questions_js(site, &notes).into_bytes()));
     files.push(("quiz/anki.csv", anki_csv(site, &notes, outputs).into_bytes()));
     (files, problems)
 }
@@ -573,8 +592,9 @@ fn references_view(site: &Site, notes: &[usize], outputs: &[Option<&NoteOutput>]
 use view::Link;
 
 /// The quiz data every quiz page loads: `window.GONGBU_QUIZ = {notes, q}`; a note is
-/// `{u: url, t: title, s: folder}`, a question `{n: note, a: anchor, l: label, t: text, h: answer HTML}`.
-fn questions_js(site: &Site, notes: &[usize], outputs: &[Option<&NoteOutput>]) -> String {
+/// `{u: url, t: title, s: folder}`, a question `{n: note, a: anchor, l: label, t: text}`. The
+/// answers stay in the notes' pages, which the quiz shows one question of.
+fn questions_js(site: &Site, notes: &[usize]) -> String {
     #[derive(Serialize)]
     struct NoteData<'a> {
         u: String,
@@ -588,7 +608,6 @@ fn questions_js(site: &Site, notes: &[usize], outputs: &[Option<&NoteOutput>]) -
         #[serde(skip_serializing_if = "Option::is_none")]
         l: Option<&'a str>,
         t: &'a str,
-        h: &'a str,
     }
     #[derive(Serialize)]
     struct Data<'a> {
@@ -603,15 +622,8 @@ fn questions_js(site: &Site, notes: &[usize], outputs: &[Option<&NoteOutput>]) -
         }
         let i = data.notes.len();
         data.notes.push(NoteData { u: encode_path(&note.url).into_owned(), t: &note.title, s: note.folder() });
-        let answers = outputs.get(n).copied().flatten().map_or(&[][..], |o| &o.answers[..]);
-        for (k, q) in note.study.questions.iter().enumerate() {
-            data.q.push(QuestionData {
-                n: i,
-                a: &q.anchor,
-                l: q.label.as_deref(),
-                t: &q.text,
-                h: answers.get(k).map_or("", String::as_str),
-            });
+        for q in &note.study.questions {
+            data.q.push(QuestionData { n: i, a: &q.anchor, l: q.label.as_deref(), t: &q.text });
         }
     }
     let json = serde_json::to_string(&data).unwrap_or_else(|_| "{}".into());
