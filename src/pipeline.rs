@@ -276,6 +276,7 @@ pub(crate) fn write_everything(
     let glossary = Glossary::of(site);
     let rendered = render_pages(site, theme, &chrome, &site.order, sink, &glossary);
     let mut problems = write_shared(site, theme, config, sink);
+    clock.lap("render + write pages");
     let mut outputs: Vec<Option<&study::NoteOutput>> = vec![None; site.notes.len()];
     for r in &rendered {
         if let (PageRef::Note(n), Some(output)) = (r.page, &r.study) {
@@ -283,7 +284,7 @@ pub(crate) fn write_everything(
         }
     }
     problems.extend(write_study(site, theme, &chrome, &glossary, &outputs, sink));
-    clock.lap("render + write pages");
+    clock.lap("study files");
     problems.extend(copy_assets(assets, sink));
     clock.lap("copy assets");
     Written { rendered, problems }

@@ -5,7 +5,6 @@
 use super::links::{encode_path, relative_path};
 use crate::model::{PageRef, Site};
 use rustc_hash::FxHashMap;
-use std::cmp::Ordering;
 use std::hash::{Hash, Hasher};
 
 /// Every term of the site and where each is defined.
@@ -76,10 +75,10 @@ impl Glossary {
             }
         }
         // Stable: one term's definitions stay in reading order.
-        glossary.entries.sort_by(|a, b| glossary_order(&a.term, &b.term));
+        glossary.entries.sort_by_cached_key(|e| order_key(&e.term));
         for (i, t) in glossary.targets.iter().enumerate() {
-            if let Some(first) = t.folded.chars().next() {
-                glossary.by_first.entry(first).or_default().push(i);
+            if let Some(first) = t.term.chars().next() {
+                glossary.by_first.entry(first.to_ascii_lowercase()).or_default().push(i);
             }
         }
         for list in glossary.by_first.values_mut() {
@@ -104,19 +103,21 @@ impl Glossary {
     /// folded) and `linked` does not hold yet. A mention starts a word; a term ending in a Latin letter or digit
     /// must end one too (Korean particles may follow a Hangul term: `코루틴을`).
     pub(crate) fn find(&self, text: &str, defined_here: &[String], linked: &[usize]) -> Option<Mention> {
-        let mut prev: Option<char> = None;
+        // Every text of every note passes through here: no allocation, and Hangul and ASCII
+        // told apart without Unicode tables.
+        let mut prev_in_word = false;
         for (i, c) in text.char_indices() {
-            let starts_word = prev.is_none_or(|p| !p.is_alphanumeric());
-            prev = Some(c);
-            if !starts_word {
+            let starts_word = !prev_in_word;
+            prev_in_word = is_word_char(c);
+            if !starts_word || !prev_in_word {
                 continue;
             }
-            let Some(candidates) = self.by_first.get(&c.to_lowercase().next().unwrap_or(c)) else { continue };
+            let Some(candidates) = self.by_first.get(&c.to_ascii_lowercase()) else { continue };
             for &t in candidates {
                 let target = &self.targets[t];
                 let end = i + target.term.len();
                 let Some(found) = text.get(i..end) else { continue };
-                if !found.eq_ignore_ascii_case(&target.term) && fold(found) != target.folded {
+                if !found.eq_ignore_ascii_case(&target.term) {
                     continue;
                 }
                 let last = target.term.chars().next_back().unwrap_or(' ');
@@ -150,14 +151,24 @@ pub(crate) fn fold(term: &str) -> String {
     term.to_lowercase()
 }
 
-/// 가나다 first, then Latin letters alphabetically, then the rest; letter case ignored.
-pub(crate) fn glossary_order(a: &str, b: &str) -> Ordering {
-    let class = |s: &str| match s.chars().next() {
+/// Glossary order: 가나다 first (Hangul syllables sort in Unicode order), then Latin letters
+/// alphabetically, then the rest; letter case ignored.
+fn order_key(term: &str) -> (u8, String, String) {
+    let class = match term.chars().next() {
         Some('\u{AC00}'..='\u{D7A3}' | '\u{3131}'..='\u{318E}') => 0,
         Some(c) if c.is_ascii_alphabetic() => 1,
         _ => 2,
     };
-    class(a).cmp(&class(b)).then_with(|| fold(a).cmp(&fold(b))).then_with(|| a.cmp(b))
+    (class, fold(term), term.to_string())
+}
+
+/// A letter or digit: a word goes on. Hangul and ASCII are answered without Unicode's tables.
+fn is_word_char(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' | '0'..='9' | '\u{AC00}'..='\u{D7A3}' => true,
+        c if c.is_ascii() => false,
+        c => c.is_alphanumeric(),
+    }
 }
 
 /// The initial a term is grouped under: `코루틴` → `ㅋ`, `까치` → `ㄱ`, `load` → `L`, `3-way` → `#`.

@@ -187,12 +187,15 @@ impl<'a> StudyWriter<'a> {
                 Event::Html(s.into())
             }
         };
-        if !html.contains('<') {
+        let end = offset + html.len();
+        let mentions_details =
+            ["details", "DETAILS", "Details", "summary", "SUMMARY", "Summary"].iter().any(|t| html.contains(t));
+        let has_dt = self.terms.keys().any(|&at| (offset..end).contains(&at));
+        if !(mentions_details || has_dt) {
             events.push(if inline { Event::InlineHtml(html) } else { Event::Html(html) });
             return;
         }
         let mut text = html.to_string();
-        let end = offset + text.len();
         // Attributes to add at a tag in this piece of HTML: a question's `<details`, a term's `<dt`.
         for (&at, &q) in &self.details_questions {
             if (offset..end).contains(&at) {
@@ -404,22 +407,11 @@ struct QuizSection {
 #[derive(Serialize)]
 struct GlossaryView {
     terms: usize,
-    groups: Vec<TermGroup>,
-}
-
-#[derive(Serialize)]
-struct TermGroup {
-    initial: String,
-    entries: Vec<TermView>,
-}
-
-#[derive(Serialize)]
-struct TermView {
-    term: String,
-    definition: String,
-    /// Where it is defined, from the glossary page.
-    href: String,
-    note: String,
+    /// The groups' initials, for the page's index: `g-N` is the id of group N (from 1).
+    initials: Vec<String>,
+    /// The groups as HTML (`section.glossary-group` > `h2#g-N` + `dl.glossary` of `dt`/`dd`):
+    /// written here, not by a template loop, as a site may define thousands of terms.
+    html: String,
 }
 
 /// `references.html`'s data: each note's external links, every address once.
@@ -470,12 +462,17 @@ pub(crate) fn study_files(
 
     let sections = quiz_sections(site);
     let total: usize = notes.iter().map(|&n| site.notes[n].study.questions.len()).sum();
+    // Each file is linear in the site: the big ones are made side by side.
+    let ((glossary_view, anki), (questions, references)) = rayon::join(
+        || rayon::join(|| glossary_view(site, glossary), || anki_csv(site, &notes, outputs)),
+        || rayon::join(|| questions_js(site, &notes), || references_view(site, &notes, outputs)),
+    );
     page("quiz/index.html", "quiz.html", &words.quiz, &QuizView { questions: total, sections });
-    page("glossary/index.html", "glossary.html", &words.glossary, &glossary_view(site, glossary));
-    page("references/index.html", "references.html", &words.references, &references_view(site, &notes, outputs));
+    page("glossary/index.html", "glossary.html", &words.glossary, &glossary_view);
+    page("references/index.html", "references.html", &words.references, &references);
     drop(page);
-    files.push(("quiz/questions.js", questions_js(site, &notes).into_bytes()));
-    files.push(("quiz/anki.csv", anki_csv(site, &notes, outputs).into_bytes()));
+    files.push(("quiz/questions.js", questions.into_bytes()));
+    files.push(("quiz/anki.csv", anki.into_bytes()));
     (files, problems)
 }
 
@@ -514,21 +511,37 @@ fn quiz_sections(site: &Site) -> Vec<QuizSection> {
 }
 
 fn glossary_view(site: &Site, glossary: &Glossary) -> GlossaryView {
-    let mut groups: Vec<TermGroup> = Vec::new();
+    use std::fmt::Write;
+    let mut initials: Vec<String> = Vec::new();
+    let mut html = String::with_capacity(glossary.entries.len() * 256);
     for e in &glossary.entries {
-        let note = &site.notes[e.note];
-        let entry = TermView {
-            term: e.term.clone(),
-            definition: e.definition.clone(),
-            href: format!("../{}#{}", encode_path(&note.url), e.id),
-            note: note.title.clone(),
-        };
-        match groups.last_mut() {
-            Some(g) if g.initial == e.group => g.entries.push(entry),
-            _ => groups.push(TermGroup { initial: e.group.clone(), entries: vec![entry] }),
+        if initials.last() != Some(&e.group) {
+            if !initials.is_empty() {
+                html.push_str("  </dl>\n</section>\n");
+            }
+            initials.push(e.group.clone());
+            let n = initials.len();
+            let _ = write!(
+                html,
+                "<section class=\"glossary-group\" aria-labelledby=\"g-{n}\">\n  <h2 id=\"g-{n}\">{}</h2>\n  <dl class=\"glossary\">\n",
+                escape(&e.group)
+            );
         }
+        let note = &site.notes[e.note];
+        let href = format!("../{}#{}", encode_path(&note.url), e.id);
+        let _ = writeln!(
+            html,
+            "    <dt>{}</dt>\n    <dd>{} <a class=\"defined-in\" href=\"{}\">{}</a></dd>",
+            escape(&e.term),
+            escape(&e.definition),
+            escape(&href),
+            escape(&note.title)
+        );
     }
-    GlossaryView { terms: glossary.entries.len(), groups }
+    if !initials.is_empty() {
+        html.push_str("  </dl>\n</section>\n");
+    }
+    GlossaryView { terms: glossary.entries.len(), initials, html }
 }
 
 /// An address as duplicates are recognised: scheme, `www.`, fragment and trailing `/` ignored.
@@ -653,8 +666,14 @@ fn anki_csv(site: &Site, notes: &[usize], outputs: &[Option<&NoteOutput>]) -> St
                 if i > 0 {
                     csv.push(',');
                 }
+                // Quoted, a quote doubled: newlines and commas stay inside the field.
                 csv.push('"');
-                csv.push_str(&field.replace('"', "\"\""));
+                for (j, part) in field.split('"').enumerate() {
+                    if j > 0 {
+                        csv.push_str("\"\"");
+                    }
+                    csv.push_str(part);
+                }
                 csv.push('"');
             }
             csv.push('\n');
