@@ -6,7 +6,7 @@
    No dependencies; works from file:// and under any sub-path. */
 (function () {
   "use strict";
-  var d = document, html = d.documentElement, body = d.body, root = body.dataset.root || "", words = (d.getElementById("gb-study") || body).dataset;
+  var d = document, html = d.documentElement, body = d.body, root = body.dataset.root || "", words = Object.assign({}, (d.getElementById("gb-study") || body).dataset);
   var DAY = 864e5, INTERVALS = [0, 1, 3, 7, 16, 35];
 
   function el(tag, cls, text) {
@@ -207,6 +207,8 @@
   }
 
   function makeQuiz(box, data) {
+    /* The quiz's own words are on its box; the shared ones (show, knew it…) on the sidebar's list. */
+    for (var w in box.dataset) words[w] = box.dataset[w];
     var all = data.q.map(function (q) {
       var note = data.notes[q.n];
       return { id: note.u + "#" + q.a, q: q, note: note };

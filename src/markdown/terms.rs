@@ -28,7 +28,7 @@ pub(crate) fn find(body: &str, body_line: usize, headings: &[Heading]) -> Vec<Te
             fence = f;
             continue;
         }
-        if fence.is_some() {
+        if fence.is_some() || !(line.contains("**") || line.contains("<dt") || line.contains("<DT")) {
             continue;
         }
         if let Some((at, term, definition)) = bold_definition(line) {
