@@ -15,8 +15,8 @@ pub(crate) struct Glossary {
     /// One per term (letter case ignored): its first definition in reading order, the one
     /// mentions link to.
     targets: Vec<Target>,
-    /// First character (lower-cased) → `targets` starting with it, longest first.
-    by_first: FxHashMap<char, Vec<usize>>,
+    /// First two characters (ASCII lower-cased) → `targets` starting with them, longest first.
+    by_start: FxHashMap<(char, char), Vec<usize>>,
 }
 
 /// One definition of a term.
@@ -77,11 +77,11 @@ impl Glossary {
         // Stable: one term's definitions stay in reading order.
         glossary.entries.sort_by_cached_key(|e| order_key(&e.term));
         for (i, t) in glossary.targets.iter().enumerate() {
-            if let Some(first) = t.term.chars().next() {
-                glossary.by_first.entry(first.to_ascii_lowercase()).or_default().push(i);
+            if let Some(start) = start_of(&t.term) {
+                glossary.by_start.entry(start).or_default().push(i);
             }
         }
-        for list in glossary.by_first.values_mut() {
+        for list in glossary.by_start.values_mut() {
             list.sort_by_key(|&i| std::cmp::Reverse(glossary.targets[i].term.len()));
         }
         glossary
@@ -103,16 +103,15 @@ impl Glossary {
     /// folded) and `linked` does not hold yet. A mention starts a word; a term ending in a Latin letter or digit
     /// must end one too (Korean particles may follow a Hangul term: `코루틴을`).
     pub(crate) fn find(&self, text: &str, defined_here: &[String], linked: &[usize]) -> Option<Mention> {
-        // Every text of every note passes through here: no allocation, and Hangul and ASCII
-        // told apart without Unicode tables.
-        let mut prev_in_word = false;
-        for (i, c) in text.char_indices() {
-            let starts_word = !prev_in_word;
-            prev_in_word = is_word_char(c);
-            if !starts_word || !prev_in_word {
+        // Every text of every note passes through here: bytes, no allocation. A word starts
+        // after an ASCII space or punctuation (or at the start); Korean words are spaced.
+        let bytes = text.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            let after_break = i == 0 || (bytes[i - 1].is_ascii() && !bytes[i - 1].is_ascii_alphanumeric());
+            if !after_break || !(b >= 0xC0 || b.is_ascii_alphanumeric()) {
                 continue;
             }
-            let Some(candidates) = self.by_first.get(&c.to_ascii_lowercase()) else { continue };
+            let Some(candidates) = start_of(&text[i..]).and_then(|start| self.by_start.get(&start)) else { continue };
             for &t in candidates {
                 let target = &self.targets[t];
                 let end = i + target.term.len();
@@ -146,6 +145,12 @@ impl Glossary {
     }
 }
 
+/// The first two characters of `text`, ASCII lower-cased: a term has at least two.
+fn start_of(text: &str) -> Option<(char, char)> {
+    let mut chars = text.chars();
+    Some((chars.next()?.to_ascii_lowercase(), chars.next()?.to_ascii_lowercase()))
+}
+
 /// A term as mentions are compared with it: lower-cased.
 pub(crate) fn fold(term: &str) -> String {
     term.to_lowercase()
@@ -160,15 +165,6 @@ fn order_key(term: &str) -> (u8, String, String) {
         _ => 2,
     };
     (class, fold(term), term.to_string())
-}
-
-/// A letter or digit: a word goes on. Hangul and ASCII are answered without Unicode's tables.
-fn is_word_char(c: char) -> bool {
-    match c {
-        'a'..='z' | 'A'..='Z' | '0'..='9' | '\u{AC00}'..='\u{D7A3}' => true,
-        c if c.is_ascii() => false,
-        c => c.is_alphanumeric(),
-    }
 }
 
 /// The initial a term is grouped under: `코루틴` → `ㅋ`, `까치` → `ㄱ`, `load` → `L`, `3-way` → `#`.

@@ -312,27 +312,42 @@ fn summary_text(from: &str) -> Option<String> {
 }
 
 /// HTML or Markdown inline text as plain text: tags and `*`/`` ` `` markers out, a few
-/// entities decoded, whitespace collapsed.
+/// entities decoded, whitespace collapsed. One pass: every definition of a site goes through it.
 pub(crate) fn plain_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut in_tag = false;
-    for c in html.chars() {
+    let mut space = false;
+    let mut rest = html;
+    while let Some(c) = rest.chars().next() {
+        let mut step = c.len_utf8();
         match c {
             '<' => in_tag = true,
             '>' if in_tag => in_tag = false,
-            '*' | '`' if !in_tag => {}
-            c if !in_tag => out.push(c),
-            _ => {}
+            _ if in_tag => {}
+            '*' | '`' => {}
+            c if c.is_whitespace() => space = !out.is_empty(),
+            c => {
+                let (decoded, len) = match c {
+                    '&' => entity(rest).unwrap_or(('&', 1)),
+                    c => (c, step),
+                };
+                step = len;
+                if std::mem::take(&mut space) {
+                    out.push(' ');
+                }
+                out.push(decoded);
+            }
         }
+        rest = &rest[step..];
     }
-    let decoded = out
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", " ")
-        .replace("&amp;", "&");
-    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+    out
+}
+
+/// The character an entity at the start of `text` stands for, and the entity's length.
+fn entity(text: &str) -> Option<(char, usize)> {
+    const ENTITIES: &[(&str, char)] =
+        &[("&lt;", '<'), ("&gt;", '>'), ("&quot;", '"'), ("&#39;", '\''), ("&nbsp;", ' '), ("&amp;", '&')];
+    ENTITIES.iter().find(|(e, _)| text.starts_with(e)).map(|(e, c)| (*c, e.len()))
 }
 
 /// A fenced code block opening or closing on `line`: the new state (`Some(None)` = closed).

@@ -19,6 +19,9 @@ pub(crate) fn find(body: &str, body_line: usize, headings: &[Heading]) -> Vec<Te
     }
     let mut taken: HashSet<String> = headings.iter().map(|h| h.id.clone()).collect();
     let mut terms = Vec::new();
+    // Where a definition may be: one search over the whole body, not one per line.
+    let mut marks = body.match_indices("**").map(|(i, _)| i).peekable();
+    let has_dt = body.contains("<dt") || body.contains("<DT");
     let mut fence = None;
     let mut offset = 0;
     for (i, line) in body.split_inclusive('\n').enumerate() {
@@ -28,7 +31,11 @@ pub(crate) fn find(body: &str, body_line: usize, headings: &[Heading]) -> Vec<Te
             fence = f;
             continue;
         }
-        if fence.is_some() || !(line.contains("**") || line.contains("<dt") || line.contains("<DT")) {
+        let mut marked = false;
+        while marks.next_if(|&m| m < offset).is_some() {
+            marked = true;
+        }
+        if fence.is_some() || !(marked || (has_dt && line.contains(['<']))) {
             continue;
         }
         if let Some((at, term, definition)) = bold_definition(line) {

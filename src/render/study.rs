@@ -114,7 +114,8 @@ impl<'a> StudyWriter<'a> {
 
     /// A code block is about to be pushed at event `index`: keep its plain form for answers.
     pub(crate) fn code_block(&mut self, index: usize, code: &str) {
-        if !self.answers.is_empty() {
+        let in_answer = !self.open.is_empty() || self.details.is_some_and(|(_, start, _)| start.is_some());
+        if in_answer {
             self.plain_code.insert(index, format!("<pre><code>{}</code></pre>\n", escape(code)));
         }
     }
