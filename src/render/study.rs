@@ -471,7 +471,6 @@ pub(crate) fn study_files(
     page("quiz/index.html", "quiz.html", &words.quiz, &QuizView { questions: total, sections });
     page("glossary/index.html", "glossary.html", &words.glossary, &glossary_view);
     page("references/index.html", "references.html", &words.references, &references);
-    drop(page);
     files.push(("quiz/questions.js", questions.into_bytes()));
     files.push(("quiz/anki.csv", anki.into_bytes()));
     (files, problems)
