@@ -581,22 +581,21 @@ fn references_view(site: &Site, notes: &[usize], outputs: &[Option<&NoteOutput>]
     let mut out = Vec::new();
     for &n in notes {
         let mut shown = Vec::new();
+        // Two spellings of one address in a note (`http://`, a trailing `/`): listed once.
+        let mut keys = rustc_hash::FxHashSet::default();
         for r in outputs.get(n).copied().flatten().map_or(&[][..], |o| &o.references[..]) {
             let key = reference_key(&r.href);
             let Some(list) = citing.get(&key) else { continue };
-            if list.first() != Some(&n) || shown.iter().any(|s: &(String, ReferenceView)| s.0 == key) {
+            if list.first() != Some(&n) || !keys.insert(key) {
                 continue;
             }
             let also = list[1..].iter().map(|&m| note_link(m)).collect();
-            shown.push((
-                key,
-                ReferenceView { href: r.href.clone(), text: r.text.clone(), domain: domain(&r.href), also },
-            ));
+            shown.push(ReferenceView { href: r.href.clone(), text: r.text.clone(), domain: domain(&r.href), also });
         }
         if !shown.is_empty() {
             links += shown.len();
             let Link { title, href } = note_link(n);
-            out.push(NoteReferences { title, href, links: shown.into_iter().map(|(_, r)| r).collect() });
+            out.push(NoteReferences { title, href, links: shown });
         }
     }
     ReferencesView { links, notes: out }
