@@ -33,6 +33,9 @@ pub struct Config {
     /// The notes' own repository on GitHub (`repository` of `gongbu.toml`, else the root's git
     /// remote): links to its files there open the built pages instead.
     pub(crate) repository: Option<Repository>,
+    /// `[study] question_patterns`: headings matching one of them are questions (Oniguruma
+    /// syntax, checked when the config is loaded).
+    pub(crate) question_patterns: Vec<String>,
 }
 
 /// The site's language and words, as `Config::language` decided them.
@@ -94,6 +97,33 @@ pub struct Words {
     pub(crate) callout_details: String,
     pub(crate) skip: String,
     pub(crate) breadcrumbs: String,
+    // Study mode (`render::study`, `static/study.js`).
+    pub(crate) study_mode: String,
+    pub(crate) show_answer: String,
+    pub(crate) hide_answer: String,
+    pub(crate) show_all: String,
+    pub(crate) knew_it: String,
+    pub(crate) review_again: String,
+    pub(crate) quiz: String,
+    pub(crate) glossary: String,
+    pub(crate) questions: String,
+    pub(crate) due: String,
+    pub(crate) all_questions: String,
+    pub(crate) no_questions: String,
+    pub(crate) no_terms: String,
+    pub(crate) no_references: String,
+    pub(crate) done: String,
+    pub(crate) progress: String,
+    pub(crate) reset: String,
+    pub(crate) reset_confirm: String,
+    pub(crate) export: String,
+    pub(crate) import: String,
+    pub(crate) anki: String,
+    pub(crate) defined_in: String,
+    pub(crate) also_in: String,
+    pub(crate) whole_site: String,
+    pub(crate) next_question: String,
+    pub(crate) remaining: String,
 }
 
 impl Words {
@@ -131,6 +161,32 @@ impl Words {
                 callout_details: w("Details"),
                 skip: w("Skip to content"),
                 breadcrumbs: w("Breadcrumbs"),
+                study_mode: w("Study mode"),
+                show_answer: w("Show answer"),
+                hide_answer: w("Hide answer"),
+                show_all: w("Show all answers"),
+                knew_it: w("Knew it"),
+                review_again: w("Review again"),
+                quiz: w("Quiz"),
+                glossary: w("Glossary"),
+                questions: w("questions"),
+                due: w("Due for review"),
+                all_questions: w("All questions"),
+                no_questions: w("No questions here"),
+                no_terms: w("No terms here"),
+                no_references: w("No references here"),
+                done: w("Nothing is due right now"),
+                progress: w("Progress"),
+                reset: w("Reset progress"),
+                reset_confirm: w("Erase all study progress of this site?"),
+                export: w("Export progress"),
+                import: w("Import progress"),
+                anki: w("CSV for Anki"),
+                defined_in: w("defined in"),
+                also_in: w("also in"),
+                whole_site: w("Whole site"),
+                next_question: w("Next question"),
+                remaining: w("Left"),
             }
         } else {
             Words {
@@ -163,6 +219,32 @@ impl Words {
                 callout_details: w("자세히"),
                 skip: w("본문으로 건너뛰기"),
                 breadcrumbs: w("위치"),
+                study_mode: w("학습 모드"),
+                show_answer: w("정답 보기"),
+                hide_answer: w("정답 숨기기"),
+                show_all: w("모든 정답 보기"),
+                knew_it: w("알았음"),
+                review_again: w("다시 보기"),
+                quiz: w("퀴즈"),
+                glossary: w("용어집"),
+                questions: w("문제"),
+                due: w("복습할 문제"),
+                all_questions: w("모든 문제"),
+                no_questions: w("문제가 없습니다"),
+                no_terms: w("용어가 없습니다"),
+                no_references: w("참고 자료가 없습니다"),
+                done: w("오늘 복습할 문제를 모두 풀었습니다"),
+                progress: w("진행"),
+                reset: w("기록 초기화"),
+                reset_confirm: w("이 사이트의 학습 기록을 모두 지울까요?"),
+                export: w("기록 내보내기"),
+                import: w("기록 가져오기"),
+                anki: w("Anki용 CSV"),
+                defined_in: w("정의"),
+                also_in: w("다른 노트"),
+                whole_site: w("전체"),
+                next_question: w("다음 문제"),
+                remaining: w("남은 문제"),
             }
         }
     }
@@ -186,6 +268,14 @@ struct ConfigFile {
     repository: Option<String>,
     repository_aliases: Vec<String>,
     words: Option<toml::Table>,
+    study: StudyFile,
+}
+
+/// `[study]` of `gongbu.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct StudyFile {
+    question_patterns: Vec<String>,
 }
 
 /// What the command line may override.
@@ -294,6 +384,14 @@ impl Config {
                 ),
             ));
         }
+        for pattern in &parsed.study.question_patterns {
+            if let Err(e) = onig::Regex::new(pattern) {
+                let line = file
+                    .and_then(|t| t.lines().position(|l| l.trim_start().starts_with("question_patterns")))
+                    .map_or(0, |i| i + 1);
+                return Err((line, format!("[study] question_patterns: {pattern:?} is not a valid pattern: {e}")));
+            }
+        }
         let base_url = overrides.base_url.or(parsed.base_url).unwrap_or_else(|| "/".to_string());
         let repository = match parsed.repository {
             Some(name) => {
@@ -318,6 +416,7 @@ impl Config {
             word_overrides,
             strict: overrides.strict,
             repository,
+            question_patterns: parsed.study.question_patterns,
         })
     }
 
@@ -493,6 +592,16 @@ mod tests {
         let other = tempfile::tempdir().unwrap();
         std::os::unix::fs::symlink(root.join(".git"), other.path().join(".git")).unwrap();
         assert_eq!(Config::load(other.path(), Overrides::default()).unwrap().repository, None);
+    }
+
+    #[test]
+    fn study_question_patterns_are_checked_with_their_line() {
+        let c = site("[study]\nquestion_patterns = [\"^문제 \\\\d+\"]\n").unwrap();
+        assert_eq!(c.question_patterns, ["^문제 \\d+"]);
+        let (line, message) = site("title = \"t\"\n[study]\nquestion_patterns = [\"(\"]\n").unwrap_err();
+        assert_eq!(line, 3);
+        assert!(message.contains("not a valid pattern"), "{message}");
+        assert!(site("[study]\npatterns = []\n").is_err(), "unknown keys are refused");
     }
 
     #[test]

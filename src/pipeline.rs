@@ -9,16 +9,19 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::discover::{self, DiscoverError, SourceFile};
 use crate::enrich::links;
+use crate::enrich::study::Glossary;
 use crate::frontmatter;
 use crate::highlight::{self, Highlighter};
 use crate::links_external::ExternalLink;
+use crate::markdown::prepare::prepare;
 use crate::markdown::{emoji::with_emoji, outline::outline};
+use crate::markdown::{questions, terms};
 use crate::model::{
-    display_name, file_name_of, file_stem, is_index_note, is_readme, note_url, parent_of, Note, PageRef, Site,
-    HOSTING_FILES,
+    display_name, file_name_of, file_stem, is_index_note, is_readme, note_url, parent_of, reserved_output, Note,
+    NoteStudy, PageRef, Site, HOSTING_FILES,
 };
 use crate::paths;
-use crate::render::{body, nav, view, Theme};
+use crate::render::{body, nav, study, view, Theme};
 use crate::search;
 use crate::text::without_controls;
 use crate::theme::{self, DEFAULT_STATIC};
@@ -121,8 +124,9 @@ fn external_links(site: &Site, config: &Config) -> Vec<ExternalLink> {
             let note = &site.notes[n];
             let resolve = |dest: &str| links::resolve(site, n, dest, chrome.repository);
             // A panic here was already reported by the full run as this note's internal error.
-            let found =
-                guarded(&note.source, || body::render_body(note, &resolve, &words, Highlighter::global()).external);
+            let found = guarded(&note.source, || {
+                body::render_body(note, &resolve, &words, Highlighter::global(), &Glossary::default()).external
+            });
             let mut found: Vec<ExternalLink> = found
                 .unwrap_or_default()
                 .into_iter()
@@ -219,7 +223,7 @@ fn load(config: &Config, clock: &mut Clock) -> Result<Loaded, BuildError> {
     let sources = discover::scan(&config.content_dir, &[&config.output_dir])?;
     clock.lap("discover");
 
-    let (notes, mut problems) = read_notes(&sources.notes);
+    let (notes, mut problems) = read_notes(&sources.notes, &study_rules(config));
     problems.extend(sources.skipped);
     clock.lap("read + outline");
 
@@ -232,12 +236,20 @@ fn load(config: &Config, clock: &mut Clock) -> Result<Loaded, BuildError> {
     Ok(Loaded { site, assets, problems })
 }
 
+/// The question patterns of `gongbu.toml` (checked when it was loaded).
+pub(crate) fn study_rules(config: &Config) -> questions::Rules {
+    questions::Rules::new(&config.question_patterns).unwrap_or_default()
+}
+
 /// Read every note in parallel; a note that cannot be read becomes a diagnostic, not a page.
-fn read_notes(files: &[SourceFile]) -> (Vec<Note>, Vec<Diagnostic>) {
+fn read_notes(files: &[SourceFile], rules: &questions::Rules) -> (Vec<Note>, Vec<Diagnostic>) {
     let readme_folders: HashSet<&str> = files.iter().filter(|f| is_readme(&f.rel)).map(|f| parent_of(&f.rel)).collect();
     let results: Vec<Result<Option<Note>, Diagnostic>> = files
         .par_iter()
-        .map(|f| read_note(&f.rel, &f.abs, is_index_note(&f.rel, readme_folders.contains(parent_of(&f.rel)))))
+        .map(|f| {
+            let is_index = is_index_note(&f.rel, readme_folders.contains(parent_of(&f.rel)));
+            read_note(&f.rel, &f.abs, is_index, rules)
+        })
         .collect();
     let mut notes = Vec::with_capacity(results.len());
     let mut problems = Vec::new();
@@ -253,13 +265,28 @@ fn read_notes(files: &[SourceFile]) -> (Vec<Note>, Vec<Diagnostic>) {
 
 /// One note from the disk, for a full run and an incremental one alike: `parse_note` on the
 /// file's bytes, with a panic caught and reported as the note's internal error.
-pub(crate) fn read_note(source: &str, path: &Path, is_index: bool) -> Result<Option<Note>, Diagnostic> {
+pub(crate) fn read_note(
+    source: &str,
+    path: &Path,
+    is_index: bool,
+    rules: &questions::Rules,
+) -> Result<Option<Note>, Diagnostic> {
     let bytes = discover::read_source(path).map_err(|e| Diagnostic::error(source, 0, format!("cannot read: {e}")))?;
-    guarded(source, || parse_note(source, &bytes, is_index))?
+    guarded(source, || parse_note_with(source, &bytes, is_index, rules))?
 }
 
 /// One note from its bytes: UTF-8 check, front matter, outline, title. `None` for drafts.
 pub fn parse_note(source: &str, bytes: &[u8], is_index: bool) -> Result<Option<Note>, Diagnostic> {
+    parse_note_with(source, bytes, is_index, &questions::Rules::default())
+}
+
+/// `parse_note` with the site's question patterns: also finds the note's questions and terms.
+pub fn parse_note_with(
+    source: &str,
+    bytes: &[u8],
+    is_index: bool,
+    rules: &questions::Rules,
+) -> Result<Option<Note>, Diagnostic> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
         Diagnostic::error(source, line, "not valid UTF-8 (save the file as UTF-8)")
@@ -282,7 +309,14 @@ pub fn parse_note(source: &str, bytes: &[u8], is_index: bool) -> Result<Option<N
         let name = if is_index { file_name_of(parent_of(source)) } else { file_stem(file_name_of(source)) };
         display_name(&without_controls(name))
     });
+    // Offsets of details blocks and terms are in the text every pass parses (see `prepare`).
+    let text = prepare(split.body).text;
+    let study = NoteStudy {
+        questions: questions::find(&text, split.body_line, &outline.headings, outline.title_heading, rules),
+        terms: terms::find(&text, split.body_line, &outline.headings),
+    };
     Ok(Some(Note {
+        study,
         source: source.to_string(),
         url: note_url(source, is_index),
         title,
@@ -323,13 +357,22 @@ pub(crate) fn write_everything(
     serving: bool,
 ) -> Written {
     let chrome = view::Chrome::of(config, site);
+    let glossary = Glossary::of(site);
     let pages = site.order.len();
     let mut index = if serving { search::Index::new(pages) } else { search::Index::streaming(pages) };
-    let mut rendered = render_pages(site, theme, &chrome, &site.order, sink, Some(&index));
+    let mut rendered = render_pages(site, theme, &chrome, &site.order, sink, Some(&index), &glossary);
     let mut problems = write_shared(site, theme, config, sink);
     clock.lap("render + write pages");
     problems.extend(write_index(site, &mut index, &mut rendered, sink));
     clock.lap("search index");
+    let mut outputs: Vec<Option<&study::NoteOutput>> = vec![None; site.notes.len()];
+    for r in &rendered {
+        if let (PageRef::Note(n), Some(output)) = (r.page, &r.study) {
+            outputs[n] = Some(output);
+        }
+    }
+    problems.extend(write_study(site, theme, &chrome, &glossary, &outputs, sink));
+    clock.lap("study files");
     problems.extend(copy_assets(assets, sink));
     clock.lap("copy assets");
     Written { rendered, problems, index }
@@ -369,6 +412,9 @@ pub(crate) struct RenderedPage {
     pub signature: u64,
     /// The page's text for the search index (taken by `write_index`).
     pub search: Option<search::Page>,
+    /// A note's answers and references, for the site's study files (None for folder pages,
+    /// and for a note whose page was not rendered).
+    pub study: Option<study::NoteOutput>,
 }
 
 /// Render `pages` in parallel and write each into `sink` as soon as it is ready, so memory
@@ -380,6 +426,7 @@ pub(crate) fn render_pages(
     pages: &[PageRef],
     sink: &dyn Sink,
     index: Option<&search::Index>,
+    glossary: &Glossary,
 ) -> Vec<RenderedPage> {
     let site_links = view::SiteLinks::of(site, chrome);
     pages
@@ -391,9 +438,9 @@ pub(crate) fn render_pages(
             };
             let links = view::PageLinks::of(site, page);
             let signature = links.signature(&site_links);
-            let (html, mut diagnostics, targets, text) =
-                guarded(&source(), || render_linked(site, &site_links, links, theme, chrome, page))
-                    .unwrap_or_else(|d| (None, vec![d], Vec::new(), None));
+            let PageOutput { html, mut diagnostics, targets, search: text, study } =
+                guarded(&source(), || render_linked(site, &site_links, links, theme, chrome, page, glossary))
+                    .unwrap_or_else(|d| PageOutput { diagnostics: vec![d], ..PageOutput::default() });
             let mut text = text;
             if let (Some(index), Some(page_text), Some(&id)) = (index, &text, site.position.get(&page)) {
                 index.post(id, page_text);
@@ -407,6 +454,8 @@ pub(crate) fn render_pages(
                 }
             }
             let mut written = false;
+            // The generated page of a notes folder named like a study page's (`quiz/`) gives way.
+            let html = html.filter(|_| matches!(page, PageRef::Note(_)) || reserved_output(&site.url(page)).is_none());
             if let Some(html) = html {
                 let url = site.url_of(page);
                 match sink.write(&url, html.as_bytes()) {
@@ -415,7 +464,7 @@ pub(crate) fn render_pages(
                     Err(e) => diagnostics.push(Diagnostic::error(source(), 0, format!("cannot write {url}: {e}"))),
                 }
             }
-            RenderedPage { page, written, diagnostics, targets, signature, search: text }
+            RenderedPage { page, written, diagnostics, targets, signature, search: text, study }
         })
         .collect()
 }
@@ -502,6 +551,20 @@ fn sitemap_url(base_url: &str) -> bool {
     base_url.starts_with("http://") || base_url.starts_with("https://")
 }
 
+/// The quiz, glossary and references files (`render::study`), from each note's rendered output.
+pub(crate) fn write_study(
+    site: &Site,
+    theme: &Theme,
+    chrome: &view::Chrome,
+    glossary: &Glossary,
+    outputs: &[Option<&study::NoteOutput>],
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
+    let (files, mut problems) = study::study_files(site, theme, chrome, glossary, outputs);
+    problems.extend(write_all(sink, files.iter().map(|(rel, bytes)| (*rel, bytes.as_slice()))));
+    problems
+}
+
 fn write_all<'a>(sink: &dyn Sink, files: impl Iterator<Item = (&'a str, &'a [u8])>) -> Vec<Diagnostic> {
     files
         .filter_map(|(rel, bytes)| {
@@ -518,9 +581,22 @@ pub fn render_page(
     chrome: &view::Chrome,
     page: PageRef,
 ) -> (Option<String>, Vec<Diagnostic>, Vec<String>) {
-    let (html, diagnostics, targets, _) =
-        render_linked(site, &view::SiteLinks::of(site, chrome), view::PageLinks::of(site, page), theme, chrome, page);
+    let glossary = Glossary::of(site);
+    let site_links = view::SiteLinks::of(site, chrome);
+    let PageOutput { html, diagnostics, targets, .. } =
+        render_linked(site, &site_links, view::PageLinks::of(site, page), theme, chrome, page, &glossary);
     (html, diagnostics, targets)
+}
+
+/// A rendered page: its HTML (None when its template failed), problems, the site paths it
+/// links to, its text for the search index and a note's study output.
+#[derive(Default)]
+struct PageOutput {
+    html: Option<String>,
+    diagnostics: Vec<Diagnostic>,
+    targets: Vec<String>,
+    search: Option<search::Page>,
+    study: Option<study::NoteOutput>,
 }
 
 /// `render_page` with what the site puts on the page already gathered.
@@ -531,18 +607,21 @@ fn render_linked<'a>(
     theme: &Theme,
     chrome: &'a view::Chrome<'a>,
     page: PageRef,
-) -> (Option<String>, Vec<Diagnostic>, Vec<String>, Option<search::Page>) {
+    glossary: &Glossary,
+) -> PageOutput {
     let mut diagnostics = Vec::new();
     let mut targets = Vec::new();
     let mut sections = Vec::new();
+    let mut study = None;
     let content = match page {
         PageRef::Note(n) => {
             panic_if_asked(&site.notes[n].body, "render");
             let resolve = |dest: &str| links::resolve(site, n, dest, chrome.repository);
             let words = body::BodyWords::new(&chrome.words);
-            let b = body::render_body(&site.notes[n], &resolve, &words, Highlighter::global());
+            let b = body::render_body(&site.notes[n], &resolve, &words, Highlighter::global(), glossary);
             diagnostics.extend(b.diagnostics);
             targets = b.targets;
+            study = Some(study::NoteOutput { answers: b.answers, references: b.references.clone() });
             let note = &site.notes[n];
             // Text before the first heading is found at the title heading, if the note has one.
             let top = note.title_heading.and_then(|i| note.headings.get(i)).map(|h| h.id.clone());
@@ -570,12 +649,12 @@ fn render_linked<'a>(
         Ok(html) => {
             let url = links::encode_path(&site.url(page)).to_string();
             let text = search::Page::new(url, site.title_of(page).to_string(), sections);
-            (Some(html), diagnostics, targets, Some(text))
+            PageOutput { html: Some(html), diagnostics, targets, search: Some(text), study }
         }
         Err(mut d) => {
             d.message = format!("{} (rendering {})", d.message, site.url_of(page));
             diagnostics.push(d);
-            (None, diagnostics, targets, None)
+            PageOutput { html: None, diagnostics, targets, search: None, study }
         }
     }
 }

@@ -7,10 +7,11 @@
 use crate::config::{Config, Overrides, CONFIG_FILE};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::discover::{self, classify, FileKind, SourceFile};
+use crate::enrich::study::Glossary;
 use crate::model::{reserved_output, PageRef, Site, HOSTING_FILES};
 use crate::paths;
 use crate::pipeline::{self, BuildError};
-use crate::render::{view, Theme};
+use crate::render::{study, view, Theme};
 use crate::search;
 use crate::theme;
 use crate::write::{self, Sink, UpdateSink, WriteError};
@@ -44,6 +45,8 @@ pub struct Session {
 /// What a full build learnt, kept so the next change costs only what it touches.
 struct State {
     theme: Theme,
+    /// The question patterns of `gongbu.toml`, for notes read again.
+    rules: crate::markdown::questions::Rules,
     site: Site,
     assets: Vec<SourceFile>,
     /// Per page (by output path): what the site puts on it, the site paths it links to, and
@@ -57,6 +60,9 @@ struct State {
     needs_prune: bool,
     /// The search index as last written.
     index: search::Index,
+    /// What mentions of glossary terms link to (`Glossary::signature`): when it changes, every
+    /// note is rendered again.
+    glossary: u64,
 }
 
 #[derive(Default)]
@@ -64,6 +70,8 @@ struct PageInfo {
     signature: u64,
     targets: Vec<String>,
     warnings: Vec<Diagnostic>,
+    /// A note's answers and references, for the study files.
+    study: Option<study::NoteOutput>,
 }
 
 /// How the notes changed, from a batch of changed paths.
@@ -77,6 +85,8 @@ struct NoteChanges {
     structure: bool,
     /// A title changed: navigation and the pages showing it must be updated.
     titles: bool,
+    /// A note's questions or terms changed: the study files must be written again.
+    study: bool,
 }
 
 impl Session {
@@ -181,9 +191,12 @@ impl Session {
             }
         };
         let (site, assets) = (run.site, run.assets);
+        let rules = pipeline::study_rules(config);
+        let glossary = Glossary::of(&site).signature();
+        let pages = HashMap::new();
         let index = search::Index::new(0);
         let mut state =
-            State { theme, site, assets, pages: HashMap::new(), broken, generated, needs_prune: true, index };
+            State { theme, rules, site, assets, pages, broken, generated, needs_prune: true, glossary, index };
         let rebuild = state.absorb(written);
         self.state = Some(state);
         Ok(rebuild)
@@ -223,13 +236,24 @@ impl Session {
         }
         to_render.extend(state.edited_pages(&changes.edited));
         to_render.extend(state.pages_linking_to(&changes.retargeted));
+        // Mentions of terms link to their definitions in other notes: when a term appears,
+        // moves or goes away, any note may link differently.
+        let glossary = Glossary::of(&state.site);
+        let glossary_changed = glossary.signature() != state.glossary;
+        if glossary_changed {
+            state.glossary = glossary.signature();
+            to_render.extend(state.site.order.iter().filter(|p| matches!(p, PageRef::Note(_))));
+        }
         to_render.sort_by_key(|p| match p {
             PageRef::Note(n) => (0, *n),
             PageRef::Section(s) => (1, *s),
         });
         to_render.dedup();
-        let (rendered, page_errors) = render_into(&mut state, config, &to_render, sink);
+        let (rendered, page_errors, outputs_changed) = render_into(&mut state, config, &to_render, sink, &glossary);
         errors.extend(page_errors);
+        if outputs_changed || glossary_changed || changes.study || changes.structure || changes.titles {
+            errors.extend(state.write_study_files(config, &glossary, sink));
+        }
         let rebuild = state.report(errors, rendered);
         (state, rebuild)
     }
@@ -416,7 +440,7 @@ impl State {
     fn apply_note_change(&mut self, rel: &str, path: Option<&Path>, changes: &mut NoteChanges) {
         let known = self.site.notes.iter().position(|n| n.source == rel);
         let read = match path {
-            Some(path) => pipeline::read_note(rel, path, self.is_index(rel, known)),
+            Some(path) => pipeline::read_note(rel, path, self.is_index(rel, known), &self.rules),
             None => Ok(None),
         };
         match (read, known) {
@@ -428,7 +452,9 @@ impl State {
                 self.broken.remove(rel);
                 let old = &self.site.notes[i];
                 changes.structure |= crate::enrich::order::inputs_differ(old, &note);
-                changes.titles |= old.title != note.title;
+                // Folder pages and the navigation show how many questions a note holds.
+                changes.titles |= old.title != note.title || old.study.questions.len() != note.study.questions.len();
+                changes.study |= old.study != note.study;
                 if old.headings.iter().map(|h| &h.id).ne(note.headings.iter().map(|h| &h.id))
                     || old.extra_ids != note.extra_ids
                 {
@@ -515,23 +541,35 @@ impl State {
     fn absorb(&mut self, written: pipeline::Written) -> Rebuild {
         self.index = written.index;
         let mut errors = written.problems;
-        errors.extend(self.remember(written.rendered));
+        errors.extend(self.remember(written.rendered).0);
         self.report(errors, self.site.order.len())
     }
 
-    /// Keep what each rendered page showed, linked to and warned about; returns the pages' errors.
-    fn remember(&mut self, rendered: Vec<pipeline::RenderedPage>) -> Vec<Diagnostic> {
+    /// Keep what each rendered page showed, linked to and warned about; returns the pages'
+    /// errors and whether a note's study output (answers, references) changed.
+    fn remember(&mut self, rendered: Vec<pipeline::RenderedPage>) -> (Vec<Diagnostic>, bool) {
         let mut errors = Vec::new();
+        let mut study_changed = false;
         for page in rendered {
             let url = self.site.url_of(page.page);
             let (page_errors, warnings): (Vec<_>, Vec<_>) =
                 page.diagnostics.into_iter().partition(|d| d.severity == Severity::Error);
             errors.extend(page_errors);
             if page.written {
-                self.pages.insert(url, PageInfo { signature: page.signature, targets: page.targets, warnings });
+                let info = PageInfo { signature: page.signature, targets: page.targets, warnings, study: page.study };
+                let old = self.pages.insert(url, info);
+                study_changed |= old.is_none_or(|old| old.study != self.pages[&self.site.url_of(page.page)].study);
             }
         }
-        errors
+        (errors, study_changed)
+    }
+
+    /// The quiz, glossary and references files, from every note's last render.
+    fn write_study_files(&self, config: &Config, glossary: &Glossary, sink: &dyn Sink) -> Vec<Diagnostic> {
+        let outputs: Vec<Option<&study::NoteOutput>> =
+            self.site.notes.iter().map(|n| self.pages.get(&n.url).and_then(|p| p.study.as_ref())).collect();
+        let chrome = view::Chrome::of(config, &self.site);
+        pipeline::write_study(&self.site, &self.theme, &chrome, glossary, &outputs, sink)
     }
 
     /// The rebuild's outcome: this run's errors plus every note still broken, and the
@@ -548,14 +586,22 @@ impl State {
     }
 }
 
-/// Render `pages` into `sink` and remember what each showed and linked to.
-fn render_into(state: &mut State, config: &Config, pages: &[PageRef], sink: &dyn Sink) -> (usize, Vec<Diagnostic>) {
+/// Render `pages` into `sink` and remember what each showed and linked to; also says whether
+/// a note's study output changed.
+fn render_into(
+    state: &mut State,
+    config: &Config,
+    pages: &[PageRef],
+    sink: &dyn Sink,
+    glossary: &Glossary,
+) -> (usize, Vec<Diagnostic>, bool) {
     let chrome = view::Chrome::of(config, &state.site);
-    let mut rendered = pipeline::render_pages(&state.site, &state.theme, &chrome, pages, sink, None);
+    let mut rendered = pipeline::render_pages(&state.site, &state.theme, &chrome, pages, sink, None, glossary);
     let texts = rendered.iter_mut().filter_map(|r| Some((r.page, r.search.take()?))).collect();
     let mut errors = state.reindex(texts, sink);
-    errors.extend(state.remember(rendered));
-    (pages.len(), errors)
+    let (remembered, study_changed) = state.remember(rendered);
+    errors.extend(remembered);
+    (pages.len(), errors, study_changed)
 }
 
 impl State {

@@ -13,6 +13,9 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("section.html", include_str!("../templates/section.html")),
     ("404.html", include_str!("../templates/404.html")),
     ("search.html", include_str!("../templates/search.html")),
+    ("quiz.html", include_str!("../templates/quiz.html")),
+    ("glossary.html", include_str!("../templates/glossary.html")),
+    ("references.html", include_str!("../templates/references.html")),
 ];
 
 /// The default theme's static files, written under `static/`.
@@ -22,6 +25,8 @@ pub(crate) const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     ("math.css", include_bytes!("../static/math.css")),
     ("search.css", include_bytes!("../static/search.css")),
     ("search.js", include_bytes!("../static/search.js")),
+    ("study.css", include_bytes!("../static/study.css")),
+    ("study.js", include_bytes!("../static/study.js")),
 ];
 
 /// One template as read: its name for Tera, the path shown in messages, and its text.

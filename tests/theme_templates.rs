@@ -5,7 +5,7 @@
 
 use gongbu::config::Words;
 use gongbu::model::{Reference, TocEntry};
-use gongbu::render::view::{Link, NavLink, PageView, SectionView, SiteView, SubsectionLink};
+use gongbu::render::view::{Link, NavLink, NoteLink, PageView, SectionView, SiteView, SubsectionLink};
 use scraper::{Html, Selector};
 use tera::{Context, Tera};
 
@@ -15,8 +15,12 @@ fn link(title: &str, href: &str) -> Link {
     Link { title: title.into(), href: href.into() }
 }
 
+fn note_link(title: &str, href: &str) -> NoteLink {
+    NoteLink { title: title.into(), href: href.into(), questions: 0 }
+}
+
 fn toc(depth: u8, id: &str, title: &str) -> TocEntry {
-    TocEntry { depth, id: id.into(), title: title.into() }
+    TocEntry { question: None, depth, id: id.into(), title: title.into() }
 }
 
 fn tera() -> Tera {
@@ -173,10 +177,19 @@ fn note_page_has_the_full_structure() {
     assert_eq!(texts(&doc, "title"), ["Binary Search <이진 탐색> & 응용 · 기술 면접 공부"]);
 
     // Assets, all relative to the root, scripts deferred, no external requests.
-    assert_eq!(attrs(&doc, "script[src][defer]", "src"), ["../nav.js", "../static/gongbu.js", "../static/search.js"]);
+    assert_eq!(
+        attrs(&doc, "script[src][defer]", "src"),
+        ["../nav.js", "../static/gongbu.js", "../static/search.js", "../static/study.js"]
+    );
     assert_eq!(
         attrs(&doc, r#"link[rel="stylesheet"]"#, "href"),
-        ["../static/gongbu.css", "../static/highlight.css", "../static/math.css", "../static/search.css"]
+        [
+            "../static/gongbu.css",
+            "../static/highlight.css",
+            "../static/math.css",
+            "../static/search.css",
+            "../static/study.css"
+        ]
     );
     for url in attrs(&doc, "[src]", "src").iter().chain(&attrs(&doc, "link[href]", "href")) {
         assert!(url.starts_with("../"), "asset not under root: {url}");
@@ -245,7 +258,10 @@ fn optional_parts_vanish_cleanly() {
     let doc = Html::parse_document(&html);
 
     assert_eq!(attrs(&doc, "body", "data-root"), [""]);
-    assert_eq!(attrs(&doc, "script[src][defer]", "src"), ["nav.js", "static/gongbu.js", "static/search.js"]);
+    assert_eq!(
+        attrs(&doc, "script[src][defer]", "src"),
+        ["nav.js", "static/gongbu.js", "static/search.js", "static/study.js"]
+    );
     assert_eq!(attrs(&doc, "header a.brand", "href"), ["index.html"]);
     for gone in
         ["#gb-toc", ".toc-list", "section.refs", "#gb-refs", ".pager", "a[rel=prev]", "a[rel=next]", "nav.crumbs"]
@@ -273,7 +289,9 @@ fn section_index_lists_subsections_and_notes() {
         source: "Algorithm/README.md".into(),
     };
     let section = SectionView {
-        notes: vec![link("Big O", "Big%20O.html"), link("Binary Search", "Binary%20Search.html")],
+        notes: vec![note_link("Big O", "Big%20O.html"), note_link("Binary Search", "Binary%20Search.html")],
+        questions: 0,
+        quiz: String::new(),
         subsections: vec![SubsectionLink { title: "Sorting".into(), href: "Sorting/index.html".into(), count: 7 }],
     };
     let t = tera();
@@ -290,7 +308,7 @@ fn section_index_lists_subsections_and_notes() {
 
     // An empty README and an empty folder leave no empty blocks behind.
     let bare = PageView { content: String::new(), next: None, ..page };
-    let empty = SectionView { notes: vec![], subsections: vec![] };
+    let empty = SectionView { notes: vec![], questions: 0, quiz: String::new(), subsections: vec![] };
     let doc = render(&t, "section.html", &base_context("../", &bare, Some(&empty)));
     for gone in [".content", ".listing", ".cards", ".note-list", ".pager"] {
         assert_eq!(count(&doc, gone), 0, "{gone} should not render");
@@ -329,7 +347,9 @@ fn write_preview_when_asked() {
         ..minimal_page()
     };
     let folders = SectionView {
-        notes: vec![link("메모", "memo.html")],
+        notes: vec![note_link("메모", "memo.html")],
+        questions: 0,
+        quiz: String::new(),
         subsections: vec![
             SubsectionLink { title: "Algorithm".into(), href: "Algorithm/index.html".into(), count: 12 },
             SubsectionLink {

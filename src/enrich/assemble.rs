@@ -290,6 +290,7 @@ mod tests {
             letters: Default::default(),
             links: vec![],
             extra_ids: vec![],
+            study: Default::default(),
         }
     }
 

@@ -243,6 +243,7 @@ mod tests {
             title_written: true,
             letters: Default::default(),
             links: vec![],
+            study: Default::default(),
         }
     }
 

@@ -1,8 +1,8 @@
 //! The parse stage's Markdown: the outline pass over every note (titles, heading ids, other
-//! link targets), GitHub's heading slugs and emoji shortcodes, and the parser options every
-//! pass uses (the render stage's `render::body` parses with the same options once the whole
-//! site is known), and what every pass parses: the note's text after `prepare` (admonitions,
-//! MDX, raw HTML after lists).
+//! link targets), its study questions and glossary terms, GitHub's heading slugs and emoji
+//! shortcodes, and the parser options every pass uses (the render stage's `render::body` parses
+//! with the same options once the whole site is known), and what every pass parses: the note's
+//! text after `prepare` (admonitions, MDX, raw HTML after lists).
 
 pub(crate) mod callouts;
 pub mod code_blocks;
@@ -11,7 +11,9 @@ pub(crate) mod html_attributes;
 pub(crate) mod mdx;
 pub(crate) mod outline;
 pub(crate) mod prepare;
+pub mod questions;
 pub(crate) mod slug;
+pub(crate) mod terms;
 
 use pulldown_cmark::Options;
 

@@ -85,6 +85,55 @@ pub struct Note {
     pub(crate) title_written: bool,
     /// Letters of the body's prose, for the site's language.
     pub(crate) letters: Letters,
+    /// Study questions and glossary terms found in the note (`markdown::questions`, `markdown::terms`).
+    pub(crate) study: NoteStudy,
+}
+
+/// What study mode knows of one note before it is rendered: its questions and the terms it defines.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct NoteStudy {
+    pub(crate) questions: Vec<Question>,
+    pub(crate) terms: Vec<Term>,
+}
+
+/// A question found in a note: a question heading (its answer runs to the next heading of
+/// `close_level` or higher) or a `<details>` block (its answer is the block after `<summary>`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct Question {
+    pub(crate) kind: QuestionKind,
+    /// The page anchor: the heading's id, or the id given to the `<details>` block. With the
+    /// note's URL it makes the question's stable id (`Algorithm/Sort.html#q-…`).
+    pub(crate) anchor: String,
+    /// The question as a reader sees it (`Q.` prefix removed).
+    pub(crate) text: String,
+    /// A label the notes give it (`1번 문제`), if any.
+    pub(crate) label: Option<String>,
+    pub(crate) line: usize,
+}
+
+/// Where a question sits in its note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum QuestionKind {
+    /// Index into `Note::headings`; the answer ends at the next heading of level `close_level`
+    /// or higher (the enclosing `## N번 문제` heading's level when the question is its only one).
+    Heading { index: usize, close_level: u8 },
+    /// Byte offset in `Note::body` of the block's `<details`.
+    Details { offset: usize },
+}
+
+/// A glossary term defined in a note (`> **'코루틴'**: …`, `- **load factor** : …`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct Term {
+    pub(crate) term: String,
+    /// The definition as plain text.
+    pub(crate) definition: String,
+    /// Byte offset in `Note::body` of the `**` that opens the term: the render stage gives
+    /// that `<strong>` the anchor `id`.
+    pub(crate) offset: usize,
+    pub(crate) id: String,
+    pub(crate) line: usize,
+    /// Written as an HTML `<dt>` (the offset is its `<dt`), not as bold Markdown.
+    pub(crate) html_dt: bool,
 }
 
 impl Note {
@@ -198,6 +247,11 @@ pub(crate) fn note_url(source: &str, is_index: bool) -> String {
 /// is for messages. No note or asset may land on one, nor under `static/` (the theme's files).
 pub(crate) const RESERVED_OUTPUTS: &[(&str, &str)] = &[
     ("nav.js", "the site's navigation"),
+    ("quiz/index.html", "the quiz page"),
+    ("quiz/questions.js", "the quiz's questions"),
+    ("quiz/anki.csv", "the Anki export"),
+    ("glossary/index.html", "the glossary page"),
+    ("references/index.html", "the references page"),
     ("404.html", "the not-found page"),
     ("search/index.html", "the search page"),
     ("sitemap.xml", "the sitemap"),
@@ -260,6 +314,8 @@ pub struct Resolved {
 /// One line of a page's generated table of contents.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct TocEntry {
+    /// The question number (1-based) when the heading is one of the page's study questions.
+    pub question: Option<usize>,
     /// 1 for the page's top heading level.
     pub depth: u8,
     /// The heading's id, the `#fragment` the entry links to.

@@ -5,8 +5,10 @@
 
 use super::autolink::{display_url, split_urls, Piece};
 use super::math;
+use super::study::StudyWriter;
 use crate::config::Words;
 use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::enrich::study::Glossary;
 use crate::highlight::Highlighter;
 use crate::markdown::callouts::{self, Callout, Labels};
 use crate::markdown::emoji::{with_emoji, RawHtml};
@@ -42,6 +44,9 @@ pub(crate) struct Body {
     /// The note's text per heading section, for the search index: the index in
     /// `note.headings` of the section's heading (None: before the first one) and its text.
     pub(crate) sections: Vec<(Option<usize>, String)>,
+    /// The HTML of each study question's answer, code blocks unhighlighted (for the Anki export),
+    /// in `note.study.questions` order (see `render::study`).
+    pub(crate) answers: Vec<String>,
     /// What `references` and `targets` already hold, so a note with many links stays linear.
     seen_references: HashSet<String>,
     seen_targets: HashSet<String>,
@@ -73,12 +78,13 @@ impl<'a> BodyWords<'a> {
     }
 }
 
-/// Render `note`; `resolve` says where each written link goes.
+/// Render `note`; `resolve` says where each written link goes, `glossary` where terms are defined.
 pub(crate) fn render_body(
     note: &Note,
     resolve: &dyn Fn(&str) -> Resolved,
     words: &BodyWords,
     highlighter: &Highlighter,
+    glossary: &Glossary,
 ) -> Body {
     let prepared = prepare(&note.body);
     let mut body = Body { toc: toc(note), sections: vec![(None, String::new())], ..Body::default() };
@@ -86,6 +92,7 @@ pub(crate) fn render_body(
         body.diagnostics.push(Diagnostic::warning(&note.source, note.body_line + line, problem));
     }
     let mut writer = BodyWriter {
+        study: StudyWriter::new(note, glossary),
         note,
         resolve,
         words,
@@ -153,6 +160,8 @@ struct BodyWriter<'a> {
     callouts: Vec<(callouts::Kind, usize)>,
     /// JSX components already warned about.
     components: HashSet<String>,
+    /// Study questions and glossary terms (`render::study`).
+    study: StudyWriter<'a>,
 }
 
 impl<'a> BodyWriter<'a> {
@@ -179,19 +188,25 @@ impl<'a> BodyWriter<'a> {
         self.record_text(&event);
         match event {
             Event::Start(Tag::BlockQuote(Some(kind))) => {
+                self.study.enter();
                 let callout = Callout { kind: callouts::Kind::from_alert(kind), title: None };
                 self.events.push(Event::Html(callouts::open_html(&callout, &self.words.callouts, escape).into()));
             }
             Event::End(TagEnd::BlockQuote(Some(kind))) => {
+                self.study.leave(&mut self.events);
                 self.events.push(Event::Html(callouts::close_html(callouts::Kind::from_alert(kind)).into()));
             }
             Event::Html(html) if self.prepared.mark_at(offset).is_some() => self.marked_html(html, offset, true),
             Event::InlineHtml(html) if self.prepared.mark_at(offset).is_some() => self.marked_html(html, offset, false),
             Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
+                self.study.heading_start(self.heading, level as u8, &mut self.events);
                 let id = self.note.headings.get(self.heading).map(|h| CowStr::from(h.id.clone()));
                 self.events.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
             }
-            Event::End(TagEnd::Heading(level)) => self.end_heading(level),
+            Event::End(TagEnd::Heading(level)) => {
+                self.end_heading(level);
+                self.study.heading_end(&mut self.events);
+            }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => fence_language(&info),
@@ -229,7 +244,9 @@ impl<'a> BodyWriter<'a> {
             }
             Event::Text(text) if self.autolink_text => self.events.push(Event::Text(display_url(&text).into())),
             Event::Text(text) if self.link_depth == 0 => {
-                link_bare_urls(&text, !self.raw_html.verbatim(), &mut self.events, &mut self.body)
+                let shortcodes = !self.raw_html.verbatim();
+                let body = &mut self.body;
+                self.study.text(text, &mut self.events, |t, events| link_bare_urls(&t, shortcodes, events, body));
             }
             Event::Text(text) if !self.raw_html.verbatim() && self.image_depth == 0 => {
                 self.events.push(Event::Text(emoji(text)))
@@ -247,13 +264,25 @@ impl<'a> BodyWriter<'a> {
                     Cow::Borrowed(_) => html,
                     Cow::Owned(shown) => shown.into(),
                 };
-                self.events.push(Event::Html(html));
+                self.study.html(html, offset, false, &mut self.events);
             }
             Event::InlineHtml(html) => {
                 self.warn_components(&html, offset);
                 let html = self.rewrite_raw_html(html, offset);
                 self.raw_html.skip(&html);
-                self.events.push(Event::InlineHtml(html));
+                self.study.html(html, offset, true, &mut self.events);
+            }
+            Event::Start(Tag::Strong) => match self.study.strong(offset) {
+                Some(tag) => self.events.push(Event::InlineHtml(tag)),
+                None => self.events.push(Event::Start(Tag::Strong)),
+            },
+            Event::Start(Tag::BlockQuote(_) | Tag::Item | Tag::FootnoteDefinition(_)) => {
+                self.study.enter();
+                self.events.push(event);
+            }
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::Item | TagEnd::FootnoteDefinition) => {
+                self.study.leave(&mut self.events);
+                self.events.push(event);
             }
             other => self.events.push(other),
         }
@@ -378,6 +407,7 @@ impl<'a> BodyWriter<'a> {
                 let first_line = self.lines.line_of(offset) + 1;
                 return self.push_math_html(&text, math::Placement::Block, first_line);
             }
+            self.study.code_block(self.events.len(), &text);
             self.events.push(Event::Html(code_block_html(self.highlighter, lang.as_deref(), &text).into()));
         }
     }
@@ -432,6 +462,7 @@ impl<'a> BodyWriter<'a> {
     /// The body's HTML and what was learnt on the way.
     fn finish(mut self) -> Body {
         self.close_callouts_deeper_than(None);
+        self.body.answers = self.study.finish(&mut self.events);
         let mut body = self.body;
         body.title_in_body = self.note.title_heading.is_some() && body.lifted_title_id.is_none();
         body.html.reserve(self.note.body.len() * 3 / 2);
@@ -595,7 +626,16 @@ fn toc(note: &Note) -> Vec<TocEntry> {
     let shown: Vec<_> =
         note.headings.iter().enumerate().filter(|(i, _)| Some(*i) != note.title_heading).map(|(_, h)| h).collect();
     let top = shown.iter().map(|h| h.level).min().unwrap_or(1);
-    shown.into_iter().map(|h| TocEntry { depth: h.level - top + 1, id: h.id.clone(), title: h.text.clone() }).collect()
+    let numbers = super::study::question_numbers(note);
+    shown
+        .into_iter()
+        .map(|h| TocEntry {
+            question: numbers.get(&h.id).copied(),
+            depth: h.level - top + 1,
+            id: h.id.clone(),
+            title: h.text.clone(),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -620,6 +660,7 @@ mod tests {
             title_written: true,
             letters: Default::default(),
             links: vec![],
+            study: Default::default(),
         }
     }
 
@@ -631,7 +672,7 @@ mod tests {
             target: None,
         };
         let words = Words { anchor: "연결".into(), ..Words::default() };
-        render_body(&note(body), &resolve, &BodyWords::new(&words), Highlighter::global())
+        render_body(&note(body), &resolve, &BodyWords::new(&words), Highlighter::global(), &Glossary::default())
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub(crate) mod autolink;
 pub(crate) mod body;
 pub(crate) mod math;
 pub mod nav;
+pub(crate) mod study;
 pub mod view;
 
 use crate::diagnostics::Diagnostic;

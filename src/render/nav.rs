@@ -3,7 +3,8 @@
 use crate::enrich::links::encode_path;
 use crate::model::{Item, PageRef, Site};
 
-/// `window.GONGBU_NAV = {t, u, c}`: title, url from the root, children.
+/// `window.GONGBU_NAV = {t, u, q, c}`: title, url from the root, number of study questions
+/// (when any), children.
 pub fn nav_js(site: &Site) -> String {
     let mut out = String::from("window.GONGBU_NAV=");
     section_json(site, 0, &mut out);
@@ -14,6 +15,9 @@ pub fn nav_js(site: &Site) -> String {
 fn section_json(site: &Site, s: usize, out: &mut String) {
     let page = site.section_page(s);
     entry_start(out, site.title_of(page), &site.url(page));
+    if let PageRef::Note(n) = page {
+        push_questions(out, site.notes[n].study.questions.len());
+    }
     let section = &site.sections[s];
     if !section.items.is_empty() {
         out.push_str(",\"c\":[");
@@ -24,6 +28,7 @@ fn section_json(site: &Site, s: usize, out: &mut String) {
             match *item {
                 Item::Note(n) => {
                     entry_start(out, site.title_of(PageRef::Note(n)), &site.notes[n].url);
+                    push_questions(out, site.notes[n].study.questions.len());
                     out.push('}');
                 }
                 Item::Folder(c) => section_json(site, c, out),
@@ -32,6 +37,13 @@ fn section_json(site: &Site, s: usize, out: &mut String) {
         out.push(']');
     }
     out.push('}');
+}
+
+/// A note's study questions, `"q":N`, for the progress `static/study.js` shows; none when 0.
+fn push_questions(out: &mut String, questions: usize) {
+    if questions > 0 {
+        out.push_str(&format!(",\"q\":{questions}"));
+    }
 }
 
 fn entry_start(out: &mut String, title: &str, url: &str) {

@@ -90,9 +90,24 @@ pub struct NavLink {
 #[derive(Serialize, Hash)]
 pub struct SectionView {
     /// The notes directly in the folder, in reading order.
-    pub notes: Vec<Link>,
+    pub notes: Vec<NoteLink>,
+    /// Study questions in the folder's notes, at any depth.
+    pub questions: usize,
+    /// The folder's quiz: the query after `quiz/index.html` (`?s=PATH`; "" for the top folder).
+    pub quiz: String,
     /// The folder's subfolders, in reading order.
     pub subsections: Vec<SubsectionLink>,
+}
+
+/// A note in a folder page's listing.
+#[derive(Serialize, Hash)]
+pub struct NoteLink {
+    /// The note's title.
+    pub title: String,
+    /// Relative from the folder page, percent-encoded.
+    pub href: String,
+    /// How many study questions the note holds.
+    pub questions: usize,
 }
 
 /// A subfolder in a folder page's listing.
@@ -228,7 +243,10 @@ pub(crate) struct PageLinks<'a> {
 /// A folder page's listing: its notes, and its subfolders with how many notes each holds.
 #[derive(Hash)]
 struct Listing<'a> {
-    notes: Vec<PageLink<'a>>,
+    /// Each note with its number of questions.
+    notes: Vec<(PageLink<'a>, usize)>,
+    questions: usize,
+    path: &'a str,
     subsections: Vec<(PageLink<'a>, usize)>,
 }
 
@@ -253,13 +271,17 @@ impl<'a> PageLinks<'a> {
         let (prev, next) = site.prev_next(page);
         let listing = folder_page.then(|| {
             let s = &site.sections[own_section];
-            let notes = s.notes.iter().map(|&n| PageLink::page(site, PageRef::Note(n))).collect();
+            let notes = s
+                .notes
+                .iter()
+                .map(|&n| (PageLink::page(site, PageRef::Note(n)), site.notes[n].study.questions.len()))
+                .collect();
             let subsections = s
                 .children
                 .iter()
                 .map(|&c| (PageLink::page(site, site.section_page(c)), notes_under(site, c)))
                 .collect();
-            Listing { notes, subsections }
+            Listing { notes, subsections, questions: questions_under(site, own_section), path: &s.path }
         });
         PageLinks {
             folder_page,
@@ -323,8 +345,16 @@ pub(crate) fn page_context<'a>(
             active: Some(i) == links.active_section,
         })
         .collect();
-    let section = links.listing.as_ref().map(|Listing { notes, subsections }| SectionView {
-        notes: notes.iter().map(link).collect(),
+    let section = links.listing.as_ref().map(|Listing { notes, subsections, questions, path }| SectionView {
+        quiz: super::study::quiz_query(path),
+        notes: notes
+            .iter()
+            .map(|(n, questions)| {
+                let Link { title, href } = link(n);
+                NoteLink { title, href, questions: *questions }
+            })
+            .collect(),
+        questions: *questions,
         subsections: subsections
             .iter()
             .map(|(c, count)| {
@@ -386,6 +416,49 @@ pub(crate) fn not_found_context<'a>(site: &SiteLinks<'a>, chrome: &'a Chrome<'a>
         sections,
         section: None,
     }
+}
+
+/// Context of a study page (`quiz/`, `glossary/`, `references/`) at `url`, titled `title`.
+pub(crate) fn study_page_context<'a>(
+    site: &SiteLinks<'a>,
+    chrome: &'a Chrome<'a>,
+    url: &str,
+    title: &str,
+) -> PageContext<'a> {
+    let root = root_prefix(url);
+    let sections = site
+        .shown
+        .sections
+        .iter()
+        .map(|s| NavLink {
+            title: s.title.to_string(),
+            href: format!("{root}{}", encode_path(&s.url())),
+            active: false,
+        })
+        .collect();
+    PageContext {
+        lang: &chrome.lang,
+        site: SiteView { title: site.shown.title, description: chrome.description },
+        words: &chrome.words,
+        generator: GENERATOR,
+        root,
+        page: PageView {
+            title: title.to_string(),
+            show_title: true,
+            url: encode_path(url).into_owned(),
+            ..PageView::default()
+        },
+        sections,
+        section: None,
+    }
+}
+
+/// Study questions in the notes of folder `s` and its subfolders.
+fn questions_under(site: &Site, s: usize) -> usize {
+    let section = &site.sections[s];
+    let own: usize =
+        section.index_note.iter().chain(&section.notes).map(|&n| site.notes[n].study.questions.len()).sum();
+    own + section.children.iter().map(|&c| questions_under(site, c)).sum::<usize>()
 }
 
 fn notes_under(site: &Site, s: usize) -> usize {

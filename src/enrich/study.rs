@@ -1,0 +1,229 @@
+//! Whole-site study data, once every note is parsed and the site assembled: the glossary (every
+//! term a note defines, in 가나다 then alphabetical order) and its linker, which points the first
+//! mention of a term in other notes at the term's definition.
+
+use super::links::{encode_path, relative_path};
+use crate::model::{PageRef, Site};
+use rustc_hash::FxHashMap;
+use std::hash::{Hash, Hasher};
+
+/// Every term of the site and where each is defined.
+#[derive(Default)]
+pub(crate) struct Glossary {
+    /// Every definition, in glossary order.
+    pub(crate) entries: Vec<Entry>,
+    /// One per term (letter case ignored): its first definition in reading order, the one
+    /// mentions link to.
+    targets: Vec<Target>,
+    /// First two characters (ASCII lower-cased) → `targets` starting with them, longest first.
+    by_start: FxHashMap<(char, char), Vec<usize>>,
+}
+
+/// One definition of a term.
+pub(crate) struct Entry {
+    pub(crate) term: String,
+    pub(crate) definition: String,
+    /// The defining note (index into `Site::notes`) and the term's anchor on its page.
+    pub(crate) note: usize,
+    pub(crate) id: String,
+    /// The group the glossary lists it under: a Hangul initial (`ㄱ`), a Latin capital, or `#`.
+    pub(crate) group: String,
+}
+
+/// A term as mentions link to it.
+#[derive(Hash)]
+struct Target {
+    term: String,
+    folded: String,
+    url: String,
+    id: String,
+}
+
+/// A mention found in a run of text: the byte range and what it links to.
+pub(crate) struct Mention {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) target: usize,
+}
+
+impl Glossary {
+    /// The glossary of the published notes, in reading order.
+    pub(crate) fn of(site: &Site) -> Glossary {
+        let mut glossary = Glossary::default();
+        let mut seen: FxHashMap<String, usize> = FxHashMap::default();
+        for &page in &site.order {
+            let PageRef::Note(n) = page else { continue };
+            let note = &site.notes[n];
+            for t in &note.study.terms {
+                glossary.entries.push(Entry {
+                    term: t.term.clone(),
+                    definition: t.definition.clone(),
+                    note: n,
+                    id: t.id.clone(),
+                    group: group_of(&t.term),
+                });
+                let folded = fold(&t.term);
+                if folded.chars().count() >= 2 && !seen.contains_key(&folded) {
+                    seen.insert(folded.clone(), glossary.targets.len());
+                    glossary.targets.push(Target {
+                        term: t.term.clone(),
+                        folded,
+                        url: note.url.clone(),
+                        id: t.id.clone(),
+                    });
+                }
+            }
+        }
+        // Stable: one term's definitions stay in reading order.
+        glossary.entries.sort_by_cached_key(|e| order_key(&e.term));
+        for (i, t) in glossary.targets.iter().enumerate() {
+            if let Some(start) = start_of(&t.term) {
+                glossary.by_start.entry(start).or_default().push(i);
+            }
+        }
+        for list in glossary.by_start.values_mut() {
+            list.sort_by_key(|&i| std::cmp::Reverse(glossary.targets[i].term.len()));
+        }
+        glossary
+    }
+
+    /// A fingerprint of what mentions link to: when it changes, every note may link differently.
+    pub(crate) fn signature(&self) -> u64 {
+        let mut h = rustc_hash::FxHasher::default();
+        self.targets.hash(&mut h);
+        h.finish()
+    }
+
+    /// Whether any term may be linked.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.targets.is_empty()
+    }
+
+    /// The first mention in `text` of a term the note does not define itself (`defined_here`,
+    /// folded) and `linked` does not hold yet. A mention starts a word; a term ending in a Latin letter or digit
+    /// must end one too (Korean particles may follow a Hangul term: `코루틴을`).
+    pub(crate) fn find(&self, text: &str, defined_here: &[String], linked: &[usize]) -> Option<Mention> {
+        // Every text of every note passes through here: bytes, no allocation. A word starts
+        // after an ASCII space or punctuation (or at the start); Korean words are spaced.
+        let bytes = text.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            let after_break = i == 0 || (bytes[i - 1].is_ascii() && !bytes[i - 1].is_ascii_alphanumeric());
+            if !after_break || !(b >= 0xC0 || b.is_ascii_alphanumeric()) {
+                continue;
+            }
+            let Some(candidates) = start_of(&text[i..]).and_then(|start| self.by_start.get(&start)) else { continue };
+            for &t in candidates {
+                let target = &self.targets[t];
+                let end = i + target.term.len();
+                let Some(found) = text.get(i..end) else { continue };
+                if !found.eq_ignore_ascii_case(&target.term) {
+                    continue;
+                }
+                let last = target.term.chars().next_back().unwrap_or(' ');
+                let next = text[end..].chars().next();
+                if last.is_ascii_alphanumeric() && next.is_some_and(|n| n.is_ascii_alphanumeric()) {
+                    continue;
+                }
+                if linked.contains(&t) || defined_here.contains(&target.folded) {
+                    continue;
+                }
+                return Some(Mention { start: i, end, target: t });
+            }
+        }
+        None
+    }
+
+    /// The link from the page at `from_url` to a target's definition, percent-encoded.
+    pub(crate) fn href(&self, target: usize, from_url: &str) -> String {
+        let t = &self.targets[target];
+        format!("{}#{}", encode_path(&relative_path(from_url, &t.url)), t.id)
+    }
+
+    /// The term a target links to.
+    pub(crate) fn term(&self, target: usize) -> &str {
+        &self.targets[target].term
+    }
+}
+
+/// The first two characters of `text`, ASCII lower-cased: a term has at least two.
+fn start_of(text: &str) -> Option<(char, char)> {
+    let mut chars = text.chars();
+    Some((chars.next()?.to_ascii_lowercase(), chars.next()?.to_ascii_lowercase()))
+}
+
+/// A term as mentions are compared with it: lower-cased.
+pub(crate) fn fold(term: &str) -> String {
+    term.to_lowercase()
+}
+
+/// Glossary order: 가나다 first (Hangul syllables sort in Unicode order), then Latin letters
+/// alphabetically, then the rest; letter case ignored.
+fn order_key(term: &str) -> (u8, String, String) {
+    let class = match term.chars().next() {
+        Some('\u{AC00}'..='\u{D7A3}' | '\u{3131}'..='\u{318E}') => 0,
+        Some(c) if c.is_ascii_alphabetic() => 1,
+        _ => 2,
+    };
+    (class, fold(term), term.to_string())
+}
+
+/// The initial a term is grouped under: `코루틴` → `ㅋ`, `까치` → `ㄱ`, `load` → `L`, `3-way` → `#`.
+pub(crate) fn group_of(term: &str) -> String {
+    const INITIALS: [char; 19] = [
+        'ㄱ', 'ㄱ', 'ㄴ', 'ㄷ', 'ㄷ', 'ㄹ', 'ㅁ', 'ㅂ', 'ㅂ', 'ㅅ', 'ㅅ', 'ㅇ', 'ㅈ', 'ㅈ', 'ㅊ', 'ㅋ', 'ㅌ', 'ㅍ',
+        'ㅎ',
+    ];
+    match term.chars().next() {
+        Some(c @ '\u{AC00}'..='\u{D7A3}') => INITIALS[(c as usize - 0xAC00) / 588].to_string(),
+        Some(c @ '\u{3131}'..='\u{318E}') => c.to_string(),
+        Some(c) if c.is_ascii_alphabetic() => c.to_ascii_uppercase().to_string(),
+        _ => "#".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::parse_note;
+
+    fn site(notes: &[(&str, &str)]) -> Site {
+        let notes = notes.iter().filter_map(|(s, t)| parse_note(s, t.as_bytes(), false).ok().flatten()).collect();
+        Site::assemble(notes, Vec::new(), None, "notes")
+    }
+
+    #[test]
+    fn glossary_is_in_ganada_then_alphabetical_order() {
+        let s = site(&[
+            ("a.md", "- **load factor** : 비율\n- **해시** : 함수\n- **Bucket** : 칸\n- **가비지** : 쓰레기\n- **3-way** : 악수\n"),
+            ("b.md", "> **'코루틴'**: 재개\n> **'까치'**: 새\n"),
+        ]);
+        let g = Glossary::of(&s);
+        let order: Vec<(&str, &str)> = g.entries.iter().map(|e| (e.term.as_str(), e.group.as_str())).collect();
+        assert_eq!(
+            order,
+            [
+                ("가비지", "ㄱ"),
+                ("까치", "ㄱ"),
+                ("코루틴", "ㅋ"),
+                ("해시", "ㅎ"),
+                ("Bucket", "B"),
+                ("load factor", "L"),
+                ("3-way", "#")
+            ]
+        );
+    }
+
+    #[test]
+    fn mentions_link_once_outside_the_defining_note_at_word_starts() {
+        let s = site(&[("a.md", "> **'코루틴'**: 재개\n- **load factor** : 비율\n"), ("b.md", "본문\n")]);
+        let g = Glossary::of(&s);
+        let m = g.find("파이썬 코루틴을 쓴다", &[], &[]).expect("a Hangul term takes a particle");
+        assert_eq!(&"파이썬 코루틴을 쓴다"[m.start..m.end], "코루틴");
+        assert!(g.find("서브코루틴", &[], &[]).is_none(), "not inside a word");
+        assert!(g.find("코루틴", &["코루틴".into()], &[]).is_none(), "not where the note defines it");
+        assert!(g.find("코루틴", &[], &[m.target]).is_none(), "once per note");
+        assert!(g.find("the load factors", &[], &[]).is_none(), "a Latin term ends a word");
+        assert!(g.find("The Load Factor is", &[], &[]).is_some(), "letter case is ignored");
+        assert_eq!(g.href(m.target, "x/b.html"), "../a.html#term-코루틴");
+    }
+}

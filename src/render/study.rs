@@ -1,0 +1,695 @@
+//! Study mode in the render stage.
+//!
+//! In a note's body (`StudyWriter`, driven by `body::render_body`): each heading question (also
+//! one inside a list item or block quote, whose answer then ends with it) is wrapped in `<section class="gb-q" data-q="ID" data-n="N">` with its answer in
+//! `<div class="gb-answer">`, so `static/study.js` can hide and reveal answers (without
+//! JavaScript nothing is hidden); a `<details>` question gets the same `data-q`/`data-n`; a term's
+//! definition gets its anchor; the first mention of another note's term links to it. The answers'
+//! HTML is kept for the Anki export.
+//!
+//! For the site (`study_files`): `quiz/index.html` (one page for the site and, by its
+//! `?s=FOLDER` query, for each folder), `quiz/questions.js` (the one file every quiz loads,
+//! JSONP-style so it works from `file://`), `quiz/anki.csv`, `glossary/index.html` and
+//! `references/index.html`.
+
+use super::view::{self, Chrome, PageContext, SiteLinks};
+use super::Theme;
+use crate::diagnostics::Diagnostic;
+use crate::enrich::links::encode_path;
+use crate::enrich::study::{fold, Glossary};
+use crate::model::{Note, PageRef, QuestionKind, Reference, Site};
+use pulldown_cmark::{CowStr, Event};
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// The id a question's marks are kept under: the page's path (percent-encoded, as `nav.js` has
+/// it) and the question's anchor. It does not depend on the question's position.
+pub(crate) fn question_id(note_url: &str, anchor: &str) -> String {
+    format!("{}#{anchor}", encode_path(note_url))
+}
+
+/// The query that opens the quiz on one folder's questions (`?s=Computer%20Science`), "" for the
+/// whole site. A query, not a fragment: the page is the same file wherever it is opened from.
+pub(crate) fn quiz_query(folder: &str) -> String {
+    const QUERY: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'/').remove(b'-').remove(b'_').remove(b'.');
+    if folder.is_empty() {
+        return String::new();
+    }
+    format!("?s={}", percent_encoding::utf8_percent_encode(folder, QUERY))
+}
+
+/// Heading id → question number, for the table of contents' markers.
+pub(crate) fn question_numbers(note: &Note) -> HashMap<String, usize> {
+    let questions = note.study.questions.iter().enumerate();
+    questions
+        .filter(|(_, q)| matches!(q.kind, QuestionKind::Heading { .. }))
+        .map(|(i, q)| (q.anchor.clone(), i + 1))
+        .collect()
+}
+
+/// What study mode adds to one note's body while it is rendered.
+pub(crate) struct StudyWriter<'a> {
+    note: &'a Note,
+    glossary: &'a Glossary,
+    /// Heading index → question index.
+    heading_questions: FxHashMap<usize, usize>,
+    /// Body offset of a `<details` → question index.
+    details_questions: FxHashMap<usize, usize>,
+    /// Body offset of a term's `**` (or `<dt`) → term index.
+    terms: FxHashMap<usize, usize>,
+    /// Nesting in block quotes, list items and footnotes: a question's answer ends with the
+    /// container its heading is in.
+    depth: usize,
+    /// Open `<details>` blocks in raw HTML: headings inside one neither open nor close a wrapper.
+    html_details: usize,
+    in_heading: bool,
+    /// The question whose heading is being written.
+    asking: Option<usize>,
+    /// Open heading questions: question, close level, first event of the answer, depth.
+    open: Vec<(usize, u8, usize, usize)>,
+    /// The `<details>` question being written: question, whether its `</summary>` was passed
+    /// (then the answer's first event), nested `<details>` inside it.
+    details: Option<(usize, Option<usize>, usize)>,
+    /// Per question, the events of its answer.
+    answers: Vec<Option<(usize, usize)>>,
+    /// Terms this note defines (folded): mentions of them are not linked here.
+    defined_here: Vec<String>,
+    /// Glossary targets linked already on this page.
+    linked: Vec<usize>,
+    /// Code blocks by event index, as plain `<pre><code>`: answers for Anki carry no
+    /// highlighting classes (Anki has no stylesheet for them, and they would triple the size).
+    plain_code: FxHashMap<usize, String>,
+}
+
+impl<'a> StudyWriter<'a> {
+    pub(crate) fn new(note: &'a Note, glossary: &'a Glossary) -> StudyWriter<'a> {
+        let mut heading_questions = FxHashMap::default();
+        let mut details_questions = FxHashMap::default();
+        for (i, q) in note.study.questions.iter().enumerate() {
+            match q.kind {
+                QuestionKind::Heading { index, .. } => heading_questions.insert(index, i),
+                QuestionKind::Details { offset } => details_questions.insert(offset, i),
+            };
+        }
+        StudyWriter {
+            note,
+            glossary,
+            heading_questions,
+            details_questions,
+            terms: note.study.terms.iter().enumerate().map(|(i, t)| (t.offset, i)).collect(),
+            depth: 0,
+            html_details: 0,
+            in_heading: false,
+            asking: None,
+            open: Vec::new(),
+            details: None,
+            answers: vec![None; note.study.questions.len()],
+            defined_here: note.study.terms.iter().map(|t| fold(&t.term)).collect(),
+            linked: Vec::new(),
+            plain_code: FxHashMap::default(),
+        }
+    }
+
+    /// A code block is about to be pushed at event `index`: keep its plain form for answers.
+    pub(crate) fn code_block(&mut self, index: usize, code: &str) {
+        let in_answer = !self.open.is_empty() || self.details.is_some_and(|(_, start, _)| start.is_some());
+        if in_answer {
+            self.plain_code.insert(index, format!("<pre><code>{}</code></pre>\n", escape(code)));
+        }
+    }
+
+    fn id(&self, q: usize) -> String {
+        question_id(&self.note.url, &self.note.study.questions[q].anchor)
+    }
+
+    /// Before heading `index` starts: close the questions it ends, open the one it asks.
+    pub(crate) fn heading_start(&mut self, index: usize, level: u8, events: &mut Vec<Event<'a>>) {
+        self.in_heading = true;
+        if self.html_details > 0 {
+            return;
+        }
+        let depth = self.depth;
+        while self.open.last().is_some_and(|&(_, close, _, at)| at == depth && level <= close) {
+            self.close(events);
+        }
+        if let Some(&q) = self.heading_questions.get(&index) {
+            let html = format!("<section class=\"gb-q\" data-q=\"{}\" data-n=\"{}\">\n", escape(&self.id(q)), q + 1);
+            events.push(Event::Html(html.into()));
+            self.asking = Some(q);
+        }
+    }
+
+    /// After the heading's end: its answer starts.
+    pub(crate) fn heading_end(&mut self, events: &mut Vec<Event<'a>>) {
+        self.in_heading = false;
+        if let Some(q) = self.asking.take() {
+            let QuestionKind::Heading { close_level, .. } = self.note.study.questions[q].kind else { return };
+            events.push(Event::Html("<div class=\"gb-answer\">\n".into()));
+            self.open.push((q, close_level, events.len(), self.depth));
+        }
+    }
+
+    fn close(&mut self, events: &mut Vec<Event<'a>>) {
+        if let Some((q, _, start, _)) = self.open.pop() {
+            self.answers[q] = Some((start, events.len()));
+            events.push(Event::Html("</div>\n</section>\n".into()));
+        }
+    }
+
+    /// A block quote, list item or footnote opens.
+    pub(crate) fn enter(&mut self) {
+        self.depth += 1;
+    }
+
+    /// A block quote, list item or footnote is about to close: so do the answers inside it.
+    pub(crate) fn leave(&mut self, events: &mut Vec<Event<'a>>) {
+        let depth = self.depth;
+        while self.open.last().is_some_and(|&(_, _, _, at)| at >= depth) {
+            self.close(events);
+        }
+        self.depth = depth.saturating_sub(1);
+    }
+
+    /// The opening tag of a term's `<strong>` at `offset`, with its anchor.
+    pub(crate) fn strong(&self, offset: usize) -> Option<CowStr<'a>> {
+        let t = &self.note.study.terms[*self.terms.get(&offset)?];
+        (!t.html_dt).then(|| format!("<strong class=\"gb-term\" id=\"{}\">", escape(&t.id)).into())
+    }
+
+    /// Raw HTML at body `offset`: pushed onto `events`, with a `<details>` question's and a
+    /// `<dt>` term's attributes added, and split where a `<details>` answer starts and ends.
+    pub(crate) fn html(&mut self, html: CowStr<'a>, offset: usize, inline: bool, events: &mut Vec<Event<'a>>) {
+        let make = |s: String| -> Event<'a> {
+            if inline {
+                Event::InlineHtml(s.into())
+            } else {
+                Event::Html(s.into())
+            }
+        };
+        let end = offset + html.len();
+        let mentions_details =
+            ["details", "DETAILS", "Details", "summary", "SUMMARY", "Summary"].iter().any(|t| html.contains(t));
+        let has_dt = self.terms.keys().any(|&at| (offset..end).contains(&at));
+        if !(mentions_details || has_dt) {
+            events.push(if inline { Event::InlineHtml(html) } else { Event::Html(html) });
+            return;
+        }
+        let mut text = html.to_string();
+        // Attributes to add at a tag in this piece of HTML: a question's `<details`, a term's `<dt`.
+        for (&at, &q) in &self.details_questions {
+            if (offset..end).contains(&at) {
+                if let Some(pos) = find_tag(&text, at - offset, "<details") {
+                    let anchor = &self.note.study.questions[q].anchor;
+                    let has_id = tag_has_id(&text[pos..]);
+                    let id = if has_id { String::new() } else { format!(" id=\"{}\"", escape(anchor)) };
+                    let attrs = format!("{id} data-q=\"{}\" data-n=\"{}\"", escape(&self.id(q)), q + 1);
+                    text.insert_str(pos + 8, &attrs);
+                    self.details = Some((q, None, 0));
+                    self.html_details += 1;
+                    // The tag itself is counted: skip it in the scan below.
+                    let (before, after) = text.split_at(pos + 8 + attrs.len());
+                    events.push(make(before.to_string()));
+                    text = after.to_string();
+                }
+            }
+        }
+        for (&at, &t) in &self.terms {
+            let term = &self.note.study.terms[t];
+            if term.html_dt && (offset..end).contains(&at) {
+                if let Some(pos) = find_tag(&text, at.saturating_sub(offset), "<dt") {
+                    if !tag_has_id(&text[pos..]) {
+                        text.insert_str(pos + 3, &format!(" class=\"gb-term\" id=\"{}\"", escape(&term.id)));
+                    }
+                }
+            }
+        }
+        // Follow `<details>` nesting, and cut out the answer of the `<details>` question.
+        let lower = text.to_ascii_lowercase();
+        let mut cut = 0;
+        let mut at = 0;
+        while let Some(pos) = next_of(&lower[at..], &["<details", "</details", "</summary"]) {
+            let pos = at + pos;
+            let closing = lower[pos..].starts_with("</details");
+            let summary_end = lower[pos..].starts_with("</summary");
+            at = pos + 2;
+            match (&mut self.details, summary_end, closing) {
+                (Some((_, start @ None, _)), true, _) => {
+                    let split = pos + lower[pos..].find('>').map_or(lower.len() - pos, |e| e + 1);
+                    events.push(make(text[cut..split].to_string()));
+                    cut = split;
+                    *start = Some(events.len());
+                }
+                (_, true, _) => {}
+                (Some((_, _, nested)), false, false) => {
+                    *nested += 1;
+                    self.html_details += 1;
+                }
+                (Some((q, start, nested)), false, true) => {
+                    self.html_details = self.html_details.saturating_sub(1);
+                    if *nested > 0 {
+                        *nested -= 1;
+                    } else {
+                        let q = *q;
+                        if let Some(start) = *start {
+                            events.push(make(text[cut..pos].to_string()));
+                            cut = pos;
+                            self.answers[q] = Some((start, events.len()));
+                        }
+                        self.details = None;
+                    }
+                }
+                (None, false, false) => self.html_details += 1,
+                (None, false, true) => self.html_details = self.html_details.saturating_sub(1),
+            }
+        }
+        if cut < text.len() || cut == 0 {
+            events.push(make(text[cut..].to_string()));
+        }
+    }
+
+    /// A run of plain text outside links and code: the first mention of each term of another
+    /// note becomes a link to its definition; the rest goes to `plain` (bare URLs and so on).
+    pub(crate) fn text(
+        &mut self,
+        text: CowStr<'a>,
+        events: &mut Vec<Event<'a>>,
+        mut plain: impl FnMut(CowStr<'a>, &mut Vec<Event<'a>>),
+    ) {
+        if self.in_heading || self.glossary.is_empty() {
+            return plain(text, events);
+        }
+        let mut rest: &str = &text;
+        let mut pieces: Vec<(String, Option<(String, String)>)> = Vec::new();
+        while let Some(m) = self.glossary.find(rest, &self.defined_here, &self.linked) {
+            // A term inside a URL stays part of the URL.
+            let word_start = rest[..m.start].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+            let word_end = rest[m.end..].find(char::is_whitespace).map_or(rest.len(), |i| m.end + i);
+            let word = &rest[word_start..word_end];
+            if word.contains("://") || word.contains("www.") {
+                pieces.push((rest[..word_end].to_string(), None));
+                rest = &rest[word_end..];
+                continue;
+            }
+            self.linked.push(m.target);
+            let href = self.glossary.href(m.target, &self.note.url);
+            let title = self.glossary.term(m.target).to_string();
+            pieces.push((rest[..m.start].to_string(), Some((href, title))));
+            pieces.push((rest[m.start..m.end].to_string(), None));
+            pieces.push((String::new(), Some((String::new(), String::new()))));
+            rest = &rest[m.end..];
+        }
+        if pieces.is_empty() {
+            return plain(text, events);
+        }
+        let tail = rest.to_string();
+        for (t, link) in pieces {
+            if !t.is_empty() {
+                plain(t.into(), events);
+            }
+            match link {
+                Some((href, title)) if !href.is_empty() => events.push(Event::InlineHtml(
+                    format!("<a class=\"gb-termlink\" href=\"{}\" title=\"{}\">", escape(&href), escape(&title)).into(),
+                )),
+                Some(_) => events.push(Event::InlineHtml("</a>".into())),
+                None => {}
+            }
+        }
+        if !tail.is_empty() {
+            plain(tail.into(), events);
+        }
+    }
+
+    /// Close what is still open and give each question's answer HTML ("" when it has none),
+    /// code blocks plain.
+    pub(crate) fn finish(mut self, events: &mut Vec<Event<'a>>) -> Vec<String> {
+        while !self.open.is_empty() {
+            self.close(events);
+        }
+        let plain = &self.plain_code;
+        self.answers
+            .iter()
+            .map(|range| {
+                let mut html = String::new();
+                if let Some((start, end)) = *range {
+                    let answer = events[start..end].iter().enumerate().map(|(i, e)| match plain.get(&(start + i)) {
+                        Some(code) => Event::Html(code.as_str().into()),
+                        None => e.clone(),
+                    });
+                    pulldown_cmark::html::push_html(&mut html, answer);
+                }
+                html.trim().to_string()
+            })
+            .collect()
+    }
+}
+
+/// Position of `tag` in `text` at or after `from` (else its first one), case ignored.
+fn find_tag(text: &str, from: usize, tag: &str) -> Option<usize> {
+    let lower = text.to_ascii_lowercase();
+    let from = from.min(lower.len());
+    lower.get(from..).and_then(|l| l.find(tag)).map(|p| p + from).or_else(|| lower.find(tag))
+}
+
+fn tag_has_id(tag_start: &str) -> bool {
+    let end = tag_start.find('>').unwrap_or(tag_start.len());
+    crate::markdown::html_attributes::quoted_attributes(&tag_start[..end], &["id"]).next().is_some()
+}
+
+/// The first of `needles` in `hay`.
+fn next_of(hay: &str, needles: &[&str]) -> Option<usize> {
+    needles.iter().filter_map(|n| hay.find(n)).min()
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+    out
+}
+
+/// What a rendered note gives the site's study files.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct NoteOutput {
+    /// The HTML of each question's answer, in `note.study.questions` order, for the Anki
+    /// export. The quiz shows answers from the note's own page instead (`static/study.js`
+    /// opens it on one question), so no page or shared file carries every answer twice.
+    pub(crate) answers: Vec<String>,
+    pub(crate) references: Vec<Reference>,
+}
+
+/// A study page's template context: the common page context and the page's own data.
+#[derive(Serialize)]
+struct StudyContext<'a, T: Serialize> {
+    #[serde(flatten)]
+    base: PageContext<'a>,
+    study: T,
+}
+
+/// `quiz.html`'s data.
+#[derive(Serialize)]
+struct QuizView {
+    questions: usize,
+    /// Folders with questions, for the section quizzes.
+    sections: Vec<QuizSection>,
+}
+
+/// A folder's quiz: `quiz/index.html?s=PATH`.
+#[derive(Serialize)]
+struct QuizSection {
+    path: String,
+    /// `index.html?s=PATH`, percent-encoded.
+    href: String,
+    title: String,
+    questions: usize,
+}
+
+/// `glossary.html`'s data: terms grouped by initial.
+#[derive(Serialize)]
+struct GlossaryView {
+    terms: usize,
+    /// The groups' initials, for the page's index: `g-N` is the id of group N (from 1).
+    initials: Vec<String>,
+    /// The groups as HTML (`section.glossary-group` > `h2#g-N` + `dl.glossary` of `dt`/`dd`):
+    /// written here, not by a template loop, as a site may define thousands of terms.
+    html: String,
+}
+
+/// `references.html`'s data: each note's external links, every address once.
+#[derive(Serialize)]
+struct ReferencesView {
+    links: usize,
+    notes: Vec<NoteReferences>,
+}
+
+#[derive(Serialize)]
+struct NoteReferences {
+    title: String,
+    href: String,
+    links: Vec<ReferenceView>,
+}
+
+#[derive(Serialize)]
+struct ReferenceView {
+    href: String,
+    text: String,
+    domain: String,
+    /// Other notes citing the same address.
+    also: Vec<view::Link>,
+}
+
+/// The site's study files, by output path, from the rendered notes (`outputs[n]` for note `n`,
+/// None when it was not rendered); and the study templates' errors.
+pub(crate) fn study_files(
+    site: &Site,
+    theme: &Theme,
+    chrome: &Chrome,
+    glossary: &Glossary,
+    outputs: &[Option<&NoteOutput>],
+) -> (Vec<(&'static str, Vec<u8>)>, Vec<Diagnostic>) {
+    let site_links = SiteLinks::of(site, chrome);
+    let notes: Vec<usize> =
+        site.order.iter().filter_map(|p| if let PageRef::Note(n) = p { Some(*n) } else { None }).collect();
+    let mut files: Vec<(&str, Vec<u8>)> = Vec::new();
+    let mut problems = Vec::new();
+    let words = &chrome.words;
+    let mut page = |url: &'static str, template: &str, title: &str, data: &dyn erased::Data| {
+        let base = view::study_page_context(&site_links, chrome, url, title);
+        match data.render(theme, template, base) {
+            Ok(html) => files.push((url, html.into_bytes())),
+            Err(d) => problems.push(d),
+        }
+    };
+
+    let sections = quiz_sections(site);
+    let total: usize = notes.iter().map(|&n| site.notes[n].study.questions.len()).sum();
+    // Each file is linear in the site: the big ones are made side by side.
+    let ((glossary_view, anki), (questions, references)) = rayon::join(
+        || rayon::join(|| glossary_view(site, glossary), || anki_csv(site, &notes, outputs)),
+        || rayon::join(|| questions_js(site, &notes), || references_view(site, &notes, outputs)),
+    );
+    page("quiz/index.html", "quiz.html", &words.quiz, &QuizView { questions: total, sections });
+    page("glossary/index.html", "glossary.html", &words.glossary, &glossary_view);
+    page("references/index.html", "references.html", &words.references, &references);
+    files.push(("quiz/questions.js", questions.into_bytes()));
+    files.push(("quiz/anki.csv", anki.into_bytes()));
+    (files, problems)
+}
+
+/// Template rendering over any study view (the page closure takes them as one type).
+mod erased {
+    use super::*;
+
+    pub(super) trait Data {
+        fn render(&self, theme: &Theme, template: &str, base: PageContext) -> Result<String, Diagnostic>;
+    }
+
+    impl<T: Serialize> Data for T {
+        fn render(&self, theme: &Theme, template: &str, base: PageContext) -> Result<String, Diagnostic> {
+            theme.render(template, &StudyContext { base, study: self })
+        }
+    }
+}
+
+/// Folders holding questions (at any depth), in reading order, with how many.
+fn quiz_sections(site: &Site) -> Vec<QuizSection> {
+    fn count(site: &Site, s: usize, out: &mut Vec<QuizSection>) -> usize {
+        let section = &site.sections[s];
+        let own: usize =
+            section.index_note.iter().chain(&section.notes).map(|&n| site.notes[n].study.questions.len()).sum();
+        let slot = out.len();
+        let href = format!("index.html{}", quiz_query(&section.path));
+        out.push(QuizSection { path: section.path.clone(), href, title: section.title.clone(), questions: 0 });
+        let total = own + section.children.iter().map(|&c| count(site, c, out)).sum::<usize>();
+        out[slot].questions = total;
+        total
+    }
+    let mut out = Vec::new();
+    count(site, 0, &mut out);
+    out.retain(|s| !s.path.is_empty() && s.questions > 0);
+    out
+}
+
+fn glossary_view(site: &Site, glossary: &Glossary) -> GlossaryView {
+    use std::fmt::Write;
+    let mut initials: Vec<String> = Vec::new();
+    let mut html = String::with_capacity(glossary.entries.len() * 256);
+    for e in &glossary.entries {
+        if initials.last() != Some(&e.group) {
+            if !initials.is_empty() {
+                html.push_str("  </dl>\n</section>\n");
+            }
+            initials.push(e.group.clone());
+            let n = initials.len();
+            let _ = write!(
+                html,
+                "<section class=\"glossary-group\" aria-labelledby=\"g-{n}\">\n  <h2 id=\"g-{n}\">{}</h2>\n  <dl class=\"glossary\">\n",
+                escape(&e.group)
+            );
+        }
+        let note = &site.notes[e.note];
+        let href = format!("../{}#{}", encode_path(&note.url), e.id);
+        let _ = writeln!(
+            html,
+            "    <dt>{}</dt>\n    <dd>{} <a class=\"defined-in\" href=\"{}\">{}</a></dd>",
+            escape(&e.term),
+            escape(&e.definition),
+            escape(&href),
+            escape(&note.title)
+        );
+    }
+    if !initials.is_empty() {
+        html.push_str("  </dl>\n</section>\n");
+    }
+    GlossaryView { terms: glossary.entries.len(), initials, html }
+}
+
+/// An address as duplicates are recognised: scheme, `www.`, fragment and trailing `/` ignored.
+fn reference_key(href: &str) -> String {
+    let no_scheme = href.split_once("://").map_or(href, |(_, rest)| rest);
+    let no_fragment = no_scheme.split('#').next().unwrap_or(no_scheme);
+    let trimmed = no_fragment.trim_end_matches('/');
+    let (host, path) = trimmed.split_once('/').unwrap_or((trimmed, ""));
+    let host = host.to_ascii_lowercase();
+    format!("{}/{path}", host.strip_prefix("www.").unwrap_or(&host))
+}
+
+/// The host of an address, without `www.`.
+fn domain(href: &str) -> String {
+    let rest = href.split_once("://").map_or(href, |(_, rest)| rest);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h).to_ascii_lowercase();
+    host.strip_prefix("www.").unwrap_or(&host).to_string()
+}
+
+fn references_view(site: &Site, notes: &[usize], outputs: &[Option<&NoteOutput>]) -> ReferencesView {
+    let note_link = |n: usize| view::Link {
+        title: site.notes[n].title.clone(),
+        href: format!("../{}", encode_path(&site.notes[n].url)),
+    };
+    // Every address's notes, in reading order; it is listed under the first.
+    let mut citing: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+    for &n in notes {
+        for r in outputs.get(n).copied().flatten().map_or(&[][..], |o| &o.references[..]) {
+            let list = citing.entry(reference_key(&r.href)).or_default();
+            if list.last() != Some(&n) {
+                list.push(n);
+            }
+        }
+    }
+    let mut links = 0;
+    let mut out = Vec::new();
+    for &n in notes {
+        let mut shown = Vec::new();
+        // Two spellings of one address in a note (`http://`, a trailing `/`): listed once.
+        let mut keys = rustc_hash::FxHashSet::default();
+        for r in outputs.get(n).copied().flatten().map_or(&[][..], |o| &o.references[..]) {
+            let key = reference_key(&r.href);
+            let Some(list) = citing.get(&key) else { continue };
+            if list.first() != Some(&n) || !keys.insert(key) {
+                continue;
+            }
+            let also = list[1..].iter().map(|&m| note_link(m)).collect();
+            shown.push(ReferenceView { href: r.href.clone(), text: r.text.clone(), domain: domain(&r.href), also });
+        }
+        if !shown.is_empty() {
+            links += shown.len();
+            let Link { title, href } = note_link(n);
+            out.push(NoteReferences { title, href, links: shown });
+        }
+    }
+    ReferencesView { links, notes: out }
+}
+
+use view::Link;
+
+/// The quiz data every quiz page loads: `window.GONGBU_QUIZ = {notes, q}`; a note is
+/// `{u: url, t: title, s: folder}`, a question `{n: note, a: anchor, l: label, t: text}`. The
+/// answers stay in the notes' pages, which the quiz shows one question of.
+fn questions_js(site: &Site, notes: &[usize]) -> String {
+    #[derive(Serialize)]
+    struct NoteData<'a> {
+        u: String,
+        t: &'a str,
+        s: &'a str,
+    }
+    #[derive(Serialize)]
+    struct QuestionData<'a> {
+        n: usize,
+        a: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        l: Option<&'a str>,
+        t: &'a str,
+    }
+    #[derive(Serialize)]
+    struct Data<'a> {
+        notes: Vec<NoteData<'a>>,
+        q: Vec<QuestionData<'a>>,
+    }
+    let mut data = Data { notes: Vec::new(), q: Vec::new() };
+    for &n in notes {
+        let note = &site.notes[n];
+        if note.study.questions.is_empty() {
+            continue;
+        }
+        let i = data.notes.len();
+        data.notes.push(NoteData { u: encode_path(&note.url).into_owned(), t: &note.title, s: note.folder() });
+        for q in &note.study.questions {
+            data.q.push(QuestionData { n: i, a: &q.anchor, l: q.label.as_deref(), t: &q.text });
+        }
+    }
+    let json = serde_json::to_string(&data).unwrap_or_else(|_| "{}".into());
+    // Safe inside a `<script>` too, and in every JavaScript engine.
+    let json = json.replace('<', "\\u003c").replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029");
+    format!("window.GONGBU_QUIZ={json};\n")
+}
+
+/// `quiz/anki.csv`: Anki's header directives, then one `question,answer,tags` row per question;
+/// the answer's links point at the published pages' paths from the site root.
+fn anki_csv(site: &Site, notes: &[usize], outputs: &[Option<&NoteOutput>]) -> String {
+    let mut csv = String::from("#separator:Comma\n#html:true\n#columns:Front,Back,Tags\n#tags column:3\n");
+    for &n in notes {
+        let note = &site.notes[n];
+        let answers = outputs.get(n).copied().flatten().map_or(&[][..], |o| &o.answers[..]);
+        let tag: String = note.folder().chars().map(|c| if c.is_whitespace() { '_' } else { c }).collect();
+        let tag = tag.replace('/', "::");
+        for (k, q) in note.study.questions.iter().enumerate() {
+            let front = match &q.label {
+                Some(label) => {
+                    format!("{}<br><small>{} · {}</small>", escape(&q.text), escape(&note.title), escape(label))
+                }
+                None => format!("{}<br><small>{}</small>", escape(&q.text), escape(&note.title)),
+            };
+            let back = answers.get(k).map_or("", String::as_str);
+            for (i, field) in [front.as_str(), back, tag.as_str()].iter().enumerate() {
+                if i > 0 {
+                    csv.push(',');
+                }
+                // Quoted, a quote doubled: newlines and commas stay inside the field.
+                csv.push('"');
+                for (j, part) in field.split('"').enumerate() {
+                    if j > 0 {
+                        csv.push_str("\"\"");
+                    }
+                    csv.push_str(part);
+                }
+                csv.push('"');
+            }
+            csv.push('\n');
+        }
+    }
+    csv
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_merge_by_address() {
+        assert_eq!(reference_key("https://www.A.com/x/#frag"), reference_key("http://a.com/x"));
+        assert_ne!(reference_key("https://a.com/x"), reference_key("https://a.com/y"));
+        assert_eq!(domain("https://www.Velog.io/@n/글"), "velog.io");
+        assert_eq!(domain("https://user@host.com:8080/a"), "host.com:8080");
+    }
+}
