@@ -88,6 +88,15 @@ pub struct Words {
     pub(crate) callout_details: String,
     pub(crate) skip: String,
     pub(crate) breadcrumbs: String,
+    /// Accessible names of a task list's ticked and open boxes.
+    pub(crate) task_done: String,
+    pub(crate) task_todo: String,
+    /// The reader's controls: back to top, the keyboard shortcuts overlay and its lines, the
+    /// link to a note's source in its repository.
+    pub(crate) back_to_top: String,
+    pub(crate) shortcuts: String,
+    pub(crate) close: String,
+    pub(crate) edit_page: String,
 }
 
 impl Words {
@@ -122,6 +131,12 @@ impl Words {
                 callout_details: w("Details"),
                 skip: w("Skip to content"),
                 breadcrumbs: w("Breadcrumbs"),
+                task_done: w("Done"),
+                task_todo: w("To do"),
+                back_to_top: w("Back to top"),
+                shortcuts: w("Keyboard shortcuts"),
+                close: w("Close"),
+                edit_page: w("Edit this page"),
             }
         } else {
             Words {
@@ -151,6 +166,12 @@ impl Words {
                 callout_details: w("자세히"),
                 skip: w("본문으로 건너뛰기"),
                 breadcrumbs: w("위치"),
+                task_done: w("완료"),
+                task_todo: w("할 일"),
+                back_to_top: w("맨 위로"),
+                shortcuts: w("단축키"),
+                close: w("닫기"),
+                edit_page: w("이 페이지 편집"),
             }
         }
     }

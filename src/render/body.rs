@@ -50,6 +50,9 @@ pub(crate) struct BodyWords<'a> {
     pub(crate) anchor: &'a str,
     /// Labels of callouts.
     pub(crate) callouts: Labels<'a>,
+    /// Accessible names of task list boxes, ticked and not.
+    pub(crate) task_done: &'a str,
+    pub(crate) task_todo: &'a str,
 }
 
 impl<'a> BodyWords<'a> {
@@ -66,6 +69,8 @@ impl<'a> BodyWords<'a> {
                 danger: &words.callout_danger,
                 details: &words.callout_details,
             },
+            task_done: &words.task_done,
+            task_todo: &words.task_todo,
         }
     }
 }
@@ -248,6 +253,10 @@ impl<'a> BodyWriter<'a> {
                 self.raw_html.skip(&html);
                 self.events.push(Event::InlineHtml(html));
             }
+            Event::TaskListMarker(done) => {
+                let label = if done { self.words.task_done } else { self.words.task_todo };
+                self.events.push(Event::InlineHtml(task_marker_html(done, label).into()));
+            }
             other => self.events.push(other),
         }
     }
@@ -332,11 +341,7 @@ impl<'a> BodyWriter<'a> {
     /// A heading ends with its anchor link (`#`), when the outline gave it an id.
     fn end_heading(&mut self, level: HeadingLevel) {
         if let Some(h) = self.note.headings.get(self.heading) {
-            let id = escape(&h.id);
-            let label = escape(self.words.anchor);
-            self.events.push(Event::InlineHtml(
-                format!(r##" <a class="anchor" href="#{id}" aria-label="{label}">#</a>"##).into(),
-            ));
+            self.events.push(Event::InlineHtml(anchor_html(&h.id, self.words.anchor).into()));
         }
         self.heading += 1;
         self.events.push(Event::End(TagEnd::Heading(level)));
@@ -548,17 +553,34 @@ fn escape(text: &str) -> String {
     out
 }
 
+/// A heading's `#` link. It is hidden from screen readers and out of the Tab order, so a
+/// heading is read as its own text only (the table of contents links every heading already);
+/// the mouse gets its label as a tooltip.
+fn anchor_html(id: &str, label: &str) -> String {
+    let (id, label) = (escape(id), escape(label));
+    format!(r##" <a class="anchor" href="#{id}" aria-hidden="true" tabindex="-1" title="{label}">#</a>"##)
+}
+
+/// A task list's box, named by its state (a bare disabled checkbox has no accessible name).
+fn task_marker_html(done: bool, label: &str) -> String {
+    let checked = if done { " checked" } else { "" };
+    format!(r#"<input type="checkbox" disabled{checked} aria-label="{}"> "#, escape(label))
+}
+
+/// A code block. It takes keyboard focus (`tabindex="0"`) so a line wider than the page can be
+/// scrolled with the arrow keys; every block does, since whether it overflows depends on the
+/// reader's screen.
 fn code_block_html(highlighter: &Highlighter, lang: Option<&str>, code: &str) -> String {
     let highlighted = highlighter.highlight(lang, code);
     match highlighted.language {
         Some(name) => {
             let name = escape(&name);
             format!(
-                "<pre class=\"code\" data-lang=\"{name}\"><code class=\"language-{name}\">{}</code></pre>\n",
+                "<pre class=\"code\" data-lang=\"{name}\" tabindex=\"0\"><code class=\"language-{name}\">{}</code></pre>\n",
                 highlighted.html
             )
         }
-        None => format!("<pre class=\"code\"><code>{}</code></pre>\n", highlighted.html),
+        None => format!("<pre class=\"code\" tabindex=\"0\"><code>{}</code></pre>\n", highlighted.html),
     }
 }
 
@@ -611,7 +633,7 @@ mod tests {
         let b = render("## 1번 문제\n## 1번 문제\n");
         assert!(
             b.html.contains(
-                r##"<h2 id="1번-문제">1번 문제 <a class="anchor" href="#1번-문제" aria-label="연결">#</a></h2>"##
+                r##"<h2 id="1번-문제">1번 문제 <a class="anchor" href="#1번-문제" aria-hidden="true" tabindex="-1" title="연결">#</a></h2>"##
             ),
             "{}",
             b.html
