@@ -85,3 +85,129 @@ fn axe_finds_no_serious_violation_from_the_theme_light_or_dark() {
     }
     assert!(problems.is_empty(), "axe-core violations:\n{}", problems.join("\n"));
 }
+
+/// Press a key in the page as a person would (DevTools input events, so the browser's own
+/// behaviour runs: Tab moves focus).
+fn press(browser: &mut Browser, key: &str, code: &str, key_code: u32, shift: bool) {
+    let text = match key {
+        "Enter" => "\r",
+        k if k.chars().count() == 1 => k,
+        _ => "",
+    };
+    let modifiers = if shift { 8 } else { 0 };
+    let common = serde_json::json!({"key": key, "code": code, "windowsVirtualKeyCode": key_code, "modifiers": modifiers});
+    let mut down = common.clone();
+    down["type"] = "keyDown".into();
+    down["text"] = text.into();
+    browser.call("Input.dispatchKeyEvent", down);
+    let mut up = common;
+    up["type"] = "keyUp".into();
+    browser.call("Input.dispatchKeyEvent", up);
+}
+
+/// What has focus: tag, id or class, and the first words of its text.
+const FOCUSED: &str = "(() => { const e = document.activeElement; if (!e) return ''; \
+    const where = e.closest('#gb-nav') ? 'nav' : e.closest('#gb-toc') ? 'toc' : e.closest('main') ? 'main' : 'other'; \
+    return where + ':' + e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ')[0] : '') + ':' + (e.textContent || '').trim().slice(0, 20); })()";
+
+fn set_width(browser: &mut Browser, width: u32, height: u32) {
+    browser.call(
+        "Emulation.setDeviceMetricsOverride",
+        serde_json::json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 800}),
+    );
+    // A phone has a touch screen: (pointer: coarse) and (hover: none) apply.
+    browser.call("Emulation.setTouchEmulationEnabled", serde_json::json!({"enabled": width < 800, "maxTouchPoints": 5}));
+}
+
+#[test]
+fn keyboard_reaches_code_blocks_before_the_contents_and_headings_read_as_their_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = sample_site(tmp.path());
+    let url = format!("file://{}", out.join("network/long-lines.html").display());
+    let mut browser = Browser::open(&url);
+    set_width(&mut browser, 1300, 800);
+    browser.navigate(&url);
+    let mut order = Vec::new();
+    for _ in 0..60 {
+        press(&mut browser, "Tab", "Tab", 9, false);
+        order.push(browser.eval(FOCUSED).as_str().unwrap_or_default().to_string());
+    }
+    let code = order.iter().position(|f| f.starts_with("main:pre.code"));
+    let toc = order.iter().position(|f| f.starts_with("toc:"));
+    assert!(code.is_some(), "Tab never reached the code block: {order:?}");
+    assert!(toc.is_some(), "Tab never reached the contents: {order:?}");
+    assert!(code < toc, "the contents come before the article in Tab order: {order:?}");
+    // The code block scrolls with the arrow keys once it has focus.
+    browser.eval("document.querySelector('pre.code').focus()");
+    for _ in 0..30 {
+        press(&mut browser, "ArrowRight", "ArrowRight", 39, false);
+    }
+    let scrolled = browser.eval("document.querySelector('pre.code').scrollLeft");
+    assert!(scrolled.as_f64().unwrap_or(0.0) > 0.0, "arrow keys did not scroll the focused code block");
+    // Headings are named by their own text: the # link is hidden from screen readers and Tab.
+    let names = browser.eval(
+        "Array.from(document.querySelectorAll('.content h2')).map(h => h.querySelector('.anchor').getAttribute('aria-hidden') + ' ' + h.querySelector('.anchor').tabIndex)",
+    );
+    assert_eq!(names, serde_json::json!(["true -1", "true -1", "true -1"]));
+    assert!(!order.iter().any(|f| f.contains("a.anchor")), "an anchor took focus: {order:?}");
+}
+
+#[test]
+fn phone_menu_takes_focus_keeps_it_locks_the_page_and_gives_it_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = sample_site(tmp.path());
+    let url = format!("file://{}", out.join("network/tcp-udp.html").display());
+    let mut browser = Browser::open(&url);
+    set_width(&mut browser, 400, 760);
+    browser.navigate(&url);
+    browser.eval("document.getElementById('gb-menu').focus()");
+    press(&mut browser, "Enter", "Enter", 13, false);
+    browser.wait_for("document.body.classList.contains('nav-open')", 5, "the menu to open");
+    assert!(browser.eval(FOCUSED).as_str().unwrap_or_default().starts_with("nav:"), "focus did not move into the menu: {}", browser.eval(FOCUSED));
+    assert_eq!(browser.eval("getComputedStyle(document.documentElement).overflowY"), "hidden", "page behind scrolls");
+    for shift in [false, true] {
+        for _ in 0..40 {
+            press(&mut browser, "Tab", "Tab", 9, shift);
+            let f = browser.eval(FOCUSED).as_str().unwrap_or_default().to_string();
+            let on_menu = browser.eval("document.activeElement.id === 'gb-menu'") == true;
+            assert!(f.starts_with("nav:") || on_menu, "focus left the open menu: {f}");
+        }
+    }
+    press(&mut browser, "Escape", "Escape", 27, false);
+    assert_eq!(browser.eval("document.body.classList.contains('nav-open')"), false);
+    assert_eq!(browser.eval("document.activeElement.id"), "gb-menu", "focus not given back to the menu button");
+    assert_ne!(browser.eval("getComputedStyle(document.documentElement).overflowY"), "hidden");
+    // Folder toggles are big enough to hit on a touch screen (44 px) and with a mouse (24 px).
+    let sizes = browser.eval(
+        "Array.from(document.querySelectorAll('.twisty')).map(b => Math.min(b.getBoundingClientRect().width, b.getBoundingClientRect().height))",
+    );
+    let sizes: Vec<f64> = sizes.as_array().into_iter().flatten().filter_map(|v| v.as_f64()).collect();
+    assert!(!sizes.is_empty() && sizes.iter().all(|s| *s >= 44.0), "toggle sizes on a phone: {sizes:?}");
+}
+
+#[test]
+fn printed_pdf_keeps_long_code_lines_link_targets_and_hidden_answers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = sample_site(tmp.path());
+    let pdf = tmp.path().join("note.pdf");
+    let profile = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new(chromium())
+        .args(HEADLESS)
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(["--allow-file-access-from-files", "--no-pdf-header-footer", "--virtual-time-budget=3000"])
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", out.join("network/long-lines.html").display()))
+        .output()
+        .expect("run chromium");
+    assert!(pdf.is_file(), "no PDF: {}", String::from_utf8_lossy(&status.stderr));
+    let text = std::process::Command::new("pdftotext")
+        .args([pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils, installed by scripts/test)");
+    // Wrapped lines may break anywhere: compare without white space.
+    let text: String = String::from_utf8_lossy(&text.stdout).chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(text.contains(LONG_LINE_END), "the end of the long code line is cut off in print:\n{text}");
+    assert!(text.contains("rfc-editor.org/rfc/rfc793"), "external link target not printed:\n{text}");
+    assert!(text.contains("숨겨진답"), "a closed <details> is not printed:\n{text}");
+    assert!(!text.contains("본문으로건너뛰기") && !text.contains("TCP와UDP"), "chrome printed:\n{text}");
+}
