@@ -64,18 +64,16 @@ fn axe_finds_no_serious_violation_from_the_theme_light_or_dark() {
     let axe = axe_source();
     let pages = ["network/tcp-udp.html", "network/long-lines.html", "network/index.html", "index.html"];
     let mut browser = Browser::open(&format!("file://{}", out.join(pages[0]).display()));
+    browser.wait_for("location.protocol === 'file:' && document.readyState === 'complete'", 20, "the first page");
     let mut problems = Vec::new();
     for page in pages {
         for theme in ["light", "dark"] {
             for width in [1300, 420] {
-                let url = format!("file://{}", out.join(page).display());
-                browser.call(
-                    "Emulation.setDeviceMetricsOverride",
-                    serde_json::json!({"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": width < 800}),
-                );
-                browser.navigate(&url);
+                // The theme is chosen as a reader's click would store it; the query makes each
+                // load a new address, so `navigate` waits for it.
                 browser.eval(&format!("localStorage.setItem('gongbu-theme', '{theme}')"));
-                browser.navigate(&url);
+                set_width(&mut browser, width, 800);
+                browser.navigate(&format!("file://{}?{theme}-{width}", out.join(page).display()));
                 assert_eq!(browser.eval("document.documentElement.dataset.theme"), theme);
                 for v in axe_violations(&mut browser, &axe) {
                     problems.push(format!("{page} ({theme}, {width}px): {v}"));
@@ -126,7 +124,7 @@ fn keyboard_reaches_code_blocks_before_the_contents_and_headings_read_as_their_t
     let url = format!("file://{}", out.join("network/long-lines.html").display());
     let mut browser = Browser::open(&url);
     set_width(&mut browser, 1300, 800);
-    browser.navigate(&url);
+    browser.navigate(&format!("{url}?desktop"));
     let mut order = Vec::new();
     for _ in 0..60 {
         press(&mut browser, "Tab", "Tab", 9, false);
@@ -159,7 +157,7 @@ fn phone_menu_takes_focus_keeps_it_locks_the_page_and_gives_it_back() {
     let url = format!("file://{}", out.join("network/tcp-udp.html").display());
     let mut browser = Browser::open(&url);
     set_width(&mut browser, 400, 760);
-    browser.navigate(&url);
+    browser.navigate(&format!("{url}?phone"));
     browser.eval("document.getElementById('gb-menu').focus()");
     press(&mut browser, "Enter", "Enter", 13, false);
     browser.wait_for("document.body.classList.contains('nav-open')", 5, "the menu to open");
