@@ -93,7 +93,8 @@ fn press(browser: &mut Browser, key: &str, code: &str, key_code: u32, shift: boo
         _ => "",
     };
     let modifiers = if shift { 8 } else { 0 };
-    let common = serde_json::json!({"key": key, "code": code, "windowsVirtualKeyCode": key_code, "modifiers": modifiers});
+    let common =
+        serde_json::json!({"key": key, "code": code, "windowsVirtualKeyCode": key_code, "modifiers": modifiers});
     let mut down = common.clone();
     down["type"] = "keyDown".into();
     down["text"] = text.into();
@@ -114,7 +115,8 @@ fn set_width(browser: &mut Browser, width: u32, height: u32) {
         serde_json::json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 800}),
     );
     // A phone has a touch screen: (pointer: coarse) and (hover: none) apply.
-    browser.call("Emulation.setTouchEmulationEnabled", serde_json::json!({"enabled": width < 800, "maxTouchPoints": 5}));
+    browser
+        .call("Emulation.setTouchEmulationEnabled", serde_json::json!({"enabled": width < 800, "maxTouchPoints": 5}));
 }
 
 #[test]
@@ -161,7 +163,11 @@ fn phone_menu_takes_focus_keeps_it_locks_the_page_and_gives_it_back() {
     browser.eval("document.getElementById('gb-menu').focus()");
     press(&mut browser, "Enter", "Enter", 13, false);
     browser.wait_for("document.body.classList.contains('nav-open')", 5, "the menu to open");
-    assert!(browser.eval(FOCUSED).as_str().unwrap_or_default().starts_with("nav:"), "focus did not move into the menu: {}", browser.eval(FOCUSED));
+    assert!(
+        browser.eval(FOCUSED).as_str().unwrap_or_default().starts_with("nav:"),
+        "focus did not move into the menu: {}",
+        browser.eval(FOCUSED)
+    );
     assert_eq!(browser.eval("getComputedStyle(document.documentElement).overflowY"), "hidden", "page behind scrolls");
     for shift in [false, true] {
         for _ in 0..40 {

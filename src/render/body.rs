@@ -99,6 +99,7 @@ pub(crate) fn render_body(
         lifting_title: false,
         link_depth: 0,
         image_depth: 0,
+        image_alt: None,
         autolink_text: false,
         code: None,
         raw_html: RawHtml::default(),
@@ -138,6 +139,8 @@ struct BodyWriter<'a> {
     link_depth: usize,
     /// Inside an image: its text is the `alt` attribute, which keeps shortcodes as GitHub does.
     image_depth: usize,
+    /// The outermost open image: where it starts, and whether its alt text has any words yet.
+    image_alt: Option<(usize, bool)>,
     /// Inside an autolink (`<https://…>`): its text shows the readable URL.
     autolink_text: bool,
     /// Inside a code block: its language and its text so far.
@@ -175,6 +178,7 @@ impl<'a> BodyWriter<'a> {
     /// note's body.
     fn push(&mut self, event: Event<'a>, offset: usize) {
         self.follow_depth(&event);
+        self.follow_image_alt(&event, offset);
         match event {
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let callout = Callout { kind: callouts::Kind::from_alert(kind), title: None };
@@ -258,6 +262,27 @@ impl<'a> BodyWriter<'a> {
                 self.events.push(Event::InlineHtml(task_marker_html(done, label).into()));
             }
             other => self.events.push(other),
+        }
+    }
+
+    /// An image with no alt text is read to screen readers as its file name, or not at all:
+    /// the build warns at its line (the page itself is the note's, not the theme's, to fix).
+    fn follow_image_alt(&mut self, event: &Event, offset: usize) {
+        match event {
+            Event::Start(Tag::Image { .. }) if self.image_alt.is_none() => self.image_alt = Some((offset, false)),
+            Event::Text(t) | Event::Code(t) if !t.trim().is_empty() => {
+                if let Some((_, words)) = self.image_alt.as_mut() {
+                    *words = true;
+                }
+            }
+            Event::End(TagEnd::Image) if self.image_depth <= 1 => {
+                if let Some((at, false)) = self.image_alt.take() {
+                    let line = self.lines.line_of(at);
+                    let message = "image has no alt text: describe it between the brackets, ![like this](…)";
+                    self.body.diagnostics.push(Diagnostic::warning(&self.note.source, line, message));
+                }
+            }
+            _ => {}
         }
     }
 
@@ -807,6 +832,14 @@ mod tests {
                 assert!((1..=count).contains(&d.line), "{note:?}: {d}");
             }
         }
+    }
+
+    #[test]
+    fn images_without_alt_text_warn_at_their_line() {
+        let body = render("# 제목\n\n![](a.png)\n\n![설명](b.png) ![ ](c.png)\n\n[![](d.png)](https://x.test)\n");
+        let lines: Vec<usize> =
+            body.diagnostics.iter().filter(|d| d.message.contains("alt text")).map(|d| d.line).collect();
+        assert_eq!(lines, vec![3, 5, 7], "{:?}", body.diagnostics);
     }
 
     #[test]
