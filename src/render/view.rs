@@ -388,11 +388,10 @@ pub(crate) fn not_found_context<'a>(site: &SiteLinks<'a>, chrome: &'a Chrome<'a>
     }
 }
 
+/// Notes under a section, for its card: its own README is the section's page, not a note.
 fn notes_under(site: &Site, s: usize) -> usize {
     let section = &site.sections[s];
-    section.notes.len()
-        + usize::from(section.index_note.is_some())
-        + section.children.iter().map(|&c| notes_under(site, c)).sum::<usize>()
+    section.notes.len() + section.children.iter().map(|&c| notes_under(site, c)).sum::<usize>()
 }
 
 #[cfg(test)]
@@ -427,6 +426,26 @@ mod tests {
                 (site.url_of(page), (format!("{}{json}", links.folder_page), signature))
             })
             .collect()
+    }
+
+    #[test]
+    fn section_cards_count_notes_but_not_the_section_readme() {
+        let notes = [
+            ("README.md", "# 노트\n"),
+            ("net/README.md", "# 네트워크\n"),
+            ("net/tcp.md", "# TCP\n"),
+            ("net/http.md", "# HTTP\n"),
+            ("net/deep/README.md", "# 깊이\n"),
+            ("net/deep/x.md", "# X\n"),
+        ];
+        let site = site_of(&notes, None);
+        let home = PageLinks::of(&site, site.order[0]);
+        let counts: Vec<(String, usize)> = home
+            .listing
+            .iter()
+            .flat_map(|l| l.subsections.iter().map(|(link, n)| (link.title.to_string(), *n)))
+            .collect();
+        assert_eq!(counts, vec![("네트워크".to_string(), 3)]);
     }
 
     /// Whatever the site changes on a page, its signature changes too: a rebuild that skips
