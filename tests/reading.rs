@@ -215,3 +215,24 @@ fn printed_pdf_keeps_long_code_lines_link_targets_and_hidden_answers() {
     assert!(text.contains("숨겨진답"), "a closed <details> is not printed:\n{text}");
     assert!(!text.contains("본문으로건너뛰기") && !text.contains("TCP와UDP"), "chrome printed:\n{text}");
 }
+
+#[test]
+fn notes_link_to_their_source_on_github_when_the_repository_is_known() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    std::fs::create_dir_all(site.join("content/os")).unwrap();
+    std::fs::write(site.join("gongbu.toml"), "title = \"노트\"\nrepository = \"me/notes\"\n").unwrap();
+    std::fs::write(site.join("content/README.md"), "# 노트\n").unwrap();
+    std::fs::write(site.join("content/os/운영 체제.md"), "# 운영 체제\n\n본문.\n").unwrap();
+    let out = tmp.path().join("out");
+    build_ok(&site, &out, &[]);
+    let page = read(&out.join("os/운영 체제.html"));
+    let edit: Vec<String> =
+        select(&page, "a.edit-page").iter().filter_map(|a| a.value().attr("href").map(str::to_string)).collect();
+    assert_eq!(edit, ["https://github.com/me/notes/blob/HEAD/content/os/%EC%9A%B4%EC%98%81%20%EC%B2%B4%EC%A0%9C.md"]);
+    // Without a repository (the sample site has no git remote of its own here), no link.
+    std::fs::remove_file(site.join("gongbu.toml")).unwrap();
+    std::fs::write(site.join("gongbu.toml"), "title = \"노트\"\n").unwrap();
+    build_ok(&site, &out, &[]);
+    assert!(select(&read(&out.join("os/운영 체제.html")), "a.edit-page").is_empty());
+}

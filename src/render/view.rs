@@ -64,6 +64,9 @@ pub struct PageView {
     pub next: Option<Link>,
     /// Source file from the notes folder; "" for generated pages.
     pub source: String,
+    /// The note's file in its GitHub repository (`blob/HEAD/`: the default branch, whatever
+    /// its name), for an "edit this page" link; "" when the repository is not known.
+    pub edit: String,
 }
 
 /// A link to another page of the site, as templates show it.
@@ -202,6 +205,7 @@ impl<'a> SiteLinks<'a> {
         let mut seed = FxHasher::default();
         shown.hash(&mut seed);
         (&chrome.lang, chrome.description, &chrome.words).hash(&mut seed);
+        chrome.repository.map(|r| (r.name(), r.notes_prefix())).hash(&mut seed);
         SiteLinks { shown, seed }
     }
 }
@@ -351,6 +355,7 @@ pub(crate) fn page_context<'a>(
             next: links.next.as_ref().map(link),
             // A file name may hold control characters; the page must not.
             source: crate::text::without_controls(links.source).into_owned(),
+            edit: edit_href(chrome.repository, links.source),
         },
         root,
         sections,
@@ -385,6 +390,20 @@ pub(crate) fn not_found_context<'a>(site: &SiteLinks<'a>, chrome: &'a Chrome<'a>
         },
         sections,
         section: None,
+    }
+}
+
+/// Where a note's source is shown on GitHub, from where its pencil button edits it.
+fn edit_href(repository: Option<&crate::model::Repository>, source: &str) -> String {
+    match repository {
+        Some(repo) if !source.is_empty() => {
+            let path = match repo.notes_prefix() {
+                "" => source.to_string(),
+                prefix => format!("{prefix}/{source}"),
+            };
+            format!("https://github.com/{}/blob/HEAD/{}", repo.name(), encode_path(&path))
+        }
+        _ => String::new(),
     }
 }
 
