@@ -19,6 +19,9 @@ fn sample_site(tmp: &Path) -> PathBuf {
     std::fs::copy(repo.join("gongbu.toml"), site.join("gongbu.toml")).unwrap();
     copy_tree(&repo.join("content"), &site.join("content"));
     std::fs::write(site.join("content/network/long-lines.md"), LONG_NOTE).unwrap();
+    let sections: String =
+        (1..=30).map(|i| format!("## 섹션 {i}\n\n{}\n\n", "긴 문단으로 화면을 채운다. ".repeat(40))).collect();
+    std::fs::write(site.join("content/network/many-headings.md"), format!("# 여러 제목\n\n{sections}")).unwrap();
     let out = site.join("public");
     build_ok(&site, &out, &[]);
     out
@@ -26,7 +29,7 @@ fn sample_site(tmp: &Path) -> PathBuf {
 
 const LONG_LINE_END: &str = "끝까지_읽힌다_END_OF_LINE";
 
-const LONG_NOTE: &str = "---\ntitle: 긴 줄\n---\n\n# 긴 줄\n\n## 코드\n\n```java\n\
+const LONG_NOTE: &str = "# 긴 줄\n\n## 코드\n\n```java\n\
 public class Main { public static void main(String[] args) { System.out.println(\"이 줄은 아주 길어서 \
 한 화면에 다 들어가지 않는다 그러니 옆으로 스크롤해야 한다 그리고 인쇄하면 잘리면 안 된다\"); } } // 끝까지_읽힌다_END_OF_LINE\n\
 ```\n\n## 표\n\n| 이름 | 설명 | 시간 복잡도 | 공간 복잡도 | 안정성 | 비고 |\n|---|---|---|---|---|---|\n\
@@ -235,4 +238,104 @@ fn notes_link_to_their_source_on_github_when_the_repository_is_known() {
     std::fs::write(site.join("gongbu.toml"), "title = \"노트\"\n").unwrap();
     build_ok(&site, &out, &[]);
     assert!(select(&read(&out.join("os/운영 체제.html")), "a.edit-page").is_empty());
+}
+
+#[test]
+fn contents_follow_the_reader_and_shortcuts_folders_and_back_to_top_work() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = sample_site(tmp.path());
+    let url = format!("file://{}", out.join("network/many-headings.html").display());
+    let mut browser = Browser::open(&url);
+    set_width(&mut browser, 1300, 800);
+    browser.navigate(&format!("{url}?desktop"));
+    let active = "(document.querySelector('#gb-toc a.active') || {}).textContent";
+    // A jump lands on its heading; scrolling back up follows, entry by entry.
+    browser.eval("location.hash = '#섹션-20'");
+    browser.wait_for(&format!("{active} === '섹션 20'"), 5, "the contents to follow a jump");
+    browser.eval("document.getElementById('섹션-12').scrollIntoView()");
+    browser.wait_for(&format!("{active} === '섹션 12'"), 5, "the contents to follow scrolling up");
+    // The active entry is inside the contents pane's visible part.
+    let visible = browser.eval(
+        "(() => { const a = document.querySelector('#gb-toc a.active').getBoundingClientRect(), t = document.getElementById('gb-toc').getBoundingClientRect(); return a.top >= t.top && a.bottom <= t.bottom && a.bottom <= innerHeight; })()",
+    );
+    assert_eq!(visible, true, "the active contents entry is scrolled out of view");
+    let shot = artifact_path("reading-toc-active.png");
+    browser.screenshot(&shot);
+    // Back to top, once far down.
+    browser.wait_for("!document.querySelector('.to-top').hidden", 5, "the back-to-top button");
+    browser.eval("document.querySelector('.to-top').click()");
+    browser.wait_for("scrollY === 0", 5, "the page to scroll to the top");
+    // ? lists the shortcuts, / for search among them; Esc closes the list.
+    press(&mut browser, "?", "Slash", 191, true);
+    browser.wait_for(
+        "!!document.querySelector('.keys') && !document.querySelector('.keys').hidden",
+        5,
+        "the shortcuts",
+    );
+    let listed = browser.eval("document.querySelector('.keys').innerText");
+    let listed = listed.as_str().unwrap_or_default();
+    assert!(
+        listed.contains('/') && listed.contains("검색") && listed.contains('j') && listed.contains('k'),
+        "{listed}"
+    );
+    press(&mut browser, "Escape", "Escape", 27, false);
+    assert_eq!(browser.eval("document.querySelector('.keys').hidden"), true);
+    // A folder the reader opens stays open on the next page.
+    let algo = "[...document.querySelectorAll('#gb-tree .folder')].find(f => f.textContent.includes('알고리즘')).querySelector('.twisty')";
+    assert_eq!(browser.eval(&format!("{algo}.getAttribute('aria-expanded')")), "false");
+    browser.eval(&format!("{algo}.click()"));
+    // j goes to the next note.
+    let next = browser.eval("document.querySelector('.pager a[rel=next]').href");
+    let next = next.as_str().expect("the page has a next note").to_string();
+    press(&mut browser, "j", "KeyJ", 74, false);
+    browser.wait_for(
+        &format!("location.href === {} && document.readyState === 'complete'", serde_json::json!(next)),
+        10,
+        "j to open the next note",
+    );
+    assert_eq!(
+        browser.eval(&format!("{algo}.getAttribute('aria-expanded')")),
+        "true",
+        "the opened folder closed again"
+    );
+    // k comes back.
+    press(&mut browser, "k", "KeyK", 75, false);
+    browser.wait_for("location.pathname.endsWith('many-headings.html')", 10, "k to open the previous note");
+}
+
+#[test]
+fn screenshots_of_phone_and_desktop_light_and_dark() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = sample_site(tmp.path());
+    let url = format!("file://{}", out.join("network/long-lines.html").display());
+    let mut browser = Browser::open(&url);
+    browser.wait_for("location.protocol === 'file:' && document.readyState === 'complete'", 20, "the first page");
+    for theme in ["light", "dark"] {
+        browser.eval(&format!("localStorage.setItem('gongbu-theme', '{theme}')"));
+        for (name, width, height) in [("desktop", 1300, 850), ("tablet", 1000, 800), ("phone", 390, 844)] {
+            set_width(&mut browser, width, height);
+            browser.navigate(&format!("{url}?{theme}-{name}"));
+            browser.screenshot(&artifact_path(&format!("reading-{name}-{theme}.png")));
+            // Nothing is wider than the screen: tables and code scroll inside themselves.
+            let wide = browser.eval("document.documentElement.scrollWidth <= innerWidth");
+            assert_eq!(wide, true, "{name} {theme}: the page scrolls sideways");
+            if name == "phone" {
+                browser.eval("document.getElementById('gb-menu').click()");
+                browser.wait_for("document.body.classList.contains('nav-open')", 5, "the menu");
+                std::thread::sleep(std::time::Duration::from_millis(300));
+                browser.screenshot(&artifact_path(&format!("reading-phone-menu-{theme}.png")));
+                browser.eval("document.getElementById('gb-menu').click()");
+                std::thread::sleep(std::time::Duration::from_millis(300));
+                browser.eval("document.querySelector('.toc-float').click()");
+                browser.wait_for(
+                    "document.getElementById('gb-toc').classList.contains('pop')",
+                    5,
+                    "the contents popup",
+                );
+                browser.screenshot(&artifact_path(&format!("reading-phone-contents-{theme}.png")));
+                let links = browser.eval("document.querySelectorAll('#gb-toc.pop a').length");
+                assert!(links.as_u64().unwrap_or(0) >= 3, "the contents popup lists the headings");
+            }
+        }
+    }
 }
