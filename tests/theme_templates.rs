@@ -120,6 +120,7 @@ fn full_page() -> PageView {
         prev: Some(link("Big O & 시간 복잡도", "Big%20O.html")),
         next: Some(link("DFS와 BFS", "DFS%EC%99%80%20BFS.html")),
         source: "Algorithm/Binary Search.md".into(),
+        edit: String::new(),
     }
 }
 
@@ -136,6 +137,7 @@ fn minimal_page() -> PageView {
         prev: None,
         next: None,
         source: "memo.md".into(),
+        edit: String::new(),
     }
 }
 
@@ -271,6 +273,7 @@ fn section_index_lists_subsections_and_notes() {
         prev: None,
         next: Some(link("Big O", "Big%20O.html")),
         source: "Algorithm/README.md".into(),
+        edit: String::new(),
     };
     let section = SectionView {
         notes: vec![link("Big O", "Big%20O.html"), link("Binary Search", "Binary%20Search.html")],
