@@ -175,7 +175,7 @@ fn note_page_has_the_full_structure() {
     assert_eq!(texts(&doc, "title"), ["Binary Search <이진 탐색> & 응용 · 기술 면접 공부"]);
 
     // Assets, all relative to the root, scripts deferred, no external requests.
-    assert_eq!(attrs(&doc, "script[src][defer]", "src"), ["../nav.js", "../static/gongbu.js"]);
+    assert_eq!(attrs(&doc, "script[src][defer]", "src"), ["../nav.js", "../static/gongbu.js", "../static/reader.js"]);
     assert_eq!(
         attrs(&doc, r#"link[rel="stylesheet"]"#, "href"),
         ["../static/gongbu.css", "../static/highlight.css", "../static/math.css"]
@@ -247,7 +247,7 @@ fn optional_parts_vanish_cleanly() {
     let doc = Html::parse_document(&html);
 
     assert_eq!(attrs(&doc, "body", "data-root"), [""]);
-    assert_eq!(attrs(&doc, "script[src][defer]", "src"), ["nav.js", "static/gongbu.js"]);
+    assert_eq!(attrs(&doc, "script[src][defer]", "src"), ["nav.js", "static/gongbu.js", "static/reader.js"]);
     assert_eq!(attrs(&doc, "header a.brand", "href"), ["index.html"]);
     for gone in
         ["#gb-toc", ".toc-list", "section.refs", "#gb-refs", ".pager", "a[rel=prev]", "a[rel=next]", "nav.crumbs"]
