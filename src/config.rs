@@ -124,6 +124,15 @@ pub struct Words {
     pub(crate) whole_site: String,
     pub(crate) next_question: String,
     pub(crate) remaining: String,
+    /// Accessible names of a task list's ticked and open boxes.
+    pub(crate) task_done: String,
+    pub(crate) task_todo: String,
+    /// The reader's controls: back to top, the keyboard shortcuts overlay and its lines, the
+    /// link to a note's source in its repository.
+    pub(crate) back_to_top: String,
+    pub(crate) shortcuts: String,
+    pub(crate) close: String,
+    pub(crate) edit_page: String,
 }
 
 impl Words {
@@ -187,6 +196,12 @@ impl Words {
                 whole_site: w("Whole site"),
                 next_question: w("Next question"),
                 remaining: w("Left"),
+                task_done: w("Done"),
+                task_todo: w("To do"),
+                back_to_top: w("Back to top"),
+                shortcuts: w("Keyboard shortcuts"),
+                close: w("Close"),
+                edit_page: w("Edit this page"),
             }
         } else {
             Words {
@@ -245,6 +260,12 @@ impl Words {
                 whole_site: w("전체"),
                 next_question: w("다음 문제"),
                 remaining: w("남은 문제"),
+                task_done: w("완료"),
+                task_todo: w("할 일"),
+                back_to_top: w("맨 위로"),
+                shortcuts: w("단축키"),
+                close: w("닫기"),
+                edit_page: w("이 페이지 편집"),
             }
         }
     }

@@ -27,6 +27,7 @@ pub(crate) const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     ("search.js", include_bytes!("../static/search.js")),
     ("study.css", include_bytes!("../static/study.css")),
     ("study.js", include_bytes!("../static/study.js")),
+    ("reader.js", include_bytes!("../static/reader.js")),
 ];
 
 /// One template as read: its name for Tera, the path shown in messages, and its text.

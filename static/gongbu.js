@@ -54,6 +54,13 @@
       for (var i = 0; n.c && i < n.c.length; i++) if (find(n.c[i], path.concat(n))) return true;
       return false;
     })(nav, []);
+    /* Folders the reader opened or closed stay so on the next page (this tab's session). */
+    var kept = {};
+    try { kept = JSON.parse(sessionStorage.getItem("gongbu-folders") || "{}") || {}; } catch (e) { kept = {}; }
+    var keep = function (key, open) {
+      kept[key] = open;
+      try { sessionStorage.setItem("gongbu-folders", JSON.stringify(kept)); } catch (e) { /* storage disabled */ }
+    };
     var current = null;
     var link = function (n) {
       var a = el(n.u ? "a" : "span", n.u ? "" : "label", n.t);
@@ -63,8 +70,9 @@
       }
       return a;
     };
-    var fill = function (ul, items) {
+    var fill = function (ul, items, path) {
       items.forEach(function (n) {
+        var key = path + "/" + (n.u || n.t);
         var li = el("li");
         if (!n.c || !n.c.length) { li.className = "leaf"; li.appendChild(link(n)); ul.appendChild(li); return; }
         li.className = "folder";
@@ -72,22 +80,26 @@
         btn.type = "button";
         btn.setAttribute("aria-label", n.t);
         var toggle = function (open) {
-          if (open && !sub) { sub = el("ul"); fill(sub, n.c); li.appendChild(sub); }
+          if (open && !sub) { sub = el("ul"); fill(sub, n.c, key); li.appendChild(sub); }
           if (sub) sub.hidden = !open;
           btn.setAttribute("aria-expanded", open);
         };
-        btn.addEventListener("click", function () { toggle(btn.getAttribute("aria-expanded") !== "true"); });
+        btn.addEventListener("click", function () {
+          var open = btn.getAttribute("aria-expanded") !== "true";
+          toggle(open);
+          keep(key, open);
+        });
         row.appendChild(btn);
         row.appendChild(link(n));
         li.appendChild(row);
         ul.appendChild(li);
-        toggle(trail.indexOf(n) >= 0);
+        toggle(trail.indexOf(n) >= 0 || kept[key] === true);
       });
     };
     var home = link(nav);
     home.className = "nav-home";
     var top = el("ul");
-    fill(top, nav.c);
+    fill(top, nav.c, "");
 
     /* Filter box: matches every space-separated term against the title and its folder path. */
     var search = el("input", "nav-search"), results = el("ul", "results"), flat = null;
@@ -143,30 +155,8 @@
     tt.addEventListener("click", function () { if (!wide.matches) { toc.classList.toggle("open"); syncToc(); } });
     if (wide.addEventListener) wide.addEventListener("change", syncToc);
     syncToc();
-    var links = {}, heads = [];
-    toc.querySelectorAll('a[href^="#"]').forEach(function (a) {
-      var id = a.getAttribute("href").slice(1), h = $(id);
-      if (h) { links[id] = a; heads.push(h); }
-    });
-    if (heads.length && window.IntersectionObserver) {
-      var seen = {}, active = null;
-      var io = new IntersectionObserver(function (entries) {
-        entries.forEach(function (e) { seen[e.target.id] = e.isIntersecting; });
-        for (var i = 0; i < heads.length; i++) {
-          if (seen[heads[i].id]) {
-            if (active) active.classList.remove("active");
-            active = links[heads[i].id];
-            active.classList.add("active");
-            break;
-          }
-        }
-      }, { rootMargin: "-56px 0px -65% 0px" });
-      heads.forEach(function (h) { io.observe(h); });
-    }
+    /* Scroll-spy and the floating contents button: reader.js. */
   }
-
-  /* Heading anchors get a readable label. */
-  d.querySelectorAll("a.anchor:not([aria-label])").forEach(function (a) { a.setAttribute("aria-label", ds.anchor); });
 
   /* Copy buttons on code blocks; clipboard API with a textarea fallback (file://, plain http). */
   function fallbackCopy(text) {

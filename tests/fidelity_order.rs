@@ -433,7 +433,9 @@ fn the_sidebar_in_a_real_browser_reads_in_the_readmes_order() {
     // Top-level folders, then the open folders down to the page, as the sidebar shows them.
     let mut shown = |selector: &str| -> Vec<String> {
         let script = format!(
-            "Array.from(document.querySelectorAll({})).map(a => a.textContent.trim())",
+            // The link's title, without study mode's progress badge.
+            "Array.from(document.querySelectorAll({})).map(a => {{ const c = a.cloneNode(true); \
+             c.querySelectorAll('.nav-progress').forEach(x => x.remove()); return c.textContent.trim(); }})",
             serde_json::json!(selector)
         );
         serde_json::from_value(browser.eval(&script)).unwrap()

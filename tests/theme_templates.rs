@@ -124,6 +124,7 @@ fn full_page() -> PageView {
         prev: Some(link("Big O & 시간 복잡도", "Big%20O.html")),
         next: Some(link("DFS와 BFS", "DFS%EC%99%80%20BFS.html")),
         source: "Algorithm/Binary Search.md".into(),
+        edit: String::new(),
     }
 }
 
@@ -140,6 +141,7 @@ fn minimal_page() -> PageView {
         prev: None,
         next: None,
         source: "memo.md".into(),
+        edit: String::new(),
     }
 }
 
@@ -179,7 +181,7 @@ fn note_page_has_the_full_structure() {
     // Assets, all relative to the root, scripts deferred, no external requests.
     assert_eq!(
         attrs(&doc, "script[src][defer]", "src"),
-        ["../nav.js", "../static/gongbu.js", "../static/search.js", "../static/study.js"]
+        ["../nav.js", "../static/gongbu.js", "../static/search.js", "../static/study.js", "../static/reader.js"]
     );
     assert_eq!(
         attrs(&doc, r#"link[rel="stylesheet"]"#, "href"),
@@ -260,7 +262,7 @@ fn optional_parts_vanish_cleanly() {
     assert_eq!(attrs(&doc, "body", "data-root"), [""]);
     assert_eq!(
         attrs(&doc, "script[src][defer]", "src"),
-        ["nav.js", "static/gongbu.js", "static/search.js", "static/study.js"]
+        ["nav.js", "static/gongbu.js", "static/search.js", "static/study.js", "static/reader.js"]
     );
     assert_eq!(attrs(&doc, "header a.brand", "href"), ["index.html"]);
     for gone in
@@ -287,6 +289,7 @@ fn section_index_lists_subsections_and_notes() {
         prev: None,
         next: Some(link("Big O", "Big%20O.html")),
         source: "Algorithm/README.md".into(),
+        edit: String::new(),
     };
     let section = SectionView {
         notes: vec![note_link("Big O", "Big%20O.html"), note_link("Binary Search", "Binary%20Search.html")],

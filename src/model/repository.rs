@@ -42,6 +42,11 @@ impl Repository {
         &self.names[0]
     }
 
+    /// The notes folder's path inside the repository, `""` at its root.
+    pub(crate) fn notes_prefix(&self) -> &str {
+        &self.notes_prefix
+    }
+
     /// Where `url` goes in the site, when it points at a file, folder or the front page of this
     /// repository on GitHub (`github.com/…/blob|tree|raw/…`, `raw.githubusercontent.com/…`);
     /// None for anything else, its issues and wiki included, and for files outside the notes folder.

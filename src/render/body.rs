@@ -58,6 +58,9 @@ pub(crate) struct BodyWords<'a> {
     pub(crate) anchor: &'a str,
     /// Labels of callouts.
     pub(crate) callouts: Labels<'a>,
+    /// Accessible names of task list boxes, ticked and not.
+    pub(crate) task_done: &'a str,
+    pub(crate) task_todo: &'a str,
 }
 
 impl<'a> BodyWords<'a> {
@@ -74,6 +77,8 @@ impl<'a> BodyWords<'a> {
                 danger: &words.callout_danger,
                 details: &words.callout_details,
             },
+            task_done: &words.task_done,
+            task_todo: &words.task_todo,
         }
     }
 }
@@ -105,6 +110,7 @@ pub(crate) fn render_body(
         lifting_title: false,
         link_depth: 0,
         image_depth: 0,
+        image_alt: None,
         autolink_text: false,
         code: None,
         raw_html: RawHtml::default(),
@@ -146,6 +152,8 @@ struct BodyWriter<'a> {
     link_depth: usize,
     /// Inside an image: its text is the `alt` attribute, which keeps shortcodes as GitHub does.
     image_depth: usize,
+    /// The outermost open image: where it starts, and whether its alt text has any words yet.
+    image_alt: Option<(usize, bool)>,
     /// Inside an autolink (`<https://…>`): its text shows the readable URL.
     autolink_text: bool,
     /// Inside a code block: its language and its text so far.
@@ -186,6 +194,7 @@ impl<'a> BodyWriter<'a> {
     fn push(&mut self, event: Event<'a>, offset: usize) {
         self.follow_depth(&event);
         self.record_text(&event);
+        self.follow_image_alt(&event, offset);
         match event {
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 self.study.enter();
@@ -284,7 +293,32 @@ impl<'a> BodyWriter<'a> {
                 self.study.leave(&mut self.events);
                 self.events.push(event);
             }
+            Event::TaskListMarker(done) => {
+                let label = if done { self.words.task_done } else { self.words.task_todo };
+                self.events.push(Event::InlineHtml(task_marker_html(done, label).into()));
+            }
             other => self.events.push(other),
+        }
+    }
+
+    /// An image with no alt text is read to screen readers as its file name, or not at all:
+    /// the build warns at its line (the page itself is the note's, not the theme's, to fix).
+    fn follow_image_alt(&mut self, event: &Event, offset: usize) {
+        match event {
+            Event::Start(Tag::Image { .. }) if self.image_alt.is_none() => self.image_alt = Some((offset, false)),
+            Event::Text(t) | Event::Code(t) if !t.trim().is_empty() => {
+                if let Some((_, words)) = self.image_alt.as_mut() {
+                    *words = true;
+                }
+            }
+            Event::End(TagEnd::Image) if self.image_depth <= 1 => {
+                if let Some((at, false)) = self.image_alt.take() {
+                    let line = self.lines.line_of(at);
+                    let message = "image has no alt text: describe it between the brackets, ![like this](…)";
+                    self.body.diagnostics.push(Diagnostic::warning(&self.note.source, line, message));
+                }
+            }
+            _ => {}
         }
     }
 
@@ -389,11 +423,7 @@ impl<'a> BodyWriter<'a> {
     /// A heading ends with its anchor link (`#`), when the outline gave it an id.
     fn end_heading(&mut self, level: HeadingLevel) {
         if let Some(h) = self.note.headings.get(self.heading) {
-            let id = escape(&h.id);
-            let label = escape(self.words.anchor);
-            self.events.push(Event::InlineHtml(
-                format!(r##" <a class="anchor" href="#{id}" aria-label="{label}">#</a>"##).into(),
-            ));
+            self.events.push(Event::InlineHtml(anchor_html(&h.id, self.words.anchor).into()));
         }
         self.heading += 1;
         self.events.push(Event::End(TagEnd::Heading(level)));
@@ -607,17 +637,34 @@ fn escape(text: &str) -> String {
     out
 }
 
+/// A heading's `#` link. It is hidden from screen readers and out of the Tab order, so a
+/// heading is read as its own text only (the table of contents links every heading already);
+/// the mouse gets its label as a tooltip.
+fn anchor_html(id: &str, label: &str) -> String {
+    let (id, label) = (escape(id), escape(label));
+    format!(r##" <a class="anchor" href="#{id}" aria-hidden="true" tabindex="-1" title="{label}">#</a>"##)
+}
+
+/// A task list's box, named by its state (a bare disabled checkbox has no accessible name).
+fn task_marker_html(done: bool, label: &str) -> String {
+    let checked = if done { " checked" } else { "" };
+    format!(r#"<input type="checkbox" disabled{checked} aria-label="{}"> "#, escape(label))
+}
+
+/// A code block. It takes keyboard focus (`tabindex="0"`) so a line wider than the page can be
+/// scrolled with the arrow keys; every block does, since whether it overflows depends on the
+/// reader's screen.
 fn code_block_html(highlighter: &Highlighter, lang: Option<&str>, code: &str) -> String {
     let highlighted = highlighter.highlight(lang, code);
     match highlighted.language {
         Some(name) => {
             let name = escape(&name);
             format!(
-                "<pre class=\"code\" data-lang=\"{name}\"><code class=\"language-{name}\">{}</code></pre>\n",
+                "<pre class=\"code\" data-lang=\"{name}\" tabindex=\"0\"><code class=\"language-{name}\">{}</code></pre>\n",
                 highlighted.html
             )
         }
-        None => format!("<pre class=\"code\"><code>{}</code></pre>\n", highlighted.html),
+        None => format!("<pre class=\"code\" tabindex=\"0\"><code>{}</code></pre>\n", highlighted.html),
     }
 }
 
@@ -680,7 +727,7 @@ mod tests {
         let b = render("## 1번 문제\n## 1번 문제\n");
         assert!(
             b.html.contains(
-                r##"<h2 id="1번-문제">1번 문제 <a class="anchor" href="#1번-문제" aria-label="연결">#</a></h2>"##
+                r##"<h2 id="1번-문제">1번 문제 <a class="anchor" href="#1번-문제" aria-hidden="true" tabindex="-1" title="연결">#</a></h2>"##
             ),
             "{}",
             b.html
@@ -854,6 +901,14 @@ mod tests {
                 assert!((1..=count).contains(&d.line), "{note:?}: {d}");
             }
         }
+    }
+
+    #[test]
+    fn images_without_alt_text_warn_at_their_line() {
+        let body = render("# 제목\n\n![](a.png)\n\n![설명](b.png) ![ ](c.png)\n\n[![](d.png)](https://x.test)\n");
+        let lines: Vec<usize> =
+            body.diagnostics.iter().filter(|d| d.message.contains("alt text")).map(|d| d.line).collect();
+        assert_eq!(lines, vec![3, 5, 7], "{:?}", body.diagnostics);
     }
 
     #[test]

@@ -64,6 +64,9 @@ pub struct PageView {
     pub next: Option<Link>,
     /// Source file from the notes folder; "" for generated pages.
     pub source: String,
+    /// The note's file in its GitHub repository (`blob/HEAD/`: the default branch, whatever
+    /// its name), for an "edit this page" link; "" when the repository is not known.
+    pub edit: String,
 }
 
 /// A link to another page of the site, as templates show it.
@@ -217,6 +220,7 @@ impl<'a> SiteLinks<'a> {
         let mut seed = FxHasher::default();
         shown.hash(&mut seed);
         (&chrome.lang, chrome.description, &chrome.words).hash(&mut seed);
+        chrome.repository.map(|r| (r.name(), r.notes_prefix())).hash(&mut seed);
         SiteLinks { shown, seed }
     }
 }
@@ -381,6 +385,7 @@ pub(crate) fn page_context<'a>(
             next: links.next.as_ref().map(link),
             // A file name may hold control characters; the page must not.
             source: crate::text::without_controls(links.source).into_owned(),
+            edit: edit_href(chrome.repository, links.source),
         },
         root,
         sections,
@@ -461,11 +466,24 @@ fn questions_under(site: &Site, s: usize) -> usize {
     own + section.children.iter().map(|&c| questions_under(site, c)).sum::<usize>()
 }
 
+/// Where a note's source is shown on GitHub, from where its pencil button edits it.
+fn edit_href(repository: Option<&crate::model::Repository>, source: &str) -> String {
+    match repository {
+        Some(repo) if !source.is_empty() => {
+            let path = match repo.notes_prefix() {
+                "" => source.to_string(),
+                prefix => format!("{prefix}/{source}"),
+            };
+            format!("https://github.com/{}/blob/HEAD/{}", repo.name(), encode_path(&path))
+        }
+        _ => String::new(),
+    }
+}
+
+/// Notes under a section, for its card: its own README is the section's page, not a note.
 fn notes_under(site: &Site, s: usize) -> usize {
     let section = &site.sections[s];
-    section.notes.len()
-        + usize::from(section.index_note.is_some())
-        + section.children.iter().map(|&c| notes_under(site, c)).sum::<usize>()
+    section.notes.len() + section.children.iter().map(|&c| notes_under(site, c)).sum::<usize>()
 }
 
 #[cfg(test)]
@@ -500,6 +518,26 @@ mod tests {
                 (site.url_of(page), (format!("{}{json}", links.folder_page), signature))
             })
             .collect()
+    }
+
+    #[test]
+    fn section_cards_count_notes_but_not_the_section_readme() {
+        let notes = [
+            ("README.md", "# 노트\n"),
+            ("net/README.md", "# 네트워크\n"),
+            ("net/tcp.md", "# TCP\n"),
+            ("net/http.md", "# HTTP\n"),
+            ("net/deep/README.md", "# 깊이\n"),
+            ("net/deep/x.md", "# X\n"),
+        ];
+        let site = site_of(&notes, None);
+        let home = PageLinks::of(&site, site.order[0]);
+        let counts: Vec<(String, usize)> = home
+            .listing
+            .iter()
+            .flat_map(|l| l.subsections.iter().map(|(link, n)| (link.title.to_string(), *n)))
+            .collect();
+        assert_eq!(counts, vec![("네트워크".to_string(), 3)]);
     }
 
     /// Whatever the site changes on a page, its signature changes too: a rebuild that skips
