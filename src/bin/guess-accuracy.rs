@@ -9,7 +9,10 @@
 //!
 //! An evaluation set is a folder of `<label>.txt` files (`java.txt`, `plain.txt`, ...), each
 //! holding blocks separated by a line `----8<----`; the file's name is every block's label, and
-//! `plain` marks blocks that must stay plain (prose, output, pseudocode).
+//! `plain` marks blocks that must stay plain (prose, output, pseudocode). A line
+//! `#> context: LANG` gives the note context the blocks sit in (the language the rest of the
+//! note is labelled or titled in; `none` for no context): as a file's first line it holds for
+//! every block of the file, as a block's first line for that block only.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -143,28 +146,50 @@ fn set_accuracy(root: &Path) -> std::io::Result<AccuracyReport> {
         let text = std::fs::read_to_string(path)?;
         report.files += 1;
         let file = path.strip_prefix(root).unwrap_or(path).display().to_string();
-        for (i, block) in split_set_file(&text).into_iter().enumerate() {
+        for (i, (context, block)) in split_set_file(&text).into_iter().enumerate() {
+            let _ = context;
             report.count(&format!("{file} #{}", i + 1), &label, &block);
         }
     }
     Ok(report)
 }
 
-/// The blocks of one set file, each ending with a newline as a fenced block's code does.
-fn split_set_file(text: &str) -> Vec<String> {
+/// The line that gives the note context of a set file or block.
+const CONTEXT: &str = "#> context:";
+
+/// The blocks of one set file with their note context, each ending with a newline as a fenced
+/// block's code does.
+fn split_set_file(text: &str) -> Vec<(Option<String>, String)> {
+    let mut lines = text.lines().peekable();
+    let mut file_context = None;
+    if let Some(first) = lines.peek() {
+        if let Some(c) = context_line(first) {
+            file_context = c;
+            lines.next();
+        }
+    }
     let mut blocks = Vec::new();
     let mut current = String::new();
-    for line in text.lines() {
+    let mut context = file_context.clone();
+    for line in lines {
         if line.trim_end() == SEPARATOR {
-            blocks.push(std::mem::take(&mut current));
+            blocks.push((std::mem::replace(&mut context, file_context.clone()), std::mem::take(&mut current)));
+        } else if let Some(c) = context_line(line).filter(|_| current.is_empty()) {
+            context = c;
         } else {
             current.push_str(line);
             current.push('\n');
         }
     }
-    blocks.push(current);
-    blocks.retain(|b| !b.trim().is_empty());
+    blocks.push((context, current));
+    blocks.retain(|(_, b)| !b.trim().is_empty());
     blocks
+}
+
+/// `#> context: java` → Some(Some("java")), `#> context: none` → Some(None), other lines None.
+fn context_line(line: &str) -> Option<Option<String>> {
+    let lang = line.trim().strip_prefix(CONTEXT)?.trim().to_lowercase();
+    Some((!lang.is_empty() && lang != "none").then_some(lang))
 }
 
 /// Hide the label of every labeled fenced block under `root`, guess, and count.
@@ -278,8 +303,20 @@ mod tests {
     #[test]
     fn set_files_split_at_the_separator_line_only() {
         let text = "a = 1\n----8<----\n\n----8<----  \nx----8<----\n  y\n";
-        assert_eq!(split_set_file(text), ["a = 1\n", "x----8<----\n  y\n"]);
+        assert_eq!(split_set_file(text), [(None, "a = 1\n".into()), (None, "x----8<----\n  y\n".into())]);
         assert!(split_set_file("").is_empty());
+    }
+
+    #[test]
+    fn context_lines_hold_for_the_file_or_one_block() {
+        let text =
+            "#> context: Java\na\n----8<----\n#> context: none\nb\n----8<----\n#> context: go\nc\n#> context: x\n";
+        let want = [
+            (Some("java".to_string()), "a\n".to_string()),
+            (None, "b\n".to_string()),
+            (Some("go".to_string()), "c\n#> context: x\n".to_string()),
+        ];
+        assert_eq!(split_set_file(text), want);
     }
 
     #[test]
