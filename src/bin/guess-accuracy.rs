@@ -2,8 +2,10 @@
 //! fenced block has its label hidden, is guessed, and the guess is compared with the label.
 //! The library only guesses; walking folders of notes to grade it lives here.
 //!
-//! Usage: guess-accuracy [--misses] [FOLDER]   (default ../shared/corpora/tech-interview-for-developer)
+//! Usage: guess-accuracy [--misses] [--no-context] [FOLDER]   (default ../shared/corpora/tech-interview-for-developer)
 //!        guess-accuracy [--misses] --set DIR   (an evaluation set, e.g. tests/fixtures/guess/tune)
+//! On a folder each block is guessed in its note's context (`note_language` of the other
+//! blocks' labels and the file's path), as the site does; `--no-context` guesses it alone.
 //! `--misses` also prints every missed block with the scorer's three best scores, and every
 //! unlabeled block that was guessed (to check it really is code).
 //!
@@ -19,16 +21,19 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use gongbu::highlight::{canonical_language, explain, guess_language, is_plain_label};
+use gongbu::highlight::{canonical_language, explain, guess_language_in, is_plain_label, note_language};
 use gongbu::markdown::code_blocks::code_blocks;
 
 fn main() -> ExitCode {
     let mut show_misses = false;
     let mut is_set = false;
+    let mut use_context = true;
     let mut folder = None;
     for arg in std::env::args_os().skip(1) {
         if arg == "--misses" {
             show_misses = true;
+        } else if arg == "--no-context" {
+            use_context = false;
         } else if arg == "--set" {
             is_set = true;
         } else {
@@ -36,7 +41,7 @@ fn main() -> ExitCode {
         }
     }
     let root = folder.unwrap_or_else(|| PathBuf::from("../shared/corpora/tech-interview-for-developer"));
-    let result = if is_set { set_accuracy(&root) } else { accuracy(&root) };
+    let result = if is_set { set_accuracy(&root, use_context) } else { accuracy(&root, use_context) };
     match result {
         Ok(report) => {
             if show_misses {
@@ -131,7 +136,7 @@ fn guess_matches(expected: &str, guessed: Option<&str>) -> bool {
 const SEPARATOR: &str = "----8<----";
 
 /// Guess every block of an evaluation set (`<label>.txt` files under `root`) and count.
-fn set_accuracy(root: &Path) -> std::io::Result<AccuracyReport> {
+fn set_accuracy(root: &Path, use_context: bool) -> std::io::Result<AccuracyReport> {
     if !root.is_dir() {
         return Err(std::io::Error::new(std::io::ErrorKind::NotFound, format!("{} is not a folder", root.display())));
     }
@@ -147,8 +152,8 @@ fn set_accuracy(root: &Path) -> std::io::Result<AccuracyReport> {
         report.files += 1;
         let file = path.strip_prefix(root).unwrap_or(path).display().to_string();
         for (i, (context, block)) in split_set_file(&text).into_iter().enumerate() {
-            let _ = context;
-            report.count(&format!("{file} #{}", i + 1), &label, &block);
+            let context = context.filter(|_| use_context);
+            report.count(&format!("{file} #{}", i + 1), &label, &block, context.as_deref());
         }
     }
     Ok(report)
@@ -193,7 +198,7 @@ fn context_line(line: &str) -> Option<Option<String>> {
 }
 
 /// Hide the label of every labeled fenced block under `root`, guess, and count.
-fn accuracy(root: &Path) -> std::io::Result<AccuracyReport> {
+fn accuracy(root: &Path, use_context: bool) -> std::io::Result<AccuracyReport> {
     if !root.is_dir() {
         return Err(std::io::Error::new(std::io::ErrorKind::NotFound, format!("{} is not a folder", root.display())));
     }
@@ -206,17 +211,23 @@ fn accuracy(root: &Path) -> std::io::Result<AccuracyReport> {
         let text = std::fs::read_to_string(entry.path())?;
         report.files += 1;
         let file = entry.path().strip_prefix(root).unwrap_or(entry.path()).display().to_string();
-        for block in code_blocks(&text).into_iter().filter(|b| b.fenced) {
-            let label = block.label.unwrap_or_default().to_lowercase();
-            report.count(&file, &label, &block.code);
+        let blocks = code_blocks(&text);
+        let names = [file.as_str()];
+        for (i, block) in blocks.iter().enumerate().filter(|(_, b)| b.fenced) {
+            // The note's context as the site sees it with this block's label hidden: the
+            // other blocks' labels, the file and folder names, never this block's own label.
+            let others = blocks.iter().enumerate().filter(|&(j, _)| j != i).filter_map(|(_, b)| b.label.as_deref());
+            let context = if use_context { note_language(others, &names) } else { None };
+            let label = block.label.clone().unwrap_or_default().to_lowercase();
+            report.count(&file, &label, &block.code, context);
         }
     }
     Ok(report)
 }
 
 impl AccuracyReport {
-    fn count(&mut self, file: &str, label: &str, body: &str) {
-        let guess = guess_language(body);
+    fn count(&mut self, file: &str, label: &str, body: &str, context: Option<&str>) {
+        let guess = guess_language_in(body, context);
         if label.is_empty() {
             *self.unlabeled.entry(guess.unwrap_or("(none)").to_string()).or_default() += 1;
             if let Some(g) = guess {
