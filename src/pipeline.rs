@@ -278,6 +278,7 @@ pub fn parse_note(source: &str, bytes: &[u8], is_index: bool) -> Result<Option<N
         let name = if is_index { file_name_of(parent_of(source)) } else { file_stem(file_name_of(source)) };
         display_name(&without_controls(name))
     });
+    let code_language = highlight::note_language(outline.code_labels.iter().map(String::as_str), &[&title, source]);
     Ok(Some(Note {
         source: source.to_string(),
         url: note_url(source, is_index),
@@ -294,6 +295,7 @@ pub fn parse_note(source: &str, bytes: &[u8], is_index: bool) -> Result<Option<N
         is_index,
         title_written: written.is_some(),
         letters: outline.letters,
+        code_language,
     }))
 }
 

@@ -350,7 +350,8 @@ impl<'a> BodyWriter<'a> {
                 let first_line = self.lines.line_of(offset) + 1;
                 return self.push_math_html(&text, math::Placement::Block, first_line);
             }
-            self.events.push(Event::Html(code_block_html(self.highlighter, lang.as_deref(), &text).into()));
+            let html = code_block_html(self.highlighter, lang.as_deref(), &text, self.note.code_language);
+            self.events.push(Event::Html(html.into()));
         }
     }
 
@@ -548,8 +549,9 @@ fn escape(text: &str) -> String {
     out
 }
 
-fn code_block_html(highlighter: &Highlighter, lang: Option<&str>, code: &str) -> String {
-    let highlighted = highlighter.highlight(lang, code);
+/// `note_language`: the note's code language, the hint for an unlabeled block's guess.
+fn code_block_html(highlighter: &Highlighter, lang: Option<&str>, code: &str, note_language: Option<&str>) -> String {
+    let highlighted = highlighter.highlight_in(lang, code, note_language);
     match highlighted.language {
         Some(name) => {
             let name = escape(&name);
@@ -591,6 +593,7 @@ mod tests {
             is_index: false,
             title_written: true,
             letters: Default::default(),
+            code_language: None,
             links: vec![],
         }
     }

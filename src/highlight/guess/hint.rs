@@ -67,7 +67,15 @@ pub(super) fn with_hint(hint: Lang, decided: Option<Lang>, scores: &Scores, line
         Some(lang) if lang == hint => Some(lang),
         // C read as C++ in a C++ note, JavaScript as TypeScript in a TypeScript note: the
         // scorer's pick inside a family or a shared syntax is a tie-break, the note knows better.
-        Some(lang) if shares_syntax(lang, hint) && fits(hint, scores, lines) => Some(hint),
+        // Unless the block shows the picked language's own marks (`printf`, `*p`, `#include`
+        // in a Java note): then the hint's evidence falls well behind.
+        Some(lang)
+            if shares_syntax(lang, hint)
+                && scores.get(hint) >= 0.75 * scores.get(lang)
+                && fits(hint, scores, lines) =>
+        {
+            Some(hint)
+        }
         Some(lang) => Some(lang),
         None if fits(hint, scores, lines) && !reads_as_other(hint, scores) => Some(hint),
         None => None,
@@ -237,4 +245,81 @@ fn json_shape(lines: &[Line]) -> bool {
             .filter(|w| !w.is_empty())
             .all(|w| w.parse::<f64>().is_ok() || matches!(w, "true" | "false" | "null"))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{guess_language, guess_language_in};
+    use super::*;
+
+    /// C-style lines valid in Java, C and C++ alike are Java in a Java note; alone they stay
+    /// what they were (plain).
+    #[test]
+    fn a_c_family_block_in_a_java_note_is_java() {
+        for code in [
+            "for (int i = 0; i < n; i++) {\n    sum += arr[i];\n}\n",
+            "if (node == null) return 0;\n",
+            "count++;\n",
+            "static int gcd(int a, int b) {\n    return b == 0 ? a : gcd(b, a % b);\n}\n",
+        ] {
+            assert_eq!(guess_language_in(code, Some("java")), Some("java"), "{code}");
+            assert_ne!(guess_language(code), Some("java"), "{code} was Java without the hint");
+        }
+        assert_eq!(guess_language("for (int i = 0; i < n; i++) {\n    sum += arr[i];\n}\n"), None);
+    }
+
+    #[test]
+    fn other_languages_take_their_hint_when_the_block_fits() {
+        let cases = [
+            ("python", "x, y = y, x\n"),
+            ("python", "nums = [3, 1, 2]\nnums.sort()\n"),
+            ("go", "type Queue []int\n"),
+            ("sql", "UNLOCK TABLES;\n"),
+            ("json", "[1, 2, 3]\n"),
+            ("kotlin", "users.forEach { println(it.name) }\n"),
+            ("bash", "ls -al\n"),
+        ];
+        for (lang, code) in cases {
+            assert_eq!(guess_language_in(code, Some(lang)), Some(lang), "{code}");
+        }
+    }
+
+    /// The hint never makes code out of prose, output or pseudocode.
+    #[test]
+    fn text_in_a_java_note_stays_plain() {
+        for code in [
+            "객체를 생성하면 힙에 저장되고, 참조 변수는 스택에 저장된다.\n",
+            "Hello, World!\n",
+            "[1, 2, 3, 4, 5]\n",
+            "0 1 2 3 4\n",
+            "start -> A -> B -> end\n",
+            "undefined\n",
+            "for each neighbor w of v:\n    if w is not visited:\n        DFS(w)\n",
+            "Exception in thread \"main\" java.lang.NullPointerException\n    at Main.main(Main.java:5)\n",
+        ] {
+            assert_eq!(guess_language_in(code, Some("java")), None, "{code}");
+        }
+        assert_eq!(guess_language_in("total 8\ndrwxr-xr-x  2 user user 4096 Jan  1 00:00 .\n", Some("bash")), None);
+    }
+
+    /// A block that clearly reads as another language keeps it: Python in a Java note, C with
+    /// `printf` and pointers in a Java note (the corpus has such call-by-reference examples).
+    #[test]
+    fn a_block_that_reads_as_another_language_keeps_it() {
+        let python = "def add(a, b):\n    return a + b\n";
+        assert_eq!(guess_language_in(python, Some("java")), Some("python"));
+        let c = "void func(int *n) {\n    *n = 20;\n}\n\nvoid main() {\n    int n = 10;\n    func(&n);\n    printf(\"%d\", n);\n}\n";
+        assert_eq!(guess_language_in(c, Some("java")), Some("c"));
+        assert_eq!(guess_language_in("SELECT * FROM users;\n", Some("python")), Some("sql"));
+    }
+
+    #[test]
+    fn the_note_language_comes_from_labels_then_title_then_folder() {
+        assert_eq!(note_language(["java", "JAVA", "python", "text"], &["Python 기초"]), Some("java"));
+        assert_eq!(note_language(["py", "java"], &[]), Some("python"));
+        assert_eq!(note_language(["text", "mermaid"], &["[C++] Vector Container", "Language/x.md"]), Some("cpp"));
+        assert_eq!(note_language([], &["스택과 큐", "Language/자바/스택.md"]), Some("java"));
+        assert_eq!(note_language([], &["Vue.js 시작하기"]), Some("javascript"));
+        assert_eq!(note_language([], &["운영체제", "Computer Science/OS.md"]), None);
+    }
 }

@@ -203,7 +203,16 @@ fn looks_like_text(lines: &[Line]) -> bool {
             text_lines += 1;
         }
     }
-    text_lines * 10 >= lines.len() * 4 || pseudo_lines * 6 >= lines.len()
+    text_lines * 10 >= lines.len() * 4 || pseudo_lines * 6 >= lines.len() || is_printed_value(lines)
+}
+
+/// A block that is one printed value (`undefined`, `True`, `null`): what a program printed,
+/// not code, whatever language the note is in.
+fn is_printed_value(lines: &[Line]) -> bool {
+    let [line] = lines else {
+        return false;
+    };
+    matches!(line.raw, "undefined" | "null" | "true" | "false" | "True" | "False" | "None" | "NaN" | "nil")
 }
 
 fn is_text_line(line: &Line) -> bool {
