@@ -45,9 +45,10 @@ fn main() -> ExitCode {
     match result {
         Ok(report) => {
             if show_misses {
-                for (file, expected, guess, code) in &report.misses {
+                for (file, expected, guess, code, context) in &report.misses {
                     let head: String = code.lines().take(12).collect::<Vec<_>>().join("\n");
-                    println!("--- {file}: {expected} guessed {} [{}]", guess.unwrap_or("(none)"), explain(code));
+                    let note = context.as_deref().map(|c| format!(" in a {c} note")).unwrap_or_default();
+                    println!("--- {file}: {expected} guessed {}{note} [{}]", guess.unwrap_or("(none)"), explain(code));
                     println!("{head}");
                 }
             }
@@ -88,8 +89,9 @@ struct AccuracyReport {
     unknown_labels: BTreeMap<String, usize>,
     /// What unlabeled blocks were guessed as ("(none)" for plain).
     unlabeled: BTreeMap<String, usize>,
-    /// Missed labeled blocks: (file, expected, guess, code), for `guess-accuracy --misses`.
-    misses: Vec<(String, String, Option<&'static str>, String)>,
+    /// Missed labeled blocks: (file, expected, guess, code, note context), for `guess-accuracy --misses`.
+    /// and the note context it was guessed in.
+    misses: Vec<(String, String, Option<&'static str>, String, Option<String>)>,
     /// Unlabeled blocks that were guessed: (file, guess, code), to check they really are code.
     unlabeled_guessed: Vec<(String, &'static str, String)>,
 }
@@ -249,7 +251,13 @@ impl AccuracyReport {
             stats.correct += 1;
             return;
         }
-        self.misses.push((file.to_string(), expected.to_string(), guess, body.to_string()));
+        self.misses.push((
+            file.to_string(),
+            expected.to_string(),
+            guess,
+            body.to_string(),
+            context.map(str::to_string),
+        ));
         if let Some(g) = guess {
             *stats.wrong.entry(g.to_string()).or_default() += 1;
         } else {

@@ -89,11 +89,15 @@ fn shares_syntax(a: Lang, b: Lang) -> bool {
     a.family() == b.family() || (C_STYLE.contains(&a) && C_STYLE.contains(&b)) || (JS.contains(&a) && JS.contains(&b))
 }
 
-/// Another family has clearly more evidence than the hint (the scorer just could not settle
-/// among the others): the hint does not fit then.
+/// Another language has clearly more evidence than the hint (the scorer just could not settle
+/// among the others, or had too little to pick it): the hint does not fit then. A language of
+/// the same syntax needs less of a lead: its own marks (`Node*`, `printf`) are all it can show.
 fn reads_as_other(hint: Lang, scores: &Scores) -> bool {
     let own = scores.get(hint);
-    LANGS.iter().filter(|l| !shares_syntax(**l, hint)).any(|&l| scores.get(l) >= own + 2.0)
+    LANGS.iter().filter(|&&l| l != hint && l.family() != hint.family()).any(|&l| {
+        let lead = if shares_syntax(l, hint) { 1.5 } else { 2.0 };
+        scores.get(l) >= own + lead
+    })
 }
 
 /// Whether the block can be written in `lang`: a cheap look at its tokens, brackets and first
@@ -149,7 +153,7 @@ fn balanced(lines: &[Line]) -> bool {
 fn c_style(lines: &[Line]) -> bool {
     let has_word = lines.iter().any(|l| l.code.chars().any(|c| c.is_ascii_alphabetic()));
     has_word
-        && lines.iter().all(|l| {
+        && code_lines(lines).all(|l| {
             let c = l.code.as_str();
             c.ends_with([';', '{', '}', ','])
                 || (c.ends_with(')') && (is_head(c) || c.contains("(") && !c.starts_with('(')))
@@ -158,6 +162,11 @@ fn c_style(lines: &[Line]) -> bool {
                 || c.starts_with('@')
                 || c.ends_with(':') && (c.starts_with("case ") || c.starts_with("default"))
         })
+}
+
+/// Lines with code left once comments are removed (a comment-only line fits any language).
+fn code_lines<'b, 'a>(lines: &'b [Line<'a>]) -> impl Iterator<Item = &'b Line<'a>> {
+    lines.iter().filter(|l| !l.code.trim().is_empty())
 }
 
 /// `for (…)`, `if (…)`, `while (…)`: the head of a C-style statement.
@@ -175,7 +184,7 @@ fn is_member_chain(c: &str) -> bool {
 /// Python statements: no `;` or `{` line ends, and each line assigns, calls, indexes, opens a
 /// block with `:` or starts with a keyword.
 fn python_style(lines: &[Line]) -> bool {
-    lines.iter().all(|l| {
+    code_lines(lines).all(|l| {
         let c = l.code.as_str();
         let first = c.split(|ch: char| !ch.is_ascii_alphanumeric() && ch != '_').next().unwrap_or("");
         !c.ends_with([';', '{'])
@@ -311,6 +320,17 @@ mod tests {
         let c = "void func(int *n) {\n    *n = 20;\n}\n\nvoid main() {\n    int n = 10;\n    func(&n);\n    printf(\"%d\", n);\n}\n";
         assert_eq!(guess_language_in(c, Some("java")), Some("c"));
         assert_eq!(guess_language_in("SELECT * FROM users;\n", Some("python")), Some("sql"));
+        let pointers = "// 노드를 찾는다\nNode* FindNode(Node* subtree, string name, int depth);\n";
+        assert_ne!(guess_language_in(pointers, Some("java")), Some("java"));
+    }
+
+    /// Comment-only lines (Korean explanations between statements) fit any language.
+    #[test]
+    fn comment_lines_do_not_break_the_fit() {
+        let code = "void insert(int x) {\n    heap[++size] = x;\n    // 마지막 노드에 x를 넣음\n    up(size);\n}\n";
+        assert_eq!(guess_language_in(code, Some("java")), Some("java"));
+        let code = "# 평균 구하기\ndf.groupby(['a'])['b'].mean()\n";
+        assert_eq!(guess_language_in(code, Some("python")), Some("python"));
     }
 
     #[test]
