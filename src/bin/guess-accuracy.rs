@@ -45,7 +45,7 @@ fn main() -> ExitCode {
     match result {
         Ok(report) => {
             if show_misses {
-                for (file, expected, guess, code, context) in &report.misses {
+                for Miss { file, expected, guess, code, context } in &report.misses {
                     let head: String = code.lines().take(12).collect::<Vec<_>>().join("\n");
                     let note = context.as_deref().map(|c| format!(" in a {c} note")).unwrap_or_default();
                     println!("--- {file}: {expected} guessed {}{note} [{}]", guess.unwrap_or("(none)"), explain(code));
@@ -79,6 +79,17 @@ struct LangStats {
     wrong: BTreeMap<String, usize>,
 }
 
+/// A labeled block guessed wrong or not at all.
+#[derive(Debug, Clone)]
+struct Miss {
+    file: String,
+    expected: String,
+    guess: Option<&'static str>,
+    code: String,
+    /// The note's language the block was guessed in.
+    context: Option<String>,
+}
+
 /// Guess accuracy over every fenced code block of a folder of Markdown notes.
 #[derive(Debug, Default, Clone)]
 struct AccuracyReport {
@@ -89,9 +100,8 @@ struct AccuracyReport {
     unknown_labels: BTreeMap<String, usize>,
     /// What unlabeled blocks were guessed as ("(none)" for plain).
     unlabeled: BTreeMap<String, usize>,
-    /// Missed labeled blocks: (file, expected, guess, code, note context), for `guess-accuracy --misses`.
-    /// and the note context it was guessed in.
-    misses: Vec<(String, String, Option<&'static str>, String, Option<String>)>,
+    /// Missed labeled blocks, for `guess-accuracy --misses`.
+    misses: Vec<Miss>,
     /// Unlabeled blocks that were guessed: (file, guess, code), to check they really are code.
     unlabeled_guessed: Vec<(String, &'static str, String)>,
 }
@@ -251,13 +261,13 @@ impl AccuracyReport {
             stats.correct += 1;
             return;
         }
-        self.misses.push((
-            file.to_string(),
-            expected.to_string(),
+        self.misses.push(Miss {
+            file: file.to_string(),
+            expected: expected.to_string(),
             guess,
-            body.to_string(),
-            context.map(str::to_string),
-        ));
+            code: body.to_string(),
+            context: context.map(str::to_string),
+        });
         if let Some(g) = guess {
             *stats.wrong.entry(g.to_string()).or_default() += 1;
         } else {
