@@ -7,7 +7,7 @@ mod guess;
 mod parse;
 mod required;
 
-pub use guess::{explain, guess_language};
+pub use guess::{explain, guess_language, guess_language_in, note_language};
 
 use std::sync::OnceLock;
 
@@ -176,9 +176,15 @@ impl Highlighter {
     /// `lang` is the info string's first word as written by the author (may be "", "JAVA",
     /// "c++", "mermaid", ...). Never panics and never drops code: anything unknown is escaped.
     pub fn highlight(&self, lang: Option<&str>, code: &str) -> Highlighted {
+        self.highlight_in(lang, code, None)
+    }
+
+    /// `highlight` for a block of a note whose code is in `note_language` (see
+    /// `guess::note_language`): it helps the guess of an unlabeled block.
+    pub fn highlight_in(&self, lang: Option<&str>, code: &str, note_language: Option<&str>) -> Highlighted {
         let label = lang.map(str::trim).filter(|l| !l.is_empty());
         let Some(label) = label else {
-            return match guess_language(code) {
+            return match guess_language_in(code, note_language) {
                 Some(lang) => self.render(lang.to_string(), true, code),
                 None => plain(None, code),
             };

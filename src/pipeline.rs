@@ -315,6 +315,7 @@ pub fn parse_note_with(
         questions: questions::find(&text, split.body_line, &outline.headings, outline.title_heading, rules),
         terms: terms::find(&text, split.body_line, &outline.headings),
     };
+    let code_language = highlight::note_language(outline.code_labels.iter().map(String::as_str), &[&title, source]);
     Ok(Some(Note {
         study,
         source: source.to_string(),
@@ -332,6 +333,7 @@ pub fn parse_note_with(
         is_index,
         title_written: written.is_some(),
         letters: outline.letters,
+        code_language,
     }))
 }
 

@@ -77,7 +77,8 @@ fn axe_finds_no_serious_violation_from_the_theme_light_or_dark() {
                 browser.eval(&format!("localStorage.setItem('gongbu-theme', '{theme}')"));
                 set_width(&mut browser, width, 800);
                 browser.navigate(&format!("file://{}?{theme}-{width}", out.join(page).display()));
-                assert_eq!(browser.eval("document.documentElement.dataset.theme"), theme);
+                let stored = format!("document.documentElement.dataset.theme === '{theme}'");
+                browser.wait_for(&stored, 10, "the stored theme");
                 for v in axe_violations(&mut browser, &axe) {
                     problems.push(format!("{page} ({theme}, {width}px): {v}"));
                 }

@@ -2,30 +2,38 @@
 //! fenced block has its label hidden, is guessed, and the guess is compared with the label.
 //! The library only guesses; walking folders of notes to grade it lives here.
 //!
-//! Usage: guess-accuracy [--misses] [FOLDER]   (default ../shared/corpora/tech-interview-for-developer)
+//! Usage: guess-accuracy [--misses] [--no-context] [FOLDER]   (default ../shared/corpora/tech-interview-for-developer)
 //!        guess-accuracy [--misses] --set DIR   (an evaluation set, e.g. tests/fixtures/guess/tune)
+//! On a folder each block is guessed in its note's context (`note_language` of the other
+//! blocks' labels and the file's path), as the site does; `--no-context` guesses it alone.
 //! `--misses` also prints every missed block with the scorer's three best scores, and every
 //! unlabeled block that was guessed (to check it really is code).
 //!
 //! An evaluation set is a folder of `<label>.txt` files (`java.txt`, `plain.txt`, ...), each
 //! holding blocks separated by a line `----8<----`; the file's name is every block's label, and
-//! `plain` marks blocks that must stay plain (prose, output, pseudocode).
+//! `plain` marks blocks that must stay plain (prose, output, pseudocode). A line
+//! `#> context: LANG` gives the note context the blocks sit in (the language the rest of the
+//! note is labelled or titled in; `none` for no context): as a file's first line it holds for
+//! every block of the file, as a block's first line for that block only.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use gongbu::highlight::{canonical_language, explain, guess_language, is_plain_label};
+use gongbu::highlight::{canonical_language, explain, guess_language_in, is_plain_label, note_language};
 use gongbu::markdown::code_blocks::code_blocks;
 
 fn main() -> ExitCode {
     let mut show_misses = false;
     let mut is_set = false;
+    let mut use_context = true;
     let mut folder = None;
     for arg in std::env::args_os().skip(1) {
         if arg == "--misses" {
             show_misses = true;
+        } else if arg == "--no-context" {
+            use_context = false;
         } else if arg == "--set" {
             is_set = true;
         } else {
@@ -33,13 +41,14 @@ fn main() -> ExitCode {
         }
     }
     let root = folder.unwrap_or_else(|| PathBuf::from("../shared/corpora/tech-interview-for-developer"));
-    let result = if is_set { set_accuracy(&root) } else { accuracy(&root) };
+    let result = if is_set { set_accuracy(&root, use_context) } else { accuracy(&root, use_context) };
     match result {
         Ok(report) => {
             if show_misses {
-                for (file, expected, guess, code) in &report.misses {
+                for Miss { file, expected, guess, code, context } in &report.misses {
                     let head: String = code.lines().take(12).collect::<Vec<_>>().join("\n");
-                    println!("--- {file}: {expected} guessed {} [{}]", guess.unwrap_or("(none)"), explain(code));
+                    let note = context.as_deref().map(|c| format!(" in a {c} note")).unwrap_or_default();
+                    println!("--- {file}: {expected} guessed {}{note} [{}]", guess.unwrap_or("(none)"), explain(code));
                     println!("{head}");
                 }
             }
@@ -70,6 +79,17 @@ struct LangStats {
     wrong: BTreeMap<String, usize>,
 }
 
+/// A labeled block guessed wrong or not at all.
+#[derive(Debug, Clone)]
+struct Miss {
+    file: String,
+    expected: String,
+    guess: Option<&'static str>,
+    code: String,
+    /// The note's language the block was guessed in.
+    context: Option<String>,
+}
+
 /// Guess accuracy over every fenced code block of a folder of Markdown notes.
 #[derive(Debug, Default, Clone)]
 struct AccuracyReport {
@@ -80,8 +100,8 @@ struct AccuracyReport {
     unknown_labels: BTreeMap<String, usize>,
     /// What unlabeled blocks were guessed as ("(none)" for plain).
     unlabeled: BTreeMap<String, usize>,
-    /// Missed labeled blocks: (file, expected, guess, code), for `guess-accuracy --misses`.
-    misses: Vec<(String, String, Option<&'static str>, String)>,
+    /// Missed labeled blocks, for `guess-accuracy --misses`.
+    misses: Vec<Miss>,
     /// Unlabeled blocks that were guessed: (file, guess, code), to check they really are code.
     unlabeled_guessed: Vec<(String, &'static str, String)>,
 }
@@ -128,7 +148,7 @@ fn guess_matches(expected: &str, guessed: Option<&str>) -> bool {
 const SEPARATOR: &str = "----8<----";
 
 /// Guess every block of an evaluation set (`<label>.txt` files under `root`) and count.
-fn set_accuracy(root: &Path) -> std::io::Result<AccuracyReport> {
+fn set_accuracy(root: &Path, use_context: bool) -> std::io::Result<AccuracyReport> {
     if !root.is_dir() {
         return Err(std::io::Error::new(std::io::ErrorKind::NotFound, format!("{} is not a folder", root.display())));
     }
@@ -143,32 +163,54 @@ fn set_accuracy(root: &Path) -> std::io::Result<AccuracyReport> {
         let text = std::fs::read_to_string(path)?;
         report.files += 1;
         let file = path.strip_prefix(root).unwrap_or(path).display().to_string();
-        for (i, block) in split_set_file(&text).into_iter().enumerate() {
-            report.count(&format!("{file} #{}", i + 1), &label, &block);
+        for (i, (context, block)) in split_set_file(&text).into_iter().enumerate() {
+            let context = context.filter(|_| use_context);
+            report.count(&format!("{file} #{}", i + 1), &label, &block, context.as_deref());
         }
     }
     Ok(report)
 }
 
-/// The blocks of one set file, each ending with a newline as a fenced block's code does.
-fn split_set_file(text: &str) -> Vec<String> {
+/// The line that gives the note context of a set file or block.
+const CONTEXT: &str = "#> context:";
+
+/// The blocks of one set file with their note context, each ending with a newline as a fenced
+/// block's code does.
+fn split_set_file(text: &str) -> Vec<(Option<String>, String)> {
+    let mut lines = text.lines().peekable();
+    let mut file_context = None;
+    if let Some(first) = lines.peek() {
+        if let Some(c) = context_line(first) {
+            file_context = c;
+            lines.next();
+        }
+    }
     let mut blocks = Vec::new();
     let mut current = String::new();
-    for line in text.lines() {
+    let mut context = file_context.clone();
+    for line in lines {
         if line.trim_end() == SEPARATOR {
-            blocks.push(std::mem::take(&mut current));
+            blocks.push((std::mem::replace(&mut context, file_context.clone()), std::mem::take(&mut current)));
+        } else if let Some(c) = context_line(line).filter(|_| current.is_empty()) {
+            context = c;
         } else {
             current.push_str(line);
             current.push('\n');
         }
     }
-    blocks.push(current);
-    blocks.retain(|b| !b.trim().is_empty());
+    blocks.push((context, current));
+    blocks.retain(|(_, b)| !b.trim().is_empty());
     blocks
 }
 
+/// `#> context: java` → Some(Some("java")), `#> context: none` → Some(None), other lines None.
+fn context_line(line: &str) -> Option<Option<String>> {
+    let lang = line.trim().strip_prefix(CONTEXT)?.trim().to_lowercase();
+    Some((!lang.is_empty() && lang != "none").then_some(lang))
+}
+
 /// Hide the label of every labeled fenced block under `root`, guess, and count.
-fn accuracy(root: &Path) -> std::io::Result<AccuracyReport> {
+fn accuracy(root: &Path, use_context: bool) -> std::io::Result<AccuracyReport> {
     if !root.is_dir() {
         return Err(std::io::Error::new(std::io::ErrorKind::NotFound, format!("{} is not a folder", root.display())));
     }
@@ -181,17 +223,23 @@ fn accuracy(root: &Path) -> std::io::Result<AccuracyReport> {
         let text = std::fs::read_to_string(entry.path())?;
         report.files += 1;
         let file = entry.path().strip_prefix(root).unwrap_or(entry.path()).display().to_string();
-        for block in code_blocks(&text).into_iter().filter(|b| b.fenced) {
-            let label = block.label.unwrap_or_default().to_lowercase();
-            report.count(&file, &label, &block.code);
+        let blocks = code_blocks(&text);
+        let names = [file.as_str()];
+        for (i, block) in blocks.iter().enumerate().filter(|(_, b)| b.fenced) {
+            // The note's context as the site sees it with this block's label hidden: the
+            // other blocks' labels, the file and folder names, never this block's own label.
+            let others = blocks.iter().enumerate().filter(|&(j, _)| j != i).filter_map(|(_, b)| b.label.as_deref());
+            let context = if use_context { note_language(others, &names) } else { None };
+            let label = block.label.clone().unwrap_or_default().to_lowercase();
+            report.count(&file, &label, &block.code, context);
         }
     }
     Ok(report)
 }
 
 impl AccuracyReport {
-    fn count(&mut self, file: &str, label: &str, body: &str) {
-        let guess = guess_language(body);
+    fn count(&mut self, file: &str, label: &str, body: &str, context: Option<&str>) {
+        let guess = guess_language_in(body, context);
         if label.is_empty() {
             *self.unlabeled.entry(guess.unwrap_or("(none)").to_string()).or_default() += 1;
             if let Some(g) = guess {
@@ -213,7 +261,13 @@ impl AccuracyReport {
             stats.correct += 1;
             return;
         }
-        self.misses.push((file.to_string(), expected.to_string(), guess, body.to_string()));
+        self.misses.push(Miss {
+            file: file.to_string(),
+            expected: expected.to_string(),
+            guess,
+            code: body.to_string(),
+            context: context.map(str::to_string),
+        });
         if let Some(g) = guess {
             *stats.wrong.entry(g.to_string()).or_default() += 1;
         } else {
@@ -278,8 +332,20 @@ mod tests {
     #[test]
     fn set_files_split_at_the_separator_line_only() {
         let text = "a = 1\n----8<----\n\n----8<----  \nx----8<----\n  y\n";
-        assert_eq!(split_set_file(text), ["a = 1\n", "x----8<----\n  y\n"]);
+        assert_eq!(split_set_file(text), [(None, "a = 1\n".into()), (None, "x----8<----\n  y\n".into())]);
         assert!(split_set_file("").is_empty());
+    }
+
+    #[test]
+    fn context_lines_hold_for_the_file_or_one_block() {
+        let text =
+            "#> context: Java\na\n----8<----\n#> context: none\nb\n----8<----\n#> context: go\nc\n#> context: x\n";
+        let want = [
+            (Some("java".to_string()), "a\n".to_string()),
+            (None, "b\n".to_string()),
+            (Some("go".to_string()), "c\n#> context: x\n".to_string()),
+        ];
+        assert_eq!(split_set_file(text), want);
     }
 
     #[test]

@@ -288,6 +288,7 @@ mod tests {
             is_index,
             title_written: true,
             letters: Default::default(),
+            code_language: None,
             links: vec![],
             extra_ids: vec![],
             study: Default::default(),

@@ -242,6 +242,7 @@ mod tests {
             is_index,
             title_written: true,
             letters: Default::default(),
+            code_language: None,
             links: vec![],
             study: Default::default(),
         }

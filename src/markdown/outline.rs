@@ -2,11 +2,12 @@
 //! every note before any is rendered, so links can be checked against every page's ids. It also
 //! counts the letters of the note's prose (not code), from which the site's language is told.
 
+use super::code_blocks::fence_language;
 use super::{emoji::with_emoji, html_attributes::quoted_attributes, parser_options, prepare::prepare, slug::Slugger};
 use crate::diagnostics::LineIndex;
 use crate::model::{Heading, Letters, WrittenLink};
 use crate::text::without_controls;
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 
 /// What the rest of the site needs to know about a note before it is rendered.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -22,6 +23,8 @@ pub(crate) struct Outline {
     pub(crate) links: Vec<WrittenLink>,
     /// Letters of the note's text outside code and raw HTML.
     pub(crate) letters: Letters,
+    /// The language words of the note's fences (```` ```java ```` → `java`), in order.
+    pub(crate) code_labels: Vec<String>,
 }
 
 /// A heading being read: its level, `{#id}`, the text as written (GitHub slugs shortcode
@@ -72,7 +75,12 @@ pub(crate) fn outline(body: &str, first_line: usize) -> Outline {
                     out.headings.push(Heading { level: h.level, id, text: collapse_spaces(&h.shown), line: h.line });
                 }
             }
-            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::Start(Tag::CodeBlock(kind)) => {
+                in_code_block = true;
+                if let CodeBlockKind::Fenced(info) = kind {
+                    out.code_labels.extend(fence_language(&info));
+                }
+            }
             Event::End(TagEnd::CodeBlock) => in_code_block = false,
             Event::Text(t) if !in_code_block => {
                 out.letters.count(&t);

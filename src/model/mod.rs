@@ -85,6 +85,9 @@ pub struct Note {
     pub(crate) title_written: bool,
     /// Letters of the body's prose, for the site's language.
     pub(crate) letters: Letters,
+    /// The language the note's code is in (its blocks' labels, else its title or folder), a
+    /// hint for guessing its unlabeled blocks (`highlight::note_language`).
+    pub(crate) code_language: Option<&'static str>,
     /// Study questions and glossary terms found in the note (`markdown::questions`, `markdown::terms`).
     pub(crate) study: NoteStudy,
 }

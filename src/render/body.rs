@@ -438,7 +438,8 @@ impl<'a> BodyWriter<'a> {
                 return self.push_math_html(&text, math::Placement::Block, first_line);
             }
             self.study.code_block(self.events.len(), &text);
-            self.events.push(Event::Html(code_block_html(self.highlighter, lang.as_deref(), &text).into()));
+            let html = code_block_html(self.highlighter, lang.as_deref(), &text, self.note.code_language);
+            self.events.push(Event::Html(html.into()));
         }
     }
 
@@ -653,9 +654,10 @@ fn task_marker_html(done: bool, label: &str) -> String {
 
 /// A code block. It takes keyboard focus (`tabindex="0"`) so a line wider than the page can be
 /// scrolled with the arrow keys; every block does, since whether it overflows depends on the
-/// reader's screen.
-fn code_block_html(highlighter: &Highlighter, lang: Option<&str>, code: &str) -> String {
-    let highlighted = highlighter.highlight(lang, code);
+/// reader's screen. `note_language`: the note's code language, the hint for an unlabeled
+/// block's guess.
+fn code_block_html(highlighter: &Highlighter, lang: Option<&str>, code: &str, note_language: Option<&str>) -> String {
+    let highlighted = highlighter.highlight_in(lang, code, note_language);
     match highlighted.language {
         Some(name) => {
             let name = escape(&name);
@@ -706,6 +708,7 @@ mod tests {
             is_index: false,
             title_written: true,
             letters: Default::default(),
+            code_language: None,
             links: vec![],
             study: Default::default(),
         }

@@ -8,8 +8,10 @@
 
 use super::Highlighter;
 
+mod hint;
 mod rules;
 
+pub use hint::note_language;
 use rules::{score, Lang, Scores, LANGS};
 
 /// Minimum evidence before anything is highlighted, for blocks of three lines or more.
@@ -24,6 +26,13 @@ const MAX_LINES: usize = 300;
 /// Guess the language of an unlabeled block; None for prose, diagrams, output, or too little
 /// evidence. Returns the canonical name.
 pub fn guess_language(code: &str) -> Option<&'static str> {
+    guess_language_in(code, None)
+}
+
+/// The guess for a block of a note whose code is in `note_language` (canonical name, from
+/// `note_language`): a block that could be written in it and reads as no other language is
+/// taken to be in it (see `hint.rs`). Text stays text whatever the note.
+pub fn guess_language_in(code: &str, note_language: Option<&str>) -> Option<&'static str> {
     let first = code.lines().find(|l| !l.trim().is_empty())?.trim();
     if first.starts_with("#!") {
         return Highlighter::global().language_of_first_line(first);
@@ -36,7 +45,11 @@ pub fn guess_language(code: &str) -> Option<&'static str> {
         return None;
     }
     let scores = score(&lines);
-    decide(&scores, lines.len()).map(Lang::name)
+    let decided = decide(&scores, lines.len());
+    match note_language.and_then(Lang::from_name) {
+        Some(hint) => hint::with_hint(hint, decided, &scores, &lines).map(Lang::name),
+        None => decided.map(Lang::name),
+    }
 }
 
 /// Markers that settle the question on their own.
@@ -190,7 +203,16 @@ fn looks_like_text(lines: &[Line]) -> bool {
             text_lines += 1;
         }
     }
-    text_lines * 10 >= lines.len() * 4 || pseudo_lines * 6 >= lines.len()
+    text_lines * 10 >= lines.len() * 4 || pseudo_lines * 6 >= lines.len() || is_printed_value(lines)
+}
+
+/// A block that is one printed value (`undefined`, `True`, `null`): what a program printed,
+/// not code, whatever language the note is in.
+fn is_printed_value(lines: &[Line]) -> bool {
+    let [line] = lines else {
+        return false;
+    };
+    matches!(line.raw, "undefined" | "null" | "true" | "false" | "True" | "False" | "None" | "NaN" | "nil")
 }
 
 fn is_text_line(line: &Line) -> bool {

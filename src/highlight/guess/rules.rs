@@ -82,6 +82,12 @@ impl Lang {
         }
     }
 
+    /// The language of a canonical name (`java`, `cpp`); None for a language the scorer
+    /// does not pick.
+    pub(super) fn from_name(name: &str) -> Option<Lang> {
+        LANGS.iter().copied().find(|l| l.name() == name)
+    }
+
     /// Languages of one family share most features; the margin is measured against the best
     /// language of another family, and the family member is picked by its own markers.
     pub(super) fn family(self) -> u8 {
@@ -1484,6 +1490,11 @@ fn go_var(c: &str) -> bool {
 }
 
 /// A word that opens code lines: a keyword of the table's languages or a known command.
+/// A command a shell line starts with (`ls`, `git`, `docker`).
+pub(super) fn is_shell_command(word: &str) -> bool {
+    SHELL_COMMANDS.contains(&word)
+}
+
 pub(super) fn is_keyword_or_command(word: &str) -> bool {
     const KEYWORDS: &[&str] = &[
         "import", "from", "return", "raise", "yield", "del", "pass", "package", "else", "defer", "using", "select",
