@@ -3,6 +3,7 @@
 //! syntect supplies the grammars; `parse` runs them (syntect's rules, at a fraction of its
 //! cost), skipping regex searches that `required` shows cannot match.
 
+mod contrast;
 mod guess;
 mod parse;
 mod required;
@@ -461,7 +462,7 @@ pub fn theme_css() -> String {
     CSS.get_or_init(build_theme_css).clone()
 }
 
-/// syntect's CSS for the light and the dark theme (nested-span selectors).
+/// syntect's CSS for the light and the dark theme (nested-span selectors), colours made readable.
 fn syntect_theme_css() -> (String, String) {
     use two_face::theme::EmbeddedThemeName;
     let themes = two_face::theme::extra();
@@ -469,7 +470,13 @@ fn syntect_theme_css() -> (String, String) {
         css_for_theme_with_class_style(themes.get(EmbeddedThemeName::InspiredGithub), CLASS_STYLE).unwrap_or_default();
     let dark =
         css_for_theme_with_class_style(themes.get(EmbeddedThemeName::OneHalfDark), CLASS_STYLE).unwrap_or_default();
-    (light, dark)
+    // Colours below WCAG AA on the code block's background are darkened (light) or lightened
+    // (dark) just enough; see `contrast`.
+    let readable = |css: String, dark: bool| match contrast::code_background(dark) {
+        Some(bg) => contrast::readable_css(&css, bg),
+        None => css,
+    };
+    (readable(light, false), readable(dark, true))
 }
 
 /// Light rules apply everywhere (as syntect's CSS always did); dark rules under the dark media
@@ -640,6 +647,40 @@ mod tests {
         assert!(blocks > 300, "{blocks}");
         let inexact = style::STYLER.with(|s| s.borrow().as_ref().map(|s| s.inexact()).unwrap_or_default());
         assert!(inexact.is_empty(), "{inexact:#?}");
+    }
+
+    /// Every colour the stylesheet gives a token meets WCAG AA (4.5:1) against what it is shown
+    /// on: the rule's own background, else the code block's (`--code-bg` in gongbu.css), in
+    /// light mode and in dark mode.
+    #[test]
+    fn every_token_colour_meets_wcag_aa() {
+        let page_css = include_str!("../static/gongbu.css");
+        let code_bgs: Vec<[u8; 3]> =
+            page_css.split("--code-bg:").skip(1).filter_map(|v| contrast::parse_hex(v.trim_start())).collect();
+        assert!(code_bgs.len() >= 2, "gongbu.css sets --code-bg for light and dark");
+        let css = theme_css();
+        let (light, dark) = css.split_once("@media (prefers-color-scheme: dark)").expect("a dark part");
+        let mut checked = 0;
+        for (part, bg) in [(light, code_bgs[0]), (dark, code_bgs[1])] {
+            for rule in part.split('}') {
+                let Some((selector, body)) = rule.split_once('{') else { continue };
+                if selector.contains("hl-code") {
+                    continue; // syntect's whole-block rule: no span carries it
+                }
+                let value = |name: &str| {
+                    body.split(';')
+                        .filter_map(|d| d.split_once(':'))
+                        .find(|(p, _)| p.trim() == name)
+                        .and_then(|(_, v)| contrast::parse_hex(v.trim()))
+                };
+                let Some(colour) = value("color") else { continue };
+                let behind = value("background-color").unwrap_or(bg);
+                let ratio = contrast::ratio(colour, behind);
+                assert!(ratio >= contrast::AA, "{ratio:.2}:1 for {} on {}", selector.trim(), contrast::hex(behind));
+                checked += 1;
+            }
+        }
+        assert!(checked > 100, "{checked}");
     }
 
     #[test]
