@@ -156,6 +156,7 @@ pub(super) struct SpanClass {
     pub(super) depth: usize,
     pub(super) bare_whitespace: bool,
     /// The spans give what nested spans gave (always so for the shipped themes; tests check).
+    #[cfg_attr(not(test), allow(dead_code))]
     pub(super) exact: bool,
 }
 
