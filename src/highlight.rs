@@ -3,9 +3,11 @@
 //! syntect supplies the grammars; `parse` runs them (syntect's rules, at a fraction of its
 //! cost), skipping regex searches that `required` shows cannot match.
 
+mod contrast;
 mod guess;
 mod parse;
 mod required;
+mod style;
 
 pub use guess::{explain, guess_language, guess_language_in, note_language};
 
@@ -19,7 +21,7 @@ use syntect::parsing::{BasicScopeStackOp, ParseState, Scope, ScopeStack, ScopeSt
 use syntect::util::LinesWithEndings;
 
 /// Every class starts with this, so theme rules cannot leak onto the page.
-const CLASS_PREFIX: &str = "hl-";
+pub(crate) const CLASS_PREFIX: &str = "hl-";
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: CLASS_PREFIX };
 
 /// Canonical language name → syntax name in two-face's set. The canonical name is what readers
@@ -220,12 +222,126 @@ impl Highlighter {
     }
 }
 
+/// Classed HTML for `code`: one span per run of text whose colours depend on the same theme
+/// rules (`style` picks the classes and checks them against the nested cascade), adjacent runs
+/// with the same classes merged, whitespace between runs bare unless it shows a background.
+/// Falls back to escaped text if the grammar errors out mid-way, because half-highlighted
+/// output would lose the rest of the code.
+fn classed(set: &'static SyntaxSet, syntax: &SyntaxReference, code: &str) -> String {
+    style::STYLER.with(|styler| {
+        let mut styler = styler.borrow_mut();
+        let styler = styler.get_or_insert_with(|| style::Styler::new(themes()));
+        classed_with(styler, set, syntax, code).unwrap_or_else(|| escaped(code))
+    })
+}
+
+/// The span writer of `classed`: None when the grammar broke off.
+fn classed_with(
+    styler: &mut style::Styler,
+    set: &'static SyntaxSet,
+    syntax: &SyntaxReference,
+    code: &str,
+) -> Option<String> {
+    let mut parser = Parser::new(set, syntax);
+    let mut stack = ScopeStack::new();
+    let mut out = Spans { html: String::with_capacity(code.len() * 2), open: None, pending: String::new() };
+    let mut ops = Vec::new();
+    for line in LinesWithEndings::from(code) {
+        ops.clear();
+        parser.parse_line(line, &mut ops).ok()?;
+        let mut at = 0;
+        for (i, op) in &ops {
+            if *i > at {
+                out.text(&line[at..*i], styler.class_for(stack.as_slice()));
+                at = *i;
+            }
+            stack.apply(op).ok()?;
+        }
+        if at < line.len() {
+            out.text(&line[at..], styler.class_for(stack.as_slice()));
+        }
+    }
+    out.close();
+    Some(out.html)
+}
+
+/// The output of `classed_with` as it is written: the span open now, and whitespace waiting to
+/// learn whether the next text continues that span.
+struct Spans {
+    html: String,
+    /// The opening tags written last and how many spans they opened.
+    open: Option<(std::rc::Rc<str>, usize)>,
+    pending: String,
+}
+
+impl Spans {
+    fn text(&mut self, text: &str, class: style::SpanClass) {
+        if class.bare_whitespace && text.bytes().all(|b| b.is_ascii_whitespace()) {
+            self.pending.push_str(text);
+            return;
+        }
+        if class.open.as_ref() != self.open.as_ref().map(|(o, _)| o) {
+            self.close();
+            if let Some(open) = class.open {
+                self.html.push_str(&open);
+                self.open = Some((open, class.depth));
+            }
+        }
+        push_escaped(&mut self.html, &self.pending);
+        self.pending.clear();
+        push_escaped(&mut self.html, text);
+    }
+
+    /// Close the open span (if any) and write the waiting whitespace after it.
+    fn close(&mut self) {
+        if let Some((_, depth)) = self.open.take() {
+            for _ in 0..depth {
+                self.html.push_str("</span>");
+            }
+        }
+        push_escaped(&mut self.html, &self.pending);
+        self.pending.clear();
+    }
+}
+
+/// The themes' rules, parsed once from syntect's CSS for them.
+fn themes() -> &'static style::Themes {
+    static THEMES: OnceLock<style::Themes> = OnceLock::new();
+    THEMES.get_or_init(|| {
+        let (light, dark) = syntect_theme_css();
+        style::Themes {
+            light: style::parse_rules(&strip_css_comments(&light)),
+            dark: style::parse_rules(&strip_css_comments(&dark)),
+        }
+    })
+}
+
+/// Reference for tests: the nested `<span>` per scope markup gongbu wrote before one span per
+/// token run (syntect's `ClassedHTMLGenerator` markup), read with `nested_theme_css`. The
+/// colour test compares, in a browser, every character of both renderings.
+#[doc(hidden)]
+pub fn nested_reference_html(lang: Option<&str>, code: &str) -> Highlighted {
+    let h = Highlighter::global();
+    let mut out = h.highlight(lang, code);
+    if let Some(language) = &out.language {
+        let syntax = if language == "php" && code.contains("<?") {
+            h.syntaxes.find_syntax_by_name("PHP")
+        } else {
+            h.syntax_for(language).or_else(|| h.syntaxes.find_syntax_by_token(language))
+        };
+        if let Some(syntax) = syntax.filter(|_| out.html.contains("<span")) {
+            out.html = classed_nested(h.syntaxes, syntax, code);
+        }
+    }
+    out
+}
+
 /// Classed HTML for `code`: the same nested `<span class="hl-…">` markup as syntect's
 /// `ClassedHTMLGenerator`, but class names come from a per-thread cache instead of syntect's
 /// global scope repository, whose lock every span would otherwise take (and contend for when
 /// pages are rendered in parallel). Falls back to escaped text if the grammar errors out
 /// mid-way, because half-highlighted output would lose the rest of the code.
-fn classed(set: &'static SyntaxSet, syntax: &SyntaxReference, code: &str) -> String {
+fn classed_nested(set: &'static SyntaxSet, syntax: &SyntaxReference, code: &str) -> String {
     let mut parser = Parser::new(set, syntax);
     let mut stack = ScopeStack::new();
     let mut html = String::with_capacity(code.len() * 4);
@@ -352,20 +468,55 @@ pub fn theme_css() -> String {
     CSS.get_or_init(build_theme_css).clone()
 }
 
-fn build_theme_css() -> String {
+/// syntect's CSS for the light and the dark theme (nested-span selectors), colours made readable.
+fn syntect_theme_css() -> (String, String) {
     use two_face::theme::EmbeddedThemeName;
     let themes = two_face::theme::extra();
     let light =
         css_for_theme_with_class_style(themes.get(EmbeddedThemeName::InspiredGithub), CLASS_STYLE).unwrap_or_default();
     let dark =
         css_for_theme_with_class_style(themes.get(EmbeddedThemeName::OneHalfDark), CLASS_STYLE).unwrap_or_default();
+    // Colours below WCAG AA on the code block's background are darkened (light) or lightened
+    // (dark) just enough; see `contrast`.
+    let readable = |css: String, dark: bool| match contrast::code_background(dark) {
+        Some(bg) => contrast::readable_css(&css, bg),
+        None => css,
+    };
+    (readable(light, false), readable(dark, true))
+}
+
+/// Light rules apply everywhere (as syntect's CSS always did); dark rules under the dark media
+/// query unless the page forces light, and when the page forces dark.
+const DARK_SCOPES: [&str; 2] = [":root:not([data-theme=light])", "[data-theme=dark]"];
+
+fn build_theme_css() -> String {
+    let themes = themes();
+    let mut css = String::with_capacity(16 * 1024);
+    css.push_str(
+        "/* Code highlighting: light theme InspiredGitHub, dark theme OneHalfDark. One span per token run; */\n",
+    );
+    css.push_str(
+        "/* its classes are those of the theme rules that decide its colours (see README, Highlighting). */\n",
+    );
+    css.push_str(&style::flat_css(&themes.light, None));
+    css.push_str("@media (prefers-color-scheme: dark) {\n");
+    css.push_str(&style::flat_css(&themes.dark, Some(DARK_SCOPES[0])));
+    css.push_str("}\n");
+    css.push_str(&style::flat_css(&themes.dark, Some(DARK_SCOPES[1])));
+    css
+}
+
+/// Reference for tests: the theme CSS gongbu wrote for nested spans (`nested_reference_html`).
+#[doc(hidden)]
+pub fn nested_theme_css() -> String {
+    let (light, dark) = syntect_theme_css();
     let mut css = String::with_capacity(light.len() * 4);
     css.push_str("/* Code highlighting: light theme InspiredGitHub, dark theme OneHalfDark. */\n");
     css.push_str(&scoped_rules(&light, &[]));
     css.push_str("@media (prefers-color-scheme: dark) {\n");
-    css.push_str(&scoped_rules(&dark, &[":root:not([data-theme=light])"]));
+    css.push_str(&scoped_rules(&dark, &[DARK_SCOPES[0]]));
     css.push_str("}\n");
-    css.push_str(&scoped_rules(&dark, &["[data-theme=dark]"]));
+    css.push_str(&scoped_rules(&dark, &[DARK_SCOPES[1]]));
     css
 }
 
@@ -452,7 +603,7 @@ mod tests {
                 gen.parse_html_for_line_which_includes_newline(line).unwrap();
             }
             let theirs = gen.finalize().replace("&#39;", "'").replace("&quot;", "\"");
-            let ours = classed(h.syntaxes, syntax, code).replace("&#39;", "'").replace("&quot;", "\"");
+            let ours = classed_nested(h.syntaxes, syntax, code).replace("&#39;", "'").replace("&quot;", "\"");
             assert_eq!(ours, theirs, "{lang}");
         }
     }
@@ -481,6 +632,63 @@ mod tests {
         }
     }
 
+    /// Every scope stack met on the shared corpus's code blocks gets spans that give, under the
+    /// flattened rules, exactly what nested spans gave (the browser test checks the page too).
+    #[test]
+    fn spans_give_the_nested_cascade_on_the_corpus() {
+        let h = Highlighter::global();
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+        let mut blocks = 0;
+        for entry in walkdir::WalkDir::new(&corpus).into_iter().filter_map(Result::ok) {
+            if entry.path().extension().is_none_or(|e| e != "md") {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            for block in text.split("```").skip(1).step_by(2) {
+                let (lang, code) = block.split_once('\n').unwrap_or(("", block));
+                h.highlight(lang.split_whitespace().next(), code);
+                blocks += 1;
+            }
+        }
+        assert!(blocks > 300, "{blocks}");
+        let inexact = style::STYLER.with(|s| s.borrow().as_ref().map(|s| s.inexact()).unwrap_or_default());
+        assert!(inexact.is_empty(), "{inexact:#?}");
+    }
+
+    /// Every colour the stylesheet gives a token meets WCAG AA (4.5:1) against what it is shown
+    /// on: the rule's own background, else the code block's (`--code-bg` in gongbu.css), in
+    /// light mode and in dark mode.
+    #[test]
+    fn every_token_colour_meets_wcag_aa() {
+        let page_css = include_str!("../static/gongbu.css");
+        let code_bgs: Vec<[u8; 3]> =
+            page_css.split("--code-bg:").skip(1).filter_map(|v| contrast::parse_hex(v.trim_start())).collect();
+        assert!(code_bgs.len() >= 2, "gongbu.css sets --code-bg for light and dark");
+        let css = theme_css();
+        let (light, dark) = css.split_once("@media (prefers-color-scheme: dark)").expect("a dark part");
+        let mut checked = 0;
+        for (part, bg) in [(light, code_bgs[0]), (dark, code_bgs[1])] {
+            for rule in part.split('}') {
+                let Some((selector, body)) = rule.split_once('{') else { continue };
+                if selector.contains("hl-code") {
+                    continue; // syntect's whole-block rule: no span carries it
+                }
+                let value = |name: &str| {
+                    body.split(';')
+                        .filter_map(|d| d.split_once(':'))
+                        .find(|(p, _)| p.trim() == name)
+                        .and_then(|(_, v)| contrast::parse_hex(v.trim()))
+                };
+                let Some(colour) = value("color") else { continue };
+                let behind = value("background-color").unwrap_or(bg);
+                let ratio = contrast::ratio(colour, behind);
+                assert!(ratio >= contrast::AA, "{ratio:.2}:1 for {} on {}", selector.trim(), contrast::hex(behind));
+                checked += 1;
+            }
+        }
+        assert!(checked > 100, "{checked}");
+    }
+
     #[test]
     fn aliases_resolve_case_insensitively() {
         for (label, want) in [
@@ -497,7 +705,9 @@ mod tests {
             ("SH", "bash"),
             ("plsql", "sql"),
         ] {
-            let out = hl(label, "x = 1\n");
+            // Plain text in a Vue component's template has no colour, so no span: use a tag.
+            let code = if want == "vue" { "<template><div>x</div></template>\n" } else { "x = 1\n" };
+            let out = hl(label, code);
             assert_eq!(out.language.as_deref(), Some(want), "label {label}");
             assert!(!out.guessed);
             assert!(out.html.contains("hl-"), "label {label} was not highlighted: {}", out.html);
