@@ -50,10 +50,9 @@ fn axe_violations(browser: &mut Browser, axe: &str) -> Vec<String> {
     if browser.eval("typeof axe") != "object" {
         browser.eval(axe);
     }
-    // The highlighter's token colours (`pre.code span`) are being changed on the highlight
-    // branch; they are left out of this check until it merges (then remove the exclusion).
+    // Everything on the page is checked, the highlighter's token colours included.
     let found = browser.eval(
-        "axe.run({ exclude: [['pre.code span']] }, { resultTypes: ['violations'] }).then(r => r.violations
+        "axe.run(document, { resultTypes: ['violations'] }).then(r => r.violations
            .filter(v => v.impact === 'serious' || v.impact === 'critical')
            .map(v => v.id + ': ' + v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' ' + (n.failureSummary || '').replace(/\\s+/g, ' ').slice(0, 160)).join(' | ')))",
     );
