@@ -19,6 +19,7 @@ pub(crate) const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     ("gongbu.css", include_bytes!("../static/gongbu.css")),
     ("gongbu.js", include_bytes!("../static/gongbu.js")),
     ("math.css", include_bytes!("../static/math.css")),
+    ("favicon.svg", include_bytes!("../static/favicon.svg")),
 ];
 
 /// One template as read: its name for Tera, the path shown in messages, and its text.

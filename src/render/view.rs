@@ -358,9 +358,13 @@ pub(crate) fn page_context<'a>(
     }
 }
 
-/// Context of the 404 page. Hosts serve it at any missing address, however deep, so its
-/// links start from the site's absolute base path instead of a relative root.
+/// Context of the 404 page. Hosts serve it at any missing address, however deep, so with a
+/// base path below the host's root (`/notes/`) its links start from that path. With none
+/// (`/`, where the site may yet be put under any folder or opened from `file://`) they are
+/// relative to the site root, where `404.html` lies, and the template's script finds the
+/// root when the page is served elsewhere.
 pub(crate) fn not_found_context<'a>(site: &SiteLinks<'a>, chrome: &'a Chrome<'a>, base_path: &str) -> PageContext<'a> {
+    let base_path = if base_path == "/" { "" } else { base_path };
     let sections = site
         .shown
         .sections
