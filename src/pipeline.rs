@@ -481,6 +481,7 @@ fn render_linked<'a>(
                 title_in_body: b.title_in_body,
                 toc: b.toc,
                 references: b.references,
+                description: view::description(site.notes[n].description.as_deref(), &site.notes[n].body),
             }
         }
         PageRef::Section(_) => view::Content::default(),

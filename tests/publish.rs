@@ -359,3 +359,47 @@ fn every_page_names_the_theme_favicon() {
     let hrefs: Vec<&str> = select(&doc, "link[rel=icon]").iter().map(|e| e.value().attr("href").unwrap()).collect();
     assert_eq!(hrefs, ["../../static/favicon.svg"]);
 }
+
+#[test]
+fn pages_carry_canonical_and_open_graph_tags_with_a_description() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("notes");
+    std::fs::create_dir_all(site.join("네트워크")).unwrap();
+    let long: String = (0..40).map(|i| format!("단어{i} ")).collect();
+    std::fs::write(
+        site.join("네트워크/TCP.md"),
+        format!("# TCP\n\n![그림](x.png)\n\n**TCP**는 `연결` 지향 & <신뢰성> 프로토콜.\n{long}\n\n둘째 문단.\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("네트워크/UDP.md"),
+        "---\ndescription: \"UDP 요약 \\\"따옴표\\\"\"\n---\n# UDP\n\n본문.\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    build_ok(&site, &out, &["--base-url", "https://user.github.io/notes/"]);
+    let meta = |page: &str, css: &str, attr: &str| -> Vec<String> {
+        select(&read(&out.join(page)), css).iter().map(|e| e.value().attr(attr).unwrap().to_string()).collect()
+    };
+    let tcp = "네트워크/TCP.html";
+    assert_eq!(
+        meta(tcp, "link[rel=canonical]", "href"),
+        ["https://user.github.io/notes/%EB%84%A4%ED%8A%B8%EC%9B%8C%ED%81%AC/TCP.html"]
+    );
+    assert_eq!(meta(tcp, "meta[property='og:url']", "content"), meta(tcp, "link[rel=canonical]", "href"));
+    assert_eq!(meta(tcp, "meta[property='og:title']", "content"), ["TCP"]);
+    assert_eq!(meta(tcp, "meta[property='og:type']", "content"), ["article"]);
+    let description = meta(tcp, "meta[property='og:description']", "content");
+    assert!(description[0].starts_with("TCP는 연결 지향 & <신뢰성> 프로토콜. 단어0 단어1"), "{description:?}");
+    assert!(description[0].ends_with('…') && description[0].chars().count() <= 161, "{description:?}");
+    assert_eq!(meta(tcp, "meta[name=description]", "content"), description);
+    assert_eq!(meta("네트워크/UDP.html", "meta[property='og:description']", "content"), ["UDP 요약 \"따옴표\""]);
+    assert_eq!(meta("index.html", "meta[property='og:type']", "content"), ["website"]);
+    assert_eq!(meta("404.html", "link[rel=canonical]", "href"), Vec::<String>::new());
+
+    // Without an absolute base URL there is no address to name: no canonical link, no og:url.
+    let plain = tmp.path().join("plain");
+    build_ok(&site, &plain, &[]);
+    assert_eq!(select(&read(&plain.join(tcp)), "link[rel=canonical], meta[property='og:url']").len(), 0);
+    assert_eq!(select(&read(&plain.join(tcp)), "meta[property='og:title']").len(), 1);
+}

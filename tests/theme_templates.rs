@@ -73,7 +73,7 @@ const NOTE_HTML: &str = r##"<h2 id="1번-문제">1번 문제<a class="anchor" hr
 fn base_context(root: &str, page: &PageView, section: Option<&SectionView>) -> Context {
     let mut ctx = Context::new();
     ctx.insert("lang", "ko");
-    ctx.insert("site", &SiteView { title: "기술 면접 공부", description: "개발자 기술 면접 대비 노트" });
+    ctx.insert("site", &SiteView { title: "기술 면접 공부", description: "개발자 기술 면접 대비 노트", url: "" });
     ctx.insert("words", &Words::default());
     ctx.insert("root", root);
     ctx.insert("generator", "gongbu 0.1.0");
@@ -120,6 +120,7 @@ fn full_page() -> PageView {
         prev: Some(link("Big O & 시간 복잡도", "Big%20O.html")),
         next: Some(link("DFS와 BFS", "DFS%EC%99%80%20BFS.html")),
         source: "Algorithm/Binary Search.md".into(),
+        description: String::new(),
     }
 }
 
@@ -136,6 +137,7 @@ fn minimal_page() -> PageView {
         prev: None,
         next: None,
         source: "memo.md".into(),
+        description: String::new(),
     }
 }
 
@@ -271,6 +273,7 @@ fn section_index_lists_subsections_and_notes() {
         prev: None,
         next: Some(link("Big O", "Big%20O.html")),
         source: "Algorithm/README.md".into(),
+        description: String::new(),
     };
     let section = SectionView {
         notes: vec![link("Big O", "Big%20O.html"), link("Binary Search", "Binary%20Search.html")],

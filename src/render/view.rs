@@ -35,6 +35,9 @@ pub struct SiteView<'a> {
     pub title: &'a str,
     /// `description` of `gongbu.toml`; "" when unset.
     pub description: &'a str,
+    /// The absolute base URL (`https://me.github.io/notes/`) for canonical and Open Graph
+    /// addresses; "" when the build has none (a path or nothing).
+    pub url: &'a str,
 }
 
 /// The page being rendered, as its template sees it (`page.*`).
@@ -64,6 +67,9 @@ pub struct PageView {
     pub next: Option<Link>,
     /// Source file from the notes folder; "" for generated pages.
     pub source: String,
+    /// What the page is about, for `<meta name="description">` and Open Graph: the note's front
+    /// matter `description`, else its first paragraph as text (shortened); "" for folder pages.
+    pub description: String,
 }
 
 /// A link to another page of the site, as templates show it.
@@ -113,6 +119,8 @@ pub struct Chrome<'a> {
     pub(crate) words: Words,
     /// The notes' repository on GitHub, whose links to its own files become links to pages.
     pub(crate) repository: Option<&'a crate::model::Repository>,
+    /// The absolute base URL, or "" (see `SiteView::url`).
+    pub(crate) base_url: &'a str,
 }
 
 impl<'a> Chrome<'a> {
@@ -125,7 +133,17 @@ impl<'a> Chrome<'a> {
             description: &config.description,
             words: language.words,
             repository: config.repository.as_ref(),
+            base_url: absolute_base(&config.base_url),
         }
+    }
+}
+
+/// `base_url` when it is an absolute `http(s)` address (what canonical links and feeds need), else "".
+pub(crate) fn absolute_base(base_url: &str) -> &str {
+    if base_url.starts_with("https://") || base_url.starts_with("http://") {
+        base_url
+    } else {
+        ""
     }
 }
 
@@ -201,7 +219,7 @@ impl<'a> SiteLinks<'a> {
         let shown = SiteShown { title: &site.title, sections };
         let mut seed = FxHasher::default();
         shown.hash(&mut seed);
-        (&chrome.lang, chrome.description, &chrome.words).hash(&mut seed);
+        (&chrome.lang, chrome.description, &chrome.words, chrome.base_url).hash(&mut seed);
         SiteLinks { shown, seed }
     }
 }
@@ -300,6 +318,7 @@ pub(crate) struct Content {
     pub(crate) title_in_body: bool,
     pub(crate) toc: Vec<TocEntry>,
     pub(crate) references: Vec<Reference>,
+    pub(crate) description: String,
 }
 
 /// Build the context of a page from what the site puts on it and its own rendered body.
@@ -335,7 +354,7 @@ pub(crate) fn page_context<'a>(
     });
     PageContext {
         lang: &chrome.lang,
-        site: SiteView { title: site.shown.title, description: chrome.description },
+        site: SiteView { title: site.shown.title, description: chrome.description, url: chrome.base_url },
         words: &chrome.words,
         generator: GENERATOR,
         page: PageView {
@@ -351,6 +370,7 @@ pub(crate) fn page_context<'a>(
             next: links.next.as_ref().map(link),
             // A file name may hold control characters; the page must not.
             source: crate::text::without_controls(links.source).into_owned(),
+            description: content.description,
         },
         root,
         sections,
@@ -377,7 +397,8 @@ pub(crate) fn not_found_context<'a>(site: &SiteLinks<'a>, chrome: &'a Chrome<'a>
         .collect();
     PageContext {
         lang: &chrome.lang,
-        site: SiteView { title: site.shown.title, description: chrome.description },
+        // No canonical address: hosts serve this page at every missing one.
+        site: SiteView { title: site.shown.title, description: chrome.description, url: "" },
         words: &chrome.words,
         generator: GENERATOR,
         root: base_path.to_string(),
@@ -390,6 +411,55 @@ pub(crate) fn not_found_context<'a>(site: &SiteLinks<'a>, chrome: &'a Chrome<'a>
         sections,
         section: None,
     }
+}
+
+/// Longest description shown, in characters (search results show about this many).
+const DESCRIPTION_CHARS: usize = 160;
+
+/// A note's description: its front matter's, else the text of its first paragraph with some
+/// text in it, shortened to `DESCRIPTION_CHARS` at a word's end. Parsing stops at that
+/// paragraph, so a long note costs no more than a short one.
+pub(crate) fn description(written: Option<&str>, markdown: &str) -> String {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut text = String::new();
+    if let Some(d) = written {
+        text.push_str(d);
+    } else {
+        let (mut inside, mut images) = (false, 0usize);
+        for event in Parser::new(markdown) {
+            match event {
+                Event::Start(Tag::Paragraph) => inside = true,
+                Event::End(TagEnd::Paragraph) if !text.trim().is_empty() => break,
+                Event::End(TagEnd::Paragraph) => inside = false,
+                // An image's alt text describes the image, not the note.
+                Event::Start(Tag::Image { .. }) => images += 1,
+                Event::End(TagEnd::Image) => images = images.saturating_sub(1),
+                Event::Text(t) | Event::Code(t) if inside && images == 0 => text.push_str(&t),
+                Event::SoftBreak | Event::HardBreak if inside => text.push(' '),
+                _ => {}
+            }
+            if text.len() > DESCRIPTION_CHARS * 4 {
+                break;
+            }
+        }
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut short = String::new();
+    for word in words {
+        let len = short.chars().count() + word.chars().count();
+        if len >= DESCRIPTION_CHARS {
+            if short.is_empty() {
+                short.extend(word.chars().take(DESCRIPTION_CHARS - 1));
+            }
+            short.push('…');
+            break;
+        }
+        if !short.is_empty() {
+            short.push(' ');
+        }
+        short.push_str(word);
+    }
+    short
 }
 
 fn notes_under(site: &Site, s: usize) -> usize {
@@ -417,7 +487,8 @@ mod tests {
 
     /// Every page's context (with an empty body) and signature, by URL.
     fn pages(site: &Site) -> std::collections::BTreeMap<String, (String, u64)> {
-        let chrome = Chrome { lang: "ko".into(), description: "", words: Words::default(), repository: None };
+        let chrome =
+            Chrome { lang: "ko".into(), description: "", words: Words::default(), repository: None, base_url: "" };
         let shared = SiteLinks::of(site, &chrome);
         let signatures = signatures(site, &chrome);
         site.order
