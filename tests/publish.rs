@@ -403,3 +403,65 @@ fn pages_carry_canonical_and_open_graph_tags_with_a_description() {
     assert_eq!(select(&read(&plain.join(tcp)), "link[rel=canonical], meta[property='og:url']").len(), 0);
     assert_eq!(select(&read(&plain.join(tcp)), "meta[property='og:title']").len(), 1);
 }
+
+#[test]
+fn an_atom_feed_lists_dated_notes_newest_first_with_absolute_links() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("notes");
+    std::fs::create_dir_all(site.join("OS")).unwrap();
+    let files: &[(&str, &str)] = &[
+        ("OS/프로세스.md", "---\ndate: 2024-03-01\nupdated: 2024-05-02T09:30:00+09:00\n---\n# 프로세스 & 스레드\n\n실행 중인 <프로그램>.\n"),
+        ("OS/메모리.md", "+++\ndate = 2024-04-10\n+++\n# 메모리\n\n페이징.\n"),
+        ("OS/undated.md", "# 날짜 없음\n\n본문.\n"),
+        ("README.md", "# 면접 노트\n"),
+    ];
+    for (path, text) in files {
+        std::fs::write(site.join(path), text).unwrap();
+    }
+    let out = tmp.path().join("out");
+    build_ok(&site, &out, &["--base-url", "https://user.github.io/notes/"]);
+    let feed = std::fs::read_to_string(out.join("atom.xml")).unwrap();
+    assert!(
+        feed.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">")
+    );
+    assert!(feed.contains("<title>면접 노트</title>"), "{feed}");
+    assert!(feed.contains("<link rel=\"self\" href=\"https://user.github.io/notes/atom.xml\"/>"), "{feed}");
+    // The feed's own date is its newest entry's: never the build's time.
+    assert!(feed.contains("<updated>2024-05-02T09:30:00+09:00</updated>\n  <generator>"), "{feed}");
+    let entries: Vec<&str> = feed.split("<entry>").skip(1).collect();
+    assert_eq!(entries.len(), 2, "undated notes are left out:\n{feed}");
+    assert!(entries[0].contains("<title>프로세스 &amp; 스레드</title>"), "{feed}");
+    assert!(entries[0]
+        .contains("<link href=\"https://user.github.io/notes/OS/%ED%94%84%EB%A1%9C%EC%84%B8%EC%8A%A4.html\"/>"));
+    assert!(entries[0].contains("<published>2024-03-01T00:00:00Z</published>"), "{feed}");
+    assert!(entries[0].contains("<summary>실행 중인 &lt;프로그램&gt;.</summary>"), "{feed}");
+    assert!(
+        entries[1].contains("<title>메모리</title>") && entries[1].contains("<updated>2024-04-10T00:00:00Z</updated>")
+    );
+    // Every page names the feed, relative to itself.
+    let doc = read(&out.join("OS/undated.html"));
+    let alternate = select(&doc, "link[rel=alternate][type='application/atom+xml']");
+    assert_eq!(alternate.iter().map(|e| e.value().attr("href").unwrap()).collect::<Vec<_>>(), ["../atom.xml"]);
+    // The same input gives the same feed.
+    let again = tmp.path().join("again");
+    build_ok(&site, &again, &["--base-url", "https://user.github.io/notes/"]);
+    assert_eq!(std::fs::read_to_string(again.join("atom.xml")).unwrap(), feed);
+
+    // Without an absolute base URL a feed has no addresses to give: none is written or named.
+    let plain = tmp.path().join("plain");
+    build_ok(&site, &plain, &[]);
+    assert!(!plain.join("atom.xml").exists());
+    assert_eq!(select(&read(&plain.join("OS/undated.html")), "link[rel=alternate]").len(), 0);
+}
+
+#[test]
+fn a_date_that_is_not_a_date_is_an_error_on_its_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("notes");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(site.join("a.md"), "---\ntitle: A\nupdated: 어제\n---\n# A\n").unwrap();
+    let out = tmp.path().join("out");
+    let output = common::gongbu(&["build", site.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("a.md:3: error: `updated` is not a date: `어제`"), "{stderr}");
+}

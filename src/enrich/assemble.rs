@@ -288,6 +288,7 @@ mod tests {
             is_index,
             title_written: true,
             letters: Default::default(),
+            dates: Default::default(),
             links: vec![],
             extra_ids: vec![],
         }

@@ -242,6 +242,7 @@ mod tests {
             is_index,
             title_written: true,
             letters: Default::default(),
+            dates: Default::default(),
             links: vec![],
         }
     }

@@ -85,6 +85,15 @@ pub struct Note {
     pub(crate) title_written: bool,
     /// Letters of the body's prose, for the site's language.
     pub(crate) letters: Letters,
+    /// When the note was written and last changed, from its front matter (RFC 3339).
+    pub(crate) dates: Dates,
+}
+
+/// A note's `date` and `updated` from its front matter, as RFC 3339; the feed's dates.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Dates {
+    pub(crate) published: Option<String>,
+    pub(crate) updated: Option<String>,
 }
 
 impl Note {
@@ -200,6 +209,7 @@ pub(crate) const RESERVED_OUTPUTS: &[(&str, &str)] = &[
     ("nav.js", "the site's navigation"),
     ("404.html", "the not-found page"),
     ("sitemap.xml", "the sitemap"),
+    ("atom.xml", "the feed"),
     (".nojekyll", "the GitHub Pages marker"),
     (".gongbu-output", "gongbu's output marker"),
 ];

@@ -591,6 +591,7 @@ mod tests {
             is_index: false,
             title_written: true,
             letters: Default::default(),
+            dates: Default::default(),
             links: vec![],
         }
     }

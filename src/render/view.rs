@@ -21,6 +21,8 @@ pub(crate) struct PageContext<'a> {
     /// `../` per folder from this page up to the site root; every site link starts with it.
     pub(crate) root: String,
     pub(crate) generator: &'static str,
+    /// The Atom feed's path from the site root (`atom.xml`), or "" when there is none.
+    pub(crate) feed: &'static str,
     pub(crate) page: PageView,
     /// Top-level folders only, so a page's size does not grow with the site.
     pub(crate) sections: Vec<NavLink>,
@@ -121,6 +123,8 @@ pub struct Chrome<'a> {
     pub(crate) repository: Option<&'a crate::model::Repository>,
     /// The absolute base URL, or "" (see `SiteView::url`).
     pub(crate) base_url: &'a str,
+    /// The Atom feed's path from the site root, or "" when the site has none.
+    pub(crate) feed: &'static str,
 }
 
 impl<'a> Chrome<'a> {
@@ -134,6 +138,7 @@ impl<'a> Chrome<'a> {
             words: language.words,
             repository: config.repository.as_ref(),
             base_url: absolute_base(&config.base_url),
+            feed: if super::feed::has_feed(site, absolute_base(&config.base_url)) { super::feed::FEED } else { "" },
         }
     }
 }
@@ -219,7 +224,7 @@ impl<'a> SiteLinks<'a> {
         let shown = SiteShown { title: &site.title, sections };
         let mut seed = FxHasher::default();
         shown.hash(&mut seed);
-        (&chrome.lang, chrome.description, &chrome.words, chrome.base_url).hash(&mut seed);
+        (&chrome.lang, chrome.description, &chrome.words, chrome.base_url, chrome.feed).hash(&mut seed);
         SiteLinks { shown, seed }
     }
 }
@@ -357,6 +362,7 @@ pub(crate) fn page_context<'a>(
         site: SiteView { title: site.shown.title, description: chrome.description, url: chrome.base_url },
         words: &chrome.words,
         generator: GENERATOR,
+        feed: chrome.feed,
         page: PageView {
             title: links.this.title.to_string(),
             show_title: !content.title_in_body,
@@ -401,6 +407,7 @@ pub(crate) fn not_found_context<'a>(site: &SiteLinks<'a>, chrome: &'a Chrome<'a>
         site: SiteView { title: site.shown.title, description: chrome.description, url: "" },
         words: &chrome.words,
         generator: GENERATOR,
+        feed: chrome.feed,
         root: base_path.to_string(),
         page: PageView {
             title: chrome.words.not_found.clone(),
@@ -487,8 +494,14 @@ mod tests {
 
     /// Every page's context (with an empty body) and signature, by URL.
     fn pages(site: &Site) -> std::collections::BTreeMap<String, (String, u64)> {
-        let chrome =
-            Chrome { lang: "ko".into(), description: "", words: Words::default(), repository: None, base_url: "" };
+        let chrome = Chrome {
+            lang: "ko".into(),
+            description: "",
+            words: Words::default(),
+            repository: None,
+            base_url: "",
+            feed: "",
+        };
         let shared = SiteLinks::of(site, &chrome);
         let signatures = signatures(site, &chrome);
         site.order
