@@ -30,6 +30,9 @@ pub struct Config {
     /// `[words]` of `gongbu.toml`, checked: each replaces one of the language's words.
     word_overrides: toml::Table,
     pub(crate) strict: bool,
+    /// Theme CSS/JS also under content-hashed names, which pages load (`build`; `serve` keeps
+    /// the plain names, which it rewrites in place).
+    pub(crate) hashed_assets: bool,
     /// The notes' own repository on GitHub (`repository` of `gongbu.toml`, else the root's git
     /// remote): links to its files there open the built pages instead.
     pub(crate) repository: Option<Repository>,
@@ -305,6 +308,7 @@ impl Config {
             base_url: normalise_base_url(&base_url),
             word_overrides,
             strict: overrides.strict,
+            hashed_assets: false,
             repository,
         })
     }

@@ -62,6 +62,10 @@ pub enum BuildError {
 
 /// Build the site described by `config` into its output folder.
 pub fn build(config: &Config, force: bool) -> Result<BuildReport, BuildError> {
+    // A published site's styles and scripts get content-hashed names, so hosts may cache them.
+    let mut hashed = config.clone();
+    hashed.hashed_assets = true;
+    let config = &hashed;
     write::check_output(&config.output_dir, &config.content_dir, force)?;
     let staging = Staging::create(&config.output_dir)?;
     let (mut report, problems) = build_into(config, &staging)?;
@@ -433,6 +437,15 @@ pub(crate) fn write_theme_files(site: &Site, config: &Config, sink: &dyn Sink) -
         .collect();
     let mut diagnostics = write_all(sink, files.iter().map(|(rel, bytes)| (rel.as_str(), *bytes)));
     diagnostics.extend(copy_site_static(site, config, sink));
+    if config.hashed_assets {
+        // Also under hashed names, which pages load; the plain names stay for anything that
+        // names them (a site's own templates, scripts that fetch them).
+        let hashed: Vec<(String, Vec<u8>)> = view::theme_files(config)
+            .into_iter()
+            .map(|(name, bytes)| (format!("static/{}", theme::hashed_name(&name, &bytes)), bytes))
+            .collect();
+        diagnostics.extend(write_all(sink, hashed.iter().map(|(rel, bytes)| (rel.as_str(), bytes.as_slice()))));
+    }
     if let Some(robots) = robots_txt(site, config) {
         diagnostics.extend(write_all(sink, [(ROBOTS_TXT, robots.as_bytes())].into_iter()));
     }

@@ -278,8 +278,18 @@ fn a_sub_path_build_served_under_its_prefix_resolves_every_link_asset_and_anchor
         crawl.pages.iter().map(|p| percent_decode_str(p).decode_utf8_lossy().into_owned()).collect();
     assert!(reached.remove(&missing), "the 404 page was crawled at a missing address");
     assert_eq!(reached, written_pages(&out), "the crawl reaches every page the build wrote");
-    for asset in ["static/gongbu.css", "static/gongbu.js", "static/highlight.css", "static/favicon.svg", "nav.js"] {
-        assert!(crawl.assets.contains(&format!("{PREFIX}{asset}")), "{asset} is loaded: {:?}", crawl.assets);
+    // The theme's styles and scripts under their hashed names (`static/gongbu.1a2b3c4d.css`).
+    for (start, end) in [
+        ("static/gongbu.", ".css"),
+        ("static/gongbu.", ".js"),
+        ("static/highlight.", ".css"),
+        ("static/favicon", ".svg"),
+        ("nav", ".js"),
+    ] {
+        let loaded = crawl.assets.iter().any(|a| {
+            a.strip_prefix(&format!("{PREFIX}{start}")).is_some_and(|rest| rest.ends_with(end) && !rest.contains('/'))
+        });
+        assert!(loaded, "{start}…{end} is loaded: {:?}", crawl.assets);
     }
     let images = crawl.assets.iter().filter(|a| a.starts_with(&format!("{PREFIX}resources/"))).count();
     assert!(images > 0, "the corpus's images are loaded: {:?}", crawl.assets);
@@ -326,7 +336,7 @@ fn the_404_page_is_styled_and_links_home_at_any_depth_under_a_sub_path() {
         let mut browser = Browser::open(&format!("http://{}{PREFIX}a/b/missing.html", host.addr));
         browser.wait_for(
             "document.readyState === 'complete' && [...document.styleSheets].some(s => s.href && \
-             s.href.endsWith('/notes/static/gongbu.css') && s.cssRules.length > 0) && \
+             /\\/notes\\/static\\/gongbu\\.([0-9a-f]{8}\\.)?css$/.test(s.href) && s.cssRules.length > 0) && \
              document.querySelector('.brand').href.endsWith('/notes/index.html')",
             20,
             &format!("the {name} 404 page to load its styles and link home"),
@@ -464,4 +474,58 @@ fn a_date_that_is_not_a_date_is_an_error_on_its_line() {
     let output = common::gongbu(&["build", site.to_str().unwrap(), "-o", out.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("a.md:3: error: `updated` is not a date: `어제`"), "{stderr}");
+}
+
+/// The theme's styles and scripts load under names that change with their content, so a host
+/// may cache them for good; a site's own `static/` file over the theme's gets its own name, and
+/// the names of a previous build are gone after the next.
+#[test]
+fn styles_and_scripts_load_under_content_hashed_names() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    std::fs::create_dir_all(site.join("content/a")).unwrap();
+    std::fs::create_dir_all(site.join("static")).unwrap();
+    std::fs::write(site.join("gongbu.toml"), "title = \"노트\"\n").unwrap();
+    std::fs::write(site.join("content/a/note.md"), "# 노트\n").unwrap();
+    let out = tmp.path().join("out");
+    let loaded = |out: &Path| -> Vec<String> {
+        let doc = read(&out.join("a/note.html"));
+        let mut refs: Vec<String> = select(&doc, "link[rel=stylesheet], script[src]")
+            .iter()
+            .map(|e| e.value().attr("href").or(e.value().attr("src")).unwrap().to_string())
+            .collect();
+        refs.sort();
+        refs
+    };
+    fn hashed(name: &str) -> impl Fn(&String) -> bool + '_ {
+        let (stem, ext) = name.rsplit_once('.').unwrap();
+        move |r: &String| {
+            r.strip_prefix(&format!("../static/{stem}."))
+                .and_then(|rest| rest.strip_suffix(&format!(".{ext}")))
+                .is_some_and(|sum| sum.len() == 8 && sum.bytes().all(|b| b.is_ascii_hexdigit()))
+        }
+    }
+
+    std::fs::write(site.join("static/gongbu.css"), "body { color: red }\n").unwrap();
+    build_ok(&site, &out, &[]);
+    let first = loaded(&out);
+    for name in ["gongbu.css", "gongbu.js", "highlight.css", "math.css"] {
+        let r = first.iter().find(|r| hashed(name)(r)).unwrap_or_else(|| panic!("{name} hashed: {first:?}"));
+        // The hashed file holds what the plain one does (the site's own over the theme's).
+        let bytes = std::fs::read(out.join("a").join(r)).unwrap();
+        assert_eq!(bytes, std::fs::read(out.join("static").join(name)).unwrap(), "{name}");
+    }
+    assert_eq!(first.iter().filter(|r| r.ends_with("nav.js")).count(), 1, "nav.js keeps its name: {first:?}");
+    let css = |refs: &[String]| refs.iter().find(|r| hashed("gongbu.css")(r)).unwrap().clone();
+    assert_eq!(std::fs::read_to_string(out.join("a").join(css(&first))).unwrap(), "body { color: red }\n");
+
+    // Same input, same names; changed CSS, a new name, and the old file is removed.
+    build_ok(&site, &out, &[]);
+    assert_eq!(loaded(&out), first);
+    std::fs::write(site.join("static/gongbu.css"), "body { color: blue }\n").unwrap();
+    build_ok(&site, &out, &[]);
+    let second = loaded(&out);
+    assert_ne!(css(&second), css(&first));
+    assert!(!out.join("a").join(css(&first)).exists(), "the old hashed file is gone");
+    assert_eq!(dead_links(&out), []);
 }

@@ -77,6 +77,9 @@ fn base_context(root: &str, page: &PageView, section: Option<&SectionView>) -> C
     ctx.insert("words", &Words::default());
     ctx.insert("root", root);
     ctx.insert("generator", "gongbu 0.1.0");
+    let assets: std::collections::BTreeMap<&str, String> =
+        ["gongbu.css", "gongbu.js", "highlight.css", "math.css"].map(|n| (n, format!("static/{n}"))).into();
+    ctx.insert("assets", &assets);
     ctx.insert("page", page);
     let sections = vec![
         NavLink { title: "Algorithm".into(), href: format!("{root}Algorithm/index.html"), active: true },

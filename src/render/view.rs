@@ -8,6 +8,7 @@ use crate::enrich::links::{encode_path, root_prefix};
 use crate::model::{PageRef, Reference, Site, TocEntry};
 use rustc_hash::FxHasher;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 
 const GENERATOR: &str = concat!("gongbu ", env!("CARGO_PKG_VERSION"));
@@ -23,6 +24,8 @@ pub(crate) struct PageContext<'a> {
     pub(crate) generator: &'static str,
     /// The Atom feed's path from the site root (`atom.xml`), or "" when there is none.
     pub(crate) feed: &'static str,
+    /// The theme's styles and scripts: `{{ root }}{{ assets["gongbu.css"] }}` (see `Chrome::assets`).
+    pub(crate) assets: &'a BTreeMap<String, String>,
     pub(crate) page: PageView,
     /// Top-level folders only, so a page's size does not grow with the site.
     pub(crate) sections: Vec<NavLink>,
@@ -125,6 +128,9 @@ pub struct Chrome<'a> {
     pub(crate) base_url: &'a str,
     /// The Atom feed's path from the site root, or "" when the site has none.
     pub(crate) feed: &'static str,
+    /// The theme's styles and scripts by name (`gongbu.css`), each with its path from the site
+    /// root as pages load it: content-hashed in a build (`static/gongbu.1a2b3c4d.css`).
+    pub(crate) assets: BTreeMap<String, String>,
 }
 
 impl<'a> Chrome<'a> {
@@ -139,8 +145,31 @@ impl<'a> Chrome<'a> {
             repository: config.repository.as_ref(),
             base_url: absolute_base(&config.base_url),
             feed: if super::feed::has_feed(site, absolute_base(&config.base_url)) { super::feed::FEED } else { "" },
+            assets: asset_paths(config),
         }
     }
+}
+
+/// Path from the site root of each theme style and script, by name (see `Chrome::assets`).
+pub(crate) fn asset_paths(config: &crate::config::Config) -> BTreeMap<String, String> {
+    theme_files(config)
+        .into_iter()
+        .map(|(name, bytes)| {
+            let published = if config.hashed_assets { crate::theme::hashed_name(&name, &bytes) } else { name.clone() };
+            (name, format!("static/{published}"))
+        })
+        .collect()
+}
+
+/// The theme's styles and scripts as `config`'s site publishes them (see `theme::styles_and_scripts`).
+pub(crate) fn theme_files(config: &crate::config::Config) -> BTreeMap<String, Vec<u8>> {
+    let highlight = crate::highlight::theme_css();
+    crate::theme::styles_and_scripts(
+        config.static_dir.as_deref(),
+        &config.root,
+        &[&config.output_dir],
+        &[("highlight.css", highlight.as_bytes())],
+    )
 }
 
 /// `base_url` when it is an absolute `http(s)` address (what canonical links and feeds need), else "".
@@ -224,7 +253,7 @@ impl<'a> SiteLinks<'a> {
         let shown = SiteShown { title: &site.title, sections };
         let mut seed = FxHasher::default();
         shown.hash(&mut seed);
-        (&chrome.lang, chrome.description, &chrome.words, chrome.base_url, chrome.feed).hash(&mut seed);
+        (&chrome.lang, chrome.description, &chrome.words, chrome.base_url, chrome.feed, &chrome.assets).hash(&mut seed);
         SiteLinks { shown, seed }
     }
 }
@@ -363,6 +392,7 @@ pub(crate) fn page_context<'a>(
         words: &chrome.words,
         generator: GENERATOR,
         feed: chrome.feed,
+        assets: &chrome.assets,
         page: PageView {
             title: links.this.title.to_string(),
             show_title: !content.title_in_body,
@@ -408,6 +438,7 @@ pub(crate) fn not_found_context<'a>(site: &SiteLinks<'a>, chrome: &'a Chrome<'a>
         words: &chrome.words,
         generator: GENERATOR,
         feed: chrome.feed,
+        assets: &chrome.assets,
         root: base_path.to_string(),
         page: PageView {
             title: chrome.words.not_found.clone(),
@@ -501,6 +532,7 @@ mod tests {
             repository: None,
             base_url: "",
             feed: "",
+            assets: BTreeMap::new(),
         };
         let shared = SiteLinks::of(site, &chrome);
         let signatures = signatures(site, &chrome);
