@@ -529,3 +529,18 @@ fn styles_and_scripts_load_under_content_hashed_names() {
     assert!(!out.join("a").join(css(&first)).exists(), "the old hashed file is gone");
     assert_eq!(dead_links(&out), []);
 }
+
+#[test]
+fn a_description_skips_what_the_page_does_not_show() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("notes");
+    std::fs::create_dir_all(&site).unwrap();
+    let note = "import Tabs from '@theme/Tabs';\n\n# MDX\n\n![그림](x.png)\n\n첫 문단.\n";
+    std::fs::write(site.join("mdx.md"), note).unwrap();
+    let out = tmp.path().join("out");
+    build_ok(&site, &out, &[]);
+    let doc = read(&out.join("mdx.html"));
+    let description: Vec<&str> =
+        select(&doc, "meta[name=description]").iter().map(|e| e.value().attr("content").unwrap()).collect();
+    assert_eq!(description, ["첫 문단."]);
+}

@@ -456,7 +456,7 @@ const DESCRIPTION_CHARS: usize = 160;
 
 /// A note's description: its front matter's, else the text of its first paragraph with some
 /// text in it, shortened to `DESCRIPTION_CHARS` at a word's end. Parsing stops at that
-/// paragraph, so a long note costs no more than a short one.
+/// paragraph.
 pub(crate) fn description(written: Option<&str>, markdown: &str) -> String {
     use pulldown_cmark::{Event, Parser, Tag, TagEnd};
     let mut text = String::new();
@@ -464,7 +464,9 @@ pub(crate) fn description(written: Option<&str>, markdown: &str) -> String {
         text.push_str(d);
     } else {
         let (mut inside, mut images) = (false, 0usize);
-        for event in Parser::new(markdown) {
+        // The text the page is rendered from (MDX `import` lines dropped), parsed alike.
+        let prepared = crate::markdown::prepare::prepare(markdown);
+        for event in Parser::new_ext(&prepared.text, crate::markdown::parser_options()) {
             match event {
                 Event::Start(Tag::Paragraph) => inside = true,
                 Event::End(TagEnd::Paragraph) if !text.trim().is_empty() => break,
