@@ -62,10 +62,6 @@ pub enum BuildError {
 
 /// Build the site described by `config` into its output folder.
 pub fn build(config: &Config, force: bool) -> Result<BuildReport, BuildError> {
-    // A published site's styles and scripts get content-hashed names, so hosts may cache them.
-    let mut hashed = config.clone();
-    hashed.hashed_assets = true;
-    let config = &hashed;
     write::check_output(&config.output_dir, &config.content_dir, force)?;
     let staging = Staging::create(&config.output_dir)?;
     let (mut report, problems) = build_into(config, &staging)?;

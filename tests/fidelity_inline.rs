@@ -60,7 +60,11 @@ fn math_becomes_mathml_without_javascript() {
     assert_eq!(select(&doc, "div.math-display").len(), 1, "a ```math block is a block");
     assert!(select(&doc, "pre.code").is_empty(), "a math block does not go through the highlighter");
     let scripts: Vec<&str> = select(&doc, "script[src]").iter().filter_map(|s| s.value().attr("src")).collect();
-    assert_eq!(scripts, ["nav.js", "static/gongbu.js"], "no script renders the math");
+    let theme_script = |s: &str| s.strip_prefix("static/gongbu.").is_some_and(|rest| rest.ends_with(".js"));
+    assert!(
+        scripts.len() == 2 && scripts[0] == "nav.js" && theme_script(scripts[1]),
+        "no script renders the math: {scripts:?}"
+    );
 
     // An unreadable formula: a warning at its line, its source shown as code, the build succeeds.
     let warnings = warnings_by_file(&stderr);
