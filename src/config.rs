@@ -30,6 +30,9 @@ pub struct Config {
     /// `[words]` of `gongbu.toml`, checked: each replaces one of the language's words.
     word_overrides: toml::Table,
     pub(crate) strict: bool,
+    /// Theme CSS/JS also under content-hashed names, which pages load: `gongbu build` asks for
+    /// them; `serve` keeps the plain names, which it rewrites in place as the files change.
+    pub(crate) hashed_assets: bool,
     /// The notes' own repository on GitHub (`repository` of `gongbu.toml`, else the root's git
     /// remote): links to its files there open the built pages instead.
     pub(crate) repository: Option<Repository>,
@@ -308,6 +311,8 @@ pub struct Overrides {
     pub base_url: Option<String>,
     /// `--strict`: warnings fail the build.
     pub strict: bool,
+    /// Theme CSS/JS under content-hashed names (`gongbu build`; see `Config::hashed_assets`).
+    pub hashed_assets: bool,
 }
 
 /// Why no `Config` could be made; shown to the user as `file[:line]: message`.
@@ -436,6 +441,7 @@ impl Config {
             base_url: normalise_base_url(&base_url),
             word_overrides,
             strict: overrides.strict,
+            hashed_assets: overrides.hashed_assets,
             repository,
             question_patterns: parsed.study.question_patterns,
         })

@@ -11,6 +11,75 @@ pub(crate) struct FrontMatter {
     /// Position among siblings; lower comes first. Notes without one follow, by file name.
     pub(crate) weight: Option<i64>,
     pub(crate) draft: bool,
+    /// When the note was written and last changed (`2024-03-01`, `2024-03-01T09:30:00+09:00`):
+    /// the Atom feed's dates.
+    pub(crate) date: Option<DateValue>,
+    pub(crate) updated: Option<DateValue>,
+}
+
+/// A date as written: YAML gives text, TOML a datetime of its own.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum DateValue {
+    Text(String),
+    Toml(toml::value::Datetime),
+}
+
+impl DateValue {
+    /// The date as RFC 3339 (what Atom needs): a bare date is midnight, a time without a zone
+    /// is UTC. None when it is not a date.
+    pub(crate) fn rfc3339(&self) -> Option<String> {
+        let text = match self {
+            DateValue::Text(t) => t.trim().to_string(),
+            DateValue::Toml(d) => d.to_string(),
+        };
+        rfc3339(&text)
+    }
+
+    pub(crate) fn shown(&self) -> String {
+        match self {
+            DateValue::Text(t) => t.clone(),
+            DateValue::Toml(d) => d.to_string(),
+        }
+    }
+}
+
+/// `YYYY-MM-DD`, then optionally `T` or a space, `HH:MM[:SS[.frac]]` and `Z` or `±HH:MM`.
+fn rfc3339(text: &str) -> Option<String> {
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    let number = |s: &str| s.parse::<u32>().ok();
+    let date = text.get(..10)?;
+    let (y, m, d) = (date.get(..4)?, date.get(5..7)?, date.get(8..10)?);
+    if !(digits(y, 4) && digits(m, 2) && digits(d, 2) && &date[4..5] == "-" && &date[7..8] == "-") {
+        return None;
+    }
+    let (m, d) = (number(m)?, number(d)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let rest = &text[10..];
+    if rest.is_empty() {
+        return Some(format!("{date}T00:00:00Z"));
+    }
+    let rest = rest.strip_prefix(['T', 't', ' '])?;
+    let zone_at = rest.find(['Z', 'z', '+', '-']).unwrap_or(rest.len());
+    let (time, zone) = rest.split_at(zone_at);
+    let time = time.split('.').next()?;
+    let parts: Vec<&str> = time.split(':').collect();
+    let ok_time = matches!(parts.len(), 2 | 3)
+        && parts.iter().all(|p| digits(p, 2))
+        && number(parts[0])? < 24
+        && parts[1..].iter().all(|p| number(p).is_some_and(|n| n < 60));
+    if !ok_time {
+        return None;
+    }
+    let seconds = parts.get(2).copied().unwrap_or("00");
+    let zone = match zone {
+        "" | "Z" | "z" => "Z".to_string(),
+        z if z.len() == 6 && digits(&z[1..3], 2) && &z[3..4] == ":" && digits(&z[4..6], 2) => z.to_string(),
+        _ => return None,
+    };
+    Some(format!("{date}T{}:{}:{seconds}{zone}", parts[0], parts[1]))
 }
 
 /// A note split into its front matter and Markdown body.
@@ -113,7 +182,7 @@ mod tests {
 
     #[test]
     fn unknown_fields_are_ignored() {
-        let s = split("---\ntags: [a, b]\ndate: 2024-01-01\n---\n").unwrap();
+        let s = split("---\ntags: [a, b]\nauthor: 나\n---\n").unwrap();
         assert_eq!(s.front.title, None);
     }
 
@@ -128,6 +197,19 @@ mod tests {
     fn broken_toml_reports_its_line() {
         let err = split("+++\ntitle = \"a\"\nweight = = 1\n+++\n").unwrap_err();
         assert_eq!(err.line, 3);
+    }
+
+    #[test]
+    fn dates_from_yaml_and_toml_become_rfc3339() {
+        let yaml = split("---\ndate: 2024-03-01\nupdated: \"2024-03-05 09:30\"\n---\n").unwrap().front;
+        assert_eq!(yaml.date.and_then(|d| d.rfc3339()).as_deref(), Some("2024-03-01T00:00:00Z"));
+        assert_eq!(yaml.updated.and_then(|d| d.rfc3339()).as_deref(), Some("2024-03-05T09:30:00Z"));
+        let toml = split("+++\ndate = 2024-03-01T09:30:15+09:00\nupdated = 2024-04-02\n+++\n").unwrap().front;
+        assert_eq!(toml.date.and_then(|d| d.rfc3339()).as_deref(), Some("2024-03-01T09:30:15+09:00"));
+        assert_eq!(toml.updated.and_then(|d| d.rfc3339()).as_deref(), Some("2024-04-02T00:00:00Z"));
+        for bad in ["어제", "2024-13-01", "2024-1-1", "2024-03-01T25:00", "2024-03-01 9시", "20240301"] {
+            assert_eq!(rfc3339(bad), None, "{bad}");
+        }
     }
 
     #[test]

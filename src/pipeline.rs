@@ -17,11 +17,11 @@ use crate::markdown::prepare::prepare;
 use crate::markdown::{emoji::with_emoji, outline::outline};
 use crate::markdown::{questions, terms};
 use crate::model::{
-    display_name, file_name_of, file_stem, is_index_note, is_readme, note_url, parent_of, reserved_output, Note,
+    display_name, file_name_of, file_stem, is_index_note, is_readme, note_url, parent_of, reserved_output, Dates, Note,
     NoteStudy, PageRef, Site, HOSTING_FILES,
 };
 use crate::paths;
-use crate::render::{body, nav, study, view, Theme};
+use crate::render::{body, feed, nav, study, view, Theme};
 use crate::search;
 use crate::text::without_controls;
 use crate::theme::{self, DEFAULT_STATIC};
@@ -305,6 +305,7 @@ pub fn parse_note_with(
     // YAML escapes (`"\u0001"`) decode to control characters: clean what the front matter says.
     let front_title = split.front.title.as_deref().map(|t| with_emoji(&without_controls(t)).into_owned());
     let written = front_title.or(outline.title().map(str::to_string)).filter(|t| !t.trim().is_empty());
+    let dates = dates(&split.front, text).map_err(|(line, message)| Diagnostic::error(source, line, message))?;
     let title = written.clone().unwrap_or_else(|| {
         let name = if is_index { file_name_of(parent_of(source)) } else { file_stem(file_name_of(source)) };
         display_name(&without_controls(name))
@@ -334,7 +335,27 @@ pub fn parse_note_with(
         title_written: written.is_some(),
         letters: outline.letters,
         code_language,
+        dates,
     }))
+}
+
+/// A note's `date` and `updated`, as RFC 3339; a value that is not a date is an error on its
+/// line of the front matter (the line and message as a pair).
+fn dates(front: &frontmatter::FrontMatter, text: &str) -> Result<Dates, (usize, String)> {
+    let read = |key: &str, value: &Option<frontmatter::DateValue>| match value {
+        None => Ok(None),
+        Some(v) => v.rfc3339().map(Some).ok_or_else(|| {
+            let line = text
+                .lines()
+                .position(|l| l.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with([':', '='])))
+                .map_or(1, |i| i + 1);
+            (
+                line,
+                format!("`{key}` is not a date: `{}` (write it as 2024-03-01 or 2024-03-01T09:30:00+09:00)", v.shown()),
+            )
+        }),
+    };
+    Ok(Dates { published: read("date", &front.date)?, updated: read("updated", &front.updated)? })
 }
 
 /// What a full run wrote.
@@ -478,7 +499,7 @@ fn write_shared(site: &Site, theme: &Theme, config: &Config, sink: &dyn Sink) ->
     diagnostics
 }
 
-/// Files that list the site's pages and titles: `nav.js`, `404.html`, `sitemap.xml`.
+/// Files that list the site's pages and titles: `nav.js`, `404.html`, `sitemap.xml`, `atom.xml`.
 pub(crate) fn write_navigation(site: &Site, theme: &Theme, config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
     let chrome = view::Chrome::of(config, site);
     let mut diagnostics = Vec::new();
@@ -497,6 +518,10 @@ pub(crate) fn write_navigation(site: &Site, theme: &Theme, config: &Config, sink
     }
     if let Some(xml) = sitemap(site, &config.base_url) {
         files.push(("sitemap.xml", xml.into_bytes()));
+    }
+    let summary = |n: usize| view::description(site.notes[n].description.as_deref(), &site.notes[n].body);
+    if let Some(xml) = feed::atom(site, chrome.base_url, summary) {
+        files.push((feed::FEED, xml.into_bytes()));
     }
     diagnostics.extend(write_all(sink, files.iter().map(|(rel, bytes)| (*rel, bytes.as_slice()))));
     diagnostics
@@ -524,6 +549,15 @@ pub(crate) fn write_theme_files(site: &Site, config: &Config, sink: &dyn Sink) -
         .collect();
     let mut diagnostics = write_all(sink, files.iter().map(|(rel, bytes)| (rel.as_str(), *bytes)));
     diagnostics.extend(copy_site_static(site, config, sink));
+    if config.hashed_assets {
+        // Also under hashed names, which pages load; the plain names stay for anything that
+        // names them (a site's own templates, scripts that fetch them).
+        let hashed: Vec<(String, Vec<u8>)> = view::theme_files(config)
+            .into_iter()
+            .map(|(name, bytes)| (format!("static/{}", theme::hashed_name(&name, &bytes)), bytes))
+            .collect();
+        diagnostics.extend(write_all(sink, hashed.iter().map(|(rel, bytes)| (rel.as_str(), bytes.as_slice()))));
+    }
     if let Some(robots) = robots_txt(site, config) {
         diagnostics.extend(write_all(sink, [(ROBOTS_TXT, robots.as_bytes())].into_iter()));
     }
@@ -641,6 +675,7 @@ fn render_linked<'a>(
                 title_in_body: b.title_in_body,
                 toc: b.toc,
                 references: b.references,
+                description: view::description(site.notes[n].description.as_deref(), &site.notes[n].body),
             }
         }
         PageRef::Section(_) => view::Content::default(),

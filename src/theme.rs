@@ -28,7 +28,51 @@ pub(crate) const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     ("study.css", include_bytes!("../static/study.css")),
     ("study.js", include_bytes!("../static/study.js")),
     ("reader.js", include_bytes!("../static/reader.js")),
+    ("favicon.svg", include_bytes!("../static/favicon.svg")),
 ];
+
+/// Whether a theme file under `static/` is also published under a content-hashed name: the
+/// styles and scripts every page loads, which hosts cache. Other files (the favicon, images a
+/// stylesheet names) keep their names, so a stylesheet's relative `url(…)`s still resolve.
+pub(crate) fn is_hashed(name: &str) -> bool {
+    name.ends_with(".css") || name.ends_with(".js")
+}
+
+/// `name` with its content's checksum before the extension: `gongbu.css` → `gongbu.1a2b3c4d.css`.
+pub(crate) fn hashed_name(name: &str, bytes: &[u8]) -> String {
+    let sum = crc32fast::hash(bytes);
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}.{sum:08x}.{ext}"),
+        None => format!("{name}.{sum:08x}"),
+    }
+}
+
+/// The theme's styles and scripts as published under `static/`, by name: the default theme's,
+/// `generated` ones (the highlighting CSS), then a site's own `static/` files over them (only
+/// those whose real path lies inside `root`, as `pipeline` copies them).
+pub(crate) fn styles_and_scripts(
+    static_dir: Option<&Path>,
+    root: &Path,
+    skip: &[&Path],
+    generated: &[(&str, &[u8])],
+) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files: std::collections::BTreeMap<String, Vec<u8>> = DEFAULT_STATIC
+        .iter()
+        .chain(generated)
+        .filter(|(name, _)| is_hashed(name))
+        .map(|(name, bytes)| (name.to_string(), bytes.to_vec()))
+        .collect();
+    if let Some(dir) = static_dir.filter(|d| d.is_dir()) {
+        if let Ok(found) = discover::scan_within(dir, root, skip) {
+            for f in found.assets.into_iter().filter(|f| is_hashed(&f.rel)) {
+                if let Ok(bytes) = std::fs::read(&f.abs) {
+                    files.insert(f.rel, bytes);
+                }
+            }
+        }
+    }
+    files
+}
 
 /// One template as read: its name for Tera, the path shown in messages, and its text.
 #[derive(Debug, Clone)]

@@ -77,10 +77,13 @@ const NOTE_HTML: &str = r##"<h2 id="1번-문제">1번 문제<a class="anchor" hr
 fn base_context(root: &str, page: &PageView, section: Option<&SectionView>) -> Context {
     let mut ctx = Context::new();
     ctx.insert("lang", "ko");
-    ctx.insert("site", &SiteView { title: "기술 면접 공부", description: "개발자 기술 면접 대비 노트" });
+    ctx.insert("site", &SiteView { title: "기술 면접 공부", description: "개발자 기술 면접 대비 노트", url: "" });
     ctx.insert("words", &Words::default());
     ctx.insert("root", root);
     ctx.insert("generator", "gongbu 0.1.0");
+    let assets: std::collections::BTreeMap<&str, String> =
+        ["gongbu.css", "gongbu.js", "highlight.css", "math.css"].map(|n| (n, format!("static/{n}"))).into();
+    ctx.insert("assets", &assets);
     ctx.insert("page", page);
     let sections = vec![
         NavLink { title: "Algorithm".into(), href: format!("{root}Algorithm/index.html"), active: true },
@@ -125,6 +128,7 @@ fn full_page() -> PageView {
         next: Some(link("DFS와 BFS", "DFS%EC%99%80%20BFS.html")),
         source: "Algorithm/Binary Search.md".into(),
         edit: String::new(),
+        description: String::new(),
     }
 }
 
@@ -142,6 +146,7 @@ fn minimal_page() -> PageView {
         next: None,
         source: "memo.md".into(),
         edit: String::new(),
+        description: String::new(),
     }
 }
 
@@ -290,6 +295,7 @@ fn section_index_lists_subsections_and_notes() {
         next: Some(link("Big O", "Big%20O.html")),
         source: "Algorithm/README.md".into(),
         edit: String::new(),
+        description: String::new(),
     };
     let section = SectionView {
         notes: vec![note_link("Big O", "Big%20O.html"), note_link("Binary Search", "Binary%20Search.html")],

@@ -289,6 +289,7 @@ mod tests {
             title_written: true,
             letters: Default::default(),
             code_language: None,
+            dates: Default::default(),
             links: vec![],
             extra_ids: vec![],
             study: Default::default(),

@@ -243,6 +243,7 @@ mod tests {
             title_written: true,
             letters: Default::default(),
             code_language: None,
+            dates: Default::default(),
             links: vec![],
             study: Default::default(),
         }

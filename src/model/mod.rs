@@ -90,6 +90,8 @@ pub struct Note {
     pub(crate) code_language: Option<&'static str>,
     /// Study questions and glossary terms found in the note (`markdown::questions`, `markdown::terms`).
     pub(crate) study: NoteStudy,
+    /// When the note was written and last changed, from its front matter (RFC 3339).
+    pub(crate) dates: Dates,
 }
 
 /// What study mode knows of one note before it is rendered: its questions and the terms it defines.
@@ -137,6 +139,13 @@ pub(crate) struct Term {
     pub(crate) line: usize,
     /// Written as an HTML `<dt>` (the offset is its `<dt`), not as bold Markdown.
     pub(crate) html_dt: bool,
+}
+
+/// A note's `date` and `updated` from its front matter, as RFC 3339; the feed's dates.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Dates {
+    pub(crate) published: Option<String>,
+    pub(crate) updated: Option<String>,
 }
 
 impl Note {
@@ -258,6 +267,7 @@ pub(crate) const RESERVED_OUTPUTS: &[(&str, &str)] = &[
     ("404.html", "the not-found page"),
     ("search/index.html", "the search page"),
     ("sitemap.xml", "the sitemap"),
+    ("atom.xml", "the feed"),
     (".nojekyll", "the GitHub Pages marker"),
     (".gongbu-output", "gongbu's output marker"),
 ];

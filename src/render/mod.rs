@@ -5,6 +5,7 @@
 
 pub(crate) mod autolink;
 pub(crate) mod body;
+pub(crate) mod feed;
 pub(crate) mod math;
 pub mod nav;
 pub(crate) mod study;

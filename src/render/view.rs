@@ -8,6 +8,7 @@ use crate::enrich::links::{encode_path, root_prefix};
 use crate::model::{PageRef, Reference, Site, TocEntry};
 use rustc_hash::FxHasher;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 
 const GENERATOR: &str = concat!("gongbu ", env!("CARGO_PKG_VERSION"));
@@ -21,6 +22,10 @@ pub(crate) struct PageContext<'a> {
     /// `../` per folder from this page up to the site root; every site link starts with it.
     pub(crate) root: String,
     pub(crate) generator: &'static str,
+    /// The Atom feed's path from the site root (`atom.xml`), or "" when there is none.
+    pub(crate) feed: &'static str,
+    /// The theme's styles and scripts: `{{ root }}{{ assets["gongbu.css"] }}` (see `Chrome::assets`).
+    pub(crate) assets: &'a BTreeMap<String, String>,
     pub(crate) page: PageView,
     /// Top-level folders only, so a page's size does not grow with the site.
     pub(crate) sections: Vec<NavLink>,
@@ -35,6 +40,9 @@ pub struct SiteView<'a> {
     pub title: &'a str,
     /// `description` of `gongbu.toml`; "" when unset.
     pub description: &'a str,
+    /// The absolute base URL (`https://me.github.io/notes/`) for canonical and Open Graph
+    /// addresses; "" when the build has none (a path or nothing).
+    pub url: &'a str,
 }
 
 /// The page being rendered, as its template sees it (`page.*`).
@@ -67,6 +75,9 @@ pub struct PageView {
     /// The note's file in its GitHub repository (`blob/HEAD/`: the default branch, whatever
     /// its name), for an "edit this page" link; "" when the repository is not known.
     pub edit: String,
+    /// What the page is about, for `<meta name="description">` and Open Graph: the note's front
+    /// matter `description`, else its first paragraph as text (shortened); "" for folder pages.
+    pub description: String,
 }
 
 /// A link to another page of the site, as templates show it.
@@ -131,6 +142,13 @@ pub struct Chrome<'a> {
     pub(crate) words: Words,
     /// The notes' repository on GitHub, whose links to its own files become links to pages.
     pub(crate) repository: Option<&'a crate::model::Repository>,
+    /// The absolute base URL, or "" (see `SiteView::url`).
+    pub(crate) base_url: &'a str,
+    /// The Atom feed's path from the site root, or "" when the site has none.
+    pub(crate) feed: &'static str,
+    /// The theme's styles and scripts by name (`gongbu.css`), each with its path from the site
+    /// root as pages load it: content-hashed in a build (`static/gongbu.1a2b3c4d.css`).
+    pub(crate) assets: BTreeMap<String, String>,
 }
 
 impl<'a> Chrome<'a> {
@@ -143,7 +161,41 @@ impl<'a> Chrome<'a> {
             description: &config.description,
             words: language.words,
             repository: config.repository.as_ref(),
+            base_url: absolute_base(&config.base_url),
+            feed: if super::feed::has_feed(site, absolute_base(&config.base_url)) { super::feed::FEED } else { "" },
+            assets: asset_paths(config),
         }
+    }
+}
+
+/// Path from the site root of each theme style and script, by name (see `Chrome::assets`).
+pub(crate) fn asset_paths(config: &crate::config::Config) -> BTreeMap<String, String> {
+    theme_files(config)
+        .into_iter()
+        .map(|(name, bytes)| {
+            let published = if config.hashed_assets { crate::theme::hashed_name(&name, &bytes) } else { name.clone() };
+            (name, format!("static/{published}"))
+        })
+        .collect()
+}
+
+/// The theme's styles and scripts as `config`'s site publishes them (see `theme::styles_and_scripts`).
+pub(crate) fn theme_files(config: &crate::config::Config) -> BTreeMap<String, Vec<u8>> {
+    let highlight = crate::highlight::theme_css();
+    crate::theme::styles_and_scripts(
+        config.static_dir.as_deref(),
+        &config.root,
+        &[&config.output_dir],
+        &[("highlight.css", highlight.as_bytes())],
+    )
+}
+
+/// `base_url` when it is an absolute `http(s)` address (what canonical links and feeds need), else "".
+pub(crate) fn absolute_base(base_url: &str) -> &str {
+    if base_url.starts_with("https://") || base_url.starts_with("http://") {
+        base_url
+    } else {
+        ""
     }
 }
 
@@ -219,7 +271,7 @@ impl<'a> SiteLinks<'a> {
         let shown = SiteShown { title: &site.title, sections };
         let mut seed = FxHasher::default();
         shown.hash(&mut seed);
-        (&chrome.lang, chrome.description, &chrome.words).hash(&mut seed);
+        (&chrome.lang, chrome.description, &chrome.words, chrome.base_url, chrome.feed, &chrome.assets).hash(&mut seed);
         chrome.repository.map(|r| (r.name(), r.notes_prefix())).hash(&mut seed);
         SiteLinks { shown, seed }
     }
@@ -326,6 +378,7 @@ pub(crate) struct Content {
     pub(crate) title_in_body: bool,
     pub(crate) toc: Vec<TocEntry>,
     pub(crate) references: Vec<Reference>,
+    pub(crate) description: String,
 }
 
 /// Build the context of a page from what the site puts on it and its own rendered body.
@@ -369,9 +422,11 @@ pub(crate) fn page_context<'a>(
     });
     PageContext {
         lang: &chrome.lang,
-        site: SiteView { title: site.shown.title, description: chrome.description },
+        site: SiteView { title: site.shown.title, description: chrome.description, url: chrome.base_url },
         words: &chrome.words,
         generator: GENERATOR,
+        feed: chrome.feed,
+        assets: &chrome.assets,
         page: PageView {
             title: links.this.title.to_string(),
             show_title: !content.title_in_body,
@@ -386,6 +441,7 @@ pub(crate) fn page_context<'a>(
             // A file name may hold control characters; the page must not.
             source: crate::text::without_controls(links.source).into_owned(),
             edit: edit_href(chrome.repository, links.source),
+            description: content.description,
         },
         root,
         sections,
@@ -393,9 +449,13 @@ pub(crate) fn page_context<'a>(
     }
 }
 
-/// Context of the 404 page. Hosts serve it at any missing address, however deep, so its
-/// links start from the site's absolute base path instead of a relative root.
+/// Context of the 404 page. Hosts serve it at any missing address, however deep, so with a
+/// base path below the host's root (`/notes/`) its links start from that path. With none
+/// (`/`, where the site may yet be put under any folder or opened from `file://`) they are
+/// relative to the site root, where `404.html` lies, and the template's script finds the
+/// root when the page is served elsewhere.
 pub(crate) fn not_found_context<'a>(site: &SiteLinks<'a>, chrome: &'a Chrome<'a>, base_path: &str) -> PageContext<'a> {
+    let base_path = if base_path == "/" { "" } else { base_path };
     let sections = site
         .shown
         .sections
@@ -408,9 +468,12 @@ pub(crate) fn not_found_context<'a>(site: &SiteLinks<'a>, chrome: &'a Chrome<'a>
         .collect();
     PageContext {
         lang: &chrome.lang,
-        site: SiteView { title: site.shown.title, description: chrome.description },
+        // No canonical address: hosts serve this page at every missing one.
+        site: SiteView { title: site.shown.title, description: chrome.description, url: "" },
         words: &chrome.words,
         generator: GENERATOR,
+        feed: chrome.feed,
+        assets: &chrome.assets,
         root: base_path.to_string(),
         page: PageView {
             title: chrome.words.not_found.clone(),
@@ -421,6 +484,57 @@ pub(crate) fn not_found_context<'a>(site: &SiteLinks<'a>, chrome: &'a Chrome<'a>
         sections,
         section: None,
     }
+}
+
+/// Longest description shown, in characters (search results show about this many).
+const DESCRIPTION_CHARS: usize = 160;
+
+/// A note's description: its front matter's, else the text of its first paragraph with some
+/// text in it, shortened to `DESCRIPTION_CHARS` at a word's end. Parsing stops at that
+/// paragraph.
+pub(crate) fn description(written: Option<&str>, markdown: &str) -> String {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut text = String::new();
+    if let Some(d) = written {
+        text.push_str(d);
+    } else {
+        let (mut inside, mut images) = (false, 0usize);
+        // The text the page is rendered from (MDX `import` lines dropped), parsed alike.
+        let prepared = crate::markdown::prepare::prepare(markdown);
+        for event in Parser::new_ext(&prepared.text, crate::markdown::parser_options()) {
+            match event {
+                Event::Start(Tag::Paragraph) => inside = true,
+                Event::End(TagEnd::Paragraph) if !text.trim().is_empty() => break,
+                Event::End(TagEnd::Paragraph) => inside = false,
+                // An image's alt text describes the image, not the note.
+                Event::Start(Tag::Image { .. }) => images += 1,
+                Event::End(TagEnd::Image) => images = images.saturating_sub(1),
+                Event::Text(t) | Event::Code(t) if inside && images == 0 => text.push_str(&t),
+                Event::SoftBreak | Event::HardBreak if inside => text.push(' '),
+                _ => {}
+            }
+            if text.len() > DESCRIPTION_CHARS * 4 {
+                break;
+            }
+        }
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut short = String::new();
+    for word in words {
+        let len = short.chars().count() + word.chars().count();
+        if len >= DESCRIPTION_CHARS {
+            if short.is_empty() {
+                short.extend(word.chars().take(DESCRIPTION_CHARS - 1));
+            }
+            short.push('…');
+            break;
+        }
+        if !short.is_empty() {
+            short.push(' ');
+        }
+        short.push_str(word);
+    }
+    short
 }
 
 /// Context of a study page (`quiz/`, `glossary/`, `references/`) at `url`, titled `title`.
@@ -443,9 +557,11 @@ pub(crate) fn study_page_context<'a>(
         .collect();
     PageContext {
         lang: &chrome.lang,
-        site: SiteView { title: site.shown.title, description: chrome.description },
+        site: SiteView { title: site.shown.title, description: chrome.description, url: chrome.base_url },
         words: &chrome.words,
         generator: GENERATOR,
+        feed: chrome.feed,
+        assets: &chrome.assets,
         root,
         page: PageView {
             title: title.to_string(),
@@ -504,7 +620,15 @@ mod tests {
 
     /// Every page's context (with an empty body) and signature, by URL.
     fn pages(site: &Site) -> std::collections::BTreeMap<String, (String, u64)> {
-        let chrome = Chrome { lang: "ko".into(), description: "", words: Words::default(), repository: None };
+        let chrome = Chrome {
+            lang: "ko".into(),
+            description: "",
+            words: Words::default(),
+            repository: None,
+            base_url: "",
+            feed: "",
+            assets: BTreeMap::new(),
+        };
         let shared = SiteLinks::of(site, &chrome);
         let signatures = signatures(site, &chrome);
         site.order
