@@ -19,7 +19,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// The default theme's static files, written under `static/`.
-pub(crate) const DEFAULT_STATIC: &[(&str, &[u8])] = &[
+pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     ("gongbu.css", include_bytes!("../static/gongbu.css")),
     ("gongbu.js", include_bytes!("../static/gongbu.js")),
     ("math.css", include_bytes!("../static/math.css")),

@@ -129,7 +129,7 @@ struct Crawl {
 }
 
 /// Crawl the site from `start` (an absolute path on `addr`) as a reader's browser would: every
-/// `a[href]`, `link[href]`, `img[src]` and `script[src]` of every page reached, plus the page
+/// `a[href]`, `link[href]`, `img[src]`, `script[src]` and `form[action]` (the search box) of every page reached, plus the page
 /// addresses `nav.js` gives the navigation tree; each must answer 200 and stay under `PREFIX`,
 /// and a `#fragment` must name an id on its page. `extra_pages` are crawled too even though
 /// they answer 404 (the not-found page at a missing address).
@@ -153,7 +153,14 @@ fn crawl(addr: &str, start: &str, extra_pages: &[&str]) -> Crawl {
             select(&doc, "[id]").iter().map(|e| e.value().attr("id").unwrap().to_string()).collect(),
         );
         found.pages.insert(page.clone());
-        for (css, attr) in [("a[href]", "href"), ("link[href]", "href"), ("img[src]", "src"), ("script[src]", "src")] {
+        let followed = [
+            ("a[href]", "href"),
+            ("link[href]", "href"),
+            ("img[src]", "src"),
+            ("script[src]", "src"),
+            ("form[action]", "action"),
+        ];
+        for (css, attr) in followed {
             for el in select(&doc, css) {
                 let href = el.value().attr(attr).unwrap().trim();
                 if href.is_empty() || is_external(href) {

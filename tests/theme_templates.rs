@@ -81,8 +81,13 @@ fn base_context(root: &str, page: &PageView, section: Option<&SectionView>) -> C
     ctx.insert("words", &Words::default());
     ctx.insert("root", root);
     ctx.insert("generator", "gongbu 0.1.0");
-    let assets: std::collections::BTreeMap<&str, String> =
-        ["gongbu.css", "gongbu.js", "highlight.css", "math.css"].map(|n| (n, format!("static/{n}"))).into();
+    // Every theme file, as a build names them (`gongbu::theme::DEFAULT_STATIC`, and highlight.css).
+    let assets: std::collections::BTreeMap<&str, String> = gongbu::theme::DEFAULT_STATIC
+        .iter()
+        .map(|(n, _)| *n)
+        .chain(["highlight.css"])
+        .map(|n| (n, format!("static/{n}")))
+        .collect();
     ctx.insert("assets", &assets);
     ctx.insert("page", page);
     let sections = vec![
