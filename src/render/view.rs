@@ -456,16 +456,7 @@ pub(crate) fn page_context<'a>(
 /// root when the page is served elsewhere.
 pub(crate) fn not_found_context<'a>(site: &SiteLinks<'a>, chrome: &'a Chrome<'a>, base_path: &str) -> PageContext<'a> {
     let base_path = if base_path == "/" { "" } else { base_path };
-    let sections = site
-        .shown
-        .sections
-        .iter()
-        .map(|s| NavLink {
-            title: s.title.to_string(),
-            href: format!("{base_path}{}", encode_path(&s.url())),
-            active: false,
-        })
-        .collect();
+    let sections = top_sections(site, base_path);
     PageContext {
         lang: &chrome.lang,
         // No canonical address: hosts serve this page at every missing one.
@@ -537,6 +528,17 @@ pub(crate) fn description(written: Option<&str>, markdown: &str) -> String {
     short
 }
 
+/// The top-level folders for a page that is none of theirs, linked from `prefix` (the way to
+/// the site root).
+fn top_sections(site: &SiteLinks, prefix: &str) -> Vec<NavLink> {
+    let link = |s: &PageLink| NavLink {
+        title: s.title.to_string(),
+        href: format!("{prefix}{}", encode_path(&s.url())),
+        active: false,
+    };
+    site.shown.sections.iter().map(link).collect()
+}
+
 /// Context of a study page (`quiz/`, `glossary/`, `references/`) at `url`, titled `title`.
 pub(crate) fn study_page_context<'a>(
     site: &SiteLinks<'a>,
@@ -545,16 +547,7 @@ pub(crate) fn study_page_context<'a>(
     title: &str,
 ) -> PageContext<'a> {
     let root = root_prefix(url);
-    let sections = site
-        .shown
-        .sections
-        .iter()
-        .map(|s| NavLink {
-            title: s.title.to_string(),
-            href: format!("{root}{}", encode_path(&s.url())),
-            active: false,
-        })
-        .collect();
+    let sections = top_sections(site, &root);
     PageContext {
         lang: &chrome.lang,
         site: SiteView { title: site.shown.title, description: chrome.description, url: chrome.base_url },
