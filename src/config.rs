@@ -71,6 +71,8 @@ pub struct Words {
     pub(crate) prev: String,
     pub(crate) next: String,
     pub(crate) search: String,
+    /// The sidebar's box that filters the notes by title (not the full-text search).
+    pub(crate) filter: String,
     /// Search found nothing.
     pub(crate) search_none: String,
     /// The link from the search box's results to the search page.
@@ -148,6 +150,7 @@ impl Words {
                 prev: w("Previous"),
                 next: w("Next"),
                 search: w("Search"),
+                filter: w("Filter note titles"),
                 search_none: w("No results"),
                 search_all: w("All results"),
                 search_count: w("{n} results"),
@@ -212,6 +215,7 @@ impl Words {
                 prev: w("이전"),
                 next: w("다음"),
                 search: w("검색"),
+                filter: w("노트 제목 필터"),
                 search_none: w("결과 없음"),
                 search_all: w("모든 결과 보기"),
                 search_count: w("결과 {n}개"),

@@ -104,8 +104,8 @@
     /* Filter box: matches every space-separated term against the title and its folder path. */
     var search = el("input", "nav-search"), results = el("ul", "results"), flat = null;
     search.type = "search";
-    search.placeholder = ds.search;
-    search.setAttribute("aria-label", ds.search);
+    search.placeholder = ds.filter || ds.search;
+    search.setAttribute("aria-label", ds.filter || ds.search);
     search.setAttribute("aria-controls", "gb-results");
     results.id = "gb-results";
     results.hidden = true;

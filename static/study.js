@@ -74,6 +74,7 @@
       var badge = a.querySelector(".nav-progress") || a.appendChild(el("span", "nav-progress"));
       badge.textContent = c[1] + "/" + c[0];
       badge.title = words.progress + ": " + c[1] + "/" + c[0];
+      badge.setAttribute("aria-label", "(" + badge.title + ")");
       badge.classList.toggle("complete", c[1] >= c[0]);
     });
   }
