@@ -6,10 +6,10 @@
 //! |---|---|---|
 //! | config | `config` | `gongbu.toml` + defaults + CLI flags → `Config` |
 //! | discover | `discover`, `theme` | which files are notes and assets; the theme's template text (I/O) |
-//! | parse | `frontmatter`, `markdown` | per note: front matter, outline (title, heading ids) |
-//! | assemble | `enrich::assemble` | sections, reading order, output collisions → `model::Site` |
-//! | resolve | `enrich::links` | where each written link goes → `model::Resolved` |
-//! | render | `render` (`body`, `view`, `nav`) | note bodies, pages through the templates, `nav.js` |
+//! | parse | `frontmatter`, `markdown` | per note: front matter, `prepare` (callouts, MDX), outline (title, heading ids, links), questions, terms |
+//! | assemble | `enrich::assemble`, `enrich::order` | sections, reading order, output collisions → `model::Site` |
+//! | resolve | `enrich::links`, `enrich::study` | where each written link goes → `model::Resolved`; the site's glossary |
+//! | render | `render` (`body`, `view`, `nav`, `study`, `math`, `feed`) | note bodies, pages through the templates, `nav.js`, quiz/glossary/references, the feed |
 //! | search | `search` | the full-text index of the pages' text, as script files |
 //! | write | `write` | staging folder, manifest and atomic switch; in-place updates (I/O) |
 //!
