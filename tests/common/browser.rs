@@ -94,8 +94,8 @@ impl Browser {
         Browser { child, _profile: profile, page, next_id: 0 }
     }
 
-    /// Send one DevTools command to the page and return its `result`.
-    pub fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
+    /// Send one DevTools command to the page and return its whole reply.
+    fn send(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
         self.next_id += 1;
         let id = self.next_id;
         let call = serde_json::json!({"id": id, "method": method, "params": params});
@@ -105,16 +105,24 @@ impl Browser {
             let Ok(text) = message.to_text() else { continue };
             let reply: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
             if reply["id"] == id {
-                assert!(reply.get("error").is_none(), "{method} failed: {reply}");
-                return reply["result"].clone();
+                return reply;
             }
         }
     }
 
-    /// Evaluate `expression` in the page and return its value (promises are awaited).
+    /// Send one DevTools command to the page and return its `result`; an error fails the test.
+    pub fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
+        let reply = self.send(method, params);
+        assert!(reply.get("error").is_none(), "{method} failed: {reply}");
+        reply["result"].clone()
+    }
+
+    /// Evaluate `expression` in the page and return its value (promises are awaited). While the
+    /// page is navigating away, Chromium answers with an error ("Inspected target navigated"):
+    /// that is no value yet (null), so `wait_for` simply asks again.
     pub fn eval(&mut self, expression: &str) -> serde_json::Value {
         let params = serde_json::json!({"expression": expression, "returnByValue": true, "awaitPromise": true});
-        self.call("Runtime.evaluate", params)["result"]["value"].clone()
+        self.send("Runtime.evaluate", params)["result"]["result"]["value"].clone()
     }
 
     /// Load `url` in the page and wait until it has finished loading.
