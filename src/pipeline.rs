@@ -14,7 +14,7 @@ use crate::frontmatter;
 use crate::highlight::{self, Highlighter};
 use crate::links_external::ExternalLink;
 use crate::markdown::prepare::prepare;
-use crate::markdown::{emoji::with_emoji, outline::outline};
+use crate::markdown::{emoji::with_emoji, outline::outline_prepared};
 use crate::markdown::{questions, terms};
 use crate::model::{
     display_name, file_name_of, file_stem, is_index_note, is_readme, note_url, parent_of, reserved_output, Dates, Note,
@@ -297,7 +297,10 @@ pub fn parse_note_with(
     if split.front.draft {
         return Ok(None);
     }
-    let mut outline = outline(split.body, split.body_line);
+    // The text every parse of the note reads (see `prepare`): offsets of headings, details
+    // blocks and terms are in it.
+    let prepared = prepare(split.body).text;
+    let mut outline = outline_prepared(&prepared, split.body_line);
     if split.front.title.is_some() {
         // The front matter names the note; its headings are all content.
         outline.title_heading = None;
@@ -310,11 +313,9 @@ pub fn parse_note_with(
         let name = if is_index { file_name_of(parent_of(source)) } else { file_stem(file_name_of(source)) };
         display_name(&without_controls(name))
     });
-    // Offsets of details blocks and terms are in the text every pass parses (see `prepare`).
-    let text = prepare(split.body).text;
     let study = NoteStudy {
-        questions: questions::find(&text, split.body_line, &outline.headings, outline.title_heading, rules),
-        terms: terms::find(&text, split.body_line, &outline.headings),
+        questions: questions::find(&prepared, split.body_line, &outline.headings, outline.title_heading, rules),
+        terms: terms::find(&prepared, split.body_line, &outline.headings),
     };
     let code_language = highlight::note_language(outline.code_labels.iter().map(String::as_str), &[&title, source]);
     Ok(Some(Note {
@@ -334,6 +335,7 @@ pub fn parse_note_with(
         is_index,
         title_written: written.is_some(),
         letters: outline.letters,
+        lead: outline.lead,
         code_language,
         dates,
     }))
@@ -519,7 +521,7 @@ pub(crate) fn write_navigation(site: &Site, theme: &Theme, config: &Config, sink
     if let Some(xml) = sitemap(site, &config.base_url) {
         files.push(("sitemap.xml", xml.into_bytes()));
     }
-    let summary = |n: usize| view::description(site.notes[n].description.as_deref(), &site.notes[n].body);
+    let summary = |n: usize| view::description(site.notes[n].description.as_deref(), &site.notes[n].lead);
     if let Some(xml) = feed::atom(site, chrome.base_url, summary) {
         files.push((feed::FEED, xml.into_bytes()));
     }
@@ -675,7 +677,7 @@ fn render_linked<'a>(
                 title_in_body: b.title_in_body,
                 toc: b.toc,
                 references: b.references,
-                description: view::description(site.notes[n].description.as_deref(), &site.notes[n].body),
+                description: view::description(site.notes[n].description.as_deref(), &site.notes[n].lead),
             }
         }
         PageRef::Section(_) => view::Content::default(),

@@ -3,7 +3,9 @@
 //! counts the letters of the note's prose (not code), from which the site's language is told.
 
 use super::code_blocks::fence_language;
-use super::{emoji::with_emoji, html_attributes::quoted_attributes, parser_options, prepare::prepare, slug::Slugger};
+#[cfg(test)]
+use super::prepare::prepare;
+use super::{emoji::with_emoji, html_attributes::quoted_attributes, parser_options, slug::Slugger};
 use crate::diagnostics::LineIndex;
 use crate::model::{Heading, Letters, WrittenLink};
 use crate::text::without_controls;
@@ -25,6 +27,42 @@ pub(crate) struct Outline {
     pub(crate) letters: Letters,
     /// The language words of the note's fences (```` ```java ```` → `java`), in order.
     pub(crate) code_labels: Vec<String>,
+    /// The text of the first paragraph that has some (image alt text left out), what a page
+    /// without a written description is described by; at most `LEAD_BYTES` and a word more.
+    pub(crate) lead: String,
+}
+
+/// Lead text kept: four times the longest description shown (`render::view::description`).
+pub(crate) const LEAD_BYTES: usize = 640;
+
+/// Reads the lead paragraph from the outline's events, so describing a page costs no parse
+/// of its own.
+#[derive(Default)]
+struct Lead {
+    text: String,
+    inside: bool,
+    images: usize,
+    done: bool,
+}
+
+impl Lead {
+    fn feed(&mut self, event: &Event) {
+        if self.done {
+            return;
+        }
+        match event {
+            Event::Start(Tag::Paragraph) => self.inside = true,
+            Event::End(TagEnd::Paragraph) if !self.text.trim().is_empty() => self.done = true,
+            Event::End(TagEnd::Paragraph) => self.inside = false,
+            // An image's alt text describes the image, not the note.
+            Event::Start(Tag::Image { .. }) => self.images += 1,
+            Event::End(TagEnd::Image) => self.images = self.images.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) if self.inside && self.images == 0 => self.text.push_str(t),
+            Event::SoftBreak | Event::HardBreak if self.inside => self.text.push(' '),
+            _ => {}
+        }
+        self.done |= self.text.len() > LEAD_BYTES;
+    }
 }
 
 /// A heading being read: its level, `{#id}`, the text as written (GitHub slugs shortcode
@@ -38,9 +76,13 @@ struct OpenHeading {
 }
 
 /// Headings in document order with unique ids; `first_line` is the file line `body` starts on.
+#[cfg(test)]
 pub(crate) fn outline(body: &str, first_line: usize) -> Outline {
-    let prepared = prepare(body);
-    let body: &str = &prepared.text;
+    outline_prepared(&prepare(body).text, first_line)
+}
+
+/// `outline` of a note's body after `prepare` (the text every parse of it reads).
+pub(crate) fn outline_prepared(body: &str, first_line: usize) -> Outline {
     let lines = LineIndex::new(body, first_line);
     let mut slugger = Slugger::default();
     let mut out = Outline::default();
@@ -49,7 +91,9 @@ pub(crate) fn outline(body: &str, first_line: usize) -> Outline {
     let mut in_code_block = false;
     // Open lists and tables around the current event: a link inside one is `listed`.
     let mut lists_and_tables = 0usize;
+    let mut lead = Lead::default();
     for (event, range) in Parser::new_ext(body, parser_options()).into_offset_iter() {
+        lead.feed(&event);
         if out.headings.is_empty() && current.is_none() {
             content_before_first_heading |= matches!(
                 event,
@@ -124,6 +168,7 @@ pub(crate) fn outline(body: &str, first_line: usize) -> Outline {
         }
     }
     out.title_heading = title_heading(&out.headings, content_before_first_heading);
+    out.lead = lead.text;
     out
 }
 

@@ -69,6 +69,9 @@ pub struct Note {
     pub(crate) weight: Option<i64>,
     /// Markdown after the front matter.
     pub(crate) body: String,
+    /// Text of the first paragraph with some (`markdown::outline`), which describes the page
+    /// when the front matter does not.
+    pub(crate) lead: String,
     /// Line of the file on which `body` starts.
     pub(crate) body_line: usize,
     pub(crate) headings: Vec<Heading>,

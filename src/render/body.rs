@@ -702,6 +702,7 @@ mod tests {
             description: None,
             weight: None,
             body: body.into(),
+            lead: o.lead,
             body_line: 1,
             headings: o.headings,
             extra_ids: o.extra_ids,

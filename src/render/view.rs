@@ -33,6 +33,33 @@ pub(crate) struct PageContext<'a> {
     pub(crate) section: Option<SectionView>,
 }
 
+impl<'a> PageContext<'a> {
+    /// A page's context: what every page shares (`chrome`, the site's title and canonical base
+    /// `url`, "" for none) around the page's own parts.
+    fn with_chrome(
+        chrome: &'a Chrome<'a>,
+        title: &'a str,
+        url: &'a str,
+        root: String,
+        page: PageView,
+        sections: Vec<NavLink>,
+        section: Option<SectionView>,
+    ) -> PageContext<'a> {
+        PageContext {
+            lang: &chrome.lang,
+            site: SiteView { title, description: chrome.description, url },
+            words: &chrome.words,
+            generator: GENERATOR,
+            feed: chrome.feed,
+            assets: &chrome.assets,
+            root,
+            page,
+            sections,
+            section,
+        }
+    }
+}
+
 /// The site as every page template sees it (`site.*`).
 #[derive(Serialize)]
 pub struct SiteView<'a> {
@@ -420,33 +447,23 @@ pub(crate) fn page_context<'a>(
             })
             .collect(),
     });
-    PageContext {
-        lang: &chrome.lang,
-        site: SiteView { title: site.shown.title, description: chrome.description, url: chrome.base_url },
-        words: &chrome.words,
-        generator: GENERATOR,
-        feed: chrome.feed,
-        assets: &chrome.assets,
-        page: PageView {
-            title: links.this.title.to_string(),
-            show_title: !content.title_in_body,
-            title_id: content.title_id.unwrap_or_default(),
-            url: encode_path(&url).into_owned(),
-            content: content.html,
-            toc: content.toc,
-            references: content.references,
-            breadcrumbs: links.breadcrumbs.iter().map(link).collect(),
-            prev: links.prev.as_ref().map(link),
-            next: links.next.as_ref().map(link),
-            // A file name may hold control characters; the page must not.
-            source: crate::text::without_controls(links.source).into_owned(),
-            edit: edit_href(chrome.repository, links.source),
-            description: content.description,
-        },
-        root,
-        sections,
-        section,
-    }
+    let page = PageView {
+        title: links.this.title.to_string(),
+        show_title: !content.title_in_body,
+        title_id: content.title_id.unwrap_or_default(),
+        url: encode_path(&url).into_owned(),
+        content: content.html,
+        toc: content.toc,
+        references: content.references,
+        breadcrumbs: links.breadcrumbs.iter().map(link).collect(),
+        prev: links.prev.as_ref().map(link),
+        next: links.next.as_ref().map(link),
+        // A file name may hold control characters; the page must not.
+        source: crate::text::without_controls(links.source).into_owned(),
+        edit: edit_href(chrome.repository, links.source),
+        description: content.description,
+    };
+    PageContext::with_chrome(chrome, site.shown.title, chrome.base_url, root, page, sections, section)
 }
 
 /// Context of the 404 page. Hosts serve it at any missing address, however deep, so with a
@@ -457,58 +474,23 @@ pub(crate) fn page_context<'a>(
 pub(crate) fn not_found_context<'a>(site: &SiteLinks<'a>, chrome: &'a Chrome<'a>, base_path: &str) -> PageContext<'a> {
     let base_path = if base_path == "/" { "" } else { base_path };
     let sections = top_sections(site, base_path);
-    PageContext {
-        lang: &chrome.lang,
-        // No canonical address: hosts serve this page at every missing one.
-        site: SiteView { title: site.shown.title, description: chrome.description, url: "" },
-        words: &chrome.words,
-        generator: GENERATOR,
-        feed: chrome.feed,
-        assets: &chrome.assets,
-        root: base_path.to_string(),
-        page: PageView {
-            title: chrome.words.not_found.clone(),
-            show_title: true,
-            url: "404.html".into(),
-            ..PageView::default()
-        },
-        sections,
-        section: None,
-    }
+    let page = PageView {
+        title: chrome.words.not_found.clone(),
+        show_title: true,
+        url: "404.html".into(),
+        ..PageView::default()
+    };
+    // No canonical address: hosts serve this page at every missing one.
+    PageContext::with_chrome(chrome, site.shown.title, "", base_path.to_string(), page, sections, None)
 }
 
 /// Longest description shown, in characters (search results show about this many).
 const DESCRIPTION_CHARS: usize = 160;
 
-/// A note's description: its front matter's, else the text of its first paragraph with some
-/// text in it, shortened to `DESCRIPTION_CHARS` at a word's end. Parsing stops at that
-/// paragraph.
-pub(crate) fn description(written: Option<&str>, markdown: &str) -> String {
-    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-    let mut text = String::new();
-    if let Some(d) = written {
-        text.push_str(d);
-    } else {
-        let (mut inside, mut images) = (false, 0usize);
-        // The text the page is rendered from (MDX `import` lines dropped), parsed alike.
-        let prepared = crate::markdown::prepare::prepare(markdown);
-        for event in Parser::new_ext(&prepared.text, crate::markdown::parser_options()) {
-            match event {
-                Event::Start(Tag::Paragraph) => inside = true,
-                Event::End(TagEnd::Paragraph) if !text.trim().is_empty() => break,
-                Event::End(TagEnd::Paragraph) => inside = false,
-                // An image's alt text describes the image, not the note.
-                Event::Start(Tag::Image { .. }) => images += 1,
-                Event::End(TagEnd::Image) => images = images.saturating_sub(1),
-                Event::Text(t) | Event::Code(t) if inside && images == 0 => text.push_str(&t),
-                Event::SoftBreak | Event::HardBreak if inside => text.push(' '),
-                _ => {}
-            }
-            if text.len() > DESCRIPTION_CHARS * 4 {
-                break;
-            }
-        }
-    }
+/// A note's description: its front matter's, else its lead paragraph (`Note::lead`),
+/// shortened to `DESCRIPTION_CHARS` at a word's end.
+pub(crate) fn description(written: Option<&str>, lead: &str) -> String {
+    let text = written.unwrap_or(lead);
     let words: Vec<&str> = text.split_whitespace().collect();
     let mut short = String::new();
     for word in words {
@@ -548,23 +530,13 @@ pub(crate) fn study_page_context<'a>(
 ) -> PageContext<'a> {
     let root = root_prefix(url);
     let sections = top_sections(site, &root);
-    PageContext {
-        lang: &chrome.lang,
-        site: SiteView { title: site.shown.title, description: chrome.description, url: chrome.base_url },
-        words: &chrome.words,
-        generator: GENERATOR,
-        feed: chrome.feed,
-        assets: &chrome.assets,
-        root,
-        page: PageView {
-            title: title.to_string(),
-            show_title: true,
-            url: encode_path(url).into_owned(),
-            ..PageView::default()
-        },
-        sections,
-        section: None,
-    }
+    let page = PageView {
+        title: title.to_string(),
+        show_title: true,
+        url: encode_path(url).into_owned(),
+        ..PageView::default()
+    };
+    PageContext::with_chrome(chrome, site.shown.title, chrome.base_url, root, page, sections, None)
 }
 
 /// Study questions in the notes of folder `s` and its subfolders.
