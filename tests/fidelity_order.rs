@@ -6,20 +6,12 @@
 
 mod common;
 
-use common::{build_ok, read, select, shared_dir};
+use common::{build_ok, read, select, shared_dir, write_notes};
 use gongbu::config::{Config, Overrides};
 use gongbu::session::Session;
 use percent_encoding::percent_decode_str;
 use std::fs;
 use std::path::{Path, PathBuf};
-
-fn write_notes(dir: &Path, files: &[(&str, &str)]) {
-    for (rel, text) in files {
-        let path = dir.join(rel);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
-}
 
 /// `nav.js` of an output as JSON: `{t, u, c}` per entry.
 fn nav(out: &Path) -> serde_json::Value {

@@ -11,14 +11,6 @@ use gongbu::session::Session;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-fn write_notes(dir: &Path, files: &[(&str, &str)]) {
-    for (rel, text) in files {
-        let path = dir.join(rel);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
-}
-
 /// Texts of the elements `css` selects, whitespace trimmed.
 fn texts(page: &Path, css: &str) -> Vec<String> {
     let doc = read(page);

@@ -22,6 +22,15 @@ pub fn shared_dir() -> PathBuf {
 }
 
 /// Copy a folder recursively (fixtures are read-only; builds must not write into them).
+/// Write `files` (path under `dir`, text) into `dir`, making folders as needed.
+pub fn write_notes(dir: &Path, files: &[(&str, &str)]) {
+    for (rel, text) in files {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
 pub fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
