@@ -383,8 +383,12 @@ pub(crate) fn write_everything(
     let glossary = Glossary::of(site);
     let pages = site.order.len();
     let mut index = if serving { search::Index::new(pages) } else { search::Index::streaming(pages) };
-    let mut rendered = render_pages(site, theme, &chrome, &site.order, sink, Some(&index), &glossary);
-    let mut problems = write_shared(site, theme, config, sink);
+    // The study files that need no rendered page are written while the pages render.
+    let (mut rendered, mut problems) = rayon::join(
+        || render_pages(site, theme, &chrome, &site.order, sink, Some(&index), &glossary),
+        || write_study(&study::StudyFile::FROM_SITE, site, theme, &chrome, &glossary, &[], sink),
+    );
+    problems.extend(write_shared(site, theme, config, sink));
     clock.lap("render + write pages");
     problems.extend(write_index(site, &mut index, &mut rendered, sink));
     clock.lap("search index");
@@ -394,7 +398,7 @@ pub(crate) fn write_everything(
             outputs[n] = Some(output);
         }
     }
-    problems.extend(write_study(site, theme, &chrome, &glossary, &outputs, sink));
+    problems.extend(write_study(&study::StudyFile::FROM_PAGES, site, theme, &chrome, &glossary, &outputs, sink));
     clock.lap("study files");
     problems.extend(copy_assets(assets, sink));
     clock.lap("copy assets");
@@ -587,8 +591,11 @@ fn sitemap_url(base_url: &str) -> bool {
     base_url.starts_with("http://") || base_url.starts_with("https://")
 }
 
-/// The quiz, glossary and references files (`render::study`), from each note's rendered output.
+/// Study files (`render::study`: quiz, glossary, references, Anki export), from each note's
+/// rendered output; each is written as soon as it is made and let go.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn write_study(
+    files: &[study::StudyFile],
     site: &Site,
     theme: &Theme,
     chrome: &view::Chrome,
@@ -596,9 +603,14 @@ pub(crate) fn write_study(
     outputs: &[Option<&study::NoteOutput>],
     sink: &dyn Sink,
 ) -> Vec<Diagnostic> {
-    let (files, mut problems) = study::study_files(site, theme, chrome, glossary, outputs);
-    problems.extend(write_all(sink, files.iter().map(|(rel, bytes)| (*rel, bytes.as_slice()))));
-    problems
+    let input = study::StudyInput { site, theme, chrome, glossary, outputs };
+    files
+        .par_iter()
+        .flat_map_iter(|&file| match study::study_file(file, &input) {
+            Ok(bytes) => write_all(sink, std::iter::once((file.path(), bytes.as_slice()))),
+            Err(d) => vec![d],
+        })
+        .collect()
 }
 
 fn write_all<'a>(sink: &dyn Sink, files: impl Iterator<Item = (&'a str, &'a [u8])>) -> Vec<Diagnostic> {

@@ -569,7 +569,7 @@ impl State {
         let outputs: Vec<Option<&study::NoteOutput>> =
             self.site.notes.iter().map(|n| self.pages.get(&n.url).and_then(|p| p.study.as_ref())).collect();
         let chrome = view::Chrome::of(config, &self.site);
-        pipeline::write_study(&self.site, &self.theme, &chrome, glossary, &outputs, sink)
+        pipeline::write_study(&study::StudyFile::ALL, &self.site, &self.theme, &chrome, glossary, &outputs, sink)
     }
 
     /// The rebuild's outcome: this run's errors plus every note still broken, and the
