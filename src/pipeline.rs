@@ -383,9 +383,11 @@ pub(crate) fn write_everything(
     let glossary = Glossary::of(site);
     let pages = site.order.len();
     let mut index = if serving { search::Index::new(pages) } else { search::Index::streaming(pages) };
-    // The study files that need no rendered page are written while the pages render.
+    // The study files that need no rendered page are written while the pages render, and a
+    // build makes the Anki export as they render (a session keeps each note's answers instead).
+    let anki = (!serving).then(|| study::AnkiStream::new(site));
     let (mut rendered, mut problems) = rayon::join(
-        || render_pages(site, theme, &chrome, &site.order, sink, Some(&index), &glossary),
+        || render_pages(site, theme, &chrome, &site.order, sink, Some(&index), &glossary, anki.as_ref()),
         || write_study(&study::StudyFile::FROM_SITE, site, theme, &chrome, &glossary, &[], sink),
     );
     problems.extend(write_shared(site, theme, config, sink));
@@ -398,7 +400,14 @@ pub(crate) fn write_everything(
             outputs[n] = Some(output);
         }
     }
-    problems.extend(write_study(&study::StudyFile::FROM_PAGES, site, theme, &chrome, &glossary, &outputs, sink));
+    let from_pages: &[study::StudyFile] = match anki {
+        Some(anki) => {
+            problems.extend(write_all(sink, std::iter::once((study::StudyFile::Anki.path(), &anki.finish()[..]))));
+            &[study::StudyFile::References]
+        }
+        None => &study::StudyFile::FROM_PAGES,
+    };
+    problems.extend(write_study(from_pages, site, theme, &chrome, &glossary, &outputs, sink));
     clock.lap("study files");
     problems.extend(copy_assets(assets, sink));
     clock.lap("copy assets");
@@ -445,7 +454,9 @@ pub(crate) struct RenderedPage {
 }
 
 /// Render `pages` in parallel and write each into `sink` as soon as it is ready, so memory
-/// does not grow with the site; post each page's terms to `index` when given.
+/// does not grow with the site; post each page's terms to `index` when given, and each note's
+/// answers to `anki` (then not kept in its `RenderedPage`).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn render_pages(
     site: &Site,
     theme: &Theme,
@@ -454,11 +465,16 @@ pub(crate) fn render_pages(
     sink: &dyn Sink,
     index: Option<&search::Index>,
     glossary: &Glossary,
+    anki: Option<&study::AnkiStream>,
 ) -> Vec<RenderedPage> {
     let site_links = view::SiteLinks::of(site, chrome);
-    pages
-        .par_iter()
-        .map(|&page| {
+    // Taken one at a time in reading order (not split in ranges), so what is made in reading
+    // order as pages finish (the Anki export) waits for few pages.
+    let mut rendered: Vec<(usize, RenderedPage)> = pages
+        .iter()
+        .enumerate()
+        .par_bridge()
+        .map(|(position, &page)| {
             let source = || match page {
                 PageRef::Note(n) => site.notes[n].source.clone(),
                 PageRef::Section(_) => site.url_of(page),
@@ -491,9 +507,17 @@ pub(crate) fn render_pages(
                     Err(e) => diagnostics.push(Diagnostic::error(source(), 0, format!("cannot write {url}: {e}"))),
                 }
             }
-            RenderedPage { page, written, diagnostics, targets, signature, search: text, study }
+            let mut study = study;
+            if let Some(anki) = anki {
+                let answers = study.as_mut().map_or_else(Vec::new, |s| std::mem::take(&mut s.answers));
+                let note = if let PageRef::Note(n) = page { Some((n, answers)) } else { None };
+                anki.add(position, note);
+            }
+            (position, RenderedPage { page, written, diagnostics, targets, signature, search: text, study })
         })
-        .collect()
+        .collect();
+    rendered.sort_unstable_by_key(|&(position, _)| position);
+    rendered.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Files every site has besides its pages: navigation files and theme files.

@@ -596,7 +596,7 @@ fn render_into(
     glossary: &Glossary,
 ) -> (usize, Vec<Diagnostic>, bool) {
     let chrome = view::Chrome::of(config, &state.site);
-    let mut rendered = pipeline::render_pages(&state.site, &state.theme, &chrome, pages, sink, None, glossary);
+    let mut rendered = pipeline::render_pages(&state.site, &state.theme, &chrome, pages, sink, None, glossary, None);
     let texts = rendered.iter_mut().filter_map(|r| Some((r.page, r.search.take()?))).collect();
     let mut errors = state.reindex(texts, sink);
     let (remembered, study_changed) = state.remember(rendered);

@@ -726,44 +726,92 @@ impl std::io::Write for JsSafe {
     }
 }
 
+/// `quiz/anki.csv`'s header: Anki's directives.
+const ANKI_HEADER: &str = "#separator:Comma\n#html:true\n#columns:Front,Back,Tags\n#tags column:3\n";
+
 /// `quiz/anki.csv`: Anki's header directives, then one `question,answer,tags` row per question;
 /// the answer's links point at the published pages' paths from the site root.
 fn anki_csv(site: &Site, notes: &[usize], outputs: &[Option<&NoteOutput>]) -> String {
     // Sized once for the answers and a front each: the file is as large as every answer.
     let answers: usize = outputs.iter().flatten().flat_map(|o| &o.answers).map(|a| a.len() + 160).sum();
     let mut csv = String::with_capacity(answers + answers / 8);
-    csv.push_str("#separator:Comma\n#html:true\n#columns:Front,Back,Tags\n#tags column:3\n");
+    csv.push_str(ANKI_HEADER);
     for &n in notes {
-        let note = &site.notes[n];
         let answers = outputs.get(n).copied().flatten().map_or(&[][..], |o| &o.answers[..]);
-        let tag: String = note.folder().chars().map(|c| if c.is_whitespace() { '_' } else { c }).collect();
-        let tag = tag.replace('/', "::");
-        for (k, q) in note.study.questions.iter().enumerate() {
-            let front = match &q.label {
-                Some(label) => {
-                    format!("{}<br><small>{} · {}</small>", escape(&q.text), escape(&note.title), escape(label))
-                }
-                None => format!("{}<br><small>{}</small>", escape(&q.text), escape(&note.title)),
-            };
-            let back = answers.get(k).map_or("", String::as_str);
-            for (i, field) in [front.as_str(), back, tag.as_str()].iter().enumerate() {
-                if i > 0 {
-                    csv.push(',');
-                }
-                // Quoted, a quote doubled: newlines and commas stay inside the field.
-                csv.push('"');
-                for (j, part) in field.split('"').enumerate() {
-                    if j > 0 {
-                        csv.push_str("\"\"");
-                    }
-                    csv.push_str(part);
-                }
-                csv.push('"');
-            }
-            csv.push('\n');
-        }
+        anki_rows(&mut csv, site, n, answers);
     }
     csv
+}
+
+/// Note `n`'s rows of `quiz/anki.csv`, its questions with their `answers`.
+fn anki_rows(csv: &mut String, site: &Site, n: usize, answers: &[String]) {
+    let note = &site.notes[n];
+    let tag: String = note.folder().chars().map(|c| if c.is_whitespace() { '_' } else { c }).collect();
+    let tag = tag.replace('/', "::");
+    for (k, q) in note.study.questions.iter().enumerate() {
+        let front = match &q.label {
+            Some(label) => format!("{}<br><small>{} · {}</small>", escape(&q.text), escape(&note.title), escape(label)),
+            None => format!("{}<br><small>{}</small>", escape(&q.text), escape(&note.title)),
+        };
+        let back = answers.get(k).map_or("", String::as_str);
+        for (i, field) in [front.as_str(), back, tag.as_str()].iter().enumerate() {
+            if i > 0 {
+                csv.push(',');
+            }
+            // Quoted, a quote doubled: newlines and commas stay inside the field.
+            csv.push('"');
+            for (j, part) in field.split('"').enumerate() {
+                if j > 0 {
+                    csv.push_str("\"\"");
+                }
+                csv.push_str(part);
+            }
+            csv.push('"');
+        }
+        csv.push('\n');
+    }
+}
+
+/// `quiz/anki.csv` made while the pages render, for a build: a note's rows go in as soon as
+/// every page before it in reading order is in (pages render about in that order), so no
+/// note's answers are kept until the end of the build.
+pub(crate) struct AnkiStream<'a> {
+    site: &'a Site,
+    state: std::sync::Mutex<AnkiState>,
+}
+
+struct AnkiState {
+    /// The position of the first page not in yet.
+    next: usize,
+    /// Pages in ahead of it: the note and its answers (None: a folder page).
+    waiting: FxHashMap<usize, Option<(usize, Vec<String>)>>,
+    csv: String,
+}
+
+impl<'a> AnkiStream<'a> {
+    pub(crate) fn new(site: &'a Site) -> AnkiStream<'a> {
+        let state = AnkiState { next: 0, waiting: FxHashMap::default(), csv: ANKI_HEADER.to_string() };
+        AnkiStream { site, state: std::sync::Mutex::new(state) }
+    }
+
+    /// The page at `position` of the pages rendered is done: note `n`'s answers (nothing for a
+    /// folder page; none for a note whose page failed). Every position must come in once.
+    pub(crate) fn add(&self, position: usize, note: Option<(usize, Vec<String>)>) {
+        let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let AnkiState { next, waiting, csv } = &mut *state;
+        waiting.insert(position, note);
+        while let Some(page) = waiting.remove(next) {
+            if let Some((n, answers)) = page {
+                anki_rows(csv, self.site, n, &answers);
+            }
+            *next += 1;
+        }
+    }
+
+    /// The file's bytes.
+    pub(crate) fn finish(self) -> Vec<u8> {
+        self.state.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner).csv.into_bytes()
+    }
 }
 
 #[cfg(test)]
