@@ -385,8 +385,14 @@ pub(crate) fn write_everything(
     let glossary = Glossary::of(site);
     let pages = site.order.len();
     let mut index = if serving { search::Index::new(pages) } else { search::Index::streaming(pages) };
-    let mut rendered = render_pages(site, theme, &chrome, &site.order, sink, Some(&index), &glossary);
-    let mut problems = write_shared(site, theme, config, sink);
+    // The study files that need no rendered page are written while the pages render, and a
+    // build makes the Anki export as they render (a session keeps each note's answers instead).
+    let anki = (!serving).then(|| study::AnkiStream::new(site));
+    let (mut rendered, mut problems) = rayon::join(
+        || render_pages(site, theme, &chrome, &site.order, sink, Some(&index), &glossary, anki.as_ref()),
+        || write_study(&study::StudyFile::FROM_SITE, site, theme, &chrome, &glossary, &[], sink),
+    );
+    problems.extend(write_shared(site, theme, config, sink));
     clock.lap("render + write pages");
     problems.extend(write_index(site, &mut index, &mut rendered, sink));
     clock.lap("search index");
@@ -396,7 +402,14 @@ pub(crate) fn write_everything(
             outputs[n] = Some(output);
         }
     }
-    problems.extend(write_study(site, theme, &chrome, &glossary, &outputs, sink));
+    let from_pages: &[study::StudyFile] = match anki {
+        Some(anki) => {
+            problems.extend(write_all(sink, std::iter::once((study::StudyFile::Anki.path(), &anki.finish()[..]))));
+            &[study::StudyFile::References]
+        }
+        None => &study::StudyFile::FROM_PAGES,
+    };
+    problems.extend(write_study(from_pages, site, theme, &chrome, &glossary, &outputs, sink));
     clock.lap("study files");
     problems.extend(copy_assets(assets, sink));
     clock.lap("copy assets");
@@ -443,7 +456,9 @@ pub(crate) struct RenderedPage {
 }
 
 /// Render `pages` in parallel and write each into `sink` as soon as it is ready, so memory
-/// does not grow with the site; post each page's terms to `index` when given.
+/// does not grow with the site; post each page's terms to `index` when given, and each note's
+/// answers to `anki` (then not kept in its `RenderedPage`).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn render_pages(
     site: &Site,
     theme: &Theme,
@@ -452,11 +467,16 @@ pub(crate) fn render_pages(
     sink: &dyn Sink,
     index: Option<&search::Index>,
     glossary: &Glossary,
+    anki: Option<&study::AnkiStream>,
 ) -> Vec<RenderedPage> {
     let site_links = view::SiteLinks::of(site, chrome);
-    pages
-        .par_iter()
-        .map(|&page| {
+    // Taken one at a time in reading order (not split in ranges), so what is made in reading
+    // order as pages finish (the Anki export) waits for few pages.
+    let mut rendered: Vec<(usize, RenderedPage)> = pages
+        .iter()
+        .enumerate()
+        .par_bridge()
+        .map(|(position, &page)| {
             let source = || match page {
                 PageRef::Note(n) => site.notes[n].source.clone(),
                 PageRef::Section(_) => site.url_of(page),
@@ -489,9 +509,17 @@ pub(crate) fn render_pages(
                     Err(e) => diagnostics.push(Diagnostic::error(source(), 0, format!("cannot write {url}: {e}"))),
                 }
             }
-            RenderedPage { page, written, diagnostics, targets, signature, search: text, study }
+            let mut study = study;
+            if let Some(anki) = anki {
+                let answers = study.as_mut().map_or_else(Vec::new, |s| std::mem::take(&mut s.answers));
+                let note = if let PageRef::Note(n) = page { Some((n, answers)) } else { None };
+                anki.add(position, note);
+            }
+            (position, RenderedPage { page, written, diagnostics, targets, signature, search: text, study })
         })
-        .collect()
+        .collect();
+    rendered.sort_unstable_by_key(|&(position, _)| position);
+    rendered.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Files every site has besides its pages: navigation files and theme files.
@@ -589,8 +617,11 @@ fn sitemap_url(base_url: &str) -> bool {
     base_url.starts_with("http://") || base_url.starts_with("https://")
 }
 
-/// The quiz, glossary and references files (`render::study`), from each note's rendered output.
+/// Study files (`render::study`: quiz, glossary, references, Anki export), from each note's
+/// rendered output; each is written as soon as it is made and let go.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn write_study(
+    files: &[study::StudyFile],
     site: &Site,
     theme: &Theme,
     chrome: &view::Chrome,
@@ -598,9 +629,14 @@ pub(crate) fn write_study(
     outputs: &[Option<&study::NoteOutput>],
     sink: &dyn Sink,
 ) -> Vec<Diagnostic> {
-    let (files, mut problems) = study::study_files(site, theme, chrome, glossary, outputs);
-    problems.extend(write_all(sink, files.iter().map(|(rel, bytes)| (*rel, bytes.as_slice()))));
-    problems
+    let input = study::StudyInput { site, theme, chrome, glossary, outputs };
+    files
+        .par_iter()
+        .flat_map_iter(|&file| match study::study_file(file, &input) {
+            Ok(bytes) => write_all(sink, std::iter::once((file.path(), bytes.as_slice()))),
+            Err(d) => vec![d],
+        })
+        .collect()
 }
 
 fn write_all<'a>(sink: &dyn Sink, files: impl Iterator<Item = (&'a str, &'a [u8])>) -> Vec<Diagnostic> {

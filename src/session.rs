@@ -569,7 +569,7 @@ impl State {
         let outputs: Vec<Option<&study::NoteOutput>> =
             self.site.notes.iter().map(|n| self.pages.get(&n.url).and_then(|p| p.study.as_ref())).collect();
         let chrome = view::Chrome::of(config, &self.site);
-        pipeline::write_study(&self.site, &self.theme, &chrome, glossary, &outputs, sink)
+        pipeline::write_study(&study::StudyFile::ALL, &self.site, &self.theme, &chrome, glossary, &outputs, sink)
     }
 
     /// The rebuild's outcome: this run's errors plus every note still broken, and the
@@ -596,7 +596,7 @@ fn render_into(
     glossary: &Glossary,
 ) -> (usize, Vec<Diagnostic>, bool) {
     let chrome = view::Chrome::of(config, &state.site);
-    let mut rendered = pipeline::render_pages(&state.site, &state.theme, &chrome, pages, sink, None, glossary);
+    let mut rendered = pipeline::render_pages(&state.site, &state.theme, &chrome, pages, sink, None, glossary, None);
     let texts = rendered.iter_mut().filter_map(|r| Some((r.page, r.search.take()?))).collect();
     let mut errors = state.reindex(texts, sink);
     let (remembered, study_changed) = state.remember(rendered);

@@ -117,7 +117,7 @@ fn seed_has_five_questions_its_five_terms_and_every_study_link_resolves() {
     assert_eq!(records.len(), 5);
     assert!(records.iter().all(|r| r.len() == 3), "{records:?}");
     assert!(records[0][0].starts_with("동기와 비동기 프로그래밍에 대한 차이점을 설명해주세요."));
-    assert!(records[0][1].contains(r#"<strong class="gb-term" id="term-결과-값을-기다린다">"#), "{}", records[0][1]);
+    assert!(records[0][1].contains("<strong>'결과 값을 기다린다'</strong>"), "{}", records[0][1]);
     assert!(
         records[2][1].contains("<pre><code>import asyncio\n"),
         "code plain, without highlighting: {}",
@@ -152,6 +152,11 @@ fn corpus_questions_terms_and_answers_match_what_the_notes_hold() {
     let csv = std::fs::read_to_string(out.join("quiz/anki.csv")).unwrap();
     let rows: Vec<Vec<String>> = csv_records(&csv).into_iter().filter(|r| !r[0].starts_with('#')).collect();
     assert_eq!(rows.len(), quiz["q"].as_array().unwrap().len());
+    // In reading order, as the quiz data has them (a build writes the rows as pages render).
+    let unescape = |t: &str| t.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&");
+    let fronts: Vec<String> = rows.iter().map(|r| unescape(r[0].split("<br><small>").next().unwrap())).collect();
+    let asked: Vec<&str> = quiz["q"].as_array().unwrap().iter().map(|q| q["t"].as_str().unwrap()).collect();
+    assert_eq!(fronts, asked);
     let empty: Vec<&Vec<String>> = rows.iter().filter(|r| r[1].trim().is_empty()).collect();
     assert!(empty.is_empty(), "every question of the corpus has an answer: {empty:?}");
 
@@ -178,6 +183,36 @@ fn corpus_questions_terms_and_answers_match_what_the_notes_hold() {
     assert_eq!(dead, [], "study pages and term links resolve");
     let page = read(&out.join("Interview/Interview List.html"));
     assert!(select(&page, "a.gb-termlink").len() > 3, "the corpus's notes link terms defined elsewhere");
+}
+
+#[test]
+fn anki_answers_are_plain_html_without_highlighting_or_study_markup() {
+    let (_tmp, _src, out, _) = built(&[
+        ("a.md", "# 비동기\n\n> **'코루틴'**: 실행을 멈췄다 재개하는 서브 루틴\n"),
+        (
+            "b.md",
+            "# 질문\n\n### Q. 코루틴이 a < b\u{2028}일 때는?\n\n코루틴을 **직접** 쓴다.\n\n- **스레드** : 실행 흐름\n\n```rust\nfn main() { let s = \"<b>\"; }\n```\n",
+        ),
+    ]);
+    // The page keeps its highlighting, term anchor and term link; the export has none of them.
+    let page = read(&out.join("b.html"));
+    assert!(!select(&page, "pre span[class]").is_empty(), "{}", page.html());
+    assert_eq!(select(&page, "strong.gb-term[id]").len(), 1);
+    assert_eq!(select(&page, "a.gb-termlink").len(), 1);
+    let csv = std::fs::read_to_string(out.join("quiz/anki.csv")).unwrap();
+    let rows: Vec<Vec<String>> = csv_records(&csv).into_iter().filter(|r| !r[0].starts_with('#')).collect();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let back = &rows[0][1];
+    assert!(back.contains("<pre><code>fn main() { let s = &quot;&lt;b&gt;&quot;; }\n</code></pre>"), "{back}");
+    assert!(back.contains("<p>코루틴을 <strong>직접</strong> 쓴다.</p>"), "a term link leaves its text: {back}");
+    assert!(back.contains("<li><strong>스레드</strong> : 실행 흐름</li>"), "{back}");
+    for markup in ["<span", "class=", " id=", "href="] {
+        assert!(!back.contains(markup), "{markup} in {back}");
+    }
+    // The quiz data is safe in a script and reads back as written.
+    let js = std::fs::read_to_string(out.join("quiz/questions.js")).unwrap();
+    assert!(!js.contains('<') && !js.contains('\u{2028}'), "{js}");
+    assert_eq!(quiz_data(&out)["q"][0]["t"], "코루틴이 a < b\u{2028}일 때는?");
 }
 
 #[test]

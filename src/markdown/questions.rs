@@ -198,16 +198,8 @@ fn details_blocks(body: &str, body_line: usize) -> Vec<(usize, usize)> {
 /// Call `tag(line index, byte offset, closing)` for every `<details` and `</details` outside
 /// fenced code, in order.
 fn scan_details_tags(body: &str, mut tag: impl FnMut(usize, usize, bool)) {
-    let mut fence: Option<(u8, usize)> = None;
-    let mut offset = 0;
-    for (i, line) in body.split_inclusive('\n').enumerate() {
-        let start = offset;
-        offset += line.len();
-        if let Some(f) = fence_change(line, fence) {
-            fence = f;
-            continue;
-        }
-        if fence.is_some() || !line.contains(['<']) {
+    for (i, start, line) in prose_lines(body) {
+        if !line.contains('<') {
             continue;
         }
         let lower = line.to_ascii_lowercase();
@@ -350,8 +342,24 @@ fn entity(text: &str) -> Option<(char, usize)> {
     ENTITIES.iter().find(|(e, _)| text.starts_with(e)).map(|(e, c)| (*c, e.len()))
 }
 
+/// The lines of `body` outside fenced code (the fence lines left out too), each with its index
+/// and byte offset: what questions and terms are looked for in.
+pub(crate) fn prose_lines(body: &str) -> impl Iterator<Item = (usize, usize, &str)> {
+    let mut fence = None;
+    let mut offset = 0;
+    body.split_inclusive('\n').enumerate().filter_map(move |(i, line)| {
+        let start = offset;
+        offset += line.len();
+        if let Some(f) = fence_change(line, fence) {
+            fence = f;
+            return None;
+        }
+        fence.is_none().then_some((i, start, line))
+    })
+}
+
 /// A fenced code block opening or closing on `line`: the new state (`Some(None)` = closed).
-pub(crate) fn fence_change(line: &str, open: Option<(u8, usize)>) -> Option<Option<(u8, usize)>> {
+fn fence_change(line: &str, open: Option<(u8, usize)>) -> Option<Option<(u8, usize)>> {
     let indent = line.len() - line.trim_start_matches(' ').len();
     if indent > 3 {
         return None;

@@ -3,7 +3,7 @@
 //! (`- **load factor** : …`) or a paragraph line (`**term** : …`); and HTML definition lists
 //! (`<dt>term</dt><dd>…</dd>`). One pass over the lines, fenced code skipped.
 
-use super::questions::{fence_change, plain_text};
+use super::questions::{plain_text, prose_lines};
 use super::slug::github_slug;
 use crate::model::{Heading, Term};
 use std::collections::HashSet;
@@ -22,20 +22,14 @@ pub(crate) fn find(body: &str, body_line: usize, headings: &[Heading]) -> Vec<Te
     // Where a definition may be: one search over the whole body, not one per line.
     let mut marks = body.match_indices("**").map(|(i, _)| i).peekable();
     let has_dt = body.contains("<dt") || body.contains("<DT");
-    let mut fence = None;
-    let mut offset = 0;
-    for (i, line) in body.split_inclusive('\n').enumerate() {
-        let start = offset;
-        offset += line.len();
-        if let Some(f) = fence_change(line, fence) {
-            fence = f;
-            continue;
-        }
+    for (i, start, line) in prose_lines(body) {
+        // Marks in the code before this line are passed over; one in it may start a term.
+        while marks.next_if(|&m| m < start).is_some() {}
         let mut marked = false;
-        while marks.next_if(|&m| m < offset).is_some() {
+        while marks.next_if(|&m| m < start + line.len()).is_some() {
             marked = true;
         }
-        if fence.is_some() || !(marked || (has_dt && line.contains(['<']))) {
+        if !(marked || (has_dt && line.contains('<'))) {
             continue;
         }
         if let Some((at, term, definition)) = bold_definition(line) {

@@ -281,10 +281,7 @@ impl<'a> BodyWriter<'a> {
                 self.raw_html.skip(&html);
                 self.study.html(html, offset, true, &mut self.events);
             }
-            Event::Start(Tag::Strong) => match self.study.strong(offset) {
-                Some(tag) => self.events.push(Event::InlineHtml(tag)),
-                None => self.events.push(Event::Start(Tag::Strong)),
-            },
+            Event::Start(Tag::Strong) => self.study.strong(offset, &mut self.events),
             Event::Start(Tag::BlockQuote(_) | Tag::Item | Tag::FootnoteDefinition(_)) => {
                 self.study.enter();
                 self.events.push(event);

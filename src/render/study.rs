@@ -7,7 +7,7 @@
 //! definition gets its anchor; the first mention of another note's term links to it. The answers'
 //! HTML is kept for the Anki export.
 //!
-//! For the site (`study_files`): `quiz/index.html` (one page for the site and, by its
+//! For the site (`study_file`, one `StudyFile` at a time): `quiz/index.html` (one page for the site and, by its
 //! `?s=FOLDER` query, for each folder), `quiz/questions.js` (the one file every quiz loads,
 //! JSONP-style so it works from `file://`), `quiz/anki.csv`, `glossary/index.html` and
 //! `references/index.html`.
@@ -18,9 +18,10 @@ use crate::diagnostics::Diagnostic;
 use crate::enrich::links::encode_path;
 use crate::enrich::study::{fold, Glossary};
 use crate::model::{Note, PageRef, QuestionKind, Reference, Site};
-use pulldown_cmark::{CowStr, Event};
+use pulldown_cmark::{CowStr, Event, Tag};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// The id a question's marks are kept under: the page's path (percent-encoded, as `nav.js` has
@@ -78,9 +79,11 @@ pub(crate) struct StudyWriter<'a> {
     defined_here: Vec<String>,
     /// Glossary targets linked already on this page.
     linked: Vec<usize>,
-    /// Code blocks by event index, as plain `<pre><code>`: answers for Anki carry no
-    /// highlighting classes (Anki has no stylesheet for them, and they would triple the size).
-    plain_code: FxHashMap<usize, String>,
+    /// Events of answers that the Anki export writes otherwise, by event index: a code block as
+    /// plain `<pre><code>`, a term's `<strong>` without its anchor, a term link left out (its
+    /// text stays). Anki has no stylesheet for our classes and no page for our anchors and
+    /// relative links; highlighting classes alone would triple the export's size.
+    anki_events: FxHashMap<usize, Cow<'static, str>>,
 }
 
 impl<'a> StudyWriter<'a> {
@@ -108,16 +111,25 @@ impl<'a> StudyWriter<'a> {
             answers: vec![None; note.study.questions.len()],
             defined_here: note.study.terms.iter().map(|t| fold(&t.term)).collect(),
             linked: Vec::new(),
-            plain_code: FxHashMap::default(),
+            anki_events: FxHashMap::default(),
+        }
+    }
+
+    /// Whether the event pushed next is part of an answer.
+    fn in_answer(&self) -> bool {
+        !self.open.is_empty() || self.details.is_some_and(|(_, start, _)| start.is_some())
+    }
+
+    /// The event about to be pushed at `index` reads as `anki` in the Anki export.
+    fn for_anki(&mut self, index: usize, anki: impl FnOnce() -> Cow<'static, str>) {
+        if self.in_answer() {
+            self.anki_events.insert(index, anki());
         }
     }
 
     /// A code block is about to be pushed at event `index`: keep its plain form for answers.
     pub(crate) fn code_block(&mut self, index: usize, code: &str) {
-        let in_answer = !self.open.is_empty() || self.details.is_some_and(|(_, start, _)| start.is_some());
-        if in_answer {
-            self.plain_code.insert(index, format!("<pre><code>{}</code></pre>\n", escape(code)));
-        }
+        self.for_anki(index, || format!("<pre><code>{}</code></pre>\n", escape(code)).into());
     }
 
     fn id(&self, q: usize) -> String {
@@ -172,10 +184,13 @@ impl<'a> StudyWriter<'a> {
         self.depth = depth.saturating_sub(1);
     }
 
-    /// The opening tag of a term's `<strong>` at `offset`, with its anchor.
-    pub(crate) fn strong(&self, offset: usize) -> Option<CowStr<'a>> {
-        let t = &self.note.study.terms[*self.terms.get(&offset)?];
-        (!t.html_dt).then(|| format!("<strong class=\"gb-term\" id=\"{}\">", escape(&t.id)).into())
+    /// A `<strong>` opens at `offset`: a term's gets its anchor.
+    pub(crate) fn strong(&mut self, offset: usize, events: &mut Vec<Event<'a>>) {
+        let term = self.terms.get(&offset).map(|&t| &self.note.study.terms[t]).filter(|t| !t.html_dt);
+        let Some(term) = term else { return events.push(Event::Start(Tag::Strong)) };
+        let tag = format!("<strong class=\"gb-term\" id=\"{}\">", escape(&term.id));
+        self.for_anki(events.len(), || "<strong>".into());
+        events.push(Event::InlineHtml(tag.into()));
     }
 
     /// Raw HTML at body `offset`: pushed onto `events`, with a `<details>` question's and a
@@ -308,33 +323,35 @@ impl<'a> StudyWriter<'a> {
             if !t.is_empty() {
                 plain(t.into(), events);
             }
-            match link {
-                Some((href, title)) if !href.is_empty() => events.push(Event::InlineHtml(
-                    format!("<a class=\"gb-termlink\" href=\"{}\" title=\"{}\">", escape(&href), escape(&title)).into(),
-                )),
-                Some(_) => events.push(Event::InlineHtml("</a>".into())),
-                None => {}
-            }
+            let tag = match link {
+                Some((href, title)) if !href.is_empty() => {
+                    format!("<a class=\"gb-termlink\" href=\"{}\" title=\"{}\">", escape(&href), escape(&title))
+                }
+                Some(_) => "</a>".to_string(),
+                None => continue,
+            };
+            self.for_anki(events.len(), || "".into());
+            events.push(Event::InlineHtml(tag.into()));
         }
         if !tail.is_empty() {
             plain(tail.into(), events);
         }
     }
 
-    /// Close what is still open and give each question's answer HTML ("" when it has none),
-    /// code blocks plain.
+    /// Close what is still open and give each question's answer HTML as the Anki export shows
+    /// it ("" when it has none): code blocks plain, no study markup.
     pub(crate) fn finish(mut self, events: &mut Vec<Event<'a>>) -> Vec<String> {
         while !self.open.is_empty() {
             self.close(events);
         }
-        let plain = &self.plain_code;
+        let anki = &self.anki_events;
         self.answers
             .iter()
             .map(|range| {
                 let mut html = String::new();
                 if let Some((start, end)) = *range {
-                    let answer = events[start..end].iter().enumerate().map(|(i, e)| match plain.get(&(start + i)) {
-                        Some(code) => Event::Html(code.as_str().into()),
+                    let answer = events[start..end].iter().enumerate().map(|(i, e)| match anki.get(&(start + i)) {
+                        Some(html) => Event::Html(html.as_ref().into()),
                         None => e.clone(),
                     });
                     pulldown_cmark::html::push_html(&mut html, answer);
@@ -438,42 +455,72 @@ struct ReferenceView {
     also: Vec<view::Link>,
 }
 
-/// The site's study files, by output path, from the rendered notes (`outputs[n]` for note `n`,
-/// None when it was not rendered); and the study templates' errors.
-pub(crate) fn study_files(
-    site: &Site,
-    theme: &Theme,
-    chrome: &Chrome,
-    glossary: &Glossary,
-    outputs: &[Option<&NoteOutput>],
-) -> (Vec<(&'static str, Vec<u8>)>, Vec<Diagnostic>) {
-    let site_links = SiteLinks::of(site, chrome);
+/// One of the site's study files. Each is made on its own, so a build can write it and let it
+/// go before it makes the next: together they are several times the size of one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum StudyFile {
+    Quiz,
+    Questions,
+    Glossary,
+    References,
+    Anki,
+}
+
+impl StudyFile {
+    /// Made from the site alone: a build writes them while the pages render.
+    pub(crate) const FROM_SITE: [StudyFile; 3] = [StudyFile::Quiz, StudyFile::Questions, StudyFile::Glossary];
+    /// Made from the rendered notes' outputs, once every page is rendered.
+    pub(crate) const FROM_PAGES: [StudyFile; 2] = [StudyFile::References, StudyFile::Anki];
+    pub(crate) const ALL: [StudyFile; 5] =
+        [StudyFile::Quiz, StudyFile::Questions, StudyFile::Glossary, StudyFile::References, StudyFile::Anki];
+
+    /// Its path in the output.
+    pub(crate) fn path(self) -> &'static str {
+        match self {
+            StudyFile::Quiz => "quiz/index.html",
+            StudyFile::Questions => "quiz/questions.js",
+            StudyFile::Glossary => "glossary/index.html",
+            StudyFile::References => "references/index.html",
+            StudyFile::Anki => "quiz/anki.csv",
+        }
+    }
+}
+
+/// What the study files are made from: the rendered notes' outputs (`outputs[n]` for note `n`,
+/// None when it was not rendered) only for `StudyFile::FROM_PAGES`.
+pub(crate) struct StudyInput<'a> {
+    pub(crate) site: &'a Site,
+    pub(crate) theme: &'a Theme,
+    pub(crate) chrome: &'a Chrome<'a>,
+    pub(crate) glossary: &'a Glossary,
+    pub(crate) outputs: &'a [Option<&'a NoteOutput>],
+}
+
+/// The bytes of one study file, or its template's error.
+pub(crate) fn study_file(file: StudyFile, input: &StudyInput) -> Result<Vec<u8>, Diagnostic> {
+    let StudyInput { site, theme, chrome, glossary, outputs } = *input;
     let notes: Vec<usize> =
         site.order.iter().filter_map(|p| if let PageRef::Note(n) = p { Some(*n) } else { None }).collect();
-    let mut files: Vec<(&str, Vec<u8>)> = Vec::new();
-    let mut problems = Vec::new();
     let words = &chrome.words;
-    let mut page = |url: &'static str, template: &str, title: &str, data: &dyn erased::Data| {
-        let base = view::study_page_context(&site_links, chrome, url, title);
-        match data.render(theme, template, base) {
-            Ok(html) => files.push((url, html.into_bytes())),
-            Err(d) => problems.push(d),
-        }
+    let page = |title: &str, data: &dyn erased::Data| {
+        let template = match file {
+            StudyFile::Quiz => "quiz.html",
+            StudyFile::Glossary => "glossary.html",
+            _ => "references.html",
+        };
+        let base = view::study_page_context(&SiteLinks::of(site, chrome), chrome, file.path(), title);
+        data.render(theme, template, base).map(String::into_bytes)
     };
-
-    let sections = quiz_sections(site);
-    let total: usize = notes.iter().map(|&n| site.notes[n].study.questions.len()).sum();
-    // Each file is linear in the site: the big ones are made side by side.
-    let ((glossary_view, anki), (questions, references)) = rayon::join(
-        || rayon::join(|| glossary_view(site, glossary), || anki_csv(site, &notes, outputs)),
-        || rayon::join(|| questions_js(site, &notes), || references_view(site, &notes, outputs)),
-    );
-    page("quiz/index.html", "quiz.html", &words.quiz, &QuizView { questions: total, sections });
-    page("glossary/index.html", "glossary.html", &words.glossary, &glossary_view);
-    page("references/index.html", "references.html", &words.references, &references);
-    files.push(("quiz/questions.js", questions.into_bytes()));
-    files.push(("quiz/anki.csv", anki.into_bytes()));
-    (files, problems)
+    match file {
+        StudyFile::Quiz => {
+            let total: usize = notes.iter().map(|&n| site.notes[n].study.questions.len()).sum();
+            page(&words.quiz, &QuizView { questions: total, sections: quiz_sections(site) })
+        }
+        StudyFile::Glossary => page(&words.glossary, &glossary_view(site, glossary)),
+        StudyFile::References => page(&words.references, &references_view(site, &notes, outputs)),
+        StudyFile::Questions => Ok(questions_js(site, &notes)),
+        StudyFile::Anki => Ok(anki_csv(site, &notes, outputs).into_bytes()),
+    }
 }
 
 /// Template rendering over any study view (the page closure takes them as one type).
@@ -606,7 +653,7 @@ use view::Link;
 /// The quiz data every quiz page loads: `window.GONGBU_QUIZ = {notes, q}`; a note is
 /// `{u: url, t: title, s: folder}`, a question `{n: note, a: anchor, l: label, t: text}`. The
 /// answers stay in the notes' pages, which the quiz shows one question of.
-fn questions_js(site: &Site, notes: &[usize]) -> String {
+fn questions_js(site: &Site, notes: &[usize]) -> Vec<u8> {
     #[derive(Serialize)]
     struct NoteData<'a> {
         u: String,
@@ -638,47 +685,133 @@ fn questions_js(site: &Site, notes: &[usize]) -> String {
             data.q.push(QuestionData { n: i, a: &q.anchor, l: q.label.as_deref(), t: &q.text });
         }
     }
-    let json = serde_json::to_string(&data).unwrap_or_else(|_| "{}".into());
-    // Safe inside a `<script>` too, and in every JavaScript engine.
-    let json = json.replace('<', "\\u003c").replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029");
-    format!("window.GONGBU_QUIZ={json};\n")
+    let mut js = JsSafe(b"window.GONGBU_QUIZ=".to_vec());
+    if serde_json::to_writer(&mut js, &data).is_err() {
+        js.0.truncate("window.GONGBU_QUIZ=".len());
+        js.0.extend_from_slice(b"{}");
+    }
+    js.0.extend_from_slice(b";\n");
+    js.0
 }
+
+/// JSON written as it is safe inside a `<script>` too, and in every JavaScript engine: `<`,
+/// U+2028 and U+2029 escaped. One pass as it is written (the file grows with the site).
+/// serde_json hands over a string's text cut only before characters it escapes (ASCII), so a
+/// character is never split between two writes.
+struct JsSafe(Vec<u8>);
+
+impl std::io::Write for JsSafe {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut rest = buf;
+        while let Some(i) = rest.iter().position(|&b| b == b'<' || b == 0xE2) {
+            self.0.extend_from_slice(&rest[..i]);
+            match rest[i..] {
+                [b'<', ..] => self.0.extend_from_slice(b"\\u003c"),
+                [0xE2, 0x80, 0xA8, ..] => self.0.extend_from_slice(b"\\u2028"),
+                [0xE2, 0x80, 0xA9, ..] => self.0.extend_from_slice(b"\\u2029"),
+                _ => {
+                    self.0.push(0xE2);
+                    rest = &rest[i + 1..];
+                    continue;
+                }
+            }
+            rest = &rest[i + if rest[i] == b'<' { 1 } else { 3 }..];
+        }
+        self.0.extend_from_slice(rest);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// `quiz/anki.csv`'s header: Anki's directives.
+const ANKI_HEADER: &str = "#separator:Comma\n#html:true\n#columns:Front,Back,Tags\n#tags column:3\n";
 
 /// `quiz/anki.csv`: Anki's header directives, then one `question,answer,tags` row per question;
 /// the answer's links point at the published pages' paths from the site root.
 fn anki_csv(site: &Site, notes: &[usize], outputs: &[Option<&NoteOutput>]) -> String {
-    let mut csv = String::from("#separator:Comma\n#html:true\n#columns:Front,Back,Tags\n#tags column:3\n");
+    // Sized once for the answers and a front each: the file is as large as every answer.
+    let answers: usize = outputs.iter().flatten().flat_map(|o| &o.answers).map(|a| a.len() + 160).sum();
+    let mut csv = String::with_capacity(answers + answers / 8);
+    csv.push_str(ANKI_HEADER);
     for &n in notes {
-        let note = &site.notes[n];
         let answers = outputs.get(n).copied().flatten().map_or(&[][..], |o| &o.answers[..]);
-        let tag: String = note.folder().chars().map(|c| if c.is_whitespace() { '_' } else { c }).collect();
-        let tag = tag.replace('/', "::");
-        for (k, q) in note.study.questions.iter().enumerate() {
-            let front = match &q.label {
-                Some(label) => {
-                    format!("{}<br><small>{} · {}</small>", escape(&q.text), escape(&note.title), escape(label))
-                }
-                None => format!("{}<br><small>{}</small>", escape(&q.text), escape(&note.title)),
-            };
-            let back = answers.get(k).map_or("", String::as_str);
-            for (i, field) in [front.as_str(), back, tag.as_str()].iter().enumerate() {
-                if i > 0 {
-                    csv.push(',');
-                }
-                // Quoted, a quote doubled: newlines and commas stay inside the field.
-                csv.push('"');
-                for (j, part) in field.split('"').enumerate() {
-                    if j > 0 {
-                        csv.push_str("\"\"");
-                    }
-                    csv.push_str(part);
-                }
-                csv.push('"');
-            }
-            csv.push('\n');
-        }
+        anki_rows(&mut csv, site, n, answers);
     }
     csv
+}
+
+/// Note `n`'s rows of `quiz/anki.csv`, its questions with their `answers`.
+fn anki_rows(csv: &mut String, site: &Site, n: usize, answers: &[String]) {
+    let note = &site.notes[n];
+    let tag: String = note.folder().chars().map(|c| if c.is_whitespace() { '_' } else { c }).collect();
+    let tag = tag.replace('/', "::");
+    for (k, q) in note.study.questions.iter().enumerate() {
+        let front = match &q.label {
+            Some(label) => format!("{}<br><small>{} · {}</small>", escape(&q.text), escape(&note.title), escape(label)),
+            None => format!("{}<br><small>{}</small>", escape(&q.text), escape(&note.title)),
+        };
+        let back = answers.get(k).map_or("", String::as_str);
+        for (i, field) in [front.as_str(), back, tag.as_str()].iter().enumerate() {
+            if i > 0 {
+                csv.push(',');
+            }
+            // Quoted, a quote doubled: newlines and commas stay inside the field.
+            csv.push('"');
+            for (j, part) in field.split('"').enumerate() {
+                if j > 0 {
+                    csv.push_str("\"\"");
+                }
+                csv.push_str(part);
+            }
+            csv.push('"');
+        }
+        csv.push('\n');
+    }
+}
+
+/// `quiz/anki.csv` made while the pages render, for a build: a note's rows go in as soon as
+/// every page before it in reading order is in (pages render about in that order), so no
+/// note's answers are kept until the end of the build.
+pub(crate) struct AnkiStream<'a> {
+    site: &'a Site,
+    state: std::sync::Mutex<AnkiState>,
+}
+
+struct AnkiState {
+    /// The position of the first page not in yet.
+    next: usize,
+    /// Pages in ahead of it: the note and its answers (None: a folder page).
+    waiting: FxHashMap<usize, Option<(usize, Vec<String>)>>,
+    csv: String,
+}
+
+impl<'a> AnkiStream<'a> {
+    pub(crate) fn new(site: &'a Site) -> AnkiStream<'a> {
+        let state = AnkiState { next: 0, waiting: FxHashMap::default(), csv: ANKI_HEADER.to_string() };
+        AnkiStream { site, state: std::sync::Mutex::new(state) }
+    }
+
+    /// The page at `position` of the pages rendered is done: note `n`'s answers (nothing for a
+    /// folder page; none for a note whose page failed). Every position must come in once.
+    pub(crate) fn add(&self, position: usize, note: Option<(usize, Vec<String>)>) {
+        let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let AnkiState { next, waiting, csv } = &mut *state;
+        waiting.insert(position, note);
+        while let Some(page) = waiting.remove(next) {
+            if let Some((n, answers)) = page {
+                anki_rows(csv, self.site, n, &answers);
+            }
+            *next += 1;
+        }
+    }
+
+    /// The file's bytes.
+    pub(crate) fn finish(self) -> Vec<u8> {
+        self.state.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner).csv.into_bytes()
+    }
 }
 
 #[cfg(test)]
