@@ -57,7 +57,7 @@ use std::sync::Mutex;
 pub(crate) use tokens::terms;
 
 /// Pages per text block (`d{N}.js`).
-const BLOCK: usize = 16;
+const BLOCK: usize = 1;
 
 /// Bytes of a section's text kept for snippets (terms are indexed from all of it).
 const TEXT_KEPT: usize = 4000;
@@ -137,22 +137,21 @@ fn squeeze(text: &str) -> String {
     out
 }
 
-/// The shard of a term: the top `bits` bits of the FNV-1a hash (over UTF-16 units, as the
-/// browser sees strings) of its key: its first character if CJK, else its first two.
-pub(crate) fn shard_of(term: &str, bits: u32) -> usize {
-    let mut chars = term.chars();
-    let key_len = match chars.next() {
-        Some(c) if tokens::is_cjk(c) => 1,
-        _ => 2,
-    };
+/// FNV-1a over the UTF-16 units of `chars` (as the browser sees strings).
+fn fnv(chars: impl Iterator<Item = char>) -> u32 {
     let mut hash: u32 = 0x811c_9dc5;
     let mut units = [0u16; 2];
-    for c in term.chars().take(key_len) {
+    for c in chars {
         for &u in c.encode_utf16(&mut units).iter() {
             hash ^= u32::from(u);
             hash = hash.wrapping_mul(0x0100_0193);
         }
     }
+    hash
+}
+
+/// The top `bits` bits of `hash`.
+fn top(hash: u32, bits: u32) -> usize {
     if bits == 0 {
         0
     } else {
@@ -160,10 +159,33 @@ pub(crate) fn shard_of(term: &str, bits: u32) -> usize {
     }
 }
 
-/// Bits of the shard number for a site of `pages` pages: about 8 pages' terms per shard, from 4
-/// to 1,024 shards.
+/// The shard of a term, `bits` bits. A word's shard is the hash of its first two characters, so
+/// every word a prefix of two or more characters can match is in one shard. A CJK term (a
+/// bigram, or a lone syllable) has its first character's hash in the high bits and its second
+/// character's in the low `split_bits(bits)` bits: a bigram of a query is in one small file,
+/// and the terms a one-syllable query can match (the syllable, the bigrams starting with it)
+/// are in the `1 << split_bits` shards of its first character's group.
+pub(crate) fn shard_of(term: &str, bits: u32) -> usize {
+    let mut chars = term.chars();
+    match chars.next() {
+        Some(c) if tokens::is_cjk(c) => {
+            let low = split_bits(bits);
+            let second = chars.next().map_or(0, |d| top(fnv(std::iter::once(d)), low));
+            top(fnv(std::iter::once(c)), bits - low) << low | second
+        }
+        _ => top(fnv(term.chars().take(2)), bits),
+    }
+}
+
+/// Bits of a CJK term's shard taken from its second character.
+fn split_bits(bits: u32) -> u32 {
+    bits / 2
+}
+
+/// Bits of the shard number for a site of `pages` pages: about 2 pages' terms per shard, from 4
+/// to 4,096 shards, so that a query's few terms are in small files.
 fn shard_bits(pages: usize) -> u32 {
-    let wanted = (pages / 8).clamp(4, 1024);
+    let wanted = (pages / 2).clamp(4, 4096);
     usize::BITS - (wanted - 1).leading_zeros()
 }
 
@@ -369,9 +391,10 @@ impl Index {
         let mut files = Vec::new();
         if std::mem::take(&mut self.manifest_dirty) {
             let manifest = format!(
-                "gongbuSearch(\"m\",0,{{\"pages\":{},\"shards\":{},\"block\":{BLOCK}}});\n",
+                "gongbuSearch(\"m\",0,{{\"pages\":{},\"shards\":{},\"split\":{},\"block\":{BLOCK}}});\n",
                 self.pages.len(),
-                1usize << self.bits
+                1usize << self.bits,
+                1usize << split_bits(self.bits)
             );
             files.push((format!("{DIR}/index.js"), manifest.into_bytes()));
         }
@@ -534,14 +557,19 @@ mod tests {
 
     #[test]
     fn shards_keep_word_prefixes_together() {
-        for bits in [2, 5, 10] {
+        for bits in [2, 5, 10, 12] {
             assert_eq!(shard_of("asyncio", bits), shard_of("async", bits));
-            assert_eq!(shard_of("비동", bits), shard_of("비동기", bits));
-            assert_eq!(shard_of("비", bits), shard_of("비동", bits));
+            assert_eq!(shard_of("asyncio.run", bits), shard_of("as", bits));
+            // A CJK term's shard: its first syllable's group, then its second syllable.
+            let group = |t: &str| shard_of(t, bits) >> split_bits(bits);
+            assert_eq!(group("비동"), group("비"));
+            assert_eq!(group("비트"), group("비"));
+            assert_eq!(shard_of("비", bits) & ((1 << split_bits(bits)) - 1), 0);
         }
+        assert_ne!(shard_of("비동", 12), shard_of("비트", 12), "one syllable's bigrams spread over its group");
         assert_eq!(shard_bits(1), 2);
-        assert_eq!(shard_bits(1000), 7);
-        assert_eq!(shard_bits(100_000), 10);
+        assert_eq!(shard_bits(1000), 9);
+        assert_eq!(shard_bits(100_000), 12);
     }
 
     #[test]
@@ -562,7 +590,7 @@ mod tests {
         assert!(all.contains("\"동기\":[0,4]"), "{all}");
         assert!(files["static/search/d0.js"]
             .contains("[\"a.html\",\"A\",[[\"x\",\"GIL 성능\",\"asyncio.run 비동기적으로\"]]]"));
-        assert!(files["static/search/index.js"].contains("\"pages\":2,\"shards\":4,\"block\":16"));
+        assert!(files["static/search/index.js"].contains("\"pages\":2,\"shards\":4,\"split\":2,\"block\":1"));
     }
 
     #[test]
@@ -580,7 +608,9 @@ mod tests {
             streamed.extend(streaming.stream(i, pages[i].clone()));
         }
         let done: Vec<&str> = streamed.iter().map(|(p, _)| p.as_str()).collect();
-        assert_eq!(done, ["static/search/d2.js", "static/search/d0.js"], "complete blocks are written at once");
+        assert_eq!(done.len(), 36, "complete blocks are written at once: {done:?}");
+        assert_eq!(done[0], "static/search/d36.js");
+        assert!(!done.contains(&"static/search/d20.js"));
         let mut all: std::collections::BTreeMap<String, Vec<u8>> = streamed.into_iter().collect();
         all.extend(streaming.take_files());
         let want: std::collections::BTreeMap<String, Vec<u8>> = kept.take_files().into_iter().collect();
@@ -600,12 +630,12 @@ mod tests {
             served.post(i, p);
             served.store(i, p.clone());
         }
-        assert_eq!(files(&mut served).len(), 1 + 8 + 3, "manifest, shards, blocks");
+        assert_eq!(files(&mut served).len(), 1 + 32 + 40, "manifest, shards, blocks");
         let edited = page("p33.html", "노트 33", &[("", "", &text(33).replace("word33", "asyncio"))]);
         served.replace(33, edited.clone());
         let changed = files(&mut served);
         let shards = changed.keys().filter(|p| p.contains("/t")).count();
-        assert!(changed.contains_key("static/search/d2.js") && !changed.contains_key("static/search/d0.js"));
+        assert!(changed.contains_key("static/search/d33.js") && !changed.contains_key("static/search/d32.js"));
         assert!((1..=2).contains(&shards), "only the shards of `word33` and `asyncio`: {:?}", changed.keys());
 
         let mut fresh = Index::new(40);
