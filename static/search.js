@@ -72,6 +72,27 @@
     return all;
   }
 
+  /* A posting list's numbers (page delta, weight, …) from its base64url digits (src/search/mod.rs,
+     push_number): five bits a digit, low bits first, 32 added to all but a number's last. */
+  var DIGIT = new Int8Array(128);
+  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".split("").forEach(function (c, i) { DIGIT[c.charCodeAt(0)] = i; });
+  function numbers(digits) {
+    var out = new Int32Array(digits.length), len = 0, n = 0, shift = 0;
+    for (var i = 0; i < digits.length; i++) {
+      var v = DIGIT[digits.charCodeAt(i) & 127];
+      n += (v & 31) * Math.pow(2, shift);
+      shift += 5;
+      if (v < 32) { out[len++] = n; n = 0; shift = 0; }
+    }
+    return out.subarray(0, len);
+  }
+  /* A term's postings, read once. */
+  function postingsOf(shard, term) {
+    var list = shard[term];
+    if (typeof list === "string") list = shard[term] = numbers(list);
+    return list;
+  }
+
   /* Sorted keys per shard, for prefix lookups. */
   var sortedKeys = {};
   function keysOf(n, shard) {
@@ -114,8 +135,8 @@
           var found = [];
           p.shards.forEach(function (s) {
             var shard = got.t[s] || {};
-            if (p.exact) { if (shard[p.term]) found.push({ list: shard[p.term], whole: false }); }
-            else withPrefix(s, shard, p.term).forEach(function (t) { found.push({ list: shard[t], whole: t === p.term }); });
+            if (p.exact) { if (Object.prototype.hasOwnProperty.call(shard, p.term)) found.push({ list: postingsOf(shard, p.term), whole: false }); }
+            else withPrefix(s, shard, p.term).forEach(function (t) { found.push({ list: postingsOf(shard, t), whole: t === p.term }); });
           });
           var flags = new Uint8Array(n), touched = [], df = 0;
           found.forEach(function (f) { df += f.list.length / 2; });

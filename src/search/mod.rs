@@ -12,14 +12,17 @@
 //! `gongbuSearch(kind, number, data)`), which browsers allow from `file://`.
 //!
 //! Files (under `static/search/`, reserved with the theme's files):
-//! - `index.js`: the manifest (number of pages, term shards, pages per text block);
-//! - `t{N}.js`: term shard N, `{term: [page, weight, page delta, weight, …]}`; a term's shard is
-//!   the top bits of an FNV-1a hash of its key (first character of a CJK term, first two of a
-//!   word), so all terms a word prefix can match are in one shard and a query loads one small
-//!   file per query word;
-//! - `d{N}.js`: text block N, the pages `N*block..` with their title and their text per heading
-//!   section (`[url, title, [[heading id, heading, text], …]]`): loaded only for the results
-//!   shown, for the heading, the snippet and the phrase check.
+//! - `index.js`: the manifest (number of pages, term shards, how many shards a CJK syllable's
+//!   terms spread over, pages per text block);
+//! - `t{N}.js`: term shard N, `{term: "postings"}`, the postings (page, weight, page delta,
+//!   weight, …) as base64url digits (`push_number`). A term's shard is an FNV-1a hash
+//!   (`shard_of`): of a word's first two characters, so all words a prefix can match are in
+//!   one shard; of a bigram's first and second syllable, so each bigram of a Korean query is
+//!   in a small file of its own. About two pages' terms per shard: a query loads a few small
+//!   files, not a share of the whole index;
+//! - `d{N}.js`: text block N, the pages `N*block..` (one page per block) with their title and
+//!   their text per heading section (`[url, title, [[heading id, heading, text], …]]`):
+//!   loaded only for the best results, for the heading, the snippet and the phrase check.
 //!
 //! A weight is `min(count, 63) << 2 | in title << 1 | in a heading`. Ranking (in
 //! `static/search.js`): query words fully present > query bigrams standing together (the phrase,
@@ -51,7 +54,6 @@ mod tokens;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::collections::BTreeSet;
-use std::fmt::Write as _;
 use std::sync::Mutex;
 
 pub(crate) use tokens::terms;
@@ -437,18 +439,15 @@ impl Index {
                 out.push(',');
             }
             push_json_string(&mut out, term);
-            out.push_str(":[");
+            out.push_str(":\"");
             let mut last = 0;
-            for (j, &p) in postings.iter().enumerate() {
-                if j > 0 {
-                    out.push(',');
-                }
+            for &p in postings.iter() {
                 let page = p >> 8;
-                // Writing into a String cannot fail.
-                let _ = write!(out, "{},{}", page - last, p & 0xff);
+                push_number(&mut out, page - last);
+                push_number(&mut out, p & 0xff);
                 last = page;
             }
-            out.push(']');
+            out.push('"');
         }
         out.push_str("});\n");
         out
@@ -507,6 +506,20 @@ fn kept(text: &str) -> &str {
     &text[..end]
 }
 
+/// The digits of a posting list (`static/search.js`, `numbers`): base64url characters, each
+/// five bits of a number, low bits first, with 32 added to all but a number's last.
+const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// `n` in posting digits: page deltas and weights are mostly below 32, one character each
+/// (written as JSON numbers they took two to six).
+fn push_number(out: &mut String, mut n: u32) {
+    while n >= 32 {
+        out.push(DIGITS[(32 | (n & 31)) as usize] as char);
+        n >>= 5;
+    }
+    out.push(DIGITS[n as usize] as char);
+}
+
 /// `s` as a JSON string: quotes, backslashes and control characters escaped.
 fn push_json_string(out: &mut String, s: &str) {
     out.push('"');
@@ -555,6 +568,32 @@ mod tests {
         assert_eq!(serde_json::from_str::<String>(&out).unwrap(), "a\"b\\c\nd\u{1}é한");
     }
 
+    /// The numbers of a posting list, read as `static/search.js` reads them.
+    fn numbers(digits: &str) -> Vec<u32> {
+        let (mut out, mut n, mut shift) = (Vec::new(), 0, 0);
+        for c in digits.bytes() {
+            let v = DIGITS.iter().position(|&d| d == c).unwrap() as u32;
+            n |= (v & 31) << shift;
+            shift += 5;
+            if v < 32 {
+                out.push(n);
+                (n, shift) = (0, 0);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn posting_numbers_take_a_character_below_32_and_more_above() {
+        let mut out = String::new();
+        for n in [0, 1, 31, 32, 255, 5011, 1 << 24, u32::MAX >> 8] {
+            push_number(&mut out, n);
+        }
+        assert!(out.starts_with("ABfgB"), "0, 1, 31, then 32 in two characters: {out}");
+        assert_eq!(numbers(&out), [0, 1, 31, 32, 255, 5011, 1 << 24, u32::MAX >> 8]);
+        assert!(out.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "no JSON escapes");
+    }
+
     #[test]
     fn shards_keep_word_prefixes_together() {
         for bits in [2, 5, 10, 12] {
@@ -584,10 +623,10 @@ mod tests {
         let files = files(&mut index);
         let all: String = files.values().cloned().collect();
         // 스레: in page 1's title (2) and twice in its text (2 << 2).
-        assert!(all.contains("\"스레\":[1,10]"), "{all}");
-        assert!(all.contains("\"asyncio.run\":[0,4]"), "{all}");
-        assert!(all.contains("\"gil\":[0,1]"), "{all}");
-        assert!(all.contains("\"동기\":[0,4]"), "{all}");
+        assert!(all.contains("\"스레\":\"BK\""), "page 1, weight 10: {all}");
+        assert!(all.contains("\"asyncio.run\":\"AE\""), "{all}");
+        assert!(all.contains("\"gil\":\"AB\""), "{all}");
+        assert!(all.contains("\"동기\":\"AE\""), "{all}");
         assert!(files["static/search/d0.js"]
             .contains("[\"a.html\",\"A\",[[\"x\",\"GIL 성능\",\"asyncio.run 비동기적으로\"]]]"));
         assert!(files["static/search/index.js"].contains("\"pages\":2,\"shards\":4,\"split\":2,\"block\":1"));
