@@ -31,19 +31,22 @@
 //!
 //! # Measured (headless Chromium, the shared 2-core machine under load; `scripts/pagefind-compare`)
 //!
-//! Shared corpus (`tech-interview-for-developer` and the seed note, 216 pages, 3.85 MiB of HTML),
-//! the 29 queries of `tests/search-queries.tsv`:
+//! Shared corpus (`tech-interview-for-developer` and the seed note, 216 pages, 3.23 MiB of HTML),
+//! the 29 queries of `tests/search-queries.tsv` (load average about 20 on 2 cores):
 //!
 //! | | expected page in top 5 | index | query, first / files cached (median) | `file://` |
 //! |---|---:|---:|---:|---|
-//! | this index | 29 of 29 | 1.13 MiB (29% of the HTML) | 7.7 ms / 0.3 ms | works |
-//! | Pagefind 1.5.2 | 25 of 29 | 1.45 MiB (38%) | 64.8 ms / 43.5 ms | fails: module import |
+//! | this index | 29 of 29 | 1.00 MiB (31% of the HTML) | 37.4 ms / 0.3 ms | works |
+//! | Pagefind 1.5.2 | 25 of 29 | 1.49 MiB (46%) | 74.1 ms / 14.9 ms | fails: module import |
 //!
 //! Pagefind missed `탐색트리` (inside `이진탐색트리`), `세마포어와 뮤텍스`, `프로세스와 스레드의 차이`
-//! and `TCP 3-way handshake`. On 10,000 generated notes (416 MiB of HTML, a small vocabulary on
-//! every page: the worst case for posting lists) the index is 94.5 MiB (23%); a query answers in
-//! 1–20 ms (median 6.3 ms) once its files are loaded, 40–260 ms (median 133 ms) when it first
-//! loads them. A build keeps at most the open text blocks in memory (`Index::streaming`).
+//! and `TCP 3-way handshake`. On 10,000 generated notes (315 MiB of HTML, a small vocabulary on
+//! every page: the worst case for posting lists) the index is 84.4 MiB (27%). A query loads
+//! 40–334 KiB in 6–30 files (with 1,024 shards keyed by a bigram's first syllable and blocks of
+//! 16 pages it loaded 0.5–2.5 MiB); with the machine at load 25, the first query's median was
+//! 95 ms over HTTP and 68 ms from `file://` (172 ms and 144 ms for that layout, measured
+//! alternately), 4 ms once its files are loaded. A build keeps at most the open text blocks in
+//! memory (`Index::streaming`).
 //!
 //! In `serve` the index is kept (`Index`) and an edit rewrites the page's text block and the
 //! shards of the terms that came, went or changed weight (typically a handful of files); the
