@@ -52,10 +52,45 @@
     var seen = {};
     return out.filter(function (u) { return seen[u.text] ? false : (seen[u.text] = true); });
   }
-  function shardOf(term, bits) {
-    var key = Array.from(term).slice(0, isCjk(term[0]) ? 1 : 2).join(""), h = 0x811c9dc5;
-    for (var i = 0; i < key.length; i++) { h ^= key.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
-    return bits ? h >>> (32 - bits) : 0;
+  function fnv(s) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
+    return h;
+  }
+  function topBits(h, bits) { return bits ? h >>> (32 - bits) : 0; }
+  /* The shards a term is in (src/search/mod.rs, shard_of): a word's, by its first two characters;
+     a CJK term's, by its first character (high bits) and its second (low bits), so a one-syllable
+     prefix is in every shard of its first character's group. */
+  function shardsOf(term, bits, low, prefix) {
+    var chars = Array.from(term);
+    if (!isCjk(chars[0])) return [topBits(fnv(chars.slice(0, 2).join("")), bits)];
+    var group = topBits(fnv(chars[0]), bits - low) * (1 << low);
+    if (chars.length > 1) return [group + topBits(fnv(chars[1]), low)];
+    if (!prefix) return [group];
+    var all = [];
+    for (var k = 0; k < 1 << low; k++) all.push(group + k);
+    return all;
+  }
+
+  /* A posting list's numbers (page delta, weight, …) from its base64url digits (src/search/mod.rs,
+     push_number): five bits a digit, low bits first, 32 added to all but a number's last. */
+  var DIGIT = new Int8Array(128);
+  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".split("").forEach(function (c, i) { DIGIT[c.charCodeAt(0)] = i; });
+  function numbers(digits) {
+    var out = new Int32Array(digits.length), len = 0, n = 0, shift = 0;
+    for (var i = 0; i < digits.length; i++) {
+      var v = DIGIT[digits.charCodeAt(i) & 127];
+      n += (v & 31) * Math.pow(2, shift);
+      shift += 5;
+      if (v < 32) { out[len++] = n; n = 0; shift = 0; }
+    }
+    return out.subarray(0, len);
+  }
+  /* A term's postings, read once. */
+  function postingsOf(shard, term) {
+    var list = shard[term];
+    if (typeof list === "string") list = shard[term] = numbers(list);
+    return list;
   }
 
   /* Sorted keys per shard, for prefix lookups. */
@@ -75,7 +110,7 @@
     if (!us.length) return Promise.resolve({ units: us, results: [], total: 0 });
     return load("m", 0).then(function (m) {
       if (!m) return { units: us, results: [], total: 0, broken: true };
-      var bits = Math.round(Math.log2(m.shards));
+      var bits = Math.round(Math.log2(m.shards)), low = Math.round(Math.log2(m.split || 1));
       /* Each unit's parts: a bigram, or a prefix (a word, a lone syllable). */
       var parts = [];
       us.forEach(function (u, ui) {
@@ -83,7 +118,10 @@
         else parts.push({ u: ui, term: u.text, exact: Array.from(u.text).length < 2 && !u.cjk });
       });
       var shards = {};
-      parts.forEach(function (p) { p.shard = shardOf(p.term, bits); shards[p.shard] = 1; });
+      parts.forEach(function (p) {
+        p.shards = shardsOf(p.term, bits, low, !p.exact);
+        p.shards.forEach(function (s) { shards[s] = 1; });
+      });
       return Promise.all(Object.keys(shards).map(function (s) { return load("t", +s); })).then(function () {
         /* Typed arrays over the pages, no object per page: a common word is on every page. */
         var n = m.pages, U = us.length;
@@ -91,14 +129,20 @@
         var tf = new Float64Array(n), any = new Uint8Array(n);
         var partsOf = us.map(function () { return 0; });
         parts.forEach(function (p) { partsOf[p.u]++; });
+        var candidates = [];
         parts.forEach(function (p) {
-          var shard = got.t[p.shard] || {};
-          var terms = p.exact ? (shard[p.term] ? [p.term] : []) : withPrefix(p.shard, shard, p.term);
+          /* The postings of every term the part matches, and whether the term is the word itself. */
+          var found = [];
+          p.shards.forEach(function (s) {
+            var shard = got.t[s] || {};
+            if (p.exact) { if (Object.prototype.hasOwnProperty.call(shard, p.term)) found.push({ list: postingsOf(shard, p.term), whole: false }); }
+            else withPrefix(s, shard, p.term).forEach(function (t) { found.push({ list: postingsOf(shard, t), whole: t === p.term }); });
+          });
           var flags = new Uint8Array(n), touched = [], df = 0;
-          terms.forEach(function (t) { df += shard[t].length / 2; });
+          found.forEach(function (f) { df += f.list.length / 2; });
           var idf = Math.log(1 + n / (1 + Math.min(df, n)));
-          terms.forEach(function (t) {
-            var list = shard[t], page = 0, whole = !p.exact && t === p.term; /* the word itself, not only longer ones */
+          found.forEach(function (f) {
+            var list = f.list, page = 0, whole = f.whole; /* the word itself, not only longer ones */
             for (var i = 0; i + 1 < list.length; i += 2) {
               page += list[i];
               if (page >= n) break;
@@ -113,12 +157,11 @@
             hit[at]++;
             if (f & 2) inTitle[at]++;
             if (f & 1) inHead[at]++;
-            any[pg] = 1;
+            if (!any[pg]) { any[pg] = 1; candidates.push(pg); }
           }
         });
         var ranked = [], score = new Float64Array(n);
-        for (var page = 0; page < n; page++) {
-          if (!any[page]) continue;
+        candidates.forEach(function (page) {
           var full = 0, part = 0, title = 0, head = 0;
           for (var u = 0; u < U; u++) {
             var at = page * U + u, f = hit[at] / partsOf[u];
@@ -127,10 +170,10 @@
             if (inTitle[at] === partsOf[u]) title++;
             if (inHead[at] === partsOf[u]) head++;
           }
-          if (part < U / 2) continue;
+          if (part < U / 2) return;
           score[page] = full * 1e5 + title * 1e3 + head * 1e2 + part * 10 + tf[page] / (1 + tf[page]);
           ranked.push(page);
-        }
+        });
         ranked.sort(function (a, b) { return score[b] - score[a] || a - b; });
         var top = ranked.slice(0, Math.max(limit, RERANK)).map(function (pg) { return { page: pg, score: score[pg] }; });
         var blocks = {};

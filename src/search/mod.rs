@@ -12,14 +12,17 @@
 //! `gongbuSearch(kind, number, data)`), which browsers allow from `file://`.
 //!
 //! Files (under `static/search/`, reserved with the theme's files):
-//! - `index.js`: the manifest (number of pages, term shards, pages per text block);
-//! - `t{N}.js`: term shard N, `{term: [page, weight, page delta, weight, …]}`; a term's shard is
-//!   the top bits of an FNV-1a hash of its key (first character of a CJK term, first two of a
-//!   word), so all terms a word prefix can match are in one shard and a query loads one small
-//!   file per query word;
-//! - `d{N}.js`: text block N, the pages `N*block..` with their title and their text per heading
-//!   section (`[url, title, [[heading id, heading, text], …]]`): loaded only for the results
-//!   shown, for the heading, the snippet and the phrase check.
+//! - `index.js`: the manifest (number of pages, term shards, how many shards a CJK syllable's
+//!   terms spread over, pages per text block);
+//! - `t{N}.js`: term shard N, `{term: "postings"}`, the postings (page, weight, page delta,
+//!   weight, …) as base64url digits (`push_number`). A term's shard is an FNV-1a hash
+//!   (`shard_of`): of a word's first two characters, so all words a prefix can match are in
+//!   one shard; of a bigram's first and second syllable, so each bigram of a Korean query is
+//!   in a small file of its own. About two pages' terms per shard: a query loads a few small
+//!   files, not a share of the whole index;
+//! - `d{N}.js`: text block N, the pages `N*block..` (one page per block) with their title and
+//!   their text per heading section (`[url, title, [[heading id, heading, text], …]]`):
+//!   loaded only for the best results, for the heading, the snippet and the phrase check.
 //!
 //! A weight is `min(count, 63) << 2 | in title << 1 | in a heading`. Ranking (in
 //! `static/search.js`): query words fully present > query bigrams standing together (the phrase,
@@ -28,19 +31,22 @@
 //!
 //! # Measured (headless Chromium, the shared 2-core machine under load; `scripts/pagefind-compare`)
 //!
-//! Shared corpus (`tech-interview-for-developer` and the seed note, 216 pages, 3.85 MiB of HTML),
-//! the 29 queries of `tests/search-queries.tsv`:
+//! Shared corpus (`tech-interview-for-developer` and the seed note, 216 pages, 3.23 MiB of HTML),
+//! the 29 queries of `tests/search-queries.tsv` (load average about 20 on 2 cores):
 //!
 //! | | expected page in top 5 | index | query, first / files cached (median) | `file://` |
 //! |---|---:|---:|---:|---|
-//! | this index | 29 of 29 | 1.13 MiB (29% of the HTML) | 7.7 ms / 0.3 ms | works |
-//! | Pagefind 1.5.2 | 25 of 29 | 1.45 MiB (38%) | 64.8 ms / 43.5 ms | fails: module import |
+//! | this index | 29 of 29 | 1.00 MiB (31% of the HTML) | 37.4 ms / 0.3 ms | works |
+//! | Pagefind 1.5.2 | 25 of 29 | 1.49 MiB (46%) | 74.1 ms / 14.9 ms | fails: module import |
 //!
 //! Pagefind missed `탐색트리` (inside `이진탐색트리`), `세마포어와 뮤텍스`, `프로세스와 스레드의 차이`
-//! and `TCP 3-way handshake`. On 10,000 generated notes (416 MiB of HTML, a small vocabulary on
-//! every page: the worst case for posting lists) the index is 94.5 MiB (23%); a query answers in
-//! 1–20 ms (median 6.3 ms) once its files are loaded, 40–260 ms (median 133 ms) when it first
-//! loads them. A build keeps at most the open text blocks in memory (`Index::streaming`).
+//! and `TCP 3-way handshake`. On 10,000 generated notes (315 MiB of HTML, a small vocabulary on
+//! every page: the worst case for posting lists) the index is 84.4 MiB (27%). A query loads
+//! 40–334 KiB in 6–30 files (with 1,024 shards keyed by a bigram's first syllable and blocks of
+//! 16 pages it loaded 0.5–2.5 MiB); with the machine at load 25, the first query's median was
+//! 95 ms over HTTP and 68 ms from `file://` (172 ms and 144 ms for that layout, measured
+//! alternately), 4 ms once its files are loaded. A build keeps at most the open text blocks in
+//! memory (`Index::streaming`).
 //!
 //! In `serve` the index is kept (`Index`) and an edit rewrites the page's text block and the
 //! shards of the terms that came, went or changed weight (typically a handful of files); the
@@ -51,13 +57,12 @@ mod tokens;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::collections::BTreeSet;
-use std::fmt::Write as _;
 use std::sync::Mutex;
 
 pub(crate) use tokens::terms;
 
 /// Pages per text block (`d{N}.js`).
-const BLOCK: usize = 16;
+const BLOCK: usize = 1;
 
 /// Bytes of a section's text kept for snippets (terms are indexed from all of it).
 const TEXT_KEPT: usize = 4000;
@@ -137,22 +142,21 @@ fn squeeze(text: &str) -> String {
     out
 }
 
-/// The shard of a term: the top `bits` bits of the FNV-1a hash (over UTF-16 units, as the
-/// browser sees strings) of its key: its first character if CJK, else its first two.
-pub(crate) fn shard_of(term: &str, bits: u32) -> usize {
-    let mut chars = term.chars();
-    let key_len = match chars.next() {
-        Some(c) if tokens::is_cjk(c) => 1,
-        _ => 2,
-    };
+/// FNV-1a over the UTF-16 units of `chars` (as the browser sees strings).
+fn fnv(chars: impl Iterator<Item = char>) -> u32 {
     let mut hash: u32 = 0x811c_9dc5;
     let mut units = [0u16; 2];
-    for c in term.chars().take(key_len) {
+    for c in chars {
         for &u in c.encode_utf16(&mut units).iter() {
             hash ^= u32::from(u);
             hash = hash.wrapping_mul(0x0100_0193);
         }
     }
+    hash
+}
+
+/// The top `bits` bits of `hash`.
+fn top(hash: u32, bits: u32) -> usize {
     if bits == 0 {
         0
     } else {
@@ -160,10 +164,35 @@ pub(crate) fn shard_of(term: &str, bits: u32) -> usize {
     }
 }
 
-/// Bits of the shard number for a site of `pages` pages: about 8 pages' terms per shard, from 4
-/// to 1,024 shards.
+/// The shard of a term, `bits` bits. A word's shard is the hash of its first two characters, so
+/// every word a prefix of two or more characters can match is in one shard. A CJK term (a
+/// bigram, or a lone syllable) has its first character's hash in the high bits and its second
+/// character's in the low `split_bits(bits)` bits: a bigram of a query is in one small file,
+/// and the terms a one-syllable query can match (the syllable, the bigrams starting with it)
+/// are in the `1 << split_bits` shards of its first character's group.
+pub(crate) fn shard_of(term: &str, bits: u32) -> usize {
+    let mut chars = term.chars();
+    match chars.next() {
+        Some(c) if tokens::is_cjk(c) => {
+            let low = split_bits(bits);
+            let second = chars.next().map_or(0, |d| top(fnv(std::iter::once(d)), low));
+            top(fnv(std::iter::once(c)), bits - low) << low | second
+        }
+        _ => top(fnv(term.chars().take(2)), bits),
+    }
+}
+
+/// Bits of a CJK term's shard taken from its second character: a third, so a one-syllable
+/// query loads 16 files of 4,096, while a frequent syllable's bigrams (`이`) still spread over
+/// files of a few KiB.
+fn split_bits(bits: u32) -> u32 {
+    bits.div_ceil(3)
+}
+
+/// Bits of the shard number for a site of `pages` pages: about 2 pages' terms per shard, from 4
+/// to 4,096 shards, so that a query's few terms are in small files.
 fn shard_bits(pages: usize) -> u32 {
-    let wanted = (pages / 8).clamp(4, 1024);
+    let wanted = (pages / 2).clamp(4, 4096);
     usize::BITS - (wanted - 1).leading_zeros()
 }
 
@@ -369,9 +398,10 @@ impl Index {
         let mut files = Vec::new();
         if std::mem::take(&mut self.manifest_dirty) {
             let manifest = format!(
-                "gongbuSearch(\"m\",0,{{\"pages\":{},\"shards\":{},\"block\":{BLOCK}}});\n",
+                "gongbuSearch(\"m\",0,{{\"pages\":{},\"shards\":{},\"split\":{},\"block\":{BLOCK}}});\n",
                 self.pages.len(),
-                1usize << self.bits
+                1usize << self.bits,
+                1usize << split_bits(self.bits)
             );
             files.push((format!("{DIR}/index.js"), manifest.into_bytes()));
         }
@@ -414,18 +444,15 @@ impl Index {
                 out.push(',');
             }
             push_json_string(&mut out, term);
-            out.push_str(":[");
+            out.push_str(":\"");
             let mut last = 0;
-            for (j, &p) in postings.iter().enumerate() {
-                if j > 0 {
-                    out.push(',');
-                }
+            for &p in postings.iter() {
                 let page = p >> 8;
-                // Writing into a String cannot fail.
-                let _ = write!(out, "{},{}", page - last, p & 0xff);
+                push_number(&mut out, page - last);
+                push_number(&mut out, p & 0xff);
                 last = page;
             }
-            out.push(']');
+            out.push('"');
         }
         out.push_str("});\n");
         out
@@ -484,6 +511,20 @@ fn kept(text: &str) -> &str {
     &text[..end]
 }
 
+/// The digits of a posting list (`static/search.js`, `numbers`): base64url characters, each
+/// five bits of a number, low bits first, with 32 added to all but a number's last.
+const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// `n` in posting digits: page deltas and weights are mostly below 32, one character each
+/// (written as JSON numbers they took two to six).
+fn push_number(out: &mut String, mut n: u32) {
+    while n >= 32 {
+        out.push(DIGITS[(32 | (n & 31)) as usize] as char);
+        n >>= 5;
+    }
+    out.push(DIGITS[n as usize] as char);
+}
+
 /// `s` as a JSON string: quotes, backslashes and control characters escaped.
 fn push_json_string(out: &mut String, s: &str) {
     out.push('"');
@@ -532,16 +573,47 @@ mod tests {
         assert_eq!(serde_json::from_str::<String>(&out).unwrap(), "a\"b\\c\nd\u{1}é한");
     }
 
+    /// The numbers of a posting list, read as `static/search.js` reads them.
+    fn numbers(digits: &str) -> Vec<u32> {
+        let (mut out, mut n, mut shift) = (Vec::new(), 0, 0);
+        for c in digits.bytes() {
+            let v = DIGITS.iter().position(|&d| d == c).unwrap() as u32;
+            n |= (v & 31) << shift;
+            shift += 5;
+            if v < 32 {
+                out.push(n);
+                (n, shift) = (0, 0);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn posting_numbers_take_a_character_below_32_and_more_above() {
+        let mut out = String::new();
+        for n in [0, 1, 31, 32, 255, 5011, 1 << 24, u32::MAX >> 8] {
+            push_number(&mut out, n);
+        }
+        assert!(out.starts_with("ABfgB"), "0, 1, 31, then 32 in two characters: {out}");
+        assert_eq!(numbers(&out), [0, 1, 31, 32, 255, 5011, 1 << 24, u32::MAX >> 8]);
+        assert!(out.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "no JSON escapes");
+    }
+
     #[test]
     fn shards_keep_word_prefixes_together() {
-        for bits in [2, 5, 10] {
+        for bits in [2, 5, 10, 12] {
             assert_eq!(shard_of("asyncio", bits), shard_of("async", bits));
-            assert_eq!(shard_of("비동", bits), shard_of("비동기", bits));
-            assert_eq!(shard_of("비", bits), shard_of("비동", bits));
+            assert_eq!(shard_of("asyncio.run", bits), shard_of("as", bits));
+            // A CJK term's shard: its first syllable's group, then its second syllable.
+            let group = |t: &str| shard_of(t, bits) >> split_bits(bits);
+            assert_eq!(group("비동"), group("비"));
+            assert_eq!(group("비트"), group("비"));
+            assert_eq!(shard_of("비", bits) & ((1 << split_bits(bits)) - 1), 0);
         }
+        assert_ne!(shard_of("비동", 12), shard_of("비트", 12), "one syllable's bigrams spread over its group");
         assert_eq!(shard_bits(1), 2);
-        assert_eq!(shard_bits(1000), 7);
-        assert_eq!(shard_bits(100_000), 10);
+        assert_eq!(shard_bits(1000), 9);
+        assert_eq!(shard_bits(100_000), 12);
     }
 
     #[test]
@@ -556,13 +628,13 @@ mod tests {
         let files = files(&mut index);
         let all: String = files.values().cloned().collect();
         // 스레: in page 1's title (2) and twice in its text (2 << 2).
-        assert!(all.contains("\"스레\":[1,10]"), "{all}");
-        assert!(all.contains("\"asyncio.run\":[0,4]"), "{all}");
-        assert!(all.contains("\"gil\":[0,1]"), "{all}");
-        assert!(all.contains("\"동기\":[0,4]"), "{all}");
+        assert!(all.contains("\"스레\":\"BK\""), "page 1, weight 10: {all}");
+        assert!(all.contains("\"asyncio.run\":\"AE\""), "{all}");
+        assert!(all.contains("\"gil\":\"AB\""), "{all}");
+        assert!(all.contains("\"동기\":\"AE\""), "{all}");
         assert!(files["static/search/d0.js"]
             .contains("[\"a.html\",\"A\",[[\"x\",\"GIL 성능\",\"asyncio.run 비동기적으로\"]]]"));
-        assert!(files["static/search/index.js"].contains("\"pages\":2,\"shards\":4,\"block\":16"));
+        assert!(files["static/search/index.js"].contains("\"pages\":2,\"shards\":4,\"split\":2,\"block\":1"));
     }
 
     #[test]
@@ -580,7 +652,9 @@ mod tests {
             streamed.extend(streaming.stream(i, pages[i].clone()));
         }
         let done: Vec<&str> = streamed.iter().map(|(p, _)| p.as_str()).collect();
-        assert_eq!(done, ["static/search/d2.js", "static/search/d0.js"], "complete blocks are written at once");
+        assert_eq!(done.len(), 36, "complete blocks are written at once: {done:?}");
+        assert_eq!(done[0], "static/search/d36.js");
+        assert!(!done.contains(&"static/search/d20.js"));
         let mut all: std::collections::BTreeMap<String, Vec<u8>> = streamed.into_iter().collect();
         all.extend(streaming.take_files());
         let want: std::collections::BTreeMap<String, Vec<u8>> = kept.take_files().into_iter().collect();
@@ -600,12 +674,12 @@ mod tests {
             served.post(i, p);
             served.store(i, p.clone());
         }
-        assert_eq!(files(&mut served).len(), 1 + 8 + 3, "manifest, shards, blocks");
+        assert_eq!(files(&mut served).len(), 1 + 32 + 40, "manifest, shards, blocks");
         let edited = page("p33.html", "노트 33", &[("", "", &text(33).replace("word33", "asyncio"))]);
         served.replace(33, edited.clone());
         let changed = files(&mut served);
         let shards = changed.keys().filter(|p| p.contains("/t")).count();
-        assert!(changed.contains_key("static/search/d2.js") && !changed.contains_key("static/search/d0.js"));
+        assert!(changed.contains_key("static/search/d33.js") && !changed.contains_key("static/search/d32.js"));
         assert!((1..=2).contains(&shards), "only the shards of `word33` and `asyncio`: {:?}", changed.keys());
 
         let mut fresh = Index::new(40);
