@@ -2,19 +2,18 @@
 //!
 //! syntect writes a theme as CSS for nested spans, one per scope of the stack (`.hl-source.hl-css
 //! .hl-support.hl-function` is a descendant selector); pages with one span per scope were three
-//! times the size of their peers'. Here the page's cascade over those nested spans is worked out
-//! once per scope stack, in every colour mode the page has: for each property (colour, weight,
-//! ...) the rule that decides it. A token's span carries the classes of those deciding rules,
-//! merged into one list, and the CSS carries the same rules with each selector flattened to one
-//! compound (`.hl-source.hl-css.hl-support.hl-function`, as specific as before, in the same
-//! order). Before a class list is used, the flattened cascade over it is checked to give every
-//! property exactly what the nested cascade gave; where it would not (rules that count nesting
-//! depth, such as JSON's per-level colours), the stack gets an extra class naming its look,
-//! `hl-look-N`, whose rules follow the theme's.
+//! times the size of their peers', and long scope-named class lists were most of what was left.
+//! Here the cascade of each theme over those nested spans is worked out once per scope stack: for
+//! each property (colour, weight, ...) the value that wins. That set of values is the token's look
+//! in that theme, and a class names it: each distinct declaration block of the theme's rules is a
+//! class (`l3` in the light theme, `d3` in the dark), and a look that is no one block (a keyword
+//! in an italic comment) gets one class per declaration (`l1k` color, `l1m` italic). A span
+//! carries its light class(es) and its dark class(es); the CSS gives light classes only in light
+//! mode and dark classes only in dark mode, so neither theme's colours leak into the other.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use syntect::parsing::Scope;
 
@@ -36,37 +35,124 @@ pub(super) struct Themes {
     pub(super) dark: Vec<Rule>,
 }
 
-/// Colour modes a page can be in, by what they add to a dark rule's specificity: none (light,
-/// dark rules off), `[data-theme=dark]` (+1), `:root:not([data-theme=light])` under the dark
-/// media query (+2). Light rules are always on, so in dark mode they compete with dark ones.
-const MODES: [Option<u32>; 3] = [None, Some(1), Some(2)];
+/// A look: `(property, value)` for each property a theme sets on a token, in `properties` order.
+type Look = Vec<(Arc<str>, Arc<str>)>;
 
-/// What one property resolves to for a token: its value and the rule (index into the mode's
-/// rule list), selector and element (index into the stack) that set it; None when no rule does (the page's code colour shows).
-type Decided = Option<(Rc<str>, usize, usize, usize)>;
-
-/// A rule as the cascade sees it in one mode.
-struct Active<'a> {
-    rule: &'a Rule,
-    /// Specificity offset: 0 for light rules, the mode's bonus for dark ones.
-    bonus: u32,
+/// One theme's classes: the looks they stand for (index `i` is class `{prefix}{base36(i)}`).
+#[derive(Debug, Clone)]
+pub(super) struct ThemeClasses {
+    prefix: &'static str,
+    looks: Vec<Look>,
 }
 
-fn active(themes: &Themes, mode: Option<u32>) -> Vec<Active<'_>> {
-    let mut rules: Vec<Active> = themes.light.iter().map(|rule| Active { rule, bonus: 0 }).collect();
-    if let Some(bonus) = mode {
-        rules.extend(themes.dark.iter().map(|rule| Active { rule, bonus }));
+/// Class-name prefixes of the light and the dark theme's looks.
+const LIGHT: &str = "l";
+const DARK: &str = "d";
+
+impl ThemeClasses {
+    /// The declaration blocks of `rules` in theme order, then each single declaration not
+    /// already a block: the class list is fixed by the theme alone, so names never depend on
+    /// which code a build meets (pages are byte-identical from build to build).
+    fn new(prefix: &'static str, rules: &[Rule], props: &[Arc<str>]) -> ThemeClasses {
+        let mut looks: Vec<Look> = Vec::new();
+        let mut add = |look: Look| {
+            if !look.is_empty() && !looks.contains(&look) {
+                looks.push(look);
+            }
+        };
+        for rule in rules {
+            add(props
+                .iter()
+                .filter_map(|p| {
+                    let value = rule.decls.iter().rev().find(|(q, _)| **q == **p)?;
+                    Some((p.clone(), Arc::from(&*value.1)))
+                })
+                .collect());
+        }
+        for rule in rules {
+            for (p, v) in &rule.decls {
+                let p = props.iter().find(|q| ***q == **p).cloned().unwrap_or_else(|| Arc::from(&**p));
+                add(vec![(p, Arc::from(&**v))]);
+            }
+        }
+        ThemeClasses { prefix, looks }
     }
-    rules
+
+    fn name(&self, index: usize) -> String {
+        format!("{}{}", self.prefix, base36(index))
+    }
+
+    /// The class names giving `look`: its block's, else one per declaration.
+    fn names_for(&self, look: &Look, out: &mut Vec<String>) {
+        if look.is_empty() {
+            return;
+        }
+        if let Some(i) = self.looks.iter().position(|l| l == look) {
+            out.push(self.name(i));
+            return;
+        }
+        for decl in look {
+            // Every declaration of the theme is a class of its own (see `new`).
+            if let Some(i) = self.looks.iter().position(|l| l.len() == 1 && l[0] == *decl) {
+                out.push(self.name(i));
+            }
+        }
+    }
+
+    /// One rule per class, each selector `{scope} pre .{class}`.
+    fn css(&self, scope: &str) -> String {
+        let mut out = String::new();
+        for (i, look) in self.looks.iter().enumerate() {
+            out.push_str(&format!("{scope} pre .{} {{ ", self.name(i)));
+            for (p, v) in look {
+                out.push_str(&format!("{p}: {v}; "));
+            }
+            out.push_str("}\n");
+        }
+        out
+    }
+}
+
+fn base36(mut n: usize) -> String {
+    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = Vec::new();
+    loop {
+        out.push(DIGITS[n % 36]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Both themes' classes, and the property order looks are written in.
+#[derive(Debug, Clone)]
+pub(super) struct Classes {
+    props: Vec<Arc<str>>,
+    light: ThemeClasses,
+    dark: ThemeClasses,
+}
+
+impl Classes {
+    pub(super) fn new(themes: &Themes) -> Classes {
+        let props = properties(themes);
+        Classes {
+            light: ThemeClasses::new(LIGHT, &themes.light, &props),
+            dark: ThemeClasses::new(DARK, &themes.dark, &props),
+            props,
+        }
+    }
 }
 
 /// Property names any rule sets, in first-seen order.
-fn properties(themes: &Themes) -> Vec<Box<str>> {
-    let mut props: Vec<Box<str>> = Vec::new();
+fn properties(themes: &Themes) -> Vec<Arc<str>> {
+    let mut props: Vec<Arc<str>> = Vec::new();
     for rule in themes.light.iter().chain(&themes.dark) {
         for (p, _) in &rule.decls {
-            if !props.contains(p) {
-                props.push(p.clone());
+            if !props.iter().any(|q| **q == **p) {
+                props.push(Arc::from(&**p));
             }
         }
     }
@@ -96,80 +182,59 @@ fn matches_nested(selector: &[Vec<Box<str>>], stack: &[Vec<&str>], i: usize) -> 
     true
 }
 
-fn specificity(selector: &[Vec<Box<str>>]) -> u32 {
-    selector.iter().map(|c| c.len() as u32).sum()
+fn specificity(selector: &[Vec<Box<str>>]) -> usize {
+    selector.iter().map(Vec::len).sum()
 }
 
-/// The highest-priority declaration of `prop` among rules whose selector `matches`: specificity
-/// first, then the later rule (and the later selector in it is no different: same rule).
-fn winner(
-    rules: &[Active],
-    prop: &str,
-    mut matches: impl FnMut(&[Vec<Box<str>>]) -> bool,
-) -> Option<(Rc<str>, usize, usize)> {
-    let mut best: Option<(u32, usize, usize, &str)> = None;
-    for (r, active) in rules.iter().enumerate() {
-        let Some(value) = active.rule.decls.iter().rev().find(|(p, _)| &**p == prop).map(|(_, v)| &**v) else {
+/// The value of `prop` on element `i` of `stack` from the rules themselves (not inherited):
+/// the most specific matching selector's, the later rule on a tie.
+fn winner<'r>(rules: &'r [Rule], prop: &str, stack: &[Vec<&str>], i: usize) -> Option<&'r str> {
+    let mut best: Option<(usize, &str)> = None;
+    for rule in rules {
+        let Some((_, value)) = rule.decls.iter().rev().find(|(p, _)| &**p == prop) else {
             continue;
         };
-        for (s, selector) in active.rule.selectors.iter().enumerate() {
-            if !matches(selector) {
-                continue;
-            }
-            let spec = specificity(selector) + active.bonus;
-            if best.is_none_or(|(b, ..)| spec >= b) {
-                best = Some((spec, r, s, value));
+        for selector in &rule.selectors {
+            let spec = specificity(selector);
+            if best.is_none_or(|(b, _)| spec >= b) && matches_nested(selector, stack, i) {
+                best = Some((spec, value));
             }
         }
     }
-    best.map(|(_, r, s, v)| (Rc::from(v), r, s))
+    best.map(|(_, v)| v)
 }
 
-/// Each property's deciding rule for the nested spans of `stack`: the innermost element that
-/// any rule sets it on decides (inheritance, or painting over the parent for backgrounds).
-fn cascade_nested(rules: &[Active], props: &[Box<str>], stack: &[Vec<&str>]) -> Vec<Decided> {
+/// The look of the innermost of the nested spans `stack` under one theme's `rules`: for each
+/// property, the innermost element that a rule sets it on decides (inheritance, or painting
+/// over the parent for backgrounds).
+fn look_nested(rules: &[Rule], props: &[Arc<str>], stack: &[Vec<&str>]) -> Look {
     props
         .iter()
-        .map(|prop| {
-            (0..stack.len())
-                .rev()
-                .find_map(|i| winner(rules, prop, |sel| matches_nested(sel, stack, i)).map(|(v, r, s)| (v, r, s, i)))
+        .filter_map(|prop| {
+            let value = (0..stack.len()).rev().find_map(|i| winner(rules, prop, stack, i))?;
+            Some((prop.clone(), Arc::from(value)))
         })
         .collect()
 }
 
-/// Each property's value on one span with `classes`, under the flattened rules.
-fn cascade_flat(rules: &[Active], props: &[Box<str>], classes: &[&str]) -> Vec<Option<Rc<str>>> {
-    props
-        .iter()
-        .map(|prop| {
-            winner(rules, prop, |sel| sel.iter().flatten().all(|atom| classes.contains(&&**atom))).map(|(v, ..)| v)
-        })
-        .collect()
-}
-
-/// What one stack needs: the opening tags of its span (None: no span), how many spans they
-/// open, and whether its whitespace may go bare.
+/// What one stack needs: the opening tag of its span (None: no span), and whether its
+/// whitespace may go bare.
 #[derive(Debug, Clone)]
 pub(super) struct SpanClass {
-    pub(super) open: Option<Rc<str>>,
-    pub(super) depth: usize,
+    pub(super) open: Option<Arc<str>>,
     pub(super) bare_whitespace: bool,
-    /// The spans give what nested spans gave (always so for the shipped themes; tests check).
-    #[cfg_attr(not(test), allow(dead_code))]
-    pub(super) exact: bool,
 }
 
 /// Per thread: the class decisions by scope stack.
 pub(super) struct Styler {
     themes: &'static Themes,
-    props: Vec<Box<str>>,
+    classes: &'static Classes,
     by_stack: HashMap<Box<[Scope]>, SpanClass>,
 }
 
 impl Styler {
-    pub(super) fn new(themes: &'static Themes) -> Styler {
-        Styler { themes, props: properties(themes), by_stack: HashMap::new() }
+    pub(super) fn new(themes: &'static Themes, classes: &'static Classes) -> Styler {
+        Styler { themes, classes, by_stack: HashMap::new() }
     }
 
     pub(super) fn class_for(&mut self, stack: &[Scope]) -> SpanClass {
@@ -181,88 +246,23 @@ impl Styler {
         decided
     }
 
-    /// One span with the deciding rules' classes when that gives every property in every mode
-    /// what the nested spans gave; otherwise one span per element that decides something (an
-    /// inner rule must beat a more specific outer one, which only nesting expresses).
     fn decide(&self, stack: &[Scope]) -> SpanClass {
         let names: Vec<String> = stack.iter().map(|s| s.build_string()).collect();
         let atoms: Vec<Vec<&str>> = names.iter().map(|n| n.split('.').collect()).collect();
-        // Classes by the element whose rules decide, outermost first.
-        let mut groups: Vec<(usize, Vec<&str>)> = Vec::new();
-        let mut nested = Vec::with_capacity(MODES.len());
-        let mut painted = false;
-        for mode in MODES {
-            let rules = active(self.themes, mode);
-            let decided = cascade_nested(&rules, &self.props, &atoms);
-            for (p, d) in decided.iter().enumerate() {
-                let Some((_, r, s, i)) = d else { continue };
-                if matches!(&*self.props[p], "background-color" | "text-decoration") {
-                    painted = true;
-                }
-                let at = match groups.iter().position(|(e, _)| e >= i) {
-                    Some(g) if groups[g].0 == *i => g,
-                    Some(g) => {
-                        groups.insert(g, (*i, Vec::new()));
-                        g
-                    }
-                    None => {
-                        groups.push((*i, Vec::new()));
-                        groups.len() - 1
-                    }
-                };
-                for atom in rules[*r].rule.selectors[*s].iter().flatten() {
-                    if !groups[at].1.contains(&&**atom) {
-                        groups[at].1.push(atom);
-                    }
-                }
-            }
-            nested.push(decided.into_iter().map(|d| d.map(|(v, ..)| v)).collect::<Vec<_>>());
-        }
-        if groups.is_empty() {
-            return SpanClass { open: None, depth: 0, bare_whitespace: true, exact: true };
-        }
-        let mut merged: Vec<&str> = Vec::new();
-        for atom in groups.iter().flat_map(|(_, g)| g) {
-            if !merged.contains(atom) {
-                merged.push(atom);
-            }
-        }
-        let (spans, exact) = if self.gives(std::slice::from_ref(&merged), &nested) {
-            (vec![merged], true)
-        } else {
-            let spans: Vec<Vec<&str>> = groups.into_iter().map(|(_, g)| g).collect();
-            let exact = self.gives(&spans, &nested);
-            (spans, exact)
+        let props = &self.classes.props;
+        let light = look_nested(&self.themes.light, props, &atoms);
+        let dark = look_nested(&self.themes.dark, props, &atoms);
+        let painted = light.iter().chain(&dark).any(|(p, _)| matches!(&**p, "background-color" | "text-decoration"));
+        let mut classes = Vec::new();
+        self.classes.light.names_for(&light, &mut classes);
+        self.classes.dark.names_for(&dark, &mut classes);
+        let open = match classes.as_slice() {
+            [] => None,
+            // One class needs no quotes.
+            [one] => Some(Arc::from(format!("<span class={one}>"))),
+            more => Some(Arc::from(format!("<span class=\"{}\">", more.join(" ")))),
         };
-        let mut open = String::new();
-        for span in &spans {
-            open.push_str("<span class=\"");
-            for (k, atom) in span.iter().enumerate() {
-                if k > 0 {
-                    open.push(' ');
-                }
-                open.push_str(CLASS_PREFIX);
-                open.push_str(atom);
-            }
-            open.push_str("\">");
-        }
-        SpanClass { open: Some(Rc::from(open)), depth: spans.len(), bare_whitespace: !painted, exact }
-    }
-
-    /// Do nested `spans` (outermost first) under the flattened rules give `want` in every mode?
-    fn gives(&self, spans: &[Vec<&str>], want: &[Vec<Option<Rc<str>>>]) -> bool {
-        MODES.iter().zip(want).all(|(&mode, want)| {
-            let rules = active(self.themes, mode);
-            let each: Vec<Vec<Option<Rc<str>>>> =
-                spans.iter().map(|classes| cascade_flat(&rules, &self.props, classes)).collect();
-            (0..self.props.len()).all(|p| each.iter().rev().find_map(|v| v[p].clone()) == want[p])
-        })
-    }
-
-    /// Stacks decided so far whose spans do not give the nested cascade's values (tests).
-    #[cfg(test)]
-    pub(super) fn inexact(&self) -> Vec<String> {
-        self.by_stack.iter().filter(|(_, c)| !c.exact).map(|(stack, c)| format!("{stack:?} -> {:?}", c.open)).collect()
+        SpanClass { open, bare_whitespace: !painted }
     }
 }
 
@@ -308,31 +308,64 @@ pub(super) fn parse_rules(css: &str) -> Vec<Rule> {
     rules
 }
 
-/// `rules` as CSS for one span per token: each selector flattened to one compound (atoms in
-/// order, repeats kept so specificity stays), every selector prefixed by `scope` when given.
-pub(super) fn flat_css(rules: &[Rule], scope: Option<&str>) -> String {
-    let mut out = String::new();
-    for rule in rules {
-        let mut seen: Vec<String> = Vec::new();
-        for selector in &rule.selectors {
-            let mut flat = String::new();
-            for atom in selector.iter().flatten() {
-                flat.push('.');
-                flat.push_str(CLASS_PREFIX);
-                flat.push_str(atom);
-            }
-            if !seen.contains(&flat) {
-                seen.push(flat);
-            }
-        }
-        let selectors: Vec<String> =
-            seen.iter().map(|s| scope.map_or_else(|| s.clone(), |scope| format!("{scope} {s}"))).collect();
-        out.push_str(&selectors.join(", "));
-        out.push_str(" { ");
-        for (p, v) in &rule.decls {
-            out.push_str(&format!("{p}: {v}; "));
-        }
-        out.push_str("}\n");
+/// The stylesheet for the look classes: light classes only in light mode, dark classes only
+/// in dark mode. Each theme's `scopes`: the selector that holds always, then the one that holds
+/// under its `prefers-color-scheme` media query.
+pub(super) fn classes_css(classes: &Classes, light_scopes: [&str; 2], dark_scopes: [&str; 2]) -> String {
+    let mut css = String::with_capacity(8 * 1024);
+    css.push_str(&classes.light.css(light_scopes[0]));
+    css.push_str("@media (prefers-color-scheme: light) {\n");
+    css.push_str(&classes.light.css(light_scopes[1]));
+    css.push_str("}\n@media (prefers-color-scheme: dark) {\n");
+    css.push_str(&classes.dark.css(dark_scopes[1]));
+    css.push_str("}\n");
+    css.push_str(&classes.dark.css(dark_scopes[0]));
+    css
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base36_counts_with_digits_then_letters() {
+        let names: Vec<String> = [0, 9, 10, 35, 36, 71].into_iter().map(base36).collect();
+        assert_eq!(names, ["0", "9", "a", "z", "10", "1z"]);
     }
-    out
+
+    fn rules(css: &str) -> Vec<Rule> {
+        parse_rules(css)
+    }
+
+    /// A look that is one rule's block gets that block's class; a look mixed from two rules
+    /// (a keyword inside an italic comment) one class per declaration; an unstyled token none.
+    #[test]
+    fn a_look_is_one_block_or_its_declarations() {
+        let light = rules(
+            ".hl-comment { color: #111; font-style: italic; }\n.hl-keyword { color: #222; }\n\
+             .hl-source.hl-js .hl-keyword { font-weight: bold; }",
+        );
+        let themes = Themes { light, dark: rules(".hl-keyword { color: #333; }") };
+        let classes = Classes::new(&themes);
+        let look = |stack: &[&str]| {
+            let atoms: Vec<Vec<&str>> = stack.iter().map(|s| s.split('.').collect()).collect();
+            let mut names = Vec::new();
+            classes.light.names_for(&look_nested(&themes.light, &classes.props, &atoms), &mut names);
+            classes.dark.names_for(&look_nested(&themes.dark, &classes.props, &atoms), &mut names);
+            names.join(" ")
+        };
+        // Blocks l0 (comment), l1 (keyword), l2 (bold); singles l3 #111, l4 italic; d0.
+        assert_eq!(look(&["comment.line"]), "l0");
+        assert_eq!(look(&["source.python", "keyword.control"]), "l1 d0");
+        assert_eq!(look(&["comment.block", "keyword.other"]), "l1 l4 d0");
+        assert_eq!(look(&["source.js", "meta.block", "keyword"]), "l1 l2 d0");
+        assert_eq!(look(&["source.python", "variable"]), "");
+        let css = classes_css(
+            &classes,
+            ["[data-theme=light]", ":root:not([data-theme=dark])"],
+            ["[data-theme=dark]", ":root:not([data-theme=light])"],
+        );
+        assert!(css.contains("[data-theme=light] pre .l4 { font-style: italic; }"), "{css}");
+        assert!(css.contains(":root:not([data-theme=light]) pre .d0 { color: #333; }"), "{css}");
+    }
 }
