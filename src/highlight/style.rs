@@ -6,10 +6,11 @@
 //! Here the cascade of each theme over those nested spans is worked out once per scope stack: for
 //! each property (colour, weight, ...) the value that wins. That set of values is the token's look
 //! in that theme, and a class names it: each distinct declaration block of the theme's rules is a
-//! class (`l3` in the light theme, `d3` in the dark), and a look that is no one block (a keyword
-//! in an italic comment) gets one class per declaration (`l1k` color, `l1m` italic). A span
-//! carries its light class(es) and its dark class(es); the CSS gives light classes only in light
-//! mode and dark classes only in dark mode, so neither theme's colours leak into the other.
+//! class (`l6` in the light theme, `d3` in the dark), and a look that is no one block (a keyword
+//! in an italic comment) gets one class per declaration, numbered after the blocks. A span
+//! carries its light class(es) and its dark class(es) (`<span class="l6 d3">`); the CSS gives
+//! light classes only in light mode and dark classes only in dark mode, so neither theme's
+//! colours leak into the other (light rules used to apply in dark mode too).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
