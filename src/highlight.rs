@@ -498,7 +498,7 @@ const DARK_SCOPES: [&str; 2] = ["[data-theme=dark]", ":root:not([data-theme=ligh
 fn build_theme_css() -> String {
     let mut css = String::with_capacity(8 * 1024);
     css.push_str("/* Code highlighting: light theme InspiredGitHub, dark theme OneHalfDark. Each class names */\n");
-    css.push_str("/* one look of one theme: l* light, d* dark (see README, Highlighting). */\n");
+    css.push_str("/* a look in each theme; l-* and d-* one declaration of one (see README, Highlighting). */\n");
     css.push_str(&style::classes_css(classes(), LIGHT_SCOPES, DARK_SCOPES));
     css
 }
@@ -781,10 +781,11 @@ mod tests {
         let css = theme_css();
         assert!(css.contains("@media (prefers-color-scheme: light)"));
         assert!(css.contains("@media (prefers-color-scheme: dark)"));
-        assert!(css.contains("[data-theme=light] pre .l0 {"));
-        assert!(css.contains(":root:not([data-theme=dark]) pre .l0 {"));
-        assert!(css.contains(":root:not([data-theme=light]) pre .d0 {"));
-        assert!(css.contains("[data-theme=dark] pre .d0 {"));
+        for scope in
+            ["[data-theme=light]", ":root:not([data-theme=dark])", ":root:not([data-theme=light])", "[data-theme=dark]"]
+        {
+            assert!(css.contains(&format!("\n{scope} pre :is(.")), "{scope}");
+        }
         assert!(!css.contains("/* theme"));
         // Braces balance, so the file parses.
         assert_eq!(css.matches('{').count(), css.matches('}').count());

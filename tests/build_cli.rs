@@ -166,7 +166,7 @@ fn the_repository_sample_site_builds_cleanly() {
         "the seed's unlabeled Python is highlighted"
     );
     let css = fs::read_to_string(out.join("static/highlight.css")).unwrap();
-    assert!(css.contains("pre .l0 {") && css.contains("prefers-color-scheme: dark"));
+    assert!(css.contains("pre :is(.a, ") && css.contains("prefers-color-scheme: dark"));
     let nav = fs::read_to_string(out.join("nav.js")).unwrap();
     assert!(nav.contains("TCP와 UDP"));
 }

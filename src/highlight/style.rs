@@ -5,12 +5,13 @@
 //! times the size of their peers', and long scope-named class lists were most of what was left.
 //! Here the cascade of each theme over those nested spans is worked out once per scope stack: for
 //! each property (colour, weight, ...) the value that wins. That set of values is the token's look
-//! in that theme, and a class names it: each distinct declaration block of the theme's rules is a
-//! class (`l6` in the light theme, `d3` in the dark), and a look that is no one block (a keyword
-//! in an italic comment) gets one class per declaration, numbered after the blocks. A span
-//! carries its light class(es) and its dark class(es) (`<span class="l6 d3">`); the CSS gives
-//! light classes only in light mode and dark classes only in dark mode, so neither theme's
-//! colours leak into the other (light rules used to apply in dark mode too).
+//! in that theme. The looks a class can name are fixed by the themes: their rules' distinct
+//! declaration blocks. One class names a pair of them, light and dark (`<span class=b>`: bold
+//! #a71d5d in light mode, #c678dd in dark), so a span carries one short class; a look that is no
+//! one block (a keyword in an italic comment) takes one class per declaration instead (`l-0`,
+//! `d-0`: numbered after the blocks). The CSS gives light looks only in light mode and dark looks
+//! only in dark mode, so neither theme's colours leak into the other (light rules used to apply
+//! in dark mode too).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -39,78 +40,190 @@ pub(super) struct Themes {
 /// A look: `(property, value)` for each property a theme sets on a token, in `properties` order.
 type Look = Vec<(Arc<str>, Arc<str>)>;
 
-/// One theme's classes: the looks they stand for (index `i` is class `{prefix}{base36(i)}`).
+/// One theme's looks: its rules' distinct declaration blocks in theme order (`blocks` of them),
+/// then each single declaration not already a block (for looks that mix two blocks).
 #[derive(Debug, Clone)]
-pub(super) struct ThemeClasses {
+pub(super) struct ThemeLooks {
+    /// Prefix of the single-declaration classes (`l-0`, `d-0`, …).
     prefix: &'static str,
     looks: Vec<Look>,
+    blocks: usize,
 }
 
-/// Class-name prefixes of the light and the dark theme's looks.
-const LIGHT: &str = "l";
-const DARK: &str = "d";
+/// A token's look in one theme, as classes can give it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// One block (index into `looks`), or no look at all (None).
+    Block(Option<usize>),
+    /// A mix: one single-declaration class per declaration (see `ThemeLooks::singles`).
+    Mixed,
+}
 
-impl ThemeClasses {
-    /// The declaration blocks of `rules` in theme order, then each single declaration not
-    /// already a block: the class list is fixed by the theme alone, so names never depend on
-    /// which code a build meets (pages are byte-identical from build to build).
-    fn new(prefix: &'static str, rules: &[Rule], props: &[Arc<str>]) -> ThemeClasses {
+impl ThemeLooks {
+    fn new(prefix: &'static str, rules: &[Rule], props: &[Arc<str>]) -> ThemeLooks {
         let mut looks: Vec<Look> = Vec::new();
-        let mut add = |look: Look| {
+        let add = |looks: &mut Vec<Look>, look: Look| {
             if !look.is_empty() && !looks.contains(&look) {
                 looks.push(look);
             }
         };
         for rule in rules {
-            add(props
-                .iter()
-                .filter_map(|p| {
-                    let value = rule.decls.iter().rev().find(|(q, _)| **q == **p)?;
-                    Some((p.clone(), Arc::from(&*value.1)))
-                })
-                .collect());
+            add(
+                &mut looks,
+                props
+                    .iter()
+                    .filter_map(|p| {
+                        let value = rule.decls.iter().rev().find(|(q, _)| **q == **p)?;
+                        Some((p.clone(), Arc::from(&*value.1)))
+                    })
+                    .collect(),
+            );
         }
+        let blocks = looks.len();
         for rule in rules {
             for (p, v) in &rule.decls {
                 let p = props.iter().find(|q| ***q == **p).cloned().unwrap_or_else(|| Arc::from(&**p));
-                add(vec![(p, Arc::from(&**v))]);
+                add(&mut looks, vec![(p, Arc::from(&**v))]);
             }
         }
-        ThemeClasses { prefix, looks }
+        ThemeLooks { prefix, looks, blocks }
     }
 
-    fn name(&self, index: usize) -> String {
-        format!("{}{}", self.prefix, base36(index))
-    }
-
-    /// The class names giving `look`: its block's, else one per declaration.
-    fn names_for(&self, look: &Look, out: &mut Vec<String>) {
+    fn part(&self, look: &Look) -> Part {
         if look.is_empty() {
-            return;
+            return Part::Block(None);
         }
-        if let Some(i) = self.looks.iter().position(|l| l == look) {
-            out.push(self.name(i));
-            return;
+        match self.looks[..self.blocks].iter().position(|l| l == look) {
+            Some(i) => Part::Block(Some(i)),
+            None => Part::Mixed,
         }
+    }
+
+    /// Class name of the look at `index`, a single declaration (`index >= blocks`).
+    fn single_name(&self, index: usize) -> String {
+        format!("{}-{}", self.prefix, base36(index - self.blocks))
+    }
+}
+
+/// The classes: one per pair of looks (light block or none, dark block or none), named
+/// `a`…`z`, then `a0`…; plus the single-declaration classes for mixed looks.
+#[derive(Debug, Clone)]
+pub(super) struct Classes {
+    props: Vec<Arc<str>>,
+    light: ThemeLooks,
+    dark: ThemeLooks,
+    /// Every pair but (none, none), the pairs the themes' own selectors give first, so that the
+    /// common looks get the one-letter names. Fixed by the themes alone: names never depend on
+    /// which code a build meets (pages are byte-identical from build to build).
+    pairs: Vec<(Option<usize>, Option<usize>)>,
+}
+
+impl Classes {
+    pub(super) fn new(themes: &Themes) -> Classes {
+        let props = properties(themes);
+        let light = ThemeLooks::new("l", &themes.light, &props);
+        let dark = ThemeLooks::new("d", &themes.dark, &props);
+        let mut pairs = Vec::new();
+        for rule in themes.light.iter().chain(&themes.dark) {
+            for selector in &rule.selectors {
+                // The selector's compounds as the nested spans it is written for.
+                let stack: Vec<Vec<&str>> = selector.iter().map(|c| c.iter().map(|a| &**a).collect()).collect();
+                let parts = (
+                    light.part(&look_nested(&themes.light, &props, &stack)),
+                    dark.part(&look_nested(&themes.dark, &props, &stack)),
+                );
+                if let (Part::Block(l), Part::Block(d)) = parts {
+                    if (l, d) != (None, None) && !pairs.contains(&(l, d)) {
+                        pairs.push((l, d));
+                    }
+                }
+            }
+        }
+        let lights = (0..light.blocks).map(Some).chain([None]);
+        for l in lights {
+            for d in (0..dark.blocks).map(Some).chain([None]) {
+                if (l, d) != (None, None) && !pairs.contains(&(l, d)) {
+                    pairs.push((l, d));
+                }
+            }
+        }
+        Classes { props, light, dark, pairs }
+    }
+
+    fn pair_name(&self, l: Option<usize>, d: Option<usize>) -> Option<String> {
+        self.pairs.iter().position(|&p| p == (l, d)).map(pair_name)
+    }
+
+    /// The classes of a token that looks `light` and `dark`.
+    fn names(&self, light: &Look, dark: &Look) -> Vec<String> {
+        let mut out = Vec::new();
+        match (self.light.part(light), self.dark.part(dark)) {
+            (Part::Block(l), Part::Block(d)) => out.extend(self.pair_name(l, d)),
+            (l, d) => {
+                match l {
+                    Part::Block(l) => out.extend(l.and_then(|l| self.pair_name(Some(l), None))),
+                    Part::Mixed => self.singles(light, false, &mut out),
+                }
+                match d {
+                    Part::Block(d) => out.extend(d.and_then(|d| self.pair_name(None, Some(d)))),
+                    Part::Mixed => self.singles(dark, true, &mut out),
+                }
+            }
+        }
+        out
+    }
+
+    /// The classes giving a mixed `look` of one theme, one per declaration: every declaration
+    /// of the theme is a look of its own (see `ThemeLooks::new`), a block's when it is one.
+    fn singles(&self, look: &Look, dark: bool, out: &mut Vec<String>) {
+        let looks = if dark { &self.dark } else { &self.light };
         for decl in look {
-            // Every declaration of the theme is a class of its own (see `new`).
-            if let Some(i) = self.looks.iter().position(|l| l.len() == 1 && l[0] == *decl) {
-                out.push(self.name(i));
+            match looks.looks.iter().position(|l| l.len() == 1 && l[0] == *decl) {
+                Some(i) if i < looks.blocks => {
+                    out.extend(if dark { self.pair_name(None, Some(i)) } else { self.pair_name(Some(i), None) })
+                }
+                Some(i) => out.push(looks.single_name(i)),
+                None => {}
             }
         }
     }
 
-    /// One rule per class, each selector `{scope} pre .{class}`.
-    fn css(&self, scope: &str) -> String {
+    /// One theme's rules: per block, every pair class holding it (`:is(.a, .b, …)`), then the
+    /// single declarations, each selector under `scope`.
+    fn css(&self, scope: &str, dark: bool) -> String {
+        let looks = if dark { &self.dark } else { &self.light };
         let mut out = String::new();
-        for (i, look) in self.looks.iter().enumerate() {
-            out.push_str(&format!("{scope} pre .{} {{ ", self.name(i)));
+        for (i, look) in looks.looks.iter().enumerate() {
+            let names: Vec<String> = if i < looks.blocks {
+                let holding = |p: &&(Option<usize>, Option<usize>)| if dark { p.1 == Some(i) } else { p.0 == Some(i) };
+                self.pairs
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| holding(p))
+                    .map(|(k, _)| format!(".{}", pair_name(k)))
+                    .collect()
+            } else {
+                vec![format!(".{}", looks.single_name(i))]
+            };
+            match names.as_slice() {
+                [one] => out.push_str(&format!("{scope} pre {one} {{ ")),
+                more => out.push_str(&format!("{scope} pre :is({}) {{ ", more.join(", "))),
+            }
             for (p, v) in look {
                 out.push_str(&format!("{p}: {v}; "));
             }
             out.push_str("}\n");
         }
         out
+    }
+}
+
+/// `a`…`z`, then `a0`…`z0`, `a1`…: a letter first, as a CSS class selector needs.
+fn pair_name(index: usize) -> String {
+    let letter = char::from(b'a' + (index % 26) as u8);
+    match index / 26 {
+        0 => letter.to_string(),
+        n => format!("{letter}{}", base36(n - 1)),
     }
 }
 
@@ -126,25 +239,6 @@ fn base36(mut n: usize) -> String {
     }
     out.reverse();
     String::from_utf8(out).unwrap_or_default()
-}
-
-/// Both themes' classes, and the property order looks are written in.
-#[derive(Debug, Clone)]
-pub(super) struct Classes {
-    props: Vec<Arc<str>>,
-    light: ThemeClasses,
-    dark: ThemeClasses,
-}
-
-impl Classes {
-    pub(super) fn new(themes: &Themes) -> Classes {
-        let props = properties(themes);
-        Classes {
-            light: ThemeClasses::new(LIGHT, &themes.light, &props),
-            dark: ThemeClasses::new(DARK, &themes.dark, &props),
-            props,
-        }
-    }
 }
 
 /// Property names any rule sets, in first-seen order.
@@ -254,9 +348,7 @@ impl Styler {
         let light = look_nested(&self.themes.light, props, &atoms);
         let dark = look_nested(&self.themes.dark, props, &atoms);
         let painted = light.iter().chain(&dark).any(|(p, _)| matches!(&**p, "background-color" | "text-decoration"));
-        let mut classes = Vec::new();
-        self.classes.light.names_for(&light, &mut classes);
-        self.classes.dark.names_for(&dark, &mut classes);
+        let classes = self.classes.names(&light, &dark);
         let open = match classes.as_slice() {
             [] => None,
             // One class needs no quotes.
@@ -309,18 +401,18 @@ pub(super) fn parse_rules(css: &str) -> Vec<Rule> {
     rules
 }
 
-/// The stylesheet for the look classes: light classes only in light mode, dark classes only
-/// in dark mode. Each theme's `scopes`: the selector that holds always, then the one that holds
-/// under its `prefers-color-scheme` media query.
+/// The stylesheet for the classes: light looks only in light mode, dark looks only in dark
+/// mode. Each theme's `scopes`: the selector that holds always, then the one that holds under
+/// its `prefers-color-scheme` media query.
 pub(super) fn classes_css(classes: &Classes, light_scopes: [&str; 2], dark_scopes: [&str; 2]) -> String {
-    let mut css = String::with_capacity(8 * 1024);
-    css.push_str(&classes.light.css(light_scopes[0]));
+    let mut css = String::with_capacity(16 * 1024);
+    css.push_str(&classes.css(light_scopes[0], false));
     css.push_str("@media (prefers-color-scheme: light) {\n");
-    css.push_str(&classes.light.css(light_scopes[1]));
+    css.push_str(&classes.css(light_scopes[1], false));
     css.push_str("}\n@media (prefers-color-scheme: dark) {\n");
-    css.push_str(&classes.dark.css(dark_scopes[1]));
+    css.push_str(&classes.css(dark_scopes[1], true));
     css.push_str("}\n");
-    css.push_str(&classes.dark.css(dark_scopes[0]));
+    css.push_str(&classes.css(dark_scopes[0], true));
     css
 }
 
@@ -329,9 +421,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn base36_counts_with_digits_then_letters() {
+    fn names_count_up_and_start_with_a_letter() {
         let names: Vec<String> = [0, 9, 10, 35, 36, 71].into_iter().map(base36).collect();
         assert_eq!(names, ["0", "9", "a", "z", "10", "1z"]);
+        let pairs: Vec<String> = [0, 25, 26, 51, 52, 26 * 37].into_iter().map(pair_name).collect();
+        assert_eq!(pairs, ["a", "z", "a0", "z0", "a1", "a10"]);
     }
 
     fn rules(css: &str) -> Vec<Rule> {
@@ -350,23 +444,23 @@ mod tests {
         let classes = Classes::new(&themes);
         let look = |stack: &[&str]| {
             let atoms: Vec<Vec<&str>> = stack.iter().map(|s| s.split('.').collect()).collect();
-            let mut names = Vec::new();
-            classes.light.names_for(&look_nested(&themes.light, &classes.props, &atoms), &mut names);
-            classes.dark.names_for(&look_nested(&themes.dark, &classes.props, &atoms), &mut names);
-            names.join(" ")
+            let light = look_nested(&themes.light, &classes.props, &atoms);
+            classes.names(&light, &look_nested(&themes.dark, &classes.props, &atoms)).join(" ")
         };
-        // Blocks l0 (comment), l1 (keyword), l2 (bold); singles l3 #111, l4 italic; d0.
-        assert_eq!(look(&["comment.line"]), "l0");
-        assert_eq!(look(&["source.python", "keyword.control"]), "l1 d0");
-        assert_eq!(look(&["comment.block", "keyword.other"]), "l1 l4 d0");
-        assert_eq!(look(&["source.js", "meta.block", "keyword"]), "l1 l2 d0");
+        // Light blocks 0 (comment), 1 (keyword), 2 (bold), singles l-0 #111, l-1 italic; dark
+        // block 0. Pairs the selectors give first: a (0, none), b (1, 0); then c (0, 0), d (1,
+        // none), e (2, 0), f (2, none), g (none, 0).
+        assert_eq!(look(&["comment.line"]), "a");
+        assert_eq!(look(&["source.python", "keyword.control"]), "b");
+        assert_eq!(look(&["comment.block", "keyword.other"]), "d l-1 g");
+        assert_eq!(look(&["source.js", "meta.block", "keyword"]), "d f g");
         assert_eq!(look(&["source.python", "variable"]), "");
         let css = classes_css(
             &classes,
             ["[data-theme=light]", ":root:not([data-theme=dark])"],
             ["[data-theme=dark]", ":root:not([data-theme=light])"],
         );
-        assert!(css.contains("[data-theme=light] pre .l4 { font-style: italic; }"), "{css}");
-        assert!(css.contains(":root:not([data-theme=light]) pre .d0 { color: #333; }"), "{css}");
+        assert!(css.contains("[data-theme=light] pre .l-1 { font-style: italic; }"), "{css}");
+        assert!(css.contains(":root:not([data-theme=light]) pre :is(.b, .c, .e, .g) { color: #333; }"), "{css}");
     }
 }
