@@ -6,7 +6,7 @@
 //! Here the cascade of each theme over those nested spans is worked out once per scope stack: for
 //! each property (colour, weight, ...) the value that wins. That set of values is the token's look
 //! in that theme. The looks a class can name are fixed by the themes: their rules' distinct
-//! declaration blocks. One class names a pair of them, light and dark (`<span class=b>`: bold
+//! declaration blocks. One class names a pair of them, light and dark (`<span class=h>`: bold
 //! #a71d5d in light mode, #c678dd in dark), so a span carries one short class; a look that is no
 //! one block (a keyword in an italic comment) takes one class per declaration instead (`l-0`,
 //! `d-0`: numbered after the blocks). The CSS gives light looks only in light mode and dark looks
