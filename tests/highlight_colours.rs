@@ -3,7 +3,9 @@
 //! and the seed note gets the same computed colour, background, weight and style, in light mode,
 //! in dark mode forced by the page (`data-theme=dark`) and in dark mode from the system.
 //! "Before" is the reference renderer kept for this (`highlight::nested_reference_html` with
-//! `highlight::nested_theme_css`), so the test keeps comparing after the old markup is gone.
+//! `highlight::nested_theme_css`, each theme's rules in its own mode), so the test keeps
+//! comparing after the old markup is gone. A stylesheet with the light theme's rules unscoped
+//! (as they were, leaking into dark mode) must fail the comparison.
 
 mod common;
 
@@ -133,8 +135,12 @@ fn every_character_keeps_its_colours_in_every_mode() {
     let dir = tempfile::tempdir().unwrap();
     let before_page = dir.path().join("before.html");
     let after_page = dir.path().join("after.html");
+    let leaky_page = dir.path().join("leaky.html");
     std::fs::write(&before_page, page(&before, &nested_theme_css())).unwrap();
     std::fs::write(&after_page, page(&after, &theme_css())).unwrap();
+    let leaky_css = theme_css().replace("[data-theme=light] pre", "pre");
+    assert_ne!(leaky_css, theme_css());
+    std::fs::write(&leaky_page, page(&after, &leaky_css)).unwrap();
     let mut browser = Browser::open(&format!("file://{}", before_page.display()));
     for mode in ["light", "dark (page)", "dark (system)"] {
         let old = looks(&mut browser, &format!("file://{}", before_page.display()), mode);
@@ -151,5 +157,10 @@ fn every_character_keeps_its_colours_in_every_mode() {
         assert!(differing.is_empty(), "{mode}: blocks whose characters look different:\n{}", differing.join("\n"));
         // The comparison sees colours: the dark and light looks are not all one colour.
         assert!(old.iter().flat_map(|b| b.as_array().into_iter().flatten()).count() > labels.len());
+        if mode != "light" {
+            let leaky = looks(&mut browser, &format!("file://{}", leaky_page.display()), mode);
+            let leaked = old.iter().zip(&leaky).filter(|(o, l)| o != l).count();
+            assert!(leaked > 0, "{mode}: light rules that apply in dark mode went unnoticed");
+        }
     }
 }

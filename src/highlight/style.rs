@@ -2,19 +2,20 @@
 //!
 //! syntect writes a theme as CSS for nested spans, one per scope of the stack (`.hl-source.hl-css
 //! .hl-support.hl-function` is a descendant selector); pages with one span per scope were three
-//! times the size of their peers'. Here the page's cascade over those nested spans is worked out
-//! once per scope stack, in every colour mode the page has: for each property (colour, weight,
-//! ...) the rule that decides it. A token's span carries the classes of those deciding rules,
-//! merged into one list, and the CSS carries the same rules with each selector flattened to one
-//! compound (`.hl-source.hl-css.hl-support.hl-function`, as specific as before, in the same
-//! order). Before a class list is used, the flattened cascade over it is checked to give every
-//! property exactly what the nested cascade gave; where it would not (rules that count nesting
-//! depth, such as JSON's per-level colours), the stack gets an extra class naming its look,
-//! `hl-look-N`, whose rules follow the theme's.
+//! times the size of their peers', and long scope-named class lists were most of what was left.
+//! Here the cascade of each theme over those nested spans is worked out once per scope stack: for
+//! each property (colour, weight, ...) the value that wins. That set of values is the token's look
+//! in that theme. The looks a class can name are fixed by the themes: their rules' distinct
+//! declaration blocks. One class names a pair of them, light and dark (`<span class=h>`: bold
+//! #a71d5d in light mode, #c678dd in dark), so a span carries one short class; a look that is no
+//! one block (a keyword in an italic comment) takes one class per declaration instead (`l-0`,
+//! `d-0`: numbered after the blocks). The CSS gives light looks only in light mode and dark looks
+//! only in dark mode, so neither theme's colours leak into the other (light rules used to apply
+//! in dark mode too).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use syntect::parsing::Scope;
 
@@ -36,37 +37,217 @@ pub(super) struct Themes {
     pub(super) dark: Vec<Rule>,
 }
 
-/// Colour modes a page can be in, by what they add to a dark rule's specificity: none (light,
-/// dark rules off), `[data-theme=dark]` (+1), `:root:not([data-theme=light])` under the dark
-/// media query (+2). Light rules are always on, so in dark mode they compete with dark ones.
-const MODES: [Option<u32>; 3] = [None, Some(1), Some(2)];
+/// A look: `(property, value)` for each property a theme sets on a token, in `properties` order.
+type Look = Vec<(Arc<str>, Arc<str>)>;
 
-/// What one property resolves to for a token: its value and the rule (index into the mode's
-/// rule list), selector and element (index into the stack) that set it; None when no rule does (the page's code colour shows).
-type Decided = Option<(Rc<str>, usize, usize, usize)>;
-
-/// A rule as the cascade sees it in one mode.
-struct Active<'a> {
-    rule: &'a Rule,
-    /// Specificity offset: 0 for light rules, the mode's bonus for dark ones.
-    bonus: u32,
+/// One theme's looks: its rules' distinct declaration blocks in theme order (`blocks` of them),
+/// then each single declaration not already a block (for looks that mix two blocks).
+#[derive(Debug, Clone)]
+pub(super) struct ThemeLooks {
+    /// Prefix of the single-declaration classes (`l-0`, `d-0`, …).
+    prefix: &'static str,
+    looks: Vec<Look>,
+    blocks: usize,
 }
 
-fn active(themes: &Themes, mode: Option<u32>) -> Vec<Active<'_>> {
-    let mut rules: Vec<Active> = themes.light.iter().map(|rule| Active { rule, bonus: 0 }).collect();
-    if let Some(bonus) = mode {
-        rules.extend(themes.dark.iter().map(|rule| Active { rule, bonus }));
+/// A token's look in one theme, as classes can give it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// One block (index into `looks`), or no look at all (None).
+    Block(Option<usize>),
+    /// A mix: one single-declaration class per declaration (see `ThemeLooks::singles`).
+    Mixed,
+}
+
+impl ThemeLooks {
+    fn new(prefix: &'static str, rules: &[Rule], props: &[Arc<str>]) -> ThemeLooks {
+        let mut looks: Vec<Look> = Vec::new();
+        let add = |looks: &mut Vec<Look>, look: Look| {
+            if !look.is_empty() && !looks.contains(&look) {
+                looks.push(look);
+            }
+        };
+        for rule in rules {
+            add(
+                &mut looks,
+                props
+                    .iter()
+                    .filter_map(|p| {
+                        let value = rule.decls.iter().rev().find(|(q, _)| **q == **p)?;
+                        Some((p.clone(), Arc::from(&*value.1)))
+                    })
+                    .collect(),
+            );
+        }
+        let blocks = looks.len();
+        for rule in rules {
+            for (p, v) in &rule.decls {
+                let p = props.iter().find(|q| ***q == **p).cloned().unwrap_or_else(|| Arc::from(&**p));
+                add(&mut looks, vec![(p, Arc::from(&**v))]);
+            }
+        }
+        ThemeLooks { prefix, looks, blocks }
     }
-    rules
+
+    fn part(&self, look: &Look) -> Part {
+        if look.is_empty() {
+            return Part::Block(None);
+        }
+        match self.looks[..self.blocks].iter().position(|l| l == look) {
+            Some(i) => Part::Block(Some(i)),
+            None => Part::Mixed,
+        }
+    }
+
+    /// Class name of the look at `index`, a single declaration (`index >= blocks`).
+    fn single_name(&self, index: usize) -> String {
+        format!("{}-{}", self.prefix, base36(index - self.blocks))
+    }
+}
+
+/// The classes: one per pair of looks (light block or none, dark block or none), named
+/// `a`…`z`, then `a0`…; plus the single-declaration classes for mixed looks.
+#[derive(Debug, Clone)]
+pub(super) struct Classes {
+    props: Vec<Arc<str>>,
+    light: ThemeLooks,
+    dark: ThemeLooks,
+    /// Every pair but (none, none), the pairs the themes' own selectors give first, so that the
+    /// common looks get the one-letter names. Fixed by the themes alone: names never depend on
+    /// which code a build meets (pages are byte-identical from build to build).
+    pairs: Vec<(Option<usize>, Option<usize>)>,
+}
+
+impl Classes {
+    pub(super) fn new(themes: &Themes) -> Classes {
+        let props = properties(themes);
+        let light = ThemeLooks::new("l", &themes.light, &props);
+        let dark = ThemeLooks::new("d", &themes.dark, &props);
+        let mut pairs = Vec::new();
+        for rule in themes.light.iter().chain(&themes.dark) {
+            for selector in &rule.selectors {
+                // The selector's compounds as the nested spans it is written for.
+                let stack: Vec<Vec<&str>> = selector.iter().map(|c| c.iter().map(|a| &**a).collect()).collect();
+                let parts = (
+                    light.part(&look_nested(&themes.light, &props, &stack)),
+                    dark.part(&look_nested(&themes.dark, &props, &stack)),
+                );
+                if let (Part::Block(l), Part::Block(d)) = parts {
+                    if (l, d) != (None, None) && !pairs.contains(&(l, d)) {
+                        pairs.push((l, d));
+                    }
+                }
+            }
+        }
+        let lights = (0..light.blocks).map(Some).chain([None]);
+        for l in lights {
+            for d in (0..dark.blocks).map(Some).chain([None]) {
+                if (l, d) != (None, None) && !pairs.contains(&(l, d)) {
+                    pairs.push((l, d));
+                }
+            }
+        }
+        Classes { props, light, dark, pairs }
+    }
+
+    fn pair_name(&self, l: Option<usize>, d: Option<usize>) -> Option<String> {
+        self.pairs.iter().position(|&p| p == (l, d)).map(pair_name)
+    }
+
+    /// The classes of a token that looks `light` and `dark`.
+    fn names(&self, light: &Look, dark: &Look) -> Vec<String> {
+        let mut out = Vec::new();
+        match (self.light.part(light), self.dark.part(dark)) {
+            (Part::Block(l), Part::Block(d)) => out.extend(self.pair_name(l, d)),
+            (l, d) => {
+                match l {
+                    Part::Block(l) => out.extend(l.and_then(|l| self.pair_name(Some(l), None))),
+                    Part::Mixed => self.singles(light, false, &mut out),
+                }
+                match d {
+                    Part::Block(d) => out.extend(d.and_then(|d| self.pair_name(None, Some(d)))),
+                    Part::Mixed => self.singles(dark, true, &mut out),
+                }
+            }
+        }
+        out
+    }
+
+    /// The classes giving a mixed `look` of one theme, one per declaration: every declaration
+    /// of the theme is a look of its own (see `ThemeLooks::new`), a block's when it is one.
+    fn singles(&self, look: &Look, dark: bool, out: &mut Vec<String>) {
+        let looks = if dark { &self.dark } else { &self.light };
+        for decl in look {
+            match looks.looks.iter().position(|l| l.len() == 1 && l[0] == *decl) {
+                Some(i) if i < looks.blocks => {
+                    out.extend(if dark { self.pair_name(None, Some(i)) } else { self.pair_name(Some(i), None) })
+                }
+                Some(i) => out.push(looks.single_name(i)),
+                None => {}
+            }
+        }
+    }
+
+    /// One theme's rules: per block, every pair class holding it (`:is(.a, .b, …)`), then the
+    /// single declarations, each selector under `scope`.
+    fn css(&self, scope: &str, dark: bool) -> String {
+        let looks = if dark { &self.dark } else { &self.light };
+        let mut out = String::new();
+        for (i, look) in looks.looks.iter().enumerate() {
+            let names: Vec<String> = if i < looks.blocks {
+                let holding = |p: &&(Option<usize>, Option<usize>)| if dark { p.1 == Some(i) } else { p.0 == Some(i) };
+                self.pairs
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| holding(p))
+                    .map(|(k, _)| format!(".{}", pair_name(k)))
+                    .collect()
+            } else {
+                vec![format!(".{}", looks.single_name(i))]
+            };
+            match names.as_slice() {
+                [one] => out.push_str(&format!("{scope} pre {one} {{ ")),
+                more => out.push_str(&format!("{scope} pre :is({}) {{ ", more.join(", "))),
+            }
+            for (p, v) in look {
+                out.push_str(&format!("{p}: {v}; "));
+            }
+            out.push_str("}\n");
+        }
+        out
+    }
+}
+
+/// `a`…`z`, then `a0`…`z0`, `a1`…: a letter first, as a CSS class selector needs.
+fn pair_name(index: usize) -> String {
+    let letter = char::from(b'a' + (index % 26) as u8);
+    match index / 26 {
+        0 => letter.to_string(),
+        n => format!("{letter}{}", base36(n - 1)),
+    }
+}
+
+fn base36(mut n: usize) -> String {
+    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = Vec::new();
+    loop {
+        out.push(DIGITS[n % 36]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Property names any rule sets, in first-seen order.
-fn properties(themes: &Themes) -> Vec<Box<str>> {
-    let mut props: Vec<Box<str>> = Vec::new();
+fn properties(themes: &Themes) -> Vec<Arc<str>> {
+    let mut props: Vec<Arc<str>> = Vec::new();
     for rule in themes.light.iter().chain(&themes.dark) {
         for (p, _) in &rule.decls {
-            if !props.contains(p) {
-                props.push(p.clone());
+            if !props.iter().any(|q| **q == **p) {
+                props.push(Arc::from(&**p));
             }
         }
     }
@@ -96,80 +277,59 @@ fn matches_nested(selector: &[Vec<Box<str>>], stack: &[Vec<&str>], i: usize) -> 
     true
 }
 
-fn specificity(selector: &[Vec<Box<str>>]) -> u32 {
-    selector.iter().map(|c| c.len() as u32).sum()
+fn specificity(selector: &[Vec<Box<str>>]) -> usize {
+    selector.iter().map(Vec::len).sum()
 }
 
-/// The highest-priority declaration of `prop` among rules whose selector `matches`: specificity
-/// first, then the later rule (and the later selector in it is no different: same rule).
-fn winner(
-    rules: &[Active],
-    prop: &str,
-    mut matches: impl FnMut(&[Vec<Box<str>>]) -> bool,
-) -> Option<(Rc<str>, usize, usize)> {
-    let mut best: Option<(u32, usize, usize, &str)> = None;
-    for (r, active) in rules.iter().enumerate() {
-        let Some(value) = active.rule.decls.iter().rev().find(|(p, _)| &**p == prop).map(|(_, v)| &**v) else {
+/// The value of `prop` on element `i` of `stack` from the rules themselves (not inherited):
+/// the most specific matching selector's, the later rule on a tie.
+fn winner<'r>(rules: &'r [Rule], prop: &str, stack: &[Vec<&str>], i: usize) -> Option<&'r str> {
+    let mut best: Option<(usize, &str)> = None;
+    for rule in rules {
+        let Some((_, value)) = rule.decls.iter().rev().find(|(p, _)| &**p == prop) else {
             continue;
         };
-        for (s, selector) in active.rule.selectors.iter().enumerate() {
-            if !matches(selector) {
-                continue;
-            }
-            let spec = specificity(selector) + active.bonus;
-            if best.is_none_or(|(b, ..)| spec >= b) {
-                best = Some((spec, r, s, value));
+        for selector in &rule.selectors {
+            let spec = specificity(selector);
+            if best.is_none_or(|(b, _)| spec >= b) && matches_nested(selector, stack, i) {
+                best = Some((spec, value));
             }
         }
     }
-    best.map(|(_, r, s, v)| (Rc::from(v), r, s))
+    best.map(|(_, v)| v)
 }
 
-/// Each property's deciding rule for the nested spans of `stack`: the innermost element that
-/// any rule sets it on decides (inheritance, or painting over the parent for backgrounds).
-fn cascade_nested(rules: &[Active], props: &[Box<str>], stack: &[Vec<&str>]) -> Vec<Decided> {
+/// The look of the innermost of the nested spans `stack` under one theme's `rules`: for each
+/// property, the innermost element that a rule sets it on decides (inheritance, or painting
+/// over the parent for backgrounds).
+fn look_nested(rules: &[Rule], props: &[Arc<str>], stack: &[Vec<&str>]) -> Look {
     props
         .iter()
-        .map(|prop| {
-            (0..stack.len())
-                .rev()
-                .find_map(|i| winner(rules, prop, |sel| matches_nested(sel, stack, i)).map(|(v, r, s)| (v, r, s, i)))
+        .filter_map(|prop| {
+            let value = (0..stack.len()).rev().find_map(|i| winner(rules, prop, stack, i))?;
+            Some((prop.clone(), Arc::from(value)))
         })
         .collect()
 }
 
-/// Each property's value on one span with `classes`, under the flattened rules.
-fn cascade_flat(rules: &[Active], props: &[Box<str>], classes: &[&str]) -> Vec<Option<Rc<str>>> {
-    props
-        .iter()
-        .map(|prop| {
-            winner(rules, prop, |sel| sel.iter().flatten().all(|atom| classes.contains(&&**atom))).map(|(v, ..)| v)
-        })
-        .collect()
-}
-
-/// What one stack needs: the opening tags of its span (None: no span), how many spans they
-/// open, and whether its whitespace may go bare.
+/// What one stack needs: the opening tag of its span (None: no span), and whether its
+/// whitespace may go bare.
 #[derive(Debug, Clone)]
 pub(super) struct SpanClass {
-    pub(super) open: Option<Rc<str>>,
-    pub(super) depth: usize,
+    pub(super) open: Option<Arc<str>>,
     pub(super) bare_whitespace: bool,
-    /// The spans give what nested spans gave (always so for the shipped themes; tests check).
-    #[cfg_attr(not(test), allow(dead_code))]
-    pub(super) exact: bool,
 }
 
 /// Per thread: the class decisions by scope stack.
 pub(super) struct Styler {
     themes: &'static Themes,
-    props: Vec<Box<str>>,
+    classes: &'static Classes,
     by_stack: HashMap<Box<[Scope]>, SpanClass>,
 }
 
 impl Styler {
-    pub(super) fn new(themes: &'static Themes) -> Styler {
-        Styler { themes, props: properties(themes), by_stack: HashMap::new() }
+    pub(super) fn new(themes: &'static Themes, classes: &'static Classes) -> Styler {
+        Styler { themes, classes, by_stack: HashMap::new() }
     }
 
     pub(super) fn class_for(&mut self, stack: &[Scope]) -> SpanClass {
@@ -181,88 +341,21 @@ impl Styler {
         decided
     }
 
-    /// One span with the deciding rules' classes when that gives every property in every mode
-    /// what the nested spans gave; otherwise one span per element that decides something (an
-    /// inner rule must beat a more specific outer one, which only nesting expresses).
     fn decide(&self, stack: &[Scope]) -> SpanClass {
         let names: Vec<String> = stack.iter().map(|s| s.build_string()).collect();
         let atoms: Vec<Vec<&str>> = names.iter().map(|n| n.split('.').collect()).collect();
-        // Classes by the element whose rules decide, outermost first.
-        let mut groups: Vec<(usize, Vec<&str>)> = Vec::new();
-        let mut nested = Vec::with_capacity(MODES.len());
-        let mut painted = false;
-        for mode in MODES {
-            let rules = active(self.themes, mode);
-            let decided = cascade_nested(&rules, &self.props, &atoms);
-            for (p, d) in decided.iter().enumerate() {
-                let Some((_, r, s, i)) = d else { continue };
-                if matches!(&*self.props[p], "background-color" | "text-decoration") {
-                    painted = true;
-                }
-                let at = match groups.iter().position(|(e, _)| e >= i) {
-                    Some(g) if groups[g].0 == *i => g,
-                    Some(g) => {
-                        groups.insert(g, (*i, Vec::new()));
-                        g
-                    }
-                    None => {
-                        groups.push((*i, Vec::new()));
-                        groups.len() - 1
-                    }
-                };
-                for atom in rules[*r].rule.selectors[*s].iter().flatten() {
-                    if !groups[at].1.contains(&&**atom) {
-                        groups[at].1.push(atom);
-                    }
-                }
-            }
-            nested.push(decided.into_iter().map(|d| d.map(|(v, ..)| v)).collect::<Vec<_>>());
-        }
-        if groups.is_empty() {
-            return SpanClass { open: None, depth: 0, bare_whitespace: true, exact: true };
-        }
-        let mut merged: Vec<&str> = Vec::new();
-        for atom in groups.iter().flat_map(|(_, g)| g) {
-            if !merged.contains(atom) {
-                merged.push(atom);
-            }
-        }
-        let (spans, exact) = if self.gives(std::slice::from_ref(&merged), &nested) {
-            (vec![merged], true)
-        } else {
-            let spans: Vec<Vec<&str>> = groups.into_iter().map(|(_, g)| g).collect();
-            let exact = self.gives(&spans, &nested);
-            (spans, exact)
+        let props = &self.classes.props;
+        let light = look_nested(&self.themes.light, props, &atoms);
+        let dark = look_nested(&self.themes.dark, props, &atoms);
+        let painted = light.iter().chain(&dark).any(|(p, _)| matches!(&**p, "background-color" | "text-decoration"));
+        let classes = self.classes.names(&light, &dark);
+        let open = match classes.as_slice() {
+            [] => None,
+            // One class needs no quotes.
+            [one] => Some(Arc::from(format!("<span class={one}>"))),
+            more => Some(Arc::from(format!("<span class=\"{}\">", more.join(" ")))),
         };
-        let mut open = String::new();
-        for span in &spans {
-            open.push_str("<span class=\"");
-            for (k, atom) in span.iter().enumerate() {
-                if k > 0 {
-                    open.push(' ');
-                }
-                open.push_str(CLASS_PREFIX);
-                open.push_str(atom);
-            }
-            open.push_str("\">");
-        }
-        SpanClass { open: Some(Rc::from(open)), depth: spans.len(), bare_whitespace: !painted, exact }
-    }
-
-    /// Do nested `spans` (outermost first) under the flattened rules give `want` in every mode?
-    fn gives(&self, spans: &[Vec<&str>], want: &[Vec<Option<Rc<str>>>]) -> bool {
-        MODES.iter().zip(want).all(|(&mode, want)| {
-            let rules = active(self.themes, mode);
-            let each: Vec<Vec<Option<Rc<str>>>> =
-                spans.iter().map(|classes| cascade_flat(&rules, &self.props, classes)).collect();
-            (0..self.props.len()).all(|p| each.iter().rev().find_map(|v| v[p].clone()) == want[p])
-        })
-    }
-
-    /// Stacks decided so far whose spans do not give the nested cascade's values (tests).
-    #[cfg(test)]
-    pub(super) fn inexact(&self) -> Vec<String> {
-        self.by_stack.iter().filter(|(_, c)| !c.exact).map(|(stack, c)| format!("{stack:?} -> {:?}", c.open)).collect()
+        SpanClass { open, bare_whitespace: !painted }
     }
 }
 
@@ -308,31 +401,66 @@ pub(super) fn parse_rules(css: &str) -> Vec<Rule> {
     rules
 }
 
-/// `rules` as CSS for one span per token: each selector flattened to one compound (atoms in
-/// order, repeats kept so specificity stays), every selector prefixed by `scope` when given.
-pub(super) fn flat_css(rules: &[Rule], scope: Option<&str>) -> String {
-    let mut out = String::new();
-    for rule in rules {
-        let mut seen: Vec<String> = Vec::new();
-        for selector in &rule.selectors {
-            let mut flat = String::new();
-            for atom in selector.iter().flatten() {
-                flat.push('.');
-                flat.push_str(CLASS_PREFIX);
-                flat.push_str(atom);
-            }
-            if !seen.contains(&flat) {
-                seen.push(flat);
-            }
-        }
-        let selectors: Vec<String> =
-            seen.iter().map(|s| scope.map_or_else(|| s.clone(), |scope| format!("{scope} {s}"))).collect();
-        out.push_str(&selectors.join(", "));
-        out.push_str(" { ");
-        for (p, v) in &rule.decls {
-            out.push_str(&format!("{p}: {v}; "));
-        }
-        out.push_str("}\n");
+/// The stylesheet for the classes: light looks only in light mode, dark looks only in dark
+/// mode. Each theme's `scopes`: the selector that holds always, then the one that holds under
+/// its `prefers-color-scheme` media query.
+pub(super) fn classes_css(classes: &Classes, light_scopes: [&str; 2], dark_scopes: [&str; 2]) -> String {
+    let mut css = String::with_capacity(16 * 1024);
+    css.push_str(&classes.css(light_scopes[0], false));
+    css.push_str("@media (prefers-color-scheme: light) {\n");
+    css.push_str(&classes.css(light_scopes[1], false));
+    css.push_str("}\n@media (prefers-color-scheme: dark) {\n");
+    css.push_str(&classes.css(dark_scopes[1], true));
+    css.push_str("}\n");
+    css.push_str(&classes.css(dark_scopes[0], true));
+    css
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_count_up_and_start_with_a_letter() {
+        let names: Vec<String> = [0, 9, 10, 35, 36, 71].into_iter().map(base36).collect();
+        assert_eq!(names, ["0", "9", "a", "z", "10", "1z"]);
+        let pairs: Vec<String> = [0, 25, 26, 51, 52, 26 * 37].into_iter().map(pair_name).collect();
+        assert_eq!(pairs, ["a", "z", "a0", "z0", "a1", "a10"]);
     }
-    out
+
+    fn rules(css: &str) -> Vec<Rule> {
+        parse_rules(css)
+    }
+
+    /// A look that is one rule's block gets that block's class; a look mixed from two rules
+    /// (a keyword inside an italic comment) one class per declaration; an unstyled token none.
+    #[test]
+    fn a_look_is_one_block_or_its_declarations() {
+        let light = rules(
+            ".hl-comment { color: #111; font-style: italic; }\n.hl-keyword { color: #222; }\n\
+             .hl-source.hl-js .hl-keyword { font-weight: bold; }",
+        );
+        let themes = Themes { light, dark: rules(".hl-keyword { color: #333; }") };
+        let classes = Classes::new(&themes);
+        let look = |stack: &[&str]| {
+            let atoms: Vec<Vec<&str>> = stack.iter().map(|s| s.split('.').collect()).collect();
+            let light = look_nested(&themes.light, &classes.props, &atoms);
+            classes.names(&light, &look_nested(&themes.dark, &classes.props, &atoms)).join(" ")
+        };
+        // Light blocks 0 (comment), 1 (keyword), 2 (bold), singles l-0 #111, l-1 italic; dark
+        // block 0. Pairs the selectors give first: a (0, none), b (1, 0); then c (0, 0), d (1,
+        // none), e (2, 0), f (2, none), g (none, 0).
+        assert_eq!(look(&["comment.line"]), "a");
+        assert_eq!(look(&["source.python", "keyword.control"]), "b");
+        assert_eq!(look(&["comment.block", "keyword.other"]), "d l-1 g");
+        assert_eq!(look(&["source.js", "meta.block", "keyword"]), "d f g");
+        assert_eq!(look(&["source.python", "variable"]), "");
+        let css = classes_css(
+            &classes,
+            ["[data-theme=light]", ":root:not([data-theme=dark])"],
+            ["[data-theme=dark]", ":root:not([data-theme=light])"],
+        );
+        assert!(css.contains("[data-theme=light] pre .l-1 { font-style: italic; }"), "{css}");
+        assert!(css.contains(":root:not([data-theme=light]) pre :is(.b, .c, .e, .g) { color: #333; }"), "{css}");
+    }
 }
