@@ -1021,9 +1021,23 @@ mod tests {
         ("javascript", "let t = `\nlet t = 1;\n${`\nlet t = 1;\n`}\n`;\nlet t = 1;\n"),
     ];
 
-    /// The memo gives, byte for byte, the HTML that parsing every line gives: on every code
-    /// block of the shared notes, in the order a build meets them (so lines recur across
-    /// blocks, languages and states), and on lines chosen to recur in different states.
+    /// The operations of each line of `code`, and whether the parser fell back to plain text.
+    fn operations(syntax: &SyntaxReference, code: &str) -> (Vec<Vec<(usize, ScopeStackOp)>>, usize) {
+        let mut parser = LineParser::new(Highlighter::global().syntaxes, syntax).expect("a parser");
+        let lines = LinesWithEndings::from(code)
+            .map(|line| {
+                let mut ops = Vec::new();
+                parser.parse_line(line, &mut ops).expect("a grammar that works");
+                ops
+            })
+            .collect();
+        (lines, parser.plain_lines())
+    }
+
+    /// The memo gives the operations, and byte for byte the HTML, that parsing every line
+    /// gives: on every code block of the shared notes, in the order a build meets them (so
+    /// lines recur across blocks, languages and states), and on lines chosen to recur in
+    /// different states.
     #[test]
     fn the_line_memo_changes_no_output() {
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared");
@@ -1042,10 +1056,48 @@ mod tests {
         for (file, syntax, code) in &blocks {
             let expected = memo::without(|| super::super::classed(set, syntax, code));
             assert_eq!(super::super::classed(set, syntax, code), expected, "{file} ({}):\n{code}", syntax.name);
-            lines += code.lines().count();
+            let expected = memo::without(|| operations(syntax, code));
+            assert_eq!(operations(syntax, code), expected, "{file} ({}):\n{code}", syntax.name);
+            lines += 2 * code.lines().count();
         }
         let hits = with_tables(set, |t| t.memo.hits);
         assert!(hits > lines / 3, "{hits} of {lines} lines from the memo");
+    }
+
+    /// The memo's key tells apart states that differ in any one part, including the parts
+    /// that the corpora above do not make recur with the rest equal (an embedded language's
+    /// `with_prototype`, where prototypes start, the first-line flag, captured text).
+    #[test]
+    fn states_that_differ_in_one_part_are_different_keys() {
+        let h = Highlighter::global();
+        let mut parser = LineParser::new(h.syntaxes, h.syntax_for("markdown").unwrap()).unwrap();
+        for line in ["# a\n", "```python\n", "x = 1\n"] {
+            parser.parse_line(line, &mut Vec::new()).unwrap();
+        }
+        let state = parser.state.state.clone();
+        let at = state.stack.iter().position(|l| !l.with_prototypes.is_empty()).expect("an embedded language");
+        let mut variants = Vec::new();
+        let mut other = state.clone();
+        other.stack[at].with_prototypes.pop();
+        variants.push(("with_prototypes", other));
+        let mut other = state.clone();
+        other.proto_starts.push(at);
+        variants.push(("proto_starts", other));
+        let mut other = state.clone();
+        other.first_line = !other.first_line;
+        variants.push(("first_line", other));
+        let mut other = state.clone();
+        other.stack[at].captures = Some(Rc::new((Region::new(), "```python\n".into())));
+        variants.push(("captures", other));
+        let mut other = state.clone();
+        other.stack.pop();
+        variants.push(("stack", other));
+        let hash = Snapshot::new(state.clone()).hash;
+        assert!(state == state.clone());
+        for (what, other) in variants {
+            assert!(state != other, "{what}");
+            assert_ne!(hash, Snapshot::new(other).hash, "{what}");
+        }
     }
 
     #[test]
