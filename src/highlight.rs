@@ -395,6 +395,13 @@ fn classed_nested(set: &'static SyntaxSet, syntax: &SyntaxReference, code: &str)
     html
 }
 
+/// Runs `f` with the parser's line memo off on this thread, for tests that compare the
+/// output with and without it.
+#[doc(hidden)]
+pub fn without_line_memo<R>(f: impl FnOnce() -> R) -> R {
+    parse::memo::without(f)
+}
+
 /// Our parser, or syntect's where ours cannot start (it finds syntect's start context through
 /// syntect's `Debug` output; see `parse`).
 enum Parser {

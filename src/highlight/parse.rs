@@ -22,6 +22,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
 use syntect::parsing::syntax_definition::{
@@ -30,6 +31,8 @@ use syntect::parsing::syntax_definition::{
 use syntect::parsing::{ParseState, Region, ScopeStackOp, SyntaxReference, SyntaxSet};
 
 use super::required::{LineBytes, Required};
+
+pub(super) mod memo;
 
 /// A grammar that cannot be followed (a context that is missing or unresolved): the caller
 /// shows the code unhighlighted rather than half-highlighted.
@@ -59,13 +62,101 @@ fn budget_for(line_len: usize) -> u64 {
 /// Parser state carried from one line of a code block to the next (syntect's `ParseState`).
 pub(crate) struct LineParser {
     set: &'static SyntaxSet,
+    state: Rc<Snapshot>,
+    /// Lines that went over their work budget and were left unhighlighted.
+    plain_lines: usize,
+}
+
+/// Everything the operations of a line and the state after it depend on, besides the line's
+/// text: the contexts on the stack (with their prototypes and back-reference captures), where
+/// prototypes start, and whether this is the first line. The rest of a parse (search-result
+/// slots, the budget) lives and dies with one line.
+#[derive(Clone)]
+struct State {
     stack: Vec<Level>,
     /// Stack heights at which a `with_prototype` push happened; prototypes of levels below
     /// the last one are not applied.
     proto_starts: Vec<usize>,
     first_line: bool,
-    /// Lines that went over their work budget and were left unhighlighted.
-    plain_lines: usize,
+}
+
+/// A state between lines, sealed with its hash: what the line memo is keyed by, shared by
+/// the parser and the memo's entries.
+struct Snapshot {
+    state: State,
+    hash: u64,
+}
+
+impl Snapshot {
+    fn new(state: State) -> Snapshot {
+        let mut hasher = rustc_hash::FxHasher::default();
+        state.hash_into(&mut hasher);
+        Snapshot { hash: hasher.finish(), state }
+    }
+}
+
+/// Equal states give equal operations on equal lines (what the memo relies on): the same
+/// contexts, with the same prototypes attached, the same captured text for back-references.
+/// A context's patterns and own prototype follow from the context.
+impl PartialEq for State {
+    fn eq(&self, other: &State) -> bool {
+        self.first_line == other.first_line
+            && self.proto_starts == other.proto_starts
+            && self.stack.len() == other.stack.len()
+            && self.stack.iter().zip(&other.stack).all(|(a, b)| a.same_as(b))
+    }
+}
+
+impl State {
+    /// Feeds exactly what `eq` compares.
+    fn hash_into(&self, hasher: &mut impl Hasher) {
+        hasher.write_u8(u8::from(self.first_line));
+        hasher.write_usize(self.proto_starts.len());
+        for &start in &self.proto_starts {
+            hasher.write_usize(start);
+        }
+        hasher.write_usize(self.stack.len());
+        for level in &self.stack {
+            hasher.write_usize(level.context as *const Context as usize);
+            hasher.write_usize(level.with_prototypes.len());
+            for prototype in &level.with_prototypes {
+                hasher.write_usize(prototype.context as *const Context as usize);
+            }
+            match &level.captures {
+                None => hasher.write_u8(0),
+                Some(captures) => {
+                    let (region, text) = &**captures;
+                    hasher.write_u8(1);
+                    for i in 0..=LAST_BACK_REFERENCE {
+                        region.pos(i).hash(hasher);
+                    }
+                    hasher.write(text.as_bytes());
+                }
+            }
+        }
+    }
+}
+
+impl Level {
+    fn same_as(&self, other: &Level) -> bool {
+        std::ptr::eq(self.context, other.context)
+            && self.with_prototypes.len() == other.with_prototypes.len()
+            && self.with_prototypes.iter().zip(&other.with_prototypes).all(|(a, b)| std::ptr::eq(a.context, b.context))
+            && match (&self.captures, &other.captures) {
+                (None, None) => true,
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b) || (a.1 == b.1 && same_positions(&a.0, &b.0)),
+                _ => false,
+            }
+    }
+}
+
+/// The groups a back-reference can name: syntect reads one digit after the backslash.
+const LAST_BACK_REFERENCE: usize = 9;
+
+/// Whether two regions are the same for back-references. (syntect's `Region` equality
+/// compares the addresses of Oniguruma's buffers, not the positions in them.)
+fn same_positions(a: &Region, b: &Region) -> bool {
+    (0..=LAST_BACK_REFERENCE).all(|i| a.pos(i) == b.pos(i))
 }
 
 /// One context on the stack.
@@ -127,6 +218,7 @@ struct Tables {
     scratch: Region,
     best: Region,
     captures: Vec<((usize, i32), ScopeStackOp)>,
+    memo: memo::LineMemo,
     /// Work left for this line (see `BUDGET_BASE`); `over_budget` once it ran out.
     budget: u64,
     over_budget: bool,
@@ -160,7 +252,8 @@ impl LineParser {
         let start = context_by_id(set, start_context_id(syntax)?)?;
         with_tables(set, |t| {
             let level = t.level(start, Vec::new(), None).ok()?;
-            Some(LineParser { set, stack: vec![level], proto_starts: Vec::new(), first_line: true, plain_lines: 0 })
+            let state = State { stack: vec![level], proto_starts: Vec::new(), first_line: true };
+            Some(LineParser { set, state: Rc::new(Snapshot::new(state)), plain_lines: 0 })
         })
     }
 
@@ -173,40 +266,78 @@ impl LineParser {
     /// Scope operations for one line (which includes its newline), appended to `ops`. A line
     /// that costs more than its budget gets none (it shows as plain text inside the scopes
     /// open before it) and the next line starts in the state this one started in.
+    ///
+    /// A line met before in the same state is not parsed again: its operations and the state
+    /// after it come from the thread's line memo (see `memo`), which is exact.
     pub(crate) fn parse_line(&mut self, line: &str, ops: &mut Vec<(usize, ScopeStackOp)>) -> Result<(), Broken> {
+        with_tables(self.set, |t| {
+            // Overlong lines are not parsed, so there is nothing to remember.
+            let remember = line.len() <= MAX_LINE && memo::enabled();
+            #[cfg(test)]
+            // A test's budget is not the line's own: what it gives must not be remembered.
+            let remember = remember && BUDGET.get().is_none();
+            if remember {
+                if let Some(seen) = t.memo.get(&self.state, line) {
+                    ops.extend_from_slice(&seen.ops);
+                    self.plain_lines += usize::from(seen.plain);
+                    self.state = seen.next.clone();
+                    return Ok(());
+                }
+            }
+            let ops_before = ops.len();
+            let (next, plain) = self.state.state.parse_line(t, line, ops)?;
+            self.plain_lines += usize::from(plain);
+            // Most lines leave the state as they found it: share it rather than keep a copy.
+            let next = if next == self.state.state { self.state.clone() } else { Rc::new(Snapshot::new(next)) };
+            if remember {
+                t.memo.insert(self.state.clone(), line, &ops[ops_before..], next.clone(), plain);
+            }
+            self.state = next;
+            Ok(())
+        })
+    }
+}
+
+impl State {
+    /// Parses `line` from this state: the state after it, and whether it was left plain (and
+    /// the stack as it was).
+    fn parse_line(
+        &self,
+        t: &mut Tables,
+        line: &str,
+        ops: &mut Vec<(usize, ScopeStackOp)>,
+    ) -> Result<(State, bool), Broken> {
         let Some(top) = self.stack.last() else { return Err(Broken) };
-        if self.first_line {
+        let mut state = self.clone();
+        if state.first_line {
             if let Some(&scope) = top.context.meta_content_scope.first() {
                 ops.push((0, ScopeStackOp::Push(scope)));
             }
-            self.first_line = false;
+            state.first_line = false;
         }
         if line.len() > MAX_LINE {
-            self.plain_lines += 1;
-            return Ok(());
+            return Ok((state, true));
         }
         let ops_before = ops.len();
-        let saved = (self.stack.clone(), self.proto_starts.clone());
         let line = LineBytes::new(line);
-        with_tables(self.set, |t| {
-            t.line += 1;
-            t.budget = budget_for(line.text().len());
-            #[cfg(test)]
-            if let Some(budget) = BUDGET.get() {
-                t.budget = budget;
-            }
-            t.over_budget = false;
-            let mut start = 0;
-            // Where a push matched nothing: a pop matching nothing right there would loop.
-            let mut non_consuming_push_at = (0, 0);
-            while self.next_token(t, &line, &mut start, &mut non_consuming_push_at, ops)? {}
-            if t.over_budget {
-                ops.truncate(ops_before);
-                (self.stack, self.proto_starts) = saved;
-                self.plain_lines += 1;
-            }
-            Ok(())
-        })
+        t.line += 1;
+        t.budget = budget_for(line.text().len());
+        #[cfg(test)]
+        if let Some(budget) = BUDGET.get() {
+            t.budget = budget;
+        }
+        t.over_budget = false;
+        let mut start = 0;
+        // Where a push matched nothing: a pop matching nothing right there would loop.
+        let mut non_consuming_push_at = (0, 0);
+        while state.next_token(t, &line, &mut start, &mut non_consuming_push_at, ops)? {}
+        if t.over_budget {
+            ops.truncate(ops_before);
+            state.stack.clone_from(&self.stack);
+            state.proto_starts.clone_from(&self.proto_starts);
+            return Ok((state, true));
+        }
+        Ok((state, false))
     }
 
     fn next_token(
@@ -310,7 +441,7 @@ impl LineParser {
         ops: &mut Vec<(usize, ScopeStackOp)>,
     ) -> Result<bool, Broken> {
         let pattern = best.pattern;
-        self.push_meta_ops(true, best.start, level_context, &pattern.operation, ops)?;
+        push_meta_ops(t.set, true, best.start, level_context, &pattern.operation, ops)?;
         for &scope in &pattern.scope {
             ops.push((best.start, ScopeStackOp::Push(scope)));
         }
@@ -335,80 +466,8 @@ impl LineParser {
         if !pattern.scope.is_empty() {
             ops.push((best.end, ScopeStackOp::Pop(pattern.scope.len())));
         }
-        self.push_meta_ops(false, best.end, level_context, &pattern.operation, ops)?;
+        push_meta_ops(t.set, false, best.end, level_context, &pattern.operation, ops)?;
         self.perform_op(t, line, best, pattern)
-    }
-
-    /// Meta scopes of the contexts a match leaves or enters (syntect's `push_meta_ops`, with
-    /// Sublime Text's peculiar ordering for `set`).
-    fn push_meta_ops(
-        &self,
-        initial: bool,
-        index: usize,
-        current: &Context,
-        operation: &MatchOperation,
-        ops: &mut Vec<(usize, ScopeStackOp)>,
-    ) -> Result<(), Broken> {
-        match operation {
-            MatchOperation::Pop => {
-                let scopes = if initial { &current.meta_content_scope } else { &current.meta_scope };
-                if !scopes.is_empty() {
-                    ops.push((index, ScopeStackOp::Pop(scopes.len())));
-                }
-                // Cleared scopes come back after the popping match's own scopes.
-                if !initial && current.clear_scopes.is_some() {
-                    ops.push((index, ScopeStackOp::Restore));
-                }
-            }
-            MatchOperation::Push(refs) | MatchOperation::Set(refs) => {
-                let is_set = matches!(operation, MatchOperation::Set(_));
-                if initial {
-                    if is_set && current.clear_scopes.is_some() {
-                        ops.push((index, ScopeStackOp::Restore));
-                    }
-                    for r in refs {
-                        let context = resolve(r, self.set)?;
-                        if !is_set {
-                            if let Some(amount) = context.clear_scopes {
-                                ops.push((index, ScopeStackOp::Clear(amount)));
-                            }
-                        }
-                        ops.extend(context.meta_scope.iter().map(|&s| (index, ScopeStackOp::Push(s))));
-                    }
-                } else {
-                    let mut contexts = Vec::with_capacity(refs.len());
-                    for r in refs {
-                        contexts.push(resolve(r, self.set)?);
-                    }
-                    let repush = (is_set && (!current.meta_scope.is_empty() || !current.meta_content_scope.is_empty()))
-                        || contexts
-                            .iter()
-                            .any(|c| !c.meta_content_scope.is_empty() || (c.clear_scopes.is_some() && is_set));
-                    if repush {
-                        // Pop the meta scopes pushed before the match, then push them again with
-                        // the content scopes, so they nest in the right order.
-                        let mut to_pop: usize = contexts.iter().map(|c| c.meta_scope.len()).sum();
-                        if is_set {
-                            to_pop += current.meta_content_scope.len() + current.meta_scope.len();
-                        }
-                        if to_pop > 0 {
-                            ops.push((index, ScopeStackOp::Pop(to_pop)));
-                        }
-                        for context in contexts {
-                            if is_set {
-                                if let Some(amount) = context.clear_scopes {
-                                    ops.push((index, ScopeStackOp::Clear(amount)));
-                                }
-                            }
-                            ops.extend(context.meta_scope.iter().map(|&s| (index, ScopeStackOp::Push(s))));
-                            ops.extend(context.meta_content_scope.iter().map(|&s| (index, ScopeStackOp::Push(s))));
-                        }
-                    }
-                }
-            }
-            MatchOperation::None => {}
-        }
-        Ok(())
     }
 
     /// Change the context stack as the match says. Returns whether it changed.
@@ -434,11 +493,11 @@ impl LineParser {
             // With several contexts pushed, a `with_prototype` applies to the last (topmost).
             if i == refs.len() - 1 {
                 if let Some(p) = &pattern.with_prototype {
-                    let context = resolve(p, self.set)?;
+                    let context = resolve(p, t.set)?;
                     prototypes.push(Prototype { context, patterns: t.flatten(context)? });
                 }
             }
-            let context = resolve(r, self.set)?;
+            let context = resolve(r, t.set)?;
             let uses_backrefs = context.uses_backrefs || prototypes.iter().any(|p| p.context.uses_backrefs);
             let captures = uses_backrefs.then(|| Rc::new((t.region(best.at).clone(), line.to_owned())));
             let level = t.level(context, prototypes, captures)?;
@@ -446,6 +505,78 @@ impl LineParser {
         }
         Ok(true)
     }
+}
+
+/// Meta scopes of the contexts a match leaves or enters (syntect's `push_meta_ops`, with
+/// Sublime Text's peculiar ordering for `set`).
+fn push_meta_ops(
+    set: &'static SyntaxSet,
+    initial: bool,
+    index: usize,
+    current: &Context,
+    operation: &MatchOperation,
+    ops: &mut Vec<(usize, ScopeStackOp)>,
+) -> Result<(), Broken> {
+    match operation {
+        MatchOperation::Pop => {
+            let scopes = if initial { &current.meta_content_scope } else { &current.meta_scope };
+            if !scopes.is_empty() {
+                ops.push((index, ScopeStackOp::Pop(scopes.len())));
+            }
+            // Cleared scopes come back after the popping match's own scopes.
+            if !initial && current.clear_scopes.is_some() {
+                ops.push((index, ScopeStackOp::Restore));
+            }
+        }
+        MatchOperation::Push(refs) | MatchOperation::Set(refs) => {
+            let is_set = matches!(operation, MatchOperation::Set(_));
+            if initial {
+                if is_set && current.clear_scopes.is_some() {
+                    ops.push((index, ScopeStackOp::Restore));
+                }
+                for r in refs {
+                    let context = resolve(r, set)?;
+                    if !is_set {
+                        if let Some(amount) = context.clear_scopes {
+                            ops.push((index, ScopeStackOp::Clear(amount)));
+                        }
+                    }
+                    ops.extend(context.meta_scope.iter().map(|&s| (index, ScopeStackOp::Push(s))));
+                }
+            } else {
+                let mut contexts = Vec::with_capacity(refs.len());
+                for r in refs {
+                    contexts.push(resolve(r, set)?);
+                }
+                let repush = (is_set && (!current.meta_scope.is_empty() || !current.meta_content_scope.is_empty()))
+                    || contexts
+                        .iter()
+                        .any(|c| !c.meta_content_scope.is_empty() || (c.clear_scopes.is_some() && is_set));
+                if repush {
+                    // Pop the meta scopes pushed before the match, then push them again with
+                    // the content scopes, so they nest in the right order.
+                    let mut to_pop: usize = contexts.iter().map(|c| c.meta_scope.len()).sum();
+                    if is_set {
+                        to_pop += current.meta_content_scope.len() + current.meta_scope.len();
+                    }
+                    if to_pop > 0 {
+                        ops.push((index, ScopeStackOp::Pop(to_pop)));
+                    }
+                    for context in contexts {
+                        if is_set {
+                            if let Some(amount) = context.clear_scopes {
+                                ops.push((index, ScopeStackOp::Clear(amount)));
+                            }
+                        }
+                        ops.extend(context.meta_scope.iter().map(|&s| (index, ScopeStackOp::Push(s))));
+                        ops.extend(context.meta_content_scope.iter().map(|&s| (index, ScopeStackOp::Push(s))));
+                    }
+                }
+            }
+        }
+        MatchOperation::None => {}
+    }
+    Ok(())
 }
 
 impl Tables {
@@ -460,6 +591,7 @@ impl Tables {
             scratch: Region::new(),
             best: Region::new(),
             captures: Vec::new(),
+            memo: memo::LineMemo::default(),
             budget: 0,
             over_budget: false,
         }
@@ -868,6 +1000,104 @@ mod tests {
         parser.parse_line(&line, &mut ops).unwrap();
         assert_eq!(parser.plain_lines(), 2, "with its real budget, the same line is highlighted");
         assert!(!ops.is_empty());
+    }
+
+    /// Lines that recur in different parser states, where a memo keyed too loosely would
+    /// answer with another state's operations: inside and outside comments, strings and
+    /// embedded languages, heredocs and raw strings whose end is a back-reference (the same
+    /// text ends one and is content of the other), the first line of a block and a later one.
+    const RECURRING_LINES: &[(&str, &str)] = &[
+        ("c", "int x = 1; // a\n/*\nint x = 1; // a\n*/\nint x = 1; // a\n\"s\\\nint x = 1; // a\n\"\n"),
+        ("python", "x = 1\nx = 1\n'''\nx = 1\n'''\ndef f():\n    x = 1\n    s = \"\"\"\n    x = 1\n    \"\"\"\n"),
+        ("bash", "cat <<EOF\nEND\nx=$y\nEOF\ncat <<END\nEOF\nx=$y\nEND\nx=$y\nEOF\nEND\n"),
+        ("bash", "cat <<'A'\nB\nA\ncat <<'B'\nA\nB\n"),
+        ("rust", "let a = r#\"\n\"##;\n\"#;\nlet b = r##\"\n\"#;\n\"##;\nlet c = 1;\n"),
+        ("ruby", "s = <<~A\n  B\nA\nt = <<~B\n  A\nB\n"),
+        ("perl", "print <<\"X\";\nY\nX\nprint <<\"Y\";\nX\nY\n"),
+        ("php", "<?php\n$a = <<<X\nY;\nX;\n$b = <<<Y\nX;\nY;\n"),
+        ("html", "<p>a < b</p>\n<script>\nif (a < b) { x(); }\n</script>\nif (a < b) { x(); }\n<style>\np { color: red; }\n</style>\np { color: red; }\n"),
+        ("markdown", "x = 1\n```python\nx = 1\n```\n```ruby\nx = 1\n```\nx = 1\n"),
+        ("vue", "<template>\n<div>{{ a }}</div>\n</template>\n<script>\nlet a = 1;\n</script>\nlet a = 1;\n"),
+        ("javascript", "let t = `\nlet t = 1;\n${`\nlet t = 1;\n`}\n`;\nlet t = 1;\n"),
+    ];
+
+    /// The operations of each line of `code`, and whether the parser fell back to plain text.
+    fn operations(syntax: &SyntaxReference, code: &str) -> (Vec<Vec<(usize, ScopeStackOp)>>, usize) {
+        let mut parser = LineParser::new(Highlighter::global().syntaxes, syntax).expect("a parser");
+        let lines = LinesWithEndings::from(code)
+            .map(|line| {
+                let mut ops = Vec::new();
+                parser.parse_line(line, &mut ops).expect("a grammar that works");
+                ops
+            })
+            .collect();
+        (lines, parser.plain_lines())
+    }
+
+    /// The memo gives the operations, and byte for byte the HTML, that parsing every line
+    /// gives: on every code block of the shared notes, in the order a build meets them (so
+    /// lines recur across blocks, languages and states), and on lines chosen to recur in
+    /// different states.
+    #[test]
+    fn the_line_memo_changes_no_output() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared");
+        let mut blocks = blocks_under(root);
+        let h = Highlighter::global();
+        for (lang, code) in RECURRING_LINES {
+            let syntax = h.syntax_for(lang).unwrap_or_else(|| panic!("no syntax for {lang}"));
+            // Twice: the second time, every line is answered from the memo.
+            for _ in 0..2 {
+                blocks.push((format!("sample {lang}"), syntax, code.to_string()));
+            }
+        }
+        let set = h.syntaxes;
+        with_tables(set, |t| t.memo = memo::LineMemo::default());
+        let mut lines = 0;
+        for (file, syntax, code) in &blocks {
+            let expected = memo::without(|| super::super::classed(set, syntax, code));
+            assert_eq!(super::super::classed(set, syntax, code), expected, "{file} ({}):\n{code}", syntax.name);
+            let expected = memo::without(|| operations(syntax, code));
+            assert_eq!(operations(syntax, code), expected, "{file} ({}):\n{code}", syntax.name);
+            lines += 2 * code.lines().count();
+        }
+        let hits = with_tables(set, |t| t.memo.hits);
+        assert!(hits > lines / 3, "{hits} of {lines} lines from the memo");
+    }
+
+    /// The memo's key tells apart states that differ in any one part, including the parts
+    /// that the corpora above do not make recur with the rest equal (an embedded language's
+    /// `with_prototype`, where prototypes start, the first-line flag, captured text).
+    #[test]
+    fn states_that_differ_in_one_part_are_different_keys() {
+        let h = Highlighter::global();
+        let mut parser = LineParser::new(h.syntaxes, h.syntax_for("markdown").unwrap()).unwrap();
+        for line in ["# a\n", "```python\n", "x = 1\n"] {
+            parser.parse_line(line, &mut Vec::new()).unwrap();
+        }
+        let state = parser.state.state.clone();
+        let at = state.stack.iter().position(|l| !l.with_prototypes.is_empty()).expect("an embedded language");
+        let mut variants = Vec::new();
+        let mut other = state.clone();
+        other.stack[at].with_prototypes.pop();
+        variants.push(("with_prototypes", other));
+        let mut other = state.clone();
+        other.proto_starts.push(at);
+        variants.push(("proto_starts", other));
+        let mut other = state.clone();
+        other.first_line = !other.first_line;
+        variants.push(("first_line", other));
+        let mut other = state.clone();
+        other.stack[at].captures = Some(Rc::new((Region::new(), "```python\n".into())));
+        variants.push(("captures", other));
+        let mut other = state.clone();
+        other.stack.pop();
+        variants.push(("stack", other));
+        let hash = Snapshot::new(state.clone()).hash;
+        assert!(state == state.clone());
+        for (what, other) in variants {
+            assert!(state != other, "{what}");
+            assert_ne!(hash, Snapshot::new(other).hash, "{what}");
+        }
     }
 
     #[test]
