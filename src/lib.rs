@@ -15,9 +15,10 @@
 //!
 //! Leaf modules any stage may use: `model` (plain data), `diagnostics`, `paths`, `text`
 //! (cleaning note text), `highlight` (code blocks), `minify` (smaller HTML, CSS and JS for a
-//! build). `pipeline` drives a build through the stages; for `gongbu serve`, `session` keeps a build alive between changes, `watch` reports
-//! changed files and `serve` serves the output with live reload; `links_external` checks the
-//! notes' external links for `gongbu check --external`.
+//! build). `pipeline` drives a build through the stages; for `gongbu serve`, `session` keeps
+//! a build alive between changes, `watch` reports changed files and `serve` serves the output
+//! with live reload; `links_external` checks the notes' external links for `gongbu check
+//! --external`.
 
 // Every public item says what it is (clippy's -D warnings in CI makes this an error).
 #![warn(missing_docs)]

@@ -61,10 +61,37 @@ const HEAD_ELEMENTS: &[&str] = &["head", "meta", "link", "title", "style", "scri
 const VOID: &[&str] =
     &["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"];
 
-/// One tag as read: its lower-case name, whether it is an end tag, and whether its inline
-/// style keeps whitespace.
+/// A tag name, lower-cased, in a fixed buffer (no name of interest is longer; a longer one
+/// is empty and matches none of them).
+#[derive(Clone, Copy, PartialEq)]
+struct Name {
+    bytes: [u8; 32],
+    len: usize,
+}
+
+impl Name {
+    fn of(raw: &[u8]) -> Name {
+        let mut bytes = [0u8; 32];
+        let len = if raw.len() > bytes.len() { 0 } else { raw.len() };
+        for (to, from) in bytes.iter_mut().zip(&raw[..len]) {
+            *to = from.to_ascii_lowercase();
+        }
+        Name { bytes, len }
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or("")
+    }
+
+    fn is_in(&self, names: &[&str]) -> bool {
+        self.len > 0 && names.contains(&self.as_str())
+    }
+}
+
+/// One tag as read: its name, whether it is an end tag, and whether its inline style keeps
+/// whitespace.
 struct Tag {
-    name: String,
+    name: Name,
     end: bool,
     keeps_space: bool,
 }
@@ -78,7 +105,7 @@ struct Html<'a> {
     /// From `<head>` to `<body>`, where whitespace between tags is never shown.
     in_head: bool,
     /// The element whose content is kept as written and how deep it is nested in itself.
-    verbatim: Option<(String, usize)>,
+    verbatim: Option<(Name, usize)>,
 }
 
 impl<'a> Html<'a> {
@@ -114,8 +141,14 @@ impl<'a> Html<'a> {
                     i = end;
                     continue;
                 }
+                // `<` that opens nothing is text.
+                self.flush_space();
+                self.out.push(c);
+                i += 1;
+                continue;
             }
-            if self.verbatim.is_none() && is_html_space(c) {
+            let verbatim = self.verbatim.is_some();
+            if !verbatim && is_html_space(c) {
                 let start = i;
                 while i < b.len() && is_html_space(b[i]) {
                     i += 1;
@@ -127,13 +160,16 @@ impl<'a> Html<'a> {
                 });
                 continue;
             }
-            if c != b'<' {
-                // Text ends the head (the parser would open the body).
-                self.in_head = false;
-            }
-            self.flush_space();
-            self.out.push(c);
+            // A run of text, copied at once: up to the next tag (or blank, outside `pre`).
+            let start = i;
             i += 1;
+            while i < b.len() && b[i] != b'<' && (verbatim || !is_html_space(b[i])) {
+                i += 1;
+            }
+            // Text ends the head (the parser would open the body).
+            self.in_head = false;
+            self.flush_space();
+            self.out.extend_from_slice(&b[start..i]);
         }
         self.flush_space();
         // Only ASCII bytes were dropped, at ASCII boundaries.
@@ -147,7 +183,7 @@ impl<'a> Html<'a> {
     }
 
     /// Read the tag at `i` and write it without needless blanks; its end offset, or None when
-    /// `<` does not open a tag here (then it is text).
+    /// `<` does not open a tag here (then nothing was written: it is text).
     fn tag(&mut self, i: usize) -> Option<(Tag, usize)> {
         let b = self.b;
         let end_tag = b.get(i + 1) == Some(&b'/');
@@ -159,8 +195,21 @@ impl<'a> Html<'a> {
         while j < b.len() && !is_html_space(b[j]) && b[j] != b'/' && b[j] != b'>' {
             j += 1;
         }
-        let name = String::from_utf8_lossy(&b[name_at..j]).to_ascii_lowercase();
-        let mut text = b[i..j].to_vec();
+        let name = Name::of(&b[name_at..j]);
+        // Whitespace before the head's tags (and the body's start) is never shown.
+        let head_tag = end_tag || name.is_in(HEAD_ELEMENTS) || name.as_str() == "body";
+        let (space, written) = (self.space, self.out.len());
+        if self.in_head && head_tag || name.as_str() == "head" && !end_tag {
+            self.space = None;
+        } else {
+            self.flush_space();
+        }
+        let undo = |this: &mut Self| {
+            this.out.truncate(written);
+            this.space = space;
+            None
+        };
+        self.out.extend_from_slice(&b[i..j]);
         let mut keeps_space = false;
         let mut last_unquoted = false;
         loop {
@@ -170,18 +219,18 @@ impl<'a> Html<'a> {
             }
             let had_blank = j > blank;
             match b.get(j) {
-                None => return None,
+                None => return undo(self),
                 Some(b'>') => {
-                    text.push(b'>');
+                    self.out.push(b'>');
                     j += 1;
                     break;
                 }
                 Some(b'/') => {
                     // `<a href=x />`: the blank keeps the slash out of the unquoted value.
                     if had_blank && last_unquoted {
-                        text.push(b' ');
+                        self.out.push(b' ');
                     }
-                    text.push(b'/');
+                    self.out.push(b'/');
                     j += 1;
                     last_unquoted = false;
                     continue;
@@ -195,8 +244,8 @@ impl<'a> Html<'a> {
                 j += 1;
             }
             let attribute = &b[name_start..j];
-            text.push(b' ');
-            text.extend_from_slice(attribute);
+            self.out.push(b' ');
+            self.out.extend_from_slice(attribute);
             let mut k = j;
             while k < b.len() && is_html_space(b[k]) {
                 k += 1;
@@ -211,11 +260,11 @@ impl<'a> Html<'a> {
             }
             let value_start = k;
             match b.get(k) {
-                None => return None,
-                Some(&q) if q == b'"' || q == b'\'' => {
-                    let close = find(b, k + 1, &[q])?;
-                    j = close + 1;
-                }
+                None => return undo(self),
+                Some(&q) if q == b'"' || q == b'\'' => match b[k + 1..].iter().position(|&c| c == q) {
+                    Some(p) => j = k + 1 + p + 1,
+                    None => return undo(self),
+                },
                 Some(b'>') => {
                     // `a=>`: an empty value.
                     j = k;
@@ -228,32 +277,24 @@ impl<'a> Html<'a> {
                     last_unquoted = true;
                 }
             }
-            text.push(b'=');
-            text.extend_from_slice(&b[value_start..j]);
+            self.out.push(b'=');
+            self.out.extend_from_slice(&b[value_start..j]);
             if attribute.eq_ignore_ascii_case(b"style") {
                 let value = String::from_utf8_lossy(&b[value_start..j]).to_ascii_lowercase();
                 keeps_space |=
                     value.contains("white-space") && (value.contains("pre") || value.contains("break-spaces"));
             }
         }
-        // The tag is written here; the caller decides what follows it.
-        let head = end_tag || HEAD_ELEMENTS.contains(&name.as_str()) || name == "body";
-        if self.in_head && head || name == "head" && !end_tag {
-            self.space = None;
-        } else {
-            self.flush_space();
-        }
-        self.out.extend_from_slice(&text);
         Some((Tag { name, end: end_tag, keeps_space }, j))
     }
 
     /// Track what the tag opens or closes; copy a raw-text element's content as it is. Returns
     /// where reading goes on.
     fn after_tag(&mut self, tag: &Tag, end: usize) -> usize {
-        let name = tag.name.as_str();
+        let name = tag.name;
         if tag.end {
             if let Some((open, depth)) = &mut self.verbatim {
-                if open == name {
+                if *open == name {
                     *depth -= 1;
                     if *depth == 0 {
                         self.verbatim = None;
@@ -262,26 +303,29 @@ impl<'a> Html<'a> {
             }
             return end;
         }
-        match name {
-            "head" => self.in_head = true,
-            _ if !HEAD_ELEMENTS.contains(&name) => self.in_head = false,
-            _ => {}
+        if name.as_str() == "head" {
+            self.in_head = true;
+        } else if !name.is_in(HEAD_ELEMENTS) {
+            self.in_head = false;
         }
         // `<x/>` is read as an opening tag: right in HTML, and in SVG or MathML (where it closes
         // itself) it only keeps more as written than needed.
-        if VOID.contains(&name) {
+        if name.is_in(VOID) {
             return end;
         }
-        if RAW_TEXT.contains(&name) {
-            let close = if name == "plaintext" { None } else { raw_text_end(self.b, end, name) };
+        if name.is_in(RAW_TEXT) {
+            let close = if name.as_str() == "plaintext" { None } else { raw_text_end(self.b, end, name.as_str()) };
             let close = close.unwrap_or(self.b.len());
             self.out.extend_from_slice(&self.b[end..close]);
             return close;
         }
         match &mut self.verbatim {
-            Some((open, depth)) if open == name => *depth += 1,
+            Some((open, depth)) if *open == name => *depth += 1,
             Some(_) => {}
-            None if PRE_LIKE.contains(&name) || tag.keeps_space => self.verbatim = Some((name.to_string(), 1)),
+            // An element whose name is too long to tell from another keeps the rest as written.
+            None if name.is_in(PRE_LIKE) || tag.keeps_space => {
+                self.verbatim = Some((name, if name.len == 0 { usize::MAX } else { 1 }))
+            }
             None => {}
         }
         end
@@ -659,6 +703,8 @@ mod tests {
 
     #[test]
     fn html_keeps_elements_styled_white_space_pre_as_written() {
+        let long = "<my-very-long-element-name-here-x style=\"white-space:pre\"> a  <x-another-long-element-name-here></x-another-long-element-name-here>  b";
+        assert_eq!(html(long), long);
         let styled = "<div style=\"white-space: pre-wrap\">  a\n\n <div> b </div>  </div>  c";
         assert_eq!(html(styled), "<div style=\"white-space: pre-wrap\">  a\n\n <div> b </div>  </div> c");
         assert_eq!(

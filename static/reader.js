@@ -89,8 +89,9 @@
     }
 
     /* Below 1200 px the contents sit above the article: a floating button opens them from
-       anywhere on the page. */
-    var narrow = matchMedia("(max-width: 1199px)"), tt = toc.querySelector(".toc-toggle");
+       anywhere else on the page. It shows only while that box is out of view (or open as a
+       popup from it), so the page never shows two 목차 at once. */
+    var narrow = matchMedia("(max-width: 1199px)"), tt = toc.querySelector(".toc-toggle"), boxSeen = false;
     var btn = d.createElement("button");
     btn.type = "button";
     btn.className = "toc-float";
@@ -101,6 +102,10 @@
       if (!toc.classList.contains("pop")) return;
       toc.classList.remove("pop", "open");
       btn.setAttribute("aria-expanded", "false");
+      // Back in its place, the box may be in view or not: the observer may not say.
+      var r = toc.getBoundingClientRect();
+      boxSeen = r.bottom > 0 && r.top < innerHeight;
+      syncBtn();
       if (tt) tt.setAttribute("aria-expanded", "false");
       if (refocus) btn.focus();
     };
@@ -116,8 +121,19 @@
     d.addEventListener("keydown", function (e) { if (e.key === "Escape" && toc.classList.contains("pop")) closePop(true); });
     d.addEventListener("click", function (e) { if (!toc.contains(e.target) && e.target !== btn) closePop(false); });
     body.appendChild(btn);
-    var syncBtn = function () { btn.hidden = !narrow.matches; if (!narrow.matches) closePop(false); };
+    function syncBtn() {
+      if (!narrow.matches) closePop(false);
+      btn.hidden = !narrow.matches || (boxSeen && !toc.classList.contains("pop"));
+    }
     if (narrow.addEventListener) narrow.addEventListener("change", syncBtn);
+    if (window.IntersectionObserver) {
+      new IntersectionObserver(function (entries) {
+        // While it pops up the box is fixed on screen: that is not the box in the page.
+        if (toc.classList.contains("pop")) return;
+        boxSeen = entries[entries.length - 1].isIntersecting;
+        syncBtn();
+      }).observe(toc);
+    }
     syncBtn();
   }
 
