@@ -103,8 +103,7 @@
       toc.classList.remove("pop", "open");
       btn.setAttribute("aria-expanded", "false");
       // Back in its place, the box may be in view or not: the observer may not say.
-      var r = toc.getBoundingClientRect();
-      boxSeen = r.bottom > 0 && r.top < innerHeight;
+      boxSeen = inView();
       syncBtn();
       if (tt) tt.setAttribute("aria-expanded", "false");
       if (refocus) btn.focus();
@@ -121,6 +120,7 @@
     d.addEventListener("keydown", function (e) { if (e.key === "Escape" && toc.classList.contains("pop")) closePop(true); });
     d.addEventListener("click", function (e) { if (!toc.contains(e.target) && e.target !== btn) closePop(false); });
     body.appendChild(btn);
+    function inView() { var r = toc.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; }
     function syncBtn() {
       if (!narrow.matches) closePop(false);
       btn.hidden = !narrow.matches || (boxSeen && !toc.classList.contains("pop"));
@@ -134,6 +134,8 @@
         syncBtn();
       }).observe(toc);
     }
+    // Known now, not when the observer first reports: no flash of the button at the top.
+    boxSeen = inView();
     syncBtn();
   }
 

@@ -72,6 +72,7 @@ fn file_url(out: &Path, page: &str) -> String {
 fn load(browser: &mut Browser, out: &Path, page: &str, tag: &str) {
     browser.navigate(&format!("{}?{tag}", file_url(out, page)));
     browser.wait_for("document.querySelectorAll('#gb-tree a').length > 0", 20, "the navigation tree");
+    assert_eq!(browser.eval("String(Math.random).includes('16807')"), true, "{page}: Math.random is seeded");
 }
 
 #[test]
@@ -88,7 +89,7 @@ fn minified_pages_show_and_do_what_readable_ones_do() {
     }
     // The same files, under the same names but the content-hashed ones, whose checksum is of
     // what was written.
-    let names = |out: &Path| -> Vec<String> {
+    let names = |out: &Path| -> std::collections::BTreeSet<String> {
         tree(out)
             .into_iter()
             .map(|(path, bytes)| {
@@ -107,6 +108,10 @@ fn minified_pages_show_and_do_what_readable_ones_do() {
 
     let mut browser = Browser::open(&file_url(&minified, "index.html"));
     browser.wait_for("location.protocol === 'file:' && document.readyState === 'complete'", 20, "the first page");
+    // The quiz shuffles: the same numbers on every load, so both builds show the same question.
+    let seeded = "(() => { let s = 7; Math.random = () => (s = s * 16807 % 2147483647) / 2147483647; })()";
+    browser.call("Page.enable", serde_json::json!({}));
+    browser.call("Page.addScriptToEvaluateOnNewDocument", serde_json::json!({"source": seeded}));
     for theme in ["light", "dark"] {
         browser.eval(&format!("localStorage.setItem('gongbu-theme', '{theme}')"));
         for (width, height) in [(1300, 850), (390, 844)] {
@@ -143,7 +148,7 @@ fn minified_pages_show_and_do_what_readable_ones_do() {
              return t + ' → ' + document.documentElement.dataset.theme })()",
         );
         browser.wait_for("typeof gongbuSearchQuery === 'function'", 20, "search.js");
-        let found = browser.eval("JSON.stringify(gongbuSearchQuery('달라지지', 5))");
+        let found = browser.eval("Promise.resolve(gongbuSearchQuery('달라지지', 5)).then(r => JSON.stringify(r))");
         browser.wait_for("document.querySelector('.gb-toggle') !== null", 20, "the study bar");
         let study = browser.eval(
             "(() => { document.querySelector('.gb-toggle').click(); \
@@ -159,7 +164,8 @@ fn minified_pages_show_and_do_what_readable_ones_do() {
         did.push((theme, found, study, copied));
     }
     let (theme, found, study, copied) = &did[0];
-    assert_eq!(theme, "light → dark", "the theme button switches");
+    // No stored choice: the page follows the system (light here); the button picks dark.
+    assert_eq!(theme, " → dark", "the theme button switches");
     assert!(found.as_str().is_some_and(|f| f.contains("edges.html")), "search finds the note: {found}");
     assert!(study.as_str().is_some_and(|s| s.starts_with("true ")), "study mode turns on: {study}");
     assert_eq!(copied, "const re = /\\/*/g; // 주석\nconst s = \"</script>\";\nconst a = 1 - -2;\n", "copied code");
