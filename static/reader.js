@@ -92,6 +92,10 @@
        anywhere else on the page. It shows only while that box is out of view (or open as a
        popup from it), so the page never shows two 목차 at once. */
     var narrow = matchMedia("(max-width: 1199px)"), tt = toc.querySelector(".toc-toggle"), boxSeen = false;
+    var watch = window.IntersectionObserver && new IntersectionObserver(function (entries) {
+      boxSeen = entries[entries.length - 1].isIntersecting;
+      syncBtn();
+    });
     var btn = d.createElement("button");
     btn.type = "button";
     btn.className = "toc-float";
@@ -102,14 +106,17 @@
       if (!toc.classList.contains("pop")) return;
       toc.classList.remove("pop", "open");
       btn.setAttribute("aria-expanded", "false");
-      // Back in its place, the box may be in view or not: the observer may not say.
+      // Back in its place: watched again, so the observer reports where the box is from now on.
       boxSeen = inView();
       syncBtn();
+      if (watch) watch.observe(toc);
       if (tt) tt.setAttribute("aria-expanded", "false");
       if (refocus) btn.focus();
     };
     btn.addEventListener("click", function () {
       if (toc.classList.contains("pop")) return closePop(false);
+      // While it pops up the box is fixed on screen: that is not the box in the page.
+      if (watch) watch.unobserve(toc);
       toc.classList.add("pop", "open");
       btn.setAttribute("aria-expanded", "true");
       if (tt) tt.setAttribute("aria-expanded", "true");
@@ -126,14 +133,7 @@
       btn.hidden = !narrow.matches || (boxSeen && !toc.classList.contains("pop"));
     }
     if (narrow.addEventListener) narrow.addEventListener("change", syncBtn);
-    if (window.IntersectionObserver) {
-      new IntersectionObserver(function (entries) {
-        // While it pops up the box is fixed on screen: that is not the box in the page.
-        if (toc.classList.contains("pop")) return;
-        boxSeen = entries[entries.length - 1].isIntersecting;
-        syncBtn();
-      }).observe(toc);
-    }
+    if (watch) watch.observe(toc);
     // Known now, not when the observer first reports: no flash of the button at the top.
     boxSeen = inView();
     syncBtn();
