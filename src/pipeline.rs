@@ -88,9 +88,10 @@ struct MinifiedPages<'a>(&'a dyn Sink);
 
 impl Sink for MinifiedPages<'_> {
     fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
-        match std::str::from_utf8(bytes) {
-            Ok(page) if rel.ends_with(".html") => self.0.write(rel, minify::html(page).as_bytes()),
-            _ => self.0.write(rel, bytes),
+        if rel.ends_with(".html") {
+            self.0.write(rel, &minify::html(bytes))
+        } else {
+            self.0.write(rel, bytes)
         }
     }
 
