@@ -81,12 +81,17 @@ impl Name {
         Name { bytes, len }
     }
 
-    fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or("")
+    fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
     }
 
+    fn is(&self, name: &str) -> bool {
+        self.len > 0 && self.as_bytes() == name.as_bytes()
+    }
+
+    // Bytes compared, not strings: this runs for every tag of every page.
     fn is_in(&self, names: &[&str]) -> bool {
-        self.len > 0 && names.contains(&self.as_str())
+        self.len > 0 && names.iter().any(|n| n.as_bytes() == self.as_bytes())
     }
 }
 
@@ -198,9 +203,9 @@ impl<'a> Html<'a> {
         }
         let name = Name::of(&b[name_at..j]);
         // Whitespace before the head's tags (and the body's start) is never shown.
-        let head_tag = end_tag || name.is_in(HEAD_ELEMENTS) || name.as_str() == "body";
+        let head_tag = end_tag || name.is_in(HEAD_ELEMENTS) || name.is("body");
         let (space, written) = (self.space, self.out.len());
-        if self.in_head && head_tag || name.as_str() == "head" && !end_tag {
+        if self.in_head && head_tag || name.is("head") && !end_tag {
             self.space = None;
         } else {
             self.flush_space();
@@ -304,7 +309,7 @@ impl<'a> Html<'a> {
             }
             return end;
         }
-        if name.as_str() == "head" {
+        if name.is("head") {
             self.in_head = true;
         } else if !name.is_in(HEAD_ELEMENTS) {
             self.in_head = false;
@@ -315,7 +320,7 @@ impl<'a> Html<'a> {
             return end;
         }
         if name.is_in(RAW_TEXT) {
-            let close = if name.as_str() == "plaintext" { None } else { raw_text_end(self.b, end, name.as_str()) };
+            let close = if name.is("plaintext") { None } else { raw_text_end(self.b, end, name.as_bytes()) };
             let close = close.unwrap_or(self.b.len());
             self.out.extend_from_slice(&self.b[end..close]);
             return close;
@@ -368,11 +373,11 @@ fn keeps_comment(comment: &[u8]) -> bool {
 }
 
 /// Where the end tag `</name` of a raw-text element opened before `from` starts, if it has one.
-fn raw_text_end(b: &[u8], from: usize, name: &str) -> Option<usize> {
+fn raw_text_end(b: &[u8], from: usize, name: &[u8]) -> Option<usize> {
     let mut at = from;
     while let Some(lt) = find(b, at, b"</") {
         let after = lt + 2 + name.len();
-        let matches = b.get(lt + 2..after).is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()));
+        let matches = b.get(lt + 2..after).is_some_and(|n| n.eq_ignore_ascii_case(name));
         if matches && b.get(after).is_none_or(|&c| is_html_space(c) || c == b'/' || c == b'>') {
             return Some(lt);
         }
