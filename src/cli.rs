@@ -52,6 +52,9 @@ pub struct BuildArgs {
     /// Worker threads (default: one per core).
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// Write pages and the theme's CSS/JS as they are, not minified (to read the output).
+    #[arg(long)]
+    pub no_minify: bool,
 }
 
 #[derive(Debug, Args)]

@@ -33,6 +33,9 @@ pub struct Config {
     /// Theme CSS/JS also under content-hashed names, which pages load: `gongbu build` asks for
     /// them; `serve` keeps the plain names, which it rewrites in place as the files change.
     pub(crate) hashed_assets: bool,
+    /// Pages and the theme's CSS/JS minified (`gongbu build` unless `--no-minify`); `serve`
+    /// keeps its files readable.
+    pub(crate) minify: bool,
     /// The notes' own repository on GitHub (`repository` of `gongbu.toml`, else the root's git
     /// remote): links to its files there open the built pages instead.
     pub(crate) repository: Option<Repository>,
@@ -317,6 +320,8 @@ pub struct Overrides {
     pub strict: bool,
     /// Theme CSS/JS under content-hashed names (`gongbu build`; see `Config::hashed_assets`).
     pub hashed_assets: bool,
+    /// Minified pages and theme CSS/JS (`gongbu build`; see `Config::minify`).
+    pub minify: bool,
 }
 
 /// Why no `Config` could be made; shown to the user as `file[:line]: message`.
@@ -446,6 +451,7 @@ impl Config {
             word_overrides,
             strict: overrides.strict,
             hashed_assets: overrides.hashed_assets,
+            minify: overrides.minify,
             repository,
             question_patterns: parsed.study.question_patterns,
         })

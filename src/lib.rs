@@ -14,10 +14,11 @@
 //! | write | `write` | staging folder, manifest and atomic switch; in-place updates (I/O) |
 //!
 //! Leaf modules any stage may use: `model` (plain data), `diagnostics`, `paths`, `text`
-//! (cleaning note text), `highlight` (code blocks). `pipeline` drives a build through the
-//! stages; for `gongbu serve`, `session` keeps a build alive between changes, `watch` reports
-//! changed files and `serve` serves the output with live reload; `links_external` checks the
-//! notes' external links for `gongbu check --external`.
+//! (cleaning note text), `highlight` (code blocks), `minify` (smaller HTML, CSS and JS for a
+//! build). `pipeline` drives a build through the stages; for `gongbu serve`, `session` keeps
+//! a build alive between changes, `watch` reports changed files and `serve` serves the output
+//! with live reload; `links_external` checks the notes' external links for `gongbu check
+//! --external`.
 
 // Every public item says what it is (clippy's -D warnings in CI makes this an error).
 #![warn(missing_docs)]
@@ -30,6 +31,7 @@ pub mod frontmatter;
 pub mod highlight;
 pub mod links_external;
 pub mod markdown;
+pub mod minify;
 pub mod model;
 pub mod paths;
 pub mod pipeline;
@@ -58,7 +60,7 @@ mod module_map {
         &["search"],
         &["write"],
     ];
-    const LEAVES: &[&str] = &["model", "diagnostics", "paths", "text", "highlight"];
+    const LEAVES: &[&str] = &["model", "diagnostics", "paths", "text", "highlight", "minify"];
 
     /// The module of the crate a path under `src/` belongs to: `render/body.rs` → `render`.
     fn top_module(rel: &std::path::Path) -> String {

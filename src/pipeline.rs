@@ -16,6 +16,7 @@ use crate::links_external::ExternalLink;
 use crate::markdown::prepare::prepare;
 use crate::markdown::{emoji::with_emoji, outline::outline_prepared};
 use crate::markdown::{questions, terms};
+use crate::minify;
 use crate::model::{
     display_name, file_name_of, file_stem, is_index_note, is_readme, note_url, parent_of, reserved_output, Dates, Note,
     NoteStudy, PageRef, Site, HOSTING_FILES,
@@ -68,7 +69,8 @@ pub enum BuildError {
 pub fn build(config: &Config, force: bool) -> Result<BuildReport, BuildError> {
     write::check_output(&config.output_dir, &config.content_dir, force)?;
     let staging = Staging::create(&config.output_dir)?;
-    let (mut report, problems) = build_into(config, &staging)?;
+    let (mut report, problems) =
+        if config.minify { build_into(config, &MinifiedPages(&staging))? } else { build_into(config, &staging)? };
     let fails = |d: &Diagnostic| d.severity == Severity::Error || config.strict;
     if problems.iter().any(fails) {
         return Err(BuildError::Problems(problems));
@@ -78,6 +80,25 @@ pub fn build(config: &Config, force: bool) -> Result<BuildReport, BuildError> {
     report.timings.push(("swap output", started.elapsed()));
     report.warnings = problems;
     Ok(report)
+}
+
+/// A sink that minifies the HTML pages written into it (`minify::html`); the theme's CSS and
+/// JS come minified already, so their content-hashed names hash what is written.
+struct MinifiedPages<'a>(&'a dyn Sink);
+
+impl Sink for MinifiedPages<'_> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+        if rel.ends_with(".html") {
+            self.0.write(rel, &minify::html(bytes))
+        } else {
+            self.0.write(rel, bytes)
+        }
+    }
+
+    fn copy(&self, rel: &str, from: &Path) -> std::io::Result<()> {
+        // Copied files are the notes' own (and a site's own `static/`): published as they are.
+        self.0.copy(rel, from)
+    }
 }
 
 /// What `gongbu check` found: everything a build would report, with nothing written.
@@ -573,11 +594,16 @@ fn search_page(site: &Site, theme: &Theme, chrome: &view::Chrome) -> Result<Opti
 /// highlighting CSS, and `.nojekyll` for GitHub Pages.
 pub(crate) fn write_theme_files(site: &Site, config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
     let css = highlight::theme_css();
-    let embedded = DEFAULT_STATIC.iter().map(|(name, bytes)| (format!("static/{name}"), *bytes));
-    let files: Vec<(String, &[u8])> = embedded
-        .chain([("static/highlight.css".to_string(), css.as_bytes()), (".nojekyll".to_string(), &b""[..])])
+    let embedded = DEFAULT_STATIC.iter().map(|(name, bytes)| (*name, *bytes));
+    let files: Vec<(String, Vec<u8>)> = embedded
+        .chain([("highlight.css", css.as_bytes())])
+        // Under their plain names as under the hashed ones: the same bytes.
+        .map(|(name, bytes)| {
+            (format!("static/{name}"), if config.minify { minify::asset(name, bytes) } else { bytes.to_vec() })
+        })
+        .chain([(".nojekyll".to_string(), Vec::new())])
         .collect();
-    let mut diagnostics = write_all(sink, files.iter().map(|(rel, bytes)| (rel.as_str(), *bytes)));
+    let mut diagnostics = write_all(sink, files.iter().map(|(rel, bytes)| (rel.as_str(), bytes.as_slice())));
     diagnostics.extend(copy_site_static(site, config, sink));
     if config.hashed_assets {
         // Also under hashed names, which pages load; the plain names stay for anything that

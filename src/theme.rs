@@ -48,19 +48,23 @@ pub(crate) fn hashed_name(name: &str, bytes: &[u8]) -> String {
 }
 
 /// The theme's styles and scripts as published under `static/`, by name: the default theme's,
-/// `generated` ones (the highlighting CSS), then a site's own `static/` files over them (only
-/// those whose real path lies inside `root`, as `pipeline` copies them).
+/// `generated` ones (the highlighting CSS), minified when asked (`minify::asset`), then a site's
+/// own `static/` files over them as they are (only those whose real path lies inside `root`, as
+/// `pipeline` copies them).
 pub(crate) fn styles_and_scripts(
     static_dir: Option<&Path>,
     root: &Path,
     skip: &[&Path],
     generated: &[(&str, &[u8])],
+    minify: bool,
 ) -> std::collections::BTreeMap<String, Vec<u8>> {
     let mut files: std::collections::BTreeMap<String, Vec<u8>> = DEFAULT_STATIC
         .iter()
         .chain(generated)
         .filter(|(name, _)| is_hashed(name))
-        .map(|(name, bytes)| (name.to_string(), bytes.to_vec()))
+        .map(|(name, bytes)| {
+            (name.to_string(), if minify { crate::minify::asset(name, bytes) } else { bytes.to_vec() })
+        })
         .collect();
     if let Some(dir) = static_dir.filter(|d| d.is_dir()) {
         if let Ok(found) = discover::scan_within(dir, root, skip) {

@@ -89,8 +89,13 @@
     }
 
     /* Below 1200 px the contents sit above the article: a floating button opens them from
-       anywhere on the page. */
-    var narrow = matchMedia("(max-width: 1199px)"), tt = toc.querySelector(".toc-toggle");
+       anywhere else on the page. It shows only while that box is out of view (or open as a
+       popup from it), so the page never shows two 목차 at once. */
+    var narrow = matchMedia("(max-width: 1199px)"), tt = toc.querySelector(".toc-toggle"), boxSeen = false;
+    var watch = window.IntersectionObserver && new IntersectionObserver(function (entries) {
+      boxSeen = entries[entries.length - 1].isIntersecting;
+      syncBtn();
+    });
     var btn = d.createElement("button");
     btn.type = "button";
     btn.className = "toc-float";
@@ -101,11 +106,17 @@
       if (!toc.classList.contains("pop")) return;
       toc.classList.remove("pop", "open");
       btn.setAttribute("aria-expanded", "false");
+      // Back in its place: watched again, so the observer reports where the box is from now on.
+      boxSeen = inView();
+      syncBtn();
+      if (watch) watch.observe(toc);
       if (tt) tt.setAttribute("aria-expanded", "false");
       if (refocus) btn.focus();
     };
     btn.addEventListener("click", function () {
       if (toc.classList.contains("pop")) return closePop(false);
+      // While it pops up the box is fixed on screen: that is not the box in the page.
+      if (watch) watch.unobserve(toc);
       toc.classList.add("pop", "open");
       btn.setAttribute("aria-expanded", "true");
       if (tt) tt.setAttribute("aria-expanded", "true");
@@ -116,8 +127,15 @@
     d.addEventListener("keydown", function (e) { if (e.key === "Escape" && toc.classList.contains("pop")) closePop(true); });
     d.addEventListener("click", function (e) { if (!toc.contains(e.target) && e.target !== btn) closePop(false); });
     body.appendChild(btn);
-    var syncBtn = function () { btn.hidden = !narrow.matches; if (!narrow.matches) closePop(false); };
+    function inView() { var r = toc.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; }
+    function syncBtn() {
+      if (!narrow.matches) closePop(false);
+      btn.hidden = !narrow.matches || (boxSeen && !toc.classList.contains("pop"));
+    }
     if (narrow.addEventListener) narrow.addEventListener("change", syncBtn);
+    if (watch) watch.observe(toc);
+    // Known now, not when the observer first reports: no flash of the button at the top.
+    boxSeen = inView();
     syncBtn();
   }
 

@@ -166,7 +166,8 @@ fn the_repository_sample_site_builds_cleanly() {
         "the seed's unlabeled Python is highlighted"
     );
     let css = fs::read_to_string(out.join("static/highlight.css")).unwrap();
-    assert!(css.contains("pre :is(.a, ") && css.contains("prefers-color-scheme: dark"));
+    // Minified: `@media (prefers-color-scheme:dark)`; a rule per look, `pre :is(.a,.b…)`.
+    assert!(css.contains("pre :is(.a,") && css.contains("prefers-color-scheme:dark"), "{css}");
     let nav = fs::read_to_string(out.join("nav.js")).unwrap();
     assert!(nav.contains("TCP와 UDP"));
 }

@@ -331,6 +331,9 @@ fn screenshots_of_phone_and_desktop_light_and_dark() {
                 browser.screenshot(&artifact_path(&format!("reading-phone-menu-{theme}.png")));
                 browser.eval("document.getElementById('gb-menu').click()");
                 std::thread::sleep(std::time::Duration::from_millis(300));
+                // The contents button shows once the contents box above the article is out of view.
+                browser.eval("scrollTo(0, document.documentElement.scrollHeight)");
+                browser.wait_for("!document.querySelector('.toc-float').hidden", 5, "the contents button");
                 browser.eval("document.querySelector('.toc-float').click()");
                 browser.wait_for(
                     "document.getElementById('gb-toc').classList.contains('pop')",
@@ -343,4 +346,52 @@ fn screenshots_of_phone_and_desktop_light_and_dark() {
             }
         }
     }
+}
+
+/// Below 1200 px the contents sit in a box above the article, and a floating 목차 button opens
+/// them from elsewhere on the page: one of the two shows at a time, never both.
+#[test]
+fn below_1200_px_the_contents_box_or_its_button_shows_never_both() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = sample_site(tmp.path());
+    let url = format!("file://{}", out.join("network/many-headings.html").display());
+    let mut browser = Browser::open(&url);
+    browser.wait_for("location.protocol === 'file:' && document.readyState === 'complete'", 20, "the first page");
+    // Which 목차 controls a reader sees on the screen now: the box in the page, the button.
+    let shown = "(() => { const seen = e => { const r = e.getBoundingClientRect(); \
+                   return e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden' && r.bottom > 0 && r.top < innerHeight && r.width > 0; }; \
+                   return [seen(document.getElementById('gb-toc')), seen(document.querySelector('.toc-float'))].join(' '); })()";
+    for (width, height) in [(1000, 800), (390, 844)] {
+        set_width(&mut browser, width, height);
+        browser.navigate(&format!("{url}?{width}"));
+        browser.wait_for("document.querySelector('.toc-float') !== null", 10, "reader.js");
+        assert_eq!(browser.eval(shown), "true false", "{width} px, top of the page: the box only");
+        browser.screenshot(&artifact_path(&format!("contents-{width}-top.png")));
+        browser.eval("scrollTo(0, document.documentElement.scrollHeight / 2)");
+        browser.wait_for("!document.querySelector('.toc-float').hidden", 5, "the button once the box is out of view");
+        assert_eq!(browser.eval(shown), "false true", "{width} px, half way down: the button only");
+        // The button opens the contents over the page; a chosen heading closes them again.
+        browser.eval("document.querySelector('.toc-float').click()");
+        browser.wait_for("document.getElementById('gb-toc').classList.contains('pop')", 5, "the contents popup");
+        assert_eq!(browser.eval(shown), "true true", "{width} px: the popup and the button that closes it");
+        browser.screenshot(&artifact_path(&format!("contents-{width}-popup.png")));
+        browser.eval("[...document.querySelectorAll('#gb-toc a')].at(-1).click()");
+        browser.wait_for("!document.getElementById('gb-toc').classList.contains('pop')", 5, "the popup to close");
+        browser.wait_for(
+            "location.hash === '#섹션-30' || decodeURIComponent(location.hash) === '#섹션-30'",
+            5,
+            "the jump",
+        );
+        assert_eq!(browser.eval(shown), "false true", "{width} px, at the last heading: the button only");
+        browser.eval("scrollTo(0, 0)");
+        browser.wait_for("document.querySelector('.toc-float').hidden", 5, "the button to go at the top");
+        assert_eq!(browser.eval(shown), "true false", "{width} px, back at the top: the box only");
+    }
+    // From 1200 px the contents stand beside the article and there is no button.
+    set_width(&mut browser, 1300, 850);
+    browser.navigate(&format!("{url}?wide"));
+    browser.wait_for("document.querySelector('.toc-float') !== null", 10, "reader.js");
+    browser.eval("scrollTo(0, document.documentElement.scrollHeight / 2)");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert_eq!(browser.eval(shown), "true false", "1300 px: the contents beside the article only");
 }

@@ -11,8 +11,13 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
         rayon::ThreadPoolBuilder::new().num_threads(jobs).build_global()?;
     }
     let started = Instant::now();
-    let overrides =
-        Overrides { output_dir: args.output, base_url: args.base_url, strict: args.strict, hashed_assets: true };
+    let overrides = Overrides {
+        output_dir: args.output,
+        base_url: args.base_url,
+        strict: args.strict,
+        hashed_assets: true,
+        minify: !args.no_minify,
+    };
     let config = Config::load(&args.path, overrides)?;
     match pipeline::build(&config, args.force) {
         Ok(report) => {

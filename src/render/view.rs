@@ -214,6 +214,7 @@ pub(crate) fn theme_files(config: &crate::config::Config) -> BTreeMap<String, Ve
         &config.root,
         &[&config.output_dir],
         &[("highlight.css", highlight.as_bytes())],
+        config.minify,
     )
 }
 
