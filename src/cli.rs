@@ -52,6 +52,9 @@ pub struct BuildArgs {
     /// Worker threads (default: one per core).
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// Neither read nor write the build cache (`.gongbu-cache/` beside the output folder).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Args)]
@@ -83,6 +86,9 @@ pub struct ServeArgs {
     /// Use an output folder that gongbu did not create.
     #[arg(long)]
     pub force: bool,
+    /// Neither read nor write the build cache (`.gongbu-cache/` beside the output folder).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Args)]

@@ -39,6 +39,8 @@ pub struct Config {
     /// `[study] question_patterns`: headings matching one of them are questions (Oniguruma
     /// syntax, checked when the config is loaded).
     pub(crate) question_patterns: Vec<String>,
+    /// The build cache's folder (`cache::folder_beside` the output); None: `--no-cache`.
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// The site's language and words, as `Config::language` decided them.
@@ -317,6 +319,8 @@ pub struct Overrides {
     pub strict: bool,
     /// Theme CSS/JS under content-hashed names (`gongbu build`; see `Config::hashed_assets`).
     pub hashed_assets: bool,
+    /// `--no-cache`: neither read nor write the build cache.
+    pub no_cache: bool,
 }
 
 /// Why no `Config` could be made; shown to the user as `file[:line]: message`.
@@ -433,9 +437,11 @@ impl Config {
             }
             None => None,
         };
+        let output_dir = overrides.output_dir.unwrap_or_else(|| root.join("public"));
         Ok(Config {
             root: root.to_path_buf(),
-            output_dir: overrides.output_dir.unwrap_or_else(|| root.join("public")),
+            cache_dir: (!overrides.no_cache).then(|| crate::cache::folder_beside(&output_dir)),
+            output_dir,
             templates_dir: is_site.then(|| root.join("templates")),
             static_dir: is_site.then(|| root.join("static")),
             content_dir,

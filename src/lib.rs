@@ -14,7 +14,7 @@
 //! | write | `write` | staging folder, manifest and atomic switch; in-place updates (I/O) |
 //!
 //! Leaf modules any stage may use: `model` (plain data), `diagnostics`, `paths`, `text`
-//! (cleaning note text), `highlight` (code blocks). `pipeline` drives a build through the
+//! (cleaning note text), `highlight` (code blocks), `cache` (work kept between builds). `pipeline` drives a build through the
 //! stages; for `gongbu serve`, `session` keeps a build alive between changes, `watch` reports
 //! changed files and `serve` serves the output with live reload; `links_external` checks the
 //! notes' external links for `gongbu check --external`.
@@ -22,6 +22,7 @@
 // Every public item says what it is (clippy's -D warnings in CI makes this an error).
 #![warn(missing_docs)]
 
+pub mod cache;
 pub mod config;
 pub mod diagnostics;
 pub mod discover;
@@ -58,7 +59,7 @@ mod module_map {
         &["search"],
         &["write"],
     ];
-    const LEAVES: &[&str] = &["model", "diagnostics", "paths", "text", "highlight"];
+    const LEAVES: &[&str] = &["model", "diagnostics", "paths", "text", "highlight", "cache"];
 
     /// The module of the crate a path under `src/` belongs to: `render/body.rs` → `render`.
     fn top_module(rel: &std::path::Path) -> String {

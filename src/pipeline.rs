@@ -5,13 +5,14 @@
 //! (`write::Discard`); a `serve` session (`session`) starts with the same run and keeps its
 //! result, re-rendering through the same stages only what a change touches.
 
+use crate::cache::CodeCache;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::discover::{self, DiscoverError, SourceFile};
 use crate::enrich::links;
 use crate::enrich::study::Glossary;
 use crate::frontmatter;
-use crate::highlight::{self, Highlighter};
+use crate::highlight;
 use crate::links_external::ExternalLink;
 use crate::markdown::prepare::prepare;
 use crate::markdown::{emoji::with_emoji, outline::outline};
@@ -48,6 +49,8 @@ pub struct BuildReport {
     pub timings: Vec<(&'static str, Duration)>,
     /// The site's language and why: `language: en (detected: 2% Hangul)`.
     pub language: String,
+    /// What the build cache gave: code blocks taken from it, and highlighted anew.
+    pub cached_code: (usize, usize),
 }
 
 /// Why a build (or a session's run) failed; the previous output is left as it was.
@@ -68,7 +71,8 @@ pub enum BuildError {
 pub fn build(config: &Config, force: bool) -> Result<BuildReport, BuildError> {
     write::check_output(&config.output_dir, &config.content_dir, force)?;
     let staging = Staging::create(&config.output_dir)?;
-    let (mut report, problems) = build_into(config, &staging)?;
+    let code = CodeCache::open(config.cache_dir.as_deref());
+    let (mut report, problems) = build_into(config, &staging, &code)?;
     let fails = |d: &Diagnostic| d.severity == Severity::Error || config.strict;
     if problems.iter().any(fails) {
         return Err(BuildError::Problems(problems));
@@ -76,6 +80,8 @@ pub fn build(config: &Config, force: bool) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     staging.commit()?;
     report.timings.push(("swap output", started.elapsed()));
+    report.cached_code = code.counts();
+    report.timings.push(save_cache(code));
     report.warnings = problems;
     Ok(report)
 }
@@ -99,8 +105,10 @@ pub struct CheckReport {
 /// keeps each link's line; the pages are not rendered again).
 pub fn check(config: &Config, external: bool) -> Result<CheckReport, BuildError> {
     let mut clock = Clock::start();
+    // Read, never written: a check leaves the cache as the last build left it.
+    let code = CodeCache::open(config.cache_dir.as_deref());
     let FullRun { site, unread: mut problems, written, .. } =
-        full_run(config, &write::Discard, &mut clock, false, || Ok(()))?;
+        full_run(config, &write::Discard, &mut clock, false, &code, || Ok(()))?;
     problems.extend(site.collisions.iter().cloned());
     match written {
         Ok((_, written)) => {
@@ -125,7 +133,7 @@ fn external_links(site: &Site, config: &Config) -> Vec<ExternalLink> {
             let resolve = |dest: &str| links::resolve(site, n, dest, chrome.repository);
             // A panic here was already reported by the full run as this note's internal error.
             let found = guarded(&note.source, || {
-                body::render_body(note, &resolve, &words, Highlighter::global(), &Glossary::default()).external
+                body::render_body(note, &resolve, &words, &CodeCache::none(), &Glossary::default()).external
             });
             let mut found: Vec<ExternalLink> = found
                 .unwrap_or_default()
@@ -149,11 +157,24 @@ fn external_links(site: &Site, config: &Config) -> Vec<ExternalLink> {
     all
 }
 
+/// Keep what the build cache gathered for the next build. A cache that cannot be written only
+/// makes the next build cold: it is no problem of this one. The lap names what was reused.
+pub(crate) fn save_cache(code: CodeCache) -> (&'static str, Duration) {
+    let started = Instant::now();
+    let _ = code.save();
+    ("save cache", started.elapsed())
+}
+
 /// Every stage of a build, writing into `sink`. Returns the report and all problems found,
 /// sorted by file and line; the caller decides whether they fail the build.
-fn build_into(config: &Config, sink: &dyn Sink) -> Result<(BuildReport, Vec<Diagnostic>), BuildError> {
+fn build_into(
+    config: &Config,
+    sink: &dyn Sink,
+    code: &CodeCache,
+) -> Result<(BuildReport, Vec<Diagnostic>), BuildError> {
     let mut clock = Clock::start();
-    let FullRun { site, assets, unread: mut problems, written } = full_run(config, sink, &mut clock, false, || Ok(()))?;
+    let FullRun { site, assets, unread: mut problems, written } =
+        full_run(config, sink, &mut clock, false, code, || Ok(()))?;
     problems.extend(site.collisions.iter().cloned());
     let (_, written) = written.map_err(|mut errs| {
         errs.append(&mut problems);
@@ -170,6 +191,7 @@ fn build_into(config: &Config, sink: &dyn Sink) -> Result<(BuildReport, Vec<Diag
         warnings: Vec::new(),
         timings: clock.laps,
         language: config.language(site.letters()).to_string(),
+        cached_code: (0, 0),
     };
     Ok((report, problems))
 }
@@ -195,6 +217,7 @@ pub(crate) fn full_run(
     sink: &dyn Sink,
     clock: &mut Clock,
     serving: bool,
+    code: &CodeCache,
     claim_output: impl FnOnce() -> Result<(), BuildError>,
 ) -> Result<FullRun, BuildError> {
     let Loaded { site, assets, problems } = load(config, clock)?;
@@ -202,7 +225,7 @@ pub(crate) fn full_run(
     let theme = theme::read_templates(config.templates_dir.as_deref(), &config.root).and_then(Theme::from_sources);
     clock.lap("load theme");
     let written = theme.map(|theme| {
-        let written = write_everything(&site, &theme, &assets, config, sink, clock, serving);
+        let written = write_everything(&site, &theme, &assets, config, sink, clock, serving, code);
         (theme, written)
     });
     Ok(FullRun { site, assets, unread: problems, written })
@@ -370,6 +393,8 @@ pub(crate) struct Written {
 
 /// The full run's output stage, for `build` and for a session's first (or fresh) run alike:
 /// render every page, write the shared files (navigation, theme CSS/JS, 404), copy the assets.
+// Each input is one of the run's own (the build cache is the eighth); a struct would only rename them.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn write_everything(
     site: &Site,
     theme: &Theme,
@@ -378,12 +403,13 @@ pub(crate) fn write_everything(
     sink: &dyn Sink,
     clock: &mut Clock,
     serving: bool,
+    code: &CodeCache,
 ) -> Written {
     let chrome = view::Chrome::of(config, site);
     let glossary = Glossary::of(site);
     let pages = site.order.len();
     let mut index = if serving { search::Index::new(pages) } else { search::Index::streaming(pages) };
-    let mut rendered = render_pages(site, theme, &chrome, &site.order, sink, Some(&index), &glossary);
+    let mut rendered = render_pages(site, theme, &chrome, &site.order, sink, Some(&index), &glossary, code);
     let mut problems = write_shared(site, theme, config, sink);
     clock.lap("render + write pages");
     problems.extend(write_index(site, &mut index, &mut rendered, sink));
@@ -442,6 +468,8 @@ pub(crate) struct RenderedPage {
 
 /// Render `pages` in parallel and write each into `sink` as soon as it is ready, so memory
 /// does not grow with the site; post each page's terms to `index` when given.
+// Each input is one of the run's own (the build cache is the eighth); a struct would only rename them.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn render_pages(
     site: &Site,
     theme: &Theme,
@@ -450,6 +478,7 @@ pub(crate) fn render_pages(
     sink: &dyn Sink,
     index: Option<&search::Index>,
     glossary: &Glossary,
+    code: &CodeCache,
 ) -> Vec<RenderedPage> {
     let site_links = view::SiteLinks::of(site, chrome);
     pages
@@ -462,7 +491,7 @@ pub(crate) fn render_pages(
             let links = view::PageLinks::of(site, page);
             let signature = links.signature(&site_links);
             let PageOutput { html, mut diagnostics, targets, search: text, study } =
-                guarded(&source(), || render_linked(site, &site_links, links, theme, chrome, page, glossary))
+                guarded(&source(), || render_linked(site, &site_links, links, theme, chrome, page, glossary, code))
                     .unwrap_or_else(|d| PageOutput { diagnostics: vec![d], ..PageOutput::default() });
             let mut text = text;
             if let (Some(index), Some(page_text), Some(&id)) = (index, &text, site.position.get(&page)) {
@@ -619,8 +648,16 @@ pub fn render_page(
 ) -> (Option<String>, Vec<Diagnostic>, Vec<String>) {
     let glossary = Glossary::of(site);
     let site_links = view::SiteLinks::of(site, chrome);
-    let PageOutput { html, diagnostics, targets, .. } =
-        render_linked(site, &site_links, view::PageLinks::of(site, page), theme, chrome, page, &glossary);
+    let PageOutput { html, diagnostics, targets, .. } = render_linked(
+        site,
+        &site_links,
+        view::PageLinks::of(site, page),
+        theme,
+        chrome,
+        page,
+        &glossary,
+        &CodeCache::none(),
+    );
     (html, diagnostics, targets)
 }
 
@@ -636,6 +673,8 @@ struct PageOutput {
 }
 
 /// `render_page` with what the site puts on the page already gathered.
+// Each input is one of the run's own (the build cache is the eighth); a struct would only rename them.
+#[allow(clippy::too_many_arguments)]
 fn render_linked<'a>(
     site: &'a Site,
     site_links: &view::SiteLinks<'a>,
@@ -644,6 +683,7 @@ fn render_linked<'a>(
     chrome: &'a view::Chrome<'a>,
     page: PageRef,
     glossary: &Glossary,
+    code: &CodeCache,
 ) -> PageOutput {
     let mut diagnostics = Vec::new();
     let mut targets = Vec::new();
@@ -654,7 +694,7 @@ fn render_linked<'a>(
             panic_if_asked(&site.notes[n].body, "render");
             let resolve = |dest: &str| links::resolve(site, n, dest, chrome.repository);
             let words = body::BodyWords::new(&chrome.words);
-            let b = body::render_body(&site.notes[n], &resolve, &words, Highlighter::global(), glossary);
+            let b = body::render_body(&site.notes[n], &resolve, &words, code, glossary);
             diagnostics.extend(b.diagnostics);
             targets = b.targets;
             study = Some(study::NoteOutput { answers: b.answers, references: b.references.clone() });
@@ -888,7 +928,7 @@ mod tests {
 
         // The same notes render (into a folder sink) with only the panicking one missing.
         let out = tmp.path().join("direct");
-        let (report, problems) = build_into(&config, &write::DirSink::new(&out)).unwrap();
+        let (report, problems) = build_into(&config, &write::DirSink::new(&out), &CodeCache::none()).unwrap();
         assert_eq!((report.notes, problems.len()), (2, 2));
         assert!(out.join("ok.html").is_file());
         assert!(!out.join("render.html").exists());
@@ -979,7 +1019,7 @@ mod tests {
             Config::load(root, crate::config::Overrides { output_dir: Some(root.join("out")), ..Default::default() })
                 .unwrap();
         let sink = Paths::default();
-        let (_, problems) = build_into(&config, &sink).unwrap();
+        let (_, problems) = build_into(&config, &sink, &CodeCache::none()).unwrap();
         assert!(problems.is_empty(), "{problems:?}");
         let Loaded { site, assets, .. } = load(&config, &mut Clock::start()).unwrap();
         let ours: Vec<String> =
@@ -1011,7 +1051,7 @@ mod tests {
             ..Default::default()
         };
         let config = Config::load(root, overrides).unwrap();
-        let (_, problems) = build_into(&config, &write::DirSink::new(&out)).unwrap();
+        let (_, problems) = build_into(&config, &write::DirSink::new(&out), &CodeCache::none()).unwrap();
         assert!(problems.is_empty(), "{problems:?}");
         std::fs::read_to_string(out.join("robots.txt")).ok()
     }

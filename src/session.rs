@@ -4,6 +4,7 @@
 //! changed, writes only files whose bytes changed, removes only files it generated itself,
 //! and keeps the last good page of a note that is broken.
 
+use crate::cache::CodeCache;
 use crate::config::{Config, Overrides, CONFIG_FILE};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::discover::{self, classify, FileKind, SourceFile};
@@ -181,7 +182,11 @@ impl Session {
             }
             Ok(())
         };
-        let run = pipeline::full_run(config, sink, &mut pipeline::Clock::start(), true, claim_output)?;
+        // The build cache makes a session's start as cheap as a warm build; its edits after
+        // that render a few pages, and highlight their code again.
+        let code = CodeCache::open(config.cache_dir.as_deref());
+        let run = pipeline::full_run(config, sink, &mut pipeline::Clock::start(), true, &code, claim_output)?;
+        pipeline::save_cache(code);
         let broken: BTreeMap<String, Diagnostic> = run.unread.into_iter().map(|d| (d.file.clone(), d)).collect();
         let (theme, written) = match run.written {
             Ok(written) => written,
@@ -533,6 +538,7 @@ impl State {
             sink,
             &mut pipeline::Clock::start(),
             true,
+            &CodeCache::none(),
         );
         self.absorb(written)
     }
@@ -596,7 +602,8 @@ fn render_into(
     glossary: &Glossary,
 ) -> (usize, Vec<Diagnostic>, bool) {
     let chrome = view::Chrome::of(config, &state.site);
-    let mut rendered = pipeline::render_pages(&state.site, &state.theme, &chrome, pages, sink, None, glossary);
+    let mut rendered =
+        pipeline::render_pages(&state.site, &state.theme, &chrome, pages, sink, None, glossary, &CodeCache::none());
     let texts = rendered.iter_mut().filter_map(|r| Some((r.page, r.search.take()?))).collect();
     let mut errors = state.reindex(texts, sink);
     let (remembered, study_changed) = state.remember(rendered);

@@ -11,8 +11,13 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
         rayon::ThreadPoolBuilder::new().num_threads(jobs).build_global()?;
     }
     let started = Instant::now();
-    let overrides =
-        Overrides { output_dir: args.output, base_url: args.base_url, strict: args.strict, hashed_assets: true };
+    let overrides = Overrides {
+        output_dir: args.output,
+        base_url: args.base_url,
+        strict: args.strict,
+        hashed_assets: true,
+        no_cache: args.no_cache,
+    };
     let config = Config::load(&args.path, overrides)?;
     match pipeline::build(&config, args.force) {
         Ok(report) => {
@@ -23,6 +28,8 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
                 for (stage, time) in &report.timings {
                     eprintln!("  {stage:<22} {:>8.1} ms", time.as_secs_f64() * 1000.0);
                 }
+                let (reused, made) = report.cached_code;
+                eprintln!("  code blocks: {reused} from the cache, {made} highlighted");
             }
             let warned = if report.warnings.is_empty() {
                 String::new()

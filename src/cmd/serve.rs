@@ -17,7 +17,13 @@ use std::process::ExitCode;
 use std::sync::mpsc;
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let overrides = Overrides { output_dir: args.output, base_url: None, strict: false, hashed_assets: false };
+    let overrides = Overrides {
+        output_dir: args.output,
+        base_url: None,
+        strict: false,
+        hashed_assets: false,
+        no_cache: args.no_cache,
+    };
     let config = Config::load(&args.path, overrides.clone())?;
     let output = config.output_dir.clone();
     let mut session = Session::open(config, overrides, args.force)?;
