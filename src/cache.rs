@@ -32,6 +32,9 @@ const SCHEMA: u32 = 1;
 /// not fit are left out (highlighted again by the next build).
 pub const MAX_FILE_BYTES: usize = 512 << 20;
 
+/// A value no build used in this many writes of its file is evicted.
+const KEPT_GENERATIONS: u32 = 8;
+
 /// The code cache's file in the cache folder.
 const CODE_FILE: &str = "code.bin";
 
@@ -56,7 +59,7 @@ fn stamp(kind: &str) -> String {
 
 /// A 128-bit key of `parts` (two SipHashes, told apart by a seed byte): collisions are out of reach
 /// for any number of entries a cache holds.
-fn key_of(parts: &[&[u8]]) -> u128 {
+pub fn key_of(parts: &[&[u8]]) -> u128 {
     let half = |seed: u8| {
         let mut h = std::hash::DefaultHasher::new();
         seed.hash(&mut h);
@@ -96,9 +99,13 @@ fn read_file(path: &Path) -> Option<Vec<u8>> {
     (bytes.len() <= MAX_FILE_BYTES).then_some(bytes)
 }
 
-/// Where each entry's value lies in a cache file's bytes: `None` unless the whole file is sound
-/// (magic, `stamp`, entry bounds, checksum).
-fn entries_of(bytes: &[u8], stamp: &str) -> Option<HashMap<u128, (usize, usize)>> {
+/// Each entry's key → (generation that last used it, start, length) in a file's bytes.
+type Entries = HashMap<u128, (u32, usize, usize)>;
+
+/// A cache file's generation (how many builds wrote it) and where each entry's value lies, with
+/// the generation that last used it: `None` unless the whole file is sound (magic, `stamp`, entry
+/// bounds, checksum).
+fn entries_of(bytes: &[u8], stamp: &str) -> Option<(u32, Entries)> {
     let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(4)?)?;
     if crc32fast::hash(body).to_le_bytes() != sum {
         return None;
@@ -111,16 +118,18 @@ fn entries_of(bytes: &[u8], stamp: &str) -> Option<HashMap<u128, (usize, usize)>
     if reader.take(stamp_len)? != stamp.as_bytes() {
         return None;
     }
+    let generation = reader.u32()?;
     let count = reader.u32()? as usize;
-    // Each entry takes at least 20 bytes: a count beyond that is a lie, not an allocation.
-    let mut entries = HashMap::with_capacity(count.min(body.len() / 20));
+    // Each entry takes at least 24 bytes: a count beyond that is a lie, not an allocation.
+    let mut entries = HashMap::with_capacity(count.min(body.len() / 24));
     for _ in 0..count {
         let key = u128::from_le_bytes(reader.take(16)?.try_into().ok()?);
+        let used = reader.u32()?;
         let len = reader.u32()? as usize;
         reader.take(len)?;
-        entries.insert(key, (reader.at - len, len));
+        entries.insert(key, (used, reader.at - len, len));
     }
-    (reader.at == body.len()).then_some(entries)
+    (reader.at == body.len()).then_some((generation, entries))
 }
 
 /// Reads a cache file's parts in order, never past its end.
@@ -147,7 +156,8 @@ fn write_file<'a>(
     folder: &Path,
     name: &str,
     stamp: &str,
-    entries: impl Iterator<Item = (u128, &'a [u8])>,
+    generation: u32,
+    entries: impl Iterator<Item = (u128, u32, &'a [u8])>,
 ) -> io::Result<()> {
     if !usable_folder(folder) {
         return Err(io::Error::other(format!("{} is not a folder", folder.display())));
@@ -155,14 +165,16 @@ fn write_file<'a>(
     let mut bytes = MAGIC.to_vec();
     bytes.extend((stamp.len() as u32).to_le_bytes());
     bytes.extend(stamp.as_bytes());
+    bytes.extend(generation.to_le_bytes());
     let count_at = bytes.len();
     bytes.extend(0u32.to_le_bytes());
     let mut count = 0u32;
-    for (key, value) in entries {
-        if bytes.len() + 24 + value.len() > MAX_FILE_BYTES || value.len() > u32::MAX as usize {
+    for (key, used, value) in entries {
+        if bytes.len() + 28 + value.len() > MAX_FILE_BYTES || value.len() > u32::MAX as usize {
             continue;
         }
         bytes.extend(key.to_le_bytes());
+        bytes.extend(used.to_le_bytes());
         bytes.extend((value.len() as u32).to_le_bytes());
         bytes.extend(value);
         count += 1;
@@ -173,13 +185,14 @@ fn write_file<'a>(
 
     std::fs::create_dir_all(folder)?;
     // Created new (never through a symlink someone left at that name) and unique to this process.
+    // Not synced: a file the system lost half of fails its checksum and is ignored.
     let tmp = folder.join(format!(".{name}.{}.tmp", std::process::id()));
     let _ = std::fs::remove_file(&tmp);
     let written = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(&tmp)
-        .and_then(|mut file| file.write_all(&bytes).and_then(|()| file.sync_data()))
+        .and_then(|mut file| file.write_all(&bytes))
         .and_then(|()| std::fs::rename(&tmp, folder.join(name)));
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
@@ -187,84 +200,140 @@ fn write_file<'a>(
     written
 }
 
-/// Highlighted code blocks of the last build, and those of this one: a block whose language label,
-/// note language and text are all unchanged is taken as it was highlighted. Shared by the threads
-/// that render pages.
-pub struct CodeCache {
-    /// Where it is saved; None: nothing is read or written (`--no-cache`, `gongbu check`).
+/// One cache file: the values of the last build by key, and those of this one. A value the
+/// build used or made is kept for the next build; the others (of notes that changed or went) are
+/// evicted when it is saved. Shared by the threads of a build.
+pub struct Store {
+    /// Where it is saved; None: nothing is read or written.
     folder: Option<PathBuf>,
+    name: &'static str,
     /// The file read at the start, whose ranges `old` points into.
     bytes: Vec<u8>,
+    /// How many builds wrote the file read.
+    generation: u32,
     old: HashMap<u128, Slot>,
-    /// Blocks highlighted by this build.
+    /// Values made by this build.
     new: Mutex<Vec<(u128, Vec<u8>)>>,
     hits: AtomicUsize,
 }
 
-/// A block of the file read: where its value lies, and whether this build used it.
+/// A value of the file read: where it lies, the generation that last used it, and whether this
+/// build used it.
 struct Slot {
+    last_used: u32,
     start: usize,
     len: usize,
     used: AtomicBool,
 }
 
+impl Store {
+    /// No cache: nothing is found, nothing is kept.
+    pub fn none(name: &'static str) -> Store {
+        let (bytes, old, new) = (Vec::new(), HashMap::new(), Mutex::default());
+        Store { folder: None, name, bytes, generation: 0, old, new, hits: 0.into() }
+    }
+
+    /// The file `name` of `folder` (None: no cache), empty when it is missing or unsound.
+    pub fn open(folder: Option<&Path>, name: &'static str) -> Store {
+        let Some(folder) = folder else { return Store::none(name) };
+        let bytes = if usable_folder(folder) { read_file(&folder.join(name)) } else { None };
+        let bytes = bytes.unwrap_or_default();
+        let (generation, old) = entries_of(&bytes, &stamp(name)).unwrap_or_default();
+        let slot = |(last_used, start, len)| Slot { last_used, start, len, used: false.into() };
+        let old = old.into_iter().map(|(k, at)| (k, slot(at))).collect();
+        let new = Mutex::default();
+        Store { folder: Some(folder.to_path_buf()), name, bytes, generation, old, new, hits: 0.into() }
+    }
+
+    /// Whether values are looked up and kept at all.
+    pub fn is_on(&self) -> bool {
+        self.folder.is_some()
+    }
+
+    /// The last build's value for `key`, if `accept` takes it; it is then kept for the next build.
+    pub fn take<T>(&self, key: u128, accept: impl FnOnce(&[u8]) -> Option<T>) -> Option<T> {
+        let slot = self.old.get(&key)?;
+        let found = accept(&self.bytes[slot.start..slot.start + slot.len])?;
+        slot.used.store(true, Ordering::Relaxed);
+        self.hits.fetch_add(1, Ordering::Relaxed);
+        Some(found)
+    }
+
+    /// Keep `value` for `key` for the next build.
+    pub fn put(&self, key: u128, value: Vec<u8>) {
+        if self.is_on() {
+            self.new.lock().unwrap_or_else(|e| e.into_inner()).push((key, value));
+        }
+    }
+
+    /// Values taken from the cache, and values made, so far.
+    pub fn counts(&self) -> (usize, usize) {
+        (self.hits.load(Ordering::Relaxed), self.new.lock().map_or(0, |n| n.len()))
+    }
+
+    /// Save what this build used or made, and what an earlier one used within the last
+    /// `KEPT_GENERATIONS` writes (a page kept as it was uses none of its code blocks; its next edit
+    /// will). Nothing is written without a folder, or when this build made nothing new.
+    pub fn save(self) -> io::Result<()> {
+        let Some(folder) = &self.folder else { return Ok(()) };
+        let new = self.new.into_inner().unwrap_or_else(|e| e.into_inner());
+        if new.is_empty() {
+            return Ok(());
+        }
+        let now = self.generation.wrapping_add(1);
+        let kept = self.old.iter().filter_map(|(&k, s)| {
+            let used = if s.used.load(Ordering::Relaxed) { now } else { s.last_used };
+            (now.wrapping_sub(used) <= KEPT_GENERATIONS).then(|| (k, used, &self.bytes[s.start..s.start + s.len]))
+        });
+        // A value made again replaces the one found (a page whose inputs changed).
+        let made = new.iter().map(|(k, v)| (*k, now, v.as_slice()));
+        let mut all: Vec<(u128, u32, &[u8])> = made.chain(kept).collect();
+        // By key: the same values give the same file, whichever thread made which first.
+        all.sort_by_key(|&(k, _, _)| k);
+        all.dedup_by_key(|&mut (k, _, _)| k);
+        write_file(folder, self.name, &stamp(self.name), now, all.into_iter())
+    }
+}
+
+/// Highlighted code blocks of the last build, and those of this one: a block whose language label,
+/// note language and text are all unchanged is taken as it was highlighted.
+pub struct CodeCache(Store);
+
 impl CodeCache {
     /// No cache: every block is highlighted, nothing is kept.
     pub fn none() -> CodeCache {
-        CodeCache { folder: None, bytes: Vec::new(), old: HashMap::new(), new: Mutex::default(), hits: 0.into() }
+        CodeCache(Store::none(CODE_FILE))
     }
 
     /// The code cache of `folder` (None: no cache), empty when its file is missing or unsound.
     pub fn open(folder: Option<&Path>) -> CodeCache {
-        let Some(folder) = folder else { return CodeCache::none() };
-        let bytes = if usable_folder(folder) { read_file(&folder.join(CODE_FILE)) } else { None };
-        let bytes = bytes.unwrap_or_default();
-        let old = entries_of(&bytes, &stamp(CODE_FILE)).unwrap_or_default();
-        let old = old.into_iter().map(|(k, (start, len))| (k, Slot { start, len, used: false.into() })).collect();
-        CodeCache { folder: Some(folder.to_path_buf()), bytes, old, new: Mutex::default(), hits: 0.into() }
+        CodeCache(Store::open(folder, CODE_FILE))
     }
 
     /// `Highlighter::highlight_in`, from the cache when this block was highlighted before.
     pub fn highlight_in(&self, lang: Option<&str>, code: &str, note_language: Option<&str>) -> Highlighted {
-        if self.folder.is_none() {
+        if !self.0.is_on() {
             return Highlighter::global().highlight_in(lang, code, note_language);
         }
         let tag = [u8::from(lang.is_some()), u8::from(note_language.is_some())];
         let (lang_bytes, hint_bytes) = (lang.unwrap_or("").as_bytes(), note_language.unwrap_or("").as_bytes());
         let key = key_of(&[&tag, lang_bytes, hint_bytes, code.as_bytes()]);
-        if let Some(slot) = self.old.get(&key) {
-            if let Some(found) = decode(&self.bytes[slot.start..slot.start + slot.len]) {
-                slot.used.store(true, Ordering::Relaxed);
-                self.hits.fetch_add(1, Ordering::Relaxed);
-                return found;
-            }
+        if let Some(found) = self.0.take(key, decode) {
+            return found;
         }
         let made = Highlighter::global().highlight_in(lang, code, note_language);
-        self.new.lock().unwrap_or_else(|e| e.into_inner()).push((key, encode(&made)));
+        self.0.put(key, encode(&made));
         made
     }
 
     /// Blocks taken from the cache, and blocks highlighted, so far.
     pub fn counts(&self) -> (usize, usize) {
-        (self.hits.load(Ordering::Relaxed), self.new.lock().map_or(0, |n| n.len()))
+        self.0.counts()
     }
 
-    /// Keep the blocks this build used, and only those (the others belong to notes that changed
-    /// or went), for the next build. Nothing is written without a folder, or when nothing changed.
+    /// Keep the blocks this build used, and only those, for the next build.
     pub fn save(self) -> io::Result<()> {
-        let Some(folder) = &self.folder else { return Ok(()) };
-        let new = self.new.into_inner().unwrap_or_else(|e| e.into_inner());
-        let unused = self.old.values().any(|s| !s.used.load(Ordering::Relaxed));
-        if new.is_empty() && !unused && !self.old.is_empty() {
-            return Ok(());
-        }
-        let kept = self.old.iter().filter(|(_, s)| s.used.load(Ordering::Relaxed));
-        let kept = kept.map(|(&k, s)| (k, &self.bytes[s.start..s.start + s.len]));
-        let mut all: Vec<(u128, &[u8])> = kept.chain(new.iter().map(|(k, v)| (*k, v.as_slice()))).collect();
-        // By key: the same blocks give the same file, whichever thread highlighted which first.
-        all.sort_unstable_by_key(|&(k, _)| k);
-        all.dedup_by_key(|&mut (k, _)| k);
-        write_file(folder, CODE_FILE, &stamp(CODE_FILE), all.into_iter())
+        self.0.save()
     }
 }
 
@@ -343,7 +412,7 @@ mod tests {
         flipped[middle] ^= 0x20;
         let mut lying = good.clone();
         // An entry length far past the end (the checksum recomputed, as a forger would).
-        let at = MAGIC.len() + 4 + stamp(CODE_FILE).len() + 4 + 16;
+        let at = MAGIC.len() + 4 + stamp(CODE_FILE).len() + 4 + 4 + 16 + 4;
         lying[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
         let body = lying.len() - 4;
         let sum = crc32fast::hash(&lying[..body]).to_le_bytes();
@@ -393,9 +462,9 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let folder = tmp.path().join(DIR);
         let block: &[u8] = b"x";
-        write_file(&folder, CODE_FILE, "gongbu 0.0.1 schema 1", [(1u128, block)].into_iter()).unwrap();
+        write_file(&folder, CODE_FILE, "gongbu 0.0.1 schema 1", 1, [(1u128, 1, block)].into_iter()).unwrap();
         let bytes = std::fs::read(folder.join(CODE_FILE)).unwrap();
-        assert!(entries_of(&bytes, "gongbu 0.0.1 schema 1").is_some_and(|e| e.len() == 1));
+        assert!(entries_of(&bytes, "gongbu 0.0.1 schema 1").is_some_and(|(_, e)| e.len() == 1));
         assert!(entries_of(&bytes, &stamp(CODE_FILE)).is_none());
     }
 

@@ -35,6 +35,7 @@ pub mod model;
 pub mod paths;
 pub mod pipeline;
 pub mod render;
+mod reuse;
 pub(crate) mod search;
 pub mod serve;
 pub mod session;

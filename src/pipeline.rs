@@ -23,6 +23,7 @@ use crate::model::{
 };
 use crate::paths;
 use crate::render::{body, feed, nav, study, view, Theme};
+use crate::reuse::{BuildCache, ReusedRef};
 use crate::search;
 use crate::text::without_controls;
 use crate::theme::{self, DEFAULT_STATIC};
@@ -51,6 +52,8 @@ pub struct BuildReport {
     pub language: String,
     /// What the build cache gave: code blocks taken from it, and highlighted anew.
     pub cached_code: (usize, usize),
+    /// Pages taken from the last output as they were, and pages rendered and kept.
+    pub cached_pages: (usize, usize),
 }
 
 /// Why a build (or a session's run) failed; the previous output is left as it was.
@@ -71,8 +74,8 @@ pub enum BuildError {
 pub fn build(config: &Config, force: bool) -> Result<BuildReport, BuildError> {
     write::check_output(&config.output_dir, &config.content_dir, force)?;
     let staging = Staging::create(&config.output_dir)?;
-    let code = CodeCache::open(config.cache_dir.as_deref());
-    let (mut report, problems) = build_into(config, &staging, &code)?;
+    let cache = BuildCache::open(config.cache_dir.as_deref());
+    let (mut report, problems) = build_into(config, &staging, &cache)?;
     let fails = |d: &Diagnostic| d.severity == Severity::Error || config.strict;
     if problems.iter().any(fails) {
         return Err(BuildError::Problems(problems));
@@ -80,8 +83,8 @@ pub fn build(config: &Config, force: bool) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     staging.commit()?;
     report.timings.push(("swap output", started.elapsed()));
-    report.cached_code = code.counts();
-    report.timings.push(save_cache(code));
+    (report.cached_code, report.cached_pages) = (cache.code.counts(), cache.pages.counts());
+    report.timings.push(save_cache(cache));
     report.warnings = problems;
     Ok(report)
 }
@@ -106,9 +109,9 @@ pub struct CheckReport {
 pub fn check(config: &Config, external: bool) -> Result<CheckReport, BuildError> {
     let mut clock = Clock::start();
     // Read, never written: a check leaves the cache as the last build left it.
-    let code = CodeCache::open(config.cache_dir.as_deref());
+    let cache = BuildCache::code_only(config.cache_dir.as_deref());
     let FullRun { site, unread: mut problems, written, .. } =
-        full_run(config, &write::Discard, &mut clock, false, &code, || Ok(()))?;
+        full_run(config, &write::Discard, &mut clock, false, &cache, || Ok(()))?;
     problems.extend(site.collisions.iter().cloned());
     match written {
         Ok((_, written)) => {
@@ -159,9 +162,9 @@ fn external_links(site: &Site, config: &Config) -> Vec<ExternalLink> {
 
 /// Keep what the build cache gathered for the next build. A cache that cannot be written only
 /// makes the next build cold: it is no problem of this one. The lap names what was reused.
-pub(crate) fn save_cache(code: CodeCache) -> (&'static str, Duration) {
+pub(crate) fn save_cache(cache: BuildCache) -> (&'static str, Duration) {
     let started = Instant::now();
-    let _ = code.save();
+    cache.save();
     ("save cache", started.elapsed())
 }
 
@@ -170,11 +173,11 @@ pub(crate) fn save_cache(code: CodeCache) -> (&'static str, Duration) {
 fn build_into(
     config: &Config,
     sink: &dyn Sink,
-    code: &CodeCache,
+    cache: &BuildCache,
 ) -> Result<(BuildReport, Vec<Diagnostic>), BuildError> {
     let mut clock = Clock::start();
     let FullRun { site, assets, unread: mut problems, written } =
-        full_run(config, sink, &mut clock, false, code, || Ok(()))?;
+        full_run(config, sink, &mut clock, false, cache, || Ok(()))?;
     problems.extend(site.collisions.iter().cloned());
     let (_, written) = written.map_err(|mut errs| {
         errs.append(&mut problems);
@@ -192,6 +195,7 @@ fn build_into(
         timings: clock.laps,
         language: config.language(site.letters()).to_string(),
         cached_code: (0, 0),
+        cached_pages: (0, 0),
     };
     Ok((report, problems))
 }
@@ -217,15 +221,18 @@ pub(crate) fn full_run(
     sink: &dyn Sink,
     clock: &mut Clock,
     serving: bool,
-    code: &CodeCache,
+    cache: &BuildCache,
     claim_output: impl FnOnce() -> Result<(), BuildError>,
 ) -> Result<FullRun, BuildError> {
     let Loaded { site, assets, problems } = load(config, clock)?;
     claim_output()?;
-    let theme = theme::read_templates(config.templates_dir.as_deref(), &config.root).and_then(Theme::from_sources);
+    let theme = theme::read_templates(config.templates_dir.as_deref(), &config.root).and_then(|sources| {
+        cache.pages.start_run(config, &site, &sources, Glossary::of(&site).signature());
+        Theme::from_sources(sources)
+    });
     clock.lap("load theme");
     let written = theme.map(|theme| {
-        let written = write_everything(&site, &theme, &assets, config, sink, clock, serving, code);
+        let written = write_everything(&site, &theme, &assets, config, sink, clock, serving, cache);
         (theme, written)
     });
     Ok(FullRun { site, assets, unread: problems, written })
@@ -403,13 +410,13 @@ pub(crate) fn write_everything(
     sink: &dyn Sink,
     clock: &mut Clock,
     serving: bool,
-    code: &CodeCache,
+    cache: &BuildCache,
 ) -> Written {
     let chrome = view::Chrome::of(config, site);
     let glossary = Glossary::of(site);
     let pages = site.order.len();
     let mut index = if serving { search::Index::new(pages) } else { search::Index::streaming(pages) };
-    let mut rendered = render_pages(site, theme, &chrome, &site.order, sink, Some(&index), &glossary, code);
+    let mut rendered = render_pages(site, theme, &chrome, &site.order, sink, Some(&index), &glossary, cache);
     let mut problems = write_shared(site, theme, config, sink);
     clock.lap("render + write pages");
     problems.extend(write_index(site, &mut index, &mut rendered, sink));
@@ -478,7 +485,7 @@ pub(crate) fn render_pages(
     sink: &dyn Sink,
     index: Option<&search::Index>,
     glossary: &Glossary,
-    code: &CodeCache,
+    cache: &BuildCache,
 ) -> Vec<RenderedPage> {
     let site_links = view::SiteLinks::of(site, chrome);
     pages
@@ -490,21 +497,18 @@ pub(crate) fn render_pages(
             };
             let links = view::PageLinks::of(site, page);
             let signature = links.signature(&site_links);
-            let PageOutput { html, mut diagnostics, targets, search: text, study } =
-                guarded(&source(), || render_linked(site, &site_links, links, theme, chrome, page, glossary, code))
-                    .unwrap_or_else(|d| PageOutput { diagnostics: vec![d], ..PageOutput::default() });
-            let mut text = text;
-            if let (Some(index), Some(page_text), Some(&id)) = (index, &text, site.position.get(&page)) {
-                index.post(id, page_text);
-                if index.is_streaming() {
-                    let block = text.take().and_then(|t| index.stream(id, t));
-                    if let Some((rel, bytes)) = block {
-                        if let Err(e) = sink.write(&rel, &bytes) {
-                            diagnostics.push(Diagnostic::error(rel, 0, format!("cannot write: {e}")));
-                        }
-                    }
-                }
+            // A page whose inputs are all unchanged is taken from the last output as it is.
+            if let Some(reused) = cache.pages.reuse(site, page, signature, sink) {
+                let mut diagnostics = reused.diagnostics;
+                let (search, problem) = index_page(site, index, page, reused.search, sink);
+                diagnostics.extend(problem);
+                let (targets, study) = (reused.targets, reused.study);
+                return RenderedPage { page, written: true, diagnostics, targets, signature, search, study };
             }
+            let PageOutput { html, mut diagnostics, targets, search: text, study } = guarded(&source(), || {
+                render_linked(site, &site_links, links, theme, chrome, page, glossary, &cache.code)
+            })
+            .unwrap_or_else(|d| PageOutput { diagnostics: vec![d], ..PageOutput::default() });
             let mut written = false;
             // The generated page of a notes folder named like a study page's (`quiz/`) gives way.
             let html = html.filter(|_| matches!(page, PageRef::Note(_)) || reserved_output(&site.url(page)).is_none());
@@ -515,10 +519,45 @@ pub(crate) fn render_pages(
                     // Named by its note: that is the file the reader can rename or fix.
                     Err(e) => diagnostics.push(Diagnostic::error(source(), 0, format!("cannot write {url}: {e}"))),
                 }
+                if written {
+                    let outputs = ReusedRef {
+                        diagnostics: &diagnostics,
+                        targets: &targets,
+                        search: text.as_ref(),
+                        study: study.as_ref(),
+                    };
+                    cache.pages.keep(site, page, signature, html.as_bytes(), outputs);
+                }
             }
+            let (text, problem) = index_page(site, index, page, text, sink);
+            diagnostics.extend(problem);
             RenderedPage { page, written, diagnostics, targets, signature, search: text, study }
         })
         .collect()
+}
+
+/// Post a page's text to the search index, if there is one; a streaming index takes the text and
+/// its block is written. Gives back the text the index did not take, and a write problem.
+fn index_page(
+    site: &Site,
+    index: Option<&search::Index>,
+    page: PageRef,
+    mut text: Option<search::Page>,
+    sink: &dyn Sink,
+) -> (Option<search::Page>, Option<Diagnostic>) {
+    let mut problem = None;
+    if let (Some(index), Some(page_text), Some(&id)) = (index, &text, site.position.get(&page)) {
+        index.post(id, page_text);
+        if index.is_streaming() {
+            let block = text.take().and_then(|t| index.stream(id, t));
+            if let Some((rel, bytes)) = block {
+                if let Err(e) = sink.write(&rel, &bytes) {
+                    problem = Some(Diagnostic::error(rel, 0, format!("cannot write: {e}")));
+                }
+            }
+        }
+    }
+    (text, problem)
 }
 
 /// Files every site has besides its pages: navigation files and theme files.
@@ -928,7 +967,7 @@ mod tests {
 
         // The same notes render (into a folder sink) with only the panicking one missing.
         let out = tmp.path().join("direct");
-        let (report, problems) = build_into(&config, &write::DirSink::new(&out), &CodeCache::none()).unwrap();
+        let (report, problems) = build_into(&config, &write::DirSink::new(&out), &BuildCache::none()).unwrap();
         assert_eq!((report.notes, problems.len()), (2, 2));
         assert!(out.join("ok.html").is_file());
         assert!(!out.join("render.html").exists());
@@ -1019,7 +1058,7 @@ mod tests {
             Config::load(root, crate::config::Overrides { output_dir: Some(root.join("out")), ..Default::default() })
                 .unwrap();
         let sink = Paths::default();
-        let (_, problems) = build_into(&config, &sink, &CodeCache::none()).unwrap();
+        let (_, problems) = build_into(&config, &sink, &BuildCache::none()).unwrap();
         assert!(problems.is_empty(), "{problems:?}");
         let Loaded { site, assets, .. } = load(&config, &mut Clock::start()).unwrap();
         let ours: Vec<String> =
@@ -1051,7 +1090,7 @@ mod tests {
             ..Default::default()
         };
         let config = Config::load(root, overrides).unwrap();
-        let (_, problems) = build_into(&config, &write::DirSink::new(&out), &CodeCache::none()).unwrap();
+        let (_, problems) = build_into(&config, &write::DirSink::new(&out), &BuildCache::none()).unwrap();
         assert!(problems.is_empty(), "{problems:?}");
         std::fs::read_to_string(out.join("robots.txt")).ok()
     }

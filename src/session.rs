@@ -4,7 +4,6 @@
 //! changed, writes only files whose bytes changed, removes only files it generated itself,
 //! and keeps the last good page of a note that is broken.
 
-use crate::cache::CodeCache;
 use crate::config::{Config, Overrides, CONFIG_FILE};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::discover::{self, classify, FileKind, SourceFile};
@@ -13,6 +12,7 @@ use crate::model::{reserved_output, PageRef, Site, HOSTING_FILES};
 use crate::paths;
 use crate::pipeline::{self, BuildError};
 use crate::render::{study, view, Theme};
+use crate::reuse::BuildCache;
 use crate::search;
 use crate::theme;
 use crate::write::{self, Sink, UpdateSink, WriteError};
@@ -184,9 +184,9 @@ impl Session {
         };
         // The build cache makes a session's start as cheap as a warm build; its edits after
         // that render a few pages, and highlight their code again.
-        let code = CodeCache::open(config.cache_dir.as_deref());
-        let run = pipeline::full_run(config, sink, &mut pipeline::Clock::start(), true, &code, claim_output)?;
-        pipeline::save_cache(code);
+        let cache = BuildCache::code_only(config.cache_dir.as_deref());
+        let run = pipeline::full_run(config, sink, &mut pipeline::Clock::start(), true, &cache, claim_output)?;
+        pipeline::save_cache(cache);
         let broken: BTreeMap<String, Diagnostic> = run.unread.into_iter().map(|d| (d.file.clone(), d)).collect();
         let (theme, written) = match run.written {
             Ok(written) => written,
@@ -538,7 +538,7 @@ impl State {
             sink,
             &mut pipeline::Clock::start(),
             true,
-            &CodeCache::none(),
+            &BuildCache::none(),
         );
         self.absorb(written)
     }
@@ -603,7 +603,7 @@ fn render_into(
 ) -> (usize, Vec<Diagnostic>, bool) {
     let chrome = view::Chrome::of(config, &state.site);
     let mut rendered =
-        pipeline::render_pages(&state.site, &state.theme, &chrome, pages, sink, None, glossary, &CodeCache::none());
+        pipeline::render_pages(&state.site, &state.theme, &chrome, pages, sink, None, glossary, &BuildCache::none());
     let texts = rendered.iter_mut().filter_map(|r| Some((r.page, r.search.take()?))).collect();
     let mut errors = state.reindex(texts, sink);
     let (remembered, study_changed) = state.remember(rendered);

@@ -41,12 +41,15 @@ impl Site {
         self.root.join(".gongbu-cache/code.bin")
     }
 
-    /// A build with the cache; returns (blocks from the cache, blocks highlighted).
-    fn build_warm(&self) -> (usize, usize) {
+    /// A build with the cache: what it took from it and what it made.
+    fn build_warm(&self) -> Reuse {
         let stderr = build_ok(&self.root, &self.out(), &["--timings"]);
-        let line = stderr.lines().find(|l| l.contains("code blocks:")).expect("--timings names the code blocks");
-        let numbers: Vec<usize> = line.split_whitespace().filter_map(|w| w.parse().ok()).collect();
-        (numbers[0], numbers[1])
+        let numbers = |what: &str| {
+            let line = stderr.lines().find(|l| l.trim_start().starts_with(what)).expect("--timings tells the reuse");
+            let numbers: Vec<usize> = line.split_whitespace().filter_map(|w| w.parse().ok()).collect();
+            (numbers[0], numbers[1])
+        };
+        Reuse { code: numbers("code blocks:"), pages: numbers("pages:") }
     }
 
     /// Build cold (no cache) into another folder and compare every file with the warm output.
@@ -69,6 +72,13 @@ impl Site {
     }
 }
 
+/// (taken from the cache, made anew), of code blocks and of pages.
+#[derive(Debug, PartialEq)]
+struct Reuse {
+    code: (usize, usize),
+    pages: (usize, usize),
+}
+
 fn assert_same(cold: &BTreeMap<String, Vec<u8>>, warm: &BTreeMap<String, Vec<u8>>, after: &str) {
     let names = |t: &BTreeMap<String, Vec<u8>>| t.keys().cloned().collect::<Vec<_>>();
     assert_eq!(names(cold), names(warm), "after {after}: the same files");
@@ -84,14 +94,15 @@ fn a_build_with_the_cache_writes_what_a_cold_build_writes() {
         "# Hint\n\n```\nint main() { std::vector<int> v; return 0; }\n```\n",
     )
     .unwrap();
-    let (reused, first) = site.build_warm();
-    assert_eq!(reused, 0, "the first build has nothing to reuse");
-    assert!(first > 40, "the notes have code ({first} blocks)");
+    let first = site.build_warm();
+    let (blocks, pages) = (first.code.1, first.pages.1);
+    assert_eq!((first.code.0, first.pages.0), (0, 0), "the first build has nothing to reuse");
+    assert!(blocks > 40 && pages > 40, "the notes have code ({blocks} blocks, {pages} pages)");
     assert!(site.cache_file().is_file());
     site.assert_warm_is_cold("a first build");
 
-    // Unchanged notes: every block comes from the cache.
-    assert_eq!(site.build_warm(), (first, 0));
+    // Unchanged notes: every page is kept as it was, no code is highlighted.
+    assert_eq!(site.build_warm(), Reuse { code: (0, 0), pages: (pages, 0) });
     site.assert_warm_is_cold("a build with nothing changed");
 
     // Edits: a block's text, a block's language, a new block, a note removed, a note added.
@@ -109,9 +120,29 @@ fn a_build_with_the_cache_writes_what_a_cold_build_writes() {
     fs::write(path, format!("{text}\n```rust\nfn added() -> u8 {{ 1 }}\n```\n")).unwrap();
     fs::remove_file(&with_code[3].0).unwrap();
     fs::write(site.root.join("content/Language/new.md"), "# New\n\n```go\nfunc main() {}\n```\n").unwrap();
-    let (reused, made) = site.build_warm();
-    assert!(reused > 0 && made > 0, "some blocks reused, the changed ones highlighted ({reused}, {made})");
+    let warm = site.build_warm();
+    let (kept, rendered) = warm.pages;
+    assert!(kept > 0 && rendered > 0, "some pages kept, the changed ones rendered ({warm:?})");
+    assert!(warm.code.0 > 0 && warm.code.1 > 0, "the edited notes' other blocks came from the cache ({warm:?})");
     site.assert_warm_is_cold("edits to notes");
+
+    // A linked note's anchors change: the pages linking to it are rendered again (a broken anchor).
+    let notes = site.notes();
+    let linked = notes.iter().find(|(_, t)| t.contains("](") && t.contains(".md#")).expect("a link to an anchor");
+    let (path, text) = linked;
+    let at = text.find(".md#").unwrap();
+    let start = text[..at].rfind("](").unwrap() + 2;
+    let target = path.parent().unwrap().join(percent_decoded(&text[start..at + 3]));
+    let target_text = fs::read_to_string(&target).unwrap();
+    fs::write(&target, target_text.replace("\n## ", "\n## 바뀐 ")).unwrap();
+    site.build_warm();
+    site.assert_warm_is_cold("a change to a linked note's headings");
+
+    // A page's output file changed by hand: it is rendered again, not kept.
+    let page = site.out().join("Language/hint.html");
+    fs::write(&page, "tampered").unwrap();
+    site.build_warm();
+    site.assert_warm_is_cold("a page changed in the output");
 
     // The note's language (the hint for its unlabeled block) changes with its labelled blocks.
     let hint = site.root.join("content/Language/hint.md");
@@ -141,19 +172,28 @@ fn a_build_with_the_cache_writes_what_a_cold_build_writes() {
     let mut flipped = good.clone();
     let middle = flipped.len() / 2;
     flipped[middle] ^= 1;
+    let pages_file = site.root.join(".gongbu-cache/pages.bin");
+    let good_pages = fs::read(&pages_file).unwrap();
     for damaged in [&good[..good.len() / 3], &flipped[..], b"junk"] {
         fs::write(site.cache_file(), damaged).unwrap();
-        let (reused, _) = site.build_warm();
-        assert_eq!(reused, 0, "nothing is taken from a damaged cache file");
+        fs::write(&pages_file, &good_pages[..good_pages.len() - 1]).unwrap();
+        let warm = site.build_warm();
+        assert_eq!((warm.code.0, warm.pages.0), (0, 0), "nothing is taken from a damaged cache file");
         site.assert_warm_is_cold("a damaged cache file");
-        assert_eq!(fs::read(site.cache_file()).unwrap(), good, "the damaged file was replaced");
+        assert_ne!(fs::read(site.cache_file()).unwrap(), damaged, "the damaged file was replaced");
+        assert_eq!(site.build_warm().pages.1, 0, "by a sound one");
     }
+}
+
+/// `%20` and other escapes of a link's path undone (the generated notes escape spaces only).
+fn percent_decoded(path: &str) -> String {
+    path.replace("%20", " ")
 }
 
 #[test]
 fn a_build_of_another_binary_ignores_the_cache() {
     let site = Site::new(5);
-    let (_, made) = site.build_warm();
+    let made = site.build_warm().code.1;
     assert!(made > 0);
     // The same program under another name and time: another build of gongbu, as far as it can tell.
     let other = site.root.parent().unwrap().join("gongbu-other");

@@ -30,6 +30,8 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
                 }
                 let (reused, made) = report.cached_code;
                 eprintln!("  code blocks: {reused} from the cache, {made} highlighted");
+                let (kept, rendered) = report.cached_pages;
+                eprintln!("  pages: {kept} kept from the last build, {rendered} rendered");
             }
             let warned = if report.warnings.is_empty() {
                 String::new()
