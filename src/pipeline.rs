@@ -74,7 +74,7 @@ pub enum BuildError {
 pub fn build(config: &Config, force: bool) -> Result<BuildReport, BuildError> {
     write::check_output(&config.output_dir, &config.content_dir, force)?;
     let staging = Staging::create(&config.output_dir)?;
-    let cache = BuildCache::open(config.cache_dir.as_deref());
+    let cache = BuildCache::open(config.cache_dir.as_deref(), false);
     let (mut report, problems) = build_into(config, &staging, &cache)?;
     let fails = |d: &Diagnostic| d.severity == Severity::Error || config.strict;
     if problems.iter().any(fails) {

@@ -1,4 +1,5 @@
-//! Pages a build keeps from the last one instead of rendering them again (`gongbu build` only).
+//! Pages a build keeps from the last one instead of rendering them again (`gongbu build`, and the
+//! first run of `gongbu serve`, over the output it updates in place).
 //!
 //! A page is kept when everything it was rendered from is unchanged, which is what a `serve`
 //! session re-renders on (see `session`): the note itself (every field of the parsed note), what
@@ -23,8 +24,10 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::OnceLock;
 
-/// The page cache's file in the cache folder.
+/// The page cache's file in the cache folder: one for `build`, one for `serve`, whose pages load
+/// the theme files under other names (so neither replaces the other's pages).
 const PAGES_FILE: &str = "pages.bin";
+const SERVED_PAGES_FILE: &str = "pages-serve.bin";
 
 /// Everything a build may take from the last one.
 pub(crate) struct BuildCache {
@@ -38,16 +41,17 @@ impl BuildCache {
         BuildCache { code: CodeCache::none(), pages: PageCache::none() }
     }
 
-    /// Highlighted code only: for runs that do not write a whole new output (`check`, `serve`).
+    /// Highlighted code only: for runs that write no output (`check`).
     pub(crate) fn code_only(folder: Option<&Path>) -> BuildCache {
         BuildCache { code: CodeCache::open(folder), pages: PageCache::none() }
     }
 
-    /// Code blocks and pages, for `gongbu build`.
-    pub(crate) fn open(folder: Option<&Path>) -> BuildCache {
+    /// Code blocks and pages, for `gongbu build`, or for the first run of `gongbu serve`.
+    pub(crate) fn open(folder: Option<&Path>, serving: bool) -> BuildCache {
+        let name = if serving { SERVED_PAGES_FILE } else { PAGES_FILE };
         BuildCache {
             code: CodeCache::open(folder),
-            pages: PageCache { store: Store::open(folder, PAGES_FILE), run: OnceLock::new() },
+            pages: PageCache { store: Store::open(folder, name), run: OnceLock::new() },
         }
     }
 

@@ -184,7 +184,7 @@ impl Session {
         };
         // The build cache makes a session's start as cheap as a warm build; its edits after
         // that render a few pages, and highlight their code again.
-        let cache = BuildCache::code_only(config.cache_dir.as_deref());
+        let cache = BuildCache::open(config.cache_dir.as_deref(), true);
         let run = pipeline::full_run(config, sink, &mut pipeline::Clock::start(), true, &cache, claim_output)?;
         pipeline::save_cache(cache);
         let broken: BTreeMap<String, Diagnostic> = run.unread.into_iter().map(|d| (d.file.clone(), d)).collect();

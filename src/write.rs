@@ -623,6 +623,11 @@ impl UpdateSink {
 }
 
 impl Sink for UpdateSink {
+    /// The file in place, which `copy` from itself leaves as it is.
+    fn previous(&self, rel: &str) -> Option<PathBuf> {
+        real_target(&self.root, rel).ok().filter(|path| is_plain_file(path))
+    }
+
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let path = real_target(&self.root, rel)?;
         let same = is_plain_file(&path) && same_bytes(&path, bytes);

@@ -223,3 +223,35 @@ fn no_cache_reads_and_writes_none() {
     build_ok(&site.root, &site.out(), &["--no-cache"]);
     assert!(!site.root.join(".gongbu-cache").exists());
 }
+
+/// Start `gongbu serve` on `root` into `out`, wait until it serves (its first build is written),
+/// and stop it.
+fn serve_once(root: &Path, out: &Path, extra: &[&str]) {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gongbu"))
+        .args(["serve", root.to_str().unwrap(), "--port", "0", "-o", out.to_str().unwrap()])
+        .args(extra)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let ready = stdout.lines().map_while(Result::ok).any(|l| l.starts_with("serving at "));
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(ready, "serve started");
+}
+
+#[test]
+fn serve_starts_from_the_cache_with_what_a_cold_start_writes() {
+    let site = Site::new(15);
+    let tmp = site.root.parent().unwrap();
+    let (warm, cold) = (tmp.join("served"), tmp.join("served-cold"));
+    serve_once(&site.root, &warm, &[]);
+    assert!(tmp.join(".gongbu-cache/pages-serve.bin").is_file(), "the first start kept its pages");
+    let (path, text) = site.notes().into_iter().find(|(_, t)| t.contains("```")).unwrap();
+    fs::write(&path, format!("{text}\n한 줄 더.\n\n```rust\nfn more() {{}}\n```\n")).unwrap();
+    serve_once(&site.root, &warm, &[]);
+    serve_once(&site.root, &cold, &["--no-cache"]);
+    assert_same(&tree(&cold), &tree(&warm), "a start of serve with the cache");
+}
