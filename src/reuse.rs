@@ -104,13 +104,13 @@ impl PageCache {
     fn inputs(&self, site: &Site, page: PageRef, signature: u64) -> Option<(u128, u128)> {
         let run = *self.run.get()?;
         let url = site.url_of(page);
-        let mut note = DebugHash(std::hash::DefaultHasher::new());
+        let mut note = std::hash::DefaultHasher::new();
+        // Every field of the parsed note (`Note` is `Hash`, so a field added later counts too).
         if let PageRef::Note(n) = page {
-            use std::fmt::Write;
-            let _ = write!(note, "{:?}", site.notes[n]);
+            site.notes[n].hash(&mut note);
         }
         let key = key_of(&[b"page", url.as_bytes()]);
-        let inputs = key_of(&[&run.to_le_bytes(), &signature.to_le_bytes(), &note.0.finish().to_le_bytes()]);
+        let inputs = key_of(&[&run.to_le_bytes(), &signature.to_le_bytes(), &note.finish().to_le_bytes()]);
         Some((key, inputs))
     }
 
@@ -178,16 +178,6 @@ fn file_is(path: &Path, len: u64, sum: u32) -> bool {
     }
     let mut bytes = Vec::with_capacity(len as usize);
     file.take(len + 1).read_to_end(&mut bytes).is_ok() && bytes.len() as u64 == len && crc32fast::hash(&bytes) == sum
-}
-
-/// A `Hasher` that `{:?}` can write into, so a value's every field is hashed without a copy.
-struct DebugHash(std::hash::DefaultHasher);
-
-impl std::fmt::Write for DebugHash {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.0.write(s.as_bytes());
-        Ok(())
-    }
 }
 
 /// A page's record in the cache.
