@@ -162,42 +162,57 @@ fn write_file<'a>(
     if !usable_folder(folder) {
         return Err(io::Error::other(format!("{} is not a folder", folder.display())));
     }
-    let mut bytes = MAGIC.to_vec();
-    bytes.extend((stamp.len() as u32).to_le_bytes());
-    bytes.extend(stamp.as_bytes());
-    bytes.extend(generation.to_le_bytes());
-    let count_at = bytes.len();
-    bytes.extend(0u32.to_le_bytes());
-    let mut count = 0u32;
-    for (key, used, value) in entries {
-        if bytes.len() + 28 + value.len() > MAX_FILE_BYTES || value.len() > u32::MAX as usize {
-            continue;
-        }
-        bytes.extend(key.to_le_bytes());
-        bytes.extend(used.to_le_bytes());
-        bytes.extend((value.len() as u32).to_le_bytes());
-        bytes.extend(value);
-        count += 1;
-    }
-    bytes[count_at..count_at + 4].copy_from_slice(&count.to_le_bytes());
-    let sum = crc32fast::hash(&bytes);
-    bytes.extend(sum.to_le_bytes());
+    // Within the bound, counted before anything is written: the entries that fit, in order.
+    let mut size = MAGIC.len() + 4 + stamp.len() + 8 + 4;
+    let fitting: Vec<(u128, u32, &[u8])> = entries
+        .filter(|(_, _, value)| {
+            let fits = size + 24 + value.len() <= MAX_FILE_BYTES;
+            size += if fits { 24 + value.len() } else { 0 };
+            fits
+        })
+        .collect();
 
     std::fs::create_dir_all(folder)?;
     // Created new (never through a symlink someone left at that name) and unique to this process.
     // Not synced: a file the system lost half of fails its checksum and is ignored.
     let tmp = folder.join(format!(".{name}.{}.tmp", std::process::id()));
     let _ = std::fs::remove_file(&tmp);
-    let written = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&tmp)
-        .and_then(|mut file| file.write_all(&bytes))
-        .and_then(|()| std::fs::rename(&tmp, folder.join(name)));
+    let written = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp).and_then(|file| {
+        // Streamed, not gathered first: the file may be hundreds of megabytes.
+        let mut out = Checksummed { file: io::BufWriter::with_capacity(1 << 20, file), sum: crc32fast::Hasher::new() };
+        out.put(MAGIC)?;
+        out.put(&(stamp.len() as u32).to_le_bytes())?;
+        out.put(stamp.as_bytes())?;
+        out.put(&generation.to_le_bytes())?;
+        out.put(&(fitting.len() as u32).to_le_bytes())?;
+        for (key, used, value) in &fitting {
+            out.put(&key.to_le_bytes())?;
+            out.put(&used.to_le_bytes())?;
+            out.put(&(value.len() as u32).to_le_bytes())?;
+            out.put(value)?;
+        }
+        let sum = out.sum.finalize();
+        out.file.write_all(&sum.to_le_bytes())?;
+        out.file.flush()
+    });
+    let written = written.and_then(|()| std::fs::rename(&tmp, folder.join(name)));
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     written
+}
+
+/// A file being written, with the checksum of what was written so far.
+struct Checksummed {
+    file: io::BufWriter<std::fs::File>,
+    sum: crc32fast::Hasher,
+}
+
+impl Checksummed {
+    fn put(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.sum.update(bytes);
+        self.file.write_all(bytes)
+    }
 }
 
 /// One cache file: the values of the last build by key, and those of this one. A value the

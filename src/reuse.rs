@@ -234,6 +234,8 @@ impl Record {
                 }
             }
         }
+        // Kept until the build ends, with every other page's: no spare capacity.
+        w.shrink_to_fit();
         w
     }
 
