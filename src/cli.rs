@@ -55,6 +55,10 @@ pub struct BuildArgs {
     /// Write pages and the theme's CSS/JS as they are, not minified (to read the output).
     #[arg(long)]
     pub no_minify: bool,
+    /// Keep a build cache in `.gongbu-cache/` beside the output folder: the next build reuses
+    /// unchanged pages and highlighted code (same output; more memory while building).
+    #[arg(long)]
+    pub cache: bool,
 }
 
 #[derive(Debug, Args)]
@@ -86,6 +90,10 @@ pub struct ServeArgs {
     /// Use an output folder that gongbu did not create.
     #[arg(long)]
     pub force: bool,
+    /// Start from the build cache in `.gongbu-cache/` beside the output folder, and keep it
+    /// (unchanged pages are reused: a faster start on a large site, more memory).
+    #[arg(long)]
+    pub cache: bool,
 }
 
 #[derive(Debug, Args)]

@@ -42,6 +42,8 @@ pub struct Config {
     /// `[study] question_patterns`: headings matching one of them are questions (Oniguruma
     /// syntax, checked when the config is loaded).
     pub(crate) question_patterns: Vec<String>,
+    /// The build cache's folder (`cache::folder_beside` the output) with `--cache`; None without.
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// The site's language and words, as `Config::language` decided them.
@@ -322,6 +324,8 @@ pub struct Overrides {
     pub hashed_assets: bool,
     /// Minified pages and theme CSS/JS (`gongbu build`; see `Config::minify`).
     pub minify: bool,
+    /// `--cache`: read and write the build cache.
+    pub cache: bool,
 }
 
 /// Why no `Config` could be made; shown to the user as `file[:line]: message`.
@@ -438,9 +442,11 @@ impl Config {
             }
             None => None,
         };
+        let output_dir = overrides.output_dir.unwrap_or_else(|| root.join("public"));
         Ok(Config {
             root: root.to_path_buf(),
-            output_dir: overrides.output_dir.unwrap_or_else(|| root.join("public")),
+            cache_dir: overrides.cache.then(|| crate::cache::folder_beside(&output_dir)),
+            output_dir,
             templates_dir: is_site.then(|| root.join("templates")),
             static_dir: is_site.then(|| root.join("static")),
             content_dir,

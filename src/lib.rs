@@ -15,14 +15,15 @@
 //!
 //! Leaf modules any stage may use: `model` (plain data), `diagnostics`, `paths`, `text`
 //! (cleaning note text), `highlight` (code blocks), `minify` (smaller HTML, CSS and JS for a
-//! build). `pipeline` drives a build through the stages; for `gongbu serve`, `session` keeps
-//! a build alive between changes, `watch` reports changed files and `serve` serves the output
-//! with live reload; `links_external` checks the notes' external links for `gongbu check
-//! --external`.
+//! build), `cache` (work kept between builds). `pipeline` drives a build through the stages;
+//! for `gongbu serve`, `session` keeps a build alive between changes, `watch` reports changed
+//! files and `serve` serves the output with live reload; `links_external` checks the notes'
+//! external links for `gongbu check --external`.
 
 // Every public item says what it is (clippy's -D warnings in CI makes this an error).
 #![warn(missing_docs)]
 
+pub mod cache;
 pub mod config;
 pub mod diagnostics;
 pub mod discover;
@@ -36,6 +37,7 @@ pub mod model;
 pub mod paths;
 pub mod pipeline;
 pub mod render;
+mod reuse;
 pub(crate) mod search;
 pub mod serve;
 pub mod session;
@@ -60,7 +62,7 @@ mod module_map {
         &["search"],
         &["write"],
     ];
-    const LEAVES: &[&str] = &["model", "diagnostics", "paths", "text", "highlight", "minify"];
+    const LEAVES: &[&str] = &["model", "diagnostics", "paths", "text", "highlight", "minify", "cache"];
 
     /// The module of the crate a path under `src/` belongs to: `render/body.rs` → `render`.
     fn top_module(rel: &std::path::Path) -> String {

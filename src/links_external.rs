@@ -17,7 +17,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 pub const CACHE_FILE: &str = "links.json";
 
 /// The cache folder under a site root when none is given.
-pub const CACHE_DIR: &str = ".gongbu-cache";
+pub const CACHE_DIR: &str = crate::cache::DIR;
 
 /// An external address as written at one place in a note.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,13 +5,14 @@
 //! (`write::Discard`); a `serve` session (`session`) starts with the same run and keeps its
 //! result, re-rendering through the same stages only what a change touches.
 
+use crate::cache::CodeCache;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::discover::{self, DiscoverError, SourceFile};
 use crate::enrich::links;
 use crate::enrich::study::Glossary;
 use crate::frontmatter;
-use crate::highlight::{self, Highlighter};
+use crate::highlight;
 use crate::links_external::ExternalLink;
 use crate::markdown::prepare::prepare;
 use crate::markdown::{emoji::with_emoji, outline::outline_prepared};
@@ -23,6 +24,7 @@ use crate::model::{
 };
 use crate::paths;
 use crate::render::{body, feed, nav, study, view, Theme};
+use crate::reuse::{BuildCache, ReusedRef};
 use crate::search;
 use crate::text::without_controls;
 use crate::theme::{self, DEFAULT_STATIC};
@@ -49,6 +51,10 @@ pub struct BuildReport {
     pub timings: Vec<(&'static str, Duration)>,
     /// The site's language and why: `language: en (detected: 2% Hangul)`.
     pub language: String,
+    /// What the build cache gave: code blocks taken from it, and highlighted anew.
+    pub cached_code: (usize, usize),
+    /// Pages taken from the last output as they were, and pages rendered and kept.
+    pub cached_pages: (usize, usize),
 }
 
 /// Why a build (or a session's run) failed; the previous output is left as it was.
@@ -69,8 +75,12 @@ pub enum BuildError {
 pub fn build(config: &Config, force: bool) -> Result<BuildReport, BuildError> {
     write::check_output(&config.output_dir, &config.content_dir, force)?;
     let staging = Staging::create(&config.output_dir)?;
-    let (mut report, problems) =
-        if config.minify { build_into(config, &MinifiedPages(&staging))? } else { build_into(config, &staging)? };
+    let cache = BuildCache::open(config.cache_dir.as_deref(), false);
+    let (mut report, problems) = if config.minify {
+        build_into(config, &MinifiedPages(&staging), &cache)?
+    } else {
+        build_into(config, &staging, &cache)?
+    };
     let fails = |d: &Diagnostic| d.severity == Severity::Error || config.strict;
     if problems.iter().any(fails) {
         return Err(BuildError::Problems(problems));
@@ -78,6 +88,8 @@ pub fn build(config: &Config, force: bool) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     staging.commit()?;
     report.timings.push(("swap output", started.elapsed()));
+    (report.cached_code, report.cached_pages) = (cache.code.counts(), cache.pages.counts());
+    report.timings.push(save_cache(cache));
     report.warnings = problems;
     Ok(report)
 }
@@ -120,8 +132,10 @@ pub struct CheckReport {
 /// keeps each link's line; the pages are not rendered again).
 pub fn check(config: &Config, external: bool) -> Result<CheckReport, BuildError> {
     let mut clock = Clock::start();
+    // Read, never written: a check leaves the cache as the last build left it.
+    let cache = BuildCache::code_only(config.cache_dir.as_deref());
     let FullRun { site, unread: mut problems, written, .. } =
-        full_run(config, &write::Discard, &mut clock, false, || Ok(()))?;
+        full_run(config, &write::Discard, &mut clock, false, &cache, || Ok(()))?;
     problems.extend(site.collisions.iter().cloned());
     match written {
         Ok((_, written)) => {
@@ -146,7 +160,7 @@ fn external_links(site: &Site, config: &Config) -> Vec<ExternalLink> {
             let resolve = |dest: &str| links::resolve(site, n, dest, chrome.repository);
             // A panic here was already reported by the full run as this note's internal error.
             let found = guarded(&note.source, || {
-                body::render_body(note, &resolve, &words, Highlighter::global(), &Glossary::default()).external
+                body::render_body(note, &resolve, &words, &CodeCache::none(), &Glossary::default()).external
             });
             let mut found: Vec<ExternalLink> = found
                 .unwrap_or_default()
@@ -170,11 +184,24 @@ fn external_links(site: &Site, config: &Config) -> Vec<ExternalLink> {
     all
 }
 
+/// Keep what the build cache gathered for the next build. A cache that cannot be written only
+/// makes the next build cold: it is no problem of this one. The lap names what was reused.
+pub(crate) fn save_cache(cache: BuildCache) -> (&'static str, Duration) {
+    let started = Instant::now();
+    cache.save();
+    ("save cache", started.elapsed())
+}
+
 /// Every stage of a build, writing into `sink`. Returns the report and all problems found,
 /// sorted by file and line; the caller decides whether they fail the build.
-fn build_into(config: &Config, sink: &dyn Sink) -> Result<(BuildReport, Vec<Diagnostic>), BuildError> {
+fn build_into(
+    config: &Config,
+    sink: &dyn Sink,
+    cache: &BuildCache,
+) -> Result<(BuildReport, Vec<Diagnostic>), BuildError> {
     let mut clock = Clock::start();
-    let FullRun { site, assets, unread: mut problems, written } = full_run(config, sink, &mut clock, false, || Ok(()))?;
+    let FullRun { site, assets, unread: mut problems, written } =
+        full_run(config, sink, &mut clock, false, cache, || Ok(()))?;
     problems.extend(site.collisions.iter().cloned());
     let (_, written) = written.map_err(|mut errs| {
         errs.append(&mut problems);
@@ -191,6 +218,8 @@ fn build_into(config: &Config, sink: &dyn Sink) -> Result<(BuildReport, Vec<Diag
         warnings: Vec::new(),
         timings: clock.laps,
         language: config.language(site.letters()).to_string(),
+        cached_code: (0, 0),
+        cached_pages: (0, 0),
     };
     Ok((report, problems))
 }
@@ -216,14 +245,18 @@ pub(crate) fn full_run(
     sink: &dyn Sink,
     clock: &mut Clock,
     serving: bool,
+    cache: &BuildCache,
     claim_output: impl FnOnce() -> Result<(), BuildError>,
 ) -> Result<FullRun, BuildError> {
     let Loaded { site, assets, problems } = load(config, clock)?;
     claim_output()?;
-    let theme = theme::read_templates(config.templates_dir.as_deref(), &config.root).and_then(Theme::from_sources);
+    let theme = theme::read_templates(config.templates_dir.as_deref(), &config.root).and_then(|sources| {
+        cache.pages.start_run(config, &site, &sources, Glossary::of(&site).signature());
+        Theme::from_sources(sources)
+    });
     clock.lap("load theme");
     let written = theme.map(|theme| {
-        let written = write_everything(&site, &theme, &assets, config, sink, clock, serving);
+        let written = write_everything(&site, &theme, &assets, config, sink, clock, serving, cache);
         (theme, written)
     });
     Ok(FullRun { site, assets, unread: problems, written })
@@ -393,6 +426,8 @@ pub(crate) struct Written {
 
 /// The full run's output stage, for `build` and for a session's first (or fresh) run alike:
 /// render every page, write the shared files (navigation, theme CSS/JS, 404), copy the assets.
+// Each input is one of the run's own (the build cache is the eighth); a struct would only rename them.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn write_everything(
     site: &Site,
     theme: &Theme,
@@ -401,6 +436,7 @@ pub(crate) fn write_everything(
     sink: &dyn Sink,
     clock: &mut Clock,
     serving: bool,
+    cache: &BuildCache,
 ) -> Written {
     let chrome = view::Chrome::of(config, site);
     let glossary = Glossary::of(site);
@@ -410,7 +446,7 @@ pub(crate) fn write_everything(
     // build makes the Anki export as they render (a session keeps each note's answers instead).
     let anki = (!serving).then(|| study::AnkiStream::new(site));
     let (mut rendered, mut problems) = rayon::join(
-        || render_pages(site, theme, &chrome, &site.order, sink, Some(&index), &glossary, anki.as_ref()),
+        || render_pages(site, theme, &chrome, &site.order, sink, Some(&index), &glossary, anki.as_ref(), cache),
         || write_study(&study::StudyFile::FROM_SITE, site, theme, &chrome, &glossary, &[], sink),
     );
     problems.extend(write_shared(site, theme, config, sink));
@@ -478,7 +514,8 @@ pub(crate) struct RenderedPage {
 
 /// Render `pages` in parallel and write each into `sink` as soon as it is ready, so memory
 /// does not grow with the site; post each page's terms to `index` when given, and each note's
-/// answers to `anki` (then not kept in its `RenderedPage`).
+/// answers to `anki` (then not kept in its `RenderedPage`); reuse unchanged pages from `cache`.
+// Each input is one of the run's own; a struct would only rename them.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn render_pages(
     site: &Site,
@@ -489,8 +526,28 @@ pub(crate) fn render_pages(
     index: Option<&search::Index>,
     glossary: &Glossary,
     anki: Option<&study::AnkiStream>,
+    cache: &BuildCache,
 ) -> Vec<RenderedPage> {
     let site_links = view::SiteLinks::of(site, chrome);
+    // What every page gives, rendered or reused: its terms to the index, its answers to `anki`.
+    #[allow(clippy::too_many_arguments)]
+    let finish = |position: usize,
+                  page: PageRef,
+                  written: bool,
+                  mut diagnostics: Vec<Diagnostic>,
+                  targets: Vec<String>,
+                  signature: u64,
+                  text: Option<search::Page>,
+                  mut study: Option<study::NoteOutput>| {
+        let (search, problem) = index_page(site, index, page, text, sink);
+        diagnostics.extend(problem);
+        if let Some(anki) = anki {
+            let answers = study.as_mut().map_or_else(Vec::new, |s| std::mem::take(&mut s.answers));
+            let note = if let PageRef::Note(n) = page { Some((n, answers)) } else { None };
+            anki.add(position, note);
+        }
+        (position, RenderedPage { page, written, diagnostics, targets, signature, search, study })
+    };
     // Taken one at a time in reading order (not split in ranges), so what is made in reading
     // order as pages finish (the Anki export) waits for few pages.
     let mut rendered: Vec<(usize, RenderedPage)> = pages
@@ -504,21 +561,16 @@ pub(crate) fn render_pages(
             };
             let links = view::PageLinks::of(site, page);
             let signature = links.signature(&site_links);
-            let PageOutput { html, mut diagnostics, targets, search: text, study } =
-                guarded(&source(), || render_linked(site, &site_links, links, theme, chrome, page, glossary))
-                    .unwrap_or_else(|d| PageOutput { diagnostics: vec![d], ..PageOutput::default() });
-            let mut text = text;
-            if let (Some(index), Some(page_text), Some(&id)) = (index, &text, site.position.get(&page)) {
-                index.post(id, page_text);
-                if index.is_streaming() {
-                    let block = text.take().and_then(|t| index.stream(id, t));
-                    if let Some((rel, bytes)) = block {
-                        if let Err(e) = sink.write(&rel, &bytes) {
-                            diagnostics.push(Diagnostic::error(rel, 0, format!("cannot write: {e}")));
-                        }
-                    }
-                }
+            // A page whose inputs are all unchanged is taken from the last output as it is.
+            if let Some(reused) = cache.pages.reuse(site, page, signature, sink) {
+                let (diagnostics, targets, search, study) =
+                    (reused.diagnostics, reused.targets, reused.search, reused.study);
+                return finish(position, page, true, diagnostics, targets, signature, search, study);
             }
+            let PageOutput { html, mut diagnostics, targets, search: text, study } = guarded(&source(), || {
+                render_linked(site, &site_links, links, theme, chrome, page, glossary, &cache.code)
+            })
+            .unwrap_or_else(|d| PageOutput { diagnostics: vec![d], ..PageOutput::default() });
             let mut written = false;
             // The generated page of a notes folder named like a study page's (`quiz/`) gives way.
             let html = html.filter(|_| matches!(page, PageRef::Note(_)) || reserved_output(&site.url(page)).is_none());
@@ -529,18 +581,45 @@ pub(crate) fn render_pages(
                     // Named by its note: that is the file the reader can rename or fix.
                     Err(e) => diagnostics.push(Diagnostic::error(source(), 0, format!("cannot write {url}: {e}"))),
                 }
+                if written {
+                    let outputs = ReusedRef {
+                        diagnostics: &diagnostics,
+                        targets: &targets,
+                        search: text.as_ref(),
+                        study: study.as_ref(),
+                    };
+                    cache.pages.keep(site, page, signature, html.as_bytes(), outputs);
+                }
             }
-            let mut study = study;
-            if let Some(anki) = anki {
-                let answers = study.as_mut().map_or_else(Vec::new, |s| std::mem::take(&mut s.answers));
-                let note = if let PageRef::Note(n) = page { Some((n, answers)) } else { None };
-                anki.add(position, note);
-            }
-            (position, RenderedPage { page, written, diagnostics, targets, signature, search: text, study })
+            finish(position, page, written, diagnostics, targets, signature, text, study)
         })
         .collect();
     rendered.sort_unstable_by_key(|&(position, _)| position);
     rendered.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Post a page's text to the search index, if there is one; a streaming index takes the text and
+/// its block is written. Gives back the text the index did not take, and a write problem.
+fn index_page(
+    site: &Site,
+    index: Option<&search::Index>,
+    page: PageRef,
+    mut text: Option<search::Page>,
+    sink: &dyn Sink,
+) -> (Option<search::Page>, Option<Diagnostic>) {
+    let mut problem = None;
+    if let (Some(index), Some(page_text), Some(&id)) = (index, &text, site.position.get(&page)) {
+        index.post(id, page_text);
+        if index.is_streaming() {
+            let block = text.take().and_then(|t| index.stream(id, t));
+            if let Some((rel, bytes)) = block {
+                if let Err(e) = sink.write(&rel, &bytes) {
+                    problem = Some(Diagnostic::error(rel, 0, format!("cannot write: {e}")));
+                }
+            }
+        }
+    }
+    (text, problem)
 }
 
 /// Files every site has besides its pages: navigation files and theme files.
@@ -683,8 +762,16 @@ pub fn render_page(
 ) -> (Option<String>, Vec<Diagnostic>, Vec<String>) {
     let glossary = Glossary::of(site);
     let site_links = view::SiteLinks::of(site, chrome);
-    let PageOutput { html, diagnostics, targets, .. } =
-        render_linked(site, &site_links, view::PageLinks::of(site, page), theme, chrome, page, &glossary);
+    let PageOutput { html, diagnostics, targets, .. } = render_linked(
+        site,
+        &site_links,
+        view::PageLinks::of(site, page),
+        theme,
+        chrome,
+        page,
+        &glossary,
+        &CodeCache::none(),
+    );
     (html, diagnostics, targets)
 }
 
@@ -700,6 +787,8 @@ struct PageOutput {
 }
 
 /// `render_page` with what the site puts on the page already gathered.
+// Each input is one of the run's own (the build cache is the eighth); a struct would only rename them.
+#[allow(clippy::too_many_arguments)]
 fn render_linked<'a>(
     site: &'a Site,
     site_links: &view::SiteLinks<'a>,
@@ -708,6 +797,7 @@ fn render_linked<'a>(
     chrome: &'a view::Chrome<'a>,
     page: PageRef,
     glossary: &Glossary,
+    code: &CodeCache,
 ) -> PageOutput {
     let mut diagnostics = Vec::new();
     let mut targets = Vec::new();
@@ -718,7 +808,7 @@ fn render_linked<'a>(
             panic_if_asked(&site.notes[n].body, "render");
             let resolve = |dest: &str| links::resolve(site, n, dest, chrome.repository);
             let words = body::BodyWords::new(&chrome.words);
-            let b = body::render_body(&site.notes[n], &resolve, &words, Highlighter::global(), glossary);
+            let b = body::render_body(&site.notes[n], &resolve, &words, code, glossary);
             diagnostics.extend(b.diagnostics);
             targets = b.targets;
             study = Some(study::NoteOutput { answers: b.answers, references: b.references.clone() });
@@ -952,7 +1042,7 @@ mod tests {
 
         // The same notes render (into a folder sink) with only the panicking one missing.
         let out = tmp.path().join("direct");
-        let (report, problems) = build_into(&config, &write::DirSink::new(&out)).unwrap();
+        let (report, problems) = build_into(&config, &write::DirSink::new(&out), &BuildCache::none()).unwrap();
         assert_eq!((report.notes, problems.len()), (2, 2));
         assert!(out.join("ok.html").is_file());
         assert!(!out.join("render.html").exists());
@@ -1043,7 +1133,7 @@ mod tests {
             Config::load(root, crate::config::Overrides { output_dir: Some(root.join("out")), ..Default::default() })
                 .unwrap();
         let sink = Paths::default();
-        let (_, problems) = build_into(&config, &sink).unwrap();
+        let (_, problems) = build_into(&config, &sink, &BuildCache::none()).unwrap();
         assert!(problems.is_empty(), "{problems:?}");
         let Loaded { site, assets, .. } = load(&config, &mut Clock::start()).unwrap();
         let ours: Vec<String> =
@@ -1075,7 +1165,7 @@ mod tests {
             ..Default::default()
         };
         let config = Config::load(root, overrides).unwrap();
-        let (_, problems) = build_into(&config, &write::DirSink::new(&out)).unwrap();
+        let (_, problems) = build_into(&config, &write::DirSink::new(&out), &BuildCache::none()).unwrap();
         assert!(problems.is_empty(), "{problems:?}");
         std::fs::read_to_string(out.join("robots.txt")).ok()
     }

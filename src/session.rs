@@ -12,6 +12,7 @@ use crate::model::{reserved_output, PageRef, Site, HOSTING_FILES};
 use crate::paths;
 use crate::pipeline::{self, BuildError};
 use crate::render::{study, view, Theme};
+use crate::reuse::BuildCache;
 use crate::search;
 use crate::theme;
 use crate::write::{self, Sink, UpdateSink, WriteError};
@@ -181,7 +182,11 @@ impl Session {
             }
             Ok(())
         };
-        let run = pipeline::full_run(config, sink, &mut pipeline::Clock::start(), true, claim_output)?;
+        // The build cache makes a session's start as cheap as a warm build; its edits after
+        // that render a few pages, and highlight their code again.
+        let cache = BuildCache::open(config.cache_dir.as_deref(), true);
+        let run = pipeline::full_run(config, sink, &mut pipeline::Clock::start(), true, &cache, claim_output)?;
+        pipeline::save_cache(cache);
         let broken: BTreeMap<String, Diagnostic> = run.unread.into_iter().map(|d| (d.file.clone(), d)).collect();
         let (theme, written) = match run.written {
             Ok(written) => written,
@@ -533,6 +538,7 @@ impl State {
             sink,
             &mut pipeline::Clock::start(),
             true,
+            &BuildCache::none(),
         );
         self.absorb(written)
     }
@@ -596,7 +602,17 @@ fn render_into(
     glossary: &Glossary,
 ) -> (usize, Vec<Diagnostic>, bool) {
     let chrome = view::Chrome::of(config, &state.site);
-    let mut rendered = pipeline::render_pages(&state.site, &state.theme, &chrome, pages, sink, None, glossary, None);
+    let mut rendered = pipeline::render_pages(
+        &state.site,
+        &state.theme,
+        &chrome,
+        pages,
+        sink,
+        None,
+        glossary,
+        None,
+        &BuildCache::none(),
+    );
     let texts = rendered.iter_mut().filter_map(|r| Some((r.page, r.search.take()?))).collect();
     let mut errors = state.reindex(texts, sink);
     let (remembered, study_changed) = state.remember(rendered);

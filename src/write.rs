@@ -32,6 +32,11 @@ const TEMP_TAG: &str = ".gongbu-tmp-";
 pub(crate) trait Sink: Sync {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()>;
     fn copy(&self, rel: &str, from: &Path) -> io::Result<()>;
+    /// The file at `rel` of the output this one replaces, which `copy` from it keeps as it is
+    /// (a page the build cache says is unchanged); None where there is no such output.
+    fn previous(&self, _rel: &str) -> Option<PathBuf> {
+        None
+    }
 }
 
 /// Why the output folder could not be claimed or written; each message tells the user what to do.
@@ -395,6 +400,10 @@ fn remove_stale_staging(parent: &Path, name: &str) {
 }
 
 impl Sink for Staging {
+    fn previous(&self, rel: &str) -> Option<PathBuf> {
+        self.old.as_ref().and_then(|o| o.file(rel)).map(Path::to_path_buf)
+    }
+
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let unchanged = self.old.as_ref().and_then(|o| o.file(rel)).is_some_and(|old| same_bytes(old, bytes));
         if !unchanged {
@@ -614,6 +623,11 @@ impl UpdateSink {
 }
 
 impl Sink for UpdateSink {
+    /// The file in place, which `copy` from itself leaves as it is.
+    fn previous(&self, rel: &str) -> Option<PathBuf> {
+        real_target(&self.root, rel).ok().filter(|path| is_plain_file(path))
+    }
+
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let path = real_target(&self.root, rel)?;
         let same = is_plain_file(&path) && same_bytes(&path, bytes);

@@ -20,7 +20,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         let cache_dir = match (args.no_cache, args.cache) {
             (true, _) => None,
             (false, Some(dir)) => Some(dir),
-            (false, None) => Some(config.root.join(links_external::CACHE_DIR)),
+            (false, None) => Some(gongbu::cache::folder_beside(&config.output_dir)),
         };
         let options = Options {
             jobs: args.jobs.get(),

@@ -17,8 +17,14 @@ use std::process::ExitCode;
 use std::sync::mpsc;
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let overrides =
-        Overrides { output_dir: args.output, base_url: None, strict: false, hashed_assets: false, minify: false };
+    let overrides = Overrides {
+        output_dir: args.output,
+        base_url: None,
+        strict: false,
+        hashed_assets: false,
+        minify: false,
+        cache: args.cache,
+    };
     let config = Config::load(&args.path, overrides.clone())?;
     let output = config.output_dir.clone();
     let mut session = Session::open(config, overrides, args.force)?;

@@ -47,7 +47,7 @@ fn is_hangul(c: char) -> bool {
 }
 
 /// A heading of a note, with the id GitHub would give it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Heading {
     pub(crate) level: u8,
     pub(crate) id: String,
@@ -57,7 +57,7 @@ pub(crate) struct Heading {
 }
 
 /// One Markdown file, read and outlined but not yet rendered.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Note {
     /// Source path from the notes folder (`Algorithm/Binary Search.md`).
     pub(crate) source: String,
@@ -98,7 +98,7 @@ pub struct Note {
 }
 
 /// What study mode knows of one note before it is rendered: its questions and the terms it defines.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub(crate) struct NoteStudy {
     pub(crate) questions: Vec<Question>,
     pub(crate) terms: Vec<Term>,
@@ -145,7 +145,7 @@ pub(crate) struct Term {
 }
 
 /// A note's `date` and `updated` from its front matter, as RFC 3339; the feed's dates.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Dates {
     pub(crate) published: Option<String>,
     pub(crate) updated: Option<String>,
@@ -164,7 +164,7 @@ impl Note {
 }
 
 /// A link as written in a note's Markdown or raw HTML, before it is resolved.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct WrittenLink {
     /// The destination exactly as written (`./Network/README.md`, `https://…`).
     pub(crate) dest: String,

@@ -6,10 +6,10 @@
 use super::autolink::{display_url, split_urls, Piece};
 use super::math;
 use super::study::StudyWriter;
+use crate::cache::CodeCache;
 use crate::config::Words;
 use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::enrich::study::Glossary;
-use crate::highlight::Highlighter;
 use crate::markdown::callouts::{self, Callout, Labels};
 use crate::markdown::emoji::{with_emoji, RawHtml};
 use crate::markdown::prepare::{prepare, Marked, Prepared, LAZY_HTML_PREFIX};
@@ -88,7 +88,7 @@ pub(crate) fn render_body(
     note: &Note,
     resolve: &dyn Fn(&str) -> Resolved,
     words: &BodyWords,
-    highlighter: &Highlighter,
+    code_cache: &CodeCache,
     glossary: &Glossary,
 ) -> Body {
     let prepared = prepare(&note.body);
@@ -101,7 +101,7 @@ pub(crate) fn render_body(
         note,
         resolve,
         words,
-        highlighter,
+        code_cache,
         lines: LineIndex::new(&prepared.text, note.body_line),
         body,
         events: Vec::new(),
@@ -138,7 +138,8 @@ struct BodyWriter<'a> {
     note: &'a Note,
     resolve: &'a dyn Fn(&str) -> Resolved,
     words: &'a BodyWords<'a>,
-    highlighter: &'a Highlighter,
+    /// Highlights code blocks, or takes them from the last build.
+    code_cache: &'a CodeCache,
     lines: LineIndex,
     body: Body,
     events: Vec<Event<'a>>,
@@ -435,7 +436,7 @@ impl<'a> BodyWriter<'a> {
                 return self.push_math_html(&text, math::Placement::Block, first_line);
             }
             self.study.code_block(self.events.len(), &text);
-            let html = code_block_html(self.highlighter, lang.as_deref(), &text, self.note.code_language);
+            let html = code_block_html(self.code_cache, lang.as_deref(), &text, self.note.code_language);
             self.events.push(Event::Html(html.into()));
         }
     }
@@ -653,8 +654,8 @@ fn task_marker_html(done: bool, label: &str) -> String {
 /// scrolled with the arrow keys; every block does, since whether it overflows depends on the
 /// reader's screen. `note_language`: the note's code language, the hint for an unlabeled
 /// block's guess.
-fn code_block_html(highlighter: &Highlighter, lang: Option<&str>, code: &str, note_language: Option<&str>) -> String {
-    let highlighted = highlighter.highlight_in(lang, code, note_language);
+fn code_block_html(code_cache: &CodeCache, lang: Option<&str>, code: &str, note_language: Option<&str>) -> String {
+    let highlighted = code_cache.highlight_in(lang, code, note_language);
     match highlighted.language {
         Some(name) => {
             let name = escape(&name);
@@ -721,7 +722,7 @@ mod tests {
             target: None,
         };
         let words = Words { anchor: "연결".into(), ..Words::default() };
-        render_body(&note(body), &resolve, &BodyWords::new(&words), Highlighter::global(), &Glossary::default())
+        render_body(&note(body), &resolve, &BodyWords::new(&words), &CodeCache::none(), &Glossary::default())
     }
 
     #[test]

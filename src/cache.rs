@@ -1,0 +1,490 @@
+//! The build cache: pure work a build can take from the previous one instead of doing it again,
+//! kept in `.gongbu-cache/` beside the output folder (where `gongbu check --external` keeps its
+//! `links.json`).
+//!
+//! It is only ever a shortcut, never a source of truth: every entry is keyed by everything its
+//! value depends on, every file carries a stamp of the gongbu build that wrote it (crate version,
+//! `SCHEMA`, and the executable's size and time, so a rebuilt binary never trusts an older one's
+//! work), and a file that is missing, stamped otherwise, truncated, too large or fails its
+//! checksum is ignored as a whole (then replaced). Files are written through a temp file and a
+//! rename, so a build killed half-way leaves the previous file whole; the folder is never used
+//! through a symlink, nor are its files. Deleting the folder only makes the next build cold.
+//!
+//! Kept now: highlighted code blocks (`CodeCache`), keyed by (language label, the note's code
+//! language, code text); the grammars are fixed by the binary, which the stamp names.
+
+use crate::highlight::{Highlighted, Highlighter};
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// The cache folder's name, beside the output folder.
+pub const DIR: &str = ".gongbu-cache";
+
+/// Bumped whenever what a file holds, or how a value is encoded, changes.
+const SCHEMA: u32 = 1;
+
+/// A cache file is never read (nor written) above this size. The code cache holds the blocks of
+/// the last build only, about 9 MB per 1,000 generated notes; past the bound the blocks that do
+/// not fit are left out (highlighted again by the next build).
+pub const MAX_FILE_BYTES: usize = 512 << 20;
+
+/// A value no build used in this many writes of its file is evicted.
+const KEPT_GENERATIONS: u32 = 8;
+
+/// The code cache's file in the cache folder.
+const CODE_FILE: &str = "code.bin";
+
+/// First bytes of every cache file.
+const MAGIC: &[u8] = b"gongbu-cache\n";
+
+/// The cache folder of a build writing into `output`: beside it, named `DIR`. The default output
+/// (`ROOT/public`) puts it at `ROOT/.gongbu-cache`.
+pub fn folder_beside(output: &Path) -> PathBuf {
+    output.parent().map_or_else(|| PathBuf::from(DIR), |parent| parent.join(DIR))
+}
+
+/// What wrote a cache file: a file with another stamp is ignored.
+fn stamp(kind: &str) -> String {
+    let exe = std::env::current_exe().and_then(std::fs::metadata).ok();
+    let (len, modified) = exe.map_or((0, 0), |m| {
+        let nanos = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+        (m.len(), nanos.map_or(0, |d| d.as_nanos()))
+    });
+    format!("gongbu {} schema {SCHEMA} {kind} exe {len}-{modified}", env!("CARGO_PKG_VERSION"))
+}
+
+/// A 128-bit key of `parts` (two SipHashes, told apart by a seed byte): collisions are out of reach
+/// for any number of entries a cache holds.
+pub fn key_of(parts: &[&[u8]]) -> u128 {
+    let half = |seed: u8| {
+        let mut h = std::hash::DefaultHasher::new();
+        seed.hash(&mut h);
+        for part in parts {
+            part.hash(&mut h);
+        }
+        h.finish()
+    };
+    (u128::from(half(1)) << 64) | u128::from(half(2))
+}
+
+/// A cache folder that may be used: absent (it will be created), or a real folder, not a symlink.
+fn usable_folder(folder: &Path) -> bool {
+    match std::fs::symlink_metadata(folder) {
+        Ok(meta) => meta.file_type().is_dir(),
+        Err(e) => e.kind() == io::ErrorKind::NotFound,
+    }
+}
+
+/// The bytes of a cache file, if it is a regular file (never followed through a symlink) no larger
+/// than the bound.
+fn read_file(path: &Path) -> Option<Vec<u8>> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let file = options.open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    if !meta.file_type().is_file() || meta.len() > MAX_FILE_BYTES as u64 {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes).ok()?;
+    (bytes.len() <= MAX_FILE_BYTES).then_some(bytes)
+}
+
+/// Each entry's key → (generation that last used it, start, length) in a file's bytes.
+type Entries = HashMap<u128, (u32, usize, usize)>;
+
+/// A cache file's generation (how many builds wrote it) and where each entry's value lies, with
+/// the generation that last used it: `None` unless the whole file is sound (magic, `stamp`, entry
+/// bounds, checksum).
+fn entries_of(bytes: &[u8], stamp: &str) -> Option<(u32, Entries)> {
+    let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(4)?)?;
+    if crc32fast::hash(body).to_le_bytes() != sum {
+        return None;
+    }
+    let mut reader = Reader { bytes: body, at: 0 };
+    if reader.take(MAGIC.len())? != MAGIC {
+        return None;
+    }
+    let stamp_len = reader.u32()? as usize;
+    if reader.take(stamp_len)? != stamp.as_bytes() {
+        return None;
+    }
+    let generation = reader.u32()?;
+    let count = reader.u32()? as usize;
+    // Each entry takes at least 24 bytes: a count beyond that is a lie, not an allocation.
+    let mut entries = HashMap::with_capacity(count.min(body.len() / 24));
+    for _ in 0..count {
+        let key = u128::from_le_bytes(reader.take(16)?.try_into().ok()?);
+        let used = reader.u32()?;
+        let len = reader.u32()? as usize;
+        reader.take(len)?;
+        entries.insert(key, (used, reader.at - len, len));
+    }
+    (reader.at == body.len()).then_some((generation, entries))
+}
+
+/// Reads a cache file's parts in order, never past its end.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let part = self.bytes.get(self.at..self.at.checked_add(n)?)?;
+        self.at += n;
+        Some(part)
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        self.take(4)?.try_into().ok().map(u32::from_le_bytes)
+    }
+}
+
+/// Write `entries` as the cache file `name` of `folder`, stamped `stamp`, within the size bound:
+/// through a temp file and a rename, so readers see the old file or the new one, whole.
+fn write_file<'a>(
+    folder: &Path,
+    name: &str,
+    stamp: &str,
+    generation: u32,
+    entries: impl Iterator<Item = (u128, u32, &'a [u8])>,
+) -> io::Result<()> {
+    if !usable_folder(folder) {
+        return Err(io::Error::other(format!("{} is not a folder", folder.display())));
+    }
+    // Within the bound, counted before anything is written: the entries that fit, in order.
+    let mut size = MAGIC.len() + 4 + stamp.len() + 8 + 4;
+    let fitting: Vec<(u128, u32, &[u8])> = entries
+        .filter(|(_, _, value)| {
+            let fits = size + 24 + value.len() <= MAX_FILE_BYTES;
+            size += if fits { 24 + value.len() } else { 0 };
+            fits
+        })
+        .collect();
+
+    std::fs::create_dir_all(folder)?;
+    // Created new (never through a symlink someone left at that name) and unique to this process.
+    // Not synced: a file the system lost half of fails its checksum and is ignored.
+    let tmp = folder.join(format!(".{name}.{}.tmp", std::process::id()));
+    let _ = std::fs::remove_file(&tmp);
+    let written = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp).and_then(|file| {
+        // Streamed, not gathered first: the file may be hundreds of megabytes.
+        let mut out = Checksummed { file: io::BufWriter::with_capacity(1 << 20, file), sum: crc32fast::Hasher::new() };
+        out.put(MAGIC)?;
+        out.put(&(stamp.len() as u32).to_le_bytes())?;
+        out.put(stamp.as_bytes())?;
+        out.put(&generation.to_le_bytes())?;
+        out.put(&(fitting.len() as u32).to_le_bytes())?;
+        for (key, used, value) in &fitting {
+            out.put(&key.to_le_bytes())?;
+            out.put(&used.to_le_bytes())?;
+            out.put(&(value.len() as u32).to_le_bytes())?;
+            out.put(value)?;
+        }
+        let sum = out.sum.finalize();
+        out.file.write_all(&sum.to_le_bytes())?;
+        out.file.flush()
+    });
+    let written = written.and_then(|()| std::fs::rename(&tmp, folder.join(name)));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
+/// A file being written, with the checksum of what was written so far.
+struct Checksummed {
+    file: io::BufWriter<std::fs::File>,
+    sum: crc32fast::Hasher,
+}
+
+impl Checksummed {
+    fn put(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.sum.update(bytes);
+        self.file.write_all(bytes)
+    }
+}
+
+/// One cache file: the values of the last build by key, and those of this one. A value the
+/// build used or made is kept for the next build; the others (of notes that changed or went) are
+/// evicted when it is saved. Shared by the threads of a build.
+pub struct Store {
+    /// Where it is saved; None: nothing is read or written.
+    folder: Option<PathBuf>,
+    name: &'static str,
+    /// The file read at the start, whose ranges `old` points into.
+    bytes: Vec<u8>,
+    /// How many builds wrote the file read.
+    generation: u32,
+    old: HashMap<u128, Slot>,
+    /// Values made by this build.
+    new: Mutex<Vec<(u128, Vec<u8>)>>,
+    hits: AtomicUsize,
+}
+
+/// A value of the file read: where it lies, the generation that last used it, and whether this
+/// build used it.
+struct Slot {
+    last_used: u32,
+    start: usize,
+    len: usize,
+    used: AtomicBool,
+}
+
+impl Store {
+    /// No cache: nothing is found, nothing is kept.
+    pub fn none(name: &'static str) -> Store {
+        let (bytes, old, new) = (Vec::new(), HashMap::new(), Mutex::default());
+        Store { folder: None, name, bytes, generation: 0, old, new, hits: 0.into() }
+    }
+
+    /// The file `name` of `folder` (None: no cache), empty when it is missing or unsound.
+    pub fn open(folder: Option<&Path>, name: &'static str) -> Store {
+        let Some(folder) = folder else { return Store::none(name) };
+        let bytes = if usable_folder(folder) { read_file(&folder.join(name)) } else { None };
+        let bytes = bytes.unwrap_or_default();
+        let (generation, old) = entries_of(&bytes, &stamp(name)).unwrap_or_default();
+        let slot = |(last_used, start, len)| Slot { last_used, start, len, used: false.into() };
+        let old = old.into_iter().map(|(k, at)| (k, slot(at))).collect();
+        let new = Mutex::default();
+        Store { folder: Some(folder.to_path_buf()), name, bytes, generation, old, new, hits: 0.into() }
+    }
+
+    /// Whether values are looked up and kept at all.
+    pub fn is_on(&self) -> bool {
+        self.folder.is_some()
+    }
+
+    /// The last build's value for `key`, if `accept` takes it; it is then kept for the next build.
+    pub fn take<T>(&self, key: u128, accept: impl FnOnce(&[u8]) -> Option<T>) -> Option<T> {
+        let slot = self.old.get(&key)?;
+        let found = accept(&self.bytes[slot.start..slot.start + slot.len])?;
+        slot.used.store(true, Ordering::Relaxed);
+        self.hits.fetch_add(1, Ordering::Relaxed);
+        Some(found)
+    }
+
+    /// Keep `value` for `key` for the next build.
+    pub fn put(&self, key: u128, value: Vec<u8>) {
+        if self.is_on() {
+            self.new.lock().unwrap_or_else(|e| e.into_inner()).push((key, value));
+        }
+    }
+
+    /// Values taken from the cache, and values made, so far.
+    pub fn counts(&self) -> (usize, usize) {
+        (self.hits.load(Ordering::Relaxed), self.new.lock().map_or(0, |n| n.len()))
+    }
+
+    /// Save what this build used or made, and what an earlier one used within the last
+    /// `KEPT_GENERATIONS` writes (a page kept as it was uses none of its code blocks; its next edit
+    /// will). Nothing is written without a folder, or when this build made nothing new.
+    pub fn save(self) -> io::Result<()> {
+        let Some(folder) = &self.folder else { return Ok(()) };
+        let new = self.new.into_inner().unwrap_or_else(|e| e.into_inner());
+        if new.is_empty() {
+            return Ok(());
+        }
+        let now = self.generation.wrapping_add(1);
+        let kept = self.old.iter().filter_map(|(&k, s)| {
+            let used = if s.used.load(Ordering::Relaxed) { now } else { s.last_used };
+            (now.wrapping_sub(used) <= KEPT_GENERATIONS).then(|| (k, used, &self.bytes[s.start..s.start + s.len]))
+        });
+        // A value made again replaces the one found (a page whose inputs changed).
+        let made = new.iter().map(|(k, v)| (*k, now, v.as_slice()));
+        let mut all: Vec<(u128, u32, &[u8])> = made.chain(kept).collect();
+        // By key: the same values give the same file, whichever thread made which first.
+        all.sort_by_key(|&(k, _, _)| k);
+        all.dedup_by_key(|&mut (k, _, _)| k);
+        write_file(folder, self.name, &stamp(self.name), now, all.into_iter())
+    }
+}
+
+/// Highlighted code blocks of the last build, and those of this one: a block whose language label,
+/// note language and text are all unchanged is taken as it was highlighted.
+pub struct CodeCache(Store);
+
+impl CodeCache {
+    /// No cache: every block is highlighted, nothing is kept.
+    pub fn none() -> CodeCache {
+        CodeCache(Store::none(CODE_FILE))
+    }
+
+    /// The code cache of `folder` (None: no cache), empty when its file is missing or unsound.
+    pub fn open(folder: Option<&Path>) -> CodeCache {
+        CodeCache(Store::open(folder, CODE_FILE))
+    }
+
+    /// `Highlighter::highlight_in`, from the cache when this block was highlighted before.
+    pub fn highlight_in(&self, lang: Option<&str>, code: &str, note_language: Option<&str>) -> Highlighted {
+        if !self.0.is_on() {
+            return Highlighter::global().highlight_in(lang, code, note_language);
+        }
+        let tag = [u8::from(lang.is_some()), u8::from(note_language.is_some())];
+        let (lang_bytes, hint_bytes) = (lang.unwrap_or("").as_bytes(), note_language.unwrap_or("").as_bytes());
+        let key = key_of(&[&tag, lang_bytes, hint_bytes, code.as_bytes()]);
+        if let Some(found) = self.0.take(key, decode) {
+            return found;
+        }
+        let made = Highlighter::global().highlight_in(lang, code, note_language);
+        self.0.put(key, encode(&made));
+        made
+    }
+
+    /// Blocks taken from the cache, and blocks highlighted, so far.
+    pub fn counts(&self) -> (usize, usize) {
+        self.0.counts()
+    }
+
+    /// Keep the blocks this build used, and only those, for the next build.
+    pub fn save(self) -> io::Result<()> {
+        self.0.save()
+    }
+}
+
+/// A highlighted block as bytes: flags (language, guessed), language length and text, HTML.
+fn encode(h: &Highlighted) -> Vec<u8> {
+    let lang = h.language.as_deref().unwrap_or("");
+    let mut out = Vec::with_capacity(5 + lang.len() + h.html.len());
+    out.push(u8::from(h.language.is_some()) | (u8::from(h.guessed) << 1));
+    out.extend((lang.len() as u32).to_le_bytes());
+    out.extend(lang.as_bytes());
+    out.extend(h.html.as_bytes());
+    out
+}
+
+/// `encode` undone; None for bytes it cannot have made.
+fn decode(bytes: &[u8]) -> Option<Highlighted> {
+    let (&flags, rest) = bytes.split_first()?;
+    let (len, rest) = rest.split_at_checked(4)?;
+    let len = u32::from_le_bytes(len.try_into().ok()?) as usize;
+    let (lang, html) = rest.split_at_checked(len)?;
+    if flags > 3 {
+        return None;
+    }
+    let language = (flags & 1 == 1).then(|| std::str::from_utf8(lang).map(str::to_string)).transpose().ok()?;
+    let html = std::str::from_utf8(html).ok()?.to_string();
+    Some(Highlighted { language, guessed: flags & 2 == 2, html })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blocks() -> Vec<(Option<&'static str>, &'static str, Option<&'static str>)> {
+        vec![
+            (Some("rust"), "fn main() { let x = 1; }\n", None),
+            (None, "public static void main(String[] a) {}\n", Some("java")),
+            (None, "def f(x):\n    return x\n", None),
+            (Some("text"), "plain <b>\n", None),
+        ]
+    }
+
+    fn highlight_all(cache: &CodeCache) -> Vec<Highlighted> {
+        blocks().into_iter().map(|(l, c, n)| cache.highlight_in(l, c, n)).collect()
+    }
+
+    #[test]
+    fn a_saved_cache_gives_what_the_highlighter_gives() {
+        let tmp = tempfile::tempdir().unwrap();
+        let folder = tmp.path().join(DIR);
+        let direct: Vec<Highlighted> = highlight_all(&CodeCache::none());
+        let cold = CodeCache::open(Some(&folder));
+        assert_eq!(highlight_all(&cold), direct);
+        assert_eq!(cold.counts(), (0, 4));
+        cold.save().unwrap();
+        let warm = CodeCache::open(Some(&folder));
+        assert_eq!(highlight_all(&warm), direct);
+        assert_eq!(warm.counts(), (4, 0), "every block came from the cache");
+        // The note's language is part of the key: the same text with another hint is not a hit.
+        let other = warm.highlight_in(None, "public static void main(String[] a) {}\n", None);
+        assert_eq!(other, Highlighter::global().highlight_in(None, "public static void main(String[] a) {}\n", None));
+        assert_eq!(warm.counts(), (4, 1));
+    }
+
+    #[test]
+    fn an_unsound_file_is_ignored_and_replaced() {
+        let tmp = tempfile::tempdir().unwrap();
+        let folder = tmp.path().join(DIR);
+        let cache = CodeCache::open(Some(&folder));
+        highlight_all(&cache);
+        cache.save().unwrap();
+        let path = folder.join(CODE_FILE);
+        let good = std::fs::read(&path).unwrap();
+        let direct = highlight_all(&CodeCache::none());
+        let mut flipped = good.clone();
+        let middle = flipped.len() / 2;
+        flipped[middle] ^= 0x20;
+        let mut lying = good.clone();
+        // An entry length far past the end (the checksum recomputed, as a forger would).
+        let at = MAGIC.len() + 4 + stamp(CODE_FILE).len() + 4 + 4 + 16 + 4;
+        lying[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        let body = lying.len() - 4;
+        let sum = crc32fast::hash(&lying[..body]).to_le_bytes();
+        lying[body..].copy_from_slice(&sum);
+        let unsound: [&[u8]; 5] = [&good[..good.len() / 2], &flipped, &lying, b"", b"gongbu-cache\n\xff\xff\xff\xff"];
+        for bytes in unsound {
+            std::fs::write(&path, bytes).unwrap();
+            let cache = CodeCache::open(Some(&folder));
+            assert_eq!(highlight_all(&cache), direct);
+            assert_eq!(cache.counts(), (0, 4), "nothing taken from an unsound file");
+            cache.save().unwrap();
+            assert_eq!(std::fs::read(&path).unwrap(), good, "replaced by a sound one");
+        }
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_symlinked_folder_or_file_is_not_used() {
+        let tmp = tempfile::tempdir().unwrap();
+        let elsewhere = tmp.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        let folder = tmp.path().join(DIR);
+        std::os::unix::fs::symlink(&elsewhere, &folder).unwrap();
+        let cache = CodeCache::open(Some(&folder));
+        highlight_all(&cache);
+        assert!(cache.save().is_err());
+        assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0, "nothing written through the link");
+
+        // A file linked from the folder is neither read nor written through.
+        std::fs::remove_file(&folder).unwrap();
+        let real = CodeCache::open(Some(&folder));
+        highlight_all(&real);
+        real.save().unwrap();
+        std::fs::rename(folder.join(CODE_FILE), elsewhere.join("kept")).unwrap();
+        std::os::unix::fs::symlink(elsewhere.join("kept"), folder.join(CODE_FILE)).unwrap();
+        let linked = CodeCache::open(Some(&folder));
+        highlight_all(&linked);
+        assert_eq!(linked.counts(), (0, 4), "a linked file is not read");
+        let before = std::fs::read(elsewhere.join("kept")).unwrap();
+        linked.save().unwrap();
+        assert_eq!(std::fs::read(elsewhere.join("kept")).unwrap(), before, "nor written through");
+        assert!(!folder.join(CODE_FILE).is_symlink(), "the link was replaced by a file");
+    }
+
+    #[test]
+    fn another_stamp_is_ignored() {
+        let tmp = tempfile::tempdir().unwrap();
+        let folder = tmp.path().join(DIR);
+        let block: &[u8] = b"x";
+        write_file(&folder, CODE_FILE, "gongbu 0.0.1 schema 1", 1, [(1u128, 1, block)].into_iter()).unwrap();
+        let bytes = std::fs::read(folder.join(CODE_FILE)).unwrap();
+        assert!(entries_of(&bytes, "gongbu 0.0.1 schema 1").is_some_and(|(_, e)| e.len() == 1));
+        assert!(entries_of(&bytes, &stamp(CODE_FILE)).is_none());
+    }
+
+    #[test]
+    fn the_folder_is_beside_the_output() {
+        assert_eq!(folder_beside(Path::new("/site/public")), Path::new("/site/.gongbu-cache"));
+    }
+}

@@ -1,0 +1,339 @@
+//! Pages a build keeps from the last one instead of rendering them again (`gongbu build`, and the
+//! first run of `gongbu serve`, over the output it updates in place).
+//!
+//! A page is kept when everything it was rendered from is unchanged, which is what a `serve`
+//! session re-renders on (see `session`): the note itself (every field of the parsed note), what
+//! the site puts on the page (`view::PageLinks::signature`), the run's settings (configuration,
+//! the site's language, templates, glossary links), and what each site path the page linked to
+//! means now (a note's heading ids, an asset, a folder). The cache records, per page, those inputs
+//! and the page's outputs besides its HTML (problems, link targets, search text, study output);
+//! the HTML stays in the last output, checked by length and checksum before the write stage links
+//! it into the new one (`write::Sink::previous`). A cold build and a build with the cache write
+//! the same bytes (`tests/cache.rs`).
+
+use crate::cache::{key_of, CodeCache, Store};
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::model::{PageRef, Reference, Site};
+use crate::render::study::NoteOutput;
+use crate::search;
+use crate::theme::TemplateSource;
+use crate::write::Sink;
+use std::hash::{Hash, Hasher};
+use std::io::Read;
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// The page cache's file in the cache folder: one for `build`, one for `serve`, whose pages load
+/// the theme files under other names (so neither replaces the other's pages).
+const PAGES_FILE: &str = "pages.bin";
+const SERVED_PAGES_FILE: &str = "pages-serve.bin";
+
+/// Everything a build may take from the last one.
+pub(crate) struct BuildCache {
+    pub(crate) code: CodeCache,
+    pub(crate) pages: PageCache,
+}
+
+impl BuildCache {
+    /// No cache at all.
+    pub(crate) fn none() -> BuildCache {
+        BuildCache { code: CodeCache::none(), pages: PageCache::none() }
+    }
+
+    /// Highlighted code only: for runs that write no output (`check`).
+    pub(crate) fn code_only(folder: Option<&Path>) -> BuildCache {
+        BuildCache { code: CodeCache::open(folder), pages: PageCache::none() }
+    }
+
+    /// Code blocks and pages, for `gongbu build`, or for the first run of `gongbu serve`.
+    pub(crate) fn open(folder: Option<&Path>, serving: bool) -> BuildCache {
+        let name = if serving { SERVED_PAGES_FILE } else { PAGES_FILE };
+        BuildCache {
+            code: CodeCache::open(folder),
+            pages: PageCache { store: Store::open(folder, name), run: OnceLock::new() },
+        }
+    }
+
+    /// Keep what this build used and made for the next one. A cache that cannot be written only
+    /// makes the next build cold: no problem of this one.
+    pub(crate) fn save(self) {
+        let _ = self.code.save();
+        let _ = self.pages.store.save();
+    }
+}
+
+/// The pages of the last build, by output path.
+pub(crate) struct PageCache {
+    store: Store,
+    /// The run's settings, fingerprinted (`start_run`); until then nothing is reused or kept.
+    run: OnceLock<u128>,
+}
+
+/// A page taken from the cache: everything rendering it would have given but its HTML, which the
+/// sink already took from the last output.
+pub(crate) struct Reused {
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) targets: Vec<String>,
+    pub(crate) search: Option<search::Page>,
+    pub(crate) study: Option<NoteOutput>,
+}
+
+impl PageCache {
+    pub(crate) fn none() -> PageCache {
+        PageCache { store: Store::none(PAGES_FILE), run: OnceLock::new() }
+    }
+
+    /// Fingerprint what every page of this run is rendered with besides its own inputs: the
+    /// configuration, the language told from the notes, the templates and what glossary terms
+    /// link to.
+    pub(crate) fn start_run(&self, config: &Config, site: &Site, templates: &[TemplateSource], glossary: u64) {
+        if !self.store.is_on() {
+            return;
+        }
+        let shown = format!("{config:?}\n{:?}\n{templates:?}\n{glossary}", config.language(site.letters()));
+        let _ = self.run.set(key_of(&[shown.as_bytes()]));
+    }
+
+    /// Pages taken from the cache, and pages rendered and kept, so far.
+    pub(crate) fn counts(&self) -> (usize, usize) {
+        self.store.counts()
+    }
+
+    /// The key of `page`'s record and the fingerprint of its inputs but the link targets.
+    fn inputs(&self, site: &Site, page: PageRef, signature: u64) -> Option<(u128, u128)> {
+        let run = *self.run.get()?;
+        let url = site.url_of(page);
+        let mut note = std::hash::DefaultHasher::new();
+        // Every field of the parsed note (`Note` is `Hash`, so a field added later counts too).
+        if let PageRef::Note(n) = page {
+            site.notes[n].hash(&mut note);
+        }
+        let key = key_of(&[b"page", url.as_bytes()]);
+        let inputs = key_of(&[&run.to_le_bytes(), &signature.to_le_bytes(), &note.finish().to_le_bytes()]);
+        Some((key, inputs))
+    }
+
+    /// `page` as the last build rendered it, if nothing it was rendered from changed and the last
+    /// output still holds the very file it wrote; that file is then given to `sink` as this
+    /// build's (the write stage links it in).
+    pub(crate) fn reuse(&self, site: &Site, page: PageRef, signature: u64, sink: &dyn Sink) -> Option<Reused> {
+        let (key, inputs) = self.inputs(site, page, signature)?;
+        let url = site.url_of(page);
+        let previous = sink.previous(&url)?;
+        self.store.take(key, |bytes| {
+            let record = Record::decode(bytes)?;
+            let same = record.inputs == inputs
+                && record.targets.iter().all(|(t, state)| target_state(site, t) == *state)
+                && file_is(&previous, record.html_len, record.html_sum);
+            (same && sink.copy(&url, &previous).is_ok()).then_some(record.outputs)
+        })
+    }
+
+    /// Keep what rendering `page` gave, written as `html`, for the next build.
+    pub(crate) fn keep(&self, site: &Site, page: PageRef, signature: u64, html: &[u8], outputs: ReusedRef) {
+        let Some((key, inputs)) = self.inputs(site, page, signature) else { return };
+        let targets = outputs.targets.iter().map(|t| (t.clone(), target_state(site, t))).collect();
+        let html_len = html.len() as u64;
+        let html_sum = crc32fast::hash(html);
+        self.store.put(key, Record::encode(inputs, &targets, html_len, html_sum, &outputs));
+    }
+}
+
+/// What rendering a page gave besides its HTML, borrowed for `PageCache::keep`.
+pub(crate) struct ReusedRef<'a> {
+    pub(crate) diagnostics: &'a [Diagnostic],
+    pub(crate) targets: &'a [String],
+    pub(crate) search: Option<&'a search::Page>,
+    pub(crate) study: Option<&'a NoteOutput>,
+}
+
+/// What the site path `target` (as a page's links name it) means now: the note there with its
+/// address and anchors, a folder page, an asset, or nothing.
+fn target_state(site: &Site, target: &str) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    if let Some((n, exact)) = site.find_note(target) {
+        let note = &site.notes[n];
+        (exact, &note.url, site.is_published(n), &note.extra_ids).hash(&mut h);
+        note.headings.iter().for_each(|heading| heading.id.hash(&mut h));
+    }
+    let trimmed = target.trim_end_matches('/');
+    site.find_section(trimmed).map(|(s, exact)| (exact, site.url_of(PageRef::Section(s)))).hash(&mut h);
+    site.find_asset(trimmed).map(|(a, exact)| (a, exact, site.publishes_asset(a))).hash(&mut h);
+    h.finish()
+}
+
+/// The file at `path` has `len` bytes with checksum `sum` (never read through a symlink).
+fn file_is(path: &Path, len: u64, sum: u32) -> bool {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let Ok(file) = options.open(path) else { return false };
+    if file.metadata().map_or(true, |m| !m.is_file() || m.len() != len) {
+        return false;
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(len + 1).read_to_end(&mut bytes).is_ok() && bytes.len() as u64 == len && crc32fast::hash(&bytes) == sum
+}
+
+/// A page's record in the cache.
+struct Record {
+    inputs: u128,
+    targets: Vec<(String, u64)>,
+    html_len: u64,
+    html_sum: u32,
+    outputs: Reused,
+}
+
+impl Record {
+    fn encode(inputs: u128, targets: &Vec<(String, u64)>, html_len: u64, html_sum: u32, out: &ReusedRef) -> Vec<u8> {
+        let mut w = Vec::new();
+        w.extend(inputs.to_le_bytes());
+        w.extend(html_len.to_le_bytes());
+        w.extend(html_sum.to_le_bytes());
+        put_len(&mut w, targets.len());
+        for (t, state) in targets {
+            put_str(&mut w, t);
+            w.extend(state.to_le_bytes());
+        }
+        put_len(&mut w, out.diagnostics.len());
+        for d in out.diagnostics {
+            w.push(u8::from(d.severity == Severity::Error));
+            put_str(&mut w, &d.file);
+            w.extend((d.line as u64).to_le_bytes());
+            put_str(&mut w, &d.message);
+        }
+        match out.search {
+            None => w.push(0),
+            Some(page) => {
+                w.push(1);
+                put_str(&mut w, &page.url);
+                put_str(&mut w, &page.title);
+                put_len(&mut w, page.sections.len());
+                for s in &page.sections {
+                    put_str(&mut w, &s.id);
+                    put_str(&mut w, &s.heading);
+                    put_str(&mut w, &s.text);
+                }
+            }
+        }
+        match out.study {
+            None => w.push(0),
+            Some(study) => {
+                w.push(1);
+                put_len(&mut w, study.answers.len());
+                study.answers.iter().for_each(|a| put_str(&mut w, a));
+                put_len(&mut w, study.references.len());
+                for r in &study.references {
+                    put_str(&mut w, &r.href);
+                    put_str(&mut w, &r.text);
+                }
+            }
+        }
+        // Kept until the build ends, with every other page's: no spare capacity.
+        w.shrink_to_fit();
+        w
+    }
+
+    /// `encode` undone; None for bytes it cannot have made.
+    fn decode(bytes: &[u8]) -> Option<Record> {
+        let mut r = Fields(bytes);
+        let inputs = u128::from_le_bytes(r.take(16)?.try_into().ok()?);
+        let html_len = r.u64()?;
+        let html_sum = u32::from_le_bytes(r.take(4)?.try_into().ok()?);
+        let targets = r.list(|r| Some((r.string()?, r.u64()?)))?;
+        let diagnostics = r.list(|r| {
+            let severity = match r.byte()? {
+                1 => Severity::Error,
+                0 => Severity::Warning,
+                _ => return None,
+            };
+            let file = r.string()?;
+            let line = usize::try_from(r.u64()?).ok()?;
+            let message = r.string()?;
+            Some(Diagnostic { severity, file, line, message })
+        })?;
+        let search = match r.byte()? {
+            0 => None,
+            1 => {
+                let (url, title) = (r.string()?, r.string()?);
+                let sections =
+                    r.list(|r| Some(search::Section { id: r.string()?, heading: r.string()?, text: r.string()? }))?;
+                Some(search::Page { url, title, sections })
+            }
+            _ => return None,
+        };
+        let study = match r.byte()? {
+            0 => None,
+            1 => {
+                let answers = r.list(Fields::string)?;
+                let references = r.list(|r| Some(Reference { href: r.string()?, text: r.string()? }))?;
+                Some(NoteOutput { answers, references })
+            }
+            _ => return None,
+        };
+        r.0.is_empty()
+            .then_some(Record {
+                inputs,
+                targets,
+                html_len,
+                html_sum,
+                outputs: Reused { diagnostics, targets: Vec::new(), search, study },
+            })
+            .map(|mut record| {
+                record.outputs.targets = record.targets.iter().map(|(t, _)| t.clone()).collect();
+                record
+            })
+    }
+}
+
+fn put_len(w: &mut Vec<u8>, len: usize) {
+    w.extend((len as u64).to_le_bytes());
+}
+
+fn put_str(w: &mut Vec<u8>, s: &str) {
+    put_len(w, s.len());
+    w.extend(s.as_bytes());
+}
+
+/// Reads a record's fields in order, never past its end.
+struct Fields<'a>(&'a [u8]);
+
+impl Fields<'_> {
+    fn take(&mut self, n: usize) -> Option<&[u8]> {
+        let (part, rest) = self.0.split_at_checked(n)?;
+        self.0 = rest;
+        Some(part)
+    }
+
+    fn byte(&mut self) -> Option<u8> {
+        Some(self.take(1)?[0])
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+
+    fn string(&mut self) -> Option<String> {
+        let len = usize::try_from(self.u64()?).ok()?;
+        String::from_utf8(self.take(len)?.to_vec()).ok()
+    }
+
+    /// A count, then that many items; a count larger than the bytes left is refused before any
+    /// allocation.
+    fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+        let count = usize::try_from(self.u64()?).ok()?;
+        if count > self.0.len() {
+            return None;
+        }
+        let mut items = Vec::with_capacity(count);
+        for _ in 0..count {
+            items.push(item(self)?);
+        }
+        Some(items)
+    }
+}

@@ -1,0 +1,258 @@
+//! The build cache (`.gongbu-cache/` beside the output) never changes what a build writes: after
+//! edits to notes, the configuration, the theme, the hints a block's language is guessed from, and
+//! with a damaged cache file, a build with the cache gives the same files, byte for byte, as a cold
+//! build without it. It is also never used through a symlink.
+
+mod common;
+
+use common::{build_ok, tree};
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A site root of generated notes (`content/`), building into `public/`, cache in `.gongbu-cache/`.
+struct Site {
+    _tmp: tempfile::TempDir,
+    root: PathBuf,
+    cold: PathBuf,
+}
+
+impl Site {
+    fn new(notes: usize) -> Site {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        let content = root.join("content");
+        let generated = Command::new(env!("CARGO_BIN_EXE_gen-corpus"))
+            .args(["--notes", &notes.to_string(), "--out", content.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(generated.status.success(), "{}", String::from_utf8_lossy(&generated.stderr));
+        fs::write(root.join("gongbu.toml"), "title = \"캐시\"\n").unwrap();
+        let cold = tmp.path().join("cold");
+        Site { _tmp: tmp, root, cold }
+    }
+
+    fn out(&self) -> PathBuf {
+        self.root.join("public")
+    }
+
+    fn cache_file(&self) -> PathBuf {
+        self.root.join(".gongbu-cache/code.bin")
+    }
+
+    /// A build with the cache: what it took from it and what it made.
+    fn build_warm(&self) -> Reuse {
+        let stderr = build_ok(&self.root, &self.out(), &["--cache", "--timings"]);
+        let numbers = |what: &str| {
+            let line = stderr.lines().find(|l| l.trim_start().starts_with(what)).expect("--timings tells the reuse");
+            let numbers: Vec<usize> = line.split_whitespace().filter_map(|w| w.parse().ok()).collect();
+            (numbers[0], numbers[1])
+        };
+        Reuse { code: numbers("code blocks:"), pages: numbers("pages:") }
+    }
+
+    /// Build cold (no cache) into another folder and compare every file with the warm output.
+    fn assert_warm_is_cold(&self, after: &str) {
+        let _ = fs::remove_dir_all(&self.cold);
+        build_ok(&self.root, &self.cold, &[]);
+        assert_same(&tree(&self.cold), &tree(&self.out()), after);
+    }
+
+    /// Notes files, sorted, with their text.
+    fn notes(&self) -> Vec<(PathBuf, String)> {
+        let mut notes: Vec<(PathBuf, String)> = walkdir::WalkDir::new(self.root.join("content"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+            .map(|e| (e.path().to_path_buf(), fs::read_to_string(e.path()).unwrap()))
+            .collect();
+        notes.sort();
+        notes
+    }
+}
+
+/// (taken from the cache, made anew), of code blocks and of pages.
+#[derive(Debug, PartialEq)]
+struct Reuse {
+    code: (usize, usize),
+    pages: (usize, usize),
+}
+
+fn assert_same(cold: &BTreeMap<String, Vec<u8>>, warm: &BTreeMap<String, Vec<u8>>, after: &str) {
+    let names = |t: &BTreeMap<String, Vec<u8>>| t.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names(cold), names(warm), "after {after}: the same files");
+    let differ: Vec<&String> = cold.keys().filter(|k| cold[*k] != warm[*k]).collect();
+    assert!(differ.is_empty(), "after {after}: a build with the cache differs from a cold one in {differ:?}");
+}
+
+#[test]
+fn a_build_with_the_cache_writes_what_a_cold_build_writes() {
+    let site = Site::new(40);
+    fs::write(
+        site.root.join("content/Language/hint.md"),
+        "# Hint\n\n```\nint main() { std::vector<int> v; return 0; }\n```\n",
+    )
+    .unwrap();
+    let first = site.build_warm();
+    let (blocks, pages) = (first.code.1, first.pages.1);
+    assert_eq!((first.code.0, first.pages.0), (0, 0), "the first build has nothing to reuse");
+    assert!(blocks > 40 && pages > 40, "the notes have code ({blocks} blocks, {pages} pages)");
+    assert!(site.cache_file().is_file());
+    site.assert_warm_is_cold("a first build");
+
+    // Unchanged notes: every page is kept as it was, no code is highlighted.
+    assert_eq!(site.build_warm(), Reuse { code: (0, 0), pages: (pages, 0) });
+    site.assert_warm_is_cold("a build with nothing changed");
+
+    // Edits: a block's text, a block's language, a new block, a note removed, a note added.
+    let notes = site.notes();
+    let with_code: Vec<&(PathBuf, String)> = notes.iter().filter(|(_, t)| t.contains("```")).collect();
+    let (path, text) = with_code[0];
+    let at = text.find("```").unwrap();
+    let line_end = at + text[at..].find('\n').unwrap() + 1;
+    fs::write(path, format!("{}// 바뀐 줄\n{}", &text[..line_end], &text[line_end..])).unwrap();
+    let (path, text) = with_code[1];
+    let label = text[text.find("```").unwrap() + 3..].split('\n').next().unwrap().to_string();
+    let relabelled = if label == "python" { "java" } else { "python" };
+    fs::write(path, text.replacen(&format!("```{label}\n"), &format!("```{relabelled}\n"), 1)).unwrap();
+    let (path, text) = with_code[2];
+    fs::write(path, format!("{text}\n```rust\nfn added() -> u8 {{ 1 }}\n```\n")).unwrap();
+    fs::remove_file(&with_code[3].0).unwrap();
+    fs::write(site.root.join("content/Language/new.md"), "# New\n\n```go\nfunc main() {}\n```\n").unwrap();
+    let warm = site.build_warm();
+    let (kept, rendered) = warm.pages;
+    assert!(kept > 0 && rendered > 0, "some pages kept, the changed ones rendered ({warm:?})");
+    assert!(warm.code.0 > 0 && warm.code.1 > 0, "the edited notes' other blocks came from the cache ({warm:?})");
+    site.assert_warm_is_cold("edits to notes");
+
+    // A linked note's anchors change: the pages linking to it are rendered again (a broken anchor).
+    let notes = site.notes();
+    let linked = notes.iter().find(|(_, t)| t.contains("](") && t.contains(".md#")).expect("a link to an anchor");
+    let (path, text) = linked;
+    let at = text.find(".md#").unwrap();
+    let start = text[..at].rfind("](").unwrap() + 2;
+    let target = path.parent().unwrap().join(percent_decoded(&text[start..at + 3]));
+    let target_text = fs::read_to_string(&target).unwrap();
+    fs::write(&target, target_text.replace("\n## ", "\n## 바뀐 ")).unwrap();
+    site.build_warm();
+    site.assert_warm_is_cold("a change to a linked note's headings");
+
+    // A page's output file changed by hand: it is rendered again, not kept.
+    let page = site.out().join("Language/hint.html");
+    fs::write(&page, "tampered").unwrap();
+    site.build_warm();
+    site.assert_warm_is_cold("a page changed in the output");
+
+    // The note's language (the hint for its unlabeled block) changes with its labelled blocks.
+    let hint = site.root.join("content/Language/hint.md");
+    let labelled = "\n```python\nx = 1\n```\n\n```python\ny = 2\n```\n\n```python\nz = 3\n```\n";
+    fs::write(&hint, format!("{}{labelled}", fs::read_to_string(&hint).unwrap())).unwrap();
+    site.build_warm();
+    site.assert_warm_is_cold("a change to a note's code language");
+
+    // The configuration (language, words, question patterns) and the theme's templates.
+    fs::write(
+        site.root.join("gongbu.toml"),
+        "title = \"캐시\"\nlanguage = \"en\"\n[words]\ntoc = \"Inside\"\n[study]\nquestion_patterns = [\"^Q\"]\n",
+    )
+    .unwrap();
+    site.build_warm();
+    site.assert_warm_is_cold("a configuration change");
+    let page = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/page.html")).unwrap();
+    fs::create_dir_all(site.root.join("templates")).unwrap();
+    let changed = page.replacen("{% block main %}", "{% block main %}<!-- 테마 바뀜 -->", 1);
+    assert_ne!(changed, page);
+    fs::write(site.root.join("templates/page.html"), changed).unwrap();
+    site.build_warm();
+    site.assert_warm_is_cold("a template change");
+
+    // A damaged cache file is ignored as a whole, and replaced.
+    let good = fs::read(site.cache_file()).unwrap();
+    let mut flipped = good.clone();
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 1;
+    let pages_file = site.root.join(".gongbu-cache/pages.bin");
+    let good_pages = fs::read(&pages_file).unwrap();
+    for damaged in [&good[..good.len() / 3], &flipped[..], b"junk"] {
+        fs::write(site.cache_file(), damaged).unwrap();
+        fs::write(&pages_file, &good_pages[..good_pages.len() - 1]).unwrap();
+        let warm = site.build_warm();
+        assert_eq!((warm.code.0, warm.pages.0), (0, 0), "nothing is taken from a damaged cache file");
+        site.assert_warm_is_cold("a damaged cache file");
+        assert_ne!(fs::read(site.cache_file()).unwrap(), damaged, "the damaged file was replaced");
+        assert_eq!(site.build_warm().pages.1, 0, "by a sound one");
+    }
+}
+
+/// `%20` and other escapes of a link's path undone (the generated notes escape spaces only).
+fn percent_decoded(path: &str) -> String {
+    path.replace("%20", " ")
+}
+
+#[test]
+fn a_build_of_another_binary_ignores_the_cache() {
+    let site = Site::new(5);
+    let made = site.build_warm().code.1;
+    assert!(made > 0);
+    // The same program under another name and time: another build of gongbu, as far as it can tell.
+    let other = site.root.parent().unwrap().join("gongbu-other");
+    fs::copy(env!("CARGO_BIN_EXE_gongbu"), &other).unwrap();
+    let run =
+        Command::new(&other).args(["build", site.root.to_str().unwrap(), "--cache", "--timings"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(stderr.contains(&format!("code blocks: 0 from the cache, {made} highlighted")), "{stderr}");
+}
+
+#[test]
+#[cfg(unix)]
+fn a_symlinked_cache_folder_is_left_alone() {
+    let site = Site::new(5);
+    let elsewhere = site.root.parent().unwrap().join("elsewhere");
+    fs::create_dir(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, site.root.join(".gongbu-cache")).unwrap();
+    site.build_warm();
+    site.build_warm();
+    assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0, "nothing was written through the link");
+    site.assert_warm_is_cold("a symlinked cache folder");
+}
+
+#[test]
+fn without_cache_a_build_reads_and_writes_none() {
+    let site = Site::new(5);
+    build_ok(&site.root, &site.out(), &[]);
+    assert!(!site.root.join(".gongbu-cache").exists());
+}
+
+/// Start `gongbu serve` on `root` into `out`, wait until it serves (its first build is written),
+/// and stop it.
+fn serve_once(root: &Path, out: &Path, extra: &[&str]) {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gongbu"))
+        .args(["serve", root.to_str().unwrap(), "--port", "0", "-o", out.to_str().unwrap()])
+        .args(extra)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let ready = stdout.lines().map_while(Result::ok).any(|l| l.starts_with("serving at "));
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(ready, "serve started");
+}
+
+#[test]
+fn serve_starts_from_the_cache_with_what_a_cold_start_writes() {
+    let site = Site::new(15);
+    let tmp = site.root.parent().unwrap();
+    let (warm, cold) = (tmp.join("served"), tmp.join("served-cold"));
+    serve_once(&site.root, &warm, &["--cache"]);
+    assert!(tmp.join(".gongbu-cache/pages-serve.bin").is_file(), "the first start kept its pages");
+    let (path, text) = site.notes().into_iter().find(|(_, t)| t.contains("```")).unwrap();
+    fs::write(&path, format!("{text}\n한 줄 더.\n\n```rust\nfn more() {{}}\n```\n")).unwrap();
+    serve_once(&site.root, &warm, &["--cache"]);
+    serve_once(&site.root, &cold, &[]);
+    assert_same(&tree(&cold), &tree(&warm), "a start of serve with the cache");
+}
