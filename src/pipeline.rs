@@ -100,16 +100,23 @@ struct MinifiedPages<'a>(&'a dyn Sink);
 
 impl Sink for MinifiedPages<'_> {
     fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
-        if rel.ends_with(".html") {
-            self.0.write(rel, &minify::html(bytes))
-        } else {
-            self.0.write(rel, bytes)
-        }
+        self.0.write(rel, &self.shaped(rel, bytes))
     }
 
     fn copy(&self, rel: &str, from: &Path) -> std::io::Result<()> {
         // Copied files are the notes' own (and a site's own `static/`): published as they are.
         self.0.copy(rel, from)
+    }
+
+    fn previous(&self, rel: &str) -> Option<std::path::PathBuf> {
+        self.0.previous(rel)
+    }
+
+    fn shaped<'b>(&self, rel: &str, bytes: &'b [u8]) -> std::borrow::Cow<'b, [u8]> {
+        match rel.ends_with(".html") {
+            true => std::borrow::Cow::Owned(minify::html(bytes)),
+            false => std::borrow::Cow::Borrowed(bytes),
+        }
     }
 }
 
@@ -588,7 +595,7 @@ pub(crate) fn render_pages(
                         search: text.as_ref(),
                         study: study.as_ref(),
                     };
-                    cache.pages.keep(site, page, signature, html.as_bytes(), outputs);
+                    cache.pages.keep(site, page, signature, || sink.shaped(&url, html.as_bytes()), outputs);
                 }
             }
             finish(position, page, written, diagnostics, targets, signature, text, study)

@@ -130,12 +130,21 @@ impl PageCache {
         })
     }
 
-    /// Keep what rendering `page` gave, written as `html`, for the next build.
-    pub(crate) fn keep(&self, site: &Site, page: PageRef, signature: u64, html: &[u8], outputs: ReusedRef) {
+    /// Keep what rendering `page` gave for the next build; `written` gives the page's bytes as
+    /// the sink wrote them (asked for only when the page is kept).
+    pub(crate) fn keep<'h>(
+        &self,
+        site: &Site,
+        page: PageRef,
+        signature: u64,
+        written: impl FnOnce() -> std::borrow::Cow<'h, [u8]>,
+        outputs: ReusedRef,
+    ) {
         let Some((key, inputs)) = self.inputs(site, page, signature) else { return };
+        let html = written();
         let targets = outputs.targets.iter().map(|t| (t.clone(), target_state(site, t))).collect();
         let html_len = html.len() as u64;
-        let html_sum = crc32fast::hash(html);
+        let html_sum = crc32fast::hash(&html);
         self.store.put(key, Record::encode(inputs, &targets, html_len, html_sum, &outputs));
     }
 }

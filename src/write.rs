@@ -37,6 +37,11 @@ pub(crate) trait Sink: Sync {
     fn previous(&self, _rel: &str) -> Option<PathBuf> {
         None
     }
+    /// The bytes `write` puts at `rel` for `bytes` (a minifying sink changes pages), so what is
+    /// recorded of a written file matches the file.
+    fn shaped<'b>(&self, _rel: &str, bytes: &'b [u8]) -> std::borrow::Cow<'b, [u8]> {
+        std::borrow::Cow::Borrowed(bytes)
+    }
 }
 
 /// Why the output folder could not be claimed or written; each message tells the user what to do.

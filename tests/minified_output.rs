@@ -141,8 +141,10 @@ fn minified_pages_show_and_do_what_readable_ones_do() {
     set_width(&mut browser, 1300, 850);
     let mut did = Vec::new();
     for out in [&minified, &plain] {
-        browser.eval("localStorage.clear()");
         load(&mut browser, out, "network/edges.html", "scripts");
+        // No stored choice: cleared on the loaded page (a clear before the load can meet the last
+        // page's document and be lost), and the theme the head script took from it undone.
+        browser.eval("localStorage.clear(); delete document.documentElement.dataset.theme; true");
         let theme = browser.eval(
             "(() => { const t = document.documentElement.dataset.theme || ''; document.getElementById('gb-theme').click(); \
              return t + ' → ' + document.documentElement.dataset.theme })()",
