@@ -120,6 +120,10 @@ fn minified_pages_show_and_do_what_readable_ones_do() {
                 let mut seen = Vec::new();
                 for out in [&minified, &plain] {
                     load(&mut browser, out, page, &format!("{theme}-{width}"));
+                    // The stored choice normally sets it; set here too, so a storage read that
+                    // races a navigation (seen once in CI: one page light in the dark pass) cannot
+                    // make the two builds' pages differ.
+                    browser.eval(&format!("document.documentElement.dataset.theme = '{theme}'; true"));
                     seen.push(browser.eval(SNAPSHOT));
                 }
                 let (small, readable) = (seen[0].as_array().unwrap(), seen[1].as_array().unwrap());

@@ -29,10 +29,12 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
                 for (stage, time) in &report.timings {
                     eprintln!("  {stage:<22} {:>8.1} ms", time.as_secs_f64() * 1000.0);
                 }
-                let (reused, made) = report.cached_code;
-                eprintln!("  code blocks: {reused} from the cache, {made} highlighted");
-                let (kept, rendered) = report.cached_pages;
-                eprintln!("  pages: {kept} kept from the last build, {rendered} rendered");
+                if args.cache {
+                    let (reused, made) = report.cached_code;
+                    eprintln!("  code blocks: {reused} from the cache, {made} highlighted");
+                    let (kept, rendered) = report.cached_pages;
+                    eprintln!("  pages: {kept} kept from the last build, {rendered} rendered");
+                }
             }
             let warned = if report.warnings.is_empty() {
                 String::new()
