@@ -5,16 +5,11 @@ mod common;
 
 use common::browser::*;
 use common::*;
-use std::path::Path;
 
 #[test]
 fn theme_scripts_build_navigation_and_copy_buttons_in_a_real_browser() {
     let tmp = tempfile::tempdir().unwrap();
-    let site = tmp.path().join("site");
-    std::fs::create_dir(&site).unwrap();
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::fs::copy(repo.join("gongbu.toml"), site.join("gongbu.toml")).unwrap();
-    copy_tree(&repo.join("content"), &site.join("content"));
+    let site = copy_sample_site(tmp.path());
     let out = site.join("public");
     build_ok(&site, &out, &[]);
 

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{build_ok, copy_tree, shared_dir, tree};
+use common::{build_ok, copy_sample_site, copy_tree, shared_dir, tree};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -52,10 +52,7 @@ fn the_shared_corpus_builds_byte_identically() {
 fn the_sample_site_builds_byte_identically() {
     // The repository's own sample site (gongbu.toml + content/), as a site root.
     let tmp = tempfile::tempdir().unwrap();
-    let site = tmp.path().join("site");
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_tree(&repo.join("content"), &site.join("content"));
-    std::fs::copy(repo.join("gongbu.toml"), site.join("gongbu.toml")).unwrap();
+    let site = copy_sample_site(tmp.path());
     assert_deterministic(&site, &["--base-url", "https://example.com/"]);
 }
 

@@ -26,11 +26,7 @@ const EDGES: &str = "# 줄이기 경계\n\n\
 
 /// The sample site (`content/`) with the note above, built minified and not.
 fn built_both_ways(tmp: &Path) -> (PathBuf, PathBuf) {
-    let site = tmp.join("site");
-    std::fs::create_dir(&site).unwrap();
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::fs::copy(repo.join("gongbu.toml"), site.join("gongbu.toml")).unwrap();
-    copy_tree(&repo.join("content"), &site.join("content"));
+    let site = copy_sample_site(tmp);
     std::fs::write(site.join("content/network/edges.md"), EDGES).unwrap();
     let (minified, plain) = (tmp.join("minified"), tmp.join("plain"));
     build_ok(&site, &minified, &[]);

@@ -13,11 +13,7 @@ use std::path::{Path, PathBuf};
 /// The sample site (`content/`) built into a temp folder, with one more note that has a long
 /// code line, a wide table, footnotes and `<details>`.
 fn sample_site(tmp: &Path) -> PathBuf {
-    let site = tmp.join("site");
-    std::fs::create_dir(&site).unwrap();
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::fs::copy(repo.join("gongbu.toml"), site.join("gongbu.toml")).unwrap();
-    copy_tree(&repo.join("content"), &site.join("content"));
+    let site = copy_sample_site(tmp);
     std::fs::write(site.join("content/network/long-lines.md"), LONG_NOTE).unwrap();
     let sections: String =
         (1..=30).map(|i| format!("## 섹션 {i}\n\n{}\n\n", "긴 문단으로 화면을 채운다. ".repeat(40))).collect();

@@ -31,6 +31,16 @@ pub fn write_notes(dir: &Path, files: &[(&str, &str)]) {
     }
 }
 
+/// The repository's sample site (`gongbu.toml` and `content/`) copied to `dir/site`, a site root.
+pub fn copy_sample_site(dir: &Path) -> PathBuf {
+    let site = dir.join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(repo.join("gongbu.toml"), site.join("gongbu.toml")).unwrap();
+    copy_tree(&repo.join("content"), &site.join("content"));
+    site
+}
+
 pub fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
