@@ -11,7 +11,12 @@
 //! through a symlink, nor are its files. Deleting the folder only makes the next build cold.
 //!
 //! Kept now: highlighted code blocks (`CodeCache`), keyed by (language label, the note's code
-//! language, code text); the grammars are fixed by the binary, which the stamp names.
+//! language, code text); the grammars are fixed by the binary, which the stamp names. Parsed
+//! notes (`NoteCache`), keyed by the note's bytes, path and place and the question patterns.
+
+mod notes;
+
+pub use notes::NoteCache;
 
 use crate::highlight::{Highlighted, Highlighter};
 use std::collections::HashMap;
@@ -307,6 +312,100 @@ impl Store {
         all.sort_by_key(|&(k, _, _)| k);
         all.dedup_by_key(|&mut (k, _, _)| k);
         write_file(folder, self.name, &stamp(self.name), now, all.into_iter())
+    }
+}
+
+/// A length or count in a cache value.
+pub(crate) fn put_len(w: &mut Vec<u8>, len: usize) {
+    w.extend((len as u64).to_le_bytes());
+}
+
+/// A string in a cache value: its length, then its bytes.
+pub(crate) fn put_str(w: &mut Vec<u8>, s: &str) {
+    put_len(w, s.len());
+    w.extend(s.as_bytes());
+}
+
+/// An optional string in a cache value: a flag byte, then the string if there is one.
+pub(crate) fn put_opt_str(w: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        None => w.push(0),
+        Some(s) => {
+            w.push(1);
+            put_str(w, s);
+        }
+    }
+}
+
+/// Reads a cache value's fields in order (`put_len`, `put_str`, …), never past its end.
+pub(crate) struct Fields<'a>(&'a [u8]);
+
+impl<'a> Fields<'a> {
+    pub(crate) fn new(bytes: &'a [u8]) -> Fields<'a> {
+        Fields(bytes)
+    }
+
+    /// Every byte was read: a value with bytes left over is not one `encode` made.
+    pub(crate) fn is_done(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub(crate) fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (part, rest) = self.0.split_at_checked(n)?;
+        self.0 = rest;
+        Some(part)
+    }
+
+    pub(crate) fn byte(&mut self) -> Option<u8> {
+        Some(self.take(1)?[0])
+    }
+
+    /// A byte that must be 0 or 1.
+    pub(crate) fn flag(&mut self) -> Option<bool> {
+        match self.byte()? {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+
+    pub(crate) fn usize(&mut self) -> Option<usize> {
+        usize::try_from(self.u64()?).ok()
+    }
+
+    pub(crate) fn str(&mut self) -> Option<&'a str> {
+        let len = self.usize()?;
+        std::str::from_utf8(self.take(len)?).ok()
+    }
+
+    pub(crate) fn string(&mut self) -> Option<String> {
+        self.str().map(str::to_string)
+    }
+
+    /// `put_opt_str` undone.
+    pub(crate) fn opt_string(&mut self) -> Option<Option<String>> {
+        match self.flag()? {
+            false => Some(None),
+            true => self.string().map(Some),
+        }
+    }
+
+    /// A count, then that many items; a count larger than the bytes left is refused before any
+    /// allocation.
+    pub(crate) fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+        let count = self.usize()?;
+        if count > self.0.len() {
+            return None;
+        }
+        let mut items = Vec::with_capacity(count);
+        for _ in 0..count {
+            items.push(item(self)?);
+        }
+        Some(items)
     }
 }
 

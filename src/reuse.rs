@@ -11,7 +11,7 @@
 //! it into the new one (`write::Sink::previous`). A cold build and a build with the cache write
 //! the same bytes (`tests/cache.rs`).
 
-use crate::cache::{key_of, CodeCache, Store};
+use crate::cache::{key_of, put_len, put_str, CodeCache, Fields, NoteCache, Store};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{PageRef, Reference, Site};
@@ -31,6 +31,7 @@ const SERVED_PAGES_FILE: &str = "pages-serve.bin";
 
 /// Everything a build may take from the last one.
 pub(crate) struct BuildCache {
+    pub(crate) notes: NoteCache,
     pub(crate) code: CodeCache,
     pub(crate) pages: PageCache,
 }
@@ -38,18 +39,19 @@ pub(crate) struct BuildCache {
 impl BuildCache {
     /// No cache at all.
     pub(crate) fn none() -> BuildCache {
-        BuildCache { code: CodeCache::none(), pages: PageCache::none() }
+        BuildCache { notes: NoteCache::none(), code: CodeCache::none(), pages: PageCache::none() }
     }
 
-    /// Highlighted code only: for runs that write no output (`check`).
+    /// Parsed notes and highlighted code only: for runs that write no output (`check`).
     pub(crate) fn code_only(folder: Option<&Path>) -> BuildCache {
-        BuildCache { code: CodeCache::open(folder), pages: PageCache::none() }
+        BuildCache { notes: NoteCache::open(folder), code: CodeCache::open(folder), pages: PageCache::none() }
     }
 
     /// Code blocks and pages, for `gongbu build`, or for the first run of `gongbu serve`.
     pub(crate) fn open(folder: Option<&Path>, serving: bool) -> BuildCache {
         let name = if serving { SERVED_PAGES_FILE } else { PAGES_FILE };
         BuildCache {
+            notes: NoteCache::open(folder),
             code: CodeCache::open(folder),
             pages: PageCache { store: Store::open(folder, name), run: OnceLock::new() },
         }
@@ -58,6 +60,7 @@ impl BuildCache {
     /// Keep what this build used and made for the next one. A cache that cannot be written only
     /// makes the next build cold: no problem of this one.
     pub(crate) fn save(self) {
+        let _ = self.notes.save();
         let _ = self.code.save();
         let _ = self.pages.store.save();
     }
@@ -250,7 +253,7 @@ impl Record {
 
     /// `encode` undone; None for bytes it cannot have made.
     fn decode(bytes: &[u8]) -> Option<Record> {
-        let mut r = Fields(bytes);
+        let mut r = Fields::new(bytes);
         let inputs = u128::from_le_bytes(r.take(16)?.try_into().ok()?);
         let html_len = r.u64()?;
         let html_sum = u32::from_le_bytes(r.take(4)?.try_into().ok()?);
@@ -285,7 +288,7 @@ impl Record {
             }
             _ => return None,
         };
-        r.0.is_empty()
+        r.is_done()
             .then_some(Record {
                 inputs,
                 targets,
@@ -297,52 +300,5 @@ impl Record {
                 record.outputs.targets = record.targets.iter().map(|(t, _)| t.clone()).collect();
                 record
             })
-    }
-}
-
-fn put_len(w: &mut Vec<u8>, len: usize) {
-    w.extend((len as u64).to_le_bytes());
-}
-
-fn put_str(w: &mut Vec<u8>, s: &str) {
-    put_len(w, s.len());
-    w.extend(s.as_bytes());
-}
-
-/// Reads a record's fields in order, never past its end.
-struct Fields<'a>(&'a [u8]);
-
-impl Fields<'_> {
-    fn take(&mut self, n: usize) -> Option<&[u8]> {
-        let (part, rest) = self.0.split_at_checked(n)?;
-        self.0 = rest;
-        Some(part)
-    }
-
-    fn byte(&mut self) -> Option<u8> {
-        Some(self.take(1)?[0])
-    }
-
-    fn u64(&mut self) -> Option<u64> {
-        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
-    }
-
-    fn string(&mut self) -> Option<String> {
-        let len = usize::try_from(self.u64()?).ok()?;
-        String::from_utf8(self.take(len)?.to_vec()).ok()
-    }
-
-    /// A count, then that many items; a count larger than the bytes left is refused before any
-    /// allocation.
-    fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
-        let count = usize::try_from(self.u64()?).ok()?;
-        if count > self.0.len() {
-            return None;
-        }
-        let mut items = Vec::with_capacity(count);
-        for _ in 0..count {
-            items.push(item(self)?);
-        }
-        Some(items)
     }
 }
