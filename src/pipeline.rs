@@ -24,7 +24,7 @@ use crate::model::{
 };
 use crate::paths;
 use crate::render::{body, feed, nav, study, view, Theme};
-use crate::reuse::{BuildCache, ReusedRef};
+use crate::reuse::{BuildCache, PostedTerms, ReusedRef};
 use crate::search;
 use crate::text::without_controls;
 use crate::theme::{self, DEFAULT_STATIC};
@@ -567,9 +567,9 @@ pub(crate) fn render_pages(
                   mut diagnostics: Vec<Diagnostic>,
                   targets: Vec<String>,
                   signature: u64,
-                  text: Option<search::Page>,
+                  (text, terms): (Option<search::Page>, Option<PostedTerms>),
                   mut study: Option<study::NoteOutput>| {
-        let (search, problem) = index_page(site, index, page, text, sink);
+        let (search, problem) = index_page(site, index, page, text, terms.as_ref(), sink);
         diagnostics.extend(problem);
         if let Some(anki) = anki {
             let answers = study.as_mut().map_or_else(Vec::new, |s| std::mem::take(&mut s.answers));
@@ -594,7 +594,7 @@ pub(crate) fn render_pages(
             // A page whose inputs are all unchanged is taken from the last output as it is.
             if let Some(reused) = cache.pages.reuse(site, page, signature, sink) {
                 let (diagnostics, targets, search, study) =
-                    (reused.diagnostics, reused.targets, reused.search, reused.study);
+                    (reused.diagnostics, reused.targets, (reused.search, reused.terms), reused.study);
                 return finish(position, page, true, diagnostics, targets, signature, search, study);
             }
             let PageOutput { html, mut diagnostics, targets, search: text, study } = guarded(&source(), || {
@@ -602,6 +602,8 @@ pub(crate) fn render_pages(
             })
             .unwrap_or_else(|d| PageOutput { diagnostics: vec![d], ..PageOutput::default() });
             let mut written = false;
+            // A page the cache keeps keeps its search terms too (posted from them alike).
+            let terms = text.as_ref().filter(|_| cache.pages.is_on()).and_then(PostedTerms::of);
             // The generated page of a notes folder named like a study page's (`quiz/`) gives way.
             let html = html.filter(|_| matches!(page, PageRef::Note(_)) || reserved_output(&site.url(page)).is_none());
             if let Some(html) = html {
@@ -616,30 +618,36 @@ pub(crate) fn render_pages(
                         diagnostics: &diagnostics,
                         targets: &targets,
                         search: text.as_ref(),
+                        terms: terms.as_ref(),
                         study: study.as_ref(),
                     };
                     cache.pages.keep(site, page, signature, || sink.shaped(&url, html.as_bytes()), outputs);
                 }
             }
-            finish(position, page, written, diagnostics, targets, signature, text, study)
+            finish(position, page, written, diagnostics, targets, signature, (text, terms), study)
         })
         .collect();
     rendered.sort_unstable_by_key(|&(position, _)| position);
     rendered.into_iter().map(|(_, r)| r).collect()
 }
 
-/// Post a page's text to the search index, if there is one; a streaming index takes the text and
-/// its block is written. Gives back the text the index did not take, and a write problem.
+/// Post a page's text to the search index, if there is one (its `terms` when known); a streaming
+/// index takes the text and its block is written. Gives back the text the index did not take,
+/// and a write problem.
 fn index_page(
     site: &Site,
     index: Option<&search::Index>,
     page: PageRef,
     mut text: Option<search::Page>,
+    terms: Option<&PostedTerms>,
     sink: &dyn Sink,
 ) -> (Option<search::Page>, Option<Diagnostic>) {
     let mut problem = None;
     if let (Some(index), Some(page_text), Some(&id)) = (index, &text, site.position.get(&page)) {
-        index.post(id, page_text);
+        match terms {
+            Some(terms) => index.post_terms(id, terms.iter()),
+            None => index.post(id, page_text),
+        }
         if index.is_streaming() {
             let block = text.take().and_then(|t| index.stream(id, t));
             if let Some((rel, bytes)) = block {

@@ -79,7 +79,41 @@ pub(crate) struct Reused {
     pub(crate) diagnostics: Vec<Diagnostic>,
     pub(crate) targets: Vec<String>,
     pub(crate) search: Option<search::Page>,
+    /// The search terms of `search`, as they were posted (None: post them from its text).
+    pub(crate) terms: Option<PostedTerms>,
     pub(crate) study: Option<NoteOutput>,
+}
+
+/// A page's distinct search terms with their weights (`search::Page::sorted_terms`), kept with
+/// the page so that a kept page's terms are posted without reading its text again. One string
+/// of the terms, each ended by a NUL, and a weight byte per term.
+pub(crate) struct PostedTerms {
+    joined: String,
+    weights: Vec<u8>,
+}
+
+impl PostedTerms {
+    /// The terms of `page`; None when one holds a NUL or a weight does not fit a byte (then
+    /// they are not kept).
+    pub(crate) fn of(page: &search::Page) -> Option<PostedTerms> {
+        let terms = page.sorted_terms();
+        let mut joined = String::with_capacity(terms.iter().map(|(t, _)| t.len() + 1).sum());
+        let mut weights = Vec::with_capacity(terms.len());
+        for (term, weight) in &terms {
+            if term.contains('\0') {
+                return None;
+            }
+            joined.push_str(term);
+            joined.push('\0');
+            weights.push(u8::try_from(*weight).ok()?);
+        }
+        Some(PostedTerms { joined, weights })
+    }
+
+    /// Each term with its weight, in term order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.joined.split_terminator('\0').zip(self.weights.iter().map(|&w| u32::from(w)))
+    }
 }
 
 impl PageCache {
@@ -96,6 +130,11 @@ impl PageCache {
         }
         let shown = format!("{config:?}\n{:?}\n{templates:?}\n{glossary}", config.language(site.letters()));
         let _ = self.run.set(key_of(&[shown.as_bytes()]));
+    }
+
+    /// Whether rendered pages are kept for the next build.
+    pub(crate) fn is_on(&self) -> bool {
+        self.run.get().is_some()
     }
 
     /// Pages taken from the cache, and pages rendered and kept, so far.
@@ -157,6 +196,7 @@ pub(crate) struct ReusedRef<'a> {
     pub(crate) diagnostics: &'a [Diagnostic],
     pub(crate) targets: &'a [String],
     pub(crate) search: Option<&'a search::Page>,
+    pub(crate) terms: Option<&'a PostedTerms>,
     pub(crate) study: Option<&'a NoteOutput>,
 }
 
@@ -233,6 +273,15 @@ impl Record {
                 }
             }
         }
+        match out.terms {
+            None => w.push(0),
+            Some(terms) => {
+                w.push(1);
+                put_str(&mut w, &terms.joined);
+                put_len(&mut w, terms.weights.len());
+                w.extend(&terms.weights);
+            }
+        }
         match out.study {
             None => w.push(0),
             Some(study) => {
@@ -279,6 +328,17 @@ impl Record {
             }
             _ => return None,
         };
+        let terms = match r.flag()? {
+            false => None,
+            true => {
+                let joined = r.string()?;
+                let count = r.usize()?;
+                let weights = r.take(count)?.to_vec();
+                // One weight per term: the count of terms is the count of their ends.
+                let ends = joined.bytes().filter(|&b| b == 0).count();
+                Some((ends == count && joined.ends_with('\0') == (count > 0)).then_some(PostedTerms { joined, weights })?)
+            }
+        };
         let study = match r.byte()? {
             0 => None,
             1 => {
@@ -294,7 +354,7 @@ impl Record {
                 targets,
                 html_len,
                 html_sum,
-                outputs: Reused { diagnostics, targets: Vec::new(), search, study },
+                outputs: Reused { diagnostics, targets: Vec::new(), search, terms, study },
             })
             .map(|mut record| {
                 record.outputs.targets = record.targets.iter().map(|(t, _)| t.clone()).collect();
