@@ -336,7 +336,10 @@ impl Record {
                 let weights = r.take(count)?.to_vec();
                 // One weight per term: the count of terms is the count of their ends.
                 let ends = joined.bytes().filter(|&b| b == 0).count();
-                Some((ends == count && joined.ends_with('\0') == (count > 0)).then_some(PostedTerms { joined, weights })?)
+                Some(
+                    (ends == count && joined.ends_with('\0') == (count > 0))
+                        .then_some(PostedTerms { joined, weights })?,
+                )
             }
         };
         let study = match r.byte()? {
