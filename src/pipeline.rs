@@ -87,12 +87,16 @@ pub fn build(config: &Config, force: bool) -> Result<BuildReport, BuildError> {
     if problems.iter().any(fails) {
         return Err(BuildError::Problems(problems));
     }
-    let started = Instant::now();
-    staging.commit()?;
-    report.timings.push(("swap output", started.elapsed()));
     (report.cached_notes, report.cached_code, report.cached_pages) =
         (cache.notes.counts(), cache.code.counts(), cache.pages.counts());
-    report.timings.push(save_cache(cache));
+    let started = Instant::now();
+    // The cache is saved while the output is switched and the old one removed: both wait on the
+    // disk, in other folders. A cache saved for an output that then failed to switch only makes
+    // the next build check (and render) those pages again.
+    let (committed, saved) = rayon::join(|| staging.commit(), || save_cache(cache));
+    committed?;
+    report.timings.push(("swap output", started.elapsed()));
+    report.timings.push(saved);
     report.warnings = problems;
     Ok(report)
 }

@@ -60,9 +60,9 @@ impl BuildCache {
     /// Keep what this build used and made for the next one. A cache that cannot be written only
     /// makes the next build cold: no problem of this one.
     pub(crate) fn save(self) {
-        let _ = self.notes.save();
-        let _ = self.code.save();
-        let _ = self.pages.store.save();
+        let BuildCache { notes, code, pages } = self;
+        // Three files, each mostly waiting on the disk.
+        let _ = rayon::join(|| notes.save(), || rayon::join(|| code.save(), || pages.store.save()));
     }
 }
 

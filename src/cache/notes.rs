@@ -97,6 +97,8 @@ fn encode(note: &Note, bytes: &[u8]) -> Option<Vec<u8>> {
     let text = cleaned(bytes)?;
     let body_start = text.len().checked_sub(body.len()).filter(|&at| text.get(at..) == Some(body.as_str()))?;
     let mut w = Vec::with_capacity(256);
+    // Whether the bytes had no control to replace: then the next build need not look for them.
+    w.push(u8::from(matches!(text, std::borrow::Cow::Borrowed(_))));
     put_len(&mut w, body_start);
     put_len(&mut w, text.len());
     put_str(&mut w, source);
@@ -181,8 +183,9 @@ fn put_opt_len(w: &mut Vec<u8>, n: Option<usize>) {
 /// made for these bytes.
 fn decode(record: &[u8], bytes: &[u8]) -> Option<Note> {
     let mut r = Fields::new(record);
-    let (body_start, text_len) = (r.usize()?, r.usize()?);
-    let text = cleaned(bytes)?;
+    let (raw, body_start, text_len) = (r.flag()?, r.usize()?, r.usize()?);
+    // The same bytes have the same controls (none, when `raw`).
+    let text = if raw { std::str::from_utf8(bytes).ok()?.into() } else { cleaned(bytes)? };
     if text.len() != text_len {
         return None;
     }
