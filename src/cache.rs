@@ -724,6 +724,36 @@ mod tests {
     }
 
     #[test]
+    fn a_value_changed_after_the_file_was_opened_is_not_taken_nor_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let folder = tmp.path().join(DIR);
+        let cache = CodeCache::open(Some(&folder));
+        let direct = highlight_all(&cache);
+        cache.save().unwrap();
+        let path = folder.join(CODE_FILE);
+        let good = std::fs::read(&path).unwrap();
+        let warm = CodeCache::open(Some(&folder));
+        // The file's own bytes change in place (not a new file renamed over it): the last byte
+        // of the last value, checked when the file was opened.
+        let mut changed = good.clone();
+        let at = changed.len() - 5;
+        changed[at] ^= 1;
+        std::fs::OpenOptions::new().write(true).open(&path).unwrap().write_all(&changed).unwrap();
+        assert_eq!(highlight_all(&warm), direct);
+        assert_eq!(warm.counts(), (3, 1), "the changed value is not taken");
+        // Saving copies the other values from the file: a changed one stops the save.
+        let again = CodeCache::open(Some(&folder));
+        assert_eq!(again.counts(), (0, 0), "the file no longer passes its checksum");
+        std::fs::write(&path, &good).unwrap();
+        let kept = CodeCache::open(Some(&folder));
+        highlight_all(&kept);
+        std::fs::OpenOptions::new().write(true).open(&path).unwrap().write_all(&changed).unwrap();
+        kept.highlight_in(Some("rust"), "fn other() {}\n", None);
+        assert!(kept.save().is_err(), "a value that changed is not copied into the new file");
+        assert_eq!(std::fs::read(&path).unwrap(), changed, "the file was left as it was");
+    }
+
+    #[test]
     fn another_stamp_is_ignored() {
         let tmp = tempfile::tempdir().unwrap();
         let folder = tmp.path().join(DIR);
