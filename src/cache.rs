@@ -757,7 +757,10 @@ mod tests {
     fn another_stamp_is_ignored() {
         let tmp = tempfile::tempdir().unwrap();
         let folder = tmp.path().join(DIR);
-        let fill = |_: usize, buf: &mut Vec<u8>| Ok(buf.push(b'x'));
+        let fill = |_: usize, buf: &mut Vec<u8>| {
+            buf.push(b'x');
+            Ok(())
+        };
         write_file(&folder, CODE_FILE, "gongbu 0.0.1 schema 1", 1, &[(1u128, 1, 1)], fill).unwrap();
         let (file, len) = open_file(&folder.join(CODE_FILE)).unwrap();
         assert!(entries_of(&file, len, "gongbu 0.0.1 schema 1").is_some_and(|(_, e)| e.len() == 1));

@@ -194,69 +194,51 @@ fn decode(record: &[u8], bytes: &[u8]) -> Option<Note> {
         false => Some(None),
         true => r.usize().map(Some),
     };
-    let source = r.string()?;
-    let url = r.string()?;
-    let title = r.string()?;
-    let description = r.opt_string()?;
-    let weight = match r.flag()? {
-        false => None,
-        true => Some(i64::from_le_bytes(r.take(8)?.try_into().ok()?)),
+    let weight = |r: &mut Fields| match r.flag()? {
+        false => Some(None),
+        true => Some(Some(i64::from_le_bytes(r.take(8)?.try_into().ok()?))),
     };
-    let lead = r.string()?;
-    let body_line = r.usize()?;
-    let headings =
-        r.list(|r| Some(Heading { level: r.byte()?, id: r.string()?, text: r.string()?, line: r.usize()? }))?;
-    let title_heading = opt_len(&mut r)?;
-    let extra_ids = r.list(Fields::string)?;
-    let links = r.list(|r| Some(WrittenLink { dest: r.string()?, listed: r.flag()? }))?;
-    let is_index = r.flag()?;
-    let title_written = r.flag()?;
-    let letters = Letters { hangul: r.usize()?, all: r.usize()? };
-    let code_language = match r.flag()? {
-        false => None,
+    let code_language = |r: &mut Fields| match r.flag()? {
+        false => Some(None),
         // The language's own name, as the highlighter spells it (a name it does not know is
         // not taken).
-        true => Some(static_language(r.str()?)?),
+        true => static_language(r.str()?).map(Some),
     };
-    let questions = r.list(|r| {
+    let question = |r: &mut Fields| {
         let kind = match r.byte()? {
             0 => QuestionKind::Heading { index: r.usize()?, close_level: r.byte()? },
             1 => QuestionKind::Details { offset: r.usize()? },
             _ => return None,
         };
         Some(Question { kind, anchor: r.string()?, text: r.string()?, label: r.opt_string()?, line: r.usize()? })
-    })?;
-    let terms = r.list(|r| {
-        Some(Term {
-            term: r.string()?,
-            definition: r.string()?,
-            offset: r.usize()?,
-            id: r.string()?,
-            line: r.usize()?,
-            html_dt: r.flag()?,
-        })
-    })?;
-    let dates = Dates { published: r.opt_string()?, updated: r.opt_string()? };
-    r.is_done().then_some(Note {
-        source,
-        url,
-        title,
-        description,
-        weight,
+    };
+    let term = |r: &mut Fields| {
+        let (term, definition, offset) = (r.string()?, r.string()?, r.usize()?);
+        Some(Term { term, definition, offset, id: r.string()?, line: r.usize()?, html_dt: r.flag()? })
+    };
+    // Fields in the order `encode` wrote them (a struct literal is evaluated in the order written).
+    let note = Note {
+        source: r.string()?,
+        url: r.string()?,
+        title: r.string()?,
+        description: r.opt_string()?,
+        weight: weight(&mut r)?,
         body,
-        lead,
-        body_line,
-        headings,
-        title_heading,
-        extra_ids,
-        links,
-        is_index,
-        title_written,
-        letters,
-        code_language,
-        study: NoteStudy { questions, terms },
-        dates,
-    })
+        lead: r.string()?,
+        body_line: r.usize()?,
+        headings: r
+            .list(|r| Some(Heading { level: r.byte()?, id: r.string()?, text: r.string()?, line: r.usize()? }))?,
+        title_heading: opt_len(&mut r)?,
+        extra_ids: r.list(Fields::string)?,
+        links: r.list(|r| Some(WrittenLink { dest: r.string()?, listed: r.flag()? }))?,
+        is_index: r.flag()?,
+        title_written: r.flag()?,
+        letters: Letters { hangul: r.usize()?, all: r.usize()? },
+        code_language: code_language(&mut r)?,
+        study: NoteStudy { questions: r.list(question)?, terms: r.list(term)? },
+        dates: Dates { published: r.opt_string()?, updated: r.opt_string()? },
+    };
+    r.is_done().then_some(note)
 }
 
 /// The highlighter's own `&'static` name of the language `name` names, if it is one.
