@@ -6,9 +6,9 @@
 //! the site puts on the page (`view::PageLinks::signature`), the run's settings (configuration,
 //! the site's language, templates, glossary links), and what each site path the page linked to
 //! means now (a note's heading ids, an asset, a folder). The cache records, per page, those inputs
-//! and the page's outputs besides its HTML (problems, link targets, search text, study output);
-//! the HTML stays in the last output, checked by length and checksum before the write stage links
-//! it into the new one (`write::Sink::previous`). A cold build and a build with the cache write
+//! and the page's outputs besides its HTML (problems, link targets, search text and terms, study
+//! output); the HTML stays in the last output, checked by length and checksum before the write
+//! stage links it into the new one (`write::Sink::previous`). A cold build and a build with the cache write
 //! the same bytes (`tests/cache.rs`).
 
 use crate::cache::{key_of, put_len, put_str, CodeCache, Fields, NoteCache, Store};
