@@ -56,7 +56,7 @@ pub struct BuildArgs {
     #[arg(long)]
     pub no_minify: bool,
     /// Keep a build cache in `.gongbu-cache/` beside the output folder: the next build reuses
-    /// unchanged pages and highlighted code (same output; more memory while building).
+    /// unchanged notes, pages and highlighted code (same output).
     #[arg(long)]
     pub cache: bool,
 }
@@ -91,7 +91,7 @@ pub struct ServeArgs {
     #[arg(long)]
     pub force: bool,
     /// Start from the build cache in `.gongbu-cache/` beside the output folder, and keep it
-    /// (unchanged pages are reused: a faster start on a large site, more memory).
+    /// (unchanged notes and pages are reused: a faster start on a large site).
     #[arg(long)]
     pub cache: bool,
 }

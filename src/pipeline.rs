@@ -5,7 +5,7 @@
 //! (`write::Discard`); a `serve` session (`session`) starts with the same run and keeps its
 //! result, re-rendering through the same stages only what a change touches.
 
-use crate::cache::CodeCache;
+use crate::cache::{CodeCache, NoteCache};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::discover::{self, DiscoverError, SourceFile};
@@ -24,7 +24,7 @@ use crate::model::{
 };
 use crate::paths;
 use crate::render::{body, feed, nav, study, view, Theme};
-use crate::reuse::{BuildCache, ReusedRef};
+use crate::reuse::{BuildCache, PostedTerms, ReusedRef};
 use crate::search;
 use crate::text::without_controls;
 use crate::theme::{self, DEFAULT_STATIC};
@@ -51,6 +51,8 @@ pub struct BuildReport {
     pub timings: Vec<(&'static str, Duration)>,
     /// The site's language and why: `language: en (detected: 2% Hangul)`.
     pub language: String,
+    /// What the build cache gave: notes taken from it, and parsed anew.
+    pub cached_notes: (usize, usize),
     /// What the build cache gave: code blocks taken from it, and highlighted anew.
     pub cached_code: (usize, usize),
     /// Pages taken from the last output as they were, and pages rendered and kept.
@@ -85,11 +87,16 @@ pub fn build(config: &Config, force: bool) -> Result<BuildReport, BuildError> {
     if problems.iter().any(fails) {
         return Err(BuildError::Problems(problems));
     }
+    (report.cached_notes, report.cached_code, report.cached_pages) =
+        (cache.notes.counts(), cache.code.counts(), cache.pages.counts());
     let started = Instant::now();
-    staging.commit()?;
+    // The cache is saved while the output is switched and the old one removed: both wait on the
+    // disk, in other folders. A cache saved for an output that then failed to switch only makes
+    // the next build check (and render) those pages again.
+    let (committed, saved) = rayon::join(|| staging.commit(), || save_cache(cache));
+    committed?;
     report.timings.push(("swap output", started.elapsed()));
-    (report.cached_code, report.cached_pages) = (cache.code.counts(), cache.pages.counts());
-    report.timings.push(save_cache(cache));
+    report.timings.push(saved);
     report.warnings = problems;
     Ok(report)
 }
@@ -225,6 +232,7 @@ fn build_into(
         warnings: Vec::new(),
         timings: clock.laps,
         language: config.language(site.letters()).to_string(),
+        cached_notes: (0, 0),
         cached_code: (0, 0),
         cached_pages: (0, 0),
     };
@@ -255,7 +263,7 @@ pub(crate) fn full_run(
     cache: &BuildCache,
     claim_output: impl FnOnce() -> Result<(), BuildError>,
 ) -> Result<FullRun, BuildError> {
-    let Loaded { site, assets, problems } = load(config, clock)?;
+    let Loaded { site, assets, problems } = load(config, clock, &cache.notes)?;
     claim_output()?;
     let theme = theme::read_templates(config.templates_dir.as_deref(), &config.root).and_then(|sources| {
         cache.pages.start_run(config, &site, &sources, Glossary::of(&site).signature());
@@ -277,14 +285,16 @@ struct Loaded {
     pub problems: Vec<Diagnostic>,
 }
 
-/// Discover, read and outline every note, and assemble the site.
-fn load(config: &Config, clock: &mut Clock) -> Result<Loaded, BuildError> {
+/// Discover, read and outline every note (unchanged ones from `notes`), and assemble the site.
+fn load(config: &Config, clock: &mut Clock, notes: &NoteCache) -> Result<Loaded, BuildError> {
     // Checked again here: while serving, the notes folder may be replaced after the config was read.
     discover::check_inside(&config.content_dir, &config.root)?;
     let sources = discover::scan(&config.content_dir, &[&config.output_dir])?;
     clock.lap("discover");
 
-    let (notes, mut problems) = read_notes(&sources.notes, &study_rules(config));
+    // What a note's parse depends on besides its bytes, path and place (for the note cache).
+    let rules_key = format!("{:?}", config.question_patterns);
+    let (notes, mut problems) = read_notes(&sources.notes, &study_rules(config), (notes, &rules_key));
     problems.extend(sources.skipped);
     clock.lap("read + outline");
 
@@ -303,13 +313,18 @@ pub(crate) fn study_rules(config: &Config) -> questions::Rules {
 }
 
 /// Read every note in parallel; a note that cannot be read becomes a diagnostic, not a page.
-fn read_notes(files: &[SourceFile], rules: &questions::Rules) -> (Vec<Note>, Vec<Diagnostic>) {
+/// `cache`: the note cache, and the fingerprint of `rules` its records are keyed by.
+fn read_notes(
+    files: &[SourceFile],
+    rules: &questions::Rules,
+    cache: (&NoteCache, &str),
+) -> (Vec<Note>, Vec<Diagnostic>) {
     let readme_folders: HashSet<&str> = files.iter().filter(|f| is_readme(&f.rel)).map(|f| parent_of(&f.rel)).collect();
     let results: Vec<Result<Option<Note>, Diagnostic>> = files
         .par_iter()
         .map(|f| {
             let is_index = is_index_note(&f.rel, readme_folders.contains(parent_of(&f.rel)));
-            read_note(&f.rel, &f.abs, is_index, rules)
+            read_note_from(&f.rel, &f.abs, is_index, rules, cache)
         })
         .collect();
     let mut notes = Vec::with_capacity(results.len());
@@ -332,8 +347,20 @@ pub(crate) fn read_note(
     is_index: bool,
     rules: &questions::Rules,
 ) -> Result<Option<Note>, Diagnostic> {
+    read_note_from(source, path, is_index, rules, (&NoteCache::none(), ""))
+}
+
+/// `read_note`, taken from the note cache when its bytes were parsed before in the same context.
+fn read_note_from(
+    source: &str,
+    path: &Path,
+    is_index: bool,
+    rules: &questions::Rules,
+    (cache, rules_key): (&NoteCache, &str),
+) -> Result<Option<Note>, Diagnostic> {
     let bytes = discover::read_source(path).map_err(|e| Diagnostic::error(source, 0, format!("cannot read: {e}")))?;
-    guarded(source, || parse_note_with(source, &bytes, is_index, rules))?
+    let context: [&[u8]; 3] = [source.as_bytes(), &[u8::from(is_index)], rules_key.as_bytes()];
+    guarded(source, || cache.parse(&context, &bytes, || parse_note_with(source, &bytes, is_index, rules)))?
 }
 
 /// One note from its bytes: UTF-8 check, front matter, outline, title. `None` for drafts.
@@ -544,9 +571,9 @@ pub(crate) fn render_pages(
                   mut diagnostics: Vec<Diagnostic>,
                   targets: Vec<String>,
                   signature: u64,
-                  text: Option<search::Page>,
+                  (text, terms): (Option<search::Page>, Option<PostedTerms>),
                   mut study: Option<study::NoteOutput>| {
-        let (search, problem) = index_page(site, index, page, text, sink);
+        let (search, problem) = index_page(site, index, page, text, terms.as_ref(), sink);
         diagnostics.extend(problem);
         if let Some(anki) = anki {
             let answers = study.as_mut().map_or_else(Vec::new, |s| std::mem::take(&mut s.answers));
@@ -571,7 +598,7 @@ pub(crate) fn render_pages(
             // A page whose inputs are all unchanged is taken from the last output as it is.
             if let Some(reused) = cache.pages.reuse(site, page, signature, sink) {
                 let (diagnostics, targets, search, study) =
-                    (reused.diagnostics, reused.targets, reused.search, reused.study);
+                    (reused.diagnostics, reused.targets, (reused.search, reused.terms), reused.study);
                 return finish(position, page, true, diagnostics, targets, signature, search, study);
             }
             let PageOutput { html, mut diagnostics, targets, search: text, study } = guarded(&source(), || {
@@ -579,6 +606,8 @@ pub(crate) fn render_pages(
             })
             .unwrap_or_else(|d| PageOutput { diagnostics: vec![d], ..PageOutput::default() });
             let mut written = false;
+            // A page the cache keeps keeps its search terms too (posted from them alike).
+            let terms = text.as_ref().filter(|_| cache.pages.is_on()).and_then(PostedTerms::of);
             // The generated page of a notes folder named like a study page's (`quiz/`) gives way.
             let html = html.filter(|_| matches!(page, PageRef::Note(_)) || reserved_output(&site.url(page)).is_none());
             if let Some(html) = html {
@@ -593,30 +622,36 @@ pub(crate) fn render_pages(
                         diagnostics: &diagnostics,
                         targets: &targets,
                         search: text.as_ref(),
+                        terms: terms.as_ref(),
                         study: study.as_ref(),
                     };
                     cache.pages.keep(site, page, signature, || sink.shaped(&url, html.as_bytes()), outputs);
                 }
             }
-            finish(position, page, written, diagnostics, targets, signature, text, study)
+            finish(position, page, written, diagnostics, targets, signature, (text, terms), study)
         })
         .collect();
     rendered.sort_unstable_by_key(|&(position, _)| position);
     rendered.into_iter().map(|(_, r)| r).collect()
 }
 
-/// Post a page's text to the search index, if there is one; a streaming index takes the text and
-/// its block is written. Gives back the text the index did not take, and a write problem.
+/// Post a page's text to the search index, if there is one (its `terms` when known); a streaming
+/// index takes the text and its block is written. Gives back the text the index did not take,
+/// and a write problem.
 fn index_page(
     site: &Site,
     index: Option<&search::Index>,
     page: PageRef,
     mut text: Option<search::Page>,
+    terms: Option<&PostedTerms>,
     sink: &dyn Sink,
 ) -> (Option<search::Page>, Option<Diagnostic>) {
     let mut problem = None;
     if let (Some(index), Some(page_text), Some(&id)) = (index, &text, site.position.get(&page)) {
-        index.post(id, page_text);
+        match terms {
+            Some(terms) => index.post_terms(id, terms.iter()),
+            None => index.post(id, page_text),
+        }
         if index.is_streaming() {
             let block = text.take().and_then(|t| index.stream(id, t));
             if let Some((rel, bytes)) = block {
@@ -1142,7 +1177,7 @@ mod tests {
         let sink = Paths::default();
         let (_, problems) = build_into(&config, &sink, &BuildCache::none()).unwrap();
         assert!(problems.is_empty(), "{problems:?}");
-        let Loaded { site, assets, .. } = load(&config, &mut Clock::start()).unwrap();
+        let Loaded { site, assets, .. } = load(&config, &mut Clock::start(), &NoteCache::none()).unwrap();
         let ours: Vec<String> =
             site.order.iter().map(|&p| site.url_of(p)).chain(assets.iter().map(|a| a.rel.clone())).collect();
         let written = sink.0.into_inner().unwrap();

@@ -6,12 +6,12 @@
 //! the site puts on the page (`view::PageLinks::signature`), the run's settings (configuration,
 //! the site's language, templates, glossary links), and what each site path the page linked to
 //! means now (a note's heading ids, an asset, a folder). The cache records, per page, those inputs
-//! and the page's outputs besides its HTML (problems, link targets, search text, study output);
-//! the HTML stays in the last output, checked by length and checksum before the write stage links
-//! it into the new one (`write::Sink::previous`). A cold build and a build with the cache write
+//! and the page's outputs besides its HTML (problems, link targets, search text and terms, study
+//! output); the HTML stays in the last output, checked by length and checksum before the write
+//! stage links it into the new one (`write::Sink::previous`). A cold build and a build with the cache write
 //! the same bytes (`tests/cache.rs`).
 
-use crate::cache::{key_of, CodeCache, Store};
+use crate::cache::{key_of, put_len, put_str, CodeCache, Fields, NoteCache, Store};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{PageRef, Reference, Site};
@@ -31,6 +31,7 @@ const SERVED_PAGES_FILE: &str = "pages-serve.bin";
 
 /// Everything a build may take from the last one.
 pub(crate) struct BuildCache {
+    pub(crate) notes: NoteCache,
     pub(crate) code: CodeCache,
     pub(crate) pages: PageCache,
 }
@@ -38,18 +39,19 @@ pub(crate) struct BuildCache {
 impl BuildCache {
     /// No cache at all.
     pub(crate) fn none() -> BuildCache {
-        BuildCache { code: CodeCache::none(), pages: PageCache::none() }
+        BuildCache { notes: NoteCache::none(), code: CodeCache::none(), pages: PageCache::none() }
     }
 
-    /// Highlighted code only: for runs that write no output (`check`).
+    /// Parsed notes and highlighted code only: for runs that write no output (`check`).
     pub(crate) fn code_only(folder: Option<&Path>) -> BuildCache {
-        BuildCache { code: CodeCache::open(folder), pages: PageCache::none() }
+        BuildCache { notes: NoteCache::open(folder), code: CodeCache::open(folder), pages: PageCache::none() }
     }
 
     /// Code blocks and pages, for `gongbu build`, or for the first run of `gongbu serve`.
     pub(crate) fn open(folder: Option<&Path>, serving: bool) -> BuildCache {
         let name = if serving { SERVED_PAGES_FILE } else { PAGES_FILE };
         BuildCache {
+            notes: NoteCache::open(folder),
             code: CodeCache::open(folder),
             pages: PageCache { store: Store::open(folder, name), run: OnceLock::new() },
         }
@@ -58,8 +60,9 @@ impl BuildCache {
     /// Keep what this build used and made for the next one. A cache that cannot be written only
     /// makes the next build cold: no problem of this one.
     pub(crate) fn save(self) {
-        let _ = self.code.save();
-        let _ = self.pages.store.save();
+        let BuildCache { notes, code, pages } = self;
+        // Three files, each mostly waiting on the disk.
+        let _ = rayon::join(|| notes.save(), || rayon::join(|| code.save(), || pages.store.save()));
     }
 }
 
@@ -76,7 +79,41 @@ pub(crate) struct Reused {
     pub(crate) diagnostics: Vec<Diagnostic>,
     pub(crate) targets: Vec<String>,
     pub(crate) search: Option<search::Page>,
+    /// The search terms of `search`, as they were posted (None: post them from its text).
+    pub(crate) terms: Option<PostedTerms>,
     pub(crate) study: Option<NoteOutput>,
+}
+
+/// A page's distinct search terms with their weights (`search::Page::sorted_terms`), kept with
+/// the page so that a kept page's terms are posted without reading its text again. One string
+/// of the terms, each ended by a NUL, and a weight byte per term.
+pub(crate) struct PostedTerms {
+    joined: String,
+    weights: Vec<u8>,
+}
+
+impl PostedTerms {
+    /// The terms of `page`; None when one holds a NUL or a weight does not fit a byte (then
+    /// they are not kept).
+    pub(crate) fn of(page: &search::Page) -> Option<PostedTerms> {
+        let terms = page.sorted_terms();
+        let mut joined = String::with_capacity(terms.iter().map(|(t, _)| t.len() + 1).sum());
+        let mut weights = Vec::with_capacity(terms.len());
+        for (term, weight) in &terms {
+            if term.contains('\0') {
+                return None;
+            }
+            joined.push_str(term);
+            joined.push('\0');
+            weights.push(u8::try_from(*weight).ok()?);
+        }
+        Some(PostedTerms { joined, weights })
+    }
+
+    /// Each term with its weight, in term order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.joined.split_terminator('\0').zip(self.weights.iter().map(|&w| u32::from(w)))
+    }
 }
 
 impl PageCache {
@@ -93,6 +130,11 @@ impl PageCache {
         }
         let shown = format!("{config:?}\n{:?}\n{templates:?}\n{glossary}", config.language(site.letters()));
         let _ = self.run.set(key_of(&[shown.as_bytes()]));
+    }
+
+    /// Whether rendered pages are kept for the next build.
+    pub(crate) fn is_on(&self) -> bool {
+        self.run.get().is_some()
     }
 
     /// Pages taken from the cache, and pages rendered and kept, so far.
@@ -154,6 +196,7 @@ pub(crate) struct ReusedRef<'a> {
     pub(crate) diagnostics: &'a [Diagnostic],
     pub(crate) targets: &'a [String],
     pub(crate) search: Option<&'a search::Page>,
+    pub(crate) terms: Option<&'a PostedTerms>,
     pub(crate) study: Option<&'a NoteOutput>,
 }
 
@@ -230,6 +273,15 @@ impl Record {
                 }
             }
         }
+        match out.terms {
+            None => w.push(0),
+            Some(terms) => {
+                w.push(1);
+                put_str(&mut w, &terms.joined);
+                put_len(&mut w, terms.weights.len());
+                w.extend(&terms.weights);
+            }
+        }
         match out.study {
             None => w.push(0),
             Some(study) => {
@@ -250,7 +302,7 @@ impl Record {
 
     /// `encode` undone; None for bytes it cannot have made.
     fn decode(bytes: &[u8]) -> Option<Record> {
-        let mut r = Fields(bytes);
+        let mut r = Fields::new(bytes);
         let inputs = u128::from_le_bytes(r.take(16)?.try_into().ok()?);
         let html_len = r.u64()?;
         let html_sum = u32::from_le_bytes(r.take(4)?.try_into().ok()?);
@@ -276,6 +328,20 @@ impl Record {
             }
             _ => return None,
         };
+        let terms = match r.flag()? {
+            false => None,
+            true => {
+                let joined = r.string()?;
+                let count = r.usize()?;
+                let weights = r.take(count)?.to_vec();
+                // One weight per term: the count of terms is the count of their ends.
+                let ends = joined.bytes().filter(|&b| b == 0).count();
+                Some(
+                    (ends == count && joined.ends_with('\0') == (count > 0))
+                        .then_some(PostedTerms { joined, weights })?,
+                )
+            }
+        };
         let study = match r.byte()? {
             0 => None,
             1 => {
@@ -285,64 +351,17 @@ impl Record {
             }
             _ => return None,
         };
-        r.0.is_empty()
+        r.is_done()
             .then_some(Record {
                 inputs,
                 targets,
                 html_len,
                 html_sum,
-                outputs: Reused { diagnostics, targets: Vec::new(), search, study },
+                outputs: Reused { diagnostics, targets: Vec::new(), search, terms, study },
             })
             .map(|mut record| {
                 record.outputs.targets = record.targets.iter().map(|(t, _)| t.clone()).collect();
                 record
             })
-    }
-}
-
-fn put_len(w: &mut Vec<u8>, len: usize) {
-    w.extend((len as u64).to_le_bytes());
-}
-
-fn put_str(w: &mut Vec<u8>, s: &str) {
-    put_len(w, s.len());
-    w.extend(s.as_bytes());
-}
-
-/// Reads a record's fields in order, never past its end.
-struct Fields<'a>(&'a [u8]);
-
-impl Fields<'_> {
-    fn take(&mut self, n: usize) -> Option<&[u8]> {
-        let (part, rest) = self.0.split_at_checked(n)?;
-        self.0 = rest;
-        Some(part)
-    }
-
-    fn byte(&mut self) -> Option<u8> {
-        Some(self.take(1)?[0])
-    }
-
-    fn u64(&mut self) -> Option<u64> {
-        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
-    }
-
-    fn string(&mut self) -> Option<String> {
-        let len = usize::try_from(self.u64()?).ok()?;
-        String::from_utf8(self.take(len)?.to_vec()).ok()
-    }
-
-    /// A count, then that many items; a count larger than the bytes left is refused before any
-    /// allocation.
-    fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
-        let count = usize::try_from(self.u64()?).ok()?;
-        if count > self.0.len() {
-            return None;
-        }
-        let mut items = Vec::with_capacity(count);
-        for _ in 0..count {
-            items.push(item(self)?);
-        }
-        Some(items)
     }
 }

@@ -1,6 +1,6 @@
 //! The build cache (`.gongbu-cache/` beside the output) never changes what a build writes: after
-//! edits to notes, the configuration, the theme, the hints a block's language is guessed from, and
-//! with a damaged cache file, a build with the cache gives the same files, byte for byte, as a cold
+//! edits to notes, a note renamed or made a folder's page, the configuration, the theme, the hints
+//! a block's language is guessed from, and with a damaged cache file, a build with the cache gives the same files, byte for byte, as a cold
 //! build without it. It is also never used through a symlink.
 
 mod common;
@@ -49,7 +49,7 @@ impl Site {
             let numbers: Vec<usize> = line.split_whitespace().filter_map(|w| w.parse().ok()).collect();
             (numbers[0], numbers[1])
         };
-        Reuse { code: numbers("code blocks:"), pages: numbers("pages:") }
+        Reuse { notes: numbers("notes:"), code: numbers("code blocks:"), pages: numbers("pages:") }
     }
 
     /// Build cold (no cache) into another folder and compare every file with the warm output.
@@ -72,9 +72,10 @@ impl Site {
     }
 }
 
-/// (taken from the cache, made anew), of code blocks and of pages.
+/// (taken from the cache, made anew), of parsed notes, code blocks and pages.
 #[derive(Debug, PartialEq)]
 struct Reuse {
+    notes: (usize, usize),
     code: (usize, usize),
     pages: (usize, usize),
 }
@@ -95,14 +96,14 @@ fn a_build_with_the_cache_writes_what_a_cold_build_writes() {
     )
     .unwrap();
     let first = site.build_warm();
-    let (blocks, pages) = (first.code.1, first.pages.1);
-    assert_eq!((first.code.0, first.pages.0), (0, 0), "the first build has nothing to reuse");
+    let (notes, blocks, pages) = (first.notes.1, first.code.1, first.pages.1);
+    assert_eq!((first.notes.0, first.code.0, first.pages.0), (0, 0, 0), "the first build has nothing to reuse");
     assert!(blocks > 40 && pages > 40, "the notes have code ({blocks} blocks, {pages} pages)");
     assert!(site.cache_file().is_file());
     site.assert_warm_is_cold("a first build");
 
-    // Unchanged notes: every page is kept as it was, no code is highlighted.
-    assert_eq!(site.build_warm(), Reuse { code: (0, 0), pages: (pages, 0) });
+    // Unchanged notes: none is parsed, every page is kept as it was, no code is highlighted.
+    assert_eq!(site.build_warm(), Reuse { notes: (notes, 0), code: (0, 0), pages: (pages, 0) });
     site.assert_warm_is_cold("a build with nothing changed");
 
     // Edits: a block's text, a block's language, a new block, a note removed, a note added.
@@ -123,6 +124,7 @@ fn a_build_with_the_cache_writes_what_a_cold_build_writes() {
     let warm = site.build_warm();
     let (kept, rendered) = warm.pages;
     assert!(kept > 0 && rendered > 0, "some pages kept, the changed ones rendered ({warm:?})");
+    assert_eq!(warm.notes.1, 4, "the edited and the new notes were parsed ({warm:?})");
     assert!(warm.code.0 > 0 && warm.code.1 > 0, "the edited notes' other blocks came from the cache ({warm:?})");
     site.assert_warm_is_cold("edits to notes");
 
@@ -137,6 +139,25 @@ fn a_build_with_the_cache_writes_what_a_cold_build_writes() {
     fs::write(&target, target_text.replace("\n## ", "\n## 바뀐 ")).unwrap();
     site.build_warm();
     site.assert_warm_is_cold("a change to a linked note's headings");
+
+    // A note renamed with its bytes unchanged: parsed again under its new path (its address and
+    // title come from the path).
+    let notes = site.notes();
+    let (path, _) = notes.iter().find(|(p, _)| p.file_name().unwrap() != "README.md").unwrap();
+    fs::rename(path, path.with_file_name("다른 이름.md")).unwrap();
+    site.build_warm();
+    site.assert_warm_is_cold("a note renamed");
+
+    // A folder's `index.md` is its page until a `README.md` beside it takes that place.
+    let folder = site.root.join("content/Extra");
+    fs::create_dir_all(&folder).unwrap();
+    fs::write(folder.join("index.md"), "# Extra\n\n- [b](b.md)\n").unwrap();
+    fs::write(folder.join("b.md"), "# B\n\ntext\n").unwrap();
+    site.build_warm();
+    site.assert_warm_is_cold("a folder with an index.md");
+    fs::write(folder.join("README.md"), "# Readme\n").unwrap();
+    site.build_warm();
+    site.assert_warm_is_cold("a README.md beside an index.md");
 
     // A page's output file changed by hand: it is rendered again, not kept.
     let page = site.out().join("Language/hint.html");
@@ -174,11 +195,16 @@ fn a_build_with_the_cache_writes_what_a_cold_build_writes() {
     flipped[middle] ^= 1;
     let pages_file = site.root.join(".gongbu-cache/pages.bin");
     let good_pages = fs::read(&pages_file).unwrap();
+    let notes_file = site.root.join(".gongbu-cache/notes.bin");
+    let good_notes = fs::read(&notes_file).unwrap();
     for damaged in [&good[..good.len() / 3], &flipped[..], b"junk"] {
         fs::write(site.cache_file(), damaged).unwrap();
         fs::write(&pages_file, &good_pages[..good_pages.len() - 1]).unwrap();
+        let mut notes_flipped = good_notes.clone();
+        notes_flipped[good_notes.len() / 2] ^= 1;
+        fs::write(&notes_file, notes_flipped).unwrap();
         let warm = site.build_warm();
-        assert_eq!((warm.code.0, warm.pages.0), (0, 0), "nothing is taken from a damaged cache file");
+        assert_eq!((warm.notes.0, warm.code.0, warm.pages.0), (0, 0, 0), "nothing is taken from a damaged cache file");
         site.assert_warm_is_cold("a damaged cache file");
         assert_ne!(fs::read(site.cache_file()).unwrap(), damaged, "the damaged file was replaced");
         assert_eq!(site.build_warm().pages.1, 0, "by a sound one");

@@ -1,7 +1,7 @@
 //! `bench`: end-to-end benchmark of the `gongbu build` CLI on generated corpora — cold build
 //! time, peak memory, output size, a warm build (1% of the notes edited, with the build cache of
-//! the last build) and an in-process incremental rebuild after a one-note edit — compared against
-//! the project's performance targets.
+//! the last build), `gongbu serve` start-up with a warm build cache, and an in-process incremental
+//! rebuild after a one-note edit — compared against the project's performance targets.
 //!
 //! `cargo run --release --bin bench -- [--notes 1,1000,10000] [--runs 3] [--gongbu PATH] [--work DIR]`
 
@@ -58,6 +58,8 @@ struct SizeReport {
     out_files: u64,
     /// `gongbu build` over the last output, with its build cache, after 1% of the notes changed.
     warm_builds: Vec<Run>,
+    /// `gongbu serve --cache` until it serves, with the cache of an earlier start.
+    serve_starts: Vec<Run>,
     warm: Vec<Run>,
 }
 
@@ -149,6 +151,7 @@ fn bench_size(gongbu: &Path, args: &Args, n: usize) -> Result<SizeReport, String
     // a first build in CI with a cached folder would.
     run_build(gongbu, &corpus_dir, &out_dir, true)?;
     let warm_builds = measure_warm_builds(gongbu, &corpus_dir, &out_dir, n, args.runs)?;
+    let serve_starts = measure_serve_starts(gongbu, &corpus_dir, &args.work.join(format!("out-{n}-serve")), args.runs)?;
 
     // The output of the last cold run stays in place, as it would for a user editing notes.
     let edited = corpus_dir.join(corpus::note_rel_path(n / 2, n));
@@ -164,6 +167,7 @@ fn bench_size(gongbu: &Path, args: &Args, n: usize) -> Result<SizeReport, String
         out_bytes,
         out_files,
         warm_builds,
+        serve_starts,
         warm,
     })
 }
@@ -209,6 +213,41 @@ print({run} * {k})
     // Restored newest first, so a note edited twice gets its first text back.
     for (note, text) in originals.into_iter().rev() {
         fs::write(&note, text).map_err(|e| format!("restoring {}: {e}", note.display()))?;
+    }
+    Ok(results)
+}
+
+/// `gongbu serve --cache` start-up: from launch until it prints `serving at` (its first build
+/// written, the notes watched), with the build cache of an earlier start of the same notes (the
+/// first start fills it and is not timed), and the output of that start in place.
+fn measure_serve_starts(gongbu: &Path, corpus_dir: &Path, out_dir: &Path, runs: usize) -> Result<Vec<Run>, String> {
+    let mut results = Vec::with_capacity(runs);
+    for run in 0..=runs {
+        settle_disk();
+        let started = Instant::now();
+        let mut child = Command::new(gongbu)
+            .arg("serve")
+            .arg(corpus_dir)
+            .args(["--port", "0", "--cache", "-o"])
+            .arg(out_dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("starting `{} serve`: {e}", gongbu.display()))?;
+        let stdout = std::io::BufReader::new(child.stdout.take().expect("stdout is piped"));
+        let ready = std::io::BufRead::lines(stdout).map_while(Result::ok).any(|l| l.starts_with("serving at "));
+        let wall = started.elapsed();
+        let _ = child.kill();
+        let (_, status, peak_rss_kib) = wait_child(&mut child)?;
+        if !ready {
+            return Err(format!("`gongbu serve {}` did not start ({status})", corpus_dir.display()));
+        }
+        if run > 0 {
+            let peak = fmt_mib(peak_rss_kib.map(|k| k as f64 / 1024.0));
+            println!("  serve start-up {run} (warm cache): {}, peak {peak}", fmt_dur(wall));
+            results.push(Run { wall, peak_rss_kib, retitle: false });
+        }
     }
     Ok(results)
 }
@@ -401,16 +440,16 @@ fn print_table(reports: &[SizeReport], cores: usize) {
     const MIB: f64 = 1024.0 * 1024.0;
     println!("## gongbu build benchmark ({cores} cores)\n");
     println!(
-        "| notes | corpus MiB | gen time | cold median | cold min | cold max | notes/s | peak MiB | output MiB | output files | bytes/note | warm build, 1% edited (median) | warm peak MiB | one-note rebuild, body edit (median) | title edit (median) |"
+        "| notes | corpus MiB | gen time | cold median | cold min | cold max | notes/s | peak MiB | output MiB | output files | bytes/note | warm build, 1% edited (median) | warm peak MiB | serve start-up, warm cache (median) | serve peak MiB | one-note rebuild, body edit (median) | title edit (median) |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for r in reports {
         let walls = r.cold_walls();
         let med = median(walls.clone());
         let min = *walls.iter().min().expect("at least one run");
         let max = *walls.iter().max().expect("at least one run");
         println!(
-            "| {} | {:.1} | {} | {} | {} | {} | {:.0} | {} | {:.1} | {} | {:.0} | {} | {} | {} | {} |",
+            "| {} | {:.1} | {} | {} | {} | {} | {:.0} | {} | {:.1} | {} | {:.0} | {} | {} | {} | {} | {} | {} |",
             r.notes,
             r.corpus_bytes as f64 / MIB,
             fmt_dur(r.gen_time),
@@ -423,16 +462,19 @@ fn print_table(reports: &[SizeReport], cores: usize) {
             r.out_files,
             r.out_bytes as f64 / r.notes as f64,
             fmt_dur(median(r.warm_builds.iter().map(|w| w.wall).collect())),
-            r.warm_builds
-                .iter()
-                .filter_map(|w| w.peak_rss_kib)
-                .max()
-                .map_or("n/a".into(), |k| format!("{:.1}", k as f64 / 1024.0)),
+            peak_of(&r.warm_builds),
+            fmt_dur(median(r.serve_starts.iter().map(|w| w.wall).collect())),
+            peak_of(&r.serve_starts),
             fmt_dur(median(r.warm.iter().filter(|w| !w.retitle).map(|w| w.wall).collect())),
             fmt_dur(median(r.warm.iter().filter(|w| w.retitle).map(|w| w.wall).collect())),
         );
     }
     println!();
+}
+
+/// The highest peak memory of `runs`, MiB.
+fn peak_of(runs: &[Run]) -> String {
+    runs.iter().filter_map(|w| w.peak_rss_kib).max().map_or("n/a".into(), |k| format!("{:.1}", k as f64 / 1024.0))
 }
 
 /// Informational only: a MISS does not change the exit code.
@@ -462,6 +504,21 @@ fn print_targets(reports: &[SizeReport]) {
             );
         }
         None => println!("- n/a: 10,000 notes warm build (1% edited) < 1.5 s — not measured (add 10000 to --notes)"),
+    }
+    match find(10_000) {
+        Some(r) => {
+            let start = median(r.serve_starts.iter().map(|w| w.wall).collect());
+            let limit = Duration::from_millis(1500);
+            println!(
+                "- {}: 10,000 notes `serve` start-up with a warm cache < {} — median {}",
+                verdict(start < limit),
+                fmt_dur(limit),
+                fmt_dur(start)
+            );
+        }
+        None => {
+            println!("- n/a: 10,000 notes `serve` start-up (warm cache) < 1.5 s — not measured (add 10000 to --notes)")
+        }
     }
     match find(10_000) {
         Some(r) => {

@@ -30,6 +30,8 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
                     eprintln!("  {stage:<22} {:>8.1} ms", time.as_secs_f64() * 1000.0);
                 }
                 if args.cache {
+                    let (reused, parsed) = report.cached_notes;
+                    eprintln!("  notes: {reused} from the cache, {parsed} parsed");
                     let (reused, made) = report.cached_code;
                     eprintln!("  code blocks: {reused} from the cache, {made} highlighted");
                     let (kept, rendered) = report.cached_pages;

@@ -122,8 +122,9 @@ impl Page {
         counts
     }
 
-    /// `weighted_terms` in term order.
-    fn sorted_terms(&self) -> Vec<(Cow<'_, str>, u32)> {
+    /// `weighted_terms` in term order: what `Index::post` posts for the page (the build cache
+    /// keeps them with the page, and posts them with `Index::post_terms`).
+    pub(crate) fn sorted_terms(&self) -> Vec<(Cow<'_, str>, u32)> {
         let mut terms: Vec<(Cow<'_, str>, u32)> = self.weighted_terms().into_iter().collect();
         terms.sort_unstable();
         terms
@@ -270,8 +271,12 @@ impl Index {
     /// Post page `id`'s terms (its text is stored by `store`). Safe to call from many threads.
     pub(crate) fn post(&self, id: usize, page: &Page) {
         let terms = page.weighted_terms();
-        let mut by_shard: Vec<(usize, &str, u32)> =
-            terms.iter().map(|(t, &w)| (shard_of(t, self.bits), &**t, w)).collect();
+        self.post_terms(id, terms.iter().map(|(t, &w)| (&**t, w)));
+    }
+
+    /// Post page `id`'s distinct terms with their weights, as `Page::sorted_terms` gives them.
+    pub(crate) fn post_terms<'a>(&self, id: usize, terms: impl Iterator<Item = (&'a str, u32)>) {
+        let mut by_shard: Vec<(usize, &str, u32)> = terms.map(|(t, w)| (shard_of(t, self.bits), t, w)).collect();
         by_shard.sort_unstable_by_key(|(s, _, _)| *s);
         let mut touched = Vec::new();
         for group in by_shard.chunk_by(|a, b| a.0 == b.0) {
