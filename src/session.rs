@@ -77,6 +77,10 @@ struct State {
     glossary: Glossary,
     /// What the study pages show of the site besides their own data (`SiteLinks::signature`).
     study_chrome: u64,
+    /// Each page's Anki rows (`PageInfo::anki`) in reading order, None for folder pages: the
+    /// export in the making, shared with its late write, so an edit replaces one note's rows
+    /// instead of looking up every note's.
+    anki: Arc<Vec<Option<Arc<str>>>>,
 }
 
 #[derive(Default)]
@@ -238,10 +242,23 @@ impl Session {
         let study_chrome = view::SiteLinks::of(&site, &view::Chrome::of(config, &site)).signature();
         let pages = HashMap::new();
         let index = search::Index::new(0);
-        let needs_prune = true;
-        let mut state =
-            State { theme, rules, site, assets, pages, broken, generated, needs_prune, glossary, study_chrome, index };
+        let (needs_prune, anki) = (true, Arc::default());
+        let mut state = State {
+            theme,
+            rules,
+            site,
+            assets,
+            pages,
+            broken,
+            generated,
+            needs_prune,
+            glossary,
+            study_chrome,
+            index,
+            anki,
+        };
         let rebuild = state.absorb(written);
+        state.anki = Arc::new(state.anki_rows());
         self.state = Some(state);
         Ok(rebuild)
     }
@@ -301,17 +318,20 @@ impl Session {
             PageRef::Section(s) => (1, *s),
         });
         to_render.dedup();
-        let (rendered, page_errors, outputs) = render_into(&mut state, config, &to_render, sink);
+        let (rendered, page_errors, outputs) = render_into(&mut state, config, &to_render, sink, changes.structure);
         errors.extend(page_errors);
         let files = state.stale_study_files(config, &changes, outputs);
         errors.extend(state.write_study_files(config, &files, sink));
         let mut pending = Vec::new();
+        if changes.structure {
+            state.anki = Arc::new(state.anki_rows());
+        }
         if changes.structure || outputs.anki {
             // The export is the largest file of a site (79 MB at 10,000 notes): written after
             // the reload, from the rows kept per note.
-            let rows = state.anki_rows();
-            let root = config.output_dir.clone();
-            self.late.submit(root, StudyFile::Anki.path(), Box::new(move || study::anki_file(&rows)));
+            let rows = Arc::clone(&state.anki);
+            let bytes = move || study::anki_file(rows.iter().flatten().map(|r| &**r));
+            self.late.submit(config.output_dir.clone(), StudyFile::Anki.path(), Box::new(bytes));
             pending.push(StudyFile::Anki.path().to_string());
         }
         let mut rebuild = state.report(errors, rendered);
@@ -479,11 +499,14 @@ impl State {
 
     /// The published pages of the edited notes.
     fn edited_pages(&self, edited: &HashSet<String>) -> Vec<PageRef> {
-        let notes = self.site.notes.iter().enumerate();
-        notes
-            .filter(|(n, note)| edited.contains(&note.source) && self.site.is_published(*n))
-            .map(|(n, _)| PageRef::Note(n))
-            .collect()
+        let notes = &self.site.notes;
+        // Usually one note was edited: finding it beats hashing every note's path.
+        let found: Vec<usize> = if edited.len() <= 8 {
+            edited.iter().filter_map(|source| notes.iter().position(|n| &n.source == source)).collect()
+        } else {
+            (0..notes.len()).filter(|&n| edited.contains(&notes[n].source)).collect()
+        };
+        found.into_iter().filter(|&n| self.site.is_published(n)).map(PageRef::Note).collect()
     }
 
     /// Pages whose last render linked to a site path whose meaning changed.
@@ -634,6 +657,10 @@ impl State {
                 }
                 (_, output) => (output, None),
             };
+            // The order's rows are made again after the set of pages changes (`anki_rows`).
+            if let Some(&at) = self.site.position.get(&page.page).filter(|_| self.anki.len() == self.site.order.len()) {
+                Arc::make_mut(&mut self.anki)[at] = anki.clone();
+            }
             let info = PageInfo { signature: page.signature, targets: page.targets, warnings, study, anki };
             fn references(info: &PageInfo) -> &[crate::model::Reference] {
                 info.study.as_ref().map_or(&[][..], |s| &s.references[..])
@@ -697,15 +724,15 @@ impl State {
         pipeline::write_study(files, &self.site, &self.theme, &chrome, &self.glossary, &outputs, sink)
     }
 
-    /// Every published note's rows of the Anki export, in reading order (a note whose page
-    /// never rendered has its questions without answers, as in a build).
-    fn anki_rows(&self) -> Vec<Arc<str>> {
-        let notes = self.site.order.iter().filter_map(|&p| if let PageRef::Note(n) = p { Some(n) } else { None });
-        let rows = notes.map(|n| match self.pages.get(&self.site.notes[n].url).and_then(|p| p.anki.clone()) {
-            Some(rows) => rows,
-            None => Arc::from(study::note_anki_rows(&self.site, n, &[])),
+    /// Each page's rows of the Anki export, in reading order: None for folder pages; a note
+    /// whose page never rendered has its questions without answers, as in a build.
+    fn anki_rows(&self) -> Vec<Option<Arc<str>>> {
+        let rows = self.site.order.iter().map(|&page| {
+            let PageRef::Note(n) = page else { return None };
+            let kept = self.pages.get(&self.site.notes[n].url).and_then(|p| p.anki.clone());
+            Some(kept.unwrap_or_else(|| Arc::from(study::note_anki_rows(&self.site, n, &[]))))
         });
-        rows.filter(|r| !r.is_empty()).collect()
+        rows.collect()
     }
 
     /// The rebuild's outcome: this run's errors plus every note still broken, and the
@@ -729,6 +756,7 @@ fn render_into(
     config: &Config,
     pages: &[PageRef],
     sink: &dyn Sink,
+    moved: bool,
 ) -> (usize, Vec<Diagnostic>, OutputChanges) {
     let chrome = view::Chrome::of(config, &state.site);
     let mut rendered = pipeline::render_pages(
@@ -743,7 +771,7 @@ fn render_into(
         &BuildCache::none(),
     );
     let texts = rendered.iter_mut().filter_map(|r| Some((r.page, r.search.take()?))).collect();
-    let mut errors = state.reindex(texts, sink);
+    let mut errors = state.reindex(texts, sink, moved);
     let (remembered, outputs) = state.remember(rendered);
     errors.extend(remembered);
     (pages.len(), errors, outputs)
@@ -875,13 +903,13 @@ fn write_file(file: LateFile) -> Option<Diagnostic> {
 
 impl State {
     /// Bring the search index up to date with the pages just rendered (`texts`): replace their
-    /// text, or index every page again when the set or order of pages changed; then write the
-    /// index files that changed.
-    fn reindex(&mut self, texts: Vec<(PageRef, search::Page)>, sink: &dyn Sink) -> Vec<Diagnostic> {
+    /// text, or index every page again when the set or order of pages changed (which only
+    /// `moved`, the site assembled again, may do); then write the index files that changed.
+    fn reindex(&mut self, texts: Vec<(PageRef, search::Page)>, sink: &dyn Sink, moved: bool) -> Vec<Diagnostic> {
         let order = &self.site.order;
         let url = |p: PageRef| crate::enrich::links::encode_path(&self.site.url(p)).into_owned();
         let same_pages = self.index.len() == order.len()
-            && order.iter().enumerate().all(|(id, &p)| self.index.url(id) == Some(url(p).as_str()));
+            && (!moved || order.iter().enumerate().all(|(id, &p)| self.index.url(id) == Some(url(p).as_str())));
         if same_pages {
             for (page, text) in texts {
                 if let Some(&id) = self.site.position.get(&page) {

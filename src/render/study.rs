@@ -750,12 +750,10 @@ pub(crate) fn note_anki_rows(site: &Site, n: usize, answers: &[String]) -> Strin
 }
 
 /// `quiz/anki.csv` from every published note's rows (`note_anki_rows`), in reading order.
-pub(crate) fn anki_file<S: AsRef<str>>(rows: &[S]) -> Vec<u8> {
-    let mut csv = String::with_capacity(ANKI_HEADER.len() + rows.iter().map(|r| r.as_ref().len()).sum::<usize>());
+pub(crate) fn anki_file<'a>(rows: impl Iterator<Item = &'a str> + Clone) -> Vec<u8> {
+    let mut csv = String::with_capacity(ANKI_HEADER.len() + rows.clone().map(str::len).sum::<usize>());
     csv.push_str(ANKI_HEADER);
-    for r in rows {
-        csv.push_str(r.as_ref());
-    }
+    rows.for_each(|r| csv.push_str(r));
     csv.into_bytes()
 }
 
