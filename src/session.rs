@@ -980,6 +980,46 @@ mod tests {
     }
 
     #[test]
+    fn late_writes_land_in_order_and_a_newer_one_replaces_a_waiting_one() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().to_path_buf();
+        let late = LateWrites::default();
+        let made = Arc::new(Mutex::new(Vec::new()));
+        let (started, start) = std::sync::mpsc::channel();
+        let (go, gate) = std::sync::mpsc::channel::<()>();
+        let version = |v: &'static str, wait: Option<std::sync::mpsc::Receiver<()>>| {
+            let (made, started) = (Arc::clone(&made), started.clone());
+            Box::new(move || {
+                let _ = started.send(());
+                if let Some(gate) = wait {
+                    let _ = gate.recv();
+                }
+                made.lock().unwrap().push(v);
+                v.as_bytes().to_vec()
+            })
+        };
+        late.submit(root.clone(), "quiz/anki.csv", version("1", Some(gate)));
+        start.recv().unwrap();
+        // While 1 is being written, 2 waits and 3 replaces it.
+        late.submit(root.clone(), "quiz/anki.csv", version("2", None));
+        late.submit(root.clone(), "quiz/anki.csv", version("3", None));
+        go.send(()).unwrap();
+        assert!(late.wait().is_empty());
+        assert_eq!(*made.lock().unwrap(), ["1", "3"]);
+        assert_eq!(std::fs::read_to_string(root.join("quiz/anki.csv")).unwrap(), "3");
+
+        // A write that fails is reported; the session's going waits for what is left.
+        std::fs::write(root.join("blocked"), "a file where a folder is needed").unwrap();
+        late.submit(root.clone(), "blocked/anki.csv", version("4", None));
+        let problems = late.wait();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].file, "blocked/anki.csv");
+        late.submit(root.clone(), "quiz/anki.csv", version("5", None));
+        drop(late);
+        assert_eq!(std::fs::read_to_string(root.join("quiz/anki.csv")).unwrap(), "5");
+    }
+
+    #[test]
     fn rebuild_in_place_writes_only_changes_and_keeps_broken_pages() {
         let tmp = tempfile::tempdir().unwrap();
         let src = tmp.path().join("notes");
