@@ -8,16 +8,19 @@ use crate::config::{Config, Overrides, CONFIG_FILE};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::discover::{self, classify, FileKind, SourceFile};
 use crate::enrich::study::Glossary;
-use crate::model::{reserved_output, PageRef, Site, HOSTING_FILES};
+use crate::model::{reserved_output, Note, PageRef, Site, HOSTING_FILES};
 use crate::paths;
 use crate::pipeline::{self, BuildError};
-use crate::render::{study, view, Theme};
+use crate::render::study::{self, StudyFile};
+use crate::render::{view, Theme};
 use crate::reuse::BuildCache;
 use crate::search;
 use crate::theme;
 use crate::write::{self, Sink, UpdateSink, WriteError};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// What one rebuild did.
@@ -25,6 +28,9 @@ use std::time::{Duration, Instant};
 pub struct Rebuild {
     /// Output paths whose bytes changed (written, copied or removed).
     pub changed: Vec<String>,
+    /// Output paths made again this time, whether or not their bytes changed (the rest were
+    /// known to be up to date).
+    pub written: Vec<String>,
     /// Problems that keep pages from being updated; their last good pages stay.
     pub errors: Vec<Diagnostic>,
     /// Problems that did not keep anything from being updated.
@@ -33,6 +39,9 @@ pub struct Rebuild {
     pub rendered: usize,
     /// Wall time of the rebuild.
     pub elapsed: Duration,
+    /// Output paths still being written when the rebuild returned (the Anki export, too big to
+    /// keep a reload waiting): `Session::finish_writes` waits for them.
+    pub pending: Vec<String>,
 }
 
 /// A build kept alive for `gongbu serve`: after the first full build, each change rebuilds only
@@ -41,6 +50,8 @@ pub struct Session {
     config: Config,
     overrides: Overrides,
     state: Option<State>,
+    /// Files written after a rebuild returns.
+    late: LateWrites,
 }
 
 /// What a full build learnt, kept so the next change costs only what it touches.
@@ -61,9 +72,15 @@ struct State {
     needs_prune: bool,
     /// The search index as last written.
     index: search::Index,
-    /// What mentions of glossary terms link to (`Glossary::signature`): when it changes, every
-    /// note is rendered again.
-    glossary: u64,
+    /// The site's glossary, made again only when the set of pages or a note's terms change.
+    /// When what mentions link to (`Glossary::signature`) changes, every note is rendered again.
+    glossary: Glossary,
+    /// What the study pages show of the site besides their own data (`SiteLinks::signature`).
+    study_chrome: u64,
+    /// Each page's Anki rows (`PageInfo::anki`) in reading order, None for folder pages: the
+    /// export in the making, shared with its late write, so an edit replaces one note's rows
+    /// instead of looking up every note's.
+    anki: Arc<Vec<Option<Arc<str>>>>,
 }
 
 #[derive(Default)]
@@ -71,8 +88,18 @@ struct PageInfo {
     signature: u64,
     targets: Vec<String>,
     warnings: Vec<Diagnostic>,
-    /// A note's answers and references, for the study files.
+    /// A note's references, for the references page (its answers are in `anki`).
     study: Option<study::NoteOutput>,
+    /// A note's rows of `quiz/anki.csv`, kept so an edit writes the export again without every
+    /// note's answers rendered again (None for folder pages).
+    anki: Option<Arc<str>>,
+}
+
+/// Which of the notes' rendered study outputs changed in a rebuild.
+#[derive(Default, Clone, Copy)]
+struct OutputChanges {
+    anki: bool,
+    references: bool,
 }
 
 /// How the notes changed, from a batch of changed paths.
@@ -86,8 +113,12 @@ struct NoteChanges {
     structure: bool,
     /// A title changed: navigation and the pages showing it must be updated.
     titles: bool,
-    /// A note's questions or terms changed: the study files must be written again.
-    study: bool,
+    /// Source paths of the notes whose title changed: the study files listing them show it.
+    retitled: Vec<String>,
+    /// A note's questions changed as the quiz shows them.
+    questions: bool,
+    /// A note's terms changed as the glossary shows them.
+    terms: bool,
 }
 
 impl Session {
@@ -95,7 +126,13 @@ impl Session {
     pub fn open(config: Config, overrides: Overrides, force: bool) -> Result<Session, WriteError> {
         write::check_output(&config.output_dir, &config.content_dir, force)?;
         write::mark_output(&config.output_dir)?;
-        Ok(Session { config, overrides, state: None })
+        Ok(Session { config, overrides, state: None, late: LateWrites::default() })
+    }
+
+    /// Wait until the files the last rebuilds left writing (`Rebuild::pending`) are written;
+    /// the problems writing them (else reported by the next rebuild).
+    pub fn finish_writes(&self) -> Vec<Diagnostic> {
+        self.late.wait()
     }
 
     /// The configuration the session builds with (reloaded when `gongbu.toml` changes).
@@ -158,15 +195,19 @@ impl Session {
                 rebuild
             }
             previous => {
+                // Everything is written again: a late write must not land after it.
+                let late = self.late.wait();
                 // A fresh session takes over what the last build's manifest lists, so it may
                 // remove those files once they are no longer produced.
                 let generated = previous
                     .map(|s| s.generated)
                     .unwrap_or_else(|| write::read_manifest(&self.config.output_dir).unwrap_or_default());
-                self.full(&sink, generated)?
+                let mut rebuild = self.full(&sink, generated)?;
+                rebuild.errors.extend(late);
+                rebuild
             }
         };
-        rebuild.changed = self.finish(&sink, rebuild.errors.is_empty());
+        (rebuild.changed, rebuild.written) = self.finish(&sink, rebuild.errors.is_empty());
         rebuild.elapsed = started.elapsed();
         Ok(rebuild)
     }
@@ -197,12 +238,27 @@ impl Session {
         };
         let (site, assets) = (run.site, run.assets);
         let rules = pipeline::study_rules(config);
-        let glossary = Glossary::of(&site).signature();
+        let glossary = Glossary::of(&site);
+        let study_chrome = view::SiteLinks::of(&site, &view::Chrome::of(config, &site)).signature();
         let pages = HashMap::new();
         let index = search::Index::new(0);
-        let mut state =
-            State { theme, rules, site, assets, pages, broken, generated, needs_prune: true, glossary, index };
+        let (needs_prune, anki) = (true, Arc::default());
+        let mut state = State {
+            theme,
+            rules,
+            site,
+            assets,
+            pages,
+            broken,
+            generated,
+            needs_prune,
+            glossary,
+            study_chrome,
+            index,
+            anki,
+        };
         let rebuild = state.absorb(written);
+        state.anki = Arc::new(state.anki_rows());
         self.state = Some(state);
         Ok(rebuild)
     }
@@ -212,23 +268,30 @@ impl Session {
         let config = &self.config;
         let in_dir = |dir: &Option<PathBuf>, p: &Path| dir.as_ref().is_some_and(|d| p.starts_with(d));
         if changed.iter().any(|p| in_dir(&config.templates_dir, p)) {
-            let rebuild = state.retheme(config, sink);
+            // Every file is written again: a late write must not land after it.
+            let late = self.late.wait();
+            let mut rebuild = state.retheme(config, sink);
+            rebuild.errors.extend(late);
             return (state, rebuild);
         }
-        let mut errors = Vec::new();
+        let mut errors = self.late.take_problems();
         if changed.iter().any(|p| in_dir(&config.static_dir, p)) {
             errors.extend(pipeline::write_theme_files(&state.site, config, sink));
         }
         let notes_changed: Vec<&PathBuf> = changed.iter().filter(|p| p.starts_with(&config.content_dir)).collect();
         let language = config.language(state.site.letters());
         let Some(mut changes) = state.apply_changes(config, &notes_changed, sink) else {
-            // A folder appeared, vanished or moved: rescan everything.
+            // A folder appeared, vanished or moved: rescan everything (after the late writes,
+            // so none lands after it).
+            errors.extend(self.late.wait());
             let generated = std::mem::take(&mut state.generated);
-            let mut fresh = Session { config: config.clone(), overrides: self.overrides.clone(), state: None };
-            let rebuild = fresh.full(sink, generated).unwrap_or_else(|e| Rebuild {
+            let (config, overrides) = (config.clone(), self.overrides.clone());
+            let mut fresh = Session { config, overrides, state: None, late: LateWrites::default() };
+            let mut rebuild = fresh.full(sink, generated).unwrap_or_else(|e| Rebuild {
                 errors: vec![Diagnostic::error("notes", 0, e.to_string())],
                 ..Rebuild::default()
             });
+            rebuild.errors.extend(errors);
             return (fresh.state.unwrap_or(state), rebuild);
         };
         // The notes' language flipped: every page and the 404 page show other words.
@@ -243,23 +306,36 @@ impl Session {
         to_render.extend(state.pages_linking_to(&changes.retargeted));
         // Mentions of terms link to their definitions in other notes: when a term appears,
         // moves or goes away, any note may link differently.
-        let glossary = Glossary::of(&state.site);
-        let glossary_changed = glossary.signature() != state.glossary;
-        if glossary_changed {
-            state.glossary = glossary.signature();
-            to_render.extend(state.site.order.iter().filter(|p| matches!(p, PageRef::Note(_))));
+        if changes.structure || changes.terms {
+            let glossary = Glossary::of(&state.site);
+            if glossary.signature() != state.glossary.signature() {
+                to_render.extend(state.site.order.iter().filter(|p| matches!(p, PageRef::Note(_))));
+            }
+            state.glossary = glossary;
         }
         to_render.sort_by_key(|p| match p {
             PageRef::Note(n) => (0, *n),
             PageRef::Section(s) => (1, *s),
         });
         to_render.dedup();
-        let (rendered, page_errors, outputs_changed) = render_into(&mut state, config, &to_render, sink, &glossary);
+        let (rendered, page_errors, outputs) = render_into(&mut state, config, &to_render, sink, changes.structure);
         errors.extend(page_errors);
-        if outputs_changed || glossary_changed || changes.study || changes.structure || changes.titles {
-            errors.extend(state.write_study_files(config, &glossary, sink));
+        let files = state.stale_study_files(config, &changes, outputs);
+        errors.extend(state.write_study_files(config, &files, sink));
+        let mut pending = Vec::new();
+        if changes.structure {
+            state.anki = Arc::new(state.anki_rows());
         }
-        let rebuild = state.report(errors, rendered);
+        if changes.structure || outputs.anki {
+            // The export is the largest file of a site (79 MB at 10,000 notes): written after
+            // the reload, from the rows kept per note.
+            let rows = Arc::clone(&state.anki);
+            let bytes = move || study::anki_file(rows.iter().flatten().map(|r| &**r));
+            self.late.submit(config.output_dir.clone(), StudyFile::Anki.path(), Box::new(bytes));
+            pending.push(StudyFile::Anki.path().to_string());
+        }
+        let mut rebuild = state.report(errors, rendered);
+        rebuild.pending = pending;
         (state, rebuild)
     }
 
@@ -277,10 +353,13 @@ impl Session {
     }
 
     /// Remove stale outputs (only after a rebuild without errors, so a broken note keeps its
-    /// last good page) and list what changed on disk.
-    fn finish(&mut self, sink: &UpdateSink, clean: bool) -> Vec<String> {
+    /// last good page); list what changed on disk, and what was written (changed or not).
+    fn finish(&mut self, sink: &UpdateSink, clean: bool) -> (Vec<String>, Vec<String>) {
         let touched = sink.take();
         let mut changed: Vec<String> = touched.iter().filter(|(_, c)| *c).map(|(p, _)| p.clone()).collect();
+        let mut written: Vec<String> = touched.iter().map(|(p, _)| p.clone()).collect();
+        written.sort();
+        written.dedup();
         if let Some(state) = self.state.as_mut() {
             let known = state.generated.len();
             state.generated.extend(touched.into_iter().map(|(p, _)| p));
@@ -310,7 +389,7 @@ impl Session {
         }
         changed.sort();
         changed.dedup();
-        changed
+        (changed, written)
     }
 }
 
@@ -420,11 +499,14 @@ impl State {
 
     /// The published pages of the edited notes.
     fn edited_pages(&self, edited: &HashSet<String>) -> Vec<PageRef> {
-        let notes = self.site.notes.iter().enumerate();
-        notes
-            .filter(|(n, note)| edited.contains(&note.source) && self.site.is_published(*n))
-            .map(|(n, _)| PageRef::Note(n))
-            .collect()
+        let notes = &self.site.notes;
+        // Usually one note was edited: finding it beats hashing every note's path.
+        let found: Vec<usize> = if edited.len() <= 8 {
+            edited.iter().filter_map(|source| notes.iter().position(|n| &n.source == source)).collect()
+        } else {
+            (0..notes.len()).filter(|&n| edited.contains(&notes[n].source)).collect()
+        };
+        found.into_iter().filter(|&n| self.site.is_published(n)).map(PageRef::Note).collect()
     }
 
     /// Pages whose last render linked to a site path whose meaning changed.
@@ -459,7 +541,11 @@ impl State {
                 changes.structure |= crate::enrich::order::inputs_differ(old, &note);
                 // Folder pages and the navigation show how many questions a note holds.
                 changes.titles |= old.title != note.title || old.study.questions.len() != note.study.questions.len();
-                changes.study |= old.study != note.study;
+                if old.title != note.title {
+                    changes.retitled.push(rel.to_string());
+                }
+                changes.questions |= quiz_questions(old).ne(quiz_questions(&note));
+                changes.terms |= glossary_terms(old).ne(glossary_terms(&note));
                 if old.headings.iter().map(|h| &h.id).ne(note.headings.iter().map(|h| &h.id))
                     || old.extra_ids != note.extra_ids
                 {
@@ -552,30 +638,101 @@ impl State {
     }
 
     /// Keep what each rendered page showed, linked to and warned about; returns the pages'
-    /// errors and whether a note's study output (answers, references) changed.
-    fn remember(&mut self, rendered: Vec<pipeline::RenderedPage>) -> (Vec<Diagnostic>, bool) {
+    /// errors and which of the notes' study outputs (Anki rows, references) changed.
+    fn remember(&mut self, rendered: Vec<pipeline::RenderedPage>) -> (Vec<Diagnostic>, OutputChanges) {
         let mut errors = Vec::new();
-        let mut study_changed = false;
+        let mut changed = OutputChanges::default();
         for page in rendered {
             let url = self.site.url_of(page.page);
             let (page_errors, warnings): (Vec<_>, Vec<_>) =
                 page.diagnostics.into_iter().partition(|d| d.severity == Severity::Error);
             errors.extend(page_errors);
-            if page.written {
-                let info = PageInfo { signature: page.signature, targets: page.targets, warnings, study: page.study };
-                let old = self.pages.insert(url, info);
-                study_changed |= old.is_none_or(|old| old.study != self.pages[&self.site.url_of(page.page)].study);
+            if !page.written {
+                continue;
+            }
+            let (study, anki) = match (page.page, page.study) {
+                (PageRef::Note(n), Some(mut output)) => {
+                    let rows = study::note_anki_rows(&self.site, n, &std::mem::take(&mut output.answers));
+                    (Some(output), Some(Arc::from(rows)))
+                }
+                (_, output) => (output, None),
+            };
+            // The order's rows are made again after the set of pages changes (`anki_rows`).
+            if let Some(&at) = self.site.position.get(&page.page).filter(|_| self.anki.len() == self.site.order.len()) {
+                Arc::make_mut(&mut self.anki)[at] = anki.clone();
+            }
+            let info = PageInfo { signature: page.signature, targets: page.targets, warnings, study, anki };
+            fn references(info: &PageInfo) -> &[crate::model::Reference] {
+                info.study.as_ref().map_or(&[][..], |s| &s.references[..])
+            }
+            match self.pages.get_mut(&url) {
+                Some(old) => {
+                    changed.anki |= old.anki != info.anki;
+                    changed.references |= references(old) != references(&info);
+                    *old = info;
+                }
+                None => {
+                    changed.anki |= info.anki.is_some();
+                    changed.references |= !references(&info).is_empty();
+                    self.pages.insert(url, info);
+                }
             }
         }
-        (errors, study_changed)
+        (errors, changed)
     }
 
-    /// The quiz, glossary and references files, from every note's last render.
-    fn write_study_files(&self, config: &Config, glossary: &Glossary, sink: &dyn Sink) -> Vec<Diagnostic> {
+    /// The study files whose inputs this rebuild changed, but the Anki export (see `anki_rows`):
+    /// at 10,000 notes they are megabytes each, too many to write again for every edit.
+    fn stale_study_files(&mut self, config: &Config, changes: &NoteChanges, outputs: OutputChanges) -> Vec<StudyFile> {
+        let chrome = view::Chrome::of(config, &self.site);
+        let shown = view::SiteLinks::of(&self.site, &chrome).signature();
+        let chrome_changed = std::mem::replace(&mut self.study_chrome, shown) != shown;
+        let pages = chrome_changed || changes.structure;
+        // Each study file shows the title of the notes it lists.
+        let retitled = |lists: &dyn Fn(&Note, &PageInfo) -> bool| {
+            changes.retitled.iter().any(|source| {
+                let note = self.site.notes.iter().find(|n| &n.source == source);
+                note.is_some_and(|n| self.pages.get(&n.url).is_some_and(|info| lists(n, info)))
+            })
+        };
+        let mut files = Vec::new();
+        // Folder titles and question counts.
+        if pages || changes.titles {
+            files.push(StudyFile::Quiz);
+        }
+        if changes.structure || changes.questions || retitled(&|n, _| !n.study.questions.is_empty()) {
+            files.push(StudyFile::Questions);
+        }
+        if pages || changes.terms || retitled(&|n, _| !n.study.terms.is_empty()) {
+            files.push(StudyFile::Glossary);
+        }
+        let cites = |_: &Note, info: &PageInfo| info.study.as_ref().is_some_and(|s| !s.references.is_empty());
+        if pages || outputs.references || retitled(&cites) {
+            files.push(StudyFile::References);
+        }
+        files
+    }
+
+    /// The study `files`, from every note's last render.
+    fn write_study_files(&self, config: &Config, files: &[StudyFile], sink: &dyn Sink) -> Vec<Diagnostic> {
+        if files.is_empty() {
+            return Vec::new();
+        }
         let outputs: Vec<Option<&study::NoteOutput>> =
             self.site.notes.iter().map(|n| self.pages.get(&n.url).and_then(|p| p.study.as_ref())).collect();
         let chrome = view::Chrome::of(config, &self.site);
-        pipeline::write_study(&study::StudyFile::ALL, &self.site, &self.theme, &chrome, glossary, &outputs, sink)
+        pipeline::write_study(files, &self.site, &self.theme, &chrome, &self.glossary, &outputs, sink)
+    }
+
+    /// Each page's rows of the Anki export, in reading order: None for folder pages; a note
+    /// whose page never rendered has its questions without answers, as in a build.
+    fn anki_rows(&self) -> Vec<Option<Arc<str>>> {
+        let rows = self.site.order.iter().map(|&page| {
+            let PageRef::Note(n) = page else { return None };
+            let kept = self.pages.get(&self.site.notes[n].url).and_then(|p| p.anki.clone());
+            Some(kept.unwrap_or_else(|| Arc::from(study::note_anki_rows(&self.site, n, &[]))))
+        });
+        rows.collect()
     }
 
     /// The rebuild's outcome: this run's errors plus every note still broken, and the
@@ -592,15 +749,15 @@ impl State {
     }
 }
 
-/// Render `pages` into `sink` and remember what each showed and linked to; also says whether
-/// a note's study output changed.
+/// Render `pages` into `sink` and remember what each showed and linked to; also says which of
+/// the notes' study outputs changed.
 fn render_into(
     state: &mut State,
     config: &Config,
     pages: &[PageRef],
     sink: &dyn Sink,
-    glossary: &Glossary,
-) -> (usize, Vec<Diagnostic>, bool) {
+    moved: bool,
+) -> (usize, Vec<Diagnostic>, OutputChanges) {
     let chrome = view::Chrome::of(config, &state.site);
     let mut rendered = pipeline::render_pages(
         &state.site,
@@ -609,26 +766,150 @@ fn render_into(
         pages,
         sink,
         None,
-        glossary,
+        &state.glossary,
         None,
         &BuildCache::none(),
     );
     let texts = rendered.iter_mut().filter_map(|r| Some((r.page, r.search.take()?))).collect();
-    let mut errors = state.reindex(texts, sink);
-    let (remembered, study_changed) = state.remember(rendered);
+    let mut errors = state.reindex(texts, sink, moved);
+    let (remembered, outputs) = state.remember(rendered);
     errors.extend(remembered);
-    (pages.len(), errors, study_changed)
+    (pages.len(), errors, outputs)
+}
+
+/// A note's questions as the quiz data shows them (not where they sit in the note).
+fn quiz_questions(note: &Note) -> impl Iterator<Item = (&str, Option<&str>, &str)> {
+    note.study.questions.iter().map(|q| (q.anchor.as_str(), q.label.as_deref(), q.text.as_str()))
+}
+
+/// A note's terms as the glossary shows and links them (not where they sit in the note).
+fn glossary_terms(note: &Note) -> impl Iterator<Item = (&str, &str, &str)> {
+    note.study.terms.iter().map(|t| (t.term.as_str(), t.definition.as_str(), t.id.as_str()))
+}
+
+/// Files written after a rebuild returns, on a thread of their own: the Anki export, which the
+/// browsers' reload need not wait for. One file of a path waits at a time: a newer version
+/// replaces one not started yet, and one being written is finished before the next starts, so
+/// an older version never lands after a newer one.
+#[derive(Default)]
+struct LateWrites {
+    shared: Arc<(Mutex<Pending>, Condvar)>,
+    /// Started at the first late write.
+    worker: Mutex<Option<JoinHandle<()>>>,
+}
+
+/// The files waiting to be written, and how the writing went.
+#[derive(Default)]
+struct Pending {
+    waiting: Vec<LateFile>,
+    /// A file is being written now.
+    busy: bool,
+    /// The session is going away: write what waits, then stop.
+    closed: bool,
+    /// Problems writing, for the next rebuild to report.
+    problems: Vec<Diagnostic>,
+}
+
+/// One file to write into an output folder: its path there and what makes its bytes.
+struct LateFile {
+    root: PathBuf,
+    rel: &'static str,
+    bytes: Box<dyn FnOnce() -> Vec<u8> + Send>,
+}
+
+impl LateWrites {
+    fn lock(&self) -> MutexGuard<'_, Pending> {
+        self.shared.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Write `rel` under `root` with the bytes `bytes` makes, after the calls waiting for it.
+    fn submit(&self, root: PathBuf, rel: &'static str, bytes: Box<dyn FnOnce() -> Vec<u8> + Send>) {
+        let file = LateFile { root, rel, bytes };
+        let mut worker = self.worker.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if worker.is_none() {
+            let shared = Arc::clone(&self.shared);
+            match std::thread::Builder::new().name("gongbu-late-writes".into()).spawn(move || write_late(&shared)) {
+                Ok(started) => *worker = Some(started),
+                // No thread to spare: write it now.
+                Err(_) => return self.lock().problems.extend(write_file(file)),
+            }
+        }
+        let mut pending = self.lock();
+        pending.waiting.retain(|w| (&w.root, w.rel) != (&file.root, file.rel));
+        pending.waiting.push(file);
+        self.shared.1.notify_all();
+    }
+
+    /// Wait until nothing waits or is being written; the problems so far.
+    fn wait(&self) -> Vec<Diagnostic> {
+        let mut pending = self.lock();
+        while pending.busy || !pending.waiting.is_empty() {
+            pending = self.shared.1.wait(pending).unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        std::mem::take(&mut pending.problems)
+    }
+
+    /// The problems so far, without waiting.
+    fn take_problems(&self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.lock().problems)
+    }
+}
+
+impl Drop for LateWrites {
+    /// What waits is written before the session goes: the output stays whole.
+    fn drop(&mut self) {
+        self.lock().closed = true;
+        self.shared.1.notify_all();
+        let worker = self.worker.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+        if let Some(worker) = worker {
+            let _ = worker.join();
+        }
+    }
+}
+
+/// The late writes' thread: write each file as it comes, in order, until the session closes.
+fn write_late(shared: &(Mutex<Pending>, Condvar)) {
+    let (lock, ready) = shared;
+    let take = || lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    loop {
+        let mut pending = take();
+        while pending.waiting.is_empty() && !pending.closed {
+            pending = ready.wait(pending).unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        if pending.waiting.is_empty() {
+            return;
+        }
+        let file = pending.waiting.remove(0);
+        pending.busy = true;
+        drop(pending);
+        let problems = write_file(file);
+        let mut pending = take();
+        pending.busy = false;
+        pending.problems.extend(problems);
+        ready.notify_all();
+    }
+}
+
+/// Write one late file, as the rebuild's own files are written (`UpdateSink`); nothing when its
+/// output folder is gone (the next full rebuild writes everything again).
+fn write_file(file: LateFile) -> Option<Diagnostic> {
+    if !file.root.is_dir() {
+        return None;
+    }
+    let bytes = (file.bytes)();
+    let written = UpdateSink::new(&file.root).write(file.rel, &bytes);
+    written.err().map(|e| Diagnostic::error(file.rel, 0, format!("cannot write: {e}")))
 }
 
 impl State {
     /// Bring the search index up to date with the pages just rendered (`texts`): replace their
-    /// text, or index every page again when the set or order of pages changed; then write the
-    /// index files that changed.
-    fn reindex(&mut self, texts: Vec<(PageRef, search::Page)>, sink: &dyn Sink) -> Vec<Diagnostic> {
+    /// text, or index every page again when the set or order of pages changed (which only
+    /// `moved`, the site assembled again, may do); then write the index files that changed.
+    fn reindex(&mut self, texts: Vec<(PageRef, search::Page)>, sink: &dyn Sink, moved: bool) -> Vec<Diagnostic> {
         let order = &self.site.order;
         let url = |p: PageRef| crate::enrich::links::encode_path(&self.site.url(p)).into_owned();
         let same_pages = self.index.len() == order.len()
-            && order.iter().enumerate().all(|(id, &p)| self.index.url(id) == Some(url(p).as_str()));
+            && (!moved || order.iter().enumerate().all(|(id, &p)| self.index.url(id) == Some(url(p).as_str())));
         if same_pages {
             for (page, text) in texts {
                 if let Some(&id) = self.site.position.get(&page) {
@@ -696,6 +977,46 @@ mod tests {
         for name in ["note.md", "그림.PNG", "README.md"] {
             assert!(!is_editor_temp(name), "{name}");
         }
+    }
+
+    #[test]
+    fn late_writes_land_in_order_and_a_newer_one_replaces_a_waiting_one() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().to_path_buf();
+        let late = LateWrites::default();
+        let made = Arc::new(Mutex::new(Vec::new()));
+        let (started, start) = std::sync::mpsc::channel();
+        let (go, gate) = std::sync::mpsc::channel::<()>();
+        let version = |v: &'static str, wait: Option<std::sync::mpsc::Receiver<()>>| {
+            let (made, started) = (Arc::clone(&made), started.clone());
+            Box::new(move || {
+                let _ = started.send(());
+                if let Some(gate) = wait {
+                    let _ = gate.recv();
+                }
+                made.lock().unwrap().push(v);
+                v.as_bytes().to_vec()
+            })
+        };
+        late.submit(root.clone(), "quiz/anki.csv", version("1", Some(gate)));
+        start.recv().unwrap();
+        // While 1 is being written, 2 waits and 3 replaces it.
+        late.submit(root.clone(), "quiz/anki.csv", version("2", None));
+        late.submit(root.clone(), "quiz/anki.csv", version("3", None));
+        go.send(()).unwrap();
+        assert!(late.wait().is_empty());
+        assert_eq!(*made.lock().unwrap(), ["1", "3"]);
+        assert_eq!(std::fs::read_to_string(root.join("quiz/anki.csv")).unwrap(), "3");
+
+        // A write that fails is reported; the session's going waits for what is left.
+        std::fs::write(root.join("blocked"), "a file where a folder is needed").unwrap();
+        late.submit(root.clone(), "blocked/anki.csv", version("4", None));
+        let problems = late.wait();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].file, "blocked/anki.csv");
+        late.submit(root.clone(), "quiz/anki.csv", version("5", None));
+        drop(late);
+        assert_eq!(std::fs::read_to_string(root.join("quiz/anki.csv")).unwrap(), "5");
     }
 
     #[test]

@@ -366,6 +366,7 @@ impl Served {
         write_notes(&self.src, &[(rel, text)]);
         let rebuild = self.session.rebuild(&[self.src.join(rel)]).unwrap();
         assert!(rebuild.errors.is_empty(), "{:?}", rebuild.errors);
+        assert_eq!(self.session.finish_writes(), [], "the files written after the rebuild");
         let overrides = Overrides { output_dir: Some(self.fresh.clone()), ..Default::default() };
         gongbu::pipeline::build(&Config::from_parts(&self.src, None, overrides).unwrap(), true).unwrap();
         let (mut served, mut fresh) = (common::tree(&self.out), common::tree(&self.fresh));

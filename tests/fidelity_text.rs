@@ -306,6 +306,7 @@ impl Live {
         let paths: Vec<PathBuf> = files.iter().map(|(rel, _)| self.src.join(rel)).collect();
         let rebuild = self.session.rebuild(&paths).unwrap();
         assert!(rebuild.errors.is_empty(), "{what}: {:?}", rebuild.errors);
+        assert_eq!(self.session.finish_writes(), [], "{what}: the files written after the rebuild");
         let overrides = Overrides { output_dir: Some(self.fresh.clone()), ..Default::default() };
         gongbu::pipeline::build(&Config::from_parts(&self.src, None, overrides).unwrap(), true).unwrap();
         let mut served = tree(&self.out);

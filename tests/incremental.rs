@@ -48,6 +48,8 @@ impl Fixture {
         let changed: Vec<PathBuf> = paths.iter().map(|p| self.src.join(p)).collect();
         let rebuild = self.session.rebuild(&changed).unwrap();
         assert!(rebuild.errors.is_empty(), "{what}: {:?}", rebuild.errors);
+        // The Anki export is written after the rebuild returns.
+        assert_eq!(self.session.finish_writes(), [], "{what}");
         let config = Config::from_parts(
             &self.src,
             None,

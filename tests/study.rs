@@ -320,10 +320,17 @@ fn serve_updates_the_study_files_like_a_fresh_build() {
     let config = Config::from_parts(&src, None, overrides(&out)).unwrap();
     let mut session = gongbu::session::Session::open(config, overrides(&out), false).unwrap();
     assert!(session.rebuild(&[]).unwrap().errors.is_empty());
-    let mut check = |what: &str, rel: &str, text: &str| {
-        write(&src.join(rel), text);
+    // Apply one change (None deletes the note), rebuild, and compare every file with a fresh
+    // build; returns the served files and the study files the rebuild made again (changed or
+    // not), late ones included: each is megabytes on a large site.
+    let mut check = |what: &str, rel: &str, text: Option<&str>| {
+        match text {
+            Some(text) => write(&src.join(rel), text),
+            None => std::fs::remove_file(src.join(rel)).unwrap(),
+        }
         let r = session.rebuild(&[src.join(rel)]).unwrap();
         assert!(r.errors.is_empty(), "{what}: {:?}", r.errors);
+        assert_eq!(session.finish_writes(), [], "{what}: the files written after the rebuild");
         let config = Config::from_parts(&src, None, overrides(&fresh)).unwrap();
         gongbu::pipeline::build(&config, true).unwrap();
         let (mut served, mut built) = (tree(&out), tree(&fresh));
@@ -333,22 +340,71 @@ fn serve_updates_the_study_files_like_a_fresh_build() {
         for (path, bytes) in &built {
             assert!(served[path] == *bytes, "{what}: {path} differs from a fresh build");
         }
-        served
+        let study =
+            ["quiz/index.html", "quiz/questions.js", "quiz/anki.csv", "glossary/index.html", "references/index.html"];
+        let mut made: Vec<String> =
+            r.written.into_iter().chain(r.pending).filter(|p| study.contains(&p.as_str())).collect();
+        made.sort();
+        (served, made)
     };
-    let files = check("an answer edited", "a.md", "# A\n\n## 1번 문제\n### Q. 스택?\nLast In First Out\n");
-    assert!(String::from_utf8_lossy(&files["quiz/anki.csv"]).contains("Last In First Out"));
-    let files =
-        check("a question added", "a.md", "# A\n\n## 1번 문제\n### Q. 스택?\nLIFO\n\n## 2번 문제\n### Q. 큐?\nFIFO\n");
-    assert!(String::from_utf8_lossy(&files["quiz/questions.js"]).contains("큐?"));
-    assert!(String::from_utf8_lossy(&files["nav.js"]).contains(r#""u":"a.html","q":2"#));
-    let files = check("a term defined", "a.md", "# A\n\n- **스택** : 나중에 넣은 것을 먼저 꺼낸다\n");
-    assert!(
-        String::from_utf8_lossy(&files["net/b.html"]).contains(r#"href="../a.html#term-스택""#),
-        "other notes link it"
+    let text = |files: &std::collections::BTreeMap<String, Vec<u8>>, path: &str| {
+        String::from_utf8_lossy(&files[path]).into_owned()
+    };
+
+    let (_, made) = check(
+        "a body edit outside answers",
+        "net/b.md",
+        Some("# B\n\n스택과 큐를 비교한다. https://example.com/x\n\n더.\n"),
     );
-    assert!(String::from_utf8_lossy(&files["glossary/index.html"]).contains("<dt>스택</dt>"));
-    let files = check("a reference added", "net/b.md", "# B\n\n스택. https://example.com/x https://docs.rs/y\n");
-    assert!(String::from_utf8_lossy(&files["references/index.html"]).contains("docs.rs"));
+    assert_eq!(made, [""; 0], "no study file shows it");
+    let (files, made) =
+        check("an answer edited", "a.md", Some("# A\n\n## 1번 문제\n### Q. 스택?\nLast In First Out\n"));
+    assert!(text(&files, "quiz/anki.csv").contains("Last In First Out"));
+    assert_eq!(made, ["quiz/anki.csv"]);
+    let two = "# A\n\n## 1번 문제\n### Q. 스택?\nLIFO\n\n## 2번 문제\n### Q. 큐?\nFIFO\n";
+    let (files, made) = check("a question added", "a.md", Some(two));
+    assert!(text(&files, "quiz/questions.js").contains("큐?"));
+    assert!(text(&files, "nav.js").contains(r#""u":"a.html","q":2"#));
+    assert_eq!(made, ["quiz/anki.csv", "quiz/index.html", "quiz/questions.js"], "the quiz counts questions");
+    let (files, made) = check("a question reworded", "a.md", Some(&two.replace("큐?", "큐는?")));
+    assert!(text(&files, "quiz/questions.js").contains("큐는?"));
+    assert_eq!(made, ["quiz/anki.csv", "quiz/questions.js"]);
+    let defined = format!(
+        "# A\n\n- **스택** : 나중에 넣은 것을 먼저 꺼낸다\n\n{}",
+        &two.replace("큐?", "큐는?")["# A\n\n".len()..]
+    );
+    let (files, made) = check("a term defined", "a.md", Some(&defined));
+    assert!(text(&files, "net/b.html").contains(r#"href="../a.html#term-스택""#), "other notes link it");
+    assert!(text(&files, "glossary/index.html").contains("<dt>스택</dt>"));
+    assert_eq!(made, ["glossary/index.html"], "the answers and questions are the same");
+    let (files, made) = check("a definition edited", "a.md", Some(&defined.replace("먼저 꺼낸다", "먼저 꺼내는 구조")));
+    assert!(text(&files, "glossary/index.html").contains("먼저 꺼내는 구조"));
+    assert_eq!(made, ["glossary/index.html"]);
+    let cited = "# B\n\n스택. https://example.com/x https://docs.rs/y\n";
+    let (files, made) = check("a reference added", "net/b.md", Some(cited));
+    assert!(text(&files, "references/index.html").contains("docs.rs"));
+    assert_eq!(made, ["references/index.html"]);
+    let (files, made) = check("a citing note retitled", "net/b.md", Some(&cited.replace("# B", "# 비")));
+    assert!(text(&files, "references/index.html").contains(">비<"));
+    assert_eq!(made, ["quiz/index.html", "references/index.html"], "the quiz lists folder titles");
+    let retitled = defined.replace("먼저 꺼낸다", "먼저 꺼내는 구조").replace("# A", "# 에이");
+    let (files, made) = check("a note with questions and terms retitled", "a.md", Some(&retitled));
+    assert!(text(&files, "quiz/questions.js").contains("에이") && text(&files, "glossary/index.html").contains("에이"));
+    assert!(text(&files, "quiz/anki.csv").contains("<small>에이"), "each card names its note");
+    let expected = ["glossary/index.html", "quiz/anki.csv", "quiz/index.html", "quiz/questions.js"];
+    assert_eq!(made, expected);
+    let (files, _) =
+        check("a note added", "c.md", Some("# C\n\n## Q. 힙?\n트리\n\n- **힙** : 트리 https://example.com/h\n"));
+    for (path, added) in [
+        ("quiz/questions.js", "힙?"),
+        ("quiz/anki.csv", "트리"),
+        ("glossary/index.html", "<dt>힙</dt>"),
+        ("references/index.html", "example.com/h"),
+    ] {
+        assert!(text(&files, path).contains(added), "{path}");
+    }
+    let (files, _) = check("a note removed", "c.md", None);
+    assert!(!text(&files, "quiz/questions.js").contains("힙?") && !text(&files, "glossary/index.html").contains("힙"));
 }
 
 /// Study mode in a real browser from `file://`: hide, reveal, mark, reload; then the quiz.

@@ -471,8 +471,6 @@ impl StudyFile {
     pub(crate) const FROM_SITE: [StudyFile; 3] = [StudyFile::Quiz, StudyFile::Questions, StudyFile::Glossary];
     /// Made from the rendered notes' outputs, once every page is rendered.
     pub(crate) const FROM_PAGES: [StudyFile; 2] = [StudyFile::References, StudyFile::Anki];
-    pub(crate) const ALL: [StudyFile; 5] =
-        [StudyFile::Quiz, StudyFile::Questions, StudyFile::Glossary, StudyFile::References, StudyFile::Anki];
 
     /// Its path in the output.
     pub(crate) fn path(self) -> &'static str {
@@ -741,6 +739,22 @@ fn anki_csv(site: &Site, notes: &[usize], outputs: &[Option<&NoteOutput>]) -> St
         anki_rows(&mut csv, site, n, answers);
     }
     csv
+}
+
+/// Note `n`'s rows of `quiz/anki.csv` on their own, for a `serve` session, which keeps them so
+/// an edit writes the export again without every note's answers rendered again.
+pub(crate) fn note_anki_rows(site: &Site, n: usize, answers: &[String]) -> String {
+    let mut rows = String::new();
+    anki_rows(&mut rows, site, n, answers);
+    rows
+}
+
+/// `quiz/anki.csv` from every published note's rows (`note_anki_rows`), in reading order.
+pub(crate) fn anki_file<'a>(rows: impl Iterator<Item = &'a str> + Clone) -> Vec<u8> {
+    let mut csv = String::with_capacity(ANKI_HEADER.len() + rows.clone().map(str::len).sum::<usize>());
+    csv.push_str(ANKI_HEADER);
+    rows.for_each(|r| csv.push_str(r));
+    csv.into_bytes()
 }
 
 /// Note `n`'s rows of `quiz/anki.csv`, its questions with their `answers`.

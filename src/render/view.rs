@@ -303,6 +303,12 @@ impl<'a> SiteLinks<'a> {
         chrome.repository.map(|r| (r.name(), r.notes_prefix())).hash(&mut seed);
         SiteLinks { shown, seed }
     }
+
+    /// The fingerprint of what every page shows of the site: the study pages show this and
+    /// their own data only.
+    pub(crate) fn signature(&self) -> u64 {
+        self.seed.finish()
+    }
 }
 
 /// Everything the site (not the page's own note) puts on one page: `page_context` reads the
