@@ -967,10 +967,8 @@ mod tests {
         patterns
     }
 
-    /// Where the literal reader says a pattern needs text a line lacks, Oniguruma must find
-    /// no match on that line, from its start or from any later character.
-    #[test]
-    fn required_literals_hold_for_every_grammar_pattern() {
+    /// The distinct lines (with their newline) of every code block of the shared notes, sorted.
+    fn distinct_shared_lines() -> Vec<String> {
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared");
         let mut lines: Vec<String> = blocks_under(root)
             .iter()
@@ -978,6 +976,14 @@ mod tests {
             .collect();
         lines.sort();
         lines.dedup();
+        lines
+    }
+
+    /// Where the literal reader says a pattern needs text a line lacks, Oniguruma must find
+    /// no match on that line, from its start or from any later character.
+    #[test]
+    fn required_literals_hold_for_every_grammar_pattern() {
+        let lines = distinct_shared_lines();
         let probes: Vec<&String> = lines.iter().step_by(lines.len() / 60 + 1).collect();
         let patterns = all_patterns();
         assert!(patterns.len() > 5000, "{}", patterns.len());
@@ -1015,13 +1021,7 @@ mod tests {
     /// start, on lines of the shared notes and on lines with white space and text beyond ASCII.
     #[test]
     fn simple_patterns_match_as_oniguruma_does() {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared");
-        let mut lines: Vec<String> = blocks_under(root)
-            .iter()
-            .flat_map(|(_, _, code)| code.lines().map(|l| format!("{l}\n")).collect::<Vec<_>>())
-            .collect();
-        lines.sort();
-        lines.dedup();
+        let lines = distinct_shared_lines();
         let mut probes: Vec<String> = lines.iter().step_by(lines.len() / 300 + 1).cloned().collect();
         probes.extend(
             ["", "\n", " \t\x0b\x0c\r\n", "  \u{a0}x", "\u{3000}y", " \u{2028}", "é(a);", "[:,]", "a::b"]
