@@ -33,6 +33,9 @@ use syntect::parsing::{ParseState, Region, ScopeStackOp, SyntaxReference, Syntax
 use super::required::{LineBytes, Required};
 
 pub(super) mod memo;
+mod simple;
+
+use simple::Simple;
 
 /// A grammar that cannot be followed (a context that is missing or unresolved): the caller
 /// shows the code unhighlighted rather than half-highlighted.
@@ -233,6 +236,9 @@ struct Slot {
     /// Literals every match contains: without one of them in the rest of the line, the
     /// pattern is not searched.
     required: Option<Required>,
+    /// How to search the pattern without Oniguruma, when it is that simple and nothing reads
+    /// its match's region (which such a search leaves as it was).
+    simple: Option<Simple>,
 }
 
 thread_local! {
@@ -642,11 +648,16 @@ impl Tables {
         for pattern in &context.patterns {
             match pattern {
                 Pattern::Match(m) => {
-                    let slot = *self.slot_of.entry(m).or_insert_with(|| {
-                        let required = Required::of(m.regex.regex_str());
-                        self.slots.push(Slot { line: 0, found: None, region: Region::new(), required });
-                        self.slots.len() - 1
-                    });
+                    let slot = match self.slot_of.get(&(m as *const MatchPattern)) {
+                        Some(&slot) => slot,
+                        None => {
+                            let required = Required::of(m.regex.regex_str());
+                            let simple = Simple::of(m.regex.regex_str()).filter(|_| region_unread(m, self.set));
+                            self.slots.push(Slot { line: 0, found: None, region: Region::new(), required, simple });
+                            self.slot_of.insert(m, self.slots.len() - 1);
+                            self.slots.len() - 1
+                        }
+                    };
                     into.push(Entry { pattern: m, slot });
                 }
                 // Includes that were never linked are skipped, as syntect does.
@@ -707,14 +718,31 @@ impl Tables {
                 slot.required
             );
         }
-        if hopeless || !regex.search(line, start, line.len(), Some(region)) {
+        // Only cacheable patterns are simple (a back-reference is not).
+        let simply = match &slot.simple {
+            Some(simple) if !hopeless => simple.search(line, start),
+            _ => None,
+        };
+        #[cfg(test)]
+        if let Some(found) = simply {
+            if VERIFY_SKIPS.get() {
+                let mut region = Region::new();
+                let theirs = regex.search(line, start, line.len(), Some(&mut region)).then(|| region.pos(0)).flatten();
+                assert_eq!(found, theirs, "{:?} on {line:?} from {start}", regex.regex_str());
+            }
+        }
+        let found = match simply {
+            Some(found) => found,
+            None if hopeless || !regex.search(line, start, line.len(), Some(region)) => None,
+            None => Some(region.pos(0)?),
+        };
+        let Some((s, e)) = found else {
             if cacheable {
                 slot.line = self.line;
                 slot.found = None;
             }
             return None;
-        }
-        let (s, e) = region.pos(0)?;
+        };
         // Empty matches that do nothing would loop forever; they count as no match.
         let does_something = match pattern.operation {
             MatchOperation::None => s != e,
@@ -741,6 +769,20 @@ impl Tables {
             At::Best => &self.best,
         }
     }
+}
+
+/// Whether the parser never reads the region of a match of `pattern`: it has no captures, and
+/// no context it pushes takes back-references from it.
+fn region_unread(pattern: &MatchPattern, set: &'static SyntaxSet) -> bool {
+    let refs = match &pattern.operation {
+        MatchOperation::Push(refs) | MatchOperation::Set(refs) => refs.as_slice(),
+        MatchOperation::Pop | MatchOperation::None => &[],
+    };
+    let uses_backrefs = |r: &ContextReference| r.resolve(set).map_or(true, |c| c.uses_backrefs);
+    pattern.captures.is_none()
+        && !pattern.has_captures
+        && !refs.iter().any(uses_backrefs)
+        && !pattern.with_prototype.as_ref().is_some_and(uses_backrefs)
 }
 
 fn with_tables<R>(set: &'static SyntaxSet, f: impl FnOnce(&mut Tables) -> R) -> R {
@@ -925,10 +967,8 @@ mod tests {
         patterns
     }
 
-    /// Where the literal reader says a pattern needs text a line lacks, Oniguruma must find
-    /// no match on that line, from its start or from any later character.
-    #[test]
-    fn required_literals_hold_for_every_grammar_pattern() {
+    /// The distinct lines (with their newline) of every code block of the shared notes, sorted.
+    fn distinct_shared_lines() -> Vec<String> {
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared");
         let mut lines: Vec<String> = blocks_under(root)
             .iter()
@@ -936,6 +976,14 @@ mod tests {
             .collect();
         lines.sort();
         lines.dedup();
+        lines
+    }
+
+    /// Where the literal reader says a pattern needs text a line lacks, Oniguruma must find
+    /// no match on that line, from its start or from any later character.
+    #[test]
+    fn required_literals_hold_for_every_grammar_pattern() {
+        let lines = distinct_shared_lines();
         let probes: Vec<&String> = lines.iter().step_by(lines.len() / 60 + 1).collect();
         let patterns = all_patterns();
         assert!(patterns.len() > 5000, "{}", patterns.len());
@@ -967,6 +1015,39 @@ mod tests {
             with_requirement > 10_000 && checked > 1_000_000,
             "{with_requirement} patterns with a requirement, {checked} checks"
         );
+    }
+
+    /// Every grammar pattern searched without Oniguruma gives Oniguruma's match, from every
+    /// start, on lines of the shared notes and on lines with white space and text beyond ASCII.
+    #[test]
+    fn simple_patterns_match_as_oniguruma_does() {
+        let lines = distinct_shared_lines();
+        let mut probes: Vec<String> = lines.iter().step_by(lines.len() / 300 + 1).cloned().collect();
+        probes.extend(
+            ["", "\n", " \t\x0b\x0c\r\n", "  \u{a0}x", "\u{3000}y", " \u{2028}", "é(a);", "[:,]", "a::b"]
+                .map(String::from),
+        );
+        let mut simple = 0;
+        let mut checked = 0;
+        for pattern in all_patterns() {
+            let Some(reading) = Simple::of(pattern.regex.regex_str()) else { continue };
+            simple += 1;
+            for line in &probes {
+                for start in (0..=line.len()).filter(|&i| line.is_char_boundary(i)) {
+                    let Some(found) = reading.search(line, start) else { continue };
+                    let mut region = Region::new();
+                    let theirs = pattern.regex.search(line, start, line.len(), Some(&mut region));
+                    assert_eq!(
+                        found,
+                        theirs.then(|| region.pos(0)).flatten(),
+                        "{:?} on {line:?} from {start}",
+                        pattern.regex.regex_str()
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(simple > 300 && checked > 1_000_000, "{simple} simple patterns, {checked} checks");
     }
 
     /// A line whose grammar searches the rest of the line again for every token goes over its

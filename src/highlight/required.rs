@@ -130,8 +130,8 @@ enum Item {
     Char(char, bool),
     /// Something that matches text of its own (a class, `.`, `\w`, a back-reference).
     Opaque,
-    /// Something that matches no text (`\b`, `^`, a look-around): the text on either side of
-    /// it is adjacent, so sequences leave it out.
+    /// Something that matches no text (`\b`, `^`, a look-behind, a negative look-ahead): the
+    /// text on either side of it is adjacent, so sequences leave it out.
     ZeroWidth,
     Group(Need),
 }
@@ -346,7 +346,11 @@ impl Reader {
         let (item_of, inner_flags): (fn(Need) -> Item, Flags) = if self.eat("?") {
             if self.eat(":") || self.eat(">") {
                 (Item::Group, flags)
-            } else if self.eat("=") || self.eat("!") || self.eat("<=") || self.eat("<!") {
+            } else if self.eat("=") {
+                // What a look-ahead needs lies at or after the match's start, so in the rest of
+                // the line as well: a requirement of the match (never adjacent to its text).
+                (Item::Group, flags)
+            } else if self.eat("!") || self.eat("<=") || self.eat("<!") {
                 (|_| Item::ZeroWidth, flags)
             } else if self.eat("#") {
                 self.skip_past(')')?;
@@ -493,6 +497,11 @@ mod tests {
         assert_eq!(need(r"\\\n"), exact(&["\\\n"]));
         assert_eq!(need(r"\bif\b"), exact(&["if"]));
         assert_eq!(need(r"(?<=\.)foo(?=\()"), exact(&["foo"]));
+        // A look-ahead's text is in the rest of the line; a look-behind's may come before it.
+        assert_eq!(need(r"(?=\w+\s*=>)"), exact(&["=>"]));
+        assert_eq!(need(r"\w+(?=\s*::)"), exact(&["::"]));
+        assert_eq!(need(r"(?<=::)\w+"), None);
+        assert_eq!(need(r"(?!::)\w+"), None);
         assert_eq!(need(r"\p{L}+abc"), exact(&["abc"]));
         assert_eq!(need("한글"), exact(&["한글"]));
     }

@@ -15,8 +15,10 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 
+use rustc_hash::FxHasher;
 use syntect::parsing::Scope;
 
 use super::CLASS_PREFIX;
@@ -324,12 +326,13 @@ pub(super) struct SpanClass {
 pub(super) struct Styler {
     themes: &'static Themes,
     classes: &'static Classes,
-    by_stack: HashMap<Box<[Scope]>, SpanClass>,
+    /// Looked up for every run of text: hashed with Fx, not SipHash (the keys are ours).
+    by_stack: HashMap<Box<[Scope]>, SpanClass, BuildHasherDefault<FxHasher>>,
 }
 
 impl Styler {
     pub(super) fn new(themes: &'static Themes, classes: &'static Classes) -> Styler {
-        Styler { themes, classes, by_stack: HashMap::new() }
+        Styler { themes, classes, by_stack: HashMap::default() }
     }
 
     pub(super) fn class_for(&mut self, stack: &[Scope]) -> SpanClass {
