@@ -94,7 +94,13 @@
   }
 
   /* Note pages: a study-mode switch, per question a reveal button and the two marks. */
-  var questions = [].slice.call(d.querySelectorAll("section.gb-q[data-q], details[data-q]"));
+  /* A question's stable id, as quiz/questions.js has it: this page's path (data-page, percent-encoded)
+     and its anchor, the id of its heading (a section's first child) or of its <details>. */
+  var questions = [].slice.call(d.querySelectorAll("section.gb-q, details[data-q]"));
+  questions.forEach(function (q) {
+    var h = q.tagName === "DETAILS" ? q : q.firstElementChild;
+    q.dataset.q = (body.dataset.page || "") + "#" + (h && h.id || "");
+  });
   var article = d.querySelector("article.note .content");
   var only = /[?&]gb-only=([^&#]*)/.exec(location.search);
   if (only && article) {
@@ -160,7 +166,7 @@
   if (questions.length && article) {
     questions.forEach(function (q, i) {
       var c = { root: el("div", "gb-controls gb-note-controls") };
-      c.root.appendChild(el("span", "gb-qn", "Q" + (q.dataset.n || i + 1)));
+      c.root.appendChild(el("span", "gb-qn", "Q" + (i + 1)));
       c.show = button("gb-show", words.show, function () { reveal(q, !isRevealed(q)); });
       var ans = answerOf(q);
       if (ans) {

@@ -1,4 +1,4 @@
-//! Second pass over a note: Markdown to HTML with heading anchors, highlighted code, resolved
+//! Second pass over a note: Markdown to HTML with heading ids, highlighted code, resolved
 //! links, bare URLs and `@` reference lines turned into links, and the page's references.
 //! It reads the note as `markdown::prepare` gives it, and writes its marked lines: callouts
 //! (with GitHub alerts), and raw HTML lines after lists without the prefix that placed them.
@@ -54,8 +54,6 @@ pub(crate) struct Body {
 
 /// Words the body itself needs.
 pub(crate) struct BodyWords<'a> {
-    /// Accessible label of heading anchor links.
-    pub(crate) anchor: &'a str,
     /// Labels of callouts.
     pub(crate) callouts: Labels<'a>,
     /// Accessible names of task list boxes, ticked and not.
@@ -66,7 +64,6 @@ pub(crate) struct BodyWords<'a> {
 impl<'a> BodyWords<'a> {
     pub(crate) fn new(words: &'a Words) -> Self {
         BodyWords {
-            anchor: &words.anchor,
             callouts: Labels {
                 note: &words.callout_note,
                 tip: &words.callout_tip,
@@ -418,11 +415,9 @@ impl<'a> BodyWriter<'a> {
         }
     }
 
-    /// A heading ends with its anchor link (`#`), when the outline gave it an id.
+    /// A heading ends. Its `#` link is added by the theme's script (`gongbu.js`), from the
+    /// heading's id: written on every heading of every page it was a twelfth of the pages' bytes.
     fn end_heading(&mut self, level: HeadingLevel) {
-        if let Some(h) = self.note.headings.get(self.heading) {
-            self.events.push(Event::InlineHtml(anchor_html(&h.id, self.words.anchor).into()));
-        }
         self.heading += 1;
         self.events.push(Event::End(TagEnd::Heading(level)));
     }
@@ -636,14 +631,6 @@ fn escape(text: &str) -> String {
     out
 }
 
-/// A heading's `#` link. It is hidden from screen readers and out of the Tab order, so a
-/// heading is read as its own text only (the table of contents links every heading already);
-/// the mouse gets its label as a tooltip.
-fn anchor_html(id: &str, label: &str) -> String {
-    let (id, label) = (escape(id), escape(label));
-    format!(r##" <a class="anchor" href="#{id}" aria-hidden="true" tabindex="-1" title="{label}">#</a>"##)
-}
-
 /// A task list's box, named by its state (a bare disabled checkbox has no accessible name).
 fn task_marker_html(done: bool, label: &str) -> String {
     let checked = if done { " checked" } else { "" };
@@ -721,20 +708,15 @@ mod tests {
             problem: dest.contains("missing").then(|| "broken link".to_string()),
             target: None,
         };
-        let words = Words { anchor: "연결".into(), ..Words::default() };
+        let words = Words::default();
         render_body(&note(body), &resolve, &BodyWords::new(&words), &CodeCache::none(), &Glossary::default())
     }
 
     #[test]
-    fn headings_get_ids_and_anchors() {
+    fn headings_get_ids_and_no_anchor_markup() {
         let b = render("## 1번 문제\n## 1번 문제\n");
-        assert!(
-            b.html.contains(
-                r##"<h2 id="1번-문제">1번 문제 <a class="anchor" href="#1번-문제" aria-hidden="true" tabindex="-1" title="연결">#</a></h2>"##
-            ),
-            "{}",
-            b.html
-        );
+        // The `#` link is the script's (gongbu.js): the page holds only the id.
+        assert!(b.html.contains(r##"<h2 id="1번-문제">1번 문제</h2>"##), "{}", b.html);
         assert!(b.html.contains(r#"<h2 id="1번-문제-1">"#));
         assert_eq!(b.toc.len(), 2);
     }
