@@ -2,6 +2,10 @@
 (function () {
   "use strict";
   var d = document, html = d.documentElement, body = d.body, ds = body.dataset;
+  /* The theme's words come once in nav.js, not on every page: onto <body> as data-* attributes
+     for every script (search.js, study.js, reader.js), where a page's own attribute wins. */
+  var words = window.GONGBU_NAV && window.GONGBU_NAV.w;
+  for (var w in words || {}) if (!(w in ds)) ds[w] = words[w];
   var root = ds.root || "", here = ds.page || "";
   function $(id) { return d.getElementById(id); }
   function el(tag, cls, text) {

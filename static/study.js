@@ -6,7 +6,7 @@
    No dependencies; works from file:// and under any sub-path. */
 (function () {
   "use strict";
-  var d = document, html = d.documentElement, body = d.body, root = body.dataset.root || "", words = Object.assign({}, (d.getElementById("gb-study") || body).dataset);
+  var d = document, html = d.documentElement, body = d.body, root = body.dataset.root || "", words = Object.assign({}, body.dataset, (d.getElementById("gb-study") || body).dataset);
   var DAY = 864e5, INTERVALS = [0, 1, 3, 7, 16, 35];
 
   function el(tag, cls, text) {

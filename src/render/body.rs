@@ -4,6 +4,7 @@
 //! (with GitHub alerts), and raw HTML lines after lists without the prefix that placed them.
 
 use super::autolink::{display_url, split_urls, Piece};
+use super::href::compact;
 use super::math;
 use super::study::StudyWriter;
 use crate::cache::CodeCache;
@@ -490,9 +491,37 @@ impl<'a> BodyWriter<'a> {
         let mut body = self.body;
         body.title_in_body = self.note.title_heading.is_some() && body.lifted_title_id.is_none();
         body.html.reserve(self.note.body.len() * 3 / 2);
-        pulldown_cmark::html::push_html(&mut body.html, self.events.into_iter());
+        pulldown_cmark::html::push_html(&mut body.html, with_compact_links(self.events));
         body
     }
+}
+
+/// Links written with `href::compact` hrefs (pulldown-cmark's writer percent-encodes every
+/// non-ASCII byte: a Hangul anchor three times as long); a link inside an image's description
+/// stays an event, as the writer keeps only its text there.
+fn with_compact_links(events: Vec<Event<'_>>) -> impl Iterator<Item = Event<'_>> {
+    let mut in_image = 0usize;
+    events.into_iter().map(move |event| match event {
+        Event::Start(Tag::Image { .. }) => {
+            in_image += 1;
+            event
+        }
+        Event::End(TagEnd::Image) => {
+            in_image = in_image.saturating_sub(1);
+            event
+        }
+        Event::Start(Tag::Link { link_type, dest_url, title, .. }) if in_image == 0 => {
+            let mailto = if link_type == LinkType::Email { "mailto:" } else { "" };
+            let mut html = format!(r#"<a href="{mailto}{}""#, escape(&compact(&dest_url)));
+            if !title.is_empty() {
+                html.push_str(&format!(r#" title="{}""#, escape(&title)));
+            }
+            html.push('>');
+            Event::InlineHtml(html.into())
+        }
+        Event::End(TagEnd::Link) if in_image == 0 => Event::InlineHtml("</a>".into()),
+        other => other,
+    })
 }
 
 /// The note's text is free of control characters, but entities (`&#1;`) decode to them:
@@ -602,7 +631,8 @@ fn link_bare_urls<'a>(text: &CowStr<'a>, shortcodes: bool, events: &mut Vec<Even
                 add_reference(body, &href);
                 body.bare_urls.push((href.to_string(), body.at));
                 let class = if marked { r#" class="ref""# } else { "" };
-                let html = format!(r#"<a{class} href="{}">{}</a>"#, escape(&href), escape(&display_url(&href)));
+                let html =
+                    format!(r#"<a{class} href="{}">{}</a>"#, escape(&compact(&href)), escape(&display_url(&href)));
                 events.push(Event::InlineHtml(html.into()));
             }
             Piece::Email { href, raw } => {
@@ -725,9 +755,7 @@ mod tests {
     fn reference_lines_become_links() {
         let b = render("> **References**\n>\n> @https://velog.io/@n/%EB%B8%94%EB%A1%9C%ED%82%B9  \n> @https://it-eldorado.tistory.com/159\n");
         assert!(
-            b.html.contains(
-                r#"<a class="ref" href="https://velog.io/@n/%EB%B8%94%EB%A1%9C%ED%82%B9">velog.io/@n/블로킹</a>"#
-            ),
+            b.html.contains(r#"<a class="ref" href="https://velog.io/@n/블로킹">velog.io/@n/블로킹</a>"#),
             "{}",
             b.html
         );
@@ -740,7 +768,8 @@ mod tests {
     fn explicit_and_angle_links() {
         let b = render("[노트](other.md) [외부](https://a.com/x) <https://b.com/%EA%B0%80>\n");
         assert!(b.html.contains(r#"<a href="other.html">노트</a>"#));
-        assert!(b.html.contains(">b.com/가</a>"), "{}", b.html);
+        assert!(b.html.contains(r#"<a href="https://b.com/가">b.com/가</a>"#), "{}", b.html);
+        assert!(b.html.contains(r#"<a href="https://a.com/x">외부</a>"#), "{}", b.html);
         assert_eq!(
             b.references.iter().map(|r| r.href.as_str()).collect::<Vec<_>>(),
             ["https://a.com/x", "https://b.com/%EA%B0%80"]
