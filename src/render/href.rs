@@ -6,7 +6,8 @@
 use std::borrow::Cow;
 
 /// `href` with every non-ASCII letter or digit as itself, whether it was written raw or
-/// percent-encoded, and every other character a URL may not hold raw percent-encoded (ASCII as
+/// percent-encoded; other non-ASCII written raw stays raw (`📚`) unless it is invisible or a
+/// space; every other character a URL may not hold raw percent-encoded (ASCII as
 /// pulldown-cmark's `escape_href` does, other non-ASCII as UTF-8). `&` and `'` stay: the caller
 /// escapes the result for its attribute.
 pub(crate) fn compact(href: &str) -> Cow<'_, str> {
@@ -30,7 +31,7 @@ pub(crate) fn compact(href: &str) -> Cow<'_, str> {
             } else {
                 push_escaped(&mut out, c);
             }
-        } else if is_letter(c) {
+        } else if stays_raw(c) {
             out.push(c);
         } else {
             push_escaped(&mut out, c);
@@ -45,9 +46,18 @@ fn href_safe(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'()*+,-./:;=?@^_~".contains(&b)
 }
 
-/// Written as itself: a letter or digit of any script, never a space, a mark or a control.
+/// Decoded from its escape: a letter or digit of any script (never a space, a mark or a control).
 fn is_letter(c: char) -> bool {
     !c.is_ascii() && c.is_alphanumeric()
+}
+
+/// Kept as written: non-ASCII that a URL holds as itself (an emoji, `·`), but no control, space,
+/// invisible formatting character (bidi overrides, zero-width) or noncharacter.
+fn stays_raw(c: char) -> bool {
+    let u = c as u32;
+    let invisible = matches!(u, 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0xFEFF | 0xFFF9..=0xFFFB);
+    let noncharacter = matches!(u, 0xFDD0..=0xFDEF) || (u & 0xFFFE) == 0xFFFE;
+    !c.is_ascii() && !c.is_control() && !c.is_whitespace() && !invisible && !noncharacter
 }
 
 fn push_escaped(out: &mut String, c: char) {
@@ -125,7 +135,8 @@ mod tests {
         // ASCII escapes, spaces of other scripts, emoji, a lone `%`, bytes that are not UTF-8.
         assert_eq!(compact("a%20b%23c%2F"), "a%20b%23c%2F");
         assert_eq!(compact("a%E3%80%80b"), "a%E3%80%80b", "an ideographic space stays encoded");
-        assert_eq!(compact("a\u{3000}b 😀"), "a%E3%80%80b%20%F0%9F%98%80");
+        assert_eq!(compact("a\u{3000}b 😀\u{202E}"), "a%E3%80%80b%20😀%E2%80%AE", "emoji written raw stay");
+        assert_eq!(compact("%F0%9F%98%80"), "%F0%9F%98%80", "only letters are decoded");
         assert_eq!(compact("100%"), "100%");
         assert_eq!(compact("%B0%A1%EB%B2"), "%B0%A1%EB%B2", "EUC-KR and a cut sequence stay as written");
         assert_eq!(compact("a\"b<c>`{|}\\"), "a%22b%3Cc%3E%60%7B%7C%7D%5C");
