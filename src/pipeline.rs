@@ -675,7 +675,7 @@ fn write_shared(site: &Site, theme: &Theme, config: &Config, sink: &dyn Sink) ->
 pub(crate) fn write_navigation(site: &Site, theme: &Theme, config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
     let chrome = view::Chrome::of(config, site);
     let mut diagnostics = Vec::new();
-    let mut files: Vec<(&str, Vec<u8>)> = vec![("nav.js", nav::nav_js(site).into_bytes())];
+    let mut files: Vec<(&str, Vec<u8>)> = vec![("nav.js", nav::nav_js(site, &chrome).into_bytes())];
     match search_page(site, theme, &chrome) {
         Ok(Some(html)) => files.push((search::PAGE, html.into_bytes())),
         Ok(None) => {}
@@ -725,6 +725,12 @@ pub(crate) fn write_theme_files(site: &Site, config: &Config, sink: &dyn Sink) -
         .chain([(".nojekyll".to_string(), Vec::new())])
         .collect();
     let mut diagnostics = write_all(sink, files.iter().map(|(rel, bytes)| (rel.as_str(), bytes.as_slice())));
+    // The bundles pages load (`theme::BUNDLES`), joined from the site's files, under plain names too.
+    let mut theme_files = view::theme_files(config);
+    theme_files.retain(|name, _| theme::BUNDLES.iter().any(|(bundle, _)| bundle == name));
+    let bundles: Vec<(String, Vec<u8>)> =
+        theme_files.into_iter().map(|(name, bytes)| (format!("static/{name}"), bytes)).collect();
+    diagnostics.extend(write_all(sink, bundles.iter().map(|(rel, bytes)| (rel.as_str(), bytes.as_slice()))));
     diagnostics.extend(copy_site_static(site, config, sink));
     if config.hashed_assets {
         // Also under hashed names, which pages load; the plain names stay for anything that

@@ -31,6 +31,27 @@ pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     ("favicon.svg", include_bytes!("../static/favicon.svg")),
 ];
 
+/// The two files every page loads, each the theme files named here joined in this order (the
+/// order their rules cascade and their scripts run, as separate tags had them): one request
+/// each instead of five and four, and a `<head>` 0.4 KB shorter on every page. A site's own
+/// `static/` file over one of the parts is joined in its place; a site's own `theme.css` or
+/// `theme.js` replaces the bundle whole. The parts stay published under their own names too.
+pub const BUNDLES: &[(&str, &[&str])] = &[
+    ("theme.css", &["gongbu.css", "highlight.css", "math.css", "search.css", "study.css"]),
+    ("theme.js", &["gongbu.js", "search.js", "study.js", "reader.js"]),
+];
+
+/// `parts` of `files` one after the other; a script ends with `;` and a line break first, so
+/// the next cannot continue its last statement or comment.
+fn bundle(files: &std::collections::BTreeMap<String, Vec<u8>>, parts: &[&str], script: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    for bytes in parts.iter().filter_map(|p| files.get(*p)) {
+        out.extend_from_slice(bytes);
+        out.extend_from_slice(if script { b"\n;\n" } else { b"\n" });
+    }
+    out
+}
+
 /// Whether a theme file under `static/` is also published under a content-hashed name: the
 /// styles and scripts every page loads, which hosts cache. Other files (the favicon, images a
 /// stylesheet names) keep their names, so a stylesheet's relative `url(…)`s still resolve.
@@ -50,7 +71,7 @@ pub(crate) fn hashed_name(name: &str, bytes: &[u8]) -> String {
 /// The theme's styles and scripts as published under `static/`, by name: the default theme's,
 /// `generated` ones (the highlighting CSS), minified when asked (`minify::asset`), then a site's
 /// own `static/` files over them as they are (only those whose real path lies inside `root`, as
-/// `pipeline` copies them).
+/// `pipeline` copies them), and the `BUNDLES` joined from them.
 pub(crate) fn styles_and_scripts(
     static_dir: Option<&Path>,
     root: &Path,
@@ -73,6 +94,12 @@ pub(crate) fn styles_and_scripts(
                     files.insert(f.rel, bytes);
                 }
             }
+        }
+    }
+    for (name, parts) in BUNDLES {
+        if !files.contains_key(*name) {
+            let joined = bundle(&files, parts, name.ends_with(".js"));
+            files.insert(name.to_string(), joined);
         }
     }
     files

@@ -2,6 +2,10 @@
 (function () {
   "use strict";
   var d = document, html = d.documentElement, body = d.body, ds = body.dataset;
+  /* The theme's words come once in nav.js, not on every page: onto <body> as data-* attributes
+     for every script (search.js, study.js, reader.js), where a page's own attribute wins. */
+  var words = window.GONGBU_NAV && window.GONGBU_NAV.w;
+  for (var w in words || {}) if (!(w in ds)) ds[w] = words[w];
   var root = ds.root || "", here = ds.page || "";
   function $(id) { return d.getElementById(id); }
   function el(tag, cls, text) {
@@ -157,6 +161,19 @@
     syncToc();
     /* Scroll-spy and the floating contents button: reader.js. */
   }
+
+  /* Heading anchors: a "#" link after each heading of the note, made here from its id (in every
+     page's markup they were a twelfth of the site's bytes). Hidden from screen readers and out of
+     the Tab order, so a heading is read as its own text (the table of contents links it already). */
+  d.querySelectorAll(".content h1[id], .content h2[id], .content h3[id], .content h4[id], .content h5[id], .content h6[id]").forEach(function (h) {
+    var a = el("a", "anchor", "#");
+    a.setAttribute("href", "#" + h.id);
+    a.setAttribute("aria-hidden", "true");
+    a.tabIndex = -1;
+    if (ds.anchor) a.title = ds.anchor;
+    h.appendChild(d.createTextNode(" "));
+    h.appendChild(a);
+  });
 
   /* Copy buttons on code blocks; clipboard API with a textarea fallback (file://, plain http). */
   function fallbackCopy(text) {

@@ -6,7 +6,7 @@
    No dependencies; works from file:// and under any sub-path. */
 (function () {
   "use strict";
-  var d = document, html = d.documentElement, body = d.body, root = body.dataset.root || "", words = Object.assign({}, (d.getElementById("gb-study") || body).dataset);
+  var d = document, html = d.documentElement, body = d.body, root = body.dataset.root || "", words = Object.assign({}, body.dataset, (d.getElementById("gb-study") || body).dataset);
   var DAY = 864e5, INTERVALS = [0, 1, 3, 7, 16, 35];
 
   function el(tag, cls, text) {
@@ -94,7 +94,13 @@
   }
 
   /* Note pages: a study-mode switch, per question a reveal button and the two marks. */
-  var questions = [].slice.call(d.querySelectorAll("section.gb-q[data-q], details[data-q]"));
+  /* A question's stable id, as quiz/questions.js has it: this page's path (data-page, percent-encoded)
+     and its anchor, the id of its heading (a section's first child) or of its <details>. */
+  var questions = [].slice.call(d.querySelectorAll("section.gb-q, details[data-q]"));
+  questions.forEach(function (q) {
+    var h = q.tagName === "DETAILS" ? q : q.firstElementChild;
+    q.dataset.q = (body.dataset.page || "") + "#" + (h && h.id || "");
+  });
   var article = d.querySelector("article.note .content");
   var only = /[?&]gb-only=([^&#]*)/.exec(location.search);
   if (only && article) {
@@ -160,7 +166,7 @@
   if (questions.length && article) {
     questions.forEach(function (q, i) {
       var c = { root: el("div", "gb-controls gb-note-controls") };
-      c.root.appendChild(el("span", "gb-qn", "Q" + (q.dataset.n || i + 1)));
+      c.root.appendChild(el("span", "gb-qn", "Q" + (i + 1)));
       c.show = button("gb-show", words.show, function () { reveal(q, !isRevealed(q)); });
       var ans = answerOf(q);
       if (ans) {

@@ -185,7 +185,7 @@ fn a_table_of_contents_heading_is_not_the_title() {
     let h1 = |name: &str| texts(&out.join(name), "h1.note-title");
     // The next H1 titles the note; it stays where it is in the body, after the 목차.
     assert_eq!(texts(&out.join("toc-h1.html"), "title"), ["프로세스 · 노트"]);
-    assert_eq!(texts(&out.join("toc-h1.html"), ".content h1"), ["목차 #", "프로세스 #"]);
+    assert_eq!(texts(&out.join("toc-h1.html"), ".content h1"), ["목차", "프로세스"]);
     assert!(fs::read_to_string(out.join("nav.js")).unwrap().contains("{\"t\":\"프로세스\",\"u\":\"toc-h1.html\"}"));
     assert_eq!(h1("toc-lead.html"), ["toc lead"]);
     assert_eq!(h1("toc-alone.html"), ["toc alone"]);
@@ -217,12 +217,9 @@ fn readme_is_the_folder_page_and_index_md_an_ordinary_note() {
     assert_eq!(texts(&out.join("algo/index.html"), "h1.note-title"), ["알고리즘"]);
     assert!(!out.join("algo/index.md.html").exists());
     // Every link to index.md lands on its page, with its anchors.
-    assert_eq!(attrs(&out.join("index.html"), ".content a", "href")[0], "net/index.md.html#%EC%9A%A9%EC%96%B4");
+    assert_eq!(attrs(&out.join("index.html"), ".content a", "href")[0], "net/index.md.html#용어");
     assert_eq!(attrs(&out.join("net/index.html"), ".content a", "href"), ["index.md.html"]);
-    assert_eq!(
-        attrs(&out.join("net/tcp.html"), ".content a", "href"),
-        ["index.md.html#%EC%9A%A9%EC%96%B4", "index.md.html"]
-    );
+    assert_eq!(attrs(&out.join("net/tcp.html"), ".content a", "href"), ["index.md.html#용어", "index.md.html"]);
     // It is listed as a note of its folder, and the navigation has it once.
     let mut listed = texts(&out.join("net/index.html"), ".note-list a");
     listed.sort();

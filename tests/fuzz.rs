@@ -356,7 +356,7 @@ fn check(fixture: &Fixture, bytes: &[u8]) -> Result<bool, String> {
     };
     let site = Site::assemble(vec![note], vec![], None, "fuzz");
     let chrome = view::Chrome::of(&fixture.config, &site);
-    let mut outputs = vec![("nav.js".to_string(), nav::nav_js(&site))];
+    let mut outputs = vec![("nav.js".to_string(), nav::nav_js(&site, &chrome))];
     for &page in &site.order {
         let (html, diagnostics, _) = render_page(&site, &fixture.theme, &chrome, page);
         let url = site.url_of(page);

@@ -286,13 +286,9 @@ fn a_sub_path_build_served_under_its_prefix_resolves_every_link_asset_and_anchor
     assert!(reached.remove(&missing), "the 404 page was crawled at a missing address");
     assert_eq!(reached, written_pages(&out), "the crawl reaches every page the build wrote");
     // The theme's styles and scripts under their hashed names (`static/gongbu.1a2b3c4d.css`).
-    for (start, end) in [
-        ("static/gongbu.", ".css"),
-        ("static/gongbu.", ".js"),
-        ("static/highlight.", ".css"),
-        ("static/favicon", ".svg"),
-        ("nav", ".js"),
-    ] {
+    for (start, end) in
+        [("static/theme.", ".css"), ("static/theme.", ".js"), ("static/favicon", ".svg"), ("nav", ".js")]
+    {
         let loaded = crawl.assets.iter().any(|a| {
             a.strip_prefix(&format!("{PREFIX}{start}")).is_some_and(|rest| rest.ends_with(end) && !rest.contains('/'))
         });
@@ -343,7 +339,7 @@ fn the_404_page_is_styled_and_links_home_at_any_depth_under_a_sub_path() {
         let mut browser = Browser::open(&format!("http://{}{PREFIX}a/b/missing.html", host.addr));
         browser.wait_for(
             "document.readyState === 'complete' && [...document.styleSheets].some(s => s.href && \
-             /\\/notes\\/static\\/gongbu\\.([0-9a-f]{8}\\.)?css$/.test(s.href) && s.cssRules.length > 0) && \
+             /\\/notes\\/static\\/theme\\.([0-9a-f]{8}\\.)?css$/.test(s.href) && s.cssRules.length > 0) && \
              document.querySelector('.brand').href.endsWith('/notes/index.html')",
             20,
             &format!("the {name} 404 page to load its styles and link home"),
@@ -516,15 +512,22 @@ fn styles_and_scripts_load_under_content_hashed_names() {
     std::fs::write(site.join("static/gongbu.css"), "body { color: red }\n").unwrap();
     build_ok(&site, &out, &[]);
     let first = loaded(&out);
-    for name in ["gongbu.css", "gongbu.js", "highlight.css", "math.css"] {
+    // Pages load the theme's two bundles (`theme::BUNDLES`) and nav.js.
+    assert_eq!(first.len(), 3, "{first:?}");
+    for name in ["theme.css", "theme.js"] {
         let r = first.iter().find(|r| hashed(name)(r)).unwrap_or_else(|| panic!("{name} hashed: {first:?}"));
-        // The hashed file holds what the plain one does (the site's own over the theme's).
+        // The hashed file holds what the plain one does.
         let bytes = std::fs::read(out.join("a").join(r)).unwrap();
         assert_eq!(bytes, std::fs::read(out.join("static").join(name)).unwrap(), "{name}");
     }
     assert_eq!(first.iter().filter(|r| r.ends_with("nav.js")).count(), 1, "nav.js keeps its name: {first:?}");
-    let css = |refs: &[String]| refs.iter().find(|r| hashed("gongbu.css")(r)).unwrap().clone();
-    assert_eq!(std::fs::read_to_string(out.join("a").join(css(&first))).unwrap(), "body { color: red }\n");
+    let css = |refs: &[String]| refs.iter().find(|r| hashed("theme.css")(r)).unwrap().clone();
+    // The bundle joins the site's own gongbu.css in the theme's place, then the other parts.
+    let bundle = std::fs::read_to_string(out.join("a").join(css(&first))).unwrap();
+    assert!(bundle.starts_with("body { color: red }\n"), "{}", &bundle[..200.min(bundle.len())]);
+    let highlight = std::fs::read_to_string(out.join("static/highlight.css")).unwrap();
+    assert!(bundle.contains(&highlight) && !bundle.contains("--code-bg:"), "the parts, the theme's gongbu.css not");
+    assert_eq!(std::fs::read_to_string(out.join("static/gongbu.css")).unwrap(), "body { color: red }\n");
 
     // Same input, same names; changed CSS, a new name, and the old file is removed.
     build_ok(&site, &out, &[]);

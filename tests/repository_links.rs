@@ -60,8 +60,8 @@ fn links_to_the_notes_own_repository_open_the_built_pages() {
     assert_eq!(
         hrefs(&out.join("index.html")),
         [
-            "%EC%9A%B4%EC%98%81%20%EC%B2%B4%EC%A0%9C/index.html",
-            "%EC%9A%B4%EC%98%81%20%EC%B2%B4%EC%A0%9C/%ED%94%84%EB%A1%9C%EC%84%B8%EC%8A%A4.html#2-%EC%8A%A4%EC%BC%80%EC%A4%84%EB%A7%81",
+            "운영%20체제/index.html",
+            "운영%20체제/프로세스.html#2-스케줄링",
             "network/tcp.html",
             "network/tcp.html",
             "https://github.com/Study-Group/CS-Notes/issues/3",

@@ -80,12 +80,13 @@ fn seed_has_five_questions_its_five_terms_and_every_study_link_resolves() {
     assert_eq!(questions[1]["t"], "블로킹과 논블로킹의 차이점을 설명해주세요.");
     assert!(questions.iter().all(|q| q.get("h").is_none()), "the quiz data holds no answers: the pages do");
 
-    // The note page: each question wrapped, numbered, its id the page and the heading's anchor.
+    // The note page: each question wrapped, its heading first (study.js makes the question's id
+    // from the page and the heading's anchor, and its number from the order).
     let page = read(&out.join("interview-notes.html"));
-    let ids = attrs(&page, "section.gb-q", "data-q");
+    let ids = attrs(&page, "section.gb-q > h3:first-child", "id");
     assert_eq!(ids.len(), 5);
-    assert_eq!(ids[0], "interview-notes.html#q-동기와-비동기-프로그래밍에-대한-차이점을-설명해주세요");
-    assert_eq!(attrs(&page, "section.gb-q", "data-n"), ["1", "2", "3", "4", "5"]);
+    assert_eq!(ids[0], "q-동기와-비동기-프로그래밍에-대한-차이점을-설명해주세요");
+    assert_eq!(attrs(&page, "body", "data-page"), ["interview-notes.html"]);
     assert_eq!(select(&page, "section.gb-q > .gb-answer").len(), 5);
     assert_eq!(texts(&page, ".toc .toc-q"), ["Q1", "Q2", "Q3", "Q4", "Q5"], "the TOC marks the questions");
     assert_eq!(texts(&page, ".nav-study a"), ["퀴즈", "용어집", "참고 자료"]);
@@ -247,7 +248,7 @@ fn details_blocks_configured_patterns_and_section_counts() {
     let out = root.join("public");
     build_ok(root, &out, &[]);
     let memo = read(&out.join("os/memo.html"));
-    assert_eq!(attrs(&memo, "[data-q]", "data-q"), ["os/memo.html#문제-1", "os/memo.html#q-스레드란"]);
+    assert_eq!(attrs(&memo, "section.gb-q > :first-child", "id"), ["문제-1"]);
     assert_eq!(attrs(&memo, "details[data-q]", "id"), ["q-스레드란"]);
     let csv = std::fs::read_to_string(out.join("quiz/anki.csv")).unwrap();
     let answers: Vec<String> =
@@ -300,9 +301,10 @@ fn question_ids_do_not_depend_on_order_or_position() {
     let note = |a: &str, b: &str| format!("# 노트\n\n서론\n\n## {a}\n답 A\n\n## {b}\n답 B\n");
     let (_t1, _s1, out1, _) = built(&[("n.md", &note("TCP란?", "UDP란?"))]);
     let (_t2, _s2, out2, _) = built(&[("n.md", &format!("추가 문단\n\n{}", note("UDP란?", "TCP란?")))]);
-    let mut ids1 = attrs(&read(&out1.join("n.html")), "[data-q]", "data-q");
-    let mut ids2 = attrs(&read(&out2.join("n.html")), "[data-q]", "data-q");
-    assert_eq!(ids1, ["n.html#tcp란", "n.html#udp란"]);
+    // study.js keeps marks under the page's path and the question heading's id.
+    let ids = |out: &Path| attrs(&read(&out.join("n.html")), "section.gb-q > :first-child", "id");
+    let (mut ids1, mut ids2) = (ids(&out1), ids(&out2));
+    assert_eq!(ids1, ["tcp란", "udp란"]);
     ids1.sort();
     ids2.sort();
     assert_eq!(ids1, ids2, "marks are kept under ids that survive reordering and edits");
@@ -422,6 +424,17 @@ fn study_mode_and_quiz_in_a_real_browser() {
     b.eval("document.querySelector('section.gb-q .gb-show').click()");
     assert_eq!(b.eval(hidden), Value::Bool(false), "revealed");
     b.eval("document.querySelector('section.gb-q .gb-knew').click()");
+    // The mark is kept under the id quiz/questions.js has (study.js makes it from the page's
+    // path and the heading's id), and the questions are numbered as the table of contents has them.
+    let quiz = quiz_data(&out);
+    let first = format!("{}#{}", quiz["notes"][0]["u"].as_str().unwrap(), quiz["q"][0]["a"].as_str().unwrap());
+    assert_eq!(first, "interview-notes.html#q-동기와-비동기-프로그래밍에-대한-차이점을-설명해주세요");
+    let kept = b.eval("Object.keys(JSON.parse(localStorage.getItem(Object.keys(localStorage).find(k => k.startsWith('gongbu-study:')))).q)");
+    assert_eq!(kept, serde_json::json!([first]));
+    assert_eq!(
+        b.eval("[...document.querySelectorAll('section.gb-q .gb-qn')].map(e => e.textContent).join()"),
+        b.eval("[...document.querySelectorAll('.toc .toc-q')].map(e => e.textContent).join()"),
+    );
     b.navigate(&url);
     b.wait_for("!!document.querySelector('.gb-studybar')", 20, "study bar after reload");
     assert_eq!(b.eval("document.body.classList.contains('study-on')"), Value::Bool(true), "study mode kept");

@@ -1,9 +1,10 @@
-//! Second pass over a note: Markdown to HTML with heading anchors, highlighted code, resolved
+//! Second pass over a note: Markdown to HTML with heading ids, highlighted code, resolved
 //! links, bare URLs and `@` reference lines turned into links, and the page's references.
 //! It reads the note as `markdown::prepare` gives it, and writes its marked lines: callouts
 //! (with GitHub alerts), and raw HTML lines after lists without the prefix that placed them.
 
 use super::autolink::{display_url, split_urls, Piece};
+use super::href::compact;
 use super::math;
 use super::study::StudyWriter;
 use crate::cache::CodeCache;
@@ -54,8 +55,6 @@ pub(crate) struct Body {
 
 /// Words the body itself needs.
 pub(crate) struct BodyWords<'a> {
-    /// Accessible label of heading anchor links.
-    pub(crate) anchor: &'a str,
     /// Labels of callouts.
     pub(crate) callouts: Labels<'a>,
     /// Accessible names of task list boxes, ticked and not.
@@ -66,7 +65,6 @@ pub(crate) struct BodyWords<'a> {
 impl<'a> BodyWords<'a> {
     pub(crate) fn new(words: &'a Words) -> Self {
         BodyWords {
-            anchor: &words.anchor,
             callouts: Labels {
                 note: &words.callout_note,
                 tip: &words.callout_tip,
@@ -418,11 +416,9 @@ impl<'a> BodyWriter<'a> {
         }
     }
 
-    /// A heading ends with its anchor link (`#`), when the outline gave it an id.
+    /// A heading ends. Its `#` link is added by the theme's script (`gongbu.js`), from the
+    /// heading's id: written on every heading of every page it was a twelfth of the pages' bytes.
     fn end_heading(&mut self, level: HeadingLevel) {
-        if let Some(h) = self.note.headings.get(self.heading) {
-            self.events.push(Event::InlineHtml(anchor_html(&h.id, self.words.anchor).into()));
-        }
         self.heading += 1;
         self.events.push(Event::End(TagEnd::Heading(level)));
     }
@@ -495,9 +491,37 @@ impl<'a> BodyWriter<'a> {
         let mut body = self.body;
         body.title_in_body = self.note.title_heading.is_some() && body.lifted_title_id.is_none();
         body.html.reserve(self.note.body.len() * 3 / 2);
-        pulldown_cmark::html::push_html(&mut body.html, self.events.into_iter());
+        pulldown_cmark::html::push_html(&mut body.html, with_compact_links(self.events));
         body
     }
+}
+
+/// Links written with `href::compact` hrefs (pulldown-cmark's writer percent-encodes every
+/// non-ASCII byte: a Hangul anchor three times as long); a link inside an image's description
+/// stays an event, as the writer keeps only its text there.
+fn with_compact_links(events: Vec<Event<'_>>) -> impl Iterator<Item = Event<'_>> {
+    let mut in_image = 0usize;
+    events.into_iter().map(move |event| match event {
+        Event::Start(Tag::Image { .. }) => {
+            in_image += 1;
+            event
+        }
+        Event::End(TagEnd::Image) => {
+            in_image = in_image.saturating_sub(1);
+            event
+        }
+        Event::Start(Tag::Link { link_type, dest_url, title, .. }) if in_image == 0 => {
+            let mailto = if link_type == LinkType::Email { "mailto:" } else { "" };
+            let mut html = format!(r#"<a href="{mailto}{}""#, escape(&compact(&dest_url)));
+            if !title.is_empty() {
+                html.push_str(&format!(r#" title="{}""#, escape(&title)));
+            }
+            html.push('>');
+            Event::InlineHtml(html.into())
+        }
+        Event::End(TagEnd::Link) if in_image == 0 => Event::InlineHtml("</a>".into()),
+        other => other,
+    })
 }
 
 /// The note's text is free of control characters, but entities (`&#1;`) decode to them:
@@ -607,7 +631,8 @@ fn link_bare_urls<'a>(text: &CowStr<'a>, shortcodes: bool, events: &mut Vec<Even
                 add_reference(body, &href);
                 body.bare_urls.push((href.to_string(), body.at));
                 let class = if marked { r#" class="ref""# } else { "" };
-                let html = format!(r#"<a{class} href="{}">{}</a>"#, escape(&href), escape(&display_url(&href)));
+                let html =
+                    format!(r#"<a{class} href="{}">{}</a>"#, escape(&compact(&href)), escape(&display_url(&href)));
                 events.push(Event::InlineHtml(html.into()));
             }
             Piece::Email { href, raw } => {
@@ -634,14 +659,6 @@ fn escape(text: &str) -> String {
     // Writing to a String cannot fail.
     let _ = pulldown_cmark_escape::escape_html(&mut out, text);
     out
-}
-
-/// A heading's `#` link. It is hidden from screen readers and out of the Tab order, so a
-/// heading is read as its own text only (the table of contents links every heading already);
-/// the mouse gets its label as a tooltip.
-fn anchor_html(id: &str, label: &str) -> String {
-    let (id, label) = (escape(id), escape(label));
-    format!(r##" <a class="anchor" href="#{id}" aria-hidden="true" tabindex="-1" title="{label}">#</a>"##)
 }
 
 /// A task list's box, named by its state (a bare disabled checkbox has no accessible name).
@@ -721,20 +738,15 @@ mod tests {
             problem: dest.contains("missing").then(|| "broken link".to_string()),
             target: None,
         };
-        let words = Words { anchor: "연결".into(), ..Words::default() };
+        let words = Words::default();
         render_body(&note(body), &resolve, &BodyWords::new(&words), &CodeCache::none(), &Glossary::default())
     }
 
     #[test]
-    fn headings_get_ids_and_anchors() {
+    fn headings_get_ids_and_no_anchor_markup() {
         let b = render("## 1번 문제\n## 1번 문제\n");
-        assert!(
-            b.html.contains(
-                r##"<h2 id="1번-문제">1번 문제 <a class="anchor" href="#1번-문제" aria-hidden="true" tabindex="-1" title="연결">#</a></h2>"##
-            ),
-            "{}",
-            b.html
-        );
+        // The `#` link is the script's (gongbu.js): the page holds only the id.
+        assert!(b.html.contains(r##"<h2 id="1번-문제">1번 문제</h2>"##), "{}", b.html);
         assert!(b.html.contains(r#"<h2 id="1번-문제-1">"#));
         assert_eq!(b.toc.len(), 2);
     }
@@ -743,9 +755,7 @@ mod tests {
     fn reference_lines_become_links() {
         let b = render("> **References**\n>\n> @https://velog.io/@n/%EB%B8%94%EB%A1%9C%ED%82%B9  \n> @https://it-eldorado.tistory.com/159\n");
         assert!(
-            b.html.contains(
-                r#"<a class="ref" href="https://velog.io/@n/%EB%B8%94%EB%A1%9C%ED%82%B9">velog.io/@n/블로킹</a>"#
-            ),
+            b.html.contains(r#"<a class="ref" href="https://velog.io/@n/블로킹">velog.io/@n/블로킹</a>"#),
             "{}",
             b.html
         );
@@ -758,7 +768,8 @@ mod tests {
     fn explicit_and_angle_links() {
         let b = render("[노트](other.md) [외부](https://a.com/x) <https://b.com/%EA%B0%80>\n");
         assert!(b.html.contains(r#"<a href="other.html">노트</a>"#));
-        assert!(b.html.contains(">b.com/가</a>"), "{}", b.html);
+        assert!(b.html.contains(r#"<a href="https://b.com/가">b.com/가</a>"#), "{}", b.html);
+        assert!(b.html.contains(r#"<a href="https://a.com/x">외부</a>"#), "{}", b.html);
         assert_eq!(
             b.references.iter().map(|r| r.href.as_str()).collect::<Vec<_>>(),
             ["https://a.com/x", "https://b.com/%EA%B0%80"]

@@ -6,6 +6,7 @@
 pub(crate) mod autolink;
 pub(crate) mod body;
 pub(crate) mod feed;
+pub(crate) mod href;
 pub(crate) mod math;
 pub mod nav;
 pub(crate) mod study;

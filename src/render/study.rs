@@ -1,9 +1,13 @@
 //! Study mode in the render stage.
 //!
 //! In a note's body (`StudyWriter`, driven by `body::render_body`): each heading question (also
-//! one inside a list item or block quote, whose answer then ends with it) is wrapped in `<section class="gb-q" data-q="ID" data-n="N">` with its answer in
+//! one inside a list item or block quote, whose answer then ends with it) is wrapped in `<section class="gb-q">` with its answer in
 //! `<div class="gb-answer">`, so `static/study.js` can hide and reveal answers (without
-//! JavaScript nothing is hidden); a `<details>` question gets the same `data-q`/`data-n`; a term's
+//! JavaScript nothing is hidden); a `<details>` question gets a bare `data-q` (and an id). The
+//! script makes each question's stable id (the page's percent-encoded path, `#`, its anchor: the
+//! id `quiz/questions.js` gives it, so marks survive rebuilds) from the page's `data-page` and the
+//! heading's or the `<details>`' id, and its number from the order: written out, the id was a
+//! Hangul heading id once more per question (3% of the pages' bytes). A term's
 //! definition gets its anchor; the first mention of another note's term links to it. The answers'
 //! HTML is kept for the Anki export.
 //!
@@ -23,12 +27,6 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::HashMap;
-
-/// The id a question's marks are kept under: the page's path (percent-encoded, as `nav.js` has
-/// it) and the question's anchor. It does not depend on the question's position.
-pub(crate) fn question_id(note_url: &str, anchor: &str) -> String {
-    format!("{}#{anchor}", encode_path(note_url))
-}
 
 /// The query that opens the quiz on one folder's questions (`?s=Computer%20Science`), "" for the
 /// whole site. A query, not a fragment: the page is the same file wherever it is opened from.
@@ -132,10 +130,6 @@ impl<'a> StudyWriter<'a> {
         self.for_anki(index, || format!("<pre><code>{}</code></pre>\n", escape(code)).into());
     }
 
-    fn id(&self, q: usize) -> String {
-        question_id(&self.note.url, &self.note.study.questions[q].anchor)
-    }
-
     /// Before heading `index` starts: close the questions it ends, open the one it asks.
     pub(crate) fn heading_start(&mut self, index: usize, level: u8, events: &mut Vec<Event<'a>>) {
         self.in_heading = true;
@@ -147,8 +141,7 @@ impl<'a> StudyWriter<'a> {
             self.close(events);
         }
         if let Some(&q) = self.heading_questions.get(&index) {
-            let html = format!("<section class=\"gb-q\" data-q=\"{}\" data-n=\"{}\">\n", escape(&self.id(q)), q + 1);
-            events.push(Event::Html(html.into()));
+            events.push(Event::Html("<section class=\"gb-q\">\n".into()));
             self.asking = Some(q);
         }
     }
@@ -219,7 +212,7 @@ impl<'a> StudyWriter<'a> {
                     let anchor = &self.note.study.questions[q].anchor;
                     let has_id = tag_has_id(&text[pos..]);
                     let id = if has_id { String::new() } else { format!(" id=\"{}\"", escape(anchor)) };
-                    let attrs = format!("{id} data-q=\"{}\" data-n=\"{}\"", escape(&self.id(q)), q + 1);
+                    let attrs = format!("{id} data-q");
                     text.insert_str(pos + 8, &attrs);
                     self.details = Some((q, None, 0));
                     self.html_details += 1;

@@ -4,7 +4,7 @@
 //! the page again.
 
 use crate::config::Words;
-use crate::enrich::links::{encode_path, root_prefix};
+use crate::enrich::links::{encode_path, relative_path, root_prefix};
 use crate::model::{PageRef, Reference, Site, TocEntry};
 use rustc_hash::FxHasher;
 use serde::Serialize;
@@ -424,7 +424,11 @@ pub(crate) fn page_context<'a>(
 ) -> PageContext<'a> {
     let url = links.this.url();
     let root = root_prefix(&url);
-    let link = |p: &PageLink| Link { title: p.title.to_string(), href: format!("{root}{}", encode_path(&p.url())) };
+    // The shortest way there (`index.html` beside, not `../Algorithm/index.html`), letters as letters.
+    let link = |p: &PageLink| Link {
+        title: p.title.to_string(),
+        href: super::href::compact(&encode_path(&relative_path(&url, &p.url()))).into_owned(),
+    };
     let sections = site
         .shown
         .sections
@@ -461,7 +465,11 @@ pub(crate) fn page_context<'a>(
         url: encode_path(&url).into_owned(),
         content: content.html,
         toc: content.toc,
-        references: content.references,
+        references: content
+            .references
+            .into_iter()
+            .map(|r| Reference { href: super::href::compact(&r.href).into_owned(), ..r })
+            .collect(),
         breadcrumbs: links.breadcrumbs.iter().map(link).collect(),
         prev: links.prev.as_ref().map(link),
         next: links.next.as_ref().map(link),
