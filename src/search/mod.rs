@@ -104,10 +104,13 @@ impl Page {
     }
 
     /// Each distinct term of the page with its weight (`min(count, 63) << 2 | title << 1 | heading`).
+    /// A lone CJK character stands for every CJK term starting with it (their counts summed,
+    /// their flags joined): a one-syllable query, the first keystroke of most Korean queries,
+    /// reads one posting list in one file instead of every bigram that starts with it.
     fn weighted_terms(&self) -> FxHashMap<Cow<'_, str>, u32> {
         fn add<'a>(counts: &mut FxHashMap<Cow<'a, str>, u32>, text: &'a str, w: u32) {
             terms(text, |t| match counts.get_mut(&*t) {
-                Some(x) => *x = ((*x >> 2) + (w >> 2)).min(63) << 2 | (*x & 3) | (w & 3),
+                Some(x) => *x = merged(*x, w),
                 None => {
                     counts.insert(t, w);
                 }
@@ -119,6 +122,18 @@ impl Page {
             add(&mut counts, &s.heading, 1);
             add(&mut counts, &s.text, 4);
         }
+        let mut leads: FxHashMap<Cow<'_, str>, u32> = FxHashMap::default();
+        counts.retain(|term, &mut w| {
+            let Some(c) = term.chars().next().filter(|&c| tokens::is_cjk(c)) else { return true };
+            let lead = match term {
+                Cow::Borrowed(t) => Cow::Borrowed(&t[..c.len_utf8()]),
+                Cow::Owned(t) => Cow::Owned(t[..c.len_utf8()].to_string()),
+            };
+            let x = leads.entry(lead).or_insert(0);
+            *x = merged(*x, w);
+            term.len() > c.len_utf8()
+        });
+        counts.extend(leads);
         counts
     }
 
@@ -128,6 +143,11 @@ impl Page {
         terms.sort_unstable();
         terms
     }
+}
+
+/// Two weights of one term joined: counts added (at most 63), flags kept.
+fn merged(x: u32, w: u32) -> u32 {
+    ((x >> 2) + (w >> 2)).min(63) << 2 | (x & 3) | (w & 3)
 }
 
 /// Whitespace runs to one space, ends trimmed.
@@ -164,29 +184,11 @@ fn top(hash: u32, bits: u32) -> usize {
     }
 }
 
-/// The shard of a term, `bits` bits. A word's shard is the hash of its first two characters, so
-/// every word a prefix of two or more characters can match is in one shard. A CJK term (a
-/// bigram, or a lone syllable) has its first character's hash in the high bits and its second
-/// character's in the low `split_bits(bits)` bits: a bigram of a query is in one small file,
-/// and the terms a one-syllable query can match (the syllable, the bigrams starting with it)
-/// are in the `1 << split_bits` shards of its first character's group.
+/// The shard of a term, `bits` bits: the hash of its first two characters. Every word a prefix
+/// of two or more characters can match is in one shard, a Korean query's bigram is in a small
+/// file of its own, and so is a lone syllable (which holds all the bigrams starting with it).
 pub(crate) fn shard_of(term: &str, bits: u32) -> usize {
-    let mut chars = term.chars();
-    match chars.next() {
-        Some(c) if tokens::is_cjk(c) => {
-            let low = split_bits(bits);
-            let second = chars.next().map_or(0, |d| top(fnv(std::iter::once(d)), low));
-            top(fnv(std::iter::once(c)), bits - low) << low | second
-        }
-        _ => top(fnv(term.chars().take(2)), bits),
-    }
-}
-
-/// Bits of a CJK term's shard taken from its second character: a third, so a one-syllable
-/// query loads 16 files of 4,096, while a frequent syllable's bigrams (`이`) still spread over
-/// files of a few KiB.
-fn split_bits(bits: u32) -> u32 {
-    bits.div_ceil(3)
+    top(fnv(term.chars().take(2)), bits)
 }
 
 /// Bits of the shard number for a site of `pages` pages: about 2 pages' terms per shard, from 4
@@ -398,10 +400,9 @@ impl Index {
         let mut files = Vec::new();
         if std::mem::take(&mut self.manifest_dirty) {
             let manifest = format!(
-                "gongbuSearch(\"m\",0,{{\"pages\":{},\"shards\":{},\"split\":{},\"block\":{BLOCK}}});\n",
+                "gongbuSearch(\"m\",0,{{\"pages\":{},\"shards\":{},\"block\":{BLOCK}}});\n",
                 self.pages.len(),
-                1usize << self.bits,
-                1usize << split_bits(self.bits)
+                1usize << self.bits
             );
             files.push((format!("{DIR}/index.js"), manifest.into_bytes()));
         }
@@ -604,16 +605,35 @@ mod tests {
         for bits in [2, 5, 10, 12] {
             assert_eq!(shard_of("asyncio", bits), shard_of("async", bits));
             assert_eq!(shard_of("asyncio.run", bits), shard_of("as", bits));
-            // A CJK term's shard: its first syllable's group, then its second syllable.
-            let group = |t: &str| shard_of(t, bits) >> split_bits(bits);
-            assert_eq!(group("비동"), group("비"));
-            assert_eq!(group("비트"), group("비"));
-            assert_eq!(shard_of("비", bits) & ((1 << split_bits(bits)) - 1), 0);
         }
-        assert_ne!(shard_of("비동", 12), shard_of("비트", 12), "one syllable's bigrams spread over its group");
+        // A lone syllable and a bigram starting with it are in files of their own.
+        assert_ne!(shard_of("비동", 12), shard_of("비", 12));
+        assert_ne!(shard_of("비동", 12), shard_of("비트", 12));
         assert_eq!(shard_bits(1), 2);
         assert_eq!(shard_bits(1000), 9);
         assert_eq!(shard_bits(100_000), 12);
+    }
+
+    #[test]
+    fn a_lone_syllable_holds_every_page_with_a_term_starting_with_it() {
+        let mut index = Index::new(3);
+        let pages = [
+            page("a.html", "큐", &[("", "", "우선순위큐를 큐 큐에")]),
+            page("b.html", "B", &[("h", "큐잉 이론", "비동기")]),
+            page("c.html", "C", &[("", "", "우선순위큐")]),
+        ];
+        for (i, p) in pages.iter().enumerate() {
+            index.post(i, p);
+        }
+        let files = files(&mut index);
+        let all: String = files.values().cloned().collect();
+        // 큐: page 0 in its title (2) and 3 times in its text (큐를, 큐, 큐에: 3 << 2); page 1 in a
+        // heading (큐잉: 1). Page 2 has 큐 only at the end of a run (위큐), no term starting with it.
+        assert!(all.contains("\"큐\":\"AOBB\""), "{all}");
+        assert!(all.contains("\"비\":\"BE\""), "the lead of 비동기: {all}");
+        assert!(all.contains("\"큐를\":\"AE\""), "bigrams stay: {all}");
+        let shard = |t: &str| &files[&format!("static/search/t{}.js", shard_of(t, index.bits))];
+        assert!(shard("큐").contains("\"큐\":"), "in the file `shard_of` names");
     }
 
     #[test]
@@ -634,7 +654,7 @@ mod tests {
         assert!(all.contains("\"동기\":\"AE\""), "{all}");
         assert!(files["static/search/d0.js"]
             .contains("[\"a.html\",\"A\",[[\"x\",\"GIL 성능\",\"asyncio.run 비동기적으로\"]]]"));
-        assert!(files["static/search/index.js"].contains("\"pages\":2,\"shards\":4,\"split\":2,\"block\":1"));
+        assert!(files["static/search/index.js"].contains("\"pages\":2,\"shards\":4,\"block\":1"));
     }
 
     #[test]
