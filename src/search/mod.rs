@@ -12,17 +12,23 @@
 //! `gongbuSearch(kind, number, data)`), which browsers allow from `file://`.
 //!
 //! Files (under `static/search/`, reserved with the theme's files):
-//! - `index.js`: the manifest (number of pages, term shards, how many shards a CJK syllable's
-//!   terms spread over, pages per text block);
+//! - `index.js`: the manifest (number of pages, term shards, pages per text block);
 //! - `t{N}.js`: term shard N, `{term: "postings"}`, the postings (page, weight, page delta,
-//!   weight, …) as base64url digits (`push_number`). A term's shard is an FNV-1a hash
-//!   (`shard_of`): of a word's first two characters, so all words a prefix can match are in
-//!   one shard; of a bigram's first and second syllable, so each bigram of a Korean query is
-//!   in a small file of its own. About two pages' terms per shard: a query loads a few small
-//!   files, not a share of the whole index;
-//! - `d{N}.js`: text block N, the pages `N*block..` (one page per block) with their title and
+//!   weight, …) as base64url digits (`push_number`). A term's shard is the FNV-1a hash of its
+//!   first two characters (`shard_of`): all words a prefix can match are in one shard, and each
+//!   bigram of a Korean query is in a small file of its own. A lone CJK syllable holds every
+//!   page with a term starting with it (`Page::weighted_terms`), so a one-syllable query (the
+//!   first keystroke of a Korean word) loads one file, not every bigram's. About two pages'
+//!   terms per shard: a query loads a few small files, not a share of the whole index;
+//! - `d{N}.js`: text block N, the pages `N*block..` (4 pages per block) with their title and
 //!   their text per heading section (`[url, title, [[heading id, heading, text], …]]`):
-//!   loaded only for the best results, for the heading, the snippet and the phrase check.
+//!   loaded only for the shown results (12 candidates when a phrase can reorder them), for the
+//!   heading, the snippet and the phrase check.
+//!
+//! A first query in the header's box: focusing the box fetches the manifest; the keystroke
+//! searches at once (no debounce) and loads its shards (one per bigram or word), ranks the pages
+//! from the postings (typed arrays and plain loops: it runs before the engine has compiled it),
+//! loads the best pages' text blocks, and paints.
 //!
 //! A weight is `min(count, 63) << 2 | in title << 1 | in a heading`. Ranking (in
 //! `static/search.js`): query words fully present > query bigrams standing together (the phrase,
