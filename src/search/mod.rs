@@ -37,22 +37,39 @@
 //!
 //! # Measured (headless Chromium, the shared 2-core machine under load; `scripts/pagefind-compare`)
 //!
-//! Shared corpus (`tech-interview-for-developer` and the seed note, 216 pages, 3.23 MiB of HTML),
-//! the 29 queries of `tests/search-queries.tsv` (load average about 20 on 2 cores):
+//! Shared corpus (`tech-interview-for-developer` and the seed note, 216 pages, 2.92 MiB of HTML),
+//! the 29 queries of `tests/search-queries.tsv` (load average about 13 on 2 cores):
 //!
 //! | | expected page in top 5 | index | query, first / files cached (median) | `file://` |
 //! |---|---:|---:|---:|---|
-//! | this index | 29 of 29 | 1.00 MiB (31% of the HTML) | 37.4 ms / 0.3 ms | works |
-//! | Pagefind 1.5.2 | 25 of 29 | 1.49 MiB (46%) | 74.1 ms / 14.9 ms | fails: module import |
+//! | this index | 29 of 29 | 1.06 MiB (36% of the HTML) | 10.7 ms / 0.3 ms | works |
+//! | Pagefind 1.5.2 | 25 of 29 | 1.49 MiB (51%) | 15.1 ms / 3.8 ms | fails: module import |
 //!
 //! Pagefind missed `탐색트리` (inside `이진탐색트리`), `세마포어와 뮤텍스`, `프로세스와 스레드의 차이`
-//! and `TCP 3-way handshake`. On 10,000 generated notes (315 MiB of HTML, a small vocabulary on
-//! every page: the worst case for posting lists) the index is 84.4 MiB (27%). A query loads
-//! 40–334 KiB in 6–30 files (with 1,024 shards keyed by a bigram's first syllable and blocks of
-//! 16 pages it loaded 0.5–2.5 MiB); with the machine at load 25, the first query's median was
-//! 95 ms over HTTP and 68 ms from `file://` (172 ms and 144 ms for that layout, measured
-//! alternately), 4 ms once its files are loaded. A build keeps at most the open text blocks in
-//! memory (`Index::streaming`).
+//! and `TCP 3-way handshake`. The index is in 183 files (345 before the layout below: 1.01 MiB,
+//! 35%); 1,000 generated notes: 8.83 MiB in 766 files (31% of the HTML; 8.50 MiB in 1,524).
+//!
+//! 10,000 generated notes (272 MiB of HTML, a small vocabulary on every page: the worst case
+//! for posting lists): the index is 87.7 MiB (32%) in 6,600 files. A query typed into the
+//! header's box of a freshly opened page, from the input event to the results painted, median
+//! of 10 queries (one and two syllables, Korean words and phrases, Latin words, code
+//! identifiers; `scripts/pagefind-compare --timing-site`), 3 visits each, two runs alternating
+//! with the layout before (the machine at load 11–17 on 2 cores, so every figure is inflated):
+//!
+//! | | `file://`, focused before / at once | HTTP, focused before / at once |
+//! |---|---:|---:|
+//! | this layout | 68 / 64 and 64 / 57 ms | 58 / 59 and 68 / 68 ms |
+//! | before | 137 / 127 and 190 / 147 ms | 149 / 144 and 151 / 136 ms |
+//!
+//! Where the time goes now (medians of the visits): the shards have run 10–17 ms after the
+//! keystroke, the text blocks 43–63 ms (the first 29–50 ms: ranking is 2–5 ms of that, the rest
+//! is the second round of 8–12 script loads), the results are in the page at 46–68 ms and
+//! painted at 55–75 ms. Before: a 60 ms debounce, then the manifest (65 ms), the shards (79 ms;
+//! 16 for one syllable, so the first keystroke loaded 29 files), ranking that sorted every
+//! candidate with a closure per page (5–50 ms in a fresh page), the text blocks (123–154 ms),
+//! painted at 137–169 ms. With one page per text block instead of four (14,100 files) no
+//! query was measurably faster. A build keeps at most the open text blocks in memory
+//! (`Index::streaming`).
 //!
 //! In `serve` the index is kept (`Index`) and an edit rewrites the page's text block and the
 //! shards of the terms that came, went or changed weight (typically a handful of files); the
@@ -130,18 +147,23 @@ impl Page {
             add(&mut counts, &s.heading, 1);
             add(&mut counts, &s.text, 4);
         }
-        let mut leads: FxHashMap<Cow<'_, str>, u32> = FxHashMap::default();
+        // Keyed by the character: hashing a char is cheaper than hashing its string.
+        let mut leads: FxHashMap<char, (Cow<'_, str>, u32)> = FxHashMap::default();
         counts.retain(|term, &mut w| {
             let Some(c) = term.chars().next().filter(|&c| tokens::is_cjk(c)) else { return true };
-            let lead = match term {
-                Cow::Borrowed(t) => Cow::Borrowed(&t[..c.len_utf8()]),
-                Cow::Owned(t) => Cow::Owned(t[..c.len_utf8()].to_string()),
-            };
-            let x = leads.entry(lead).or_insert(0);
-            *x = merged(*x, w);
+            match leads.get_mut(&c) {
+                Some((_, x)) => *x = merged(*x, w),
+                None => {
+                    let lead = match term {
+                        Cow::Borrowed(t) => Cow::Borrowed(&t[..c.len_utf8()]),
+                        Cow::Owned(t) => Cow::Owned(t[..c.len_utf8()].to_string()),
+                    };
+                    leads.insert(c, (lead, w));
+                }
+            }
             term.len() > c.len_utf8()
         });
-        counts.extend(leads);
+        counts.extend(leads.into_values());
         counts
     }
 
@@ -299,8 +321,11 @@ impl Index {
                 }
             }
         }
-        if let Ok(mut dirty) = self.dirty_shards.lock() {
-            dirty.extend(touched);
+        // A build's index writes every shard once (all are dirty from the start).
+        if self.streamed.is_none() {
+            if let Ok(mut dirty) = self.dirty_shards.lock() {
+                dirty.extend(touched);
+            }
         }
     }
 
