@@ -57,35 +57,26 @@
     for (var i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
     return h;
   }
-  function topBits(h, bits) { return bits ? h >>> (32 - bits) : 0; }
-  /* The shards a term is in (src/search/mod.rs, shard_of): a word's, by its first two characters;
-     a CJK term's, by its first character (high bits) and its second (low bits), so a one-syllable
-     prefix is in every shard of its first character's group. */
-  function shardsOf(term, bits, low, prefix) {
-    var chars = Array.from(term);
-    if (!isCjk(chars[0])) return [topBits(fnv(chars.slice(0, 2).join("")), bits)];
-    var group = topBits(fnv(chars[0]), bits - low) * (1 << low);
-    if (chars.length > 1) return [group + topBits(fnv(chars[1]), low)];
-    if (!prefix) return [group];
-    var all = [];
-    for (var k = 0; k < 1 << low; k++) all.push(group + k);
-    return all;
-  }
+  /* The shard of a term (src/search/mod.rs, shard_of): the hash of its first two characters, so
+     the words a prefix can match are in one file, and a Korean bigram or lone syllable (which
+     holds every bigram starting with it) is in one small file. */
+  function shardOf(term, bits) { return bits ? fnv(Array.from(term).slice(0, 2).join("")) >>> (32 - bits) : 0; }
 
   /* A posting list's numbers (page delta, weight, …) from its base64url digits (src/search/mod.rs,
      push_number): five bits a digit, low bits first, 32 added to all but a number's last. */
   var DIGIT = new Int8Array(128);
   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".split("").forEach(function (c, i) { DIGIT[c.charCodeAt(0)] = i; });
   function numbers(digits) {
-    var out = new Int32Array(digits.length), len = 0, n = 0, shift = 0;
+    var out = new Int32Array(digits.length), len = 0, n = 0, scale = 1;
     for (var i = 0; i < digits.length; i++) {
       var v = DIGIT[digits.charCodeAt(i) & 127];
-      n += (v & 31) * Math.pow(2, shift);
-      shift += 5;
-      if (v < 32) { out[len++] = n; n = 0; shift = 0; }
+      n += (v & 31) * scale;
+      if (v < 32) { out[len++] = n; n = 0; scale = 1; } else scale *= 32;
     }
     return out.subarray(0, len);
   }
+  var LOG1P = new Float64Array(64);
+  for (var l = 0; l < 64; l++) LOG1P[l] = Math.log(1 + l);
   /* A term's postings, read once. */
   function postingsOf(shard, term) {
     var list = shard[term];
@@ -110,59 +101,60 @@
     if (!us.length) return Promise.resolve({ units: us, results: [], total: 0 });
     return load("m", 0).then(function (m) {
       if (!m) return { units: us, results: [], total: 0, broken: true };
-      var bits = Math.round(Math.log2(m.shards)), low = Math.round(Math.log2(m.split || 1));
-      /* Each unit's parts: a bigram, or a prefix (a word, a lone syllable). */
+      var bits = Math.round(Math.log2(m.shards));
+      /* Each unit's parts: a bigram or a lone syllable (exact), or a word (a prefix). */
       var parts = [];
       us.forEach(function (u, ui) {
         if (u.cjk && u.grams.length) u.grams.forEach(function (g) { parts.push({ u: ui, term: g, exact: true }); });
-        else parts.push({ u: ui, term: u.text, exact: Array.from(u.text).length < 2 && !u.cjk });
+        else parts.push({ u: ui, term: u.text, exact: u.cjk || Array.from(u.text).length < 2 });
       });
       var shards = {};
-      parts.forEach(function (p) {
-        p.shards = shardsOf(p.term, bits, low, !p.exact);
-        p.shards.forEach(function (s) { shards[s] = 1; });
-      });
+      parts.forEach(function (p) { shards[p.shard = shardOf(p.term, bits)] = 1; });
       return Promise.all(Object.keys(shards).map(function (s) { return load("t", +s); })).then(function () {
-        /* Typed arrays over the pages, no object per page: a common word is on every page. */
+        /* Typed arrays over the pages and plain loops, no object or closure per page: a common
+           word is on every page, and a first query runs before the engine has compiled this. */
         var n = m.pages, U = us.length;
         var hit = new Uint8Array(n * U), inTitle = new Uint8Array(n * U), inHead = new Uint8Array(n * U);
-        var tf = new Float64Array(n), any = new Uint8Array(n);
+        var tf = new Float64Array(n), any = new Uint8Array(n), candidates = new Int32Array(n), nc = 0;
         var partsOf = us.map(function () { return 0; });
         parts.forEach(function (p) { partsOf[p.u]++; });
-        var candidates = [];
+        var flags = new Uint8Array(n), touched = new Int32Array(n);
         parts.forEach(function (p) {
           /* The postings of every term the part matches, and whether the term is the word itself. */
-          var found = [];
-          p.shards.forEach(function (s) {
-            var shard = got.t[s] || {};
-            if (p.exact) { if (Object.prototype.hasOwnProperty.call(shard, p.term)) found.push({ list: postingsOf(shard, p.term), whole: false }); }
-            else withPrefix(s, shard, p.term).forEach(function (t) { found.push({ list: postingsOf(shard, t), whole: t === p.term }); });
-          });
-          var flags = new Uint8Array(n), touched = [], df = 0;
-          found.forEach(function (f) { df += f.list.length / 2; });
+          var found = [], shard = got.t[p.shard] || {};
+          if (p.exact) { if (Object.prototype.hasOwnProperty.call(shard, p.term)) found.push({ list: postingsOf(shard, p.term), whole: false }); }
+          else withPrefix(p.shard, shard, p.term).forEach(function (t) { found.push({ list: postingsOf(shard, t), whole: t === p.term }); });
+          var nt = 0, df = 0, j, i, k;
+          for (j = 0; j < found.length; j++) df += found[j].list.length >> 1;
           var idf = Math.log(1 + n / (1 + Math.min(df, n)));
-          found.forEach(function (f) {
-            var list = f.list, page = 0, whole = f.whole; /* the word itself, not only longer ones */
-            for (var i = 0; i + 1 < list.length; i += 2) {
+          for (j = 0; j < found.length; j++) {
+            var list = found[j].list, page = 0, bonus = found[j].whole ? 0.5 : 0; /* the word itself, not only longer ones */
+            for (i = 0; i + 1 < list.length; i += 2) {
               page += list[i];
               if (page >= n) break;
               var w = list[i + 1];
-              if (!flags[page]) touched.push(page);
+              if (!flags[page]) touched[nt++] = page;
               flags[page] |= 4 | (w & 3);
-              tf[page] += Math.log(1 + (w >> 2)) * idf + (whole ? 0.5 : 0);
+              tf[page] += LOG1P[w >> 2] * idf + bonus;
             }
-          });
-          for (var k = 0; k < touched.length; k++) {
+          }
+          for (k = 0; k < nt; k++) {
             var pg = touched[k], f = flags[pg], at = pg * U + p.u;
+            flags[pg] = 0;
             hit[at]++;
             if (f & 2) inTitle[at]++;
             if (f & 1) inHead[at]++;
-            if (!any[pg]) { any[pg] = 1; candidates.push(pg); }
+            if (!any[pg]) { any[pg] = 1; candidates[nc++] = pg; }
           }
         });
-        var ranked = [], score = new Float64Array(n);
-        candidates.forEach(function (page) {
-          var full = 0, part = 0, title = 0, head = 0;
+        /* The text of the best candidates: more than are shown only when a phrase (query words
+           or a word's bigrams standing together) can reorder them. Only those are kept in order
+           (a full sort of every candidate cost more than the rest of the ranking). */
+        var phrased = U > 1 || us.some(function (u) { return u.cjk && u.grams.length > 1; });
+        var keep = phrased ? Math.max(limit, RERANK) : limit, best = [], total = 0, score = new Float64Array(n);
+        var before = function (a, b) { return score[a] > score[b] || (score[a] === score[b] && a < b); };
+        for (var c = 0; c < nc; c++) {
+          var page = candidates[c], full = 0, part = 0, title = 0, head = 0;
           for (var u = 0; u < U; u++) {
             var at = page * U + u, f = hit[at] / partsOf[u];
             part += f;
@@ -170,12 +162,16 @@
             if (inTitle[at] === partsOf[u]) title++;
             if (inHead[at] === partsOf[u]) head++;
           }
-          if (part < U / 2) return;
+          if (part < U / 2) continue;
+          total++;
           score[page] = full * 1e5 + title * 1e3 + head * 1e2 + part * 10 + tf[page] / (1 + tf[page]);
-          ranked.push(page);
-        });
-        ranked.sort(function (a, b) { return score[b] - score[a] || a - b; });
-        var top = ranked.slice(0, Math.max(limit, RERANK)).map(function (pg) { return { page: pg, score: score[pg] }; });
+          if (best.length === keep && !before(page, best[keep - 1])) continue;
+          var at2 = best.length;
+          while (at2 > 0 && before(page, best[at2 - 1])) at2--;
+          best.splice(at2, 0, page);
+          if (best.length > keep) best.pop();
+        }
+        var top = best.map(function (pg) { return { page: pg, score: score[pg] }; });
         var blocks = {};
         top.forEach(function (s) { blocks[Math.floor(s.page / m.block)] = 1; });
         return Promise.all(Object.keys(blocks).map(function (b) { return load("d", +b); })).then(function () {
@@ -188,7 +184,7 @@
             results.push(r);
           });
           results.sort(function (a, b) { return b.score - a.score; });
-          return { units: us, results: results.slice(0, limit), total: ranked.length };
+          return { units: us, results: results.slice(0, limit), total: total };
         });
       });
     });
@@ -276,7 +272,7 @@
   /* The header's box: results as you type, arrows + Enter, Esc, "/". */
   var box = d.getElementById("gb-q"), panel = d.getElementById("gb-sr");
   if (box && panel) {
-    var timer = 0, active = -1, asked = "", seq = 0;
+    var active = -1, asked = "", seq = 0;
     var items = function () { return panel.querySelectorAll(".sr-item"); };
     var show = function (open) { panel.hidden = !open; box.setAttribute("aria-expanded", open); };
     var mark = function (i) {
@@ -285,28 +281,42 @@
       for (var k = 0; k < list.length; k++) list[k].classList.toggle("active", k === active);
       if (active >= 0) { list[active].scrollIntoView({ block: "nearest" }); box.setAttribute("aria-activedescendant", list[active].id); }
     };
+    /* Each keystroke searches at once (no debounce: a first query must answer within a frame
+       or two); while one search loads its files, later keystrokes wait for it and then search
+       only the box's latest text. */
+    var busy = false, again = false;
     var run = function () {
-      var q = box.value.trim(), mine = ++seq;
-      if (!q) { show(false); panel.textContent = ""; asked = ""; return; }
+      var q = box.value.trim();
+      if (!q) { ++seq; show(false); panel.textContent = ""; asked = ""; return; }
+      if (busy) { again = true; return; }
+      var mine = ++seq;
       asked = q;
+      busy = true;
       search(q, SHOWN).then(function (res) {
-        if (mine !== seq) return;
-        panel.textContent = "";
-        active = -1;
-        var list = el("div", "sr-list");
-        list.setAttribute("role", "listbox");
-        res.results.forEach(function (r, i) { var a = link(r); a.id = "gb-sr-" + i; a.setAttribute("role", "option"); list.appendChild(a); });
-        if (!res.results.length) list.appendChild(el("p", "sr-none", ds.searchNone || "0"));
-        panel.appendChild(list);
-        var all = el("a", "sr-all", (ds.searchAll || "") + " (" + countText(res.total) + ")");
-        all.href = pageUrl(q);
-        if (res.total) panel.appendChild(all);
-        show(true);
-        body.dataset.searched = q;
+        busy = false;
+        if (mine === seq) {
+          panel.textContent = "";
+          active = -1;
+          var list = el("div", "sr-list");
+          list.setAttribute("role", "listbox");
+          res.results.forEach(function (r, i) { var a = link(r); a.id = "gb-sr-" + i; a.setAttribute("role", "option"); list.appendChild(a); });
+          if (!res.results.length) list.appendChild(el("p", "sr-none", ds.searchNone || "0"));
+          panel.appendChild(list);
+          var all = el("a", "sr-all", (ds.searchAll || "") + " (" + countText(res.total) + ")");
+          all.href = pageUrl(q);
+          if (res.total) panel.appendChild(all);
+          show(true);
+          body.dataset.searched = q;
+        }
+        if (again) { again = false; if (box.value.trim() !== q) run(); }
       });
     };
-    box.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 60); });
-    box.addEventListener("focus", function () { if (box.value.trim() && panel.childNodes.length) show(true); });
+    /* Focusing the box fetches the index's manifest (80 bytes): a person focuses before typing,
+       so the first keystroke loads only its own small files. */
+    var warm = function () { load("m", 0); };
+    if (d.activeElement === box) warm();
+    box.addEventListener("input", run);
+    box.addEventListener("focus", function () { warm(); if (box.value.trim() && panel.childNodes.length) show(true); });
     box.addEventListener("keydown", function (e) {
       if (e.key === "ArrowDown" || e.key === "ArrowUp") { e.preventDefault(); if (panel.hidden) run(); mark(active + (e.key === "ArrowDown" ? 1 : -1)); }
       else if (e.key === "Enter") {

@@ -78,6 +78,63 @@ fn the_query_table_finds_its_pages_in_the_top_five_from_file_urls() {
     assert!(missed.is_empty(), "{} of {} queries missed:\n{}", missed.len(), table.len(), missed.join("\n"));
 }
 
+/// The index files a page has asked for, by kind: `m` the manifest, `t` term shards, `d` text blocks.
+fn loaded(browser: &mut Browser, kind: &str) -> usize {
+    let pattern = if kind == "m" { "/static/search/index.js".to_string() } else { format!("/static/search/{kind}") };
+    let count =
+        browser.eval(&format!("document.querySelectorAll('script[src*={}]').length", serde_json::json!(pattern)));
+    count.as_u64().unwrap_or_else(|| panic!("no count: {count}")) as usize
+}
+
+/// What a first query costs: focusing the box fetches only the manifest; a keystroke starts
+/// the search at once; a one-syllable query (the first keystroke of a Korean word) loads one
+/// term shard, and a query no phrase can reorder loads the text of the shown results only;
+/// keystrokes that come while a search loads end with the results for the box's last text.
+#[test]
+fn a_first_query_loads_few_files_and_starts_on_the_keystroke() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = build_corpus(tmp.path());
+    let page = file_url(&out.join("Algorithm/index.html"));
+    let mut browser = Browser::open(&page);
+    browser.wait_for("typeof gongbuSearchQuery === 'function'", 20, "search.js");
+    assert_eq!(loaded(&mut browser, "m"), 0, "nothing is loaded before the box is used");
+    press(&mut browser, "/");
+    browser.wait_for("document.activeElement && document.activeElement.id === 'gb-q'", 10, "`/` to focus the box");
+    browser.wait_for(
+        "document.querySelectorAll('script[src*=\"/static/search/index.js\"]').length === 1",
+        10,
+        "the manifest",
+    );
+    assert_eq!((loaded(&mut browser, "t"), loaded(&mut browser, "d")), (0, 0), "focus loads only the manifest");
+    // A keystroke's search has asked for its shard before a timer of 0 ms fires (a debounce would not have).
+    let asked = browser.eval(
+        "(async () => { await new Promise(r => setTimeout(r, 300)); const box = document.getElementById('gb-q'); \
+         box.value = '큐'; box.dispatchEvent(new InputEvent('input', {bubbles: true})); \
+         await new Promise(r => setTimeout(r, 0)); \
+         return document.querySelectorAll('script[src*=\"/static/search/t\"]').length })()",
+    );
+    assert_eq!(asked, 1, "the keystroke's search started at once, with one shard for one syllable");
+    browser.wait_for("document.body.dataset.searched === '큐'", 20, "results for 큐");
+    assert_eq!(loaded(&mut browser, "t"), 1, "a one-syllable query loads one term shard");
+    assert!(loaded(&mut browser, "d") <= 8, "the text of the 8 shown results at most");
+
+    // A word no phrase can reorder: the text of the shown results only.
+    browser.navigate(&page);
+    browser.wait_for("typeof gongbuSearchQuery === 'function'", 20, "search.js");
+    let found = query(&mut browser, "volatile", 3);
+    assert!(!found.is_empty());
+    assert!(loaded(&mut browser, "d") <= 3, "{} text blocks for 3 results", loaded(&mut browser, "d"));
+
+    // Three keystrokes at once: the panel ends with the results of the last text.
+    browser.eval(
+        "(() => { const box = document.getElementById('gb-q'); box.focus(); \
+         for (const q of ['스', '스레', '스레드']) { box.value = q; box.dispatchEvent(new InputEvent('input', {bubbles: true})); } })()",
+    );
+    browser.wait_for("document.body.dataset.searched === '스레드'", 20, "the results of the last text");
+    let titles = browser.eval("[...document.querySelectorAll('#gb-sr .sr-title')].map(e => e.textContent)");
+    assert!(titles.as_array().is_some_and(|t| !t.is_empty()), "{titles}");
+}
+
 /// A served site's index stays what a fresh build writes: an edit, a new note, and deleting
 /// notes until the index has fewer text blocks and shards (the stale files go).
 #[test]
@@ -118,15 +175,14 @@ fn serve_keeps_the_index_equal_to_a_fresh_builds() {
     assert!(index_files(&served).values().any(|b| String::from_utf8_lossy(b).contains("비동기적으로")));
     std::fs::write(src.join("new.md"), "# 새 노트\n").unwrap();
     check("a new note", &mut session, vec![src.join("new.md")]);
+    let blocks = |out: &Path| index_files(out).keys().filter(|p| p.starts_with("static/search/d")).count();
+    let before = blocks(&served);
     let gone: Vec<PathBuf> = (0..30).map(|i| src.join(format!("n{i:02}.md"))).collect();
     for path in &gone {
         std::fs::remove_file(path).unwrap();
     }
     check("deleted notes", &mut session, gone);
-    assert!(
-        served.join("static/search/d11.js").exists() && !served.join("static/search/d12.js").exists(),
-        "the blocks of deleted pages are removed"
-    );
+    assert!(blocks(&served) < before, "the blocks of deleted pages are removed ({before} before)");
 }
 
 /// Press one key in the page, as a person would (key down and up).

@@ -12,17 +12,23 @@
 //! `gongbuSearch(kind, number, data)`), which browsers allow from `file://`.
 //!
 //! Files (under `static/search/`, reserved with the theme's files):
-//! - `index.js`: the manifest (number of pages, term shards, how many shards a CJK syllable's
-//!   terms spread over, pages per text block);
+//! - `index.js`: the manifest (number of pages, term shards, pages per text block);
 //! - `t{N}.js`: term shard N, `{term: "postings"}`, the postings (page, weight, page delta,
-//!   weight, …) as base64url digits (`push_number`). A term's shard is an FNV-1a hash
-//!   (`shard_of`): of a word's first two characters, so all words a prefix can match are in
-//!   one shard; of a bigram's first and second syllable, so each bigram of a Korean query is
-//!   in a small file of its own. About two pages' terms per shard: a query loads a few small
-//!   files, not a share of the whole index;
-//! - `d{N}.js`: text block N, the pages `N*block..` (one page per block) with their title and
+//!   weight, …) as base64url digits (`push_number`). A term's shard is the FNV-1a hash of its
+//!   first two characters (`shard_of`): all words a prefix can match are in one shard, and each
+//!   bigram of a Korean query is in a small file of its own. A lone CJK syllable holds every
+//!   page with a term starting with it (`Page::weighted_terms`), so a one-syllable query (the
+//!   first keystroke of a Korean word) loads one file, not every bigram's. About two pages'
+//!   terms per shard: a query loads a few small files, not a share of the whole index;
+//! - `d{N}.js`: text block N, the pages `N*block..` (4 pages per block) with their title and
 //!   their text per heading section (`[url, title, [[heading id, heading, text], …]]`):
-//!   loaded only for the best results, for the heading, the snippet and the phrase check.
+//!   loaded only for the shown results (12 candidates when a phrase can reorder them), for the
+//!   heading, the snippet and the phrase check.
+//!
+//! A first query in the header's box: focusing the box fetches the manifest; the keystroke
+//! searches at once (no debounce) and loads its shards (one per bigram or word), ranks the pages
+//! from the postings (typed arrays and plain loops: it runs before the engine has compiled it),
+//! loads the best pages' text blocks, and paints.
 //!
 //! A weight is `min(count, 63) << 2 | in title << 1 | in a heading`. Ranking (in
 //! `static/search.js`): query words fully present > query bigrams standing together (the phrase,
@@ -31,22 +37,39 @@
 //!
 //! # Measured (headless Chromium, the shared 2-core machine under load; `scripts/pagefind-compare`)
 //!
-//! Shared corpus (`tech-interview-for-developer` and the seed note, 216 pages, 3.23 MiB of HTML),
-//! the 29 queries of `tests/search-queries.tsv` (load average about 20 on 2 cores):
+//! Shared corpus (`tech-interview-for-developer` and the seed note, 216 pages, 2.92 MiB of HTML),
+//! the 29 queries of `tests/search-queries.tsv` (load average about 13 on 2 cores):
 //!
 //! | | expected page in top 5 | index | query, first / files cached (median) | `file://` |
 //! |---|---:|---:|---:|---|
-//! | this index | 29 of 29 | 1.00 MiB (31% of the HTML) | 37.4 ms / 0.3 ms | works |
-//! | Pagefind 1.5.2 | 25 of 29 | 1.49 MiB (46%) | 74.1 ms / 14.9 ms | fails: module import |
+//! | this index | 29 of 29 | 1.06 MiB (36% of the HTML) | 10.7 ms / 0.3 ms | works |
+//! | Pagefind 1.5.2 | 25 of 29 | 1.49 MiB (51%) | 15.1 ms / 3.8 ms | fails: module import |
 //!
 //! Pagefind missed `탐색트리` (inside `이진탐색트리`), `세마포어와 뮤텍스`, `프로세스와 스레드의 차이`
-//! and `TCP 3-way handshake`. On 10,000 generated notes (315 MiB of HTML, a small vocabulary on
-//! every page: the worst case for posting lists) the index is 84.4 MiB (27%). A query loads
-//! 40–334 KiB in 6–30 files (with 1,024 shards keyed by a bigram's first syllable and blocks of
-//! 16 pages it loaded 0.5–2.5 MiB); with the machine at load 25, the first query's median was
-//! 95 ms over HTTP and 68 ms from `file://` (172 ms and 144 ms for that layout, measured
-//! alternately), 4 ms once its files are loaded. A build keeps at most the open text blocks in
-//! memory (`Index::streaming`).
+//! and `TCP 3-way handshake`. The index is in 183 files (345 before the layout below: 1.01 MiB,
+//! 35%); 1,000 generated notes: 8.83 MiB in 766 files (31% of the HTML; 8.50 MiB in 1,524).
+//!
+//! 10,000 generated notes (272 MiB of HTML, a small vocabulary on every page: the worst case
+//! for posting lists): the index is 87.7 MiB (32%) in 6,600 files. A query typed into the
+//! header's box of a freshly opened page, from the input event to the results painted, median
+//! of 10 queries (one and two syllables, Korean words and phrases, Latin words, code
+//! identifiers; `scripts/pagefind-compare --timing-site`), 3 visits each, two runs alternating
+//! with the layout before (the machine at load 11–17 on 2 cores, so every figure is inflated):
+//!
+//! | | `file://`, focused before / at once | HTTP, focused before / at once |
+//! |---|---:|---:|
+//! | this layout | 68 / 64 and 64 / 57 ms | 58 / 59 and 68 / 68 ms |
+//! | before | 137 / 127 and 190 / 147 ms | 149 / 144 and 151 / 136 ms |
+//!
+//! Where the time goes now (medians of the visits): the shards have run 10–17 ms after the
+//! keystroke, the text blocks 43–63 ms (the first 29–50 ms: ranking is 2–5 ms of that, the rest
+//! is the second round of 8–12 script loads), the results are in the page at 46–68 ms and
+//! painted at 55–75 ms. Before: a 60 ms debounce, then the manifest (65 ms), the shards (79 ms;
+//! 16 for one syllable, so the first keystroke loaded 29 files), ranking that sorted every
+//! candidate with a closure per page (5–50 ms in a fresh page), the text blocks (123–154 ms),
+//! painted at 137–169 ms. With one page per text block instead of four (14,100 files) no
+//! query was measurably faster. A build keeps at most the open text blocks in memory
+//! (`Index::streaming`).
 //!
 //! In `serve` the index is kept (`Index`) and an edit rewrites the page's text block and the
 //! shards of the terms that came, went or changed weight (typically a handful of files); the
@@ -61,8 +84,10 @@ use std::sync::Mutex;
 
 pub(crate) use tokens::terms;
 
-/// Pages per text block (`d{N}.js`).
-const BLOCK: usize = 1;
+/// Pages per text block (`d{N}.js`): 4, a quarter of the files of one page per block (6,600
+/// index files at 10,000 notes, not 14,100), with no first query measurably slower (its 8–12
+/// text blocks load in parallel; each is about 31 KiB).
+const BLOCK: usize = 4;
 
 /// Bytes of a section's text kept for snippets (terms are indexed from all of it).
 const TEXT_KEPT: usize = 4000;
@@ -104,10 +129,13 @@ impl Page {
     }
 
     /// Each distinct term of the page with its weight (`min(count, 63) << 2 | title << 1 | heading`).
+    /// A lone CJK character stands for every CJK term starting with it (their counts summed,
+    /// their flags joined): a one-syllable query, the first keystroke of most Korean queries,
+    /// reads one posting list in one file instead of every bigram that starts with it.
     fn weighted_terms(&self) -> FxHashMap<Cow<'_, str>, u32> {
         fn add<'a>(counts: &mut FxHashMap<Cow<'a, str>, u32>, text: &'a str, w: u32) {
             terms(text, |t| match counts.get_mut(&*t) {
-                Some(x) => *x = ((*x >> 2) + (w >> 2)).min(63) << 2 | (*x & 3) | (w & 3),
+                Some(x) => *x = merged(*x, w),
                 None => {
                     counts.insert(t, w);
                 }
@@ -119,6 +147,23 @@ impl Page {
             add(&mut counts, &s.heading, 1);
             add(&mut counts, &s.text, 4);
         }
+        // Keyed by the character: hashing a char is cheaper than hashing its string.
+        let mut leads: FxHashMap<char, (Cow<'_, str>, u32)> = FxHashMap::default();
+        counts.retain(|term, &mut w| {
+            let Some(c) = term.chars().next().filter(|&c| tokens::is_cjk(c)) else { return true };
+            match leads.get_mut(&c) {
+                Some((_, x)) => *x = merged(*x, w),
+                None => {
+                    let lead = match term {
+                        Cow::Borrowed(t) => Cow::Borrowed(&t[..c.len_utf8()]),
+                        Cow::Owned(t) => Cow::Owned(t[..c.len_utf8()].to_string()),
+                    };
+                    leads.insert(c, (lead, w));
+                }
+            }
+            term.len() > c.len_utf8()
+        });
+        counts.extend(leads.into_values());
         counts
     }
 
@@ -129,6 +174,11 @@ impl Page {
         terms.sort_unstable();
         terms
     }
+}
+
+/// Two weights of one term joined: counts added (at most 63), flags kept.
+fn merged(x: u32, w: u32) -> u32 {
+    ((x >> 2) + (w >> 2)).min(63) << 2 | (x & 3) | (w & 3)
 }
 
 /// Whitespace runs to one space, ends trimmed.
@@ -165,29 +215,11 @@ fn top(hash: u32, bits: u32) -> usize {
     }
 }
 
-/// The shard of a term, `bits` bits. A word's shard is the hash of its first two characters, so
-/// every word a prefix of two or more characters can match is in one shard. A CJK term (a
-/// bigram, or a lone syllable) has its first character's hash in the high bits and its second
-/// character's in the low `split_bits(bits)` bits: a bigram of a query is in one small file,
-/// and the terms a one-syllable query can match (the syllable, the bigrams starting with it)
-/// are in the `1 << split_bits` shards of its first character's group.
+/// The shard of a term, `bits` bits: the hash of its first two characters. Every word a prefix
+/// of two or more characters can match is in one shard, a Korean query's bigram is in a small
+/// file of its own, and so is a lone syllable (which holds all the bigrams starting with it).
 pub(crate) fn shard_of(term: &str, bits: u32) -> usize {
-    let mut chars = term.chars();
-    match chars.next() {
-        Some(c) if tokens::is_cjk(c) => {
-            let low = split_bits(bits);
-            let second = chars.next().map_or(0, |d| top(fnv(std::iter::once(d)), low));
-            top(fnv(std::iter::once(c)), bits - low) << low | second
-        }
-        _ => top(fnv(term.chars().take(2)), bits),
-    }
-}
-
-/// Bits of a CJK term's shard taken from its second character: a third, so a one-syllable
-/// query loads 16 files of 4,096, while a frequent syllable's bigrams (`이`) still spread over
-/// files of a few KiB.
-fn split_bits(bits: u32) -> u32 {
-    bits.div_ceil(3)
+    top(fnv(term.chars().take(2)), bits)
 }
 
 /// Bits of the shard number for a site of `pages` pages: about 2 pages' terms per shard, from 4
@@ -294,8 +326,11 @@ impl Index {
                 }
             }
         }
-        if let Ok(mut dirty) = self.dirty_shards.lock() {
-            dirty.extend(touched);
+        // A build's index writes every shard once (all are dirty from the start).
+        if self.streamed.is_none() {
+            if let Ok(mut dirty) = self.dirty_shards.lock() {
+                dirty.extend(touched);
+            }
         }
     }
 
@@ -403,10 +438,9 @@ impl Index {
         let mut files = Vec::new();
         if std::mem::take(&mut self.manifest_dirty) {
             let manifest = format!(
-                "gongbuSearch(\"m\",0,{{\"pages\":{},\"shards\":{},\"split\":{},\"block\":{BLOCK}}});\n",
+                "gongbuSearch(\"m\",0,{{\"pages\":{},\"shards\":{},\"block\":{BLOCK}}});\n",
                 self.pages.len(),
-                1usize << self.bits,
-                1usize << split_bits(self.bits)
+                1usize << self.bits
             );
             files.push((format!("{DIR}/index.js"), manifest.into_bytes()));
         }
@@ -609,16 +643,35 @@ mod tests {
         for bits in [2, 5, 10, 12] {
             assert_eq!(shard_of("asyncio", bits), shard_of("async", bits));
             assert_eq!(shard_of("asyncio.run", bits), shard_of("as", bits));
-            // A CJK term's shard: its first syllable's group, then its second syllable.
-            let group = |t: &str| shard_of(t, bits) >> split_bits(bits);
-            assert_eq!(group("비동"), group("비"));
-            assert_eq!(group("비트"), group("비"));
-            assert_eq!(shard_of("비", bits) & ((1 << split_bits(bits)) - 1), 0);
         }
-        assert_ne!(shard_of("비동", 12), shard_of("비트", 12), "one syllable's bigrams spread over its group");
+        // A lone syllable and a bigram starting with it are in files of their own.
+        assert_ne!(shard_of("비동", 12), shard_of("비", 12));
+        assert_ne!(shard_of("비동", 12), shard_of("비트", 12));
         assert_eq!(shard_bits(1), 2);
         assert_eq!(shard_bits(1000), 9);
         assert_eq!(shard_bits(100_000), 12);
+    }
+
+    #[test]
+    fn a_lone_syllable_holds_every_page_with_a_term_starting_with_it() {
+        let mut index = Index::new(3);
+        let pages = [
+            page("a.html", "큐", &[("", "", "우선순위큐를 큐 큐에")]),
+            page("b.html", "B", &[("h", "큐잉 이론", "비동기")]),
+            page("c.html", "C", &[("", "", "우선순위큐")]),
+        ];
+        for (i, p) in pages.iter().enumerate() {
+            index.post(i, p);
+        }
+        let files = files(&mut index);
+        let all: String = files.values().cloned().collect();
+        // 큐: page 0 in its title (2) and 3 times in its text (큐를, 큐, 큐에: 3 << 2); page 1 in a
+        // heading (큐잉: 1). Page 2 has 큐 only at the end of a run (위큐), no term starting with it.
+        assert!(all.contains("\"큐\":\"AOBB\""), "{all}");
+        assert!(all.contains("\"비\":\"BE\""), "the lead of 비동기: {all}");
+        assert!(all.contains("\"큐를\":\"AE\""), "bigrams stay: {all}");
+        let shard = |t: &str| &files[&format!("static/search/t{}.js", shard_of(t, index.bits))];
+        assert!(shard("큐").contains("\"큐\":"), "in the file `shard_of` names");
     }
 
     #[test]
@@ -639,7 +692,7 @@ mod tests {
         assert!(all.contains("\"동기\":\"AE\""), "{all}");
         assert!(files["static/search/d0.js"]
             .contains("[\"a.html\",\"A\",[[\"x\",\"GIL 성능\",\"asyncio.run 비동기적으로\"]]]"));
-        assert!(files["static/search/index.js"].contains("\"pages\":2,\"shards\":4,\"split\":2,\"block\":1"));
+        assert!(files["static/search/index.js"].contains(&format!("\"pages\":2,\"shards\":4,\"block\":{BLOCK}")));
     }
 
     #[test]
@@ -657,9 +710,10 @@ mod tests {
             streamed.extend(streaming.stream(i, pages[i].clone()));
         }
         let done: Vec<&str> = streamed.iter().map(|(p, _)| p.as_str()).collect();
-        assert_eq!(done.len(), 36, "complete blocks are written at once: {done:?}");
-        assert_eq!(done[0], "static/search/d36.js");
-        assert!(!done.contains(&"static/search/d20.js"));
+        let (blocks, missing) = (37usize.div_ceil(BLOCK), format!("static/search/d{}.js", 20 / BLOCK));
+        assert_eq!(done.len(), blocks - 1, "complete blocks are written at once: {done:?}");
+        assert_eq!(done[0], format!("static/search/d{}.js", 36 / BLOCK), "the last block, a short one, first");
+        assert!(!done.contains(&missing.as_str()));
         let mut all: std::collections::BTreeMap<String, Vec<u8>> = streamed.into_iter().collect();
         all.extend(streaming.take_files());
         let want: std::collections::BTreeMap<String, Vec<u8>> = kept.take_files().into_iter().collect();
@@ -679,12 +733,13 @@ mod tests {
             served.post(i, p);
             served.store(i, p.clone());
         }
-        assert_eq!(files(&mut served).len(), 1 + 32 + 40, "manifest, shards, blocks");
+        assert_eq!(files(&mut served).len(), 1 + 32 + 40usize.div_ceil(BLOCK), "manifest, shards, blocks");
         let edited = page("p33.html", "노트 33", &[("", "", &text(33).replace("word33", "asyncio"))]);
         served.replace(33, edited.clone());
         let changed = files(&mut served);
         let shards = changed.keys().filter(|p| p.contains("/t")).count();
-        assert!(changed.contains_key("static/search/d33.js") && !changed.contains_key("static/search/d32.js"));
+        let blocks: Vec<&String> = changed.keys().filter(|p| p.contains("/d")).collect();
+        assert_eq!(blocks, [&format!("static/search/d{}.js", 33 / BLOCK)], "the edited page's block only");
         assert!((1..=2).contains(&shards), "only the shards of `word33` and `asyncio`: {:?}", changed.keys());
 
         let mut fresh = Index::new(40);

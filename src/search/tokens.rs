@@ -10,7 +10,8 @@
 //!
 //! A one-syllable query (`큐`) finds the syllable alone and at the start of a run (`큐를`), not
 //! inside one (`우선순위큐`): indexing every syllable as well would grow the index by about a
-//! third for queries that are mostly particles.
+//! third for queries that are mostly particles. The index stores the lone syllable's term as
+//! the union of the terms starting with it (`Page::weighted_terms`), so that query reads one list.
 
 use std::borrow::Cow;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
