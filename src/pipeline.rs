@@ -118,6 +118,10 @@ impl Sink for MinifiedPages<'_> {
             false => std::borrow::Cow::Borrowed(bytes),
         }
     }
+
+    fn write_part(&self, rel: &str, bytes: &[u8], first: bool) -> std::io::Result<()> {
+        self.0.write_part(rel, bytes, first)
+    }
 }
 
 /// What `gongbu check` found: everything a build would report, with nothing written.
@@ -451,7 +455,9 @@ pub(crate) fn write_everything(
     let mut index = if serving { search::Index::new(pages) } else { search::Index::streaming(pages) };
     // The study files that need no rendered page are written while the pages render, and a
     // build makes the Anki export as they render (a session keeps each note's answers instead).
-    let anki = (!serving).then(|| study::AnkiStream::new(site));
+    let anki_file = FileInParts::new(sink, study::StudyFile::Anki.path());
+    let spill = |part: &[u8]| anki_file.part(part);
+    let anki = (!serving).then(|| study::AnkiStream::new(site, &spill));
     let (mut rendered, mut problems) = rayon::join(
         || render_pages(site, theme, &chrome, &site.order, sink, Some(&index), &glossary, anki.as_ref(), cache),
         || write_study(&study::StudyFile::FROM_SITE, site, theme, &chrome, &glossary, &[], sink),
@@ -468,7 +474,8 @@ pub(crate) fn write_everything(
     }
     let from_pages: &[study::StudyFile] = match anki {
         Some(anki) => {
-            problems.extend(write_all(sink, std::iter::once((study::StudyFile::Anki.path(), &anki.finish()[..]))));
+            let (rest, spilled) = anki.finish();
+            problems.extend(anki_file.finish(&rest, spilled));
             &[study::StudyFile::References]
         }
         None => &study::StudyFile::FROM_PAGES,
@@ -478,6 +485,42 @@ pub(crate) fn write_everything(
     problems.extend(copy_assets(assets, sink));
     clock.lap("copy assets");
     Written { rendered, problems, index }
+}
+
+/// A file written into a sink in parts as they are made (`Sink::write_part`), so it is never
+/// held whole; the first problem writing it stops it.
+struct FileInParts<'a> {
+    sink: &'a dyn Sink,
+    rel: &'static str,
+    /// Whether a part was written, and the problem that stopped it.
+    state: std::sync::Mutex<(bool, Option<Diagnostic>)>,
+}
+
+impl<'a> FileInParts<'a> {
+    fn new(sink: &'a dyn Sink, rel: &'static str) -> FileInParts<'a> {
+        FileInParts { sink, rel, state: std::sync::Mutex::new((false, None)) }
+    }
+
+    /// The next part, after the ones given before.
+    fn part(&self, bytes: &[u8]) {
+        let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (started, problem) = &mut *state;
+        if problem.is_none() {
+            let result = self.sink.write_part(self.rel, bytes, !*started);
+            *problem = result.err().map(|e| Diagnostic::error(self.rel, 0, format!("cannot write: {e}")));
+            *started = true;
+        }
+    }
+
+    /// The file's last part, or all of it when no part was given (then written whole, as any
+    /// file); the problem writing it, if any.
+    fn finish(self, rest: &[u8], spilled: bool) -> Option<Diagnostic> {
+        if !spilled {
+            return write_all(self.sink, std::iter::once((self.rel, rest))).pop();
+        }
+        self.part(rest);
+        self.state.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner).1
+    }
 }
 
 /// Store the rendered pages' text in the search index (their terms were posted while rendering)
@@ -1201,6 +1244,69 @@ mod tests {
         std::fs::create_dir_all(root.join("content")).unwrap();
         std::fs::write(root.join("content/robots.txt"), "User-agent: mine\n").unwrap();
         assert_eq!(robots_of(root, "", Some("https://e.com/")).as_deref(), Some("User-agent: mine\n"));
+    }
+
+    /// Records what is written: whole files, and each file written in parts.
+    #[derive(Default)]
+    struct Recorder {
+        whole: std::sync::Mutex<Vec<String>>,
+        parts: std::sync::Mutex<Vec<(String, usize, bool)>>,
+    }
+
+    impl Sink for Recorder {
+        fn write(&self, rel: &str, _: &[u8]) -> std::io::Result<()> {
+            self.whole.lock().unwrap().push(rel.to_string());
+            Ok(())
+        }
+
+        fn copy(&self, rel: &str, _: &Path) -> std::io::Result<()> {
+            self.write(rel, b"")
+        }
+
+        fn write_part(&self, rel: &str, bytes: &[u8], first: bool) -> std::io::Result<()> {
+            self.parts.lock().unwrap().push((rel.to_string(), bytes.len(), first));
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_large_anki_export_is_written_in_parts_while_the_pages_render() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("notes");
+        std::fs::create_dir(&site).unwrap();
+        // 40 notes with 100 KB of answers each: 4 MB of export.
+        let answer = "긴 답변입니다. ".repeat(5_000);
+        for i in 0..40 {
+            std::fs::write(site.join(format!("n{i:02}.md")), format!("# N{i}\n\n### Q. 질문 {i}?\n\n{answer}\n"))
+                .unwrap();
+        }
+        let out = tmp.path().join("out");
+        let config =
+            Config::load(&site, crate::config::Overrides { output_dir: Some(out.clone()), ..Default::default() })
+                .unwrap();
+        let recorder = Recorder::default();
+        let (_, problems) = build_into(&config, &recorder, &BuildCache::none()).unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        let anki = study::StudyFile::Anki.path();
+        assert!(!recorder.whole.into_inner().unwrap().iter().any(|rel| rel == anki), "not written whole");
+        let parts = recorder.parts.into_inner().unwrap();
+        assert!(parts.iter().all(|(rel, _, _)| rel == anki), "{parts:?}");
+        let firsts: Vec<bool> = parts.iter().map(|p| p.2).collect();
+        assert!(firsts.len() >= 4 && firsts[0] && !firsts[1..].contains(&true), "{firsts:?}");
+        assert!(parts.iter().all(|p| p.1 < 2 << 20), "no part holds much more than a chunk: {parts:?}");
+
+        // Into a folder, over an old export: the parts make the whole file, the one a session writes.
+        std::fs::create_dir_all(out.join("quiz")).unwrap();
+        std::fs::write(out.join(anki), "old").unwrap();
+        build_into(&config, &write::DirSink::new(&out), &BuildCache::none()).unwrap();
+        let written = std::fs::read(out.join(anki)).unwrap();
+        assert_eq!(written.len(), parts.iter().map(|p| p.1).sum::<usize>());
+        let served = tmp.path().join("served");
+        let mut clock = Clock::start();
+        let FullRun { written: whole, .. } =
+            full_run(&config, &write::DirSink::new(&served), &mut clock, true, &BuildCache::none(), || Ok(())).unwrap();
+        assert!(whole.is_ok());
+        assert_eq!(written, std::fs::read(served.join(anki)).unwrap());
     }
 
     #[test]
