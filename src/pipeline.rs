@@ -19,7 +19,7 @@ use crate::markdown::{emoji::with_emoji, outline::outline_prepared};
 use crate::markdown::{questions, terms};
 use crate::minify;
 use crate::model::{
-    display_name, file_name_of, file_stem, is_index_note, is_readme, note_url, parent_of, reserved_output, Dates, Note,
+    display_name, file_name_of, file_stem, Body, is_index_note, is_readme, note_url, parent_of, reserved_output, Dates, Note,
     NoteStudy, PageRef, Site, HOSTING_FILES,
 };
 use crate::paths;
@@ -171,9 +171,12 @@ fn external_links(site: &Site, config: &Config) -> Vec<ExternalLink> {
             let resolve = |dest: &str| links::resolve(site, n, dest, chrome.repository);
             // A panic here was already reported by the full run as this note's internal error.
             let found = guarded(&note.source, || {
-                body::render_body(note, &resolve, &words, &CodeCache::none(), &Glossary::default()).external
+                let note = with_body(note).ok()?;
+                Some(body::render_body(&note, &resolve, &words, &CodeCache::none(), &Glossary::default()).external)
             });
             let mut found: Vec<ExternalLink> = found
+                .ok()
+                .flatten()
                 .unwrap_or_default()
                 .into_iter()
                 .filter_map(|(href, line)| {
@@ -259,7 +262,8 @@ pub(crate) fn full_run(
     cache: &BuildCache,
     claim_output: impl FnOnce() -> Result<(), BuildError>,
 ) -> Result<FullRun, BuildError> {
-    let Loaded { site, assets, problems } = load(config, clock)?;
+    // A session renders notes again later: it keeps their bodies.
+    let Loaded { site, assets, problems } = load(config, clock, serving)?;
     claim_output()?;
     let theme = theme::read_templates(config.templates_dir.as_deref(), &config.root).and_then(|sources| {
         cache.pages.start_run(config, &site, &sources, Glossary::of(&site).signature());
@@ -281,14 +285,15 @@ struct Loaded {
     pub problems: Vec<Diagnostic>,
 }
 
-/// Discover, read and outline every note, and assemble the site.
-fn load(config: &Config, clock: &mut Clock) -> Result<Loaded, BuildError> {
+/// Discover, read and outline every note, and assemble the site; without `keep_bodies`, each
+/// note's body is let go once it is read (`model::Body`).
+fn load(config: &Config, clock: &mut Clock, keep_bodies: bool) -> Result<Loaded, BuildError> {
     // Checked again here: while serving, the notes folder may be replaced after the config was read.
     discover::check_inside(&config.content_dir, &config.root)?;
     let sources = discover::scan(&config.content_dir, &[&config.output_dir])?;
     clock.lap("discover");
 
-    let (notes, mut problems) = read_notes(&sources.notes, &study_rules(config));
+    let (notes, mut problems) = read_notes(&sources.notes, &study_rules(config), keep_bodies);
     problems.extend(sources.skipped);
     clock.lap("read + outline");
 
@@ -307,13 +312,19 @@ pub(crate) fn study_rules(config: &Config) -> questions::Rules {
 }
 
 /// Read every note in parallel; a note that cannot be read becomes a diagnostic, not a page.
-fn read_notes(files: &[SourceFile], rules: &questions::Rules) -> (Vec<Note>, Vec<Diagnostic>) {
+/// Without `keep_bodies`, each body is let go as soon as its note is read, so no build holds
+/// every note's text at once.
+fn read_notes(files: &[SourceFile], rules: &questions::Rules, keep_bodies: bool) -> (Vec<Note>, Vec<Diagnostic>) {
     let readme_folders: HashSet<&str> = files.iter().filter(|f| is_readme(&f.rel)).map(|f| parent_of(&f.rel)).collect();
     let results: Vec<Result<Option<Note>, Diagnostic>> = files
         .par_iter()
         .map(|f| {
             let is_index = is_index_note(&f.rel, readme_folders.contains(parent_of(&f.rel)));
-            read_note(&f.rel, &f.abs, is_index, rules)
+            let mut note = read_note(&f.rel, &f.abs, is_index, rules);
+            if let (Ok(Some(note)), false) = (&mut note, keep_bodies) {
+                note.body.let_go(f.abs.clone());
+            }
+            note
         })
         .collect();
     let mut notes = Vec::with_capacity(results.len());
@@ -338,6 +349,18 @@ pub(crate) fn read_note(
 ) -> Result<Option<Note>, Diagnostic> {
     let bytes = discover::read_source(path).map_err(|e| Diagnostic::error(source, 0, format!("cannot read: {e}")))?;
     guarded(source, || parse_note_with(source, &bytes, is_index, rules))?
+}
+
+/// `note` with its body: as kept, or read again from its file when it was let go (`load`);
+/// an error when the file cannot be read or changed since.
+pub(crate) fn with_body(note: &Note) -> Result<std::borrow::Cow<'_, Note>, Diagnostic> {
+    let Some(path) = note.body.file() else { return Ok(std::borrow::Cow::Borrowed(note)) };
+    let changed = || Diagnostic::error(&note.source, 0, "changed while the site was built: build again");
+    let bytes =
+        discover::read_source(path).map_err(|e| Diagnostic::error(&note.source, 0, format!("cannot read: {e}")))?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| changed())?;
+    let body = note.body.found_in(&without_controls(text)).ok_or_else(changed)?;
+    Ok(std::borrow::Cow::Owned(Note { body, ..note.clone() }))
 }
 
 /// One note from its bytes: UTF-8 check, front matter, outline, title. `None` for drafts.
@@ -390,7 +413,8 @@ pub fn parse_note_with(
         title,
         description: split.front.description.as_deref().map(|d| without_controls(d).into_owned()),
         weight: split.front.weight,
-        body: split.body.to_string(),
+        // `split.body` is the end of `text`.
+        body: Body::new(split.body, text.len() - split.body.len()),
         body_line: split.body_line,
         title_heading: outline.title_heading,
         headings: outline.headings,
@@ -855,14 +879,17 @@ fn render_linked<'a>(
     let mut study = None;
     let content = match page {
         PageRef::Note(n) => {
-            panic_if_asked(&site.notes[n].body, "render");
+            let note = match with_body(&site.notes[n]) {
+                Ok(note) => note,
+                Err(d) => return PageOutput { diagnostics: vec![d], ..PageOutput::default() },
+            };
+            panic_if_asked(&note.body, "render");
             let resolve = |dest: &str| links::resolve(site, n, dest, chrome.repository);
             let words = body::BodyWords::new(&chrome.words);
-            let b = body::render_body(&site.notes[n], &resolve, &words, code, glossary);
+            let b = body::render_body(&note, &resolve, &words, code, glossary);
             diagnostics.extend(b.diagnostics);
             targets = b.targets;
             study = Some(study::NoteOutput { answers: b.answers, references: b.references.clone() });
-            let note = &site.notes[n];
             // Text before the first heading is found at the title heading, if the note has one.
             let top = note.title_heading.and_then(|i| note.headings.get(i)).map(|h| h.id.clone());
             sections = b
@@ -1185,7 +1212,7 @@ mod tests {
         let sink = Paths::default();
         let (_, problems) = build_into(&config, &sink, &BuildCache::none()).unwrap();
         assert!(problems.is_empty(), "{problems:?}");
-        let Loaded { site, assets, .. } = load(&config, &mut Clock::start()).unwrap();
+        let Loaded { site, assets, .. } = load(&config, &mut Clock::start(), true).unwrap();
         let ours: Vec<String> =
             site.order.iter().map(|&p| site.url_of(p)).chain(assets.iter().map(|a| a.rel.clone())).collect();
         let written = sink.0.into_inner().unwrap();
