@@ -19,8 +19,8 @@ use crate::markdown::{emoji::with_emoji, outline::outline_prepared};
 use crate::markdown::{questions, terms};
 use crate::minify;
 use crate::model::{
-    display_name, file_name_of, file_stem, Body, is_index_note, is_readme, note_url, parent_of, reserved_output, Dates, Note,
-    NoteStudy, PageRef, Site, HOSTING_FILES,
+    display_name, file_name_of, file_stem, is_index_note, is_readme, note_url, parent_of, reserved_output, Body, Dates,
+    Note, NoteStudy, PageRef, Site, HOSTING_FILES,
 };
 use crate::paths;
 use crate::render::{body, feed, nav, study, view, Theme};

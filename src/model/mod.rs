@@ -134,7 +134,8 @@ impl Body {
     /// there: a body runs from its offset to the end of the text.
     pub(crate) fn found_in(&self, text: &str) -> Option<Body> {
         let again = text.get(self.offset..)?;
-        (again.len() == self.len && crc32fast::hash(again.as_bytes()) == self.crc).then(|| Body::new(again, self.offset))
+        (again.len() == self.len && crc32fast::hash(again.as_bytes()) == self.crc)
+            .then(|| Body::new(again, self.offset))
     }
 }
 

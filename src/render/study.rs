@@ -575,12 +575,13 @@ fn glossary_view(site: &Site, glossary: &Glossary) -> GlossaryView {
             );
         }
         let note = &site.notes[e.note];
-        let href = format!("../{}#{}", encode_path(&note.url), e.id);
+        let term = &note.study.terms[e.term];
+        let href = format!("../{}#{}", encode_path(&note.url), term.id);
         let _ = writeln!(
             html,
             "    <dt>{}</dt>\n    <dd>{} <a class=\"defined-in\" href=\"{}\">{}</a></dd>",
-            escape(&e.term),
-            escape(&e.definition),
+            escape(&term.term),
+            escape(&term.definition),
             escape(&href),
             escape(&note.title)
         );
