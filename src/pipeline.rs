@@ -565,8 +565,8 @@ pub(crate) fn write_index(
 
 /// Write the search index's files that changed since it was last written.
 pub(crate) fn write_index_files(index: &mut search::Index, sink: &dyn Sink) -> Vec<Diagnostic> {
-    let files = index.take_files();
-    write_all(sink, files.iter().map(|(rel, bytes)| (rel.as_str(), bytes.as_slice())))
+    let problems = index.put_files(|rel, bytes| write_all(sink, std::iter::once((rel.as_str(), bytes.as_slice()))));
+    problems.into_iter().flatten().collect()
 }
 
 /// One page after rendering and writing.
