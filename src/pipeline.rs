@@ -358,8 +358,9 @@ pub(crate) fn with_body(note: &Note) -> Result<std::borrow::Cow<'_, Note>, Diagn
     let changed = || Diagnostic::error(&note.source, 0, "changed while the site was built: build again");
     let bytes =
         discover::read_source(path).map_err(|e| Diagnostic::error(&note.source, 0, format!("cannot read: {e}")))?;
-    let text = std::str::from_utf8(&bytes).map_err(|_| changed())?;
-    let body = note.body.found_in(&without_controls(text)).ok_or_else(changed)?;
+    // Most files have no control characters: their text is the file's bytes as they are.
+    let cleaned = || std::str::from_utf8(&bytes).ok().and_then(|t| note.body.found_in(without_controls(t).as_bytes()));
+    let body = note.body.found_in(&bytes).or_else(cleaned).ok_or_else(changed)?;
     Ok(std::borrow::Cow::Owned(Note { body, ..note.clone() }))
 }
 

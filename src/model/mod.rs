@@ -132,10 +132,9 @@ impl Body {
 
     /// The body again from its file's text (control characters removed), if it is unchanged
     /// there: a body runs from its offset to the end of the text.
-    pub(crate) fn found_in(&self, text: &str) -> Option<Body> {
-        let again = text.get(self.offset..)?;
-        (again.len() == self.len && crc32fast::hash(again.as_bytes()) == self.crc)
-            .then(|| Body::new(again, self.offset))
+    pub(crate) fn found_in(&self, text: &[u8]) -> Option<Body> {
+        let again = text.get(self.offset..).filter(|a| a.len() == self.len && crc32fast::hash(a) == self.crc)?;
+        Some(Body::new(std::str::from_utf8(again).ok()?, self.offset))
     }
 }
 
