@@ -19,8 +19,8 @@ use crate::markdown::{emoji::with_emoji, outline::outline_prepared};
 use crate::markdown::{questions, terms};
 use crate::minify;
 use crate::model::{
-    display_name, file_name_of, file_stem, is_index_note, is_readme, note_url, parent_of, reserved_output, Dates, Note,
-    NoteStudy, PageRef, Site, HOSTING_FILES,
+    display_name, file_name_of, file_stem, is_index_note, is_readme, note_url, parent_of, reserved_output, Body, Dates,
+    Note, NoteStudy, PageRef, Site, HOSTING_FILES,
 };
 use crate::paths;
 use crate::render::{body, feed, nav, study, view, Theme};
@@ -125,6 +125,10 @@ impl Sink for MinifiedPages<'_> {
             false => std::borrow::Cow::Borrowed(bytes),
         }
     }
+
+    fn write_part(&self, rel: &str, bytes: &[u8], first: bool) -> std::io::Result<()> {
+        self.0.write_part(rel, bytes, first)
+    }
 }
 
 /// What `gongbu check` found: everything a build would report, with nothing written.
@@ -174,9 +178,12 @@ fn external_links(site: &Site, config: &Config) -> Vec<ExternalLink> {
             let resolve = |dest: &str| links::resolve(site, n, dest, chrome.repository);
             // A panic here was already reported by the full run as this note's internal error.
             let found = guarded(&note.source, || {
-                body::render_body(note, &resolve, &words, &CodeCache::none(), &Glossary::default()).external
+                let note = with_body(note).ok()?;
+                Some(body::render_body(&note, &resolve, &words, &CodeCache::none(), &Glossary::default()).external)
             });
             let mut found: Vec<ExternalLink> = found
+                .ok()
+                .flatten()
                 .unwrap_or_default()
                 .into_iter()
                 .filter_map(|(href, line)| {
@@ -263,7 +270,8 @@ pub(crate) fn full_run(
     cache: &BuildCache,
     claim_output: impl FnOnce() -> Result<(), BuildError>,
 ) -> Result<FullRun, BuildError> {
-    let Loaded { site, assets, problems } = load(config, clock, &cache.notes)?;
+    // A session renders notes again later: it keeps their bodies.
+    let Loaded { site, assets, problems } = load(config, clock, &cache.notes, serving)?;
     claim_output()?;
     let theme = theme::read_templates(config.templates_dir.as_deref(), &config.root).and_then(|sources| {
         cache.pages.start_run(config, &site, &sources, Glossary::of(&site).signature());
@@ -285,8 +293,9 @@ struct Loaded {
     pub problems: Vec<Diagnostic>,
 }
 
-/// Discover, read and outline every note (unchanged ones from `notes`), and assemble the site.
-fn load(config: &Config, clock: &mut Clock, notes: &NoteCache) -> Result<Loaded, BuildError> {
+/// Discover, read and outline every note (unchanged ones from `notes`), and assemble the site;
+/// without `keep_bodies`, each note's body is let go once it is read (`model::Body`).
+fn load(config: &Config, clock: &mut Clock, notes: &NoteCache, keep_bodies: bool) -> Result<Loaded, BuildError> {
     // Checked again here: while serving, the notes folder may be replaced after the config was read.
     discover::check_inside(&config.content_dir, &config.root)?;
     let sources = discover::scan(&config.content_dir, &[&config.output_dir])?;
@@ -294,7 +303,7 @@ fn load(config: &Config, clock: &mut Clock, notes: &NoteCache) -> Result<Loaded,
 
     // What a note's parse depends on besides its bytes, path and place (for the note cache).
     let rules_key = format!("{:?}", config.question_patterns);
-    let (notes, mut problems) = read_notes(&sources.notes, &study_rules(config), (notes, &rules_key));
+    let (notes, mut problems) = read_notes(&sources.notes, &study_rules(config), (notes, &rules_key), keep_bodies);
     problems.extend(sources.skipped);
     clock.lap("read + outline");
 
@@ -313,18 +322,25 @@ pub(crate) fn study_rules(config: &Config) -> questions::Rules {
 }
 
 /// Read every note in parallel; a note that cannot be read becomes a diagnostic, not a page.
-/// `cache`: the note cache, and the fingerprint of `rules` its records are keyed by.
+/// `cache`: the note cache, and the fingerprint of `rules` its records are keyed by. Without
+/// `keep_bodies`, each body is let go as soon as its note is read, so no build holds every
+/// note's text at once.
 fn read_notes(
     files: &[SourceFile],
     rules: &questions::Rules,
     cache: (&NoteCache, &str),
+    keep_bodies: bool,
 ) -> (Vec<Note>, Vec<Diagnostic>) {
     let readme_folders: HashSet<&str> = files.iter().filter(|f| is_readme(&f.rel)).map(|f| parent_of(&f.rel)).collect();
     let results: Vec<Result<Option<Note>, Diagnostic>> = files
         .par_iter()
         .map(|f| {
             let is_index = is_index_note(&f.rel, readme_folders.contains(parent_of(&f.rel)));
-            read_note_from(&f.rel, &f.abs, is_index, rules, cache)
+            let mut note = read_note_from(&f.rel, &f.abs, is_index, rules, cache);
+            if let (Ok(Some(note)), false) = (&mut note, keep_bodies) {
+                note.body.let_go(f.abs.clone());
+            }
+            note
         })
         .collect();
     let mut notes = Vec::with_capacity(results.len());
@@ -361,6 +377,19 @@ fn read_note_from(
     let bytes = discover::read_source(path).map_err(|e| Diagnostic::error(source, 0, format!("cannot read: {e}")))?;
     let context: [&[u8]; 3] = [source.as_bytes(), &[u8::from(is_index)], rules_key.as_bytes()];
     guarded(source, || cache.parse(&context, &bytes, || parse_note_with(source, &bytes, is_index, rules)))?
+}
+
+/// `note` with its body: as kept, or read again from its file when it was let go (`load`);
+/// an error when the file cannot be read or changed since.
+pub(crate) fn with_body(note: &Note) -> Result<std::borrow::Cow<'_, Note>, Diagnostic> {
+    let Some(path) = note.body.file() else { return Ok(std::borrow::Cow::Borrowed(note)) };
+    let changed = || Diagnostic::error(&note.source, 0, "changed while the site was built: build again");
+    let bytes =
+        discover::read_source(path).map_err(|e| Diagnostic::error(&note.source, 0, format!("cannot read: {e}")))?;
+    // Most files have no control characters: their text is the file's bytes as they are.
+    let cleaned = || std::str::from_utf8(&bytes).ok().and_then(|t| note.body.found_in(without_controls(t).as_bytes()));
+    let body = note.body.found_in(&bytes).or_else(cleaned).ok_or_else(changed)?;
+    Ok(std::borrow::Cow::Owned(Note { body, ..note.clone() }))
 }
 
 /// One note from its bytes: UTF-8 check, front matter, outline, title. `None` for drafts.
@@ -413,7 +442,8 @@ pub fn parse_note_with(
         title,
         description: split.front.description.as_deref().map(|d| without_controls(d).into_owned()),
         weight: split.front.weight,
-        body: split.body.to_string(),
+        // `split.body` is the end of `text`.
+        body: Body::new(split.body, text.len() - split.body.len()),
         body_line: split.body_line,
         title_heading: outline.title_heading,
         headings: outline.headings,
@@ -478,7 +508,9 @@ pub(crate) fn write_everything(
     let mut index = if serving { search::Index::new(pages) } else { search::Index::streaming(pages) };
     // The study files that need no rendered page are written while the pages render, and a
     // build makes the Anki export as they render (a session keeps each note's answers instead).
-    let anki = (!serving).then(|| study::AnkiStream::new(site));
+    let anki_file = FileInParts::new(sink, study::StudyFile::Anki.path());
+    let spill = |part: &[u8]| anki_file.part(part);
+    let anki = (!serving).then(|| study::AnkiStream::new(site, &spill));
     let (mut rendered, mut problems) = rayon::join(
         || render_pages(site, theme, &chrome, &site.order, sink, Some(&index), &glossary, anki.as_ref(), cache),
         || write_study(&study::StudyFile::FROM_SITE, site, theme, &chrome, &glossary, &[], sink),
@@ -495,7 +527,8 @@ pub(crate) fn write_everything(
     }
     let from_pages: &[study::StudyFile] = match anki {
         Some(anki) => {
-            problems.extend(write_all(sink, std::iter::once((study::StudyFile::Anki.path(), &anki.finish()[..]))));
+            let (rest, spilled) = anki.finish();
+            problems.extend(anki_file.finish(&rest, spilled));
             &[study::StudyFile::References]
         }
         None => &study::StudyFile::FROM_PAGES,
@@ -505,6 +538,42 @@ pub(crate) fn write_everything(
     problems.extend(copy_assets(assets, sink));
     clock.lap("copy assets");
     Written { rendered, problems, index }
+}
+
+/// A file written into a sink in parts as they are made (`Sink::write_part`), so it is never
+/// held whole; the first problem writing it stops it.
+struct FileInParts<'a> {
+    sink: &'a dyn Sink,
+    rel: &'static str,
+    /// Whether a part was written, and the problem that stopped it.
+    state: std::sync::Mutex<(bool, Option<Diagnostic>)>,
+}
+
+impl<'a> FileInParts<'a> {
+    fn new(sink: &'a dyn Sink, rel: &'static str) -> FileInParts<'a> {
+        FileInParts { sink, rel, state: std::sync::Mutex::new((false, None)) }
+    }
+
+    /// The next part, after the ones given before.
+    fn part(&self, bytes: &[u8]) {
+        let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (started, problem) = &mut *state;
+        if problem.is_none() {
+            let result = self.sink.write_part(self.rel, bytes, !*started);
+            *problem = result.err().map(|e| Diagnostic::error(self.rel, 0, format!("cannot write: {e}")));
+            *started = true;
+        }
+    }
+
+    /// The file's last part, or all of it when no part was given (then written whole, as any
+    /// file); the problem writing it, if any.
+    fn finish(self, rest: &[u8], spilled: bool) -> Option<Diagnostic> {
+        if !spilled {
+            return write_all(self.sink, std::iter::once((self.rel, rest))).pop();
+        }
+        self.part(rest);
+        self.state.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner).1
+    }
 }
 
 /// Store the rendered pages' text in the search index (their terms were posted while rendering)
@@ -525,8 +594,8 @@ pub(crate) fn write_index(
 
 /// Write the search index's files that changed since it was last written.
 pub(crate) fn write_index_files(index: &mut search::Index, sink: &dyn Sink) -> Vec<Diagnostic> {
-    let files = index.take_files();
-    write_all(sink, files.iter().map(|(rel, bytes)| (rel.as_str(), bytes.as_slice())))
+    let problems = index.put_files(|rel, bytes| write_all(sink, std::iter::once((rel.as_str(), bytes.as_slice()))));
+    problems.into_iter().flatten().collect()
 }
 
 /// One page after rendering and writing.
@@ -853,14 +922,17 @@ fn render_linked<'a>(
     let mut study = None;
     let content = match page {
         PageRef::Note(n) => {
-            panic_if_asked(&site.notes[n].body, "render");
+            let note = match with_body(&site.notes[n]) {
+                Ok(note) => note,
+                Err(d) => return PageOutput { diagnostics: vec![d], ..PageOutput::default() },
+            };
+            panic_if_asked(&note.body, "render");
             let resolve = |dest: &str| links::resolve(site, n, dest, chrome.repository);
             let words = body::BodyWords::new(&chrome.words);
-            let b = body::render_body(&site.notes[n], &resolve, &words, code, glossary);
+            let b = body::render_body(&note, &resolve, &words, code, glossary);
             diagnostics.extend(b.diagnostics);
             targets = b.targets;
             study = Some(study::NoteOutput { answers: b.answers, references: b.references.clone() });
-            let note = &site.notes[n];
             // Text before the first heading is found at the title heading, if the note has one.
             let top = note.title_heading.and_then(|i| note.headings.get(i)).map(|h| h.id.clone());
             sections = b
@@ -1183,7 +1255,7 @@ mod tests {
         let sink = Paths::default();
         let (_, problems) = build_into(&config, &sink, &BuildCache::none()).unwrap();
         assert!(problems.is_empty(), "{problems:?}");
-        let Loaded { site, assets, .. } = load(&config, &mut Clock::start(), &NoteCache::none()).unwrap();
+        let Loaded { site, assets, .. } = load(&config, &mut Clock::start(), &NoteCache::none(), true).unwrap();
         let ours: Vec<String> =
             site.order.iter().map(|&p| site.url_of(p)).chain(assets.iter().map(|a| a.rel.clone())).collect();
         let written = sink.0.into_inner().unwrap();
@@ -1242,6 +1314,69 @@ mod tests {
         std::fs::create_dir_all(root.join("content")).unwrap();
         std::fs::write(root.join("content/robots.txt"), "User-agent: mine\n").unwrap();
         assert_eq!(robots_of(root, "", Some("https://e.com/")).as_deref(), Some("User-agent: mine\n"));
+    }
+
+    /// Records what is written: whole files, and each file written in parts.
+    #[derive(Default)]
+    struct Recorder {
+        whole: std::sync::Mutex<Vec<String>>,
+        parts: std::sync::Mutex<Vec<(String, usize, bool)>>,
+    }
+
+    impl Sink for Recorder {
+        fn write(&self, rel: &str, _: &[u8]) -> std::io::Result<()> {
+            self.whole.lock().unwrap().push(rel.to_string());
+            Ok(())
+        }
+
+        fn copy(&self, rel: &str, _: &Path) -> std::io::Result<()> {
+            self.write(rel, b"")
+        }
+
+        fn write_part(&self, rel: &str, bytes: &[u8], first: bool) -> std::io::Result<()> {
+            self.parts.lock().unwrap().push((rel.to_string(), bytes.len(), first));
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_large_anki_export_is_written_in_parts_while_the_pages_render() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("notes");
+        std::fs::create_dir(&site).unwrap();
+        // 40 notes with 100 KB of answers each: 4 MB of export.
+        let answer = "긴 답변입니다. ".repeat(5_000);
+        for i in 0..40 {
+            std::fs::write(site.join(format!("n{i:02}.md")), format!("# N{i}\n\n### Q. 질문 {i}?\n\n{answer}\n"))
+                .unwrap();
+        }
+        let out = tmp.path().join("out");
+        let config =
+            Config::load(&site, crate::config::Overrides { output_dir: Some(out.clone()), ..Default::default() })
+                .unwrap();
+        let recorder = Recorder::default();
+        let (_, problems) = build_into(&config, &recorder, &BuildCache::none()).unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        let anki = study::StudyFile::Anki.path();
+        assert!(!recorder.whole.into_inner().unwrap().iter().any(|rel| rel == anki), "not written whole");
+        let parts = recorder.parts.into_inner().unwrap();
+        assert!(parts.iter().all(|(rel, _, _)| rel == anki), "{parts:?}");
+        let firsts: Vec<bool> = parts.iter().map(|p| p.2).collect();
+        assert!(firsts.len() >= 4 && firsts[0] && !firsts[1..].contains(&true), "{firsts:?}");
+        assert!(parts.iter().all(|p| p.1 < 2 << 20), "no part holds much more than a chunk: {parts:?}");
+
+        // Into a folder, over an old export: the parts make the whole file, the one a session writes.
+        std::fs::create_dir_all(out.join("quiz")).unwrap();
+        std::fs::write(out.join(anki), "old").unwrap();
+        build_into(&config, &write::DirSink::new(&out), &BuildCache::none()).unwrap();
+        let written = std::fs::read(out.join(anki)).unwrap();
+        assert_eq!(written.len(), parts.iter().map(|p| p.1).sum::<usize>());
+        let served = tmp.path().join("served");
+        let mut clock = Clock::start();
+        let FullRun { written: whole, .. } =
+            full_run(&config, &write::DirSink::new(&served), &mut clock, true, &BuildCache::none(), || Ok(())).unwrap();
+        assert!(whole.is_ok());
+        assert_eq!(written, std::fs::read(served.join(anki)).unwrap());
     }
 
     #[test]

@@ -42,6 +42,12 @@ pub(crate) trait Sink: Sync {
     fn shaped<'b>(&self, _rel: &str, bytes: &'b [u8]) -> std::borrow::Cow<'b, [u8]> {
         std::borrow::Cow::Borrowed(bytes)
     }
+    /// Write the file at `rel` in parts, in order, for a file too large to hold whole (a
+    /// build's Anki export): the `first` part starts it, each later one is added at its end.
+    /// Never through `shaped`: such a file is no page.
+    fn write_part(&self, _rel: &str, _bytes: &[u8], _first: bool) -> io::Result<()> {
+        Err(io::Error::new(io::ErrorKind::Unsupported, "this output takes whole files only"))
+    }
 }
 
 /// Why the output folder could not be claimed or written; each message tells the user what to do.
@@ -426,6 +432,15 @@ impl Sink for Staging {
         self.record(rel, !unchanged);
         Ok(())
     }
+
+    fn write_part(&self, rel: &str, bytes: &[u8], first: bool) -> io::Result<()> {
+        // Always staged: a part cannot be compared with the old file.
+        self.dir.write_part(rel, bytes, first)?;
+        if first {
+            self.record(rel, true);
+        }
+        Ok(())
+    }
 }
 
 impl Drop for Staging {
@@ -563,6 +578,14 @@ impl Sink for DirSink {
     fn copy(&self, rel: &str, from: &Path) -> io::Result<()> {
         std::fs::copy(from, self.target(rel)?).map(|_| ())
     }
+
+    fn write_part(&self, rel: &str, bytes: &[u8], first: bool) -> io::Result<()> {
+        if first {
+            return self.write(rel, bytes);
+        }
+        use std::io::Write;
+        std::fs::OpenOptions::new().append(true).open(self.root.join(checked(rel)?))?.write_all(bytes)
+    }
 }
 
 /// Writes nothing: `gongbu check` runs the whole build into it, so a check finds every problem a
@@ -577,6 +600,10 @@ impl Sink for Discard {
 
     fn copy(&self, _: &str, from: &Path) -> io::Result<()> {
         std::fs::File::open(from).map(|_| ())
+    }
+
+    fn write_part(&self, _: &str, _: &[u8], _: bool) -> io::Result<()> {
+        Ok(())
     }
 }
 

@@ -281,7 +281,7 @@ mod tests {
             title: title.into(),
             description: None,
             weight: None,
-            body: String::new(),
+            body: Default::default(),
             lead: String::new(),
             body_line: 1,
             title_heading: None,

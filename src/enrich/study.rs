@@ -19,13 +19,12 @@ pub(crate) struct Glossary {
     by_start: FxHashMap<(char, char), Vec<usize>>,
 }
 
-/// One definition of a term.
+/// One definition of a term: where it is, not a copy of it (every definition of a site would be
+/// held twice).
 pub(crate) struct Entry {
-    pub(crate) term: String,
-    pub(crate) definition: String,
-    /// The defining note (index into `Site::notes`) and the term's anchor on its page.
+    /// The defining note (index into `Site::notes`) and the term (into its `study.terms`).
     pub(crate) note: usize,
-    pub(crate) id: String,
+    pub(crate) term: usize,
     /// The group the glossary lists it under: a Hangul initial (`ㄱ`), a Latin capital, or `#`.
     pub(crate) group: String,
 }
@@ -54,14 +53,8 @@ impl Glossary {
         for &page in &site.order {
             let PageRef::Note(n) = page else { continue };
             let note = &site.notes[n];
-            for t in &note.study.terms {
-                glossary.entries.push(Entry {
-                    term: t.term.clone(),
-                    definition: t.definition.clone(),
-                    note: n,
-                    id: t.id.clone(),
-                    group: group_of(&t.term),
-                });
+            for (k, t) in note.study.terms.iter().enumerate() {
+                glossary.entries.push(Entry { note: n, term: k, group: group_of(&t.term) });
                 let folded = fold(&t.term);
                 if folded.chars().count() >= 2 && !seen.contains_key(&folded) {
                     seen.insert(folded.clone(), glossary.targets.len());
@@ -75,7 +68,7 @@ impl Glossary {
             }
         }
         // Stable: one term's definitions stay in reading order.
-        glossary.entries.sort_by_cached_key(|e| order_key(&e.term));
+        glossary.entries.sort_by_cached_key(|e| order_key(&site.notes[e.note].study.terms[e.term].term));
         for (i, t) in glossary.targets.iter().enumerate() {
             if let Some(start) = start_of(&t.term) {
                 glossary.by_start.entry(start).or_default().push(i);
@@ -198,7 +191,8 @@ mod tests {
             ("b.md", "> **'코루틴'**: 재개\n> **'까치'**: 새\n"),
         ]);
         let g = Glossary::of(&s);
-        let order: Vec<(&str, &str)> = g.entries.iter().map(|e| (e.term.as_str(), e.group.as_str())).collect();
+        let order: Vec<(&str, &str)> =
+            g.entries.iter().map(|e| (s.notes[e.note].study.terms[e.term].term.as_str(), e.group.as_str())).collect();
         assert_eq!(
             order,
             [

@@ -67,8 +67,8 @@ pub struct Note {
     /// `description` of the front matter; parsed and kept, but no page shows it yet.
     pub description: Option<String>,
     pub(crate) weight: Option<i64>,
-    /// Markdown after the front matter.
-    pub(crate) body: String,
+    /// Markdown after the front matter (a build lets it go: see `Body`).
+    pub(crate) body: Body,
     /// Text of the first paragraph with some (`markdown::outline`), which describes the page
     /// when the front matter does not.
     pub(crate) lead: String,
@@ -95,6 +95,67 @@ pub struct Note {
     pub(crate) study: NoteStudy,
     /// When the note was written and last changed, from its front matter (RFC 3339).
     pub(crate) dates: Dates,
+}
+
+/// A note's Markdown after its front matter. Bodies are most of what a site holds, and only its
+/// page's rendering reads one: a build lets each go once its note is read (`let_go`) and reads it
+/// again from the file to render the page (`pipeline`), checked against the length and checksum
+/// kept here. A body hashes by where it is in its file's text and those, so a note hashes alike
+/// with its text or without.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Body {
+    text: String,
+    /// Where the text was read from, once it was let go.
+    file: Option<std::path::PathBuf>,
+    /// Byte offset of the text in its file's text (control characters removed), its length and CRC-32.
+    offset: usize,
+    len: usize,
+    crc: u32,
+}
+
+impl Body {
+    /// The body `text`, found at byte `offset` of its file's text.
+    pub(crate) fn new(text: &str, offset: usize) -> Body {
+        Body { text: text.to_string(), file: None, offset, len: text.len(), crc: crc32fast::hash(text.as_bytes()) }
+    }
+
+    /// Let the text go; it is read again from `file` when needed.
+    pub(crate) fn let_go(&mut self, file: std::path::PathBuf) {
+        self.text = String::new();
+        self.file = Some(file);
+    }
+
+    /// The file to read the text from again, when it was let go.
+    pub(crate) fn file(&self) -> Option<&std::path::Path> {
+        self.file.as_deref()
+    }
+
+    /// The body again from its file's text (control characters removed), if it is unchanged
+    /// there: a body runs from its offset to the end of the text.
+    pub(crate) fn found_in(&self, text: &[u8]) -> Option<Body> {
+        let again = text.get(self.offset..).filter(|a| a.len() == self.len && crc32fast::hash(a) == self.crc)?;
+        Some(Body::new(std::str::from_utf8(again).ok()?, self.offset))
+    }
+}
+
+impl std::ops::Deref for Body {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl std::hash::Hash for Body {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (self.offset, self.len, self.crc).hash(state);
+    }
+}
+
+impl From<&str> for Body {
+    fn from(text: &str) -> Body {
+        Body::new(text, 0)
+    }
 }
 
 /// What study mode knows of one note before it is rendered: its questions and the terms it defines.

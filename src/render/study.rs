@@ -566,12 +566,13 @@ fn glossary_view(site: &Site, glossary: &Glossary) -> GlossaryView {
             );
         }
         let note = &site.notes[e.note];
-        let href = format!("../{}#{}", encode_path(&note.url), e.id);
+        let term = &note.study.terms[e.term];
+        let href = format!("../{}#{}", encode_path(&note.url), term.id);
         let _ = writeln!(
             html,
             "    <dt>{}</dt>\n    <dd>{} <a class=\"defined-in\" href=\"{}\">{}</a></dd>",
-            escape(&e.term),
-            escape(&e.definition),
+            escape(&term.term),
+            escape(&term.definition),
             escape(&href),
             escape(&note.title)
         );
@@ -781,43 +782,60 @@ fn anki_rows(csv: &mut String, site: &Site, n: usize, answers: &[String]) {
 
 /// `quiz/anki.csv` made while the pages render, for a build: a note's rows go in as soon as
 /// every page before it in reading order is in (pages render about in that order), so no
-/// note's answers are kept until the end of the build.
+/// note's answers are kept until the end of the build. The file is as large as every answer of
+/// the site (78 MB at 10,000 notes): each `ANKI_CHUNK` of it is handed to `spill` as soon as it
+/// is made, in order, and let go.
 pub(crate) struct AnkiStream<'a> {
     site: &'a Site,
     state: std::sync::Mutex<AnkiState>,
+    spill: &'a (dyn Fn(&[u8]) + Sync),
 }
+
+/// Bytes of `quiz/anki.csv` gathered before they are spilled: few writes, little held.
+const ANKI_CHUNK: usize = 1 << 20;
 
 struct AnkiState {
     /// The position of the first page not in yet.
     next: usize,
     /// Pages in ahead of it: the note and its answers (None: a folder page).
     waiting: FxHashMap<usize, Option<(usize, Vec<String>)>>,
+    /// The file's bytes made and not spilled yet.
     csv: String,
+    /// Whether any were.
+    spilled: bool,
 }
 
 impl<'a> AnkiStream<'a> {
-    pub(crate) fn new(site: &'a Site) -> AnkiStream<'a> {
-        let state = AnkiState { next: 0, waiting: FxHashMap::default(), csv: ANKI_HEADER.to_string() };
-        AnkiStream { site, state: std::sync::Mutex::new(state) }
+    /// `spill` takes the file's start and each part after it, in order (called under a lock).
+    pub(crate) fn new(site: &'a Site, spill: &'a (dyn Fn(&[u8]) + Sync)) -> AnkiStream<'a> {
+        let csv = ANKI_HEADER.to_string();
+        let state = AnkiState { next: 0, waiting: FxHashMap::default(), csv, spilled: false };
+        AnkiStream { site, state: std::sync::Mutex::new(state), spill }
     }
 
     /// The page at `position` of the pages rendered is done: note `n`'s answers (nothing for a
     /// folder page; none for a note whose page failed). Every position must come in once.
     pub(crate) fn add(&self, position: usize, note: Option<(usize, Vec<String>)>) {
         let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let AnkiState { next, waiting, csv } = &mut *state;
+        let AnkiState { next, waiting, csv, spilled } = &mut *state;
         waiting.insert(position, note);
         while let Some(page) = waiting.remove(next) {
             if let Some((n, answers)) = page {
                 anki_rows(csv, self.site, n, &answers);
             }
             *next += 1;
+            if csv.len() >= ANKI_CHUNK {
+                (self.spill)(csv.as_bytes());
+                csv.clear();
+                *spilled = true;
+            }
         }
     }
 
-    /// The file's bytes.
-    pub(crate) fn finish(self) -> Vec<u8> {
-        self.state.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner).csv.into_bytes()
+    /// The file's bytes not spilled, and whether any were (then these are its end).
+    pub(crate) fn finish(self) -> (Vec<u8>, bool) {
+        let state = self.state.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        (state.csv.into_bytes(), state.spilled)
     }
 }
 

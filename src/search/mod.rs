@@ -433,7 +433,15 @@ impl Index {
 
     /// The index files changed since the last call, as (output path, bytes); the caller writes
     /// them. A fresh index gives all of them.
+    #[cfg(test)]
     pub(crate) fn take_files(&mut self) -> Vec<(String, Vec<u8>)> {
+        self.put_files(|rel, bytes| (rel, bytes))
+    }
+
+    /// `take_files`, each file given to `put` (from many threads) as soon as it is made rather
+    /// than all gathered first, and what `put` returns gathered, in file order. A build's index
+    /// lets each shard's postings go once its file is made: nothing can be replaced afterwards.
+    pub(crate) fn put_files<T: Send>(&mut self, put: impl Fn(String, Vec<u8>) -> T + Sync) -> Vec<T> {
         use rayon::prelude::*;
         let mut files = Vec::new();
         if std::mem::take(&mut self.manifest_dirty) {
@@ -442,7 +450,7 @@ impl Index {
                 self.pages.len(),
                 1usize << self.bits
             );
-            files.push((format!("{DIR}/index.js"), manifest.into_bytes()));
+            files.push(put(format!("{DIR}/index.js"), manifest.into_bytes()));
         }
         let shards: Vec<usize> =
             self.dirty_shards.get_mut().map(std::mem::take).unwrap_or_default().into_iter().collect();
@@ -453,24 +461,31 @@ impl Index {
                 if !streamed.written.contains(&b) {
                     let len = ((b + 1) * BLOCK).min(self.pages.len()) - b * BLOCK;
                     let slots = streamed.open.remove(&b).unwrap_or_else(|| vec![None; len]);
-                    files.push((format!("{DIR}/d{b}.js"), block_js(b, &slots).into_bytes()));
+                    files.push(put(format!("{DIR}/d{b}.js"), block_js(b, &slots).into_bytes()));
                     streamed.written.insert(b);
                 }
             }
         }
         let this = &*self;
-        let shard_files: Vec<(String, Vec<u8>)> =
-            shards.par_iter().map(|&s| (format!("{DIR}/t{s}.js"), this.shard_js(s).into_bytes())).collect();
-        let block_files: Vec<(String, Vec<u8>)> =
-            blocks.par_iter().map(|&b| (format!("{DIR}/d{b}.js"), this.block_file(b).into_bytes())).collect();
+        let put = &put;
+        let shard_files: Vec<T> =
+            shards.par_iter().map(|&s| put(format!("{DIR}/t{s}.js"), this.shard_js(s).into_bytes())).collect();
+        let block_files: Vec<T> =
+            blocks.par_iter().map(|&b| put(format!("{DIR}/d{b}.js"), this.block_file(b).into_bytes())).collect();
         files.extend(shard_files);
         files.extend(block_files);
         files
     }
 
-    /// `t{s}.js`: the shard's terms in order, each with its postings (page deltas).
+    /// `t{s}.js`: the shard's terms in order, each with its postings (page deltas). A build's
+    /// index lets the shard go.
     fn shard_js(&self, s: usize) -> String {
-        let Ok(mut shard) = self.shards[s].lock() else { return String::new() };
+        let Ok(mut guard) = self.shards[s].lock() else { return String::new() };
+        let mut taken = self.is_streaming().then(|| std::mem::take(&mut *guard));
+        let shard = match taken.as_mut() {
+            Some(shard) => shard,
+            None => &mut *guard,
+        };
         for list in shard.values_mut() {
             list.sort_unstable();
         }
