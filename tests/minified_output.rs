@@ -110,6 +110,7 @@ fn minified_pages_show_and_do_what_readable_ones_do() {
     browser.call("Page.addScriptToEvaluateOnNewDocument", serde_json::json!({"source": seeded}));
     for theme in ["light", "dark"] {
         browser.eval(&format!("localStorage.setItem('gongbu-theme', '{theme}')"));
+        browser.wait_for_stored("gongbu-theme", theme);
         for (width, height) in [(1300, 850), (390, 844)] {
             set_width(&mut browser, width, height);
             for page in PAGES {

@@ -313,6 +313,7 @@ fn screenshots_of_phone_and_desktop_light_and_dark() {
     browser.wait_for("location.protocol === 'file:' && document.readyState === 'complete'", 20, "the first page");
     for theme in ["light", "dark"] {
         browser.eval(&format!("localStorage.setItem('gongbu-theme', '{theme}')"));
+        browser.wait_for_stored("gongbu-theme", theme);
         for (name, width, height) in [("desktop", 1300, 850), ("tablet", 1000, 800), ("phone", 390, 844)] {
             set_width(&mut browser, width, height);
             browser.navigate(&format!("{url}?{theme}-{name}"));

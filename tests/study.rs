@@ -435,6 +435,9 @@ fn study_mode_and_quiz_in_a_real_browser() {
         b.eval("[...document.querySelectorAll('section.gb-q .gb-qn')].map(e => e.textContent).join()"),
         b.eval("[...document.querySelectorAll('.toc .toc-q')].map(e => e.textContent).join()"),
     );
+    // The mark and the mode must have reached the browser before the page is loaded again.
+    b.wait_for_stored("gongbu-study-mode:", "1");
+    b.wait_for_stored("gongbu-study:", &first);
     b.navigate(&url);
     b.wait_for("!!document.querySelector('.gb-studybar')", 20, "study bar after reload");
     assert_eq!(b.eval("document.body.classList.contains('study-on')"), Value::Bool(true), "study mode kept");

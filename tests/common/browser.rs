@@ -125,6 +125,28 @@ impl Browser {
         self.send("Runtime.evaluate", params)["result"]["result"]["value"].clone()
     }
 
+    /// Wait until the browser process holds `key` in the page's localStorage with a value
+    /// containing `part`. A page's `setItem` reaches the browser asynchronously, so a page
+    /// loaded right after might otherwise still read the old value (seen under heavy load).
+    pub fn wait_for_stored(&mut self, key_prefix: &str, part: &str) {
+        let origin = self.eval("location.protocol === 'file:' ? 'file://' : location.origin");
+        let storage_id = serde_json::json!({"securityOrigin": origin, "isLocalStorage": true});
+        self.call("DOMStorage.enable", serde_json::json!({}));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let items = self.call("DOMStorage.getDOMStorageItems", serde_json::json!({"storageId": storage_id}));
+            let stored = items["entries"].as_array().into_iter().flatten().any(|entry| {
+                entry[0].as_str().is_some_and(|k| k.starts_with(key_prefix))
+                    && entry[1].as_str().is_some_and(|v| v.contains(part))
+            });
+            if stored {
+                return;
+            }
+            assert!(std::time::Instant::now() < deadline, "localStorage {key_prefix}… never held {part:?}: {items}");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
     /// Load `url` in the page and wait until it has finished loading.
     pub fn navigate(&mut self, url: &str) {
         self.call("Page.navigate", serde_json::json!({"url": url}));
