@@ -95,6 +95,13 @@ struct PageInfo {
     anki: Option<Arc<str>>,
 }
 
+impl PageInfo {
+    /// A note's references as its last render found them (none for a folder page).
+    fn references(&self) -> &[crate::model::Reference] {
+        self.study.as_ref().map_or(&[][..], |s| &s.references[..])
+    }
+}
+
 /// Which of the notes' rendered study outputs changed in a rebuild.
 #[derive(Default, Clone, Copy)]
 struct OutputChanges {
@@ -639,10 +646,21 @@ impl State {
 
     /// Keep what each rendered page showed, linked to and warned about; returns the pages'
     /// errors and which of the notes' study outputs (Anki rows, references) changed.
-    fn remember(&mut self, rendered: Vec<pipeline::RenderedPage>) -> (Vec<Diagnostic>, OutputChanges) {
+    fn remember(&mut self, mut rendered: Vec<pipeline::RenderedPage>) -> (Vec<Diagnostic>, OutputChanges) {
+        use rayon::prelude::*;
+        // In parallel: a session's first run makes every note's rows.
+        let rows: Vec<Option<Arc<str>>> = rendered
+            .par_iter_mut()
+            .map(|page| match (page.page, page.study.as_mut()) {
+                (PageRef::Note(n), Some(output)) if page.written => {
+                    Some(Arc::from(study::note_anki_rows(&self.site, n, &std::mem::take(&mut output.answers))))
+                }
+                _ => None,
+            })
+            .collect();
         let mut errors = Vec::new();
         let mut changed = OutputChanges::default();
-        for page in rendered {
+        for (page, anki) in rendered.into_iter().zip(rows) {
             let url = self.site.url_of(page.page);
             let (page_errors, warnings): (Vec<_>, Vec<_>) =
                 page.diagnostics.into_iter().partition(|d| d.severity == Severity::Error);
@@ -650,30 +668,21 @@ impl State {
             if !page.written {
                 continue;
             }
-            let (study, anki) = match (page.page, page.study) {
-                (PageRef::Note(n), Some(mut output)) => {
-                    let rows = study::note_anki_rows(&self.site, n, &std::mem::take(&mut output.answers));
-                    (Some(output), Some(Arc::from(rows)))
-                }
-                (_, output) => (output, None),
-            };
+            let study = page.study;
             // The order's rows are made again after the set of pages changes (`anki_rows`).
             if let Some(&at) = self.site.position.get(&page.page).filter(|_| self.anki.len() == self.site.order.len()) {
                 Arc::make_mut(&mut self.anki)[at] = anki.clone();
             }
             let info = PageInfo { signature: page.signature, targets: page.targets, warnings, study, anki };
-            fn references(info: &PageInfo) -> &[crate::model::Reference] {
-                info.study.as_ref().map_or(&[][..], |s| &s.references[..])
-            }
             match self.pages.get_mut(&url) {
                 Some(old) => {
                     changed.anki |= old.anki != info.anki;
-                    changed.references |= references(old) != references(&info);
+                    changed.references |= old.references() != info.references();
                     *old = info;
                 }
                 None => {
                     changed.anki |= info.anki.is_some();
-                    changed.references |= !references(&info).is_empty();
+                    changed.references |= !info.references().is_empty();
                     self.pages.insert(url, info);
                 }
             }
@@ -706,7 +715,7 @@ impl State {
         if pages || changes.terms || retitled(&|n, _| !n.study.terms.is_empty()) {
             files.push(StudyFile::Glossary);
         }
-        let cites = |_: &Note, info: &PageInfo| info.study.as_ref().is_some_and(|s| !s.references.is_empty());
+        let cites = |_: &Note, info: &PageInfo| !info.references().is_empty();
         if pages || outputs.references || retitled(&cites) {
             files.push(StudyFile::References);
         }

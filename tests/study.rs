@@ -454,8 +454,20 @@ fn study_mode_and_quiz_in_a_real_browser() {
     b.screenshot(&artifact_path("study-note.png"));
 
     // The quiz: what is due (the four not known yet), one at a time, answer hidden until revealed.
-    b.navigate(&format!("file://{}", out.join("quiz/index.html").display()));
-    b.wait_for("!!document.querySelector('.quiz-question')", 20, "a quiz question");
+    // A page's localStorage writes reach other documents asynchronously (a quiz loaded at once
+    // was seen reading none of them): load the quiz again until it has read the mark, for at
+    // most 20 s. A mark stored under the wrong id or not kept fails here every time.
+    let quiz = format!("file://{}", out.join("quiz/index.html").display());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        b.navigate(&quiz);
+        b.wait_for("!!document.querySelector('.quiz-question')", 20, "a quiz question");
+        let read_the_mark = b.eval("document.querySelector('.quiz-info').textContent.startsWith('진행 1/')");
+        if read_the_mark == Value::Bool(true) || std::time::Instant::now() > deadline {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
     assert_eq!(
         b.eval("document.querySelector('.quiz-info').textContent"),
         "진행 1/5 · 남은 문제 4",
