@@ -1379,6 +1379,29 @@ mod tests {
         assert_eq!(written, std::fs::read(served.join(anki)).unwrap());
     }
 
+    /// A body let go is read again from its file: the same text when the file is unchanged
+    /// (control characters removed as on the first read), an error naming the note when it
+    /// changed in the meantime, or when it is gone.
+    #[test]
+    fn a_body_let_go_is_read_again_or_the_change_is_an_error() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("a.md");
+        let text = "# A\n\n본문\u{7}입니다.\n";
+        std::fs::write(&path, text).unwrap();
+        let rules = questions::Rules::default();
+        let kept = read_note("a.md", &path, false, &rules).unwrap().unwrap();
+        let mut note = kept.clone();
+        note.body.let_go(path.clone());
+        assert_eq!(&*note.body, "", "let go");
+        assert_eq!(&*with_body(&note).unwrap().body, &*kept.body);
+        std::fs::write(&path, text.replace("본문", "변경")).unwrap();
+        let err = with_body(&note).unwrap_err();
+        assert_eq!((err.file.as_str(), err.severity), ("a.md", Severity::Error));
+        assert!(err.message.contains("changed while the site was built"), "{err}");
+        std::fs::remove_file(&path).unwrap();
+        assert!(with_body(&note).unwrap_err().message.starts_with("cannot read"));
+    }
+
     #[test]
     fn drafts_are_left_out() {
         assert!(parse_note("d.md", b"+++\ndraft = true\n+++\n", false).unwrap().is_none());
