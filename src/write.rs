@@ -287,9 +287,9 @@ impl Staging {
         if self.old.is_some() {
             switch(&root, &self.output)?;
             self.committed = true;
-            // `root` now holds the previous output. If it cannot all go (a read-only folder),
-            // the next build tries again.
-            let _ = std::fs::remove_dir_all(&root);
+            // `root` now holds the previous output. If it cannot all go (a read-only folder,
+            // or the build is killed meanwhile), the next build tries again.
+            let _ = remove_marked(&root);
         } else {
             std::fs::rename(&root, &self.output).map_err(commit_err(&self.output))?;
             self.committed = true;
@@ -384,6 +384,29 @@ fn switch(staged: &Path, output: &Path) -> Result<(), WriteError> {
     std::fs::rename(&aside, staged).map_err(commit_err(staged))
 }
 
+/// Remove a folder of gongbu's (staging, or a previous output set aside) with its marker last:
+/// a removal cut short (the build killed, a file that cannot go) leaves a folder that is still
+/// marked as gongbu's, so a later build removes the rest (`remove_stale_staging`).
+fn remove_marked(dir: &Path) -> io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_name() == MARKER {
+            continue;
+        }
+        // Never followed: a symlink is removed as a file.
+        if entry.file_type()?.is_dir() {
+            std::fs::remove_dir_all(entry.path())?;
+        } else {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    match std::fs::remove_file(dir.join(MARKER)) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    std::fs::remove_dir(dir)
+}
+
 /// Remove the staging folders that killed builds of this output left beside it: only folders
 /// named `.{name}.gongbu-staging-{pid}` (or `…-old`) whose process is gone and that hold a
 /// gongbu manifest; an unmarked one is removed only if empty.
@@ -403,7 +426,7 @@ fn remove_stale_staging(parent: &Path, name: &str) {
             continue;
         }
         if read_manifest(&path).is_some() {
-            let _ = std::fs::remove_dir_all(&path);
+            let _ = remove_marked(&path);
         } else {
             let _ = std::fs::remove_dir(&path);
         }
@@ -446,7 +469,7 @@ impl Sink for Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.dir.root);
+            let _ = remove_marked(&self.dir.root);
         }
     }
 }
@@ -686,6 +709,36 @@ impl Sink for UpdateSink {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A removal that stops half way keeps the folder marked as gongbu's: the marker goes last.
+    /// Each folder holds its marker and a folder that cannot be emptied (immutable); in
+    /// whatever order the directory lists the two, the marker must stay (eight folders, so a
+    /// removal that ignores the marker keeps it in all of them once in 256). Then, the flag cleared,
+    /// a later build's clean-up removes the rest. Needs root and ext4's immutable flag.
+    #[test]
+    fn a_removal_cut_short_leaves_the_folder_marked() {
+        use std::process::Command;
+        let tmp = tempfile::tempdir().unwrap();
+        let chattr =
+            |flag: &str, dir: &Path| Command::new("chattr").arg(flag).arg(dir).status().is_ok_and(|s| s.success());
+        let folders: Vec<PathBuf> =
+            (0..8).map(|i| tmp.path().join(format!(".site.gongbu-staging-{}", 99_999_900 + i))).collect();
+        for dir in &folders {
+            std::fs::create_dir_all(dir.join("a")).unwrap();
+            std::fs::write(dir.join("a/f.html"), "x").unwrap();
+            assert!(chattr("+i", &dir.join("a")), "chattr +i failed: this test needs root and ext4");
+            write_manifest(dir, ["a/f.html"].into_iter()).unwrap();
+        }
+        for dir in &folders {
+            assert!(remove_marked(dir).is_err(), "nothing could be removed");
+            assert!(read_manifest(dir).is_some(), "{}: the marker went before the folder's files", dir.display());
+        }
+        for dir in &folders {
+            chattr("-i", &dir.join("a"));
+        }
+        remove_stale_staging(tmp.path(), "site");
+        assert!(folders.iter().all(|d| !d.exists()), "a later clean-up removes the marked rest");
+    }
 
     #[test]
     fn refuses_output_that_contains_notes() {
