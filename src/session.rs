@@ -506,14 +506,11 @@ impl State {
 
     /// The published pages of the edited notes.
     fn edited_pages(&self, edited: &HashSet<String>) -> Vec<PageRef> {
-        let notes = &self.site.notes;
-        // Usually one note was edited: finding it beats hashing every note's path.
-        let found: Vec<usize> = if edited.len() <= 8 {
-            edited.iter().filter_map(|source| notes.iter().position(|n| &n.source == source)).collect()
-        } else {
-            (0..notes.len()).filter(|&n| edited.contains(&notes[n].source)).collect()
-        };
-        found.into_iter().filter(|&n| self.site.is_published(n)).map(PageRef::Note).collect()
+        // The site's lookup holds every published note (and no other) by its source path.
+        let mut found: Vec<usize> =
+            edited.iter().filter_map(|source| self.site.note_by_source.get(source).copied()).collect();
+        found.sort_unstable();
+        found.into_iter().map(PageRef::Note).collect()
     }
 
     /// Pages whose last render linked to a site path whose meaning changed.
@@ -668,12 +665,11 @@ impl State {
             if !page.written {
                 continue;
             }
-            let study = page.study;
             // The order's rows are made again after the set of pages changes (`anki_rows`).
             if let Some(&at) = self.site.position.get(&page.page).filter(|_| self.anki.len() == self.site.order.len()) {
                 Arc::make_mut(&mut self.anki)[at] = anki.clone();
             }
-            let info = PageInfo { signature: page.signature, targets: page.targets, warnings, study, anki };
+            let info = PageInfo { signature: page.signature, targets: page.targets, warnings, study: page.study, anki };
             match self.pages.get_mut(&url) {
                 Some(old) => {
                     changed.anki |= old.anki != info.anki;
@@ -700,7 +696,7 @@ impl State {
         // Each study file shows the title of the notes it lists.
         let retitled = |lists: &dyn Fn(&Note, &PageInfo) -> bool| {
             changes.retitled.iter().any(|source| {
-                let note = self.site.notes.iter().find(|n| &n.source == source);
+                let note = self.site.note_by_source.get(source).map(|&n| &self.site.notes[n]);
                 note.is_some_and(|n| self.pages.get(&n.url).is_some_and(|info| lists(n, info)))
             })
         };
