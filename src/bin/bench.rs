@@ -482,44 +482,22 @@ fn print_targets(reports: &[SizeReport]) {
     println!("## targets\n");
     let find = |n: usize| reports.iter().find(|r| r.notes == n);
     let verdict = |ok: bool| if ok { "PASS" } else { "MISS" };
-    let time_target = |n: usize, limit: Duration, label: &str| match find(n) {
+    // One line per target: the median of `walls` of the `n`-note corpus against `limit`.
+    let target = |n: usize, limit: Duration, label: &str, walls: fn(&SizeReport) -> Vec<Duration>| match find(n) {
         Some(r) => {
-            let med = median(r.cold_walls());
-            println!("- {}: {label} cold build < {} — median {}", verdict(med < limit), fmt_dur(limit), fmt_dur(med));
+            let med = median(walls(r));
+            println!("- {}: {label} < {} — median {}", verdict(med < limit), fmt_dur(limit), fmt_dur(med));
         }
-        None => println!("- n/a: {label} cold build < {} — not measured (add {n} to --notes)", fmt_dur(limit)),
+        None => println!("- n/a: {label} < {} — not measured (add {n} to --notes)", fmt_dur(limit)),
     };
-    time_target(1, Duration::from_millis(50), "one-note site");
-    time_target(1000, Duration::from_millis(800), "1,000 notes");
-    time_target(10_000, Duration::from_secs(8), "10,000 notes");
-    match find(10_000) {
-        Some(r) => {
-            let warm = median(r.warm_builds.iter().map(|w| w.wall).collect());
-            let limit = Duration::from_millis(1500);
-            println!(
-                "- {}: 10,000 notes warm build (1% edited, build cache) < {} — median {}",
-                verdict(warm < limit),
-                fmt_dur(limit),
-                fmt_dur(warm)
-            );
-        }
-        None => println!("- n/a: 10,000 notes warm build (1% edited) < 1.5 s — not measured (add 10000 to --notes)"),
-    }
-    match find(10_000) {
-        Some(r) => {
-            let start = median(r.serve_starts.iter().map(|w| w.wall).collect());
-            let limit = Duration::from_millis(1500);
-            println!(
-                "- {}: 10,000 notes `serve` start-up with a warm cache < {} — median {}",
-                verdict(start < limit),
-                fmt_dur(limit),
-                fmt_dur(start)
-            );
-        }
-        None => {
-            println!("- n/a: 10,000 notes `serve` start-up (warm cache) < 1.5 s — not measured (add 10000 to --notes)")
-        }
-    }
+    let cold = |r: &SizeReport| r.cold_walls();
+    target(1, Duration::from_millis(50), "one-note site cold build", cold);
+    target(1000, Duration::from_millis(800), "1,000 notes cold build", cold);
+    target(10_000, Duration::from_secs(8), "10,000 notes cold build", cold);
+    let warm = |r: &SizeReport| r.warm_builds.iter().map(|w| w.wall).collect();
+    target(10_000, Duration::from_millis(1500), "10,000 notes warm build (1% edited, build cache)", warm);
+    let serve = |r: &SizeReport| r.serve_starts.iter().map(|w| w.wall).collect();
+    target(10_000, Duration::from_millis(1500), "10,000 notes `serve` start-up with a warm cache", serve);
     match find(10_000) {
         Some(r) => {
             let body = median(r.warm.iter().filter(|w| !w.retitle).map(|w| w.wall).collect());
