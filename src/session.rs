@@ -325,10 +325,12 @@ impl Session {
             PageRef::Section(s) => (1, *s),
         });
         to_render.dedup();
-        let (rendered, page_errors, outputs) = render_into(&mut state, config, &to_render, sink, changes.structure);
+        // What every page shows of the site, made once for the pages and the study files.
+        let chrome = view::Chrome::of(config, &state.site);
+        let (rendered, page_errors, outputs) = render_into(&mut state, &chrome, &to_render, sink, changes.structure);
         errors.extend(page_errors);
-        let files = state.stale_study_files(config, &changes, outputs);
-        errors.extend(state.write_study_files(config, &files, sink));
+        let files = state.stale_study_files(&chrome, &changes, outputs);
+        errors.extend(state.write_study_files(&chrome, &files, sink));
         let mut pending = Vec::new();
         if changes.structure {
             state.anki = Arc::new(state.anki_rows());
@@ -688,9 +690,13 @@ impl State {
 
     /// The study files whose inputs this rebuild changed, but the Anki export (see `anki_rows`):
     /// at 10,000 notes they are megabytes each, too many to write again for every edit.
-    fn stale_study_files(&mut self, config: &Config, changes: &NoteChanges, outputs: OutputChanges) -> Vec<StudyFile> {
-        let chrome = view::Chrome::of(config, &self.site);
-        let shown = view::SiteLinks::of(&self.site, &chrome).signature();
+    fn stale_study_files(
+        &mut self,
+        chrome: &view::Chrome,
+        changes: &NoteChanges,
+        outputs: OutputChanges,
+    ) -> Vec<StudyFile> {
+        let shown = view::SiteLinks::of(&self.site, chrome).signature();
         let chrome_changed = std::mem::replace(&mut self.study_chrome, shown) != shown;
         let pages = chrome_changed || changes.structure;
         // Each study file shows the title of the notes it lists.
@@ -719,14 +725,13 @@ impl State {
     }
 
     /// The study `files`, from every note's last render.
-    fn write_study_files(&self, config: &Config, files: &[StudyFile], sink: &dyn Sink) -> Vec<Diagnostic> {
+    fn write_study_files(&self, chrome: &view::Chrome, files: &[StudyFile], sink: &dyn Sink) -> Vec<Diagnostic> {
         if files.is_empty() {
             return Vec::new();
         }
         let outputs: Vec<Option<&study::NoteOutput>> =
             self.site.notes.iter().map(|n| self.pages.get(&n.url).and_then(|p| p.study.as_ref())).collect();
-        let chrome = view::Chrome::of(config, &self.site);
-        pipeline::write_study(files, &self.site, &self.theme, &chrome, &self.glossary, &outputs, sink)
+        pipeline::write_study(files, &self.site, &self.theme, chrome, &self.glossary, &outputs, sink)
     }
 
     /// Each page's rows of the Anki export, in reading order: None for folder pages; a note
@@ -758,16 +763,15 @@ impl State {
 /// the notes' study outputs changed.
 fn render_into(
     state: &mut State,
-    config: &Config,
+    chrome: &view::Chrome,
     pages: &[PageRef],
     sink: &dyn Sink,
     moved: bool,
 ) -> (usize, Vec<Diagnostic>, OutputChanges) {
-    let chrome = view::Chrome::of(config, &state.site);
     let mut rendered = pipeline::render_pages(
         &state.site,
         &state.theme,
-        &chrome,
+        chrome,
         pages,
         sink,
         None,
