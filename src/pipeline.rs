@@ -795,20 +795,22 @@ pub(crate) fn write_theme_files(site: &Site, config: &Config, sink: &dyn Sink) -
         .collect();
     let mut diagnostics = write_all(sink, files.iter().map(|(rel, bytes)| (rel.as_str(), bytes.as_slice())));
     // The bundles pages load (`theme::BUNDLES`), joined from the site's files, under plain names too.
-    let mut theme_files = view::theme_files(config);
-    theme_files.retain(|name, _| theme::BUNDLES.iter().any(|(bundle, _)| bundle == name));
-    let bundles: Vec<(String, Vec<u8>)> =
-        theme_files.into_iter().map(|(name, bytes)| (format!("static/{name}"), bytes)).collect();
-    diagnostics.extend(write_all(sink, bundles.iter().map(|(rel, bytes)| (rel.as_str(), bytes.as_slice()))));
+    let theme_files = view::theme_files(config);
+    let bundles: Vec<(String, &[u8])> = theme_files
+        .iter()
+        .filter(|(name, _)| theme::BUNDLES.iter().any(|(bundle, _)| bundle == name))
+        .map(|(name, bytes)| (format!("static/{name}"), bytes.as_slice()))
+        .collect();
+    diagnostics.extend(write_all(sink, bundles.iter().map(|(rel, bytes)| (rel.as_str(), *bytes))));
     diagnostics.extend(copy_site_static(site, config, sink));
     if config.hashed_assets {
         // Also under hashed names, which pages load; the plain names stay for anything that
         // names them (a site's own templates, scripts that fetch them).
-        let hashed: Vec<(String, Vec<u8>)> = view::theme_files(config)
-            .into_iter()
-            .map(|(name, bytes)| (format!("static/{}", theme::hashed_name(&name, &bytes)), bytes))
+        let hashed: Vec<(String, &[u8])> = theme_files
+            .iter()
+            .map(|(name, bytes)| (format!("static/{}", theme::hashed_name(name, bytes)), bytes.as_slice()))
             .collect();
-        diagnostics.extend(write_all(sink, hashed.iter().map(|(rel, bytes)| (rel.as_str(), bytes.as_slice()))));
+        diagnostics.extend(write_all(sink, hashed.iter().map(|(rel, bytes)| (rel.as_str(), *bytes))));
     }
     if let Some(robots) = robots_txt(site, config) {
         diagnostics.extend(write_all(sink, [(ROBOTS_TXT, robots.as_bytes())].into_iter()));
