@@ -147,11 +147,17 @@ impl Browser {
         }
     }
 
-    /// Load `url` in the page and wait until it has finished loading.
+    /// Load `url` in the page and wait until the new document has finished loading. The old
+    /// document is marked first: loading the same URL again would otherwise pass the wait on the
+    /// old page, and the next check would run against the new one while it is still loading.
     pub fn navigate(&mut self, url: &str) {
+        self.eval("window.__gongbuOldDocument = true");
         self.call("Page.navigate", serde_json::json!({"url": url}));
         self.wait_for(
-            &format!("location.href === {} && document.readyState === 'complete'", serde_json::json!(url)),
+            &format!(
+                "!window.__gongbuOldDocument && location.href === {} && document.readyState === 'complete'",
+                serde_json::json!(url)
+            ),
             20,
             "the page to load",
         );
