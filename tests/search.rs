@@ -135,6 +135,109 @@ fn a_first_query_loads_few_files_and_starts_on_the_keystroke() {
     assert!(titles.as_array().is_some_and(|t| !t.is_empty()), "{titles}");
 }
 
+/// The text block (`d{N}.js`) of the site in `out` that holds the page titled `title`.
+fn block_of(out: &Path, title: &str) -> String {
+    let dir = out.join("static/search");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('d'))
+        .collect();
+    names.sort();
+    let needle = format!("\"{title}\"");
+    names
+        .into_iter()
+        .find(|n| std::fs::read_to_string(dir.join(n)).unwrap().contains(&needle))
+        .unwrap_or_else(|| panic!("no text block holds {title}"))
+}
+
+/// Types `query` into the header's box with the text block `held` kept from loading, and
+/// records every state of the results list (hrefs, busy) until the list is done.
+fn type_holding(browser: &mut Browser, page: &str, query: &str, held: &str) {
+    // A fresh document (navigating to the URL already open could leave the old one in place).
+    browser.navigate(&format!("{page}?{}", query.len()));
+    browser.wait_for("typeof gongbuSearchQuery === 'function'", 20, "search.js");
+    let script = format!(
+        "(() => {{ window.held = []; window.states = []; const head = document.head, add = HTMLHeadElement.prototype.appendChild; \
+         head.appendChild = function (n) {{ if (n.src && n.src.endsWith('/static/search/' + {held})) {{ window.held.push(n); return n; }} \
+         return add.call(this, n); }}; \
+         window.release = () => window.held.forEach(n => add.call(head, n)); \
+         const panel = document.getElementById('gb-sr'); \
+         new MutationObserver(() => {{ const list = panel.querySelector('.sr-list'); if (!list) return; \
+           window.states.push({{ hrefs: [...list.querySelectorAll('.sr-item')].map(a => a.getAttribute('href')), \
+                                busy: list.getAttribute('aria-busy') === 'true' }}); }}).observe(panel, {{ childList: true, subtree: true, attributes: true }}); \
+         const box = document.getElementById('gb-q'); box.focus(); box.value = {query}; \
+         box.dispatchEvent(new InputEvent('input', {{ bubbles: true }})); }})()",
+        held = serde_json::json!(held),
+        query = serde_json::json!(query),
+    );
+    browser.eval(&script);
+    browser.wait_for("window.held.length > 0", 20, "the held text block to be asked for");
+}
+
+/// Every recorded state of the list is a beginning of the final list: nothing painted moved.
+fn states_grow_in_order(browser: &mut Browser) -> serde_json::Value {
+    browser.eval("window.release()");
+    let query = browser.eval("document.getElementById('gb-q').value");
+    browser.wait_for(&format!("document.body.dataset.searched === {query}"), 20, "the last results");
+    let states = browser.eval("window.states");
+    let states = states.as_array().unwrap();
+    let last = states.last().unwrap()["hrefs"].as_array().unwrap().clone();
+    assert!(!states.last().unwrap()["busy"].as_bool().unwrap(), "the list is done");
+    for state in states {
+        let hrefs = state["hrefs"].as_array().unwrap();
+        assert!(last.starts_with(hrefs), "painted results moved: {hrefs:?} then {last:?}");
+    }
+    serde_json::Value::Array(last)
+}
+
+/// The header's box paints results as they become certain, in rank order: the first screen
+/// shows while a lower result's text is still loading, and nothing painted ever moves, even when
+/// a result still loading holds the query as a phrase and so outranks one already loaded.
+#[test]
+fn results_are_painted_as_they_become_certain_and_never_move() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("notes");
+    std::fs::create_dir_all(&src).unwrap();
+    // Both words in its title, apart in its text: first by the postings.
+    std::fs::write(src.join("a.md"), "# 풀과 스레드\n\n## 설명\n\n스레드를 미리 만든다. 작업은 풀에서 꺼낸다.\n")
+        .unwrap();
+    // The fillers' rank follows their number (more 메모리 each), so the last pages rank last;
+    // the first six have both words apart too.
+    for i in 0..14 {
+        let memory = "메모리 ".repeat(16 - i);
+        let both = if i < 6 { "스레드 하나. 물 풀기." } else { "" };
+        std::fs::write(src.join(format!("m{i:02}.md")), format!("# 노트 {i}\n\n## 본문\n\n{memory}\n\n{both}\n"))
+            .unwrap();
+    }
+    // The phrase in its text, no title hit: below `a` by the postings, first once its text is read.
+    std::fs::write(src.join("z.md"), "# 기타\n\n## 정리\n\n스레드 풀은 작업을 나눈다.\n").unwrap();
+    let out = tmp.path().join("out");
+    build_ok(&src, &out, &[]);
+    let (held, late) = (block_of(&out, "기타"), block_of(&out, "노트 11"));
+    assert_ne!(held, block_of(&out, "풀과 스레드"), "the two pages are in different text blocks");
+    assert_ne!(late, block_of(&out, "노트 4"), "the first screen's pages are not in the held block");
+    let page = file_url(&out.join("index.html"));
+    let mut browser = Browser::open(&page);
+
+    // The first screen is painted while the text of the last candidates is held, and stays.
+    type_holding(&mut browser, &page, "메모리", &late);
+    browser.wait_for(
+        "document.querySelectorAll('#gb-sr .sr-item').length >= 5 && document.querySelector('#gb-sr .sr-list').getAttribute('aria-busy') === 'true'",
+        20,
+        "the first screen of results while the last text block loads",
+    );
+    let last = states_grow_in_order(&mut browser);
+    assert_eq!(last.as_array().unwrap().len(), 8, "{last}");
+
+    // `z` outranks `a` once its text is read: `a` waits for it.
+    type_holding(&mut browser, &page, "스레드 풀", &held);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let last = states_grow_in_order(&mut browser);
+    let first_two: Vec<&str> = last.as_array().unwrap().iter().take(2).map(|h| h.as_str().unwrap()).collect();
+    assert!(first_two[0].starts_with("z.html") && first_two[1].starts_with("a.html"), "{last}");
+}
+
 /// A served site's index stays what a fresh build writes: an edit, a new note, and deleting
 /// notes until the index has fewer text blocks and shards (the stale files go).
 #[test]
