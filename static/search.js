@@ -203,14 +203,8 @@
       if (k > sure) { sure = k; if (onPart) onPart({ units: us, results: rs.slice(0, k), total: total }); }
     };
     return new Promise(function (resolve) {
-      if (!top.length) resolve({ units: us, results: [], total: total });
-      /* The first screen's blocks first, the rest once those are in: a round of script loads
-         costs about a millisecond more per file. */
-      var asked = 0;
-      var ask = function (upTo) {
-        for (; asked < upTo && asked < top.length; asked++) want(top[asked]);
-      };
-      var want = function (s) {
+      if (!top.length) return resolve({ units: us, results: [], total: total });
+      var asked = 0, want = function (s) {
         load("d", blockOf(s)).then(function () {
           /* Every candidate of the block, once: a block holds several pages. */
           top.forEach(function (t, i) {
@@ -226,10 +220,16 @@
           });
           if (!left) return resolve({ units: us, results: ranked().slice(0, limit), total: total });
           settle();
-          if (top.slice(0, asked).every(function (t, i) { return placed[i] !== undefined; })) ask(top.length);
+          if (top.slice(0, asked).every(function (t, i) { return placed[i] !== undefined; })) {
+            while (asked < top.length) want(top[asked++]);
+          }
         });
       };
-      ask(SCREEN);
+      /* The first screen's blocks first, with those of every candidate a phrase could still
+         lift onto it; the rest once those are in (a round of script loads costs about a
+         millisecond more per file). */
+      var floor = top[Math.min(SCREEN, top.length) - 1].score;
+      while (asked < top.length && (asked < SCREEN || top[asked].score + maxPhrase * 1e4 >= floor)) want(top[asked++]);
     });
   }
 
