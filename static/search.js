@@ -5,7 +5,7 @@
   "use strict";
   var d = document, body = d.body, ds = body.dataset, root = ds.root || "";
   var base = root + "static/search/";
-  var SHOWN = 8, PAGE_SHOWN = 50, RERANK = 12, SCREEN = 5;
+  var SHOWN = 8, PAGE_SHOWN = 50, RERANK = 12;
 
   /* ---- loading the index: each file calls gongbuSearch(kind, number, data) ---- */
   var got = { m: {}, t: {}, d: {} }, pending = {};
@@ -96,7 +96,7 @@
     return out;
   }
   /* ---- search: rank pages by postings, then the best ones by their text ---- */
-  function search(q, limit, onPart) {
+  function search(q, limit) {
     var us = units(q);
     if (!us.length) return Promise.resolve({ units: us, results: [], total: 0 });
     return load("m", 0).then(function (m) {
@@ -172,64 +172,21 @@
           if (best.length > keep) best.pop();
         }
         var top = best.map(function (pg) { return { page: pg, score: score[pg] }; });
-        return placeAll(m, us, top, limit, total, onPart);
-      });
-    });
-  }
-
-  /* The top candidates' text blocks, asked for in rank order, and the results as they become
-     certain: `onPart` gets every longer prefix of the final list, the first as soon as the best
-     results' blocks are in. A candidate not loaded yet can only gain its phrase bonus, so a
-     loaded result that stays ahead of every unloaded one even with that bonus is in its final
-     place: what has been painted is never reordered. */
-  function placeAll(m, us, top, limit, total, onPart) {
-    var maxPhrase = (us.length > 1 ? 1 : 0);
-    us.forEach(function (u) { if (u.cjk && u.grams.length > 1) maxPhrase++; });
-    var placed = [], left = top.length, sure = 0;
-    var blockOf = function (s) { return Math.floor(s.page / m.block); };
-    var ranked = function () {
-      var rs = [];
-      top.forEach(function (s, i) { if (placed[i]) rs.push(placed[i]); });
-      return rs.sort(function (a, b) { return b.score - a.score || a.at - b.at; });
-    };
-    var settle = function () {
-      var rs = ranked(), open = [];
-      top.forEach(function (s, i) { if (placed[i] === undefined) open.push(i); });
-      var k = 0;
-      while (k < rs.length && k < limit && open.every(function (i) {
-        var bound = top[i].score + maxPhrase * 1e4;
-        return rs[k].score > bound || (rs[k].score === bound && rs[k].at < i);
-      })) k++;
-      if (k > sure) { sure = k; if (onPart) onPart({ units: us, results: rs.slice(0, k), total: total }); }
-    };
-    return new Promise(function (resolve) {
-      if (!top.length) return resolve({ units: us, results: [], total: total });
-      var asked = 0, want = function (s) {
-        load("d", blockOf(s)).then(function () {
-          /* Every candidate of the block, once: a block holds several pages. */
-          top.forEach(function (t, i) {
-            if (placed[i] !== undefined || blockOf(t) !== blockOf(s)) return;
-            var block = got.d[blockOf(t)], doc = block && block[t.page % m.block];
-            placed[i] = null;
-            left--;
+        var blocks = {};
+        top.forEach(function (s) { blocks[Math.floor(s.page / m.block)] = 1; });
+        return Promise.all(Object.keys(blocks).map(function (b) { return load("d", +b); })).then(function () {
+          var results = [];
+          top.forEach(function (s) {
+            var block = got.d[Math.floor(s.page / m.block)], doc = block && block[s.page % m.block];
             if (!doc) return;
             var r = place(doc, us);
-            r.score = t.score + r.phrase * 1e4;
-            r.at = i;
-            placed[i] = r;
+            r.score = s.score + r.phrase * 1e4;
+            results.push(r);
           });
-          if (!left) return resolve({ units: us, results: ranked().slice(0, limit), total: total });
-          settle();
-          if (top.slice(0, asked).every(function (t, i) { return placed[i] !== undefined; })) {
-            while (asked < top.length) want(top[asked++]);
-          }
+          results.sort(function (a, b) { return b.score - a.score; });
+          return { units: us, results: results.slice(0, limit), total: total };
         });
-      };
-      /* The first screen's blocks first, with those of every candidate a phrase could still
-         lift onto it; the rest once those are in (a round of script loads costs about a
-         millisecond more per file). */
-      var floor = top[Math.min(SCREEN, top.length) - 1].score;
-      while (asked < top.length && (asked < SCREEN || top[asked].score + maxPhrase * 1e4 >= floor)) want(top[asked++]);
+      });
     });
   }
 
@@ -335,36 +292,20 @@
       var mine = ++seq;
       asked = q;
       busy = true;
-      /* Results are painted as they become certain (in rank order, never reordered), the
-         list marked busy until the last is in. */
-      var list = null;
-      var paint = function (res) {
-        if (mine !== seq) return;
-        if (!list) {
-          panel.textContent = "";
-          active = -1;
-          list = el("div", "sr-list");
-          list.setAttribute("role", "listbox");
-          list.setAttribute("aria-busy", "true");
-          panel.appendChild(list);
-          show(true);
-        }
-        for (var i = list.children.length; i < res.results.length; i++) {
-          var a = link(res.results[i]);
-          a.id = "gb-sr-" + i;
-          a.setAttribute("role", "option");
-          list.appendChild(a);
-        }
-      };
-      search(q, SHOWN, paint).then(function (res) {
+      search(q, SHOWN).then(function (res) {
         busy = false;
         if (mine === seq) {
-          paint(res);
-          list.removeAttribute("aria-busy");
+          panel.textContent = "";
+          active = -1;
+          var list = el("div", "sr-list");
+          list.setAttribute("role", "listbox");
+          res.results.forEach(function (r, i) { var a = link(r); a.id = "gb-sr-" + i; a.setAttribute("role", "option"); list.appendChild(a); });
           if (!res.results.length) list.appendChild(el("p", "sr-none", ds.searchNone || "0"));
+          panel.appendChild(list);
           var all = el("a", "sr-all", (ds.searchAll || "") + " (" + countText(res.total) + ")");
           all.href = pageUrl(q);
           if (res.total) panel.appendChild(all);
+          show(true);
           body.dataset.searched = q;
         }
         if (again) { again = false; if (box.value.trim() !== q) run(); }
@@ -399,16 +340,9 @@
     if (input) input.value = q;
     if (box) box.value = q;
     if (q.trim()) {
-      var add = function (res) {
-        for (var i = pageList.children.length; i < res.results.length; i++) {
-          var li = el("li");
-          li.appendChild(link(res.results[i]));
-          pageList.appendChild(li);
-        }
-      };
-      search(q, PAGE_SHOWN, add).then(function (res) {
-        add(res);
+      search(q, PAGE_SHOWN).then(function (res) {
         status.textContent = res.results.length ? countText(res.total) : (ds.searchNone || "0");
+        res.results.forEach(function (r) { var li = el("li"); li.appendChild(link(r)); pageList.appendChild(li); });
         body.dataset.searched = q;
       });
     }
