@@ -71,6 +71,39 @@
 //! query was measurably faster. A build keeps at most the open text blocks in memory
 //! (`Index::streaming`).
 //!
+//! Quiet machine, last measured: `file://` 36 / 41 ms (focused before / at once), HTTP 51 / 53 ms;
+//! #12 asks for 30. What a second round costs, measured by loading block-like scripts from
+//! `file://` into a fresh page in headless Chromium (10 visits each, load 7 and 11): 1 file
+//! 3.8 ms, 3 files 7.6, 5 files 9.4, 8 files of 30 KiB 12.9–17.9 ms, 8 files of 0.2 KiB
+//! 11.2–11.4 ms, one file of all 8 blocks (250 KiB) 7.0–7.2 ms; `JSON.parse` of a string literal
+//! instead of an object literal 19.4 against 17.9 ms (no gain). So a round's cost is its number of
+//! files, hardly its bytes: a smaller encoding of the text blocks (#16) would not make a query
+//! faster, and one page per block (14,100 files) was no faster. A query's 8 results are in 8
+//! blocks wherever the pages are, so the second round is 8 files.
+//!
+//! Tried and not kept (old and new site visits alternating, `scripts/pagefind-compare
+//! --timing-site OLD --against NEW`, 3 visits of each query and mode, load 10–13, old / new):
+//! painting each result as soon as its place is certain (a candidate not loaded yet can gain
+//! only its phrase bonus), with the first screen's 5 blocks asked first: `file://` first screen
+//! 56 / 60 and 64 / 66 ms focused before, 46 / 58 and 57 / 58 ms at once, every result later
+//! (59–74 ms); HTTP 64 / 61 and 82 / 70 ms focused before, 68 / 76 and 75 / 85 ms at once. With
+//! every block asked at once: `file://` 65 / 64 ms focused before, 56 / 80 ms at once; HTTP
+//! 68 / 73 and 69 / 69 ms. The blocks arrive together, so a first screen is not sooner, and the
+//! later results are later.
+//!
+//! What would meet 30 ms: the first screen's cards (heading and snippet) in the first round, so
+//! that a query is one round of files. Cards of each term's top 5 pages (about 290 bytes each:
+//! heading id, heading, 170 characters of text) would be 14.5 MB more at 10,000 notes (+16%),
+//! but 9.5 MB for the shared corpus, whose whole index is 1.10 MB and must stay under half its
+//! 2.58 MB of HTML; and they would be exact only for one-term queries.
+//!
+//! HTTP in `scripts/pagefind-compare`: Python's server, now keep-alive HTTP/1.1 with
+//! `TCP_NODELAY` (`--http10` for a connection per file as before; keep-alive without
+//! `TCP_NODELAY` waited on delayed ACKs: 117–157 ms). Same site, load 7–10: HTTP/1.0 63 / 63
+//! and 70 / 68 ms, keep-alive 63 / 59 and 60 / 59 ms. Chromium opens 6 connections to a host
+//! over HTTP/1.1, so a phrased query's 12 text blocks load in two waves there (`gongbu serve`
+//! speaks HTTP/1.1 too); a host with HTTP/2 (GitHub Pages) has no such limit.
+//!
 //! In `serve` the index is kept (`Index`) and an edit rewrites the page's text block and the
 //! shards of the terms that came, went or changed weight (typically a handful of files); the
 //! output stays byte for byte what a fresh build writes.
