@@ -144,6 +144,25 @@ mod tests {
         assert_eq!(t.render("page.html", &C { t: "<b>" }).unwrap(), "&lt;b&gt;");
     }
 
+    /// Pages rendered as bytes are `render`'s text byte for byte (Hangul, escapes, a body
+    /// larger than the room made for it), and fail with the same `file:line`.
+    #[test]
+    fn rendering_to_bytes_gives_the_text_render_gives() {
+        #[derive(serde::Serialize)]
+        struct C {
+            t: String,
+        }
+        let t = theme("<h1>제목 {{ t }}</h1>\n{{ t | safe }}").ok().unwrap();
+        let c = C { t: "<b>공부 & \"x\"</b> ".repeat(300) };
+        let text = t.render("page.html", &c).unwrap();
+        for room in [0, 10, 1 << 16] {
+            assert_eq!(t.render_bytes("page.html", &c, room).unwrap(), text.as_bytes(), "room {room}");
+        }
+        let t = theme("ok\n{{ nope.x }}").expect("parses");
+        let err = t.render_bytes("page.html", &serde_json_like(), 0).unwrap_err();
+        assert_eq!((err.file.as_str(), err.line), ("templates/page.html", 2));
+    }
+
     fn serde_json_like() -> std::collections::BTreeMap<String, String> {
         std::collections::BTreeMap::new()
     }
