@@ -681,7 +681,7 @@ pub(crate) fn render_pages(
             let html = html.filter(|_| matches!(page, PageRef::Note(_)) || reserved_output(&site.url(page)).is_none());
             if let Some(html) = html {
                 let url = site.url_of(page);
-                match sink.write(&url, html.as_bytes()) {
+                match sink.write(&url, &html) {
                     Ok(()) => written = true,
                     // Named by its note: that is the file the reader can rename or fix.
                     Err(e) => diagnostics.push(Diagnostic::error(source(), 0, format!("cannot write {url}: {e}"))),
@@ -694,7 +694,7 @@ pub(crate) fn render_pages(
                         terms: terms.as_ref(),
                         study: study.as_ref(),
                     };
-                    cache.pages.keep(site, page, signature, || sink.shaped(&url, html.as_bytes()), outputs);
+                    cache.pages.keep(site, page, signature, || sink.shaped(&url, &html), outputs);
                 }
             }
             finish(position, page, written, diagnostics, targets, signature, (text, terms), study)
@@ -891,6 +891,9 @@ pub fn render_page(
         &glossary,
         &CodeCache::none(),
     );
+    // Tera writes only text: the lossy path is never taken.
+    let html =
+        html.map(|h| String::from_utf8(h).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()));
     (html, diagnostics, targets)
 }
 
@@ -898,7 +901,7 @@ pub fn render_page(
 /// links to, its text for the search index and a note's study output.
 #[derive(Default)]
 struct PageOutput {
-    html: Option<String>,
+    html: Option<Vec<u8>>,
     diagnostics: Vec<Diagnostic>,
     targets: Vec<String>,
     search: Option<search::Page>,
@@ -957,8 +960,10 @@ fn render_linked<'a>(
         PageRef::Section(_) => view::Content::default(),
     };
     let template = if links.folder_page { "section.html" } else { "page.html" };
+    // Room for the body and the page around it, so the body is copied in once.
+    let expected = content.html.len() + (16 << 10);
     let context = view::page_context(site_links, &links, chrome, content);
-    match theme.render(template, &context) {
+    match theme.render_bytes(template, &context, expected) {
         Ok(html) => {
             let url = links::encode_path(&site.url(page)).to_string();
             let text = search::Page::new(url, site.title_of(page).to_string(), sections);

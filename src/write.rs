@@ -577,17 +577,26 @@ pub(crate) fn remove_generated(root: &Path, rel: &str) -> bool {
 /// Writes under a folder it created itself, creating parent folders as needed.
 pub(crate) struct DirSink {
     root: PathBuf,
+    /// Folders this sink already made sure of: most files go into a folder an earlier file
+    /// made, and asking the kernel again costs a `mkdir` and a `stat` per file.
+    made: Mutex<HashSet<PathBuf>>,
 }
 
 impl DirSink {
     pub(crate) fn new(root: &Path) -> DirSink {
-        DirSink { root: root.to_path_buf() }
+        DirSink { root: root.to_path_buf(), made: Mutex::new(HashSet::new()) }
     }
 
     fn target(&self, rel: &str) -> io::Result<PathBuf> {
         let path = self.root.join(checked(rel)?);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
+            let known = self.made.lock().is_ok_and(|made| made.contains(parent));
+            if !known {
+                std::fs::create_dir_all(parent)?;
+                if let Ok(mut made) = self.made.lock() {
+                    made.insert(parent.to_path_buf());
+                }
+            }
         }
         Ok(path)
     }
@@ -738,6 +747,29 @@ mod tests {
         }
         remove_stale_staging(tmp.path(), "site");
         assert!(folders.iter().all(|d| !d.exists()), "a later clean-up removes the marked rest");
+    }
+
+    /// A sink remembers the folders it made: a file in one of them, or in a new folder below
+    /// one, still lands where it should.
+    #[test]
+    fn a_dir_sink_makes_every_folder_a_file_needs() {
+        let tmp = tempfile::tempdir().unwrap();
+        let sink = DirSink::new(&tmp.path().join("out"));
+        let source = tmp.path().join("source.txt");
+        std::fs::write(&source, "copied").unwrap();
+        let files = ["top.html", "x/a.html", "x/b.html", "x/y/z/c.html", "x/y/d.html", "x/y/z/e.html"];
+        for rel in files {
+            sink.write(rel, rel.as_bytes()).unwrap();
+        }
+        sink.copy("x/y/w/f.txt", &source).unwrap();
+        sink.write_part("x/v/g.js", b"1", true).unwrap();
+        sink.write_part("x/v/g.js", b"2", false).unwrap();
+        let out = tmp.path().join("out");
+        for rel in files {
+            assert_eq!(std::fs::read_to_string(out.join(rel)).unwrap(), rel);
+        }
+        assert_eq!(std::fs::read_to_string(out.join("x/y/w/f.txt")).unwrap(), "copied");
+        assert_eq!(std::fs::read_to_string(out.join("x/v/g.js")).unwrap(), "12");
     }
 
     #[test]

@@ -20,8 +20,8 @@
 //! `SyntaxReference::context_ids(&self) -> &HashMap<String, ContextId>` (whose `"__start"`
 //! entry is what `ParseState::new` starts in).
 
+use rustc_hash::FxHashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
@@ -211,9 +211,10 @@ struct BestMatch {
 /// Kept between code blocks, so each context is flattened once per thread.
 struct Tables {
     set: &'static SyntaxSet,
-    flat: HashMap<*const Context, Rc<[Entry]>>,
-    by_id: HashMap<ContextId, &'static Context>,
-    slot_of: HashMap<*const MatchPattern, usize>,
+    // Fx hashing: these are looked up on every push of a context, keyed by addresses and ids.
+    flat: FxHashMap<*const Context, Rc<[Entry]>>,
+    by_id: FxHashMap<ContextId, &'static Context>,
+    slot_of: FxHashMap<*const MatchPattern, usize>,
     slots: Vec<Slot>,
     /// Stamp of the line being parsed; a slot is valid only for the line it was filled on.
     line: u64,
@@ -283,10 +284,9 @@ impl LineParser {
             // A test's budget is not the line's own: what it gives must not be remembered.
             let remember = remember && BUDGET.get().is_none();
             if remember {
-                if let Some(seen) = t.memo.get(&self.state, line) {
-                    ops.extend_from_slice(&seen.ops);
-                    self.plain_lines += usize::from(seen.plain);
-                    self.state = seen.next.clone();
+                if let Some((next, plain)) = t.memo.get(&self.state, line, ops) {
+                    self.plain_lines += usize::from(plain);
+                    self.state = next;
                     return Ok(());
                 }
             }
@@ -589,9 +589,9 @@ impl Tables {
     fn new(set: &'static SyntaxSet) -> Tables {
         Tables {
             set,
-            flat: HashMap::new(),
-            by_id: HashMap::new(),
-            slot_of: HashMap::new(),
+            flat: FxHashMap::default(),
+            by_id: FxHashMap::default(),
+            slot_of: FxHashMap::default(),
             slots: Vec::new(),
             line: 0,
             scratch: Region::new(),
