@@ -762,7 +762,8 @@ impl State {
         let now: Vec<StudyFile> = files.iter().map(|&(f, _)| f).filter(|f| !LATE_STUDY_FILES.contains(f)).collect();
         let mut errors = pipeline::write_study(&now, site, theme, chrome, glossary, &outputs, sink);
         let input = study::StudyInput { site, theme, chrome, glossary, outputs: &outputs };
-        let retitled: Vec<usize> = changes.retitled.iter().filter_map(|s| site.note_by_source.get(s).copied()).collect();
+        let retitled: Vec<usize> =
+            changes.retitled.iter().filter_map(|s| site.note_by_source.get(s).copied()).collect();
         let kept = &mut self.pieces;
         let remade: Vec<(usize, Result<Arc<study::Pieces>, Diagnostic>)> = files
             .iter()

@@ -527,13 +527,16 @@ pub(crate) struct Pieces {
     /// The references page's: every address (`reference_key`) → the notes citing it, in
     /// reading order, for a piece made again (shared by a session's copies).
     citing: Arc<FxHashMap<String, Vec<usize>>>,
+    /// The glossary's links to notes, which show their titles.
+    glossary_links: Arc<Vec<GlossaryLink>>,
 }
 
 impl Pieces {
     /// The file's bytes.
     pub(crate) fn bytes(&self) -> Vec<u8> {
         let list_len = |l: usize| self.lists[l].1.iter().map(|p| p.len() + self.lists[l].0.len()).sum::<usize>();
-        let len = self.frame.iter().map(String::len).sum::<usize>() + self.slots.iter().map(|&l| list_len(l)).sum::<usize>();
+        let len =
+            self.frame.iter().map(String::len).sum::<usize>() + self.slots.iter().map(|&l| list_len(l)).sum::<usize>();
         let mut out = String::with_capacity(len);
         for (i, part) in self.frame.iter().enumerate() {
             out.push_str(part);
@@ -553,7 +556,13 @@ impl Pieces {
     fn page(rendered: &str, separator: &'static str, pieces: Vec<Arc<str>>) -> Pieces {
         let frame: Vec<String> = rendered.split(LIST_MARK).map(str::to_string).collect();
         let slots = vec![0; frame.len() - 1];
-        Pieces { frame, slots, lists: vec![(separator, pieces)], citing: Arc::default() }
+        Pieces {
+            frame,
+            slots,
+            lists: vec![(separator, pieces)],
+            citing: Arc::default(),
+            glossary_links: Arc::default(),
+        }
     }
 }
 
@@ -566,13 +575,20 @@ pub(crate) fn study_pieces(file: StudyFile, input: &StudyInput) -> Result<Pieces
     match file {
         StudyFile::Questions => Ok(questions_pieces(site)),
         StudyFile::Glossary => {
-            let (initials, pieces) = glossary_pieces(site, glossary);
+            let (initials, pieces, links) = glossary_pieces(site, glossary);
             let view = GlossaryView { terms: glossary.entries.len(), initials, html: mark(&pieces) };
-            Ok(Pieces::page(&page(file, input, &words.glossary, &view)?, "", pieces))
+            let mut pieces = Pieces::page(&page(file, input, &words.glossary, &view)?, "", pieces);
+            pieces.glossary_links = Arc::new(links);
+            Ok(pieces)
         }
         StudyFile::References => {
             let citing = citing(site, outputs);
-            let pieces = reading_order(site).map(|n| Arc::from(references_piece(input, &citing, n))).collect::<Vec<_>>();
+            // A piece per page of the reading order (a folder page's is empty).
+            let piece = |p: &PageRef| match *p {
+                PageRef::Note(n) => Arc::from(references_piece(input, &citing, n)),
+                PageRef::Section(_) => Arc::from(""),
+            };
+            let pieces = site.order.iter().map(piece).collect::<Vec<_>>();
             let view = ReferencesView { html: mark(&pieces) };
             let mut pieces = Pieces::page(&page(file, input, &words.references, &view)?, "", pieces);
             pieces.citing = Arc::new(citing);
@@ -589,28 +605,32 @@ pub(crate) fn retitle_pieces(file: StudyFile, input: &StudyInput, pieces: &mut P
     match file {
         StudyFile::Questions => {
             // The notes' list is the first: a note's entry there holds its title.
-            for (at, n) in reading_order(site).enumerate() {
-                if retitled.contains(&n) && !site.notes[n].study.questions.is_empty() {
+            for &n in retitled {
+                let at = site.position.get(&PageRef::Note(n));
+                if let Some(&at) = at.filter(|_| !site.notes[n].study.questions.is_empty()) {
                     pieces.lists[0].1[at] = Arc::from(question_note_piece(site, n));
                 }
             }
         }
         StudyFile::Glossary => {
-            let groups = glossary_groups(input.glossary);
-            for (e, entry) in input.glossary.entries.iter().enumerate() {
-                if retitled.iter().any(|&n| entry.defined_by(n)) {
-                    pieces.lists[0].1[e] = Arc::from(glossary_piece(site, input.glossary, e, groups[e]));
-                }
+            for link in pieces.glossary_links.iter().filter(|l| retitled.contains(&l.note)) {
+                pieces.lists[0].1[link.piece] = Arc::from(link.html(site));
             }
         }
         StudyFile::References => {
-            // A note's own piece shows its title; a piece listing a note as citing an address
-            // too links to its page (an address outside the site never starts with `../`).
-            let hrefs: Vec<String> = retitled.iter().map(|&n| note_href(site, n)).collect();
-            let shows = |piece: &str| hrefs.iter().any(|h| piece.contains(h.as_str()));
-            let notes: Vec<usize> = reading_order(site).collect();
-            for (at, &n) in notes.iter().enumerate() {
-                if retitled.contains(&n) || shows(&pieces.lists[0].1[at]) {
+            // A note's own piece shows its title, and so does the piece of the first note citing
+            // an address it cites too (its "also in").
+            let mut remake: Vec<usize> = retitled.to_vec();
+            for &n in retitled {
+                let firsts = references_of(input.outputs, n)
+                    .iter()
+                    .filter_map(|r| pieces.citing.get(&reference_key(&r.href)).and_then(|list| list.first().copied()));
+                remake.extend(firsts);
+            }
+            remake.sort_unstable();
+            remake.dedup();
+            for n in remake {
+                if let Some(&at) = site.position.get(&PageRef::Note(n)) {
                     pieces.lists[0].1[at] = Arc::from(references_piece(input, &pieces.citing, n));
                 }
             }
@@ -670,51 +690,65 @@ fn glossary_groups(glossary: &Glossary) -> Vec<(usize, bool)> {
     groups.collect()
 }
 
-/// The glossary's initials (group `g-N` is the Nth) and its pieces: one per term, the last one
-/// closing the last group.
-fn glossary_pieces(site: &Site, glossary: &Glossary) -> (Vec<String>, Vec<Arc<str>>) {
+/// The glossary's initials (group `g-N` is the Nth), its pieces and where its links to notes
+/// are among them. Each note linked is a piece, as a term may be defined in thousands of notes.
+fn glossary_pieces(site: &Site, glossary: &Glossary) -> (Vec<String>, Vec<Arc<str>>, Vec<GlossaryLink>) {
+    use std::fmt::Write;
     let groups = glossary_groups(glossary);
     let initials = glossary.entries.iter().zip(&groups).filter(|(_, g)| g.1).map(|(e, _)| e.group.clone()).collect();
-    let mut pieces: Vec<Arc<str>> =
-        (0..glossary.entries.len()).map(|e| Arc::from(glossary_piece(site, glossary, e, groups[e]))).collect();
+    let (mut pieces, mut links): (Vec<Arc<str>>, _) = (Vec::new(), Vec::new());
+    for (entry, &(group, opens)) in glossary.entries.iter().zip(&groups) {
+        let mut html = String::new();
+        if opens {
+            if group > 1 {
+                html.push_str(GLOSSARY_GROUP_END);
+            }
+            let _ = write!(
+                html,
+                "<section class=\"glossary-group\" aria-labelledby=\"g-{group}\">\n  <h2 id=\"g-{group}\">{}</h2>\n  <dl class=\"glossary\">\n",
+                escape(&entry.group)
+            );
+        }
+        let _ = writeln!(html, "    <dt>{}</dt>", escape(crate::enrich::study::glossary_term(site, entry)));
+        // Each wording once, then every note giving it.
+        for definition in &entry.definitions {
+            let (first, k) = definition.defined_in[0];
+            let _ = write!(html, "    <dd>{}", escape(&site.notes[first].study.terms[k].definition));
+            pieces.push(Arc::from(std::mem::take(&mut html)));
+            for (i, &(note, term)) in definition.defined_in.iter().enumerate() {
+                let link = GlossaryLink { piece: pieces.len(), note, term, first: i == 0 };
+                pieces.push(Arc::from(link.html(site)));
+                links.push(link);
+            }
+            html.push_str("</dd>\n");
+        }
+        pieces.push(Arc::from(html));
+    }
     if !pieces.is_empty() {
         pieces.push(Arc::from(GLOSSARY_GROUP_END));
     }
-    (initials, pieces)
+    (initials, pieces, links)
 }
 
 const GLOSSARY_GROUP_END: &str = "  </dl>\n</section>\n";
 
-/// Glossary entry `e` (in group `group`, which it may open): its term, then each wording of its
-/// definition once, linking to every note that gives it.
-fn glossary_piece(site: &Site, glossary: &Glossary, e: usize, (group, opens): (usize, bool)) -> String {
-    use std::fmt::Write;
-    let entry = &glossary.entries[e];
-    let mut html = String::new();
-    if opens {
-        if group > 1 {
-            html.push_str(GLOSSARY_GROUP_END);
-        }
-        let _ = write!(
-            html,
-            "<section class=\"glossary-group\" aria-labelledby=\"g-{group}\">\n  <h2 id=\"g-{group}\">{}</h2>\n  <dl class=\"glossary\">\n",
-            escape(&entry.group)
-        );
+/// A glossary definition's link to a note giving it: the piece it is, the note and its term.
+#[derive(Clone, Copy)]
+struct GlossaryLink {
+    piece: usize,
+    note: usize,
+    term: usize,
+    /// The definition's first link (the others follow a comma).
+    first: bool,
+}
+
+impl GlossaryLink {
+    fn html(&self, site: &Site) -> String {
+        let note = &site.notes[self.note];
+        let href = format!("../{}#{}", encode_path(&note.url), note.study.terms[self.term].id);
+        let comma = if self.first { "" } else { "," };
+        format!("{comma} <a class=\"defined-in\" href=\"{}\">{}</a>", escape(&href), escape(&note.title))
     }
-    let _ = writeln!(html, "    <dt>{}</dt>", escape(crate::enrich::study::glossary_term(site, entry)));
-    for definition in &entry.definitions {
-        let (first, k) = definition.defined_in[0];
-        let _ = write!(html, "    <dd>{}", escape(&site.notes[first].study.terms[k].definition));
-        for (i, &(n, k)) in definition.defined_in.iter().enumerate() {
-            let note = &site.notes[n];
-            let href = format!("../{}#{}", encode_path(&note.url), note.study.terms[k].id);
-            let comma = if i > 0 { "," } else { "" };
-            let _ =
-                write!(html, "{comma} <a class=\"defined-in\" href=\"{}\">{}</a>", escape(&href), escape(&note.title));
-        }
-        html.push_str("</dd>\n");
-    }
-    html
 }
 
 /// An address as duplicates are recognised: scheme, `www.`, fragment and trailing `/` ignored.
@@ -778,20 +812,29 @@ fn references_piece(input: &StudyInput, citing: &FxHashMap<String, Vec<usize>>, 
         );
         if list.len() > 1 {
             let also: Vec<String> = list[1..].iter().map(|&m| link(m)).collect();
-            let _ = write!(items, " <span class=\"also\">{}: {}</span>", escape(&input.chrome.words.also_in), also.join(", "));
+            let _ = write!(
+                items,
+                " <span class=\"also\">{}: {}</span>",
+                escape(&input.chrome.words.also_in),
+                also.join(", ")
+            );
         }
         items.push_str("</li>");
     }
     if items.is_empty() {
         return items;
     }
-    format!("\n<section class=\"ref-note\">\n  <h2>{}</h2>\n  <ol class=\"ref-list\">{items}\n  </ol>\n</section>", link(n))
+    format!(
+        "\n<section class=\"ref-note\">\n  <h2>{}</h2>\n  <ol class=\"ref-list\">{items}\n  </ol>\n</section>",
+        link(n)
+    )
 }
 
 /// The quiz data every quiz page loads: `window.GONGBU_QUIZ = {notes, q}`; a note is
 /// `{u: url, t: title, s: folder}`, a question `{n: note, a: anchor, l: label, t: text}`. The
 /// answers stay in the notes' pages, which the quiz shows one question of. Its pieces: per note
-/// in reading order, its entry in `notes` and its questions (nothing for a note without).
+/// in reading order, its entry in `notes` and its questions (nothing for a note without, or a
+/// folder page).
 fn questions_pieces(site: &Site) -> Pieces {
     #[derive(Serialize)]
     struct QuestionData<'a> {
@@ -803,21 +846,36 @@ fn questions_pieces(site: &Site) -> Pieces {
     }
     let (mut notes, mut questions) = (Vec::new(), Vec::new());
     let mut place = 0;
-    for n in reading_order(site) {
-        let note = &site.notes[n];
-        if note.study.questions.is_empty() {
+    // A piece per page of the reading order (a folder page's is empty).
+    for &page in &site.order {
+        let note = match page {
+            PageRef::Note(n) => Some((n, &site.notes[n])).filter(|(_, note)| !note.study.questions.is_empty()),
+            PageRef::Section(_) => None,
+        };
+        let Some((n, note)) = note else {
             notes.push(Arc::from(""));
             questions.push(Arc::from(""));
             continue;
-        }
+        };
         notes.push(Arc::from(question_note_piece(site, n)));
-        let data = note.study.questions.iter().map(|q| QuestionData { n: place, a: &q.anchor, l: q.label.as_deref(), t: &q.text });
+        let data = note.study.questions.iter().map(|q| QuestionData {
+            n: place,
+            a: &q.anchor,
+            l: q.label.as_deref(),
+            t: &q.text,
+        });
         let data: Vec<String> = data.map(|q| json(&q)).collect();
         questions.push(Arc::from(data.join(",")));
         place += 1;
     }
     let frame = ["window.GONGBU_QUIZ={\"notes\":[", "],\"q\":[", "]};\n"].map(String::from).to_vec();
-    Pieces { frame, slots: vec![0, 1], lists: vec![(",", notes), (",", questions)], citing: Arc::default() }
+    Pieces {
+        frame,
+        slots: vec![0, 1],
+        lists: vec![(",", notes), (",", questions)],
+        citing: Arc::default(),
+        glossary_links: Arc::default(),
+    }
 }
 
 /// Note `n`'s entry in the quiz data's notes.
