@@ -81,7 +81,15 @@ struct State {
     /// export in the making, shared with its late write, so an edit replaces one note's rows
     /// instead of looking up every note's.
     anki: Arc<Vec<Option<Arc<str>>>>,
+    /// The pieces of `quiz/questions.js`, the glossary and the references page as last written
+    /// (`study::Pieces`, in `LATE_STUDY_FILES` order): a retitle makes only the pieces showing
+    /// the note again. None until a rebuild writes the file.
+    pieces: [Option<Arc<study::Pieces>>; 3],
 }
+
+/// The study files megabytes long at 10,000 notes, each listing every note's or term's title:
+/// made from pieces (`State::pieces`) and written after the reload, as the Anki export is.
+const LATE_STUDY_FILES: [StudyFile; 3] = [StudyFile::Questions, StudyFile::Glossary, StudyFile::References];
 
 #[derive(Default)]
 struct PageInfo {
@@ -263,6 +271,7 @@ impl Session {
             study_chrome,
             index,
             anki,
+            pieces: Default::default(),
         };
         let rebuild = state.absorb(written);
         state.anki = Arc::new(state.anki_rows());
@@ -330,8 +339,8 @@ impl Session {
         let (rendered, page_errors, outputs) = render_into(&mut state, &chrome, &to_render, sink, changes.structure);
         errors.extend(page_errors);
         let files = state.stale_study_files(&chrome, &changes, outputs);
-        errors.extend(state.write_study_files(&chrome, &files, sink));
-        let mut pending = Vec::new();
+        let (study_errors, mut pending) = state.write_study_files(&chrome, &files, &changes, sink, config, &self.late);
+        errors.extend(study_errors);
         if changes.structure {
             state.anki = Arc::new(state.anki_rows());
         }
@@ -469,6 +478,8 @@ impl State {
         match theme::read_templates(config.templates_dir.as_deref(), &config.root).and_then(Theme::from_sources) {
             Ok(theme) => {
                 self.theme = theme;
+                // The pages' pieces sit in the old templates' frames.
+                self.pieces = Default::default();
                 self.write_everything(config, sink, false)
             }
             Err(template_errors) => self.report(template_errors, 0),
@@ -689,13 +700,14 @@ impl State {
     }
 
     /// The study files whose inputs this rebuild changed, but the Anki export (see `anki_rows`):
-    /// at 10,000 notes they are megabytes each, too many to write again for every edit.
+    /// at 10,000 notes they are megabytes each, too many to write again for every edit. With
+    /// each, whether all of it changed (else only the titles of `changes.retitled`).
     fn stale_study_files(
         &mut self,
         chrome: &view::Chrome,
         changes: &NoteChanges,
         outputs: OutputChanges,
-    ) -> Vec<StudyFile> {
+    ) -> Vec<(StudyFile, bool)> {
         let shown = view::SiteLinks::of(&self.site, chrome).signature();
         let chrome_changed = std::mem::replace(&mut self.study_chrome, shown) != shown;
         let pages = chrome_changed || changes.structure;
@@ -709,29 +721,82 @@ impl State {
         let mut files = Vec::new();
         // Folder titles and question counts.
         if pages || changes.titles {
-            files.push(StudyFile::Quiz);
+            files.push((StudyFile::Quiz, true));
         }
-        if changes.structure || changes.questions || retitled(&|n, _| !n.study.questions.is_empty()) {
-            files.push(StudyFile::Questions);
+        let whole = changes.structure || changes.questions;
+        if whole || retitled(&|n, _| !n.study.questions.is_empty()) {
+            files.push((StudyFile::Questions, whole));
         }
-        if pages || changes.terms || retitled(&|n, _| !n.study.terms.is_empty()) {
-            files.push(StudyFile::Glossary);
+        let whole = pages || changes.terms;
+        if whole || retitled(&|n, _| !n.study.terms.is_empty()) {
+            files.push((StudyFile::Glossary, whole));
         }
         let cites = |_: &Note, info: &PageInfo| !info.references().is_empty();
-        if pages || outputs.references || retitled(&cites) {
-            files.push(StudyFile::References);
+        let whole = pages || outputs.references;
+        if whole || retitled(&cites) {
+            files.push((StudyFile::References, whole));
         }
         files
     }
 
-    /// The study `files`, from every note's last render.
-    fn write_study_files(&self, chrome: &view::Chrome, files: &[StudyFile], sink: &dyn Sink) -> Vec<Diagnostic> {
+    /// Write the study `files` (`stale_study_files`), from every note's last render: the quiz
+    /// page now; the rest after the reload (`late`), each from its kept pieces with only those
+    /// showing a retitled note made again, unless all of it changed. The problems, and the
+    /// paths left writing.
+    fn write_study_files(
+        &mut self,
+        chrome: &view::Chrome,
+        files: &[(StudyFile, bool)],
+        changes: &NoteChanges,
+        sink: &dyn Sink,
+        config: &Config,
+        late: &LateWrites,
+    ) -> (Vec<Diagnostic>, Vec<String>) {
+        use rayon::prelude::*;
         if files.is_empty() {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
         let outputs: Vec<Option<&study::NoteOutput>> =
             self.site.notes.iter().map(|n| self.pages.get(&n.url).and_then(|p| p.study.as_ref())).collect();
-        pipeline::write_study(files, &self.site, &self.theme, chrome, &self.glossary, &outputs, sink)
+        let (site, theme, glossary) = (&self.site, &self.theme, &self.glossary);
+        let now: Vec<StudyFile> = files.iter().map(|&(f, _)| f).filter(|f| !LATE_STUDY_FILES.contains(f)).collect();
+        let mut errors = pipeline::write_study(&now, site, theme, chrome, glossary, &outputs, sink);
+        let input = study::StudyInput { site, theme, chrome, glossary, outputs: &outputs };
+        let retitled: Vec<usize> =
+            changes.retitled.iter().filter_map(|s| site.note_by_source.get(s).copied()).collect();
+        let kept = &mut self.pieces;
+        let remade: Vec<(usize, Result<Arc<study::Pieces>, Diagnostic>)> = files
+            .iter()
+            .filter_map(|&(file, whole)| Some((LATE_STUDY_FILES.iter().position(|&f| f == file)?, whole)))
+            .map(|(slot, whole)| (slot, kept[slot].take().filter(|_| !whole)))
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|(slot, kept)| {
+                let file = LATE_STUDY_FILES[slot];
+                let pieces = match kept {
+                    Some(mut pieces) => {
+                        study::retitle_pieces(file, &input, Arc::make_mut(&mut pieces), &retitled);
+                        Ok(pieces)
+                    }
+                    None => study::study_pieces(file, &input).map(Arc::new),
+                };
+                (slot, pieces)
+            })
+            .collect();
+        let mut pending = Vec::new();
+        for (slot, pieces) in remade {
+            match pieces {
+                Ok(pieces) => {
+                    let path = LATE_STUDY_FILES[slot].path();
+                    let bytes = Arc::clone(&pieces);
+                    late.submit(config.output_dir.clone(), path, Box::new(move || bytes.bytes()));
+                    pending.push(path.to_string());
+                    kept[slot] = Some(pieces);
+                }
+                Err(problem) => errors.push(problem),
+            }
+        }
+        (errors, pending)
     }
 
     /// Each page's rows of the Anki export, in reading order: None for folder pages; a note

@@ -395,6 +395,17 @@ fn serve_updates_the_study_files_like_a_fresh_build() {
     assert!(text(&files, "quiz/anki.csv").contains("<small>에이"), "each card names its note");
     let expected = ["glossary/index.html", "quiz/anki.csv", "quiz/index.html", "quiz/questions.js"];
     assert_eq!(made, expected);
+    // A second note defining 스택 word for word alike and citing b's address: one glossary entry
+    // and one definition linking to both; a retitle of it shows where its title is listed
+    // (the glossary's link, the references page's "also in" under the first citer).
+    let second = "# D\n\n- **스택** : 나중에 넣은 것을 먼저 꺼내는 구조\n\n참고: https://example.com/x\n";
+    let (files, _) = check("a second definer and citer added", "net/d.md", Some(second));
+    assert_eq!(text(&files, "glossary/index.html").matches("<dt>스택</dt>").count(), 1);
+    assert_eq!(text(&files, "glossary/index.html").matches("<dd>나중에 넣은 것을 먼저 꺼내는 구조").count(), 1);
+    let (files, made) = check("a second definer and citer retitled", "net/d.md", Some(&second.replace("# D", "# 디")));
+    assert!(text(&files, "glossary/index.html").contains(">디</a>"));
+    assert!(text(&files, "references/index.html").contains(">디</a>"));
+    assert_eq!(made, ["glossary/index.html", "quiz/index.html", "references/index.html"]);
     let (files, _) =
         check("a note added", "c.md", Some("# C\n\n## Q. 힙?\n트리\n\n- **힙** : 트리 https://example.com/h\n"));
     for (path, added) in [

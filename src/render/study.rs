@@ -27,6 +27,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The query that opens the quiz on one folder's questions (`?s=Computer%20Science`), "" for the
 /// whole site. A query, not a fragment: the page is the same file wherever it is opened from.
@@ -420,32 +421,17 @@ struct GlossaryView {
     terms: usize,
     /// The groups' initials, for the page's index: `g-N` is the id of group N (from 1).
     initials: Vec<String>,
-    /// The groups as HTML (`section.glossary-group` > `h2#g-N` + `dl.glossary` of `dt`/`dd`):
-    /// written here, not by a template loop, as a site may define thousands of terms.
-    html: String,
+    /// Where the groups go, as HTML (`section.glossary-group` > `h2#g-N` + `dl.glossary` of
+    /// `dt`/`dd`), "" when there are none: written here, not by a template loop, as a site may
+    /// define thousands of terms.
+    html: &'static str,
 }
 
-/// `references.html`'s data: each note's external links, every address once.
+/// `references.html`'s data: where each note's external links go, every address once, as HTML
+/// (`section.ref-note` > `h2` + `ol.ref-list`), "" when there are none.
 #[derive(Serialize)]
 struct ReferencesView {
-    links: usize,
-    notes: Vec<NoteReferences>,
-}
-
-#[derive(Serialize)]
-struct NoteReferences {
-    title: String,
-    href: String,
-    links: Vec<ReferenceView>,
-}
-
-#[derive(Serialize)]
-struct ReferenceView {
-    href: String,
-    text: String,
-    domain: String,
-    /// Other notes citing the same address.
-    also: Vec<view::Link>,
+    html: &'static str,
 }
 
 /// One of the site's study files. Each is made on its own, so a build can write it and let it
@@ -489,29 +475,173 @@ pub(crate) struct StudyInput<'a> {
 
 /// The bytes of one study file, or its template's error.
 pub(crate) fn study_file(file: StudyFile, input: &StudyInput) -> Result<Vec<u8>, Diagnostic> {
-    let StudyInput { site, theme, chrome, glossary, outputs } = *input;
-    let notes: Vec<usize> =
-        site.order.iter().filter_map(|p| if let PageRef::Note(n) = p { Some(*n) } else { None }).collect();
-    let words = &chrome.words;
-    let page = |title: &str, data: &dyn erased::Data| {
-        let template = match file {
-            StudyFile::Quiz => "quiz.html",
-            StudyFile::Glossary => "glossary.html",
-            _ => "references.html",
-        };
-        let base = view::study_page_context(&SiteLinks::of(site, chrome), chrome, file.path(), title);
-        data.render(theme, template, base).map(String::into_bytes)
-    };
+    let StudyInput { site, chrome, outputs, .. } = *input;
     match file {
         StudyFile::Quiz => {
-            let total: usize = notes.iter().map(|&n| site.notes[n].study.questions.len()).sum();
-            page(&words.quiz, &QuizView { questions: total, sections: quiz_sections(site) })
+            let total: usize = reading_order(site).map(|n| site.notes[n].study.questions.len()).sum();
+            let view = QuizView { questions: total, sections: quiz_sections(site) };
+            page(file, input, &chrome.words.quiz, &view).map(String::into_bytes)
         }
-        StudyFile::Glossary => page(&words.glossary, &glossary_view(site, glossary)),
-        StudyFile::References => page(&words.references, &references_view(site, &notes, outputs)),
-        StudyFile::Questions => Ok(questions_js(site, &notes)),
-        StudyFile::Anki => Ok(anki_csv(site, &notes, outputs).into_bytes()),
+        StudyFile::Anki => {
+            let notes: Vec<usize> = reading_order(site).collect();
+            Ok(anki_csv(site, &notes, outputs).into_bytes())
+        }
+        StudyFile::Questions | StudyFile::Glossary | StudyFile::References => {
+            study_pieces(file, input).map(|p| p.bytes())
+        }
     }
+}
+
+/// The published notes in reading order.
+fn reading_order(site: &Site) -> impl Iterator<Item = usize> + '_ {
+    site.order.iter().filter_map(|p| if let PageRef::Note(n) = p { Some(*n) } else { None })
+}
+
+/// A study page of `file` titled `title`, its template given `data`.
+fn page(file: StudyFile, input: &StudyInput, title: &str, data: &dyn erased::Data) -> Result<String, Diagnostic> {
+    let template = match file {
+        StudyFile::Quiz => "quiz.html",
+        StudyFile::Glossary => "glossary.html",
+        _ => "references.html",
+    };
+    let (site, chrome) = (input.site, input.chrome);
+    let base = view::study_page_context(&SiteLinks::of(site, chrome), chrome, file.path(), title);
+    data.render(input.theme, template, base)
+}
+
+/// Stands for a page's list in its template's output, which is cut there (`Pieces`).
+const LIST_MARK: &str = "\u{1}gongbu-study-list\u{1}";
+
+/// A study file as fixed text around lists of pieces, one piece per note or term, so a `serve`
+/// session makes again only the pieces showing a retitled note (`retitle_pieces`) and joins the
+/// rest as they were: a title edit at 10,000 notes would otherwise make 40 MB of pages again,
+/// and the page's template is given no whole-site context (it held ~50 MB at 10,000 notes).
+#[derive(Clone, Default)]
+pub(crate) struct Pieces {
+    /// The text before, between and after the lists: one more than `slots`.
+    frame: Vec<String>,
+    /// Which of `lists` goes between two parts of the frame (a template may show its list twice).
+    slots: Vec<usize>,
+    /// Each list: the text between two of its non-empty pieces, and its pieces.
+    lists: Vec<(&'static str, Vec<Arc<str>>)>,
+    /// The references page's: every address (`reference_key`) → the notes citing it, in
+    /// reading order, for a piece made again (shared by a session's copies).
+    citing: Arc<FxHashMap<String, Vec<usize>>>,
+    /// The glossary's links to notes, which show their titles.
+    glossary_links: Arc<Vec<GlossaryLink>>,
+}
+
+impl Pieces {
+    /// The file's bytes.
+    pub(crate) fn bytes(&self) -> Vec<u8> {
+        let list_len = |l: usize| self.lists[l].1.iter().map(|p| p.len() + self.lists[l].0.len()).sum::<usize>();
+        let len =
+            self.frame.iter().map(String::len).sum::<usize>() + self.slots.iter().map(|&l| list_len(l)).sum::<usize>();
+        let mut out = String::with_capacity(len);
+        for (i, part) in self.frame.iter().enumerate() {
+            out.push_str(part);
+            let Some(&l) = self.slots.get(i) else { continue };
+            let (separator, pieces) = &self.lists[l];
+            for (k, piece) in pieces.iter().filter(|p| !p.is_empty()).enumerate() {
+                if k > 0 {
+                    out.push_str(separator);
+                }
+                out.push_str(piece);
+            }
+        }
+        out.into_bytes()
+    }
+
+    /// A page of one list: its template's output cut where it shows the list (`LIST_MARK`).
+    fn page(rendered: &str, separator: &'static str, pieces: Vec<Arc<str>>) -> Pieces {
+        let frame: Vec<String> = rendered.split(LIST_MARK).map(str::to_string).collect();
+        let slots = vec![0; frame.len() - 1];
+        Pieces {
+            frame,
+            slots,
+            lists: vec![(separator, pieces)],
+            citing: Arc::default(),
+            glossary_links: Arc::default(),
+        }
+    }
+}
+
+/// The pieces of `quiz/questions.js`, `glossary/index.html` or `references/index.html`.
+pub(crate) fn study_pieces(file: StudyFile, input: &StudyInput) -> Result<Pieces, Diagnostic> {
+    let StudyInput { site, chrome, glossary, outputs, .. } = *input;
+    let words = &chrome.words;
+    // The list's place in the page: only a page that lists something shows it.
+    let mark = |pieces: &[Arc<str>]| if pieces.iter().any(|p| !p.is_empty()) { LIST_MARK } else { "" };
+    match file {
+        StudyFile::Questions => Ok(questions_pieces(site)),
+        StudyFile::Glossary => {
+            let (initials, pieces, links) = glossary_pieces(site, glossary);
+            let view = GlossaryView { terms: glossary.entries.len(), initials, html: mark(&pieces) };
+            let mut pieces = Pieces::page(&page(file, input, &words.glossary, &view)?, "", pieces);
+            pieces.glossary_links = Arc::new(links);
+            Ok(pieces)
+        }
+        StudyFile::References => {
+            let citing = citing(site, outputs);
+            // A piece per page of the reading order (a folder page's is empty).
+            let piece = |p: &PageRef| match *p {
+                PageRef::Note(n) => Arc::from(references_piece(input, &citing, n)),
+                PageRef::Section(_) => Arc::from(""),
+            };
+            let pieces = site.order.iter().map(piece).collect::<Vec<_>>();
+            let view = ReferencesView { html: mark(&pieces) };
+            let mut pieces = Pieces::page(&page(file, input, &words.references, &view)?, "", pieces);
+            pieces.citing = Arc::new(citing);
+            Ok(pieces)
+        }
+        StudyFile::Quiz | StudyFile::Anki => Ok(Pieces::default()),
+    }
+}
+
+/// Make again the pieces of `file` (as `study_pieces` made them) that show the title of one of
+/// the `retitled` notes; nothing else of the site may have changed since.
+pub(crate) fn retitle_pieces(file: StudyFile, input: &StudyInput, pieces: &mut Pieces, retitled: &[usize]) {
+    let site = input.site;
+    match file {
+        StudyFile::Questions => {
+            // The notes' list is the first: a note's entry there holds its title.
+            for &n in retitled {
+                let at = site.position.get(&PageRef::Note(n));
+                if let Some(&at) = at.filter(|_| !site.notes[n].study.questions.is_empty()) {
+                    pieces.lists[0].1[at] = Arc::from(question_note_piece(site, n));
+                }
+            }
+        }
+        StudyFile::Glossary => {
+            for link in pieces.glossary_links.iter().filter(|l| retitled.contains(&l.note)) {
+                pieces.lists[0].1[link.piece] = Arc::from(link.html(site));
+            }
+        }
+        StudyFile::References => {
+            // A note's own piece shows its title, and so does the piece of the first note citing
+            // an address it cites too (its "also in").
+            let mut remake: Vec<usize> = retitled.to_vec();
+            for &n in retitled {
+                let firsts = references_of(input.outputs, n)
+                    .iter()
+                    .filter_map(|r| pieces.citing.get(&reference_key(&r.href)).and_then(|list| list.first().copied()));
+                remake.extend(firsts);
+            }
+            remake.sort_unstable();
+            remake.dedup();
+            for n in remake {
+                if let Some(&at) = site.position.get(&PageRef::Note(n)) {
+                    pieces.lists[0].1[at] = Arc::from(references_piece(input, &pieces.citing, n));
+                }
+            }
+        }
+        StudyFile::Quiz | StudyFile::Anki => {}
+    }
+}
+
+/// The link to note `n`'s page from a study page, as an attribute value shows it.
+fn note_href(site: &Site, n: usize) -> String {
+    format!("href=\"{}\"", escape(&format!("../{}", encode_path(&site.notes[n].url))))
 }
 
 /// Template rendering over any study view (the page closure takes them as one type).
@@ -548,39 +678,77 @@ fn quiz_sections(site: &Site) -> Vec<QuizSection> {
     out
 }
 
-fn glossary_view(site: &Site, glossary: &Glossary) -> GlossaryView {
+/// Per glossary entry, its group's number (from 1) and whether the entry opens the group.
+fn glossary_groups(glossary: &Glossary) -> Vec<(usize, bool)> {
+    let mut n = 0;
+    let entries = glossary.entries.iter().enumerate();
+    let groups = entries.map(|(i, e)| {
+        let opens = i == 0 || glossary.entries[i - 1].group != e.group;
+        n += usize::from(opens);
+        (n, opens)
+    });
+    groups.collect()
+}
+
+/// The glossary's initials (group `g-N` is the Nth), its pieces and where its links to notes
+/// are among them. Each note linked is a piece, as a term may be defined in thousands of notes.
+fn glossary_pieces(site: &Site, glossary: &Glossary) -> (Vec<String>, Vec<Arc<str>>, Vec<GlossaryLink>) {
     use std::fmt::Write;
-    let mut initials: Vec<String> = Vec::new();
-    let mut html = String::with_capacity(glossary.entries.len() * 256);
-    for e in &glossary.entries {
-        if initials.last() != Some(&e.group) {
-            if !initials.is_empty() {
-                html.push_str("  </dl>\n</section>\n");
+    let groups = glossary_groups(glossary);
+    let initials = glossary.entries.iter().zip(&groups).filter(|(_, g)| g.1).map(|(e, _)| e.group.clone()).collect();
+    let (mut pieces, mut links): (Vec<Arc<str>>, _) = (Vec::new(), Vec::new());
+    for (entry, &(group, opens)) in glossary.entries.iter().zip(&groups) {
+        let mut html = String::new();
+        if opens {
+            if group > 1 {
+                html.push_str(GLOSSARY_GROUP_END);
             }
-            initials.push(e.group.clone());
-            let n = initials.len();
             let _ = write!(
                 html,
-                "<section class=\"glossary-group\" aria-labelledby=\"g-{n}\">\n  <h2 id=\"g-{n}\">{}</h2>\n  <dl class=\"glossary\">\n",
-                escape(&e.group)
+                "<section class=\"glossary-group\" aria-labelledby=\"g-{group}\">\n  <h2 id=\"g-{group}\">{}</h2>\n  <dl class=\"glossary\">\n",
+                escape(&entry.group)
             );
         }
-        let note = &site.notes[e.note];
-        let term = &note.study.terms[e.term];
-        let href = format!("../{}#{}", encode_path(&note.url), term.id);
-        let _ = writeln!(
-            html,
-            "    <dt>{}</dt>\n    <dd>{} <a class=\"defined-in\" href=\"{}\">{}</a></dd>",
-            escape(&term.term),
-            escape(&term.definition),
-            escape(&href),
-            escape(&note.title)
-        );
+        let _ = writeln!(html, "    <dt>{}</dt>", escape(crate::enrich::study::glossary_term(site, entry)));
+        // Each wording once, then every note giving it.
+        for definition in &entry.definitions {
+            let (first, k) = definition.defined_in[0];
+            let _ = write!(html, "    <dd>{}", escape(&site.notes[first].study.terms[k].definition));
+            pieces.push(Arc::from(std::mem::take(&mut html)));
+            for (i, &(note, term)) in definition.defined_in.iter().enumerate() {
+                let link = GlossaryLink { piece: pieces.len(), note, term, first: i == 0 };
+                pieces.push(Arc::from(link.html(site)));
+                links.push(link);
+            }
+            html.push_str("</dd>\n");
+        }
+        pieces.push(Arc::from(html));
     }
-    if !initials.is_empty() {
-        html.push_str("  </dl>\n</section>\n");
+    if !pieces.is_empty() {
+        pieces.push(Arc::from(GLOSSARY_GROUP_END));
     }
-    GlossaryView { terms: glossary.entries.len(), initials, html }
+    (initials, pieces, links)
+}
+
+const GLOSSARY_GROUP_END: &str = "  </dl>\n</section>\n";
+
+/// A glossary definition's link to a note giving it: the piece it is, the note and its term.
+#[derive(Clone, Copy)]
+struct GlossaryLink {
+    piece: usize,
+    note: usize,
+    term: usize,
+    /// The definition's first link (the others follow a comma).
+    first: bool,
+}
+
+impl GlossaryLink {
+    fn html(&self, site: &Site) -> String {
+        let note = &site.notes[self.note];
+        let href = format!("../{}#{}", encode_path(&note.url), note.study.terms[self.term].id);
+        let comma = if self.first { "" } else { "," };
+        format!("{comma} <a class=\"defined-in\" href=\"{}\">{}</a>", escape(&href), escape(&note.title))
+    }
 }
 
 /// An address as duplicates are recognised: scheme, `www.`, fragment and trailing `/` ignored.
@@ -601,57 +769,73 @@ fn domain(href: &str) -> String {
     host.strip_prefix("www.").unwrap_or(&host).to_string()
 }
 
-fn references_view(site: &Site, notes: &[usize], outputs: &[Option<&NoteOutput>]) -> ReferencesView {
-    let note_link = |n: usize| view::Link {
-        title: site.notes[n].title.clone(),
-        href: format!("../{}", encode_path(&site.notes[n].url)),
-    };
-    // Every address's notes, in reading order; it is listed under the first.
+/// A note's references as its last render found them.
+fn references_of<'a>(outputs: &[Option<&'a NoteOutput>], n: usize) -> &'a [Reference] {
+    outputs.get(n).copied().flatten().map_or(&[][..], |o| &o.references[..])
+}
+
+/// Every address's notes, in reading order; it is listed under the first.
+fn citing(site: &Site, outputs: &[Option<&NoteOutput>]) -> FxHashMap<String, Vec<usize>> {
     let mut citing: FxHashMap<String, Vec<usize>> = FxHashMap::default();
-    for &n in notes {
-        for r in outputs.get(n).copied().flatten().map_or(&[][..], |o| &o.references[..]) {
+    for n in reading_order(site) {
+        for r in references_of(outputs, n) {
             let list = citing.entry(reference_key(&r.href)).or_default();
             if list.last() != Some(&n) {
                 list.push(n);
             }
         }
     }
-    let mut links = 0;
-    let mut out = Vec::new();
-    for &n in notes {
-        let mut shown = Vec::new();
-        // Two spellings of one address in a note (`http://`, a trailing `/`): listed once.
-        let mut keys = rustc_hash::FxHashSet::default();
-        for r in outputs.get(n).copied().flatten().map_or(&[][..], |o| &o.references[..]) {
-            let key = reference_key(&r.href);
-            let Some(list) = citing.get(&key) else { continue };
-            if list.first() != Some(&n) || !keys.insert(key) {
-                continue;
-            }
-            let also = list[1..].iter().map(|&m| note_link(m)).collect();
-            shown.push(ReferenceView { href: r.href.clone(), text: r.text.clone(), domain: domain(&r.href), also });
-        }
-        if !shown.is_empty() {
-            links += shown.len();
-            let Link { title, href } = note_link(n);
-            out.push(NoteReferences { title, href, links: shown });
-        }
-    }
-    ReferencesView { links, notes: out }
+    citing
 }
 
-use view::Link;
+/// Note `n`'s part of the references page: the addresses it cites first, each with the other
+/// notes citing it ("" when it cites none first).
+fn references_piece(input: &StudyInput, citing: &FxHashMap<String, Vec<usize>>, n: usize) -> String {
+    use std::fmt::Write;
+    let site = input.site;
+    let link = |m: usize| format!("<a {}>{}</a>", note_href(site, m), escape(&site.notes[m].title));
+    let mut items = String::new();
+    // Two spellings of one address in a note (`http://`, a trailing `/`): listed once.
+    let mut keys = rustc_hash::FxHashSet::default();
+    for r in references_of(input.outputs, n) {
+        let key = reference_key(&r.href);
+        let Some(list) = citing.get(&key) else { continue };
+        if list.first() != Some(&n) || !keys.insert(key) {
+            continue;
+        }
+        let _ = write!(
+            items,
+            "\n    <li><a href=\"{}\" rel=\"noopener\">{}</a> <span class=\"domain\">{}</span>",
+            escape(&r.href),
+            escape(&r.text),
+            escape(&domain(&r.href))
+        );
+        if list.len() > 1 {
+            let also: Vec<String> = list[1..].iter().map(|&m| link(m)).collect();
+            let _ = write!(
+                items,
+                " <span class=\"also\">{}: {}</span>",
+                escape(&input.chrome.words.also_in),
+                also.join(", ")
+            );
+        }
+        items.push_str("</li>");
+    }
+    if items.is_empty() {
+        return items;
+    }
+    format!(
+        "\n<section class=\"ref-note\">\n  <h2>{}</h2>\n  <ol class=\"ref-list\">{items}\n  </ol>\n</section>",
+        link(n)
+    )
+}
 
 /// The quiz data every quiz page loads: `window.GONGBU_QUIZ = {notes, q}`; a note is
 /// `{u: url, t: title, s: folder}`, a question `{n: note, a: anchor, l: label, t: text}`. The
-/// answers stay in the notes' pages, which the quiz shows one question of.
-fn questions_js(site: &Site, notes: &[usize]) -> Vec<u8> {
-    #[derive(Serialize)]
-    struct NoteData<'a> {
-        u: String,
-        t: &'a str,
-        s: &'a str,
-    }
+/// answers stay in the notes' pages, which the quiz shows one question of. Its pieces: per note
+/// in reading order, its entry in `notes` and its questions (nothing for a note without, or a
+/// folder page).
+fn questions_pieces(site: &Site) -> Pieces {
     #[derive(Serialize)]
     struct QuestionData<'a> {
         n: usize,
@@ -660,30 +844,59 @@ fn questions_js(site: &Site, notes: &[usize]) -> Vec<u8> {
         l: Option<&'a str>,
         t: &'a str,
     }
-    #[derive(Serialize)]
-    struct Data<'a> {
-        notes: Vec<NoteData<'a>>,
-        q: Vec<QuestionData<'a>>,
-    }
-    let mut data = Data { notes: Vec::new(), q: Vec::new() };
-    for &n in notes {
-        let note = &site.notes[n];
-        if note.study.questions.is_empty() {
+    let (mut notes, mut questions) = (Vec::new(), Vec::new());
+    let mut place = 0;
+    // A piece per page of the reading order (a folder page's is empty).
+    for &page in &site.order {
+        let note = match page {
+            PageRef::Note(n) => Some((n, &site.notes[n])).filter(|(_, note)| !note.study.questions.is_empty()),
+            PageRef::Section(_) => None,
+        };
+        let Some((n, note)) = note else {
+            notes.push(Arc::from(""));
+            questions.push(Arc::from(""));
             continue;
-        }
-        let i = data.notes.len();
-        data.notes.push(NoteData { u: encode_path(&note.url).into_owned(), t: &note.title, s: note.folder() });
-        for q in &note.study.questions {
-            data.q.push(QuestionData { n: i, a: &q.anchor, l: q.label.as_deref(), t: &q.text });
-        }
+        };
+        notes.push(Arc::from(question_note_piece(site, n)));
+        let data = note.study.questions.iter().map(|q| QuestionData {
+            n: place,
+            a: &q.anchor,
+            l: q.label.as_deref(),
+            t: &q.text,
+        });
+        let data: Vec<String> = data.map(|q| json(&q)).collect();
+        questions.push(Arc::from(data.join(",")));
+        place += 1;
     }
-    let mut js = JsSafe(b"window.GONGBU_QUIZ=".to_vec());
-    if serde_json::to_writer(&mut js, &data).is_err() {
-        js.0.truncate("window.GONGBU_QUIZ=".len());
-        js.0.extend_from_slice(b"{}");
+    let frame = ["window.GONGBU_QUIZ={\"notes\":[", "],\"q\":[", "]};\n"].map(String::from).to_vec();
+    Pieces {
+        frame,
+        slots: vec![0, 1],
+        lists: vec![(",", notes), (",", questions)],
+        citing: Arc::default(),
+        glossary_links: Arc::default(),
     }
-    js.0.extend_from_slice(b";\n");
-    js.0
+}
+
+/// Note `n`'s entry in the quiz data's notes.
+fn question_note_piece(site: &Site, n: usize) -> String {
+    #[derive(Serialize)]
+    struct NoteData<'a> {
+        u: &'a str,
+        t: &'a str,
+        s: &'a str,
+    }
+    let note = &site.notes[n];
+    json(&NoteData { u: &encode_path(&note.url), t: &note.title, s: note.folder() })
+}
+
+/// A value as JSON safe in a script (`JsSafe`); `null` should it not serialise.
+fn json(value: &impl Serialize) -> String {
+    let mut js = JsSafe(Vec::new());
+    if serde_json::to_writer(&mut js, value).is_err() {
+        return "null".into();
+    }
+    String::from_utf8(js.0).unwrap_or_else(|_| "null".into())
 }
 
 /// JSON written as it is safe inside a `<script>` too, and in every JavaScript engine: `<`,
