@@ -402,6 +402,13 @@ pub fn without_line_memo<R>(f: impl FnOnce() -> R) -> R {
     parse::memo::without(f)
 }
 
+/// Let go of what highlighting keeps on this thread (the line memo and the parser's tables), as
+/// a build does on each thread once every page is highlighted; the next highlighting on the
+/// thread makes them again.
+pub fn release_thread_memory() {
+    parse::release_thread_tables();
+}
+
 /// Our parser, or syntect's where ours cannot start (it finds syntect's start context through
 /// syntect's `Debug` output; see `parse`).
 enum Parser {

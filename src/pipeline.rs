@@ -430,10 +430,15 @@ pub fn parse_note_with(
         let name = if is_index { file_name_of(parent_of(source)) } else { file_stem(file_name_of(source)) };
         display_name(&without_controls(name))
     });
-    let study = NoteStudy {
+    let mut study = NoteStudy {
         questions: questions::find(&prepared, split.body_line, &outline.headings, outline.title_heading, rules),
         terms: terms::find(&prepared, split.body_line, &outline.headings),
     };
+    // A site keeps every note's lists until it is written: no spare capacity.
+    outline.headings.shrink_to_fit();
+    outline.extra_ids.shrink_to_fit();
+    study.questions.shrink_to_fit();
+    study.terms.shrink_to_fit();
     let code_language = highlight::note_language(outline.code_labels.iter().map(String::as_str), &[&title, source]);
     Ok(Some(Note {
         study,
@@ -516,8 +521,13 @@ pub(crate) fn write_everything(
         || write_study(&study::StudyFile::FROM_SITE, site, theme, &chrome, &glossary, &[], sink),
     );
     problems.extend(write_shared(site, theme, config, sink));
+    if !serving {
+        // A build highlights nothing more: each thread's line memo goes before the study files.
+        rayon::broadcast(|_| highlight::release_thread_memory());
+    }
     clock.lap("render + write pages");
     problems.extend(write_index(site, &mut index, &mut rendered, sink));
+    release_freed_memory();
     clock.lap("search index");
     let mut outputs: Vec<Option<&study::NoteOutput>> = vec![None; site.notes.len()];
     for r in &rendered {
@@ -638,13 +648,16 @@ pub(crate) fn render_pages(
                   page: PageRef,
                   written: bool,
                   mut diagnostics: Vec<Diagnostic>,
-                  targets: Vec<String>,
+                  mut targets: Vec<String>,
                   signature: u64,
                   (text, terms): (Option<search::Page>, Option<PostedTerms>),
                   mut study: Option<study::NoteOutput>| {
         let (search, problem) = index_page(site, index, page, text, terms.as_ref(), sink);
         diagnostics.extend(problem);
         if let Some(anki) = anki {
+            // A build (it streams the Anki export) renders no page again: only a session
+            // re-renders pages by the paths they link to.
+            targets = Vec::new();
             let answers = study.as_mut().map_or_else(Vec::new, |s| std::mem::take(&mut s.answers));
             let note = if let PageRef::Note(n) = page { Some((n, answers)) } else { None };
             anki.add(position, note);
@@ -856,11 +869,26 @@ pub(crate) fn write_study(
     let input = study::StudyInput { site, theme, chrome, glossary, outputs };
     files
         .par_iter()
-        .flat_map_iter(|&file| match study::study_file(file, &input) {
-            Ok(bytes) => write_all(sink, std::iter::once((file.path(), bytes.as_slice()))),
-            Err(d) => vec![d],
+        .flat_map_iter(|&file| {
+            let written = match study::study_file(file, &input) {
+                Ok(bytes) => write_all(sink, std::iter::once((file.path(), bytes.as_slice()))),
+                Err(d) => vec![d],
+            };
+            release_freed_memory();
+            written
         })
         .collect()
+}
+
+/// Give the memory freed by a large step back to the system: glibc keeps what a thread freed
+/// in that thread's arena, where the next large step, on another thread, cannot use it (the
+/// search postings, a study file's template context).
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `malloc_trim` takes an integer and only returns the allocator's free pages to the system.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 fn write_all<'a>(sink: &dyn Sink, files: impl Iterator<Item = (&'a str, &'a [u8])>) -> Vec<Diagnostic> {

@@ -785,6 +785,16 @@ fn region_unread(pattern: &MatchPattern, set: &'static SyntaxSet) -> bool {
         && !pattern.with_prototype.as_ref().is_some_and(uses_backrefs)
 }
 
+/// Let go of this thread's tables and line memo (up to `memo::MEMO_BYTES`); they are made again
+/// when the thread next highlights. Nothing happens while they are in use.
+pub(crate) fn release_thread_tables() {
+    TABLES.with(|cell| {
+        if let Ok(mut tables) = cell.try_borrow_mut() {
+            *tables = None;
+        }
+    });
+}
+
 fn with_tables<R>(set: &'static SyntaxSet, f: impl FnOnce(&mut Tables) -> R) -> R {
     TABLES.with(|cell| {
         let mut tables = cell.borrow_mut();
@@ -1143,6 +1153,22 @@ mod tests {
         }
         let hits = with_tables(set, |t| t.memo.hits);
         assert!(hits > lines / 3, "{hits} of {lines} lines from the memo");
+    }
+
+    /// A released thread lets its memo go and highlights as before afterwards.
+    #[test]
+    fn released_tables_are_made_again_with_the_same_output() {
+        let h = Highlighter::global();
+        let syntax = h.syntax_for("python").unwrap();
+        let code = "def f(x):\n    return x + 1\n";
+        let before = super::super::classed(h.syntaxes, syntax, code);
+        assert!(with_tables(h.syntaxes, |t| t.memo.hits) == 0 && TABLES.with(|t| t.borrow().is_some()));
+        super::super::classed(h.syntaxes, syntax, code);
+        assert!(with_tables(h.syntaxes, |t| t.memo.hits) > 0, "the second time comes from the memo");
+        release_thread_tables();
+        assert!(TABLES.with(|t| t.borrow().is_none()), "the tables and memo are gone");
+        assert_eq!(super::super::classed(h.syntaxes, syntax, code), before);
+        assert_eq!(with_tables(h.syntaxes, |t| t.memo.hits), 0, "a new memo");
     }
 
     /// The memo's key tells apart states that differ in any one part, including the parts

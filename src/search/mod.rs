@@ -108,12 +108,15 @@
 //! shards of the terms that came, went or changed weight (typically a handful of files); the
 //! output stays byte for byte what a fresh build writes.
 
+mod postings;
 mod tokens;
 
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::sync::Mutex;
+
+use postings::Postings;
 
 pub(crate) use tokens::terms;
 
@@ -262,8 +265,8 @@ fn shard_bits(pages: usize) -> u32 {
     usize::BITS - (wanted - 1).leading_zeros()
 }
 
-/// Postings of one shard: term → `page << 8 | weight`, sorted by page.
-type Shard = FxHashMap<Box<str>, Vec<u32>>;
+/// Postings of one shard: term → (page, weight) pairs, sorted by page when written.
+type Shard = FxHashMap<Box<str>, Postings>;
 
 /// The index of a site: postings by shard and the pages' text, with what changed since written.
 pub(crate) struct Index {
@@ -350,11 +353,12 @@ impl Index {
             let Ok(mut shard) = self.shards[s].lock() else { continue };
             for (_, term, w) in group {
                 // Pages come in any order from many threads: lists are sorted when written.
-                let posting = (id as u32) << 8 | w;
                 match shard.get_mut(*term) {
-                    Some(list) => list.push(posting),
+                    Some(list) => list.push(id as u32, *w as u8),
                     None => {
-                        shard.insert((*term).into(), vec![posting]);
+                        let mut list = Postings::default();
+                        list.push(id as u32, *w as u8);
+                        shard.insert((*term).into(), list);
                     }
                 }
             }
@@ -422,12 +426,14 @@ impl Index {
             touched.push(s);
             let Ok(shard) = self.shards[s].get_mut() else { continue };
             if let Some(list) = shard.get_mut(term) {
-                list.retain(|&p| p >> 8 != id32);
+                *list = list.without_page(id32);
             }
             match (weight, shard.get_mut(term)) {
-                (Some(w), Some(list)) => list.push(id32 << 8 | w),
+                (Some(w), Some(list)) => list.push(id32, w as u8),
                 (Some(w), None) => {
-                    shard.insert(term.into(), vec![id32 << 8 | w]);
+                    let mut list = Postings::default();
+                    list.push(id32, w as u8);
+                    shard.insert(term.into(), list);
                 }
                 (None, Some(list)) if list.is_empty() => {
                     shard.remove(term);
@@ -519,10 +525,7 @@ impl Index {
             Some(shard) => shard,
             None => &mut *guard,
         };
-        for list in shard.values_mut() {
-            list.sort_unstable();
-        }
-        let mut terms: Vec<(&Box<str>, &Vec<u32>)> = shard.iter().collect();
+        let mut terms: Vec<(&Box<str>, &Postings)> = shard.iter().collect();
         terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let mut out = String::with_capacity(64 + terms.len() * 24);
         out.push_str(&format!("gongbuSearch(\"t\",{s},{{"));
@@ -533,10 +536,9 @@ impl Index {
             push_json_string(&mut out, term);
             out.push_str(":\"");
             let mut last = 0;
-            for &p in postings.iter() {
-                let page = p >> 8;
+            for (page, weight) in postings.sorted() {
                 push_number(&mut out, page - last);
-                push_number(&mut out, p & 0xff);
+                push_number(&mut out, u32::from(weight));
                 last = page;
             }
             out.push('"');

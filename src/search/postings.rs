@@ -1,0 +1,106 @@
+//! One term's postings as the index collects them: (page, weight) pairs packed in bytes.
+//!
+//! At 10,000 notes the index holds about eight million postings until its shards are written; as
+//! `page << 8 | weight` words in a `Vec<u32>` (4 bytes each, plus the spare capacity of a growing
+//! list) they were the largest thing a build kept besides the notes. Here each posting is the
+//! page's distance from the page posted before it, as a zigzag LEB128 number (pages come nearly
+//! in order from the rendering threads, and a term's pages are close together, so mostly one
+//! byte), then the weight's byte: about 2 bytes a posting. Lists are sorted when written.
+
+/// A term's (page, weight) pairs, in the order they were posted.
+#[derive(Debug, Default, Clone)]
+pub(super) struct Postings {
+    bytes: Vec<u8>,
+    /// The page posted last, that the next one is counted from.
+    last: u32,
+}
+
+impl Postings {
+    /// Add page `page` with weight `weight` (a weight is `min(count, 63) << 2 | flags`: one byte).
+    pub(super) fn push(&mut self, page: u32, weight: u8) {
+        let delta = i64::from(page) - i64::from(self.last);
+        let mut zigzag = ((delta << 1) ^ (delta >> 63)) as u64;
+        while zigzag >= 0x80 {
+            self.bytes.push(zigzag as u8 | 0x80);
+            zigzag >>= 7;
+        }
+        self.bytes.push(zigzag as u8);
+        self.bytes.push(weight);
+        self.last = page;
+    }
+
+    /// The pairs as posted.
+    pub(super) fn iter(&self) -> impl Iterator<Item = (u32, u8)> + '_ {
+        let mut rest = self.bytes.as_slice();
+        let mut last = 0i64;
+        std::iter::from_fn(move || {
+            let mut zigzag = 0u64;
+            let mut shift = 0;
+            loop {
+                let (&byte, after) = rest.split_first()?;
+                rest = after;
+                zigzag |= u64::from(byte & 0x7f) << shift;
+                shift += 7;
+                if byte < 0x80 {
+                    break;
+                }
+            }
+            let (&weight, after) = rest.split_first()?;
+            rest = after;
+            last += (zigzag >> 1) as i64 ^ -((zigzag & 1) as i64);
+            Some((last as u32, weight))
+        })
+    }
+
+    /// The pairs by page.
+    pub(super) fn sorted(&self) -> Vec<(u32, u8)> {
+        let mut pairs: Vec<(u32, u8)> = self.iter().collect();
+        pairs.sort_unstable();
+        pairs
+    }
+
+    /// Without page `page`'s posting (a page posted again after an edit).
+    pub(super) fn without_page(&self, page: u32) -> Postings {
+        let mut kept = Postings::default();
+        for (p, w) in self.iter().filter(|&(p, _)| p != page) {
+            kept.push(p, w);
+        }
+        kept
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_posted_in_any_order_come_back_as_posted_and_sorted() {
+        let posted = [(5u32, 7u8), (6, 255), (3, 0), (200_000, 4), (199_990, 9), (0, 1), (16_777_215, 3), (7, 2)];
+        let mut postings = Postings::default();
+        for &(p, w) in &posted {
+            postings.push(p, w);
+        }
+        assert_eq!(postings.iter().collect::<Vec<_>>(), posted);
+        let mut sorted = posted.to_vec();
+        sorted.sort_unstable();
+        assert_eq!(postings.sorted(), sorted);
+        assert_eq!(postings.without_page(6).iter().filter(|&(p, _)| p == 6).count(), 0);
+        assert_eq!(postings.without_page(6).iter().count(), posted.len() - 1);
+        assert!(postings.without_page(6).iter().all(|pair| posted.contains(&pair)));
+    }
+
+    #[test]
+    fn a_posting_near_the_last_takes_two_bytes() {
+        let mut postings = Postings::default();
+        for page in 0..1000 {
+            postings.push(page * 3, 40);
+        }
+        postings.push(2990, 40);
+        assert_eq!(postings.bytes.len(), 2 * 1001, "one byte of distance, one of weight");
+        assert!(!postings.is_empty() && Postings::default().is_empty());
+    }
+}
