@@ -9,7 +9,7 @@
 //! each value is checked against its checksum when it is taken.
 //!
 //! Saving appends this build's values and writes a new index (through a temp file and a rename).
-//! When the bytes no live value points to (values replaced or evicted) outgrow the live ones, or
+//! When the bytes no live value points to (values replaced or evicted) pass half the live ones, or
 //! the file would pass the size bound, the data file is written anew with the live values only,
 //! under a new id, and then its index: an index that names another id is ignored. A build killed
 //! half-way leaves the old index, which covers only bytes that were whole before it started.
@@ -25,8 +25,8 @@ use std::sync::Mutex;
 /// Bytes of one index entry: key, generation last used, start, length, checksum.
 const ENTRY_BYTES: usize = 16 + 4 + 8 + 4 + 4;
 
-/// Dead bytes a data file may carry besides as many as its live values before it is compacted:
-/// a small cache is not rewritten for every value replaced.
+/// Dead bytes a data file may carry besides half as many as its live values before it is
+/// compacted: a small cache is not rewritten for every value replaced.
 const SLACK: u64 = 1 << 20;
 
 /// The index file of the data file `name`.
@@ -387,7 +387,7 @@ impl Store {
         let at = now_meta.len();
         let end = at.checked_add(made_len)?;
         let live: u64 = all.iter().map(|e| e.len as u64).sum();
-        if at < self.covered || end > MAX_FILE_BYTES as u64 || end.saturating_sub(live) > live + SLACK {
+        if at < self.covered || end > MAX_FILE_BYTES as u64 || end.saturating_sub(live) > live / 2 + SLACK {
             return None;
         }
         let appended = (|| {
@@ -519,7 +519,7 @@ mod tests {
             assert_eq!(found[1], round.checked_sub(1).map(|r| value(r, size)), "round {round}");
             let live = (kept.len() + size) as u64;
             let len = data(&folder).len() as u64;
-            assert!(len <= 2 * live + SLACK + 200, "round {round}: {len} bytes for {live} live");
+            assert!(len <= live + live / 2 + SLACK + 200, "round {round}: {len} bytes for {live} live");
         }
         assert_eq!(build(&folder, &[1, 2], &[])[1], Some(value(11, size)));
     }
