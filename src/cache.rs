@@ -338,27 +338,19 @@ mod tests {
         let real = CodeCache::open(Some(&folder));
         highlight_all(&real);
         real.save().unwrap();
-        std::fs::rename(folder.join(CODE_FILE), elsewhere.join("kept")).unwrap();
-        std::os::unix::fs::symlink(elsewhere.join("kept"), folder.join(CODE_FILE)).unwrap();
-        let linked = CodeCache::open(Some(&folder));
-        highlight_all(&linked);
-        assert_eq!(linked.counts(), (0, 4), "a linked file is not read");
-        let before = std::fs::read(elsewhere.join("kept")).unwrap();
-        linked.save().unwrap();
-        assert_eq!(std::fs::read(elsewhere.join("kept")).unwrap(), before, "nor written through");
-        assert!(!folder.join(CODE_FILE).is_symlink(), "the link was replaced by a file");
-
-        // Nor is a linked index.
-        let index = folder.join(format!("{CODE_FILE}.index"));
-        std::fs::rename(&index, elsewhere.join("index")).unwrap();
-        std::os::unix::fs::symlink(elsewhere.join("index"), &index).unwrap();
-        let linked = CodeCache::open(Some(&folder));
-        highlight_all(&linked);
-        assert_eq!(linked.counts(), (0, 4), "a linked index is not read");
-        let before = std::fs::read(elsewhere.join("index")).unwrap();
-        linked.save().unwrap();
-        assert_eq!(std::fs::read(elsewhere.join("index")).unwrap(), before, "nor written through");
-        assert!(!index.is_symlink(), "the link was replaced by a file");
+        // Neither the data file nor its index.
+        for name in [CODE_FILE.to_string(), format!("{CODE_FILE}.index")] {
+            let (path, kept) = (folder.join(&name), elsewhere.join(&name));
+            std::fs::rename(&path, &kept).unwrap();
+            std::os::unix::fs::symlink(&kept, &path).unwrap();
+            let linked = CodeCache::open(Some(&folder));
+            highlight_all(&linked);
+            assert_eq!(linked.counts(), (0, 4), "a linked {name} is not read");
+            let before = std::fs::read(&kept).unwrap();
+            linked.save().unwrap();
+            assert_eq!(std::fs::read(&kept).unwrap(), before, "nor written through");
+            assert!(!path.is_symlink(), "the link was replaced by a file");
+        }
     }
 
     #[test]
