@@ -29,6 +29,11 @@ use std::sync::OnceLock;
 const PAGES_FILE: &str = "pages.bin";
 const SERVED_PAGES_FILE: &str = "pages-serve.bin";
 
+/// What each kept page's file in the last output looked like when its bytes were last checked
+/// (`PageCache::still_written`), one file for each page cache.
+const SEEN_FILE: &str = "seen.bin";
+const SERVED_SEEN_FILE: &str = "seen-serve.bin";
+
 /// Everything a build may take from the last one.
 pub(crate) struct BuildCache {
     pub(crate) notes: NoteCache,
@@ -49,11 +54,15 @@ impl BuildCache {
 
     /// Code blocks and pages, for `gongbu build`, or for the first run of `gongbu serve`.
     pub(crate) fn open(folder: Option<&Path>, serving: bool) -> BuildCache {
-        let name = if serving { SERVED_PAGES_FILE } else { PAGES_FILE };
+        let (name, seen) = if serving { (SERVED_PAGES_FILE, SERVED_SEEN_FILE) } else { (PAGES_FILE, SEEN_FILE) };
         BuildCache {
             notes: NoteCache::open(folder),
             code: CodeCache::open(folder),
-            pages: PageCache { store: Store::open(folder, name), run: OnceLock::new() },
+            pages: PageCache {
+                store: Store::open(folder, name),
+                seen: Store::open(folder, seen),
+                run: OnceLock::new(),
+            },
         }
     }
 
@@ -61,14 +70,20 @@ impl BuildCache {
     /// makes the next build cold: no problem of this one.
     pub(crate) fn save(self) {
         let BuildCache { notes, code, pages } = self;
-        // Three files, each mostly waiting on the disk.
-        let _ = rayon::join(|| notes.save(), || rayon::join(|| code.save(), || pages.store.save()));
+        // Four files, each mostly waiting on the disk.
+        let PageCache { store, seen, .. } = pages;
+        let _ = rayon::join(
+            || rayon::join(|| notes.save(), || code.save()),
+            || rayon::join(|| store.save(), || seen.save()),
+        );
     }
 }
 
 /// The pages of the last build, by output path.
 pub(crate) struct PageCache {
     store: Store,
+    /// Each kept page's file as last checked (`still_written`).
+    seen: Store,
     /// The run's settings, fingerprinted (`start_run`); until then nothing is reused or kept.
     run: OnceLock<u128>,
 }
@@ -118,7 +133,7 @@ impl PostedTerms {
 
 impl PageCache {
     pub(crate) fn none() -> PageCache {
-        PageCache { store: Store::none(PAGES_FILE), run: OnceLock::new() }
+        PageCache { store: Store::none(PAGES_FILE), seen: Store::none(SEEN_FILE), run: OnceLock::new() }
     }
 
     /// Fingerprint what every page of this run is rendered with besides its own inputs: the
@@ -167,7 +182,7 @@ impl PageCache {
             let record = Record::decode(bytes)?;
             let same = record.inputs == inputs
                 && record.targets.iter().all(|(t, state)| target_state(site, t) == *state)
-                && file_is(&previous, record.html_len, record.html_sum);
+                && self.still_written(&url, &previous, record.html_len, record.html_sum);
             (same && sink.copy(&url, &previous).is_ok()).then_some(record.outputs)
         })
     }
@@ -215,8 +230,58 @@ fn target_state(site: &Site, target: &str) -> u64 {
     h.finish()
 }
 
-/// The file at `path` has `len` bytes with checksum `sum` (never read through a symlink).
-fn file_is(path: &Path, len: u64, sum: u32) -> bool {
+impl PageCache {
+    /// The last output's file `previous` of the page at `url` still holds the `len` bytes with
+    /// checksum `sum` the page was written with. Read and checked once; then, as long as the
+    /// file is the same one (device, inode), with the same size and modification time as when it
+    /// was read, it is not read again (a file changed by hand changes its time; one replaced, its
+    /// inode).
+    fn still_written(&self, url: &str, previous: &Path, len: u64, sum: u32) -> bool {
+        let key = key_of(&[b"seen", url.as_bytes()]);
+        let seen = |meta: &std::fs::Metadata| {
+            let mut value = file_identity(meta);
+            value.extend(len.to_le_bytes());
+            value.extend(sum.to_le_bytes());
+            value
+        };
+        let Ok(now) = std::fs::symlink_metadata(previous) else { return false };
+        if !now.is_file() || now.len() != len {
+            return false;
+        }
+        let now = seen(&now);
+        if self.seen.take(key, |found| (found == now.as_slice()).then_some(())).is_some() {
+            return true;
+        }
+        // Read, then remembered as it was before it was read: a change while it is read gives
+        // it another time, and it is read again next time.
+        match file_is(previous, len, sum) {
+            Some(before) => {
+                self.seen.put(key, seen(&before));
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// A file's device, inode, size and modification time, as bytes.
+fn file_identity(meta: &std::fs::Metadata) -> Vec<u8> {
+    let mut identity = Vec::with_capacity(40);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        identity.extend(meta.dev().to_le_bytes());
+        identity.extend(meta.ino().to_le_bytes());
+    }
+    let modified = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+    identity.extend(modified.map_or(0, |d| d.as_nanos()).to_le_bytes());
+    identity.extend(meta.len().to_le_bytes());
+    identity
+}
+
+/// The file at `path` has `len` bytes with checksum `sum` (never read through a symlink): its
+/// metadata before it was read, if so.
+fn file_is(path: &Path, len: u64, sum: u32) -> Option<std::fs::Metadata> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -224,12 +289,11 @@ fn file_is(path: &Path, len: u64, sum: u32) -> bool {
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
     }
-    let Ok(file) = options.open(path) else { return false };
-    if file.metadata().map_or(true, |m| !m.is_file() || m.len() != len) {
-        return false;
-    }
+    let file = options.open(path).ok()?;
+    let meta = file.metadata().ok().filter(|m| m.is_file() && m.len() == len)?;
     let mut bytes = Vec::with_capacity(len as usize);
-    file.take(len + 1).read_to_end(&mut bytes).is_ok() && bytes.len() as u64 == len && crc32fast::hash(&bytes) == sum
+    let read = file.take(len + 1).read_to_end(&mut bytes).is_ok();
+    (read && bytes.len() as u64 == len && crc32fast::hash(&bytes) == sum).then_some(meta)
 }
 
 /// A page's record in the cache.

@@ -8,6 +8,7 @@ mod common;
 use common::{build_ok, tree};
 use std::collections::BTreeMap;
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -165,6 +166,15 @@ fn a_build_with_the_cache_writes_what_a_cold_build_writes() {
     site.build_warm();
     site.assert_warm_is_cold("a page changed in the output");
 
+    // Changed by hand again, in place and to the same length, once builds have checked the file
+    // and trust it while it stays the same file with the same size and time: read and rendered again.
+    site.build_warm();
+    assert_eq!(site.build_warm().pages.1, 0, "nothing changed");
+    let same_length = vec![b' '; fs::read(&page).unwrap().len()];
+    fs::OpenOptions::new().write(true).open(&page).unwrap().write_all(&same_length).unwrap();
+    assert_eq!(site.build_warm().pages.1, 1, "the page changed by hand is rendered again");
+    site.assert_warm_is_cold("a page changed in place in the output");
+
     // The note's language (the hint for its unlabeled block) changes with its labelled blocks.
     let hint = site.root.join("content/Language/hint.md");
     let labelled = "\n```python\nx = 1\n```\n\n```python\ny = 2\n```\n\n```python\nz = 3\n```\n";
@@ -188,27 +198,39 @@ fn a_build_with_the_cache_writes_what_a_cold_build_writes() {
     site.build_warm();
     site.assert_warm_is_cold("a template change");
 
-    // A damaged cache file is ignored as a whole, and replaced.
-    let good = fs::read(site.cache_file()).unwrap();
-    let mut flipped = good.clone();
-    let middle = flipped.len() / 2;
-    flipped[middle] ^= 1;
-    let pages_file = site.root.join(".gongbu-cache/pages.bin");
-    let good_pages = fs::read(&pages_file).unwrap();
-    let notes_file = site.root.join(".gongbu-cache/notes.bin");
-    let good_notes = fs::read(&notes_file).unwrap();
-    for damaged in [&good[..good.len() / 3], &flipped[..], b"junk"] {
-        fs::write(site.cache_file(), damaged).unwrap();
-        fs::write(&pages_file, &good_pages[..good_pages.len() - 1]).unwrap();
-        let mut notes_flipped = good_notes.clone();
-        notes_flipped[good_notes.len() / 2] ^= 1;
-        fs::write(&notes_file, notes_flipped).unwrap();
+    // A damaged index is ignored as a whole (with its data file), and replaced.
+    let cache = site.root.join(".gongbu-cache");
+    let read_index = |name: &str| fs::read(cache.join(format!("{name}.index"))).unwrap();
+    for damage in [0, 1, 2] {
+        let (code, pages, notes) = (read_index("code.bin"), read_index("pages.bin"), read_index("notes.bin"));
+        let mut flipped = code.clone();
+        flipped[code.len() / 2] ^= 1;
+        let damaged = [code[..code.len() / 3].to_vec(), flipped, b"junk".to_vec()][damage].clone();
+        fs::write(cache.join("code.bin.index"), &damaged).unwrap();
+        fs::write(cache.join("pages.bin.index"), &pages[..pages.len() - 1]).unwrap();
+        let mut notes_flipped = notes.clone();
+        notes_flipped[notes.len() / 2] ^= 1;
+        fs::write(cache.join("notes.bin.index"), notes_flipped).unwrap();
         let warm = site.build_warm();
-        assert_eq!((warm.notes.0, warm.code.0, warm.pages.0), (0, 0, 0), "nothing is taken from a damaged cache file");
-        site.assert_warm_is_cold("a damaged cache file");
-        assert_ne!(fs::read(site.cache_file()).unwrap(), damaged, "the damaged file was replaced");
+        assert_eq!((warm.notes.0, warm.code.0, warm.pages.0), (0, 0, 0), "nothing is taken from a damaged index");
+        site.assert_warm_is_cold("a damaged cache index");
+        assert_ne!(read_index("code.bin"), damaged, "the damaged index was replaced");
         assert_eq!(site.build_warm().pages.1, 0, "by a sound one");
     }
+
+    // A value damaged in a data file is not taken: its page is rendered and its note parsed again.
+    for name in ["pages.bin", "notes.bin", "code.bin"] {
+        let path = cache.join(name);
+        let mut bytes = fs::read(&path).unwrap();
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 1;
+        // In place, as a disk would: the file keeps its name and identity.
+        fs::OpenOptions::new().write(true).open(&path).unwrap().write_all(&bytes).unwrap();
+    }
+    let warm = site.build_warm();
+    assert!(warm.pages.1 >= 1 && warm.notes.1 >= 1, "the damaged values were made again ({warm:?})");
+    assert!(warm.pages.0 > 0 && warm.notes.0 > 0, "the others were taken ({warm:?})");
+    site.assert_warm_is_cold("a damaged cache value");
 }
 
 /// `%20` and other escapes of a link's path undone (the generated notes escape spaces only).

@@ -3,7 +3,7 @@
 //! parsed again. Its body is not stored: it is the end of the note's own text, cut where the
 //! record says.
 
-use super::{key_of, put_len, put_opt_str, put_str, Fields, Store};
+use super::{key_of, put_len, put_opt_str, put_str, utf8, Fields, Store};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Dates, Heading, Letters, Note, NoteStudy, Question, QuestionKind, Term, WrittenLink};
 use std::path::Path;
@@ -67,7 +67,7 @@ impl NoteCache {
 /// The note's text as every parse reads it (`pipeline::parse_note_with`): UTF-8, controls
 /// replaced. None for bytes that are not UTF-8 (never kept: such a note is an error).
 fn cleaned(bytes: &[u8]) -> Option<std::borrow::Cow<'_, str>> {
-    std::str::from_utf8(bytes).ok().map(crate::text::without_controls)
+    utf8(bytes).map(crate::text::without_controls)
 }
 
 /// A parsed note as bytes; the body as where it starts in the note's cleaned text. None when the
@@ -189,7 +189,7 @@ fn decode(record: &[u8], bytes: &[u8]) -> Option<Note> {
     let mut r = Fields::new(record);
     let (raw, body_start, text_len) = (r.flag()?, r.usize()?, r.usize()?);
     // The same bytes have the same controls (none, when `raw`).
-    let text = if raw { std::str::from_utf8(bytes).ok()?.into() } else { cleaned(bytes)? };
+    let text = if raw { utf8(bytes)?.into() } else { cleaned(bytes)? };
     if text.len() != text_len {
         return None;
     }
