@@ -77,6 +77,12 @@ impl LiveReload {
         let _ = self.inner.sender.send(reload_message().into());
     }
 
+    /// Tell the open pages among `pages` (output paths, as `<body data-page>` has them) to
+    /// reload; a page that does not say its path reloads too.
+    pub fn reload_pages(&self, pages: &[String]) {
+        let _ = self.inner.sender.send(serde_json::json!({ "type": "reload", "pages": pages }).to_string().into());
+    }
+
     /// Show `message` (one `file:line: …` problem per line) over every open page, and over
     /// pages opened until the next successful rebuild.
     pub fn show_errors(&self, message: &str) {
@@ -599,7 +605,8 @@ pub const RELOAD_SCRIPT: &str = r#"<script>/* gongbu serve: live reload */(() =>
     ws.onmessage = (event) => {
       let m;
       try { m = JSON.parse(event.data); } catch (_) { return; }
-      if (m.type === "reload") reload();
+      const page = document.body && document.body.dataset.page;
+      if (m.type === "reload" && (!m.pages || !page || m.pages.includes(page))) reload();
       else if (m.type === "error") show(String(m.message));
     };
     ws.onclose = () => { lost = true; setTimeout(connect, delay); delay = Math.min(delay * 2, 5000); };

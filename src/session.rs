@@ -144,6 +144,14 @@ impl Session {
         Ok(Session { config, overrides, state: None, late: LateWrites::default() })
     }
 
+    /// Call `listener` with the pages showing the late-written files (`Rebuild::pending`: the
+    /// glossary, the references and quiz pages) each time those writes are done, so that `serve`
+    /// reloads a browser showing one of them again: the reload it sent after the rebuild came
+    /// before these files were written.
+    pub fn on_late_written(&self, listener: impl Fn(Vec<String>) + Send + Sync + 'static) {
+        self.late.lock().listener = Some(Arc::new(listener));
+    }
+
     /// Wait until the files the last rebuilds left writing (`Rebuild::pending`) are written;
     /// the problems writing them (else reported by the next rebuild).
     pub fn finish_writes(&self) -> Vec<Diagnostic> {
@@ -882,6 +890,10 @@ struct Pending {
     closed: bool,
     /// Problems writing, for the next rebuild to report.
     problems: Vec<Diagnostic>,
+    /// The pages showing the files written since nothing last waited (`StudyFile::shown_on`).
+    shown: Vec<String>,
+    /// Told those pages when nothing waits any more (`Session::on_late_written`).
+    listener: Option<Arc<dyn Fn(Vec<String>) + Send + Sync>>,
 }
 
 /// One file to write into an output folder: its path there and what makes its bytes.
@@ -956,12 +968,30 @@ fn write_late(shared: &(Mutex<Pending>, Condvar)) {
         let file = pending.waiting.remove(0);
         pending.busy = true;
         drop(pending);
+        let page = page_showing(file.rel);
         let problems = write_file(file);
         let mut pending = take();
         pending.busy = false;
         pending.problems.extend(problems);
+        if let Some(page) = page.filter(|p| !pending.shown.iter().any(|s| s == p)) {
+            pending.shown.push(page.to_string());
+        }
+        let told = match (&pending.listener, pending.waiting.is_empty() && !pending.shown.is_empty()) {
+            (Some(listener), true) => Some((Arc::clone(listener), std::mem::take(&mut pending.shown))),
+            _ => None,
+        };
         ready.notify_all();
+        drop(pending);
+        if let Some((listener, pages)) = told {
+            listener(pages);
+        }
     }
+}
+
+/// The page showing the study file at `rel`, if a reader sees it on one.
+fn page_showing(rel: &str) -> Option<&'static str> {
+    let all = [StudyFile::Quiz, StudyFile::Questions, StudyFile::Glossary, StudyFile::References, StudyFile::Anki];
+    all.into_iter().find(|f| f.path() == rel).and_then(StudyFile::shown_on)
 }
 
 /// Write one late file, as the rebuild's own files are written (`UpdateSink`); nothing when its
@@ -1091,6 +1121,41 @@ mod tests {
         late.submit(root.clone(), "quiz/anki.csv", version("5", None));
         drop(late);
         assert_eq!(std::fs::read_to_string(root.join("quiz/anki.csv")).unwrap(), "5");
+    }
+
+    /// Once the late writes are done, the pages showing them are told (to reload them), once
+    /// each; the Anki export shows on no page.
+    #[test]
+    fn the_pages_showing_late_written_files_are_told_when_they_are_written() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().to_path_buf();
+        let late = LateWrites::default();
+        let (tell, told) = std::sync::mpsc::channel();
+        late.lock().listener = Some(Arc::new(move |pages| tell.send(pages).unwrap()));
+        let (go, gate) = std::sync::mpsc::channel::<()>();
+        let file = |bytes: &'static str, wait: Option<std::sync::mpsc::Receiver<()>>| {
+            Box::new(move || {
+                if let Some(gate) = wait {
+                    let _ = gate.recv();
+                }
+                bytes.as_bytes().to_vec()
+            })
+        };
+        late.submit(root.clone(), StudyFile::Anki.path(), file("anki", Some(gate)));
+        for study in [StudyFile::Questions, StudyFile::Glossary, StudyFile::References] {
+            late.submit(root.clone(), study.path(), file("study", None));
+        }
+        go.send(()).unwrap();
+        let wait = std::time::Duration::from_secs(10);
+        assert_eq!(
+            told.recv_timeout(wait).unwrap(),
+            ["quiz/index.html", "glossary/index.html", "references/index.html"]
+        );
+        assert!(late.wait().is_empty());
+        assert_eq!(std::fs::read_to_string(root.join("glossary/index.html")).unwrap(), "study");
+        late.submit(root.clone(), StudyFile::Anki.path(), file("anki 2", None));
+        assert!(late.wait().is_empty());
+        assert!(told.recv_timeout(std::time::Duration::from_millis(300)).is_err(), "the export shows on no page");
     }
 
     #[test]

@@ -401,6 +401,28 @@ fn edits_renames_deletes_creates_and_moves_reload_the_page() {
     eventually("an edit after the move", || served_with(&server, "Computer Science/OS/프로세스.html", "옮긴 뒤 수정."));
 }
 
+/// The glossary, references and quiz files are written after the reload (at 10,000 notes a
+/// retitle remakes megabytes of them): once they are, the pages showing them are told to
+/// reload again, by name, and what they then load is the new version.
+#[test]
+fn pages_showing_study_files_written_after_the_reload_are_reloaded_again() {
+    let (_tmp, site) = fixture();
+    let note = site.join("Computer Science/운영체제/프로세스.md");
+    std::fs::write(&note, "# 프로세스\n\n> **'PCB'**: 프로세스 제어 블록\n\n### Q. PCB란?\n\n답.\n").unwrap();
+    let server = Server::start(&site);
+    let mut socket = server.socket();
+    assert!(served_with(&server, "glossary/index.html", ">프로세스</a>"));
+
+    std::fs::write(&note, "# 프로세스 정리\n\n> **'PCB'**: 프로세스 제어 블록\n\n### Q. PCB란?\n\n답.\n").unwrap();
+    let first = socket.expect("reload");
+    assert!(first.get("pages").is_none(), "the rebuild reloads every page: {first}");
+    let again = socket.expect("reload");
+    let pages: Vec<&str> = again["pages"].as_array().expect("pages named").iter().filter_map(|p| p.as_str()).collect();
+    assert!(pages.contains(&"glossary/index.html") && pages.contains(&"quiz/index.html"), "{again}");
+    assert!(!pages.iter().any(|p| p.contains("프로세스")), "the note's own page is not reloaded twice: {again}");
+    assert!(served_with(&server, "glossary/index.html", ">프로세스 정리</a>"), "written before the message");
+}
+
 #[test]
 fn a_broken_note_shows_its_error_and_keeps_the_last_good_page() {
     let (_tmp, site) = fixture();

@@ -49,6 +49,11 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         eprintln!("{language}");
     }
 
+    // The glossary, references and quiz pages are written after the reload (a retitle at
+    // 10,000 notes remakes megabytes of them): a browser showing one reloads again once it is.
+    let late = live.clone();
+    session.on_late_written(move |pages| late.reload_pages(&pages));
+
     let (batches, incoming) = mpsc::channel();
     let watcher = watch::watch(&watched, args.poll, batches)?;
     let builder = {

@@ -461,6 +461,16 @@ impl StudyFile {
             StudyFile::Anki => "quiz/anki.csv",
         }
     }
+
+    /// The page a reader sees it on (the quiz page loads `questions.js`); None for the Anki
+    /// export, which no page shows.
+    pub(crate) fn shown_on(self) -> Option<&'static str> {
+        match self {
+            StudyFile::Quiz | StudyFile::Questions => Some(StudyFile::Quiz.path()),
+            StudyFile::Glossary | StudyFile::References => Some(self.path()),
+            StudyFile::Anki => None,
+        }
+    }
 }
 
 /// What the study files are made from: the rendered notes' outputs (`outputs[n]` for note `n`,
