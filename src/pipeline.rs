@@ -520,7 +520,7 @@ pub(crate) fn write_everything(
         || render_pages(site, theme, &chrome, &site.order, sink, Some(&index), &glossary, anki.as_ref(), cache),
         || write_study(&study::StudyFile::FROM_SITE, site, theme, &chrome, &glossary, &[], sink),
     );
-    problems.extend(write_shared(site, theme, config, sink));
+    problems.extend(write_shared(site, theme, &chrome, config, sink));
     if !serving {
         // A build highlights nothing more: each thread's line memo goes before the study files.
         rayon::broadcast(|_| highlight::release_thread_memory());
@@ -747,25 +747,36 @@ fn index_page(
 }
 
 /// Files every site has besides its pages: navigation files and theme files.
-fn write_shared(site: &Site, theme: &Theme, config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
-    let mut diagnostics = write_navigation(site, theme, config, sink);
+fn write_shared(
+    site: &Site,
+    theme: &Theme,
+    chrome: &view::Chrome,
+    config: &Config,
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = write_navigation(site, theme, chrome, config, sink);
     diagnostics.extend(write_theme_files(site, config, sink));
     diagnostics
 }
 
 /// Files that list the site's pages and titles: `nav.js`, `404.html`, `sitemap.xml`, `atom.xml`.
-pub(crate) fn write_navigation(site: &Site, theme: &Theme, config: &Config, sink: &dyn Sink) -> Vec<Diagnostic> {
-    let chrome = view::Chrome::of(config, site);
+pub(crate) fn write_navigation(
+    site: &Site,
+    theme: &Theme,
+    chrome: &view::Chrome,
+    config: &Config,
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    let mut files: Vec<(&str, Vec<u8>)> = vec![("nav.js", nav::nav_js(site, &chrome).into_bytes())];
-    match search_page(site, theme, &chrome) {
+    let mut files: Vec<(&str, Vec<u8>)> = vec![("nav.js", nav::nav_js(site, chrome).into_bytes())];
+    match search_page(site, theme, chrome) {
         Ok(Some(html)) => files.push((search::PAGE, html.into_bytes())),
         Ok(None) => {}
         Err(d) => diagnostics.push(d),
     }
     match theme.render(
         "404.html",
-        &view::not_found_context(&view::SiteLinks::of(site, &chrome), &chrome, &base_path(&config.base_url)),
+        &view::not_found_context(&view::SiteLinks::of(site, chrome), chrome, &base_path(&config.base_url)),
     ) {
         Ok(html) => files.push(("404.html", html.into_bytes())),
         Err(d) => diagnostics.push(d),

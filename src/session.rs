@@ -321,10 +321,16 @@ impl Session {
         // The notes' language flipped: every page and the 404 page show other words.
         changes.titles |= config.language(state.site.letters()).code != language.code;
         let mut to_render = Vec::new();
-        if changes.structure || changes.titles {
+        let site_changed = changes.structure || changes.titles;
+        if site_changed {
             errors.extend(state.reassemble(config, &changes, sink));
-            to_render.extend(state.stale_pages(config));
-            errors.extend(pipeline::write_navigation(&state.site, &state.theme, config, sink));
+        }
+        // What every page shows of the site, made once for the pages, the navigation and the
+        // study files.
+        let chrome = view::Chrome::of(config, &state.site);
+        if site_changed {
+            to_render.extend(state.stale_pages(&chrome));
+            errors.extend(pipeline::write_navigation(&state.site, &state.theme, &chrome, config, sink));
         }
         to_render.extend(state.edited_pages(&changes.edited));
         to_render.extend(state.pages_linking_to(&changes.retargeted));
@@ -342,8 +348,6 @@ impl Session {
             PageRef::Section(s) => (1, *s),
         });
         to_render.dedup();
-        // What every page shows of the site, made once for the pages and the study files.
-        let chrome = view::Chrome::of(config, &state.site);
         let (rendered, page_errors, outputs) = render_into(&mut state, &chrome, &to_render, sink, changes.structure);
         errors.extend(page_errors);
         let files = state.stale_study_files(&chrome, &changes, outputs);
@@ -516,8 +520,8 @@ impl State {
 
     /// Pages on which the site now shows something else than at their last render (see
     /// `view::PageLinks`), or that were never rendered.
-    fn stale_pages(&self, config: &Config) -> Vec<PageRef> {
-        let fresh = view::signatures(&self.site, &view::Chrome::of(config, &self.site));
+    fn stale_pages(&self, chrome: &view::Chrome) -> Vec<PageRef> {
+        let fresh = view::signatures(&self.site, chrome);
         let stale = self.site.order.iter().zip(fresh);
         stale
             .filter(|&(&page, signature)| self.info(page).is_none_or(|info| info.signature != signature))
@@ -990,8 +994,8 @@ fn write_late(shared: &(Mutex<Pending>, Condvar)) {
 
 /// The page showing the study file at `rel`, if a reader sees it on one.
 fn page_showing(rel: &str) -> Option<&'static str> {
-    let all = [StudyFile::Quiz, StudyFile::Questions, StudyFile::Glossary, StudyFile::References, StudyFile::Anki];
-    all.into_iter().find(|f| f.path() == rel).and_then(StudyFile::shown_on)
+    let mut all = StudyFile::FROM_SITE.into_iter().chain(StudyFile::FROM_PAGES);
+    all.find(|f| f.path() == rel).and_then(StudyFile::shown_on)
 }
 
 /// Write one late file, as the rebuild's own files are written (`UpdateSink`); nothing when its
