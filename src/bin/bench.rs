@@ -44,8 +44,25 @@ struct Run {
     wall: Duration,
     /// Peak resident set size of the child, KiB (None where `wait4` is unavailable).
     peak_rss_kib: Option<u64>,
+    /// The child's user and system CPU time (None where `wait4` is unavailable, and for the
+    /// in-process rebuilds). Shown beside the wall time because on some file systems the
+    /// kernel's share swings with what was deleted minutes before; user time does not.
+    cpu: Option<Cpu>,
     /// For incremental rebuilds: the edit changed the note's title.
     retitle: bool,
+}
+
+/// User and system CPU time of a child process.
+#[derive(Clone, Copy)]
+struct Cpu {
+    user: Duration,
+    system: Duration,
+}
+
+/// What `wait_child` learns of a finished child besides its exit status.
+struct ChildUsage {
+    peak_rss_kib: Option<u64>,
+    cpu: Option<Cpu>,
 }
 
 /// Everything measured for one corpus size.
@@ -135,7 +152,12 @@ fn bench_size(gongbu: &Path, args: &Args, n: usize) -> Result<SizeReport, String
         support::remove_dir(&cache_dir)?;
         settle_disk();
         let r = run_build(gongbu, &corpus_dir, &run_dir(i), false)?;
-        println!("  cold run {i}: {}, peak {}", fmt_dur(r.wall), fmt_mib(r.peak_rss_kib.map(|k| k as f64 / 1024.0)));
+        println!(
+            "  cold run {i}: {}, peak {}{}",
+            fmt_dur(r.wall),
+            fmt_mib(r.peak_rss_kib.map(|k| k as f64 / 1024.0)),
+            fmt_cpu(r.cpu)
+        );
         cold.push(r);
     }
     fs::rename(run_dir(args.runs), &out_dir).map_err(|e| format!("keeping the last output: {e}"))?;
@@ -204,9 +226,10 @@ print({run} * {k})
         settle_disk();
         let r = run_build(gongbu, corpus_dir, out_dir, true)?;
         println!(
-            "  warm build {run} ({edits} notes edited): {}, peak {}",
+            "  warm build {run} ({edits} notes edited): {}, peak {}{}",
             fmt_dur(r.wall),
-            fmt_mib(r.peak_rss_kib.map(|k| k as f64 / 1024.0))
+            fmt_mib(r.peak_rss_kib.map(|k| k as f64 / 1024.0)),
+            fmt_cpu(r.cpu)
         );
         results.push(r);
     }
@@ -239,14 +262,16 @@ fn measure_serve_starts(gongbu: &Path, corpus_dir: &Path, out_dir: &Path, runs: 
         let ready = std::io::BufRead::lines(stdout).map_while(Result::ok).any(|l| l.starts_with("serving at "));
         let wall = started.elapsed();
         let _ = child.kill();
-        let (_, status, peak_rss_kib) = wait_child(&mut child)?;
+        let (_, status, usage) = wait_child(&mut child)?;
         if !ready {
             return Err(format!("`gongbu serve {}` did not start ({status})", corpus_dir.display()));
         }
         if run > 0 {
+            // The CPU figure runs until the kill, a little after "serving at": not shown.
+            let peak_rss_kib = usage.peak_rss_kib;
             let peak = fmt_mib(peak_rss_kib.map(|k| k as f64 / 1024.0));
             println!("  serve start-up {run} (warm cache): {}, peak {peak}", fmt_dur(wall));
-            results.push(Run { wall, peak_rss_kib, retitle: false });
+            results.push(Run { wall, peak_rss_kib, cpu: None, retitle: false });
         }
     }
     Ok(results)
@@ -295,7 +320,7 @@ fn measure_one_note_rebuild(corpus_dir: &Path, out_dir: &Path, note: &Path, runs
             rebuilt.rendered,
             rebuilt.changed.len()
         );
-        results.push(Run { wall, peak_rss_kib: None, retitle });
+        results.push(Run { wall, peak_rss_kib: None, cpu: None, retitle });
     }
     Ok(results)
 }
@@ -328,19 +353,19 @@ fn run_build(gongbu: &Path, corpus_dir: &Path, out_dir: &Path, cache: bool) -> R
         let _ = stderr_pipe.read_to_end(&mut buf);
         buf
     });
-    let (success, status_text, peak_rss_kib) = wait_child(&mut child)?;
+    let (success, status_text, usage) = wait_child(&mut child)?;
     let wall = start.elapsed();
     let stderr = stderr_reader.join().unwrap_or_default();
     if !success {
         return Err(format!("`{}` failed ({status_text}); stderr:\n{}", describe(), String::from_utf8_lossy(&stderr)));
     }
-    Ok(Run { wall, peak_rss_kib, retitle: false })
+    Ok(Run { wall, peak_rss_kib: usage.peak_rss_kib, cpu: usage.cpu, retitle: false })
 }
 
-/// Waits for the child with `wait4`, which also returns its exact peak RSS (`ru_maxrss`).
-/// Returns (success, status description, peak RSS KiB).
+/// Waits for the child with `wait4`, which also returns its exact peak RSS (`ru_maxrss`) and
+/// CPU times. Returns (success, status description, usage).
 #[cfg(unix)]
-fn wait_child(child: &mut std::process::Child) -> Result<(bool, String, Option<u64>), String> {
+fn wait_child(child: &mut std::process::Child) -> Result<(bool, String, ChildUsage), String> {
     let pid = child.id() as libc::pid_t;
     let mut status: libc::c_int = 0;
     // SAFETY: rusage is plain old data; zeroed is a valid value and wait4 overwrites it.
@@ -358,22 +383,26 @@ fn wait_child(child: &mut std::process::Child) -> Result<(bool, String, Option<u
         }
     }
     // Linux reports ru_maxrss in KiB (macOS in bytes; this benchmark targets Linux).
-    let peak = u64::try_from(usage.ru_maxrss).ok();
+    let time = |t: libc::timeval| Duration::new(t.tv_sec.max(0) as u64, (t.tv_usec.max(0) as u32) * 1000);
+    let found = ChildUsage {
+        peak_rss_kib: u64::try_from(usage.ru_maxrss).ok(),
+        cpu: Some(Cpu { user: time(usage.ru_utime), system: time(usage.ru_stime) }),
+    };
     if libc::WIFEXITED(status) {
         let code = libc::WEXITSTATUS(status);
-        Ok((code == 0, format!("exit code {code}"), peak))
+        Ok((code == 0, format!("exit code {code}"), found))
     } else if libc::WIFSIGNALED(status) {
-        Ok((false, format!("killed by signal {}", libc::WTERMSIG(status)), peak))
+        Ok((false, format!("killed by signal {}", libc::WTERMSIG(status)), found))
     } else {
-        Ok((false, format!("wait status {status:#x}"), peak))
+        Ok((false, format!("wait status {status:#x}"), found))
     }
 }
 
 /// Without `wait4` there is no peak-memory figure; timing still works.
 #[cfg(not(unix))]
-fn wait_child(child: &mut std::process::Child) -> Result<(bool, String, Option<u64>), String> {
+fn wait_child(child: &mut std::process::Child) -> Result<(bool, String, ChildUsage), String> {
     let status = child.wait().map_err(|e| format!("waiting for gongbu: {e}"))?;
-    Ok((status.success(), status.to_string(), None))
+    Ok((status.success(), status.to_string(), ChildUsage { peak_rss_kib: None, cpu: None }))
 }
 
 /// Total bytes and file count under `dir` (symlinks are not followed).
@@ -430,6 +459,13 @@ fn fmt_dur(d: Duration) -> String {
     } else {
         format!("{:.2} s", d.as_secs_f64())
     }
+}
+
+/// ", CPU 1.52 s user + 0.19 s system", or nothing where unknown.
+fn fmt_cpu(cpu: Option<Cpu>) -> String {
+    cpu.map_or(String::new(), |c| {
+        format!(", CPU {:.2} s user + {:.2} s system", c.user.as_secs_f64(), c.system.as_secs_f64())
+    })
 }
 
 fn fmt_mib(m: Option<f64>) -> String {
