@@ -689,7 +689,10 @@ pub(crate) fn render_pages(
             .unwrap_or_else(|d| PageOutput { diagnostics: vec![d], ..PageOutput::default() });
             let mut written = false;
             // A page the cache keeps keeps its search terms too (posted from them alike).
-            let terms = text.as_ref().filter(|_| cache.pages.is_on()).and_then(PostedTerms::of);
+            let terms = text
+                .as_ref()
+                .filter(|_| cache.pages.is_on())
+                .and_then(|t| PostedTerms::of(t, index.map_or(site.order.len(), |i| i.len())));
             // The generated page of a notes folder named like a study page's (`quiz/`) gives way.
             let html = html.filter(|_| matches!(page, PageRef::Note(_)) || reserved_output(&site.url(page)).is_none());
             if let Some(html) = html {
@@ -731,7 +734,7 @@ fn index_page(
     let mut problem = None;
     if let (Some(index), Some(page_text), Some(&id)) = (index, &text, site.position.get(&page)) {
         match terms {
-            Some(terms) => index.post_terms(id, terms.iter()),
+            Some(terms) => index.post_sharded(id, terms.bits(), terms.iter()),
             None => index.post(id, page_text),
         }
         if index.is_streaming() {

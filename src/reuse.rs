@@ -101,33 +101,48 @@ pub(crate) struct Reused {
 
 /// A page's distinct search terms with their weights (`search::Page::sorted_terms`), kept with
 /// the page so that a kept page's terms are posted without reading its text again. One string
-/// of the terms, each ended by a NUL, and a weight byte per term.
+/// of the terms, each ended by a NUL, a weight byte per term, and each term's shard for an index
+/// of `bits` shard bits; the terms are in shard order, so a kept page's terms are posted shard by
+/// shard without hashing or sorting them again (`search::Index::post_sharded`).
 pub(crate) struct PostedTerms {
     joined: String,
     weights: Vec<u8>,
+    bits: u8,
+    shards: Vec<u16>,
 }
 
 impl PostedTerms {
-    /// The terms of `page`; None when one holds a NUL or a weight does not fit a byte (then
-    /// they are not kept).
-    pub(crate) fn of(page: &search::Page) -> Option<PostedTerms> {
-        let terms = page.sorted_terms();
-        let mut joined = String::with_capacity(terms.iter().map(|(t, _)| t.len() + 1).sum());
+    /// The terms of `page`, for an index of `pages` pages; None when one holds a NUL or a weight
+    /// does not fit a byte (then they are not kept).
+    pub(crate) fn of(page: &search::Page, pages: usize) -> Option<PostedTerms> {
+        let bits = search::shard_bits(pages);
+        let mut terms: Vec<(usize, std::borrow::Cow<'_, str>, u32)> =
+            page.sorted_terms().into_iter().map(|(t, w)| (search::shard_of(&t, bits), t, w)).collect();
+        terms.sort_by_key(|&(shard, _, _)| shard);
+        let mut joined = String::with_capacity(terms.iter().map(|(_, t, _)| t.len() + 1).sum());
         let mut weights = Vec::with_capacity(terms.len());
-        for (term, weight) in &terms {
+        let mut shards = Vec::with_capacity(terms.len());
+        for (shard, term, weight) in &terms {
             if term.contains('\0') {
                 return None;
             }
             joined.push_str(term);
             joined.push('\0');
             weights.push(u8::try_from(*weight).ok()?);
+            shards.push(u16::try_from(*shard).ok()?);
         }
-        Some(PostedTerms { joined, weights })
+        Some(PostedTerms { joined, weights, bits: u8::try_from(bits).ok()?, shards })
     }
 
-    /// Each term with its weight, in term order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
-        self.joined.split_terminator('\0').zip(self.weights.iter().map(|&w| u32::from(w)))
+    /// The shard bits the terms were grouped for.
+    pub(crate) fn bits(&self) -> u32 {
+        u32::from(self.bits)
+    }
+
+    /// Each term with its shard and weight, in shard order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (usize, &str, u32)> {
+        let shards = self.shards.iter().map(|&s| usize::from(s));
+        shards.zip(self.joined.split_terminator('\0')).zip(&self.weights).map(|((s, t), &w)| (s, t, u32::from(w)))
     }
 }
 
@@ -344,6 +359,8 @@ impl Record {
                 put_str(&mut w, &terms.joined);
                 put_len(&mut w, terms.weights.len());
                 w.extend(&terms.weights);
+                w.push(terms.bits);
+                terms.shards.iter().for_each(|s| w.extend(s.to_le_bytes()));
             }
         }
         match out.study {
@@ -392,20 +409,29 @@ impl Record {
             }
             _ => return None,
         };
-        let terms = match r.flag()? {
-            false => None,
-            true => {
-                let joined = r.string()?;
-                let count = r.usize()?;
-                let weights = r.take(count)?.to_vec();
-                // One weight per term: the count of terms is the count of their ends.
-                let ends = joined.bytes().filter(|&b| b == 0).count();
-                Some(
-                    (ends == count && joined.ends_with('\0') == (count > 0))
-                        .then_some(PostedTerms { joined, weights })?,
-                )
-            }
-        };
+        let terms =
+            match r.flag()? {
+                false => None,
+                true => {
+                    let joined = r.string()?;
+                    let count = r.usize()?;
+                    let weights = r.take(count)?.to_vec();
+                    let bits = r.byte()?;
+                    let shards: Vec<u16> = r
+                        .take(count.checked_mul(2)?)?
+                        .chunks_exact(2)
+                        .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
+                        .collect();
+                    // One weight and one shard per term: the count of terms is the count of their
+                    // ends; every shard is one an index of `bits` bits has.
+                    let ends = joined.bytes().filter(|&b| b == 0).count();
+                    let in_range = bits <= 16 && shards.iter().all(|&s| u32::from(s) < 1 << bits);
+                    Some(
+                        (ends == count && joined.ends_with('\0') == (count > 0) && in_range)
+                            .then_some(PostedTerms { joined, weights, bits, shards })?,
+                    )
+                }
+            };
         let study = match r.byte()? {
             0 => None,
             1 => {
