@@ -158,7 +158,10 @@ impl PageCache {
         if !self.store.is_on() {
             return;
         }
-        let shown = format!("{config:?}\n{:?}\n{templates:?}\n{glossary}", config.language(site.letters()));
+        // The language's code and words, not why it was chosen: the share of Hangul it names
+        // moves with every note added and is shown only in the build's summary.
+        let language = config.language(site.letters());
+        let shown = format!("{config:?}\n{:?}\n{:?}\n{templates:?}\n{glossary}", language.code, language.words);
         let _ = self.run.set(key_of(&[shown.as_bytes()]));
     }
 
@@ -453,5 +456,78 @@ impl Record {
                 record.outputs.targets = record.targets.iter().map(|(t, _)| t.clone()).collect();
                 record
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pages() -> Vec<search::Page> {
+        let section = |id: &str, heading: &str, text: &str| search::Section {
+            id: id.to_string(),
+            heading: heading.to_string(),
+            text: text.to_string(),
+        };
+        (0..30)
+            .map(|i| {
+                let text = format!("이진 탐색 트리 {i}번 binarySearch node_{i} 해시 테이블 충돌 해결 page{}", i % 7);
+                search::Page::new(
+                    format!("p{i}.html"),
+                    format!("제목 {i} Title"),
+                    vec![section("", "", &text), section("h", "힙 정렬", "heap sort 우선순위 큐")],
+                )
+            })
+            .collect()
+    }
+
+    /// The index files of `pages` posted by `post`.
+    fn index_files(
+        pages: &[search::Page],
+        post: impl Fn(&search::Index, usize, &search::Page),
+    ) -> Vec<(String, Vec<u8>)> {
+        let mut index = search::Index::new(pages.len());
+        for (id, page) in pages.iter().enumerate() {
+            post(&index, id, page);
+            index.store(id, page.clone());
+        }
+        index.take_files()
+    }
+
+    #[test]
+    fn kept_terms_post_what_the_page_posts_whatever_the_shards_they_were_grouped_for() {
+        let pages = pages();
+        let direct = index_files(&pages, |index, id, page| index.post(id, page));
+        // Grouped for this index's shards (taken as they come), for fewer and for more shards
+        // (hashed again): the same files.
+        for grouped_for in [pages.len(), 4, 5_000] {
+            let kept = |index: &search::Index, id, page: &search::Page| {
+                let terms = PostedTerms::of(page, grouped_for).unwrap();
+                index.post_sharded(id, terms.bits(), terms.iter());
+            };
+            assert_eq!(search::shard_bits(grouped_for) == search::shard_bits(pages.len()), grouped_for == pages.len());
+            assert!(index_files(&pages, kept) == direct, "terms grouped for {grouped_for} pages");
+        }
+    }
+
+    #[test]
+    fn a_record_gives_back_its_terms_and_refuses_shards_out_of_range() {
+        let page = &pages()[3];
+        let terms = PostedTerms::of(page, 1_000).unwrap();
+        let outputs =
+            ReusedRef { diagnostics: &[], targets: &[], search: Some(page), terms: Some(&terms), study: None };
+        let bytes = Record::encode(7, &Vec::new(), 10, 11, &outputs);
+        let record = Record::decode(&bytes).unwrap();
+        let back = record.outputs.terms.unwrap();
+        assert_eq!(back.bits(), terms.bits());
+        assert!(back.iter().eq(terms.iter()));
+        assert!(terms.iter().all(|(s, t, _)| s == search::shard_of(t, terms.bits())));
+        // The bits byte follows the weights: one bit fewer puts the largest shard out of range.
+        let at = bytes.len() - 1 - 1 - 2 * terms.shards.len();
+        assert_eq!(bytes[at], terms.bits);
+        let mut fewer = bytes.clone();
+        fewer[at] -= 1;
+        assert!(terms.shards.iter().any(|&s| u32::from(s) >= 1 << (terms.bits - 1)));
+        assert!(Record::decode(&fewer).is_none());
     }
 }

@@ -129,6 +129,28 @@ fn a_build_with_the_cache_writes_what_a_cold_build_writes() {
     assert!(warm.code.0 > 0 && warm.code.1 > 0, "the edited notes' other blocks came from the cache ({warm:?})");
     site.assert_warm_is_cold("edits to notes");
 
+    // Enough notes added that the search index has more shards: the kept pages' terms, grouped
+    // by the shards of the last build's index, are posted by the new one's.
+    let shards = || {
+        fs::read_dir(site.out().join("static/search"))
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with('t'))
+            .count()
+    };
+    let before = shards();
+    for i in 0..60 {
+        fs::write(
+            site.root.join(format!("content/Language/more {i}.md")),
+            format!("# More {i}\n\n추가 노트 {i}: search terms\n"),
+        )
+        .unwrap();
+    }
+    let warm = site.build_warm();
+    assert!(shards() > before, "more shards ({before} before)");
+    assert!(warm.pages.0 > 0, "pages were kept ({warm:?})");
+    site.assert_warm_is_cold("notes added past a change of the search index's shards");
+
     // A linked note's anchors change: the pages linking to it are rendered again (a broken anchor).
     let notes = site.notes();
     let linked = notes.iter().find(|(_, t)| t.contains("](") && t.contains(".md#")).expect("a link to an anchor");
