@@ -97,6 +97,8 @@ pub(crate) struct Reused {
     /// The search terms of `search`, as they were posted (None: post them from its text).
     pub(crate) terms: Option<PostedTerms>,
     pub(crate) study: Option<NoteOutput>,
+    /// `text_key` of `search` (None without it).
+    pub(crate) text_key: Option<u128>,
 }
 
 /// A page's distinct search terms with their weights (`search::Page::sorted_terms`), kept with
@@ -221,6 +223,85 @@ impl PageCache {
         let html_len = html.len() as u64;
         let html_sum = crc32fast::hash(&html);
         self.store.put(key, Record::encode(inputs, &targets, html_len, html_sum, &outputs));
+    }
+}
+
+/// A fingerprint of a page's text as the search index stores it in its text block: its place in
+/// the block aside, the block's bytes are made from these.
+pub(crate) fn text_key(page: &search::Page) -> u128 {
+    let mut parts: Vec<&[u8]> = Vec::with_capacity(2 + 3 * page.sections.len());
+    parts.extend([page.url.as_bytes(), page.title.as_bytes()]);
+    for s in &page.sections {
+        parts.extend([s.id.as_bytes(), s.heading.as_bytes(), s.text.as_bytes()]);
+    }
+    key_of(&parts)
+}
+
+/// Each page's `text_key`, by its place in a build's search index, set as pages are rendered or
+/// kept (`PageCache::write_block`). Empty: no text block is kept.
+pub(crate) struct TextKeys(Vec<OnceLock<u128>>);
+
+impl TextKeys {
+    /// Room for `pages` pages.
+    pub(crate) fn new(pages: usize) -> TextKeys {
+        TextKeys((0..pages).map(|_| OnceLock::new()).collect())
+    }
+
+    pub(crate) fn set(&self, id: usize, key: u128) {
+        if let Some(slot) = self.0.get(id) {
+            let _ = slot.set(key);
+        }
+    }
+
+    /// What block `block`'s file is made from: its number and its pages' text, each page's
+    /// known.
+    fn of(&self, block: &search::TextBlock) -> Option<u128> {
+        let keys: Vec<[u8; 16]> =
+            block.ids().map(|id| Some(self.0.get(id)?.get()?.to_le_bytes())).collect::<Option<_>>()?;
+        let number = (block.number as u64).to_le_bytes();
+        let mut parts: Vec<&[u8]> = vec![b"block", &number];
+        parts.extend(keys.iter().map(|k| k.as_slice()));
+        Some(key_of(&parts))
+    }
+}
+
+impl PageCache {
+    /// Write the search text block `block` into `sink`; when the last output has its file made
+    /// from the same pages' text (`keys`), and still holds it as written, that file is kept
+    /// instead (made and compared with nothing). What each block was made from is kept with the
+    /// files' identities (`seen`).
+    pub(crate) fn write_block(
+        &self,
+        block: &search::TextBlock,
+        keys: &TextKeys,
+        sink: &dyn Sink,
+    ) -> std::io::Result<()> {
+        let made_from = keys.of(block).filter(|_| self.is_on());
+        let key = key_of(&[b"block", block.path.as_bytes()]);
+        if let (Some(made_from), Some(previous)) = (made_from, sink.previous(&block.path)) {
+            let kept = self.seen.take(key, |bytes| {
+                let mut r = Fields::new(bytes);
+                let (from, len) = (r.take(16)?, r.u64()?);
+                let sum = u32::from_le_bytes(r.take(4)?.try_into().ok()?);
+                let same = r.is_done()
+                    && from == made_from.to_le_bytes()
+                    && self.still_written(&block.path, &previous, len, sum);
+                (same && sink.copy(&block.path, &previous).is_ok()).then_some(())
+            });
+            if kept.is_some() {
+                return Ok(());
+            }
+        }
+        let bytes = block.bytes();
+        sink.write(&block.path, &bytes)?;
+        if let Some(made_from) = made_from {
+            let written = sink.shaped(&block.path, &bytes);
+            let mut value = made_from.to_le_bytes().to_vec();
+            value.extend((written.len() as u64).to_le_bytes());
+            value.extend(crc32fast::hash(&written).to_le_bytes());
+            self.seen.put(key, value);
+        }
+        Ok(())
     }
 }
 
@@ -353,6 +434,7 @@ impl Record {
                     put_str(&mut w, &s.heading);
                     put_str(&mut w, &s.text);
                 }
+                w.extend(text_key(page).to_le_bytes());
             }
         }
         match out.terms {
@@ -402,13 +484,14 @@ impl Record {
             let message = r.string()?;
             Some(Diagnostic { severity, file, line, message })
         })?;
-        let search = match r.byte()? {
-            0 => None,
+        let (search, text_key) = match r.byte()? {
+            0 => (None, None),
             1 => {
                 let (url, title) = (r.string()?, r.string()?);
                 let sections =
                     r.list(|r| Some(search::Section { id: r.string()?, heading: r.string()?, text: r.string()? }))?;
-                Some(search::Page { url, title, sections })
+                let key = u128::from_le_bytes(r.take(16)?.try_into().ok()?);
+                (Some(search::Page { url, title, sections }), Some(key))
             }
             _ => return None,
         };
@@ -450,7 +533,7 @@ impl Record {
                 targets,
                 html_len,
                 html_sum,
-                outputs: Reused { diagnostics, targets: Vec::new(), search, terms, study },
+                outputs: Reused { diagnostics, targets: Vec::new(), search, terms, study, text_key },
             })
             .map(|mut record| {
                 record.outputs.targets = record.targets.iter().map(|(t, _)| t.clone()).collect();

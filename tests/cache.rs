@@ -197,6 +197,18 @@ fn a_build_with_the_cache_writes_what_a_cold_build_writes() {
     assert_eq!(site.build_warm().pages.1, 1, "the page changed by hand is rendered again");
     site.assert_warm_is_cold("a page changed in place in the output");
 
+    // The search index's text blocks are kept from the last output when their pages' text is
+    // unchanged, but not when the file was changed by hand, nor in place to the same length.
+    let block = site.out().join("static/search/d0.js");
+    fs::write(&block, "tampered").unwrap();
+    site.build_warm();
+    site.assert_warm_is_cold("a search text block changed in the output");
+    site.build_warm();
+    let same_length = vec![b' '; fs::read(&block).unwrap().len()];
+    fs::OpenOptions::new().write(true).open(&block).unwrap().write_all(&same_length).unwrap();
+    site.build_warm();
+    site.assert_warm_is_cold("a search text block changed in place in the output");
+
     // The note's language (the hint for its unlabeled block) changes with its labelled blocks.
     let hint = site.root.join("content/Language/hint.md");
     let labelled = "\n```python\nx = 1\n```\n\n```python\ny = 2\n```\n\n```python\nz = 3\n```\n";

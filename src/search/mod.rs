@@ -314,9 +314,9 @@ impl Index {
         self.streamed.is_some()
     }
 
-    /// A streaming index takes page `id`'s text; returns its block's file (path, bytes) when
-    /// that was the block's last page. Safe to call from many threads.
-    pub(crate) fn stream(&self, id: usize, page: Page) -> Option<(String, Vec<u8>)> {
+    /// A streaming index takes page `id`'s text; returns its block when that was the block's
+    /// last page. Safe to call from many threads.
+    pub(crate) fn stream(&self, id: usize, page: Page) -> Option<TextBlock> {
         let mut streamed = self.streamed.as_ref()?.lock().ok()?;
         let b = id / BLOCK;
         let len = ((b + 1) * BLOCK).min(self.pages.len()).checked_sub(b * BLOCK)?;
@@ -328,7 +328,7 @@ impl Index {
         let slots = streamed.open.remove(&b)?;
         streamed.written.insert(b);
         drop(streamed);
-        Some((format!("{DIR}/d{b}.js"), block_js(b, &slots).into_bytes()))
+        Some(TextBlock { number: b, path: format!("{DIR}/d{b}.js"), pages: slots })
     }
 
     /// Number of pages the index was made for.
@@ -574,6 +574,27 @@ impl Index {
     }
 }
 
+/// A text block of a streaming index with all its pages in (`Index::stream`); its file is made
+/// only when asked for (a build may keep the last output's).
+pub(crate) struct TextBlock {
+    pub(crate) number: usize,
+    /// Its file's output path.
+    pub(crate) path: String,
+    pages: Vec<Option<Page>>,
+}
+
+impl TextBlock {
+    /// The places in the index of the block's pages.
+    pub(crate) fn ids(&self) -> std::ops::Range<usize> {
+        self.number * BLOCK..self.number * BLOCK + self.pages.len()
+    }
+
+    /// Its file's bytes.
+    pub(crate) fn bytes(&self) -> Vec<u8> {
+        block_js(self.number, &self.pages).into_bytes()
+    }
+}
+
 /// `d{b}.js`: the pages of block `b` with their sections.
 fn block_js(b: usize, pages: &[Option<Page>]) -> String {
     let mut out = format!("gongbuSearch(\"d\",{b},[");
@@ -777,7 +798,7 @@ mod tests {
             kept.post(i, &pages[i]);
             kept.store(i, pages[i].clone());
             streaming.post(i, &pages[i]);
-            streamed.extend(streaming.stream(i, pages[i].clone()));
+            streamed.extend(streaming.stream(i, pages[i].clone()).map(|b| (b.path.clone(), b.bytes())));
         }
         let done: Vec<&str> = streamed.iter().map(|(p, _)| p.as_str()).collect();
         let (blocks, missing) = (37usize.div_ceil(BLOCK), format!("static/search/d{}.js", 20 / BLOCK));
