@@ -102,38 +102,36 @@ pub(crate) struct Reused {
 }
 
 /// A page's distinct search terms with their weights (`search::Page::sorted_terms`), kept with
-/// the page so that a kept page's terms are posted without reading its text again. One string
-/// of the terms, each ended by a NUL, a weight byte per term, and each term's shard for an index
-/// of `bits` shard bits; the terms are in shard order, so a kept page's terms are posted shard by
-/// shard without hashing or sorting them again (`search::Index::post_sharded`).
+/// the page so that a kept page's terms are posted without reading its text again. The terms
+/// one after the other in one string, with each term's length, weight byte and shard for an
+/// index of `bits` shard bits; the terms are in shard order, so a kept page's terms are posted
+/// shard by shard without hashing or sorting them again (`search::Index::post_sharded`), and
+/// cut by their lengths, not searched for separators.
 pub(crate) struct PostedTerms {
     joined: String,
+    lens: Vec<u16>,
     weights: Vec<u8>,
     bits: u8,
     shards: Vec<u16>,
 }
 
 impl PostedTerms {
-    /// The terms of `page`, for an index of `pages` pages; None when one holds a NUL or a weight
-    /// does not fit a byte (then they are not kept).
+    /// The terms of `page`, for an index of `pages` pages; None when a term is longer than a
+    /// length's two bytes or a weight does not fit a byte (then they are not kept).
     pub(crate) fn of(page: &search::Page, pages: usize) -> Option<PostedTerms> {
         let bits = search::shard_bits(pages);
         let mut terms: Vec<(usize, std::borrow::Cow<'_, str>, u32)> =
             page.sorted_terms().into_iter().map(|(t, w)| (search::shard_of(&t, bits), t, w)).collect();
         terms.sort_by_key(|&(shard, _, _)| shard);
-        let mut joined = String::with_capacity(terms.iter().map(|(_, t, _)| t.len() + 1).sum());
-        let mut weights = Vec::with_capacity(terms.len());
-        let mut shards = Vec::with_capacity(terms.len());
+        let mut joined = String::with_capacity(terms.iter().map(|(_, t, _)| t.len()).sum());
+        let (mut lens, mut weights, mut shards) = (Vec::new(), Vec::new(), Vec::new());
         for (shard, term, weight) in &terms {
-            if term.contains('\0') {
-                return None;
-            }
             joined.push_str(term);
-            joined.push('\0');
+            lens.push(u16::try_from(term.len()).ok()?);
             weights.push(u8::try_from(*weight).ok()?);
             shards.push(u16::try_from(*shard).ok()?);
         }
-        Some(PostedTerms { joined, weights, bits: u8::try_from(bits).ok()?, shards })
+        Some(PostedTerms { joined, lens, weights, bits: u8::try_from(bits).ok()?, shards })
     }
 
     /// The shard bits the terms were grouped for.
@@ -143,8 +141,45 @@ impl PostedTerms {
 
     /// Each term with its shard and weight, in shard order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (usize, &str, u32)> {
+        let mut at = 0;
+        let terms = self.lens.iter().map(move |&len| {
+            let term = self.joined.get(at..at + usize::from(len)).unwrap_or_default();
+            at += usize::from(len);
+            term
+        });
         let shards = self.shards.iter().map(|&s| usize::from(s));
-        shards.zip(self.joined.split_terminator('\0')).zip(&self.weights).map(|((s, t), &w)| (s, t, u32::from(w)))
+        shards.zip(terms).zip(&self.weights).map(|((s, t), &w)| (s, t, u32::from(w)))
+    }
+
+    /// As a page's record keeps them.
+    fn encode(&self, w: &mut Vec<u8>) {
+        put_str(w, &self.joined);
+        put_len(w, self.weights.len());
+        w.extend(&self.weights);
+        w.push(self.bits);
+        self.shards.iter().for_each(|s| w.extend(s.to_le_bytes()));
+        self.lens.iter().for_each(|l| w.extend(l.to_le_bytes()));
+    }
+
+    /// `encode` undone; None unless the lengths cut the string into whole characters, all of
+    /// it, and every shard is one an index of `bits` bits has.
+    fn decode(r: &mut Fields) -> Option<PostedTerms> {
+        let joined = r.string()?;
+        let count = r.usize()?;
+        let weights = r.take(count)?.to_vec();
+        let bits = r.byte()?;
+        let pairs = |r: &mut Fields| -> Option<Vec<u16>> {
+            let bytes = r.take(count.checked_mul(2)?)?;
+            Some(bytes.chunks_exact(2).map(|pair| u16::from_le_bytes([pair[0], pair[1]])).collect())
+        };
+        let (shards, lens) = (pairs(r)?, pairs(r)?);
+        let mut at = 0;
+        let whole = lens.iter().all(|&len| {
+            at += usize::from(len);
+            joined.is_char_boundary(at)
+        });
+        let in_range = bits <= 16 && shards.iter().all(|&s| u32::from(s) < 1 << bits);
+        (whole && at == joined.len() && in_range).then_some(PostedTerms { joined, lens, weights, bits, shards })
     }
 }
 
@@ -441,11 +476,7 @@ impl Record {
             None => w.push(0),
             Some(terms) => {
                 w.push(1);
-                put_str(&mut w, &terms.joined);
-                put_len(&mut w, terms.weights.len());
-                w.extend(&terms.weights);
-                w.push(terms.bits);
-                terms.shards.iter().for_each(|s| w.extend(s.to_le_bytes()));
+                terms.encode(&mut w);
             }
         }
         match out.study {
@@ -495,29 +526,10 @@ impl Record {
             }
             _ => return None,
         };
-        let terms =
-            match r.flag()? {
-                false => None,
-                true => {
-                    let joined = r.string()?;
-                    let count = r.usize()?;
-                    let weights = r.take(count)?.to_vec();
-                    let bits = r.byte()?;
-                    let shards: Vec<u16> = r
-                        .take(count.checked_mul(2)?)?
-                        .chunks_exact(2)
-                        .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
-                        .collect();
-                    // One weight and one shard per term: the count of terms is the count of their
-                    // ends; every shard is one an index of `bits` bits has.
-                    let ends = joined.bytes().filter(|&b| b == 0).count();
-                    let in_range = bits <= 16 && shards.iter().all(|&s| u32::from(s) < 1 << bits);
-                    Some(
-                        (ends == count && joined.ends_with('\0') == (count > 0) && in_range)
-                            .then_some(PostedTerms { joined, weights, bits, shards })?,
-                    )
-                }
-            };
+        let terms = match r.flag()? {
+            false => None,
+            true => Some(PostedTerms::decode(&mut r)?),
+        };
         let study = match r.byte()? {
             0 => None,
             1 => {
@@ -594,7 +606,7 @@ mod tests {
     }
 
     #[test]
-    fn a_record_gives_back_its_terms_and_refuses_shards_out_of_range() {
+    fn a_record_gives_back_its_terms_and_refuses_shards_or_lengths_encode_cannot_make() {
         let page = &pages()[3];
         let terms = PostedTerms::of(page, 1_000).unwrap();
         let outputs =
@@ -606,11 +618,28 @@ mod tests {
         assert!(back.iter().eq(terms.iter()));
         assert!(terms.iter().all(|(s, t, _)| s == search::shard_of(t, terms.bits())));
         // The bits byte follows the weights: one bit fewer puts the largest shard out of range.
-        let at = bytes.len() - 1 - 1 - 2 * terms.shards.len();
+        let at = bytes.len() - 1 - 4 * terms.shards.len() - 1;
         assert_eq!(bytes[at], terms.bits);
         let mut fewer = bytes.clone();
         fewer[at] -= 1;
         assert!(terms.shards.iter().any(|&s| u32::from(s) >= 1 << (terms.bits - 1)));
         assert!(Record::decode(&fewer).is_none());
+        // Lengths that cut a term inside a character, or do not add up to the string: refused.
+        let n = terms.lens.len();
+        let lens_at = bytes.len() - 1 - 2 * n;
+        let k = (0..n - 1).find(|&k| terms.iter().nth(k).unwrap().1.ends_with(|c: char| c.len_utf8() > 1)).unwrap();
+        let mut cut = bytes.clone();
+        cut[lens_at + 2 * k] -= 1;
+        cut[lens_at + 2 * k + 2] += 1;
+        assert!(Record::decode(&cut).is_none(), "a term cut inside a character");
+        let short =
+            PostedTerms { joined: "abc".into(), lens: vec![1, 1], weights: vec![4, 4], bits: 2, shards: vec![0, 1] };
+        let mut w = Vec::new();
+        short.encode(&mut w);
+        assert!(PostedTerms::decode(&mut Fields::new(&w)).is_none(), "lengths one byte short of the string");
+        let whole = PostedTerms { lens: vec![1, 2], ..short };
+        let mut w = Vec::new();
+        whole.encode(&mut w);
+        assert!(PostedTerms::decode(&mut Fields::new(&w)).is_some_and(|t| t.iter().eq(whole.iter())));
     }
 }
