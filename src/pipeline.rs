@@ -24,7 +24,7 @@ use crate::model::{
 };
 use crate::paths;
 use crate::render::{body, feed, nav, study, view, Theme};
-use crate::reuse::{BuildCache, PostedTerms, ReusedRef};
+use crate::reuse::{text_key, BuildCache, PostedTerms, ReusedRef, TextKeys};
 use crate::search;
 use crate::text::without_controls;
 use crate::theme::{self, DEFAULT_STATIC};
@@ -642,6 +642,9 @@ pub(crate) fn render_pages(
     cache: &BuildCache,
 ) -> Vec<RenderedPage> {
     let site_links = view::SiteLinks::of(site, chrome);
+    // A build's text blocks made from the same pages' text as the last build's are kept.
+    let streams = index.filter(|i| i.is_streaming() && cache.pages.is_on());
+    let text_keys = TextKeys::new(streams.map_or(0, search::Index::len));
     // What every page gives, rendered or reused: its terms to the index, its answers to `anki`.
     #[allow(clippy::too_many_arguments)]
     let finish = |position: usize,
@@ -650,9 +653,12 @@ pub(crate) fn render_pages(
                   mut diagnostics: Vec<Diagnostic>,
                   mut targets: Vec<String>,
                   signature: u64,
-                  (text, terms): (Option<search::Page>, Option<PostedTerms>),
+                  (text, terms, key): (Option<search::Page>, Option<PostedTerms>, Option<u128>),
                   mut study: Option<study::NoteOutput>| {
-        let (search, problem) = index_page(site, index, page, text, terms.as_ref(), sink);
+        if let (Some(key), Some(&id)) = (key, site.position.get(&page)) {
+            text_keys.set(id, key);
+        }
+        let (search, problem) = index_page(site, index, page, text, terms.as_ref(), (&text_keys, &cache.pages), sink);
         diagnostics.extend(problem);
         if let Some(anki) = anki {
             // A build (it streams the Anki export) renders no page again: only a session
@@ -680,7 +686,7 @@ pub(crate) fn render_pages(
             // A page whose inputs are all unchanged is taken from the last output as it is.
             if let Some(reused) = cache.pages.reuse(site, page, signature, sink) {
                 let (diagnostics, targets, search, study) =
-                    (reused.diagnostics, reused.targets, (reused.search, reused.terms), reused.study);
+                    (reused.diagnostics, reused.targets, (reused.search, reused.terms, reused.text_key), reused.study);
                 return finish(position, page, true, diagnostics, targets, signature, search, study);
             }
             let PageOutput { html, mut diagnostics, targets, search: text, study } = guarded(&source(), || {
@@ -689,7 +695,10 @@ pub(crate) fn render_pages(
             .unwrap_or_else(|d| PageOutput { diagnostics: vec![d], ..PageOutput::default() });
             let mut written = false;
             // A page the cache keeps keeps its search terms too (posted from them alike).
-            let terms = text.as_ref().filter(|_| cache.pages.is_on()).and_then(PostedTerms::of);
+            let terms = text
+                .as_ref()
+                .filter(|_| cache.pages.is_on())
+                .and_then(|t| PostedTerms::of(t, index.map_or(site.order.len(), |i| i.len())));
             // The generated page of a notes folder named like a study page's (`quiz/`) gives way.
             let html = html.filter(|_| matches!(page, PageRef::Note(_)) || reserved_output(&site.url(page)).is_none());
             if let Some(html) = html {
@@ -710,7 +719,8 @@ pub(crate) fn render_pages(
                     cache.pages.keep(site, page, signature, || sink.shaped(&url, &html), outputs);
                 }
             }
-            finish(position, page, written, diagnostics, targets, signature, (text, terms), study)
+            let key = text.as_ref().filter(|_| streams.is_some()).map(text_key);
+            finish(position, page, written, diagnostics, targets, signature, (text, terms, key), study)
         })
         .collect();
     rendered.sort_unstable_by_key(|&(position, _)| position);
@@ -726,19 +736,20 @@ fn index_page(
     page: PageRef,
     mut text: Option<search::Page>,
     terms: Option<&PostedTerms>,
+    (keys, cache): (&TextKeys, &crate::reuse::PageCache),
     sink: &dyn Sink,
 ) -> (Option<search::Page>, Option<Diagnostic>) {
     let mut problem = None;
     if let (Some(index), Some(page_text), Some(&id)) = (index, &text, site.position.get(&page)) {
         match terms {
-            Some(terms) => index.post_terms(id, terms.iter()),
+            Some(terms) => index.post_sharded(id, terms.bits(), terms.iter()),
             None => index.post(id, page_text),
         }
         if index.is_streaming() {
             let block = text.take().and_then(|t| index.stream(id, t));
-            if let Some((rel, bytes)) = block {
-                if let Err(e) = sink.write(&rel, &bytes) {
-                    problem = Some(Diagnostic::error(rel, 0, format!("cannot write: {e}")));
+            if let Some(block) = block {
+                if let Err(e) = cache.write_block(&block, keys, sink) {
+                    problem = Some(Diagnostic::error(block.path, 0, format!("cannot write: {e}")));
                 }
             }
         }

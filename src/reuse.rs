@@ -8,8 +8,9 @@
 //! means now (a note's heading ids, an asset, a folder). The cache records, per page, those inputs
 //! and the page's outputs besides its HTML (problems, link targets, search text and terms, study
 //! output); the HTML stays in the last output, checked by length and checksum before the write
-//! stage links it into the new one (`write::Sink::previous`). A cold build and a build with the cache write
-//! the same bytes (`tests/cache.rs`).
+//! stage links it into the new one (`write::Sink::previous`). A search text block (`d{N}.js`) made
+//! from the same pages' text as the last output's is kept the same way (`PageCache::write_block`).
+//! A cold build and a build with the cache write the same bytes (`tests/cache.rs`).
 
 use crate::cache::{key_of, put_len, put_str, CodeCache, Fields, NoteCache, Store};
 use crate::config::Config;
@@ -97,37 +98,89 @@ pub(crate) struct Reused {
     /// The search terms of `search`, as they were posted (None: post them from its text).
     pub(crate) terms: Option<PostedTerms>,
     pub(crate) study: Option<NoteOutput>,
+    /// `text_key` of `search` (None without it).
+    pub(crate) text_key: Option<u128>,
 }
 
 /// A page's distinct search terms with their weights (`search::Page::sorted_terms`), kept with
-/// the page so that a kept page's terms are posted without reading its text again. One string
-/// of the terms, each ended by a NUL, and a weight byte per term.
+/// the page so that a kept page's terms are posted without reading its text again. The terms
+/// one after the other in one string, with each term's length, weight byte and shard for an
+/// index of `bits` shard bits; the terms are in shard order, so a kept page's terms are posted
+/// shard by shard without hashing or sorting them again (`search::Index::post_sharded`), and
+/// cut by their lengths, not searched for separators.
 pub(crate) struct PostedTerms {
     joined: String,
+    lens: Vec<u16>,
     weights: Vec<u8>,
+    bits: u8,
+    shards: Vec<u16>,
 }
 
 impl PostedTerms {
-    /// The terms of `page`; None when one holds a NUL or a weight does not fit a byte (then
-    /// they are not kept).
-    pub(crate) fn of(page: &search::Page) -> Option<PostedTerms> {
-        let terms = page.sorted_terms();
-        let mut joined = String::with_capacity(terms.iter().map(|(t, _)| t.len() + 1).sum());
-        let mut weights = Vec::with_capacity(terms.len());
-        for (term, weight) in &terms {
-            if term.contains('\0') {
-                return None;
-            }
+    /// The terms of `page`, for an index of `pages` pages; None when a term is longer than a
+    /// length's two bytes or a weight does not fit a byte (then they are not kept).
+    pub(crate) fn of(page: &search::Page, pages: usize) -> Option<PostedTerms> {
+        let bits = search::shard_bits(pages);
+        let mut terms: Vec<(usize, std::borrow::Cow<'_, str>, u32)> =
+            page.sorted_terms().into_iter().map(|(t, w)| (search::shard_of(&t, bits), t, w)).collect();
+        terms.sort_by_key(|&(shard, _, _)| shard);
+        let mut joined = String::with_capacity(terms.iter().map(|(_, t, _)| t.len()).sum());
+        let (mut lens, mut weights, mut shards) = (Vec::new(), Vec::new(), Vec::new());
+        for (shard, term, weight) in &terms {
             joined.push_str(term);
-            joined.push('\0');
+            lens.push(u16::try_from(term.len()).ok()?);
             weights.push(u8::try_from(*weight).ok()?);
+            shards.push(u16::try_from(*shard).ok()?);
         }
-        Some(PostedTerms { joined, weights })
+        Some(PostedTerms { joined, lens, weights, bits: u8::try_from(bits).ok()?, shards })
     }
 
-    /// Each term with its weight, in term order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
-        self.joined.split_terminator('\0').zip(self.weights.iter().map(|&w| u32::from(w)))
+    /// The shard bits the terms were grouped for.
+    pub(crate) fn bits(&self) -> u32 {
+        u32::from(self.bits)
+    }
+
+    /// Each term with its shard and weight, in shard order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (usize, &str, u32)> {
+        let mut at = 0;
+        let terms = self.lens.iter().map(move |&len| {
+            let term = self.joined.get(at..at + usize::from(len)).unwrap_or_default();
+            at += usize::from(len);
+            term
+        });
+        let shards = self.shards.iter().map(|&s| usize::from(s));
+        shards.zip(terms).zip(&self.weights).map(|((s, t), &w)| (s, t, u32::from(w)))
+    }
+
+    /// As a page's record keeps them.
+    fn encode(&self, w: &mut Vec<u8>) {
+        put_str(w, &self.joined);
+        put_len(w, self.weights.len());
+        w.extend(&self.weights);
+        w.push(self.bits);
+        self.shards.iter().for_each(|s| w.extend(s.to_le_bytes()));
+        self.lens.iter().for_each(|l| w.extend(l.to_le_bytes()));
+    }
+
+    /// `encode` undone; None unless the lengths cut the string into whole characters, all of
+    /// it, and every shard is one an index of `bits` bits has.
+    fn decode(r: &mut Fields) -> Option<PostedTerms> {
+        let joined = r.string()?;
+        let count = r.usize()?;
+        let weights = r.take(count)?.to_vec();
+        let bits = r.byte()?;
+        let pairs = |r: &mut Fields| -> Option<Vec<u16>> {
+            let bytes = r.take(count.checked_mul(2)?)?;
+            Some(bytes.chunks_exact(2).map(|pair| u16::from_le_bytes([pair[0], pair[1]])).collect())
+        };
+        let (shards, lens) = (pairs(r)?, pairs(r)?);
+        let mut at = 0;
+        let whole = lens.iter().all(|&len| {
+            at += usize::from(len);
+            joined.is_char_boundary(at)
+        });
+        let in_range = bits <= 16 && shards.iter().all(|&s| u32::from(s) < 1 << bits);
+        (whole && at == joined.len() && in_range).then_some(PostedTerms { joined, lens, weights, bits, shards })
     }
 }
 
@@ -143,7 +196,10 @@ impl PageCache {
         if !self.store.is_on() {
             return;
         }
-        let shown = format!("{config:?}\n{:?}\n{templates:?}\n{glossary}", config.language(site.letters()));
+        // The language's code and words, not why it was chosen: the share of Hangul it names
+        // moves with every note added and is shown only in the build's summary.
+        let language = config.language(site.letters());
+        let shown = format!("{config:?}\n{:?}\n{:?}\n{templates:?}\n{glossary}", language.code, language.words);
         let _ = self.run.set(key_of(&[shown.as_bytes()]));
     }
 
@@ -203,6 +259,85 @@ impl PageCache {
         let html_len = html.len() as u64;
         let html_sum = crc32fast::hash(&html);
         self.store.put(key, Record::encode(inputs, &targets, html_len, html_sum, &outputs));
+    }
+}
+
+/// A fingerprint of a page's text as the search index stores it in its text block: its place in
+/// the block aside, the block's bytes are made from these.
+pub(crate) fn text_key(page: &search::Page) -> u128 {
+    let mut parts: Vec<&[u8]> = Vec::with_capacity(2 + 3 * page.sections.len());
+    parts.extend([page.url.as_bytes(), page.title.as_bytes()]);
+    for s in &page.sections {
+        parts.extend([s.id.as_bytes(), s.heading.as_bytes(), s.text.as_bytes()]);
+    }
+    key_of(&parts)
+}
+
+/// Each page's `text_key`, by its place in a build's search index, set as pages are rendered or
+/// kept (`PageCache::write_block`). Empty: no text block is kept.
+pub(crate) struct TextKeys(Vec<OnceLock<u128>>);
+
+impl TextKeys {
+    /// Room for `pages` pages.
+    pub(crate) fn new(pages: usize) -> TextKeys {
+        TextKeys((0..pages).map(|_| OnceLock::new()).collect())
+    }
+
+    pub(crate) fn set(&self, id: usize, key: u128) {
+        if let Some(slot) = self.0.get(id) {
+            let _ = slot.set(key);
+        }
+    }
+
+    /// What block `block`'s file is made from: its number and its pages' text, each page's
+    /// known.
+    fn of(&self, block: &search::TextBlock) -> Option<u128> {
+        let keys: Vec<[u8; 16]> =
+            block.ids().map(|id| Some(self.0.get(id)?.get()?.to_le_bytes())).collect::<Option<_>>()?;
+        let number = (block.number as u64).to_le_bytes();
+        let mut parts: Vec<&[u8]> = vec![b"block", &number];
+        parts.extend(keys.iter().map(|k| k.as_slice()));
+        Some(key_of(&parts))
+    }
+}
+
+impl PageCache {
+    /// Write the search text block `block` into `sink`; when the last output has its file made
+    /// from the same pages' text (`keys`), and still holds it as written, that file is kept
+    /// instead (made and compared with nothing). What each block was made from is kept with the
+    /// files' identities (`seen`).
+    pub(crate) fn write_block(
+        &self,
+        block: &search::TextBlock,
+        keys: &TextKeys,
+        sink: &dyn Sink,
+    ) -> std::io::Result<()> {
+        let made_from = keys.of(block).filter(|_| self.is_on());
+        let key = key_of(&[b"block", block.path.as_bytes()]);
+        if let (Some(made_from), Some(previous)) = (made_from, sink.previous(&block.path)) {
+            let kept = self.seen.take(key, |bytes| {
+                let mut r = Fields::new(bytes);
+                let (from, len) = (r.take(16)?, r.u64()?);
+                let sum = u32::from_le_bytes(r.take(4)?.try_into().ok()?);
+                let same = r.is_done()
+                    && from == made_from.to_le_bytes()
+                    && self.still_written(&block.path, &previous, len, sum);
+                (same && sink.copy(&block.path, &previous).is_ok()).then_some(())
+            });
+            if kept.is_some() {
+                return Ok(());
+            }
+        }
+        let bytes = block.bytes();
+        sink.write(&block.path, &bytes)?;
+        if let Some(made_from) = made_from {
+            let written = sink.shaped(&block.path, &bytes);
+            let mut value = made_from.to_le_bytes().to_vec();
+            value.extend((written.len() as u64).to_le_bytes());
+            value.extend(crc32fast::hash(&written).to_le_bytes());
+            self.seen.put(key, value);
+        }
+        Ok(())
     }
 }
 
@@ -335,15 +470,14 @@ impl Record {
                     put_str(&mut w, &s.heading);
                     put_str(&mut w, &s.text);
                 }
+                w.extend(text_key(page).to_le_bytes());
             }
         }
         match out.terms {
             None => w.push(0),
             Some(terms) => {
                 w.push(1);
-                put_str(&mut w, &terms.joined);
-                put_len(&mut w, terms.weights.len());
-                w.extend(&terms.weights);
+                terms.encode(&mut w);
             }
         }
         match out.study {
@@ -382,29 +516,20 @@ impl Record {
             let message = r.string()?;
             Some(Diagnostic { severity, file, line, message })
         })?;
-        let search = match r.byte()? {
-            0 => None,
+        let (search, text_key) = match r.byte()? {
+            0 => (None, None),
             1 => {
                 let (url, title) = (r.string()?, r.string()?);
                 let sections =
                     r.list(|r| Some(search::Section { id: r.string()?, heading: r.string()?, text: r.string()? }))?;
-                Some(search::Page { url, title, sections })
+                let key = u128::from_le_bytes(r.take(16)?.try_into().ok()?);
+                (Some(search::Page { url, title, sections }), Some(key))
             }
             _ => return None,
         };
         let terms = match r.flag()? {
             false => None,
-            true => {
-                let joined = r.string()?;
-                let count = r.usize()?;
-                let weights = r.take(count)?.to_vec();
-                // One weight per term: the count of terms is the count of their ends.
-                let ends = joined.bytes().filter(|&b| b == 0).count();
-                Some(
-                    (ends == count && joined.ends_with('\0') == (count > 0))
-                        .then_some(PostedTerms { joined, weights })?,
-                )
-            }
+            true => Some(PostedTerms::decode(&mut r)?),
         };
         let study = match r.byte()? {
             0 => None,
@@ -421,11 +546,101 @@ impl Record {
                 targets,
                 html_len,
                 html_sum,
-                outputs: Reused { diagnostics, targets: Vec::new(), search, terms, study },
+                outputs: Reused { diagnostics, targets: Vec::new(), search, terms, study, text_key },
             })
             .map(|mut record| {
                 record.outputs.targets = record.targets.iter().map(|(t, _)| t.clone()).collect();
                 record
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pages() -> Vec<search::Page> {
+        let section = |id: &str, heading: &str, text: &str| search::Section {
+            id: id.to_string(),
+            heading: heading.to_string(),
+            text: text.to_string(),
+        };
+        (0..30)
+            .map(|i| {
+                let text = format!("이진 탐색 트리 {i}번 binarySearch node_{i} 해시 테이블 충돌 해결 page{}", i % 7);
+                search::Page::new(
+                    format!("p{i}.html"),
+                    format!("제목 {i} Title"),
+                    vec![section("", "", &text), section("h", "힙 정렬", "heap sort 우선순위 큐")],
+                )
+            })
+            .collect()
+    }
+
+    /// The index files of `pages` posted by `post`.
+    fn index_files(
+        pages: &[search::Page],
+        post: impl Fn(&search::Index, usize, &search::Page),
+    ) -> Vec<(String, Vec<u8>)> {
+        let mut index = search::Index::new(pages.len());
+        for (id, page) in pages.iter().enumerate() {
+            post(&index, id, page);
+            index.store(id, page.clone());
+        }
+        index.take_files()
+    }
+
+    #[test]
+    fn kept_terms_post_what_the_page_posts_whatever_the_shards_they_were_grouped_for() {
+        let pages = pages();
+        let direct = index_files(&pages, |index, id, page| index.post(id, page));
+        // Grouped for this index's shards (taken as they come), for fewer and for more shards
+        // (hashed again): the same files.
+        for grouped_for in [pages.len(), 4, 5_000] {
+            let kept = |index: &search::Index, id, page: &search::Page| {
+                let terms = PostedTerms::of(page, grouped_for).unwrap();
+                index.post_sharded(id, terms.bits(), terms.iter());
+            };
+            assert_eq!(search::shard_bits(grouped_for) == search::shard_bits(pages.len()), grouped_for == pages.len());
+            assert!(index_files(&pages, kept) == direct, "terms grouped for {grouped_for} pages");
+        }
+    }
+
+    #[test]
+    fn a_record_gives_back_its_terms_and_refuses_shards_or_lengths_encode_cannot_make() {
+        let page = &pages()[3];
+        let terms = PostedTerms::of(page, 1_000).unwrap();
+        let outputs =
+            ReusedRef { diagnostics: &[], targets: &[], search: Some(page), terms: Some(&terms), study: None };
+        let bytes = Record::encode(7, &Vec::new(), 10, 11, &outputs);
+        let record = Record::decode(&bytes).unwrap();
+        let back = record.outputs.terms.unwrap();
+        assert_eq!(back.bits(), terms.bits());
+        assert!(back.iter().eq(terms.iter()));
+        assert!(terms.iter().all(|(s, t, _)| s == search::shard_of(t, terms.bits())));
+        // The bits byte follows the weights: one bit fewer puts the largest shard out of range.
+        let at = bytes.len() - 1 - 4 * terms.shards.len() - 1;
+        assert_eq!(bytes[at], terms.bits);
+        let mut fewer = bytes.clone();
+        fewer[at] -= 1;
+        assert!(terms.shards.iter().any(|&s| u32::from(s) >= 1 << (terms.bits - 1)));
+        assert!(Record::decode(&fewer).is_none());
+        // Lengths that cut a term inside a character, or do not add up to the string: refused.
+        let n = terms.lens.len();
+        let lens_at = bytes.len() - 1 - 2 * n;
+        let k = (0..n - 1).find(|&k| terms.iter().nth(k).unwrap().1.ends_with(|c: char| c.len_utf8() > 1)).unwrap();
+        let mut cut = bytes.clone();
+        cut[lens_at + 2 * k] -= 1;
+        cut[lens_at + 2 * k + 2] += 1;
+        assert!(Record::decode(&cut).is_none(), "a term cut inside a character");
+        let short =
+            PostedTerms { joined: "abc".into(), lens: vec![1, 1], weights: vec![4, 4], bits: 2, shards: vec![0, 1] };
+        let mut w = Vec::new();
+        short.encode(&mut w);
+        assert!(PostedTerms::decode(&mut Fields::new(&w)).is_none(), "lengths one byte short of the string");
+        let whole = PostedTerms { lens: vec![1, 2], ..short };
+        let mut w = Vec::new();
+        whole.encode(&mut w);
+        assert!(PostedTerms::decode(&mut Fields::new(&w)).is_some_and(|t| t.iter().eq(whole.iter())));
     }
 }

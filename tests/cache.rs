@@ -129,6 +129,28 @@ fn a_build_with_the_cache_writes_what_a_cold_build_writes() {
     assert!(warm.code.0 > 0 && warm.code.1 > 0, "the edited notes' other blocks came from the cache ({warm:?})");
     site.assert_warm_is_cold("edits to notes");
 
+    // Enough notes added that the search index has more shards: the kept pages' terms, grouped
+    // by the shards of the last build's index, are posted by the new one's.
+    let shards = || {
+        fs::read_dir(site.out().join("static/search"))
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with('t'))
+            .count()
+    };
+    let before = shards();
+    for i in 0..60 {
+        fs::write(
+            site.root.join(format!("content/Language/more {i}.md")),
+            format!("# More {i}\n\n추가 노트 {i}: search terms\n"),
+        )
+        .unwrap();
+    }
+    let warm = site.build_warm();
+    assert!(shards() > before, "more shards ({before} before)");
+    assert!(warm.pages.0 > 0, "pages were kept ({warm:?})");
+    site.assert_warm_is_cold("notes added past a change of the search index's shards");
+
     // A linked note's anchors change: the pages linking to it are rendered again (a broken anchor).
     let notes = site.notes();
     let linked = notes.iter().find(|(_, t)| t.contains("](") && t.contains(".md#")).expect("a link to an anchor");
@@ -174,6 +196,18 @@ fn a_build_with_the_cache_writes_what_a_cold_build_writes() {
     fs::OpenOptions::new().write(true).open(&page).unwrap().write_all(&same_length).unwrap();
     assert_eq!(site.build_warm().pages.1, 1, "the page changed by hand is rendered again");
     site.assert_warm_is_cold("a page changed in place in the output");
+
+    // The search index's text blocks are kept from the last output when their pages' text is
+    // unchanged, but not when the file was changed by hand, nor in place to the same length.
+    let block = site.out().join("static/search/d0.js");
+    fs::write(&block, "tampered").unwrap();
+    site.build_warm();
+    site.assert_warm_is_cold("a search text block changed in the output");
+    site.build_warm();
+    let same_length = vec![b' '; fs::read(&block).unwrap().len()];
+    fs::OpenOptions::new().write(true).open(&block).unwrap().write_all(&same_length).unwrap();
+    site.build_warm();
+    site.assert_warm_is_cold("a search text block changed in place in the output");
 
     // The note's language (the hint for its unlabeled block) changes with its labelled blocks.
     let hint = site.root.join("content/Language/hint.md");

@@ -260,7 +260,7 @@ pub(crate) fn shard_of(term: &str, bits: u32) -> usize {
 
 /// Bits of the shard number for a site of `pages` pages: about 2 pages' terms per shard, from 4
 /// to 4,096 shards, so that a query's few terms are in small files.
-fn shard_bits(pages: usize) -> u32 {
+pub(crate) fn shard_bits(pages: usize) -> u32 {
     let wanted = (pages / 2).clamp(4, 4096);
     usize::BITS - (wanted - 1).leading_zeros()
 }
@@ -314,9 +314,9 @@ impl Index {
         self.streamed.is_some()
     }
 
-    /// A streaming index takes page `id`'s text; returns its block's file (path, bytes) when
-    /// that was the block's last page. Safe to call from many threads.
-    pub(crate) fn stream(&self, id: usize, page: Page) -> Option<(String, Vec<u8>)> {
+    /// A streaming index takes page `id`'s text; returns its block when that was the block's
+    /// last page. Safe to call from many threads.
+    pub(crate) fn stream(&self, id: usize, page: Page) -> Option<TextBlock> {
         let mut streamed = self.streamed.as_ref()?.lock().ok()?;
         let b = id / BLOCK;
         let len = ((b + 1) * BLOCK).min(self.pages.len()).checked_sub(b * BLOCK)?;
@@ -328,7 +328,7 @@ impl Index {
         let slots = streamed.open.remove(&b)?;
         streamed.written.insert(b);
         drop(streamed);
-        Some((format!("{DIR}/d{b}.js"), block_js(b, &slots).into_bytes()))
+        Some(TextBlock { number: b, path: format!("{DIR}/d{b}.js"), pages: slots })
     }
 
     /// Number of pages the index was made for.
@@ -346,23 +346,43 @@ impl Index {
     pub(crate) fn post_terms<'a>(&self, id: usize, terms: impl Iterator<Item = (&'a str, u32)>) {
         let mut by_shard: Vec<(usize, &str, u32)> = terms.map(|(t, w)| (shard_of(t, self.bits), t, w)).collect();
         by_shard.sort_unstable_by_key(|(s, _, _)| *s);
+        self.post_grouped(id, by_shard.into_iter());
+    }
+
+    /// `post_terms` for terms given with their shards for an index of `bits` shard bits, grouped
+    /// by shard (`reuse::PostedTerms`): posted as they come when this index has those bits.
+    pub(crate) fn post_sharded<'a>(&self, id: usize, bits: u32, terms: impl Iterator<Item = (usize, &'a str, u32)>) {
+        if bits == self.bits {
+            self.post_grouped(id, terms);
+        } else {
+            self.post_terms(id, terms.map(|(_, t, w)| (t, w)));
+        }
+    }
+
+    /// Post terms that come with their shards, each shard's terms together (a shard that comes
+    /// back later is locked again).
+    fn post_grouped<'a>(&self, id: usize, terms: impl Iterator<Item = (usize, &'a str, u32)>) {
         let mut touched = Vec::new();
-        for group in by_shard.chunk_by(|a, b| a.0 == b.0) {
-            let s = group[0].0;
-            touched.push(s);
-            let Ok(mut shard) = self.shards[s].lock() else { continue };
-            for (_, term, w) in group {
-                // Pages come in any order from many threads: lists are sorted when written.
-                match shard.get_mut(*term) {
-                    Some(list) => list.push(id as u32, *w as u8),
-                    None => {
-                        let mut list = Postings::default();
-                        list.push(id as u32, *w as u8);
-                        shard.insert((*term).into(), list);
-                    }
+        let mut held: Option<(usize, std::sync::MutexGuard<'_, Shard>)> = None;
+        for (s, term, w) in terms {
+            if held.as_ref().map(|(at, _)| *at) != Some(s) {
+                held = None;
+                let Some(Ok(shard)) = self.shards.get(s).map(Mutex::lock) else { continue };
+                touched.push(s);
+                held = Some((s, shard));
+            }
+            let Some((_, shard)) = held.as_mut() else { continue };
+            // Pages come in any order from many threads: lists are sorted when written.
+            match shard.get_mut(term) {
+                Some(list) => list.push(id as u32, w as u8),
+                None => {
+                    let mut list = Postings::default();
+                    list.push(id as u32, w as u8);
+                    shard.insert(term.into(), list);
                 }
             }
         }
+        drop(held);
         // A build's index writes every shard once (all are dirty from the start).
         if self.streamed.is_none() {
             if let Ok(mut dirty) = self.dirty_shards.lock() {
@@ -551,6 +571,27 @@ impl Index {
     fn block_file(&self, b: usize) -> String {
         let end = ((b + 1) * BLOCK).min(self.pages.len());
         block_js(b, self.pages.get(b * BLOCK..end).unwrap_or_default())
+    }
+}
+
+/// A text block of a streaming index with all its pages in (`Index::stream`); its file is made
+/// only when asked for (a build may keep the last output's).
+pub(crate) struct TextBlock {
+    pub(crate) number: usize,
+    /// Its file's output path.
+    pub(crate) path: String,
+    pages: Vec<Option<Page>>,
+}
+
+impl TextBlock {
+    /// The places in the index of the block's pages.
+    pub(crate) fn ids(&self) -> std::ops::Range<usize> {
+        self.number * BLOCK..self.number * BLOCK + self.pages.len()
+    }
+
+    /// Its file's bytes.
+    pub(crate) fn bytes(&self) -> Vec<u8> {
+        block_js(self.number, &self.pages).into_bytes()
     }
 }
 
@@ -757,7 +798,7 @@ mod tests {
             kept.post(i, &pages[i]);
             kept.store(i, pages[i].clone());
             streaming.post(i, &pages[i]);
-            streamed.extend(streaming.stream(i, pages[i].clone()));
+            streamed.extend(streaming.stream(i, pages[i].clone()).map(|b| (b.path.clone(), b.bytes())));
         }
         let done: Vec<&str> = streamed.iter().map(|(p, _)| p.as_str()).collect();
         let (blocks, missing) = (37usize.div_ceil(BLOCK), format!("static/search/d{}.js", 20 / BLOCK));
