@@ -978,12 +978,12 @@ fn render_linked<'a>(
             targets = b.targets;
             study = Some(study::NoteOutput { answers: b.answers, references: b.references.clone() });
             // Text before the first heading is found at the title heading, if the note has one.
-            let top = note.title_heading.and_then(|i| note.headings.get(i)).map(|h| h.id.clone());
+            let top = note.title_heading.and_then(|i| note.headings.get(i)).map(|h| h.id().to_string());
             sections = b
                 .sections
                 .into_iter()
                 .map(|(h, text)| match h.and_then(|h| note.headings.get(h)) {
-                    Some(h) => search::Section { id: h.id.clone(), heading: h.text.clone(), text },
+                    Some(h) => search::Section { id: h.id().to_string(), heading: h.text().to_string(), text },
                     None => search::Section { id: top.clone().unwrap_or_default(), heading: String::new(), text },
                 })
                 .collect();

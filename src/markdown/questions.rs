@@ -57,7 +57,7 @@ pub(crate) fn find(
         let blocks = details_blocks(body, body_line);
         found.retain(|q| !blocks.iter().any(|&(from, to)| q.line > from && q.line < to));
         let spans: Vec<(usize, usize)> = found.iter().filter_map(|q| answer_lines(q, headings)).collect();
-        let taken: HashSet<&str> = headings.iter().map(|h| h.id.as_str()).collect();
+        let taken: HashSet<&str> = headings.iter().map(|h| h.id()).collect();
         let mut details = details_questions(body, body_line, &spans, &taken);
         found.append(&mut details);
         found.sort_by_key(|q| q.line);
@@ -103,7 +103,7 @@ fn heading_questions(headings: &[Heading], title_heading: Option<usize>, rules: 
     let asking: Vec<Option<String>> = headings
         .iter()
         .enumerate()
-        .map(|(i, h)| (Some(i) != title_heading).then(|| asks(&h.text, rules)).flatten())
+        .map(|(i, h)| (Some(i) != title_heading).then(|| asks(&h.text(), rules)).flatten())
         .collect();
     // Per heading: Some((label, close_level)) when it is a question's heading.
     let mut role: Vec<Option<(Option<String>, u8)>> = vec![None; headings.len()];
@@ -112,7 +112,7 @@ fn heading_questions(headings: &[Heading], title_heading: Option<usize>, rules: 
         if Some(i) == title_heading || grouped[i] {
             continue;
         }
-        if is_numbered(&h.text) {
+        if is_numbered(&h.text()) {
             let end = section_end(headings, i);
             let inner: Vec<usize> = (i + 1..end).filter(|&j| asking[j].is_some()).collect();
             let top = inner.iter().map(|&j| headings[j].level).min();
@@ -120,12 +120,12 @@ fn heading_questions(headings: &[Heading], title_heading: Option<usize>, rules: 
             match at_top.as_slice() {
                 [] => role[i] = Some((None, h.level)),
                 [only] => {
-                    role[*only] = Some((Some(h.text.trim().to_string()), h.level));
+                    role[*only] = Some((Some(h.text().trim().to_string()), h.level));
                     grouped[*only] = true;
                 }
                 many => {
                     for &j in many {
-                        role[j] = Some((Some(h.text.trim().to_string()), headings[j].level));
+                        role[j] = Some((Some(h.text().trim().to_string()), headings[j].level));
                         grouped[j] = true;
                     }
                 }
@@ -139,14 +139,14 @@ fn heading_questions(headings: &[Heading], title_heading: Option<usize>, rules: 
         .filter_map(|(i, role)| {
             let (label, close_level) = role?;
             let h = &headings[i];
-            let text = asking[i].clone().unwrap_or_else(|| h.text.trim().to_string());
-            Some(Question {
-                kind: QuestionKind::Heading { index: i, close_level },
-                anchor: h.id.clone(),
-                text,
-                label,
-                line: h.line,
-            })
+            let text = asking[i].clone().unwrap_or_else(|| h.text().trim().to_string());
+            Some(Question::new(
+                QuestionKind::Heading { index: i, close_level },
+                h.id(),
+                &text,
+                label.as_deref(),
+                h.line,
+            ))
         })
         .collect()
 }
@@ -269,13 +269,8 @@ fn details_questions(body: &str, body_line: usize, spans: &[(usize, usize)], tak
             anchor
         });
         made.insert(anchor.clone());
-        out.push(Question {
-            kind: QuestionKind::Details { offset: at },
-            anchor,
-            text: strip_q_prefix(&summary).map_or(summary.clone(), str::to_string),
-            label: None,
-            line: file_line,
-        });
+        let text = strip_q_prefix(&summary).unwrap_or(&summary);
+        out.push(Question::new(QuestionKind::Details { offset: at }, &anchor, text, None, file_line));
     });
     out
 }
@@ -396,7 +391,7 @@ mod tests {
     }
 
     fn texts(qs: &[Question]) -> Vec<(&str, Option<&str>)> {
-        qs.iter().map(|q| (q.text.as_str(), q.label.as_deref())).collect()
+        qs.iter().map(|q| (q.text(), q.label())).collect()
     }
 
     #[test]
@@ -405,7 +400,7 @@ mod tests {
             "## 목차\n\n## 1번 문제\n### Q. 동기와 비동기?\n답\n## 2번 문제\n### Q. 블로킹\n답\n### 보충\n더\n",
         );
         assert_eq!(texts(&qs), [("동기와 비동기?", Some("1번 문제")), ("블로킹", Some("2번 문제"))]);
-        assert_eq!(qs[0].anchor, "q-동기와-비동기");
+        assert_eq!(qs[0].anchor(), "q-동기와-비동기");
         // The answer of a grouped question runs to the end of its `N번 문제` section.
         assert_eq!(qs[1].kind, QuestionKind::Heading { index: 4, close_level: 2 });
     }
@@ -439,8 +434,8 @@ mod tests {
         let body = "<details><summary>TCP란?</summary>\n\n연결 지향\n\n</details>\n\n## Q. 힙?\n<details>\n<summary>정답</summary>\n\n트리\n</details>\n\n## 기타\n<details id=\"own\"><summary><b>UDP</b>란</summary>\n<details><summary>중첩</summary>x</details>\n</details>\n";
         let qs = questions(body);
         assert_eq!(texts(&qs).iter().map(|t| t.0).collect::<Vec<_>>(), ["TCP란?", "힙?", "UDP란"]);
-        assert_eq!(qs[0].anchor, "q-tcp란");
-        assert_eq!(qs[2].anchor, "own", "a block's own id is its anchor");
+        assert_eq!(qs[0].anchor(), "q-tcp란");
+        assert_eq!(qs[2].anchor(), "own", "a block's own id is its anchor");
         let QuestionKind::Details { offset } = qs[0].kind else { panic!() };
         assert_eq!(&body[offset..offset + 8], "<details");
     }
@@ -459,6 +454,6 @@ mod tests {
             .expect("../shared/seed");
         let qs = questions(&seed);
         assert_eq!(qs.len(), 5, "{:?}", texts(&qs));
-        assert!(qs.iter().enumerate().all(|(i, q)| q.label.as_deref() == Some(&format!("{}번 문제", i + 1))));
+        assert!(qs.iter().enumerate().all(|(i, q)| q.label() == Some(&format!("{}번 문제", i + 1))));
     }
 }

@@ -4,10 +4,12 @@
 //! paths. Plain data: no template, I/O or parser types, and no stage of its own.
 
 mod names;
+mod packed;
 mod repository;
 mod site;
 
 pub(crate) use names::display_name;
+use packed::Packed;
 pub(crate) use repository::RepoLink;
 pub use repository::{github_remote, Repository};
 pub use site::Site;
@@ -50,10 +52,24 @@ fn is_hangul(c: char) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Heading {
     pub(crate) level: u8,
-    pub(crate) id: String,
-    /// Plain text, markup removed.
-    pub(crate) text: String,
     pub(crate) line: usize,
+    /// The id, then the plain text (markup removed).
+    strs: Packed<2>,
+}
+
+impl Heading {
+    pub(crate) fn new(level: u8, id: &str, text: &str, line: usize) -> Heading {
+        Heading { level, line, strs: Packed::new([id, text]) }
+    }
+
+    pub(crate) fn id(&self) -> &str {
+        self.strs.get(0)
+    }
+
+    /// Plain text, markup removed.
+    pub(crate) fn text(&self) -> &str {
+        self.strs.get(1)
+    }
 }
 
 /// One Markdown file, read and outlined but not yet rendered.
@@ -170,14 +186,32 @@ pub(crate) struct NoteStudy {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Question {
     pub(crate) kind: QuestionKind,
+    pub(crate) line: usize,
+    /// The anchor, the text and the label (see their methods).
+    strs: Packed<3>,
+    labelled: bool,
+}
+
+impl Question {
+    pub(crate) fn new(kind: QuestionKind, anchor: &str, text: &str, label: Option<&str>, line: usize) -> Question {
+        Question { kind, line, strs: Packed::new([anchor, text, label.unwrap_or("")]), labelled: label.is_some() }
+    }
+
     /// The page anchor: the heading's id, or the id given to the `<details>` block. With the
     /// note's URL it makes the question's stable id (`Algorithm/Sort.html#q-…`).
-    pub(crate) anchor: String,
+    pub(crate) fn anchor(&self) -> &str {
+        self.strs.get(0)
+    }
+
     /// The question as a reader sees it (`Q.` prefix removed).
-    pub(crate) text: String,
+    pub(crate) fn text(&self) -> &str {
+        self.strs.get(1)
+    }
+
     /// A label the notes give it (`1번 문제`), if any.
-    pub(crate) label: Option<String>,
-    pub(crate) line: usize,
+    pub(crate) fn label(&self) -> Option<&str> {
+        self.labelled.then(|| self.strs.get(2))
+    }
 }
 
 /// Where a question sits in its note.
@@ -193,16 +227,33 @@ pub(crate) enum QuestionKind {
 /// A glossary term defined in a note (`> **'코루틴'**: …`, `- **load factor** : …`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Term {
-    pub(crate) term: String,
-    /// The definition as plain text.
-    pub(crate) definition: String,
+    /// The term, its definition and its id (see their methods).
+    strs: Packed<3>,
     /// Byte offset in `Note::body` of the `**` that opens the term: the render stage gives
     /// that `<strong>` the anchor `id`.
     pub(crate) offset: usize,
-    pub(crate) id: String,
     pub(crate) line: usize,
     /// Written as an HTML `<dt>` (the offset is its `<dt`), not as bold Markdown.
     pub(crate) html_dt: bool,
+}
+
+impl Term {
+    pub(crate) fn new(term: &str, definition: &str, id: &str, offset: usize, line: usize, html_dt: bool) -> Term {
+        Term { strs: Packed::new([term, definition, id]), offset, line, html_dt }
+    }
+
+    pub(crate) fn term(&self) -> &str {
+        self.strs.get(0)
+    }
+
+    /// The definition as plain text.
+    pub(crate) fn definition(&self) -> &str {
+        self.strs.get(1)
+    }
+
+    pub(crate) fn id(&self) -> &str {
+        self.strs.get(2)
+    }
 }
 
 /// A note's `date` and `updated` from its front matter, as RFC 3339; the feed's dates.
@@ -215,7 +266,7 @@ pub struct Dates {
 impl Note {
     /// Whether `#id` lands somewhere on this page.
     pub(crate) fn has_id(&self, id: &str) -> bool {
-        self.headings.iter().any(|h| h.id == id) || self.extra_ids.iter().any(|x| x == id)
+        self.headings.iter().any(|h| h.id() == id) || self.extra_ids.iter().any(|x| x == id)
     }
 
     /// Folder of the source, `""` at the top.
@@ -426,6 +477,25 @@ mod tests {
         assert_eq!(note_url("net/index.md", true), "net/index.html");
         assert_eq!(note_url("net/README.md", true), "net/index.html");
         assert_eq!(note_url("net/tcp.md", false), "net/tcp.html");
+    }
+
+    #[test]
+    fn headings_questions_and_terms_give_back_their_strings() {
+        let h = Heading::new(2, "1번-문제", "1번 문제", 7);
+        assert_eq!((h.level, h.id(), h.text(), h.line), (2, "1번-문제", "1번 문제", 7));
+        let kind = QuestionKind::Heading { index: 3, close_level: 2 };
+        let q = Question::new(kind, "q-tcp란", "TCP란?", Some("1번 문제"), 9);
+        assert_eq!((q.anchor(), q.text(), q.label(), q.line), ("q-tcp란", "TCP란?", Some("1번 문제"), 9));
+        let unlabelled = Question::new(kind, "q-tcp란", "TCP란?", None, 9);
+        let empty_label = Question::new(kind, "q-tcp란", "TCP란?", Some(""), 9);
+        assert_eq!((unlabelled.label(), empty_label.label()), (None, Some("")));
+        assert_ne!(unlabelled, empty_label);
+        let t = Term::new("코루틴", "중단했다 이어서 실행할 수 있는 함수", "term-코루틴", 40, 12, true);
+        assert_eq!(
+            (t.term(), t.definition(), t.id()),
+            ("코루틴", "중단했다 이어서 실행할 수 있는 함수", "term-코루틴")
+        );
+        assert_eq!((t.offset, t.line, t.html_dt), (40, 12, true));
     }
 
     #[test]
