@@ -20,7 +20,7 @@ use crate::markdown::{questions, terms};
 use crate::minify;
 use crate::model::{
     display_name, file_name_of, file_stem, is_index_note, is_readme, note_url, parent_of, reserved_output, Body, Dates,
-    Note, NoteStudy, PageRef, Site, HOSTING_FILES,
+    Note, NoteStudy, PageRef, Site, TextPool, HOSTING_FILES,
 };
 use crate::paths;
 use crate::render::{body, feed, nav, study, view, Theme};
@@ -332,13 +332,18 @@ fn read_notes(
     keep_bodies: bool,
 ) -> (Vec<Note>, Vec<Diagnostic>) {
     let readme_folders: HashSet<&str> = files.iter().filter(|f| is_readme(&f.rel)).map(|f| parent_of(&f.rel)).collect();
+    // Headings, questions and terms that notes repeat word for word are kept once.
+    let texts = std::sync::Mutex::new(TextPool::default());
     let results: Vec<Result<Option<Note>, Diagnostic>> = files
         .par_iter()
         .map(|f| {
             let is_index = is_index_note(&f.rel, readme_folders.contains(parent_of(&f.rel)));
             let mut note = read_note_from(&f.rel, &f.abs, is_index, rules, cache);
-            if let (Ok(Some(note)), false) = (&mut note, keep_bodies) {
-                note.body.let_go(f.abs.clone());
+            if let Ok(Some(note)) = &mut note {
+                if !keep_bodies {
+                    note.body.let_go(f.abs.clone());
+                }
+                note.share_texts(&mut texts.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
             }
             note
         })

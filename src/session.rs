@@ -865,7 +865,7 @@ fn render_into(
 
 /// A note's questions as the quiz data shows them (not where they sit in the note).
 fn quiz_questions(note: &Note) -> impl Iterator<Item = (&str, Option<&str>, &str)> {
-    note.study.questions.iter().map(|q| (q.anchor(), q.label(), q.text()))
+    note.study.questions.iter().map(|q| (q.anchor(&note.headings), q.label(&note.headings), q.text(&note.headings)))
 }
 
 /// A note's terms as the glossary shows and links them (not where they sit in the note).

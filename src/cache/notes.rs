@@ -153,9 +153,9 @@ fn encode(note: &Note, bytes: &[u8]) -> Option<Vec<u8>> {
                 put_len(&mut w, *offset);
             }
         }
-        put_str(&mut w, question.anchor());
-        put_str(&mut w, question.text());
-        put_opt_str(&mut w, question.label());
+        put_str(&mut w, question.anchor(headings));
+        put_str(&mut w, question.text(headings));
+        put_opt_str(&mut w, question.label(headings));
         put_len(&mut w, question.line);
     }
     put_len(&mut w, terms.len());
@@ -208,6 +208,12 @@ fn decode(record: &[u8], bytes: &[u8]) -> Option<Note> {
         // not taken).
         true => static_language(r.str()?).map(Some),
     };
+    // Fields in the order `encode` wrote them (a struct literal is evaluated in the order
+    // written); the headings first, which the questions are read against.
+    let (source, url, title, description, weight) =
+        (r.string()?, r.string()?, r.string()?, r.opt_string()?, weight(&mut r)?);
+    let (lead, body_line) = (r.string()?, r.usize()?);
+    let headings = r.list(|r| Some(Heading::new(r.byte()?, r.str()?, r.str()?, r.usize()?)))?;
     let question = |r: &mut Fields| {
         let kind = match r.byte()? {
             0 => QuestionKind::Heading { index: r.usize()?, close_level: r.byte()? },
@@ -219,23 +225,21 @@ fn decode(record: &[u8], bytes: &[u8]) -> Option<Note> {
             false => None,
             true => Some(r.str()?),
         };
-        Some(Question::new(kind, anchor, text, label, r.usize()?))
+        Some(Question::new(kind, anchor, text, label, r.usize()?, &headings))
     };
     let term = |r: &mut Fields| {
         let (term, definition, offset, id) = (r.str()?, r.str()?, r.usize()?, r.str()?);
         Some(Term::new(term, definition, id, offset, r.usize()?, r.flag()?))
     };
-    // Fields in the order `encode` wrote them (a struct literal is evaluated in the order written).
     let note = Note {
-        source: r.string()?,
-        url: r.string()?,
-        title: r.string()?,
-        description: r.opt_string()?,
-        weight: weight(&mut r)?,
+        source,
+        url,
+        title,
+        description,
+        weight,
         body,
-        lead: r.string()?,
-        body_line: r.usize()?,
-        headings: r.list(|r| Some(Heading::new(r.byte()?, r.str()?, r.str()?, r.usize()?)))?,
+        lead,
+        body_line,
         title_heading: opt_len(&mut r)?,
         extra_ids: r.list(Fields::string)?,
         links: r.list(|r| Some(WrittenLink { dest: r.string()?, listed: r.flag()? }))?,
@@ -245,6 +249,7 @@ fn decode(record: &[u8], bytes: &[u8]) -> Option<Note> {
         code_language: code_language(&mut r)?,
         study: NoteStudy { questions: r.list(question)?, terms: r.list(term)? },
         dates: Dates { published: r.opt_string()?, updated: r.opt_string()? },
+        headings,
     };
     r.is_done().then_some(note)
 }

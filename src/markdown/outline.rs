@@ -174,11 +174,11 @@ pub(crate) fn outline_prepared(body: &str, first_line: usize) -> Outline {
 
 fn title_heading(headings: &[Heading], content_before_first: bool) -> Option<usize> {
     let usable = |i: &usize| !headings[*i].text().is_empty();
-    let first_h1 = headings.iter().position(|h| h.level == 1 && !is_contents_heading(&h.text())).filter(usable);
+    let first_h1 = headings.iter().position(|h| h.level == 1 && !is_contents_heading(h.text())).filter(usable);
     first_h1.or_else(|| {
         let lead = headings.first().filter(|_| !content_before_first)?;
         let alone = headings.iter().skip(1).all(|h| h.level > lead.level);
-        alone.then_some(0).filter(usable).filter(|_| !is_contents_heading(&lead.text()))
+        alone.then_some(0).filter(usable).filter(|_| !is_contents_heading(lead.text()))
     })
 }
 

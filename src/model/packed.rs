@@ -1,15 +1,23 @@
 //! A few strings of one item in one allocation (`Packed`): a site keeps every note's headings,
 //! questions and terms until its last page is written, and at 10,000 notes their small strings,
-//! each a `String` with its own allocation, were about a third of a build's peak memory.
+//! each a `String` with its own allocation, were about a third of a build's peak memory. Notes
+//! repeat many of them word for word (`## 1번 문제`, `## 목차`, a term defined alike in many
+//! notes): a build keeps one copy of each (`TextPool`).
 
-/// `N` strings stored end to end in one boxed `str`, with where each ends. Compares and hashes
+use rustc_hash::FxHashSet;
+use std::sync::Arc;
+
+/// `N` strings stored end to end in one shared `str`, with where each ends. Compares and hashes
 /// as its strings do. A string starting past 4 GiB into the whole reads as empty (no heading,
 /// question or term is that long).
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Packed<const N: usize> {
-    text: Box<str>,
+    text: Arc<str>,
     ends: [u32; N],
 }
+
+/// The texts of the `Packed` strings seen so far, each kept once.
+pub(crate) type TextPool = FxHashSet<Arc<str>>;
 
 impl<const N: usize> Packed<N> {
     pub(crate) fn new(parts: [&str; N]) -> Packed<N> {
@@ -19,7 +27,17 @@ impl<const N: usize> Packed<N> {
             text.push_str(part);
             *end = u32::try_from(text.len()).unwrap_or(u32::MAX);
         }
-        Packed { text: text.into_boxed_str(), ends }
+        Packed { text: Arc::from(text), ends }
+    }
+
+    /// Share the text of an equal one seen before, or keep this one's for the next.
+    pub(crate) fn share(&mut self, pool: &mut TextPool) {
+        match pool.get(&self.text) {
+            Some(seen) => self.text = Arc::clone(seen),
+            None => {
+                pool.insert(Arc::clone(&self.text));
+            }
+        }
     }
 
     /// The `i`th string (`i < N`).
@@ -59,5 +77,24 @@ mod tests {
         let p = Packed::new(["heading-id", "Heading text"]);
         assert_eq!(p.text.len(), "heading-idHeading text".len());
         assert_eq!(std::mem::size_of::<Packed<2>>(), 24);
+    }
+
+    #[test]
+    fn equal_texts_are_kept_once_in_a_pool() {
+        let mut pool = TextPool::default();
+        let mut first = Packed::new(["1번-문제", "1번 문제"]);
+        let mut again = Packed::new(["1번-문제", "1번 문제"]);
+        let mut other = Packed::new(["1번-문", "제1번 문제"]);
+        for p in [&mut first, &mut again, &mut other] {
+            p.share(&mut pool);
+        }
+        assert!(Arc::ptr_eq(&first.text, &again.text), "the second took the first's text");
+        assert!(Arc::ptr_eq(&first.text, &other.text), "the same text cut elsewhere is still the same text");
+        assert_eq!([other.get(0), other.get(1)], ["1번-문", "제1번 문제"]);
+        assert_eq!(pool.len(), 1);
+        let mut new = Packed::new(["2번-문제", "2번 문제"]);
+        new.share(&mut pool);
+        assert!(!Arc::ptr_eq(&first.text, &new.text));
+        assert_eq!((pool.len(), [new.get(0), new.get(1)]), (2, ["2번-문제", "2번 문제"]));
     }
 }

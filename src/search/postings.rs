@@ -103,7 +103,7 @@ mod tests {
             (16_777_215, 3),
             (7, 2),
             (8, 4),
-            (6, 4),
+            (9, 4),
         ];
         let mut postings = Postings::default();
         for &(p, w) in &posted {
