@@ -20,7 +20,7 @@ use crate::markdown::{questions, terms};
 use crate::minify;
 use crate::model::{
     display_name, file_name_of, file_stem, is_index_note, is_readme, note_url, parent_of, reserved_output, Body, Dates,
-    Note, NoteStudy, PageRef, Site, HOSTING_FILES,
+    Note, NoteStudy, PageRef, Site, TextPool, HOSTING_FILES,
 };
 use crate::paths;
 use crate::render::{body, feed, nav, study, view, Theme};
@@ -332,13 +332,18 @@ fn read_notes(
     keep_bodies: bool,
 ) -> (Vec<Note>, Vec<Diagnostic>) {
     let readme_folders: HashSet<&str> = files.iter().filter(|f| is_readme(&f.rel)).map(|f| parent_of(&f.rel)).collect();
+    // Headings, questions and terms that notes repeat word for word are kept once.
+    let texts = std::sync::Mutex::new(TextPool::default());
     let results: Vec<Result<Option<Note>, Diagnostic>> = files
         .par_iter()
         .map(|f| {
             let is_index = is_index_note(&f.rel, readme_folders.contains(parent_of(&f.rel)));
             let mut note = read_note_from(&f.rel, &f.abs, is_index, rules, cache);
-            if let (Ok(Some(note)), false) = (&mut note, keep_bodies) {
-                note.body.let_go(f.abs.clone());
+            if let Ok(Some(note)) = &mut note {
+                if !keep_bodies {
+                    note.body.let_go(f.abs.clone());
+                }
+                note.share_texts(&mut texts.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
             }
             note
         })
@@ -989,12 +994,12 @@ fn render_linked<'a>(
             targets = b.targets;
             study = Some(study::NoteOutput { answers: b.answers, references: b.references.clone() });
             // Text before the first heading is found at the title heading, if the note has one.
-            let top = note.title_heading.and_then(|i| note.headings.get(i)).map(|h| h.id.clone());
+            let top = note.title_heading.and_then(|i| note.headings.get(i)).map(|h| h.id().to_string());
             sections = b
                 .sections
                 .into_iter()
                 .map(|(h, text)| match h.and_then(|h| note.headings.get(h)) {
-                    Some(h) => search::Section { id: h.id.clone(), heading: h.text.clone(), text },
+                    Some(h) => search::Section { id: h.id().to_string(), heading: h.text().to_string(), text },
                     None => search::Section { id: top.clone().unwrap_or_default(), heading: String::new(), text },
                 })
                 .collect();

@@ -357,7 +357,7 @@ fn target_state(site: &Site, target: &str) -> u64 {
     if let Some((n, exact)) = site.find_note(target) {
         let note = &site.notes[n];
         (exact, &note.url, site.is_published(n), &note.extra_ids).hash(&mut h);
-        note.headings.iter().for_each(|heading| heading.id.hash(&mut h));
+        note.headings.iter().for_each(|heading| heading.id().hash(&mut h));
     }
     let trimmed = target.trim_end_matches('/');
     site.find_section(trimmed).map(|(s, exact)| (exact, site.url_of(PageRef::Section(s)))).hash(&mut h);

@@ -575,7 +575,7 @@ impl State {
                 }
                 changes.questions |= quiz_questions(old).ne(quiz_questions(&note));
                 changes.terms |= glossary_terms(old).ne(glossary_terms(&note));
-                if old.headings.iter().map(|h| &h.id).ne(note.headings.iter().map(|h| &h.id))
+                if old.headings.iter().map(|h| h.id()).ne(note.headings.iter().map(|h| h.id()))
                     || old.extra_ids != note.extra_ids
                 {
                     changes.retargeted.insert(rel.to_string());
@@ -865,12 +865,12 @@ fn render_into(
 
 /// A note's questions as the quiz data shows them (not where they sit in the note).
 fn quiz_questions(note: &Note) -> impl Iterator<Item = (&str, Option<&str>, &str)> {
-    note.study.questions.iter().map(|q| (q.anchor.as_str(), q.label.as_deref(), q.text.as_str()))
+    note.study.questions.iter().map(|q| (q.anchor(&note.headings), q.label(&note.headings), q.text(&note.headings)))
 }
 
 /// A note's terms as the glossary shows and links them (not where they sit in the note).
 fn glossary_terms(note: &Note) -> impl Iterator<Item = (&str, &str, &str)> {
-    note.study.terms.iter().map(|t| (t.term.as_str(), t.definition.as_str(), t.id.as_str()))
+    note.study.terms.iter().map(|t| (t.term(), t.definition(), t.id()))
 }
 
 /// Files written after a rebuild returns, on a thread of their own: the Anki export, which the

@@ -119,11 +119,11 @@ fn encode(note: &Note, bytes: &[u8]) -> Option<Vec<u8>> {
     put_str(&mut w, lead);
     put_len(&mut w, *body_line);
     put_len(&mut w, headings.len());
-    for Heading { level, id, text, line } in headings {
-        w.push(*level);
-        put_str(&mut w, id);
-        put_str(&mut w, text);
-        put_len(&mut w, *line);
+    for heading in headings {
+        w.push(heading.level);
+        put_str(&mut w, heading.id());
+        put_str(&mut w, heading.text());
+        put_len(&mut w, heading.line);
     }
     put_opt_len(&mut w, *title_heading);
     put_len(&mut w, extra_ids.len());
@@ -141,8 +141,8 @@ fn encode(note: &Note, bytes: &[u8]) -> Option<Vec<u8>> {
     put_opt_str(&mut w, *code_language);
     let NoteStudy { questions, terms } = study;
     put_len(&mut w, questions.len());
-    for Question { kind, anchor, text, label, line } in questions {
-        match kind {
+    for question in questions {
+        match &question.kind {
             QuestionKind::Heading { index, close_level } => {
                 w.push(0);
                 put_len(&mut w, *index);
@@ -153,19 +153,19 @@ fn encode(note: &Note, bytes: &[u8]) -> Option<Vec<u8>> {
                 put_len(&mut w, *offset);
             }
         }
-        put_str(&mut w, anchor);
-        put_str(&mut w, text);
-        put_opt_str(&mut w, label.as_deref());
-        put_len(&mut w, *line);
+        put_str(&mut w, question.anchor(headings));
+        put_str(&mut w, question.text(headings));
+        put_opt_str(&mut w, question.label(headings));
+        put_len(&mut w, question.line);
     }
     put_len(&mut w, terms.len());
-    for Term { term, definition, offset, id, line, html_dt } in terms {
-        put_str(&mut w, term);
-        put_str(&mut w, definition);
-        put_len(&mut w, *offset);
-        put_str(&mut w, id);
-        put_len(&mut w, *line);
-        w.push(u8::from(*html_dt));
+    for term in terms {
+        put_str(&mut w, term.term());
+        put_str(&mut w, term.definition());
+        put_len(&mut w, term.offset);
+        put_str(&mut w, term.id());
+        put_len(&mut w, term.line);
+        w.push(u8::from(term.html_dt));
     }
     let Dates { published, updated } = dates;
     put_opt_str(&mut w, published.as_deref());
@@ -208,30 +208,38 @@ fn decode(record: &[u8], bytes: &[u8]) -> Option<Note> {
         // not taken).
         true => static_language(r.str()?).map(Some),
     };
+    // Fields in the order `encode` wrote them (a struct literal is evaluated in the order
+    // written); the headings first, which the questions are read against.
+    let (source, url, title, description, weight) =
+        (r.string()?, r.string()?, r.string()?, r.opt_string()?, weight(&mut r)?);
+    let (lead, body_line) = (r.string()?, r.usize()?);
+    let headings = r.list(|r| Some(Heading::new(r.byte()?, r.str()?, r.str()?, r.usize()?)))?;
     let question = |r: &mut Fields| {
         let kind = match r.byte()? {
             0 => QuestionKind::Heading { index: r.usize()?, close_level: r.byte()? },
             1 => QuestionKind::Details { offset: r.usize()? },
             _ => return None,
         };
-        Some(Question { kind, anchor: r.string()?, text: r.string()?, label: r.opt_string()?, line: r.usize()? })
+        let (anchor, text) = (r.str()?, r.str()?);
+        let label = match r.flag()? {
+            false => None,
+            true => Some(r.str()?),
+        };
+        Some(Question::new(kind, anchor, text, label, r.usize()?, &headings))
     };
     let term = |r: &mut Fields| {
-        let (term, definition, offset) = (r.string()?, r.string()?, r.usize()?);
-        Some(Term { term, definition, offset, id: r.string()?, line: r.usize()?, html_dt: r.flag()? })
+        let (term, definition, offset, id) = (r.str()?, r.str()?, r.usize()?, r.str()?);
+        Some(Term::new(term, definition, id, offset, r.usize()?, r.flag()?))
     };
-    // Fields in the order `encode` wrote them (a struct literal is evaluated in the order written).
     let note = Note {
-        source: r.string()?,
-        url: r.string()?,
-        title: r.string()?,
-        description: r.opt_string()?,
-        weight: weight(&mut r)?,
+        source,
+        url,
+        title,
+        description,
+        weight,
         body,
-        lead: r.string()?,
-        body_line: r.usize()?,
-        headings: r
-            .list(|r| Some(Heading { level: r.byte()?, id: r.string()?, text: r.string()?, line: r.usize()? }))?,
+        lead,
+        body_line,
         title_heading: opt_len(&mut r)?,
         extra_ids: r.list(Fields::string)?,
         links: r.list(|r| Some(WrittenLink { dest: r.string()?, listed: r.flag()? }))?,
@@ -241,6 +249,7 @@ fn decode(record: &[u8], bytes: &[u8]) -> Option<Note> {
         code_language: code_language(&mut r)?,
         study: NoteStudy { questions: r.list(question)?, terms: r.list(term)? },
         dates: Dates { published: r.opt_string()?, updated: r.opt_string()? },
+        headings,
     };
     r.is_done().then_some(note)
 }

@@ -178,7 +178,7 @@ fn fragment_id(note: &Note, fragment: &str) -> Result<String, String> {
     }
     let lower = decoded.to_lowercase();
     let slug = github_slug(&decoded);
-    let all_ids = note.headings.iter().map(|h| h.id.as_str()).chain(note.extra_ids.iter().map(String::as_str));
+    let all_ids = note.headings.iter().map(|h| h.id()).chain(note.extra_ids.iter().map(String::as_str));
     for id in all_ids {
         if id.to_lowercase() == lower || id == slug {
             return Ok(id.to_string());
@@ -235,10 +235,7 @@ mod tests {
             lead: String::new(),
             body_line: 1,
             title_heading: None,
-            headings: ids
-                .iter()
-                .map(|id| Heading { level: 2, id: id.to_string(), text: id.to_string(), line: 1 })
-                .collect(),
+            headings: ids.iter().map(|id| Heading::new(2, id, id, 1)).collect(),
             extra_ids: vec![],
             is_index,
             title_written: true,

@@ -65,13 +65,13 @@ impl Glossary {
             let PageRef::Note(n) = page else { continue };
             let note = &site.notes[n];
             for (k, t) in note.study.terms.iter().enumerate() {
-                let folded = fold(&t.term);
+                let folded = fold(t.term());
                 let e = *entry_of.entry(folded.clone()).or_insert_with(|| {
-                    glossary.entries.push(Entry { group: group_of(&t.term), definitions: Vec::new() });
+                    glossary.entries.push(Entry { group: group_of(t.term()), definitions: Vec::new() });
                     glossary.entries.len() - 1
                 });
                 let definitions = &mut glossary.entries[e].definitions;
-                let d = *definition_of.entry((e, t.definition.as_str())).or_insert_with(|| {
+                let d = *definition_of.entry((e, t.definition())).or_insert_with(|| {
                     definitions.push(Definition { defined_in: Vec::new() });
                     definitions.len() - 1
                 });
@@ -83,10 +83,10 @@ impl Glossary {
                 if folded.chars().count() >= 2 && !seen.contains_key(&folded) {
                     seen.insert(folded.clone(), glossary.targets.len());
                     glossary.targets.push(Target {
-                        term: t.term.clone(),
+                        term: t.term().to_string(),
                         folded,
                         url: note.url.clone(),
-                        id: t.id.clone(),
+                        id: t.id().to_string(),
                     });
                 }
             }
@@ -164,7 +164,7 @@ impl Glossary {
 /// The term an entry shows: as its first definition in reading order spells it.
 pub(crate) fn glossary_term<'a>(site: &'a Site, entry: &Entry) -> &'a str {
     let (n, k) = entry.definitions[0].defined_in[0];
-    &site.notes[n].study.terms[k].term
+    site.notes[n].study.terms[k].term()
 }
 
 /// The first two characters of `text`, ASCII lower-cased: a term has at least two.

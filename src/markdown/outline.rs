@@ -116,7 +116,7 @@ pub(crate) fn outline_prepared(body: &str, first_line: usize) -> Outline {
                         Some(id) => slugger.claim(id),
                         None => slugger.slug(&collapse_spaces(&h.written)),
                     };
-                    out.headings.push(Heading { level: h.level, id, text: collapse_spaces(&h.shown), line: h.line });
+                    out.headings.push(Heading::new(h.level, &id, &collapse_spaces(&h.shown), h.line));
                 }
             }
             Event::Start(Tag::CodeBlock(kind)) => {
@@ -173,12 +173,12 @@ pub(crate) fn outline_prepared(body: &str, first_line: usize) -> Outline {
 }
 
 fn title_heading(headings: &[Heading], content_before_first: bool) -> Option<usize> {
-    let usable = |i: &usize| !headings[*i].text.is_empty();
-    let first_h1 = headings.iter().position(|h| h.level == 1 && !is_contents_heading(&h.text)).filter(usable);
+    let usable = |i: &usize| !headings[*i].text().is_empty();
+    let first_h1 = headings.iter().position(|h| h.level == 1 && !is_contents_heading(h.text())).filter(usable);
     first_h1.or_else(|| {
         let lead = headings.first().filter(|_| !content_before_first)?;
         let alone = headings.iter().skip(1).all(|h| h.level > lead.level);
-        alone.then_some(0).filter(usable).filter(|_| !is_contents_heading(&lead.text))
+        alone.then_some(0).filter(usable).filter(|_| !is_contents_heading(lead.text()))
     })
 }
 
@@ -196,7 +196,7 @@ fn is_contents_heading(text: &str) -> bool {
 impl Outline {
     /// Text of the title heading.
     pub(crate) fn title(&self) -> Option<&str> {
-        self.title_heading.map(|i| self.headings[i].text.as_str())
+        self.title_heading.map(|i| self.headings[i].text())
     }
 }
 
@@ -213,7 +213,7 @@ mod tests {
     #[test]
     fn seed_style_headings() {
         let o = outline("## 목차\n- [1번 문제](#1번-문제)\n\n## 1번 문제\n### Q. 동기와 비동기?\n## 1번 문제\n", 1);
-        let ids: Vec<&str> = o.headings.iter().map(|h| h.id.as_str()).collect();
+        let ids: Vec<&str> = o.headings.iter().map(|h| h.id()).collect();
         assert_eq!(ids, ["목차", "1번-문제", "q-동기와-비동기", "1번-문제-1"]);
         assert_eq!(o.headings[1].line, 4);
         assert_eq!(o.title(), None, "목차 is one of several h2s, not a title");
@@ -223,7 +223,7 @@ mod tests {
     fn h1_title_and_inline_markup() {
         let o = outline("# `Vec` 와 **슬라이스**\n\n# 두번째\n", 3);
         assert_eq!(o.title(), Some("Vec 와 슬라이스"));
-        assert_eq!(o.headings[0].id, "vec-와-슬라이스");
+        assert_eq!(o.headings[0].id(), "vec-와-슬라이스");
         assert_eq!(o.headings[1].line, 5);
     }
 
@@ -246,8 +246,8 @@ mod tests {
     #[test]
     fn custom_ids_are_kept() {
         let o = outline("## Title {#custom}\n## custom\n", 1);
-        assert_eq!(o.headings[0].id, "custom");
-        assert_eq!(o.headings[1].id, "custom-1");
+        assert_eq!(o.headings[0].id(), "custom");
+        assert_eq!(o.headings[1].id(), "custom-1");
     }
 
     #[test]
@@ -265,7 +265,7 @@ mod tests {
     #[test]
     fn shortcodes_show_as_emoji_and_slug_as_names() {
         let o = outline("# :rocket: 배포 `:smile:`\n## :smiley: This is a friendly header\n## 🎉 Party\n", 1);
-        let shown: Vec<(&str, &str)> = o.headings.iter().map(|h| (h.text.as_str(), h.id.as_str())).collect();
+        let shown: Vec<(&str, &str)> = o.headings.iter().map(|h| (h.text(), h.id())).collect();
         assert_eq!(
             shown,
             [
@@ -309,6 +309,6 @@ mod tests {
     fn setext_headings_count() {
         let o = outline("제목\n===\n\n부제\n---\n", 1);
         assert_eq!(o.title(), Some("제목"));
-        assert_eq!(o.headings[1].id, "부제");
+        assert_eq!(o.headings[1].id(), "부제");
     }
 }

@@ -57,7 +57,7 @@ pub(crate) fn find(
         let blocks = details_blocks(body, body_line);
         found.retain(|q| !blocks.iter().any(|&(from, to)| q.line > from && q.line < to));
         let spans: Vec<(usize, usize)> = found.iter().filter_map(|q| answer_lines(q, headings)).collect();
-        let taken: HashSet<&str> = headings.iter().map(|h| h.id.as_str()).collect();
+        let taken: HashSet<&str> = headings.iter().map(|h| h.id()).collect();
         let mut details = details_questions(body, body_line, &spans, &taken);
         found.append(&mut details);
         found.sort_by_key(|q| q.line);
@@ -103,7 +103,7 @@ fn heading_questions(headings: &[Heading], title_heading: Option<usize>, rules: 
     let asking: Vec<Option<String>> = headings
         .iter()
         .enumerate()
-        .map(|(i, h)| (Some(i) != title_heading).then(|| asks(&h.text, rules)).flatten())
+        .map(|(i, h)| (Some(i) != title_heading).then(|| asks(h.text(), rules)).flatten())
         .collect();
     // Per heading: Some((label, close_level)) when it is a question's heading.
     let mut role: Vec<Option<(Option<String>, u8)>> = vec![None; headings.len()];
@@ -112,7 +112,7 @@ fn heading_questions(headings: &[Heading], title_heading: Option<usize>, rules: 
         if Some(i) == title_heading || grouped[i] {
             continue;
         }
-        if is_numbered(&h.text) {
+        if is_numbered(h.text()) {
             let end = section_end(headings, i);
             let inner: Vec<usize> = (i + 1..end).filter(|&j| asking[j].is_some()).collect();
             let top = inner.iter().map(|&j| headings[j].level).min();
@@ -120,12 +120,12 @@ fn heading_questions(headings: &[Heading], title_heading: Option<usize>, rules: 
             match at_top.as_slice() {
                 [] => role[i] = Some((None, h.level)),
                 [only] => {
-                    role[*only] = Some((Some(h.text.trim().to_string()), h.level));
+                    role[*only] = Some((Some(h.text().trim().to_string()), h.level));
                     grouped[*only] = true;
                 }
                 many => {
                     for &j in many {
-                        role[j] = Some((Some(h.text.trim().to_string()), headings[j].level));
+                        role[j] = Some((Some(h.text().trim().to_string()), headings[j].level));
                         grouped[j] = true;
                     }
                 }
@@ -139,14 +139,9 @@ fn heading_questions(headings: &[Heading], title_heading: Option<usize>, rules: 
         .filter_map(|(i, role)| {
             let (label, close_level) = role?;
             let h = &headings[i];
-            let text = asking[i].clone().unwrap_or_else(|| h.text.trim().to_string());
-            Some(Question {
-                kind: QuestionKind::Heading { index: i, close_level },
-                anchor: h.id.clone(),
-                text,
-                label,
-                line: h.line,
-            })
+            let text = asking[i].clone().unwrap_or_else(|| h.text().trim().to_string());
+            let kind = QuestionKind::Heading { index: i, close_level };
+            Some(Question::new(kind, h.id(), &text, label.as_deref(), h.line, headings))
         })
         .collect()
 }
@@ -269,13 +264,8 @@ fn details_questions(body: &str, body_line: usize, spans: &[(usize, usize)], tak
             anchor
         });
         made.insert(anchor.clone());
-        out.push(Question {
-            kind: QuestionKind::Details { offset: at },
-            anchor,
-            text: strip_q_prefix(&summary).map_or(summary.clone(), str::to_string),
-            label: None,
-            line: file_line,
-        });
+        let text = strip_q_prefix(&summary).unwrap_or(&summary);
+        out.push(Question::new(QuestionKind::Details { offset: at }, &anchor, text, None, file_line, &[]));
     });
     out
 }
@@ -386,17 +376,29 @@ mod tests {
     use super::*;
     use crate::markdown::outline::outline;
 
-    fn questions_with(body: &str, rules: &Rules) -> Vec<Question> {
+    /// A note's questions, with its headings they are read against.
+    struct Found {
+        qs: Vec<Question>,
+        headings: Vec<Heading>,
+    }
+
+    impl Found {
+        fn texts(&self) -> Vec<(&str, Option<&str>)> {
+            self.qs.iter().map(|q| (q.text(&self.headings), q.label(&self.headings))).collect()
+        }
+
+        fn anchor(&self, i: usize) -> &str {
+            self.qs[i].anchor(&self.headings)
+        }
+    }
+
+    fn questions_with(body: &str, rules: &Rules) -> Found {
         let o = outline(body, 1);
-        find(body, 1, &o.headings, o.title_heading, rules)
+        Found { qs: find(body, 1, &o.headings, o.title_heading, rules), headings: o.headings }
     }
 
-    fn questions(body: &str) -> Vec<Question> {
+    fn questions(body: &str) -> Found {
         questions_with(body, &Rules::default())
-    }
-
-    fn texts(qs: &[Question]) -> Vec<(&str, Option<&str>)> {
-        qs.iter().map(|q| (q.text.as_str(), q.label.as_deref())).collect()
     }
 
     #[test]
@@ -404,16 +406,16 @@ mod tests {
         let qs = questions(
             "## 목차\n\n## 1번 문제\n### Q. 동기와 비동기?\n답\n## 2번 문제\n### Q. 블로킹\n답\n### 보충\n더\n",
         );
-        assert_eq!(texts(&qs), [("동기와 비동기?", Some("1번 문제")), ("블로킹", Some("2번 문제"))]);
-        assert_eq!(qs[0].anchor, "q-동기와-비동기");
+        assert_eq!(qs.texts(), [("동기와 비동기?", Some("1번 문제")), ("블로킹", Some("2번 문제"))]);
+        assert_eq!(qs.anchor(0), "q-동기와-비동기");
         // The answer of a grouped question runs to the end of its `N번 문제` section.
-        assert_eq!(qs[1].kind, QuestionKind::Heading { index: 4, close_level: 2 });
+        assert_eq!(qs.qs[1].kind, QuestionKind::Heading { index: 4, close_level: 2 });
     }
 
     #[test]
     fn numbered_heading_without_a_q_is_the_question_and_with_several_each_is() {
         let qs = questions("## 1번 문제\n설명하시오\n## 2번 문제\n### Q1. 가\n### Q2. 나\n");
-        assert_eq!(texts(&qs), [("1번 문제", None), ("가", Some("2번 문제")), ("나", Some("2번 문제"))]);
+        assert_eq!(qs.texts(), [("1번 문제", None), ("가", Some("2번 문제")), ("나", Some("2번 문제"))]);
     }
 
     #[test]
@@ -421,27 +423,27 @@ mod tests {
         let body = "# 제목이란?\n## 가비지 컬렉션이란?\n## 정리\n## Q) 힙\n## q: 스택\n## Question time\n## 전각？\n## 문제 3\n## OSI 7계층을 설명하시오\n## 인덱스란 무엇인가요\n## 참고 사이트\n";
         let qs = questions(body);
         assert_eq!(
-            texts(&qs).iter().map(|t| t.0).collect::<Vec<_>>(),
+            qs.texts().iter().map(|t| t.0).collect::<Vec<_>>(),
             ["가비지 컬렉션이란?", "힙", "스택", "전각？", "OSI 7계층을 설명하시오", "인덱스란 무엇인가요"]
         );
         let rules = Rules::new(&["^문제 \\d+".to_string()]).unwrap();
-        assert_eq!(questions_with(body, &rules).len(), 7);
+        assert_eq!(questions_with(body, &rules).qs.len(), 7);
         assert!(Rules::new(&["(".to_string()]).err().is_some_and(|e| e.contains("\"(\"")));
     }
 
     #[test]
     fn question_marks_in_code_are_not_questions() {
-        assert!(questions("```\n# 이건 주석인가?\n```\n\n문장인가?\n").is_empty());
+        assert!(questions("```\n# 이건 주석인가?\n```\n\n문장인가?\n").qs.is_empty());
     }
 
     #[test]
     fn details_blocks_are_questions_outside_answers() {
         let body = "<details><summary>TCP란?</summary>\n\n연결 지향\n\n</details>\n\n## Q. 힙?\n<details>\n<summary>정답</summary>\n\n트리\n</details>\n\n## 기타\n<details id=\"own\"><summary><b>UDP</b>란</summary>\n<details><summary>중첩</summary>x</details>\n</details>\n";
         let qs = questions(body);
-        assert_eq!(texts(&qs).iter().map(|t| t.0).collect::<Vec<_>>(), ["TCP란?", "힙?", "UDP란"]);
-        assert_eq!(qs[0].anchor, "q-tcp란");
-        assert_eq!(qs[2].anchor, "own", "a block's own id is its anchor");
-        let QuestionKind::Details { offset } = qs[0].kind else { panic!() };
+        assert_eq!(qs.texts().iter().map(|t| t.0).collect::<Vec<_>>(), ["TCP란?", "힙?", "UDP란"]);
+        assert_eq!(qs.anchor(0), "q-tcp란");
+        assert_eq!(qs.anchor(2), "own", "a block's own id is its anchor");
+        let QuestionKind::Details { offset } = qs.qs[0].kind else { panic!() };
         assert_eq!(&body[offset..offset + 8], "<details");
     }
 
@@ -450,7 +452,7 @@ mod tests {
         let body = "<details><summary>왜 쓰나</summary>\n\n### 이유?\n내용\n</details>\n\n```html\n<details><summary>예제</summary></details>\n```\n";
         let qs = questions(body);
         // The heading inside belongs to the block; the fenced block is code.
-        assert_eq!(texts(&qs).iter().map(|t| t.0).collect::<Vec<_>>(), ["왜 쓰나"]);
+        assert_eq!(qs.texts().iter().map(|t| t.0).collect::<Vec<_>>(), ["왜 쓰나"]);
     }
 
     #[test]
@@ -458,7 +460,7 @@ mod tests {
         let seed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seed/interview-notes.md"))
             .expect("../shared/seed");
         let qs = questions(&seed);
-        assert_eq!(qs.len(), 5, "{:?}", texts(&qs));
-        assert!(qs.iter().enumerate().all(|(i, q)| q.label.as_deref() == Some(&format!("{}번 문제", i + 1))));
+        assert_eq!(qs.qs.len(), 5, "{:?}", qs.texts());
+        assert!(qs.texts().iter().enumerate().all(|(i, t)| t.1 == Some(&format!("{}번 문제", i + 1))));
     }
 }

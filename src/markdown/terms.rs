@@ -17,7 +17,7 @@ pub(crate) fn find(body: &str, body_line: usize, headings: &[Heading]) -> Vec<Te
     if !body.contains("**") && !body.contains("<dt") {
         return Vec::new();
     }
-    let mut taken: HashSet<String> = headings.iter().map(|h| h.id.clone()).collect();
+    let mut taken: HashSet<String> = headings.iter().map(|h| h.id().to_string()).collect();
     let mut terms = Vec::new();
     // Where a definition may be: one search over the whole body, not one per line.
     let mut marks = body.match_indices("**").map(|(i, _)| i).peekable();
@@ -34,10 +34,10 @@ pub(crate) fn find(body: &str, body_line: usize, headings: &[Heading]) -> Vec<Te
         }
         if let Some((at, term, definition)) = bold_definition(line) {
             let id = unique(&mut taken, format!("term-{}", github_slug(&term)));
-            terms.push(Term { term, definition, offset: start + at, id, line: body_line + i, html_dt: false });
+            terms.push(Term::new(&term, &definition, &id, start + at, body_line + i, false));
         } else if let Some((at, term, definition)) = html_definition(line) {
             let id = unique(&mut taken, format!("term-{}", github_slug(&term)));
-            terms.push(Term { term, definition, offset: start + at, id, line: body_line + i, html_dt: true });
+            terms.push(Term::new(&term, &definition, &id, start + at, body_line + i, true));
         }
     }
     terms
@@ -124,7 +124,7 @@ mod tests {
     use super::*;
 
     fn terms(body: &str) -> Vec<(String, String)> {
-        find(body, 1, &[]).into_iter().map(|t| (t.term, t.definition)).collect()
+        find(body, 1, &[]).into_iter().map(|t| (t.term().to_string(), t.definition().to_string())).collect()
     }
 
     #[test]
@@ -135,7 +135,7 @@ mod tests {
         assert_eq!(names, ["코루틴", "서브 루틴", "load factor", "리해싱(Rehashing)", "스택", "힙"]);
         assert_eq!(found[0].1, "Coroutine, 실행을 재개");
         let t = &find(body, 10, &[])[2];
-        assert_eq!((&body[t.offset..t.offset + 4], t.line, t.id.as_str()), ("**lo", 13, "term-load-factor"));
+        assert_eq!((&body[t.offset..t.offset + 4], t.line, t.id()), ("**lo", 13, "term-load-factor"));
     }
 
     #[test]
@@ -156,7 +156,8 @@ mod tests {
 
     #[test]
     fn ids_are_unique_on_the_page() {
-        let ids: Vec<String> = find("- **힙** : a\n- **힙** : b\n", 1, &[]).into_iter().map(|t| t.id).collect();
+        let ids: Vec<String> =
+            find("- **힙** : a\n- **힙** : b\n", 1, &[]).into_iter().map(|t| t.id().to_string()).collect();
         assert_eq!(ids, ["term-힙", "term-힙-1"]);
     }
 }

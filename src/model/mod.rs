@@ -4,10 +4,13 @@
 //! paths. Plain data: no template, I/O or parser types, and no stage of its own.
 
 mod names;
+mod packed;
 mod repository;
 mod site;
 
 pub(crate) use names::display_name;
+use packed::Packed;
+pub(crate) use packed::TextPool;
 pub(crate) use repository::RepoLink;
 pub use repository::{github_remote, Repository};
 pub use site::Site;
@@ -50,10 +53,24 @@ fn is_hangul(c: char) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Heading {
     pub(crate) level: u8,
-    pub(crate) id: String,
-    /// Plain text, markup removed.
-    pub(crate) text: String,
     pub(crate) line: usize,
+    /// The id, then the plain text (markup removed).
+    strs: Packed<2>,
+}
+
+impl Heading {
+    pub(crate) fn new(level: u8, id: &str, text: &str, line: usize) -> Heading {
+        Heading { level, line, strs: Packed::new([id, text]) }
+    }
+
+    pub(crate) fn id(&self) -> &str {
+        self.strs.get(0)
+    }
+
+    /// Plain text, markup removed.
+    pub(crate) fn text(&self) -> &str {
+        self.strs.get(1)
+    }
 }
 
 /// One Markdown file, read and outlined but not yet rendered.
@@ -170,14 +187,102 @@ pub(crate) struct NoteStudy {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Question {
     pub(crate) kind: QuestionKind,
-    /// The page anchor: the heading's id, or the id given to the `<details>` block. With the
-    /// note's URL it makes the question's stable id (`Algorithm/Sort.html#q-…`).
-    pub(crate) anchor: String,
-    /// The question as a reader sees it (`Q.` prefix removed).
-    pub(crate) text: String,
-    /// A label the notes give it (`1번 문제`), if any.
-    pub(crate) label: Option<String>,
     pub(crate) line: usize,
+    /// The anchor and the text. A heading question's are found in its heading: nearly every
+    /// question is one, and a site keeps them all until its last page is written.
+    words: QuestionWords,
+    label: Label,
+}
+
+/// Where a question's anchor and text are.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum QuestionWords {
+    /// The anchor is the question heading's id, and the text these bytes of its text.
+    InHeading {
+        start: u32,
+        end: u32,
+    },
+    Own(Packed<2>),
+}
+
+/// Where a question's label is.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Label {
+    None,
+    /// The text, trimmed, of the heading of this index.
+    Heading(u32),
+    Own(Box<str>),
+}
+
+impl Question {
+    /// A question of a note with these `headings`: what they hold is not held again.
+    pub(crate) fn new(
+        kind: QuestionKind,
+        anchor: &str,
+        text: &str,
+        label: Option<&str>,
+        line: usize,
+        headings: &[Heading],
+    ) -> Question {
+        let heading = match kind {
+            QuestionKind::Heading { index, .. } => headings.get(index).filter(|h| h.id() == anchor),
+            QuestionKind::Details { .. } => None,
+        };
+        let range = heading.and_then(|h| {
+            let start = h.text().find(text)?;
+            Some((u32::try_from(start).ok()?, u32::try_from(start + text.len()).ok()?))
+        });
+        let words = match range {
+            Some((start, end)) => QuestionWords::InHeading { start, end },
+            None => QuestionWords::Own(Packed::new([anchor, text])),
+        };
+        let label = match label {
+            None => Label::None,
+            Some(label) => match headings.iter().position(|h| h.text().trim() == label).map(u32::try_from) {
+                Some(Ok(j)) => Label::Heading(j),
+                _ => Label::Own(label.into()),
+            },
+        };
+        Question { kind, line, words, label }
+    }
+
+    /// The question's heading among its note's `headings`.
+    fn heading<'a>(&self, headings: &'a [Heading]) -> Option<&'a Heading> {
+        match self.kind {
+            QuestionKind::Heading { index, .. } => headings.get(index),
+            QuestionKind::Details { .. } => None,
+        }
+    }
+
+    /// The page anchor: the heading's id, or the id given to the `<details>` block. With the
+    /// note's URL it makes the question's stable id (`Algorithm/Sort.html#q-…`). `headings`
+    /// are its note's, as for the text and label.
+    pub(crate) fn anchor<'a>(&'a self, headings: &'a [Heading]) -> &'a str {
+        match &self.words {
+            QuestionWords::Own(words) => words.get(0),
+            QuestionWords::InHeading { .. } => self.heading(headings).map_or("", Heading::id),
+        }
+    }
+
+    /// The question as a reader sees it (`Q.` prefix removed).
+    pub(crate) fn text<'a>(&'a self, headings: &'a [Heading]) -> &'a str {
+        match &self.words {
+            QuestionWords::Own(words) => words.get(1),
+            QuestionWords::InHeading { start, end } => {
+                let text = self.heading(headings).map_or("", Heading::text);
+                text.get(*start as usize..*end as usize).unwrap_or("")
+            }
+        }
+    }
+
+    /// A label the notes give it (`1번 문제`), if any.
+    pub(crate) fn label<'a>(&'a self, headings: &'a [Heading]) -> Option<&'a str> {
+        match &self.label {
+            Label::None => None,
+            Label::Heading(j) => Some(headings.get(*j as usize).map_or("", |h| h.text().trim())),
+            Label::Own(label) => Some(label),
+        }
+    }
 }
 
 /// Where a question sits in its note.
@@ -193,16 +298,33 @@ pub(crate) enum QuestionKind {
 /// A glossary term defined in a note (`> **'코루틴'**: …`, `- **load factor** : …`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Term {
-    pub(crate) term: String,
-    /// The definition as plain text.
-    pub(crate) definition: String,
+    /// The term, its definition and its id (see their methods).
+    strs: Packed<3>,
     /// Byte offset in `Note::body` of the `**` that opens the term: the render stage gives
     /// that `<strong>` the anchor `id`.
     pub(crate) offset: usize,
-    pub(crate) id: String,
     pub(crate) line: usize,
     /// Written as an HTML `<dt>` (the offset is its `<dt`), not as bold Markdown.
     pub(crate) html_dt: bool,
+}
+
+impl Term {
+    pub(crate) fn new(term: &str, definition: &str, id: &str, offset: usize, line: usize, html_dt: bool) -> Term {
+        Term { strs: Packed::new([term, definition, id]), offset, line, html_dt }
+    }
+
+    pub(crate) fn term(&self) -> &str {
+        self.strs.get(0)
+    }
+
+    /// The definition as plain text.
+    pub(crate) fn definition(&self) -> &str {
+        self.strs.get(1)
+    }
+
+    pub(crate) fn id(&self) -> &str {
+        self.strs.get(2)
+    }
 }
 
 /// A note's `date` and `updated` from its front matter, as RFC 3339; the feed's dates.
@@ -213,9 +335,21 @@ pub struct Dates {
 }
 
 impl Note {
+    /// Keep one copy of each text of its headings, questions and terms in `pool`, shared with
+    /// every note that has the same.
+    pub(crate) fn share_texts(&mut self, pool: &mut TextPool) {
+        self.headings.iter_mut().for_each(|h| h.strs.share(pool));
+        for q in &mut self.study.questions {
+            if let QuestionWords::Own(words) = &mut q.words {
+                words.share(pool);
+            }
+        }
+        self.study.terms.iter_mut().for_each(|t| t.strs.share(pool));
+    }
+
     /// Whether `#id` lands somewhere on this page.
     pub(crate) fn has_id(&self, id: &str) -> bool {
-        self.headings.iter().any(|h| h.id == id) || self.extra_ids.iter().any(|x| x == id)
+        self.headings.iter().any(|h| h.id() == id) || self.extra_ids.iter().any(|x| x == id)
     }
 
     /// Folder of the source, `""` at the top.
@@ -426,6 +560,38 @@ mod tests {
         assert_eq!(note_url("net/index.md", true), "net/index.html");
         assert_eq!(note_url("net/README.md", true), "net/index.html");
         assert_eq!(note_url("net/tcp.md", false), "net/tcp.html");
+    }
+
+    #[test]
+    fn headings_questions_and_terms_give_back_their_strings() {
+        let h = Heading::new(2, "1번-문제", "1번 문제", 7);
+        assert_eq!((h.level, h.id(), h.text(), h.line), (2, "1번-문제", "1번 문제", 7));
+        let headings = [Heading::new(2, "1번-문제", " 1번 문제", 3), Heading::new(3, "q-tcp란", "Q. TCP란?", 4)];
+        let kind = QuestionKind::Heading { index: 1, close_level: 2 };
+        let q = Question::new(kind, "q-tcp란", "TCP란?", Some("1번 문제"), 4, &headings);
+        let read = |q: &Question| {
+            (q.anchor(&headings).to_string(), q.text(&headings).to_string(), q.label(&headings).map(str::to_string))
+        };
+        assert_eq!(read(&q), ("q-tcp란".into(), "TCP란?".into(), Some("1번 문제".into())));
+        assert_eq!(
+            (q.words.clone(), q.label.clone()),
+            (QuestionWords::InHeading { start: 3, end: 10 }, Label::Heading(0))
+        );
+        // Words its headings do not hold are the question's own.
+        let own = Question::new(kind, "q-other", "TCP란?", Some("2번 문제"), 4, &headings);
+        assert_eq!(read(&own), ("q-other".into(), "TCP란?".into(), Some("2번 문제".into())));
+        let details = Question::new(QuestionKind::Details { offset: 0 }, "q-tcp란", "TCP란?", None, 9, &headings);
+        assert_eq!(read(&details), ("q-tcp란".into(), "TCP란?".into(), None));
+        assert!(matches!(details.words, QuestionWords::Own(_)));
+        let empty_label = Question::new(kind, "q-tcp란", "TCP란?", Some(""), 4, &headings);
+        assert_eq!(empty_label.label(&headings), Some(""));
+        assert_ne!(empty_label, q);
+        let t = Term::new("코루틴", "중단했다 이어서 실행할 수 있는 함수", "term-코루틴", 40, 12, true);
+        assert_eq!(
+            (t.term(), t.definition(), t.id()),
+            ("코루틴", "중단했다 이어서 실행할 수 있는 함수", "term-코루틴")
+        );
+        assert_eq!((t.offset, t.line, t.html_dt), (40, 12, true));
     }
 
     #[test]

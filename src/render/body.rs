@@ -178,7 +178,7 @@ impl<'a> BodyWriter<'a> {
         let opens_note = self.events.is_empty() && self.heading == 0 && self.note.title_heading == Some(0);
         if opens_note && matches!(event, Event::Start(Tag::Heading { .. })) {
             self.lifting_title = true;
-            self.body.lifted_title_id = self.note.headings.first().map(|h| h.id.clone());
+            self.body.lifted_title_id = self.note.headings.first().map(|h| h.id().to_string());
         }
         if self.lifting_title && matches!(event, Event::End(TagEnd::Heading(_))) {
             self.lifting_title = false;
@@ -208,7 +208,7 @@ impl<'a> BodyWriter<'a> {
             Event::InlineHtml(html) if self.prepared.mark_at(offset).is_some() => self.marked_html(html, offset, false),
             Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
                 self.study.heading_start(self.heading, level as u8, &mut self.events);
-                let id = self.note.headings.get(self.heading).map(|h| CowStr::from(h.id.clone()));
+                let id = self.note.headings.get(self.heading).map(|h| CowStr::from(h.id().to_string()));
                 self.events.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
             }
             Event::End(TagEnd::Heading(level)) => {
@@ -694,10 +694,10 @@ fn toc(note: &Note) -> Vec<TocEntry> {
     shown
         .into_iter()
         .map(|h| TocEntry {
-            question: numbers.get(&h.id).copied(),
+            question: numbers.get(h.id()).copied(),
             depth: h.level - top + 1,
-            id: h.id.clone(),
-            title: h.text.clone(),
+            id: h.id().to_string(),
+            title: h.text().to_string(),
         })
         .collect()
 }

@@ -45,7 +45,7 @@ pub(crate) fn question_numbers(note: &Note) -> HashMap<String, usize> {
     let questions = note.study.questions.iter().enumerate();
     questions
         .filter(|(_, q)| matches!(q.kind, QuestionKind::Heading { .. }))
-        .map(|(i, q)| (q.anchor.clone(), i + 1))
+        .map(|(i, q)| (q.anchor(&note.headings).to_string(), i + 1))
         .collect()
 }
 
@@ -108,7 +108,7 @@ impl<'a> StudyWriter<'a> {
             open: Vec::new(),
             details: None,
             answers: vec![None; note.study.questions.len()],
-            defined_here: note.study.terms.iter().map(|t| fold(&t.term)).collect(),
+            defined_here: note.study.terms.iter().map(|t| fold(t.term())).collect(),
             linked: Vec::new(),
             anki_events: FxHashMap::default(),
         }
@@ -182,7 +182,7 @@ impl<'a> StudyWriter<'a> {
     pub(crate) fn strong(&mut self, offset: usize, events: &mut Vec<Event<'a>>) {
         let term = self.terms.get(&offset).map(|&t| &self.note.study.terms[t]).filter(|t| !t.html_dt);
         let Some(term) = term else { return events.push(Event::Start(Tag::Strong)) };
-        let tag = format!("<strong class=\"gb-term\" id=\"{}\">", escape(&term.id));
+        let tag = format!("<strong class=\"gb-term\" id=\"{}\">", escape(term.id()));
         self.for_anki(events.len(), || "<strong>".into());
         events.push(Event::InlineHtml(tag.into()));
     }
@@ -210,7 +210,7 @@ impl<'a> StudyWriter<'a> {
         for (&at, &q) in &self.details_questions {
             if (offset..end).contains(&at) {
                 if let Some(pos) = find_tag(&text, at - offset, "<details") {
-                    let anchor = &self.note.study.questions[q].anchor;
+                    let anchor = self.note.study.questions[q].anchor(&self.note.headings);
                     let has_id = tag_has_id(&text[pos..]);
                     let id = if has_id { String::new() } else { format!(" id=\"{}\"", escape(anchor)) };
                     let attrs = format!("{id} data-q");
@@ -229,7 +229,7 @@ impl<'a> StudyWriter<'a> {
             if term.html_dt && (offset..end).contains(&at) {
                 if let Some(pos) = find_tag(&text, at.saturating_sub(offset), "<dt") {
                     if !tag_has_id(&text[pos..]) {
-                        text.insert_str(pos + 3, &format!(" class=\"gb-term\" id=\"{}\"", escape(&term.id)));
+                        text.insert_str(pos + 3, &format!(" class=\"gb-term\" id=\"{}\"", escape(term.id())));
                     }
                 }
             }
@@ -723,7 +723,7 @@ fn glossary_pieces(site: &Site, glossary: &Glossary) -> (Vec<String>, Vec<Arc<st
         // Each wording once, then every note giving it.
         for definition in &entry.definitions {
             let (first, k) = definition.defined_in[0];
-            let _ = write!(html, "    <dd>{}", escape(&site.notes[first].study.terms[k].definition));
+            let _ = write!(html, "    <dd>{}", escape(site.notes[first].study.terms[k].definition()));
             pieces.push(Arc::from(std::mem::take(&mut html)));
             for (i, &(note, term)) in definition.defined_in.iter().enumerate() {
                 let link = GlossaryLink { piece: pieces.len(), note, term, first: i == 0 };
@@ -755,7 +755,7 @@ struct GlossaryLink {
 impl GlossaryLink {
     fn html(&self, site: &Site) -> String {
         let note = &site.notes[self.note];
-        let href = format!("../{}#{}", encode_path(&note.url), note.study.terms[self.term].id);
+        let href = format!("../{}#{}", encode_path(&note.url), note.study.terms[self.term].id());
         let comma = if self.first { "" } else { "," };
         format!("{comma} <a class=\"defined-in\" href=\"{}\">{}</a>", escape(&href), escape(&note.title))
     }
@@ -868,11 +868,12 @@ fn questions_pieces(site: &Site) -> Pieces {
             continue;
         };
         notes.push(Arc::from(question_note_piece(site, n)));
+        let hs = &note.headings;
         let data = note.study.questions.iter().map(|q| QuestionData {
             n: place,
-            a: &q.anchor,
-            l: q.label.as_deref(),
-            t: &q.text,
+            a: q.anchor(hs),
+            l: q.label(hs),
+            t: q.text(hs),
         });
         let data: Vec<String> = data.map(|q| json(&q)).collect();
         questions.push(Arc::from(data.join(",")));
@@ -980,9 +981,10 @@ fn anki_rows(csv: &mut String, site: &Site, n: usize, answers: &[String]) {
     let tag: String = note.folder().chars().map(|c| if c.is_whitespace() { '_' } else { c }).collect();
     let tag = tag.replace('/', "::");
     for (k, q) in note.study.questions.iter().enumerate() {
-        let front = match &q.label {
-            Some(label) => format!("{}<br><small>{} · {}</small>", escape(&q.text), escape(&note.title), escape(label)),
-            None => format!("{}<br><small>{}</small>", escape(&q.text), escape(&note.title)),
+        let text = q.text(&note.headings);
+        let front = match q.label(&note.headings) {
+            Some(label) => format!("{}<br><small>{} · {}</small>", escape(text), escape(&note.title), escape(label)),
+            None => format!("{}<br><small>{}</small>", escape(text), escape(&note.title)),
         };
         let back = answers.get(k).map_or("", String::as_str);
         for (i, field) in [front.as_str(), back, tag.as_str()].iter().enumerate() {

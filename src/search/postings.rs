@@ -5,7 +5,12 @@
 //! list) they were the largest thing a build kept besides the notes. Here each posting is the
 //! page's distance from the page posted before it, as a zigzag LEB128 number (pages come nearly
 //! in order from the rendering threads, and a term's pages are close together, so mostly one
-//! byte), then the weight's byte: about 2 bytes a posting. Lists are sorted when written.
+//! byte), then the weight's byte: about 2 bytes a posting. Most postings are of a term found
+//! once on its page, in no title or heading (weight `ONCE`): the distance's lowest bit says so,
+//! and such a posting has no weight byte. Lists are sorted when written.
+
+/// The weight of a term found once on its page, in no title or heading (`min(1, 63) << 2`).
+const ONCE: u8 = 1 << 2;
 
 /// A term's (page, weight) pairs, in the order they were posted.
 #[derive(Debug, Default, Clone)]
@@ -19,13 +24,16 @@ impl Postings {
     /// Add page `page` with weight `weight` (a weight is `min(count, 63) << 2 | flags`: one byte).
     pub(super) fn push(&mut self, page: u32, weight: u8) {
         let delta = i64::from(page) - i64::from(self.last);
-        let mut zigzag = ((delta << 1) ^ (delta >> 63)) as u64;
-        while zigzag >= 0x80 {
-            self.bytes.push(zigzag as u8 | 0x80);
-            zigzag >>= 7;
+        let zigzag = ((delta << 1) ^ (delta >> 63)) as u64;
+        let mut number = zigzag << 1 | u64::from(weight != ONCE);
+        while number >= 0x80 {
+            self.bytes.push(number as u8 | 0x80);
+            number >>= 7;
         }
-        self.bytes.push(zigzag as u8);
-        self.bytes.push(weight);
+        self.bytes.push(number as u8);
+        if weight != ONCE {
+            self.bytes.push(weight);
+        }
         self.last = page;
     }
 
@@ -34,19 +42,25 @@ impl Postings {
         let mut rest = self.bytes.as_slice();
         let mut last = 0i64;
         std::iter::from_fn(move || {
-            let mut zigzag = 0u64;
+            let mut number = 0u64;
             let mut shift = 0;
             loop {
                 let (&byte, after) = rest.split_first()?;
                 rest = after;
-                zigzag |= u64::from(byte & 0x7f) << shift;
+                number |= u64::from(byte & 0x7f) << shift;
                 shift += 7;
                 if byte < 0x80 {
                     break;
                 }
             }
-            let (&weight, after) = rest.split_first()?;
-            rest = after;
+            let weight = if number & 1 == 0 {
+                ONCE
+            } else {
+                let (&weight, after) = rest.split_first()?;
+                rest = after;
+                weight
+            };
+            let zigzag = number >> 1;
             last += (zigzag >> 1) as i64 ^ -((zigzag & 1) as i64);
             Some((last as u32, weight))
         })
@@ -79,7 +93,18 @@ mod tests {
 
     #[test]
     fn pages_posted_in_any_order_come_back_as_posted_and_sorted() {
-        let posted = [(5u32, 7u8), (6, 255), (3, 0), (200_000, 4), (199_990, 9), (0, 1), (16_777_215, 3), (7, 2)];
+        let posted = [
+            (5u32, 7u8),
+            (6, 255),
+            (3, 0),
+            (200_000, 4),
+            (199_990, 9),
+            (0, 1),
+            (16_777_215, 3),
+            (7, 2),
+            (8, 4),
+            (9, 4),
+        ];
         let mut postings = Postings::default();
         for &(p, w) in &posted {
             postings.push(p, w);
@@ -102,5 +127,19 @@ mod tests {
         postings.push(2990, 40);
         assert_eq!(postings.bytes.len(), 2 * 1001, "one byte of distance, one of weight");
         assert!(!postings.is_empty() && Postings::default().is_empty());
+    }
+
+    #[test]
+    fn a_term_found_once_near_the_last_page_takes_one_byte() {
+        let mut postings = Postings::default();
+        for page in 0..1000 {
+            postings.push(page * 3, ONCE);
+        }
+        postings.push(2970, ONCE);
+        assert_eq!(postings.bytes.len(), 1001, "the distance's byte alone");
+        postings.push(2971, ONCE + 1);
+        assert_eq!(postings.bytes.len(), 1003, "any other weight has its byte");
+        let last: Vec<(u32, u8)> = postings.iter().skip(999).collect();
+        assert_eq!(last, [(2997, ONCE), (2970, ONCE), (2971, ONCE + 1)]);
     }
 }
