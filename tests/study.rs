@@ -312,6 +312,20 @@ fn question_ids_do_not_depend_on_order_or_position() {
 
 #[test]
 fn serve_updates_the_study_files_like_a_fresh_build() {
+    serve_updates_the_study_files(false);
+}
+
+/// As `serve` does while idle, the session prepares after each rebuild (`Session::prepare`):
+/// `nav.js`'s entries and the study files' pieces are made before the next edit, not by it,
+/// and every file stays a fresh build's.
+#[test]
+fn serve_prepared_while_idle_updates_the_study_files_like_a_fresh_build() {
+    serve_updates_the_study_files(true);
+}
+
+/// Edits one after another in a session (`prepare`: preparing after each, as `serve` does
+/// when idle), each followed by a byte-for-byte comparison with a fresh build.
+fn serve_updates_the_study_files(prepare: bool) {
     use gongbu::config::{Config, Overrides};
     let tmp = tempfile::tempdir().unwrap();
     let src = tmp.path().join("notes");
@@ -322,6 +336,9 @@ fn serve_updates_the_study_files_like_a_fresh_build() {
     let config = Config::from_parts(&src, None, overrides(&out)).unwrap();
     let mut session = gongbu::session::Session::open(config, overrides(&out), false).unwrap();
     assert!(session.rebuild(&[]).unwrap().errors.is_empty());
+    if prepare {
+        session.prepare(&|| false);
+    }
     // Apply one change (None deletes the note), rebuild, and compare every file with a fresh
     // build; returns the served files and the study files the rebuild made again (changed or
     // not), late ones included: each is megabytes on a large site.
@@ -341,6 +358,9 @@ fn serve_updates_the_study_files_like_a_fresh_build() {
         assert_eq!(served.keys().collect::<Vec<_>>(), built.keys().collect::<Vec<_>>(), "{what}");
         for (path, bytes) in &built {
             assert!(served[path] == *bytes, "{what}: {path} differs from a fresh build");
+        }
+        if prepare {
+            session.prepare(&|| false);
         }
         let study =
             ["quiz/index.html", "quiz/questions.js", "quiz/anki.csv", "glossary/index.html", "references/index.html"];
