@@ -1,7 +1,7 @@
 //! `bench-serve`: live-reload latency of `gongbu serve` — the time from writing a note to the
 //! `reload` message on the live-reload socket — on a copy of a site or on a generated corpus.
 //!
-//! `cargo run --release --bin bench-serve -- [--site PATH | --notes N] [--runs 20] [--retitle] [--gongbu PATH] [--work DIR]`
+//! `cargo run --release --bin bench-serve -- [--site PATH | --notes N] [--runs 20] [--retitle] [--settle-ms 150] [--gongbu PATH] [--work DIR]`
 //!
 //! The site is copied into the work folder first: the benchmark edits notes.
 
@@ -42,6 +42,11 @@ struct Args {
     /// navigation and study files showing it change too.
     #[arg(long)]
     retitle: bool,
+    /// Quiet time on the socket before each edit, in ms: a retitle's study files are written
+    /// after its reload (and a second reload names their pages); a longer wait keeps those
+    /// writes out of the next edit's time, as with a person's pace.
+    #[arg(long, default_value_t = 150)]
+    settle_ms: u64,
 }
 
 fn main() -> ExitCode {
@@ -91,7 +96,7 @@ fn run(args: &Args) -> Result<(), String> {
     let mut times = Vec::with_capacity(args.runs);
     for i in 1..=args.runs {
         // Let the previous rebuild settle so edits are measured one at a time.
-        while ws.next(Duration::from_millis(150))?.is_some() {}
+        while ws.next(Duration::from_millis(args.settle_ms))?.is_some() {}
         let written = Instant::now();
         if args.retitle {
             let text = format!("---\ntitle: 벤치마크 제목 {i}\n---\n{original}");
