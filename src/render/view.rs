@@ -195,6 +195,22 @@ impl<'a> Chrome<'a> {
     }
 }
 
+#[cfg(test)]
+impl Chrome<'static> {
+    /// Korean words; no description, repository, base URL, feed or theme files.
+    pub(crate) fn plain() -> Chrome<'static> {
+        Chrome {
+            lang: "ko".into(),
+            description: "",
+            words: Words::default(),
+            repository: None,
+            base_url: "",
+            feed: "",
+            assets: BTreeMap::new(),
+        }
+    }
+}
+
 /// Path from the site root of each theme style and script, by name (see `Chrome::assets`).
 pub(crate) fn asset_paths(config: &crate::config::Config) -> BTreeMap<String, String> {
     theme_files(config)
@@ -616,11 +632,12 @@ fn notes_under(site: &Site, s: usize) -> usize {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::pipeline::parse_note;
 
-    fn site_of(notes: &[(&str, &str)], title: Option<&str>) -> Site {
+    /// A site of `notes` (source path, text), a `README.md` its folder's page.
+    pub(crate) fn site_of(notes: &[(&str, &str)], title: Option<&str>) -> Site {
         let notes = notes
             .iter()
             .filter_map(|(source, text)| {
@@ -633,15 +650,7 @@ mod tests {
 
     /// Every page's context (with an empty body) and signature, by URL.
     fn pages(site: &Site) -> std::collections::BTreeMap<String, (String, u64)> {
-        let chrome = Chrome {
-            lang: "ko".into(),
-            description: "",
-            words: Words::default(),
-            repository: None,
-            base_url: "",
-            feed: "",
-            assets: BTreeMap::new(),
-        };
+        let chrome = Chrome::plain();
         let shared = SiteLinks::of(site, &chrome);
         let signatures = signatures(site, &chrome, &site.order);
         site.order
@@ -695,15 +704,7 @@ mod tests {
             ("algo/graph/bfs.md", "# BFS\n"),
             ("algo/graph/dfs.md", "# DFS\n"),
         ];
-        let chrome = Chrome {
-            lang: "ko".into(),
-            description: "",
-            words: Words::default(),
-            repository: None,
-            base_url: "",
-            feed: "",
-            assets: BTreeMap::new(),
-        };
+        let chrome = Chrome::plain();
         let shared = |site: &Site| SiteLinks::of(site, &chrome).signature();
         let base_site = site_of(&base, None);
         let before = pages(&base_site);
