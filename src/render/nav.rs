@@ -193,7 +193,10 @@ mod tests {
             ("net/http.md", "# HTTP\n"),
             ("algo/sort.md", "# 정렬\n"),
         ];
-        let mut site = crate::render::view::tests::site_of(&notes, None);
+        let notes = notes.iter().filter_map(|(source, text)| {
+            crate::pipeline::parse_note(source, text.as_bytes(), source.ends_with("README.md")).ok().flatten()
+        });
+        let mut site = Site::assemble(notes.collect(), Vec::new(), None, "notes");
         let chrome = Chrome::plain();
         let mut nav = NavJs::of(&site, &chrome);
         for (source, title) in [("net/tcp.md", "TCP \"긴\" 제목 <b>"), ("net/README.md", "망"), ("net/tcp.md", "T")]

@@ -632,12 +632,11 @@ fn notes_under(site: &Site, s: usize) -> usize {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
     use crate::pipeline::parse_note;
 
-    /// A site of `notes` (source path, text), a `README.md` its folder's page.
-    pub(crate) fn site_of(notes: &[(&str, &str)], title: Option<&str>) -> Site {
+    fn site_of(notes: &[(&str, &str)], title: Option<&str>) -> Site {
         let notes = notes
             .iter()
             .filter_map(|(source, text)| {
