@@ -783,19 +783,36 @@ pub(crate) fn write_navigation(
     config: &Config,
     sink: &dyn Sink,
 ) -> Vec<Diagnostic> {
+    write_navigation_files(site, theme, chrome, config, sink, nav::nav_js(site, chrome).as_bytes(), true)
+}
+
+/// `write_navigation` with `nav.js` made already (`nav`), and without the search and 404 pages
+/// unless `shell`: they show only what every page shows of the site (`view::SiteLinks`), which
+/// a session knows when it did not change.
+pub(crate) fn write_navigation_files(
+    site: &Site,
+    theme: &Theme,
+    chrome: &view::Chrome,
+    config: &Config,
+    sink: &dyn Sink,
+    nav: &[u8],
+    shell: bool,
+) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    let mut files: Vec<(&str, Vec<u8>)> = vec![("nav.js", nav::nav_js(site, chrome).into_bytes())];
-    match search_page(site, theme, chrome) {
-        Ok(Some(html)) => files.push((search::PAGE, html.into_bytes())),
-        Ok(None) => {}
-        Err(d) => diagnostics.push(d),
-    }
-    match theme.render(
-        "404.html",
-        &view::not_found_context(&view::SiteLinks::of(site, chrome), chrome, &base_path(&config.base_url)),
-    ) {
-        Ok(html) => files.push(("404.html", html.into_bytes())),
-        Err(d) => diagnostics.push(d),
+    let mut files: Vec<(&str, Vec<u8>)> = Vec::new();
+    if shell {
+        match search_page(site, theme, chrome) {
+            Ok(Some(html)) => files.push((search::PAGE, html.into_bytes())),
+            Ok(None) => {}
+            Err(d) => diagnostics.push(d),
+        }
+        match theme.render(
+            "404.html",
+            &view::not_found_context(&view::SiteLinks::of(site, chrome), chrome, &base_path(&config.base_url)),
+        ) {
+            Ok(html) => files.push(("404.html", html.into_bytes())),
+            Err(d) => diagnostics.push(d),
+        }
     }
     if let Some(xml) = sitemap(site, &config.base_url) {
         files.push(("sitemap.xml", xml.into_bytes()));
@@ -804,7 +821,8 @@ pub(crate) fn write_navigation(
     if let Some(xml) = feed::atom(site, chrome.base_url, summary) {
         files.push((feed::FEED, xml.into_bytes()));
     }
-    diagnostics.extend(write_all(sink, files.iter().map(|(rel, bytes)| (*rel, bytes.as_slice()))));
+    let files = std::iter::once(("nav.js", nav)).chain(files.iter().map(|(rel, bytes)| (*rel, bytes.as_slice())));
+    diagnostics.extend(write_all(sink, files));
     diagnostics
 }
 

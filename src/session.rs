@@ -11,6 +11,7 @@ use crate::enrich::study::Glossary;
 use crate::model::{reserved_output, Note, PageRef, Site, HOSTING_FILES};
 use crate::paths;
 use crate::pipeline::{self, BuildError};
+use crate::render::nav::NavJs;
 use crate::render::study::{self, StudyFile};
 use crate::render::{view, Theme};
 use crate::reuse::BuildCache;
@@ -85,6 +86,9 @@ struct State {
     /// (`study::Pieces`, in `LATE_STUDY_FILES` order): a retitle makes only the pieces showing
     /// the note again. None until a rebuild writes the file.
     pieces: [Option<Arc<study::Pieces>>; 3],
+    /// `nav.js` as last written, with where each page's entry is: a retitle makes only the
+    /// entries of the notes it retitled again. None until a rebuild or `Session::prepare` makes it.
+    nav: Option<NavJs>,
 }
 
 /// The study files megabytes long at 10,000 notes, each listing every note's or term's title:
@@ -130,6 +134,9 @@ struct NoteChanges {
     titles: bool,
     /// Source paths of the notes whose title changed: the study files listing them show it.
     retitled: Vec<String>,
+    /// Source paths of the notes whose title or number of questions changed: the pages and
+    /// `nav.js` entries showing them (`view::pages_showing`) change.
+    shown: Vec<String>,
     /// A note's questions changed as the quiz shows them.
     questions: bool,
     /// A note's terms changed as the glossary shows them.
@@ -156,6 +163,16 @@ impl Session {
     /// the problems writing them (else reported by the next rebuild).
     pub fn finish_writes(&self) -> Vec<Diagnostic> {
         self.late.wait()
+    }
+
+    /// Make what a later edit would otherwise make before its reload, while `stop` says
+    /// nothing waits for the session (checked before each step): `nav.js`'s entries and, one
+    /// file at a time, the pieces of the study files (`State::pieces`, hundreds of milliseconds
+    /// at 10,000 notes), which a first retitle would otherwise wait for. `serve` calls it when idle.
+    pub fn prepare(&mut self, stop: &dyn Fn() -> bool) {
+        if let Some(state) = self.state.as_mut() {
+            state.prepare(&self.config, stop);
+        }
     }
 
     /// The configuration the session builds with (reloaded when `gongbu.toml` changes).
@@ -280,6 +297,7 @@ impl Session {
             index,
             anki,
             pieces: Default::default(),
+            nav: None,
         };
         let rebuild = state.absorb(written);
         state.anki = Arc::new(state.anki_rows());
@@ -329,8 +347,10 @@ impl Session {
         // study files.
         let chrome = view::Chrome::of(config, &state.site);
         if site_changed {
-            to_render.extend(state.stale_pages(&chrome));
-            errors.extend(pipeline::write_navigation(&state.site, &state.theme, &chrome, config, sink));
+            let retitled = state.retitled_pages(&chrome, &changes);
+            to_render.extend(state.stale_pages(&chrome, retitled.as_ref().map(|(_, reach)| &reach[..])));
+            let retitled = retitled.map(|(notes, _)| notes);
+            errors.extend(state.write_navigation(config, &chrome, retitled.as_deref(), sink));
         }
         to_render.extend(state.edited_pages(&changes.edited));
         to_render.extend(state.pages_linking_to(&changes.retargeted));
@@ -518,15 +538,56 @@ impl State {
             .collect()
     }
 
-    /// Pages on which the site now shows something else than at their last render (see
-    /// `view::PageLinks`), or that were never rendered.
-    fn stale_pages(&self, chrome: &view::Chrome) -> Vec<PageRef> {
-        let fresh = view::signatures(&self.site, chrome);
-        let stale = self.site.order.iter().zip(fresh);
+    /// When the site's pages, their order and what every page shows of the site
+    /// (`view::SiteLinks`) stayed the same, only notes' titles or numbers of questions changed:
+    /// their pages, and the pages that may show them (`view::pages_showing`).
+    fn retitled_pages(&self, chrome: &view::Chrome, changes: &NoteChanges) -> Option<(Vec<PageRef>, Vec<PageRef>)> {
+        let shared = view::SiteLinks::of(&self.site, chrome).signature();
+        if changes.structure || shared != self.study_chrome {
+            return None;
+        }
+        let notes: Vec<usize> = changes.shown.iter().filter_map(|s| self.site.note_by_source.get(s).copied()).collect();
+        let reach = view::pages_showing(&self.site, &notes);
+        Some((notes.into_iter().map(PageRef::Note).collect(), reach))
+    }
+
+    /// Pages, among `reach` (else all), on which the site now shows something else than at
+    /// their last render (see `view::PageLinks`), or that were never rendered.
+    fn stale_pages(&self, chrome: &view::Chrome, reach: Option<&[PageRef]>) -> Vec<PageRef> {
+        let pages = reach.unwrap_or(&self.site.order);
+        let fresh = view::signatures(&self.site, chrome, pages);
+        let stale = pages.iter().zip(fresh);
         stale
             .filter(|&(&page, signature)| self.info(page).is_none_or(|info| info.signature != signature))
             .map(|(&page, _)| page)
             .collect()
+    }
+
+    /// `nav.js` and the other files listing the site's pages (`pipeline::write_navigation`).
+    /// When only the titles or numbers of questions of the pages `retitled` changed (see
+    /// `retitled_pages`), `nav.js` is the kept one with their entries made again, and the search
+    /// and 404 pages, which show nothing of them, stay as they are.
+    fn write_navigation(
+        &mut self,
+        config: &Config,
+        chrome: &view::Chrome,
+        retitled: Option<&[PageRef]>,
+        sink: &dyn Sink,
+    ) -> Vec<Diagnostic> {
+        let nav = match (retitled, self.nav.as_mut()) {
+            (Some(pages), Some(nav)) => {
+                nav.retitle(&self.site, pages);
+                nav
+            }
+            _ => self.nav.insert(NavJs::of(&self.site, chrome)),
+        };
+        debug_assert_eq!(
+            nav.text(),
+            crate::render::nav::nav_js(&self.site, chrome),
+            "a retitled nav.js is made afresh"
+        );
+        let (site, theme) = (&self.site, &self.theme);
+        pipeline::write_navigation_files(site, theme, chrome, config, sink, nav.text().as_bytes(), retitled.is_none())
     }
 
     /// The published pages of the edited notes.
@@ -572,6 +633,9 @@ impl State {
                 changes.titles |= old.title != note.title || old.study.questions.len() != note.study.questions.len();
                 if old.title != note.title {
                     changes.retitled.push(rel.to_string());
+                }
+                if old.title != note.title || old.study.questions.len() != note.study.questions.len() {
+                    changes.shown.push(rel.to_string());
                 }
                 changes.questions |= quiz_questions(old).ne(quiz_questions(&note));
                 changes.terms |= glossary_terms(old).ne(glossary_terms(&note));
@@ -768,8 +832,7 @@ impl State {
         if files.is_empty() {
             return (Vec::new(), Vec::new());
         }
-        let outputs: Vec<Option<&study::NoteOutput>> =
-            self.site.notes.iter().map(|n| self.pages.get(&n.url).and_then(|p| p.study.as_ref())).collect();
+        let outputs = note_outputs(&self.site, &self.pages);
         let (site, theme, glossary) = (&self.site, &self.theme, &self.glossary);
         let now: Vec<StudyFile> = files.iter().map(|&(f, _)| f).filter(|f| !LATE_STUDY_FILES.contains(f)).collect();
         let mut errors = pipeline::write_study(&now, site, theme, chrome, glossary, &outputs, sink);
@@ -811,6 +874,30 @@ impl State {
         (errors, pending)
     }
 
+    /// `Session::prepare`: what is not kept of `nav` and `pieces`, made from the site as it is
+    /// now (as the files were last written).
+    fn prepare(&mut self, config: &Config, stop: &dyn Fn() -> bool) {
+        let missing = LATE_STUDY_FILES.iter().zip(&self.pieces).filter(|(_, kept)| kept.is_none());
+        let missing: Vec<StudyFile> = missing.map(|(&file, _)| file).collect();
+        if (self.nav.is_some() && missing.is_empty()) || stop() {
+            return;
+        }
+        let chrome = view::Chrome::of(config, &self.site);
+        self.nav.get_or_insert_with(|| NavJs::of(&self.site, &chrome));
+        for (slot, file) in LATE_STUDY_FILES.iter().enumerate().filter(|(_, f)| missing.contains(f)) {
+            if stop() {
+                return;
+            }
+            let outputs = note_outputs(&self.site, &self.pages);
+            let (site, theme, glossary) = (&self.site, &self.theme, &self.glossary);
+            let input = study::StudyInput { site, theme, chrome: &chrome, glossary, outputs: &outputs };
+            // A template that fails is reported by the rebuild that writes the file.
+            if let Ok(pieces) = study::study_pieces(*file, &input) {
+                self.pieces[slot] = Some(Arc::new(pieces));
+            }
+        }
+    }
+
     /// Each page's rows of the Anki export, in reading order: None for folder pages; a note
     /// whose page never rendered has its questions without answers, as in a build.
     fn anki_rows(&self) -> Vec<Option<Arc<str>>> {
@@ -834,6 +921,11 @@ impl State {
         warnings.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         Rebuild { errors, warnings, rendered, ..Rebuild::default() }
     }
+}
+
+/// Each note's study output as its last render made it (by `Site::notes` index).
+fn note_outputs<'a>(site: &'a Site, pages: &'a HashMap<String, PageInfo>) -> Vec<Option<&'a study::NoteOutput>> {
+    site.notes.iter().map(|n| pages.get(&n.url).and_then(|p| p.study.as_ref())).collect()
 }
 
 /// Render `pages` into `sink` and remember what each showed and linked to; also says which of

@@ -312,16 +312,37 @@ fn question_ids_do_not_depend_on_order_or_position() {
 
 #[test]
 fn serve_updates_the_study_files_like_a_fresh_build() {
+    serve_updates_the_study_files(false);
+}
+
+/// As `serve` does while idle, the session prepares after each rebuild (`Session::prepare`):
+/// `nav.js`'s entries and the study files' pieces are made before the next edit, not by it,
+/// and every file stays a fresh build's.
+#[test]
+fn serve_prepared_while_idle_updates_the_study_files_like_a_fresh_build() {
+    serve_updates_the_study_files(true);
+}
+
+/// Edits one after another in a session (`prepare`: preparing after each, as `serve` does
+/// when idle), each followed by a byte-for-byte comparison with a fresh build.
+fn serve_updates_the_study_files(prepare: bool) {
     use gongbu::config::{Config, Overrides};
     let tmp = tempfile::tempdir().unwrap();
     let src = tmp.path().join("notes");
     write(&src.join("a.md"), "# A\n\n## 1번 문제\n### Q. 스택?\nLIFO\n");
     write(&src.join("net/b.md"), "# B\n\n스택과 큐를 비교한다. https://example.com/x\n");
+    let defines = "# G\n\n- **트라이** : 문자열의 트리\n";
+    if prepare {
+        write(&src.join("g.md"), defines);
+    }
     let (out, fresh) = (tmp.path().join("served"), tmp.path().join("fresh"));
     let overrides = |dir: &Path| Overrides { output_dir: Some(dir.to_path_buf()), ..Default::default() };
     let config = Config::from_parts(&src, None, overrides(&out)).unwrap();
     let mut session = gongbu::session::Session::open(config, overrides(&out), false).unwrap();
     assert!(session.rebuild(&[]).unwrap().errors.is_empty());
+    if prepare {
+        session.prepare(&|| false);
+    }
     // Apply one change (None deletes the note), rebuild, and compare every file with a fresh
     // build; returns the served files and the study files the rebuild made again (changed or
     // not), late ones included: each is megabytes on a large site.
@@ -342,6 +363,9 @@ fn serve_updates_the_study_files_like_a_fresh_build() {
         for (path, bytes) in &built {
             assert!(served[path] == *bytes, "{what}: {path} differs from a fresh build");
         }
+        if prepare {
+            session.prepare(&|| false);
+        }
         let study =
             ["quiz/index.html", "quiz/questions.js", "quiz/anki.csv", "glossary/index.html", "references/index.html"];
         let mut made: Vec<String> =
@@ -352,6 +376,21 @@ fn serve_updates_the_study_files_like_a_fresh_build() {
     let text = |files: &std::collections::BTreeMap<String, Vec<u8>>, path: &str| {
         String::from_utf8_lossy(&files[path]).into_owned()
     };
+    if prepare {
+        // Retitles first, while every study file's pieces are the prepared ones: the quiz
+        // questions (a), the glossary (g) and the references (b); then back as they were.
+        let file = |rel: &str| std::fs::read_to_string(src.join(rel)).unwrap();
+        let (a, b) = (file("a.md"), file("net/b.md"));
+        let (files, made) = check("a note with questions retitled first", "a.md", Some(&a.replace("# A", "# 에이0")));
+        assert!(text(&files, "quiz/questions.js").contains("에이0"));
+        assert!(made.contains(&"quiz/questions.js".to_string()), "{made:?}");
+        let (files, _) = check("a defining note retitled first", "g.md", Some(&defines.replace("# G", "# 지0")));
+        assert!(text(&files, "glossary/index.html").contains("지0"));
+        let (files, _) = check("a citing note retitled first", "net/b.md", Some(&b.replace("# B", "# 비0")));
+        assert!(text(&files, "references/index.html").contains("비0"));
+        check("back", "a.md", Some(&a));
+        check("back", "net/b.md", Some(&b));
+    }
 
     let (_, made) = check(
         "a body edit outside answers",

@@ -1,7 +1,7 @@
 //! `bench-serve`: live-reload latency of `gongbu serve` — the time from writing a note to the
 //! `reload` message on the live-reload socket — on a copy of a site or on a generated corpus.
 //!
-//! `cargo run --release --bin bench-serve -- [--site PATH | --notes N] [--runs 20] [--gongbu PATH] [--work DIR]`
+//! `cargo run --release --bin bench-serve -- [--site PATH | --notes N] [--runs 20] [--retitle] [--settle-ms 150] [--gongbu PATH] [--work DIR]`
 //!
 //! The site is copied into the work folder first: the benchmark edits notes.
 
@@ -38,6 +38,15 @@ struct Args {
     /// Corpus seed.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Change the note's title each time (front matter) instead of adding a line: the pages,
+    /// navigation and study files showing it change too.
+    #[arg(long)]
+    retitle: bool,
+    /// Quiet time on the socket before each edit, in ms: a retitle's study files are written
+    /// after its reload (and a second reload names their pages); a longer wait keeps those
+    /// writes out of the next edit's time, as with a person's pace.
+    #[arg(long, default_value_t = 150)]
+    settle_ms: u64,
 }
 
 fn main() -> ExitCode {
@@ -83,15 +92,20 @@ fn run(args: &Args) -> Result<(), String> {
     println!("server ready in {:.1} s at {}", started.elapsed().as_secs_f64(), server.addr);
     let mut ws = Socket::connect(&server.addr)?;
 
+    let original = std::fs::read_to_string(&note).map_err(|e| format!("{}: {e}", note.display()))?;
     let mut times = Vec::with_capacity(args.runs);
     for i in 1..=args.runs {
         // Let the previous rebuild settle so edits are measured one at a time.
-        while ws.next(Duration::from_millis(150))?.is_some() {}
+        while ws.next(Duration::from_millis(args.settle_ms))?.is_some() {}
         let written = Instant::now();
-        let mut file =
-            std::fs::OpenOptions::new().append(true).open(&note).map_err(|e| format!("{}: {e}", note.display()))?;
-        writeln!(file, "\n벤치마크 편집 {i}.").map_err(|e| format!("{}: {e}", note.display()))?;
-        drop(file);
+        if args.retitle {
+            let text = format!("---\ntitle: 벤치마크 제목 {i}\n---\n{original}");
+            std::fs::write(&note, text).map_err(|e| format!("{}: {e}", note.display()))?;
+        } else {
+            let mut file =
+                std::fs::OpenOptions::new().append(true).open(&note).map_err(|e| format!("{}: {e}", note.display()))?;
+            writeln!(file, "\n벤치마크 편집 {i}.").map_err(|e| format!("{}: {e}", note.display()))?;
+        }
         let deadline = written + Duration::from_secs(120);
         loop {
             match ws.next(deadline.saturating_duration_since(Instant::now()))? {

@@ -288,6 +288,8 @@ fn measure_one_note_rebuild(corpus_dir: &Path, out_dir: &Path, note: &Path, runs
     let config = Config::load(corpus_dir, overrides.clone()).map_err(|e| e.to_string())?;
     let mut session = Session::open(config, overrides, true).map_err(|e| e.to_string())?;
     session.rebuild(&[]).map_err(|e| e.to_string())?;
+    // `serve` prepares for the next edit while idle after each rebuild (`Session::prepare`).
+    session.prepare(&|| false);
     let original = fs::read_to_string(note).map_err(|e| format!("reading {}: {e}", note.display()))?;
     let mut results = Vec::with_capacity(runs * 2);
     for i in 1..=runs * 2 {
@@ -306,6 +308,7 @@ fn measure_one_note_rebuild(corpus_dir: &Path, out_dir: &Path, note: &Path, runs
             fs::write(note, &original).map_err(|e| format!("restoring {}: {e}", note.display()))?;
         }
         let rebuilt = rebuilt.map_err(|e| e.to_string())?;
+        session.prepare(&|| false);
         if !rebuilt.errors.is_empty() {
             return Err(format!("incremental rebuild failed: {:?}", rebuilt.errors));
         }

@@ -15,6 +15,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::mpsc;
+use std::time::Duration;
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let overrides = Overrides {
@@ -95,7 +96,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
 /// during a rebuild wait in the channel and are all folded into the next one.
 /// A change of the site's language (told from the notes) is printed when it happens.
 fn rebuild_loop(mut session: Session, incoming: mpsc::Receiver<Batch>, live: LiveReload, mut language: Option<String>) {
-    while let Ok(batch) = incoming.recv() {
+    let mut prepare = true;
+    while let Some(batch) = next_batch(&mut session, &incoming, &mut prepare) {
         let mut rescan = batch.rescan;
         let mut paths: Vec<PathBuf> = batch.paths;
         while let Ok(more) = incoming.try_recv() {
@@ -112,6 +114,7 @@ fn rebuild_loop(mut session: Session, incoming: mpsc::Receiver<Batch>, live: Liv
         } else if paths.is_empty() {
             continue;
         }
+        prepare = true;
         match rebuild(&mut session, &paths) {
             Ok(rebuild) => {
                 report("rebuilt", &rebuild, &live);
@@ -130,6 +133,40 @@ fn rebuild_loop(mut session: Session, incoming: mpsc::Receiver<Batch>, live: Liv
             }
         }
     }
+}
+
+/// How long the builder waits with nothing to do before it prepares for the next edit
+/// (`Session::prepare`): the browsers' requests after start-up or a reload, and an editor's
+/// burst of saves, come first.
+const IDLE: Duration = Duration::from_millis(300);
+
+/// The next batch of changes, None once the watcher stops. When `prepare` (after start-up and
+/// after each rebuild), and no batch comes for `IDLE`, the session prepares meanwhile, stopping
+/// as soon as a batch comes.
+fn next_batch(session: &mut Session, incoming: &mpsc::Receiver<Batch>, prepare: &mut bool) -> Option<Batch> {
+    if std::mem::take(prepare) {
+        match incoming.recv_timeout(IDLE) {
+            Ok(batch) => return Some(batch),
+            Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        let came = std::cell::RefCell::new(None);
+        let stop = || {
+            let mut came = came.borrow_mut();
+            if came.is_none() {
+                *came = incoming.try_recv().ok();
+            }
+            came.is_some()
+        };
+        let notes = session.config().content_dir.display().to_string();
+        if let Err(error) = pipeline::guarded(&notes, || session.prepare(&stop)) {
+            eprintln!("{error}");
+        }
+        if let Some(batch) = came.into_inner() {
+            return Some(batch);
+        }
+    }
+    incoming.recv().ok()
 }
 
 /// `session.rebuild`, surviving a panic: it becomes an error shown like any other, and the

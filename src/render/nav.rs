@@ -4,17 +4,93 @@ use super::view::Chrome;
 use crate::config::Words;
 use crate::enrich::links::encode_path;
 use crate::model::{Item, PageRef, Site};
+use std::ops::Range;
 
 /// `window.GONGBU_NAV = {t, u, q, c, w}`: title, url from the root, number of study questions
 /// (when any), children; at the top also `w`, the theme scripts' words.
 pub fn nav_js(site: &Site, chrome: &Chrome) -> String {
-    let mut out = String::from("window.GONGBU_NAV=");
-    section_json(site, 0, &mut out);
-    out.pop();
-    out.push_str(",\"w\":");
-    words_json(&chrome.words, &mut out);
-    out.push_str("};\n");
-    out
+    NavJs::of(site, chrome).text
+}
+
+/// `nav.js` (`nav_js`) with where each page's entry (title, url, questions) lies in it, so that
+/// a retitle makes a few entries again instead of the whole file (0.9 MB at 10,000 notes).
+pub(crate) struct NavJs {
+    text: String,
+    /// Each page's entry, in the order of the file.
+    entries: Vec<(PageRef, Range<usize>)>,
+}
+
+impl NavJs {
+    pub(crate) fn of(site: &Site, chrome: &Chrome) -> NavJs {
+        let mut nav = NavJs { text: String::from("window.GONGBU_NAV="), entries: Vec::new() };
+        nav.section(site, 0);
+        nav.text.pop();
+        nav.text.push_str(",\"w\":");
+        words_json(&chrome.words, &mut nav.text);
+        nav.text.push_str("};\n");
+        nav
+    }
+
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The file after the titles or question counts of `pages` changed, and nothing else of
+    /// the site: the same pages in the same order, the same words.
+    pub(crate) fn retitle(&mut self, site: &Site, pages: &[PageRef]) {
+        let mut text = String::with_capacity(self.text.len() + 256);
+        // How much of the old text is in `text` already.
+        let mut copied = 0;
+        for (page, range) in &mut self.entries {
+            text.push_str(&self.text[copied..range.start]);
+            let start = text.len();
+            if pages.contains(page) {
+                entry(site, *page, &mut text);
+            } else {
+                text.push_str(&self.text[range.clone()]);
+            }
+            copied = range.end;
+            *range = start..text.len();
+        }
+        text.push_str(&self.text[copied..]);
+        self.text = text;
+    }
+
+    fn section(&mut self, site: &Site, s: usize) {
+        self.entry(site, site.section_page(s));
+        let section = &site.sections[s];
+        if !section.items.is_empty() {
+            self.text.push_str(",\"c\":[");
+            for (i, item) in section.items.iter().enumerate() {
+                if i > 0 {
+                    self.text.push(',');
+                }
+                match *item {
+                    Item::Note(n) => {
+                        self.entry(site, PageRef::Note(n));
+                        self.text.push('}');
+                    }
+                    Item::Folder(c) => self.section(site, c),
+                }
+            }
+            self.text.push(']');
+        }
+        self.text.push('}');
+    }
+
+    fn entry(&mut self, site: &Site, page: PageRef) {
+        let start = self.text.len();
+        entry(site, page, &mut self.text);
+        self.entries.push((page, start..self.text.len()));
+    }
+}
+
+/// A page's entry without its closing brace: `{"t":…,"u":…` and `,"q":N` for a note with questions.
+fn entry(site: &Site, page: PageRef, out: &mut String) {
+    entry_start(out, site.title_of(page), &site.url(page));
+    if let PageRef::Note(n) = page {
+        push_questions(out, site.notes[n].study.questions.len());
+    }
 }
 
 /// The words the theme's scripts show, by the name of the `<body>` data attribute they read
@@ -63,33 +139,6 @@ fn words_json(words: &Words, out: &mut String) {
     out.push('}');
 }
 
-fn section_json(site: &Site, s: usize, out: &mut String) {
-    let page = site.section_page(s);
-    entry_start(out, site.title_of(page), &site.url(page));
-    if let PageRef::Note(n) = page {
-        push_questions(out, site.notes[n].study.questions.len());
-    }
-    let section = &site.sections[s];
-    if !section.items.is_empty() {
-        out.push_str(",\"c\":[");
-        for (i, item) in section.items.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            match *item {
-                Item::Note(n) => {
-                    entry_start(out, site.title_of(PageRef::Note(n)), &site.notes[n].url);
-                    push_questions(out, site.notes[n].study.questions.len());
-                    out.push('}');
-                }
-                Item::Folder(c) => section_json(site, c, out),
-            }
-        }
-        out.push(']');
-    }
-    out.push('}');
-}
-
 /// A note's study questions, `"q":N`, for the progress `static/study.js` shows; none when 0.
 fn push_questions(out: &mut String, questions: usize) {
     if questions > 0 {
@@ -132,6 +181,36 @@ fn json_string(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A retitled entry is made again in place; the rest of the file stays as it was, so the
+    /// file is the one made afresh (and stays so over a second retitle).
+    #[test]
+    fn a_retitle_remakes_the_entries_as_the_whole_file_would() {
+        let notes = [
+            ("README.md", "# 노트\n"),
+            ("net/README.md", "# 네트워크\n"),
+            ("net/tcp.md", "# TCP\n### Q. 무엇인가?\n답\n"),
+            ("net/http.md", "# HTTP\n"),
+            ("algo/sort.md", "# 정렬\n"),
+        ];
+        let notes = notes.iter().filter_map(|(source, text)| {
+            crate::pipeline::parse_note(source, text.as_bytes(), source.ends_with("README.md")).ok().flatten()
+        });
+        let mut site = Site::assemble(notes.collect(), Vec::new(), None, "notes");
+        let chrome = Chrome::plain();
+        let mut nav = NavJs::of(&site, &chrome);
+        for (source, title) in [("net/tcp.md", "TCP \"긴\" 제목 <b>"), ("net/README.md", "망"), ("net/tcp.md", "T")]
+        {
+            let n = site.note_by_source[source];
+            site.notes[n].title = title.to_string();
+            if let Some(question) = site.notes[n].study.questions.first().cloned() {
+                site.notes[n].study.questions.push(question);
+            }
+            nav.retitle(&site, &[PageRef::Note(n)]);
+            assert_eq!(nav.text(), nav_js(&site, &chrome), "after retitling {source}");
+        }
+        assert!(nav.text().contains(r#""t":"T","u":"net/tcp.html","q":3}"#), "{}", nav.text());
+    }
 
     #[test]
     fn escapes_json() {

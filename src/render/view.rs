@@ -195,6 +195,22 @@ impl<'a> Chrome<'a> {
     }
 }
 
+#[cfg(test)]
+impl Chrome<'static> {
+    /// Korean words; no description, repository, base URL, feed or theme files.
+    pub(crate) fn plain() -> Chrome<'static> {
+        Chrome {
+            lang: "ko".into(),
+            description: "",
+            words: Words::default(),
+            repository: None,
+            base_url: "",
+            feed: "",
+            assets: BTreeMap::new(),
+        }
+    }
+}
+
 /// Path from the site root of each theme style and script, by name (see `Chrome::assets`).
 pub(crate) fn asset_paths(config: &crate::config::Config) -> BTreeMap<String, String> {
     theme_files(config)
@@ -396,12 +412,45 @@ impl<'a> PageLinks<'a> {
     }
 }
 
-/// Signatures, in `site.order`, of every page (see `PageLinks`). Computed for every page after
-/// a title or file-set change, so it borrows instead of allocating and runs in parallel.
-pub(crate) fn signatures(site: &Site, chrome: &Chrome) -> Vec<u64> {
+/// Signatures of `pages` (see `PageLinks`), in their order. Computed for every page after a
+/// file-set change, so it borrows instead of allocating and runs in parallel.
+pub(crate) fn signatures(site: &Site, chrome: &Chrome, pages: &[PageRef]) -> Vec<u64> {
     use rayon::prelude::*;
     let shared = SiteLinks::of(site, chrome);
-    site.order.par_iter().map(|&page| PageLinks::of(site, page).signature(&shared)).collect()
+    pages.par_iter().map(|&page| PageLinks::of(site, page).signature(&shared)).collect()
+}
+
+/// The pages whose `PageLinks` may show the title or question count of one of `notes`, in
+/// reading order: each note's own page and its neighbours (previous/next), the folder pages
+/// above it (listings, counts of questions), and for a folder's own note every page under that
+/// folder (breadcrumbs). Only while the site's pages, their order and `SiteLinks` stay the same
+/// (a top-level folder's title is in `SiteLinks`): then no other page's signature can change,
+/// so a retitle fingerprints these instead of every page. Keep in step with `PageLinks::of`.
+pub(crate) fn pages_showing(site: &Site, notes: &[usize]) -> Vec<PageRef> {
+    let mut pages = Vec::new();
+    let mut folders = Vec::new();
+    for &n in notes {
+        let page = PageRef::Note(n);
+        if !site.position.contains_key(&page) {
+            continue;
+        }
+        pages.push(page);
+        let (prev, next) = site.prev_next(page);
+        pages.extend(prev.into_iter().chain(next));
+        let own = site.section_of(page);
+        pages.extend(site.ancestry(own).into_iter().map(|s| site.section_page(s)));
+        if site.section_page(own) == page {
+            folders.push(own);
+        }
+    }
+    if !folders.is_empty() {
+        let under: Vec<bool> =
+            (0..site.sections.len()).map(|s| site.ancestry(s).iter().any(|a| folders.contains(a))).collect();
+        pages.extend(site.order.iter().copied().filter(|&p| under[site.section_of(p)]));
+    }
+    pages.sort_by_key(|p| site.position.get(p).copied());
+    pages.dedup();
+    pages
 }
 
 /// The rendered body of a note page.
@@ -600,17 +649,9 @@ mod tests {
 
     /// Every page's context (with an empty body) and signature, by URL.
     fn pages(site: &Site) -> std::collections::BTreeMap<String, (String, u64)> {
-        let chrome = Chrome {
-            lang: "ko".into(),
-            description: "",
-            words: Words::default(),
-            repository: None,
-            base_url: "",
-            feed: "",
-            assets: BTreeMap::new(),
-        };
+        let chrome = Chrome::plain();
         let shared = SiteLinks::of(site, &chrome);
-        let signatures = signatures(site, &chrome);
+        let signatures = signatures(site, &chrome, &site.order);
         site.order
             .iter()
             .zip(signatures)
@@ -642,6 +683,55 @@ mod tests {
             .flat_map(|l| l.subsections.iter().map(|(link, n)| (link.title.to_string(), *n)))
             .collect();
         assert_eq!(counts, vec![("네트워크".to_string(), 3)]);
+    }
+
+    /// A retitle, or a note's questions counted again, changes the signature of no page but
+    /// those `pages_showing` names, or else changes what every page shows (`SiteLinks`), and
+    /// the session fingerprints every page.
+    #[test]
+    fn a_retitle_changes_only_the_pages_showing_the_note() {
+        let base: Vec<(&str, &str)> = vec![
+            ("README.md", "# 노트\n"),
+            ("net/README.md", "# 네트워크\n"),
+            ("net/tcp.md", "# TCP\n"),
+            ("net/http.md", "# HTTP\n### Q. 무엇인가?\n답\n"),
+            ("net/udp.md", "# UDP\n"),
+            ("net/deep/README.md", "# 깊이\n"),
+            ("net/deep/x.md", "# X\n"),
+            ("net/deep/more/y.md", "# Y\n"),
+            ("algo/sort.md", "# 정렬\n"),
+            ("algo/graph/bfs.md", "# BFS\n"),
+            ("algo/graph/dfs.md", "# DFS\n"),
+        ];
+        let chrome = Chrome::plain();
+        let shared = |site: &Site| SiteLinks::of(site, &chrome).signature();
+        let base_site = site_of(&base, None);
+        let before = pages(&base_site);
+        let urls = |site: &Site| site.order.iter().map(|&p| site.url_of(p)).collect::<Vec<_>>();
+        let (mut narrowed, mut everywhere) = (0, 0);
+        for (i, &(source, text)) in base.iter().enumerate() {
+            let retitled = text.replacen("\n", " 다시\n", 1);
+            let recounted = format!("{text}### Q. 새 질문?\n답\n");
+            for edited in [retitled, recounted] {
+                let mut notes = base.clone();
+                notes[i] = (source, &edited);
+                let site = site_of(&notes, None);
+                assert_eq!(urls(&site), urls(&base_site), "{source}: the order stays");
+                if shared(&site) != shared(&base_site) {
+                    everywhere += 1;
+                    continue;
+                }
+                let n = site.note_by_source[source];
+                let reach: Vec<String> = pages_showing(&site, &[n]).into_iter().map(|p| site.url_of(p)).collect();
+                for (url, (_, signature)) in pages(&site) {
+                    if before[&url].1 != signature {
+                        assert!(reach.contains(&url), "{source}: {url} changed but is not among {reach:?}");
+                    }
+                }
+                narrowed += 1;
+            }
+        }
+        assert!(narrowed > 10 && everywhere > 0, "{narrowed} narrowed, {everywhere} everywhere");
     }
 
     /// Whatever the site changes on a page, its signature changes too: a rebuild that skips
