@@ -270,8 +270,9 @@ pub(crate) fn full_run(
     cache: &BuildCache,
     claim_output: impl FnOnce() -> Result<(), BuildError>,
 ) -> Result<FullRun, BuildError> {
-    // A session renders notes again later: it keeps their bodies.
-    let Loaded { site, assets, problems } = load(config, clock, &cache.notes, serving)?;
+    // Bodies are let go, a session's too: it reads a note's body again to render its page,
+    // which after the first run happens to the notes an edit touches.
+    let Loaded { site, assets, problems } = load(config, clock, &cache.notes)?;
     claim_output()?;
     let theme = theme::read_templates(config.templates_dir.as_deref(), &config.root).and_then(|sources| {
         cache.pages.start_run(config, &site, &sources, Glossary::of(&site).signature());
@@ -294,8 +295,8 @@ struct Loaded {
 }
 
 /// Discover, read and outline every note (unchanged ones from `notes`), and assemble the site;
-/// without `keep_bodies`, each note's body is let go once it is read (`model::Body`).
-fn load(config: &Config, clock: &mut Clock, notes: &NoteCache, keep_bodies: bool) -> Result<Loaded, BuildError> {
+/// each note's body is let go once it is read (`model::Body`).
+fn load(config: &Config, clock: &mut Clock, notes: &NoteCache) -> Result<Loaded, BuildError> {
     // Checked again here: while serving, the notes folder may be replaced after the config was read.
     discover::check_inside(&config.content_dir, &config.root)?;
     let sources = discover::scan(&config.content_dir, &[&config.output_dir])?;
@@ -303,7 +304,7 @@ fn load(config: &Config, clock: &mut Clock, notes: &NoteCache, keep_bodies: bool
 
     // What a note's parse depends on besides its bytes, path and place (for the note cache).
     let rules_key = format!("{:?}", config.question_patterns);
-    let (notes, mut problems) = read_notes(&sources.notes, &study_rules(config), (notes, &rules_key), keep_bodies);
+    let (notes, mut problems) = read_notes(&sources.notes, &study_rules(config), (notes, &rules_key));
     problems.extend(sources.skipped);
     clock.lap("read + outline");
 
@@ -322,14 +323,12 @@ pub(crate) fn study_rules(config: &Config) -> questions::Rules {
 }
 
 /// Read every note in parallel; a note that cannot be read becomes a diagnostic, not a page.
-/// `cache`: the note cache, and the fingerprint of `rules` its records are keyed by. Without
-/// `keep_bodies`, each body is let go as soon as its note is read, so no build holds every
-/// note's text at once.
+/// `cache`: the note cache, and the fingerprint of `rules` its records are keyed by. Each body
+/// is let go as soon as its note is read, so no build or session holds every note's text at once.
 fn read_notes(
     files: &[SourceFile],
     rules: &questions::Rules,
     cache: (&NoteCache, &str),
-    keep_bodies: bool,
 ) -> (Vec<Note>, Vec<Diagnostic>) {
     let readme_folders: HashSet<&str> = files.iter().filter(|f| is_readme(&f.rel)).map(|f| parent_of(&f.rel)).collect();
     let results: Vec<Result<Option<Note>, Diagnostic>> = files
@@ -337,7 +336,7 @@ fn read_notes(
         .map(|f| {
             let is_index = is_index_note(&f.rel, readme_folders.contains(parent_of(&f.rel)));
             let mut note = read_note_from(&f.rel, &f.abs, is_index, rules, cache);
-            if let (Ok(Some(note)), false) = (&mut note, keep_bodies) {
+            if let Ok(Some(note)) = &mut note {
                 note.body.let_go(f.abs.clone());
             }
             note
@@ -535,15 +534,13 @@ pub(crate) fn write_everything(
             outputs[n] = Some(output);
         }
     }
-    let from_pages: &[study::StudyFile] = match anki {
-        Some(anki) => {
-            let (rest, spilled) = anki.finish();
-            problems.extend(anki_file.finish(&rest, spilled));
-            &[study::StudyFile::References]
-        }
-        None => &study::StudyFile::FROM_PAGES,
-    };
-    problems.extend(write_study(from_pages, site, theme, &chrome, &glossary, &outputs, sink));
+    // The Anki export: a build's was made as the pages rendered; a session writes its own from
+    // the rows it keeps of each note (`session`), so the 79 MB file is never made twice.
+    if let Some(anki) = anki {
+        let (rest, spilled) = anki.finish();
+        problems.extend(anki_file.finish(&rest, spilled));
+    }
+    problems.extend(write_study(&[study::StudyFile::References], site, theme, &chrome, &glossary, &outputs, sink));
     clock.lap("study files");
     problems.extend(copy_assets(assets, sink));
     clock.lap("copy assets");
@@ -1301,7 +1298,7 @@ mod tests {
         let sink = Paths::default();
         let (_, problems) = build_into(&config, &sink, &BuildCache::none()).unwrap();
         assert!(problems.is_empty(), "{problems:?}");
-        let Loaded { site, assets, .. } = load(&config, &mut Clock::start(), &NoteCache::none(), true).unwrap();
+        let Loaded { site, assets, .. } = load(&config, &mut Clock::start(), &NoteCache::none()).unwrap();
         let ours: Vec<String> =
             site.order.iter().map(|&p| site.url_of(p)).chain(assets.iter().map(|a| a.rel.clone())).collect();
         let written = sink.0.into_inner().unwrap();
@@ -1417,11 +1414,13 @@ mod tests {
         build_into(&config, &write::DirSink::new(&out), &BuildCache::none()).unwrap();
         let written = std::fs::read(out.join(anki)).unwrap();
         assert_eq!(written.len(), parts.iter().map(|p| p.1).sum::<usize>());
+        // A session writes it from the rows it keeps of each note, never joined whole.
         let served = tmp.path().join("served");
-        let mut clock = Clock::start();
-        let FullRun { written: whole, .. } =
-            full_run(&config, &write::DirSink::new(&served), &mut clock, true, &BuildCache::none(), || Ok(())).unwrap();
-        assert!(whole.is_ok());
+        let overrides = crate::config::Overrides { output_dir: Some(served.clone()), ..Default::default() };
+        let config = Config::load(&site, overrides.clone()).unwrap();
+        let mut session = crate::session::Session::open(config, overrides, false).unwrap();
+        let first = session.rebuild(&[]).unwrap();
+        assert!(first.errors.is_empty() && first.changed.iter().any(|rel| rel == anki), "{:?}", first.errors);
         assert_eq!(written, std::fs::read(served.join(anki)).unwrap());
     }
 
