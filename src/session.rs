@@ -85,10 +85,6 @@ struct State {
     /// (`study::Pieces`, in `LATE_STUDY_FILES` order): a retitle makes only the pieces showing
     /// the note again. None until a rebuild writes the file.
     pieces: [Option<Arc<study::Pieces>>; 3],
-    /// A first run's pages not remembered yet (`Session::start`) with their Anki rows, and
-    /// whether that run was clean (then its stale files go once they are): what only later
-    /// rebuilds need.
-    unsettled: Option<(Vec<pipeline::RenderedPage>, Vec<Option<Arc<str>>>, bool)>,
 }
 
 /// The study files megabytes long at 10,000 notes, each listing every note's or term's title:
@@ -201,47 +197,6 @@ impl Session {
     /// Paths may be relative to the working folder, or reach the notes through symlinks.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Rebuild, BuildError> {
         let started = Instant::now();
-        let before = self.settle();
-        let mut rebuild = self.run(changed)?;
-        for settled in [before, self.settle()] {
-            rebuild.changed.extend(settled.changed);
-            rebuild.written.extend(settled.written);
-            rebuild.errors.extend(settled.errors);
-        }
-        for paths in [&mut rebuild.changed, &mut rebuild.written] {
-            paths.sort();
-            paths.dedup();
-        }
-        rebuild.elapsed = started.elapsed();
-        Ok(rebuild)
-    }
-
-    /// The first build, as `rebuild(&[])` makes it, but for what only later rebuilds need:
-    /// each page's links and study output remembered, the Anki export made from those (written
-    /// after this returns, as an edit's is) and stale files removed are left for `settle`, so
-    /// `serve` serves the pages sooner (at 10,000 notes ~10% of a warm start).
-    pub fn start(&mut self) -> Result<Rebuild, BuildError> {
-        let before = self.settle();
-        let mut rebuild = self.run(&[])?;
-        rebuild.errors.extend(before.errors);
-        Ok(rebuild)
-    }
-
-    /// Finish what `start` left (`rebuild` does it first when needed): what it wrote or
-    /// removed, and its problems. Nothing when nothing was left.
-    pub fn settle(&mut self) -> Rebuild {
-        let started = Instant::now();
-        let Some(state) = self.state.as_mut() else { return Rebuild::default() };
-        let Some((rendered, rows, clean)) = state.unsettled.take() else { return Rebuild::default() };
-        state.settle(&self.config, rendered, rows);
-        let sink = UpdateSink::new(&self.config.output_dir);
-        let (changed, written) = self.finish(&sink, clean);
-        Rebuild { changed, written, elapsed: started.elapsed(), ..Rebuild::default() }
-    }
-
-    /// `rebuild`, leaving a full run unsettled (see `start`).
-    fn run(&mut self, changed: &[PathBuf]) -> Result<Rebuild, BuildError> {
-        let started = Instant::now();
         let changed: Vec<PathBuf> = changed.iter().map(|p| self.absolute(p)).collect();
         let changed = changed.as_slice();
         let config_file = self.config.root.join(CONFIG_FILE);
@@ -275,13 +230,7 @@ impl Session {
                 rebuild
             }
         };
-        let clean = rebuild.errors.is_empty();
-        if let Some((_, _, first_clean)) = self.state.as_mut().and_then(|s| s.unsettled.as_mut()) {
-            // Stale files go once the pages are remembered (`settle`).
-            *first_clean = clean;
-        }
-        let unsettled = self.state.as_ref().is_some_and(|s| s.unsettled.is_some());
-        (rebuild.changed, rebuild.written) = self.finish(&sink, clean && !unsettled);
+        (rebuild.changed, rebuild.written) = self.finish(&sink, rebuild.errors.is_empty());
         rebuild.elapsed = started.elapsed();
         Ok(rebuild)
     }
@@ -312,8 +261,8 @@ impl Session {
         };
         let (site, assets) = (run.site, run.assets);
         let rules = pipeline::study_rules(config);
-        // Made when the state is settled (`State::settle`).
-        let (glossary, study_chrome) = (Glossary::default(), 0);
+        let glossary = Glossary::of(&site);
+        let study_chrome = view::SiteLinks::of(&site, &view::Chrome::of(config, &site)).signature();
         let pages = HashMap::new();
         let index = search::Index::new(0);
         let (needs_prune, anki) = (true, Arc::default());
@@ -331,9 +280,8 @@ impl Session {
             index,
             anki,
             pieces: Default::default(),
-            unsettled: None,
         };
-        let rebuild = state.begin(written, sink);
+        let rebuild = state.absorb(written, sink);
         self.state = Some(state);
         Ok(rebuild)
     }
@@ -720,33 +668,6 @@ impl State {
         self.report(errors, self.site.order.len())
     }
 
-    /// A first run's outcome, reported at once, with the Anki export written (the output is
-    /// whole); its pages are remembered when the state is settled (`settle`).
-    fn begin(&mut self, mut written: pipeline::Written, sink: &dyn Sink) -> Rebuild {
-        self.index = written.index;
-        let rows = self.rows_of(&mut written.rendered);
-        let by_page: HashMap<PageRef, &Arc<str>> =
-            written.rendered.iter().zip(&rows).filter_map(|(page, rows)| Some((page.page, rows.as_ref()?))).collect();
-        self.anki = Arc::new(self.anki_rows_from(|page| by_page.get(&page).map(|&rows| Arc::clone(rows))));
-        let diagnostics = written.rendered.iter().flat_map(|page| page.diagnostics.iter().cloned());
-        let (page_errors, warnings): (Vec<_>, Vec<_>) = diagnostics.partition(|d| d.severity == Severity::Error);
-        let mut errors: Vec<Diagnostic> = written.problems.into_iter().chain(page_errors).collect();
-        errors.extend(self.write_anki(sink));
-        let mut rebuild = self.report(errors, self.site.order.len());
-        rebuild.warnings.extend(warnings);
-        rebuild.warnings.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-        self.unsettled = Some((written.rendered, rows, false));
-        rebuild
-    }
-
-    /// What a first run left (`begin`): the glossary and the study pages' chrome for later
-    /// changes to be told from, and each page remembered (its problems were reported).
-    fn settle(&mut self, config: &Config, rendered: Vec<pipeline::RenderedPage>, rows: Vec<Option<Arc<str>>>) {
-        self.glossary = Glossary::of(&self.site);
-        self.study_chrome = view::SiteLinks::of(&self.site, &view::Chrome::of(config, &self.site)).signature();
-        self.remember_with(rendered, rows);
-    }
-
     /// `quiz/anki.csv` from the rows kept (`anki`), never joined whole: compared with the file
     /// in place and written only if it differs (`Sink::write_joined`).
     fn write_anki(&self, sink: &dyn Sink) -> Option<Diagnostic> {
@@ -760,15 +681,9 @@ impl State {
     /// Keep what each rendered page showed, linked to and warned about; returns the pages'
     /// errors and which of the notes' study outputs (Anki rows, references) changed.
     fn remember(&mut self, mut rendered: Vec<pipeline::RenderedPage>) -> (Vec<Diagnostic>, OutputChanges) {
-        let rows = self.rows_of(&mut rendered);
-        self.remember_with(rendered, rows)
-    }
-
-    /// Each rendered note's rows of the Anki export, its answers taken (None for folder pages and
-    /// pages not written). In parallel: a session's first run makes every note's rows.
-    fn rows_of(&self, rendered: &mut [pipeline::RenderedPage]) -> Vec<Option<Arc<str>>> {
         use rayon::prelude::*;
-        rendered
+        // In parallel: a session's first run makes every note's rows.
+        let rows: Vec<Option<Arc<str>>> = rendered
             .par_iter_mut()
             .map(|page| match (page.page, page.study.as_mut()) {
                 (PageRef::Note(n), Some(output)) if page.written => {
@@ -776,15 +691,7 @@ impl State {
                 }
                 _ => None,
             })
-            .collect()
-    }
-
-    /// `remember`, with the pages' Anki `rows` made (`rows_of`).
-    fn remember_with(
-        &mut self,
-        rendered: Vec<pipeline::RenderedPage>,
-        rows: Vec<Option<Arc<str>>>,
-    ) -> (Vec<Diagnostic>, OutputChanges) {
+            .collect();
         let mut errors = Vec::new();
         let mut changed = OutputChanges::default();
         for (page, anki) in rendered.into_iter().zip(rows) {
@@ -919,14 +826,10 @@ impl State {
     /// Each page's rows of the Anki export, in reading order: None for folder pages; a note
     /// whose page never rendered has its questions without answers, as in a build.
     fn anki_rows(&self) -> Vec<Option<Arc<str>>> {
-        self.anki_rows_from(|page| self.info(page).and_then(|p| p.anki.clone()))
-    }
-
-    /// `anki_rows`, with each page's rows as `kept` gives them (asked in reading order).
-    fn anki_rows_from(&self, mut kept: impl FnMut(PageRef) -> Option<Arc<str>>) -> Vec<Option<Arc<str>>> {
         let rows = self.site.order.iter().map(|&page| {
             let PageRef::Note(n) = page else { return None };
-            Some(kept(page).unwrap_or_else(|| Arc::from(study::note_anki_rows(&self.site, n, &[]))))
+            let kept = self.pages.get(&self.site.notes[n].url).and_then(|p| p.anki.clone());
+            Some(kept.unwrap_or_else(|| Arc::from(study::note_anki_rows(&self.site, n, &[]))))
         });
         rows.collect()
     }

@@ -42,7 +42,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     }
 
     let live = LiveReload::default();
-    let first = guarded(&mut session, Session::start).context("first build failed")?;
+    let first = rebuild(&mut session, &[]).context("first build failed")?;
     report("built", &first, &live);
     let language = session.language();
     if let Some(language) = &language {
@@ -95,14 +95,6 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
 /// during a rebuild wait in the channel and are all folded into the next one.
 /// A change of the site's language (told from the notes) is printed when it happens.
 fn rebuild_loop(mut session: Session, incoming: mpsc::Receiver<Batch>, live: LiveReload, mut language: Option<String>) {
-    // What the first build left for later rebuilds is done while the pages are already served;
-    // the first change waits for it. Only its problems are told (the Anki export it writes is
-    // shown on no page).
-    if let Ok(settled) = guarded(&mut session, |s| Ok(s.settle())) {
-        if !settled.errors.is_empty() {
-            report("settled", &settled, &live);
-        }
-    }
     while let Ok(batch) = incoming.recv() {
         let mut rescan = batch.rescan;
         let mut paths: Vec<PathBuf> = batch.paths;
@@ -120,7 +112,7 @@ fn rebuild_loop(mut session: Session, incoming: mpsc::Receiver<Batch>, live: Liv
         } else if paths.is_empty() {
             continue;
         }
-        match guarded(&mut session, |s| s.rebuild(&paths)) {
+        match rebuild(&mut session, &paths) {
             Ok(rebuild) => {
                 report("rebuilt", &rebuild, &live);
                 let now = session.language();
@@ -140,14 +132,11 @@ fn rebuild_loop(mut session: Session, incoming: mpsc::Receiver<Batch>, live: Liv
     }
 }
 
-/// `work` on the session (its start, a rebuild), surviving a panic: it becomes an error shown
-/// like any other, and the builder keeps serving later edits (the next rebuild starts afresh).
-fn guarded(
-    session: &mut Session,
-    work: impl FnOnce(&mut Session) -> Result<Rebuild, BuildError>,
-) -> Result<Rebuild, BuildError> {
+/// `session.rebuild`, surviving a panic: it becomes an error shown like any other, and the
+/// builder keeps serving later edits (the next rebuild starts afresh).
+fn rebuild(session: &mut Session, paths: &[PathBuf]) -> Result<Rebuild, BuildError> {
     let notes = session.config().content_dir.display().to_string();
-    pipeline::guarded(&notes, || work(session))
+    pipeline::guarded(&notes, || session.rebuild(paths))
         .unwrap_or_else(|error| Ok(Rebuild { errors: vec![error], ..Rebuild::default() }))
 }
 
