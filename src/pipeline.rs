@@ -270,9 +270,8 @@ pub(crate) fn full_run(
     cache: &BuildCache,
     claim_output: impl FnOnce() -> Result<(), BuildError>,
 ) -> Result<FullRun, BuildError> {
-    // Bodies are let go, a session's too: it reads a note's body again to render its page,
-    // which after the first run happens to the notes an edit touches.
-    let Loaded { site, assets, problems } = load(config, clock, &cache.notes)?;
+    // A session renders notes again later: it keeps their bodies.
+    let Loaded { site, assets, problems } = load(config, clock, &cache.notes, serving)?;
     claim_output()?;
     let theme = theme::read_templates(config.templates_dir.as_deref(), &config.root).and_then(|sources| {
         cache.pages.start_run(config, &site, &sources, Glossary::of(&site).signature());
@@ -295,8 +294,8 @@ struct Loaded {
 }
 
 /// Discover, read and outline every note (unchanged ones from `notes`), and assemble the site;
-/// each note's body is let go once it is read (`model::Body`).
-fn load(config: &Config, clock: &mut Clock, notes: &NoteCache) -> Result<Loaded, BuildError> {
+/// without `keep_bodies`, each note's body is let go once it is read (`model::Body`).
+fn load(config: &Config, clock: &mut Clock, notes: &NoteCache, keep_bodies: bool) -> Result<Loaded, BuildError> {
     // Checked again here: while serving, the notes folder may be replaced after the config was read.
     discover::check_inside(&config.content_dir, &config.root)?;
     let sources = discover::scan(&config.content_dir, &[&config.output_dir])?;
@@ -304,7 +303,7 @@ fn load(config: &Config, clock: &mut Clock, notes: &NoteCache) -> Result<Loaded,
 
     // What a note's parse depends on besides its bytes, path and place (for the note cache).
     let rules_key = format!("{:?}", config.question_patterns);
-    let (notes, mut problems) = read_notes(&sources.notes, &study_rules(config), (notes, &rules_key));
+    let (notes, mut problems) = read_notes(&sources.notes, &study_rules(config), (notes, &rules_key), keep_bodies);
     problems.extend(sources.skipped);
     clock.lap("read + outline");
 
@@ -323,12 +322,14 @@ pub(crate) fn study_rules(config: &Config) -> questions::Rules {
 }
 
 /// Read every note in parallel; a note that cannot be read becomes a diagnostic, not a page.
-/// `cache`: the note cache, and the fingerprint of `rules` its records are keyed by. Each body
-/// is let go as soon as its note is read, so no build or session holds every note's text at once.
+/// `cache`: the note cache, and the fingerprint of `rules` its records are keyed by. Without
+/// `keep_bodies`, each body is let go as soon as its note is read, so no build holds every
+/// note's text at once.
 fn read_notes(
     files: &[SourceFile],
     rules: &questions::Rules,
     cache: (&NoteCache, &str),
+    keep_bodies: bool,
 ) -> (Vec<Note>, Vec<Diagnostic>) {
     let readme_folders: HashSet<&str> = files.iter().filter(|f| is_readme(&f.rel)).map(|f| parent_of(&f.rel)).collect();
     let results: Vec<Result<Option<Note>, Diagnostic>> = files
@@ -336,7 +337,7 @@ fn read_notes(
         .map(|f| {
             let is_index = is_index_note(&f.rel, readme_folders.contains(parent_of(&f.rel)));
             let mut note = read_note_from(&f.rel, &f.abs, is_index, rules, cache);
-            if let Ok(Some(note)) = &mut note {
+            if let (Ok(Some(note)), false) = (&mut note, keep_bodies) {
                 note.body.let_go(f.abs.clone());
             }
             note
@@ -1298,7 +1299,7 @@ mod tests {
         let sink = Paths::default();
         let (_, problems) = build_into(&config, &sink, &BuildCache::none()).unwrap();
         assert!(problems.is_empty(), "{problems:?}");
-        let Loaded { site, assets, .. } = load(&config, &mut Clock::start(), &NoteCache::none()).unwrap();
+        let Loaded { site, assets, .. } = load(&config, &mut Clock::start(), &NoteCache::none(), true).unwrap();
         let ours: Vec<String> =
             site.order.iter().map(|&p| site.url_of(p)).chain(assets.iter().map(|a| a.rel.clone())).collect();
         let written = sink.0.into_inner().unwrap();

@@ -98,8 +98,8 @@ pub struct Note {
 }
 
 /// A note's Markdown after its front matter. Bodies are most of what a site holds, and only its
-/// page's rendering reads one: a build or a `serve` session lets each go once its note is read
-/// (`let_go`) and reads it again from the file to render the page (`pipeline`), checked against the length and checksum
+/// page's rendering reads one: a build lets each go once its note is read (`let_go`) and reads it
+/// again from the file to render the page (`pipeline`), checked against the length and checksum
 /// kept here. A body hashes by where it is in its file's text and those, so a note hashes alike
 /// with its text or without.
 #[derive(Debug, Clone, Default)]
