@@ -299,8 +299,7 @@ impl Session {
             pieces: Default::default(),
             nav: None,
         };
-        let rebuild = state.absorb(written);
-        state.anki = Arc::new(state.anki_rows());
+        let rebuild = state.absorb(written, sink);
         self.state = Some(state);
         Ok(rebuild)
     }
@@ -719,15 +718,28 @@ impl State {
             true,
             &BuildCache::none(),
         );
-        self.absorb(written)
+        self.absorb(written, sink)
     }
 
-    /// The outcome of writing every page: remember what each showed, report every problem.
-    fn absorb(&mut self, written: pipeline::Written) -> Rebuild {
+    /// The outcome of writing every page: remember what each showed, write the Anki export
+    /// from the rows kept (the full run leaves it to the session), report every problem.
+    fn absorb(&mut self, written: pipeline::Written, sink: &dyn Sink) -> Rebuild {
         self.index = written.index;
         let mut errors = written.problems;
         errors.extend(self.remember(written.rendered).0);
+        self.anki = Arc::new(self.anki_rows());
+        errors.extend(self.write_anki(sink));
         self.report(errors, self.site.order.len())
+    }
+
+    /// `quiz/anki.csv` from the rows kept (`anki`), never joined whole: compared with the file
+    /// in place and written only if it differs (`Sink::write_joined`).
+    fn write_anki(&self, sink: &dyn Sink) -> Option<Diagnostic> {
+        let rel = StudyFile::Anki.path();
+        let rows = self.anki.iter().flatten().map(|r| r.as_bytes());
+        let parts: Vec<&[u8]> = std::iter::once(study::ANKI_HEADER.as_bytes()).chain(rows).collect();
+        let written = sink.write_joined(rel, &parts);
+        written.err().map(|e| Diagnostic::error(rel, 0, format!("cannot write: {e}")))
     }
 
     /// Keep what each rendered page showed, linked to and warned about; returns the pages'

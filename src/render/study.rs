@@ -943,7 +943,7 @@ impl std::io::Write for JsSafe {
 }
 
 /// `quiz/anki.csv`'s header: Anki's directives.
-const ANKI_HEADER: &str = "#separator:Comma\n#html:true\n#columns:Front,Back,Tags\n#tags column:3\n";
+pub(crate) const ANKI_HEADER: &str = "#separator:Comma\n#html:true\n#columns:Front,Back,Tags\n#tags column:3\n";
 
 /// `quiz/anki.csv`: Anki's header directives, then one `question,answer,tags` row per question;
 /// the answer's links point at the published pages' paths from the site root.
