@@ -7,6 +7,10 @@
 //! pattern must contain one of a few literals and the rest of the line holds none of them,
 //! the search can be skipped: its answer is known to be "no match".
 //!
+//! A pattern may need several things at once (`\w+\s*=\s*(?:function|=>)` needs `=` and one
+//! of `function`, `=>`): each is a factor, and a line must hold every factor. Lines of code
+//! are full of `=`, far fewer hold a `=>` as well.
+//!
 //! The reading is conservative: it understands literals, escapes, groups, alternation,
 //! quantifiers, classes, look-arounds and the `i`/`x` options, and gives up (no requirement,
 //! the search always runs) on anything else. Every requirement it returns must hold of every
@@ -20,11 +24,16 @@ pub(crate) struct Literal {
     pub(crate) fold_case: bool,
 }
 
-/// Every match contains at least one of these literals.
+/// Every match contains, for each factor, at least one of its literals.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Required {
-    pub(crate) any_of: Vec<Literal>,
+    /// The most selective factor first (longest shortest literal), so that a check usually
+    /// ends at the first; at most `MAX_FACTORS`.
+    pub(crate) all_of: Vec<Vec<Literal>>,
 }
+
+/// Factors kept per pattern: each costs a check, and the later ones seldom decide.
+const MAX_FACTORS: usize = 4;
 
 impl Required {
     /// What every match of `regex` (Oniguruma's Ruby syntax) must contain; None when that
@@ -35,13 +44,13 @@ impl Required {
         if reader.at != reader.chars.len() {
             return None;
         }
-        need.map(|any_of| Required { any_of })
+        (!need.is_empty()).then_some(Required { all_of: need })
     }
 
-    /// Whether the rest of `line` from byte `start` holds one of the literals. `false` means
-    /// the pattern cannot match there.
+    /// Whether the rest of `line` from byte `start` holds one literal of every factor. `false`
+    /// means the pattern cannot match there.
     pub(crate) fn found_in(&self, line: &LineBytes, start: usize) -> bool {
-        self.any_of.iter().any(|literal| literal.found_in(line, start))
+        self.all_of.iter().all(|any_of| any_of.iter().any(|literal| literal.found_in(line, start)))
     }
 }
 
@@ -117,8 +126,9 @@ struct Flags {
 /// The reading gave up.
 struct Unknown;
 
-/// What a piece of pattern requires: `None` for nothing known, else one of the literals.
-type Need = Option<Vec<Literal>>;
+/// What a piece of pattern requires: factors, each a set of literals one of which every match
+/// contains; most selective first. Empty when nothing is known.
+type Need = Vec<Vec<Literal>>;
 
 struct Reader {
     chars: Vec<char>,
@@ -166,19 +176,24 @@ impl Reader {
         if at_start {
             while self.peek() == Some('(') && self.peek_at(1) == Some('?') && self.isolated_options(&mut flags) {}
         }
-        let mut need = self.sequence(flags)?;
+        let mut branches = vec![self.sequence(flags)?];
         while self.peek() == Some('|') {
             self.at += 1;
-            let other = self.sequence(flags)?;
-            need = match (need, other) {
-                (Some(mut a), Some(b)) => {
-                    a.extend(b);
-                    Some(a)
-                }
-                _ => None,
-            };
+            branches.push(self.sequence(flags)?);
         }
-        Ok(need)
+        if branches.len() == 1 {
+            return Ok(branches.pop().unwrap_or_default());
+        }
+        // A match is one branch's: it contains that branch's best factor. One factor, then,
+        // of every branch's best literals; nothing when a branch needs nothing.
+        let mut any_of = Vec::new();
+        for branch in branches {
+            match branch.into_iter().next() {
+                Some(best) => any_of.extend(best),
+                None => return Ok(Vec::new()),
+            }
+        }
+        Ok(vec![any_of])
     }
 
     /// `(?ix)` or `(?-i)` at the start of a group: returns true when it read one.
@@ -235,7 +250,7 @@ impl Reader {
                 items.push((item, repeat));
             }
         }
-        Ok(best_factor(items))
+        Ok(factors(items))
     }
 
     fn item(&mut self, flags: Flags) -> Result<Item, Unknown> {
@@ -431,50 +446,56 @@ enum Repeat {
     Optional,
 }
 
-/// The most selective requirement of a sequence: the longest run of adjacent required
-/// characters, or a required group's literals.
-fn best_factor(items: Vec<(Item, Repeat)>) -> Need {
-    let mut best: Need = None;
+/// The requirements of a sequence: each run of adjacent required characters, and the factors
+/// of each required group.
+fn factors(items: Vec<(Item, Repeat)>) -> Need {
+    let mut all: Need = Vec::new();
     let mut run = String::new();
     let mut run_fold = false;
     for (item, repeat) in items {
         match (item, repeat) {
-            (_, Repeat::Optional) | (Item::Opaque, _) | (Item::ZeroWidth, _) | (Item::Group(None), _) => {
-                flush(&mut run, run_fold, &mut best)
-            }
+            (_, Repeat::Optional) | (Item::Opaque, _) | (Item::ZeroWidth, _) => flush(&mut run, run_fold, &mut all),
             (Item::Char(c, fold), repeat) => {
                 if fold != run_fold {
-                    flush(&mut run, run_fold, &mut best);
+                    flush(&mut run, run_fold, &mut all);
                 }
                 run_fold = fold;
                 run.push(c);
                 if repeat == Repeat::AtLeastOnce {
                     // `ab+c` need not contain `abc`.
-                    flush(&mut run, run_fold, &mut best);
+                    flush(&mut run, run_fold, &mut all);
                 }
             }
-            (Item::Group(Some(literals)), _) => {
-                flush(&mut run, run_fold, &mut best);
-                consider(literals, &mut best);
+            (Item::Group(factors), _) => {
+                flush(&mut run, run_fold, &mut all);
+                all.extend(factors);
             }
         }
     }
-    flush(&mut run, run_fold, &mut best);
-    best
+    flush(&mut run, run_fold, &mut all);
+    ranked(all)
 }
 
-fn flush(run: &mut String, fold_case: bool, best: &mut Need) {
+fn flush(run: &mut String, fold_case: bool, all: &mut Need) {
     if !run.is_empty() {
-        consider(vec![Literal { text: std::mem::take(run), fold_case }], best);
+        all.push(vec![Literal { text: std::mem::take(run), fold_case }]);
     }
 }
 
-/// Keep `candidate` when its shortest literal is longer than the best one's so far.
-fn consider(candidate: Vec<Literal>, best: &mut Need) {
+/// The factors most selective first: by their shortest literal, longest first (the earlier
+/// among equals). A factor with an empty literal is found everywhere: left out.
+fn ranked(mut all: Need) -> Need {
     let shortest = |literals: &[Literal]| literals.iter().map(|l| l.text.len()).min().unwrap_or(0);
-    if shortest(&candidate) > 0 && best.as_deref().is_none_or(|b| shortest(&candidate) > shortest(b)) {
-        *best = Some(candidate);
+    all.retain(|factor| shortest(factor) > 0);
+    all.sort_by_key(|factor| std::cmp::Reverse(shortest(factor)));
+    let mut kept: Need = Vec::new();
+    for factor in all {
+        if !kept.contains(&factor) {
+            kept.push(factor);
+        }
     }
+    kept.truncate(MAX_FACTORS);
+    kept
 }
 
 #[cfg(test)]
@@ -482,7 +503,8 @@ mod tests {
     use super::*;
 
     fn need(regex: &str) -> Option<Vec<(String, bool)>> {
-        Required::of(regex).map(|r| r.any_of.into_iter().map(|l| (l.text, l.fold_case)).collect())
+        let best = Required::of(regex)?.all_of.into_iter().next()?;
+        Some(best.into_iter().map(|l| (l.text, l.fold_case)).collect())
     }
 
     fn exact(words: &[&str]) -> Option<Vec<(String, bool)>> {
@@ -537,6 +559,27 @@ mod tests {
         assert_eq!(need("(?x)\n  \\b ( foo # first\n  | bar ) \\b\n"), exact(&["foo", "bar"]));
         assert_eq!(need("(?x: a b )"), exact(&["ab"]));
         assert_eq!(need("a b"), exact(&["a b"]));
+    }
+
+    fn factors(regex: &str) -> Vec<Vec<&'static str>> {
+        let texts = |factor: Vec<Literal>| factor.into_iter().map(|l| &*l.text.leak()).collect();
+        Required::of(regex).map_or_else(Vec::new, |r| r.all_of.into_iter().map(texts).collect())
+    }
+
+    #[test]
+    fn every_required_part_is_a_factor() {
+        assert_eq!(factors(r"\w+\s*=\s*(?:function|=>)"), [vec!["function", "=>"], vec!["="]]);
+        assert_eq!(factors(r"ab?c"), [vec!["a"], vec!["c"]]);
+        assert_eq!(factors(r"(?=x\()foo\s*::"), [vec!["foo"], vec!["x("], vec!["::"]]);
+        // Within an alternation, only a branch's best factor is certain.
+        assert_eq!(factors(r"foo\s*bar|baz"), [vec!["foo", "baz"]]);
+        assert_eq!(factors(r"(?:ab|cd)\.(?:ef)+"), [vec!["ab", "cd"], vec!["ef"], vec!["."]]);
+        // The same factor twice is checked once; at most four are kept.
+        assert_eq!(factors(r"a\sa"), [vec!["a"]]);
+        assert_eq!(factors(r"a\sb\sc\sd\se"), [vec!["a"], vec!["b"], vec!["c"], vec!["d"]]);
+        assert!(found(r"\w+\s*=\s*(?:function|=>)", "f = (a) => a", 0));
+        assert!(!found(r"\w+\s*=\s*(?:function|=>)", "const f = g(a);", 0));
+        assert!(!found(r"\w+\s*=\s*(?:function|=>)", "x => y; z = 1", 6));
     }
 
     #[test]
