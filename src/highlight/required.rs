@@ -56,12 +56,17 @@ impl Required {
 
 impl Literal {
     /// Most checks end at the first byte of the literal that does not occur in the rest of
-    /// the line; only when all occur is the literal looked for.
+    /// the line; only when all occur is the literal looked for, up to where the last copy of
+    /// its first byte could start it.
     fn found_in(&self, line: &LineBytes, start: usize) -> bool {
         let needle = self.text.as_bytes();
-        let rest = &line.text.as_bytes()[start..];
+        let Some(&first) = needle.first() else { return true };
+        let bytes = line.text.as_bytes();
+        // One past the last byte a match starting at the last copy of `first` would cover.
+        let end = |last_first: usize| (last_first + needle.len() - 1).min(bytes.len());
         if !self.fold_case {
-            return needle.iter().all(|&b| line.occurs_from(b, start)) && find(rest, needle, |a, b| a == b, |b| b);
+            return needle.iter().all(|&b| line.occurs_from(b, start))
+                && find(&bytes[start..end(line.end_of_last(first))], needle, |a, b| a == b, |b| b);
         }
         // Case folding beyond ASCII (`ß` matches `ss`, the Kelvin sign matches `k`) is
         // Oniguruma's business: outside ASCII text, let it search.
@@ -70,8 +75,14 @@ impl Literal {
         }
         let occurs =
             |b: u8| line.occurs_from(b.to_ascii_lowercase(), start) || line.occurs_from(b.to_ascii_uppercase(), start);
+        let last_first = line.end_of_last(first.to_ascii_lowercase()).max(line.end_of_last(first.to_ascii_uppercase()));
         needle.iter().all(|&b| occurs(b))
-            && find(rest, needle, |a, b| a.eq_ignore_ascii_case(&b), |b| b.to_ascii_lowercase())
+            && find(
+                &bytes[start..end(last_first)],
+                needle,
+                |a, b| a.eq_ignore_ascii_case(&b),
+                |b| b.to_ascii_lowercase(),
+            )
     }
 }
 
@@ -126,6 +137,11 @@ impl<'a> LineBytes<'a> {
 
     fn occurs_from(&self, byte: u8, start: usize) -> bool {
         self.last[byte as usize] as usize > start
+    }
+
+    /// One past the last index of `byte` in the line; 0 when it has none.
+    fn end_of_last(&self, byte: u8) -> usize {
+        self.last[byte as usize] as usize
     }
 
     fn ascii_from(&self, start: usize) -> bool {
