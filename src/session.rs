@@ -736,9 +736,7 @@ impl State {
     /// in place and written only if it differs (`Sink::write_joined`).
     fn write_anki(&self, sink: &dyn Sink) -> Option<Diagnostic> {
         let rel = StudyFile::Anki.path();
-        let rows = self.anki.iter().flatten().map(|r| r.as_bytes());
-        let parts: Vec<&[u8]> = std::iter::once(study::ANKI_HEADER.as_bytes()).chain(rows).collect();
-        let written = sink.write_joined(rel, &parts);
+        let written = sink.write_joined(rel, &study::anki_parts(self.anki.iter().flatten().map(|r| &**r)));
         written.err().map(|e| Diagnostic::error(rel, 0, format!("cannot write: {e}")))
     }
 

@@ -943,7 +943,7 @@ impl std::io::Write for JsSafe {
 }
 
 /// `quiz/anki.csv`'s header: Anki's directives.
-pub(crate) const ANKI_HEADER: &str = "#separator:Comma\n#html:true\n#columns:Front,Back,Tags\n#tags column:3\n";
+const ANKI_HEADER: &str = "#separator:Comma\n#html:true\n#columns:Front,Back,Tags\n#tags column:3\n";
 
 /// `quiz/anki.csv`: Anki's header directives, then one `question,answer,tags` row per question;
 /// the answer's links point at the published pages' paths from the site root.
@@ -968,11 +968,14 @@ pub(crate) fn note_anki_rows(site: &Site, n: usize, answers: &[String]) -> Strin
 }
 
 /// `quiz/anki.csv` from every published note's rows (`note_anki_rows`), in reading order.
-pub(crate) fn anki_file<'a>(rows: impl Iterator<Item = &'a str> + Clone) -> Vec<u8> {
-    let mut csv = String::with_capacity(ANKI_HEADER.len() + rows.clone().map(str::len).sum::<usize>());
-    csv.push_str(ANKI_HEADER);
-    rows.for_each(|r| csv.push_str(r));
-    csv.into_bytes()
+pub(crate) fn anki_file<'a>(rows: impl Iterator<Item = &'a str>) -> Vec<u8> {
+    anki_parts(rows).concat()
+}
+
+/// `anki_file` as its parts, the header and then the rows, for a writer that never joins them
+/// (`Sink::write_joined`: 79 MB at 10,000 notes).
+pub(crate) fn anki_parts<'a>(rows: impl Iterator<Item = &'a str>) -> Vec<&'a [u8]> {
+    std::iter::once(ANKI_HEADER.as_bytes()).chain(rows.map(str::as_bytes)).collect()
 }
 
 /// Note `n`'s rows of `quiz/anki.csv`, its questions with their `answers`.
