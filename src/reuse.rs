@@ -373,9 +373,9 @@ impl PageCache {
     /// inode).
     fn still_written(&self, url: &str, previous: &Path, len: u64, sum: u32) -> bool {
         let key = key_of(&[b"seen", url.as_bytes()]);
+        // The identity holds the size, which is `len` wherever it is taken.
         let seen = |meta: &std::fs::Metadata| {
             let mut value = file_identity(meta);
-            value.extend(len.to_le_bytes());
             value.extend(sum.to_le_bytes());
             value
         };
