@@ -192,8 +192,7 @@ fn a_build_with_the_cache_writes_what_a_cold_build_writes() {
     // and trust it while it stays the same file with the same size and time: read and rendered again.
     site.build_warm();
     assert_eq!(site.build_warm().pages.1, 0, "nothing changed");
-    let same_length = vec![b' '; fs::read(&page).unwrap().len()];
-    fs::OpenOptions::new().write(true).open(&page).unwrap().write_all(&same_length).unwrap();
+    blank_in_place(&page);
     assert_eq!(site.build_warm().pages.1, 1, "the page changed by hand is rendered again");
     site.assert_warm_is_cold("a page changed in place in the output");
 
@@ -204,8 +203,7 @@ fn a_build_with_the_cache_writes_what_a_cold_build_writes() {
     site.build_warm();
     site.assert_warm_is_cold("a search text block changed in the output");
     site.build_warm();
-    let same_length = vec![b' '; fs::read(&block).unwrap().len()];
-    fs::OpenOptions::new().write(true).open(&block).unwrap().write_all(&same_length).unwrap();
+    blank_in_place(&block);
     site.build_warm();
     site.assert_warm_is_cold("a search text block changed in place in the output");
 
@@ -337,4 +335,11 @@ fn serve_starts_from_the_cache_with_what_a_cold_start_writes() {
     serve_once(&site.root, &warm, &["--cache"]);
     serve_once(&site.root, &cold, &[]);
     assert_same(&tree(&cold), &tree(&warm), "a start of serve with the cache");
+}
+
+/// Overwrite the file at `path` with as many spaces, in place: the same file (inode) and size,
+/// only its time and bytes changed, as an editor writing over it might leave it.
+fn blank_in_place(path: &Path) {
+    let same_length = vec![b' '; fs::read(path).unwrap().len()];
+    fs::OpenOptions::new().write(true).open(path).unwrap().write_all(&same_length).unwrap();
 }
