@@ -361,9 +361,8 @@ impl Staging {
             needed
                 .extend(foreign.iter().filter(|(_, _, kind)| *kind == Kind::EmptyDir).map(|(rel, _, _)| rel.as_str()));
             let old_ino = |rel: &str| self.old.as_ref().and_then(|old| old.ino(rel));
-            let keep =
-                |rel: &str, ino: u64| staged.contains(rel) || (wanted.contains(rel) && old_ino(rel) == Some(ino));
-            spare.tidy(root, keep, &needed).map_err(commit_err(root))?;
+            let keep = |rel: &str, ino: u64| wanted.contains(rel) && old_ino(rel) == Some(ino);
+            spare.tidy(root, keep, &staged, &needed).map_err(commit_err(root))?;
         }
         if let Some(old) = &self.old {
             let in_spare = |rel: &str| self.spare.as_ref().is_some_and(|spare| spare.holds(rel, old.ino(rel)));

@@ -93,26 +93,40 @@ impl Spare {
     }
 
     /// Unlink every file of the spare at `root` that `keep` refuses (the marker aside, which the
-    /// manifest replaces), then every folder no kept entry needs, deepest first.
-    pub(super) fn tidy(&self, root: &Path, keep: impl Fn(&str, u64) -> bool, needed: &HashSet<&str>) -> io::Result<()> {
+    /// manifest replaces), then every folder no kept entry `needed`, deepest first. What the build
+    /// `staged` replaced (`clear`) is left: a file there now, or a folder where a file was.
+    pub(super) fn tidy(
+        &self,
+        root: &Path,
+        keep: impl Fn(&str, u64) -> bool,
+        staged: &HashSet<&str>,
+        needed: &HashSet<&str>,
+    ) -> io::Result<()> {
         for (rel, &ino) in &self.files {
-            if rel != MARKER && !keep(rel, ino) {
+            if rel != MARKER && !staged.contains(rel.as_str()) && !keep(rel, ino) {
                 match std::fs::remove_file(root.join(rel)) {
-                    Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                    Err(e) if !replaced_already(&e) => return Err(e),
                     _ => {}
                 }
             }
         }
-        let mut unneeded: Vec<&String> = self.folders.iter().filter(|f| !needed.contains(f.as_str())).collect();
+        let replaced = |rel: &str| staged.contains(rel) || needed.contains(rel);
+        let mut unneeded: Vec<&String> = self.folders.iter().filter(|f| !replaced(f)).collect();
         unneeded.sort_by_key(|f| std::cmp::Reverse(f.matches('/').count()));
         for folder in unneeded {
             match std::fs::remove_dir(root.join(folder)) {
-                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                Err(e) if !replaced_already(&e) => return Err(e),
                 _ => {}
             }
         }
         Ok(())
     }
+}
+
+/// An unlink failed because the build replaced the entry (`clear`): gone, a folder there now, or
+/// a file where a folder above it was.
+fn replaced_already(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::NotFound || matches!(e.raw_os_error(), Some(libc::EISDIR) | Some(libc::ENOTDIR))
 }
 
 /// Every folder above each of `rels` (`a` and `a/b` for `a/b/c.html`).
@@ -152,5 +166,181 @@ pub(super) fn park(dir: &Path, cache: &Path, name: &str) {
     } && std::fs::rename(dir, path(cache, name)).is_ok();
     if !kept {
         let _ = remove_marked(dir);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Sink, Staging};
+    use super::*;
+    use std::collections::BTreeMap;
+
+    /// Every entry below `dir`: a file's bytes, a link's target (`-> …`), a folder as `/`.
+    fn tree(dir: &Path) -> BTreeMap<String, String> {
+        walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| {
+                let e = e.unwrap();
+                let rel = crate::paths::normalise_rel(e.path().strip_prefix(dir).unwrap());
+                let what = if e.file_type().is_symlink() {
+                    format!("-> {}", std::fs::read_link(e.path()).unwrap().display())
+                } else if e.file_type().is_dir() {
+                    "/".to_string()
+                } else {
+                    std::fs::read_to_string(e.path()).unwrap()
+                };
+                (rel, what)
+            })
+            .collect()
+    }
+
+    /// A build of `files` into `out`, with the cache folder `cache` (a spare kept there), committed.
+    fn build(out: &Path, cache: Option<&Path>, files: &[(&str, &str)]) {
+        let staging = Staging::create(out, cache).unwrap();
+        for (rel, bytes) in files {
+            staging.write(rel, bytes.as_bytes()).unwrap();
+        }
+        staging.commit().unwrap();
+    }
+
+    /// `files` built cold into a fresh folder, with the user's `extra` files added before the last
+    /// step as they were to the output: what any build over an output must give.
+    fn cold(tmp: &Path, files: &[(&str, &str)], extra: &[(&str, &str)]) -> BTreeMap<String, String> {
+        let out = tmp.join("cold");
+        let _ = std::fs::remove_dir_all(&out);
+        build(&out, None, &[]);
+        for (rel, bytes) in extra {
+            std::fs::create_dir_all(out.join(rel).parent().unwrap()).unwrap();
+            std::fs::write(out.join(rel), bytes).unwrap();
+        }
+        build(&out, None, files);
+        tree(&out)
+    }
+
+    const V1: &[(&str, &str)] =
+        &[("a.html", "a1"), ("sub/b.html", "b"), ("sub/deep/c.html", "c"), ("gone/x.html", "x"), ("f", "f")];
+    const V2: &[(&str, &str)] = &[("a.html", "a2"), ("sub/b.html", "b"), ("new/d.html", "d"), ("f", "f")];
+    const V3: &[(&str, &str)] = &[("a.html", "a2"), ("sub/b.html", "b2"), ("f/g.html", "g"), ("new/d.html", "d")];
+
+    /// Builds staged in the spare, over an output the user added a file, a link and an empty
+    /// folder to, give what a cold build gives, file for file and folder for folder: files
+    /// changed, gone, a file become a folder and back, folders emptied.
+    #[test]
+    fn repeated_builds_through_the_spare_give_what_a_cold_build_gives() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, cache) = (tmp.path().join("public"), tmp.path().join(".gongbu-cache"));
+        build(&out, Some(&cache), V1);
+        std::fs::write(out.join("CNAME"), "example.org").unwrap();
+        std::os::unix::fs::symlink("/nowhere", out.join("link")).unwrap();
+        std::fs::create_dir(out.join("empty")).unwrap();
+        let extra = [("CNAME", "example.org")];
+        for (i, files) in [V2, V3, V1, V3, V3, V2].iter().enumerate() {
+            build(&out, Some(&cache), files);
+            let mut expected = cold(tmp.path(), files, &extra);
+            expected.insert("link".into(), "-> /nowhere".into());
+            expected.insert("empty".into(), "/".into());
+            assert_eq!(tree(&out), expected, "build {} through the spare", i + 2);
+            assert!(read_manifest(&path(&cache, "public")).is_some(), "the replaced output is kept as the spare");
+        }
+        let left: Vec<String> =
+            std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
+        assert!(left.iter().all(|n| !n.contains("gongbu-staging")), "no staging folder left: {left:?}");
+    }
+
+    /// A spare whose files were changed (one edited, one a hard link to a file elsewhere, a
+    /// foreign file and a symlink to a folder elsewhere put in) gives the right output, and nothing
+    /// outside is written: only a spare file that is the live output's own is kept.
+    #[test]
+    fn a_tampered_spare_is_never_trusted() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, cache) = (tmp.path().join("public"), tmp.path().join(".gongbu-cache"));
+        let victim = tmp.path().join("victim");
+        std::fs::create_dir(&victim).unwrap();
+        std::fs::write(victim.join("x.html"), "victim").unwrap();
+        std::fs::write(victim.join("linked"), "victim").unwrap();
+        build(&out, Some(&cache), V1);
+        build(&out, Some(&cache), V2);
+        let spare = path(&cache, "public");
+        // `a.html` changed in V2, so the spare holds V1's file: same name, other inode.
+        assert_ne!(
+            std::fs::metadata(spare.join("a.html")).unwrap().ino(),
+            std::fs::metadata(out.join("a.html")).unwrap().ino()
+        );
+        std::fs::write(spare.join("a.html"), "evil").unwrap();
+        std::fs::remove_file(spare.join("sub/b.html")).unwrap();
+        std::fs::hard_link(victim.join("linked"), spare.join("sub/b.html")).unwrap();
+        std::fs::write(spare.join("evil.html"), "evil").unwrap();
+        std::os::unix::fs::symlink(&victim, spare.join("new2")).unwrap();
+
+        let files: &[(&str, &str)] = &[("a.html", "a2"), ("sub/b.html", "b3"), ("new2/x.html", "new"), ("f", "f")];
+        build(&out, Some(&cache), files);
+        assert_eq!(tree(&out), cold(tmp.path(), files, &[]));
+        assert_eq!(std::fs::read_to_string(victim.join("x.html")).unwrap(), "victim", "not written through a link");
+        assert_eq!(
+            std::fs::read_to_string(victim.join("linked")).unwrap(),
+            "victim",
+            "not written through a hard link"
+        );
+        assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 2);
+    }
+
+    /// A build that fails after writing into the spare leaves the output as it was, and its
+    /// folder, kept as the spare, gives the next build the right output; so does a spare a
+    /// killed build took (its staging folder is removed, the next build starts afresh).
+    #[test]
+    fn a_failed_or_killed_build_in_the_spare_leaves_the_output_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, cache) = (tmp.path().join("public"), tmp.path().join(".gongbu-cache"));
+        build(&out, Some(&cache), V1);
+        build(&out, Some(&cache), V2);
+        let before = tree(&out);
+
+        let failed = Staging::create(&out, Some(&cache)).unwrap();
+        for (rel, bytes) in V3 {
+            failed.write(rel, format!("{bytes}-failed").as_bytes()).unwrap();
+        }
+        drop(failed);
+        assert_eq!(tree(&out), before, "a failed build leaves the output as it was");
+        build(&out, Some(&cache), V3);
+        assert_eq!(tree(&out), cold(tmp.path(), V3, &[]));
+
+        let killed = Staging::create(&out, Some(&cache)).unwrap();
+        killed.write("a.html", b"killed").unwrap();
+        std::mem::forget(killed);
+        assert_eq!(tree(&out), cold(tmp.path(), V3, &[]), "a killed build leaves the output as it was");
+        build(&out, Some(&cache), V1);
+        assert_eq!(tree(&out), cold(tmp.path(), V1, &[]));
+        let left: Vec<String> =
+            std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
+        assert!(left.iter().all(|n| !n.contains("gongbu-staging")), "the killed build's folder is removed: {left:?}");
+    }
+
+    /// A spare that is not gongbu's (no marker, or a symlink to a folder elsewhere) is not used,
+    /// and nothing in it or behind it is touched.
+    #[test]
+    fn an_unmarked_or_linked_spare_is_not_used() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, cache) = (tmp.path().join("public"), tmp.path().join(".gongbu-cache"));
+        build(&out, Some(&cache), V1);
+        let _ = std::fs::remove_dir_all(&cache);
+        let elsewhere = tmp.path().join("elsewhere");
+        std::fs::create_dir_all(elsewhere.join("sub")).unwrap();
+        std::fs::write(elsewhere.join("sub/b.html"), "mine").unwrap();
+        std::fs::write(elsewhere.join(MARKER), super::super::manifest_text(std::iter::empty())).unwrap();
+        std::fs::create_dir(&cache).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, path(&cache, "public")).unwrap();
+        build(&out, Some(&cache), V2);
+        assert_eq!(tree(&out), cold(tmp.path(), V2, &[]));
+        assert_eq!(std::fs::read_to_string(elsewhere.join("sub/b.html")).unwrap(), "mine");
+
+        assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 2, "nothing parked through the link");
+        std::fs::remove_file(path(&cache, "public")).unwrap();
+        std::fs::create_dir_all(path(&cache, "public").join("sub")).unwrap();
+        std::fs::write(path(&cache, "public").join("sub/b.html"), "mine").unwrap();
+        build(&out, Some(&cache), V3);
+        assert_eq!(tree(&out), cold(tmp.path(), V3, &[]));
+        assert_eq!(std::fs::read_to_string(path(&cache, "public").join("sub/b.html")).unwrap(), "mine");
     }
 }
