@@ -309,6 +309,9 @@ mod tests {
         let killed = Staging::create(&out, Some(&cache)).unwrap();
         killed.write("a.html", b"killed").unwrap();
         std::mem::forget(killed);
+        // As a killed process would leave it: under a pid no process has (above the kernel's largest).
+        let dead = tmp.path().join(".public.gongbu-staging-99999995");
+        std::fs::rename(tmp.path().join(format!(".public.gongbu-staging-{}", std::process::id())), &dead).unwrap();
         assert_eq!(tree(&out), cold(tmp.path(), V3, &[]), "a killed build leaves the output as it was");
         build(&out, Some(&cache), V1);
         assert_eq!(tree(&out), cold(tmp.path(), V1, &[]));
