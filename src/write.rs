@@ -868,6 +868,11 @@ impl Sink for UpdateSink {
     }
 
     fn copy(&self, rel: &str, from: &Path) -> io::Result<()> {
+        // A copy of the file in place onto itself (a kept page, found by `previous`) keeps it.
+        if from == self.root.join(checked(rel)?) {
+            self.record(rel, false);
+            return Ok(());
+        }
         let path = real_target(&self.root, rel)?;
         let fresh = is_plain_file(&path) && same_copy(from, &path);
         if !fresh {
