@@ -1,7 +1,9 @@
 //! Output: a build goes to a staging folder beside the output and is switched in with one atomic
 //! rename only when the whole build succeeded, so the output is always either the previous site or
 //! the new one, even when the build fails or is killed. A rebuild stages only the files whose bytes
-//! changed and hard-links the unchanged ones in, so they are not written again.
+//! changed and hard-links the unchanged ones in, so they are not written again. With the build
+//! cache on, the replaced output is kept as the next build's staging folder (`spare`), so a
+//! rebuild's links and unlinks scale with the files that changed, not with the site.
 //!
 //! What gongbu produced is listed in a manifest (`.gongbu-output`) in the output. A rebuild deletes
 //! only files that manifest lists and the build no longer produces; every other file in the output

@@ -195,6 +195,12 @@ mod tests {
             .collect()
     }
 
+    /// The staging folders in `dir`.
+    fn staging_left(dir: &Path) -> Vec<String> {
+        let names = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned());
+        names.filter(|n| n.contains("gongbu-staging")).collect()
+    }
+
     /// A build of `files` into `out`, with the cache folder `cache` (a spare kept there), committed.
     fn build(out: &Path, cache: Option<&Path>, files: &[(&str, &str)]) {
         let staging = Staging::create(out, cache).unwrap();
@@ -243,9 +249,7 @@ mod tests {
             assert_eq!(tree(&out), expected, "build {} through the spare", i + 2);
             assert!(read_manifest(&path(&cache, "public")).is_some(), "the replaced output is kept as the spare");
         }
-        let left: Vec<String> =
-            std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
-        assert!(left.iter().all(|n| !n.contains("gongbu-staging")), "no staging folder left: {left:?}");
+        assert_eq!(staging_left(tmp.path()), Vec::<String>::new(), "no staging folder left");
     }
 
     /// A spare whose files were changed (one edited, one a hard link to a file elsewhere, a
@@ -315,9 +319,7 @@ mod tests {
         assert_eq!(tree(&out), cold(tmp.path(), V3, &[]), "a killed build leaves the output as it was");
         build(&out, Some(&cache), V1);
         assert_eq!(tree(&out), cold(tmp.path(), V1, &[]));
-        let left: Vec<String> =
-            std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
-        assert!(left.iter().all(|n| !n.contains("gongbu-staging")), "the killed build's folder is removed: {left:?}");
+        assert_eq!(staging_left(tmp.path()), Vec::<String>::new(), "the killed build's folder is removed");
     }
 
     /// A spare that is not gongbu's (no marker, or a symlink to a folder elsewhere) is not used,
