@@ -609,10 +609,13 @@ pub(crate) fn mark_output(dir: &Path) -> Result<(), WriteError> {
     Ok(())
 }
 
-/// `path` already holds exactly `bytes`.
+/// `path` (a regular file) already holds exactly `bytes`: read to its length and one byte past,
+/// so neither a stat nor a size hint is asked for (thousands of files at each warm build).
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| m.len() == bytes.len() as u64)
-        && std::fs::read(path).is_ok_and(|old| old == bytes)
+    use std::io::Read;
+    let Ok(mut file) = std::fs::File::open(path) else { return false };
+    let mut old = vec![0; bytes.len()];
+    file.read_exact(&mut old).is_ok() && old == bytes && file.read(&mut [0]).is_ok_and(|n| n == 0)
 }
 
 /// `path` already holds exactly `parts` joined: compared a buffer at a time, so neither the
@@ -1128,6 +1131,21 @@ mod tests {
         assert_eq!(std::fs::read_to_string(out.join("sub/x.html")).unwrap(), "victim");
         assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 1);
         assert_eq!(std::fs::read_to_string(victim.join("x.html")).unwrap(), "victim");
+    }
+
+    /// A file holds given bytes only when it has them all and nothing more.
+    #[test]
+    fn same_bytes_needs_the_whole_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("page.html");
+        assert!(!same_bytes(&file, b""), "no file");
+        std::fs::write(&file, "page").unwrap();
+        assert!(same_bytes(&file, b"page"));
+        assert!(!same_bytes(&file, b"pag"), "the file is longer");
+        assert!(!same_bytes(&file, b"pages"), "the file is shorter");
+        assert!(!same_bytes(&file, b"paGe"), "other bytes");
+        std::fs::write(&file, "").unwrap();
+        assert!(same_bytes(&file, b""));
     }
 
     /// A file given in parts (the Anki export of a session) is compared with the file in place
