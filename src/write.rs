@@ -798,11 +798,28 @@ pub(crate) struct UpdateSink {
     root: PathBuf,
     /// Every path given this run, and whether it changed on disk.
     pub(crate) touched: Mutex<Vec<(String, bool)>>,
+    /// Folders this run found real (or made): the folders above a file are checked once a run,
+    /// not for each of its files (a `stat` a folder for each of 10,000 kept pages at start-up).
+    real: Mutex<HashSet<PathBuf>>,
 }
 
 impl UpdateSink {
     pub(crate) fn new(root: &Path) -> UpdateSink {
-        UpdateSink { root: root.to_path_buf(), touched: Mutex::new(Vec::new()) }
+        UpdateSink { root: root.to_path_buf(), touched: Mutex::new(Vec::new()), real: Mutex::new(HashSet::new()) }
+    }
+
+    /// `real_target` of `rel`, its folders walked only if this run has not found them real.
+    fn target(&self, rel: &str) -> io::Result<PathBuf> {
+        let path = self.root.join(checked(rel)?);
+        let parent = path.parent().unwrap_or(&self.root);
+        if self.real.lock().is_ok_and(|real| real.contains(parent)) {
+            return Ok(path);
+        }
+        let path = real_target(&self.root, rel)?;
+        if let (Some(parent), Ok(mut real)) = (path.parent(), self.real.lock()) {
+            real.insert(parent.to_path_buf());
+        }
+        Ok(path)
     }
 
     fn record(&self, rel: &str, changed: bool) {
@@ -840,11 +857,11 @@ impl UpdateSink {
 impl Sink for UpdateSink {
     /// The file in place, which `copy` from itself leaves as it is.
     fn previous(&self, rel: &str) -> Option<PathBuf> {
-        real_target(&self.root, rel).ok().filter(|path| is_plain_file(path))
+        self.target(rel).ok().filter(|path| is_plain_file(path))
     }
 
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        let path = real_target(&self.root, rel)?;
+        let path = self.target(rel)?;
         let same = is_plain_file(&path) && same_bytes(&path, bytes);
         if !same {
             self.list_if_new(&path, rel)?;
@@ -858,7 +875,7 @@ impl Sink for UpdateSink {
     /// a buffer at a time: at 10,000 notes the Anki export is 79 MB.
     fn write_joined(&self, rel: &str, parts: &[&[u8]]) -> io::Result<()> {
         use std::io::Write;
-        let path = real_target(&self.root, rel)?;
+        let path = self.target(rel)?;
         let same = is_plain_file(&path) && same_joined(&path, parts);
         if !same {
             self.list_if_new(&path, rel)?;
@@ -878,7 +895,7 @@ impl Sink for UpdateSink {
             self.record(rel, false);
             return Ok(());
         }
-        let path = real_target(&self.root, rel)?;
+        let path = self.target(rel)?;
         let fresh = is_plain_file(&path) && same_copy(from, &path);
         if !fresh {
             self.list_if_new(&path, rel)?;
