@@ -160,10 +160,10 @@ fn true_inodes(dir: &Path) -> bool {
 /// Keep the folder `dir` (the output a build just replaced, or a build that failed) as the spare
 /// of `name` in `cache`, or remove it where it cannot be kept.
 pub(super) fn park(dir: &Path, cache: &Path, name: &str) {
-    let kept = match std::fs::symlink_metadata(cache) {
-        Ok(m) => m.is_dir(),
-        Err(e) => e.kind() == io::ErrorKind::NotFound && std::fs::create_dir(cache).is_ok(),
-    } && std::fs::rename(dir, path(cache, name)).is_ok();
+    let real_dir = || std::fs::symlink_metadata(cache).is_ok_and(|m| m.is_dir());
+    // Made here if missing: the cache, saved at the same time, may make it first.
+    let ready = real_dir() || (std::fs::create_dir(cache).is_ok() || real_dir());
+    let kept = ready && std::fs::rename(dir, path(cache, name)).is_ok();
     if !kept {
         let _ = remove_marked(dir);
     }
