@@ -55,10 +55,21 @@ impl Spare {
     fn read(dir: &Path) -> Option<Spare> {
         use walkdir::DirEntryExt;
         let (mut files, mut folders) = (HashMap::new(), HashSet::new());
-        for entry in walkdir::WalkDir::new(dir).min_depth(1) {
+        let mut entries = walkdir::WalkDir::new(dir).min_depth(1).into_iter();
+        while let Some(entry) = entries.next() {
             let entry = entry.ok()?;
-            let rel = crate::paths::normalise_rel(entry.path().strip_prefix(dir).ok()?);
             let kind = entry.file_type();
+            // Names as they are on disk, so each is the very path a build writes or unlinks; a
+            // name that is not UTF-8 is none that gongbu writes, and goes now.
+            let Some(rel) = entry.path().strip_prefix(dir).ok()?.to_str().map(str::to_owned) else {
+                if kind.is_dir() {
+                    std::fs::remove_dir_all(entry.path()).ok()?;
+                    entries.skip_current_dir();
+                } else {
+                    std::fs::remove_file(entry.path()).ok()?;
+                }
+                continue;
+            };
             if kind.is_dir() {
                 folders.insert(rel);
             } else if kind.is_file() {
@@ -277,6 +288,10 @@ mod tests {
         std::fs::hard_link(victim.join("linked"), spare.join("sub/b.html")).unwrap();
         std::fs::write(spare.join("evil.html"), "evil").unwrap();
         std::os::unix::fs::symlink(&victim, spare.join("new2")).unwrap();
+        use std::os::unix::ffi::OsStrExt;
+        std::fs::write(spare.join(std::ffi::OsStr::from_bytes(b"bad\xff.html")), "evil").unwrap();
+        std::fs::create_dir(spare.join(std::ffi::OsStr::from_bytes(b"bad\xfe"))).unwrap();
+        std::fs::write(spare.join("e\u{301}.html"), "evil").unwrap();
 
         let files: &[(&str, &str)] = &[("a.html", "a2"), ("sub/b.html", "b3"), ("new2/x.html", "new"), ("f", "f")];
         build(&out, Some(&cache), files);
