@@ -396,15 +396,21 @@ fn build_and_kill(notes: &Path, out: &Path, delay: Option<Duration>, extra: &[&s
     let _ = child.wait();
 }
 
-#[test]
-fn kill_9_during_a_build_never_leaves_a_mixed_site() {
-    let tmp = tempfile::tempdir().unwrap();
-    let notes = tmp.path().join("notes");
+/// 200 generated notes in `dir/notes`.
+fn generated_notes(dir: &Path) -> PathBuf {
+    let notes = dir.join("notes");
     let generated = Command::new(env!("CARGO_BIN_EXE_gen-corpus"))
         .args(["--notes", "200", "--out", notes.to_str().unwrap()])
         .output()
         .unwrap();
     assert!(generated.status.success());
+    notes
+}
+
+#[test]
+fn kill_9_during_a_build_never_leaves_a_mixed_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let notes = generated_notes(tmp.path());
     let out = tmp.path().join("out");
 
     retitle(&notes, "old");
@@ -463,12 +469,7 @@ fn kill_at_points(notes: &Path, out: &Path, sites: (&Tree, &Tree), full: Duratio
 #[test]
 fn kill_9_during_a_warm_build_never_leaves_a_mixed_site() {
     let tmp = tempfile::tempdir().unwrap();
-    let notes = tmp.path().join("notes");
-    let generated = Command::new(env!("CARGO_BIN_EXE_gen-corpus"))
-        .args(["--notes", "200", "--out", notes.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(generated.status.success());
+    let notes = generated_notes(tmp.path());
     let out = tmp.path().join("out");
     let mut pages: Vec<PathBuf> = walkdir::WalkDir::new(&notes)
         .into_iter()
