@@ -76,7 +76,7 @@ pub enum BuildError {
 /// Build the site described by `config` into its output folder.
 pub fn build(config: &Config, force: bool) -> Result<BuildReport, BuildError> {
     write::check_output(&config.output_dir, &config.content_dir, force)?;
-    let staging = Staging::create(&config.output_dir)?;
+    let staging = Staging::create(&config.output_dir, config.cache_dir.as_deref())?;
     let cache = BuildCache::open(config.cache_dir.as_deref(), false);
     let (mut report, problems) = if config.minify {
         build_into(config, &MinifiedPages(&staging), &cache)?

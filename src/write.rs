@@ -1,13 +1,17 @@
 //! Output: a build goes to a staging folder beside the output and is switched in with one atomic
 //! rename only when the whole build succeeded, so the output is always either the previous site or
 //! the new one, even when the build fails or is killed. A rebuild stages only the files whose bytes
-//! changed and hard-links the unchanged ones in, so they are not written again.
+//! changed and hard-links the unchanged ones in, so they are not written again. With the build
+//! cache on, the replaced output is kept as the next build's staging folder (`spare`), so a
+//! rebuild's links and unlinks scale with the files that changed, not with the site.
 //!
 //! What gongbu produced is listed in a manifest (`.gongbu-output`) in the output. A rebuild deletes
 //! only files that manifest lists and the build no longer produces; every other file in the output
 //! (a `CNAME`, a `.well-known/` folder) is carried into the new output. Nothing is ever written or
 //! deleted through a symlink inside the output: a link where gongbu needs a folder is replaced.
 //! `serve` writes in place with [`UpdateSink`], each file through a temp file and a rename.
+
+mod spare;
 
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -183,8 +187,8 @@ fn is_safe_rel(rel: &str) -> bool {
 
 /// What an existing output held when the build started (symlinks not followed).
 struct OldOutput {
-    /// Every entry below the output: relative path → real path and kind.
-    entries: HashMap<String, (PathBuf, Kind)>,
+    /// Every entry below the output: relative path → real path, kind and inode.
+    entries: HashMap<String, (PathBuf, Kind, u64)>,
     /// What its manifest says gongbu produced (empty if it had none).
     manifest: BTreeSet<String>,
 }
@@ -200,6 +204,7 @@ enum Kind {
 
 impl OldOutput {
     fn scan(output: &Path) -> OldOutput {
+        use walkdir::DirEntryExt;
         let mut entries = HashMap::new();
         let mut parents: HashSet<PathBuf> = HashSet::new();
         for entry in walkdir::WalkDir::new(output).min_depth(1).into_iter().filter_map(Result::ok) {
@@ -217,9 +222,9 @@ impl OldOutput {
                 parents.insert(parent.to_path_buf());
             }
             let rel = crate::paths::normalise_rel(entry.path().strip_prefix(output).unwrap_or(entry.path()));
-            entries.insert(rel, (entry.path().to_path_buf(), kind));
+            entries.insert(rel, (entry.path().to_path_buf(), kind, entry.ino()));
         }
-        for (path, kind) in entries.values_mut() {
+        for (path, kind, _) in entries.values_mut() {
             if *kind == Kind::EmptyDir && parents.contains(path.as_path()) {
                 *kind = Kind::Dir;
             }
@@ -229,14 +234,33 @@ impl OldOutput {
 
     /// The real path of `rel` if it was a regular file reached without any symlink.
     fn file(&self, rel: &str) -> Option<&Path> {
-        self.entries.get(rel).filter(|(_, kind)| *kind == Kind::File).map(|(path, _)| path.as_path())
+        self.entries.get(rel).filter(|(_, kind, _)| *kind == Kind::File).map(|(path, _, _)| path.as_path())
+    }
+
+    /// The inode of the regular file `rel` (from its directory entry).
+    fn ino(&self, rel: &str) -> Option<u64> {
+        self.entries.get(rel).filter(|(_, kind, _)| *kind == Kind::File).map(|(_, _, ino)| *ino)
+    }
+
+    /// The entries gongbu did not produce, which a new output carries over: not the marker, a
+    /// folder with entries, a path the new build produces or the old manifest lists, a temp file.
+    fn foreign<'a>(&'a self, produced: &'a HashSet<&str>) -> impl Iterator<Item = (&'a String, &'a PathBuf, Kind)> {
+        self.entries.iter().map(|(rel, (path, kind, _))| (rel, path, *kind)).filter(move |(rel, path, kind)| {
+            let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+            rel.as_str() != MARKER
+                && *kind != Kind::Dir
+                && !produced.contains(rel.as_str())
+                && !self.manifest.contains(rel.as_str())
+                && !name.contains(TEMP_TAG)
+        })
     }
 }
 
 /// A folder beside the output that receives a build and becomes the output on `commit`, and is
 /// removed if dropped uncommitted. Over an existing output, only files whose bytes differ are
 /// written; `commit` hard-links the unchanged ones and the user's own files in, then swaps the
-/// two folders in one atomic rename.
+/// two folders in one atomic rename. With a cache folder, the folder starts as the spare (the
+/// output before the last, `spare`) and the replaced output is kept as the next spare.
 pub(crate) struct Staging {
     dir: DirSink,
     output: PathBuf,
@@ -244,13 +268,18 @@ pub(crate) struct Staging {
     old: Option<OldOutput>,
     /// Every path the build produced, and whether it was staged (changed).
     produced: Mutex<Vec<(String, bool)>>,
+    /// What the staging folder held when it was claimed as the spare.
+    spare: Option<spare::Spare>,
+    /// The cache folder and the output's name, where the replaced output is kept as the spare.
+    keep_in: Option<(PathBuf, String)>,
     committed: bool,
 }
 
 impl Staging {
     /// Start a build into `output`. If `output` is a symlink, the build goes to the folder it
     /// points to. Staging folders left by killed builds of the same output are removed first.
-    pub(crate) fn create(output: &Path) -> Result<Staging, WriteError> {
+    /// With a `cache` folder, the build is staged in the spare kept there, if there is one.
+    pub(crate) fn create(output: &Path, cache: Option<&Path>) -> Result<Staging, WriteError> {
         let output = crate::paths::canonical(output);
         let parent = output.parent().unwrap_or(Path::new("/")).to_path_buf();
         std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
@@ -260,24 +289,87 @@ impl Staging {
         if std::fs::symlink_metadata(&dir).is_ok() {
             std::fs::remove_dir_all(&dir).or_else(|_| std::fs::remove_file(&dir)).map_err(io_err(&dir))?;
         }
-        std::fs::create_dir(&dir).map_err(io_err(&dir))?;
-        // The content marker by which a later build recognises a left-over staging folder.
-        std::fs::write(dir.join(MARKER), manifest_text(std::iter::empty())).map_err(io_err(&dir))?;
+        let spare = cache.and_then(|cache| spare::Spare::claim(cache, &name, &dir, &output));
+        if spare.is_none() {
+            std::fs::create_dir(&dir).map_err(io_err(&dir))?;
+            // The content marker by which a later build recognises a left-over staging folder.
+            std::fs::write(dir.join(MARKER), manifest_text(std::iter::empty())).map_err(io_err(&dir))?;
+        }
         let old = output.is_dir().then(|| OldOutput::scan(&output));
-        Ok(Staging { dir: DirSink::new(&dir), output, old, produced: Mutex::new(Vec::new()), committed: false })
+        Ok(Staging {
+            dir: DirSink::new(&dir),
+            output,
+            old,
+            produced: Mutex::new(Vec::new()),
+            spare,
+            keep_in: cache.map(|cache| (cache.to_path_buf(), name)),
+            committed: false,
+        })
     }
 
     fn record(&self, rel: &str, staged: bool) {
         self.produced.lock().unwrap_or_else(|e| e.into_inner()).push((rel.to_string(), staged));
     }
 
+    /// Make room for a file the build writes anew: in a spare, the file there may be the live
+    /// output's (linked), so it is unlinked, never written through.
+    fn clear(&self, rel: &str) -> io::Result<()> {
+        match &self.spare {
+            Some(spare) => spare.clear(&self.dir.root, checked(rel)?),
+            None => Ok(()),
+        }
+    }
+
     /// Make the staged build the output: complete it with the unchanged files and the user's
     /// files of the old output, write the manifest, then switch the folders atomically.
     pub(crate) fn commit(mut self) -> Result<(), WriteError> {
-        let produced = std::mem::take(&mut *self.produced.lock().unwrap_or_else(|e| e.into_inner()));
+        let completed = self.complete();
+        if completed.is_err() {
+            // A spare that could not be made the new output is not trusted again.
+            self.keep_in = None;
+        }
+        completed?;
         let root = self.dir.root.clone();
+        if self.old.is_some() {
+            switch(&root, &self.output)?;
+            self.committed = true;
+            // `root` now holds the previous output: the next spare, or removed. If it cannot all
+            // go (a read-only folder, or the build is killed meanwhile), the next build tries again.
+            match &self.keep_in {
+                Some((cache, name)) => spare::park(&root, cache, name),
+                None => drop(remove_marked(&root)),
+            }
+        } else {
+            std::fs::rename(&root, &self.output).map_err(commit_err(&self.output))?;
+            self.committed = true;
+        }
+        Ok(())
+    }
+
+    /// Complete the staging folder: in a spare, unlink what the new output does not hold; link
+    /// the unchanged files and carry the user's files of the old output in; write the manifest.
+    fn complete(&self) -> Result<(), WriteError> {
+        let produced = std::mem::take(&mut *self.produced.lock().unwrap_or_else(|e| e.into_inner()));
+        let root = &self.dir.root;
+        let produced_set: HashSet<&str> = produced.iter().map(|(rel, _)| rel.as_str()).collect();
+        if let Some(spare) = &self.spare {
+            let staged: HashSet<&str> =
+                produced.iter().filter(|(_, staged)| *staged).map(|(rel, _)| rel.as_str()).collect();
+            let foreign: Vec<(&String, &PathBuf, Kind)> =
+                self.old.iter().flat_map(|old| old.foreign(&produced_set)).collect();
+            let wanted: HashSet<&str> =
+                produced_set.iter().copied().chain(foreign.iter().map(|(rel, _, _)| rel.as_str())).collect();
+            let mut needed = spare::folders_of(wanted.iter().copied());
+            needed
+                .extend(foreign.iter().filter(|(_, _, kind)| *kind == Kind::EmptyDir).map(|(rel, _, _)| rel.as_str()));
+            let old_ino = |rel: &str| self.old.as_ref().and_then(|old| old.ino(rel));
+            let keep = |rel: &str, ino: u64| wanted.contains(rel) && old_ino(rel) == Some(ino);
+            spare.tidy(root, keep, &staged, &needed).map_err(commit_err(root))?;
+        }
         if let Some(old) = &self.old {
-            let unchanged = produced.iter().filter(|(_, staged)| !staged).map(|(rel, _)| rel.as_str());
+            let in_spare = |rel: &str| self.spare.as_ref().is_some_and(|spare| spare.holds(rel, old.ino(rel)));
+            let unchanged =
+                produced.iter().filter(|(rel, staged)| !staged && !in_spare(rel)).map(|(rel, _)| rel.as_str());
             // A folder's files on one thread, folders side by side: the kernel changes a folder's
             // entries under that folder's lock, so two threads in one folder would wait on each other.
             by_folder(unchanged).into_par_iter().try_for_each(|rels| {
@@ -289,46 +381,33 @@ impl Staging {
                 }
                 Ok::<(), WriteError>(())
             })?;
-            let produced_set: HashSet<&str> = produced.iter().map(|(rel, _)| rel.as_str()).collect();
-            carry_foreign(old, &produced_set, &root)?;
+            carry_foreign(old, &produced_set, root, &in_spare)?;
         }
-        let mut paths: Vec<&str> = produced.iter().map(|(rel, _)| rel.as_str()).collect();
+        let mut paths: Vec<&str> = produced_set.into_iter().collect();
         paths.sort_unstable();
-        paths.dedup();
-        std::fs::write(root.join(MARKER), manifest_text(paths.into_iter())).map_err(commit_err(&root))?;
-        if self.old.is_some() {
-            switch(&root, &self.output)?;
-            self.committed = true;
-            // `root` now holds the previous output. If it cannot all go (a read-only folder,
-            // or the build is killed meanwhile), the next build tries again.
-            let _ = remove_marked(&root);
-        } else {
-            std::fs::rename(&root, &self.output).map_err(commit_err(&self.output))?;
-            self.committed = true;
-        }
-        Ok(())
+        // Through a temp file: in a spare, the marker may be a link to a file elsewhere.
+        let manifest = root.join(MARKER);
+        let text = manifest_text(paths.into_iter());
+        replace_file(&manifest, |tmp| std::fs::write(tmp, &text)).map_err(commit_err(root))
     }
 }
 
 /// Carry every entry of the old output that gongbu did not produce into the new one: files are
 /// hard-linked, symlinks re-created as links (never followed), empty folders re-created. A link
 /// where the new build has a folder or file is dropped (replaced); a file of the user's in the
-/// way of a generated one stops the commit.
-fn carry_foreign(old: &OldOutput, produced: &HashSet<&str>, root: &Path) -> Result<(), WriteError> {
-    let mut foreign: Vec<(&String, &(PathBuf, Kind))> = old
-        .entries
-        .iter()
-        .filter(|(rel, (path, kind))| {
-            let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-            rel.as_str() != MARKER
-                && *kind != Kind::Dir
-                && !produced.contains(rel.as_str())
-                && !old.manifest.contains(rel.as_str())
-                && !name.contains(TEMP_TAG)
-        })
-        .collect();
+/// way of a generated one stops the commit. A file the staging spare `holds` already stays.
+fn carry_foreign(
+    old: &OldOutput,
+    produced: &HashSet<&str>,
+    root: &Path,
+    holds: &dyn Fn(&str) -> bool,
+) -> Result<(), WriteError> {
+    let mut foreign: Vec<(&String, &PathBuf, Kind)> = old.foreign(produced).collect();
     foreign.sort_by(|a, b| a.0.cmp(b.0));
-    for (rel, (from, kind)) in foreign {
+    for (rel, from, kind) in foreign {
+        if kind == Kind::File && holds(rel) {
+            continue;
+        }
         let to = root.join(rel);
         let in_the_way = |e: io::Error| match e.kind() {
             io::ErrorKind::AlreadyExists | io::ErrorKind::NotADirectory => {
@@ -475,6 +554,7 @@ impl Sink for Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let unchanged = self.old.as_ref().and_then(|o| o.file(rel)).is_some_and(|old| same_bytes(old, bytes));
         if !unchanged {
+            self.clear(rel)?;
             self.dir.write(rel, bytes)?;
         }
         self.record(rel, !unchanged);
@@ -482,8 +562,11 @@ impl Sink for Staging {
     }
 
     fn copy(&self, rel: &str, from: &Path) -> io::Result<()> {
-        let unchanged = self.old.as_ref().and_then(|o| o.file(rel)).is_some_and(|old| same_copy(from, old));
+        // A copy of the old output's own file (a kept page) is that file: nothing to compare.
+        let unchanged =
+            self.old.as_ref().and_then(|o| o.file(rel)).is_some_and(|old| old == from || same_copy(from, old));
         if !unchanged {
+            self.clear(rel)?;
             self.dir.copy(rel, from)?;
         }
         self.record(rel, !unchanged);
@@ -492,6 +575,9 @@ impl Sink for Staging {
 
     fn write_part(&self, rel: &str, bytes: &[u8], first: bool) -> io::Result<()> {
         // Always staged: a part cannot be compared with the old file.
+        if first {
+            self.clear(rel)?;
+        }
         self.dir.write_part(rel, bytes, first)?;
         if first {
             self.record(rel, true);
@@ -501,9 +587,14 @@ impl Sink for Staging {
 }
 
 impl Drop for Staging {
+    /// An abandoned build's folder is kept as the spare where there is a cache folder (the next
+    /// build trusts none of its files that are not the live output's), else removed.
     fn drop(&mut self) {
         if !self.committed {
-            let _ = remove_marked(&self.dir.root);
+            match &self.keep_in {
+                Some((cache, name)) => spare::park(&self.dir.root, cache, name),
+                None => drop(remove_marked(&self.dir.root)),
+            }
         }
     }
 }
@@ -518,10 +609,13 @@ pub(crate) fn mark_output(dir: &Path) -> Result<(), WriteError> {
     Ok(())
 }
 
-/// `path` already holds exactly `bytes`.
+/// `path` (a regular file) already holds exactly `bytes`: read to its length and one byte past,
+/// so neither a stat nor a size hint is asked for (thousands of files at each warm build).
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| m.len() == bytes.len() as u64)
-        && std::fs::read(path).is_ok_and(|old| old == bytes)
+    use std::io::Read;
+    let Ok(mut file) = std::fs::File::open(path) else { return false };
+    let mut old = vec![0; bytes.len()];
+    file.read_exact(&mut old).is_ok() && old == bytes && file.read(&mut [0]).is_ok_and(|n| n == 0)
 }
 
 /// `path` already holds exactly `parts` joined: compared a buffer at a time, so neither the
@@ -704,11 +798,28 @@ pub(crate) struct UpdateSink {
     root: PathBuf,
     /// Every path given this run, and whether it changed on disk.
     pub(crate) touched: Mutex<Vec<(String, bool)>>,
+    /// Folders this run found real (or made): the folders above a file are checked once a run,
+    /// not for each of its files (a `stat` a folder for each of 10,000 kept pages at start-up).
+    real: Mutex<HashSet<PathBuf>>,
 }
 
 impl UpdateSink {
     pub(crate) fn new(root: &Path) -> UpdateSink {
-        UpdateSink { root: root.to_path_buf(), touched: Mutex::new(Vec::new()) }
+        UpdateSink { root: root.to_path_buf(), touched: Mutex::new(Vec::new()), real: Mutex::new(HashSet::new()) }
+    }
+
+    /// `real_target` of `rel`, its folders walked only if this run has not found them real.
+    fn target(&self, rel: &str) -> io::Result<PathBuf> {
+        let path = self.root.join(checked(rel)?);
+        let parent = path.parent().unwrap_or(&self.root);
+        if self.real.lock().is_ok_and(|real| real.contains(parent)) {
+            return Ok(path);
+        }
+        let path = real_target(&self.root, rel)?;
+        if let (Some(parent), Ok(mut real)) = (path.parent(), self.real.lock()) {
+            real.insert(parent.to_path_buf());
+        }
+        Ok(path)
     }
 
     fn record(&self, rel: &str, changed: bool) {
@@ -746,11 +857,11 @@ impl UpdateSink {
 impl Sink for UpdateSink {
     /// The file in place, which `copy` from itself leaves as it is.
     fn previous(&self, rel: &str) -> Option<PathBuf> {
-        real_target(&self.root, rel).ok().filter(|path| is_plain_file(path))
+        self.target(rel).ok().filter(|path| is_plain_file(path))
     }
 
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        let path = real_target(&self.root, rel)?;
+        let path = self.target(rel)?;
         let same = is_plain_file(&path) && same_bytes(&path, bytes);
         if !same {
             self.list_if_new(&path, rel)?;
@@ -764,7 +875,7 @@ impl Sink for UpdateSink {
     /// a buffer at a time: at 10,000 notes the Anki export is 79 MB.
     fn write_joined(&self, rel: &str, parts: &[&[u8]]) -> io::Result<()> {
         use std::io::Write;
-        let path = real_target(&self.root, rel)?;
+        let path = self.target(rel)?;
         let same = is_plain_file(&path) && same_joined(&path, parts);
         if !same {
             self.list_if_new(&path, rel)?;
@@ -779,7 +890,12 @@ impl Sink for UpdateSink {
     }
 
     fn copy(&self, rel: &str, from: &Path) -> io::Result<()> {
-        let path = real_target(&self.root, rel)?;
+        // A copy of the file in place onto itself (a kept page, found by `previous`) keeps it.
+        if from == self.root.join(checked(rel)?) {
+            self.record(rel, false);
+            return Ok(());
+        }
+        let path = self.target(rel)?;
         let fresh = is_plain_file(&path) && same_copy(from, &path);
         if !fresh {
             self.list_if_new(&path, rel)?;
@@ -897,13 +1013,13 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
 
-        let first = Staging::create(&out).unwrap();
+        let first = Staging::create(&out, None).unwrap();
         first.write("a/new.html", b"new").unwrap();
         first.commit().unwrap();
         assert_eq!(std::fs::read_to_string(out.join("a/new.html")).unwrap(), "new");
         assert!(out.join(MARKER).is_file());
 
-        let dropped = Staging::create(&out).unwrap();
+        let dropped = Staging::create(&out, None).unwrap();
         dropped.write("a/new.html", b"changed").unwrap();
         drop(dropped);
         assert_eq!(
@@ -919,7 +1035,7 @@ mod tests {
         use std::os::unix::fs::MetadataExt;
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        let first = Staging::create(&out).unwrap();
+        let first = Staging::create(&out, None).unwrap();
         for (rel, bytes) in [("same.html", "same"), ("edit.html", "old"), ("gone/old.html", "old")] {
             first.write(rel, bytes.as_bytes()).unwrap();
         }
@@ -927,7 +1043,7 @@ mod tests {
         let inode = |rel: &str| std::fs::metadata(out.join(rel)).unwrap().ino();
         let same_before = inode("same.html");
 
-        let second = Staging::create(&out).unwrap();
+        let second = Staging::create(&out, None).unwrap();
         second.write("same.html", b"same").unwrap();
         second.write("edit.html", b"new").unwrap();
         second.write("added/x.html", b"x").unwrap();
@@ -990,7 +1106,7 @@ mod tests {
     fn a_rebuild_keeps_what_gongbu_did_not_produce() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        let first = Staging::create(&out).unwrap();
+        let first = Staging::create(&out, None).unwrap();
         first.write("page.html", b"page").unwrap();
         first.write("gone.html", b"gone").unwrap();
         first.commit().unwrap();
@@ -998,7 +1114,7 @@ mod tests {
         std::fs::create_dir_all(out.join(".well-known/empty")).unwrap();
         std::os::unix::fs::symlink("/nowhere", out.join("link")).unwrap();
 
-        let second = Staging::create(&out).unwrap();
+        let second = Staging::create(&out, None).unwrap();
         second.write("page.html", b"page").unwrap();
         second.commit().unwrap();
         assert_eq!(std::fs::read_to_string(out.join("CNAME")).unwrap(), "example.org");
@@ -1019,12 +1135,12 @@ mod tests {
         let victim = tmp.path().join("victim");
         std::fs::create_dir(&victim).unwrap();
         std::fs::write(victim.join("x.html"), "victim").unwrap();
-        let first = Staging::create(&out).unwrap();
+        let first = Staging::create(&out, None).unwrap();
         first.write("top.html", b"top").unwrap();
         first.commit().unwrap();
         std::os::unix::fs::symlink(&victim, out.join("sub")).unwrap();
 
-        let second = Staging::create(&out).unwrap();
+        let second = Staging::create(&out, None).unwrap();
         second.write("top.html", b"top").unwrap();
         second.write("sub/x.html", b"victim").unwrap();
         second.commit().unwrap();
@@ -1032,6 +1148,21 @@ mod tests {
         assert_eq!(std::fs::read_to_string(out.join("sub/x.html")).unwrap(), "victim");
         assert_eq!(std::fs::read_dir(&victim).unwrap().count(), 1);
         assert_eq!(std::fs::read_to_string(victim.join("x.html")).unwrap(), "victim");
+    }
+
+    /// A file holds given bytes only when it has them all and nothing more.
+    #[test]
+    fn same_bytes_needs_the_whole_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("page.html");
+        assert!(!same_bytes(&file, b""), "no file");
+        std::fs::write(&file, "page").unwrap();
+        assert!(same_bytes(&file, b"page"));
+        assert!(!same_bytes(&file, b"pag"), "the file is longer");
+        assert!(!same_bytes(&file, b"pages"), "the file is shorter");
+        assert!(!same_bytes(&file, b"paGe"), "other bytes");
+        std::fs::write(&file, "").unwrap();
+        assert!(same_bytes(&file, b""));
     }
 
     /// A file given in parts (the Anki export of a session) is compared with the file in place
@@ -1119,7 +1250,7 @@ mod tests {
         assert!(victim.join("x.html").is_file());
         assert!(!remove_generated(&out, "../victim/x.html"));
         assert!(sink.write("../victim/x.html", b"escape").is_err(), "no write leaves the output");
-        assert!(Staging::create(&out).unwrap().write("a/../../victim/x.html", b"escape").is_err());
+        assert!(Staging::create(&out, None).unwrap().write("a/../../victim/x.html", b"escape").is_err());
         assert_eq!(std::fs::read_to_string(victim.join("x.html")).unwrap(), "victim");
         assert!(remove_generated(&out, "page.html"));
     }

@@ -58,6 +58,7 @@ impl Site {
         let _ = fs::remove_dir_all(&self.cold);
         build_ok(&self.root, &self.cold, &[]);
         assert_same(&tree(&self.cold), &tree(&self.out()), after);
+        assert_eq!(folders(&self.cold), folders(&self.out()), "after {after}: the same folders");
     }
 
     /// Notes files, sorted, with their text.
@@ -79,6 +80,13 @@ struct Reuse {
     notes: (usize, usize),
     code: (usize, usize),
     pages: (usize, usize),
+}
+
+/// Every folder below `dir`, relative: a build staged in the spare (the output before the
+/// last) leaves none that a cold build does not make.
+fn folders(dir: &Path) -> Vec<PathBuf> {
+    let all = walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_map(Result::ok);
+    all.filter(|e| e.file_type().is_dir()).map(|e| e.path().strip_prefix(dir).unwrap().to_path_buf()).collect()
 }
 
 fn assert_same(cold: &BTreeMap<String, Vec<u8>>, warm: &BTreeMap<String, Vec<u8>>, after: &str) {

@@ -13,6 +13,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// Every file of a folder with its bytes (`common::tree`).
+type Tree = BTreeMap<String, Vec<u8>>;
+
 fn write(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
@@ -361,7 +364,7 @@ fn snapshot(dir: &Path) -> Option<BTreeMap<String, Vec<u8>>> {
 
 /// Run a build of `notes` into `out` and kill it with SIGKILL after `delay`, or as soon as
 /// anything in the output changes when `delay` is None.
-fn build_and_kill(notes: &Path, out: &Path, delay: Option<Duration>) {
+fn build_and_kill(notes: &Path, out: &Path, delay: Option<Duration>, extra: &[&str]) {
     let folders: Vec<PathBuf> = std::iter::once(out.to_path_buf())
         .chain(std::fs::read_dir(out).unwrap().filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_dir()))
         .collect();
@@ -371,6 +374,7 @@ fn build_and_kill(notes: &Path, out: &Path, delay: Option<Duration>) {
     let before = stamp(&folders);
     let mut child = Command::new(env!("CARGO_BIN_EXE_gongbu"))
         .args(["build", notes.to_str().unwrap(), "-o", out.to_str().unwrap()])
+        .args(extra)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -392,15 +396,21 @@ fn build_and_kill(notes: &Path, out: &Path, delay: Option<Duration>) {
     let _ = child.wait();
 }
 
-#[test]
-fn kill_9_during_a_build_never_leaves_a_mixed_site() {
-    let tmp = tempfile::tempdir().unwrap();
-    let notes = tmp.path().join("notes");
+/// 200 generated notes in `dir/notes`.
+fn generated_notes(dir: &Path) -> PathBuf {
+    let notes = dir.join("notes");
     let generated = Command::new(env!("CARGO_BIN_EXE_gen-corpus"))
         .args(["--notes", "200", "--out", notes.to_str().unwrap()])
         .output()
         .unwrap();
     assert!(generated.status.success());
+    notes
+}
+
+#[test]
+fn kill_9_during_a_build_never_leaves_a_mixed_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let notes = generated_notes(tmp.path());
     let out = tmp.path().join("out");
 
     retitle(&notes, "old");
@@ -414,14 +424,22 @@ fn kill_9_during_a_build_never_leaves_a_mixed_site() {
     let new = tree(&fresh);
     assert_ne!(old, new);
 
+    kill_at_points(&notes, &out, (&old, &new), full, &[]);
+}
+
+/// Kill builds of `notes` over `out` (holding `old`, to become `new`) at a few points of a build
+/// taking about `full`, and right when the output starts to change: the output is always the old
+/// or the new site, and the next build removes what the killed ones left beside it.
+fn kill_at_points(notes: &Path, out: &Path, sites: (&Tree, &Tree), full: Duration, extra: &[&str]) {
+    let (old, new) = sites;
     // Killed at a few points of the build, and right when the output starts to change.
     let mut outcomes = Vec::new();
     for delay in [Some(full / 2), Some(full * 9 / 10), None] {
-        build_and_kill(&notes, &out, delay);
-        let now = snapshot(&out);
-        let which = if now.as_ref() == Some(&old) {
+        build_and_kill(notes, out, delay, extra);
+        let now = snapshot(out);
+        let which = if now.as_ref() == Some(old) {
             "old"
-        } else if now.as_ref() == Some(&new) {
+        } else if now.as_ref() == Some(new) {
             "new"
         } else {
             let now = now.unwrap_or_default();
@@ -436,12 +454,49 @@ fn kill_9_during_a_build_never_leaves_a_mixed_site() {
     eprintln!("kill outcomes: {outcomes:?}");
 
     // The next build removes what the killed ones left beside the output.
-    build_ok(&notes, &out, &[]);
-    assert_eq!(tree(&out), new);
-    let left: Vec<String> = std::fs::read_dir(tmp.path())
+    build_ok(notes, out, extra);
+    assert_eq!(&tree(out), new);
+    let left: Vec<String> = std::fs::read_dir(out.parent().unwrap())
         .unwrap()
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     assert!(left.iter().all(|n| !n.contains("gongbu-staging")), "staging folders left: {left:?}");
+}
+
+/// The same with the build cache, whose builds are staged in the spare (the output before the
+/// last, kept in `.gongbu-cache/`): a few notes edited, most pages kept.
+#[test]
+fn kill_9_during_a_warm_build_never_leaves_a_mixed_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let notes = generated_notes(tmp.path());
+    let out = tmp.path().join("out");
+    let mut pages: Vec<PathBuf> = walkdir::WalkDir::new(&notes)
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.path().to_path_buf())
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .collect();
+    pages.sort();
+    let edit = |from: usize, text: &str| {
+        for page in pages.iter().skip(from).step_by(40) {
+            let mut note = std::fs::read_to_string(page).unwrap();
+            note.push_str(&format!("\n{text}\n"));
+            write(page, &note);
+        }
+    };
+
+    build_ok(&notes, &out, &["--cache"]);
+    edit(0, "첫 편집");
+    let started = Instant::now();
+    build_ok(&notes, &out, &["--cache"]);
+    let full = started.elapsed();
+    assert!(out.parent().unwrap().join(".gongbu-cache/spare-out").is_dir(), "the replaced output is kept as the spare");
+    let old = tree(&out);
+    edit(1, "둘째 편집");
+    let fresh = tmp.path().join("fresh");
+    build_ok(&notes, &fresh, &[]);
+    let new = tree(&fresh);
+    assert_ne!(old, new);
+    kill_at_points(&notes, &out, (&old, &new), full, &["--cache"]);
 }
