@@ -517,10 +517,10 @@ pub(crate) fn write_everything(
     let pages = site.order.len();
     let mut index = if serving { search::Index::new(pages) } else { search::Index::streaming(pages) };
     // The study files that need no rendered page are written while the pages render, and a
-    // build makes the Anki export as they render (a session keeps each note's answers instead).
+    // build makes the Anki export as they render (a session keeps each note's rows instead).
     let anki_file = FileInParts::new(sink, study::StudyFile::Anki.path());
     let spill = |part: &[u8]| anki_file.part(part);
-    let anki = (!serving).then(|| study::AnkiStream::new(site, &spill));
+    let anki = (!serving).then(|| study::AnkiStream::new(&spill));
     let (mut rendered, mut problems) = rayon::join(
         || render_pages(site, theme, &chrome, &site.order, sink, Some(&index), &glossary, anki.as_ref(), cache),
         || write_study(&study::StudyFile::FROM_SITE, site, theme, &chrome, &glossary, &[], sink),
@@ -623,14 +623,14 @@ pub(crate) struct RenderedPage {
     pub signature: u64,
     /// The page's text for the search index (taken by `write_index`).
     pub search: Option<search::Page>,
-    /// A note's answers and references, for the site's study files (None for folder pages,
+    /// A note's Anki rows and references, for the site's study files (None for folder pages,
     /// and for a note whose page was not rendered).
     pub study: Option<study::NoteOutput>,
 }
 
 /// Render `pages` in parallel and write each into `sink` as soon as it is ready, so memory
 /// does not grow with the site; post each page's terms to `index` when given, and each note's
-/// answers to `anki` (then not kept in its `RenderedPage`); reuse unchanged pages from `cache`.
+/// Anki rows to `anki` (then not kept in its `RenderedPage`); reuse unchanged pages from `cache`.
 // Each input is one of the run's own; a struct would only rename them.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn render_pages(
@@ -648,7 +648,7 @@ pub(crate) fn render_pages(
     // A build's text blocks made from the same pages' text as the last build's are kept.
     let streams = index.filter(|i| i.is_streaming() && cache.pages.is_on());
     let text_keys = TextKeys::new(streams.map_or(0, search::Index::len));
-    // What every page gives, rendered or reused: its terms to the index, its answers to `anki`.
+    // What every page gives, rendered or reused: its terms to the index, its rows to `anki`.
     #[allow(clippy::too_many_arguments)]
     let finish = |position: usize,
                   page: PageRef,
@@ -667,9 +667,13 @@ pub(crate) fn render_pages(
             // A build (it streams the Anki export) renders no page again: only a session
             // re-renders pages by the paths they link to.
             targets = Vec::new();
-            let answers = study.as_mut().map_or_else(Vec::new, |s| std::mem::take(&mut s.answers));
-            let note = if let PageRef::Note(n) = page { Some((n, answers)) } else { None };
-            anki.add(position, note);
+            // A note whose page failed gives its questions without answers.
+            let rows = match (page, study.as_mut()) {
+                (PageRef::Note(_), Some(s)) => Some(std::mem::take(&mut s.anki)),
+                (PageRef::Note(n), None) => Some(study::note_anki_rows(site, n, &[])),
+                (PageRef::Section(_), _) => None,
+            };
+            anki.add(position, rows);
         }
         (position, RenderedPage { page, written, diagnostics, targets, signature, search, study })
     };
@@ -1008,7 +1012,8 @@ fn render_linked<'a>(
             let b = body::render_body(&note, &resolve, &words, code, glossary);
             diagnostics.extend(b.diagnostics);
             targets = b.targets;
-            study = Some(study::NoteOutput { answers: b.answers, references: b.references.clone() });
+            let anki = study::note_anki_rows(site, n, &b.answers);
+            study = Some(study::NoteOutput { anki, references: b.references.clone() });
             // Text before the first heading is found at the title heading, if the note has one.
             let top = note.title_heading.and_then(|i| note.headings.get(i)).map(|h| h.id().to_string());
             sections = b
