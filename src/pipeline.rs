@@ -531,22 +531,33 @@ pub(crate) fn write_everything(
         rayon::broadcast(|_| highlight::release_thread_memory());
     }
     clock.lap("render + write pages");
-    problems.extend(write_index(site, &mut index, &mut rendered, sink));
-    release_freed_memory();
-    clock.lap("search index");
+    let texts = take_texts(site, &mut rendered);
     let mut outputs: Vec<Option<&study::NoteOutput>> = vec![None; site.notes.len()];
     for r in &rendered {
         if let (PageRef::Note(n), Some(output)) = (r.page, &r.study) {
             outputs[n] = Some(output);
         }
     }
+    // The search index's files and the references page, side by side: both are made from the
+    // rendered pages only, and the page is one thread's work (a warm build's longest).
+    let (index_problems, references_problems) = rayon::join(
+        || {
+            texts.into_iter().for_each(|(id, page)| index.store(id, page));
+            let problems = write_index_files(&mut index, sink);
+            release_freed_memory();
+            problems
+        },
+        || write_study(&[study::StudyFile::References], site, theme, &chrome, &glossary, &outputs, sink),
+    );
+    problems.extend(index_problems);
+    clock.lap("search + references");
     // The Anki export: a build's was made as the pages rendered; a session writes its own from
     // the rows it keeps of each note (`session`), so the 79 MB file is never made twice.
     if let Some(anki) = anki {
         let (rest, spilled) = anki.finish();
         problems.extend(anki_file.finish(&rest, spilled));
     }
-    problems.extend(write_study(&[study::StudyFile::References], site, theme, &chrome, &glossary, &outputs, sink));
+    problems.extend(references_problems);
     clock.lap("study files");
     problems.extend(copy_assets(assets, sink));
     clock.lap("copy assets");
@@ -589,20 +600,14 @@ impl<'a> FileInParts<'a> {
     }
 }
 
-/// Store the rendered pages' text in the search index (their terms were posted while rendering)
-/// and write the index files that changed.
-pub(crate) fn write_index(
-    site: &Site,
-    index: &mut search::Index,
-    rendered: &mut [RenderedPage],
-    sink: &dyn Sink,
-) -> Vec<Diagnostic> {
-    for r in rendered.iter_mut() {
-        if let (Some(page), Some(&id)) = (r.search.take(), site.position.get(&r.page)) {
-            index.store(id, page);
-        }
-    }
-    write_index_files(index, sink)
+/// The rendered pages' text the search index did not take yet (their terms were posted while
+/// rendering), by their place in the index, for `Index::store`.
+fn take_texts(site: &Site, rendered: &mut [RenderedPage]) -> Vec<(usize, search::Page)> {
+    let texts = rendered.iter_mut().map(|r| {
+        let text = r.search.take();
+        Some((*site.position.get(&r.page)?, text?))
+    });
+    texts.flatten().collect()
 }
 
 /// Write the search index's files that changed since it was last written.

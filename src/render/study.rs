@@ -595,9 +595,10 @@ pub(crate) fn study_pieces(file: StudyFile, input: &StudyInput) -> Result<Pieces
         }
         StudyFile::References => {
             let citing = citing(site, outputs);
+            let links = NoteLinks::new(site);
             // A piece per page of the reading order (a folder page's is empty).
             let piece = |p: &PageRef| match *p {
-                PageRef::Note(n) => Arc::from(references_piece(input, &citing, n)),
+                PageRef::Note(n) => Arc::from(references_piece(input, &citing, &links, n)),
                 PageRef::Section(_) => Arc::from(""),
             };
             let pieces = site.order.iter().map(piece).collect::<Vec<_>>();
@@ -625,8 +626,9 @@ pub(crate) fn retitle_pieces(file: StudyFile, input: &StudyInput, pieces: &mut P
             }
         }
         StudyFile::Glossary => {
+            let links = NoteLinks::new(site);
             for link in pieces.glossary_links.iter().filter(|l| retitled.contains(&l.note)) {
-                pieces.lists[0].1[link.piece] = Arc::from(link.html(site));
+                pieces.lists[0].1[link.piece] = Arc::from(link.html(site, &links));
             }
         }
         StudyFile::References => {
@@ -641,9 +643,10 @@ pub(crate) fn retitle_pieces(file: StudyFile, input: &StudyInput, pieces: &mut P
             }
             remake.sort_unstable();
             remake.dedup();
+            let links = NoteLinks::new(site);
             for n in remake {
                 if let Some(&at) = site.position.get(&PageRef::Note(n)) {
-                    pieces.lists[0].1[at] = Arc::from(references_piece(input, &pieces.citing, n));
+                    pieces.lists[0].1[at] = Arc::from(references_piece(input, &pieces.citing, &links, n));
                 }
             }
         }
@@ -651,9 +654,27 @@ pub(crate) fn retitle_pieces(file: StudyFile, input: &StudyInput, pieces: &mut P
     }
 }
 
-/// The link to note `n`'s page from a study page, as an attribute value shows it.
-fn note_href(site: &Site, n: usize) -> String {
-    format!("href=\"{}\"", escape(&format!("../{}", encode_path(&site.notes[n].url))))
+/// Each note's address from a study page (`../` and its percent-encoded path) and its title,
+/// escaped as HTML shows them, each made once for a study file: a note is linked from many of
+/// its pieces (every term it defines, every address it shares with another note).
+struct NoteLinks<'a> {
+    site: &'a Site,
+    made: Vec<std::cell::OnceCell<(String, String)>>,
+}
+
+impl<'a> NoteLinks<'a> {
+    fn new(site: &'a Site) -> NoteLinks<'a> {
+        NoteLinks { site, made: site.notes.iter().map(|_| std::cell::OnceCell::new()).collect() }
+    }
+
+    /// Note `n`'s address and title, escaped.
+    fn of(&self, n: usize) -> (&str, &str) {
+        let (href, title) = self.made[n].get_or_init(|| {
+            let note = &self.site.notes[n];
+            (escape(&format!("../{}", encode_path(&note.url))), escape(&note.title))
+        });
+        (href, title)
+    }
 }
 
 /// Template rendering over any study view (the page closure takes them as one type).
@@ -709,6 +730,7 @@ fn glossary_pieces(site: &Site, glossary: &Glossary) -> (Vec<String>, Vec<Arc<st
     let groups = glossary_groups(glossary);
     let initials = glossary.entries.iter().zip(&groups).filter(|(_, g)| g.1).map(|(e, _)| e.group.clone()).collect();
     let (mut pieces, mut links): (Vec<Arc<str>>, _) = (Vec::new(), Vec::new());
+    let note_links = NoteLinks::new(site);
     for (entry, &(group, opens)) in glossary.entries.iter().zip(&groups) {
         let mut html = String::new();
         if opens {
@@ -729,7 +751,7 @@ fn glossary_pieces(site: &Site, glossary: &Glossary) -> (Vec<String>, Vec<Arc<st
             pieces.push(Arc::from(std::mem::take(&mut html)));
             for (i, &(note, term)) in definition.defined_in.iter().enumerate() {
                 let link = GlossaryLink { piece: pieces.len(), note, term, first: i == 0 };
-                pieces.push(Arc::from(link.html(site)));
+                pieces.push(Arc::from(link.html(site, &note_links)));
                 links.push(link);
             }
             html.push_str("</dd>\n");
@@ -755,11 +777,12 @@ struct GlossaryLink {
 }
 
 impl GlossaryLink {
-    fn html(&self, site: &Site) -> String {
-        let note = &site.notes[self.note];
-        let href = format!("../{}#{}", encode_path(&note.url), note.study.terms[self.term].id());
+    fn html(&self, site: &Site, links: &NoteLinks) -> String {
+        // Escaped piece by piece as it would be whole: HTML escaping goes character by character.
+        let (href, title) = links.of(self.note);
+        let id = escape(site.notes[self.note].study.terms[self.term].id());
         let comma = if self.first { "" } else { "," };
-        format!("{comma} <a class=\"defined-in\" href=\"{}\">{}</a>", escape(&href), escape(&note.title))
+        format!("{comma} <a class=\"defined-in\" href=\"{href}#{id}\">{title}</a>")
     }
 }
 
@@ -802,10 +825,12 @@ fn citing(site: &Site, outputs: &[Option<&NoteOutput>]) -> FxHashMap<String, Vec
 
 /// Note `n`'s part of the references page: the addresses it cites first, each with the other
 /// notes citing it ("" when it cites none first).
-fn references_piece(input: &StudyInput, citing: &FxHashMap<String, Vec<usize>>, n: usize) -> String {
+fn references_piece(input: &StudyInput, citing: &FxHashMap<String, Vec<usize>>, links: &NoteLinks, n: usize) -> String {
     use std::fmt::Write;
-    let site = input.site;
-    let link = |m: usize| format!("<a {}>{}</a>", note_href(site, m), escape(&site.notes[m].title));
+    let link = |m: usize| {
+        let (href, title) = links.of(m);
+        format!("<a href=\"{href}\">{title}</a>")
+    };
     let mut items = String::new();
     // Two spellings of one address in a note (`http://`, a trailing `/`): listed once.
     let mut keys = rustc_hash::FxHashSet::default();
