@@ -234,7 +234,7 @@ fn decode(record: &[u8], bytes: &[u8]) -> Option<Note> {
         let u32_of = |n: Option<usize>| n.and_then(|n| u32::try_from(n).ok());
         let (start, end, label_at) = (u32_of(opt_len(r)?), u32_of(opt_len(r)?), u32_of(opt_len(r)?));
         let found = Found { text: start.zip(end), label: label_at };
-        Some(Question::found_before(kind, anchor, text, label, line, &headings, found))
+        Some(Question::found_before(kind, (anchor, text, label), line, &headings, found))
     };
     let term = |r: &mut Fields| {
         let (term, definition, offset, id) = (r.str()?, r.str()?, r.usize()?, r.str()?);
@@ -338,7 +338,7 @@ mod tests {
         );
         for q in questions {
             let (anchor, text, label) = (q.anchor(headings), q.text(headings), q.label(headings));
-            let again = |found| Question::found_before(q.kind, anchor, text, label, q.line, headings, found);
+            let again = |found| Question::found_before(q.kind, (anchor, text, label), q.line, headings, found);
             assert_eq!(again(q.found()), *q, "what was found is taken");
             // Found elsewhere (a value the checks let through): what does not hold is looked for
             // again, and the question reads the same.

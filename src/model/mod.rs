@@ -224,7 +224,7 @@ impl Question {
         line: usize,
         headings: &[Heading],
     ) -> Question {
-        Question::found_before(kind, anchor, text, label, line, headings, Found::default())
+        Question::found_before(kind, (anchor, text, label), line, headings, Found::default())
     }
 
     /// Where `new` found the question's words in its note's headings (the build cache keeps it
@@ -241,13 +241,12 @@ impl Question {
         Found { text, label }
     }
 
-    /// `new`, taking what an earlier `new` found (`found`) where it still holds for these
-    /// `headings`, and looking for the rest as `new` does.
+    /// `new` of the question's anchor, text and label (`words`), taking what an earlier `new`
+    /// found (`found`) where it still holds for these `headings`, and looking for the rest as
+    /// `new` does.
     pub(crate) fn found_before(
         kind: QuestionKind,
-        anchor: &str,
-        text: &str,
-        label: Option<&str>,
+        (anchor, text, label): (&str, &str, Option<&str>),
         line: usize,
         headings: &[Heading],
         found: Found,
