@@ -23,7 +23,7 @@ pub use store::Store;
 
 use crate::highlight::{Highlighted, Highlighter};
 use std::fs::File;
-use std::hash::{Hash, Hasher};
+use std::hash::Hasher;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 pub const DIR: &str = ".gongbu-cache";
 
 /// Bumped whenever what a file holds, or how a value is encoded, changes.
-const SCHEMA: u32 = 3;
+const SCHEMA: u32 = 4;
 
 /// A cache file is never read (nor written) above this size. The code cache holds the blocks of
 /// the last build only, about 9 MB per 1,000 generated notes; past the bound the blocks that do
@@ -63,18 +63,17 @@ fn stamp(kind: &str) -> String {
     format!("gongbu {} schema {SCHEMA} {kind} exe {len}-{modified}", env!("CARGO_PKG_VERSION"))
 }
 
-/// A 128-bit key of `parts` (two SipHashes, told apart by a seed byte): collisions are out of reach
-/// for any number of entries a cache holds.
+/// A 128-bit key of `parts`, each with its length (SipHash-1-3 with a 128-bit output, one pass
+/// over the bytes: a warm build keys every note's bytes): collisions are out of reach for any
+/// number of entries a cache holds.
 pub fn key_of(parts: &[&[u8]]) -> u128 {
-    let half = |seed: u8| {
-        let mut h = std::hash::DefaultHasher::new();
-        seed.hash(&mut h);
-        for part in parts {
-            part.hash(&mut h);
-        }
-        h.finish()
-    };
-    (u128::from(half(1)) << 64) | u128::from(half(2))
+    use siphasher::sip128::Hasher128;
+    let mut h = siphasher::sip128::SipHasher13::new();
+    for part in parts {
+        h.write(&(part.len() as u64).to_le_bytes());
+        h.write(part);
+    }
+    h.finish128().as_u128()
 }
 
 /// A cache folder that may be used: absent (it will be created), or a real folder, not a symlink.

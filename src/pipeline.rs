@@ -517,10 +517,10 @@ pub(crate) fn write_everything(
     let pages = site.order.len();
     let mut index = if serving { search::Index::new(pages) } else { search::Index::streaming(pages) };
     // The study files that need no rendered page are written while the pages render, and a
-    // build makes the Anki export as they render (a session keeps each note's answers instead).
+    // build makes the Anki export as they render (a session keeps each note's rows instead).
     let anki_file = FileInParts::new(sink, study::StudyFile::Anki.path());
     let spill = |part: &[u8]| anki_file.part(part);
-    let anki = (!serving).then(|| study::AnkiStream::new(site, &spill));
+    let anki = (!serving).then(|| study::AnkiStream::new(&spill));
     let (mut rendered, mut problems) = rayon::join(
         || render_pages(site, theme, &chrome, &site.order, sink, Some(&index), &glossary, anki.as_ref(), cache),
         || write_study(&study::StudyFile::FROM_SITE, site, theme, &chrome, &glossary, &[], sink),
@@ -531,22 +531,33 @@ pub(crate) fn write_everything(
         rayon::broadcast(|_| highlight::release_thread_memory());
     }
     clock.lap("render + write pages");
-    problems.extend(write_index(site, &mut index, &mut rendered, sink));
-    release_freed_memory();
-    clock.lap("search index");
+    let texts = take_texts(site, &mut rendered);
     let mut outputs: Vec<Option<&study::NoteOutput>> = vec![None; site.notes.len()];
     for r in &rendered {
         if let (PageRef::Note(n), Some(output)) = (r.page, &r.study) {
             outputs[n] = Some(output);
         }
     }
+    // The search index's files and the references page, side by side: both are made from the
+    // rendered pages only, and the page is one thread's work (a warm build's longest).
+    let (index_problems, references_problems) = rayon::join(
+        || {
+            texts.into_iter().for_each(|(id, page)| index.store(id, page));
+            let problems = write_index_files(&mut index, sink);
+            release_freed_memory();
+            problems
+        },
+        || write_study(&[study::StudyFile::References], site, theme, &chrome, &glossary, &outputs, sink),
+    );
+    problems.extend(index_problems);
+    clock.lap("search + references");
     // The Anki export: a build's was made as the pages rendered; a session writes its own from
     // the rows it keeps of each note (`session`), so the 79 MB file is never made twice.
     if let Some(anki) = anki {
         let (rest, spilled) = anki.finish();
         problems.extend(anki_file.finish(&rest, spilled));
     }
-    problems.extend(write_study(&[study::StudyFile::References], site, theme, &chrome, &glossary, &outputs, sink));
+    problems.extend(references_problems);
     clock.lap("study files");
     problems.extend(copy_assets(assets, sink));
     clock.lap("copy assets");
@@ -589,20 +600,14 @@ impl<'a> FileInParts<'a> {
     }
 }
 
-/// Store the rendered pages' text in the search index (their terms were posted while rendering)
-/// and write the index files that changed.
-pub(crate) fn write_index(
-    site: &Site,
-    index: &mut search::Index,
-    rendered: &mut [RenderedPage],
-    sink: &dyn Sink,
-) -> Vec<Diagnostic> {
-    for r in rendered.iter_mut() {
-        if let (Some(page), Some(&id)) = (r.search.take(), site.position.get(&r.page)) {
-            index.store(id, page);
-        }
-    }
-    write_index_files(index, sink)
+/// The rendered pages' text the search index did not take yet (their terms were posted while
+/// rendering), by their place in the index, for `Index::store`.
+fn take_texts(site: &Site, rendered: &mut [RenderedPage]) -> Vec<(usize, search::Page)> {
+    let texts = rendered.iter_mut().map(|r| {
+        let text = r.search.take();
+        Some((*site.position.get(&r.page)?, text?))
+    });
+    texts.flatten().collect()
 }
 
 /// Write the search index's files that changed since it was last written.
@@ -623,14 +628,14 @@ pub(crate) struct RenderedPage {
     pub signature: u64,
     /// The page's text for the search index (taken by `write_index`).
     pub search: Option<search::Page>,
-    /// A note's answers and references, for the site's study files (None for folder pages,
+    /// A note's Anki rows and references, for the site's study files (None for folder pages,
     /// and for a note whose page was not rendered).
     pub study: Option<study::NoteOutput>,
 }
 
 /// Render `pages` in parallel and write each into `sink` as soon as it is ready, so memory
 /// does not grow with the site; post each page's terms to `index` when given, and each note's
-/// answers to `anki` (then not kept in its `RenderedPage`); reuse unchanged pages from `cache`.
+/// Anki rows to `anki` (then not kept in its `RenderedPage`); reuse unchanged pages from `cache`.
 // Each input is one of the run's own; a struct would only rename them.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn render_pages(
@@ -648,7 +653,7 @@ pub(crate) fn render_pages(
     // A build's text blocks made from the same pages' text as the last build's are kept.
     let streams = index.filter(|i| i.is_streaming() && cache.pages.is_on());
     let text_keys = TextKeys::new(streams.map_or(0, search::Index::len));
-    // What every page gives, rendered or reused: its terms to the index, its answers to `anki`.
+    // What every page gives, rendered or reused: its terms to the index, its rows to `anki`.
     #[allow(clippy::too_many_arguments)]
     let finish = |position: usize,
                   page: PageRef,
@@ -667,9 +672,13 @@ pub(crate) fn render_pages(
             // A build (it streams the Anki export) renders no page again: only a session
             // re-renders pages by the paths they link to.
             targets = Vec::new();
-            let answers = study.as_mut().map_or_else(Vec::new, |s| std::mem::take(&mut s.answers));
-            let note = if let PageRef::Note(n) = page { Some((n, answers)) } else { None };
-            anki.add(position, note);
+            // A note whose page failed gives its questions without answers.
+            let rows = match (page, study.as_mut()) {
+                (PageRef::Note(_), Some(s)) => Some(std::mem::take(&mut s.anki)),
+                (PageRef::Note(n), None) => Some(study::note_anki_rows(site, n, &[])),
+                (PageRef::Section(_), _) => None,
+            };
+            anki.add(position, rows);
         }
         (position, RenderedPage { page, written, diagnostics, targets, signature, search, study })
     };
@@ -1008,7 +1017,8 @@ fn render_linked<'a>(
             let b = body::render_body(&note, &resolve, &words, code, glossary);
             diagnostics.extend(b.diagnostics);
             targets = b.targets;
-            study = Some(study::NoteOutput { answers: b.answers, references: b.references.clone() });
+            let anki = study::note_anki_rows(site, n, &b.answers);
+            study = Some(study::NoteOutput { anki, references: b.references.clone() });
             // Text before the first heading is found at the title heading, if the note has one.
             let top = note.title_heading.and_then(|i| note.headings.get(i)).map(|h| h.id().to_string());
             sections = b

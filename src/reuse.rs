@@ -484,8 +484,7 @@ impl Record {
             None => w.push(0),
             Some(study) => {
                 w.push(1);
-                put_len(&mut w, study.answers.len());
-                study.answers.iter().for_each(|a| put_str(&mut w, a));
+                put_str(&mut w, &study.anki);
                 put_len(&mut w, study.references.len());
                 for r in &study.references {
                     put_str(&mut w, &r.href);
@@ -534,9 +533,9 @@ impl Record {
         let study = match r.byte()? {
             0 => None,
             1 => {
-                let answers = r.list(Fields::string)?;
+                let anki = r.string()?;
                 let references = r.list(|r| Some(Reference { href: r.string()?, text: r.string()? }))?;
-                Some(NoteOutput { answers, references })
+                Some(NoteOutput { anki, references })
             }
             _ => return None,
         };

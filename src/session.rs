@@ -744,13 +744,11 @@ impl State {
     /// errors and which of the notes' study outputs (Anki rows, references) changed.
     fn remember(&mut self, mut rendered: Vec<pipeline::RenderedPage>) -> (Vec<Diagnostic>, OutputChanges) {
         use rayon::prelude::*;
-        // In parallel: a session's first run makes every note's rows.
+        // Each note's rows as its page made them (a kept page's as the cache kept them).
         let rows: Vec<Option<Arc<str>>> = rendered
             .par_iter_mut()
             .map(|page| match (page.page, page.study.as_mut()) {
-                (PageRef::Note(n), Some(output)) if page.written => {
-                    Some(Arc::from(study::note_anki_rows(&self.site, n, &std::mem::take(&mut output.answers))))
-                }
+                (PageRef::Note(_), Some(output)) if page.written => Some(Arc::from(std::mem::take(&mut output.anki))),
                 _ => None,
             })
             .collect();

@@ -5,7 +5,7 @@
 
 use super::{key_of, put_len, put_opt_str, put_str, utf8, Fields, Store};
 use crate::diagnostics::Diagnostic;
-use crate::model::{Dates, Heading, Letters, Note, NoteStudy, Question, QuestionKind, Term, WrittenLink};
+use crate::model::{Dates, Found, Heading, Letters, Note, NoteStudy, Question, QuestionKind, Term, WrittenLink};
 use std::path::Path;
 
 /// The note cache's file in the cache folder.
@@ -157,6 +157,11 @@ fn encode(note: &Note, bytes: &[u8]) -> Option<Vec<u8>> {
         put_str(&mut w, question.text(headings));
         put_opt_str(&mut w, question.label(headings));
         put_len(&mut w, question.line);
+        // Where its words were found, so they are not looked for again.
+        let Found { text, label } = question.found();
+        put_opt_len(&mut w, text.map(|(start, _)| start as usize));
+        put_opt_len(&mut w, text.map(|(_, end)| end as usize));
+        put_opt_len(&mut w, label.map(|j| j as usize));
     }
     put_len(&mut w, terms.len());
     for term in terms {
@@ -225,7 +230,11 @@ fn decode(record: &[u8], bytes: &[u8]) -> Option<Note> {
             false => None,
             true => Some(r.str()?),
         };
-        Some(Question::new(kind, anchor, text, label, r.usize()?, &headings))
+        let line = r.usize()?;
+        let u32_of = |n: Option<usize>| n.and_then(|n| u32::try_from(n).ok());
+        let (start, end, label_at) = (u32_of(opt_len(r)?), u32_of(opt_len(r)?), u32_of(opt_len(r)?));
+        let found = Found { text: start.zip(end), label: label_at };
+        Some(Question::found_before(kind, (anchor, text, label), line, &headings, found))
     };
     let term = |r: &mut Fields| {
         let (term, definition, offset, id) = (r.str()?, r.str()?, r.usize()?, r.str()?);
@@ -315,6 +324,32 @@ mod tests {
             assert!(decode(&[record.as_slice(), &[0]].concat(), text.as_bytes()).is_none());
             // Bytes of another length (another text the key failed to tell apart) are refused.
             assert!(decode(&record, format!("{text} ").as_bytes()).is_none());
+        }
+    }
+
+    #[test]
+    fn where_a_question_was_found_is_taken_only_where_it_still_holds() {
+        let rules = Rules::new(&["^Q".to_string()]).unwrap();
+        let text = "# T\n\n## 1번 문제\n\n### Q. 하나?\n\n답\n\n## Q. 둘, Q. 둘?\n\n### 1번 문제\n\n### Q. 셋?\n";
+        let note = parse_note_with("q.md", text.as_bytes(), false, &rules).unwrap().unwrap();
+        let (questions, headings) = (&note.study.questions, &note.headings);
+        assert!(
+            questions.iter().any(|q| q.found().text.is_some()) && questions.iter().any(|q| q.found().label.is_some())
+        );
+        for q in questions {
+            let (anchor, text, label) = (q.anchor(headings), q.text(headings), q.label(headings));
+            let again = |found| Question::found_before(q.kind, (anchor, text, label), q.line, headings, found);
+            assert_eq!(again(q.found()), *q, "what was found is taken");
+            // Found elsewhere (a value the checks let through): what does not hold is looked for
+            // again, and the question reads the same.
+            let len = headings.len() as u32;
+            for stale in [(0, 1), (1, 3), (0, 0), (u32::MAX - 1, u32::MAX)] {
+                for label_at in [Some(0), Some(len - 1), Some(len), Some(u32::MAX), None] {
+                    let taken = again(Found { text: Some(stale), label: label_at });
+                    let read = (taken.anchor(headings), taken.text(headings), taken.label(headings));
+                    assert_eq!(read, (anchor, text, label), "{stale:?} {label_at:?}");
+                }
+            }
         }
     }
 

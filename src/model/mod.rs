@@ -224,13 +224,43 @@ impl Question {
         line: usize,
         headings: &[Heading],
     ) -> Question {
+        Question::found_before(kind, (anchor, text, label), line, headings, Found::default())
+    }
+
+    /// Where `new` found the question's words in its note's headings (the build cache keeps it
+    /// with the note, so a note read from the cache is not searched again).
+    pub(crate) fn found(&self) -> Found {
+        let text = match self.words {
+            QuestionWords::InHeading { start, end } => Some((start, end)),
+            QuestionWords::Own(_) => None,
+        };
+        let label = match self.label {
+            Label::Heading(j) => Some(j),
+            Label::None | Label::Own(_) => None,
+        };
+        Found { text, label }
+    }
+
+    /// `new` of the question's anchor, text and label (`words`), taking what an earlier `new`
+    /// found (`found`) where it still holds for these `headings`, and looking for the rest as
+    /// `new` does.
+    pub(crate) fn found_before(
+        kind: QuestionKind,
+        (anchor, text, label): (&str, &str, Option<&str>),
+        line: usize,
+        headings: &[Heading],
+        found: Found,
+    ) -> Question {
         let heading = match kind {
             QuestionKind::Heading { index, .. } => headings.get(index).filter(|h| h.id() == anchor),
             QuestionKind::Details { .. } => None,
         };
         let range = heading.and_then(|h| {
-            let start = h.text().find(text)?;
-            Some((u32::try_from(start).ok()?, u32::try_from(start + text.len()).ok()?))
+            let known = found.text.filter(|&(start, end)| h.text().get(start as usize..end as usize) == Some(text));
+            known.or_else(|| {
+                let start = h.text().find(text)?;
+                Some((u32::try_from(start).ok()?, u32::try_from(start + text.len()).ok()?))
+            })
         });
         let words = match range {
             Some((start, end)) => QuestionWords::InHeading { start, end },
@@ -238,10 +268,14 @@ impl Question {
         };
         let label = match label {
             None => Label::None,
-            Some(label) => match headings.iter().position(|h| h.text().trim() == label).map(u32::try_from) {
-                Some(Ok(j)) => Label::Heading(j),
-                _ => Label::Own(label.into()),
-            },
+            Some(label) => {
+                let is_label = |h: &Heading| h.text().trim() == label;
+                let known = found.label.filter(|&j| headings.get(j as usize).is_some_and(is_label));
+                match known.map(Ok).or_else(|| headings.iter().position(is_label).map(u32::try_from)) {
+                    Some(Ok(j)) => Label::Heading(j),
+                    _ => Label::Own(label.into()),
+                }
+            }
         };
         Question { kind, line, words, label }
     }
@@ -283,6 +317,14 @@ impl Question {
             Label::Own(label) => Some(label),
         }
     }
+}
+
+/// Where `Question::new` found a question's words: its text's bytes in its heading's text, and
+/// the heading that is its label.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Found {
+    pub(crate) text: Option<(u32, u32)>,
+    pub(crate) label: Option<u32>,
 }
 
 /// Where a question sits in its note.
