@@ -531,23 +531,35 @@ pub(crate) fn write_everything(
         rayon::broadcast(|_| highlight::release_thread_memory());
     }
     clock.lap("render + write pages");
-    problems.extend(write_index(site, &mut index, &mut rendered, sink));
-    release_freed_memory();
-    clock.lap("search index");
-    let mut outputs: Vec<Option<&study::NoteOutput>> = vec![None; site.notes.len()];
-    for r in &rendered {
-        if let (PageRef::Note(n), Some(output)) = (r.page, &r.study) {
-            outputs[n] = Some(output);
-        }
-    }
-    // The Anki export: a build's was made as the pages rendered; a session writes its own from
-    // the rows it keeps of each note (`session`), so the 79 MB file is never made twice.
+    store_pages(site, &mut index, &mut rendered);
+    // The Anki export: a build's was made as the pages rendered (only its last part is left);
+    // a session writes its own from the rows it keeps of each note (`session`), so the 79 MB
+    // file is never made twice.
     if let Some(anki) = anki {
         let (rest, spilled) = anki.finish();
         problems.extend(anki_file.finish(&rest, spilled));
     }
-    problems.extend(write_study(&[study::StudyFile::References], site, theme, &chrome, &glossary, &outputs, sink));
-    clock.lap("study files");
+    // The index files and the study files left need only what the pages gave, each its own
+    // part of it: they are made side by side (the references page is one thread's work).
+    let (index_problems, study_problems) = rayon::join(
+        || {
+            let problems = write_index_files(&mut index, sink);
+            release_freed_memory();
+            problems
+        },
+        || {
+            let mut outputs: Vec<Option<&study::NoteOutput>> = vec![None; site.notes.len()];
+            for r in &rendered {
+                if let (PageRef::Note(n), Some(output)) = (r.page, &r.study) {
+                    outputs[n] = Some(output);
+                }
+            }
+            write_study(&[study::StudyFile::References], site, theme, &chrome, &glossary, &outputs, sink)
+        },
+    );
+    problems.extend(index_problems);
+    problems.extend(study_problems);
+    clock.lap("search index + study files");
     problems.extend(copy_assets(assets, sink));
     clock.lap("copy assets");
     Written { rendered, problems, index }
@@ -589,20 +601,13 @@ impl<'a> FileInParts<'a> {
     }
 }
 
-/// Store the rendered pages' text in the search index (their terms were posted while rendering)
-/// and write the index files that changed.
-pub(crate) fn write_index(
-    site: &Site,
-    index: &mut search::Index,
-    rendered: &mut [RenderedPage],
-    sink: &dyn Sink,
-) -> Vec<Diagnostic> {
+/// Store the rendered pages' text in the search index (their terms were posted while rendering).
+fn store_pages(site: &Site, index: &mut search::Index, rendered: &mut [RenderedPage]) {
     for r in rendered.iter_mut() {
         if let (Some(page), Some(&id)) = (r.search.take(), site.position.get(&r.page)) {
             index.store(id, page);
         }
     }
-    write_index_files(index, sink)
 }
 
 /// Write the search index's files that changed since it was last written.
@@ -621,7 +626,7 @@ pub(crate) struct RenderedPage {
     pub targets: Vec<String>,
     /// Fingerprint of what the site put on the page (see `view::PageLinks`).
     pub signature: u64,
-    /// The page's text for the search index (taken by `write_index`).
+    /// The page's text for the search index (taken by `store_pages`).
     pub search: Option<search::Page>,
     /// A note's answers and references, for the site's study files (None for folder pages,
     /// and for a note whose page was not rendered).

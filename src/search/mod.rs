@@ -170,11 +170,9 @@ impl Page {
     /// reads one posting list in one file instead of every bigram that starts with it.
     fn weighted_terms(&self) -> FxHashMap<Cow<'_, str>, u32> {
         fn add<'a>(counts: &mut FxHashMap<Cow<'a, str>, u32>, text: &'a str, w: u32) {
-            terms(text, |t| match counts.get_mut(&*t) {
-                Some(x) => *x = merged(*x, w),
-                None => {
-                    counts.insert(t, w);
-                }
+            // One hash and probe a term, found or not.
+            terms(text, |t| {
+                counts.entry(t).and_modify(|x| *x = merged(*x, w)).or_insert(w);
             })
         }
         let mut counts = FxHashMap::default();
@@ -217,14 +215,39 @@ fn merged(x: u32, w: u32) -> u32 {
     ((x >> 2) + (w >> 2)).min(63) << 2 | (x & 3) | (w & 3)
 }
 
-/// Whitespace runs to one space, ends trimmed.
+/// Whitespace runs to one space, ends trimmed: `split_whitespace` joined by spaces, by bytes.
+/// Only a character starting with 0xC2, 0xE1, 0xE2 or 0xE3 can be non-ASCII whitespace
+/// (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000), so Hangul and most text is never decoded.
 fn squeeze(text: &str) -> String {
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
+    let (mut at, mut word) = (0, None);
+    while at < bytes.len() {
+        let blank = match bytes[at] {
+            b if b.is_ascii() => usize::from(char::from(b).is_whitespace()),
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => {
+                text[at..].chars().next().filter(|c| c.is_whitespace()).map_or(0, char::len_utf8)
+            }
+            _ => 0,
+        };
+        if blank == 0 {
+            word.get_or_insert(at);
+            at += 1;
+            continue;
+        }
+        if let Some(start) = word.take() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&text[start..at]);
+        }
+        at += blank;
+    }
+    if let Some(start) = word {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(word);
+        out.push_str(&text[start..]);
     }
     out
 }
@@ -679,6 +702,28 @@ fn push_json_string(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `squeeze` reads bytes and decodes only what may be non-ASCII whitespace: it must join
+    /// what `split_whitespace` splits, for every kind of blank next to every kind of text.
+    #[test]
+    fn squeezing_by_bytes_joins_what_split_whitespace_splits() {
+        let blanks: Vec<String> =
+            (0..=0x3000u32).filter_map(char::from_u32).filter(|c| c.is_whitespace()).map(String::from).collect();
+        let pieces = ["a", "가나", "é", "\u{00A1}", "\u{1681}", "\u{2010}", "\u{3001}", "\u{200B}", "😀", "x.y"];
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..5_000 {
+            let text: String = (0..1 + next(8))
+                .map(|_| if next(2) == 0 { blanks[next(blanks.len())].as_str() } else { pieces[next(pieces.len())] })
+                .collect();
+            assert_eq!(squeeze(&text), text.split_whitespace().collect::<Vec<_>>().join(" "), "{text:?}");
+        }
+    }
 
     fn page(url: &str, title: &str, sections: &[(&str, &str, &str)]) -> Page {
         Page::new(

@@ -44,21 +44,27 @@ pub(crate) fn terms<'a>(text: &'a str, mut term: impl FnMut(Cow<'a, str>)) {
 /// checked: the quick check looks each up in a table, and Latin and Hangul text is most of what
 /// a site has. Leaving characters out never turns a "maybe" or "no" into "yes" (it can only make
 /// the ordering check stricter). Characters below U+0300 are ASCII or start with a byte below
-/// 0xCC, and so does every continuation byte: only the others are decoded.
+/// 0xCC, and so does every continuation byte; those starting with 0xEB or 0xEC are Hangul
+/// syllables (U+B000–U+CFFF): only the others are decoded.
 fn surely_nfc(text: &str) -> bool {
     let bytes = text.as_bytes();
-    let unsure = (0..bytes.len()).filter(|&i| bytes[i] >= 0xCC).map(|i| char_at(text, i).0);
-    let unsure = unsure.filter(|&c| !('\u{AC00}'..='\u{D7A3}').contains(&c));
+    let unsure = (0..bytes.len()).filter(|&i| bytes[i] >= 0xCC && !matches!(bytes[i], 0xEB | 0xEC));
+    let unsure = unsure.map(|i| char_at(text, i).0).filter(|&c| !('\u{AC00}'..='\u{D7A3}').contains(&c));
     is_nfc_quick(unsure) == IsNormalized::Yes
 }
 
-/// The character starting at byte `i` of `text` (a char boundary) and its length; ASCII, most
-/// of a note's text, without decoding.
+/// The character starting at byte `i` of `text` (a char boundary) and its length, decoded from
+/// the bytes (valid UTF-8) without slicing the text: ASCII at once, Hangul in three bytes.
 fn char_at(text: &str, i: usize) -> (char, usize) {
-    match text.as_bytes()[i] {
-        b if b < 0x80 => (b as char, 1),
-        _ => text[i..].chars().next().map_or((' ', 1), |c| (c, c.len_utf8())),
-    }
+    let bytes = text.as_bytes();
+    let (len, bits) = match bytes[i] {
+        b @ 0..=0x7F => return (char::from(b), 1),
+        b @ 0xC0..=0xDF => (2, b & 0x1F),
+        b @ 0xE0..=0xEF => (3, b & 0x0F),
+        b => (4, b & 0x07),
+    };
+    let code = bytes[i + 1..i + len].iter().fold(u32::from(bits), |c, &b| c << 6 | u32::from(b & 0x3F));
+    (char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER), len)
 }
 
 /// Walks the text a character at a time by byte position (`char_at`), not through a peekable
