@@ -177,24 +177,10 @@ fn may_hold_blocks(lines: &[&str]) -> bool {
         let t = line.trim_start();
         t.starts_with(":::")
             || (t.starts_with('<') && t[1..].trim_start_matches('/').starts_with(|c: char| c.is_ascii_uppercase()))
-            || calls_asset_function(line)
+            || line.contains("{require(")
+            || line.contains("useBaseUrl(")
             || mdx::may_start_statement(line)
     })
-}
-
-/// Whether `line` holds `{require(` or `useBaseUrl(`: looked for where a `(` is, which most
-/// lines have none of, rather than by two substring searches of every line.
-fn calls_asset_function(line: &str) -> bool {
-    let bytes = line.as_bytes();
-    let mut from = 0;
-    while let Some(at) = bytes[from..].iter().position(|&b| b == b'(').map(|p| from + p) {
-        let before = &bytes[..at];
-        if before.ends_with(b"{require") || before.ends_with(b"useBaseUrl") {
-            return true;
-        }
-        from = at + 1;
-    }
-    false
 }
 
 /// Admonitions and MDX, outside code. Returns whether any line changed.
@@ -662,27 +648,6 @@ const BLOCK_TAGS: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn asset_calls_are_found_where_a_substring_search_finds_them() {
-        for line in [
-            "",
-            "(",
-            "{require(",
-            "<img src={require('./a.png').default} />",
-            "x(y) {require (z)",
-            "useBaseUrl(",
-            "src={useBaseUrl('/img/a.png')}",
-            "(useBaseUrl)(",
-            "require(x)",
-            "{require",
-            "a(b(c(d{require(",
-            "가(나{require(다",
-        ] {
-            let expected = line.contains("{require(") || line.contains("useBaseUrl(");
-            assert_eq!(calls_asset_function(line), expected, "{line:?}");
-        }
-    }
 
     #[test]
     fn tag_lines() {

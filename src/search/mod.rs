@@ -118,7 +118,7 @@ use std::sync::Mutex;
 
 use postings::Postings;
 
-pub(crate) use tokens::terms;
+use tokens::terms_marked;
 
 /// Pages per text block (`d{N}.js`): 4, a quarter of the files of one page per block (6,600
 /// index files at 10,000 notes, not 14,100), with no first query measurably slower (its 8–12
@@ -169,17 +169,36 @@ impl Page {
     /// their flags joined): a one-syllable query, the first keystroke of most Korean queries,
     /// reads one posting list in one file instead of every bigram that starts with it.
     fn weighted_terms(&self) -> FxHashMap<Cow<'_, str>, u32> {
-        fn add<'a>(counts: &mut FxHashMap<Cow<'a, str>, u32>, text: &'a str, w: u32) {
-            // One hash and probe a term, found or not.
-            terms(text, |t| {
-                counts.entry(t).and_modify(|x| *x = merged(*x, w)).or_insert(w);
+        // Most terms of a Korean page are bigrams, always six bytes: counted by those bytes as
+        // an integer (cheaper to hash and compare than a string), then joined to the others.
+        type Bigrams<'a> = FxHashMap<u64, (Cow<'a, str>, u32)>;
+        fn add<'a>(counts: &mut FxHashMap<Cow<'a, str>, u32>, bigrams: &mut Bigrams<'a>, text: &'a str, w: u32) {
+            terms_marked(text, |t, bigram| match if bigram { bigram_key(&t) } else { None } {
+                Some(key) => match bigrams.get_mut(&key) {
+                    Some((_, x)) => *x = merged(*x, w),
+                    None => {
+                        bigrams.insert(key, (t, w));
+                    }
+                },
+                None => match counts.get_mut(&*t) {
+                    Some(x) => *x = merged(*x, w),
+                    None => {
+                        counts.insert(t, w);
+                    }
+                },
             })
         }
-        let mut counts = FxHashMap::default();
-        add(&mut counts, &self.title, 2);
+        let (mut counts, mut bigrams) = (FxHashMap::default(), Bigrams::default());
+        add(&mut counts, &mut bigrams, &self.title, 2);
         for s in &self.sections {
-            add(&mut counts, &s.heading, 1);
-            add(&mut counts, &s.text, 4);
+            add(&mut counts, &mut bigrams, &s.heading, 1);
+            add(&mut counts, &mut bigrams, &s.text, 4);
+        }
+        // No other term is a bigram's six bytes of two CJK characters; joined all the same,
+        // whatever the order (`merged` is).
+        counts.reserve(bigrams.len());
+        for (t, w) in bigrams.into_values() {
+            counts.entry(t).and_modify(|x| *x = merged(*x, w)).or_insert(w);
         }
         // Keyed by the character: hashing a char is cheaper than hashing its string.
         let mut leads: FxHashMap<char, (Cow<'_, str>, u32)> = FxHashMap::default();
@@ -208,6 +227,14 @@ impl Page {
         terms.sort_unstable();
         terms
     }
+}
+
+/// A bigram's six bytes as an integer (None for a term of another length).
+fn bigram_key(term: &str) -> Option<u64> {
+    let bytes: &[u8; 6] = term.as_bytes().try_into().ok()?;
+    let mut key = [0u8; 8];
+    key[..6].copy_from_slice(bytes);
+    Some(u64::from_le_bytes(key))
 }
 
 /// Two weights of one term joined: counts added (at most 63), flags kept.
@@ -702,6 +729,74 @@ fn push_json_string(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The weights as counted before bigrams had their own table: every term in one map by its
+    /// text, then the lone CJK characters' terms.
+    fn weighted_terms_in_one_map(page: &Page) -> FxHashMap<String, u32> {
+        let mut counts: FxHashMap<String, u32> = FxHashMap::default();
+        let mut add = |text: &str, w: u32| {
+            tokens::terms(text, |t| {
+                let x = counts.entry(t.into_owned()).or_insert(0);
+                *x = if *x == 0 { w } else { merged(*x, w) };
+            })
+        };
+        add(&page.title, 2);
+        for s in &page.sections {
+            add(&s.heading, 1);
+            add(&s.text, 4);
+        }
+        let mut leads: FxHashMap<String, u32> = FxHashMap::default();
+        counts.retain(|term, &mut w| {
+            let Some(c) = term.chars().next().filter(|&c| tokens::is_cjk(c)) else { return true };
+            let x = leads.entry(c.to_string()).or_insert(0);
+            *x = if *x == 0 { w } else { merged(*x, w) };
+            term.len() > c.len_utf8()
+        });
+        counts.extend(leads);
+        counts
+    }
+
+    #[test]
+    fn bigrams_counted_apart_give_the_weights_of_one_map() {
+        let pieces = [
+            "비동기적으로",
+            "큐",
+            "스택과 큐",
+            "漢字かな",
+            "カタカナ",
+            "HashMap",
+            "asyncio.run",
+            " ",
+            ".",
+            "가나",
+            "\u{1100}\u{1161}\u{11A8}\u{1100}\u{1161}",
+            "éé",
+            "ㄱㄴ",
+            "x",
+            "가",
+            "나가",
+            "😀",
+        ];
+        let mut seed = 0x0123_4567_89AB_CDEFu64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..2_000 {
+            let mut text = |n: usize| (0..n).map(|_| pieces[next(pieces.len())]).collect::<String>();
+            let (title, heading, body) = (text(3), text(2), text(40));
+            let sections = vec![
+                Section { id: String::new(), heading, text: body.clone() },
+                Section { id: "b".into(), heading: body, text: "가나 가나 가나".repeat(30) },
+            ];
+            let page = Page::new("a/".into(), title, sections);
+            let got: FxHashMap<String, u32> =
+                page.weighted_terms().into_iter().map(|(t, w)| (t.into_owned(), w)).collect();
+            assert_eq!(got, weighted_terms_in_one_map(&page), "{page:?}");
+        }
+    }
 
     /// `squeeze` reads bytes and decodes only what may be non-ASCII whitespace: it must join
     /// what `split_whitespace` splits, for every kind of blank next to every kind of text.
