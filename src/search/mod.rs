@@ -168,7 +168,7 @@ impl Page {
     /// A lone CJK character stands for every CJK term starting with it (their counts summed,
     /// their flags joined): a one-syllable query, the first keystroke of most Korean queries,
     /// reads one posting list in one file instead of every bigram that starts with it.
-    fn weighted_terms(&self) -> FxHashMap<Cow<'_, str>, u32> {
+    fn weighted_terms(&self) -> Vec<(Cow<'_, str>, u32)> {
         // Most terms of a Korean page are bigrams, always six bytes: counted by those bytes as
         // an integer (cheaper to hash and compare than a string), then joined to the others.
         type Bigrams<'a> = FxHashMap<u64, (Cow<'a, str>, u32)>;
@@ -194,16 +194,9 @@ impl Page {
             add(&mut counts, &mut bigrams, &s.heading, 1);
             add(&mut counts, &mut bigrams, &s.text, 4);
         }
-        // No other term is a bigram's six bytes of two CJK characters; joined all the same,
-        // whatever the order (`merged` is).
-        counts.reserve(bigrams.len());
-        for (t, w) in bigrams.into_values() {
-            counts.entry(t).and_modify(|x| *x = merged(*x, w)).or_insert(w);
-        }
         // Keyed by the character: hashing a char is cheaper than hashing its string.
         let mut leads: FxHashMap<char, (Cow<'_, str>, u32)> = FxHashMap::default();
-        counts.retain(|term, &mut w| {
-            let Some(c) = term.chars().next().filter(|&c| tokens::is_cjk(c)) else { return true };
+        fn lead<'a>(leads: &mut FxHashMap<char, (Cow<'a, str>, u32)>, term: &Cow<'a, str>, c: char, w: u32) {
             match leads.get_mut(&c) {
                 Some((_, x)) => *x = merged(*x, w),
                 None => {
@@ -214,16 +207,30 @@ impl Page {
                     leads.insert(c, (lead, w));
                 }
             }
+        }
+        // The lone CJK characters' terms go into their leads; every bigram starts one.
+        counts.retain(|term, &mut w| {
+            let Some(c) = term.chars().next().filter(|&c| tokens::is_cjk(c)) else { return true };
+            lead(&mut leads, term, c, w);
             term.len() > c.len_utf8()
         });
-        counts.extend(leads.into_values());
-        counts
+        for (term, w) in bigrams.values() {
+            if let Some(c) = term.chars().next() {
+                lead(&mut leads, term, c, *w);
+            }
+        }
+        // No other term is a bigram (six bytes of two CJK characters) or a lead (one of them).
+        let mut all = Vec::with_capacity(counts.len() + bigrams.len() + leads.len());
+        all.extend(counts);
+        all.extend(bigrams.into_values());
+        all.extend(leads.into_values());
+        all
     }
 
     /// `weighted_terms` in term order: what `Index::post` posts for the page (the build cache
     /// keeps them with the page, and posts them with `Index::post_terms`).
     pub(crate) fn sorted_terms(&self) -> Vec<(Cow<'_, str>, u32)> {
-        let mut terms: Vec<(Cow<'_, str>, u32)> = self.weighted_terms().into_iter().collect();
+        let mut terms = self.weighted_terms();
         terms.sort_unstable();
         terms
     }
@@ -389,7 +396,7 @@ impl Index {
     /// Post page `id`'s terms (its text is stored by `store`). Safe to call from many threads.
     pub(crate) fn post(&self, id: usize, page: &Page) {
         let terms = page.weighted_terms();
-        self.post_terms(id, terms.iter().map(|(t, &w)| (&**t, w)));
+        self.post_terms(id, terms.iter().map(|(t, w)| (&**t, *w)));
     }
 
     /// Post page `id`'s distinct terms with their weights, as `Page::sorted_terms` gives them.
@@ -792,8 +799,9 @@ mod tests {
                 Section { id: "b".into(), heading: body, text: "가나 가나 가나".repeat(30) },
             ];
             let page = Page::new("a/".into(), title, sections);
-            let got: FxHashMap<String, u32> =
-                page.weighted_terms().into_iter().map(|(t, w)| (t.into_owned(), w)).collect();
+            let terms = page.weighted_terms();
+            let got: FxHashMap<String, u32> = terms.iter().map(|(t, w)| (t.to_string(), *w)).collect();
+            assert_eq!(got.len(), terms.len(), "a term given twice: {terms:?}");
             assert_eq!(got, weighted_terms_in_one_map(&page), "{page:?}");
         }
     }
