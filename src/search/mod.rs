@@ -196,6 +196,8 @@ impl Page {
         }
         // Keyed by the character: hashing a char is cheaper than hashing its string.
         let mut leads: FxHashMap<char, (Cow<'_, str>, u32)> = FxHashMap::default();
+        // The `Cow` itself: a lead borrows from the page where its term does.
+        #[allow(clippy::ptr_arg)]
         fn lead<'a>(leads: &mut FxHashMap<char, (Cow<'a, str>, u32)>, term: &Cow<'a, str>, c: char, w: u32) {
             match leads.get_mut(&c) {
                 Some((_, x)) => *x = merged(*x, w),
