@@ -559,7 +559,7 @@ pub(crate) fn write_everything(
     );
     problems.extend(index_problems);
     problems.extend(study_problems);
-    clock.lap("search index + study files");
+    clock.lap("search + study files");
     problems.extend(copy_assets(assets, sink));
     clock.lap("copy assets");
     Written { rendered, problems, index }
