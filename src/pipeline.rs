@@ -626,7 +626,7 @@ pub(crate) struct RenderedPage {
     pub targets: Vec<String>,
     /// Fingerprint of what the site put on the page (see `view::PageLinks`).
     pub signature: u64,
-    /// The page's text for the search index (taken by `write_index`).
+    /// The page's text for the search index (taken by `take_texts`).
     pub search: Option<search::Page>,
     /// A note's Anki rows and references, for the site's study files (None for folder pages,
     /// and for a note whose page was not rendered).

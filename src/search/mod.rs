@@ -118,7 +118,7 @@ use std::sync::Mutex;
 
 use postings::Postings;
 
-pub(crate) use tokens::terms;
+use tokens::terms_marked;
 
 /// Pages per text block (`d{N}.js`): 4, a quarter of the files of one page per block (6,600
 /// index files at 10,000 notes, not 14,100), with no first query measurably slower (its 8–12
@@ -168,25 +168,37 @@ impl Page {
     /// A lone CJK character stands for every CJK term starting with it (their counts summed,
     /// their flags joined): a one-syllable query, the first keystroke of most Korean queries,
     /// reads one posting list in one file instead of every bigram that starts with it.
-    fn weighted_terms(&self) -> FxHashMap<Cow<'_, str>, u32> {
-        fn add<'a>(counts: &mut FxHashMap<Cow<'a, str>, u32>, text: &'a str, w: u32) {
-            terms(text, |t| match counts.get_mut(&*t) {
-                Some(x) => *x = merged(*x, w),
-                None => {
-                    counts.insert(t, w);
-                }
+    fn weighted_terms(&self) -> Vec<(Cow<'_, str>, u32)> {
+        // Most terms of a Korean page are bigrams, always six bytes: counted by those bytes as
+        // an integer (cheaper to hash and compare than a string), then joined to the others.
+        type Bigrams<'a> = FxHashMap<u64, (Cow<'a, str>, u32)>;
+        fn add<'a>(counts: &mut FxHashMap<Cow<'a, str>, u32>, bigrams: &mut Bigrams<'a>, text: &'a str, w: u32) {
+            terms_marked(text, |t, bigram| match if bigram { bigram_key(&t) } else { None } {
+                Some(key) => match bigrams.get_mut(&key) {
+                    Some((_, x)) => *x = merged(*x, w),
+                    None => {
+                        bigrams.insert(key, (t, w));
+                    }
+                },
+                None => match counts.get_mut(&*t) {
+                    Some(x) => *x = merged(*x, w),
+                    None => {
+                        counts.insert(t, w);
+                    }
+                },
             })
         }
-        let mut counts = FxHashMap::default();
-        add(&mut counts, &self.title, 2);
+        let (mut counts, mut bigrams) = (FxHashMap::default(), Bigrams::default());
+        add(&mut counts, &mut bigrams, &self.title, 2);
         for s in &self.sections {
-            add(&mut counts, &s.heading, 1);
-            add(&mut counts, &s.text, 4);
+            add(&mut counts, &mut bigrams, &s.heading, 1);
+            add(&mut counts, &mut bigrams, &s.text, 4);
         }
         // Keyed by the character: hashing a char is cheaper than hashing its string.
         let mut leads: FxHashMap<char, (Cow<'_, str>, u32)> = FxHashMap::default();
-        counts.retain(|term, &mut w| {
-            let Some(c) = term.chars().next().filter(|&c| tokens::is_cjk(c)) else { return true };
+        // The `Cow` itself: a lead borrows from the page where its term does.
+        #[allow(clippy::ptr_arg)]
+        fn lead<'a>(leads: &mut FxHashMap<char, (Cow<'a, str>, u32)>, term: &Cow<'a, str>, c: char, w: u32) {
             match leads.get_mut(&c) {
                 Some((_, x)) => *x = merged(*x, w),
                 None => {
@@ -197,19 +209,41 @@ impl Page {
                     leads.insert(c, (lead, w));
                 }
             }
+        }
+        // The lone CJK characters' terms go into their leads; every bigram starts one.
+        counts.retain(|term, &mut w| {
+            let Some(c) = term.chars().next().filter(|&c| tokens::is_cjk(c)) else { return true };
+            lead(&mut leads, term, c, w);
             term.len() > c.len_utf8()
         });
-        counts.extend(leads.into_values());
-        counts
+        for (term, w) in bigrams.values() {
+            if let Some(c) = term.chars().next() {
+                lead(&mut leads, term, c, *w);
+            }
+        }
+        // No other term is a bigram (six bytes of two CJK characters) or a lead (one of them).
+        let mut all = Vec::with_capacity(counts.len() + bigrams.len() + leads.len());
+        all.extend(counts);
+        all.extend(bigrams.into_values());
+        all.extend(leads.into_values());
+        all
     }
 
     /// `weighted_terms` in term order: what `Index::post` posts for the page (the build cache
     /// keeps them with the page, and posts them with `Index::post_terms`).
     pub(crate) fn sorted_terms(&self) -> Vec<(Cow<'_, str>, u32)> {
-        let mut terms: Vec<(Cow<'_, str>, u32)> = self.weighted_terms().into_iter().collect();
+        let mut terms = self.weighted_terms();
         terms.sort_unstable();
         terms
     }
+}
+
+/// A bigram's six bytes as an integer (None for a term of another length).
+fn bigram_key(term: &str) -> Option<u64> {
+    let bytes: &[u8; 6] = term.as_bytes().try_into().ok()?;
+    let mut key = [0u8; 8];
+    key[..6].copy_from_slice(bytes);
+    Some(u64::from_le_bytes(key))
 }
 
 /// Two weights of one term joined: counts added (at most 63), flags kept.
@@ -217,14 +251,39 @@ fn merged(x: u32, w: u32) -> u32 {
     ((x >> 2) + (w >> 2)).min(63) << 2 | (x & 3) | (w & 3)
 }
 
-/// Whitespace runs to one space, ends trimmed.
+/// Whitespace runs to one space, ends trimmed: `split_whitespace` joined by spaces, by bytes.
+/// Only a character starting with 0xC2, 0xE1, 0xE2 or 0xE3 can be non-ASCII whitespace
+/// (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000), so Hangul and most text is never decoded.
 fn squeeze(text: &str) -> String {
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
+    let (mut at, mut word) = (0, None);
+    while at < bytes.len() {
+        let blank = match bytes[at] {
+            b if b.is_ascii() => usize::from(char::from(b).is_whitespace()),
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => {
+                text[at..].chars().next().filter(|c| c.is_whitespace()).map_or(0, char::len_utf8)
+            }
+            _ => 0,
+        };
+        if blank == 0 {
+            word.get_or_insert(at);
+            at += 1;
+            continue;
+        }
+        if let Some(start) = word.take() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&text[start..at]);
+        }
+        at += blank;
+    }
+    if let Some(start) = word {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(word);
+        out.push_str(&text[start..]);
     }
     out
 }
@@ -339,7 +398,7 @@ impl Index {
     /// Post page `id`'s terms (its text is stored by `store`). Safe to call from many threads.
     pub(crate) fn post(&self, id: usize, page: &Page) {
         let terms = page.weighted_terms();
-        self.post_terms(id, terms.iter().map(|(t, &w)| (&**t, w)));
+        self.post_terms(id, terms.iter().map(|(t, w)| (&**t, *w)));
     }
 
     /// Post page `id`'s distinct terms with their weights, as `Page::sorted_terms` gives them.
@@ -679,6 +738,95 @@ fn push_json_string(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Numbers below `n`, the same every run (xorshift from `seed`).
+    fn below(mut seed: u64) -> impl FnMut(usize) -> usize {
+        move |n| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        }
+    }
+
+    /// The weights as counted before bigrams had their own table: every term in one map by its
+    /// text, then the lone CJK characters' terms.
+    fn weighted_terms_in_one_map(page: &Page) -> FxHashMap<String, u32> {
+        let mut counts: FxHashMap<String, u32> = FxHashMap::default();
+        let mut add = |text: &str, w: u32| {
+            tokens::terms(text, |t| {
+                let x = counts.entry(t.into_owned()).or_insert(0);
+                *x = if *x == 0 { w } else { merged(*x, w) };
+            })
+        };
+        add(&page.title, 2);
+        for s in &page.sections {
+            add(&s.heading, 1);
+            add(&s.text, 4);
+        }
+        let mut leads: FxHashMap<String, u32> = FxHashMap::default();
+        counts.retain(|term, &mut w| {
+            let Some(c) = term.chars().next().filter(|&c| tokens::is_cjk(c)) else { return true };
+            let x = leads.entry(c.to_string()).or_insert(0);
+            *x = if *x == 0 { w } else { merged(*x, w) };
+            term.len() > c.len_utf8()
+        });
+        counts.extend(leads);
+        counts
+    }
+
+    #[test]
+    fn bigrams_counted_apart_give_the_weights_of_one_map() {
+        let pieces = [
+            "비동기적으로",
+            "큐",
+            "스택과 큐",
+            "漢字かな",
+            "カタカナ",
+            "HashMap",
+            "asyncio.run",
+            " ",
+            ".",
+            "가나",
+            "\u{1100}\u{1161}\u{11A8}\u{1100}\u{1161}",
+            "éé",
+            "ㄱㄴ",
+            "x",
+            "가",
+            "나가",
+            "😀",
+        ];
+        let mut next = below(0x0123_4567_89AB_CDEFu64);
+        for _ in 0..2_000 {
+            let mut text = |n: usize| (0..n).map(|_| pieces[next(pieces.len())]).collect::<String>();
+            let (title, heading, body) = (text(3), text(2), text(40));
+            let sections = vec![
+                Section { id: String::new(), heading, text: body.clone() },
+                Section { id: "b".into(), heading: body, text: "가나 가나 가나".repeat(30) },
+            ];
+            let page = Page::new("a/".into(), title, sections);
+            let terms = page.weighted_terms();
+            let got: FxHashMap<String, u32> = terms.iter().map(|(t, w)| (t.to_string(), *w)).collect();
+            assert_eq!(got.len(), terms.len(), "a term given twice: {terms:?}");
+            assert_eq!(got, weighted_terms_in_one_map(&page), "{page:?}");
+        }
+    }
+
+    /// `squeeze` reads bytes and decodes only what may be non-ASCII whitespace: it must join
+    /// what `split_whitespace` splits, for every kind of blank next to every kind of text.
+    #[test]
+    fn squeezing_by_bytes_joins_what_split_whitespace_splits() {
+        let blanks: Vec<String> =
+            (0..=0x3000u32).filter_map(char::from_u32).filter(|c| c.is_whitespace()).map(String::from).collect();
+        let pieces = ["a", "가나", "é", "\u{00A1}", "\u{1681}", "\u{2010}", "\u{3001}", "\u{200B}", "😀", "x.y"];
+        let mut next = below(0x9E37_79B9_7F4A_7C15u64);
+        for _ in 0..5_000 {
+            let text: String = (0..1 + next(8))
+                .map(|_| if next(2) == 0 { blanks[next(blanks.len())].as_str() } else { pieces[next(pieces.len())] })
+                .collect();
+            assert_eq!(squeeze(&text), text.split_whitespace().collect::<Vec<_>>().join(" "), "{text:?}");
+        }
+    }
 
     fn page(url: &str, title: &str, sections: &[(&str, &str, &str)]) -> Page {
         Page::new(

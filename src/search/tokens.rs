@@ -30,7 +30,14 @@ fn is_word(c: char) -> bool {
 
 /// Call `term` with every index term of `text`, in order, repeats included. Terms borrow from
 /// `text` where they can (every bigram, and words already in lower case).
+#[cfg(test)]
 pub(crate) fn terms<'a>(text: &'a str, mut term: impl FnMut(Cow<'a, str>)) {
+    terms_marked(text, |t, _| term(t));
+}
+
+/// `terms`, each told whether it is a CJK bigram: two characters of `is_cjk`, six bytes (every
+/// such character takes three), which no other term is.
+pub(crate) fn terms_marked<'a>(text: &'a str, mut term: impl FnMut(Cow<'a, str>, bool)) {
     // Only the characters that can be other than NFC are checked: the quick check looks each up
     // in a table, and Latin and Hangul text is most of what a site has. Leaving characters out
     // never turns a "maybe" or "no" into "yes" (it can only make the ordering check stricter).
@@ -39,12 +46,12 @@ pub(crate) fn terms<'a>(text: &'a str, mut term: impl FnMut(Cow<'a, str>)) {
         IsNormalized::Yes => terms_nfc(text, &mut term),
         _ => {
             let nfc: String = text.nfc().collect();
-            terms_nfc(&nfc, &mut |t: Cow<str>| term(Cow::Owned(t.into_owned())));
+            terms_nfc(&nfc, &mut |t: Cow<str>, bigram| term(Cow::Owned(t.into_owned()), bigram));
         }
     }
 }
 
-fn terms_nfc<'a>(text: &'a str, term: &mut impl FnMut(Cow<'a, str>)) {
+fn terms_nfc<'a>(text: &'a str, term: &mut impl FnMut(Cow<'a, str>, bool)) {
     let mut chars = text.char_indices().peekable();
     while let Some(&(start, c)) = chars.peek() {
         if is_cjk(c) {
@@ -52,14 +59,14 @@ fn terms_nfc<'a>(text: &'a str, term: &mut impl FnMut(Cow<'a, str>)) {
             while let Some(&(i, d)) = chars.peek().filter(|(_, d)| is_cjk(*d)) {
                 end = i + d.len_utf8();
                 if count > 0 {
-                    term(Cow::Borrowed(&text[previous..end]));
+                    term(Cow::Borrowed(&text[previous..end]), true);
                 }
                 previous = i;
                 count += 1;
                 chars.next();
             }
             if count == 1 {
-                term(Cow::Borrowed(&text[start..end]));
+                term(Cow::Borrowed(&text[start..end]), false);
             }
         } else if is_word(c) {
             let mut end = start;
@@ -71,7 +78,7 @@ fn terms_nfc<'a>(text: &'a str, term: &mut impl FnMut(Cow<'a, str>)) {
                 end = i + d.len_utf8();
                 chars.next();
             }
-            word_terms(&text[start..end], term);
+            word_terms(&text[start..end], &mut |t| term(t, false));
         } else {
             chars.next();
         }
