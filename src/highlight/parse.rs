@@ -832,6 +832,12 @@ fn start_context_id(syntax: &SyntaxReference) -> Option<ContextId> {
     serde_json::from_value(json.into()).ok()
 }
 
+/// The regex of every match pattern of every grammar, for tests of readings of them.
+#[cfg(test)]
+pub(super) fn every_grammar_regex() -> Vec<String> {
+    tests::all_patterns().into_iter().map(|p| p.regex.regex_str().to_string()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::{canonical_language, guess_language, Highlighter, SYNTAXES};
@@ -950,7 +956,7 @@ mod tests {
     }
 
     /// Every match pattern of every grammar, reached from each syntax's start context.
-    fn all_patterns() -> Vec<&'static MatchPattern> {
+    pub(super) fn all_patterns() -> Vec<&'static MatchPattern> {
         let set = Highlighter::global().syntaxes;
         let mut seen = std::collections::HashSet::new();
         let mut patterns = Vec::new();
