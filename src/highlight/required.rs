@@ -60,11 +60,7 @@ impl Required {
     /// What every match of `regex` (Oniguruma's Ruby syntax) must contain; None when that
     /// cannot be told.
     pub(crate) fn of(regex: &str) -> Option<Required> {
-        let mut reader = Reader::new(regex);
-        let need = reader.alternation(Flags::default(), true).ok()?;
-        if reader.at != reader.chars.len() {
-            return None;
-        }
+        let (need, _) = Reader::read(regex)?;
         (!need.is_empty()).then_some(Required { all_of: need })
     }
 
@@ -72,6 +68,18 @@ impl Required {
     /// means the pattern cannot match there.
     pub(crate) fn found_in(&self, line: &LineBytes, start: usize) -> bool {
         self.all_of.iter().all(|any_of| any_of.iter().any(|part| part.found_in(line, start)))
+    }
+
+    /// The characters a match of `regex` can start with, when every match starts with a
+    /// character (it cannot be empty) and not just any. No match starts before the first of
+    /// them at or after where a search starts, so the search may start there instead: for
+    /// patterns Oniguruma tries at every position (`\b[\p{Ll}_]\w*(?=\()`), that spares it
+    /// the positions in between. Not for patterns with `\G`, which matches where the search
+    /// starts.
+    pub(crate) fn lead_of(regex: &str) -> Option<Class> {
+        let (_, lead) = Reader::read(regex)?;
+        let full = lead.chars.ascii == u128::MAX && lead.chars.non_ascii;
+        (!lead.nullable && !full).then_some(lead.chars)
     }
 
     /// The classes the reading of `regex` understood, each with its text.
@@ -93,6 +101,29 @@ impl Part {
 }
 
 impl Class {
+    const NONE: Class = Class { ascii: 0, non_ascii: false };
+    const ANY: Class = Class { ascii: u128::MAX, non_ascii: true };
+
+    fn union(self, other: Class) -> Class {
+        Class { ascii: self.ascii | other.ascii, non_ascii: self.non_ascii || other.non_ascii }
+    }
+
+    /// Where the rest of `line` from byte `start` first holds a character of the class.
+    pub(crate) fn first_in(&self, line: &LineBytes, start: usize) -> Option<usize> {
+        if !self.found_in(line, start) {
+            return None;
+        }
+        // A byte beyond ASCII met first in a scan from a character's start begins a character.
+        let at = line.text.as_bytes()[start..].iter().position(|&b| {
+            if b < 0x80 {
+                self.ascii >> b & 1 == 1
+            } else {
+                self.non_ascii
+            }
+        });
+        at.map(|at| start + at)
+    }
+
     /// Whether the rest of `line` from byte `start` holds a character of the class: only the
     /// class's bytes that occur in the line at all are looked up.
     fn found_in(&self, line: &LineBytes, start: usize) -> bool {
@@ -227,6 +258,8 @@ type Need = Vec<Vec<Part>>;
 struct Reader {
     chars: Vec<char>,
     at: usize,
+    /// The pattern has `\G`, which matches only where a search starts.
+    anchored: bool,
     #[cfg(test)]
     classes_seen: Vec<(String, Members)>,
 }
@@ -234,21 +267,75 @@ struct Reader {
 /// One element of a sequence.
 enum Item {
     Char(char, bool),
-    /// Something that matches text of its own (`.`, a class not understood, a back-reference).
+    /// Something that matches text of its own (`.`, a class not understood, a back-reference):
+    /// any character may start it.
     Opaque,
     /// One character of a class.
     Class(Class),
     /// Something that matches no text (`\b`, `^`, a look-behind, a negative look-ahead): the
     /// text on either side of it is adjacent, so sequences leave it out.
     ZeroWidth,
-    Group(Need),
+    /// A group: what it needs, and how a match of it starts (a look-ahead: as if empty).
+    Group(Need, Lead),
+}
+
+/// The characters a piece of pattern's match may start with, and whether it may be empty
+/// (then what follows it may start the match as well).
+#[derive(Clone, Copy)]
+struct Lead {
+    chars: Class,
+    nullable: bool,
+}
+
+impl Lead {
+    const EMPTY: Lead = Lead { chars: Class::NONE, nullable: true };
+
+    fn union(self, other: Lead) -> Lead {
+        Lead { chars: self.chars.union(other.chars), nullable: self.nullable || other.nullable }
+    }
+}
+
+impl Item {
+    fn lead(&self) -> Lead {
+        let chars = match self {
+            Item::Char(c, fold) => match u8::try_from(*c).ok().filter(u8::is_ascii) {
+                // Folded, `k` matches the Kelvin sign and `s` the long s.
+                Some(b) if *fold => {
+                    Class { ascii: 1 << b.to_ascii_lowercase() | 1 << b.to_ascii_uppercase(), non_ascii: true }
+                }
+                Some(b) => Class { ascii: 1 << b, non_ascii: false },
+                // Folded, `ß` matches `ss`.
+                None if *fold => Class::ANY,
+                None => Class { ascii: 0, non_ascii: true },
+            },
+            Item::Opaque => Class::ANY,
+            Item::Class(class) => *class,
+            Item::ZeroWidth => return Lead::EMPTY,
+            Item::Group(_, lead) => return *lead,
+        };
+        Lead { chars, nullable: false }
+    }
 }
 
 impl Reader {
+    /// What every match of `regex` needs, and how it starts; None when the reading gave up.
+    fn read(regex: &str) -> Option<(Need, Lead)> {
+        let mut reader = Reader::new(regex);
+        let (need, mut lead) = reader.alternation(Flags::default(), true).ok()?;
+        if reader.at != reader.chars.len() {
+            return None;
+        }
+        if reader.anchored {
+            lead = Lead { chars: Class::ANY, nullable: true };
+        }
+        Some((need, lead))
+    }
+
     fn new(regex: &str) -> Reader {
         Reader {
             chars: regex.chars().collect(),
             at: 0,
+            anchored: false,
             #[cfg(test)]
             classes_seen: Vec::new(),
         }
@@ -294,17 +381,20 @@ impl Reader {
 
     /// Alternatives up to a closing `)` (not consumed) or the end. Leading options such as
     /// `(?x)` apply to the rest of the group.
-    fn alternation(&mut self, mut flags: Flags, at_start: bool) -> Result<Need, Unknown> {
+    fn alternation(&mut self, mut flags: Flags, at_start: bool) -> Result<(Need, Lead), Unknown> {
         if at_start {
             while self.peek() == Some('(') && self.peek_at(1) == Some('?') && self.isolated_options(&mut flags) {}
         }
-        let mut branches = vec![self.sequence(flags)?];
+        let (first, mut lead) = self.sequence(flags)?;
+        let mut branches = vec![first];
         while self.peek() == Some('|') {
             self.at += 1;
-            branches.push(self.sequence(flags)?);
+            let (branch, branch_lead) = self.sequence(flags)?;
+            branches.push(branch);
+            lead = lead.union(branch_lead);
         }
         if branches.len() == 1 {
-            return Ok(branches.pop().unwrap_or_default());
+            return Ok((branches.pop().unwrap_or_default(), lead));
         }
         // A match is one branch's: it contains that branch's best factor. One factor, then,
         // of every branch's best literals; nothing when a branch needs nothing.
@@ -312,10 +402,10 @@ impl Reader {
         for branch in branches {
             match branch.into_iter().next() {
                 Some(best) => any_of.extend(best),
-                None => return Ok(Vec::new()),
+                None => return Ok((Vec::new(), lead)),
             }
         }
-        Ok(vec![any_of])
+        Ok((vec![any_of], lead))
     }
 
     /// `(?ix)` or `(?-i)` at the start of a group: returns true when it read one.
@@ -351,7 +441,7 @@ impl Reader {
     }
 
     /// Items up to `|`, `)` or the end; the best requirement among them.
-    fn sequence(&mut self, flags: Flags) -> Result<Need, Unknown> {
+    fn sequence(&mut self, flags: Flags) -> Result<(Need, Lead), Unknown> {
         let mut items: Vec<(Item, Repeat)> = Vec::new();
         while let Some(c) = self.peek() {
             if c == '|' || c == ')' {
@@ -369,8 +459,8 @@ impl Reader {
             if c == '(' && self.peek_at(1) == Some('?') && self.isolated_options(&mut scoped) {
                 // `a(?i)b|c` is `a(?i:b|c)`: the options rule the rest of the group,
                 // alternatives included.
-                let rest = self.alternation(scoped, false)?;
-                items.push((Item::Group(rest), Repeat::Once));
+                let (rest, lead) = self.alternation(scoped, false)?;
+                items.push((Item::Group(rest, lead), Repeat::Once));
                 break;
             }
             let item = self.item(flags)?;
@@ -380,7 +470,17 @@ impl Reader {
                 items.push((item, repeat));
             }
         }
-        Ok(factors(items))
+        // The items up to the first that cannot be empty may start a match.
+        let mut lead = Lead::EMPTY;
+        for (item, repeat) in &items {
+            let item_lead = item.lead();
+            lead = Lead { chars: lead.chars.union(item_lead.chars), nullable: true };
+            if !item_lead.nullable && *repeat != Repeat::Optional {
+                lead.nullable = false;
+                break;
+            }
+        }
+        Ok((factors(items), lead))
     }
 
     fn item(&mut self, flags: Flags) -> Result<Item, Unknown> {
@@ -411,7 +511,11 @@ impl Reader {
         Ok(match c {
             'n' => Item::Char('\n', flags.ignore_case),
             't' => Item::Char('\t', flags.ignore_case),
-            'b' | 'B' | 'A' | 'z' | 'Z' | 'G' | 'K' => Item::ZeroWidth,
+            'G' => {
+                self.anchored = true;
+                Item::ZeroWidth
+            }
+            'b' | 'B' | 'A' | 'z' | 'Z' | 'K' => Item::ZeroWidth,
             // Only the classes that leave a character out often enough to be worth a check.
             'w' | 'd' | 's' | 'h' => self.class_item(from, escaped_class(c), flags, true),
             'W' | 'D' | 'S' | 'H' | 'N' | 'O' | 'R' | 'X' => Item::Opaque,
@@ -499,15 +603,16 @@ impl Reader {
 
     /// A group, its `(` already read.
     fn group(&mut self, flags: Flags) -> Result<Item, Unknown> {
-        let (item_of, inner_flags): (fn(Need) -> Item, Flags) = if self.eat("?") {
+        let (item_of, inner_flags): (fn(Need, Lead) -> Item, Flags) = if self.eat("?") {
             if self.eat(":") || self.eat(">") {
                 (Item::Group, flags)
             } else if self.eat("=") {
                 // What a look-ahead needs lies at or after the match's start, so in the rest of
                 // the line as well: a requirement of the match (never adjacent to its text).
-                (Item::Group, flags)
+                // It consumes nothing: the match starts with what follows it.
+                (|need, _| Item::Group(need, Lead::EMPTY), flags)
             } else if self.eat("!") || self.eat("<=") || self.eat("<!") {
-                (|_| Item::ZeroWidth, flags)
+                (|_, _| Item::ZeroWidth, flags)
             } else if self.eat("#") {
                 self.skip_past(')')?;
                 return Ok(Item::ZeroWidth);
@@ -526,11 +631,11 @@ impl Reader {
         } else {
             (Item::Group, flags)
         };
-        let need = self.alternation(inner_flags, true)?;
+        let (need, lead) = self.alternation(inner_flags, true)?;
         if self.next() != Some(')') {
             return Err(Unknown);
         }
-        Ok(item_of(need))
+        Ok(item_of(need, lead))
     }
 
     /// The quantifier after an item, if any.
@@ -611,7 +716,7 @@ fn factors(items: Vec<(Item, Repeat)>) -> Need {
                     flush(&mut run, run_fold, &mut all);
                 }
             }
-            (Item::Group(factors), _) => {
+            (Item::Group(factors, _), _) => {
                 flush(&mut run, run_fold, &mut all);
                 all.extend(factors);
             }
@@ -1108,6 +1213,30 @@ mod tests {
             }
         }
         assert!(checked > 1000, "{checked} classes");
+    }
+
+    fn lead(regex: &str) -> Option<String> {
+        Required::lead_of(regex).map(|class| shown(Part::Class(class)).0)
+    }
+
+    #[test]
+    fn a_match_starts_with_its_lead() {
+        assert_eq!(lead(r"\b[\p{Ll}_][\p{Ll}\p{Nd}_]*(?=\()").as_deref(), Some("[_abcdefghijklmnopqrstuvwxyz…]"));
+        assert_eq!(lead(r"(?<=\.)\s*(?:foo|\d)").as_deref(), Some("[\t\n\u{b}\u{c}\r 0123456789f…]"));
+        assert_eq!(lead(r"x?y*(?=a)z").as_deref(), Some("[xyz]"));
+        assert_eq!(lead(r"(?i)if|\$").as_deref(), Some("[$IFif…]"));
+        // Folded, a character beyond ASCII may match ASCII text (`ß` matches `ss`).
+        assert_eq!(lead(r"(?i)ß"), None);
+        // A match that may be empty, one that may start anywhere, or `\G`: no lead.
+        for regex in [r"x?", r"(?=a)", r"a|", r"(?:a|b?)", ".x", r"[^a]", r"\1a", r"\Ga", "(?(1)a)"] {
+            assert_eq!(lead(regex), None, "{regex}");
+        }
+        let start =
+            |regex: &str, text: &str, from: usize| Required::lead_of(regex)?.first_in(&LineBytes::new(text), from);
+        assert_eq!(start(r"\b\d+", "let x = 12;", 0), Some(8));
+        assert_eq!(start(r"\b\d+", "let x = 12;", 9), Some(9));
+        assert_eq!(start(r"\b\d+", "let x = 12;", 10), None);
+        assert_eq!(start(r"\p{Lu}", "x = 한", 0), Some(4));
     }
 
     fn found(regex: &str, text: &str, start: usize) -> bool {
