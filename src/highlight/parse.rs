@@ -30,7 +30,7 @@ use syntect::parsing::syntax_definition::{
 };
 use syntect::parsing::{ParseState, Region, ScopeStackOp, SyntaxReference, SyntaxSet};
 
-use super::required::{LineBytes, Required};
+use super::required::{Class, LineBytes, Required};
 
 pub(super) mod memo;
 mod simple;
@@ -237,6 +237,9 @@ struct Slot {
     /// Literals every match contains: without one of them in the rest of the line, the
     /// pattern is not searched.
     required: Option<Required>,
+    /// The characters every match starts with: Oniguruma's search starts at the first of
+    /// them (see `Required::lead_of`).
+    lead: Option<Class>,
     /// How to search the pattern without Oniguruma, when it is that simple and nothing reads
     /// its match's region (which such a search leaves as it was).
     simple: Option<Simple>,
@@ -652,8 +655,10 @@ impl Tables {
                         Some(&slot) => slot,
                         None => {
                             let required = Required::of(m.regex.regex_str());
+                            let lead = Required::lead_of(m.regex.regex_str());
                             let simple = Simple::of(m.regex.regex_str()).filter(|_| region_unread(m, self.set));
-                            self.slots.push(Slot { line: 0, found: None, region: Region::new(), required, simple });
+                            let region = Region::new();
+                            self.slots.push(Slot { line: 0, found: None, region, required, lead, simple });
                             self.slot_of.insert(m, self.slots.len() - 1);
                             self.slots.len() - 1
                         }
@@ -731,10 +736,25 @@ impl Tables {
                 assert_eq!(found, theirs, "{:?} on {line:?} from {start}", regex.regex_str());
             }
         }
-        let found = match simply {
-            Some(found) => found,
-            None if hopeless || !regex.search(line, start, line.len(), Some(region)) => None,
-            None => Some(region.pos(0)?),
+        // The lead was read off the pattern's own regex, not one with back-references filled in.
+        let from = match &slot.lead {
+            Some(lead) if cacheable && !hopeless && simply.is_none() => lead.first_in(bytes, start),
+            _ => Some(start),
+        };
+        #[cfg(test)]
+        if VERIFY_SKIPS.get() && from != Some(start) && simply.is_none() && !hopeless {
+            let mut theirs = Region::new();
+            let from_start = regex.search(line, start, line.len(), Some(&mut theirs)).then(|| theirs.pos(0)).flatten();
+            let mut ours = Region::new();
+            let from_lead =
+                from.filter(|&f| regex.search(line, f, line.len(), Some(&mut ours))).and_then(|_| ours.pos(0));
+            assert_eq!(from_lead, from_start, "{:?} on {line:?} from {start}, led to {from:?}", regex.regex_str());
+        }
+        let found = match (simply, from) {
+            (Some(found), _) => found,
+            (None, None) => None,
+            (None, Some(from)) if hopeless || !regex.search(line, from, line.len(), Some(region)) => None,
+            (None, Some(_)) => Some(region.pos(0)?),
         };
         let Some((s, e)) = found else {
             if cacheable {
@@ -830,6 +850,12 @@ fn start_context_id(syntax: &SyntaxReference) -> Option<ContextId> {
         json.insert(name.trim().to_string(), value.trim().parse::<u64>().ok()?.into());
     }
     serde_json::from_value(json.into()).ok()
+}
+
+/// The regex of every match pattern of every grammar, for tests of readings of them.
+#[cfg(test)]
+pub(super) fn every_grammar_regex() -> Vec<String> {
+    tests::all_patterns().into_iter().map(|p| p.regex.regex_str().to_string()).collect()
 }
 
 #[cfg(test)]
@@ -950,7 +976,7 @@ mod tests {
     }
 
     /// Every match pattern of every grammar, reached from each syntax's start context.
-    fn all_patterns() -> Vec<&'static MatchPattern> {
+    pub(super) fn all_patterns() -> Vec<&'static MatchPattern> {
         let set = Highlighter::global().syntaxes;
         let mut seen = std::collections::HashSet::new();
         let mut patterns = Vec::new();
@@ -1025,6 +1051,45 @@ mod tests {
             with_requirement > 10_000 && checked > 1_000_000,
             "{with_requirement} patterns with a requirement, {checked} checks"
         );
+    }
+
+    /// Every grammar pattern with a lead is found by Oniguruma at the same place whether its
+    /// search starts where the parser is or at the first character of the lead after that, on
+    /// lines of the shared notes and lines beyond ASCII, from every start.
+    #[test]
+    fn searches_from_the_lead_find_what_searches_from_the_start_find() {
+        let lines = distinct_shared_lines();
+        let mut probes: Vec<String> = lines.iter().step_by(lines.len() / 200 + 1).cloned().collect();
+        probes.extend(
+            ["", "\n", "  \u{a0}x", "K \u{212a}elvin", "ſelf Straße STRASSE", "é(a); 三 = ٣;"].map(String::from),
+        );
+        let (mut led, mut moved, mut checked) = (0, 0, 0);
+        for pattern in all_patterns() {
+            let Some(lead) = Required::lead_of(pattern.regex.regex_str()) else { continue };
+            if syntect::parsing::Regex::try_compile(pattern.regex.regex_str()).is_some() {
+                continue; // back-references: compiled only once filled in
+            }
+            led += 1;
+            for line in &probes {
+                let bytes = LineBytes::new(line);
+                for start in (0..=line.len()).filter(|&i| line.is_char_boundary(i)) {
+                    let found = |from: usize| {
+                        let mut region = Region::new();
+                        pattern.regex.search(line, from, line.len(), Some(&mut region)).then(|| region.pos(0)).flatten()
+                    };
+                    let from = lead.first_in(&bytes, start);
+                    moved += usize::from(from != Some(start));
+                    assert_eq!(
+                        from.and_then(found),
+                        found(start),
+                        "{:?} on {line:?} from {start}, led to {from:?}",
+                        pattern.regex.regex_str()
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(led > 2000 && moved > checked / 4, "{led} patterns with a lead, {moved} of {checked} searches moved");
     }
 
     /// Every grammar pattern searched without Oniguruma gives Oniguruma's match, from every

@@ -11,10 +11,16 @@
 //! of `function`, `=>`): each is a factor, and a line must hold every factor. Lines of code
 //! are full of `=`, far fewer hold a `=>` as well.
 //!
+//! A factor may also be a character class: `\b\d+\b` needs a digit, `\p{Lu}\w*` a capital
+//! letter, `[<>]=?` one of `<>`. Lines without a digit are common in code, and the patterns for
+//! numbers are many (a grammar has one per radix and suffix); each such search failed in
+//! Oniguruma after scanning the whole rest of the line.
+//!
 //! The reading is conservative: it understands literals, escapes, groups, alternation,
 //! quantifiers, classes, look-arounds and the `i`/`x` options, and gives up (no requirement,
 //! the search always runs) on anything else. Every requirement it returns must hold of every
-//! match; tests check that against Oniguruma on real notes.
+//! match; tests check that against Oniguruma on real notes, and every class it reads against
+//! Oniguruma character by character.
 
 /// One literal of a requirement.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,12 +30,27 @@ pub(crate) struct Literal {
     pub(crate) fold_case: bool,
 }
 
-/// Every match contains, for each factor, at least one of its literals.
+/// One character of a class: the ASCII bytes it may be (bit `b` for byte `b`), and whether it
+/// may be a character beyond ASCII.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Class {
+    pub(crate) ascii: u128,
+    pub(crate) non_ascii: bool,
+}
+
+/// One way to meet a factor: a literal, or a character of a class.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Part {
+    Literal(Literal),
+    Class(Class),
+}
+
+/// Every match contains, for each factor, at least one of its parts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Required {
-    /// The most selective factor first (longest shortest literal), so that a check usually
-    /// ends at the first; at most `MAX_FACTORS`.
-    pub(crate) all_of: Vec<Vec<Literal>>,
+    /// The most selective factor first (longest shortest literal, classes last, the smallest
+    /// class first), so that a check usually ends at the first; at most `MAX_FACTORS`.
+    pub(crate) all_of: Vec<Vec<Part>>,
 }
 
 /// Factors kept per pattern: each costs a check, and the later ones seldom decide.
@@ -39,18 +60,84 @@ impl Required {
     /// What every match of `regex` (Oniguruma's Ruby syntax) must contain; None when that
     /// cannot be told.
     pub(crate) fn of(regex: &str) -> Option<Required> {
-        let mut reader = Reader { chars: regex.chars().collect(), at: 0 };
-        let need = reader.alternation(Flags::default(), true).ok()?;
-        if reader.at != reader.chars.len() {
-            return None;
-        }
+        let (need, _) = Reader::read(regex)?;
         (!need.is_empty()).then_some(Required { all_of: need })
     }
 
-    /// Whether the rest of `line` from byte `start` holds one literal of every factor. `false`
+    /// Whether the rest of `line` from byte `start` holds one part of every factor. `false`
     /// means the pattern cannot match there.
     pub(crate) fn found_in(&self, line: &LineBytes, start: usize) -> bool {
-        self.all_of.iter().all(|any_of| any_of.iter().any(|literal| literal.found_in(line, start)))
+        self.all_of.iter().all(|any_of| any_of.iter().any(|part| part.found_in(line, start)))
+    }
+
+    /// The characters a match of `regex` can start with, when every match starts with a
+    /// character (it cannot be empty) and not just any. No match starts before the first of
+    /// them at or after where a search starts, so the search may start there instead: for
+    /// patterns Oniguruma tries at every position (`\b[\p{Ll}_]\w*(?=\()`), that spares it
+    /// the positions in between. Not for patterns with `\G`, which matches where the search
+    /// starts.
+    pub(crate) fn lead_of(regex: &str) -> Option<Class> {
+        let (_, lead) = Reader::read(regex)?;
+        let full = lead.chars.ascii == u128::MAX && lead.chars.non_ascii;
+        (!lead.nullable && !full).then_some(lead.chars)
+    }
+
+    /// The classes the reading of `regex` understood, each with its text.
+    #[cfg(test)]
+    pub(crate) fn classes_in(regex: &str) -> Vec<(String, Members)> {
+        let mut reader = Reader::new(regex);
+        let _ = reader.alternation(Flags::default(), true);
+        reader.classes_seen
+    }
+}
+
+impl Part {
+    fn found_in(&self, line: &LineBytes, start: usize) -> bool {
+        match self {
+            Part::Literal(literal) => literal.found_in(line, start),
+            Part::Class(class) => class.found_in(line, start),
+        }
+    }
+}
+
+impl Class {
+    const NONE: Class = Class { ascii: 0, non_ascii: false };
+    const ANY: Class = Class { ascii: u128::MAX, non_ascii: true };
+
+    fn union(self, other: Class) -> Class {
+        Class { ascii: self.ascii | other.ascii, non_ascii: self.non_ascii || other.non_ascii }
+    }
+
+    /// Where the rest of `line` from byte `start` first holds a character of the class.
+    pub(crate) fn first_in(&self, line: &LineBytes, start: usize) -> Option<usize> {
+        if !self.found_in(line, start) {
+            return None;
+        }
+        // A byte beyond ASCII met first in a scan from a character's start begins a character.
+        let at = line.text.as_bytes()[start..].iter().position(|&b| {
+            if b < 0x80 {
+                self.ascii >> b & 1 == 1
+            } else {
+                self.non_ascii
+            }
+        });
+        at.map(|at| start + at)
+    }
+
+    /// Whether the rest of `line` from byte `start` holds a character of the class: only the
+    /// class's bytes that occur in the line at all are looked up.
+    fn found_in(&self, line: &LineBytes, start: usize) -> bool {
+        if self.non_ascii && !line.ascii_from(start) {
+            return true;
+        }
+        let mut both = self.ascii & line.present;
+        while both != 0 {
+            if line.occurs_from(both.trailing_zeros() as u8, start) {
+                return true;
+            }
+            both &= both - 1;
+        }
+        false
     }
 }
 
@@ -116,19 +203,24 @@ pub(crate) struct LineBytes<'a> {
     last: [u32; 256],
     /// One past the last index of a non-ASCII byte; 0 when the line is ASCII.
     last_non_ascii: u32,
+    /// The ASCII bytes the line holds (bit `b` for byte `b`).
+    present: u128,
 }
 
 impl<'a> LineBytes<'a> {
     pub(crate) fn new(text: &'a str) -> LineBytes<'a> {
         let mut last = [0u32; 256];
         let mut last_non_ascii = 0;
+        let mut present = 0u128;
         for (i, &b) in text.as_bytes().iter().enumerate() {
             last[b as usize] = i as u32 + 1;
             if b >= 0x80 {
                 last_non_ascii = i as u32 + 1;
+            } else {
+                present |= 1 << b;
             }
         }
-        LineBytes { text, last, last_non_ascii }
+        LineBytes { text, last, last_non_ascii, present }
     }
 
     pub(crate) fn text(&self) -> &'a str {
@@ -159,27 +251,111 @@ struct Flags {
 /// The reading gave up.
 struct Unknown;
 
-/// What a piece of pattern requires: factors, each a set of literals one of which every match
+/// What a piece of pattern requires: factors, each a set of parts one of which every match
 /// contains; most selective first. Empty when nothing is known.
-type Need = Vec<Vec<Literal>>;
+type Need = Vec<Vec<Part>>;
 
 struct Reader {
     chars: Vec<char>,
     at: usize,
+    /// The pattern has `\G`, which matches only where a search starts.
+    anchored: bool,
+    #[cfg(test)]
+    classes_seen: Vec<(String, Members)>,
 }
 
 /// One element of a sequence.
 enum Item {
     Char(char, bool),
-    /// Something that matches text of its own (a class, `.`, `\w`, a back-reference).
+    /// Something that matches text of its own (`.`, a class not understood, a back-reference):
+    /// any character may start it.
     Opaque,
+    /// One character of a class.
+    Class(Class),
     /// Something that matches no text (`\b`, `^`, a look-behind, a negative look-ahead): the
     /// text on either side of it is adjacent, so sequences leave it out.
     ZeroWidth,
-    Group(Need),
+    /// A group: what it needs, and how a match of it starts (a look-ahead: as if empty).
+    Group(Need, Lead),
+}
+
+/// The characters a piece of pattern's match may start with, and whether it may be empty
+/// (then what follows it may start the match as well).
+#[derive(Clone, Copy)]
+struct Lead {
+    chars: Class,
+    nullable: bool,
+}
+
+impl Lead {
+    const EMPTY: Lead = Lead { chars: Class::NONE, nullable: true };
+
+    fn union(self, other: Lead) -> Lead {
+        Lead { chars: self.chars.union(other.chars), nullable: self.nullable || other.nullable }
+    }
+}
+
+impl Item {
+    fn lead(&self) -> Lead {
+        let chars = match self {
+            Item::Char(c, fold) => match u8::try_from(*c).ok().filter(u8::is_ascii) {
+                // Folded, `k` matches the Kelvin sign and `s` the long s.
+                Some(b) if *fold => {
+                    Class { ascii: 1 << b.to_ascii_lowercase() | 1 << b.to_ascii_uppercase(), non_ascii: true }
+                }
+                Some(b) => Class { ascii: 1 << b, non_ascii: false },
+                // Folded, `ß` matches `ss`.
+                None if *fold => Class::ANY,
+                None => Class { ascii: 0, non_ascii: true },
+            },
+            Item::Opaque => Class::ANY,
+            Item::Class(class) => *class,
+            Item::ZeroWidth => return Lead::EMPTY,
+            Item::Group(_, lead) => return *lead,
+        };
+        Lead { chars, nullable: false }
+    }
 }
 
 impl Reader {
+    /// What every match of `regex` needs, and how it starts; None when the reading gave up.
+    fn read(regex: &str) -> Option<(Need, Lead)> {
+        let mut reader = Reader::new(regex);
+        let (need, mut lead) = reader.alternation(Flags::default(), true).ok()?;
+        if reader.at != reader.chars.len() {
+            return None;
+        }
+        if reader.anchored {
+            lead = Lead { chars: Class::ANY, nullable: true };
+        }
+        Some((need, lead))
+    }
+
+    fn new(regex: &str) -> Reader {
+        Reader {
+            chars: regex.chars().collect(),
+            at: 0,
+            anchored: false,
+            #[cfg(test)]
+            classes_seen: Vec::new(),
+        }
+    }
+
+    /// The class item read from `from` up to here: a class when `members` are known and the
+    /// options leave them as read. Case folding adds members (`[a-z]` is `[A-Za-z]`, `[ß]`
+    /// matches `ss`, `k` the Kelvin sign): with the `i` option, only a class that is the same
+    /// either way (`case_closed`: `\d`, `\w`, `\s`, `\h`) keeps its reading.
+    fn class_item(&mut self, from: usize, members: Option<Members>, flags: Flags, case_closed: bool) -> Item {
+        let Some(members) = members else { return Item::Opaque };
+        #[cfg(test)]
+        self.classes_seen.push((self.chars[from..self.at].iter().collect(), members));
+        let _ = from;
+        if flags.ignore_case && !case_closed {
+            return Item::Opaque;
+        }
+        Item::Class(Class { ascii: members.may, non_ascii: members.non_ascii })
+    }
+
     fn peek(&self) -> Option<char> {
         self.chars.get(self.at).copied()
     }
@@ -205,17 +381,20 @@ impl Reader {
 
     /// Alternatives up to a closing `)` (not consumed) or the end. Leading options such as
     /// `(?x)` apply to the rest of the group.
-    fn alternation(&mut self, mut flags: Flags, at_start: bool) -> Result<Need, Unknown> {
+    fn alternation(&mut self, mut flags: Flags, at_start: bool) -> Result<(Need, Lead), Unknown> {
         if at_start {
             while self.peek() == Some('(') && self.peek_at(1) == Some('?') && self.isolated_options(&mut flags) {}
         }
-        let mut branches = vec![self.sequence(flags)?];
+        let (first, mut lead) = self.sequence(flags)?;
+        let mut branches = vec![first];
         while self.peek() == Some('|') {
             self.at += 1;
-            branches.push(self.sequence(flags)?);
+            let (branch, branch_lead) = self.sequence(flags)?;
+            branches.push(branch);
+            lead = lead.union(branch_lead);
         }
         if branches.len() == 1 {
-            return Ok(branches.pop().unwrap_or_default());
+            return Ok((branches.pop().unwrap_or_default(), lead));
         }
         // A match is one branch's: it contains that branch's best factor. One factor, then,
         // of every branch's best literals; nothing when a branch needs nothing.
@@ -223,10 +402,10 @@ impl Reader {
         for branch in branches {
             match branch.into_iter().next() {
                 Some(best) => any_of.extend(best),
-                None => return Ok(Vec::new()),
+                None => return Ok((Vec::new(), lead)),
             }
         }
-        Ok(vec![any_of])
+        Ok((vec![any_of], lead))
     }
 
     /// `(?ix)` or `(?-i)` at the start of a group: returns true when it read one.
@@ -262,7 +441,7 @@ impl Reader {
     }
 
     /// Items up to `|`, `)` or the end; the best requirement among them.
-    fn sequence(&mut self, flags: Flags) -> Result<Need, Unknown> {
+    fn sequence(&mut self, flags: Flags) -> Result<(Need, Lead), Unknown> {
         let mut items: Vec<(Item, Repeat)> = Vec::new();
         while let Some(c) = self.peek() {
             if c == '|' || c == ')' {
@@ -276,6 +455,14 @@ impl Reader {
                 while self.next().is_some_and(|c| c != '\n') {}
                 continue;
             }
+            let mut scoped = flags;
+            if c == '(' && self.peek_at(1) == Some('?') && self.isolated_options(&mut scoped) {
+                // `a(?i)b|c` is `a(?i:b|c)`: the options rule the rest of the group,
+                // alternatives included.
+                let (rest, lead) = self.alternation(scoped, false)?;
+                items.push((Item::Group(rest, lead), Repeat::Once));
+                break;
+            }
             let item = self.item(flags)?;
             let repeat = self.quantifier(flags)?;
             // Text matched before and after a zero-width item is adjacent: it is left out.
@@ -283,7 +470,17 @@ impl Reader {
                 items.push((item, repeat));
             }
         }
-        Ok(factors(items))
+        // The items up to the first that cannot be empty may start a match.
+        let mut lead = Lead::EMPTY;
+        for (item, repeat) in &items {
+            let item_lead = item.lead();
+            lead = Lead { chars: lead.chars.union(item_lead.chars), nullable: true };
+            if !item_lead.nullable && *repeat != Repeat::Optional {
+                lead.nullable = false;
+                break;
+            }
+        }
+        Ok((factors(items), lead))
     }
 
     fn item(&mut self, flags: Flags) -> Result<Item, Unknown> {
@@ -293,8 +490,13 @@ impl Reader {
             '.' => Item::Opaque,
             '^' | '$' => Item::ZeroWidth,
             '[' => {
+                let from = self.at - 1;
                 self.class()?;
-                Item::Opaque
+                // Extended mode may or may not drop white space inside a class: not read.
+                let body = &self.chars[from..self.at];
+                let spaced = flags.extended && body.iter().any(|c| c.is_whitespace() || *c == '#');
+                let members = if spaced { None } else { ClassReader { chars: body, at: 1 }.bracket() };
+                self.class_item(from, members, flags, false)
             }
             '(' => self.group(flags)?,
             // A quantifier with nothing to repeat, or a brace Oniguruma may read either way.
@@ -304,18 +506,28 @@ impl Reader {
     }
 
     fn escape(&mut self, flags: Flags) -> Result<Item, Unknown> {
+        let from = self.at - 1;
         let c = self.next().ok_or(Unknown)?;
         Ok(match c {
             'n' => Item::Char('\n', flags.ignore_case),
             't' => Item::Char('\t', flags.ignore_case),
-            'b' | 'B' | 'A' | 'z' | 'Z' | 'G' | 'K' => Item::ZeroWidth,
-            'w' | 'W' | 'd' | 'D' | 's' | 'S' | 'h' | 'H' | 'N' | 'O' | 'R' | 'X' => Item::Opaque,
+            'G' => {
+                self.anchored = true;
+                Item::ZeroWidth
+            }
+            'b' | 'B' | 'A' | 'z' | 'Z' | 'K' => Item::ZeroWidth,
+            // Only the classes that leave a character out often enough to be worth a check.
+            'w' | 'd' | 's' | 'h' => self.class_item(from, escaped_class(c), flags, true),
+            'W' | 'D' | 'S' | 'H' | 'N' | 'O' | 'R' | 'X' => Item::Opaque,
             'p' | 'P' => {
                 if self.next() != Some('{') {
                     return Err(Unknown);
                 }
+                let name_from = self.at;
                 self.skip_past('}')?;
-                Item::Opaque
+                let name: String = self.chars[name_from..self.at - 1].iter().collect();
+                let members = if c == 'p' { property(&name) } else { None };
+                self.class_item(from, members, flags, false)
             }
             'x' => {
                 if self.peek() == Some('{') {
@@ -391,15 +603,16 @@ impl Reader {
 
     /// A group, its `(` already read.
     fn group(&mut self, flags: Flags) -> Result<Item, Unknown> {
-        let (item_of, inner_flags): (fn(Need) -> Item, Flags) = if self.eat("?") {
+        let (item_of, inner_flags): (fn(Need, Lead) -> Item, Flags) = if self.eat("?") {
             if self.eat(":") || self.eat(">") {
                 (Item::Group, flags)
             } else if self.eat("=") {
                 // What a look-ahead needs lies at or after the match's start, so in the rest of
                 // the line as well: a requirement of the match (never adjacent to its text).
-                (Item::Group, flags)
+                // It consumes nothing: the match starts with what follows it.
+                (|need, _| Item::Group(need, Lead::EMPTY), flags)
             } else if self.eat("!") || self.eat("<=") || self.eat("<!") {
-                (|_| Item::ZeroWidth, flags)
+                (|_, _| Item::ZeroWidth, flags)
             } else if self.eat("#") {
                 self.skip_past(')')?;
                 return Ok(Item::ZeroWidth);
@@ -418,11 +631,11 @@ impl Reader {
         } else {
             (Item::Group, flags)
         };
-        let need = self.alternation(inner_flags, true)?;
+        let (need, lead) = self.alternation(inner_flags, true)?;
         if self.next() != Some(')') {
             return Err(Unknown);
         }
-        Ok(item_of(need))
+        Ok(item_of(need, lead))
     }
 
     /// The quantifier after an item, if any.
@@ -488,6 +701,10 @@ fn factors(items: Vec<(Item, Repeat)>) -> Need {
     for (item, repeat) in items {
         match (item, repeat) {
             (_, Repeat::Optional) | (Item::Opaque, _) | (Item::ZeroWidth, _) => flush(&mut run, run_fold, &mut all),
+            (Item::Class(class), _) => {
+                flush(&mut run, run_fold, &mut all);
+                all.push(vec![Part::Class(class)]);
+            }
             (Item::Char(c, fold), repeat) => {
                 if fold != run_fold {
                     flush(&mut run, run_fold, &mut all);
@@ -499,7 +716,7 @@ fn factors(items: Vec<(Item, Repeat)>) -> Need {
                     flush(&mut run, run_fold, &mut all);
                 }
             }
-            (Item::Group(factors), _) => {
+            (Item::Group(factors, _), _) => {
                 flush(&mut run, run_fold, &mut all);
                 all.extend(factors);
             }
@@ -511,16 +728,22 @@ fn factors(items: Vec<(Item, Repeat)>) -> Need {
 
 fn flush(run: &mut String, fold_case: bool, all: &mut Need) {
     if !run.is_empty() {
-        all.push(vec![Literal { text: std::mem::take(run), fold_case }]);
+        all.push(vec![Part::Literal(Literal { text: std::mem::take(run), fold_case })]);
     }
 }
 
-/// The factors most selective first: by their shortest literal, longest first (the earlier
-/// among equals). A factor with an empty literal is found everywhere: left out.
+/// The factors most selective first: by their shortest literal, longest first, then those
+/// with a class, by their largest class (the earlier among equals). A factor with an empty
+/// literal is found everywhere: left out.
 fn ranked(mut all: Need) -> Need {
-    let shortest = |literals: &[Literal]| literals.iter().map(|l| l.text.len()).min().unwrap_or(0);
-    all.retain(|factor| shortest(factor) > 0);
-    all.sort_by_key(|factor| std::cmp::Reverse(shortest(factor)));
+    // How often a part is met, in rank: a longer literal less often, any literal less often
+    // than a class, a class with fewer members less often.
+    let commonness = |part: &Part| match part {
+        Part::Literal(l) => 1000 - l.text.len().min(999) as u32,
+        Part::Class(c) => 1000 + c.ascii.count_ones() + u32::from(c.non_ascii),
+    };
+    all.retain(|factor| factor.iter().all(|part| !matches!(part, Part::Literal(l) if l.text.is_empty())));
+    all.sort_by_key(|factor| factor.iter().map(commonness).max().unwrap_or(0));
     let mut kept: Need = Vec::new();
     for factor in all {
         if !kept.contains(&factor) {
@@ -531,13 +754,257 @@ fn ranked(mut all: Need) -> Need {
     kept
 }
 
+/// What a class may match: ASCII bytes it may match (`may`) and surely matches (`must`), and
+/// whether it may match beyond ASCII. Both sets are kept so that a negated class (`[^"]`, whose
+/// members are those its inner class surely leaves out) stays a superset of what it matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Members {
+    pub(crate) may: u128,
+    pub(crate) must: u128,
+    pub(crate) non_ascii: bool,
+}
+
+const fn ascii_range(lo: u8, hi: u8) -> u128 {
+    (u128::MAX >> (127 - hi)) & (u128::MAX << lo)
+}
+
+const DIGITS: u128 = ascii_range(b'0', b'9');
+const UPPER: u128 = ascii_range(b'A', b'Z');
+const LOWER: u128 = ascii_range(b'a', b'z');
+const LETTERS: u128 = UPPER | LOWER;
+const HEX: u128 = DIGITS | ascii_range(b'A', b'F') | ascii_range(b'a', b'f');
+const WORD: u128 = LETTERS | DIGITS | 1 << b'_';
+/// `\t \n \f \r` and the space; the vertical tab is white space to some readings only.
+const SPACE: u128 = 1 << b'\t' | 1 << b'\n' | 1 << 0x0c | 1 << b'\r' | 1 << b' ';
+const VERTICAL_TAB: u128 = 1 << 0x0b;
+
+impl Members {
+    const NONE: Members = Members { may: 0, must: 0, non_ascii: false };
+
+    /// ASCII `ascii` exactly, and perhaps characters beyond ASCII.
+    fn unicode(ascii: u128) -> Members {
+        Members { may: ascii, must: ascii, non_ascii: true }
+    }
+
+    fn union(self, other: Members) -> Members {
+        Members {
+            may: self.may | other.may,
+            must: self.must | other.must,
+            non_ascii: self.non_ascii || other.non_ascii,
+        }
+    }
+
+    fn negated(self) -> Members {
+        Members { may: !self.must, must: !self.may, non_ascii: true }
+    }
+
+    /// The characters `lo..=hi`.
+    fn range(lo: u32, hi: u32) -> Option<Members> {
+        if lo > hi {
+            return None;
+        }
+        let ascii = if lo < 128 { ascii_range(lo as u8, hi.min(127) as u8) } else { 0 };
+        Some(Members { may: ascii, must: ascii, non_ascii: hi >= 128 })
+    }
+}
+
+/// `\d`, `\w`, `\s`, `\h`: in Oniguruma's Unicode mode the first three match beyond ASCII.
+fn escaped_class(c: char) -> Option<Members> {
+    let (ascii, negated) = match c.to_ascii_lowercase() {
+        'd' => (DIGITS, None),
+        'w' => (WORD, None),
+        's' => (SPACE, Some(VERTICAL_TAB)),
+        'h' => (HEX, None),
+        _ => return None,
+    };
+    let mut members = Members::unicode(ascii);
+    members.may |= negated.unwrap_or(0);
+    Some(if c.is_ascii_uppercase() { members.negated() } else { members })
+}
+
+/// A Unicode general category by its short name (`\p{Lu}`); None for any other property.
+fn property(name: &str) -> Option<Members> {
+    let ascii = match name {
+        "L" => LETTERS,
+        "Lu" => UPPER,
+        "Ll" => LOWER,
+        "N" | "Nd" => DIGITS,
+        "Pc" => 1 << b'_',
+        "Lt" | "Lm" | "Lo" | "M" | "Mn" | "Mc" | "Me" | "Nl" | "No" => 0,
+        _ => return None,
+    };
+    Some(Members::unicode(ascii))
+}
+
+/// `[:alpha:]` and the like, by name.
+fn posix(name: &str) -> Option<Members> {
+    let (ascii, vertical_tab) = match name {
+        "alpha" => (LETTERS, 0),
+        "digit" => (DIGITS, 0),
+        "alnum" => (LETTERS | DIGITS, 0),
+        "upper" => (UPPER, 0),
+        "lower" => (LOWER, 0),
+        "xdigit" => (HEX, 0),
+        "word" => (WORD, 0),
+        "space" => (SPACE, VERTICAL_TAB),
+        "blank" => (1 << b' ' | 1 << b'\t', 0),
+        _ => return None,
+    };
+    let mut members = Members::unicode(ascii);
+    members.may |= vertical_tab;
+    Some(members)
+}
+
+/// The members of a bracketed class, read from its text; None for anything not understood
+/// (intersections, octal escapes, unknown properties, a range ending in a class).
+struct ClassReader<'a> {
+    chars: &'a [char],
+    at: usize,
+}
+
+/// One element of a class: a character, or a set (`\w`, `\p{L}`).
+enum ClassAtom {
+    Char(u32),
+    Set(Members),
+}
+
+impl ClassReader<'_> {
+    fn peek(&self, offset: usize) -> Option<char> {
+        self.chars.get(self.at + offset).copied()
+    }
+
+    fn next(&mut self) -> Option<char> {
+        let c = self.peek(0)?;
+        self.at += 1;
+        Some(c)
+    }
+
+    /// A class, its `[` already read, up to and including its `]`.
+    fn bracket(&mut self) -> Option<Members> {
+        let negate = self.peek(0) == Some('^');
+        if negate {
+            self.at += 1;
+        }
+        let mut members = Members::NONE;
+        let mut first = true;
+        loop {
+            let c = self.next()?;
+            let element = match c {
+                // A `]` right at the start is a member.
+                ']' if !first => break,
+                '[' if self.peek(0) == Some(':') => {
+                    self.at += 1;
+                    let negated = self.peek(0) == Some('^');
+                    self.at += usize::from(negated);
+                    let from = self.at;
+                    while self.peek(0)?.is_ascii_alphabetic() {
+                        self.at += 1;
+                    }
+                    let name: String = self.chars[from..self.at].iter().collect();
+                    if self.next()? != ':' || self.next()? != ']' {
+                        return None;
+                    }
+                    let named = posix(&name)?;
+                    if negated {
+                        named.negated()
+                    } else {
+                        named
+                    }
+                }
+                '[' => self.bracket()?,
+                '&' if self.peek(0) == Some('&') => return None,
+                _ => match (self.atom(c)?, self.peek(0), self.peek(1)) {
+                    (ClassAtom::Char(lo), Some('-'), Some(after)) if after != ']' => {
+                        self.at += 1;
+                        let hi = self.next()?;
+                        match self.atom(hi)? {
+                            ClassAtom::Char(hi) => Members::range(lo, hi)?,
+                            ClassAtom::Set(_) => return None,
+                        }
+                    }
+                    (ClassAtom::Char(c), _, _) => Members::range(c, c)?,
+                    // `[\w-x]`: whether that `-` is a member is not worth knowing.
+                    (ClassAtom::Set(_), Some('-'), Some(after)) if after != ']' => return None,
+                    (ClassAtom::Set(set), _, _) => set,
+                },
+            };
+            members = members.union(element);
+            first = false;
+        }
+        Some(if negate { members.negated() } else { members })
+    }
+
+    /// The element that starts with `c`.
+    fn atom(&mut self, c: char) -> Option<ClassAtom> {
+        if c != '\\' {
+            return Some(ClassAtom::Char(c as u32));
+        }
+        let escaped = self.next()?;
+        let code = match escaped {
+            'd' | 'D' | 'w' | 'W' | 's' | 'S' | 'h' | 'H' => return escaped_class(escaped).map(ClassAtom::Set),
+            'p' | 'P' => {
+                if self.next()? != '{' {
+                    return None;
+                }
+                let from = self.at;
+                while self.next()? != '}' {}
+                let name: String = self.chars[from..self.at - 1].iter().collect();
+                let named = property(&name)?;
+                return Some(ClassAtom::Set(if escaped == 'P' { named.negated() } else { named }));
+            }
+            'n' => 0x0a,
+            't' => 0x09,
+            'r' => 0x0d,
+            'f' => 0x0c,
+            'v' => 0x0b,
+            'a' => 0x07,
+            'e' => 0x1b,
+            'b' => 0x08,
+            'x' | 'u' => {
+                let braced = escaped == 'x' && self.peek(0) == Some('{');
+                self.at += usize::from(braced);
+                let from = self.at;
+                let most = if braced {
+                    8
+                } else if escaped == 'x' {
+                    2
+                } else {
+                    4
+                };
+                while self.at - from < most && self.peek(0).is_some_and(|c| c.is_ascii_hexdigit()) {
+                    self.at += 1;
+                }
+                let digits: String = self.chars[from..self.at].iter().collect();
+                if braced && self.next()? != '}' || digits.is_empty() || escaped == 'u' && digits.len() != 4 {
+                    return None;
+                }
+                u32::from_str_radix(&digits, 16).ok()?
+            }
+            c if c.is_ascii_alphanumeric() => return None,
+            c => c as u32,
+        };
+        Some(ClassAtom::Char(code))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// A part as text: a class as its ASCII members in brackets, `…` when it may hold more.
+    fn shown(part: Part) -> (String, bool) {
+        match part {
+            Part::Literal(l) => (l.text, l.fold_case),
+            Part::Class(c) => {
+                let members: String = (0..128u8).filter(|&b| c.ascii >> b & 1 == 1).map(char::from).collect();
+                (format!("[{members}{}]", if c.non_ascii { "…" } else { "" }), false)
+            }
+        }
+    }
+
     fn need(regex: &str) -> Option<Vec<(String, bool)>> {
         let best = Required::of(regex)?.all_of.into_iter().next()?;
-        Some(best.into_iter().map(|l| (l.text, l.fold_case)).collect())
+        Some(best.into_iter().map(shown).collect())
     }
 
     fn exact(words: &[&str]) -> Option<Vec<(String, bool)>> {
@@ -555,8 +1022,8 @@ mod tests {
         // A look-ahead's text is in the rest of the line; a look-behind's may come before it.
         assert_eq!(need(r"(?=\w+\s*=>)"), exact(&["=>"]));
         assert_eq!(need(r"\w+(?=\s*::)"), exact(&["::"]));
-        assert_eq!(need(r"(?<=::)\w+"), None);
-        assert_eq!(need(r"(?!::)\w+"), None);
+        assert_eq!(need(r"(?<=::)\w+"), exact(&[WORD_SHOWN]));
+        assert_eq!(need(r"(?!::)\w+"), exact(&[WORD_SHOWN]));
         assert_eq!(need(r"\p{L}+abc"), exact(&["abc"]));
         assert_eq!(need("한글"), exact(&["한글"]));
     }
@@ -565,8 +1032,9 @@ mod tests {
     fn alternatives_need_one_of_their_literals() {
         assert_eq!(need(r"\b(?:boolean|byte|char)\b"), exact(&["boolean", "byte", "char"]));
         assert_eq!(need(r"\)|\}|\]"), exact(&[")", "}", "]"]));
-        // One alternative without a literal: nothing is required.
-        assert_eq!(need(r"foo|\w+"), None);
+        // One alternative without a literal or class: nothing is required.
+        assert_eq!(need(r"foo|\w+"), exact(&["foo", WORD_SHOWN]));
+        assert_eq!(need(r"foo|.+"), None);
         assert_eq!(need(r"(a|)b"), exact(&["b"]));
     }
 
@@ -595,20 +1063,23 @@ mod tests {
     }
 
     fn factors(regex: &str) -> Vec<Vec<&'static str>> {
-        let texts = |factor: Vec<Literal>| factor.into_iter().map(|l| &*l.text.leak()).collect();
+        let texts = |factor: Vec<Part>| factor.into_iter().map(|p| &*shown(p).0.leak()).collect();
         Required::of(regex).map_or_else(Vec::new, |r| r.all_of.into_iter().map(texts).collect())
     }
 
     #[test]
     fn every_required_part_is_a_factor() {
-        assert_eq!(factors(r"\w+\s*=\s*(?:function|=>)"), [vec!["function", "=>"], vec!["="]]);
+        assert_eq!(factors(r"\w+\s*=\s*(?:function|=>)"), [vec!["function", "=>"], vec!["="], vec![WORD_SHOWN]]);
         assert_eq!(factors(r"ab?c"), [vec!["a"], vec!["c"]]);
         assert_eq!(factors(r"(?=x\()foo\s*::"), [vec!["foo"], vec!["x("], vec!["::"]]);
         // Within an alternation, only a branch's best factor is certain.
         assert_eq!(factors(r"foo\s*bar|baz"), [vec!["foo", "baz"]]);
         assert_eq!(factors(r"(?:ab|cd)\.(?:ef)+"), [vec!["ab", "cd"], vec!["ef"], vec!["."]]);
+        // Classes come after literals, the smallest first.
+        assert_eq!(factors(r"\w\d[<>]=|x"), [vec!["=", "x"]]);
+        assert_eq!(factors(r"\w+\s*[<>]=\d"), [vec!["="], vec!["[<>]"], vec!["[0123456789…]"], vec![WORD_SHOWN]]);
         // The same factor twice is checked once; at most four are kept.
-        assert_eq!(factors(r"a\sa"), [vec!["a"]]);
+        assert_eq!(factors(r"a.a"), [vec!["a"]]);
         assert_eq!(factors(r"a\sb\sc\sd\se"), [vec!["a"], vec!["b"], vec!["c"], vec!["d"]]);
         assert!(found(r"\w+\s*=\s*(?:function|=>)", "f = (a) => a", 0));
         assert!(!found(r"\w+\s*=\s*(?:function|=>)", "const f = g(a);", 0));
@@ -641,10 +1112,131 @@ mod tests {
     #[test]
     fn anything_unclear_requires_nothing() {
         for regex in
-            ["", r"(?=\S)", r"\d+", "a{", "[abc", r"(?(1)a|b)", r"\cA", "a(?i)b", r"(?~abc)", "(?y{g}a)", r"\1"]
+            ["", r"(?=\S)", r"\D+", ".", "a{", "[abc", r"(?(1)a|b)", r"\cA", "a(?i", r"(?~abc)", "(?y{g}a)", r"\1"]
         {
             assert_eq!(need(regex), None, "{regex}");
         }
+    }
+
+    const WORD_SHOWN: &str = "[0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz…]";
+
+    #[test]
+    fn classes_need_one_of_their_characters() {
+        assert_eq!(need(r"\b\d+\b"), exact(&["[0123456789…]"]));
+        assert_eq!(need(r"\b\p{Lu}\w*"), exact(&["[ABCDEFGHIJKLMNOPQRSTUVWXYZ…]"]));
+        assert_eq!(need(r"[!<>=]=|[<>]"), exact(&["=", "[<>]"]));
+        assert_eq!(need(r"[\-+*/%]"), exact(&["[%*+-/]"]));
+        assert_eq!(need(r"[a-c_\x41\u0042]"), exact(&["[AB_abc]"]));
+        assert_eq!(need(r"[[:digit:]x]"), exact(&["[0123456789x…]"]));
+        assert_eq!(need("[é가]"), exact(&["[…]"]));
+        // Negated: every character the inner class surely leaves out.
+        let not_quote: String = (0..128u8).filter(|&b| b != b'"').map(char::from).collect();
+        assert_eq!(need(r#"[^"]"#), exact(&[&format!("[{not_quote}…]")]));
+        // A class only at the optional places, or not understood: nothing is required.
+        for regex in [r"\d*", r"[a-z]?", r"[a-z&&[^b]]", r"[\w-x]", r"[\p{Greek}]", r"[\1]", "(?x)[ a]"] {
+            assert_eq!(need(regex), None, "{regex}");
+        }
+        // With the `i` option, only the classes that case folding leaves as they are.
+        assert_eq!(need(r"(?i)\d"), exact(&["[0123456789…]"]));
+        assert_eq!(need(r"(?i)[a-z]"), None);
+        assert_eq!(need(r"(?i)\p{Lu}"), None);
+        assert_eq!(need(r"(?i:[ß])"), None);
+        assert!(!found(r"\b\d+\b", "let x = y;", 0));
+        assert!(found(r"\b\d+\b", "let x = 1;", 0));
+        assert!(!found(r"\b\d+\b", "let x = 1;", 9));
+        // Beyond ASCII, a digit may be another script's.
+        assert!(found(r"\b\d+\b", "x = ٣", 0));
+        assert!(!found(r"[<>]", "x = ٣", 0));
+    }
+
+    #[test]
+    fn options_in_the_middle_rule_the_rest_of_the_group() {
+        assert_eq!(factors(r"\b(?i)(0x)\h*(L)"), [vec!["0x"], vec!["L"]]);
+        assert_eq!(factors(r"\b(?i)(0x)\h+"), [vec!["0x"], vec!["[0123456789ABCDEFabcdef…]"]]);
+        assert_eq!(need(r"\b(?i)(0x)\h*(L)"), Some(vec![("0x".into(), true)]));
+        // `a(?i)b|c` is `a(?i:b|c)`, so it needs the `a`.
+        assert_eq!(factors("a(?i)b|c"), [vec!["a"], vec!["b", "c"]]);
+        let regex = syntect::parsing::Regex::new("a(?i)b|c".into());
+        assert!(regex.search("xaC", 0, 3, None) && !regex.search("c", 0, 1, None));
+    }
+
+    /// Every class the reading understands, in every grammar pattern and in the examples here,
+    /// against Oniguruma character by character: what it matches the reading may hold, and
+    /// what the reading surely holds it matches.
+    #[test]
+    fn classes_agree_with_oniguruma() {
+        let mut regexes: Vec<String> = super::super::parse::every_grammar_regex();
+        regexes.extend(
+            [
+                r"[^\s]",
+                r"[^\d\p{Lu}]",
+                r"[\W]",
+                r"[^\H]",
+                r"[[:space:]]",
+                r"[^[:alnum:][:blank:]]",
+                r"[^[:^word:]]",
+                r"[^\v\a\e\b\f\x{7F}\u00e9]",
+                r"[^]a-]",
+                r"[]]",
+                r"[^\P{Ll}]",
+                r"[^\p{Mn}\p{Pc}\p{Nl}]",
+                "[^\t-\r]",
+                r"\p{N}",
+                r"\p{L}",
+                r"\p{Lt}",
+                r"\p{Lm}",
+                r"\p{Lo}",
+                r"\p{M}",
+                r"\p{Mc}",
+                r"\p{Me}",
+                r"\p{No}",
+                r"[^\p{N}\p{L}\p{Lt}\p{Lm}\p{Lo}\p{M}\p{Mc}\p{Me}\p{No}]",
+            ]
+            .map(String::from),
+        );
+        let beyond = ["é", "ß", "한", "\u{a0}", "\u{85}", "\u{2028}", "\u{3000}", "٣", "\u{212a}", "Ⅻ", "\u{301}", "ª"];
+        let mut checked = 0;
+        for regex in &regexes {
+            for (text, members) in Required::classes_in(regex) {
+                let class = syntect::parsing::Regex::new(text.clone());
+                for b in 0..128u8 {
+                    let one = char::from(b).to_string();
+                    let matches = class.search(&one, 0, 1, None);
+                    let (may, must) = (members.may >> b & 1 == 1, members.must >> b & 1 == 1);
+                    assert!(!matches || may, "{text} matches {one:?}, which the reading leaves out");
+                    assert!(matches || !must, "{text} does not match {one:?}, which the reading holds");
+                }
+                for other in beyond {
+                    assert!(members.non_ascii || !class.search(other, 0, other.len(), None), "{text} on {other:?}");
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 1000, "{checked} classes");
+    }
+
+    fn lead(regex: &str) -> Option<String> {
+        Required::lead_of(regex).map(|class| shown(Part::Class(class)).0)
+    }
+
+    #[test]
+    fn a_match_starts_with_its_lead() {
+        assert_eq!(lead(r"\b[\p{Ll}_][\p{Ll}\p{Nd}_]*(?=\()").as_deref(), Some("[_abcdefghijklmnopqrstuvwxyz…]"));
+        assert_eq!(lead(r"(?<=\.)\s*(?:foo|\d)").as_deref(), Some("[\t\n\u{b}\u{c}\r 0123456789f…]"));
+        assert_eq!(lead(r"x?y*(?=a)z").as_deref(), Some("[xyz]"));
+        assert_eq!(lead(r"(?i)if|\$").as_deref(), Some("[$Ii…]"));
+        // Folded, a character beyond ASCII may match ASCII text (`ß` matches `ss`).
+        assert_eq!(lead(r"(?i)ß"), None);
+        // A match that may be empty, one that may start anywhere, or `\G`: no lead.
+        for regex in [r"x?", r"(?=a)", r"a|", r"(?:a|b?)", ".x", r"\Wa", r"\1a", r"\Ga", "(?(1)a)"] {
+            assert_eq!(lead(regex), None, "{regex}");
+        }
+        let start =
+            |regex: &str, text: &str, from: usize| Required::lead_of(regex)?.first_in(&LineBytes::new(text), from);
+        assert_eq!(start(r"\b\d+", "let x = 12;", 0), Some(8));
+        assert_eq!(start(r"\b\d+", "let x = 12;", 9), Some(9));
+        assert_eq!(start(r"\b\d+", "let x = 12;", 10), None);
+        assert_eq!(start(r"\p{Lu}", "x = 한", 0), Some(4));
     }
 
     fn found(regex: &str, text: &str, start: usize) -> bool {
