@@ -118,6 +118,23 @@ fn read_store(folder: &Path, name: &str, stamp: &str) -> Option<(File, Index)> {
     (len >= index.covered && found == head).then_some((file, index))
 }
 
+/// Create the cache folder if missing, with a `.gitignore` that ignores all of it: a repository
+/// that never ran `gongbu init` would otherwise show (and let `git add -A` commit) the cache and
+/// the spare output kept in it. Created new, so a symlink left at that name is never followed.
+fn make_folder(folder: &Path) -> io::Result<()> {
+    std::fs::create_dir_all(folder)?;
+    let ignore = folder.join(".gitignore");
+    if std::fs::symlink_metadata(&ignore).is_err() {
+        let made = std::fs::OpenOptions::new().write(true).create_new(true).open(&ignore);
+        // Best effort: another build may have made it meanwhile; the cache works without it.
+        let _ = made.and_then(|mut f| f.write_all(GITIGNORE.as_bytes()));
+    }
+    Ok(())
+}
+
+/// The cache folder's `.gitignore`.
+const GITIGNORE: &str = "# gongbu's build cache: safe to delete, never committed\n*\n";
+
 /// Write `bytes_of` into the file `name` of `folder` through a temp file created new (never
 /// through a symlink someone left at that name) and a rename, so readers see the old file or the
 /// new one, whole. Not synced: a file the system lost half of fails its checks and is ignored.
@@ -125,7 +142,7 @@ fn replace(folder: &Path, name: &str, fill: impl FnOnce(&mut io::BufWriter<File>
     if !usable_folder(folder) {
         return Err(io::Error::other(format!("{} is not a folder", folder.display())));
     }
-    std::fs::create_dir_all(folder)?;
+    make_folder(folder)?;
     let tmp = folder.join(format!(".{name}.{}.tmp", std::process::id()));
     let _ = std::fs::remove_file(&tmp);
     let written = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp).and_then(|file| {
@@ -457,7 +474,7 @@ fn spill_file(folder: &Path, name: &str) -> io::Result<File> {
     if !usable_folder(folder) {
         return Err(io::Error::other(format!("{} is not a folder", folder.display())));
     }
-    std::fs::create_dir_all(folder)?;
+    make_folder(folder)?;
     let path = spill_path(folder, name);
     let _ = std::fs::remove_file(&path);
     let file = std::fs::OpenOptions::new().read(true).write(true).create_new(true).open(&path)?;
@@ -489,6 +506,26 @@ mod tests {
 
     fn data(folder: &Path) -> Vec<u8> {
         std::fs::read(folder.join(NAME)).unwrap()
+    }
+
+    #[test]
+    fn the_folder_a_save_makes_ignores_itself_in_git_and_never_writes_through_a_link() {
+        let tmp = tempfile::tempdir().unwrap();
+        let folder = tmp.path().join("cache");
+        build(&folder, &[], &[(1, value(1, 10))]);
+        assert_eq!(std::fs::read_to_string(folder.join(".gitignore")).unwrap(), GITIGNORE);
+        assert!(GITIGNORE.lines().any(|l| l == "*"));
+
+        // A link left at that name (a cloned repository's) is neither followed nor replaced.
+        let other = tempfile::tempdir().unwrap();
+        let outside = other.path().join("outside");
+        std::fs::write(&outside, "mine").unwrap();
+        let linked = tmp.path().join("linked");
+        std::fs::create_dir(&linked).unwrap();
+        std::os::unix::fs::symlink(&outside, linked.join(".gitignore")).unwrap();
+        build(&linked, &[], &[(1, value(1, 10))]);
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), "mine");
+        assert!(std::fs::symlink_metadata(linked.join(".gitignore")).unwrap().file_type().is_symlink());
     }
 
     #[test]
