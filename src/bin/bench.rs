@@ -437,8 +437,10 @@ fn set_aside(dir: &Path, work: &Path) -> Result<(), String> {
     }
     let trash = work.join(".trash");
     fs::create_dir_all(&trash).map_err(|e| format!("creating {}: {e}", trash.display()))?;
-    // Numbered by what is already there, so names never repeat within a run.
-    let target = trash.join(format!("{}-{}", std::process::id(), fs::read_dir(&trash).map_or(0, |d| d.count())));
+    // The first free number: a count of what is there can name a folder still there when an
+    // earlier run was stopped half-way through deleting its own.
+    let free = (0..).map(|n| trash.join(format!("{}-{n}", std::process::id()))).find(|t| !t.exists());
+    let target = free.expect("an unused name");
     fs::rename(dir, &target).map_err(|e| format!("moving {} aside: {e}", dir.display()))
 }
 
