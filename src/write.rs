@@ -418,7 +418,7 @@ fn carry_foreign(
         let taken = std::fs::symlink_metadata(&to).is_ok();
         match kind {
             Kind::Link if taken => continue,
-            Kind::EmptyDir if std::fs::symlink_metadata(&to).is_ok_and(|m| m.is_dir()) => continue,
+            Kind::EmptyDir if is_real_dir(&to) => continue,
             Kind::Other => continue,
             _ if taken => return Err(in_the_way(io::ErrorKind::AlreadyExists.into())),
             _ => {}
@@ -535,7 +535,7 @@ fn remove_stale_staging(parent: &Path, name: &str) {
         }
         let alive = pid != std::process::id().to_string() && Path::new("/proc").join(pid).exists();
         let path = entry.path();
-        if alive || !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+        if alive || !is_real_dir(&path) {
             continue;
         }
         if read_manifest(&path).is_some() {
@@ -714,7 +714,7 @@ fn reached_directly(root: &Path, rel: &str) -> bool {
     is_safe_rel(rel)
         && parts[..parts.len() - 1].iter().all(|part| {
             path.push(part);
-            std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir())
+            is_real_dir(&path)
         })
 }
 
@@ -834,6 +834,11 @@ impl UpdateSink {
 /// `path` is a regular file itself (not a link to one).
 fn is_plain_file(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
+}
+
+/// `path` is a folder itself, not a link to one.
+fn is_real_dir(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
 }
 
 impl UpdateSink {

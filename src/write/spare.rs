@@ -12,7 +12,7 @@
 //! and one that is not a marked real folder on a file system whose directory entries give true
 //! inode numbers is not used at all.
 
-use super::{read_manifest, remove_marked, MARKER};
+use super::{is_real_dir, read_manifest, remove_marked, MARKER};
 use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -36,9 +36,8 @@ impl Spare {
     /// must not exist) and read it; None, with nothing claimed, where there is no usable spare.
     pub(super) fn claim(cache: &Path, name: &str, into: &Path, output: &Path) -> Option<Spare> {
         let at = path(cache, name);
-        let real_dir = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir());
         let parent = output.parent()?;
-        if !real_dir(cache) || !real_dir(&at) || !true_inodes(parent) || read_manifest(&at).is_none() {
+        if !is_real_dir(cache) || !is_real_dir(&at) || !true_inodes(parent) || read_manifest(&at).is_none() {
             return None;
         }
         // A rename claims it: of two builds at once, one gets it. It also fails across file systems.
@@ -171,9 +170,8 @@ fn true_inodes(dir: &Path) -> bool {
 /// Keep the folder `dir` (the output a build just replaced, or a build that failed) as the spare
 /// of `name` in `cache`, or remove it where it cannot be kept.
 pub(super) fn park(dir: &Path, cache: &Path, name: &str) {
-    let real_dir = || std::fs::symlink_metadata(cache).is_ok_and(|m| m.is_dir());
     // Made here if missing: the cache, saved at the same time, may make it first.
-    let ready = real_dir() || (std::fs::create_dir(cache).is_ok() || real_dir());
+    let ready = is_real_dir(cache) || std::fs::create_dir(cache).is_ok() || is_real_dir(cache);
     let kept = ready && std::fs::rename(dir, path(cache, name)).is_ok();
     if !kept {
         let _ = remove_marked(dir);
