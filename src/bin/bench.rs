@@ -532,9 +532,10 @@ fn print_targets(reports: &[SizeReport]) {
         None => println!("- n/a: {label} < {} — not measured (add {n} to --notes)", fmt_dur(limit)),
     };
     let cold = |r: &SizeReport| r.cold_walls();
+    // Cold, warm, serve and memory limits are #15's (every feature on); the rest are older ones.
     target(1, Duration::from_millis(50), "one-note site cold build", cold);
-    target(1000, Duration::from_millis(800), "1,000 notes cold build", cold);
-    target(10_000, Duration::from_secs(8), "10,000 notes cold build", cold);
+    target(1000, Duration::from_millis(600), "1,000 notes cold build", cold);
+    target(10_000, Duration::from_secs(5), "10,000 notes cold build", cold);
     let warm = |r: &SizeReport| r.warm_builds.iter().map(|w| w.wall).collect();
     target(10_000, Duration::from_millis(1500), "10,000 notes warm build (1% edited, build cache)", warm);
     let serve = |r: &SizeReport| r.serve_starts.iter().map(|w| w.wall).collect();
@@ -555,10 +556,10 @@ fn print_targets(reports: &[SizeReport]) {
         }
     }
     match find(10_000).map(|r| r.peak_mib()) {
-        Some(Some(m)) => println!("- {}: 10,000 notes peak memory < 350 MiB — {m:.1} MiB", verdict(m < 350.0)),
+        Some(Some(m)) => println!("- {}: 10,000 notes peak memory < 150 MiB — {m:.1} MiB", verdict(m < 150.0)),
         Some(None) => {
-            println!("- n/a: 10,000 notes peak memory < 350 MiB — not available on this platform")
+            println!("- n/a: 10,000 notes peak memory < 150 MiB — not available on this platform")
         }
-        None => println!("- n/a: 10,000 notes peak memory < 350 MiB — not measured (add 10000 to --notes)"),
+        None => println!("- n/a: 10,000 notes peak memory < 150 MiB — not measured (add 10000 to --notes)"),
     }
 }
