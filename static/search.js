@@ -112,38 +112,67 @@
       parts.forEach(function (p) { shards[p.shard = shardOf(p.term, bits)] = 1; });
       return Promise.all(Object.keys(shards).map(function (s) { return load("t", +s); })).then(function () {
         /* Typed arrays over the pages and plain loops, no object or closure per page: a common
-           word is on every page, and a first query runs before the engine has compiled this. */
+           word is on every page, and a first query runs before the engine has compiled this. The
+           loops over postings do integer work only: an unoptimised engine boxes every fractional
+           number it computes, which cost more than the rest of the ranking (tens of thousands of
+           postings for a Korean phrase of common bigrams). So a page's term frequency score is
+           summed in fixed point (SCALE units), each list's contributions looked up in a table. */
         var n = m.pages, U = us.length;
         var hit = new Uint8Array(n * U), inTitle = new Uint8Array(n * U), inHead = new Uint8Array(n * U);
-        var tf = new Float64Array(n), any = new Uint8Array(n), candidates = new Int32Array(n), nc = 0;
+        var tfx = new Int32Array(n), any = new Uint8Array(n), candidates = new Int32Array(n), nc = 0;
         var partsOf = us.map(function () { return 0; });
         parts.forEach(function (p) { partsOf[p.u]++; });
-        var flags = new Uint8Array(n), touched = new Int32Array(n);
+        /* The postings of every term a part matches, and whether the term is the word itself. */
+        var bound = 0;
         parts.forEach(function (p) {
-          /* The postings of every term the part matches, and whether the term is the word itself. */
-          var found = [], shard = got.t[p.shard] || {};
-          if (p.exact) { if (Object.prototype.hasOwnProperty.call(shard, p.term)) found.push({ list: postingsOf(shard, p.term), whole: false }); }
-          else withPrefix(p.shard, shard, p.term).forEach(function (t) { found.push({ list: postingsOf(shard, t), whole: t === p.term }); });
-          var nt = 0, df = 0, j, i, k;
-          for (j = 0; j < found.length; j++) df += found[j].list.length >> 1;
-          var idf = Math.log(1 + n / (1 + Math.min(df, n)));
+          var shard = got.t[p.shard] || {}, df = 0;
+          p.found = [];
+          if (p.exact) { if (Object.prototype.hasOwnProperty.call(shard, p.term)) p.found.push({ list: postingsOf(shard, p.term), whole: false }); }
+          else withPrefix(p.shard, shard, p.term).forEach(function (t) { p.found.push({ list: postingsOf(shard, t), whole: t === p.term }); });
+          p.found.forEach(function (f) { df += f.list.length >> 1; });
+          p.idf = Math.log(1 + n / (1 + Math.min(df, n)));
+          bound += p.found.length * (LOG1P[63] * p.idf + 0.5);
+        });
+        /* Fixed point with as many fractional bits as the largest possible sum allows in 30 bits. */
+        var SCALE = 65536;
+        while (SCALE > 1 && bound * SCALE >= 1 << 30) SCALE /= 2;
+        var flags = new Uint8Array(n), touched = new Int32Array(n), add = new Int32Array(64);
+        parts.forEach(function (p) {
+          var nt = 0, j, i, k, c, u = p.u, found = p.found;
           for (j = 0; j < found.length; j++) {
-            var list = found[j].list, page = 0, bonus = found[j].whole ? 0.5 : 0; /* the word itself, not only longer ones */
+            /* the word itself, not only longer ones, gains half a point */
+            var list = found[j].list, page = 0, w, at, bonus = found[j].whole ? 0.5 : 0;
+            for (c = 0; c < 64; c++) add[c] = Math.round((LOG1P[c] * p.idf + bonus) * SCALE);
+            if (found.length === 1) {
+              /* One list: each page once, so its flags count directly. */
+              for (i = 0; i + 1 < list.length; i += 2) {
+                page += list[i];
+                if (page >= n) break;
+                w = list[i + 1];
+                at = page * U + u;
+                hit[at]++;
+                inTitle[at] += (w >> 1) & 1;
+                inHead[at] += w & 1;
+                tfx[page] += add[w >> 2];
+                if (!any[page]) { any[page] = 1; candidates[nc++] = page; }
+              }
+              continue;
+            }
             for (i = 0; i + 1 < list.length; i += 2) {
               page += list[i];
               if (page >= n) break;
-              var w = list[i + 1];
+              w = list[i + 1];
               if (!flags[page]) touched[nt++] = page;
               flags[page] |= 4 | (w & 3);
-              tf[page] += LOG1P[w >> 2] * idf + bonus;
+              tfx[page] += add[w >> 2];
             }
           }
           for (k = 0; k < nt; k++) {
-            var pg = touched[k], f = flags[pg], at = pg * U + p.u;
+            var pg = touched[k], f = flags[pg], at2 = pg * U + u;
             flags[pg] = 0;
-            hit[at]++;
-            if (f & 2) inTitle[at]++;
-            if (f & 1) inHead[at]++;
+            hit[at2]++;
+            if (f & 2) inTitle[at2]++;
+            if (f & 1) inHead[at2]++;
             if (!any[pg]) { any[pg] = 1; candidates[nc++] = pg; }
           }
         });
@@ -152,24 +181,26 @@
            (a full sort of every candidate cost more than the rest of the ranking). */
         var phrased = U > 1 || us.some(function (u) { return u.cjk && u.grams.length > 1; });
         var keep = phrased ? Math.max(limit, RERANK) : limit, best = [], total = 0, score = new Float64Array(n);
-        var before = function (a, b) { return score[a] > score[b] || (score[a] === score[b] && a < b); };
+        var lastScore = -1, lastPage = -1; /* best's last, once best is full */
         for (var c = 0; c < nc; c++) {
           var page = candidates[c], full = 0, part = 0, title = 0, head = 0;
           for (var u = 0; u < U; u++) {
-            var at = page * U + u, f = hit[at] / partsOf[u];
-            part += f;
-            if (f === 1) full++;
-            if (inTitle[at] === partsOf[u]) title++;
-            if (inHead[at] === partsOf[u]) head++;
+            var at = page * U + u, h = hit[at], of = partsOf[u];
+            part += h / of;
+            if (h === of) full++;
+            if (inTitle[at] === of) title++;
+            if (inHead[at] === of) head++;
           }
           if (part < U / 2) continue;
           total++;
-          score[page] = full * 1e5 + title * 1e3 + head * 1e2 + part * 10 + tf[page] / (1 + tf[page]);
-          if (best.length === keep && !before(page, best[keep - 1])) continue;
-          var at2 = best.length;
-          while (at2 > 0 && before(page, best[at2 - 1])) at2--;
-          best.splice(at2, 0, page);
+          var tf = tfx[page] / SCALE, sc = full * 1e5 + title * 1e3 + head * 1e2 + part * 10 + tf / (1 + tf);
+          if (best.length === keep && (sc < lastScore || (sc === lastScore && page > lastPage))) continue;
+          score[page] = sc;
+          var at3 = best.length;
+          while (at3 > 0 && (sc > score[best[at3 - 1]] || (sc === score[best[at3 - 1]] && page < best[at3 - 1]))) at3--;
+          best.splice(at3, 0, page);
           if (best.length > keep) best.pop();
+          if (best.length === keep) { lastPage = best[keep - 1]; lastScore = score[lastPage]; }
         }
         var top = best.map(function (pg) { return { page: pg, score: score[pg] }; });
         var blocks = {};
