@@ -5,7 +5,7 @@
   "use strict";
   var d = document, body = d.body, ds = body.dataset, root = ds.root || "";
   var base = root + "static/search/";
-  var SHOWN = 8, PAGE_SHOWN = 50, RERANK = 12;
+  var SHOWN = 8, PAGE_SHOWN = 50, RERANK = 12, SCREEN = 5;
 
   /* ---- loading the index: each file calls gongbuSearch(kind, number, data) ---- */
   var got = { m: {}, t: {}, d: {} }, pending = {};
@@ -96,7 +96,7 @@
     return out;
   }
   /* ---- search: rank pages by postings, then the best ones by their text ---- */
-  function search(q, limit) {
+  function search(q, limit, early) {
     var us = units(q);
     if (!us.length) return Promise.resolve({ units: us, results: [], total: 0 });
     return load("m", 0).then(function (m) {
@@ -203,19 +203,30 @@
           if (best.length === keep) { lastPage = best[keep - 1]; lastScore = score[lastPage]; }
         }
         var top = best.map(function (pg) { return { page: pg, score: score[pg] }; });
-        var blocks = {};
-        top.forEach(function (s) { blocks[Math.floor(s.page / m.block)] = 1; });
-        return Promise.all(Object.keys(blocks).map(function (b) { return load("d", +b); })).then(function () {
-          var results = [];
-          top.forEach(function (s) {
-            var block = got.d[Math.floor(s.page / m.block)], doc = block && block[s.page % m.block];
-            if (!doc) return;
-            var r = place(doc, us);
-            r.score = s.score + r.phrase * 1e4;
-            results.push(r);
+        /* The results of `pages` (of top), in order, once their text blocks are in. */
+        var results = function (pages) {
+          var blocks = {};
+          pages.forEach(function (s) { blocks[Math.floor(s.page / m.block)] = 1; });
+          return Promise.all(Object.keys(blocks).map(function (b) { return load("d", +b); })).then(function () {
+            var out = [];
+            pages.forEach(function (s) {
+              var block = got.d[Math.floor(s.page / m.block)], doc = block && block[s.page % m.block];
+              if (!doc) return;
+              var r = place(doc, us);
+              r.score = s.score + r.phrase * 1e4;
+              out.push(r);
+            });
+            out.sort(function (a, b) { return b.score - a.score; });
+            return { units: us, results: out.slice(0, limit), total: total };
           });
-          results.sort(function (a, b) { return b.score - a.score; });
-          return { units: us, results: results.slice(0, limit), total: total };
+        };
+        /* Without a phrase the order is final already: the first screen's blocks are asked
+           first and shown (`early`), then the rest's. A round of script files costs about its
+           number of files, so the first screen comes from 5 files instead of 8. */
+        if (phrased || !early || top.length <= SCREEN) return results(top);
+        return results(top.slice(0, SCREEN)).then(function (first) {
+          early(first);
+          return results(top);
         });
       });
     });
@@ -323,20 +334,29 @@
       var mine = ++seq;
       asked = q;
       busy = true;
-      search(q, SHOWN).then(function (res) {
+      var early = false;
+      var paint = function (res, more) {
+        /* a result chosen with the arrows while the rest loaded stays chosen */
+        var was = early ? active : -1;
+        early = more;
+        panel.textContent = "";
+        active = -1;
+        var list = el("div", "sr-list");
+        list.setAttribute("role", "listbox");
+        if (more) list.setAttribute("aria-busy", "true");
+        res.results.forEach(function (r, i) { var a = link(r); a.id = "gb-sr-" + i; a.setAttribute("role", "option"); list.appendChild(a); });
+        if (!res.results.length) list.appendChild(el("p", "sr-none", ds.searchNone || "0"));
+        panel.appendChild(list);
+        var all = el("a", "sr-all", (ds.searchAll || "") + " (" + countText(res.total) + ")");
+        all.href = pageUrl(q);
+        if (res.total) panel.appendChild(all);
+        show(true);
+        if (!more && was >= 0) mark(was);
+      };
+      search(q, SHOWN, function (first) { if (mine === seq) paint(first, true); }).then(function (res) {
         busy = false;
         if (mine === seq) {
-          panel.textContent = "";
-          active = -1;
-          var list = el("div", "sr-list");
-          list.setAttribute("role", "listbox");
-          res.results.forEach(function (r, i) { var a = link(r); a.id = "gb-sr-" + i; a.setAttribute("role", "option"); list.appendChild(a); });
-          if (!res.results.length) list.appendChild(el("p", "sr-none", ds.searchNone || "0"));
-          panel.appendChild(list);
-          var all = el("a", "sr-all", (ds.searchAll || "") + " (" + countText(res.total) + ")");
-          all.href = pageUrl(q);
-          if (res.total) panel.appendChild(all);
-          show(true);
+          paint(res, false);
           body.dataset.searched = q;
         }
         if (again) { again = false; if (box.value.trim() !== q) run(); }
