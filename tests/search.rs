@@ -136,37 +136,41 @@ fn a_first_query_loads_few_files_and_starts_on_the_keystroke() {
 }
 
 /// A query no phrase can reorder has its order from the postings alone: the header's box shows
-/// its first screen (5 results) once those results' text blocks are in, before the rest are
-/// asked for, then the whole list with the same first five on top.
+/// its first screen (5 results) once those results' text blocks are in, and only then asks for
+/// the rest's, then shows the whole list with the same first five on top.
 #[test]
 fn the_first_screen_is_shown_from_its_own_text_blocks_before_the_rest_are_asked_for() {
     let tmp = tempfile::tempdir().unwrap();
     let out = build_corpus(tmp.path());
     let mut browser = Browser::open(&file_url(&out.join("Algorithm/index.html")));
     browser.wait_for("typeof gongbuSearchQuery === 'function'", 20, "search.js");
+    // The text blocks asked for (a script added) and arrived (its script ran), in order.
     let seen = browser.eval(
         "(async () => { const box = document.getElementById('gb-q'), panel = document.getElementById('gb-sr'); \
          const urls = () => [...panel.querySelectorAll('.sr-item')].map(a => a.getAttribute('href')); \
-         const blocks = () => document.querySelectorAll('script[src*=\"/static/search/d\"]').length; \
+         const log = [], add = document.head.appendChild, ran = window.gongbuSearch; \
+         document.head.appendChild = function (s) { if (/\\/d\\d+\\.js$/.test(s.src)) log.push('asked'); return add.call(this, s); }; \
+         window.gongbuSearch = function (kind) { if (kind === 'd') log.push('arrived'); return ran.apply(this, arguments); }; \
          let first = null; \
          new MutationObserver(() => { const list = panel.querySelector('.sr-list'); \
-           if (!first && list && list.getAttribute('aria-busy') === 'true') first = {urls: urls(), blocks: blocks()}; \
+           if (!first && list && list.getAttribute('aria-busy') === 'true') first = urls(); \
          }).observe(panel, {childList: true, subtree: true}); \
          box.focus(); box.value = '큐'; box.dispatchEvent(new InputEvent('input', {bubbles: true})); \
          while (document.body.dataset.searched !== '큐') await new Promise(r => setTimeout(r, 10)); \
-         return {first, urls: urls(), blocks: blocks(), busy: panel.querySelector('.sr-list').getAttribute('aria-busy')}; })()",
+         return {first, urls: urls(), log, busy: panel.querySelector('.sr-list').getAttribute('aria-busy')}; })()",
     );
-    let first = &seen["first"];
     let strings = |v: &serde_json::Value| -> Vec<String> {
         v.as_array().unwrap_or_else(|| panic!("{seen}")).iter().map(|u| u.as_str().unwrap_or_default().into()).collect()
     };
-    assert!(first.is_object(), "no first screen was shown before the whole list: {seen}");
-    let (early, all) = (strings(&first["urls"]), strings(&seen["urls"]));
+    assert!(seen["first"].is_array(), "no first screen was shown before the whole list: {seen}");
+    let (early, all, log) = (strings(&seen["first"]), strings(&seen["urls"]), strings(&seen["log"]));
     assert_eq!(early.len(), 5, "{seen}");
     assert_eq!(all.len(), 8, "{seen}");
     assert_eq!(early[..], all[..5], "the first screen stays on top");
-    let (blocks_early, blocks_all) = (first["blocks"].as_u64().unwrap(), seen["blocks"].as_u64().unwrap());
-    assert!(blocks_early <= 5 && blocks_early < blocks_all, "the rest's blocks were asked for later: {seen}");
+    let asked_first = log.iter().take_while(|e| *e == "asked").count();
+    let asked = log.iter().filter(|e| *e == "asked").count();
+    assert!(asked_first <= 5 && asked_first < asked, "the first screen's blocks first, the rest's after: {log:?}");
+    assert!(log.iter().skip(asked_first).take(asked_first).all(|e| e == "arrived"), "all arrived first: {log:?}");
     assert!(seen["busy"].is_null(), "the whole list is no longer busy: {seen}");
 }
 
