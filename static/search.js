@@ -220,12 +220,17 @@
             return { units: us, results: out.slice(0, limit), total: total };
           });
         };
-        /* Without a phrase the order is final already: the first screen's blocks are asked
-           first and shown (`early`), then the rest's. A round of script files costs about its
-           number of files, so the first screen comes from 5 files instead of 8. */
-        if (phrased || !early || top.length <= SCREEN) return results(top);
+        /* The first screen's text blocks are asked for first, and the rest's once they are in:
+           a round of script files costs about its number of files, so the first screen comes
+           from 5 files instead of 8 or 12. It is shown at once (`early`) when no other result
+           can overtake it: always without a phrase (the order is the postings'), and with one
+           when a phrase bonus (1e4 for each phrase found) on every result after it could not
+           lift it over the screen's last. */
+        if (!early || top.length <= SCREEN) return results(top);
+        var bonus = us.filter(function (u) { return u.cjk && u.grams.length > 1; }).length + (U > 1 ? 1 : 0);
         return results(top.slice(0, SCREEN)).then(function (first) {
-          early(first);
+          var last = first.results.length ? first.results[first.results.length - 1].score : -1;
+          if (!phrased || top[SCREEN].score + bonus * 1e4 <= last) early(first);
           return results(top);
         });
       });
