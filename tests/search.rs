@@ -78,6 +78,15 @@ fn the_query_table_finds_its_pages_in_the_top_five_from_file_urls() {
     assert!(missed.is_empty(), "{} of {} queries missed:\n{}", missed.len(), table.len(), missed.join("\n"));
 }
 
+/// The shared corpus built into `tmp`, and one of its pages open with search.js ready.
+fn open_a_page(tmp: &Path) -> (Browser, String) {
+    let out = build_corpus(tmp);
+    let page = file_url(&out.join("Algorithm/index.html"));
+    let mut browser = Browser::open(&page);
+    browser.wait_for("typeof gongbuSearchQuery === 'function'", 20, "search.js");
+    (browser, page)
+}
+
 /// The index files a page has asked for, by kind: `m` the manifest, `t` term shards, `d` text blocks.
 fn loaded(browser: &mut Browser, kind: &str) -> usize {
     let pattern = if kind == "m" { "/static/search/index.js".to_string() } else { format!("/static/search/{kind}") };
@@ -93,10 +102,7 @@ fn loaded(browser: &mut Browser, kind: &str) -> usize {
 #[test]
 fn a_first_query_loads_few_files_and_starts_on_the_keystroke() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = build_corpus(tmp.path());
-    let page = file_url(&out.join("Algorithm/index.html"));
-    let mut browser = Browser::open(&page);
-    browser.wait_for("typeof gongbuSearchQuery === 'function'", 20, "search.js");
+    let (mut browser, page) = open_a_page(tmp.path());
     assert_eq!(loaded(&mut browser, "m"), 0, "nothing is loaded before the box is used");
     press(&mut browser, "/");
     browser.wait_for("document.activeElement && document.activeElement.id === 'gb-q'", 10, "`/` to focus the box");
@@ -137,15 +143,13 @@ fn a_first_query_loads_few_files_and_starts_on_the_keystroke() {
 
 /// The header's box shows a query's first screen (5 results) once those results' text blocks are
 /// in, and only then asks for the rest's, then shows the whole list with the same five on top:
-/// a query no phrase can reorder has its order from the postings alone; a phrase's (here each
-/// of the first five has the phrase, so nothing after them can gain more) once no later result
-/// can overtake them.
+/// a query no phrase can reorder has its order from the postings alone; a phrased one's first
+/// five are shown early once no later result can overtake them with a phrase bonus (so for this
+/// query on the shared corpus).
 #[test]
 fn the_first_screen_is_shown_from_its_own_text_blocks_before_the_rest_are_asked_for() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = build_corpus(tmp.path());
-    let page = file_url(&out.join("Algorithm/index.html"));
-    let mut browser = Browser::open(&page);
+    let (mut browser, page) = open_a_page(tmp.path());
     for q in ["큐", "프로세스와 스레드의 차이"] {
         browser.navigate(&page);
         browser.wait_for("typeof gongbuSearchQuery === 'function'", 20, "search.js");
