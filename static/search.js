@@ -5,7 +5,7 @@
   "use strict";
   var d = document, body = d.body, ds = body.dataset, root = ds.root || "";
   var base = root + "static/search/";
-  var SHOWN = 8, PAGE_SHOWN = 50, RERANK = 12;
+  var SHOWN = 8, PAGE_SHOWN = 50, RERANK = 12, SCREEN = 5;
 
   /* ---- loading the index: each file calls gongbuSearch(kind, number, data) ---- */
   var got = { m: {}, t: {}, d: {} }, pending = {};
@@ -96,7 +96,7 @@
     return out;
   }
   /* ---- search: rank pages by postings, then the best ones by their text ---- */
-  function search(q, limit) {
+  function search(q, limit, early) {
     var us = units(q);
     if (!us.length) return Promise.resolve({ units: us, results: [], total: 0 });
     return load("m", 0).then(function (m) {
@@ -112,38 +112,67 @@
       parts.forEach(function (p) { shards[p.shard = shardOf(p.term, bits)] = 1; });
       return Promise.all(Object.keys(shards).map(function (s) { return load("t", +s); })).then(function () {
         /* Typed arrays over the pages and plain loops, no object or closure per page: a common
-           word is on every page, and a first query runs before the engine has compiled this. */
+           word is on every page, and a first query runs before the engine has compiled this. The
+           loops over postings do integer work only: an unoptimised engine boxes every fractional
+           number it computes, which cost more than the rest of the ranking (tens of thousands of
+           postings for a Korean phrase of common bigrams). So a page's term frequency score is
+           summed in fixed point (SCALE units), each list's contributions looked up in a table. */
         var n = m.pages, U = us.length;
         var hit = new Uint8Array(n * U), inTitle = new Uint8Array(n * U), inHead = new Uint8Array(n * U);
-        var tf = new Float64Array(n), any = new Uint8Array(n), candidates = new Int32Array(n), nc = 0;
+        var tfx = new Int32Array(n), any = new Uint8Array(n), candidates = new Int32Array(n), nc = 0;
         var partsOf = us.map(function () { return 0; });
         parts.forEach(function (p) { partsOf[p.u]++; });
-        var flags = new Uint8Array(n), touched = new Int32Array(n);
+        /* The postings of every term a part matches, and whether the term is the word itself. */
+        var bound = 0;
         parts.forEach(function (p) {
-          /* The postings of every term the part matches, and whether the term is the word itself. */
-          var found = [], shard = got.t[p.shard] || {};
-          if (p.exact) { if (Object.prototype.hasOwnProperty.call(shard, p.term)) found.push({ list: postingsOf(shard, p.term), whole: false }); }
-          else withPrefix(p.shard, shard, p.term).forEach(function (t) { found.push({ list: postingsOf(shard, t), whole: t === p.term }); });
-          var nt = 0, df = 0, j, i, k;
-          for (j = 0; j < found.length; j++) df += found[j].list.length >> 1;
-          var idf = Math.log(1 + n / (1 + Math.min(df, n)));
+          var shard = got.t[p.shard] || {}, df = 0;
+          p.found = [];
+          if (p.exact) { if (Object.prototype.hasOwnProperty.call(shard, p.term)) p.found.push({ list: postingsOf(shard, p.term), whole: false }); }
+          else withPrefix(p.shard, shard, p.term).forEach(function (t) { p.found.push({ list: postingsOf(shard, t), whole: t === p.term }); });
+          p.found.forEach(function (f) { df += f.list.length >> 1; });
+          p.idf = Math.log(1 + n / (1 + Math.min(df, n)));
+          bound += p.found.length * (LOG1P[63] * p.idf + 0.5);
+        });
+        /* Fixed point with as many fractional bits as the largest possible sum allows in 30 bits. */
+        var SCALE = 65536;
+        while (SCALE > 1 && bound * SCALE >= 1 << 30) SCALE /= 2;
+        var flags = new Uint8Array(n), touched = new Int32Array(n), add = new Int32Array(64);
+        parts.forEach(function (p) {
+          var nt = 0, j, i, k, c, u = p.u, found = p.found;
           for (j = 0; j < found.length; j++) {
-            var list = found[j].list, page = 0, bonus = found[j].whole ? 0.5 : 0; /* the word itself, not only longer ones */
+            /* the word itself, not only longer ones, gains half a point */
+            var list = found[j].list, page = 0, w, at, bonus = found[j].whole ? 0.5 : 0;
+            for (c = 0; c < 64; c++) add[c] = Math.round((LOG1P[c] * p.idf + bonus) * SCALE);
+            if (found.length === 1) {
+              /* One list: each page once, so its flags count directly. */
+              for (i = 0; i + 1 < list.length; i += 2) {
+                page += list[i];
+                if (page >= n) break;
+                w = list[i + 1];
+                at = page * U + u;
+                hit[at]++;
+                inTitle[at] += (w >> 1) & 1;
+                inHead[at] += w & 1;
+                tfx[page] += add[w >> 2];
+                if (!any[page]) { any[page] = 1; candidates[nc++] = page; }
+              }
+              continue;
+            }
             for (i = 0; i + 1 < list.length; i += 2) {
               page += list[i];
               if (page >= n) break;
-              var w = list[i + 1];
+              w = list[i + 1];
               if (!flags[page]) touched[nt++] = page;
               flags[page] |= 4 | (w & 3);
-              tf[page] += LOG1P[w >> 2] * idf + bonus;
+              tfx[page] += add[w >> 2];
             }
           }
           for (k = 0; k < nt; k++) {
-            var pg = touched[k], f = flags[pg], at = pg * U + p.u;
+            var pg = touched[k], f = flags[pg], at2 = pg * U + u;
             flags[pg] = 0;
-            hit[at]++;
-            if (f & 2) inTitle[at]++;
-            if (f & 1) inHead[at]++;
+            hit[at2]++;
+            if (f & 2) inTitle[at2]++;
+            if (f & 1) inHead[at2]++;
             if (!any[pg]) { any[pg] = 1; candidates[nc++] = pg; }
           }
         });
@@ -152,39 +181,57 @@
            (a full sort of every candidate cost more than the rest of the ranking). */
         var phrased = U > 1 || us.some(function (u) { return u.cjk && u.grams.length > 1; });
         var keep = phrased ? Math.max(limit, RERANK) : limit, best = [], total = 0, score = new Float64Array(n);
-        var before = function (a, b) { return score[a] > score[b] || (score[a] === score[b] && a < b); };
+        var lastScore = -1, lastPage = -1; /* best's last, once best is full */
         for (var c = 0; c < nc; c++) {
           var page = candidates[c], full = 0, part = 0, title = 0, head = 0;
           for (var u = 0; u < U; u++) {
-            var at = page * U + u, f = hit[at] / partsOf[u];
-            part += f;
-            if (f === 1) full++;
-            if (inTitle[at] === partsOf[u]) title++;
-            if (inHead[at] === partsOf[u]) head++;
+            var at = page * U + u, h = hit[at], of = partsOf[u];
+            part += h / of;
+            if (h === of) full++;
+            if (inTitle[at] === of) title++;
+            if (inHead[at] === of) head++;
           }
           if (part < U / 2) continue;
           total++;
-          score[page] = full * 1e5 + title * 1e3 + head * 1e2 + part * 10 + tf[page] / (1 + tf[page]);
-          if (best.length === keep && !before(page, best[keep - 1])) continue;
-          var at2 = best.length;
-          while (at2 > 0 && before(page, best[at2 - 1])) at2--;
-          best.splice(at2, 0, page);
+          var tf = tfx[page] / SCALE, sc = full * 1e5 + title * 1e3 + head * 1e2 + part * 10 + tf / (1 + tf);
+          if (best.length === keep && (sc < lastScore || (sc === lastScore && page > lastPage))) continue;
+          score[page] = sc;
+          var at3 = best.length;
+          while (at3 > 0 && (sc > score[best[at3 - 1]] || (sc === score[best[at3 - 1]] && page < best[at3 - 1]))) at3--;
+          best.splice(at3, 0, page);
           if (best.length > keep) best.pop();
+          if (best.length === keep) { lastPage = best[keep - 1]; lastScore = score[lastPage]; }
         }
         var top = best.map(function (pg) { return { page: pg, score: score[pg] }; });
-        var blocks = {};
-        top.forEach(function (s) { blocks[Math.floor(s.page / m.block)] = 1; });
-        return Promise.all(Object.keys(blocks).map(function (b) { return load("d", +b); })).then(function () {
-          var results = [];
-          top.forEach(function (s) {
-            var block = got.d[Math.floor(s.page / m.block)], doc = block && block[s.page % m.block];
-            if (!doc) return;
-            var r = place(doc, us);
-            r.score = s.score + r.phrase * 1e4;
-            results.push(r);
+        /* The results of `pages` (of top), in order, once their text blocks are in. */
+        var results = function (pages) {
+          var blocks = {};
+          pages.forEach(function (s) { blocks[Math.floor(s.page / m.block)] = 1; });
+          return Promise.all(Object.keys(blocks).map(function (b) { return load("d", +b); })).then(function () {
+            var out = [];
+            pages.forEach(function (s) {
+              var block = got.d[Math.floor(s.page / m.block)], doc = block && block[s.page % m.block];
+              if (!doc) return;
+              var r = place(doc, us);
+              r.score = s.score + r.phrase * 1e4;
+              out.push(r);
+            });
+            out.sort(function (a, b) { return b.score - a.score; });
+            return { units: us, results: out.slice(0, limit), total: total };
           });
-          results.sort(function (a, b) { return b.score - a.score; });
-          return { units: us, results: results.slice(0, limit), total: total };
+        };
+        /* The first screen's text blocks are asked for first, and the rest's once they are in:
+           a round of script files costs about its number of files, so the first screen comes
+           from 5 files instead of 8 or 12. It is shown at once (`early`) when no other result
+           can overtake it: always without a phrase (the order is the postings'), and with one
+           when a phrase bonus (1e4 for each phrase found) on every result after it could not
+           lift it over the screen's last. */
+        if (!early || top.length <= SCREEN) return results(top);
+        var bonus = us.filter(function (u) { return u.cjk && u.grams.length > 1; }).length + (U > 1 ? 1 : 0);
+        return results(top.slice(0, SCREEN)).then(function (first) {
+          var last = first.results.length ? first.results[first.results.length - 1].score : -1;
+          if (!phrased || top[SCREEN].score + bonus * 1e4 <= last) early(first);
+          return results(top);
         });
       });
     });
@@ -292,20 +339,29 @@
       var mine = ++seq;
       asked = q;
       busy = true;
-      search(q, SHOWN).then(function (res) {
+      var early = false;
+      var paint = function (res, more) {
+        /* a result chosen with the arrows while the rest loaded stays chosen */
+        var was = early ? active : -1;
+        early = more;
+        panel.textContent = "";
+        active = -1;
+        var list = el("div", "sr-list");
+        list.setAttribute("role", "listbox");
+        if (more) list.setAttribute("aria-busy", "true");
+        res.results.forEach(function (r, i) { var a = link(r); a.id = "gb-sr-" + i; a.setAttribute("role", "option"); list.appendChild(a); });
+        if (!res.results.length) list.appendChild(el("p", "sr-none", ds.searchNone || "0"));
+        panel.appendChild(list);
+        var all = el("a", "sr-all", (ds.searchAll || "") + " (" + countText(res.total) + ")");
+        all.href = pageUrl(q);
+        if (res.total) panel.appendChild(all);
+        show(true);
+        if (!more && was >= 0) mark(was);
+      };
+      search(q, SHOWN, function (first) { if (mine === seq) paint(first, true); }).then(function (res) {
         busy = false;
         if (mine === seq) {
-          panel.textContent = "";
-          active = -1;
-          var list = el("div", "sr-list");
-          list.setAttribute("role", "listbox");
-          res.results.forEach(function (r, i) { var a = link(r); a.id = "gb-sr-" + i; a.setAttribute("role", "option"); list.appendChild(a); });
-          if (!res.results.length) list.appendChild(el("p", "sr-none", ds.searchNone || "0"));
-          panel.appendChild(list);
-          var all = el("a", "sr-all", (ds.searchAll || "") + " (" + countText(res.total) + ")");
-          all.href = pageUrl(q);
-          if (res.total) panel.appendChild(all);
-          show(true);
+          paint(res, false);
           body.dataset.searched = q;
         }
         if (again) { again = false; if (box.value.trim() !== q) run(); }

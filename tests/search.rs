@@ -78,6 +78,15 @@ fn the_query_table_finds_its_pages_in_the_top_five_from_file_urls() {
     assert!(missed.is_empty(), "{} of {} queries missed:\n{}", missed.len(), table.len(), missed.join("\n"));
 }
 
+/// The shared corpus built into `tmp`, and one of its pages open with search.js ready.
+fn open_a_page(tmp: &Path) -> (Browser, String) {
+    let out = build_corpus(tmp);
+    let page = file_url(&out.join("Algorithm/index.html"));
+    let mut browser = Browser::open(&page);
+    browser.wait_for("typeof gongbuSearchQuery === 'function'", 20, "search.js");
+    (browser, page)
+}
+
 /// The index files a page has asked for, by kind: `m` the manifest, `t` term shards, `d` text blocks.
 fn loaded(browser: &mut Browser, kind: &str) -> usize {
     let pattern = if kind == "m" { "/static/search/index.js".to_string() } else { format!("/static/search/{kind}") };
@@ -93,10 +102,7 @@ fn loaded(browser: &mut Browser, kind: &str) -> usize {
 #[test]
 fn a_first_query_loads_few_files_and_starts_on_the_keystroke() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = build_corpus(tmp.path());
-    let page = file_url(&out.join("Algorithm/index.html"));
-    let mut browser = Browser::open(&page);
-    browser.wait_for("typeof gongbuSearchQuery === 'function'", 20, "search.js");
+    let (mut browser, page) = open_a_page(tmp.path());
     assert_eq!(loaded(&mut browser, "m"), 0, "nothing is loaded before the box is used");
     press(&mut browser, "/");
     browser.wait_for("document.activeElement && document.activeElement.id === 'gb-q'", 10, "`/` to focus the box");
@@ -133,6 +139,60 @@ fn a_first_query_loads_few_files_and_starts_on_the_keystroke() {
     browser.wait_for("document.body.dataset.searched === '스레드'", 20, "the results of the last text");
     let titles = browser.eval("[...document.querySelectorAll('#gb-sr .sr-title')].map(e => e.textContent)");
     assert!(titles.as_array().is_some_and(|t| !t.is_empty()), "{titles}");
+}
+
+/// The header's box shows a query's first screen (5 results) once those results' text blocks are
+/// in, and only then asks for the rest's, then shows the whole list with the same five on top:
+/// a query no phrase can reorder has its order from the postings alone; a phrased one's first
+/// five are shown early once no later result can overtake them with a phrase bonus (so for this
+/// query on the shared corpus).
+#[test]
+fn the_first_screen_is_shown_from_its_own_text_blocks_before_the_rest_are_asked_for() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut browser, page) = open_a_page(tmp.path());
+    for q in ["큐", "프로세스와 스레드의 차이"] {
+        browser.navigate(&page);
+        browser.wait_for("typeof gongbuSearchQuery === 'function'", 20, "search.js");
+        // The text blocks asked for (a script added) and arrived (its script ran), in order.
+        let seen = browser.eval(&format!(
+            "(async () => {{ const q = {}, box = document.getElementById('gb-q'), panel = document.getElementById('gb-sr'); \
+             const urls = () => [...panel.querySelectorAll('.sr-item')].map(a => a.getAttribute('href')); \
+             const log = [], add = document.head.appendChild, ran = window.gongbuSearch; \
+             document.head.appendChild = function (s) {{ if (/\\/d\\d+\\.js$/.test(s.src)) log.push('asked'); return add.call(this, s); }}; \
+             window.gongbuSearch = function (kind) {{ if (kind === 'd') log.push('arrived'); return ran.apply(this, arguments); }}; \
+             let first = null; \
+             new MutationObserver(() => {{ const list = panel.querySelector('.sr-list'); \
+               if (!first && list && list.getAttribute('aria-busy') === 'true') first = urls(); \
+             }}).observe(panel, {{childList: true, subtree: true}}); \
+             box.focus(); box.value = q; box.dispatchEvent(new InputEvent('input', {{bubbles: true}})); \
+             while (document.body.dataset.searched !== q) await new Promise(r => setTimeout(r, 10)); \
+             return {{first, urls: urls(), log, busy: panel.querySelector('.sr-list').getAttribute('aria-busy')}}; }})()",
+            serde_json::json!(q)
+        ));
+        let strings = |v: &serde_json::Value| -> Vec<String> {
+            v.as_array()
+                .unwrap_or_else(|| panic!("{q}: {seen}"))
+                .iter()
+                .map(|u| u.as_str().unwrap_or_default().into())
+                .collect()
+        };
+        assert!(seen["first"].is_array(), "{q}: no first screen was shown before the whole list: {seen}");
+        let (early, all, log) = (strings(&seen["first"]), strings(&seen["urls"]), strings(&seen["log"]));
+        assert_eq!(early.len(), 5, "{q}: {seen}");
+        assert_eq!(all.len(), 8, "{q}: {seen}");
+        assert_eq!(early[..], all[..5], "{q}: the first screen stays on top");
+        let asked_first = log.iter().take_while(|e| *e == "asked").count();
+        let asked = log.iter().filter(|e| *e == "asked").count();
+        assert!(
+            asked_first <= 5 && asked_first < asked,
+            "{q}: the first screen's blocks first, the rest's after: {log:?}"
+        );
+        assert!(
+            log.iter().skip(asked_first).take(asked_first).all(|e| e == "arrived"),
+            "{q}: all arrived first: {log:?}"
+        );
+        assert!(seen["busy"].is_null(), "{q}: the whole list is no longer busy: {seen}");
+    }
 }
 
 /// A served site's index stays what a fresh build writes: an edit, a new note, and deleting

@@ -27,8 +27,10 @@
 //!
 //! A first query in the header's box: focusing the box fetches the manifest; the keystroke
 //! searches at once (no debounce) and loads its shards (one per bigram or word), ranks the pages
-//! from the postings (typed arrays and plain loops: it runs before the engine has compiled it),
-//! loads the best pages' text blocks, and paints.
+//! from the postings (typed arrays and integer-only loops: it runs before the engine has compiled
+//! it, and an unoptimised engine boxes every fractional number, so term frequencies are summed in
+//! fixed point), loads the text blocks of the first screen's 5 results and paints them as soon as
+//! no later result can overtake them, then loads the rest's blocks and paints the whole list.
 //!
 //! A weight is `min(count, 63) << 2 | in title << 1 | in a heading`. Ranking (in
 //! `static/search.js`): query words fully present > query bigrams standing together (the phrase,
@@ -95,7 +97,53 @@
 //! that a query is one round of files. Cards of each term's top 5 pages (about 290 bytes each:
 //! heading id, heading, 170 characters of text) would be 14.5 MB more at 10,000 notes (+16%),
 //! but 9.5 MB for the shared corpus, whose whole index is 1.10 MB and must stay under half its
-//! 2.58 MB of HTML; and they would be exact only for one-term queries.
+//! 2.58 MB of HTML; and they would be exact only for one-term queries. Counted from the index
+//! files: the shown 8 of each term are 63,259 (term, page) pairs at 10,000 notes (12,006 terms)
+//! and 41,159 for the shared corpus (13,643 terms), whose index (1,107,319 bytes) has 184,791
+//! bytes left under half its HTML (2,584,220): 4.5 bytes a pair, not even a page number and an
+//! offset. Cards would also need every page's text when the shards are written (a build lets
+//! each text block go once written) and would change with edits to other pages in `serve`.
+//!
+//! The first screen from its own text blocks (kept): the blocks of the first 5 results are asked
+//! for first and the rest's once they are in, so the first screen waits for 5 files, not 8 or
+//! 12. Without a phrase the order is the postings' and the 5 are shown at once; with one they are
+//! shown when a phrase bonus on every result after them could not lift it over the screen's last
+//! (4 of the 5 phrased queries of the timing set; not `면접에서는 설명하는 것이 좋다`); the whole
+//! list comes after. Of the 174 queries below, 100 showed a first screen early at 10,000 notes
+//! and 46 on the shared corpus, each the same five as the whole list's top.
+//! Same machine as the figures above but under heavy load (load average 9–15 on 2 cores), 10,000
+//! notes, `--timing-site OLD --against NEW --typing-only` (visits alternating), old / new, first
+//! screen (every result), focused before and at once:
+//!
+//! | | focused before | at once |
+//! |---|---:|---:|
+//! | `file://`, 5 visits | 77.7 / 59.3 (77.8 / 82.0) ms | 66.5 / 52.8 (71.5 / 72.6) ms |
+//! | `file://`, 8 visits, 4 queries without a phrase | 65.0 / 54.5 (65.1 / 71.7) ms | 63.3 / 48.7 (63.4 / 71.9) ms |
+//! | HTTP, 3 visits | 88.4 / 76.7 (88.5 / 97.1) ms | 75.6 / 69.8 (75.6 / 94.7) ms |
+//!
+//! Main alone at the start of this measuring (load 6–10): `file://` 67.1 / 58.0 ms, HTTP 77.0 /
+//! 70.2 ms (focused before / at once). The whole list is 5–20 ms later than before (a second
+//! round of files after the first screen's).
+//!
+//! Ranking in fixed point (kept): the loops over postings did floating-point work per posting,
+//! and a first query runs unoptimised code, which boxes every fractional number: Node 20 spent
+//! 26 ms ranking `면접에서는 설명하는 것이 좋다` (9 parts, 88,000 postings), 8 of them collecting
+//! garbage. Chromium, time from the shards to the ranking done (`performance.mark`, 5 visits, load
+//! 11–13), old / new, least and median: that query 15.5 / 6.8 and 27.0 / 22.1 ms, `스레드` 3.0 /
+//! 3.0 and 7.6 / 5.1 ms, `퀵 정렬` 3.5 / 2.7 and 7.4 / 4.1 ms, the other queries equal within the
+//! noise. Checked against the old ranking on 174 queries (the query table, the timing set,
+//! prefixes, 120 word runs from generated notes) with 8 and 50 results, on the 10,000-note and the
+//! shared corpus's sites: every Korean query gives the same results; 14 of 348 lists at 10,000
+//! notes and 2 on the shared corpus differ, all word-prefix queries (several posting lists), in
+//! the order of pages whose term frequencies are mathematically equal (`index`: log 10 + log 3 +
+//! log 2 + log 4 on one page, log 10 + log 2 + log 2 + log 2 + log 3 on the other), which float
+//! rounding decided before and the page order decides now.
+//!
+//! Typed keystroke by keystroke (`--keys`: a Korean IME's composition states 150 ms apart, `비`,
+//! `빋`, `비도`, `비동`, …), the last keystroke to the whole query's results painted: median of 6
+//! queries 29.9 and 39.6 ms before (3 and 5 visits), 40.9 and 37.6 ms now: the earlier
+//! keystrokes have loaded nearly every file (1–2 files after the last keystroke, 12 for `비동기`,
+//! whose last bigram brings new results), so the difference is noise at that load.
 //!
 //! HTTP in `scripts/pagefind-compare`: Python's server, now keep-alive HTTP/1.1 with
 //! `TCP_NODELAY` (`--http10` for a connection per file as before; keep-alive without
