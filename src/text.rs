@@ -37,3 +37,15 @@ mod tests {
         assert!(matches!(without_controls(kept), Cow::Borrowed(s) if s == kept));
     }
 }
+
+/// For tests that compare a fast path with a plain one on many inputs: a xorshift stream of
+/// numbers below `n`, the same sequence for the same seed everywhere.
+#[cfg(test)]
+pub(crate) fn random_below(mut seed: u64) -> impl FnMut(usize) -> usize {
+    move |n| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    }
+}
