@@ -222,10 +222,19 @@ impl<'a> Html<'a> {
                 i = end;
                 continue;
             }
-            // A run of text, copied at once: up to the next tag (or blank, outside `pre`).
+            // A run of text, copied at once: up to the next tag (or blank, outside `pre`). A
+            // lone space between two words is copied with them: it is what collapsing gives.
             let end = match verbatim {
                 true => memchr::memchr(b'<', &b[i + 1..]).map_or(b.len(), |p| i + 1 + p),
-                false => next_of(b, i + 1, LT | SPACE),
+                false => {
+                    let mut end = next_of(b, i + 1, LT | SPACE);
+                    while b.get(end) == Some(&b' ')
+                        && b.get(end + 1).is_some_and(|&n| CLASS[n as usize] & (LT | SPACE) == 0)
+                    {
+                        end = next_of(b, end + 2, LT | SPACE);
+                    }
+                    end
+                }
             };
             // Text ends the head (the parser would open the body).
             self.in_head = false;
