@@ -33,6 +33,18 @@ fn has_control(bytes: &[u8]) -> bool {
     })
 }
 
+/// For tests that compare a fast path with a plain one on many inputs: a xorshift stream of
+/// numbers below `n`, the same sequence for the same seed everywhere.
+#[cfg(test)]
+pub(crate) fn random_below(mut seed: u64) -> impl FnMut(usize) -> usize {
+    move |n| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,17 +80,5 @@ mod tests {
             assert_eq!(got, plain, "round {round}: {text:?}");
             assert_eq!(matches!(got, Cow::Borrowed(_)), !text.chars().any(forbidden), "round {round}: {text:?}");
         }
-    }
-}
-
-/// For tests that compare a fast path with a plain one on many inputs: a xorshift stream of
-/// numbers below `n`, the same sequence for the same seed everywhere.
-#[cfg(test)]
-pub(crate) fn random_below(mut seed: u64) -> impl FnMut(usize) -> usize {
-    move |n| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % n as u64) as usize
     }
 }
