@@ -277,6 +277,11 @@ impl<'a> Html<'a> {
             this.space = space;
             None
         };
+        // Most tags are written as they should be: copied whole.
+        if let Some((end, keeps_space)) = as_written_end(b, j) {
+            self.out.extend_from_slice(&b[i..end]);
+            return Some((Tag { name, kind, end: end_tag, keeps_space }, end));
+        }
         self.out.extend_from_slice(&b[i..j]);
         let mut keeps_space = false;
         let mut last_unquoted = false;
@@ -333,11 +338,7 @@ impl<'a> Html<'a> {
             }
             self.out.push(b'=');
             self.out.extend_from_slice(&b[value_start..j]);
-            if attribute.eq_ignore_ascii_case(b"style") {
-                let value = String::from_utf8_lossy(&b[value_start..j]).to_ascii_lowercase();
-                keeps_space |=
-                    value.contains("white-space") && (value.contains("pre") || value.contains("break-spaces"));
-            }
+            keeps_space |= styles_space(attribute, &b[value_start..j]);
         }
         Some((Tag { name, kind, end: end_tag, keeps_space }, j))
     }
@@ -384,6 +385,39 @@ impl<'a> Html<'a> {
             None => {}
         }
         end
+    }
+}
+
+/// Whether an attribute is an inline style that keeps whitespace (`white-space: pre…` or
+/// `break-spaces`).
+fn styles_space(attribute: &[u8], value: &[u8]) -> bool {
+    if !attribute.eq_ignore_ascii_case(b"style") {
+        return false;
+    }
+    let value = String::from_utf8_lossy(value).to_ascii_lowercase();
+    value.contains("white-space") && (value.contains("pre") || value.contains("break-spaces"))
+}
+
+/// The end of a tag whose rest, from `j` just after its name, the minifier would write as it
+/// is: attributes each after one space, values in double or single quotes, and `>` right after
+/// the last one. With whether it keeps whitespace; None for any other tag.
+fn as_written_end(b: &[u8], mut j: usize) -> Option<(usize, bool)> {
+    let mut keeps_space = false;
+    loop {
+        match *b.get(j)? {
+            b'>' => return Some((j + 1, keeps_space)),
+            b' ' if b.get(j + 1).is_some_and(|&c| CLASS[c as usize] == 0) => {}
+            _ => return None,
+        }
+        let name_start = j + 1;
+        j = next_of(b, name_start + 1, SPACE | SLASH | GT | EQUALS);
+        if b.get(j) != Some(&b'=') {
+            continue;
+        }
+        let quote = *b.get(j + 1).filter(|&&q| q == b'"' || q == b'\'')?;
+        let close = j + 2 + memchr::memchr(quote, b.get(j + 2..)?)?;
+        keeps_space |= styles_space(&b[name_start..j], &b[j + 1..=close]);
+        j = close + 1;
     }
 }
 
@@ -905,6 +939,19 @@ mod tests {
             "</",
             "<1>",
             "<svg><path d=M4 /></svg>",
+            "<b\tc>",
+            "<b c>",
+            "<b  c>",
+            "<b c=\"d\"e>",
+            "<b c=\"d\" >",
+            "<b c='d'\n>",
+            "<b c=d>",
+            "<b =c>",
+            "<b c =\"d\">",
+            "<b c=\"d\"/>",
+            "<b <c>",
+            "<b c=\"d>e\">",
+            "<b style=\"white-space:pre\" c>",
         ];
         let mut next = crate::text::random_below(0x9E37_79B9_7F4A_7C15);
         for round in 0..20_000 {
