@@ -47,21 +47,77 @@ pub fn html(page: &[u8]) -> Vec<u8> {
     Html::new(page).run()
 }
 
+#[cfg(test)]
+mod plain;
+
 /// HTML's whitespace (not Unicode's: a no-break space is text).
 fn is_html_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
 }
 
-/// Elements whose content the HTML parser reads as text until their end tag.
-const RAW_TEXT: &[&str] =
-    &["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext"];
-/// Elements whose whitespace shows as written (or is read as written, as a formula's source is).
-const PRE_LIKE: &[&str] = &["pre", "listing", "annotation"];
-/// Elements that may stand in `<head>`: whitespace between them is never shown.
-const HEAD_ELEMENTS: &[&str] = &["head", "meta", "link", "title", "style", "script", "base", "noscript", "template"];
-/// Elements that have no end tag.
-const VOID: &[&str] =
-    &["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"];
+/// What the minifier needs to know of an element, worked out once per tag from its name (a
+/// `match` on the bytes: every tag of every page is looked up here).
+mod kind {
+    /// May stand in `<head>`: whitespace between such elements is never shown.
+    pub const HEAD_ELEMENT: u8 = 1;
+    /// Has no end tag.
+    pub const VOID: u8 = 2;
+    /// Its content is read as text until its end tag (`script`, `style`, `title`, …).
+    pub const RAW_TEXT: u8 = 4;
+    /// Its whitespace shows as written (or is read as written, as a formula's source is).
+    pub const PRE_LIKE: u8 = 8;
+    pub const HEAD: u8 = 16;
+    pub const BODY: u8 = 32;
+    /// Raw text with no end tag at all.
+    pub const PLAINTEXT: u8 = 64;
+
+    /// The kind of a lower-cased tag name.
+    pub fn of(name: &[u8]) -> u8 {
+        match name {
+            b"head" => HEAD_ELEMENT | HEAD,
+            b"meta" | b"link" | b"base" => HEAD_ELEMENT | VOID,
+            b"title" | b"style" | b"script" | b"noscript" => HEAD_ELEMENT | RAW_TEXT,
+            b"template" => HEAD_ELEMENT,
+            b"body" => BODY,
+            b"area" | b"br" | b"col" | b"embed" | b"hr" | b"img" | b"input" | b"param" | b"source" | b"track"
+            | b"wbr" => VOID,
+            b"textarea" | b"xmp" | b"iframe" | b"noembed" | b"noframes" => RAW_TEXT,
+            b"plaintext" => RAW_TEXT | PLAINTEXT,
+            b"pre" | b"listing" | b"annotation" => PRE_LIKE,
+            _ => 0,
+        }
+    }
+}
+
+/// Byte classes the HTML scanner stops at, one table lookup per byte.
+const SPACE: u8 = 1;
+const LT: u8 = 2;
+const SLASH: u8 = 4;
+const GT: u8 = 8;
+const EQUALS: u8 = 16;
+const CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    table[b' ' as usize] = SPACE;
+    table[b'\t' as usize] = SPACE;
+    table[b'\n' as usize] = SPACE;
+    table[b'\r' as usize] = SPACE;
+    table[0x0c] = SPACE;
+    table[b'<' as usize] = LT;
+    table[b'/' as usize] = SLASH;
+    table[b'>' as usize] = GT;
+    table[b'=' as usize] = EQUALS;
+    table
+};
+
+/// The first offset at or after `from` whose byte is in one of `classes`, or `b.len()`.
+fn next_of(b: &[u8], from: usize, classes: u8) -> usize {
+    b[from..].iter().position(|&c| CLASS[c as usize] & classes != 0).map_or(b.len(), |p| from + p)
+}
+
+/// The first offset at or after `from` that is not HTML whitespace, or `b.len()`.
+fn skip_spaces(b: &[u8], from: usize) -> usize {
+    b[from..].iter().position(|&c| CLASS[c as usize] != SPACE).map_or(b.len(), |p| from + p)
+}
 
 /// A tag name, lower-cased, in a fixed buffer (no name of interest is longer; a longer one
 /// is empty and matches none of them).
@@ -85,20 +141,21 @@ impl Name {
         &self.bytes[..self.len]
     }
 
-    fn is(&self, name: &str) -> bool {
-        self.len > 0 && self.as_bytes() == name.as_bytes()
-    }
-
-    // Bytes compared, not strings: this runs for every tag of every page.
-    fn is_in(&self, names: &[&str]) -> bool {
-        self.len > 0 && names.iter().any(|n| n.as_bytes() == self.as_bytes())
+    /// Its `kind` flags (none for a name too long to tell).
+    fn kind(&self) -> u8 {
+        if self.len == 0 {
+            0
+        } else {
+            kind::of(self.as_bytes())
+        }
     }
 }
 
-/// One tag as read: its name, whether it is an end tag, and whether its inline style keeps
-/// whitespace.
+/// One tag as read: its name and kind, whether it is an end tag, and whether its inline style
+/// keeps whitespace.
 struct Tag {
     name: Name,
+    kind: u8,
     end: bool,
     keeps_space: bool,
 }
@@ -155,28 +212,35 @@ impl<'a> Html<'a> {
                 continue;
             }
             let verbatim = self.verbatim.is_some();
-            if !verbatim && is_html_space(c) {
-                let start = i;
-                while i < b.len() && is_html_space(b[i]) {
-                    i += 1;
-                }
-                let run = if b[start..i].contains(&b'\n') { b'\n' } else { b' ' };
+            if !verbatim && CLASS[c as usize] == SPACE {
+                let end = skip_spaces(b, i);
+                let run = if b[i..end].contains(&b'\n') { b'\n' } else { b' ' };
                 self.space = Some(match self.space {
                     Some(b'\n') => b'\n',
                     _ => run,
                 });
+                i = end;
                 continue;
             }
-            // A run of text, copied at once: up to the next tag (or blank, outside `pre`).
-            let start = i;
-            i += 1;
-            while i < b.len() && b[i] != b'<' && (verbatim || !is_html_space(b[i])) {
-                i += 1;
-            }
+            // A run of text, copied at once: up to the next tag (or blank, outside `pre`). A
+            // lone space between two words is copied with them: it is what collapsing gives.
+            let end = match verbatim {
+                true => memchr::memchr(b'<', &b[i + 1..]).map_or(b.len(), |p| i + 1 + p),
+                false => {
+                    let mut end = next_of(b, i + 1, LT | SPACE);
+                    while b.get(end) == Some(&b' ')
+                        && b.get(end + 1).is_some_and(|&n| CLASS[n as usize] & (LT | SPACE) == 0)
+                    {
+                        end = next_of(b, end + 2, LT | SPACE);
+                    }
+                    end
+                }
+            };
             // Text ends the head (the parser would open the body).
             self.in_head = false;
             self.flush_space();
-            self.out.extend_from_slice(&b[start..i]);
+            self.out.extend_from_slice(&b[i..end]);
+            i = end;
         }
         self.flush_space();
         self.out
@@ -197,15 +261,13 @@ impl<'a> Html<'a> {
         if !b.get(name_at).is_some_and(u8::is_ascii_alphabetic) {
             return None;
         }
-        let mut j = name_at;
-        while j < b.len() && !is_html_space(b[j]) && b[j] != b'/' && b[j] != b'>' {
-            j += 1;
-        }
+        let mut j = next_of(b, name_at, SPACE | SLASH | GT);
         let name = Name::of(&b[name_at..j]);
+        let kind = name.kind();
         // Whitespace before the head's tags (and the body's start) is never shown.
-        let head_tag = end_tag || name.is_in(HEAD_ELEMENTS) || name.is("body");
+        let head_tag = end_tag || kind & (kind::HEAD_ELEMENT | kind::BODY) != 0;
         let (space, written) = (self.space, self.out.len());
-        if self.in_head && head_tag || name.is("head") && !end_tag {
+        if self.in_head && head_tag || kind & kind::HEAD != 0 && !end_tag {
             self.space = None;
         } else {
             self.flush_space();
@@ -215,14 +277,17 @@ impl<'a> Html<'a> {
             this.space = space;
             None
         };
+        // Most tags are written as they should be: copied whole.
+        if let Some((end, keeps_space)) = as_written_end(b, j) {
+            self.out.extend_from_slice(&b[i..end]);
+            return Some((Tag { name, kind, end: end_tag, keeps_space }, end));
+        }
         self.out.extend_from_slice(&b[i..j]);
         let mut keeps_space = false;
         let mut last_unquoted = false;
         loop {
             let blank = j;
-            while j < b.len() && is_html_space(b[j]) {
-                j += 1;
-            }
+            j = skip_spaces(b, j);
             let had_blank = j > blank;
             match b.get(j) {
                 None => return undo(self),
@@ -245,29 +310,20 @@ impl<'a> Html<'a> {
             }
             // An attribute: its name (which may start with `=`), then `= value` if any.
             let name_start = j;
-            j += 1;
-            while j < b.len() && !is_html_space(b[j]) && !matches!(b[j], b'/' | b'>' | b'=') {
-                j += 1;
-            }
+            j = next_of(b, j + 1, SPACE | SLASH | GT | EQUALS);
             let attribute = &b[name_start..j];
             self.out.push(b' ');
             self.out.extend_from_slice(attribute);
-            let mut k = j;
-            while k < b.len() && is_html_space(b[k]) {
-                k += 1;
-            }
+            let mut k = skip_spaces(b, j);
             last_unquoted = false;
             if b.get(k) != Some(&b'=') {
                 continue;
             }
-            k += 1;
-            while k < b.len() && is_html_space(b[k]) {
-                k += 1;
-            }
+            k = skip_spaces(b, k + 1);
             let value_start = k;
             match b.get(k) {
                 None => return undo(self),
-                Some(&q) if q == b'"' || q == b'\'' => match b[k + 1..].iter().position(|&c| c == q) {
+                Some(&q) if q == b'"' || q == b'\'' => match memchr::memchr(q, &b[k + 1..]) {
                     Some(p) => j = k + 1 + p + 1,
                     None => return undo(self),
                 },
@@ -276,28 +332,21 @@ impl<'a> Html<'a> {
                     j = k;
                 }
                 Some(_) => {
-                    while k < b.len() && !is_html_space(b[k]) && b[k] != b'>' {
-                        k += 1;
-                    }
-                    j = k;
+                    j = next_of(b, k, SPACE | GT);
                     last_unquoted = true;
                 }
             }
             self.out.push(b'=');
             self.out.extend_from_slice(&b[value_start..j]);
-            if attribute.eq_ignore_ascii_case(b"style") {
-                let value = String::from_utf8_lossy(&b[value_start..j]).to_ascii_lowercase();
-                keeps_space |=
-                    value.contains("white-space") && (value.contains("pre") || value.contains("break-spaces"));
-            }
+            keeps_space |= styles_space(attribute, &b[value_start..j]);
         }
-        Some((Tag { name, end: end_tag, keeps_space }, j))
+        Some((Tag { name, kind, end: end_tag, keeps_space }, j))
     }
 
     /// Track what the tag opens or closes; copy a raw-text element's content as it is. Returns
     /// where reading goes on.
     fn after_tag(&mut self, tag: &Tag, end: usize) -> usize {
-        let name = tag.name;
+        let (name, kind) = (tag.name, tag.kind);
         if tag.end {
             if let Some((open, depth)) = &mut self.verbatim {
                 if *open == name {
@@ -309,32 +358,66 @@ impl<'a> Html<'a> {
             }
             return end;
         }
-        if name.is("head") {
+        if kind & kind::HEAD != 0 {
             self.in_head = true;
-        } else if !name.is_in(HEAD_ELEMENTS) {
+        } else if kind & kind::HEAD_ELEMENT == 0 {
             self.in_head = false;
         }
         // `<x/>` is read as an opening tag: right in HTML, and in SVG or MathML (where it closes
         // itself) it only keeps more as written than needed.
-        if name.is_in(VOID) {
+        if kind & kind::VOID != 0 {
             return end;
         }
-        if name.is_in(RAW_TEXT) {
-            let close = if name.is("plaintext") { None } else { raw_text_end(self.b, end, name.as_bytes()) };
+        if kind & kind::RAW_TEXT != 0 {
+            let close = if kind & kind::PLAINTEXT != 0 { None } else { raw_text_end(self.b, end, name.as_bytes()) };
             let close = close.unwrap_or(self.b.len());
             self.out.extend_from_slice(&self.b[end..close]);
             return close;
         }
         match &mut self.verbatim {
-            Some((open, depth)) if *open == name => *depth += 1,
+            // Saturating: a name too long to tell starts at `usize::MAX` and never closes.
+            Some((open, depth)) if *open == name => *depth = depth.saturating_add(1),
             Some(_) => {}
             // An element whose name is too long to tell from another keeps the rest as written.
-            None if name.is_in(PRE_LIKE) || tag.keeps_space => {
+            None if kind & kind::PRE_LIKE != 0 || tag.keeps_space => {
                 self.verbatim = Some((name, if name.len == 0 { usize::MAX } else { 1 }))
             }
             None => {}
         }
         end
+    }
+}
+
+/// Whether an attribute is an inline style that keeps whitespace (`white-space: pre…` or
+/// `break-spaces`).
+fn styles_space(attribute: &[u8], value: &[u8]) -> bool {
+    if !attribute.eq_ignore_ascii_case(b"style") {
+        return false;
+    }
+    let value = String::from_utf8_lossy(value).to_ascii_lowercase();
+    value.contains("white-space") && (value.contains("pre") || value.contains("break-spaces"))
+}
+
+/// The end of a tag whose rest, from `j` just after its name, the minifier would write as it
+/// is: attributes each after one space, values in double or single quotes, and `>` right after
+/// the last one. With whether it keeps whitespace; None for any other tag.
+fn as_written_end(b: &[u8], mut j: usize) -> Option<(usize, bool)> {
+    let mut keeps_space = false;
+    loop {
+        match *b.get(j)? {
+            b'>' => return Some((j + 1, keeps_space)),
+            b' ' if b.get(j + 1).is_some_and(|&c| CLASS[c as usize] == 0) => {}
+            _ => return None,
+        }
+        let name_start = j + 1;
+        j = next_of(b, name_start + 1, SPACE | SLASH | GT | EQUALS);
+        if b.get(j) != Some(&b'=') {
+            continue;
+        }
+        let quote = *b.get(j + 1).filter(|&&q| q == b'"' || q == b'\'')?;
+        let close = j + 2 + memchr::memchr(quote, b.get(j + 2..)?)?;
+        keeps_space |= styles_space(&b[name_start..j], &b[j + 1..=close]);
+        j = close + 1;
     }
 }
 
@@ -715,6 +798,9 @@ mod tests {
     fn html_keeps_elements_styled_white_space_pre_as_written() {
         let long = "<my-very-long-element-name-here-x style=\"white-space:pre\"> a  <x-another-long-element-name-here></x-another-long-element-name-here>  b";
         assert_eq!(html(long), long);
+        // Nested in itself (names too long to tell all look alike), it still never closes.
+        let nested = "<an-element-name-longer-than-any-known-x style=\"white-space:pre\"><an-element-name-longer-than-any-known-y>  a</an-element-name-longer-than-any-known-y></an-element-name-longer-than-any-known-x>  b";
+        assert_eq!(html(nested), nested);
         let styled = "<div style=\"white-space: pre-wrap\">  a\n\n <div> b </div>  </div>  c";
         assert_eq!(html(styled), "<div style=\"white-space: pre-wrap\">  a\n\n <div> b </div>  </div> c");
         assert_eq!(
@@ -755,6 +841,127 @@ mod tests {
             html(page),
             "<html><head><meta charset=\"utf-8\"><title> T  x </title></head><body>\n<p>a</p>\n</body>\n</html>\n"
         );
+    }
+
+    /// The table-driven minifier against the plain one it replaced, on random pages made of
+    /// every kind of piece it treats apart: each tag kind in any letter case, attributes quoted
+    /// or not, inline styles that keep whitespace, comments, blanks, text and stray `<`.
+    #[test]
+    fn html_by_tables_gives_what_the_plain_reading_gives() {
+        let pieces = [
+            "<",
+            ">",
+            "/",
+            "=",
+            "\"",
+            "'",
+            " ",
+            "  ",
+            "\n",
+            "\t",
+            "\r",
+            "\x0c",
+            "\n\n ",
+            "a",
+            "가나다",
+            "\u{a0}",
+            "x y",
+            "<!--",
+            "-->",
+            "--!>",
+            "<!-- c -->",
+            "<!--[if IE]>",
+            "<!--! l -->",
+            "<!DOCTYPE html>",
+            "<?x?>",
+            "<![CDATA[",
+            "<head>",
+            "</head>",
+            "<HEAD >",
+            "<body>",
+            "</body>",
+            "<meta charset=utf-8>",
+            "<link rel=x/>",
+            "<base>",
+            "<title>",
+            "</title>",
+            "<style>",
+            "</style >",
+            "<script>",
+            "</SCRIPT>",
+            "</script",
+            "<noscript>",
+            "<template>",
+            "</template>",
+            "<textarea>",
+            "</textarea>",
+            "<xmp>",
+            "<iframe>",
+            "<noembed>",
+            "<noframes>",
+            "<plaintext>",
+            "<pre>",
+            "</pre>",
+            "<PRE class=\"a\">",
+            "<listing>",
+            "</listing>",
+            "<annotation>",
+            "</annotation>",
+            "<br>",
+            "<br />",
+            "<img src=a.png alt='b c'>",
+            "<hr/>",
+            "<input disabled value=a >",
+            "<wbr>",
+            "<area>",
+            "<col>",
+            "<embed>",
+            "<param>",
+            "<source>",
+            "<track>",
+            "<p>",
+            "</p>",
+            "<span class=\"x\">",
+            "</span>",
+            "<a href=x />",
+            "<a\n  href = 'y' >",
+            "</a >",
+            "<div style=\"white-space: pre-wrap\">",
+            "<div style='WHITE-SPACE:break-spaces'>",
+            "<div style=white-space:nowrap>",
+            "</div>",
+            "<my-very-long-element-name-here-xyz-abc style=\"white-space:pre\">",
+            "</my-very-long-element-name-here-xyz-abc>",
+            "<x a=>",
+            "<x =a>",
+            "<x a = \"",
+            "<b",
+            "</",
+            "<1>",
+            "<svg><path d=M4 /></svg>",
+            "<b\tc>",
+            "<b c>",
+            "<b  c>",
+            "<b c=\"d\"e>",
+            "<b c=\"d\" >",
+            "<b c='d'\n>",
+            "<b c=d>",
+            "<b =c>",
+            "<b c =\"d\">",
+            "<b c=\"d\"/>",
+            "<b <c>",
+            "<b c=\"d>e\">",
+            "<b style=\"white-space:pre\" c>",
+        ];
+        let mut next = crate::text::random_below(0x9E37_79B9_7F4A_7C15);
+        for round in 0..20_000 {
+            let page: String = (0..1 + next(60)).map(|_| pieces[next(pieces.len())]).collect();
+            assert_eq!(
+                super::html(page.as_bytes()),
+                plain::Html::new(page.as_bytes()).run(),
+                "round {round}: {page:?}"
+            );
+        }
     }
 
     #[test]

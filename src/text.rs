@@ -7,19 +7,42 @@ use std::borrow::Cow;
 /// U+FFFD as CommonMark says, and so does every other C0 control but tab, newline and
 /// carriage return, DEL and the C1 controls. One for one, so line numbers stay right.
 pub(crate) fn without_controls(text: &str) -> Cow<'_, str> {
+    if !has_control(text.as_bytes()) {
+        return text.into();
+    }
     let forbidden = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
-    // Every note passes through here: look at bytes first. A control is a byte below 0x20,
-    // DEL (0x7F), or a C1 control, which UTF-8 writes as 0xC2 followed by 0x80..=0x9F.
-    let bytes = text.as_bytes();
-    let suspect = |(i, &b): (usize, &u8)| {
+    text.chars().map(|c| if forbidden(c) { '\u{FFFD}' } else { c }).collect::<String>().into()
+}
+
+/// Whether UTF-8 `bytes` hold a control `without_controls` replaces: a byte below 0x20 but
+/// tab, newline and carriage return, DEL (0x7F), or a C1 control, which UTF-8 writes as 0xC2
+/// followed by 0x80..=0x9F. Every note and every text of a page passes through here, so blocks
+/// of 32 bytes are first checked at once with comparisons the compiler turns into vector
+/// instructions (0xC2 alone, as in a no-break space, only sends its block to the exact check).
+fn has_control(bytes: &[u8]) -> bool {
+    const BLOCK: usize = 32;
+    let rough = |b: u8| (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r') | (b == 0x7f) | (b == 0xc2);
+    let exact = |i: usize| {
+        let b = bytes[i];
         (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
             || b == 0x7f
             || (b == 0xc2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)))
     };
-    if !bytes.iter().enumerate().any(suspect) {
-        return text.into();
+    bytes.chunks(BLOCK).enumerate().any(|(k, block)| {
+        block.iter().fold(false, |any, &b| any | rough(b)) && (k * BLOCK..k * BLOCK + block.len()).any(exact)
+    })
+}
+
+/// For tests that compare a fast path with a plain one on many inputs: a xorshift stream of
+/// numbers below `n`, the same sequence for the same seed everywhere.
+#[cfg(test)]
+pub(crate) fn random_below(mut seed: u64) -> impl FnMut(usize) -> usize {
+    move |n| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
     }
-    text.chars().map(|c| if forbidden(c) { '\u{FFFD}' } else { c }).collect::<String>().into()
 }
 
 #[cfg(test)]
@@ -35,5 +58,27 @@ mod tests {
         // Multi-byte letters (here with 0x80..=0x9F continuation bytes) are not controls.
         let kept = "tab\tnew\nline\r\n한글 ĀĂ 가힣 \u{a0}";
         assert!(matches!(without_controls(kept), Cow::Borrowed(s) if s == kept));
+    }
+
+    /// The block check against the plain reading (every character asked), on random texts
+    /// with controls, C1 controls, 0xC2 letters and Hangul at every offset of a block.
+    #[test]
+    fn the_block_check_finds_what_asking_every_character_finds() {
+        let pieces = [
+            "a", " ", "\t", "\n", "\r", "\0", "\u{1}", "\u{1f}", "\u{7f}", "\u{80}", "\u{85}", "\u{9f}", "\u{a0}",
+            "\u{b7}", "\u{c2}", "é", "가", "힣", "😀", "xyz",
+        ];
+        let forbidden = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+        let mut next = random_below(0x2545_F491_4F6C_DD1D);
+        for round in 0..20_000 {
+            let n = next(80);
+            // Mostly clean texts (the common case), some with one suspect piece.
+            let text: String =
+                (0..n).map(|_| pieces[if next(4) == 0 { next(pieces.len()) } else { next(2) }]).collect();
+            let plain: String = text.chars().map(|c| if forbidden(c) { '\u{FFFD}' } else { c }).collect();
+            let got = without_controls(&text);
+            assert_eq!(got, plain, "round {round}: {text:?}");
+            assert_eq!(matches!(got, Cow::Borrowed(_)), !text.chars().any(forbidden), "round {round}: {text:?}");
+        }
     }
 }

@@ -17,6 +17,16 @@ pub(crate) struct Glossary {
     targets: Vec<Target>,
     /// First two characters (ASCII lower-cased) → `targets` starting with them, longest first.
     by_start: FxHashMap<(char, char), Vec<usize>>,
+    /// One bit per pair of first two bytes (ASCII lower-cased) some target starts with, so
+    /// `find` passes over most words without decoding or hashing them (see `pair_bit`).
+    first_pairs: Vec<u64>,
+}
+
+/// The bit of `first_pairs` for a word starting with bytes `a`, `b`: a mention's first two bytes
+/// are its term's up to ASCII case, as `find` compares them.
+fn pair_bit(a: u8, b: u8) -> (usize, u64) {
+    let key = usize::from(a.to_ascii_lowercase()) << 8 | usize::from(b.to_ascii_lowercase());
+    (key >> 6, 1 << (key & 63))
 }
 
 /// One term of the glossary and its definitions: where they are, not copies of them (every
@@ -92,9 +102,14 @@ impl Glossary {
             }
         }
         glossary.entries.sort_by_cached_key(|e| order_key(glossary_term(site, e)));
+        glossary.first_pairs = vec![0; (1 << 16) / 64];
         for (i, t) in glossary.targets.iter().enumerate() {
             if let Some(start) = start_of(&t.term) {
                 glossary.by_start.entry(start).or_default().push(i);
+            }
+            if let [a, b, ..] = *t.term.as_bytes() {
+                let (word, bit) = pair_bit(a, b);
+                glossary.first_pairs[word] |= bit;
             }
         }
         for list in glossary.by_start.values_mut() {
@@ -122,9 +137,16 @@ impl Glossary {
         // Every text of every note passes through here: bytes, no allocation. A word starts
         // after an ASCII space or punctuation (or at the start); Korean words are spaced.
         let bytes = text.as_bytes();
+        let mut after_break = true;
         for (i, &b) in bytes.iter().enumerate() {
-            let after_break = i == 0 || (bytes[i - 1].is_ascii() && !bytes[i - 1].is_ascii_alphanumeric());
-            if !after_break || !(b >= 0xC0 || b.is_ascii_alphanumeric()) {
+            let starts_word = after_break && (b >= 0xC0 || b.is_ascii_alphanumeric());
+            after_break = b.is_ascii() && !b.is_ascii_alphanumeric();
+            if !starts_word {
+                continue;
+            }
+            let Some(&next) = bytes.get(i + 1) else { break };
+            let (word, bit) = pair_bit(b, next);
+            if self.first_pairs.get(word).is_none_or(|w| w & bit == 0) {
                 continue;
             }
             let Some(candidates) = start_of(&text[i..]).and_then(|start| self.by_start.get(&start)) else { continue };
@@ -211,6 +233,93 @@ mod tests {
     fn site(notes: &[(&str, &str)]) -> Site {
         let notes = notes.iter().filter_map(|(s, t)| parse_note(s, t.as_bytes(), false).ok().flatten()).collect();
         Site::assemble(notes, Vec::new(), None, "notes")
+    }
+
+    /// `find` as first written: every byte asked whether it starts a word, every word start
+    /// decoded and looked up.
+    fn find_plainly(
+        g: &Glossary,
+        text: &str,
+        defined_here: &[String],
+        linked: &[usize],
+    ) -> Option<(usize, usize, usize)> {
+        let bytes = text.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            let after_break = i == 0 || (bytes[i - 1].is_ascii() && !bytes[i - 1].is_ascii_alphanumeric());
+            if !after_break || !(b >= 0xC0 || b.is_ascii_alphanumeric()) {
+                continue;
+            }
+            let Some(candidates) = start_of(&text[i..]).and_then(|start| g.by_start.get(&start)) else { continue };
+            for &t in candidates {
+                let target = &g.targets[t];
+                let end = i + target.term.len();
+                let Some(found) = text.get(i..end) else { continue };
+                let last = target.term.chars().next_back().unwrap_or(' ');
+                let next = text[end..].chars().next();
+                let joined = last.is_ascii_alphanumeric() && next.is_some_and(|n| n.is_ascii_alphanumeric());
+                if found.eq_ignore_ascii_case(&target.term)
+                    && !joined
+                    && !linked.contains(&t)
+                    && !defined_here.contains(&target.folded)
+                {
+                    return Some((i, end, t));
+                }
+            }
+        }
+        None
+    }
+
+    /// The pair filter passes over words no term starts like and finds what the plain reading
+    /// finds, on random texts of terms, their pieces, other cases and what may follow them.
+    #[test]
+    fn find_with_the_pair_filter_finds_what_the_plain_reading_finds() {
+        let s = site(&[(
+            "a.md",
+            "- **스택** : 접시\n- **코루틴** : 재개\n- **Stack** : LIFO\n- **load factor** : 비율\n- **3-way** : 악수\n- **해시맵** : 표\n- **é1** : x\n",
+        )]);
+        let g = Glossary::of(&s);
+        let pieces = [
+            "스택",
+            "스",
+            "택",
+            "코루틴을",
+            "코",
+            "루틴",
+            " ",
+            ".",
+            "(",
+            "stack",
+            "STACK",
+            "Stacks",
+            "sT",
+            "load",
+            " factor",
+            "LOAD FACTOR",
+            "해시",
+            "해시맵",
+            "3-way",
+            "3",
+            "-way",
+            "a",
+            "é",
+            "é1",
+            "É1",
+            "\u{a0}",
+            "😀",
+            "x",
+        ];
+        let mut next = crate::text::random_below(0x243F_6A88_85A3_08D3);
+        let mut found = 0;
+        for round in 0..20_000 {
+            let text: String = (0..next(16)).map(|_| pieces[next(pieces.len())]).collect();
+            let linked: Vec<usize> = (0..next(3)).map(|_| next(g.targets.len())).collect();
+            let defined_here: Vec<String> =
+                (0..next(2)).map(|_| g.targets[next(g.targets.len())].folded.clone()).collect();
+            let got = g.find(&text, &defined_here, &linked).map(|m| (m.start, m.end, m.target));
+            assert_eq!(got, find_plainly(&g, &text, &defined_here, &linked), "round {round}: {text:?}");
+            found += usize::from(got.is_some());
+        }
+        assert!(found > 5_000, "too few mentions to tell: {found}");
     }
 
     #[test]

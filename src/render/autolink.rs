@@ -26,6 +26,14 @@ pub(crate) enum Piece<'a> {
     },
 }
 
+/// Whether `text` may hold a URL or an e-mail address at all: each needs a `:` (a scheme), an
+/// `@` or `www.`. Most text runs hold none of them, and this looks with vector searches
+/// (`memchr`) where `split_urls` walks every byte and allocates its list of pieces.
+pub(crate) fn may_hold_link(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr2(b':', b'@', bytes).is_some() || memchr::memmem::find(bytes, b"www.").is_some()
+}
+
 /// Split `text` around the URLs and e-mail addresses in it. Text with neither comes back as
 /// one piece.
 pub(crate) fn split_urls(text: &str) -> Vec<Piece<'_>> {
@@ -155,9 +163,12 @@ fn split_emails<'a>(text: &'a str, pieces: &mut Vec<Piece<'a>>) {
     while let Some(i) = text[search..].find('@') {
         let at = search + i;
         search = at + 1;
+        // After the character that ends the local part, which may be Hangul (`연락a@b.com`).
         let local_start = text[copied..at]
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-' | '_')))
-            .map_or(copied, |j| copied + j + 1);
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-' | '_')))
+            .map_or(copied, |(j, c)| copied + j + c.len_utf8());
         let Some(domain_end) = email_domain_end(&text[at + 1..]).map(|n| at + 1 + n) else { continue };
         if local_start == at {
             continue;
@@ -237,6 +248,26 @@ mod tests {
             .collect()
     }
 
+    /// Text `may_hold_link` rules out is one text piece as `split_urls` reads it, and nothing
+    /// with a link in it is ruled out, on random texts built from the pieces of links.
+    #[test]
+    fn text_ruled_out_has_no_link() {
+        let pieces = [
+            "a", " ", "가나", ".", "/", "w", "ww", "www", "www.", "h", "http", "https", ":", "//", "@", "x.com",
+            "mailto:", "(", ")", "e",
+        ];
+        let mut next = crate::text::random_below(0x51_7CC1_B727_220A);
+        let mut linked = 0;
+        for round in 0..20_000 {
+            let text: String = (0..next(24)).map(|_| pieces[next(pieces.len())]).collect();
+            let split = split_urls(&text);
+            let one_text = matches!(split.as_slice(), [Piece::Text(t)] if *t == text);
+            linked += usize::from(!one_text);
+            assert!(may_hold_link(&text) || one_text, "round {round}: {text:?} gave {split:?}");
+        }
+        assert!(linked > 1_000, "too few texts with links to tell: {linked}");
+    }
+
     /// GFM's extended autolink examples (spec 0.29, examples 621–635, in our own words where
     /// they are prose), plus cases from real notes. `www.` gets `https://` here, not `http://`.
     #[test]
@@ -309,6 +340,9 @@ mod tests {
         assert_eq!(urls("https://ko.wikipedia.org/wiki/프로세스 문서"), ["https://ko.wikipedia.org/wiki/프로세스"]);
         assert_eq!(urls("끝에 점 https://a.com/b."), ["https://a.com/b"]);
         assert_eq!(urls("www.example.com 과"), ["www.example.com"]);
+        // An address right after Hangul starts after it (this once failed the build).
+        assert_eq!(links("연락a@b.com 주세요"), ["mailto:a@b.com"]);
+        assert_eq!(round_trip("연락a@b.com 주세요"), "연락a@b.com 주세요");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! It reads the note as `markdown::prepare` gives it, and writes its marked lines: callouts
 //! (with GitHub alerts), and raw HTML lines after lists without the prefix that placed them.
 
-use super::autolink::{display_url, split_urls, Piece};
+use super::autolink::{display_url, may_hold_link, split_urls, Piece};
 use super::href::compact;
 use super::math;
 use super::study::StudyWriter;
@@ -618,6 +618,11 @@ fn add_reference(body: &mut Body, href: &str) {
 /// class. Addresses are not references (nothing to read there). `shortcodes`: the text between
 /// them shows GitHub's emoji shortcodes as emoji.
 fn link_bare_urls<'a>(text: &CowStr<'a>, shortcodes: bool, events: &mut Vec<Event<'a>>, body: &mut Body) {
+    // No `:` means no shortcode either: the text goes out as it is.
+    if !may_hold_link(text) {
+        events.push(Event::Text(text.clone()));
+        return;
+    }
     let shown = |t: CowStr<'a>| if shortcodes { emoji(t) } else { t };
     let pieces = split_urls(text);
     if let [Piece::Text(_)] = pieces.as_slice() {

@@ -15,6 +15,17 @@ pub mod view;
 use crate::diagnostics::Diagnostic;
 use crate::theme::TemplateSource;
 
+/// What a page template renders from, as Tera's context.
+pub(crate) trait ToTera {
+    fn to_tera(&self) -> tera::TeraResult<tera::Context>;
+}
+
+impl ToTera for view::PageContext<'_> {
+    fn to_tera(&self) -> tera::TeraResult<tera::Context> {
+        view::PageContext::to_tera(self)
+    }
+}
+
 /// Loaded templates, and where each came from for error messages.
 pub struct Theme {
     tera: tera::Tera,
@@ -45,13 +56,13 @@ impl Theme {
     /// `render` as bytes, for pages that go to the writer as they are: Tera writes only text,
     /// so the UTF-8 check of the whole page that `render` ends with (1.3% of a cold build) is
     /// skipped. `expected` is the room made for the page from the start.
-    pub(crate) fn render_bytes<T: serde::Serialize>(
+    pub(crate) fn render_bytes<T: ToTera>(
         &self,
         template: &str,
         context: &T,
         expected: usize,
     ) -> Result<Vec<u8>, Diagnostic> {
-        let context = tera::Context::from_serialize(context).map_err(|e| self.diagnostic(&e))?;
+        let context = context.to_tera().map_err(|e| self.diagnostic(&e))?;
         let mut page = Vec::with_capacity(expected);
         self.tera.render_to(template, &context, &mut page).map_err(|e| self.diagnostic(&e))?;
         Ok(page)
@@ -152,6 +163,11 @@ mod tests {
         struct C {
             t: String,
         }
+        impl ToTera for C {
+            fn to_tera(&self) -> tera::TeraResult<tera::Context> {
+                tera::Context::from_serialize(self)
+            }
+        }
         let t = theme("<h1>제목 {{ t }}</h1>\n{{ t | safe }}").ok().unwrap();
         let c = C { t: "<b>공부 & \"x\"</b> ".repeat(300) };
         let text = t.render("page.html", &c).unwrap();
@@ -159,7 +175,7 @@ mod tests {
             assert_eq!(t.render_bytes("page.html", &c, room).unwrap(), text.as_bytes(), "room {room}");
         }
         let t = theme("ok\n{{ nope.x }}").expect("parses");
-        let err = t.render_bytes("page.html", &serde_json_like(), 0).unwrap_err();
+        let err = t.render_bytes("page.html", &C { t: String::new() }, 0).unwrap_err();
         assert_eq!((err.file.as_str(), err.line), ("templates/page.html", 2));
     }
 

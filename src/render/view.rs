@@ -10,6 +10,7 @@ use rustc_hash::FxHasher;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
+use std::sync::OnceLock;
 
 const GENERATOR: &str = concat!("gongbu ", env!("CARGO_PKG_VERSION"));
 
@@ -31,6 +32,44 @@ pub(crate) struct PageContext<'a> {
     pub(crate) sections: Vec<NavLink>,
     /// A folder page's listing; None on note pages.
     pub(crate) section: Option<SectionView>,
+    /// `words` as a Tera value, made once for every page (see `Chrome::words_value`).
+    #[serde(skip)]
+    pub(crate) words_value: &'a OnceLock<tera::Value>,
+}
+
+impl PageContext<'_> {
+    /// This context as Tera reads it: what `tera::Context::from_serialize` makes of it, field
+    /// for field, but with the site's words (62 strings, the same on every page) made into a
+    /// Tera value once per build and shared, where serialising copied them for every page.
+    pub(crate) fn to_tera(&self) -> tera::TeraResult<tera::Context> {
+        fn put<T: Serialize + ?Sized>(
+            context: &mut tera::Context,
+            key: &'static str,
+            value: &T,
+        ) -> tera::TeraResult<()> {
+            context.insert_value(key, tera::Value::try_from_serializable(value)?);
+            Ok(())
+        }
+        let words = match self.words_value.get() {
+            Some(words) => words.clone(),
+            None => {
+                let made = tera::Value::try_from_serializable(self.words)?;
+                self.words_value.get_or_init(|| made).clone()
+            }
+        };
+        let mut context = tera::Context::new();
+        put(&mut context, "lang", self.lang)?;
+        put(&mut context, "site", &self.site)?;
+        context.insert_value("words", words);
+        put(&mut context, "root", &self.root)?;
+        put(&mut context, "generator", self.generator)?;
+        put(&mut context, "feed", self.feed)?;
+        put(&mut context, "assets", self.assets)?;
+        put(&mut context, "page", &self.page)?;
+        put(&mut context, "sections", &self.sections)?;
+        put(&mut context, "section", &self.section)?;
+        Ok(context)
+    }
 }
 
 impl<'a> PageContext<'a> {
@@ -49,6 +88,7 @@ impl<'a> PageContext<'a> {
             lang: &chrome.lang,
             site: SiteView { title, description: chrome.description, url },
             words: &chrome.words,
+            words_value: &chrome.words_value,
             generator: GENERATOR,
             feed: chrome.feed,
             assets: &chrome.assets,
@@ -176,6 +216,9 @@ pub struct Chrome<'a> {
     /// The theme's styles and scripts by name (`gongbu.css`), each with its path from the site
     /// root as pages load it: content-hashed in a build (`static/gongbu.1a2b3c4d.css`).
     pub(crate) assets: BTreeMap<String, String>,
+    /// `words` as a Tera value, made at the first page rendered and cloned (a few reference
+    /// counts) into every page's context after it.
+    pub(crate) words_value: OnceLock<tera::Value>,
 }
 
 impl<'a> Chrome<'a> {
@@ -191,6 +234,7 @@ impl<'a> Chrome<'a> {
             base_url: absolute_base(&config.base_url),
             feed: if super::feed::has_feed(site, absolute_base(&config.base_url)) { super::feed::FEED } else { "" },
             assets: asset_paths(config),
+            words_value: OnceLock::new(),
         }
     }
 }
@@ -207,6 +251,7 @@ impl Chrome<'static> {
             base_url: "",
             feed: "",
             assets: BTreeMap::new(),
+            words_value: OnceLock::new(),
         }
     }
 }
@@ -663,6 +708,35 @@ mod tests {
                 (site.url_of(page), (format!("{}{json}", links.folder_page), signature))
             })
             .collect()
+    }
+
+    /// The context made with the shared words holds, key for key, what serialising the whole
+    /// context gives, for note and folder pages, before and after the words are made.
+    #[test]
+    fn the_context_with_shared_words_is_the_serialised_one() {
+        let site = site_of(
+            &[("README.md", "# 노트\n"), ("net/README.md", "# 네트워크\n"), ("net/tcp.md", "# TCP\n\n## 연결\n")],
+            None,
+        );
+        let chrome = Chrome::plain();
+        let shared = SiteLinks::of(&site, &chrome);
+        for (round, &page) in site.order.iter().chain(&site.order).enumerate() {
+            let links = PageLinks::of(&site, page);
+            let content = Content { html: "<p>본문 &amp; <b>x</b></p>".repeat(round + 1), ..Content::default() };
+            let context = page_context(&shared, &links, &chrome, content);
+            let serialised = tera::Context::from_serialize(&context).expect("serialises");
+            let made = context.to_tera().expect("made");
+            let serde_json::Value::Object(keys) = serde_json::to_value(&context).expect("to JSON") else {
+                panic!("a map")
+            };
+            assert!(keys.contains_key("words") && keys.contains_key("page"), "{keys:?}");
+            for key in keys.keys() {
+                assert!(serialised.get(key).is_some(), "{key}");
+                assert!(made.get(key) == serialised.get(key), "round {round}: {key} differs");
+            }
+            assert!(made.get("words_value").is_none() && serialised.get("words_value").is_none());
+        }
+        assert!(chrome.words_value.get().is_some(), "made once and kept");
     }
 
     #[test]
