@@ -345,6 +345,36 @@ fn serve_starts_from_the_cache_with_what_a_cold_start_writes() {
     assert_same(&tree(&cold), &tree(&warm), "a start of serve with the cache");
 }
 
+#[test]
+fn serve_keeps_the_search_text_blocks_of_the_last_start() {
+    let site = Site::new(15);
+    let tmp = site.root.parent().unwrap();
+    let (warm, cold) = (tmp.join("served"), tmp.join("served-cold"));
+    serve_once(&site.root, &warm, &["--cache"]);
+    // The second start reads each kept block once and remembers its file as it found it.
+    serve_once(&site.root, &warm, &["--cache"]);
+    serve_once(&site.root, &cold, &[]);
+    assert_same(&tree(&cold), &tree(&warm), "a second start of serve with the cache");
+
+    // A block the last start wrote is kept, not made again: what tells is a change made in place
+    // with the file's time put back, which only a file checked by its identity keeps.
+    let block = warm.join("static/search/d0.js");
+    let written = fs::read(&block).unwrap();
+    let modified = fs::metadata(&block).unwrap().modified().unwrap();
+    blank_in_place(&block);
+    fs::File::options().write(true).open(&block).unwrap().set_modified(modified).unwrap();
+    serve_once(&site.root, &warm, &["--cache"]);
+    assert_eq!(fs::read(&block).unwrap(), vec![b' '; written.len()], "the block was kept as it was");
+
+    // A change that shows (its time) is made again, and the start writes what a cold one does.
+    blank_in_place(&block);
+    serve_once(&site.root, &warm, &["--cache"]);
+    assert_same(&tree(&cold), &tree(&warm), "a search text block changed in place in the output");
+    fs::write(&block, "tampered").unwrap();
+    serve_once(&site.root, &warm, &["--cache"]);
+    assert_same(&tree(&cold), &tree(&warm), "a search text block changed in the output");
+}
+
 /// Overwrite the file at `path` with as many spaces, in place: the same file (inode) and size,
 /// only its time and bytes changed, as an editor writing over it might leave it.
 fn blank_in_place(path: &Path) {
