@@ -9,7 +9,9 @@
 //! and the page's outputs besides its HTML (problems, link targets, search text and terms, study
 //! output); the HTML stays in the last output, checked by length and checksum before the write
 //! stage links it into the new one (`write::Sink::previous`). A search text block (`d{N}.js`) made
-//! from the same pages' text as the last output's is kept the same way (`PageCache::write_block`).
+//! from the same pages' text as the last output's is kept the same way (`PageCache::write_block`),
+//! and at the start of `serve`, when no page's text changed, every term shard (`t{N}.js`) too
+//! (`PageCache::write_shard`).
 //! A cold build and a build with the cache write the same bytes (`tests/cache.rs`).
 
 use crate::cache::{key_of, put_len, put_str, CodeCache, Fields, NoteCache, Store};

@@ -106,7 +106,9 @@
 //!
 //! In `serve` the index is kept (`Index`) and an edit rewrites the page's text block and the
 //! shards of the terms that came, went or changed weight (typically a handful of files); the
-//! output stays byte for byte what a fresh build writes.
+//! output stays byte for byte what a fresh build writes. Its first run hands its text blocks and
+//! shards to the build cache (`Index::take_blocks`, `Index::take_shards`), which keeps the last
+//! output's files made from the same pages' text instead of making and comparing them again.
 
 mod postings;
 mod tokens;
