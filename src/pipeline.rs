@@ -532,6 +532,7 @@ pub(crate) fn write_everything(
     }
     clock.lap("render + write pages");
     let texts = take_texts(site, &mut rendered);
+    let keys = (serving && cache.pages.is_on()).then(|| text_keys(site, &rendered));
     let mut outputs: Vec<Option<&study::NoteOutput>> = vec![None; site.notes.len()];
     for r in &rendered {
         if let (PageRef::Note(n), Some(output)) = (r.page, &r.study) {
@@ -543,7 +544,8 @@ pub(crate) fn write_everything(
     let (index_problems, references_problems) = rayon::join(
         || {
             texts.into_iter().for_each(|(id, page)| index.store(id, page));
-            let problems = write_index_files(&mut index, sink);
+            let mut problems = keys.map(|keys| write_kept_index(&mut index, &keys, cache, sink)).unwrap_or_default();
+            problems.extend(write_index_files(&mut index, sink));
             release_freed_memory();
             problems
         },
@@ -610,6 +612,42 @@ fn take_texts(site: &Site, rendered: &mut [RenderedPage]) -> Vec<(usize, search:
     texts.flatten().collect()
 }
 
+/// Each rendered page's `text_key` by its place in the search index.
+fn text_keys(site: &Site, rendered: &[RenderedPage]) -> TextKeys {
+    let keys = TextKeys::new(site.order.len());
+    for r in rendered {
+        if let (Some(key), Some(&id)) = (r.text_key, site.position.get(&r.page)) {
+            keys.set(id, key);
+        }
+    }
+    keys
+}
+
+/// A session's first run writes its kept index's text blocks as a build writes them (the last
+/// output's block made from the same pages' text is kept, not made and compared again), and its
+/// term shards alike, all kept when no page's text changed.
+fn write_kept_index(
+    index: &mut search::Index,
+    keys: &TextKeys,
+    cache: &BuildCache,
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
+    let problem = |path: &str, e: std::io::Error| Diagnostic::error(path, 0, format!("cannot write: {e}"));
+    let blocks = index.take_blocks();
+    let written = blocks
+        .par_iter()
+        .map(|block| cache.pages.write_block(block, keys, sink).err().map(|e| problem(&block.path, e)));
+    let mut problems: Vec<Diagnostic> = written.flatten().collect();
+    drop(blocks);
+    let all = keys.all();
+    let shards = index.take_shards();
+    let written = shards
+        .par_iter()
+        .map(|shard| cache.pages.write_shard(shard, Some(all), sink).err().map(|e| problem(&shard.path, e)));
+    problems.par_extend(written.flatten());
+    problems
+}
+
 /// Write the search index's files that changed since it was last written.
 pub(crate) fn write_index_files(index: &mut search::Index, sink: &dyn Sink) -> Vec<Diagnostic> {
     let problems = index.put_files(|rel, bytes| write_all(sink, std::iter::once((rel.as_str(), bytes.as_slice()))));
@@ -628,6 +666,8 @@ pub(crate) struct RenderedPage {
     pub signature: u64,
     /// The page's text for the search index (taken by `take_texts`).
     pub search: Option<search::Page>,
+    /// `reuse::text_key` of that text, when the build cache is on.
+    pub text_key: Option<u128>,
     /// A note's Anki rows and references, for the site's study files (None for folder pages,
     /// and for a note whose page was not rendered).
     pub study: Option<study::NoteOutput>,
@@ -650,9 +690,10 @@ pub(crate) fn render_pages(
     cache: &BuildCache,
 ) -> Vec<RenderedPage> {
     let site_links = view::SiteLinks::of(site, chrome);
-    // A build's text blocks made from the same pages' text as the last build's are kept.
-    let streams = index.filter(|i| i.is_streaming() && cache.pages.is_on());
-    let text_keys = TextKeys::new(streams.map_or(0, search::Index::len));
+    // Text blocks made from the same pages' text as the last output's are kept: a build's as
+    // they stream, a session's first run's once every page is in (`write_kept_blocks`).
+    let keyed = index.filter(|_| cache.pages.is_on());
+    let text_keys = TextKeys::new(keyed.map_or(0, search::Index::len));
     // What every page gives, rendered or reused: its terms to the index, its rows to `anki`.
     #[allow(clippy::too_many_arguments)]
     let finish = |position: usize,
@@ -680,7 +721,8 @@ pub(crate) fn render_pages(
             };
             anki.add(position, rows);
         }
-        (position, RenderedPage { page, written, diagnostics, targets, signature, search, study })
+        let text_key = key;
+        (position, RenderedPage { page, written, diagnostics, targets, signature, search, study, text_key })
     };
     // Taken one at a time in reading order (not split in ranges), so what is made in reading
     // order as pages finish (the Anki export) waits for few pages.
@@ -731,7 +773,7 @@ pub(crate) fn render_pages(
                     cache.pages.keep(site, page, signature, || sink.shaped(&url, &html), outputs);
                 }
             }
-            let key = text.as_ref().filter(|_| streams.is_some()).map(text_key);
+            let key = text.as_ref().filter(|_| keyed.is_some()).map(text_key);
             finish(position, page, written, diagnostics, targets, signature, (text, terms, key), study)
         })
         .collect();

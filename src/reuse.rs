@@ -9,7 +9,9 @@
 //! and the page's outputs besides its HTML (problems, link targets, search text and terms, study
 //! output); the HTML stays in the last output, checked by length and checksum before the write
 //! stage links it into the new one (`write::Sink::previous`). A search text block (`d{N}.js`) made
-//! from the same pages' text as the last output's is kept the same way (`PageCache::write_block`).
+//! from the same pages' text as the last output's is kept the same way (`PageCache::write_block`),
+//! and at the start of `serve`, when no page's text changed, every term shard (`t{N}.js`) too
+//! (`PageCache::write_shard`).
 //! A cold build and a build with the cache write the same bytes (`tests/cache.rs`).
 
 use crate::cache::{key_of, put_len, put_str, CodeCache, Fields, NoteCache, Store};
@@ -299,6 +301,27 @@ impl TextKeys {
         parts.extend(keys.iter().map(|k| k.as_slice()));
         Some(key_of(&parts))
     }
+
+    /// What every term shard file of an index of these pages is made from: each page's text in
+    /// its place (a page without text has no terms). Any page's text changed, or pages added,
+    /// removed or moved, changes it.
+    pub(crate) fn all(&self) -> u128 {
+        let keys: Vec<[u8; 17]> = self
+            .0
+            .iter()
+            .map(|slot| {
+                let mut marked = [0u8; 17];
+                if let Some(key) = slot.get() {
+                    marked[0] = 1;
+                    marked[1..].copy_from_slice(&key.to_le_bytes());
+                }
+                marked
+            })
+            .collect();
+        let mut parts: Vec<&[u8]> = vec![b"pages"];
+        parts.extend(keys.iter().map(|k| k.as_slice()));
+        key_of(&parts)
+    }
 }
 
 impl PageCache {
@@ -312,26 +335,50 @@ impl PageCache {
         keys: &TextKeys,
         sink: &dyn Sink,
     ) -> std::io::Result<()> {
-        let made_from = keys.of(block).filter(|_| self.is_on());
-        let key = key_of(&[b"block", block.path.as_bytes()]);
-        if let (Some(made_from), Some(previous)) = (made_from, sink.previous(&block.path)) {
+        self.write_made_from(&block.path, keys.of(block), || block.bytes(), sink)
+    }
+
+    /// Write the term shard `shard` of a session's first index into `sink`, or keep the last
+    /// output's when it was made from the same pages' text (`TextKeys::all`), as `write_block`.
+    pub(crate) fn write_shard(
+        &self,
+        shard: &search::ShardFile,
+        all: Option<u128>,
+        sink: &dyn Sink,
+    ) -> std::io::Result<()> {
+        let number = (shard.number as u64).to_le_bytes();
+        let made_from = all.map(|all| key_of(&[b"shard", &number, &all.to_le_bytes()]));
+        self.write_made_from(&shard.path, made_from, || shard.bytes(), sink)
+    }
+
+    /// Write the file at `path` (made by `bytes`) into `sink`, or keep the last output's, made
+    /// from the same inputs (`made_from`) and still as written.
+    fn write_made_from(
+        &self,
+        path: &str,
+        made_from: Option<u128>,
+        bytes: impl FnOnce() -> Vec<u8>,
+        sink: &dyn Sink,
+    ) -> std::io::Result<()> {
+        let made_from = made_from.filter(|_| self.is_on());
+        let key = key_of(&[b"block", path.as_bytes()]);
+        if let (Some(made_from), Some(previous)) = (made_from, sink.previous(path)) {
             let kept = self.seen.take(key, |bytes| {
                 let mut r = Fields::new(bytes);
                 let (from, len) = (r.take(16)?, r.u64()?);
                 let sum = u32::from_le_bytes(r.take(4)?.try_into().ok()?);
-                let same = r.is_done()
-                    && from == made_from.to_le_bytes()
-                    && self.still_written(&block.path, &previous, len, sum);
-                (same && sink.copy(&block.path, &previous).is_ok()).then_some(())
+                let same =
+                    r.is_done() && from == made_from.to_le_bytes() && self.still_written(path, &previous, len, sum);
+                (same && sink.copy(path, &previous).is_ok()).then_some(())
             });
             if kept.is_some() {
                 return Ok(());
             }
         }
-        let bytes = block.bytes();
-        sink.write(&block.path, &bytes)?;
+        let bytes = bytes();
+        sink.write(path, &bytes)?;
         if let Some(made_from) = made_from {
-            let written = sink.shaped(&block.path, &bytes);
+            let written = sink.shaped(path, &bytes);
             let mut value = made_from.to_le_bytes().to_vec();
             value.extend((written.len() as u64).to_le_bytes());
             value.extend(crc32fast::hash(&written).to_le_bytes());

@@ -345,6 +345,51 @@ fn serve_starts_from_the_cache_with_what_a_cold_start_writes() {
     assert_same(&tree(&cold), &tree(&warm), "a start of serve with the cache");
 }
 
+#[test]
+fn serve_keeps_the_search_index_files_of_the_last_start() {
+    let site = Site::new(15);
+    let tmp = site.root.parent().unwrap();
+    let (warm, cold) = (tmp.join("served"), tmp.join("served-cold"));
+    serve_once(&site.root, &warm, &["--cache"]);
+    // The second start reads each kept block once and remembers its file as it found it.
+    serve_once(&site.root, &warm, &["--cache"]);
+    serve_once(&site.root, &cold, &[]);
+    assert_same(&tree(&cold), &tree(&warm), "a second start of serve with the cache");
+
+    // A text block and a term shard the last start wrote are kept, not made again: what tells is
+    // a change made in place with the file's time put back, which only a file checked by its
+    // identity keeps.
+    let (block, shard) = (warm.join("static/search/d0.js"), warm.join("static/search/t0.js"));
+    let blanked_in_secret = |path: &Path| {
+        let (len, modified) = (fs::read(path).unwrap().len(), fs::metadata(path).unwrap().modified().unwrap());
+        blank_in_place(path);
+        fs::File::options().write(true).open(path).unwrap().set_modified(modified).unwrap();
+        vec![b' '; len]
+    };
+    let (blank_block, blank_shard) = (blanked_in_secret(&block), blanked_in_secret(&shard));
+    serve_once(&site.root, &warm, &["--cache"]);
+    assert_eq!(fs::read(&block).unwrap(), blank_block, "the block was kept as it was");
+    assert_eq!(fs::read(&shard).unwrap(), blank_shard, "the shard was kept as it was");
+
+    // A change that shows (its time) is made again, and the start writes what a cold one does.
+    blank_in_place(&block);
+    blank_in_place(&shard);
+    serve_once(&site.root, &warm, &["--cache"]);
+    assert_same(&tree(&cold), &tree(&warm), "a search text block changed in place in the output");
+    fs::write(&block, "tampered").unwrap();
+    blank_in_place(&shard);
+    serve_once(&site.root, &warm, &["--cache"]);
+    assert_same(&tree(&cold), &tree(&warm), "a search text block and a shard changed in the output");
+
+    // A note's text changed: its block and every shard are made again.
+    let (path, text) = site.notes().into_iter().next().unwrap();
+    fs::write(&path, format!("{text}\n새 문단 unseenword.\n")).unwrap();
+    serve_once(&site.root, &warm, &["--cache"]);
+    let _ = fs::remove_dir_all(&cold);
+    serve_once(&site.root, &cold, &[]);
+    assert_same(&tree(&cold), &tree(&warm), "a note's text changed");
+}
+
 /// Overwrite the file at `path` with as many spaces, in place: the same file (inode) and size,
 /// only its time and bytes changed, as an editor writing over it might leave it.
 fn blank_in_place(path: &Path) {

@@ -154,7 +154,9 @@
 //!
 //! In `serve` the index is kept (`Index`) and an edit rewrites the page's text block and the
 //! shards of the terms that came, went or changed weight (typically a handful of files); the
-//! output stays byte for byte what a fresh build writes.
+//! output stays byte for byte what a fresh build writes. Its first run hands its text blocks and
+//! shards to the build cache (`Index::take_blocks`, `Index::take_shards`), which keeps the last
+//! output's files made from the same pages' text instead of making and comparing them again.
 
 mod postings;
 mod tokens;
@@ -423,7 +425,7 @@ impl Index {
 
     /// A streaming index takes page `id`'s text; returns its block when that was the block's
     /// last page. Safe to call from many threads.
-    pub(crate) fn stream(&self, id: usize, page: Page) -> Option<TextBlock> {
+    pub(crate) fn stream(&self, id: usize, page: Page) -> Option<TextBlock<'static>> {
         let mut streamed = self.streamed.as_ref()?.lock().ok()?;
         let b = id / BLOCK;
         let len = ((b + 1) * BLOCK).min(self.pages.len()).checked_sub(b * BLOCK)?;
@@ -435,7 +437,7 @@ impl Index {
         let slots = streamed.open.remove(&b)?;
         streamed.written.insert(b);
         drop(streamed);
-        Some(TextBlock { number: b, path: format!("{DIR}/d{b}.js"), pages: slots })
+        Some(TextBlock { number: b, path: format!("{DIR}/d{b}.js"), pages: Cow::Owned(slots) })
     }
 
     /// Number of pages the index was made for.
@@ -490,10 +492,13 @@ impl Index {
             }
         }
         drop(held);
-        // A build's index writes every shard once (all are dirty from the start).
+        // A build's index writes every shard once (all are dirty from the start), and so does a
+        // fresh one until it is written: its pages' hundreds of shards each are not added again.
         if self.streamed.is_none() {
             if let Ok(mut dirty) = self.dirty_shards.lock() {
-                dirty.extend(touched);
+                if dirty.len() < self.shards.len() {
+                    dirty.extend(touched);
+                }
             }
         }
     }
@@ -676,21 +681,47 @@ impl Index {
 
     /// `d{b}.js` of a kept index.
     fn block_file(&self, b: usize) -> String {
+        block_js(b, self.block_pages(b))
+    }
+
+    /// The pages of text block `b` of a kept index.
+    fn block_pages(&self, b: usize) -> &[Option<Page>] {
         let end = ((b + 1) * BLOCK).min(self.pages.len());
-        block_js(b, self.pages.get(b * BLOCK..end).unwrap_or_default())
+        self.pages.get(b * BLOCK..end).unwrap_or_default()
+    }
+
+    /// The text blocks of a kept index changed since it was last written, for the caller to
+    /// write (a session's first run keeps those the last output has, `reuse::PageCache::write_block`);
+    /// `put_files` then leaves them out.
+    pub(crate) fn take_blocks(&mut self) -> Vec<TextBlock<'_>> {
+        let blocks = std::mem::take(&mut self.dirty_blocks);
+        let this = &*self;
+        let block =
+            |b: usize| TextBlock { number: b, path: format!("{DIR}/d{b}.js"), pages: this.block_pages(b).into() };
+        blocks.into_iter().map(block).collect()
+    }
+
+    /// The term shards of a kept index changed since it was last written, for the caller to
+    /// write (a session's first run keeps those the last output has); `put_files` then leaves
+    /// them out.
+    pub(crate) fn take_shards(&mut self) -> Vec<ShardFile<'_>> {
+        let shards = self.dirty_shards.get_mut().map(std::mem::take).unwrap_or_default();
+        let this = &*self;
+        shards.into_iter().map(|s| ShardFile { number: s, path: format!("{DIR}/t{s}.js"), index: this }).collect()
     }
 }
 
-/// A text block of a streaming index with all its pages in (`Index::stream`); its file is made
-/// only when asked for (a build may keep the last output's).
-pub(crate) struct TextBlock {
+/// A text block of a streaming index with all its pages in (`Index::stream`), or one of a kept
+/// index not written yet (`Index::take_blocks`); its file is made only when asked for (a build,
+/// or a session's first run, may keep the last output's).
+pub(crate) struct TextBlock<'a> {
     pub(crate) number: usize,
     /// Its file's output path.
     pub(crate) path: String,
-    pages: Vec<Option<Page>>,
+    pages: Cow<'a, [Option<Page>]>,
 }
 
-impl TextBlock {
+impl TextBlock<'_> {
     /// The places in the index of the block's pages.
     pub(crate) fn ids(&self) -> std::ops::Range<usize> {
         self.number * BLOCK..self.number * BLOCK + self.pages.len()
@@ -699,6 +730,22 @@ impl TextBlock {
     /// Its file's bytes.
     pub(crate) fn bytes(&self) -> Vec<u8> {
         block_js(self.number, &self.pages).into_bytes()
+    }
+}
+
+/// A term shard of a kept index not written yet (`Index::take_shards`); its file is made only
+/// when asked for.
+pub(crate) struct ShardFile<'a> {
+    pub(crate) number: usize,
+    /// Its file's output path.
+    pub(crate) path: String,
+    index: &'a Index,
+}
+
+impl ShardFile<'_> {
+    /// Its file's bytes.
+    pub(crate) fn bytes(&self) -> Vec<u8> {
+        self.index.shard_js(self.number).into_bytes()
     }
 }
 
@@ -1005,6 +1052,40 @@ mod tests {
         all.extend(streaming.take_files());
         let want: std::collections::BTreeMap<String, Vec<u8>> = kept.take_files().into_iter().collect();
         assert_eq!(all, want);
+    }
+
+    #[test]
+    fn blocks_and_shards_taken_to_be_written_elsewhere_are_what_put_files_writes() {
+        let pages: Vec<Page> = (0..23)
+            .map(|i| page(&format!("p{i}.html"), &format!("노트 {i}"), &[("", "", &format!("본문 word{i}"))]))
+            .collect();
+        let (mut whole, mut split) = (Index::new(23), Index::new(23));
+        for (i, p) in pages.iter().enumerate() {
+            for index in [&mut whole, &mut split] {
+                index.post(i, p);
+                index.store(i, p.clone());
+            }
+        }
+        let mut taken: std::collections::BTreeMap<String, Vec<u8>> =
+            split.take_blocks().into_iter().map(|b| (b.path.clone(), b.bytes())).collect();
+        assert_eq!(taken.len(), 23usize.div_ceil(BLOCK));
+        let shards: Vec<(String, Vec<u8>)> = split.take_shards().iter().map(|s| (s.path.clone(), s.bytes())).collect();
+        assert_eq!(shards.len(), 1 << split.bits);
+        taken.extend(shards);
+        let rest = split.take_files();
+        assert_eq!(
+            rest.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>(),
+            ["static/search/index.js"],
+            "the manifest"
+        );
+        taken.extend(rest);
+        assert_eq!(taken, whole.take_files().into_iter().collect());
+        // Taken once: an edit afterwards makes its block and its terms' shards dirty again.
+        let edited = page("p5.html", "노트 5", &[("", "", "본문 asyncio")]);
+        split.replace(5, edited.clone());
+        assert_eq!(split.take_blocks().iter().map(|b| b.number).collect::<Vec<_>>(), [5 / BLOCK]);
+        assert!((1..=3).contains(&split.take_shards().len()));
+        assert!(split.take_files().is_empty());
     }
 
     #[test]
