@@ -1068,24 +1068,26 @@ mod tests {
     }
 
     /// The sieve of every distinct requirement of every grammar pattern passes wherever the
-    /// requirement holds, on lines of the shared notes and lines beyond ASCII, from every
-    /// start; and it alone turns away most of the searches the requirement turns away.
+    /// requirement holds, on lines of the shared notes and lines beyond ASCII, from many
+    /// starts; and it alone turns away most of the searches the requirement turns away.
     #[test]
     fn sieves_pass_wherever_requirements_hold() {
         let lines = distinct_shared_lines();
-        let mut probes: Vec<String> = lines.iter().step_by(lines.len() / 100 + 1).cloned().collect();
+        let mut probes: Vec<String> = lines.iter().step_by(lines.len() / 40 + 1).cloned().collect();
         probes.extend(["", "\0x = 1\n", "K \u{212a}elvin", "ſelf Straße STRASSE", "é(a); 三 = ٣;"].map(String::from));
         let mut requirements: Vec<Required> =
             all_patterns().iter().filter_map(|p| Required::of(p.regex.regex_str())).collect();
         requirements.sort_by_cached_key(|r| format!("{r:?}"));
         requirements.dedup();
+        let sieves: Vec<Sieve> = requirements.iter().map(Required::sieve).collect();
         let (mut held, mut failed, mut turned_away) = (0, 0, 0);
         for line in &probes {
             let bytes = LineBytes::new(line);
-            for start in (0..=line.len()).filter(|&i| line.is_char_boundary(i)) {
+            // Every third start keeps the test quick in debug builds.
+            for start in (0..=line.len()).filter(|&i| line.is_char_boundary(i)).step_by(3) {
                 let mask = bytes.mask_from(start);
-                for required in &requirements {
-                    let passes = required.sieve().passes(mask);
+                for (required, sieve) in requirements.iter().zip(&sieves) {
+                    let passes = sieve.passes(mask);
                     if required.found_in(&bytes, start) {
                         held += 1;
                         assert!(passes, "{required:?} holds on {line:?} from {start}, the sieve says no");
