@@ -119,7 +119,10 @@ impl Part {
     /// of the first set occurs, and all of the second.
     fn bits(&self) -> (u128, u128) {
         match self {
-            Part::Class(class) => (class.ascii | u128::from(class.non_ascii), 0),
+            Part::Class(class) => {
+                let shared = class.non_ascii || class.ascii & (1 | ALWAYS) != 0;
+                (class.ascii & !(1 | ALWAYS) | u128::from(shared), 0)
+            }
             Part::Literal(literal) => {
                 let Some(&first) = literal.text.as_bytes().first() else { return (u128::MAX, 0) };
                 if literal.fold_case {
@@ -136,7 +139,9 @@ impl Part {
 
 /// A requirement reduced to bit tests against the bytes a line holds from where a search starts
 /// (`LineBytes::mask_from`): every byte of `needs`, and one byte of each `any_of`. Bit `b`
-/// stands for ASCII byte `b`; bit 0 for NUL and for every byte beyond ASCII alike. It holds
+/// stands for ASCII byte `b`; bit 0 for NUL, DEL and every byte beyond ASCII alike; bit 127
+/// (`ALWAYS`) is in every mask, even past the end of the line, so that a set holding it
+/// passes everywhere (a pattern without a requirement, an empty literal). It holds
 /// whenever `Required::found_in` does, and answers most checks without following a pointer:
 /// the requirement's factors, parts and literals each live on the heap, and following them for
 /// every search of a line cost more in cache misses than in instructions.
@@ -157,9 +162,12 @@ impl Sieve {
     }
 }
 
+/// The bit of a sieve mask that every mask holds (see `Sieve`).
+const ALWAYS: u128 = 1 << 127;
+
 /// The bit of `byte` in a sieve mask.
 fn sieve_bit(byte: u8) -> u128 {
-    if byte == 0 || byte >= 0x80 {
+    if byte == 0 || byte >= 0x7f {
         1
     } else {
         1 << byte
@@ -286,8 +294,8 @@ impl<'a> LineBytes<'a> {
     /// per line.
     pub(crate) fn reusing(text: &'a str, mut masks: Vec<u128>) -> LineBytes<'a> {
         masks.clear();
-        masks.resize(text.len() + 1, 0);
-        let mut mask = 0;
+        masks.resize(text.len() + 1, ALWAYS);
+        let mut mask = ALWAYS;
         for (i, &b) in text.as_bytes().iter().enumerate().rev() {
             mask |= sieve_bit(b);
             masks[i] = mask;
@@ -313,7 +321,7 @@ impl<'a> LineBytes<'a> {
 
     /// The bytes of the line from `start` on, as a `Sieve` tests them.
     pub(crate) fn mask_from(&self, start: usize) -> u128 {
-        self.masks.get(start).copied().unwrap_or(0)
+        self.masks.get(start).copied().unwrap_or(ALWAYS)
     }
 
     pub(crate) fn text(&self) -> &'a str {
@@ -1387,6 +1395,15 @@ mod tests {
             }
         }
         assert!(held > 50 && turned_away > 200, "{held} held, {turned_away} turned away");
+        // Where nothing is required, at the end of a line too, and with an empty literal.
+        for text in texts {
+            let line = LineBytes::new(text);
+            assert!(Sieve::OPEN.passes(line.mask_from(text.len())), "{text:?}");
+            let empty =
+                Required { all_of: vec![vec![Part::Literal(Literal { text: String::new(), fold_case: false })]] };
+            assert!(empty.found_in(&line, text.len()) && empty.sieve().passes(line.mask_from(text.len())));
+        }
+        assert!(sieved(r"[\x7f]", "a\x7f", 1) && sieved(r"\p{Lu}|[\x7f]", "a\x7f", 0));
         assert!(!sieved("abc", "cab a b", 3) && sieved("abc", "cab a b", 0), "every byte of a literal is needed");
         assert!(sieved("(?i)select", "주석", 0), "folded, text beyond ASCII may match");
         assert!(!sieved(r"\d", "a1", 2));
