@@ -70,6 +70,22 @@ impl Required {
         self.all_of.iter().all(|any_of| any_of.iter().any(|part| part.found_in(line, start)))
     }
 
+    /// A necessary condition of `found_in` that costs a few bit tests (see `Sieve`).
+    pub(crate) fn sieve(&self) -> Sieve {
+        let mut sieve = Sieve::OPEN;
+        for (factor, any) in self.all_of.iter().zip(&mut sieve.any_of) {
+            let mut needs = u128::MAX;
+            *any = 0;
+            for part in factor {
+                let (part_any, part_needs) = part.bits();
+                *any |= part_any;
+                needs &= part_needs;
+            }
+            sieve.needs |= needs;
+        }
+        sieve
+    }
+
     /// The characters a match of `regex` can start with, when every match starts with a
     /// character (it cannot be empty) and not just any. No match starts before the first of
     /// them at or after where a search starts, so the search may start there instead: for
@@ -97,6 +113,64 @@ impl Part {
             Part::Literal(literal) => literal.found_in(line, start),
             Part::Class(class) => class.found_in(line, start),
         }
+    }
+
+    /// What `found_in` implies of the line's bytes from `start`, as masks (see `Sieve`): one
+    /// of the first set occurs, and all of the second.
+    fn bits(&self) -> (u128, u128) {
+        match self {
+            Part::Class(class) => {
+                let shared = class.non_ascii || class.ascii & (1 | ALWAYS) != 0;
+                (class.ascii & !(1 | ALWAYS) | u128::from(shared), 0)
+            }
+            Part::Literal(literal) => {
+                let Some(&first) = literal.text.as_bytes().first() else { return (u128::MAX, 0) };
+                if literal.fold_case {
+                    // Text beyond ASCII after `start` is enough (see `Literal::found_in`).
+                    (1 | sieve_bit(first.to_ascii_lowercase()) | sieve_bit(first.to_ascii_uppercase()), 0)
+                } else {
+                    let all = literal.text.bytes().fold(0, |all, b| all | sieve_bit(b));
+                    (all, all)
+                }
+            }
+        }
+    }
+}
+
+/// A requirement reduced to bit tests against the bytes a line holds from where a search starts
+/// (`LineBytes::mask_from`): every byte of `needs`, and one byte of each `any_of`. Bit `b`
+/// stands for ASCII byte `b`; bit 0 for NUL, DEL and every byte beyond ASCII alike; bit 127
+/// (`ALWAYS`) is in every mask, even past the end of the line, so that a set holding it
+/// passes everywhere (a pattern without a requirement, an empty literal). It holds
+/// whenever `Required::found_in` does, and answers most checks without following a pointer:
+/// the requirement's factors, parts and literals each live on the heap, and following them for
+/// every search of a line cost more in cache misses than in instructions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Sieve {
+    needs: u128,
+    any_of: [u128; MAX_FACTORS],
+}
+
+impl Sieve {
+    /// Passes every line: for patterns without a requirement.
+    pub(crate) const OPEN: Sieve = Sieve { needs: 0, any_of: [u128::MAX; MAX_FACTORS] };
+
+    /// False when a line whose bytes from the search's start are `mask` cannot hold the
+    /// requirement.
+    pub(crate) fn passes(&self, mask: u128) -> bool {
+        self.needs & !mask == 0 && self.any_of.iter().all(|any| any & mask != 0)
+    }
+}
+
+/// The bit of a sieve mask that every mask holds (see `Sieve`).
+const ALWAYS: u128 = 1 << 127;
+
+/// The bit of `byte` in a sieve mask.
+fn sieve_bit(byte: u8) -> u128 {
+    if byte == 0 || byte >= 0x7f {
+        1
+    } else {
+        1 << byte
     }
 }
 
@@ -205,10 +279,27 @@ pub(crate) struct LineBytes<'a> {
     last_non_ascii: u32,
     /// The ASCII bytes the line holds (bit `b` for byte `b`).
     present: u128,
+    /// For each byte index, the bytes of the line from there on as a `Sieve` tests them; one
+    /// more for the end. Made in one backward pass, as searches ask at many places.
+    masks: Vec<u128>,
 }
 
 impl<'a> LineBytes<'a> {
+    #[cfg(test)]
     pub(crate) fn new(text: &'a str) -> LineBytes<'a> {
+        LineBytes::reusing(text, Vec::new())
+    }
+
+    /// A line indexed in `masks`' memory (see `into_masks`), so that a parser allocates none
+    /// per line.
+    pub(crate) fn reusing(text: &'a str, mut masks: Vec<u128>) -> LineBytes<'a> {
+        masks.clear();
+        masks.resize(text.len() + 1, ALWAYS);
+        let mut mask = ALWAYS;
+        for (i, &b) in text.as_bytes().iter().enumerate().rev() {
+            mask |= sieve_bit(b);
+            masks[i] = mask;
+        }
         let mut last = [0u32; 256];
         let mut last_non_ascii = 0;
         let mut present = 0u128;
@@ -220,7 +311,17 @@ impl<'a> LineBytes<'a> {
                 present |= 1 << b;
             }
         }
-        LineBytes { text, last, last_non_ascii, present }
+        LineBytes { text, last, last_non_ascii, present, masks }
+    }
+
+    /// The memory of the line's masks, for the next line.
+    pub(crate) fn into_masks(self) -> Vec<u128> {
+        self.masks
+    }
+
+    /// The bytes of the line from `start` on, as a `Sieve` tests them.
+    pub(crate) fn mask_from(&self, start: usize) -> u128 {
+        self.masks.get(start).copied().unwrap_or(ALWAYS)
     }
 
     pub(crate) fn text(&self) -> &'a str {
@@ -1241,6 +1342,72 @@ mod tests {
 
     fn found(regex: &str, text: &str, start: usize) -> bool {
         Required::of(regex).unwrap().found_in(&LineBytes::new(text), start)
+    }
+
+    /// Whether the sieve of `regex`'s requirement passes `text` from `start`.
+    fn sieved(regex: &str, text: &str, start: usize) -> bool {
+        let line = LineBytes::new(text);
+        Required::of(regex).unwrap().sieve().passes(line.mask_from(start))
+    }
+
+    /// The sieve passes wherever the requirement holds, beyond ASCII and with NUL bytes too,
+    /// and turns away lines that lack what it needs.
+    #[test]
+    fn the_sieve_passes_where_the_requirement_holds() {
+        let regexes = [
+            r"(?i)\bselect\b",
+            r"\{|\}",
+            "abc",
+            "한글",
+            r"\d+\.\d*",
+            r"[^\x00-\x7f]x",
+            r"[\x00]|\p{Lu}",
+            r"\w+\s*=\s*(?:function|=>)",
+            r"(?i:ß)",
+        ];
+        let texts = [
+            "x = SELECT 1",
+            "UPDATE t -- 주석",
+            "a b c abc",
+            "x = '한글';",
+            "3.14",
+            "é x",
+            "\0 a",
+            "Ä",
+            "f = () => 1",
+            "STRASSE",
+            "",
+        ];
+        let (mut held, mut turned_away) = (0, 0);
+        for regex in regexes {
+            for text in texts {
+                let line = LineBytes::new(text);
+                let required = Required::of(regex).unwrap_or_else(|| panic!("{regex:?}"));
+                for start in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                    let passes = required.sieve().passes(line.mask_from(start));
+                    if required.found_in(&line, start) {
+                        held += 1;
+                        assert!(passes, "{regex:?} on {text:?} from {start}");
+                    } else {
+                        turned_away += usize::from(!passes);
+                    }
+                }
+            }
+        }
+        assert!(held > 50 && turned_away > 200, "{held} held, {turned_away} turned away");
+        // Where nothing is required, at the end of a line too, and with an empty literal.
+        for text in texts {
+            let line = LineBytes::new(text);
+            assert!(Sieve::OPEN.passes(line.mask_from(text.len())), "{text:?}");
+            let empty =
+                Required { all_of: vec![vec![Part::Literal(Literal { text: String::new(), fold_case: false })]] };
+            assert!(empty.found_in(&line, text.len()) && empty.sieve().passes(line.mask_from(text.len())));
+        }
+        assert!(sieved(r"[\x7f]", "a\x7f", 1) && sieved(r"\p{Lu}|[\x7f]", "a\x7f", 0));
+        assert!(!sieved("abc", "cab a b", 3) && sieved("abc", "cab a b", 0), "every byte of a literal is needed");
+        assert!(sieved("(?i)select", "주석", 0), "folded, text beyond ASCII may match");
+        assert!(!sieved(r"\d", "a1", 2));
+        assert!(sieved(r"[\x00]|\p{Lu}", "a\0", 0));
     }
 
     #[test]
