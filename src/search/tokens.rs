@@ -24,8 +24,13 @@ pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}')
 }
 
+/// Letters, digits and `_`; ASCII answered without the Unicode tables.
 fn is_word(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric() || c == '_'
+    } else {
+        c.is_alphanumeric()
+    }
 }
 
 /// Call `term` with every index term of `text`, in order, repeats included. Terms borrow from
@@ -38,11 +43,7 @@ pub(crate) fn terms<'a>(text: &'a str, mut term: impl FnMut(Cow<'a, str>)) {
 /// `terms`, each told whether it is a CJK bigram: two characters of `is_cjk`, six bytes (every
 /// such character takes three), which no other term is.
 pub(crate) fn terms_marked<'a>(text: &'a str, mut term: impl FnMut(Cow<'a, str>, bool)) {
-    // Only the characters that can be other than NFC are checked: the quick check looks each up
-    // in a table, and Latin and Hangul text is most of what a site has. Leaving characters out
-    // never turns a "maybe" or "no" into "yes" (it can only make the ordering check stricter).
-    let unsure = text.chars().filter(|&c| c >= '\u{300}' && !('\u{AC00}'..='\u{D7A3}').contains(&c));
-    match is_nfc_quick(unsure) {
+    match is_nfc_quick(unsure_chars(text)) {
         IsNormalized::Yes => terms_nfc(text, &mut term),
         _ => {
             let nfc: String = text.nfc().collect();
@@ -51,7 +52,100 @@ pub(crate) fn terms_marked<'a>(text: &'a str, mut term: impl FnMut(Cow<'a, str>,
     }
 }
 
+/// The characters of `text` that can be other than NFC, in order: U+0300 and above, Hangul
+/// syllables aside. The quick check looks each up in a table, and Latin and Hangul text is most
+/// of what a site has. Leaving characters out never turns a "maybe" or "no" into "yes" (it can
+/// only make the ordering check stricter). By bytes: a character below U+0300 starts with a
+/// byte below 0xCC, and continuation bytes are below it too, so only lead bytes are decoded.
+fn unsure_chars(text: &str) -> impl Iterator<Item = char> + '_ {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < bytes.len() {
+            if bytes[at] < 0xCC {
+                at += 1;
+                continue;
+            }
+            let (c, len) = char_at(bytes, at);
+            at += len;
+            if !('\u{AC00}'..='\u{D7A3}').contains(&c) {
+                return Some(c);
+            }
+        }
+        None
+    })
+}
+
+/// The character starting at byte `at` of valid UTF-8, and its length in bytes. Decoded by hand:
+/// `str::chars` on a slice checks the boundary and builds an iterator for every character.
+fn char_at(bytes: &[u8], at: usize) -> (char, usize) {
+    let lead = u32::from(bytes[at]);
+    let next = |k: usize| u32::from(bytes.get(at + k).copied().unwrap_or(0x80) & 0x3F);
+    let (code, len) = match lead {
+        0..0x80 => (lead, 1),
+        0x80..0xE0 => ((lead & 0x1F) << 6 | next(1), 2),
+        0xE0..0xF0 => ((lead & 0x0F) << 12 | next(1) << 6 | next(2), 3),
+        _ => ((lead & 0x07) << 18 | next(1) << 12 | next(2) << 6 | next(3), 4),
+    };
+    (char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER), len)
+}
+
+/// The terms of NFC text, walking its bytes (see `char_at`). Every CJK character takes three
+/// bytes, so a run's bigrams are its six-byte windows.
 fn terms_nfc<'a>(text: &'a str, term: &mut impl FnMut(Cow<'a, str>, bool)) {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let (c, len) = char_at(bytes, at);
+        if is_cjk(c) {
+            let start = at;
+            let mut end = at + 3;
+            while end < bytes.len() && bytes[end] >= 0xE3 && is_cjk(char_at(bytes, end).0) {
+                end += 3;
+            }
+            if end - start == 3 {
+                term(Cow::Borrowed(&text[start..end]), false);
+            } else {
+                let mut pair = start;
+                while pair + 6 <= end {
+                    term(Cow::Borrowed(&text[pair..pair + 6]), true);
+                    pair += 3;
+                }
+            }
+            at = end;
+        } else if is_word(c) {
+            let start = at;
+            let mut end = at + len;
+            while end < bytes.len() {
+                let (d, d_len) = char_at(bytes, end);
+                if is_cjk(d) {
+                    break;
+                }
+                if is_word(d) {
+                    end += d_len;
+                    continue;
+                }
+                // An inner `.` joins when a word character (not CJK) follows it.
+                let joins = d == '.' && end + 1 < bytes.len() && {
+                    let n = char_at(bytes, end + 1).0;
+                    is_word(n) && !is_cjk(n)
+                };
+                if !joins {
+                    break;
+                }
+                end += 1;
+            }
+            word_terms(&text[start..end], &mut |t| term(t, false));
+            at = end;
+        } else {
+            at += len;
+        }
+    }
+}
+
+/// The walk `terms_nfc` replaced, by characters: what the byte walk is tested against.
+#[cfg(test)]
+fn terms_nfc_by_chars<'a>(text: &'a str, term: &mut impl FnMut(Cow<'a, str>, bool)) {
     let mut chars = text.char_indices().peekable();
     while let Some(&(start, c)) = chars.peek() {
         if is_cjk(c) {
@@ -139,6 +233,38 @@ mod tests {
         let mut out = Vec::new();
         terms(text, |t| out.push(t.into_owned()));
         out
+    }
+
+    /// A few seeded random numbers below `n`.
+    fn below(mut seed: u64) -> impl FnMut(usize) -> usize {
+        move |n| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        }
+    }
+
+    /// The byte walk gives the terms the character walk gave, in order, on text of every kind
+    /// of character next to every other: ASCII, Hangul, kana, Han, Latin-1 letters, combining
+    /// marks, 2- and 4-byte letters and digits (`𝐀`, `٣`), emoji, `.`, `_` and spaces.
+    #[test]
+    fn walking_bytes_gives_the_terms_walking_characters_gave() {
+        let pieces = [
+            "a", "Z", "7", "_", ".", " ", "\n", "-", "(", "가", "힣", "ㄱ", "\u{1100}", "か", "カ", "漢", "\u{3400}",
+            "\u{9FFF}", "\u{A000}", "\u{D7A4}", "\u{303F}", "é", "ß", "\u{0301}", "\u{0300}", "Ω", "٣", "𝐀", "😀",
+            "\u{212A}", "ǅ", "HashMap", "x.y", "비동기", "\u{00A0}", "\u{3000}", "\u{FFFD}",
+        ];
+        let mut next = below(0x2545_F491_4F6C_DD1Du64);
+        for _ in 0..20_000 {
+            let text: String = (0..1 + next(12)).map(|_| pieces[next(pieces.len())]).collect();
+            let (mut walked, mut expected) = (Vec::new(), Vec::new());
+            terms_nfc(&text, &mut |t, b| walked.push((t.into_owned(), b)));
+            terms_nfc_by_chars(&text, &mut |t, b| expected.push((t.into_owned(), b)));
+            assert_eq!(walked, expected, "{text:?}");
+            let unsure: Vec<char> = text.chars().filter(|&c| c >= '\u{300}' && !('\u{AC00}'..='\u{D7A3}').contains(&c)).collect();
+            assert_eq!(unsure_chars(&text).collect::<Vec<_>>(), unsure, "{text:?}");
+        }
     }
 
     #[test]
