@@ -251,9 +251,43 @@ mod tests {
     #[test]
     fn walking_bytes_gives_the_terms_walking_characters_gave() {
         let pieces = [
-            "a", "Z", "7", "_", ".", " ", "\n", "-", "(", "가", "힣", "ㄱ", "\u{1100}", "か", "カ", "漢", "\u{3400}",
-            "\u{9FFF}", "\u{A000}", "\u{D7A4}", "\u{303F}", "é", "ß", "\u{0301}", "\u{0300}", "Ω", "٣", "𝐀", "😀",
-            "\u{212A}", "ǅ", "HashMap", "x.y", "비동기", "\u{00A0}", "\u{3000}", "\u{FFFD}",
+            "a",
+            "Z",
+            "7",
+            "_",
+            ".",
+            " ",
+            "\n",
+            "-",
+            "(",
+            "가",
+            "힣",
+            "ㄱ",
+            "\u{1100}",
+            "か",
+            "カ",
+            "漢",
+            "\u{3400}",
+            "\u{9FFF}",
+            "\u{A000}",
+            "\u{D7A4}",
+            "\u{303F}",
+            "é",
+            "ß",
+            "\u{0301}",
+            "\u{0300}",
+            "Ω",
+            "٣",
+            "𝐀",
+            "😀",
+            "\u{212A}",
+            "ǅ",
+            "HashMap",
+            "x.y",
+            "비동기",
+            "\u{00A0}",
+            "\u{3000}",
+            "\u{FFFD}",
         ];
         let mut next = below(0x2545_F491_4F6C_DD1Du64);
         for _ in 0..20_000 {
@@ -262,7 +296,8 @@ mod tests {
             terms_nfc(&text, &mut |t, b| walked.push((t.into_owned(), b)));
             terms_nfc_by_chars(&text, &mut |t, b| expected.push((t.into_owned(), b)));
             assert_eq!(walked, expected, "{text:?}");
-            let unsure: Vec<char> = text.chars().filter(|&c| c >= '\u{300}' && !('\u{AC00}'..='\u{D7A3}').contains(&c)).collect();
+            let unsure: Vec<char> =
+                text.chars().filter(|&c| c >= '\u{300}' && !('\u{AC00}'..='\u{D7A3}').contains(&c)).collect();
             assert_eq!(unsure_chars(&text).collect::<Vec<_>>(), unsure, "{text:?}");
         }
     }
