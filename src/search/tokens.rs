@@ -80,7 +80,7 @@ fn unsure_chars(text: &str) -> impl Iterator<Item = char> + '_ {
 /// `str::chars` on a slice checks the boundary and builds an iterator for every character.
 fn char_at(bytes: &[u8], at: usize) -> (char, usize) {
     let lead = u32::from(bytes[at]);
-    let next = |k: usize| u32::from(bytes.get(at + k).copied().unwrap_or(0x80) & 0x3F);
+    let next = |k: usize| u32::from(bytes[at + k] & 0x3F);
     let (code, len) = match lead {
         0..0x80 => (lead, 1),
         0x80..0xE0 => ((lead & 0x1F) << 6 | next(1), 2),
@@ -90,13 +90,32 @@ fn char_at(bytes: &[u8], at: usize) -> (char, usize) {
     (char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER), len)
 }
 
-/// The terms of NFC text, walking its bytes (see `char_at`). Every CJK character takes three
-/// bytes, so a run's bigrams are its six-byte windows.
+/// ASCII letters, digits and `_`, by byte.
+const ASCII_WORD: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+        b += 1;
+    }
+    table
+};
+
+/// The terms of NFC text, walking its bytes: ASCII is classed by a table, other characters are
+/// decoded by hand (`char_at`). Every CJK character takes three bytes, so a run's bigrams are
+/// its six-byte windows.
 fn terms_nfc<'a>(text: &'a str, term: &mut impl FnMut(Cow<'a, str>, bool)) {
     let bytes = text.as_bytes();
     let mut at = 0;
     while at < bytes.len() {
-        let (c, len) = char_at(bytes, at);
+        let (c, len) = match bytes[at] {
+            b if b.is_ascii() && !ASCII_WORD[usize::from(b)] => {
+                at += 1;
+                continue;
+            }
+            b if b.is_ascii() => (char::from(b), 1),
+            _ => char_at(bytes, at),
+        };
         if is_cjk(c) {
             let start = at;
             let mut end = at + 3;
@@ -117,23 +136,31 @@ fn terms_nfc<'a>(text: &'a str, term: &mut impl FnMut(Cow<'a, str>, bool)) {
             let start = at;
             let mut end = at + len;
             while end < bytes.len() {
-                let (d, d_len) = char_at(bytes, end);
-                if is_cjk(d) {
-                    break;
-                }
-                if is_word(d) {
-                    end += d_len;
+                let b = bytes[end];
+                if b.is_ascii() && ASCII_WORD[usize::from(b)] {
+                    end += 1;
                     continue;
                 }
                 // An inner `.` joins when a word character (not CJK) follows it.
-                let joins = d == '.' && end + 1 < bytes.len() && {
-                    let n = char_at(bytes, end + 1).0;
-                    is_word(n) && !is_cjk(n)
-                };
-                if !joins {
+                if b == b'.' {
+                    let joins = end + 1 < bytes.len() && {
+                        let n = char_at(bytes, end + 1).0;
+                        is_word(n) && !is_cjk(n)
+                    };
+                    if !joins {
+                        break;
+                    }
+                    end += 1;
+                    continue;
+                }
+                if b.is_ascii() {
                     break;
                 }
-                end += 1;
+                let (d, d_len) = char_at(bytes, end);
+                if is_cjk(d) || !is_word(d) {
+                    break;
+                }
+                end += d_len;
             }
             word_terms(&text[start..end], &mut |t| term(t, false));
             at = end;
@@ -181,7 +208,12 @@ fn terms_nfc_by_chars<'a>(text: &'a str, term: &mut impl FnMut(Cow<'a, str>, boo
 
 /// `word` in lower case, borrowed when it already is.
 fn lower(word: &str) -> Cow<'_, str> {
-    if word.chars().any(|c| c.is_uppercase()) {
+    let upper = if word.is_ascii() {
+        word.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        word.chars().any(|c| c.is_uppercase())
+    };
+    if upper {
         Cow::Owned(word.to_lowercase())
     } else {
         Cow::Borrowed(word)
@@ -191,10 +223,19 @@ fn lower(word: &str) -> Cow<'_, str> {
 /// A word's terms: itself (without outer `_` and `.`), then its parts when it has more than one.
 fn word_terms<'a>(word: &'a str, term: &mut impl FnMut(Cow<'a, str>)) {
     let word = word.trim_matches(['_', '.']);
-    if word.is_empty() || word.chars().count() > MAX_WORD {
+    if word.is_empty() || (word.len() > MAX_WORD && word.chars().count() > MAX_WORD) {
         return;
     }
     term(lower(word));
+    if word.is_ascii() {
+        ascii_word_parts(word, term);
+    } else {
+        word_parts(word, term);
+    }
+}
+
+/// The parts of a word, cut before and after `.` and `_` and at camelCase humps.
+fn word_parts<'a>(word: &'a str, term: &mut impl FnMut(Cow<'a, str>)) {
     let mut start = 0;
     let mut chars = word.char_indices().peekable();
     let mut previous: Option<char> = None;
@@ -214,6 +255,28 @@ fn word_terms<'a>(word: &'a str, term: &mut impl FnMut(Cow<'a, str>)) {
             start = i;
         }
         previous = Some(c);
+    }
+    emit_part(word, start, word.len(), term);
+}
+
+/// `word_parts` of an ASCII word, by bytes: the same cuts, where a character's case is
+/// its byte's.
+fn ascii_word_parts<'a>(word: &'a str, term: &mut impl FnMut(Cow<'a, str>)) {
+    let bytes = word.as_bytes();
+    let mut start = 0;
+    for i in 1..bytes.len() {
+        let (a, c) = (bytes[i - 1], bytes[i]);
+        let next_lower = bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+        let cut_before = a == b'.'
+            || a == b'_'
+            || c == b'.'
+            || c == b'_'
+            || (a.is_ascii_lowercase() && c.is_ascii_uppercase())
+            || (a.is_ascii_uppercase() && c.is_ascii_uppercase() && next_lower);
+        if cut_before {
+            emit_part(word, start, i, term);
+            start = i;
+        }
     }
     emit_part(word, start, word.len(), term);
 }
@@ -299,6 +362,21 @@ mod tests {
             let unsure: Vec<char> =
                 text.chars().filter(|&c| c >= '\u{300}' && !('\u{AC00}'..='\u{D7A3}').contains(&c)).collect();
             assert_eq!(unsure_chars(&text).collect::<Vec<_>>(), unsure, "{text:?}");
+        }
+    }
+
+    /// ASCII words are cut by bytes where any other word is cut by characters: the same parts.
+    #[test]
+    fn ascii_words_are_cut_by_bytes_where_characters_cut_them() {
+        let pieces = ["a", "b", "Z", "Q", "7", "_", ".", "__", "..", "HTTP", "Server", "x"];
+        let mut next = below(0x1234_5678_9ABC_DEF1u64);
+        for _ in 0..20_000 {
+            let word: String = (0..1 + next(8)).map(|_| pieces[next(pieces.len())]).collect();
+            let (mut by_bytes, mut by_chars) = (Vec::new(), Vec::new());
+            ascii_word_parts(&word, &mut |t| by_bytes.push(t.into_owned()));
+            word_parts(&word, &mut |t| by_chars.push(t.into_owned()));
+            assert_eq!(by_bytes, by_chars, "{word:?}");
+            assert_eq!(lower(&word), word.to_lowercase(), "{word:?}");
         }
     }
 
