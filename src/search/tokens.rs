@@ -62,7 +62,8 @@ fn unsure_chars(text: &str) -> impl Iterator<Item = char> + '_ {
     let mut at = 0;
     std::iter::from_fn(move || {
         while at < bytes.len() {
-            if bytes[at] < 0xCC {
+            // Lead bytes 0xEB and 0xEC start Hangul syllables only (U+B000–U+CFFF).
+            if bytes[at] < 0xCC || bytes[at] == 0xEB || bytes[at] == 0xEC {
                 at += 1;
                 continue;
             }
@@ -78,6 +79,7 @@ fn unsure_chars(text: &str) -> impl Iterator<Item = char> + '_ {
 
 /// The character starting at byte `at` of valid UTF-8, and its length in bytes. Decoded by hand:
 /// `str::chars` on a slice checks the boundary and builds an iterator for every character.
+#[inline]
 fn char_at(bytes: &[u8], at: usize) -> (char, usize) {
     let lead = u32::from(bytes[at]);
     let next = |k: usize| u32::from(bytes[at + k] & 0x3F);
@@ -88,6 +90,17 @@ fn char_at(bytes: &[u8], at: usize) -> (char, usize) {
         _ => ((lead & 0x07) << 18 | next(1) << 12 | next(2) << 6 | next(3), 4),
     };
     (char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER), len)
+}
+
+/// Whether the character at byte `at` is CJK (`is_cjk`): every one starts with a byte from 0xE3
+/// to 0xED, and those starting with 0xEB or 0xEC are all Hangul syllables.
+#[inline]
+fn cjk_at(bytes: &[u8], at: usize) -> bool {
+    match bytes[at] {
+        0xEB | 0xEC => true,
+        0xE3..=0xED => is_cjk(char_at(bytes, at).0),
+        _ => false,
+    }
 }
 
 /// ASCII letters, digits and `_`, by byte.
@@ -119,7 +132,7 @@ fn terms_nfc<'a>(text: &'a str, term: &mut impl FnMut(Cow<'a, str>, bool)) {
         if is_cjk(c) {
             let start = at;
             let mut end = at + 3;
-            while end < bytes.len() && bytes[end] >= 0xE3 && is_cjk(char_at(bytes, end).0) {
+            while end < bytes.len() && cjk_at(bytes, end) {
                 end += 3;
             }
             if end - start == 3 {
@@ -222,7 +235,7 @@ fn lower(word: &str) -> Cow<'_, str> {
 
 /// A word's terms: itself (without outer `_` and `.`), then its parts when it has more than one.
 fn word_terms<'a>(word: &'a str, term: &mut impl FnMut(Cow<'a, str>)) {
-    let word = word.trim_matches(['_', '.']);
+    let word = trim_joiners(word);
     if word.is_empty() || (word.len() > MAX_WORD && word.chars().count() > MAX_WORD) {
         return;
     }
@@ -281,8 +294,18 @@ fn ascii_word_parts<'a>(word: &'a str, term: &mut impl FnMut(Cow<'a, str>)) {
     emit_part(word, start, word.len(), term);
 }
 
+/// `text` without leading and trailing `_` and `.`, by bytes (both are ASCII, so any cut is at
+/// a character boundary).
+fn trim_joiners(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let joiner = |b: u8| b == b'_' || b == b'.';
+    let start = bytes.iter().position(|&b| !joiner(b)).unwrap_or(bytes.len());
+    let end = bytes.iter().rposition(|&b| !joiner(b)).map_or(start, |i| i + 1);
+    &text[start..end]
+}
+
 fn emit_part<'a>(word: &'a str, from: usize, to: usize, term: &mut impl FnMut(Cow<'a, str>)) {
-    let part = word[from..to].trim_matches(['_', '.']);
+    let part = trim_joiners(&word[from..to]);
     if !part.is_empty() && part.len() < word.len() {
         term(lower(part));
     }
@@ -314,6 +337,17 @@ mod tests {
     #[test]
     fn walking_bytes_gives_the_terms_walking_characters_gave() {
         let pieces = [
+            "\u{3040}",
+            "\u{30FF}",
+            "\u{3100}",
+            "\u{4DBF}",
+            "\u{4DC0}",
+            "\u{4E00}",
+            "\u{ABFF}",
+            "\u{AC00}",
+            "\u{B000}",
+            "\u{CFFF}",
+            "\u{E000}",
             "a",
             "Z",
             "7",
@@ -362,6 +396,9 @@ mod tests {
             let unsure: Vec<char> =
                 text.chars().filter(|&c| c >= '\u{300}' && !('\u{AC00}'..='\u{D7A3}').contains(&c)).collect();
             assert_eq!(unsure_chars(&text).collect::<Vec<_>>(), unsure, "{text:?}");
+            assert_eq!(trim_joiners(&text), text.trim_matches(['_', '.']), "{text:?}");
+            let cjk: Vec<bool> = text.char_indices().map(|(i, _)| cjk_at(text.as_bytes(), i)).collect();
+            assert_eq!(cjk, text.chars().map(is_cjk).collect::<Vec<_>>(), "{text:?}");
         }
     }
 
@@ -377,6 +414,7 @@ mod tests {
             word_parts(&word, &mut |t| by_chars.push(t.into_owned()));
             assert_eq!(by_bytes, by_chars, "{word:?}");
             assert_eq!(lower(&word), word.to_lowercase(), "{word:?}");
+            assert_eq!(trim_joiners(&word), word.trim_matches(['_', '.']), "{word:?}");
         }
     }
 
