@@ -28,29 +28,6 @@ pub struct Letters {
 impl Letters {
     /// Add the letters of `text`.
     pub(crate) fn count(&mut self, text: &str) {
-        // ASCII by bytes; only the other characters are decoded.
-        let bytes = text.as_bytes();
-        let mut at = 0;
-        while at < bytes.len() {
-            if bytes[at].is_ascii() {
-                self.all += usize::from(bytes[at].is_ascii_alphabetic());
-                at += 1;
-                continue;
-            }
-            let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else { break };
-            at += c.len_utf8();
-            if is_hangul(c) {
-                self.hangul += 1;
-                self.all += 1;
-            } else if c.is_alphabetic() {
-                self.all += 1;
-            }
-        }
-    }
-
-    /// `count` by characters: what the byte walk is tested against.
-    #[cfg(test)]
-    fn count_by_chars(&mut self, text: &str) {
         for c in text.chars() {
             if c.is_ascii() {
                 self.all += usize::from(c.is_ascii_alphabetic());
@@ -612,28 +589,6 @@ pub struct Reference {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Letters counted by bytes are those counted by characters, on random text of ASCII,
-    /// Hangul syllables and jamo, other letters and non-letters.
-    #[test]
-    fn letters_counted_by_bytes_are_those_counted_by_characters() {
-        let pieces =
-            ["a", "Z", "1", " ", ".", "가", "힣", "ㄱ", "\u{1100}", "é", "Ω", "漢", "😀", "𝐀", "\u{0301}", "٣"];
-        let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        for _ in 0..5_000 {
-            let mut text = String::new();
-            for _ in 0..seed % 12 {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
-            }
-            let (mut by_bytes, mut by_chars) = (Letters::default(), Letters::default());
-            by_bytes.count(&text);
-            by_chars.count_by_chars(&text);
-            assert_eq!(by_bytes, by_chars, "{text:?}");
-        }
-    }
 
     #[test]
     fn a_readme_is_the_folder_page_and_an_index_md_beside_it_is_a_note() {
