@@ -188,7 +188,13 @@ impl Page {
                 },
             })
         }
-        let (mut counts, mut bigrams) = (FxHashMap::default(), Bigrams::default());
+        // Sized from the text at the start (a Korean page has a distinct bigram in about every
+        // 16 bytes of text, a word in about 32), not grown and rehashed step by step.
+        let bytes = self.title.len() + self.sections.iter().map(|s| s.heading.len() + s.text.len()).sum::<usize>();
+        let mut counts: FxHashMap<Cow<'_, str>, u32> = FxHashMap::default();
+        let mut bigrams = Bigrams::default();
+        counts.reserve(bytes / 32);
+        bigrams.reserve(bytes / 16);
         add(&mut counts, &mut bigrams, &self.title, 2);
         for s in &self.sections {
             add(&mut counts, &mut bigrams, &s.heading, 1);
