@@ -785,7 +785,7 @@ mod tests {
     use super::*;
 
     /// Numbers below `n`, the same every run (xorshift from `seed`).
-    fn below(mut seed: u64) -> impl FnMut(usize) -> usize {
+    pub(super) fn below(mut seed: u64) -> impl FnMut(usize) -> usize {
         move |n| {
             seed ^= seed << 13;
             seed ^= seed >> 7;

@@ -314,21 +314,12 @@ fn emit_part<'a>(word: &'a str, from: usize, to: usize, term: &mut impl FnMut(Co
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::tests::below;
 
     fn all(text: &str) -> Vec<String> {
         let mut out = Vec::new();
         terms(text, |t| out.push(t.into_owned()));
         out
-    }
-
-    /// A few seeded random numbers below `n`.
-    fn below(mut seed: u64) -> impl FnMut(usize) -> usize {
-        move |n| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        }
     }
 
     /// The byte walk gives the terms the character walk gave, in order, on text of every kind
