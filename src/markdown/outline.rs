@@ -203,12 +203,24 @@ impl Outline {
 /// Heading text as one line: runs of whitespace become one space, as GitHub shows it.
 fn collapse_spaces(text: &str) -> String {
     // GitHub slugs keep each space, so only newlines/tabs are folded, not double spaces.
-    text.trim().replace(['\n', '\t'], " ")
+    let text = text.trim();
+    // Most headings are one line: copied, not searched character by character.
+    if text.bytes().any(|b| b == b'\n' || b == b'\t') {
+        text.replace(['\n', '\t'], " ")
+    } else {
+        text.to_string()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn heading_text_is_one_line_with_each_space_kept() {
+        assert_eq!(collapse_spaces(" a\tb\nc  d "), "a b c  d");
+        assert_eq!(collapse_spaces("\t한  글\n"), "한  글");
+    }
 
     #[test]
     fn seed_style_headings() {

@@ -354,11 +354,12 @@ fn fence_change(line: &str, open: Option<(u8, usize)>) -> Option<Option<(u8, usi
     if indent > 3 {
         return None;
     }
-    let rest = line[indent..].trim_end();
-    let marker = *rest.as_bytes().first()?;
+    // The marker first: trimming the end of every prose line would cost more than the check.
+    let marker = *line.as_bytes().get(indent)?;
     if marker != b'`' && marker != b'~' {
         return None;
     }
+    let rest = line[indent..].trim_end();
     let run = rest.len() - rest.trim_start_matches(marker as char).len();
     if run < 3 {
         return None;

@@ -238,7 +238,13 @@ impl Page {
                 },
             })
         }
-        let (mut counts, mut bigrams) = (FxHashMap::default(), Bigrams::default());
+        // Sized from the text at the start (a Korean page has a distinct bigram in about every
+        // 16 bytes of text, a word in about 32), not grown and rehashed step by step.
+        let bytes = self.title.len() + self.sections.iter().map(|s| s.heading.len() + s.text.len()).sum::<usize>();
+        let mut counts: FxHashMap<Cow<'_, str>, u32> = FxHashMap::default();
+        let mut bigrams = Bigrams::default();
+        counts.reserve(bytes / 32);
+        bigrams.reserve(bytes / 16);
         add(&mut counts, &mut bigrams, &self.title, 2);
         for s in &self.sections {
             add(&mut counts, &mut bigrams, &s.heading, 1);
@@ -304,38 +310,68 @@ fn merged(x: u32, w: u32) -> u32 {
 /// Whitespace runs to one space, ends trimmed: `split_whitespace` joined by spaces, by bytes.
 /// Only a character starting with 0xC2, 0xE1, 0xE2 or 0xE3 can be non-ASCII whitespace
 /// (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000), so Hangul and most text is never decoded.
+/// Words with one space between them are copied as one stretch, not word by word.
 fn squeeze(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    let (mut at, mut word) = (0, None);
-    while at < bytes.len() {
-        let blank = match bytes[at] {
-            b if b.is_ascii() => usize::from(char::from(b).is_whitespace()),
-            0xC2 | 0xE1 | 0xE2 | 0xE3 => {
-                text[at..].chars().next().filter(|c| c.is_whitespace()).map_or(0, char::len_utf8)
-            }
-            _ => 0,
-        };
-        if blank == 0 {
-            word.get_or_insert(at);
-            at += 1;
-            continue;
-        }
-        if let Some(start) = word.take() {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(&text[start..at]);
-        }
-        at += blank;
-    }
-    if let Some(start) = word {
+    let flush = |out: &mut String, from: usize, to: usize| {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(&text[start..]);
+        out.push_str(&text[from..to]);
+    };
+    // Read and not copied yet: words with single spaces between them.
+    let mut pending: Option<(usize, usize)> = None;
+    let mut at = 0;
+    while at < bytes.len() {
+        let blank = blank_at(text, at);
+        if blank > 0 {
+            at += blank;
+            continue;
+        }
+        let mut end = at + 1;
+        while end < bytes.len() && !(MAY_BE_BLANK[usize::from(bytes[end])] && blank_at(text, end) > 0) {
+            end += 1;
+        }
+        pending = match pending {
+            Some((from, to)) if at == to + 1 && bytes[to] == b' ' => Some((from, end)),
+            Some((from, to)) => {
+                flush(&mut out, from, to);
+                Some((at, end))
+            }
+            None => Some((at, end)),
+        };
+        at = end;
+    }
+    if let Some((from, to)) = pending {
+        flush(&mut out, from, to);
     }
     out
+}
+
+/// Bytes that can start a whitespace character: ASCII whitespace and the four lead bytes.
+const MAY_BE_BLANK: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        // `char::is_whitespace` of ASCII: tab, line feed, vertical tab, form feed, return, space.
+        table[b] = matches!(b, 9..=13 | 32);
+        b += 1;
+    }
+    table[0xC2] = true;
+    table[0xE1] = true;
+    table[0xE2] = true;
+    table[0xE3] = true;
+    table
+};
+
+/// The length of the whitespace character at byte `at` of `text`, 0 when there is none.
+fn blank_at(text: &str, at: usize) -> usize {
+    match text.as_bytes()[at] {
+        b if b.is_ascii() => usize::from(char::from(b).is_whitespace()),
+        0xC2 | 0xE1 | 0xE2 | 0xE3 => text[at..].chars().next().filter(|c| c.is_whitespace()).map_or(0, char::len_utf8),
+        _ => 0,
+    }
 }
 
 /// FNV-1a over the UTF-16 units of `chars` (as the browser sees strings).
@@ -453,9 +489,18 @@ impl Index {
 
     /// Post page `id`'s distinct terms with their weights, as `Page::sorted_terms` gives them.
     pub(crate) fn post_terms<'a>(&self, id: usize, terms: impl Iterator<Item = (&'a str, u32)>) {
-        let mut by_shard: Vec<(usize, &str, u32)> = terms.map(|(t, w)| (shard_of(t, self.bits), t, w)).collect();
-        by_shard.sort_unstable_by_key(|(s, _, _)| *s);
-        self.post_grouped(id, by_shard.into_iter());
+        let terms: Vec<(&str, u32)> = terms.collect();
+        // Sorted as integers, shard above place: cheaper than sorting the triples by shard.
+        let mut keys: Vec<u64> =
+            terms.iter().enumerate().map(|(i, (t, _))| (shard_of(t, self.bits) as u64) << 32 | i as u64).collect();
+        keys.sort_unstable();
+        self.post_grouped(
+            id,
+            keys.iter().map(|k| {
+                let (t, w) = terms[(k & 0xFFFF_FFFF) as usize];
+                ((k >> 32) as usize, t, w)
+            }),
+        );
     }
 
     /// `post_terms` for terms given with their shards for an index of `bits` shard bits, grouped
@@ -835,7 +880,7 @@ mod tests {
     use super::*;
 
     /// Numbers below `n`, the same every run (xorshift from `seed`).
-    fn below(mut seed: u64) -> impl FnMut(usize) -> usize {
+    pub(super) fn below(mut seed: u64) -> impl FnMut(usize) -> usize {
         move |n| {
             seed ^= seed << 13;
             seed ^= seed >> 7;

@@ -24,8 +24,13 @@ pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}')
 }
 
+/// Letters, digits and `_`; ASCII answered without the Unicode tables.
 fn is_word(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric() || c == '_'
+    } else {
+        c.is_alphanumeric()
+    }
 }
 
 /// Call `term` with every index term of `text`, in order, repeats included. Terms borrow from
@@ -38,11 +43,7 @@ pub(crate) fn terms<'a>(text: &'a str, mut term: impl FnMut(Cow<'a, str>)) {
 /// `terms`, each told whether it is a CJK bigram: two characters of `is_cjk`, six bytes (every
 /// such character takes three), which no other term is.
 pub(crate) fn terms_marked<'a>(text: &'a str, mut term: impl FnMut(Cow<'a, str>, bool)) {
-    // Only the characters that can be other than NFC are checked: the quick check looks each up
-    // in a table, and Latin and Hangul text is most of what a site has. Leaving characters out
-    // never turns a "maybe" or "no" into "yes" (it can only make the ordering check stricter).
-    let unsure = text.chars().filter(|&c| c >= '\u{300}' && !('\u{AC00}'..='\u{D7A3}').contains(&c));
-    match is_nfc_quick(unsure) {
+    match is_nfc_quick(unsure_chars(text)) {
         IsNormalized::Yes => terms_nfc(text, &mut term),
         _ => {
             let nfc: String = text.nfc().collect();
@@ -51,7 +52,140 @@ pub(crate) fn terms_marked<'a>(text: &'a str, mut term: impl FnMut(Cow<'a, str>,
     }
 }
 
+/// The characters of `text` that can be other than NFC, in order: U+0300 and above, Hangul
+/// syllables aside. The quick check looks each up in a table, and Latin and Hangul text is most
+/// of what a site has. Leaving characters out never turns a "maybe" or "no" into "yes" (it can
+/// only make the ordering check stricter). By bytes: a character below U+0300 starts with a
+/// byte below 0xCC, and continuation bytes are below it too, so only lead bytes are decoded.
+fn unsure_chars(text: &str) -> impl Iterator<Item = char> + '_ {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < bytes.len() {
+            // Lead bytes 0xEB and 0xEC start Hangul syllables only (U+B000–U+CFFF).
+            if bytes[at] < 0xCC || bytes[at] == 0xEB || bytes[at] == 0xEC {
+                at += 1;
+                continue;
+            }
+            let (c, len) = char_at(bytes, at);
+            at += len;
+            if !('\u{AC00}'..='\u{D7A3}').contains(&c) {
+                return Some(c);
+            }
+        }
+        None
+    })
+}
+
+/// The character starting at byte `at` of valid UTF-8, and its length in bytes. Decoded by hand:
+/// `str::chars` on a slice checks the boundary and builds an iterator for every character.
+#[inline]
+fn char_at(bytes: &[u8], at: usize) -> (char, usize) {
+    let lead = u32::from(bytes[at]);
+    let next = |k: usize| u32::from(bytes[at + k] & 0x3F);
+    let (code, len) = match lead {
+        0..0x80 => (lead, 1),
+        0x80..0xE0 => ((lead & 0x1F) << 6 | next(1), 2),
+        0xE0..0xF0 => ((lead & 0x0F) << 12 | next(1) << 6 | next(2), 3),
+        _ => ((lead & 0x07) << 18 | next(1) << 12 | next(2) << 6 | next(3), 4),
+    };
+    (char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER), len)
+}
+
+/// Whether the character at byte `at` is CJK (`is_cjk`): every one starts with a byte from 0xE3
+/// to 0xED, and those starting with 0xEB or 0xEC are all Hangul syllables.
+#[inline]
+fn cjk_at(bytes: &[u8], at: usize) -> bool {
+    match bytes[at] {
+        0xEB | 0xEC => true,
+        0xE3..=0xED => is_cjk(char_at(bytes, at).0),
+        _ => false,
+    }
+}
+
+/// ASCII letters, digits and `_`, by byte.
+const ASCII_WORD: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+        b += 1;
+    }
+    table
+};
+
+/// The terms of NFC text, walking its bytes: ASCII is classed by a table, other characters are
+/// decoded by hand (`char_at`). Every CJK character takes three bytes, so a run's bigrams are
+/// its six-byte windows.
 fn terms_nfc<'a>(text: &'a str, term: &mut impl FnMut(Cow<'a, str>, bool)) {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let (c, len) = match bytes[at] {
+            b if b.is_ascii() && !ASCII_WORD[usize::from(b)] => {
+                at += 1;
+                continue;
+            }
+            b if b.is_ascii() => (char::from(b), 1),
+            _ => char_at(bytes, at),
+        };
+        if is_cjk(c) {
+            let start = at;
+            let mut end = at + 3;
+            while end < bytes.len() && cjk_at(bytes, end) {
+                end += 3;
+            }
+            if end - start == 3 {
+                term(Cow::Borrowed(&text[start..end]), false);
+            } else {
+                let mut pair = start;
+                while pair + 6 <= end {
+                    term(Cow::Borrowed(&text[pair..pair + 6]), true);
+                    pair += 3;
+                }
+            }
+            at = end;
+        } else if is_word(c) {
+            let start = at;
+            let mut end = at + len;
+            while end < bytes.len() {
+                let b = bytes[end];
+                if b.is_ascii() && ASCII_WORD[usize::from(b)] {
+                    end += 1;
+                    continue;
+                }
+                // An inner `.` joins when a word character (not CJK) follows it.
+                if b == b'.' {
+                    let joins = end + 1 < bytes.len() && {
+                        let n = char_at(bytes, end + 1).0;
+                        is_word(n) && !is_cjk(n)
+                    };
+                    if !joins {
+                        break;
+                    }
+                    end += 1;
+                    continue;
+                }
+                if b.is_ascii() {
+                    break;
+                }
+                let (d, d_len) = char_at(bytes, end);
+                if is_cjk(d) || !is_word(d) {
+                    break;
+                }
+                end += d_len;
+            }
+            word_terms(&text[start..end], &mut |t| term(t, false));
+            at = end;
+        } else {
+            at += len;
+        }
+    }
+}
+
+/// The walk `terms_nfc` replaced, by characters: what the byte walk is tested against.
+#[cfg(test)]
+fn terms_nfc_by_chars<'a>(text: &'a str, term: &mut impl FnMut(Cow<'a, str>, bool)) {
     let mut chars = text.char_indices().peekable();
     while let Some(&(start, c)) = chars.peek() {
         if is_cjk(c) {
@@ -87,7 +221,12 @@ fn terms_nfc<'a>(text: &'a str, term: &mut impl FnMut(Cow<'a, str>, bool)) {
 
 /// `word` in lower case, borrowed when it already is.
 fn lower(word: &str) -> Cow<'_, str> {
-    if word.chars().any(|c| c.is_uppercase()) {
+    let upper = if word.is_ascii() {
+        word.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        word.chars().any(|c| c.is_uppercase())
+    };
+    if upper {
         Cow::Owned(word.to_lowercase())
     } else {
         Cow::Borrowed(word)
@@ -96,11 +235,20 @@ fn lower(word: &str) -> Cow<'_, str> {
 
 /// A word's terms: itself (without outer `_` and `.`), then its parts when it has more than one.
 fn word_terms<'a>(word: &'a str, term: &mut impl FnMut(Cow<'a, str>)) {
-    let word = word.trim_matches(['_', '.']);
-    if word.is_empty() || word.chars().count() > MAX_WORD {
+    let word = trim_joiners(word);
+    if word.is_empty() || (word.len() > MAX_WORD && word.chars().count() > MAX_WORD) {
         return;
     }
     term(lower(word));
+    if word.is_ascii() {
+        ascii_word_parts(word, term);
+    } else {
+        word_parts(word, term);
+    }
+}
+
+/// The parts of a word, cut before and after `.` and `_` and at camelCase humps.
+fn word_parts<'a>(word: &'a str, term: &mut impl FnMut(Cow<'a, str>)) {
     let mut start = 0;
     let mut chars = word.char_indices().peekable();
     let mut previous: Option<char> = None;
@@ -124,8 +272,40 @@ fn word_terms<'a>(word: &'a str, term: &mut impl FnMut(Cow<'a, str>)) {
     emit_part(word, start, word.len(), term);
 }
 
+/// `word_parts` of an ASCII word, by bytes: the same cuts, where a character's case is
+/// its byte's.
+fn ascii_word_parts<'a>(word: &'a str, term: &mut impl FnMut(Cow<'a, str>)) {
+    let bytes = word.as_bytes();
+    let mut start = 0;
+    for i in 1..bytes.len() {
+        let (a, c) = (bytes[i - 1], bytes[i]);
+        let next_lower = bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+        let cut_before = a == b'.'
+            || a == b'_'
+            || c == b'.'
+            || c == b'_'
+            || (a.is_ascii_lowercase() && c.is_ascii_uppercase())
+            || (a.is_ascii_uppercase() && c.is_ascii_uppercase() && next_lower);
+        if cut_before {
+            emit_part(word, start, i, term);
+            start = i;
+        }
+    }
+    emit_part(word, start, word.len(), term);
+}
+
+/// `text` without leading and trailing `_` and `.`, by bytes (both are ASCII, so any cut is at
+/// a character boundary).
+fn trim_joiners(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let joiner = |b: u8| b == b'_' || b == b'.';
+    let start = bytes.iter().position(|&b| !joiner(b)).unwrap_or(bytes.len());
+    let end = bytes.iter().rposition(|&b| !joiner(b)).map_or(start, |i| i + 1);
+    &text[start..end]
+}
+
 fn emit_part<'a>(word: &'a str, from: usize, to: usize, term: &mut impl FnMut(Cow<'a, str>)) {
-    let part = word[from..to].trim_matches(['_', '.']);
+    let part = trim_joiners(&word[from..to]);
     if !part.is_empty() && part.len() < word.len() {
         term(lower(part));
     }
@@ -134,11 +314,99 @@ fn emit_part<'a>(word: &'a str, from: usize, to: usize, term: &mut impl FnMut(Co
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::tests::below;
 
     fn all(text: &str) -> Vec<String> {
         let mut out = Vec::new();
         terms(text, |t| out.push(t.into_owned()));
         out
+    }
+
+    /// The byte walk gives the terms the character walk gave, in order, on text of every kind
+    /// of character next to every other: ASCII, Hangul, kana, Han, Latin-1 letters, combining
+    /// marks, 2- and 4-byte letters and digits (`𝐀`, `٣`), emoji, `.`, `_` and spaces.
+    #[test]
+    fn walking_bytes_gives_the_terms_walking_characters_gave() {
+        let pieces = [
+            "\u{3040}",
+            "\u{30FF}",
+            "\u{3100}",
+            "\u{4DBF}",
+            "\u{4DC0}",
+            "\u{4E00}",
+            "\u{ABFF}",
+            "\u{AC00}",
+            "\u{B000}",
+            "\u{CFFF}",
+            "\u{E000}",
+            "a",
+            "Z",
+            "7",
+            "_",
+            ".",
+            " ",
+            "\n",
+            "-",
+            "(",
+            "가",
+            "힣",
+            "ㄱ",
+            "\u{1100}",
+            "か",
+            "カ",
+            "漢",
+            "\u{3400}",
+            "\u{9FFF}",
+            "\u{A000}",
+            "\u{D7A4}",
+            "\u{303F}",
+            "é",
+            "ß",
+            "\u{0301}",
+            "\u{0300}",
+            "Ω",
+            "٣",
+            "𝐀",
+            "😀",
+            "\u{212A}",
+            "ǅ",
+            "HashMap",
+            "x.y",
+            "비동기",
+            "\u{00A0}",
+            "\u{3000}",
+            "\u{FFFD}",
+        ];
+        let mut next = below(0x2545_F491_4F6C_DD1Du64);
+        for _ in 0..20_000 {
+            let text: String = (0..1 + next(12)).map(|_| pieces[next(pieces.len())]).collect();
+            let (mut walked, mut expected) = (Vec::new(), Vec::new());
+            terms_nfc(&text, &mut |t, b| walked.push((t.into_owned(), b)));
+            terms_nfc_by_chars(&text, &mut |t, b| expected.push((t.into_owned(), b)));
+            assert_eq!(walked, expected, "{text:?}");
+            let unsure: Vec<char> =
+                text.chars().filter(|&c| c >= '\u{300}' && !('\u{AC00}'..='\u{D7A3}').contains(&c)).collect();
+            assert_eq!(unsure_chars(&text).collect::<Vec<_>>(), unsure, "{text:?}");
+            assert_eq!(trim_joiners(&text), text.trim_matches(['_', '.']), "{text:?}");
+            let cjk: Vec<bool> = text.char_indices().map(|(i, _)| cjk_at(text.as_bytes(), i)).collect();
+            assert_eq!(cjk, text.chars().map(is_cjk).collect::<Vec<_>>(), "{text:?}");
+        }
+    }
+
+    /// ASCII words are cut by bytes where any other word is cut by characters: the same parts.
+    #[test]
+    fn ascii_words_are_cut_by_bytes_where_characters_cut_them() {
+        let pieces = ["a", "b", "Z", "Q", "7", "_", ".", "__", "..", "HTTP", "Server", "x"];
+        let mut next = below(0x1234_5678_9ABC_DEF1u64);
+        for _ in 0..20_000 {
+            let word: String = (0..1 + next(8)).map(|_| pieces[next(pieces.len())]).collect();
+            let (mut by_bytes, mut by_chars) = (Vec::new(), Vec::new());
+            ascii_word_parts(&word, &mut |t| by_bytes.push(t.into_owned()));
+            word_parts(&word, &mut |t| by_chars.push(t.into_owned()));
+            assert_eq!(by_bytes, by_chars, "{word:?}");
+            assert_eq!(lower(&word), word.to_lowercase(), "{word:?}");
+            assert_eq!(trim_joiners(&word), word.trim_matches(['_', '.']), "{word:?}");
+        }
     }
 
     #[test]
