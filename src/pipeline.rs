@@ -691,7 +691,7 @@ pub(crate) fn render_pages(
 ) -> Vec<RenderedPage> {
     let site_links = view::SiteLinks::of(site, chrome);
     // Text blocks made from the same pages' text as the last output's are kept: a build's as
-    // they stream, a session's first run's once every page is in (`write_kept_blocks`).
+    // they stream, a session's first run's once every page is in (`write_kept_index`).
     let keyed = index.filter(|_| cache.pages.is_on());
     let text_keys = TextKeys::new(keyed.map_or(0, search::Index::len));
     // What every page gives, rendered or reused: its terms to the index, its rows to `anki`.
