@@ -409,7 +409,8 @@ pub fn parse_note_with(
     is_index: bool,
     rules: &questions::Rules,
 ) -> Result<Option<Note>, Diagnostic> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
+    // The vectorised check first (every note passes it); the standard one says where it fails.
+    let text = simdutf8::basic::from_utf8(bytes).or_else(|_| std::str::from_utf8(bytes)).map_err(|e| {
         let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
         Diagnostic::error(source, line, "not valid UTF-8 (save the file as UTF-8)")
     })?;

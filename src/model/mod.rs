@@ -151,7 +151,7 @@ impl Body {
     /// there: a body runs from its offset to the end of the text.
     pub(crate) fn found_in(&self, text: &[u8]) -> Option<Body> {
         let again = text.get(self.offset..).filter(|a| a.len() == self.len && crc32fast::hash(a) == self.crc)?;
-        Some(Body::new(std::str::from_utf8(again).ok()?, self.offset))
+        Some(Body::new(simdutf8::basic::from_utf8(again).ok()?, self.offset))
     }
 }
 
