@@ -879,16 +879,6 @@ fn push_json_string(out: &mut String, s: &str) {
 mod tests {
     use super::*;
 
-    /// Numbers below `n`, the same every run (xorshift from `seed`).
-    pub(super) fn below(mut seed: u64) -> impl FnMut(usize) -> usize {
-        move |n| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        }
-    }
-
     /// The weights as counted before bigrams had their own table: every term in one map by its
     /// text, then the lone CJK characters' terms.
     fn weighted_terms_in_one_map(page: &Page) -> FxHashMap<String, u32> {
@@ -936,7 +926,7 @@ mod tests {
             "나가",
             "😀",
         ];
-        let mut next = below(0x0123_4567_89AB_CDEFu64);
+        let mut next = crate::text::random_below(0x0123_4567_89AB_CDEF);
         for _ in 0..2_000 {
             let mut text = |n: usize| (0..n).map(|_| pieces[next(pieces.len())]).collect::<String>();
             let (title, heading, body) = (text(3), text(2), text(40));
@@ -959,7 +949,7 @@ mod tests {
         let blanks: Vec<String> =
             (0..=0x3000u32).filter_map(char::from_u32).filter(|c| c.is_whitespace()).map(String::from).collect();
         let pieces = ["a", "가나", "é", "\u{00A1}", "\u{1681}", "\u{2010}", "\u{3001}", "\u{200B}", "😀", "x.y"];
-        let mut next = below(0x9E37_79B9_7F4A_7C15u64);
+        let mut next = crate::text::random_below(0x9E37_79B9_7F4A_7C15);
         for _ in 0..5_000 {
             let text: String = (0..1 + next(8))
                 .map(|_| if next(2) == 0 { blanks[next(blanks.len())].as_str() } else { pieces[next(pieces.len())] })
