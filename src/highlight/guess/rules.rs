@@ -9,6 +9,9 @@
 //! language's group, then run `cargo run --release --bin guess-accuracy -- --misses` and
 //! `cargo test --test language_guess` to see what it wins and what it breaks.
 
+use std::sync::OnceLock;
+
+use super::needles::{Found, Needles};
 use super::Line;
 
 /// Languages the scorer can pick. Order inside a family is the tie-break order.
@@ -187,6 +190,9 @@ pub(super) struct Ctx<'a> {
     /// The bytes of `c` and of `t`, to skip searches that cannot match.
     c_bytes: ByteSet,
     t_bytes: ByteSet,
+    /// The table's texts that occur in `c` and in `t` (see `Test`).
+    c_texts: Found,
+    t_texts: Found,
 }
 
 /// Which ASCII bytes a line holds. A needle with a byte the line lacks cannot occur in it: this
@@ -805,6 +811,13 @@ const RULES: &[Rule] = &[
 
 /// Line-level evidence from `RULES`, then the whole-block evidence.
 pub(super) fn score(lines: &[Line]) -> Scores {
+    let program = Program::get();
+    score_with(lines, program, |s, table, x| program.apply(s, table, x))
+}
+
+/// `score` with the rows of a table applied to a line by `apply`: the compiled `Program`, or
+/// (in tests) the features run as written.
+fn score_with(lines: &[Line], program: &Program, apply: impl Fn(&mut Scores, Table, &Ctx)) -> Scores {
     let mut s = Scores::default();
     let mut yaml = YamlLines::default();
     let mut docker = DockerLines::default();
@@ -820,8 +833,10 @@ pub(super) fn score(lines: &[Line]) -> Scores {
                 shell: None,
                 c_bytes: ByteSet(0),
                 t_bytes: ByteSet::of(line.raw),
+                c_texts: Found::default(),
+                t_texts: program.needles.in_raw(line.raw),
             };
-            apply(&mut s, COMMENT_RULES, &x);
+            apply(&mut s, Table::Comment, &x);
             continue;
         }
         let x = Ctx {
@@ -833,8 +848,10 @@ pub(super) fn score(lines: &[Line]) -> Scores {
             shell: shell_command(line.raw, c),
             c_bytes: ByteSet::of(c),
             t_bytes: ByteSet::of(line.raw),
+            c_texts: program.needles.in_code(c),
+            t_texts: program.needles.in_raw(line.raw),
         };
-        apply(&mut s, RULES, &x);
+        apply(&mut s, Table::Main, &x);
         yaml.line(line);
         docker.line(&x);
     }
@@ -843,7 +860,210 @@ pub(super) fn score(lines: &[Line]) -> Scores {
     s
 }
 
-fn apply(s: &mut Scores, rules: &[Rule], x: &Ctx) {
+/// Which table of rows a line is scored by: `COMMENT_RULES` for a line that is only a comment.
+#[derive(Clone, Copy)]
+enum Table {
+    Comment,
+    Main,
+}
+
+/// The rule tables as the scorer runs them, built once: each row's feature as a `Test`, and
+/// the texts it cannot hold without.
+struct Program {
+    needles: Needles,
+    comment: Vec<Row>,
+    main: Vec<Row>,
+}
+
+struct Row {
+    need: Need,
+    test: Test,
+    add: &'static [(To, f32)],
+}
+
+impl Program {
+    fn get() -> &'static Program {
+        static PROGRAM: OnceLock<Program> = OnceLock::new();
+        PROGRAM.get_or_init(|| {
+            let mut needles = Needles::default();
+            let mut compile = |rules: &'static [Rule]| {
+                let row = |r: &'static Rule| Row {
+                    need: Need::of(&r.when, &mut needles),
+                    test: Test::of(&r.when, &mut needles),
+                    add: r.add,
+                };
+                rules.iter().map(row).collect()
+            };
+            let comment = compile(COMMENT_RULES);
+            let main = compile(RULES);
+            needles.finish();
+            Program { needles, comment, main }
+        })
+    }
+
+    /// Each row of `table` in order (a score is a float sum: the order fixes its last bit).
+    fn apply(&self, s: &mut Scores, table: Table, x: &Ctx) {
+        let rows = match table {
+            Table::Comment => &self.comment,
+            Table::Main => &self.main,
+        };
+        for Row { need, test, add } in rows {
+            if !need.met(&x.c_texts) {
+                continue;
+            }
+            let strength = test.strength(x);
+            if strength != 0.0 {
+                for &(to, w) in *add {
+                    s.apply(to, w * strength);
+                }
+            }
+        }
+    }
+}
+
+/// The texts of the code a feature cannot hold without: all of `all`, and one of `one_of`
+/// (when it has any). Most rows of the table need a text most lines lack: they are skipped
+/// without running.
+#[derive(Clone, Copy, Default)]
+struct Need {
+    all: Found,
+    one_of: Found,
+}
+
+impl Need {
+    fn of(feature: &'static Feature, needles: &mut Needles) -> Need {
+        let mut text = |s: &'static str| needles.add(s, true, false);
+        match feature {
+            // Each of these holds only where its text occurs in the code.
+            Contains(s) | StartsWith(s) | EndsWith(s) | StartsWord(s) | Word(s) => {
+                let mut all = Found::default();
+                all.insert(text(s));
+                Need { all, one_of: Found::default() }
+            }
+            ContainsAny(list) | IsOneOf(list) | StartsWordAny(list) | FirstWordIn(list) => {
+                let mut one_of = Found::default();
+                for s in *list {
+                    one_of.insert(text(s));
+                }
+                Need { all: Found::default(), one_of }
+            }
+            All(fs) => fs.iter().fold(Need::default(), |need, f| {
+                let more = Need::of(f, needles);
+                let one_of = if need.one_of.is_empty() { more.one_of } else { need.one_of };
+                Need { all: need.all.union(&more.all), one_of }
+            }),
+            Gated(gate, f) => {
+                let (gate, f) = (Need::of(gate, needles), Need::of(f, needles));
+                Need {
+                    all: gate.all.union(&f.all),
+                    one_of: if gate.one_of.is_empty() { f.one_of } else { gate.one_of },
+                }
+            }
+            // Holds (a count above zero) only where one of its parts holds: where one text
+            // that part needs occurs.
+            Any(fs) | Count(fs, _) => {
+                let mut one_of = Found::default();
+                for f in *fs {
+                    let part = Need::of(f, needles);
+                    match part.all.first() {
+                        Some(id) => one_of.insert(id),
+                        None if !part.one_of.is_empty() => one_of = one_of.union(&part.one_of),
+                        None => return Need::default(),
+                    }
+                }
+                Need { all: Found::default(), one_of }
+            }
+            _ => Need::default(),
+        }
+    }
+
+    fn met(&self, texts: &Found) -> bool {
+        texts.has_all(&self.all) && (self.one_of.is_empty() || texts.has_any(&self.one_of))
+    }
+}
+
+/// A `Feature` as the scorer runs it: each text it searches for is looked up by number in the
+/// texts found in the line in one pass (`Ctx::c_texts`, `Needles`); every other leaf runs as
+/// written.
+enum Test {
+    /// `Contains`, and each text of `ContainsAny`.
+    Code(u16),
+    /// `RawContains`.
+    Raw(u16),
+    /// `Mentions`: in the code or the raw line.
+    Either(u16),
+    /// `Word`: the text occurs, and as a whole identifier.
+    Word(u16, &'static str),
+    Leaf(&'static Feature),
+    All(Vec<Test>),
+    Any(Vec<Test>),
+    Not(Box<Test>),
+    Count(Vec<Test>, u8),
+    Gated(Box<Test>, Box<Test>),
+}
+
+impl Test {
+    fn of(feature: &'static Feature, needles: &mut Needles) -> Test {
+        let mut all = |fs: &'static [Feature]| fs.iter().map(|f| Test::of(f, needles)).collect();
+        match feature {
+            All(fs) => Test::All(all(fs)),
+            Any(fs) => Test::Any(all(fs)),
+            Count(fs, cap) => Test::Count(all(fs), *cap),
+            Not(f) => Test::Not(Box::new(Test::of(f, needles))),
+            Gated(gate, f) => Test::Gated(Box::new(Test::of(gate, needles)), Box::new(Test::of(f, needles))),
+            Contains(s) => Test::Code(needles.add(s, true, false)),
+            ContainsAny(list) => Test::Any(list.iter().map(|s| Test::Code(needles.add(s, true, false))).collect()),
+            RawContains(s) => Test::Raw(needles.add(s, false, true)),
+            Mentions(s) => Test::Either(needles.add(s, true, true)),
+            Word(w) => Test::Word(needles.add(w, true, false), w),
+            _ => Test::Leaf(feature),
+        }
+    }
+
+    fn holds(&self, x: &Ctx) -> bool {
+        match self {
+            Test::Code(id) => x.c_texts.has(*id),
+            Test::Raw(id) => x.t_texts.has(*id),
+            Test::Either(id) => x.c_texts.has(*id) || x.t_texts.has(*id),
+            Test::Word(id, w) => x.c_texts.has(*id) && has_word(x.c, w),
+            Test::Leaf(f) => f.holds(x),
+            Test::All(ts) => ts.iter().all(|t| t.holds(x)),
+            Test::Any(ts) => ts.iter().any(|t| t.holds(x)),
+            Test::Not(t) => !t.holds(x),
+            Test::Count(..) | Test::Gated(..) => self.strength(x) != 0.0,
+        }
+    }
+
+    /// As `Feature::strength`.
+    fn strength(&self, x: &Ctx) -> f32 {
+        match self {
+            Test::Count(ts, cap) => ts.iter().filter(|t| t.holds(x)).count().min(*cap as usize) as f32,
+            Test::Gated(gate, t) => {
+                if gate.holds(x) {
+                    t.strength(x)
+                } else {
+                    0.0
+                }
+            }
+            Test::Leaf(f) => f.strength(x),
+            _ => {
+                if self.holds(x) {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
+        }
+    }
+}
+
+/// The features run as written, row by row: the oracle `Program` must agree with.
+#[cfg(test)]
+fn apply_as_written(s: &mut Scores, table: Table, x: &Ctx) {
+    let rules = match table {
+        Table::Comment => COMMENT_RULES,
+        Table::Main => RULES,
+    };
     for rule in rules {
         let strength = match rule.when {
             Count(..) | Amount(_) | Gated(..) => rule.when.strength(x),
@@ -1720,5 +1940,62 @@ mod tests {
         assert!(!ByteSet::of("abc").may_contain("abd"));
         assert!(!ByteSet::of("select").has_upper());
         assert!(ByteSet::of("seLect").has_upper());
+    }
+
+    /// Every float of the scores, bit for bit.
+    fn bits(s: &Scores) -> Vec<u32> {
+        s.langs.iter().chain(&s.tally).map(|f| f.to_bits()).collect()
+    }
+
+    /// The compiled `Program` scores a block exactly as the features run as written: on every
+    /// block of the guess evaluation sets, on each of their lines alone, and on random lines
+    /// pieced together from their words, the table's texts and the symbols the rules look at.
+    #[test]
+    fn program_scores_as_the_features_are_written() {
+        let program = Program::get();
+        let same = |code: &str| {
+            let lines = super::super::split_lines(code);
+            let compiled = score(&lines);
+            let written = score_with(&lines, program, apply_as_written);
+            assert_eq!(bits(&compiled), bits(&written), "{code:?}");
+        };
+        let sets = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/guess");
+        let mut pieces: Vec<String> = Vec::new();
+        let mut blocks = 0;
+        for set in std::fs::read_dir(&sets).unwrap() {
+            for file in std::fs::read_dir(set.unwrap().path()).unwrap() {
+                let text = std::fs::read_to_string(file.unwrap().path()).unwrap();
+                for block in text.split("----8<----") {
+                    same(block);
+                    blocks += 1;
+                }
+                for line in text.lines() {
+                    same(line);
+                    pieces.extend(line.split_whitespace().map(str::to_string));
+                }
+            }
+        }
+        assert!(blocks > 500 && pieces.len() > 5000, "{blocks} blocks, {} words", pieces.len());
+        let symbols = [
+            "(", ")", "{", "}", "[", "]", ";", ":", "::", "=", " = ", "->", "=>", "<", ">", "</", "\"", "'", "`", "${",
+            "#", "# ", "//", "/*", "*/", "<!--", "-->", "-- ", "$ ", "$(", "@", "*", "&", ",", ".", "...", "!(", "가",
+            "노드", "\\", "\t", "  ",
+        ];
+        pieces.extend(program.needles.texts().iter().map(|t| t.to_string()));
+        let mut random = crate::text::random_below(0x5eed_6e55);
+        for _ in 0..3000 {
+            let mut block = String::new();
+            for _ in 0..1 + random(4) {
+                for _ in 0..1 + random(10) {
+                    match random(3) {
+                        0 => block.push_str(symbols[random(symbols.len())]),
+                        _ => block.push_str(&pieces[random(pieces.len())]),
+                    }
+                    block.push_str(["", " ", ""][random(3)]);
+                }
+                block.push('\n');
+            }
+            same(&block);
+        }
     }
 }
