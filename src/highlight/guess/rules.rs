@@ -5,9 +5,10 @@
 //! `block_evidence`.
 //!
 //! Adding a rule: pick the `Feature` that says it (combine with `All`/`Any`/`Not`; write a
-//! `Custom` function only for a shape text matching cannot express), add the row to its
-//! language's group, then run `cargo run --release --bin guess-accuracy -- --misses` and
-//! `cargo test --test language_guess` to see what it wins and what it breaks.
+//! `Custom` function only for a shape text matching cannot express, a `Shape` when the shape
+//! needs a text), add the row to its language's group, then run
+//! `cargo run --release --bin guess-accuracy -- --misses` and `cargo test --test language_guess`
+//! to see what it wins and what it breaks.
 
 use std::sync::OnceLock;
 
@@ -248,6 +249,9 @@ enum Feature {
     Gated(&'static Feature, &'static Feature),
     /// A shape plain text matching cannot say; the function holds the code.
     Custom(fn(&Ctx) -> bool),
+    /// A `Custom` shape that cannot hold unless one of these texts occurs in the code (the
+    /// scorer skips it on lines without them; a wrong text here makes the oracle test fail).
+    Shape(&'static [&'static str], fn(&Ctx) -> bool),
     /// Strength computed by a function (0 = does not hold).
     Amount(fn(&Ctx) -> f32),
 }
@@ -275,7 +279,7 @@ impl Feature {
             All(fs) => fs.iter().all(|f| f.holds(x)),
             Any(fs) => fs.iter().any(|f| f.holds(x)),
             Not(f) => !f.holds(x),
-            Custom(f) => f(x),
+            Custom(f) | Shape(_, f) => f(x),
             Count(..) | Amount(_) | Gated(..) => self.strength(x) != 0.0,
         }
     }
@@ -323,8 +327,8 @@ const COMMENT_RULES: &[Rule] = &[
 
 const ENDS_SEMI: Feature = EndsWith(";");
 const PY_BLOCK: Feature = All(&[EndsWith(":"), Not(&EndsWith("::"))]);
-const CALL: Feature = Custom(|x| call_statement(x.c));
-const C_TYPE_FIRST: Feature = Custom(c_type_first);
+const CALL: Feature = Shape(&["("], |x| call_statement(x.c));
+const C_TYPE_FIRST: Feature = Shape(C_TYPES, c_type_first);
 
 /// Every line of code is scored by these rows, in this order. (Kept one row per line where it
 /// fits: `rustfmt::skip`, because the formatter would spread each target list over many lines.)
@@ -353,8 +357,8 @@ const RULES: &[Rule] = &[
     // `for x in xs:`; pseudocode's `for each v of G:` is not Python.
     rule(All(&[PY_BLOCK, StartsWord("for"), Contains(" in ")]), &[(L(Python), 2.0)]),
     rule(All(&[PY_BLOCK, StartsWord("with"), Contains(" as ")]), &[(L(Python), 1.0)]),
-    rule(Custom(|x| comprehension(x.c)), &[(L(Python), 2.5)]),
-    rule(Custom(|x| python_lambda(x.c)), &[(L(Python), 1.5)]),
+    rule(Shape(&[" for "], |x| comprehension(x.c)), &[(L(Python), 2.5)]),
+    rule(Shape(&["lambda"], |x| python_lambda(x.c)), &[(L(Python), 1.5)]),
     rule(
         ContainsAny(&[
             "sys.stdin", "list(map(", "map(int", "int(input(", "input().", "enumerate(", "range(len(", "isinstance(",
@@ -369,7 +373,7 @@ const RULES: &[Rule] = &[
         ]),
         &[(L(Python), 1.5)],
     ),
-    rule(Custom(|x| plain_assignment(x.c)), &[(L(Python), 0.7)]),
+    rule(Shape(&[" = "], |x| plain_assignment(x.c)), &[(L(Python), 0.7)]),
     rule(ContainsAny(&[".split()", ".strip()", ".lower()", ".upper()", " is True", " is None", " is not "]), &[(L(Python), 1.5)]),
     rule(All(&[StartsWith("assert "), Not(&ENDS_SEMI)]), &[(L(Python), 1.0)]),
     rule(
@@ -404,18 +408,18 @@ const RULES: &[Rule] = &[
     rule(Word("range"), &[(L(Python), 0.5)]),
     rule(Word("nonlocal"), &[(L(Python), 0.5)]),
     rule(CALL, &[(L(Python), 0.7), (Js, 0.3)]),
-    rule(All(&[CALL, Custom(|x| keyword_arguments(x.c))]), &[(L(Python), 2.0)]),
+    rule(All(&[CALL, Shape(&["="], |x| keyword_arguments(x.c))]), &[(L(Python), 2.0)]),
     rule(All(&[TrailingHash, CALL]), &[(L(Python), 1.5)]),
     rule(TrailingHash, &[(L(Python), 1.0), (L(Bash), 0.5)]),
     // --- Java / C# / shared C-like declarations
     rule(ContainsAny(&["System.out.print", "System.err.print"]), &[(L(Java), 5.0)]),
     // A member declaration: modifier(s) then a type.
     rule(
-        Custom(|x| member_declaration(x) == Some(true)),
+        Shape(&["public", "private", "protected"], |x| member_declaration(x) == Some(true)),
         &[(L(Java), 3.0), (L(CSharp), 3.0), (L(TypeScript), 0.5), (L(Kotlin), 0.5)],
     ),
     rule(
-        Custom(|x| member_declaration(x) == Some(false)),
+        Shape(&["public", "private", "protected"], |x| member_declaration(x) == Some(false)),
         &[(L(Java), 2.0), (L(CSharp), 2.0), (L(TypeScript), 0.5), (L(Kotlin), 0.5)],
     ),
     rule(
@@ -431,7 +435,7 @@ const RULES: &[Rule] = &[
         &[(L(Java), 4.0)],
     ),
     rule(All(&[StartsWord("package"), ENDS_SEMI]), &[(L(Java), 4.0)]),
-    rule(Custom(annotation), &[(L(Java), 2.0), (L(Kotlin), 1.0)]),
+    rule(Shape(&["@"], annotation), &[(L(Java), 2.0), (L(Kotlin), 1.0)]),
     rule(Word("static"), &[(L(Java), 0.7), (L(CSharp), 0.7), (L(C), 0.5), (L(Cpp), 0.5)]),
     // Java's class names, on a line with code punctuation (`Thread-0 start` is output).
     rule(
@@ -469,14 +473,14 @@ const RULES: &[Rule] = &[
     rule(Contains("Exception("), &[(L(Java), 1.5), (L(CSharp), 1.0)]),
     rule(ContainsAny(&["assertEquals(", "assertThat(", "assertTrue("]), &[(L(Java), 2.0)]),
     rule(
-        Any(&[Custom(|x| typed_array(x.c)), All(&[Contains("new "), Contains("["), ENDS_SEMI])]),
+        Any(&[Shape(&["[]"], |x| typed_array(x.c)), All(&[Contains("new "), Contains("["), ENDS_SEMI])]),
         &[(L(Java), 1.5), (L(CSharp), 1.5)],
     ),
-    rule(Custom(new_capitalised), &[(L(Java), 1.0), (L(CSharp), 1.0), (Js, 0.8), (L(Cpp), 0.3)]),
+    rule(Shape(&["new "], new_capitalised), &[(L(Java), 1.0), (L(CSharp), 1.0), (Js, 0.8), (L(Cpp), 0.3)]),
     rule(C_TYPE_FIRST, &[(CLike, 1.0)]),
     rule(All(&[C_TYPE_FIRST, FirstWordIn(&["char", "unsigned"])]), &[(L(C), 0.5), (L(Cpp), 0.5)]),
     rule(Custom(|x| typed_declaration(x.c)), &[(L(Java), 2.0), (L(CSharp), 2.0), (L(Cpp), 0.3)]),
-    rule(Custom(|x| capitalized_generic(x.c)), &[(L(Java), 1.5), (L(CSharp), 1.5)]),
+    rule(Shape(&["<"], |x| capitalized_generic(x.c)), &[(L(Java), 1.5), (L(CSharp), 1.5)]),
     rule(
         ContainsAny(&["Integer.", "Arrays.", "Collections.", "Character.", "Objects."]),
         &[(L(Java), 1.5)],
@@ -534,10 +538,10 @@ const RULES: &[Rule] = &[
     rule(Word("unsigned"), &[(L(C), 1.0), (L(Cpp), 1.0)]),
     // C++ reaches members through `this->`; `this.` is Java or JavaScript.
     rule(Contains("this."), &[(L(C), -1.0), (L(Cpp), -1.0)]),
-    rule(Custom(|x| arrow_deref(x.c)), &[(L(C), 2.0), (L(Cpp), 2.0)]),
+    rule(Shape(&["->"], |x| arrow_deref(x.c)), &[(L(C), 2.0), (L(Cpp), 2.0)]),
     // `f(&x)`, `scanf("%d", &n)`: passing an address.
-    rule(Custom(|x| address_argument(x.c)), &[(L(C), 1.0), (L(Cpp), 1.0)]),
-    rule(Custom(|x| pointer_declaration(x.c)), &[(L(C), 1.5), (L(Cpp), 1.5)]),
+    rule(Shape(&["(&", ", &"], |x| address_argument(x.c)), &[(L(C), 1.0), (L(Cpp), 1.0)]),
+    rule(Shape(&["*"], |x| pointer_declaration(x.c)), &[(L(C), 1.5), (L(Cpp), 1.5)]),
     // A function defined without access modifier: C style (Java methods carry one).
     rule(
         All(&[
@@ -596,17 +600,17 @@ const RULES: &[Rule] = &[
         &[(Js, 2.0)],
     ),
     // Spread and rest: `[...a]`, `{ ...b }`, `(...args)`.
-    rule(Custom(|x| spread(x.c)), &[(Js, 1.5)]),
+    rule(Shape(&["..."], |x| spread(x.c)), &[(Js, 1.5)]),
     // A call with an object literal: `new Vue({`, `$.ajax({`.
     rule(EndsWith("({"), &[(Js, 1.0)]),
     rule(ContainsAny(&["express.", "app.use("]), &[(Js, 2.0)]),
-    rule(Any(&[Custom(jquery), Contains("this.#")]), &[(Js, 2.0)]),
+    rule(Any(&[Shape(&["$("], jquery), Contains("this.#")]), &[(Js, 2.0)]),
     rule(
         // `const`/`let` lines never start with `var`: the two rows cannot both hold.
         All(&[StartsWord("var"), Contains("=")]),
         &[(Js, 3.0), (L(Kotlin), 0.5), (L(CSharp), 0.5), (L(Java), 0.3)],
     ),
-    rule(Custom(|x| object_property(x.c)), &[(Js, 0.5)]),
+    rule(Shape(&[":"], |x| object_property(x.c)), &[(Js, 0.5)]),
     rule(Contains("=>"), &[(Js, 2.0), (L(CSharp), 0.5)]),
     rule(ContainsAny(&["===", "!=="]), &[(Js, 3.0)]),
     rule(
@@ -658,7 +662,7 @@ const RULES: &[Rule] = &[
         ),
         &[(T(Tally::JsxOnly), 3.0)],
     ),
-    rule(Custom(|x| component_tag(x.c)), &[(T(Tally::JsxOnly), 2.0)]),
+    rule(Shape(&["<"], |x| component_tag(x.c)), &[(T(Tally::JsxOnly), 2.0)]),
     rule(Contains(": string"), &[(L(TypeScript), 1.5)]),
     rule(Contains(": number"), &[(L(TypeScript), 1.5)]),
     rule(Contains(": boolean"), &[(L(TypeScript), 1.5)]),
@@ -684,17 +688,17 @@ const RULES: &[Rule] = &[
         &[(L(TypeScript), 2.0)],
     ),
     // --- Markup (HTML, XML, JSX share the tag lines; see `block_evidence`)
-    rule(Custom(|x| x.tag.is_some()), &[(T(Tally::Markup), 1.5)]),
-    rule(Custom(|x| x.tag == Some(TagKind::Html)), &[(T(Tally::HtmlOnly), 1.0)]),
-    rule(Custom(|x| x.tag == Some(TagKind::Xml)), &[(T(Tally::XmlOnly), 1.0)]),
+    rule(Shape(&["<"], |x| x.tag.is_some()), &[(T(Tally::Markup), 1.5)]),
+    rule(Shape(&["<"], |x| x.tag == Some(TagKind::Html)), &[(T(Tally::HtmlOnly), 1.0)]),
+    rule(Shape(&["<"], |x| x.tag == Some(TagKind::Xml)), &[(T(Tally::XmlOnly), 1.0)]),
     rule(
-        All(&[Custom(|x| x.tag.is_some()), Any(&[StartsWith("<?xml"), Contains("xmlns")])]),
+        All(&[Shape(&["<"], |x| x.tag.is_some()), Any(&[StartsWith("<?xml"), Contains("xmlns")])]),
         &[(T(Tally::XmlOnly), 3.0)],
     ),
     // --- CSS
-    rule(Custom(|x| css_selector(x.c)), &[(T(Tally::CssSelectors), 1.0)]),
-    rule(Custom(|x| css_property(x.c)), &[(T(Tally::CssProps), 1.5)]),
-    rule(Custom(|x| css_one_line_rule(x.c)), &[(T(Tally::CssSelectors), 1.0), (T(Tally::CssProps), 1.5)]),
+    rule(Shape(&["{"], |x| css_selector(x.c)), &[(T(Tally::CssSelectors), 1.0)]),
+    rule(Shape(&[";"], |x| css_property(x.c)), &[(T(Tally::CssProps), 1.5)]),
+    rule(Shape(&["{"], |x| css_one_line_rule(x.c)), &[(T(Tally::CssSelectors), 1.0), (T(Tally::CssProps), 1.5)]),
     // --- SQL
     rule(Custom(sql_statement), &[(T(Tally::SqlStatement), 1.0), (T(Tally::SqlWords), 2.0)]),
     rule(Amount(sql_keywords), &[(T(Tally::SqlWords), 1.0)]),
@@ -704,14 +708,14 @@ const RULES: &[Rule] = &[
     rule(Custom(|x| x.shell.is_some_and(|cmd| cmd.tool)), &[(L(Bash), 3.0)]),
     rule(Custom(|x| x.shell.is_some_and(|cmd| !cmd.tool)), &[(L(Bash), 2.0)]),
     rule(Custom(|x| x.shell.is_some_and(|cmd| cmd.flag)), &[(L(Bash), 0.5)]),
-    rule(Custom(|x| shell_assignment(x.c)), &[(L(Bash), 1.5)]),
+    rule(Shape(&["="], |x| shell_assignment(x.c)), &[(L(Bash), 1.5)]),
     rule(
         All(&[StartsWith("export "), Custom(|x| shell_assignment(&x.c["export ".len()..]))]),
         &[(L(Bash), 3.0)],
     ),
     rule(
         Any(&[
-            All(&[Contains("$("), Not(&Custom(jquery))]),
+            All(&[Contains("$("), Not(&Shape(&["$("], jquery))]),
             StartsWith("if ["),
             IsOneOf(&["fi", "done", "esac", "then", "do"]),
             EndsWith("; then"),
@@ -721,8 +725,8 @@ const RULES: &[Rule] = &[
     ),
     rule(ContainsAny(&[" | grep", " 2>&1", "> /dev/null"]), &[(L(Bash), 1.5)]),
     // --- JSON (YAML is judged on the whole block: `YamlLines`)
-    rule(Custom(|x| json_key_line(x.c)), &[(T(Tally::JsonKeys), 1.0)]),
-    rule(Custom(|x| json_object_line(x.c)), &[(T(Tally::JsonKeys), 1.0)]),
+    rule(Shape(&["\""], |x| json_key_line(x.c)), &[(T(Tally::JsonKeys), 1.0)]),
+    rule(Shape(&["{\""], |x| json_object_line(x.c)), &[(T(Tally::JsonKeys), 1.0)]),
     rule(
         All(&[
             Not(&Custom(|x| json_key_line(x.c))),
@@ -771,7 +775,7 @@ const RULES: &[Rule] = &[
     rule(Any(&[IsOneOf(&["package main"]), Contains("fmt.")]), &[(L(Go), 4.0)]),
     rule(StartsWord("func"), &[(L(Go), 3.0), (L(Java), -1.0)]),
     rule(Contains(":="), &[(L(Go), 1.0), (T(Tally::SqlWords), 0.5)]),
-    rule(Custom(|x| short_variable_declaration(x.c)), &[(L(Go), 1.0)]),
+    rule(Shape(&[" := "], |x| short_variable_declaration(x.c)), &[(L(Go), 1.0)]),
     rule(
         Any(&[
             All(&[StartsWord("type"), ContainsAny(&[" struct {", " interface {"])]),
@@ -781,10 +785,10 @@ const RULES: &[Rule] = &[
         &[(L(Go), 4.0)],
     ),
     rule(Any(&[IsOneOf(&["import ("]), StartsWith("defer "), Mentions("json:\"")]), &[(L(Go), 3.0)]),
-    rule(Custom(|x| go_statement(x.c)), &[(L(Go), 2.5)]),
-    rule(Custom(|x| go_var(x.c)), &[(L(Go), 1.5), (L(Kotlin), -1.5)]),
+    rule(Shape(&["go "], |x| go_statement(x.c)), &[(L(Go), 2.5)]),
+    rule(Shape(&["var"], |x| go_var(x.c)), &[(L(Go), 1.5), (L(Kotlin), -1.5)]),
     // `mu.Lock()`: an exported (capitalised) method called without a semicolon.
-    rule(All(&[CALL, Custom(|x| capitalised_method(x.c))]), &[(L(Go), 1.5)]),
+    rule(All(&[CALL, Shape(&["."], |x| capitalised_method(x.c))]), &[(L(Go), 1.5)]),
     // --- Rust
     rule(
         Any(&[
@@ -801,8 +805,8 @@ const RULES: &[Rule] = &[
     rule(
         Any(&[
             All(&[StartsWord("let"), Custom(|x| x.c.split_whitespace().nth(2).is_some_and(rust_type))]),
-            Custom(|x| x.c.split_once("-> ").is_some_and(|(_, ty)| rust_type(ty.trim_end_matches(['{', ' '])))),
-            Custom(|x| rust_macro(x.c)),
+            Shape(&["-> "], |x| x.c.split_once("-> ").is_some_and(|(_, ty)| rust_type(ty.trim_end_matches(['{', ' '])))),
+            Shape(&["!(", "![", "!{"], |x| rust_macro(x.c)),
         ]),
         &[(L(Rust), 2.5)],
     ),
@@ -940,7 +944,7 @@ impl Need {
                 all.insert(text(s));
                 Need { all, one_of: Found::default() }
             }
-            ContainsAny(list) | IsOneOf(list) | StartsWordAny(list) | FirstWordIn(list) => {
+            ContainsAny(list) | IsOneOf(list) | StartsWordAny(list) | FirstWordIn(list) | Shape(list, _) => {
                 let mut one_of = Found::default();
                 for s in *list {
                     one_of.insert(text(s));
