@@ -9,6 +9,7 @@
 use super::Highlighter;
 
 mod hint;
+mod needles;
 mod rules;
 
 pub use hint::note_language;

@@ -5,10 +5,14 @@
 //! `block_evidence`.
 //!
 //! Adding a rule: pick the `Feature` that says it (combine with `All`/`Any`/`Not`; write a
-//! `Custom` function only for a shape text matching cannot express), add the row to its
-//! language's group, then run `cargo run --release --bin guess-accuracy -- --misses` and
-//! `cargo test --test language_guess` to see what it wins and what it breaks.
+//! `Custom` function only for a shape text matching cannot express, a `Shape` when the shape
+//! needs a text), add the row to its language's group, then run
+//! `cargo run --release --bin guess-accuracy -- --misses` and `cargo test --test language_guess`
+//! to see what it wins and what it breaks.
 
+use std::sync::OnceLock;
+
+use super::needles::{Found, Needles};
 use super::Line;
 
 /// Languages the scorer can pick. Order inside a family is the tie-break order.
@@ -187,6 +191,9 @@ pub(super) struct Ctx<'a> {
     /// The bytes of `c` and of `t`, to skip searches that cannot match.
     c_bytes: ByteSet,
     t_bytes: ByteSet,
+    /// The table's texts that occur in `c` and in `t` (see `Test`).
+    c_texts: Found,
+    t_texts: Found,
 }
 
 /// Which ASCII bytes a line holds. A needle with a byte the line lacks cannot occur in it: this
@@ -242,6 +249,9 @@ enum Feature {
     Gated(&'static Feature, &'static Feature),
     /// A shape plain text matching cannot say; the function holds the code.
     Custom(fn(&Ctx) -> bool),
+    /// A `Custom` shape that cannot hold unless one of these texts occurs in the code (the
+    /// scorer skips it on lines without them; a wrong text here makes the oracle test fail).
+    Shape(&'static [&'static str], fn(&Ctx) -> bool),
     /// Strength computed by a function (0 = does not hold).
     Amount(fn(&Ctx) -> f32),
 }
@@ -269,7 +279,7 @@ impl Feature {
             All(fs) => fs.iter().all(|f| f.holds(x)),
             Any(fs) => fs.iter().any(|f| f.holds(x)),
             Not(f) => !f.holds(x),
-            Custom(f) => f(x),
+            Custom(f) | Shape(_, f) => f(x),
             Count(..) | Amount(_) | Gated(..) => self.strength(x) != 0.0,
         }
     }
@@ -317,8 +327,8 @@ const COMMENT_RULES: &[Rule] = &[
 
 const ENDS_SEMI: Feature = EndsWith(";");
 const PY_BLOCK: Feature = All(&[EndsWith(":"), Not(&EndsWith("::"))]);
-const CALL: Feature = Custom(|x| call_statement(x.c));
-const C_TYPE_FIRST: Feature = Custom(c_type_first);
+const CALL: Feature = Shape(&["("], |x| call_statement(x.c));
+const C_TYPE_FIRST: Feature = Shape(C_TYPES, c_type_first);
 
 /// Every line of code is scored by these rows, in this order. (Kept one row per line where it
 /// fits: `rustfmt::skip`, because the formatter would spread each target list over many lines.)
@@ -347,8 +357,8 @@ const RULES: &[Rule] = &[
     // `for x in xs:`; pseudocode's `for each v of G:` is not Python.
     rule(All(&[PY_BLOCK, StartsWord("for"), Contains(" in ")]), &[(L(Python), 2.0)]),
     rule(All(&[PY_BLOCK, StartsWord("with"), Contains(" as ")]), &[(L(Python), 1.0)]),
-    rule(Custom(|x| comprehension(x.c)), &[(L(Python), 2.5)]),
-    rule(Custom(|x| python_lambda(x.c)), &[(L(Python), 1.5)]),
+    rule(Shape(&[" for "], |x| comprehension(x.c)), &[(L(Python), 2.5)]),
+    rule(Shape(&["lambda"], |x| python_lambda(x.c)), &[(L(Python), 1.5)]),
     rule(
         ContainsAny(&[
             "sys.stdin", "list(map(", "map(int", "int(input(", "input().", "enumerate(", "range(len(", "isinstance(",
@@ -363,7 +373,7 @@ const RULES: &[Rule] = &[
         ]),
         &[(L(Python), 1.5)],
     ),
-    rule(Custom(|x| plain_assignment(x.c)), &[(L(Python), 0.7)]),
+    rule(Shape(&[" = "], |x| plain_assignment(x.c)), &[(L(Python), 0.7)]),
     rule(ContainsAny(&[".split()", ".strip()", ".lower()", ".upper()", " is True", " is None", " is not "]), &[(L(Python), 1.5)]),
     rule(All(&[StartsWith("assert "), Not(&ENDS_SEMI)]), &[(L(Python), 1.0)]),
     rule(
@@ -398,18 +408,18 @@ const RULES: &[Rule] = &[
     rule(Word("range"), &[(L(Python), 0.5)]),
     rule(Word("nonlocal"), &[(L(Python), 0.5)]),
     rule(CALL, &[(L(Python), 0.7), (Js, 0.3)]),
-    rule(All(&[CALL, Custom(|x| keyword_arguments(x.c))]), &[(L(Python), 2.0)]),
+    rule(All(&[CALL, Shape(&["="], |x| keyword_arguments(x.c))]), &[(L(Python), 2.0)]),
     rule(All(&[TrailingHash, CALL]), &[(L(Python), 1.5)]),
     rule(TrailingHash, &[(L(Python), 1.0), (L(Bash), 0.5)]),
     // --- Java / C# / shared C-like declarations
     rule(ContainsAny(&["System.out.print", "System.err.print"]), &[(L(Java), 5.0)]),
     // A member declaration: modifier(s) then a type.
     rule(
-        Custom(|x| member_declaration(x) == Some(true)),
+        Shape(&["public", "private", "protected"], |x| member_declaration(x) == Some(true)),
         &[(L(Java), 3.0), (L(CSharp), 3.0), (L(TypeScript), 0.5), (L(Kotlin), 0.5)],
     ),
     rule(
-        Custom(|x| member_declaration(x) == Some(false)),
+        Shape(&["public", "private", "protected"], |x| member_declaration(x) == Some(false)),
         &[(L(Java), 2.0), (L(CSharp), 2.0), (L(TypeScript), 0.5), (L(Kotlin), 0.5)],
     ),
     rule(
@@ -425,7 +435,7 @@ const RULES: &[Rule] = &[
         &[(L(Java), 4.0)],
     ),
     rule(All(&[StartsWord("package"), ENDS_SEMI]), &[(L(Java), 4.0)]),
-    rule(Custom(annotation), &[(L(Java), 2.0), (L(Kotlin), 1.0)]),
+    rule(Shape(&["@"], annotation), &[(L(Java), 2.0), (L(Kotlin), 1.0)]),
     rule(Word("static"), &[(L(Java), 0.7), (L(CSharp), 0.7), (L(C), 0.5), (L(Cpp), 0.5)]),
     // Java's class names, on a line with code punctuation (`Thread-0 start` is output).
     rule(
@@ -463,14 +473,14 @@ const RULES: &[Rule] = &[
     rule(Contains("Exception("), &[(L(Java), 1.5), (L(CSharp), 1.0)]),
     rule(ContainsAny(&["assertEquals(", "assertThat(", "assertTrue("]), &[(L(Java), 2.0)]),
     rule(
-        Any(&[Custom(|x| typed_array(x.c)), All(&[Contains("new "), Contains("["), ENDS_SEMI])]),
+        Any(&[Shape(&["[]"], |x| typed_array(x.c)), All(&[Contains("new "), Contains("["), ENDS_SEMI])]),
         &[(L(Java), 1.5), (L(CSharp), 1.5)],
     ),
-    rule(Custom(new_capitalised), &[(L(Java), 1.0), (L(CSharp), 1.0), (Js, 0.8), (L(Cpp), 0.3)]),
+    rule(Shape(&["new "], new_capitalised), &[(L(Java), 1.0), (L(CSharp), 1.0), (Js, 0.8), (L(Cpp), 0.3)]),
     rule(C_TYPE_FIRST, &[(CLike, 1.0)]),
     rule(All(&[C_TYPE_FIRST, FirstWordIn(&["char", "unsigned"])]), &[(L(C), 0.5), (L(Cpp), 0.5)]),
     rule(Custom(|x| typed_declaration(x.c)), &[(L(Java), 2.0), (L(CSharp), 2.0), (L(Cpp), 0.3)]),
-    rule(Custom(|x| capitalized_generic(x.c)), &[(L(Java), 1.5), (L(CSharp), 1.5)]),
+    rule(Shape(&["<"], |x| capitalized_generic(x.c)), &[(L(Java), 1.5), (L(CSharp), 1.5)]),
     rule(
         ContainsAny(&["Integer.", "Arrays.", "Collections.", "Character.", "Objects."]),
         &[(L(Java), 1.5)],
@@ -528,10 +538,10 @@ const RULES: &[Rule] = &[
     rule(Word("unsigned"), &[(L(C), 1.0), (L(Cpp), 1.0)]),
     // C++ reaches members through `this->`; `this.` is Java or JavaScript.
     rule(Contains("this."), &[(L(C), -1.0), (L(Cpp), -1.0)]),
-    rule(Custom(|x| arrow_deref(x.c)), &[(L(C), 2.0), (L(Cpp), 2.0)]),
+    rule(Shape(&["->"], |x| arrow_deref(x.c)), &[(L(C), 2.0), (L(Cpp), 2.0)]),
     // `f(&x)`, `scanf("%d", &n)`: passing an address.
-    rule(Custom(|x| address_argument(x.c)), &[(L(C), 1.0), (L(Cpp), 1.0)]),
-    rule(Custom(|x| pointer_declaration(x.c)), &[(L(C), 1.5), (L(Cpp), 1.5)]),
+    rule(Shape(&["(&", ", &"], |x| address_argument(x.c)), &[(L(C), 1.0), (L(Cpp), 1.0)]),
+    rule(Shape(&["*"], |x| pointer_declaration(x.c)), &[(L(C), 1.5), (L(Cpp), 1.5)]),
     // A function defined without access modifier: C style (Java methods carry one).
     rule(
         All(&[
@@ -590,17 +600,17 @@ const RULES: &[Rule] = &[
         &[(Js, 2.0)],
     ),
     // Spread and rest: `[...a]`, `{ ...b }`, `(...args)`.
-    rule(Custom(|x| spread(x.c)), &[(Js, 1.5)]),
+    rule(Shape(&["..."], |x| spread(x.c)), &[(Js, 1.5)]),
     // A call with an object literal: `new Vue({`, `$.ajax({`.
     rule(EndsWith("({"), &[(Js, 1.0)]),
     rule(ContainsAny(&["express.", "app.use("]), &[(Js, 2.0)]),
-    rule(Any(&[Custom(jquery), Contains("this.#")]), &[(Js, 2.0)]),
+    rule(Any(&[Shape(&["$("], jquery), Contains("this.#")]), &[(Js, 2.0)]),
     rule(
         // `const`/`let` lines never start with `var`: the two rows cannot both hold.
         All(&[StartsWord("var"), Contains("=")]),
         &[(Js, 3.0), (L(Kotlin), 0.5), (L(CSharp), 0.5), (L(Java), 0.3)],
     ),
-    rule(Custom(|x| object_property(x.c)), &[(Js, 0.5)]),
+    rule(Shape(&[":"], |x| object_property(x.c)), &[(Js, 0.5)]),
     rule(Contains("=>"), &[(Js, 2.0), (L(CSharp), 0.5)]),
     rule(ContainsAny(&["===", "!=="]), &[(Js, 3.0)]),
     rule(
@@ -652,7 +662,7 @@ const RULES: &[Rule] = &[
         ),
         &[(T(Tally::JsxOnly), 3.0)],
     ),
-    rule(Custom(|x| component_tag(x.c)), &[(T(Tally::JsxOnly), 2.0)]),
+    rule(Shape(&["<"], |x| component_tag(x.c)), &[(T(Tally::JsxOnly), 2.0)]),
     rule(Contains(": string"), &[(L(TypeScript), 1.5)]),
     rule(Contains(": number"), &[(L(TypeScript), 1.5)]),
     rule(Contains(": boolean"), &[(L(TypeScript), 1.5)]),
@@ -678,17 +688,17 @@ const RULES: &[Rule] = &[
         &[(L(TypeScript), 2.0)],
     ),
     // --- Markup (HTML, XML, JSX share the tag lines; see `block_evidence`)
-    rule(Custom(|x| x.tag.is_some()), &[(T(Tally::Markup), 1.5)]),
-    rule(Custom(|x| x.tag == Some(TagKind::Html)), &[(T(Tally::HtmlOnly), 1.0)]),
-    rule(Custom(|x| x.tag == Some(TagKind::Xml)), &[(T(Tally::XmlOnly), 1.0)]),
+    rule(Shape(&["<"], |x| x.tag.is_some()), &[(T(Tally::Markup), 1.5)]),
+    rule(Shape(&["<"], |x| x.tag == Some(TagKind::Html)), &[(T(Tally::HtmlOnly), 1.0)]),
+    rule(Shape(&["<"], |x| x.tag == Some(TagKind::Xml)), &[(T(Tally::XmlOnly), 1.0)]),
     rule(
-        All(&[Custom(|x| x.tag.is_some()), Any(&[StartsWith("<?xml"), Contains("xmlns")])]),
+        All(&[Shape(&["<"], |x| x.tag.is_some()), Any(&[StartsWith("<?xml"), Contains("xmlns")])]),
         &[(T(Tally::XmlOnly), 3.0)],
     ),
     // --- CSS
-    rule(Custom(|x| css_selector(x.c)), &[(T(Tally::CssSelectors), 1.0)]),
-    rule(Custom(|x| css_property(x.c)), &[(T(Tally::CssProps), 1.5)]),
-    rule(Custom(|x| css_one_line_rule(x.c)), &[(T(Tally::CssSelectors), 1.0), (T(Tally::CssProps), 1.5)]),
+    rule(Shape(&["{"], |x| css_selector(x.c)), &[(T(Tally::CssSelectors), 1.0)]),
+    rule(Shape(&[";"], |x| css_property(x.c)), &[(T(Tally::CssProps), 1.5)]),
+    rule(Shape(&["{"], |x| css_one_line_rule(x.c)), &[(T(Tally::CssSelectors), 1.0), (T(Tally::CssProps), 1.5)]),
     // --- SQL
     rule(Custom(sql_statement), &[(T(Tally::SqlStatement), 1.0), (T(Tally::SqlWords), 2.0)]),
     rule(Amount(sql_keywords), &[(T(Tally::SqlWords), 1.0)]),
@@ -698,14 +708,14 @@ const RULES: &[Rule] = &[
     rule(Custom(|x| x.shell.is_some_and(|cmd| cmd.tool)), &[(L(Bash), 3.0)]),
     rule(Custom(|x| x.shell.is_some_and(|cmd| !cmd.tool)), &[(L(Bash), 2.0)]),
     rule(Custom(|x| x.shell.is_some_and(|cmd| cmd.flag)), &[(L(Bash), 0.5)]),
-    rule(Custom(|x| shell_assignment(x.c)), &[(L(Bash), 1.5)]),
+    rule(Shape(&["="], |x| shell_assignment(x.c)), &[(L(Bash), 1.5)]),
     rule(
         All(&[StartsWith("export "), Custom(|x| shell_assignment(&x.c["export ".len()..]))]),
         &[(L(Bash), 3.0)],
     ),
     rule(
         Any(&[
-            All(&[Contains("$("), Not(&Custom(jquery))]),
+            All(&[Contains("$("), Not(&Shape(&["$("], jquery))]),
             StartsWith("if ["),
             IsOneOf(&["fi", "done", "esac", "then", "do"]),
             EndsWith("; then"),
@@ -715,8 +725,8 @@ const RULES: &[Rule] = &[
     ),
     rule(ContainsAny(&[" | grep", " 2>&1", "> /dev/null"]), &[(L(Bash), 1.5)]),
     // --- JSON (YAML is judged on the whole block: `YamlLines`)
-    rule(Custom(|x| json_key_line(x.c)), &[(T(Tally::JsonKeys), 1.0)]),
-    rule(Custom(|x| json_object_line(x.c)), &[(T(Tally::JsonKeys), 1.0)]),
+    rule(Shape(&["\""], |x| json_key_line(x.c)), &[(T(Tally::JsonKeys), 1.0)]),
+    rule(Shape(&["{\""], |x| json_object_line(x.c)), &[(T(Tally::JsonKeys), 1.0)]),
     rule(
         All(&[
             Not(&Custom(|x| json_key_line(x.c))),
@@ -765,7 +775,7 @@ const RULES: &[Rule] = &[
     rule(Any(&[IsOneOf(&["package main"]), Contains("fmt.")]), &[(L(Go), 4.0)]),
     rule(StartsWord("func"), &[(L(Go), 3.0), (L(Java), -1.0)]),
     rule(Contains(":="), &[(L(Go), 1.0), (T(Tally::SqlWords), 0.5)]),
-    rule(Custom(|x| short_variable_declaration(x.c)), &[(L(Go), 1.0)]),
+    rule(Shape(&[" := "], |x| short_variable_declaration(x.c)), &[(L(Go), 1.0)]),
     rule(
         Any(&[
             All(&[StartsWord("type"), ContainsAny(&[" struct {", " interface {"])]),
@@ -775,10 +785,10 @@ const RULES: &[Rule] = &[
         &[(L(Go), 4.0)],
     ),
     rule(Any(&[IsOneOf(&["import ("]), StartsWith("defer "), Mentions("json:\"")]), &[(L(Go), 3.0)]),
-    rule(Custom(|x| go_statement(x.c)), &[(L(Go), 2.5)]),
-    rule(Custom(|x| go_var(x.c)), &[(L(Go), 1.5), (L(Kotlin), -1.5)]),
+    rule(Shape(&["go "], |x| go_statement(x.c)), &[(L(Go), 2.5)]),
+    rule(Shape(&["var"], |x| go_var(x.c)), &[(L(Go), 1.5), (L(Kotlin), -1.5)]),
     // `mu.Lock()`: an exported (capitalised) method called without a semicolon.
-    rule(All(&[CALL, Custom(|x| capitalised_method(x.c))]), &[(L(Go), 1.5)]),
+    rule(All(&[CALL, Shape(&["."], |x| capitalised_method(x.c))]), &[(L(Go), 1.5)]),
     // --- Rust
     rule(
         Any(&[
@@ -795,8 +805,8 @@ const RULES: &[Rule] = &[
     rule(
         Any(&[
             All(&[StartsWord("let"), Custom(|x| x.c.split_whitespace().nth(2).is_some_and(rust_type))]),
-            Custom(|x| x.c.split_once("-> ").is_some_and(|(_, ty)| rust_type(ty.trim_end_matches(['{', ' '])))),
-            Custom(|x| rust_macro(x.c)),
+            Shape(&["-> "], |x| x.c.split_once("-> ").is_some_and(|(_, ty)| rust_type(ty.trim_end_matches(['{', ' '])))),
+            Shape(&["!(", "![", "!{"], |x| rust_macro(x.c)),
         ]),
         &[(L(Rust), 2.5)],
     ),
@@ -805,6 +815,13 @@ const RULES: &[Rule] = &[
 
 /// Line-level evidence from `RULES`, then the whole-block evidence.
 pub(super) fn score(lines: &[Line]) -> Scores {
+    let program = Program::get();
+    score_with(lines, program, |s, table, x| program.apply(s, table, x))
+}
+
+/// `score` with the rows of a table applied to a line by `apply`: the compiled `Program`, or
+/// (in tests) the features run as written.
+fn score_with(lines: &[Line], program: &Program, apply: impl Fn(&mut Scores, Table, &Ctx)) -> Scores {
     let mut s = Scores::default();
     let mut yaml = YamlLines::default();
     let mut docker = DockerLines::default();
@@ -820,8 +837,10 @@ pub(super) fn score(lines: &[Line]) -> Scores {
                 shell: None,
                 c_bytes: ByteSet(0),
                 t_bytes: ByteSet::of(line.raw),
+                c_texts: Found::default(),
+                t_texts: program.needles.in_raw(line.raw),
             };
-            apply(&mut s, COMMENT_RULES, &x);
+            apply(&mut s, Table::Comment, &x);
             continue;
         }
         let x = Ctx {
@@ -833,8 +852,10 @@ pub(super) fn score(lines: &[Line]) -> Scores {
             shell: shell_command(line.raw, c),
             c_bytes: ByteSet::of(c),
             t_bytes: ByteSet::of(line.raw),
+            c_texts: program.needles.in_code(c),
+            t_texts: program.needles.in_raw(line.raw),
         };
-        apply(&mut s, RULES, &x);
+        apply(&mut s, Table::Main, &x);
         yaml.line(line);
         docker.line(&x);
     }
@@ -843,7 +864,210 @@ pub(super) fn score(lines: &[Line]) -> Scores {
     s
 }
 
-fn apply(s: &mut Scores, rules: &[Rule], x: &Ctx) {
+/// Which table of rows a line is scored by: `COMMENT_RULES` for a line that is only a comment.
+#[derive(Clone, Copy)]
+enum Table {
+    Comment,
+    Main,
+}
+
+/// The rule tables as the scorer runs them, built once: each row's feature as a `Test`, and
+/// the texts it cannot hold without.
+struct Program {
+    needles: Needles,
+    comment: Vec<Row>,
+    main: Vec<Row>,
+}
+
+struct Row {
+    need: Need,
+    test: Test,
+    add: &'static [(To, f32)],
+}
+
+impl Program {
+    fn get() -> &'static Program {
+        static PROGRAM: OnceLock<Program> = OnceLock::new();
+        PROGRAM.get_or_init(|| {
+            let mut needles = Needles::default();
+            let mut compile = |rules: &'static [Rule]| {
+                let row = |r: &'static Rule| Row {
+                    need: Need::of(&r.when, &mut needles),
+                    test: Test::of(&r.when, &mut needles),
+                    add: r.add,
+                };
+                rules.iter().map(row).collect()
+            };
+            let comment = compile(COMMENT_RULES);
+            let main = compile(RULES);
+            needles.finish();
+            Program { needles, comment, main }
+        })
+    }
+
+    /// Each row of `table` in order (a score is a float sum: the order fixes its last bit).
+    fn apply(&self, s: &mut Scores, table: Table, x: &Ctx) {
+        let rows = match table {
+            Table::Comment => &self.comment,
+            Table::Main => &self.main,
+        };
+        for Row { need, test, add } in rows {
+            if !need.met(&x.c_texts) {
+                continue;
+            }
+            let strength = test.strength(x);
+            if strength != 0.0 {
+                for &(to, w) in *add {
+                    s.apply(to, w * strength);
+                }
+            }
+        }
+    }
+}
+
+/// The texts of the code a feature cannot hold without: all of `all`, and one of `one_of`
+/// (when it has any). Most rows of the table need a text most lines lack: they are skipped
+/// without running.
+#[derive(Clone, Copy, Default)]
+struct Need {
+    all: Found,
+    one_of: Found,
+}
+
+impl Need {
+    fn of(feature: &'static Feature, needles: &mut Needles) -> Need {
+        let mut text = |s: &'static str| needles.add(s, true, false);
+        match feature {
+            // Each of these holds only where its text occurs in the code.
+            Contains(s) | StartsWith(s) | EndsWith(s) | StartsWord(s) | Word(s) => {
+                let mut all = Found::default();
+                all.insert(text(s));
+                Need { all, one_of: Found::default() }
+            }
+            ContainsAny(list) | IsOneOf(list) | StartsWordAny(list) | FirstWordIn(list) | Shape(list, _) => {
+                let mut one_of = Found::default();
+                for s in *list {
+                    one_of.insert(text(s));
+                }
+                Need { all: Found::default(), one_of }
+            }
+            All(fs) => fs.iter().fold(Need::default(), |need, f| {
+                let more = Need::of(f, needles);
+                let one_of = if need.one_of.is_empty() { more.one_of } else { need.one_of };
+                Need { all: need.all.union(&more.all), one_of }
+            }),
+            Gated(gate, f) => {
+                let (gate, f) = (Need::of(gate, needles), Need::of(f, needles));
+                Need {
+                    all: gate.all.union(&f.all),
+                    one_of: if gate.one_of.is_empty() { f.one_of } else { gate.one_of },
+                }
+            }
+            // Holds (a count above zero) only where one of its parts holds: where one text
+            // that part needs occurs.
+            Any(fs) | Count(fs, _) => {
+                let mut one_of = Found::default();
+                for f in *fs {
+                    let part = Need::of(f, needles);
+                    match part.all.first() {
+                        Some(id) => one_of.insert(id),
+                        None if !part.one_of.is_empty() => one_of = one_of.union(&part.one_of),
+                        None => return Need::default(),
+                    }
+                }
+                Need { all: Found::default(), one_of }
+            }
+            _ => Need::default(),
+        }
+    }
+
+    fn met(&self, texts: &Found) -> bool {
+        texts.has_all(&self.all) && (self.one_of.is_empty() || texts.has_any(&self.one_of))
+    }
+}
+
+/// A `Feature` as the scorer runs it: each text it searches for is looked up by number in the
+/// texts found in the line in one pass (`Ctx::c_texts`, `Needles`); every other leaf runs as
+/// written.
+enum Test {
+    /// `Contains`, and each text of `ContainsAny`.
+    Code(u16),
+    /// `RawContains`.
+    Raw(u16),
+    /// `Mentions`: in the code or the raw line.
+    Either(u16),
+    /// `Word`: the text occurs, and as a whole identifier.
+    Word(u16, &'static str),
+    Leaf(&'static Feature),
+    All(Vec<Test>),
+    Any(Vec<Test>),
+    Not(Box<Test>),
+    Count(Vec<Test>, u8),
+    Gated(Box<Test>, Box<Test>),
+}
+
+impl Test {
+    fn of(feature: &'static Feature, needles: &mut Needles) -> Test {
+        let mut all = |fs: &'static [Feature]| fs.iter().map(|f| Test::of(f, needles)).collect();
+        match feature {
+            All(fs) => Test::All(all(fs)),
+            Any(fs) => Test::Any(all(fs)),
+            Count(fs, cap) => Test::Count(all(fs), *cap),
+            Not(f) => Test::Not(Box::new(Test::of(f, needles))),
+            Gated(gate, f) => Test::Gated(Box::new(Test::of(gate, needles)), Box::new(Test::of(f, needles))),
+            Contains(s) => Test::Code(needles.add(s, true, false)),
+            ContainsAny(list) => Test::Any(list.iter().map(|s| Test::Code(needles.add(s, true, false))).collect()),
+            RawContains(s) => Test::Raw(needles.add(s, false, true)),
+            Mentions(s) => Test::Either(needles.add(s, true, true)),
+            Word(w) => Test::Word(needles.add(w, true, false), w),
+            _ => Test::Leaf(feature),
+        }
+    }
+
+    fn holds(&self, x: &Ctx) -> bool {
+        match self {
+            Test::Code(id) => x.c_texts.has(*id),
+            Test::Raw(id) => x.t_texts.has(*id),
+            Test::Either(id) => x.c_texts.has(*id) || x.t_texts.has(*id),
+            Test::Word(id, w) => x.c_texts.has(*id) && has_word(x.c, w),
+            Test::Leaf(f) => f.holds(x),
+            Test::All(ts) => ts.iter().all(|t| t.holds(x)),
+            Test::Any(ts) => ts.iter().any(|t| t.holds(x)),
+            Test::Not(t) => !t.holds(x),
+            Test::Count(..) | Test::Gated(..) => self.strength(x) != 0.0,
+        }
+    }
+
+    /// As `Feature::strength`.
+    fn strength(&self, x: &Ctx) -> f32 {
+        match self {
+            Test::Count(ts, cap) => ts.iter().filter(|t| t.holds(x)).count().min(*cap as usize) as f32,
+            Test::Gated(gate, t) => {
+                if gate.holds(x) {
+                    t.strength(x)
+                } else {
+                    0.0
+                }
+            }
+            Test::Leaf(f) => f.strength(x),
+            _ => {
+                if self.holds(x) {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
+        }
+    }
+}
+
+/// The features run as written, row by row: the oracle `Program` must agree with.
+#[cfg(test)]
+fn apply_as_written(s: &mut Scores, table: Table, x: &Ctx) {
+    let rules = match table {
+        Table::Comment => COMMENT_RULES,
+        Table::Main => RULES,
+    };
     for rule in rules {
         let strength = match rule.when {
             Count(..) | Amount(_) | Gated(..) => rule.when.strength(x),
@@ -1720,5 +1944,62 @@ mod tests {
         assert!(!ByteSet::of("abc").may_contain("abd"));
         assert!(!ByteSet::of("select").has_upper());
         assert!(ByteSet::of("seLect").has_upper());
+    }
+
+    /// Every float of the scores, bit for bit.
+    fn bits(s: &Scores) -> Vec<u32> {
+        s.langs.iter().chain(&s.tally).map(|f| f.to_bits()).collect()
+    }
+
+    /// The compiled `Program` scores a block exactly as the features run as written: on every
+    /// block of the guess evaluation sets, on each of their lines alone, and on random lines
+    /// pieced together from their words, the table's texts and the symbols the rules look at.
+    #[test]
+    fn program_scores_as_the_features_are_written() {
+        let program = Program::get();
+        let same = |code: &str| {
+            let lines = super::super::split_lines(code);
+            let compiled = score(&lines);
+            let written = score_with(&lines, program, apply_as_written);
+            assert_eq!(bits(&compiled), bits(&written), "{code:?}");
+        };
+        let sets = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/guess");
+        let mut pieces: Vec<String> = Vec::new();
+        let mut blocks = 0;
+        for set in std::fs::read_dir(&sets).unwrap() {
+            for file in std::fs::read_dir(set.unwrap().path()).unwrap() {
+                let text = std::fs::read_to_string(file.unwrap().path()).unwrap();
+                for block in text.split("----8<----") {
+                    same(block);
+                    blocks += 1;
+                }
+                for line in text.lines() {
+                    same(line);
+                    pieces.extend(line.split_whitespace().map(str::to_string));
+                }
+            }
+        }
+        assert!(blocks > 500 && pieces.len() > 5000, "{blocks} blocks, {} words", pieces.len());
+        let symbols = [
+            "(", ")", "{", "}", "[", "]", ";", ":", "::", "=", " = ", "->", "=>", "<", ">", "</", "\"", "'", "`", "${",
+            "#", "# ", "//", "/*", "*/", "<!--", "-->", "-- ", "$ ", "$(", "@", "*", "&", ",", ".", "...", "!(", "가",
+            "노드", "\\", "\t", "  ",
+        ];
+        pieces.extend(program.needles.texts().iter().map(|t| t.to_string()));
+        let mut random = crate::text::random_below(0x5eed_6e55);
+        for _ in 0..3000 {
+            let mut block = String::new();
+            for _ in 0..1 + random(4) {
+                for _ in 0..1 + random(10) {
+                    match random(3) {
+                        0 => block.push_str(symbols[random(symbols.len())]),
+                        _ => block.push_str(&pieces[random(pieces.len())]),
+                    }
+                    block.push_str(["", " ", ""][random(3)]);
+                }
+                block.push('\n');
+            }
+            same(&block);
+        }
     }
 }
