@@ -492,6 +492,19 @@ impl Config {
         })
     }
 
+    /// The site root's own files, which are never notes even when the notes folder is the site
+    /// root itself (no `content/`): `gongbu.toml` and the theme folders `templates/` and
+    /// `static/`. None for a plain folder of notes.
+    pub(crate) fn own_files(&self) -> Vec<PathBuf> {
+        let config_file = self.templates_dir.as_ref().map(|_| self.root.join(CONFIG_FILE));
+        [config_file, self.templates_dir.clone(), self.static_dir.clone()].into_iter().flatten().collect()
+    }
+
+    /// Whether `path` is one of `own_files` or lies in one of them.
+    pub(crate) fn is_own_file(&self, path: &Path) -> bool {
+        self.own_files().iter().any(|own| path.starts_with(own))
+    }
+
     /// The site's language: `language` of `gongbu.toml` when set, else Korean when enough of the
     /// notes' letters (`letters`, summed over every note's prose) are Hangul, else English.
     pub(crate) fn language(&self, letters: Letters) -> Language {

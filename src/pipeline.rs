@@ -32,7 +32,7 @@ use crate::write::{self, Sink, Staging, WriteError};
 use rayon::prelude::*;
 use std::cell::Cell;
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Once;
 use std::time::{Duration, Instant};
 
@@ -298,7 +298,11 @@ struct Loaded {
 fn load(config: &Config, clock: &mut Clock, notes: &NoteCache, keep_bodies: bool) -> Result<Loaded, BuildError> {
     // Checked again here: while serving, the notes folder may be replaced after the config was read.
     discover::check_inside(&config.content_dir, &config.root)?;
-    let sources = discover::scan(&config.content_dir, &[&config.output_dir])?;
+    // A site root that is its own notes folder publishes its notes, not its config and theme.
+    let own = config.own_files();
+    let skip: Vec<&Path> =
+        std::iter::once(config.output_dir.as_path()).chain(own.iter().map(PathBuf::as_path)).collect();
+    let sources = discover::scan(&config.content_dir, &skip)?;
     clock.lap("discover");
 
     // What a note's parse depends on besides its bytes, path and place (for the note cache).

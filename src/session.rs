@@ -323,7 +323,8 @@ impl Session {
         if changed.iter().any(|p| in_dir(&config.static_dir, p)) {
             errors.extend(pipeline::write_theme_files(&state.site, config, sink));
         }
-        let notes_changed: Vec<&PathBuf> = changed.iter().filter(|p| p.starts_with(&config.content_dir)).collect();
+        let notes_changed: Vec<&PathBuf> =
+            changed.iter().filter(|p| p.starts_with(&config.content_dir) && !config.is_own_file(p)).collect();
         let language = config.language(state.site.letters());
         let Some(mut changes) = state.apply_changes(config, &notes_changed, sink) else {
             // A folder appeared, vanished or moved: rescan everything (after the late writes,
