@@ -42,6 +42,12 @@ pub struct Config {
     /// `[study] question_patterns`: headings matching one of them are questions (Oniguruma
     /// syntax, checked when the config is loaded).
     pub(crate) question_patterns: Vec<String>,
+    /// `[search] enabled`: the full-text search index, the header's search box and the search
+    /// page (on unless turned off; the index is about a fifth of a site's output).
+    pub(crate) search: bool,
+    /// `[study] anki`: the Anki export `quiz/anki.csv` (on unless turned off; it holds every
+    /// answer again, about a fifth of a site's output).
+    pub(crate) anki: bool,
     /// The build cache's folder (`cache::folder_beside` the output) with `--cache`; None without.
     pub cache_dir: Option<PathBuf>,
 }
@@ -302,13 +308,34 @@ struct ConfigFile {
     repository_aliases: Vec<String>,
     words: Option<toml::Table>,
     study: StudyFile,
+    search: SearchFile,
 }
 
 /// `[study]` of `gongbu.toml`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 struct StudyFile {
     question_patterns: Vec<String>,
+    anki: bool,
+}
+
+impl Default for StudyFile {
+    fn default() -> Self {
+        StudyFile { question_patterns: Vec::new(), anki: true }
+    }
+}
+
+/// `[search]` of `gongbu.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct SearchFile {
+    enabled: bool,
+}
+
+impl Default for SearchFile {
+    fn default() -> Self {
+        SearchFile { enabled: true }
+    }
 }
 
 /// What the command line may override.
@@ -460,7 +487,22 @@ impl Config {
             minify: overrides.minify,
             repository,
             question_patterns: parsed.study.question_patterns,
+            search: parsed.search.enabled,
+            anki: parsed.study.anki,
         })
+    }
+
+    /// The site root's own files, which are never notes even when the notes folder is the site
+    /// root itself (no `content/`): `gongbu.toml` and the theme folders `templates/` and
+    /// `static/`. None for a plain folder of notes.
+    pub(crate) fn own_files(&self) -> Vec<PathBuf> {
+        let config_file = self.templates_dir.as_ref().map(|_| self.root.join(CONFIG_FILE));
+        [config_file, self.templates_dir.clone(), self.static_dir.clone()].into_iter().flatten().collect()
+    }
+
+    /// Whether `path` is one of `own_files` or lies in one of them.
+    pub(crate) fn is_own_file(&self, path: &Path) -> bool {
+        self.own_files().iter().any(|own| path.starts_with(own))
     }
 
     /// The site's language: `language` of `gongbu.toml` when set, else Korean when enough of the
@@ -645,6 +687,19 @@ mod tests {
         assert_eq!(line, 3);
         assert!(message.contains("not a valid pattern"), "{message}");
         assert!(site("[study]\npatterns = []\n").is_err(), "unknown keys are refused");
+    }
+
+    #[test]
+    fn search_and_the_anki_export_are_on_unless_turned_off() {
+        let on = site("title = \"t\"\n").unwrap();
+        assert!(on.search && on.anki);
+        let plain = Config::from_parts(Path::new("/n"), None, Overrides::default()).unwrap();
+        assert!(plain.search && plain.anki, "a plain folder has every feature");
+        let off = site("[search]\nenabled = false\n[study]\nanki = false\n").unwrap();
+        assert!(!off.search && !off.anki);
+        let (line, message) = site("title = \"t\"\n[search]\nenabled = \"no\"\n").unwrap_err();
+        assert_eq!(line, 3, "{message}");
+        assert!(site("[search]\nindex = false\n").is_err(), "unknown keys are refused");
     }
 
     #[test]

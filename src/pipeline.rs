@@ -32,7 +32,7 @@ use crate::write::{self, Sink, Staging, WriteError};
 use rayon::prelude::*;
 use std::cell::Cell;
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Once;
 use std::time::{Duration, Instant};
 
@@ -298,7 +298,11 @@ struct Loaded {
 fn load(config: &Config, clock: &mut Clock, notes: &NoteCache, keep_bodies: bool) -> Result<Loaded, BuildError> {
     // Checked again here: while serving, the notes folder may be replaced after the config was read.
     discover::check_inside(&config.content_dir, &config.root)?;
-    let sources = discover::scan(&config.content_dir, &[&config.output_dir])?;
+    // A site root that is its own notes folder publishes its notes, not its config and theme.
+    let own = config.own_files();
+    let skip: Vec<&Path> =
+        std::iter::once(config.output_dir.as_path()).chain(own.iter().map(PathBuf::as_path)).collect();
+    let sources = discover::scan(&config.content_dir, &skip)?;
     clock.lap("discover");
 
     // What a note's parse depends on besides its bytes, path and place (for the note cache).
@@ -521,9 +525,14 @@ pub(crate) fn write_everything(
     // build makes the Anki export as they render (a session keeps each note's rows instead).
     let anki_file = FileInParts::new(sink, study::StudyFile::Anki.path());
     let spill = |part: &[u8]| anki_file.part(part);
-    let anki = (!serving).then(|| study::AnkiStream::new(&spill));
+    // Without the export (`[study] anki = false`) a build still takes each note's rows as its
+    // page is done, and lets them go.
+    let ignore = |_: &[u8]| {};
+    let spill_to: &(dyn Fn(&[u8]) + Sync) = if config.anki { &spill } else { &ignore };
+    let anki = (!serving).then(|| study::AnkiStream::new(spill_to));
+    let searched = config.search.then_some(&index);
     let (mut rendered, mut problems) = rayon::join(
-        || render_pages(site, theme, &chrome, &site.order, sink, Some(&index), &glossary, anki.as_ref(), cache),
+        || render_pages(site, theme, &chrome, &site.order, sink, searched, &glossary, anki.as_ref(), cache),
         || write_study(&study::StudyFile::FROM_SITE, site, theme, &chrome, &glossary, &[], sink),
     );
     problems.extend(write_shared(site, theme, &chrome, config, sink));
@@ -544,6 +553,9 @@ pub(crate) fn write_everything(
     // rendered pages only, and the page is one thread's work (a warm build's longest).
     let (index_problems, references_problems) = rayon::join(
         || {
+            if !config.search {
+                return Vec::new();
+            }
             texts.into_iter().for_each(|(id, page)| index.store(id, page));
             let mut problems = keys.map(|keys| write_kept_index(&mut index, &keys, cache, sink)).unwrap_or_default();
             problems.extend(write_index_files(&mut index, sink));
@@ -556,7 +568,7 @@ pub(crate) fn write_everything(
     clock.lap("search + references");
     // The Anki export: a build's was made as the pages rendered; a session writes its own from
     // the rows it keeps of each note (`session`), so the 79 MB file is never made twice.
-    if let Some(anki) = anki {
+    if let Some(anki) = anki.filter(|_| config.anki) {
         let (rest, spilled) = anki.finish();
         problems.extend(anki_file.finish(&rest, spilled));
     }
@@ -876,10 +888,10 @@ pub(crate) fn write_navigation_files(
     diagnostics
 }
 
-/// The search page (`search/index.html`, which reads `?q=`), unless a folder of the notes
-/// named `search/` has its page there.
+/// The search page (`search/index.html`, which reads `?q=`), unless the site has no search or
+/// a folder of the notes named `search/` has its page there.
 fn search_page(site: &Site, theme: &Theme, chrome: &view::Chrome) -> Result<Option<String>, Diagnostic> {
-    if site.order.iter().any(|&p| crate::model::fold_case(&site.url(p)) == search::PAGE) {
+    if !chrome.search || site.order.iter().any(|&p| crate::model::fold_case(&site.url(p)) == search::PAGE) {
         return Ok(None);
     }
     let mut context = view::not_found_context(&view::SiteLinks::of(site, chrome), chrome, "../");

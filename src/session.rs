@@ -82,6 +82,9 @@ struct State {
     /// export in the making, shared with its late write, so an edit replaces one note's rows
     /// instead of looking up every note's.
     anki: Arc<Vec<Option<Arc<str>>>>,
+    /// Whether the site has the Anki export (`[study] anki`): without it the rows kept above
+    /// are never written.
+    export_anki: bool,
     /// The pieces of `quiz/questions.js`, the glossary and the references page as last written
     /// (`study::Pieces`, in `LATE_STUDY_FILES` order): a retitle makes only the pieces showing
     /// the note again. None until a rebuild writes the file.
@@ -296,6 +299,7 @@ impl Session {
             study_chrome,
             index,
             anki,
+            export_anki: config.anki,
             pieces: Default::default(),
             nav: None,
         };
@@ -319,7 +323,8 @@ impl Session {
         if changed.iter().any(|p| in_dir(&config.static_dir, p)) {
             errors.extend(pipeline::write_theme_files(&state.site, config, sink));
         }
-        let notes_changed: Vec<&PathBuf> = changed.iter().filter(|p| p.starts_with(&config.content_dir)).collect();
+        let notes_changed: Vec<&PathBuf> =
+            changed.iter().filter(|p| p.starts_with(&config.content_dir) && !config.is_own_file(p)).collect();
         let language = config.language(state.site.letters());
         let Some(mut changes) = state.apply_changes(config, &notes_changed, sink) else {
             // A folder appeared, vanished or moved: rescan everything (after the late writes,
@@ -375,7 +380,7 @@ impl Session {
         if changes.structure {
             state.anki = Arc::new(state.anki_rows());
         }
-        if changes.structure || outputs.anki {
+        if (changes.structure || outputs.anki) && state.export_anki {
             // The export is the largest file of a site (79 MB at 10,000 notes): written after
             // the reload, from the rows kept per note.
             let rows = Arc::clone(&state.anki);
@@ -728,7 +733,9 @@ impl State {
         let mut errors = written.problems;
         errors.extend(self.remember(written.rendered).0);
         self.anki = Arc::new(self.anki_rows());
-        errors.extend(self.write_anki(sink));
+        if self.export_anki {
+            errors.extend(self.write_anki(sink));
+        }
         self.report(errors, self.site.order.len())
     }
 
@@ -957,7 +964,8 @@ fn render_into(
         &BuildCache::none(),
     );
     let texts = rendered.iter_mut().filter_map(|r| Some((r.page, r.search.take()?))).collect();
-    let mut errors = state.reindex(texts, sink, moved);
+    // A site without search (`[search] enabled = false`) has no index to bring up to date.
+    let mut errors = if chrome.search { state.reindex(texts, sink, moved) } else { Vec::new() };
     let (remembered, outputs) = state.remember(rendered);
     errors.extend(remembered);
     (pages.len(), errors, outputs)

@@ -178,7 +178,9 @@
       h.id = "gb-keys-title";
       h.textContent = W.keys;
       var dl = d.createElement("dl");
-      [["/", W.search], ["j", W.next], ["k", W.prev], ["?", W.keys], ["Esc", W.close]].forEach(function (row) {
+      /* "/" only where the header has a search box (a site may turn search off). */
+      var rows = d.getElementById("gb-q") ? [["/", W.search]] : [];
+      rows.concat([["j", W.next], ["k", W.prev], ["?", W.keys], ["Esc", W.close]]).forEach(function (row) {
         var dt = d.createElement("dt"), kbd = d.createElement("kbd"), dd = d.createElement("dd");
         kbd.textContent = row[0];
         dt.appendChild(kbd);

@@ -192,3 +192,38 @@ fn the_404_page_links_from_the_base_path_so_it_works_at_any_depth() {
     let sitemap = fs::read_to_string(out.join("sitemap.xml")).unwrap();
     assert!(sitemap.contains("<loc>https://me.github.io/notes/Network/index.html</loc>"), "{sitemap}");
 }
+
+#[test]
+fn a_site_may_turn_off_search_and_the_anki_export() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    notes(
+        &root,
+        &[
+            ("content/README.md", "# 노트\n\n[A](a.md)\n".as_bytes()),
+            ("content/a.md", "# A\n\n## 1번 문제\n\n### Q. 코루틴이란?\n\n답\n".as_bytes()),
+        ],
+    );
+    let search_box = |out: &Path| !select(&read(&out.join("a.html")), "form.search-box input#gb-q").is_empty();
+    let anki_link = |out: &Path| !select(&read(&out.join("quiz/index.html")), "a[href=\"anki.csv\"]").is_empty();
+    let search_files =
+        |out: &Path| ["static/search/index.js", "search/index.html"].iter().filter(|p| out.join(p).exists()).count();
+
+    fs::write(root.join("gongbu.toml"), "title = \"공부\"\n").unwrap();
+    let on = tmp.path().join("on");
+    build_ok(&root, &on, &[]);
+    assert!(search_box(&on) && anki_link(&on) && on.join("quiz/anki.csv").is_file(), "both are on by default");
+    assert_eq!(search_files(&on), 2);
+
+    fs::write(root.join("gongbu.toml"), "title = \"공부\"\n[search]\nenabled = false\n[study]\nanki = false\n")
+        .unwrap();
+    let off = tmp.path().join("off");
+    build_ok(&root, &off, &[]);
+    assert!(!search_box(&off), "no box that would search nothing");
+    assert!(!anki_link(&off) && !off.join("quiz/anki.csv").exists(), "no export and no link to it");
+    assert_eq!(search_files(&off), 0);
+    assert!(!off.join("static/search").exists());
+    // Everything else is there, and nothing links to what is gone.
+    assert!(off.join("quiz/questions.js").is_file() && off.join("a.html").is_file());
+    assert_eq!(dead_links(&off), vec![]);
+}

@@ -22,10 +22,16 @@ struct Fixture {
     out: PathBuf,
     fresh: PathBuf,
     session: Session,
+    /// The text of the site's `gongbu.toml`, for the session and the fresh builds alike.
+    config: Option<&'static str>,
 }
 
 impl Fixture {
     fn new(files: &[(&str, &str)]) -> Fixture {
+        Fixture::with_config(files, None)
+    }
+
+    fn with_config(files: &[(&str, &str)], config_text: Option<&'static str>) -> Fixture {
         let tmp = tempfile::tempdir().unwrap();
         let src = tmp.path().join("notes");
         for (rel, text) in files {
@@ -34,12 +40,13 @@ impl Fixture {
         let out = tmp.path().join("served");
         let fresh = tmp.path().join("fresh");
         let config =
-            Config::from_parts(&src, None, Overrides { output_dir: Some(out.clone()), ..Default::default() }).unwrap();
+            Config::from_parts(&src, config_text, Overrides { output_dir: Some(out.clone()), ..Default::default() })
+                .unwrap();
         let mut session =
             Session::open(config, Overrides { output_dir: Some(out.clone()), ..Default::default() }, false).unwrap();
         let first = session.rebuild(&[]).unwrap();
         assert!(first.errors.is_empty(), "{:?}", first.errors);
-        Fixture { _tmp: tmp, src, out, fresh, session }
+        Fixture { _tmp: tmp, src, out, fresh, session, config: config_text }
     }
 
     /// Apply a change, rebuild incrementally, and compare with a fresh full build.
@@ -52,7 +59,7 @@ impl Fixture {
         assert_eq!(self.session.finish_writes(), [], "{what}");
         let config = Config::from_parts(
             &self.src,
-            None,
+            self.config,
             Overrides { output_dir: Some(self.fresh.clone()), ..Default::default() },
         )
         .unwrap();
@@ -89,6 +96,30 @@ fn site() -> Fixture {
         // Links to a note that does not exist yet: creating it must re-render this page.
         ("algo/sort.md", "# 정렬\n\n[UDP](../net/udp.md)\n\n```py\nprint(1)\n```\n"),
     ])
+}
+
+#[test]
+fn a_site_without_search_or_the_anki_export_never_gets_their_files_in_serve() {
+    let off = "[search]\nenabled = false\n[study]\nanki = false\n";
+    let mut f = Fixture::with_config(
+        &[("a.md", "# A\n\n### Q. 코루틴이란?\n\n답 하나\n"), ("b.md", "# B\n\n[A](a.md)\n")],
+        Some(off),
+    );
+    let absent = |out: &Path| {
+        let files = site_files(out);
+        let found: Vec<&String> = files
+            .keys()
+            .filter(|p| p.starts_with("static/search/") || *p == "search/index.html" || *p == "quiz/anki.csv")
+            .collect();
+        assert!(found.is_empty(), "{found:?}");
+        assert!(files.contains_key("quiz/index.html") && files.contains_key("a.html"), "the rest is there");
+    };
+    absent(&f.out);
+    // An edit of an answer and a new note: still none of them, and the same as a fresh build.
+    f.change("answer edited", &["a.md"], |src| write(&src.join("a.md"), "# A\n\n### Q. 코루틴이란?\n\n답 둘\n"));
+    f.change("note added", &["c.md"], |src| write(&src.join("c.md"), "# C\n\n### Q. 스레드란?\n\n답\n"));
+    absent(&f.out);
+    absent(&f.fresh);
 }
 
 #[test]

@@ -344,3 +344,38 @@ fn collisions_while_serving_never_replace_a_winner() {
     session.rebuild(&[notes.join("nav.js")]).unwrap();
     assert_eq!(fs::read(out.join("nav.js")).unwrap(), nav);
 }
+
+#[test]
+fn a_site_root_that_is_its_own_notes_folder_publishes_its_notes_not_its_config_or_theme() {
+    // No `content/`: the notes sit beside `gongbu.toml`, `templates/` and `static/`.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    write(&root.join("gongbu.toml"), &format!("title = \"공부\"\n# {SECRET}\n"));
+    write(&root.join("README.md"), "# 노트\n\n[정렬](algo/sort.md)\n");
+    write(&root.join("algo/sort.md"), "# 정렬\n\n본문\n");
+    write(&root.join("templates/page.html"), &format!("{{% extends \"base.html\" %}}{{# {SECRET} #}}\n"));
+    write(&root.join("static/extra.css"), "body { margin: 0 }\n");
+    let out = tmp.path().join("out");
+    let (ok, stderr) = build(&root, &out);
+    assert!(ok, "{stderr}");
+    assert!(!stderr.contains("warning"), "the theme's own static/ is no note asset in the way: {stderr}");
+    let files = common::tree(&out);
+    assert!(files.contains_key("index.html") && files.contains_key("algo/sort.html"), "the notes are published");
+    assert!(!files.contains_key("gongbu.toml") && !files.contains_key("templates/page.html"), "{:?}", files.keys());
+    assert_eq!(files["static/extra.css"], b"body { margin: 0 }\n", "the site's own static file, as theme");
+    assert!(!files.values().any(|b| String::from_utf8_lossy(b).contains(SECRET)));
+
+    // Serving it, an edit of the config's neighbours (the theme's static file) is no note change.
+    let config =
+        Config::load(&root, Overrides { output_dir: Some(tmp.path().join("served")), ..Default::default() }).unwrap();
+    let mut session =
+        Session::open(config, Overrides { output_dir: Some(tmp.path().join("served")), ..Default::default() }, false)
+            .unwrap();
+    assert!(session.rebuild(&[]).unwrap().errors.is_empty());
+    write(&root.join("static/extra.css"), "body { margin: 1px }\n");
+    let rebuild = session.rebuild(&[root.join("static/extra.css")]).unwrap();
+    assert!(rebuild.errors.is_empty(), "{:?}", rebuild.errors);
+    let served = common::tree(&tmp.path().join("served"));
+    assert!(!served.contains_key("gongbu.toml") && !served.contains_key("templates/page.html"));
+    assert_eq!(served["static/extra.css"], b"body { margin: 1px }\n");
+}

@@ -77,7 +77,14 @@ const NOTE_HTML: &str = r##"<h2 id="1번-문제">1번 문제<a class="anchor" hr
 fn base_context(root: &str, page: &PageView, section: Option<&SectionView>) -> Context {
     let mut ctx = Context::new();
     ctx.insert("lang", "ko");
-    ctx.insert("site", &SiteView { title: "기술 면접 공부", description: "개발자 기술 면접 대비 노트", url: "" });
+    let site = SiteView {
+        title: "기술 면접 공부",
+        description: "개발자 기술 면접 대비 노트",
+        url: "",
+        search: true,
+        anki: true,
+    };
+    ctx.insert("site", &site);
     ctx.insert("words", &Words::default());
     ctx.insert("root", root);
     ctx.insert("generator", "gongbu 0.1.0");

@@ -86,7 +86,7 @@ impl<'a> PageContext<'a> {
     ) -> PageContext<'a> {
         PageContext {
             lang: &chrome.lang,
-            site: SiteView { title, description: chrome.description, url },
+            site: SiteView { title, description: chrome.description, url, search: chrome.search, anki: chrome.anki },
             words: &chrome.words,
             words_value: &chrome.words_value,
             generator: GENERATOR,
@@ -110,6 +110,10 @@ pub struct SiteView<'a> {
     /// The absolute base URL (`https://me.github.io/notes/`) for canonical and Open Graph
     /// addresses; "" when the build has none (a path or nothing).
     pub url: &'a str,
+    /// The site has full-text search (`[search] enabled`): the header shows its box.
+    pub search: bool,
+    /// The site has the Anki export (`[study] anki`): the quiz page links to it.
+    pub anki: bool,
 }
 
 /// The page being rendered, as its template sees it (`page.*`).
@@ -219,6 +223,9 @@ pub struct Chrome<'a> {
     /// `words` as a Tera value, made at the first page rendered and cloned (a few reference
     /// counts) into every page's context after it.
     pub(crate) words_value: OnceLock<tera::Value>,
+    /// `[search] enabled` and `[study] anki` of the config (`SiteView::search`, `SiteView::anki`).
+    pub(crate) search: bool,
+    pub(crate) anki: bool,
 }
 
 impl<'a> Chrome<'a> {
@@ -235,6 +242,8 @@ impl<'a> Chrome<'a> {
             feed: if super::feed::has_feed(site, absolute_base(&config.base_url)) { super::feed::FEED } else { "" },
             assets: asset_paths(config),
             words_value: OnceLock::new(),
+            search: config.search,
+            anki: config.anki,
         }
     }
 }
@@ -252,6 +261,8 @@ impl Chrome<'static> {
             feed: "",
             assets: BTreeMap::new(),
             words_value: OnceLock::new(),
+            search: true,
+            anki: true,
         }
     }
 }
@@ -361,6 +372,7 @@ impl<'a> SiteLinks<'a> {
         let mut seed = FxHasher::default();
         shown.hash(&mut seed);
         (&chrome.lang, chrome.description, &chrome.words, chrome.base_url, chrome.feed, &chrome.assets).hash(&mut seed);
+        (chrome.search, chrome.anki).hash(&mut seed);
         chrome.repository.map(|r| (r.name(), r.notes_prefix())).hash(&mut seed);
         SiteLinks { shown, seed }
     }
