@@ -20,11 +20,11 @@
 //!
 //! Notes with none of these pay only a scan of their lines.
 
-use super::callouts::{self, Callout};
+use super::callouts;
 use super::{mdx, parser_options};
+use crate::model::{Mark, Marked, Preparation};
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::ops::Range;
 
 /// Put before a lazily continuing HTML line: a block-level end tag no note leaves open here,
@@ -44,34 +44,20 @@ pub(crate) struct Prepared<'a> {
     /// The note is MDX (it starts with `import`/`export` statements).
     pub(crate) mdx: bool,
     /// Components already named in `problems`.
-    pub(crate) components: HashSet<String>,
-}
-
-/// A marked line: its byte range in `Prepared::text`, what it is, and the line as the note
-/// has it (without indentation).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Mark {
-    pub(crate) line: Range<usize>,
-    pub(crate) what: Marked,
-    pub(crate) written: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Marked {
-    /// An admonition's opening fence.
-    Open(Callout),
-    /// An admonition's closing fence.
-    Close,
-    /// An HTML line that starts with `LAZY_HTML_PREFIX`.
-    LazyHtml,
+    pub(crate) components: Vec<String>,
 }
 
 impl Prepared<'_> {
-    /// What the line holding byte `offset` of `text` is, if it is marked.
-    pub(crate) fn mark_at(&self, offset: usize) -> Option<&Mark> {
-        let i = self.marks.partition_point(|m| m.line.start <= offset).checked_sub(1)?;
-        let mark = &self.marks[i];
-        (offset < mark.line.end.max(mark.line.start + 1)).then_some(mark)
+    /// What the note keeps for its render (`model::Note::preparation`): None for a body read
+    /// as written with nothing to report, which most notes are.
+    pub(crate) fn kept(self) -> Option<Box<Preparation>> {
+        let Prepared { text, marks, problems, mdx, components } = self;
+        let text = match text {
+            Cow::Borrowed(_) => None,
+            Cow::Owned(text) => Some(text),
+        };
+        let preparation = Preparation { text, marks, problems, mdx, components };
+        (preparation != Preparation::default()).then(|| Box::new(preparation))
     }
 }
 
@@ -99,7 +85,7 @@ pub(crate) fn prepare(body: &str) -> Prepared<'_> {
         marks: Vec::new(),
         problems: Vec::new(),
         mdx: false,
-        components: HashSet::new(),
+        components: Vec::new(),
     };
     let originals: Vec<&str> = body.split('\n').collect();
     let mut edits = vec![Edit::default(); originals.len()];
@@ -129,7 +115,7 @@ pub(crate) fn prepare(body: &str) -> Prepared<'_> {
         let start = text.len();
         text.push_str(line);
         let mark = match &edits[i].replace {
-            Some(Replace::Mark(m)) => Some(m.clone()),
+            Some(Replace::Mark(m)) => Some(*m),
             _ => edits[i].lazy_html_at.map(|_| Marked::LazyHtml),
         };
         if let Some(what) = mark {
@@ -214,7 +200,7 @@ fn block_edits(body: &str, lines: &[&str], edits: &mut [Edit], prepared: &mut Pr
         }
         i += 1;
     }
-    let mut open: Vec<(usize, Callout, &str)> = Vec::new();
+    let mut open: Vec<(usize, &str)> = Vec::new();
     // JSX components: how deep inside them each tag line leaves the text.
     let mut depth = 0usize;
     let mut tag_lines: Vec<(usize, usize)> = Vec::new();
@@ -228,10 +214,11 @@ fn block_edits(body: &str, lines: &[&str], edits: &mut [Edit], prepared: &mut Pr
         let trimmed = line.trim_start();
         if trimmed.starts_with(":::") {
             match callouts::fence(trimmed.trim_end()) {
-                Some(Some(callout)) => open.push((i - 1, callout, trimmed.trim_end())),
+                // The renderer reads the callout from the fence again (`Mark::written`).
+                Some(Some(_)) => open.push((i - 1, trimmed.trim_end())),
                 Some(None) => {
-                    if let Some((opened, callout, _)) = open.pop() {
-                        edits[opened].replace = Some(Replace::Mark(Marked::Open(callout)));
+                    if let Some((opened, _)) = open.pop() {
+                        edits[opened].replace = Some(Replace::Mark(Marked::Open));
                         edits[i - 1].replace = Some(Replace::Mark(Marked::Close));
                         changed = true;
                     }
@@ -253,7 +240,8 @@ fn block_edits(body: &str, lines: &[&str], edits: &mut [Edit], prepared: &mut Pr
                         mdx::Shape::Close => depth = depth.saturating_sub(1),
                         mdx::Shape::SelfClosing => {}
                     }
-                    if prepared.components.insert(tag.name.to_string()) {
+                    if !prepared.components.iter().any(|c| c == tag.name) {
+                        prepared.components.push(tag.name.to_string());
                         prepared.problems.push((
                             i - 1,
                             format!(
@@ -279,7 +267,7 @@ fn block_edits(body: &str, lines: &[&str], edits: &mut [Edit], prepared: &mut Pr
             }
         }
     }
-    for (line, _, written) in open {
+    for (line, written) in open {
         prepared.problems.push((line, format!("`{written}` has no closing `:::` line, so it is shown as written")));
     }
     // The Markdown between a component's tag lines is unindented, as MDX reads it.
@@ -683,6 +671,7 @@ mod tests {
         let p = prepare("# 제목\n\n- 항목\n\n<br>\n본문 `:::note`\n");
         assert!(matches!(p.text, Cow::Borrowed(_)));
         assert!(p.marks.is_empty());
+        assert_eq!(p.kept(), None, "nothing to keep");
     }
 
     #[test]
@@ -695,15 +684,19 @@ mod tests {
         assert_eq!(
             whats,
             [
-                ("<!--callout-->", Marked::Open(Callout { kind: callouts::Kind::Tip, title: Some("제목".into()) })),
+                ("<!--callout-->", Marked::Open),
                 ("</optgroup><br>", Marked::LazyHtml),
                 ("<!--/callout-->", Marked::Close),
             ]
         );
-        assert_eq!(p.mark_at(p.text.find("</opt").unwrap()).map(|m| &m.what), Some(&Marked::LazyHtml));
-        assert_eq!(p.mark_at(0), None);
+        let open = callouts::fence(&p.marks[0].written);
+        assert_eq!(open, Some(Some(callouts::Callout { kind: callouts::Kind::Tip, title: Some("제목".into()) })));
         assert!(p.mdx);
         assert_eq!(p.problems.iter().map(|(l, _)| *l).collect::<Vec<_>>(), [6, 7]);
+        let kept = p.kept().expect("a rewritten body is kept");
+        let text = kept.text.as_deref().unwrap();
+        assert_eq!(kept.mark_at(text.find("</opt").unwrap()).map(|m| m.what), Some(Marked::LazyHtml));
+        assert_eq!(kept.mark_at(0), None);
     }
 
     #[test]
