@@ -706,7 +706,7 @@ mod tests {
         let p = prepare(body);
         assert_eq!(p.text.lines().count(), body.lines().count(), "{}", p.text);
         assert_eq!(p.text, "\n\n<!--callout-->\n- 항목\n</optgroup><br>\n<!--/callout-->\n\n\n본문\n\n\n");
-        let whats: Vec<_> = p.marks.iter().map(|m| (&p.text[m.line.clone()], m.what.clone())).collect();
+        let whats: Vec<_> = p.marks.iter().map(|m| (&p.text[m.line.clone()], m.what)).collect();
         assert_eq!(
             whats,
             [
