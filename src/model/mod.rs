@@ -28,24 +28,14 @@ pub struct Letters {
 impl Letters {
     /// Add the letters of `text`.
     pub(crate) fn count(&mut self, text: &str) {
-        // ASCII letters are counted over the bytes at once (no other byte is one), and only the
-        // runs of other characters are decoded: the outline counts every word of every note.
-        self.all += text.bytes().filter(u8::is_ascii_alphabetic).count();
-        let mut rest = text;
-        while let Some(at) = rest.bytes().position(|b| !b.is_ascii()) {
-            let mut chars = rest[at..].chars();
-            rest = "";
-            while let Some(c) = chars.next() {
-                if c.is_ascii() {
-                    rest = chars.as_str();
-                    break;
-                }
-                if is_hangul(c) {
-                    self.hangul += 1;
-                    self.all += 1;
-                } else if c.is_alphabetic() {
-                    self.all += 1;
-                }
+        for c in text.chars() {
+            if c.is_ascii() {
+                self.all += usize::from(c.is_ascii_alphabetic());
+            } else if is_hangul(c) {
+                self.hangul += 1;
+                self.all += 1;
+            } else if c.is_alphabetic() {
+                self.all += 1;
             }
         }
     }
@@ -662,33 +652,6 @@ pub struct Reference {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// `Letters::count` one character at a time.
-    fn letters_of(text: &str) -> Letters {
-        let mut letters = Letters::default();
-        for c in text.chars() {
-            letters.all += usize::from(c.is_alphabetic() || is_hangul(c));
-            letters.hangul += usize::from(is_hangul(c));
-        }
-        letters
-    }
-
-    #[test]
-    fn letters_are_counted_as_each_character_says() {
-        let mut counted = Letters::default();
-        counted.count("Hash 맵은 O(1)! ㄱㅏ ᄀ é中 3.14 🎉");
-        assert_eq!(counted, Letters { hangul: 5, all: 12 });
-        // Random mixes of ASCII, Hangul, other letters and other characters.
-        const PIECES: &[&str] =
-            &["a", "Z", " ", "1", "!", "\n", "가", "힣", "ㅎ", "ᄀ", "é", "中", "ß", "🎉", "·", "\u{d7b0}", "\u{3130}"];
-        let mut random = crate::text::random_below(25);
-        for _ in 0..2000 {
-            let text: String = (0..random(12)).map(|_| PIECES[random(PIECES.len())]).collect();
-            let mut counted = Letters::default();
-            counted.count(&text);
-            assert_eq!(counted, letters_of(&text), "{text:?}");
-        }
-    }
 
     #[test]
     fn a_readme_is_the_folder_page_and_an_index_md_beside_it_is_a_note() {
