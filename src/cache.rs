@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 pub const DIR: &str = ".gongbu-cache";
 
 /// Bumped whenever what a file holds, or how a value is encoded, changes.
-const SCHEMA: u32 = 4;
+const SCHEMA: u32 = 5;
 
 /// A cache file is never read (nor written) above this size. The code cache holds the blocks of
 /// the last build only, about 9 MB per 1,000 generated notes; past the bound the blocks that do

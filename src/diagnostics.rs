@@ -54,7 +54,8 @@ pub(crate) struct LineIndex {
 impl LineIndex {
     pub(crate) fn new(text: &str, first_line: usize) -> Self {
         let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        // memchr's search: `match_indices` cost a note's outline and render a tenth of a parse each.
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         Self { starts, first_line }
     }
 

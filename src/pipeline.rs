@@ -425,9 +425,10 @@ pub fn parse_note_with(
         return Ok(None);
     }
     // The text every parse of the note reads (see `prepare`): offsets of headings, details
-    // blocks and terms are in it.
-    let prepared = prepare(split.body).text;
-    let mut outline = outline_prepared(&prepared, split.body_line);
+    // blocks and terms are in it. The note keeps what the render needs of it.
+    let preparation = prepare(split.body);
+    let prepared = &*preparation.text;
+    let mut outline = outline_prepared(prepared, split.body_line);
     if split.front.title.is_some() {
         // The front matter names the note; its headings are all content.
         outline.title_heading = None;
@@ -441,8 +442,8 @@ pub fn parse_note_with(
         display_name(&without_controls(name))
     });
     let mut study = NoteStudy {
-        questions: questions::find(&prepared, split.body_line, &outline.headings, outline.title_heading, rules),
-        terms: terms::find(&prepared, split.body_line, &outline.headings),
+        questions: questions::find(prepared, split.body_line, &outline.headings, outline.title_heading, rules),
+        terms: terms::find(prepared, split.body_line, &outline.headings),
     };
     // A site keeps every note's lists until it is written: no spare capacity.
     outline.headings.shrink_to_fit();
@@ -459,6 +460,7 @@ pub fn parse_note_with(
         weight: split.front.weight,
         // `split.body` is the end of `text`.
         body: Body::new(split.body, text.len() - split.body.len()),
+        preparation: preparation.kept(),
         body_line: split.body_line,
         title_heading: outline.title_heading,
         headings: outline.headings,

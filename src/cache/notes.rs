@@ -5,7 +5,10 @@
 
 use super::{key_of, put_len, put_opt_str, put_str, utf8, Fields, Store};
 use crate::diagnostics::Diagnostic;
-use crate::model::{Dates, Found, Heading, Letters, Note, NoteStudy, Question, QuestionKind, Term, WrittenLink};
+use crate::model::{
+    Dates, Found, Heading, Letters, Mark, Marked, Note, NoteStudy, Preparation, Question, QuestionKind, Term,
+    WrittenLink,
+};
 use std::path::Path;
 
 /// The note cache's file in the cache folder.
@@ -81,6 +84,7 @@ fn encode(note: &Note, bytes: &[u8]) -> Option<Vec<u8>> {
         description,
         weight,
         body,
+        preparation,
         lead,
         body_line,
         headings,
@@ -175,7 +179,59 @@ fn encode(note: &Note, bytes: &[u8]) -> Option<Vec<u8>> {
     let Dates { published, updated } = dates;
     put_opt_str(&mut w, published.as_deref());
     put_opt_str(&mut w, updated.as_deref());
+    put_preparation(&mut w, preparation.as_deref());
     Some(w)
+}
+
+/// What `markdown::prepare` made of the body: its rewritten text too (most notes have none).
+fn put_preparation(w: &mut Vec<u8>, preparation: Option<&Preparation>) {
+    let Some(Preparation { text, marks, problems, mdx, components }) = preparation else {
+        w.push(0);
+        return;
+    };
+    w.push(1);
+    put_opt_str(w, text.as_deref());
+    put_len(w, marks.len());
+    for Mark { line, what, written } in marks {
+        put_len(w, line.start);
+        put_len(w, line.end);
+        w.push(match what {
+            Marked::Open => 0,
+            Marked::Close => 1,
+            Marked::LazyHtml => 2,
+        });
+        put_str(w, written);
+    }
+    put_len(w, problems.len());
+    for (line, message) in problems {
+        put_len(w, *line);
+        put_str(w, message);
+    }
+    w.push(u8::from(*mdx));
+    put_len(w, components.len());
+    components.iter().for_each(|c| put_str(w, c));
+}
+
+/// `put_preparation` undone.
+fn preparation(r: &mut Fields) -> Option<Option<Box<Preparation>>> {
+    if !r.flag()? {
+        return Some(None);
+    }
+    let text = r.opt_string()?;
+    let mark = |r: &mut Fields| {
+        let line = r.usize()?..r.usize()?;
+        let what = match r.byte()? {
+            0 => Marked::Open,
+            1 => Marked::Close,
+            2 => Marked::LazyHtml,
+            _ => return None,
+        };
+        Some(Mark { line, what, written: r.string()? })
+    };
+    let marks = r.list(mark)?;
+    let problems = r.list(|r| Some((r.usize()?, r.string()?)))?;
+    let (mdx, components) = (r.flag()?, r.list(Fields::string)?);
+    Some(Some(Box::new(Preparation { text, marks, problems, mdx, components })))
 }
 
 fn put_opt_len(w: &mut Vec<u8>, n: Option<usize>) {
@@ -258,6 +314,7 @@ fn decode(record: &[u8], bytes: &[u8]) -> Option<Note> {
         code_language: code_language(&mut r)?,
         study: NoteStudy { questions: r.list(question)?, terms: r.list(term)? },
         dates: Dates { published: r.opt_string()?, updated: r.opt_string()? },
+        preparation: preparation(&mut r)?,
         headings,
     };
     r.is_done().then_some(note)
@@ -298,6 +355,13 @@ mod tests {
                 false,
             ),
             ("e.md", "+++\ntitle = \"TOML\"\n+++\n## 1번 문제\n\n### Q. 하나?\n\n- **load factor** : 비율\n".to_string(), false),
+            // What `prepare` rewrites (kept with the note): an MDX import and component, a
+            // callout, an HTML line after a list, an unclosed fence.
+            (
+                "f.mdx.md",
+                "import A from './a';\n\n<Tabs>\n  본문\n</Tabs>\n\n:::tip 제목\n- 항목\n<br>\n:::\n\n:::note\n".to_string(),
+                false,
+            ),
         ];
         // And the sample site's notes.
         let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
@@ -318,6 +382,10 @@ mod tests {
             let parsed = parse_note_with(source, text.as_bytes(), is_index, &rules).unwrap().unwrap();
             let record = encode(&parsed, text.as_bytes()).expect("the body is the end of the text");
             let kept = decode(&record, text.as_bytes()).expect("a record decodes");
+            if source == "f.mdx.md" {
+                let marks = parsed.preparation.as_ref().map_or(0, |p| p.marks.len());
+                assert_eq!(marks, 3, "{:?}", parsed.preparation);
+            }
             assert_eq!(format!("{kept:?}"), format!("{parsed:?}"), "{source}");
             // Every byte is read: a record cut short, or with a byte more, is refused.
             assert!(decode(&record[..record.len() - 1], text.as_bytes()).is_none());

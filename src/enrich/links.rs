@@ -232,6 +232,7 @@ mod tests {
             description: None,
             weight: None,
             body: Default::default(),
+            preparation: None,
             lead: String::new(),
             body_line: 1,
             title_heading: None,

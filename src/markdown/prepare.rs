@@ -20,11 +20,11 @@
 //!
 //! Notes with none of these pay only a scan of their lines.
 
-use super::callouts::{self, Callout};
+use super::callouts;
 use super::{mdx, parser_options};
+use crate::model::{Mark, Marked, Preparation};
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::ops::Range;
 
 /// Put before a lazily continuing HTML line: a block-level end tag no note leaves open here,
@@ -44,34 +44,20 @@ pub(crate) struct Prepared<'a> {
     /// The note is MDX (it starts with `import`/`export` statements).
     pub(crate) mdx: bool,
     /// Components already named in `problems`.
-    pub(crate) components: HashSet<String>,
-}
-
-/// A marked line: its byte range in `Prepared::text`, what it is, and the line as the note
-/// has it (without indentation).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Mark {
-    pub(crate) line: Range<usize>,
-    pub(crate) what: Marked,
-    pub(crate) written: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Marked {
-    /// An admonition's opening fence.
-    Open(Callout),
-    /// An admonition's closing fence.
-    Close,
-    /// An HTML line that starts with `LAZY_HTML_PREFIX`.
-    LazyHtml,
+    pub(crate) components: Vec<String>,
 }
 
 impl Prepared<'_> {
-    /// What the line holding byte `offset` of `text` is, if it is marked.
-    pub(crate) fn mark_at(&self, offset: usize) -> Option<&Mark> {
-        let i = self.marks.partition_point(|m| m.line.start <= offset).checked_sub(1)?;
-        let mark = &self.marks[i];
-        (offset < mark.line.end.max(mark.line.start + 1)).then_some(mark)
+    /// What the note keeps for its render (`model::Note::preparation`): None for a body read
+    /// as written with nothing to report, which most notes are.
+    pub(crate) fn kept(self) -> Option<Box<Preparation>> {
+        let Prepared { text, marks, problems, mdx, components } = self;
+        let text = match text {
+            Cow::Borrowed(_) => None,
+            Cow::Owned(text) => Some(text),
+        };
+        let preparation = Preparation { text, marks, problems, mdx, components };
+        (preparation != Preparation::default()).then(|| Box::new(preparation))
     }
 }
 
@@ -99,20 +85,25 @@ pub(crate) fn prepare(body: &str) -> Prepared<'_> {
         marks: Vec::new(),
         problems: Vec::new(),
         mdx: false,
-        components: HashSet::new(),
+        components: Vec::new(),
     };
-    let originals: Vec<&str> = body.split('\n').collect();
+    let originals = lines_of(body);
     let mut edits = vec![Edit::default(); originals.len()];
     let mut edited = false;
-    if may_hold_blocks(&originals) {
+    if may_hold_blocks(body, &originals) {
         edited |= block_edits(body, &originals, &mut edits, &mut prepared);
     }
-    let mut lines: Vec<Cow<str>> = originals.iter().map(|l| Cow::Borrowed(*l)).collect();
+    // Most notes have no edit: their lines are `originals`, their text is `body`.
+    let mut lines: Vec<Cow<str>> = Vec::new();
     if edited {
         lines = apply(&originals, &edits);
     }
-    if lazy_html_possible(&lines) {
-        let joined = lines.join("\n");
+    let possible = match edited {
+        true => lazy_html_possible(lines.iter().map(|l| &**l)),
+        false => lazy_html_possible(originals.iter().copied()),
+    };
+    if possible {
+        let joined = if edited { Cow::Owned(lines.join("\n")) } else { Cow::Borrowed(body) };
         for (line, at) in lazy_html_lines(&joined) {
             edits[line].lazy_html_at = Some(at);
             edited = true;
@@ -129,7 +120,7 @@ pub(crate) fn prepare(body: &str) -> Prepared<'_> {
         let start = text.len();
         text.push_str(line);
         let mark = match &edits[i].replace {
-            Some(Replace::Mark(m)) => Some(m.clone()),
+            Some(Replace::Mark(m)) => Some(*m),
             _ => edits[i].lazy_html_at.map(|_| Marked::LazyHtml),
         };
         if let Some(what) = mark {
@@ -142,6 +133,18 @@ pub(crate) fn prepare(body: &str) -> Prepared<'_> {
     }
     prepared.text = Cow::Owned(text);
     prepared
+}
+
+/// `body.split('\n')`, by memchr's search (the standard one cost a third of `prepare`).
+fn lines_of(body: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', body.as_bytes()) {
+        lines.push(&body[start..end]);
+        start = end + 1;
+    }
+    lines.push(&body[start..]);
+    lines
 }
 
 /// The lines with their edits applied.
@@ -171,16 +174,18 @@ fn apply<'a>(originals: &[&'a str], edits: &[Edit]) -> Vec<Cow<'a, str>> {
         .collect()
 }
 
-/// A cheap look for anything `block_edits` rewrites.
-fn may_hold_blocks(lines: &[&str]) -> bool {
-    lines.iter().any(|line| {
-        let t = line.trim_start();
-        t.starts_with(":::")
-            || (t.starts_with('<') && t[1..].trim_start_matches('/').starts_with(|c: char| c.is_ascii_uppercase()))
-            || line.contains("{require(")
-            || line.contains("useBaseUrl(")
-            || mdx::may_start_statement(line)
-    })
+/// A cheap look for anything `block_edits` rewrites in `body`, split into `lines`.
+fn may_hold_blocks(body: &str, lines: &[&str]) -> bool {
+    // Looked for in the whole text at once: a search set up per line cost more than the look.
+    let found = |word: &str| memchr::memmem::find(body.as_bytes(), word.as_bytes()).is_some();
+    found("{require(")
+        || found("useBaseUrl(")
+        || lines.iter().any(|line| {
+            let t = line.trim_start();
+            t.starts_with(":::")
+                || (t.starts_with('<') && t[1..].trim_start_matches('/').starts_with(|c: char| c.is_ascii_uppercase()))
+                || mdx::may_start_statement(line)
+        })
 }
 
 /// Admonitions and MDX, outside code. Returns whether any line changed.
@@ -214,7 +219,7 @@ fn block_edits(body: &str, lines: &[&str], edits: &mut [Edit], prepared: &mut Pr
         }
         i += 1;
     }
-    let mut open: Vec<(usize, Callout, &str)> = Vec::new();
+    let mut open: Vec<(usize, &str)> = Vec::new();
     // JSX components: how deep inside them each tag line leaves the text.
     let mut depth = 0usize;
     let mut tag_lines: Vec<(usize, usize)> = Vec::new();
@@ -228,10 +233,11 @@ fn block_edits(body: &str, lines: &[&str], edits: &mut [Edit], prepared: &mut Pr
         let trimmed = line.trim_start();
         if trimmed.starts_with(":::") {
             match callouts::fence(trimmed.trim_end()) {
-                Some(Some(callout)) => open.push((i - 1, callout, trimmed.trim_end())),
+                // The renderer reads the callout from the fence again (`Mark::written`).
+                Some(Some(_)) => open.push((i - 1, trimmed.trim_end())),
                 Some(None) => {
-                    if let Some((opened, callout, _)) = open.pop() {
-                        edits[opened].replace = Some(Replace::Mark(Marked::Open(callout)));
+                    if let Some((opened, _)) = open.pop() {
+                        edits[opened].replace = Some(Replace::Mark(Marked::Open));
                         edits[i - 1].replace = Some(Replace::Mark(Marked::Close));
                         changed = true;
                     }
@@ -253,7 +259,8 @@ fn block_edits(body: &str, lines: &[&str], edits: &mut [Edit], prepared: &mut Pr
                         mdx::Shape::Close => depth = depth.saturating_sub(1),
                         mdx::Shape::SelfClosing => {}
                     }
-                    if prepared.components.insert(tag.name.to_string()) {
+                    if !prepared.components.iter().any(|c| c == tag.name) {
+                        prepared.components.push(tag.name.to_string());
                         prepared.problems.push((
                             i - 1,
                             format!(
@@ -279,7 +286,7 @@ fn block_edits(body: &str, lines: &[&str], edits: &mut [Edit], prepared: &mut Pr
             }
         }
     }
-    for (line, _, written) in open {
+    for (line, written) in open {
         prepared.problems.push((line, format!("`{written}` has no closing `:::` line, so it is shown as written")));
     }
     // The Markdown between a component's tag lines is unindented, as MDX reads it.
@@ -315,7 +322,7 @@ fn code_ranges(text: &str) -> Vec<Range<usize>> {
 
 /// A cheap look for a line `lazy_html_lines` may find: an HTML tag alone on its line, right
 /// after a line of a paragraph that is in a list item or a block quote.
-fn lazy_html_possible(lines: &[Cow<str>]) -> bool {
+fn lazy_html_possible<'a>(lines: impl Iterator<Item = &'a str>) -> bool {
     let mut in_container = false;
     let mut previous_blank = true;
     let mut previous_row = false;
@@ -333,7 +340,7 @@ fn lazy_html_possible(lines: &[Cow<str>]) -> bool {
         {
             return true;
         }
-        previous_row = line.contains('|');
+        previous_row = memchr::memchr(b'|', line.as_bytes()).is_some();
         if previous_blank {
             in_container = line.starts_with([' ', '\t', '>']);
         }
@@ -679,10 +686,18 @@ mod tests {
     }
 
     #[test]
+    fn lines_are_split_at_each_newline() {
+        for text in ["", "\n", "a", "a\n", "\na\n\nb", "한\r\n글\n\n"] {
+            assert_eq!(lines_of(text), text.split('\n').collect::<Vec<_>>(), "{text:?}");
+        }
+    }
+
+    #[test]
     fn plain_notes_are_borrowed() {
         let p = prepare("# 제목\n\n- 항목\n\n<br>\n본문 `:::note`\n");
         assert!(matches!(p.text, Cow::Borrowed(_)));
         assert!(p.marks.is_empty());
+        assert_eq!(p.kept(), None, "nothing to keep");
     }
 
     #[test]
@@ -691,19 +706,23 @@ mod tests {
         let p = prepare(body);
         assert_eq!(p.text.lines().count(), body.lines().count(), "{}", p.text);
         assert_eq!(p.text, "\n\n<!--callout-->\n- 항목\n</optgroup><br>\n<!--/callout-->\n\n\n본문\n\n\n");
-        let whats: Vec<_> = p.marks.iter().map(|m| (&p.text[m.line.clone()], m.what.clone())).collect();
+        let whats: Vec<_> = p.marks.iter().map(|m| (&p.text[m.line.clone()], m.what)).collect();
         assert_eq!(
             whats,
             [
-                ("<!--callout-->", Marked::Open(Callout { kind: callouts::Kind::Tip, title: Some("제목".into()) })),
+                ("<!--callout-->", Marked::Open),
                 ("</optgroup><br>", Marked::LazyHtml),
                 ("<!--/callout-->", Marked::Close),
             ]
         );
-        assert_eq!(p.mark_at(p.text.find("</opt").unwrap()).map(|m| &m.what), Some(&Marked::LazyHtml));
-        assert_eq!(p.mark_at(0), None);
+        let open = callouts::fence(&p.marks[0].written);
+        assert_eq!(open, Some(Some(callouts::Callout { kind: callouts::Kind::Tip, title: Some("제목".into()) })));
         assert!(p.mdx);
         assert_eq!(p.problems.iter().map(|(l, _)| *l).collect::<Vec<_>>(), [6, 7]);
+        let kept = p.kept().expect("a rewritten body is kept");
+        let text = kept.text.as_deref().unwrap();
+        assert_eq!(kept.mark_at(text.find("</opt").unwrap()).map(|m| m.what), Some(Marked::LazyHtml));
+        assert_eq!(kept.mark_at(0), None);
     }
 
     #[test]

@@ -86,6 +86,9 @@ pub struct Note {
     pub(crate) weight: Option<i64>,
     /// Markdown after the front matter (a build lets it go: see `Body`).
     pub(crate) body: Body,
+    /// What `markdown::prepare` made of `body` when it rewrote a line or found a problem
+    /// (None: the parser reads the body as written): kept, so a note is prepared once.
+    pub(crate) preparation: Option<Box<Preparation>>,
     /// Text of the first paragraph with some (`markdown::outline`), which describes the page
     /// when the front matter does not.
     pub(crate) lead: String,
@@ -173,6 +176,56 @@ impl From<&str> for Body {
     fn from(text: &str) -> Body {
         Body::new(text, 0)
     }
+}
+
+/// A note's body as the Markdown parser reads it, when `markdown::prepare` rewrote it (callout
+/// fences, MDX, raw HTML lines after lists) or found problems in it. Its offsets are those of
+/// the text parsed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub(crate) struct Preparation {
+    /// The text parsed, when it is not the body as written.
+    pub(crate) text: Option<String>,
+    /// Lines of the text parsed that the renderer writes differently, in order.
+    pub(crate) marks: Vec<Mark>,
+    /// Problems to report: the line (0-based, in the body) and the message.
+    pub(crate) problems: Vec<(usize, String)>,
+    /// The note is MDX (it starts with `import`/`export` statements).
+    pub(crate) mdx: bool,
+    /// JSX components named in `problems`, in order.
+    pub(crate) components: Vec<String>,
+}
+
+/// A body read as written, with nothing to report.
+static AS_WRITTEN: Preparation =
+    Preparation { text: None, marks: Vec::new(), problems: Vec::new(), mdx: false, components: Vec::new() };
+
+impl Preparation {
+    /// What the line holding byte `offset` of the text parsed is, if it is marked.
+    pub(crate) fn mark_at(&self, offset: usize) -> Option<&Mark> {
+        let i = self.marks.partition_point(|m| m.line.start <= offset).checked_sub(1)?;
+        let mark = &self.marks[i];
+        (offset < mark.line.end.max(mark.line.start + 1)).then_some(mark)
+    }
+}
+
+/// A marked line: its byte range in the text parsed, what it is, and the line as the note has
+/// it (without indentation).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct Mark {
+    pub(crate) line: std::ops::Range<usize>,
+    pub(crate) what: Marked,
+    pub(crate) written: String,
+}
+
+/// What a marked line is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Marked {
+    /// An admonition's opening fence (`written` names its kind and title).
+    Open,
+    /// An admonition's closing fence.
+    Close,
+    /// A raw HTML line given a prefix that makes it an HTML block (`markdown::prepare`).
+    LazyHtml,
 }
 
 /// What study mode knows of one note before it is rendered: its questions and the terms it defines.
@@ -392,6 +445,16 @@ impl Note {
     /// Whether `#id` lands somewhere on this page.
     pub(crate) fn has_id(&self, id: &str) -> bool {
         self.headings.iter().any(|h| h.id() == id) || self.extra_ids.iter().any(|x| x == id)
+    }
+
+    /// The note's body as the Markdown parser reads it (`preparation`).
+    pub(crate) fn parsed_text(&self) -> &str {
+        self.preparation.as_ref().and_then(|p| p.text.as_deref()).unwrap_or(&self.body)
+    }
+
+    /// What `markdown::prepare` made of the body.
+    pub(crate) fn preparation(&self) -> &Preparation {
+        self.preparation.as_deref().unwrap_or(&AS_WRITTEN)
     }
 
     /// Folder of the source, `""` at the top.

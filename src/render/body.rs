@@ -13,9 +13,9 @@ use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::enrich::study::Glossary;
 use crate::markdown::callouts::{self, Callout, Labels};
 use crate::markdown::emoji::{with_emoji, RawHtml};
-use crate::markdown::prepare::{prepare, Marked, Prepared, LAZY_HTML_PREFIX};
+use crate::markdown::prepare::LAZY_HTML_PREFIX;
 use crate::markdown::{code_blocks::fence_language, html_attributes::quoted_attributes, mdx, parser_options};
-use crate::model::{Note, Reference, Resolved, TocEntry};
+use crate::model::{Marked, Note, Preparation, Reference, Resolved, TocEntry};
 use crate::text::without_controls;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd, TextMergeWithOffset};
 use std::borrow::Cow;
@@ -89,7 +89,9 @@ pub(crate) fn render_body(
     code_cache: &CodeCache,
     glossary: &Glossary,
 ) -> Body {
-    let prepared = prepare(&note.body);
+    // The parse stage prepared the body (`markdown::prepare`); its text is what is parsed here.
+    let prepared = note.preparation();
+    let text = note.parsed_text();
     let mut body = Body { toc: toc(note), sections: vec![(None, String::new())], ..Body::default() };
     for (line, problem) in &prepared.problems {
         body.diagnostics.push(Diagnostic::warning(&note.source, note.body_line + line, problem));
@@ -100,7 +102,7 @@ pub(crate) fn render_body(
         resolve,
         words,
         code_cache,
-        lines: LineIndex::new(&prepared.text, note.body_line),
+        lines: LineIndex::new(text, note.body_line),
         body,
         events: Vec::new(),
         heading: 0,
@@ -112,12 +114,13 @@ pub(crate) fn render_body(
         autolink_text: false,
         code: None,
         raw_html: RawHtml::default(),
-        prepared: &prepared,
+        prepared,
+        text,
         depth: 0,
         callouts: Vec::new(),
-        components: prepared.components.clone(),
+        components: prepared.components.iter().cloned().collect(),
     };
-    let parser = TextMergeWithOffset::new(Parser::new_ext(&prepared.text, parser_options()).into_offset_iter())
+    let parser = TextMergeWithOffset::new(Parser::new_ext(text, parser_options()).into_offset_iter())
         .map(|(event, range)| (without_control_chars(event), range));
     for (event, range) in parser {
         if !writer.lifts_title(&event) {
@@ -159,8 +162,9 @@ struct BodyWriter<'a> {
     code: Option<(Option<String>, String)>,
     /// The raw HTML so far, for emoji in its text (and none inside its `<code>`).
     raw_html: RawHtml,
-    /// The text parsed and its marked lines.
-    prepared: &'a Prepared<'a>,
+    /// The text parsed, and its marked lines.
+    prepared: &'a Preparation,
+    text: &'a str,
     /// How many tags (but raw HTML blocks) are open: callouts close with the block they opened in.
     depth: usize,
     /// Open `:::` callouts: their kind and the `depth` they opened at.
@@ -347,15 +351,18 @@ impl<'a> BodyWriter<'a> {
     /// paragraph (an indented continuation line) stays the comment it was turned into.
     fn marked_html(&mut self, html: CowStr<'a>, offset: usize, block: bool) {
         let mark = self.prepared.mark_at(offset);
-        match mark.map(|m| &m.what) {
+        match mark.map(|m| m.what) {
             // Shown as the author wrote it, as a paragraph's text.
-            Some(Marked::Open(_) | Marked::Close) if !block => {
+            Some(Marked::Open | Marked::Close) if !block => {
                 self.events.push(Event::Text(mark.map_or(String::new(), |m| m.written.clone()).into()))
             }
-            Some(Marked::Open(callout)) => {
-                let open = callouts::open_html(callout, &self.words.callouts, escape);
-                self.events.push(Event::Html(open.into()));
-                self.callouts.push((callout.kind, self.depth));
+            Some(Marked::Open) => {
+                // `prepare` marked the line because it is an opening fence: this reads its kind and title.
+                if let Some(Some(callout)) = mark.and_then(|m| callouts::fence(&m.written)) {
+                    let open = callouts::open_html(&callout, &self.words.callouts, escape);
+                    self.events.push(Event::Html(open.into()));
+                    self.callouts.push((callout.kind, self.depth));
+                }
             }
             Some(Marked::Close) => {
                 // A fence closes the callout opened in the same block; others were closed already.
@@ -440,7 +447,7 @@ impl<'a> BodyWriter<'a> {
     /// `$…$` or `$$…$$` at `offset` as MathML; an inline pair GitHub would not read as math
     /// stays the text it was.
     fn push_math(&mut self, tex: CowStr<'a>, display: bool, offset: usize) {
-        if !display && !math::is_inline_math(&self.prepared.text, offset, &tex) {
+        if !display && !math::is_inline_math(self.text, offset, &tex) {
             let text = format!("${tex}$");
             let shortcodes = !self.raw_html.verbatim();
             if self.link_depth == 0 {
@@ -711,6 +718,7 @@ fn toc(note: &Note) -> Vec<TocEntry> {
 mod tests {
     use super::*;
     use crate::markdown::outline::outline;
+    use crate::markdown::prepare::prepare;
 
     fn note(body: &str) -> Note {
         let o = outline(body, 1);
@@ -722,6 +730,7 @@ mod tests {
             description: None,
             weight: None,
             body: body.into(),
+            preparation: prepare(body).kept(),
             lead: o.lead,
             body_line: 1,
             headings: o.headings,
@@ -737,6 +746,10 @@ mod tests {
     }
 
     fn render(body: &str) -> Body {
+        render_note(&note(body))
+    }
+
+    fn render_note(note: &Note) -> Body {
         let resolve = |dest: &str| Resolved {
             href: dest.replace(".md", ".html"),
             external: dest.starts_with("http"),
@@ -744,7 +757,32 @@ mod tests {
             target: None,
         };
         let words = Words::default();
-        render_body(&note(body), &resolve, &BodyWords::new(&words), &CodeCache::none(), &Glossary::default())
+        render_body(note, &resolve, &BodyWords::new(&words), &CodeCache::none(), &Glossary::default())
+    }
+
+    /// The parse stage prepares a note once and keeps what the render needs: the render reads
+    /// that, and prepares nothing again.
+    #[test]
+    fn the_body_is_rendered_from_the_preparation_the_note_keeps() {
+        let body = ":::tip 제목\n본문\n:::\n\n<Tabs>\n";
+        let mut n = note(body);
+        let kept = n.preparation.clone().expect("callout fences are rewritten");
+        assert!(kept.text.as_deref().is_some_and(|t| t.starts_with("<!--callout-->")), "{kept:?}");
+        let b = render_note(&n);
+        assert!(b.html.contains("callout-tip") && b.html.contains("제목"), "{}", b.html);
+        assert!(!b.html.contains(":::"), "{}", b.html);
+        // Without it, the body is read as written: the fences are the paragraph's text.
+        n.preparation = None;
+        let b = render_note(&n);
+        assert!(!b.html.contains("callout") && b.html.contains(":::tip 제목"), "{}", b.html);
+        // Its problems are the render's warnings, on the note's lines: here none, as the note is not MDX.
+        assert!(b.diagnostics.is_empty(), "{:?}", b.diagnostics);
+        let mdx = note("import A from './a';\n\n<Tabs>\n본문\n</Tabs>\n");
+        let warned: Vec<String> = render_note(&mdx).diagnostics.iter().map(ToString::to_string).collect();
+        assert_eq!(warned.len(), 1, "{warned:?}");
+        assert!(warned[0].starts_with("n.md:3: warning: JSX component `<Tabs>`"), "{warned:?}");
+        // A note read as written keeps nothing.
+        assert_eq!(note("# 제목\n\n본문 `:::note`\n").preparation, None);
     }
 
     #[test]
