@@ -212,6 +212,29 @@ mod tests {
         assert!(nav.text().contains(r#""t":"T","u":"net/tcp.html","q":3}"#), "{}", nav.text());
     }
 
+    /// `nav.js` lists the pages in the site's reading order, which numbers the search index's
+    /// pages: the search script takes a result's title from `nav.js` by that number.
+    #[test]
+    fn entries_are_in_the_order_that_numbers_the_search_index() {
+        let notes = [
+            ("README.md", "# 노트\n"),
+            ("net/README.md", "# 네트워크\n"),
+            ("net/tcp.md", "# TCP\n"),
+            ("net/deep/udp.md", "# UDP\n"),
+            ("net/http.md", "# HTTP\n"),
+            ("algo/sort.md", "# 정렬\n"),
+            ("top.md", "# 위\n"),
+        ];
+        let notes = notes.iter().filter_map(|(source, text)| {
+            crate::pipeline::parse_note(source, text.as_bytes(), source.ends_with("README.md")).ok().flatten()
+        });
+        let site = Site::assemble(notes.collect(), Vec::new(), None, "notes");
+        let nav = NavJs::of(&site, &Chrome::plain());
+        let listed: Vec<PageRef> = nav.entries.iter().map(|(page, _)| *page).collect();
+        assert_eq!(listed, site.order);
+        assert_eq!(listed.len(), 9, "every note and folder page: {listed:?}");
+    }
+
     #[test]
     fn escapes_json() {
         let mut s = String::new();

@@ -410,6 +410,14 @@ pub(crate) fn shard_bits(pages: usize) -> u32 {
     usize::BITS - (wanted - 1).leading_zeros()
 }
 
+/// The index's manifest for a site of `pages` pages, as JSON: its number of pages, of term
+/// shards and of pages per text block. `index.js` hands it to the search script, and `nav.js`
+/// carries it too (`window.GONGBU_SEARCH`, see `pipeline::write_navigation_files`): every page
+/// has loaded `nav.js` before a query, so no query waits for a round of script loads for it.
+pub(crate) fn manifest(pages: usize) -> String {
+    format!("{{\"pages\":{pages},\"shards\":{},\"block\":{BLOCK}}}", 1usize << shard_bits(pages))
+}
+
 /// Postings of one shard: term → (page, weight) pairs, sorted by page when written.
 type Shard = FxHashMap<Box<str>, Postings>;
 
@@ -661,11 +669,7 @@ impl Index {
         use rayon::prelude::*;
         let mut files = Vec::new();
         if std::mem::take(&mut self.manifest_dirty) {
-            let manifest = format!(
-                "gongbuSearch(\"m\",0,{{\"pages\":{},\"shards\":{},\"block\":{BLOCK}}});\n",
-                self.pages.len(),
-                1usize << self.bits
-            );
+            let manifest = format!("gongbuSearch(\"m\",0,{});\n", manifest(self.pages.len()));
             files.push(put(format!("{DIR}/index.js"), manifest.into_bytes()));
         }
         let shards: Vec<usize> =
