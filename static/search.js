@@ -16,13 +16,14 @@
   /* nav.js lists the index's pages in the index's order (the site's reading order): each page's
      title and url, so a result's title can be shown before its text block has come. */
   var navPages = null;
-  function navPage(n, page) {
+  function navList() {
     if (navPages === null) {
       navPages = [];
       if (window.GONGBU_NAV) (function walk(e) { navPages.push(e); (e.c || []).forEach(walk); })(window.GONGBU_NAV);
     }
-    return navPages.length === n ? navPages[page] : null;
+    return navPages;
   }
+  function navPage(n, page) { return navList().length === n ? navPages[page] : null; }
   window.gongbuSearch = function (kind, n, data) { if (got[kind]) got[kind][n] = data; };
   function load(kind, n) {
     if (got[kind][n] !== undefined) return Promise.resolve(got[kind][n]);
@@ -244,6 +245,8 @@
            when a phrase bonus (1e4 for each phrase found) on every result after it could not
            lift it over the screen's last. */
         if (!early) return results(top);
+        /* The first screen's text blocks are asked for before anything is painted. */
+        var firstScreen = results(top.slice(0, SCREEN));
         /* Before any text block: the titles (from nav.js) of the results whose places no phrase
            bonus can change, every result when no phrase can reorder them, when that is the whole
            first screen at least. Their heading and snippet fill in when the blocks come. */
@@ -254,8 +257,8 @@
           return e && typeof e.u === "string" ? { url: e.u, title: e.t, pending: true } : null;
         });
         if (sure >= Math.min(SCREEN, top.length) && titled.every(Boolean)) early({ units: us, results: titled, total: total });
-        if (top.length <= SCREEN) return results(top);
-        return results(top.slice(0, SCREEN)).then(function (first) {
+        if (top.length <= SCREEN) return firstScreen;
+        return firstScreen.then(function (first) {
           var last = first.results.length ? first.results[first.results.length - 1].score : -1;
           if (!phrased || top[SCREEN].score + bonus * 1e4 <= last) early(first);
           return results(top);
@@ -420,7 +423,7 @@
     /* Focusing the box fetches the index's manifest when nav.js did not bring it (a theme
        without nav.js): a person focuses before typing, so the first keystroke loads only its own
        small files. */
-    var warm = function () { load("m", 0); };
+    var warm = function () { load("m", 0); navList(); };
     if (d.activeElement === box) warm();
     box.addEventListener("input", run);
     box.addEventListener("focus", function () { warm(); if (box.value.trim() && panel.childNodes.length) show(true); });

@@ -12,7 +12,9 @@
 //! `gongbuSearch(kind, number, data)`), which browsers allow from `file://`.
 //!
 //! Files (under `static/search/`, reserved with the theme's files):
-//! - `index.js`: the manifest (number of pages, term shards, pages per text block);
+//! - `index.js`: the manifest (number of pages, term shards, pages per text block), which
+//!   `nav.js` carries too (`window.GONGBU_SEARCH`, `manifest`): the search script reads it from
+//!   there and loads `index.js` only on a page without `nav.js`;
 //! - `t{N}.js`: term shard N, `{term: "postings"}`, the postings (page, weight, page delta,
 //!   weight, …) as base64url digits (`push_number`). A term's shard is the FNV-1a hash of its
 //!   first two characters (`shard_of`): all words a prefix can match are in one shard, and each
@@ -25,12 +27,15 @@
 //!   loaded only for the shown results (12 candidates when a phrase can reorder them), for the
 //!   heading, the snippet and the phrase check.
 //!
-//! A first query in the header's box: focusing the box fetches the manifest; the keystroke
+//! A first query in the header's box: the manifest is in memory with `nav.js`; the keystroke
 //! searches at once (no debounce) and loads its shards (one per bigram or word), ranks the pages
 //! from the postings (typed arrays and integer-only loops: it runs before the engine has compiled
 //! it, and an unoptimised engine boxes every fractional number, so term frequencies are summed in
-//! fixed point), loads the text blocks of the first screen's 5 results and paints them as soon as
-//! no later result can overtake them, then loads the rest's blocks and paints the whole list.
+//! fixed point), paints the titles of the results whose places are certain (every result when
+//! no phrase can reorder them; titles and urls from `nav.js`, which lists the pages in the
+//! index's order), loads the text blocks of the first screen's 5 results and fills in their
+//! headings and snippets (or paints them) as soon as no later result can overtake them, then
+//! loads the rest's blocks and completes the whole list.
 //!
 //! A weight is `min(count, 63) << 2 | in title << 1 | in a heading`. Ranking (in
 //! `static/search.js`): query words fully present > query bigrams standing together (the phrase,
