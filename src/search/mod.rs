@@ -150,6 +150,35 @@
 //! keystrokes have loaded nearly every file (1–2 files after the last keystroke, 12 for `비동기`,
 //! whose last bigram brings new results), so the difference is noise at that load.
 //!
+//! The manifest in `nav.js` (kept): every page loads `nav.js` (deferred, so before the theme's
+//! script), which carries the manifest (`window.GONGBU_SEARCH`, 62 bytes): no query waits a
+//! round of script loads for `index.js` (typed at once, that round took the first 1–7 ms of the
+//! query, 3–20 under load); `index.js` stays for pages without `nav.js`. The index files are
+//! byte for byte as before.
+//!
+//! Titles before the text (kept, measured both ways): `nav.js` lists the pages in the index's
+//! order, so once ranked, a query whose first screen's places no phrase bonus can change (always
+//! without a phrase: one syllable, a two-syllable word, a Latin word, an identifier, a number)
+//! shows its results' titles at once, each linking to its page, in a list marked busy; each
+//! result's heading and snippet fill into the same link as its block comes (a result chosen
+//! meanwhile stays chosen, Enter on a title opens it at its heading once known), and the list
+//! is no longer busy when complete. A title keeps room for a heading and two snippet lines. A
+//! title is not a #12 result (title, heading, snippet): the first screen's cards still need the
+//! second round (5 text blocks). 10,000 notes, old / new site visits alternating
+//! (`--timing-site OLD --against NEW --typing-only`, medians of paired visits), load 10–13 on 2
+//! cores, the 5 queries without a phrase of the timing set: `file://`, 5 visits, titles painted
+//! at 32.3 / 30.6 ms (focused before / at once) where the old site painted its cards at 53.9 /
+//! 56.2 ms; the new site's cards 56.5 / 56.0 ms (paired difference +3.3 / −3.8 ms); HTTP, 3
+//! visits, titles 36.0 / 48.6 ms, cards old 62.8 / 60.2, new 76.8 / 87.8 ms (paired +3.5 /
+//! +10.2). Over the four old/new runs the cards of these queries were 4–16 ms later in 6 of 8
+//! pairs of medians: painting the titles is a frame of work that competes with the text blocks'
+//! scripts on a loaded machine; with the titles switched off and everything else the same
+//! (visits alternating) the paired difference was −1.0 / +7.0 ms, within the noise (queries with
+//! a phrase, the same code on both sites, differed by −18.7 / +13.4 ms in that run). All ten
+//! queries, `file://`, first screen's cards: old 64.2 / 62.9 ms, new 74.5 / 67.4 ms; titles or
+//! cards, whichever is first: new 64.8 / 48.4 ms. Queries with a phrase show no early titles
+//! (their first screen is not certain before the text), so their only change is the manifest.
+//!
 //! HTTP in `scripts/pagefind-compare`: Python's server, now keep-alive HTTP/1.1 with
 //! `TCP_NODELAY` (`--http10` for a connection per file as before; keep-alive without
 //! `TCP_NODELAY` waited on delayed ACKs: 117–157 ms). Same site, load 7–10: HTTP/1.0 63 / 63
