@@ -162,7 +162,7 @@
 //! shows its results' titles at once, each linking to its page, in a list marked busy; each
 //! result's heading and snippet fill into the same link as its block comes (a result chosen
 //! meanwhile stays chosen, Enter on a title opens it at its heading once known), and the list
-//! is no longer busy when complete. A title keeps room for a heading and two snippet lines. A
+//! is no longer busy when complete. A title keeps the room of a usual card (heading, four lines). A
 //! title is not a #12 result (title, heading, snippet): the first screen's cards still need the
 //! second round (5 text blocks). 10,000 notes, old / new site visits alternating
 //! (`--timing-site OLD --against NEW --typing-only`, medians of paired visits), load 10–13 on 2
