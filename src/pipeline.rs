@@ -885,7 +885,10 @@ pub(crate) fn write_navigation_files(
     if let Some(xml) = feed::atom(site, chrome.base_url, summary) {
         files.push((feed::FEED, xml.into_bytes()));
     }
-    let files = std::iter::once(("nav.js", nav)).chain(files.iter().map(|(rel, bytes)| (*rel, bytes.as_slice())));
+    // The search index's manifest rides with the navigation, which every page loads before a query.
+    let nav = [nav, b"window.GONGBU_SEARCH=", search::manifest(site.order.len()).as_bytes(), b";\n"].concat();
+    let files =
+        std::iter::once(("nav.js", nav.as_slice())).chain(files.iter().map(|(rel, bytes)| (*rel, bytes.as_slice())));
     diagnostics.extend(write_all(sink, files));
     diagnostics
 }

@@ -9,6 +9,21 @@
 
   /* ---- loading the index: each file calls gongbuSearch(kind, number, data) ---- */
   var got = { m: {}, t: {}, d: {} }, pending = {};
+  /* The manifest comes with nav.js, which every page loads before this script: a query does not
+     wait a round of script loads for index.js (still loaded where a theme drops nav.js). */
+  var fromNav = window.GONGBU_SEARCH;
+  if (fromNav && fromNav.pages >= 0 && fromNav.shards > 0 && fromNav.block > 0) got.m[0] = fromNav;
+  /* nav.js lists the index's pages in the index's order (the site's reading order): each page's
+     title and url, so a result's title can be shown before its text block has come. */
+  var navPages = null;
+  function navList() {
+    if (navPages === null) {
+      navPages = [];
+      if (window.GONGBU_NAV) (function walk(e) { navPages.push(e); (e.c || []).forEach(walk); })(window.GONGBU_NAV);
+    }
+    return navPages;
+  }
+  function navPage(n, page) { return navList().length === n ? navPages[page] : null; }
   window.gongbuSearch = function (kind, n, data) { if (got[kind]) got[kind][n] = data; };
   function load(kind, n) {
     if (got[kind][n] !== undefined) return Promise.resolve(got[kind][n]);
@@ -203,6 +218,9 @@
           if (best.length === keep) { lastPage = best[keep - 1]; lastScore = score[lastPage]; }
         }
         var top = best.map(function (pg) { return { page: pg, score: score[pg] }; });
+        /* A phrase found in a result's text adds 1e4 for each phrased unit and 1e4 for the
+           query's words together: the most any result can gain. */
+        var bonus = us.filter(function (u) { return u.cjk && u.grams.length > 1; }).length + (U > 1 ? 1 : 0);
         /* The results of `pages` (of top), in order, once their text blocks are in. */
         var results = function (pages) {
           var blocks = {};
@@ -226,9 +244,21 @@
            can overtake it: always without a phrase (the order is the postings'), and with one
            when a phrase bonus (1e4 for each phrase found) on every result after it could not
            lift it over the screen's last. */
-        if (!early || top.length <= SCREEN) return results(top);
-        var bonus = us.filter(function (u) { return u.cjk && u.grams.length > 1; }).length + (U > 1 ? 1 : 0);
-        return results(top.slice(0, SCREEN)).then(function (first) {
+        if (!early) return results(top);
+        /* The first screen's text blocks are asked for before anything is painted. */
+        var firstScreen = results(top.slice(0, SCREEN));
+        /* Before any text block: the titles (from nav.js) of the results whose places no phrase
+           bonus can change, every result when no phrase can reorder them, when that is the whole
+           first screen at least. Their heading and snippet fill in when the blocks come. */
+        var sure = 0;
+        while (sure < top.length && sure < limit && (sure + 1 === top.length || top[sure + 1].score + bonus * 1e4 <= top[sure].score)) sure++;
+        var titled = top.slice(0, sure).map(function (s) {
+          var e = navPage(n, s.page);
+          return e && typeof e.u === "string" ? { url: e.u, title: e.t, pending: true } : null;
+        });
+        if (sure >= Math.min(SCREEN, top.length) && titled.every(Boolean)) early({ units: us, results: titled, total: total });
+        if (top.length <= SCREEN) return firstScreen;
+        return firstScreen.then(function (first) {
           var last = first.results.length ? first.results[first.results.length - 1].score : -1;
           if (!phrased || top[SCREEN].score + bonus * 1e4 <= last) early(first);
           return results(top);
@@ -300,10 +330,15 @@
     if (text != null) e.textContent = text;
     return e;
   }
-  function link(r) {
-    var a = el("a", "sr-item");
+  function link(r) { return fill(el("a", "sr-item"), r); }
+  /* A result's link: its title alone while its text block is on the way (`pending`), then its
+     heading and snippet, filled into the same element. */
+  function fill(a, r) {
     a.href = root + r.url + (r.id ? "#" + r.id : "");
+    a.textContent = "";
     a.appendChild(el("span", "sr-title", r.title));
+    a.classList.toggle("sr-pending", !!r.pending);
+    if (r.pending) return a;
     var headText = r.heading.map(function (p) { return p[0]; }).join("");
     if (headText && headText !== r.title) a.appendChild(marked(el("span", "sr-head"), r.heading));
     a.appendChild(marked(el("span", "sr-snip"), r.snippet));
@@ -319,7 +354,7 @@
   /* The header's box: results as you type, arrows + Enter, Esc, "/". */
   var box = d.getElementById("gb-q"), panel = d.getElementById("gb-sr");
   if (box && panel) {
-    var active = -1, asked = "", seq = 0;
+    var active = -1, asked = "", seq = 0, opening = null;
     var items = function () { return panel.querySelectorAll(".sr-item"); };
     var show = function (open) { panel.hidden = !open; box.setAttribute("aria-expanded", open); };
     var mark = function (i) {
@@ -331,25 +366,43 @@
     /* Each keystroke searches at once (no debounce: a first query must answer within a frame
        or two); while one search loads its files, later keystrokes wait for it and then search
        only the box's latest text. */
+    var option = function (r, i) { var a = link(r); a.id = "gb-sr-" + i; a.setAttribute("role", "option"); return a; };
     var busy = false, again = false;
     var run = function () {
       var q = box.value.trim();
+      opening = null;
       if (!q) { ++seq; show(false); panel.textContent = ""; asked = ""; return; }
       if (busy) { again = true; return; }
       var mine = ++seq;
       asked = q;
       busy = true;
-      var early = false;
+      var early = false, shown = [];
       var paint = function (res, more) {
+        /* The pages painted early in the same places: their text filled into the same links, so
+           a result chosen with the arrows stays chosen and a screen reader hears the list once,
+           when it is no longer busy. Titles painted but not in the whole list go. */
+        var list = panel.querySelector(".sr-list"), urls = res.results.map(function (r) { return r.url; });
+        if (early && list && urls.length && urls.every(function (u, i) { return i >= shown.length || shown[i] === u; })) {
+          var links = list.querySelectorAll(".sr-item");
+          res.results.forEach(function (r, i) { if (links[i]) fill(links[i], r); else list.appendChild(option(r, i)); });
+          for (var k = res.results.length; !more && k < links.length; k++) list.removeChild(links[k]);
+          if (!more) { shown = urls; list.removeAttribute("aria-busy"); if (active >= shown.length) mark(shown.length - 1); }
+          else if (urls.length > shown.length) shown = urls;
+          early = more;
+          if (opening && !opening.classList.contains("sr-pending") && list.contains(opening)) { var a = opening; opening = null; a.click(); }
+          return;
+        }
+        opening = null;
         /* a result chosen with the arrows while the rest loaded stays chosen */
         var was = early ? active : -1;
         early = more;
+        shown = urls;
         panel.textContent = "";
         active = -1;
-        var list = el("div", "sr-list");
+        list = el("div", "sr-list");
         list.setAttribute("role", "listbox");
         if (more) list.setAttribute("aria-busy", "true");
-        res.results.forEach(function (r, i) { var a = link(r); a.id = "gb-sr-" + i; a.setAttribute("role", "option"); list.appendChild(a); });
+        res.results.forEach(function (r, i) { list.appendChild(option(r, i)); });
         if (!res.results.length) list.appendChild(el("p", "sr-none", ds.searchNone || "0"));
         panel.appendChild(list);
         var all = el("a", "sr-all", (ds.searchAll || "") + " (" + countText(res.total) + ")");
@@ -367,9 +420,10 @@
         if (again) { again = false; if (box.value.trim() !== q) run(); }
       });
     };
-    /* Focusing the box fetches the index's manifest (80 bytes): a person focuses before typing,
-       so the first keystroke loads only its own small files. */
-    var warm = function () { load("m", 0); };
+    /* Focusing the box fetches the index's manifest when nav.js did not bring it (a theme
+       without nav.js): a person focuses before typing, so the first keystroke loads only its own
+       small files. */
+    var warm = function () { load("m", 0); navList(); };
     if (d.activeElement === box) warm();
     box.addEventListener("input", run);
     box.addEventListener("focus", function () { warm(); if (box.value.trim() && panel.childNodes.length) show(true); });
@@ -378,7 +432,12 @@
       else if (e.key === "Enter") {
         var list = items();
         if (box.value.trim() !== asked) return; /* typed after the last results: search page */
-        if (list.length) { e.preventDefault(); (list[active >= 0 ? active : 0]).click(); }
+        if (!list.length) return;
+        e.preventDefault();
+        var chosen = list[active >= 0 ? active : 0];
+        /* a result shown by its title alone opens once its heading is known */
+        if (chosen.classList.contains("sr-pending")) opening = chosen;
+        else chosen.click();
       } else if (e.key === "Escape") { e.preventDefault(); show(false); box.blur(); }
     });
     d.addEventListener("keydown", function (e) {

@@ -13,10 +13,12 @@ use percent_encoding::percent_decode_str;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// `nav.js` of an output as JSON: `{t, u, c}` per entry.
+/// `nav.js` of an output as JSON: `{t, u, c}` per entry (its first line; the second is the search
+/// index's manifest).
 fn nav(out: &Path) -> serde_json::Value {
     let js = fs::read_to_string(out.join("nav.js")).unwrap();
-    let json = js.trim().strip_prefix("window.GONGBU_NAV=").unwrap().strip_suffix(';').unwrap();
+    let first = js.lines().next().unwrap_or_default();
+    let json = first.strip_prefix("window.GONGBU_NAV=").unwrap().strip_suffix(';').unwrap();
     serde_json::from_str(json).unwrap()
 }
 

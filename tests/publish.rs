@@ -209,9 +209,11 @@ fn crawl(addr: &str, start: &str, extra_pages: &[&str]) -> Crawl {
     found
 }
 
-/// The page addresses (from the site root, percent-encoded) of the navigation tree in `nav.js`.
+/// The page addresses (from the site root, percent-encoded) of the navigation tree in `nav.js`
+/// (its first line; the second is the search index's manifest).
 fn nav_urls(nav_js: &str) -> Vec<String> {
-    let json = nav_js.trim().trim_start_matches("window.GONGBU_NAV=").trim_end_matches(';');
+    let first = nav_js.lines().next().unwrap_or_default();
+    let json = first.trim_start_matches("window.GONGBU_NAV=").trim_end_matches(';');
     let tree: serde_json::Value = serde_json::from_str(json).expect("nav.js holds JSON");
     let mut urls = Vec::new();
     let mut stack = vec![&tree];

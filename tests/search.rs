@@ -95,23 +95,28 @@ fn loaded(browser: &mut Browser, kind: &str) -> usize {
     count.as_u64().unwrap_or_else(|| panic!("no count: {count}")) as usize
 }
 
-/// What a first query costs: focusing the box fetches only the manifest; a keystroke starts
-/// the search at once; a one-syllable query (the first keystroke of a Korean word) loads one
-/// term shard, and a query no phrase can reorder loads the text of the shown results only;
+/// What a first query costs: the manifest came with `nav.js` (the same numbers as `index.js`),
+/// so focusing the box loads nothing and no query waits for `index.js`; a keystroke starts the
+/// search at once; a one-syllable query (the first keystroke of a Korean word) loads one term
+/// shard, and a query no phrase can reorder loads the text of the shown results only;
 /// keystrokes that come while a search loads end with the results for the box's last text.
 #[test]
 fn a_first_query_loads_few_files_and_starts_on_the_keystroke() {
     let tmp = tempfile::tempdir().unwrap();
     let (mut browser, page) = open_a_page(tmp.path());
+    let index_js = std::fs::read_to_string(tmp.path().join("out/static/search/index.js")).unwrap();
+    let manifest = index_js.strip_prefix("gongbuSearch(\"m\",0,").and_then(|m| m.strip_suffix(");\n"));
+    let manifest: serde_json::Value = serde_json::from_str(manifest.unwrap_or_else(|| panic!("{index_js}"))).unwrap();
+    assert_eq!(browser.eval("window.GONGBU_SEARCH"), manifest, "nav.js carries index.js's manifest");
     assert_eq!(loaded(&mut browser, "m"), 0, "nothing is loaded before the box is used");
     press(&mut browser, "/");
     browser.wait_for("document.activeElement && document.activeElement.id === 'gb-q'", 10, "`/` to focus the box");
-    browser.wait_for(
-        "document.querySelectorAll('script[src*=\"/static/search/index.js\"]').length === 1",
-        10,
-        "the manifest",
+    browser.eval("new Promise(r => setTimeout(r, 300))");
+    assert_eq!(
+        (loaded(&mut browser, "m"), loaded(&mut browser, "t"), loaded(&mut browser, "d")),
+        (0, 0, 0),
+        "focus loads nothing: the manifest came with nav.js"
     );
-    assert_eq!((loaded(&mut browser, "t"), loaded(&mut browser, "d")), (0, 0), "focus loads only the manifest");
     // A keystroke's search has asked for its shard before a timer of 0 ms fires (a debounce would not have).
     let asked = browser.eval(
         "(async () => { await new Promise(r => setTimeout(r, 300)); const box = document.getElementById('gb-q'); \
@@ -122,6 +127,7 @@ fn a_first_query_loads_few_files_and_starts_on_the_keystroke() {
     assert_eq!(asked, 1, "the keystroke's search started at once, with one shard for one syllable");
     browser.wait_for("document.body.dataset.searched === '큐'", 20, "results for 큐");
     assert_eq!(loaded(&mut browser, "t"), 1, "a one-syllable query loads one term shard");
+    assert_eq!(loaded(&mut browser, "m"), 0, "no query waits for index.js");
     assert!(loaded(&mut browser, "d") <= 8, "the text of the 8 shown results at most");
 
     // A word no phrase can reorder: the text of the shown results only.
@@ -141,7 +147,8 @@ fn a_first_query_loads_few_files_and_starts_on_the_keystroke() {
     assert!(titles.as_array().is_some_and(|t| !t.is_empty()), "{titles}");
 }
 
-/// The header's box shows a query's first screen (5 results) once those results' text blocks are
+/// The header's box shows a query's first screen (5 results with their headings and snippets; their
+/// titles may be shown before, see the next test) once those results' text blocks are
 /// in, and only then asks for the rest's, then shows the whole list with the same five on top:
 /// a query no phrase can reorder has its order from the postings alone; a phrased one's first
 /// five are shown early once no later result can overtake them with a phrase bonus (so for this
@@ -162,7 +169,9 @@ fn the_first_screen_is_shown_from_its_own_text_blocks_before_the_rest_are_asked_
              window.gongbuSearch = function (kind) {{ if (kind === 'd') log.push('arrived'); return ran.apply(this, arguments); }}; \
              let first = null; \
              new MutationObserver(() => {{ const list = panel.querySelector('.sr-list'); \
-               if (!first && list && list.getAttribute('aria-busy') === 'true') first = urls(); \
+               if (!first && list && list.getAttribute('aria-busy') === 'true' \
+                   && list.querySelectorAll('.sr-item:not(.sr-pending)').length >= 5) \
+                 first = [...list.querySelectorAll('.sr-item:not(.sr-pending)')].map(a => a.getAttribute('href')); \
              }}).observe(panel, {{childList: true, subtree: true}}); \
              box.focus(); box.value = q; box.dispatchEvent(new InputEvent('input', {{bubbles: true}})); \
              while (document.body.dataset.searched !== q) await new Promise(r => setTimeout(r, 10)); \
@@ -193,6 +202,97 @@ fn the_first_screen_is_shown_from_its_own_text_blocks_before_the_rest_are_asked_
         );
         assert!(seen["busy"].is_null(), "{q}: the whole list is no longer busy: {seen}");
     }
+}
+
+/// A query no phrase can reorder (`큐`) has its order once ranked: the header's box shows its
+/// results' titles (from `nav.js`, which lists the pages in the index's order) before any text
+/// block has come, then fills each one's heading and snippet into the same link, so a result
+/// chosen with the arrows meanwhile stays chosen; Enter on a result still waiting for its
+/// heading opens it at that heading once known.
+#[test]
+fn titles_come_before_the_text_blocks_and_their_cards_fill_the_same_links() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut browser, page) = open_a_page(tmp.path());
+    let seen = browser.eval(
+        "(async () => { const q = '큐', box = document.getElementById('gb-q'), panel = document.getElementById('gb-sr'); \
+         let arrived = 0, titles = null; const ran = window.gongbuSearch; \
+         window.gongbuSearch = function (kind) { if (kind === 'd') arrived++; return ran.apply(this, arguments); }; \
+         const key = k => box.dispatchEvent(new KeyboardEvent('keydown', {key: k, bubbles: true, cancelable: true})); \
+         new MutationObserver(() => { const items = [...panel.querySelectorAll('.sr-item')]; \
+           if (titles || !items.length) return; \
+           titles = {arrived, busy: panel.querySelector('.sr-list').getAttribute('aria-busy'), \
+                     pending: items.filter(a => a.classList.contains('sr-pending')).length, \
+                     hrefs: items.map(a => a.getAttribute('href')), texts: items.map(a => a.textContent)}; \
+           items.forEach(a => { a.seenEarly = true; }); key('ArrowDown'); key('ArrowDown'); \
+         }).observe(panel, {childList: true, subtree: true}); \
+         box.focus(); box.value = q; box.dispatchEvent(new InputEvent('input', {bubbles: true})); \
+         while (document.body.dataset.searched !== q) await new Promise(r => setTimeout(r, 10)); \
+         const items = [...panel.querySelectorAll('.sr-item')]; \
+         return {titles, same: items.every(a => a.seenEarly), hrefs: items.map(a => a.getAttribute('href')), \
+                 texts: items.map(a => a.querySelector('.sr-title').textContent), \
+                 pending: panel.querySelectorAll('.sr-pending').length, marked: items.filter(a => a.querySelector('mark')).length, \
+                 active: items.findIndex(a => a.classList.contains('active')), \
+                 busy: panel.querySelector('.sr-list').getAttribute('aria-busy')}; })()",
+    );
+    let titles = &seen["titles"];
+    assert!(titles.is_object(), "no titles were shown: {seen}");
+    let shown = titles["hrefs"].as_array().map_or(0, Vec::len);
+    assert_eq!((shown, titles["pending"].as_u64()), (8, Some(8)), "8 titles, each waiting for its text: {seen}");
+    assert_eq!(titles["arrived"], 0, "the titles came before any text block: {seen}");
+    assert_eq!(titles["busy"], "true", "{seen}");
+    assert_eq!(titles["texts"], seen["texts"], "the titles are the results' own, in their order: {seen}");
+    let (early, last) = (titles["hrefs"].as_array().unwrap(), seen["hrefs"].as_array().unwrap());
+    for (early, last) in early.iter().zip(last) {
+        let (early, last) = (early.as_str().unwrap(), last.as_str().unwrap());
+        assert_eq!(last.split('#').next(), Some(early), "a title links to its page, the card to its heading");
+    }
+    assert_eq!(seen["same"], true, "the cards filled the links the titles made: {seen}");
+    assert_eq!(
+        (seen["pending"].as_u64(), seen["marked"].as_u64(), seen["active"].as_i64()),
+        (Some(0), Some(8), Some(1)),
+        "every card has its marked match, and the result chosen among the titles stays chosen: {seen}"
+    );
+    assert!(seen["busy"].is_null(), "{seen}");
+
+    // Enter while the chosen result shows its title alone: it opens at its heading when known.
+    browser.navigate(&page);
+    browser.wait_for("typeof gongbuSearchQuery === 'function'", 20, "search.js");
+    // What the first result showed when Enter came is kept in `window.name` (it outlives the page).
+    browser.eval(
+        "(() => { const box = document.getElementById('gb-q'), panel = document.getElementById('gb-sr'); \
+         new MutationObserver((_, mo) => { const first = panel.querySelector('.sr-item'); if (!first) return; mo.disconnect(); \
+           window.name = first.classList.contains('sr-pending') ? 'entered on a title' : 'entered on a card'; \
+           box.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true, cancelable: true})); \
+         }).observe(panel, {childList: true, subtree: true}); \
+         box.focus(); box.value = '큐'; box.dispatchEvent(new InputEvent('input', {bubbles: true})); })()",
+    );
+    browser.wait_for("location.hash.length > 1 && document.readyState === 'complete'", 20, "the result to open");
+    assert_eq!(browser.eval("window.name"), "entered on a title", "Enter came while the result showed its title alone");
+    let landed = browser.eval(
+        "(() => { const h = document.getElementById(decodeURIComponent(location.hash.slice(1))); \
+         return h ? h.tagName : null })()",
+    );
+    assert!(landed.as_str().is_some_and(|t| t.starts_with('H')), "the result opens at a heading: {landed}");
+}
+
+/// A theme without `nav.js` (or a page that does not load it): the search loads the manifest
+/// from `index.js` and shows its results with their headings and snippets.
+#[test]
+fn without_nav_js_the_manifest_comes_from_index_js() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = build_corpus(tmp.path());
+    std::fs::remove_file(out.join("nav.js")).unwrap();
+    let mut browser = Browser::open(&file_url(&out.join("Algorithm/index.html")));
+    browser.wait_for("typeof gongbuSearchQuery === 'function'", 20, "search.js");
+    assert_eq!(browser.eval("typeof window.GONGBU_SEARCH"), "undefined");
+    browser.eval(
+        "(() => { const box = document.getElementById('gb-q'); box.focus(); box.value = '스레드'; \
+         box.dispatchEvent(new InputEvent('input', {bubbles: true})); })()",
+    );
+    browser.wait_for("document.body.dataset.searched === '스레드'", 20, "results for 스레드");
+    assert_eq!(loaded(&mut browser, "m"), 1, "the manifest from index.js");
+    let cards = browser.eval("document.querySelectorAll('#gb-sr .sr-item:not(.sr-pending) mark').length");
+    assert!(cards.as_u64().is_some_and(|n| n > 0), "results with marked matches: {cards}");
 }
 
 /// A served site's index stays what a fresh build writes: an edit, a new note, and deleting
@@ -262,7 +362,8 @@ fn type_and_open(browser: &mut Browser, page_url: &str, shot: &str) {
     browser.wait_for("document.activeElement && document.activeElement.id === 'gb-q'", 10, "`/` to focus the box");
     browser.call("Input.insertText", serde_json::json!({"text": "탐색트리"}));
     browser.wait_for(
-        "[...document.querySelectorAll('#gb-sr .sr-title')].some(e => e.textContent.includes('Binary Search Tree'))",
+        "[...document.querySelectorAll('#gb-sr .sr-title')].some(e => e.textContent.includes('Binary Search Tree')) \
+         && !document.querySelector('#gb-sr .sr-pending')",
         20,
         "the results panel to show the Binary Search Tree note",
     );

@@ -182,6 +182,14 @@ fn json_string(out: &mut String, s: &str) {
 mod tests {
     use super::*;
 
+    /// The site of `notes` (source path, Markdown).
+    fn site_of(notes: &[(&str, &str)]) -> Site {
+        let notes = notes.iter().filter_map(|(source, text)| {
+            crate::pipeline::parse_note(source, text.as_bytes(), source.ends_with("README.md")).ok().flatten()
+        });
+        Site::assemble(notes.collect(), Vec::new(), None, "notes")
+    }
+
     /// A retitled entry is made again in place; the rest of the file stays as it was, so the
     /// file is the one made afresh (and stays so over a second retitle).
     #[test]
@@ -193,10 +201,7 @@ mod tests {
             ("net/http.md", "# HTTP\n"),
             ("algo/sort.md", "# 정렬\n"),
         ];
-        let notes = notes.iter().filter_map(|(source, text)| {
-            crate::pipeline::parse_note(source, text.as_bytes(), source.ends_with("README.md")).ok().flatten()
-        });
-        let mut site = Site::assemble(notes.collect(), Vec::new(), None, "notes");
+        let mut site = site_of(&notes);
         let chrome = Chrome::plain();
         let mut nav = NavJs::of(&site, &chrome);
         for (source, title) in [("net/tcp.md", "TCP \"긴\" 제목 <b>"), ("net/README.md", "망"), ("net/tcp.md", "T")]
@@ -210,6 +215,26 @@ mod tests {
             assert_eq!(nav.text(), nav_js(&site, &chrome), "after retitling {source}");
         }
         assert!(nav.text().contains(r#""t":"T","u":"net/tcp.html","q":3}"#), "{}", nav.text());
+    }
+
+    /// `nav.js` lists the pages in the site's reading order, which numbers the search index's
+    /// pages: the search script takes a result's title from `nav.js` by that number.
+    #[test]
+    fn entries_are_in_the_order_that_numbers_the_search_index() {
+        let notes = [
+            ("README.md", "# 노트\n"),
+            ("net/README.md", "# 네트워크\n"),
+            ("net/tcp.md", "# TCP\n"),
+            ("net/deep/udp.md", "# UDP\n"),
+            ("net/http.md", "# HTTP\n"),
+            ("algo/sort.md", "# 정렬\n"),
+            ("top.md", "# 위\n"),
+        ];
+        let site = site_of(&notes);
+        let nav = NavJs::of(&site, &Chrome::plain());
+        let listed: Vec<PageRef> = nav.entries.iter().map(|(page, _)| *page).collect();
+        assert_eq!(listed, site.order);
+        assert_eq!(listed.len(), 9, "every note and folder page: {listed:?}");
     }
 
     #[test]

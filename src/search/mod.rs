@@ -12,7 +12,9 @@
 //! `gongbuSearch(kind, number, data)`), which browsers allow from `file://`.
 //!
 //! Files (under `static/search/`, reserved with the theme's files):
-//! - `index.js`: the manifest (number of pages, term shards, pages per text block);
+//! - `index.js`: the manifest (number of pages, term shards, pages per text block), which
+//!   `nav.js` carries too (`window.GONGBU_SEARCH`, `manifest`): the search script reads it from
+//!   there and loads `index.js` only on a page without `nav.js`;
 //! - `t{N}.js`: term shard N, `{term: "postings"}`, the postings (page, weight, page delta,
 //!   weight, …) as base64url digits (`push_number`). A term's shard is the FNV-1a hash of its
 //!   first two characters (`shard_of`): all words a prefix can match are in one shard, and each
@@ -25,12 +27,15 @@
 //!   loaded only for the shown results (12 candidates when a phrase can reorder them), for the
 //!   heading, the snippet and the phrase check.
 //!
-//! A first query in the header's box: focusing the box fetches the manifest; the keystroke
+//! A first query in the header's box: the manifest is in memory with `nav.js`; the keystroke
 //! searches at once (no debounce) and loads its shards (one per bigram or word), ranks the pages
 //! from the postings (typed arrays and integer-only loops: it runs before the engine has compiled
 //! it, and an unoptimised engine boxes every fractional number, so term frequencies are summed in
-//! fixed point), loads the text blocks of the first screen's 5 results and paints them as soon as
-//! no later result can overtake them, then loads the rest's blocks and paints the whole list.
+//! fixed point), paints the titles of the results whose places are certain (every result when
+//! no phrase can reorder them; titles and urls from `nav.js`, which lists the pages in the
+//! index's order), loads the text blocks of the first screen's 5 results and fills in their
+//! headings and snippets (or paints them) as soon as no later result can overtake them, then
+//! loads the rest's blocks and completes the whole list.
 //!
 //! A weight is `min(count, 63) << 2 | in title << 1 | in a heading`. Ranking (in
 //! `static/search.js`): query words fully present > query bigrams standing together (the phrase,
@@ -144,6 +149,35 @@
 //! queries 29.9 and 39.6 ms before (3 and 5 visits), 40.9 and 37.6 ms now: the earlier
 //! keystrokes have loaded nearly every file (1–2 files after the last keystroke, 12 for `비동기`,
 //! whose last bigram brings new results), so the difference is noise at that load.
+//!
+//! The manifest in `nav.js` (kept): every page loads `nav.js` (deferred, so before the theme's
+//! script), which carries the manifest (`window.GONGBU_SEARCH`, 62 bytes): no query waits a
+//! round of script loads for `index.js` (typed at once, that round took the first 1–7 ms of the
+//! query, 3–20 under load); `index.js` stays for pages without `nav.js`. The index files are
+//! byte for byte as before.
+//!
+//! Titles before the text (kept, measured both ways): `nav.js` lists the pages in the index's
+//! order, so once ranked, a query whose first screen's places no phrase bonus can change (always
+//! without a phrase: one syllable, a two-syllable word, a Latin word, an identifier, a number)
+//! shows its results' titles at once, each linking to its page, in a list marked busy; each
+//! result's heading and snippet fill into the same link as its block comes (a result chosen
+//! meanwhile stays chosen, Enter on a title opens it at its heading once known), and the list
+//! is no longer busy when complete. A title keeps the room of a usual card (heading, four lines). A
+//! title is not a #12 result (title, heading, snippet): the first screen's cards still need the
+//! second round (5 text blocks). 10,000 notes, old / new site visits alternating
+//! (`--timing-site OLD --against NEW --typing-only`, medians of paired visits), load 10–13 on 2
+//! cores, the 5 queries without a phrase of the timing set: `file://`, 5 visits, titles painted
+//! at 32.3 / 30.6 ms (focused before / at once) where the old site painted its cards at 53.9 /
+//! 56.2 ms; the new site's cards 56.5 / 56.0 ms (paired difference +3.3 / −3.8 ms); HTTP, 3
+//! visits, titles 36.0 / 48.6 ms, cards old 62.8 / 60.2, new 76.8 / 87.8 ms (paired +3.5 /
+//! +10.2). Over the four old/new runs the cards of these queries were 4–16 ms later in 6 of 8
+//! pairs of medians: painting the titles is a frame of work that competes with the text blocks'
+//! scripts on a loaded machine; with the titles switched off and everything else the same
+//! (visits alternating) the paired difference was −1.0 / +7.0 ms, within the noise (queries with
+//! a phrase, the same code on both sites, differed by −18.7 / +13.4 ms in that run). All ten
+//! queries, `file://`, first screen's cards: old 64.2 / 62.9 ms, new 74.5 / 67.4 ms; titles or
+//! cards, whichever is first: new 64.8 / 48.4 ms. Queries with a phrase show no early titles
+//! (their first screen is not certain before the text), so their only change is the manifest.
 //!
 //! HTTP in `scripts/pagefind-compare`: Python's server, now keep-alive HTTP/1.1 with
 //! `TCP_NODELAY` (`--http10` for a connection per file as before; keep-alive without
@@ -410,6 +444,14 @@ pub(crate) fn shard_bits(pages: usize) -> u32 {
     usize::BITS - (wanted - 1).leading_zeros()
 }
 
+/// The index's manifest for a site of `pages` pages, as JSON: its number of pages, of term
+/// shards and of pages per text block. `index.js` hands it to the search script, and `nav.js`
+/// carries it too (`window.GONGBU_SEARCH`, see `pipeline::write_navigation_files`): every page
+/// has loaded `nav.js` before a query, so no query waits for a round of script loads for it.
+pub(crate) fn manifest(pages: usize) -> String {
+    format!("{{\"pages\":{pages},\"shards\":{},\"block\":{BLOCK}}}", 1usize << shard_bits(pages))
+}
+
 /// Postings of one shard: term → (page, weight) pairs, sorted by page when written.
 type Shard = FxHashMap<Box<str>, Postings>;
 
@@ -661,11 +703,7 @@ impl Index {
         use rayon::prelude::*;
         let mut files = Vec::new();
         if std::mem::take(&mut self.manifest_dirty) {
-            let manifest = format!(
-                "gongbuSearch(\"m\",0,{{\"pages\":{},\"shards\":{},\"block\":{BLOCK}}});\n",
-                self.pages.len(),
-                1usize << self.bits
-            );
+            let manifest = format!("gongbuSearch(\"m\",0,{});\n", manifest(self.pages.len()));
             files.push(put(format!("{DIR}/index.js"), manifest.into_bytes()));
         }
         let shards: Vec<usize> =
