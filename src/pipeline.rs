@@ -886,7 +886,11 @@ pub(crate) fn write_navigation_files(
         files.push((feed::FEED, xml.into_bytes()));
     }
     // The search index's manifest rides with the navigation, which every page loads before a query.
-    let nav = [nav, b"window.GONGBU_SEARCH=", search::manifest(site.order.len()).as_bytes(), b";\n"].concat();
+    let nav = if chrome.search {
+        [nav, b"window.GONGBU_SEARCH=", search::manifest(site.order.len()).as_bytes(), b";\n"].concat()
+    } else {
+        nav.to_vec()
+    };
     let files =
         std::iter::once(("nav.js", nav.as_slice())).chain(files.iter().map(|(rel, bytes)| (*rel, bytes.as_slice())));
     diagnostics.extend(write_all(sink, files));

@@ -223,6 +223,8 @@ fn a_site_may_turn_off_search_and_the_anki_export() {
     assert!(!anki_link(&off) && !off.join("quiz/anki.csv").exists(), "no export and no link to it");
     assert_eq!(search_files(&off), 0);
     assert!(!off.join("static/search").exists());
+    assert!(!fs::read_to_string(off.join("nav.js")).unwrap().contains("GONGBU_SEARCH"), "no index manifest");
+    assert!(fs::read_to_string(on.join("nav.js")).unwrap().contains("GONGBU_SEARCH"));
     // Everything else is there, and nothing links to what is gone.
     assert!(off.join("quiz/questions.js").is_file() && off.join("a.html").is_file());
     assert_eq!(dead_links(&off), vec![]);
