@@ -178,6 +178,11 @@
 //! queries, `file://`, first screen's cards: old 64.2 / 62.9 ms, new 74.5 / 67.4 ms; titles or
 //! cards, whichever is first: new 64.8 / 48.4 ms. Queries with a phrase show no early titles
 //! (their first screen is not certain before the text), so their only change is the manifest.
+//! Again on a quieter machine (load falling from 8 to 1), the merged build's 10,000-note site
+//! against the same site with the early titles taken out of its script, `file://`, 5 visits
+//! alternating, medians of the ten queries (focused before / at once): cards 50.2 / 40.8 ms with
+//! the titles and 45.9 / 40.9 ms without (within the noise); titles or cards, whichever is first,
+//! 41.8 / 34.4 ms; the titles of the five queries without a phrase 20–32 ms.
 //!
 //! HTTP in `scripts/pagefind-compare`: Python's server, now keep-alive HTTP/1.1 with
 //! `TCP_NODELAY` (`--http10` for a connection per file as before; keep-alive without
