@@ -722,12 +722,14 @@ pub(crate) fn render_pages(
         if let (Some(key), Some(&id)) = (key, site.position.get(&page)) {
             text_keys.set(id, key);
         }
-        let (search, problem) = index_page(site, index, page, text, terms.as_ref(), (&text_keys, &cache.pages), sink);
+        let (mut search, problem) =
+            index_page(site, index, page, text, terms.as_ref(), (&text_keys, &cache.pages), sink);
         diagnostics.extend(problem);
         if let Some(anki) = anki {
             // A build (it streams the Anki export) renders no page again: only a session
-            // re-renders pages by the paths they link to.
+            // re-renders pages by the paths they link to. Without search, it wants no text.
             targets = Vec::new();
+            search = search.filter(|_| index.is_some());
             // A note whose page failed gives its questions without answers.
             let rows = match (page, study.as_mut()) {
                 (PageRef::Note(_), Some(s)) => Some(std::mem::take(&mut s.anki)),
