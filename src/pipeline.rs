@@ -1494,6 +1494,32 @@ mod tests {
     }
 
     #[test]
+    fn a_build_without_search_keeps_no_page_text_while_a_session_keeps_it_for_its_index() {
+        let tmp = tempfile::tempdir().unwrap();
+        let notes = tmp.path().join("notes");
+        std::fs::create_dir(&notes).unwrap();
+        for i in 0..6 {
+            std::fs::write(notes.join(format!("n{i}.md")), format!("# N{i}\n\n## 절 {i}\n\n본문 {i}\n")).unwrap();
+        }
+        let overrides = crate::config::Overrides { output_dir: Some(tmp.path().join("out")), ..Default::default() };
+        let config = Config::from_parts(&notes, Some("[search]\nenabled = false\n"), overrides).unwrap();
+        let cache = BuildCache::none();
+        let Loaded { site, .. } = load(&config, &mut Clock::start(), &cache.notes, false).unwrap();
+        let theme = theme::read_templates(None, &config.root).and_then(Theme::from_sources).unwrap();
+        let (chrome, glossary) = (view::Chrome::of(&config, &site), Glossary::of(&site));
+        let ignore = |_: &[u8]| {};
+        let anki = study::AnkiStream::new(&ignore);
+        let render = |anki| {
+            render_pages(&site, &theme, &chrome, &site.order, &Recorder::default(), None, &glossary, anki, &cache)
+        };
+        // A build (the Anki stream) with no index to take each page's text lets it go as the
+        // page is done: nothing holds on to them until the end (78 MB at 10,000 notes).
+        assert!(render(Some(&anki)).iter().all(|r| r.search.is_none()));
+        // A session (no stream) keeps them: it brings its index up to date from them.
+        assert!(render(None).iter().filter(|r| r.search.is_some()).count() >= 6);
+    }
+
+    #[test]
     fn a_large_anki_export_is_written_in_parts_while_the_pages_render() {
         let tmp = tempfile::tempdir().unwrap();
         let site = tmp.path().join("notes");
