@@ -82,9 +82,6 @@ struct State {
     /// export in the making, shared with its late write, so an edit replaces one note's rows
     /// instead of looking up every note's.
     anki: Arc<Vec<Option<Arc<str>>>>,
-    /// Whether the site has the Anki export (`[study] anki`): without it the rows kept above
-    /// are never written.
-    export_anki: bool,
     /// The pieces of `quiz/questions.js`, the glossary and the references page as last written
     /// (`study::Pieces`, in `LATE_STUDY_FILES` order): a retitle makes only the pieces showing
     /// the note again. None until a rebuild writes the file.
@@ -299,11 +296,10 @@ impl Session {
             study_chrome,
             index,
             anki,
-            export_anki: config.anki,
             pieces: Default::default(),
             nav: None,
         };
-        let rebuild = state.absorb(written, sink);
+        let rebuild = state.absorb(written, config, sink);
         self.state = Some(state);
         Ok(rebuild)
     }
@@ -380,7 +376,8 @@ impl Session {
         if changes.structure {
             state.anki = Arc::new(state.anki_rows());
         }
-        if (changes.structure || outputs.anki) && state.export_anki {
+        // Without the export (`[study] anki = false`) the rows kept are never written.
+        if (changes.structure || outputs.anki) && config.anki {
             // The export is the largest file of a site (79 MB at 10,000 notes): written after
             // the reload, from the rows kept per note.
             let rows = Arc::clone(&state.anki);
@@ -723,17 +720,18 @@ impl State {
             true,
             &BuildCache::none(),
         );
-        self.absorb(written, sink)
+        self.absorb(written, config, sink)
     }
 
     /// The outcome of writing every page: remember what each showed, write the Anki export
-    /// from the rows kept (the full run leaves it to the session), report every problem.
-    fn absorb(&mut self, written: pipeline::Written, sink: &dyn Sink) -> Rebuild {
+    /// from the rows kept (the full run leaves it to the session) unless `[study] anki` turned
+    /// it off, report every problem.
+    fn absorb(&mut self, written: pipeline::Written, config: &Config, sink: &dyn Sink) -> Rebuild {
         self.index = written.index;
         let mut errors = written.problems;
         errors.extend(self.remember(written.rendered).0);
         self.anki = Arc::new(self.anki_rows());
-        if self.export_anki {
+        if config.anki {
             errors.extend(self.write_anki(sink));
         }
         self.report(errors, self.site.order.len())
