@@ -98,9 +98,10 @@ pub(crate) fn prepare(body: &str) -> Prepared<'_> {
     if edited {
         lines = apply(&originals, &edits);
     }
-    let possible = match edited {
-        true => lazy_html_possible(lines.iter().map(|l| &**l)),
-        false => lazy_html_possible(originals.iter().copied()),
+    let possible = if edited {
+        lazy_html_possible(lines.iter().map(|l| &**l))
+    } else {
+        lazy_html_possible(originals.iter().copied())
     };
     if possible {
         let joined = if edited { Cow::Owned(lines.join("\n")) } else { Cow::Borrowed(body) };
