@@ -16,6 +16,11 @@
 //! numbers are many (a grammar has one per radix and suffix); each such search failed in
 //! Oniguruma after scanning the whole rest of the line.
 //!
+//! Or two characters side by side, where one is a class: `\d\.` needs a digit right before a
+//! dot, `[A-Z_][A-Z0-9_]+` two capitals in a row, `\w+(?=<)` a word character right before a
+//! `<`. Code lines hold digits and dots, capitals and `<` apart far more often than together
+//! (`x.len() < 10`), and such patterns were searched on them in vain.
+//!
 //! The reading is conservative: it understands literals, escapes, groups, alternation,
 //! quantifiers, classes, look-arounds and the `i`/`x` options, and gives up (no requirement,
 //! the search always runs) on anything else. Every requirement it returns must hold of every
@@ -38,11 +43,13 @@ pub(crate) struct Class {
     pub(crate) non_ascii: bool,
 }
 
-/// One way to meet a factor: a literal, or a character of a class.
+/// One way to meet a factor: a literal, a character of a class, or a character of the first
+/// class right before one of the second.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Part {
     Literal(Literal),
     Class(Class),
+    Pair(Class, Class),
 }
 
 /// Every match contains, for each factor, at least one of its parts.
@@ -112,6 +119,7 @@ impl Part {
         match self {
             Part::Literal(literal) => literal.found_in(line, start),
             Part::Class(class) => class.found_in(line, start),
+            Part::Pair(first, second) => pair_found_in(*first, *second, line, start),
         }
     }
 
@@ -119,9 +127,11 @@ impl Part {
     /// of the first set occurs, and all of the second.
     fn bits(&self) -> (u128, u128) {
         match self {
-            Part::Class(class) => {
-                let shared = class.non_ascii || class.ascii & (1 | ALWAYS) != 0;
-                (class.ascii & !(1 | ALWAYS) | u128::from(shared), 0)
+            Part::Class(class) => class_bits(*class),
+            // Both classes occur; the one with fewer members says more.
+            Part::Pair(first, second) => {
+                let smaller = if first.ascii.count_ones() <= second.ascii.count_ones() { first } else { second };
+                class_bits(*smaller)
             }
             Part::Literal(literal) => {
                 let Some(&first) = literal.text.as_bytes().first() else { return (u128::MAX, 0) };
@@ -135,6 +145,24 @@ impl Part {
             }
         }
     }
+}
+
+/// A class's bits in a sieve (see `Part::bits`): one of its bytes occurs.
+fn class_bits(class: Class) -> (u128, u128) {
+    let shared = class.non_ascii || class.ascii & (1 | ALWAYS) != 0;
+    (class.ascii & !(1 | ALWAYS) | u128::from(shared), 0)
+}
+
+/// Whether the rest of `line` from byte `start` holds a character of `first` right before one
+/// of `second`, read byte by byte: a character beyond ASCII ends in a byte of 0x80 or more and
+/// starts with one, so any such byte stands for it on either side (more than it must, never
+/// less).
+fn pair_found_in(first: Class, second: Class, line: &LineBytes, start: usize) -> bool {
+    if !first.found_in(line, start) || !second.found_in(line, start) {
+        return false;
+    }
+    let holds = |class: Class, b: u8| if b < 0x80 { class.ascii >> b & 1 == 1 } else { class.non_ascii };
+    line.text.as_bytes()[start..].windows(2).any(|w| holds(first, w[0]) && holds(second, w[1]))
 }
 
 /// A requirement reduced to bit tests against the bytes a line holds from where a search starts
@@ -376,12 +404,16 @@ enum Item {
     /// Something that matches no text (`\b`, `^`, a look-behind, a negative look-ahead): the
     /// text on either side of it is adjacent, so sequences leave it out.
     ZeroWidth,
-    /// A group: what it needs, and how a match of it starts (a look-ahead: as if empty).
-    Group(Need, Lead),
+    /// A group: what it needs, and how a match of it starts and how it ends (see `Lead`).
+    Group(Need, Lead, Lead),
+    /// A look-ahead: what it needs, and how its text starts. It consumes nothing: for how a
+    /// match starts and ends it is as if empty, and the text after it starts where it does.
+    Ahead(Need, Lead),
 }
 
 /// The characters a piece of pattern's match may start with, and whether it may be empty
-/// (then what follows it may start the match as well).
+/// (then what follows it may start the match as well); or, read from the other end, the
+/// characters it may end with (its trail).
 #[derive(Clone, Copy)]
 struct Lead {
     chars: Class,
@@ -398,6 +430,23 @@ impl Lead {
 
 impl Item {
     fn lead(&self) -> Lead {
+        match self {
+            Item::Group(_, lead, _) => *lead,
+            _ => self.one_char(),
+        }
+    }
+
+    /// The characters the item's text may end with.
+    fn trail(&self) -> Lead {
+        match self {
+            Item::Group(_, _, trail) => *trail,
+            _ => self.one_char(),
+        }
+    }
+
+    /// The character an item that matches one character (or something that starts with any)
+    /// may be; empty for the zero-width items.
+    fn one_char(&self) -> Lead {
         let chars = match self {
             Item::Char(c, fold) => match u8::try_from(*c).ok().filter(u8::is_ascii) {
                 // Folded, `k` matches the Kelvin sign and `s` the long s.
@@ -411,8 +460,7 @@ impl Item {
             },
             Item::Opaque => Class::ANY,
             Item::Class(class) => *class,
-            Item::ZeroWidth => return Lead::EMPTY,
-            Item::Group(_, lead) => return *lead,
+            Item::ZeroWidth | Item::Ahead(..) | Item::Group(..) => return Lead::EMPTY,
         };
         Lead { chars, nullable: false }
     }
@@ -422,7 +470,7 @@ impl Reader {
     /// What every match of `regex` needs, and how it starts; None when the reading gave up.
     fn read(regex: &str) -> Option<(Need, Lead)> {
         let mut reader = Reader::new(regex);
-        let (need, mut lead) = reader.alternation(Flags::default(), true).ok()?;
+        let (need, mut lead, _) = reader.alternation(Flags::default(), true).ok()?;
         if reader.at != reader.chars.len() {
             return None;
         }
@@ -482,20 +530,21 @@ impl Reader {
 
     /// Alternatives up to a closing `)` (not consumed) or the end. Leading options such as
     /// `(?x)` apply to the rest of the group.
-    fn alternation(&mut self, mut flags: Flags, at_start: bool) -> Result<(Need, Lead), Unknown> {
+    fn alternation(&mut self, mut flags: Flags, at_start: bool) -> Result<(Need, Lead, Lead), Unknown> {
         if at_start {
             while self.peek() == Some('(') && self.peek_at(1) == Some('?') && self.isolated_options(&mut flags) {}
         }
-        let (first, mut lead) = self.sequence(flags)?;
+        let (first, mut lead, mut trail) = self.sequence(flags)?;
         let mut branches = vec![first];
         while self.peek() == Some('|') {
             self.at += 1;
-            let (branch, branch_lead) = self.sequence(flags)?;
+            let (branch, branch_lead, branch_trail) = self.sequence(flags)?;
             branches.push(branch);
             lead = lead.union(branch_lead);
+            trail = trail.union(branch_trail);
         }
         if branches.len() == 1 {
-            return Ok((branches.pop().unwrap_or_default(), lead));
+            return Ok((branches.pop().unwrap_or_default(), lead, trail));
         }
         // A match is one branch's: it contains that branch's best factor. One factor, then,
         // of every branch's best literals; nothing when a branch needs nothing.
@@ -503,10 +552,10 @@ impl Reader {
         for branch in branches {
             match branch.into_iter().next() {
                 Some(best) => any_of.extend(best),
-                None => return Ok((Vec::new(), lead)),
+                None => return Ok((Vec::new(), lead, trail)),
             }
         }
-        Ok((vec![any_of], lead))
+        Ok((vec![any_of], lead, trail))
     }
 
     /// `(?ix)` or `(?-i)` at the start of a group: returns true when it read one.
@@ -541,8 +590,9 @@ impl Reader {
         }
     }
 
-    /// Items up to `|`, `)` or the end; the best requirement among them.
-    fn sequence(&mut self, flags: Flags) -> Result<(Need, Lead), Unknown> {
+    /// Items up to `|`, `)` or the end; the best requirement among them, and how a match of
+    /// them starts and ends.
+    fn sequence(&mut self, flags: Flags) -> Result<(Need, Lead, Lead), Unknown> {
         let mut items: Vec<(Item, Repeat)> = Vec::new();
         while let Some(c) = self.peek() {
             if c == '|' || c == ')' {
@@ -560,8 +610,8 @@ impl Reader {
             if c == '(' && self.peek_at(1) == Some('?') && self.isolated_options(&mut scoped) {
                 // `a(?i)b|c` is `a(?i:b|c)`: the options rule the rest of the group,
                 // alternatives included.
-                let (rest, lead) = self.alternation(scoped, false)?;
-                items.push((Item::Group(rest, lead), Repeat::Once));
+                let (rest, lead, trail) = self.alternation(scoped, false)?;
+                items.push((Item::Group(rest, lead, trail), Repeat::Once));
                 break;
             }
             let item = self.item(flags)?;
@@ -571,17 +621,23 @@ impl Reader {
                 items.push((item, repeat));
             }
         }
-        // The items up to the first that cannot be empty may start a match.
-        let mut lead = Lead::EMPTY;
-        for (item, repeat) in &items {
-            let item_lead = item.lead();
-            lead = Lead { chars: lead.chars.union(item_lead.chars), nullable: true };
-            if !item_lead.nullable && *repeat != Repeat::Optional {
-                lead.nullable = false;
-                break;
+        // The items up to the first that cannot be empty may start a match; those from the
+        // last that cannot, end it.
+        let edge = |item_edge: fn(&Item) -> Lead, items: &mut dyn Iterator<Item = &(Item, Repeat)>| {
+            let mut edge = Lead::EMPTY;
+            for (item, repeat) in items {
+                let one = item_edge(item);
+                edge = Lead { chars: edge.chars.union(one.chars), nullable: true };
+                if !one.nullable && *repeat != Repeat::Optional {
+                    edge.nullable = false;
+                    break;
+                }
             }
-        }
-        Ok((factors(items), lead))
+            edge
+        };
+        let lead = edge(Item::lead, &mut items.iter());
+        let trail = edge(Item::trail, &mut items.iter().rev());
+        Ok((factors(items), lead, trail))
     }
 
     fn item(&mut self, flags: Flags) -> Result<Item, Unknown> {
@@ -704,16 +760,16 @@ impl Reader {
 
     /// A group, its `(` already read.
     fn group(&mut self, flags: Flags) -> Result<Item, Unknown> {
-        let (item_of, inner_flags): (fn(Need, Lead) -> Item, Flags) = if self.eat("?") {
+        let (item_of, inner_flags): (fn(Need, Lead, Lead) -> Item, Flags) = if self.eat("?") {
             if self.eat(":") || self.eat(">") {
                 (Item::Group, flags)
             } else if self.eat("=") {
                 // What a look-ahead needs lies at or after the match's start, so in the rest of
                 // the line as well: a requirement of the match (never adjacent to its text).
                 // It consumes nothing: the match starts with what follows it.
-                (|need, _| Item::Group(need, Lead::EMPTY), flags)
+                (|need, lead, _| Item::Ahead(need, lead), flags)
             } else if self.eat("!") || self.eat("<=") || self.eat("<!") {
-                (|_, _| Item::ZeroWidth, flags)
+                (|_, _, _| Item::ZeroWidth, flags)
             } else if self.eat("#") {
                 self.skip_past(')')?;
                 return Ok(Item::ZeroWidth);
@@ -732,11 +788,11 @@ impl Reader {
         } else {
             (Item::Group, flags)
         };
-        let (need, lead) = self.alternation(inner_flags, true)?;
+        let (need, lead, trail) = self.alternation(inner_flags, true)?;
         if self.next() != Some(')') {
             return Err(Unknown);
         }
-        Ok(item_of(need, lead))
+        Ok(item_of(need, lead, trail))
     }
 
     /// The quantifier after an item, if any.
@@ -793,13 +849,42 @@ enum Repeat {
     Optional,
 }
 
-/// The requirements of a sequence: each run of adjacent required characters, and the factors
-/// of each required group.
+/// The requirements of a sequence: each run of adjacent required characters, the factors of
+/// each required group, and each two required items side by side of which one is a class or a
+/// group (two characters side by side are in their run).
 fn factors(items: Vec<(Item, Repeat)>) -> Need {
     let mut all: Need = Vec::new();
+    let mut pairs: Need = Vec::new();
     let mut run = String::new();
     let mut run_fold = false;
+    // How the text matched so far surely ends, when it surely ends right before what comes
+    // next; and whether that is a lone character (then a pair with a character is in a run).
+    let mut before: Option<(Class, bool)> = None;
     for (item, repeat) in items {
+        let (lead, trail) = (item.lead(), item.trail());
+        let is_char = matches!(item, Item::Char(..));
+        match (&item, repeat) {
+            (_, Repeat::Optional) | (Item::Opaque, _) | (Item::ZeroWidth, _) => {}
+            (Item::Ahead(..), _) => {}
+            _ => {
+                if let Some((first, first_is_char)) = before.filter(|_| !lead.nullable) {
+                    if !(first_is_char && is_char) {
+                        pair(first, lead.chars, &mut pairs);
+                    }
+                }
+            }
+        }
+        // A look-ahead's text starts right after what came before it, as the next item's does.
+        if let (Item::Ahead(_, ahead), Some((first, _))) = (&item, before) {
+            if !ahead.nullable && repeat != Repeat::Optional {
+                pair(first, ahead.chars, &mut pairs);
+            }
+        }
+        match (&item, repeat) {
+            (Item::Ahead(..), Repeat::Once | Repeat::AtLeastOnce) => {}
+            (_, Repeat::Optional) | (Item::Opaque, _) | (Item::ZeroWidth, _) => before = None,
+            _ => before = (!trail.nullable).then_some((trail.chars, is_char)),
+        }
         match (item, repeat) {
             (_, Repeat::Optional) | (Item::Opaque, _) | (Item::ZeroWidth, _) => flush(&mut run, run_fold, &mut all),
             (Item::Class(class), _) => {
@@ -817,14 +902,25 @@ fn factors(items: Vec<(Item, Repeat)>) -> Need {
                     flush(&mut run, run_fold, &mut all);
                 }
             }
-            (Item::Group(factors, _), _) => {
+            (Item::Group(factors, _, _) | Item::Ahead(factors, _), _) => {
                 flush(&mut run, run_fold, &mut all);
                 all.extend(factors);
             }
         }
     }
     flush(&mut run, run_fold, &mut all);
-    ranked(all)
+    ranked(all, pairs)
+}
+
+/// Classes this large are in nearly every line: a pair with one says little for its cost.
+const PAIR_CLASS_MOST: u32 = 100;
+
+/// The pair `first`, `second` as a factor, unless one side could be nearly anything.
+fn pair(first: Class, second: Class, pairs: &mut Need) {
+    let small = |c: Class| c.ascii.count_ones() <= PAIR_CLASS_MOST;
+    if small(first) && small(second) {
+        pairs.push(vec![Part::Pair(first, second)]);
+    }
 }
 
 fn flush(run: &mut String, fold_case: bool, all: &mut Need) {
@@ -834,17 +930,21 @@ fn flush(run: &mut String, fold_case: bool, all: &mut Need) {
 }
 
 /// The factors most selective first: by their shortest literal, longest first, then those
-/// with a class, by their largest class (the earlier among equals). A factor with an empty
-/// literal is found everywhere: left out.
-fn ranked(mut all: Need) -> Need {
+/// with a class, by their largest class (the earlier among equals); then the pairs, which
+/// cost a look at each byte, in the places left. A factor with an empty literal is found
+/// everywhere: left out.
+fn ranked(mut all: Need, pairs: Need) -> Need {
     // How often a part is met, in rank: a longer literal less often, any literal less often
     // than a class, a class with fewer members less often.
     let commonness = |part: &Part| match part {
         Part::Literal(l) => 1000 - l.text.len().min(999) as u32,
         Part::Class(c) => 1000 + c.ascii.count_ones() + u32::from(c.non_ascii),
+        // A group's pairs, met here among its other factors, go last as well.
+        Part::Pair(..) => 2000,
     };
     all.retain(|factor| factor.iter().all(|part| !matches!(part, Part::Literal(l) if l.text.is_empty())));
     all.sort_by_key(|factor| factor.iter().map(commonness).max().unwrap_or(0));
+    all.extend(pairs);
     let mut kept: Need = Vec::new();
     for factor in all {
         if !kept.contains(&factor) {
@@ -1096,11 +1196,14 @@ mod tests {
     fn shown(part: Part) -> (String, bool) {
         match part {
             Part::Literal(l) => (l.text, l.fold_case),
-            Part::Class(c) => {
-                let members: String = (0..128u8).filter(|&b| c.ascii >> b & 1 == 1).map(char::from).collect();
-                (format!("[{members}{}]", if c.non_ascii { "…" } else { "" }), false)
-            }
+            Part::Class(c) => (class_shown(c), false),
+            Part::Pair(first, second) => (format!("{}{}", class_shown(first), class_shown(second)), false),
         }
+    }
+
+    fn class_shown(c: Class) -> String {
+        let members: String = (0..128u8).filter(|&b| c.ascii >> b & 1 == 1).map(char::from).collect();
+        format!("[{members}{}]", if c.non_ascii { "…" } else { "" })
     }
 
     fn need(regex: &str) -> Option<Vec<(String, bool)>> {
@@ -1175,7 +1278,8 @@ mod tests {
         assert_eq!(factors(r"(?=x\()foo\s*::"), [vec!["foo"], vec!["x("], vec!["::"]]);
         // Within an alternation, only a branch's best factor is certain.
         assert_eq!(factors(r"foo\s*bar|baz"), [vec!["foo", "baz"]]);
-        assert_eq!(factors(r"(?:ab|cd)\.(?:ef)+"), [vec!["ab", "cd"], vec!["ef"], vec!["."]]);
+        // Then the pairs (`[bd]` right before the dot), in the places left.
+        assert_eq!(factors(r"(?:ab|cd)\.(?:ef)+"), [vec!["ab", "cd"], vec!["ef"], vec!["."], vec!["[bd][.]"]]);
         // Classes come after literals, the smallest first.
         assert_eq!(factors(r"\w\d[<>]=|x"), [vec!["=", "x"]]);
         assert_eq!(factors(r"\w+\s*[<>]=\d"), [vec!["="], vec!["[<>]"], vec!["[0123456789…]"], vec![WORD_SHOWN]]);
@@ -1185,6 +1289,106 @@ mod tests {
         assert!(found(r"\w+\s*=\s*(?:function|=>)", "f = (a) => a", 0));
         assert!(!found(r"\w+\s*=\s*(?:function|=>)", "const f = g(a);", 0));
         assert!(!found(r"\w+\s*=\s*(?:function|=>)", "x => y; z = 1", 6));
+    }
+
+    const DIGIT_SHOWN: &str = "[0123456789…]";
+
+    #[test]
+    fn characters_side_by_side_are_a_pair_when_one_is_a_class() {
+        // Inside a sequence, across a group's edges, and before a look-ahead's text.
+        assert_eq!(factors(r"\b((?:\d[\d_]*)?\d\.)(?!\.)"), [vec!["."], vec![DIGIT_SHOWN], vec!["[0123456789…][.]"]]);
+        assert_eq!(
+            factors(r"\b([\p{Lu}_][\p{Lu}\p{Nd}_]+)\b"),
+            [
+                vec!["[ABCDEFGHIJKLMNOPQRSTUVWXYZ_…]"],
+                vec!["[0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_…]"],
+                vec!["[ABCDEFGHIJKLMNOPQRSTUVWXYZ_…][0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_…]"]
+            ]
+        );
+        assert_eq!(
+            factors(r"(?:\b(?:Vec|Box)\b|[a-z]\w*)(?=<)"),
+            [
+                vec!["<"],
+                vec!["Vec", "Box", "[abcdefghijklmnopqrstuvwxyz]"],
+                vec![&*format!("{}[<]", "[0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz…]")]
+            ]
+        );
+        assert!(found(r"\d\.", "x = 3.14", 0) && !found(r"\d\.", "x.len() < 10", 0) && !found(r"\d\.", "3.14", 1));
+        assert!(found(r"\w+(?=<)", "let v: Vec<i64>", 0) && !found(r"\w+(?=<)", "if a < b {", 0));
+        // Beyond ASCII, any such byte may be the character on either side.
+        assert!(found(r"\w(?=<)", "한<", 0) && found(r"<\w", "<한", 0) && !found(r"\d(?=<)", "ab <", 0));
+        // Two characters are a literal already; an optional item, `.` or a large class between
+        // or beside them makes no pair.
+        assert_eq!(factors(r"ab"), [vec!["ab"]]);
+        assert_eq!(factors(r"\d?\.|x"), [vec![".", "x"]]);
+        assert_eq!(factors(r"\d.\."), [vec!["."], vec![DIGIT_SHOWN]]);
+        assert_eq!(
+            factors(r"[^x]\."),
+            [
+                vec!["."],
+                vec![&*format!("[{}…]", (0..128u8).filter(|&b| b != b'x').map(char::from).collect::<String>())]
+            ]
+        );
+        assert_eq!(factors(r"(?:a|)\d"), [vec![DIGIT_SHOWN]]);
+    }
+
+    /// A pair never turns away a search that matches: every grammar pattern whose requirement
+    /// has one, on lines of code of the shared notes, wherever the pairs decide (the rest of the
+    /// requirement holds there and a pair does not): Oniguruma finds no match.
+    #[test]
+    fn pairs_turn_away_only_searches_that_fail() {
+        let mut lines: Vec<String> = Vec::new();
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared");
+        for entry in walkdir::WalkDir::new(root).into_iter().flatten() {
+            if entry.path().extension().is_some_and(|e| e == "md") {
+                let text = std::fs::read_to_string(entry.path()).unwrap();
+                for block in crate::markdown::code_blocks::code_blocks(&text) {
+                    lines.extend(block.code.split_inclusive('\n').map(String::from));
+                }
+            }
+        }
+        assert!(lines.len() > 5_000, "{} lines", lines.len());
+        let mut regexes = super::super::parse::every_grammar_regex();
+        regexes.sort();
+        regexes.dedup();
+        let (mut with_pairs, mut decided) = (0, 0);
+        for regex in &regexes {
+            let Some(required) = Required::of(regex) else { continue };
+            let is_pair = |factor: &Vec<Part>| factor.iter().any(|p| matches!(p, Part::Pair(..)));
+            let without = Required { all_of: required.all_of.iter().filter(|f| !is_pair(f)).cloned().collect() };
+            if without.all_of.len() == required.all_of.len() {
+                continue;
+            }
+            // As syntect compiles it; a pattern with back-references to another's captures is
+            // only ever searched with them filled in, and does not compile as it is.
+            let options = onig::RegexOptions::REGEX_OPTION_CAPTURE_GROUP;
+            let Ok(compiled) = onig::Regex::with_options(regex, options, onig::Syntax::default()) else { continue };
+            with_pairs += 1;
+            // Every fifth line, from its start and from its middle: a debug build's Oniguruma
+            // takes a minute for every line from four places.
+            for line in lines.iter().step_by(5) {
+                let bytes = LineBytes::new(line);
+                for start in [0, line.floor_char_boundary(line.len() / 2)] {
+                    if !without.found_in(&bytes, start) || required.found_in(&bytes, start) {
+                        continue;
+                    }
+                    decided += 1;
+                    // An error (a search over its retry limit) is no match, as in syntect.
+                    let how = onig::SearchOptions::SEARCH_OPTION_NONE;
+                    let hit =
+                        compiled.search_with_param(line, start, line.len(), how, None, onig::MatchParam::default());
+                    assert!(
+                        !matches!(hit, Ok(Some(_))),
+                        "{regex:?} matches {line:?} from {start}, where its pairs {:?} are not found",
+                        required.all_of.iter().filter(|f| is_pair(f)).collect::<Vec<_>>()
+                    );
+                }
+            }
+        }
+        assert!(
+            with_pairs > 400 && decided > 20_000,
+            "{with_pairs} patterns with pairs, {decided} searches decided by them"
+        );
     }
 
     /// The search that looks at the first byte first answers as comparing every window does.
@@ -1253,10 +1457,13 @@ mod tests {
     #[test]
     fn options_in_the_middle_rule_the_rest_of_the_group() {
         assert_eq!(factors(r"\b(?i)(0x)\h*(L)"), [vec!["0x"], vec!["L"]]);
-        assert_eq!(factors(r"\b(?i)(0x)\h+"), [vec!["0x"], vec!["[0123456789ABCDEFabcdef…]"]]);
+        assert_eq!(
+            factors(r"\b(?i)(0x)\h+"),
+            [vec!["0x"], vec!["[0123456789ABCDEFabcdef…]"], vec!["[Xx…][0123456789ABCDEFabcdef…]"]]
+        );
         assert_eq!(need(r"\b(?i)(0x)\h*(L)"), Some(vec![("0x".into(), true)]));
         // `a(?i)b|c` is `a(?i:b|c)`, so it needs the `a`.
-        assert_eq!(factors("a(?i)b|c"), [vec!["a"], vec!["b", "c"]]);
+        assert_eq!(factors("a(?i)b|c"), [vec!["a"], vec!["b", "c"], vec!["[a][BCbc…]"]]);
         let regex = syntect::parsing::Regex::new("a(?i)b|c".into());
         assert!(regex.search("xaC", 0, 3, None) && !regex.search("c", 0, 1, None));
     }
