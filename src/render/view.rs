@@ -32,15 +32,18 @@ pub(crate) struct PageContext<'a> {
     pub(crate) sections: Vec<NavLink>,
     /// A folder page's listing; None on note pages.
     pub(crate) section: Option<SectionView>,
-    /// `words` as a Tera value, made once for every page (see `Chrome::words_value`).
+    /// `words` and `assets` as Tera values, made once for every page (see `Chrome::words_value`).
     #[serde(skip)]
     pub(crate) words_value: &'a OnceLock<tera::Value>,
+    #[serde(skip)]
+    pub(crate) assets_value: &'a OnceLock<tera::Value>,
 }
 
 impl PageContext<'_> {
     /// This context as Tera reads it: what `tera::Context::from_serialize` makes of it, field
-    /// for field, but with the site's words (62 strings, the same on every page) made into a
-    /// Tera value once per build and shared, where serialising copied them for every page.
+    /// for field, but with the site's words (62 strings) and the theme's asset paths, the same
+    /// on every page, made into Tera values once per build and shared, where serialising copied
+    /// them for every page.
     pub(crate) fn to_tera(&self) -> tera::TeraResult<tera::Context> {
         fn put<T: Serialize + ?Sized>(
             context: &mut tera::Context,
@@ -50,21 +53,23 @@ impl PageContext<'_> {
             context.insert_value(key, tera::Value::try_from_serializable(value)?);
             Ok(())
         }
-        let words = match self.words_value.get() {
-            Some(words) => words.clone(),
-            None => {
-                let made = tera::Value::try_from_serializable(self.words)?;
-                self.words_value.get_or_init(|| made).clone()
+        fn shared<T: Serialize + ?Sized>(made: &OnceLock<tera::Value>, value: &T) -> tera::TeraResult<tera::Value> {
+            match made.get() {
+                Some(value) => Ok(value.clone()),
+                None => {
+                    let value = tera::Value::try_from_serializable(value)?;
+                    Ok(made.get_or_init(|| value).clone())
+                }
             }
-        };
+        }
         let mut context = tera::Context::new();
         put(&mut context, "lang", self.lang)?;
         put(&mut context, "site", &self.site)?;
-        context.insert_value("words", words);
+        context.insert_value("words", shared(self.words_value, self.words)?);
         put(&mut context, "root", &self.root)?;
         put(&mut context, "generator", self.generator)?;
         put(&mut context, "feed", self.feed)?;
-        put(&mut context, "assets", self.assets)?;
+        context.insert_value("assets", shared(self.assets_value, self.assets)?);
         put(&mut context, "page", &self.page)?;
         put(&mut context, "sections", &self.sections)?;
         put(&mut context, "section", &self.section)?;
@@ -89,6 +94,7 @@ impl<'a> PageContext<'a> {
             site: SiteView { title, description: chrome.description, url, search: chrome.search, anki: chrome.anki },
             words: &chrome.words,
             words_value: &chrome.words_value,
+            assets_value: &chrome.assets_value,
             generator: GENERATOR,
             feed: chrome.feed,
             assets: &chrome.assets,
@@ -220,9 +226,10 @@ pub struct Chrome<'a> {
     /// The theme's styles and scripts by name (`gongbu.css`), each with its path from the site
     /// root as pages load it: content-hashed in a build (`static/gongbu.1a2b3c4d.css`).
     pub(crate) assets: BTreeMap<String, String>,
-    /// `words` as a Tera value, made at the first page rendered and cloned (a few reference
-    /// counts) into every page's context after it.
+    /// `words` and `assets` as Tera values, made at the first page rendered and cloned (a few
+    /// reference counts) into every page's context after it.
     pub(crate) words_value: OnceLock<tera::Value>,
+    pub(crate) assets_value: OnceLock<tera::Value>,
     /// `[search] enabled` and `[study] anki` of the config (`SiteView::search`, `SiteView::anki`).
     pub(crate) search: bool,
     pub(crate) anki: bool,
@@ -242,6 +249,7 @@ impl<'a> Chrome<'a> {
             feed: if super::feed::has_feed(site, absolute_base(&config.base_url)) { super::feed::FEED } else { "" },
             assets: asset_paths(config),
             words_value: OnceLock::new(),
+            assets_value: OnceLock::new(),
             search: config.search,
             anki: config.anki,
         }
@@ -261,6 +269,7 @@ impl Chrome<'static> {
             feed: "",
             assets: BTreeMap::new(),
             words_value: OnceLock::new(),
+            assets_value: OnceLock::new(),
             search: true,
             anki: true,
         }
@@ -722,15 +731,19 @@ mod tests {
             .collect()
     }
 
-    /// The context made with the shared words holds, key for key, what serialising the whole
-    /// context gives, for note and folder pages, before and after the words are made.
+    /// The context made with the shared words and asset paths holds, key for key, what
+    /// serialising the whole context gives, for note and folder pages, before and after the
+    /// shared values are made.
     #[test]
-    fn the_context_with_shared_words_is_the_serialised_one() {
+    fn the_context_with_shared_words_and_assets_is_the_serialised_one() {
         let site = site_of(
             &[("README.md", "# 노트\n"), ("net/README.md", "# 네트워크\n"), ("net/tcp.md", "# TCP\n\n## 연결\n")],
             None,
         );
-        let chrome = Chrome::plain();
+        let mut chrome = Chrome::plain();
+        chrome.assets = [("theme.css", "static/theme.1a2b3c4d.css"), ("theme.js", "static/theme.js")]
+            .map(|(name, path)| (name.to_string(), path.to_string()))
+            .into();
         let shared = SiteLinks::of(&site, &chrome);
         for (round, &page) in site.order.iter().chain(&site.order).enumerate() {
             let links = PageLinks::of(&site, page);
@@ -741,14 +754,16 @@ mod tests {
             let serde_json::Value::Object(keys) = serde_json::to_value(&context).expect("to JSON") else {
                 panic!("a map")
             };
-            assert!(keys.contains_key("words") && keys.contains_key("page"), "{keys:?}");
+            assert!(keys.contains_key("words") && keys.contains_key("page") && keys.contains_key("assets"), "{keys:?}");
             for key in keys.keys() {
                 assert!(serialised.get(key).is_some(), "{key}");
                 assert!(made.get(key) == serialised.get(key), "round {round}: {key} differs");
             }
-            assert!(made.get("words_value").is_none() && serialised.get("words_value").is_none());
+            for skipped in ["words_value", "assets_value"] {
+                assert!(made.get(skipped).is_none() && serialised.get(skipped).is_none(), "{skipped}");
+            }
         }
-        assert!(chrome.words_value.get().is_some(), "made once and kept");
+        assert!(chrome.words_value.get().is_some() && chrome.assets_value.get().is_some(), "made once and kept");
     }
 
     #[test]
