@@ -199,6 +199,13 @@
 
 mod postings;
 mod tokens;
+mod weights;
+
+/// The generated notes of benchmarks, as real text for the tests.
+#[cfg(test)]
+#[allow(dead_code)]
+#[path = "../bin/gen-corpus/corpus.rs"]
+mod corpus;
 
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
@@ -207,7 +214,7 @@ use std::sync::Mutex;
 
 use postings::Postings;
 
-use tokens::terms_marked;
+use weights::Weights;
 
 /// Pages per text block (`d{N}.js`): 4, a quarter of the files of one page per block (6,600
 /// index files at 10,000 notes, not 14,100), with no first query measurably slower (its 8–12
@@ -258,70 +265,14 @@ impl Page {
     /// their flags joined): a one-syllable query, the first keystroke of most Korean queries,
     /// reads one posting list in one file instead of every bigram that starts with it.
     fn weighted_terms(&self) -> Vec<(Cow<'_, str>, u32)> {
-        // Most terms of a Korean page are bigrams, always six bytes: counted by those bytes as
-        // an integer (cheaper to hash and compare than a string), then joined to the others.
-        type Bigrams<'a> = FxHashMap<u64, (Cow<'a, str>, u32)>;
-        fn add<'a>(counts: &mut FxHashMap<Cow<'a, str>, u32>, bigrams: &mut Bigrams<'a>, text: &'a str, w: u32) {
-            terms_marked(text, |t, bigram| match if bigram { bigram_key(&t) } else { None } {
-                Some(key) => match bigrams.get_mut(&key) {
-                    Some((_, x)) => *x = merged(*x, w),
-                    None => {
-                        bigrams.insert(key, (t, w));
-                    }
-                },
-                None => match counts.get_mut(&*t) {
-                    Some(x) => *x = merged(*x, w),
-                    None => {
-                        counts.insert(t, w);
-                    }
-                },
-            })
-        }
-        // Sized from the text at the start (a Korean page has a distinct bigram in about every
-        // 16 bytes of text, a word in about 32), not grown and rehashed step by step.
         let bytes = self.title.len() + self.sections.iter().map(|s| s.heading.len() + s.text.len()).sum::<usize>();
-        let mut counts: FxHashMap<Cow<'_, str>, u32> = FxHashMap::default();
-        let mut bigrams = Bigrams::default();
-        counts.reserve(bytes / 32);
-        bigrams.reserve(bytes / 16);
-        add(&mut counts, &mut bigrams, &self.title, 2);
+        let mut weights = Weights::for_bytes(bytes);
+        weights.add(&self.title, 2);
         for s in &self.sections {
-            add(&mut counts, &mut bigrams, &s.heading, 1);
-            add(&mut counts, &mut bigrams, &s.text, 4);
+            weights.add(&s.heading, 1);
+            weights.add(&s.text, 4);
         }
-        // Keyed by the character: hashing a char is cheaper than hashing its string.
-        let mut leads: FxHashMap<char, (Cow<'_, str>, u32)> = FxHashMap::default();
-        // The `Cow` itself: a lead borrows from the page where its term does.
-        #[allow(clippy::ptr_arg)]
-        fn lead<'a>(leads: &mut FxHashMap<char, (Cow<'a, str>, u32)>, term: &Cow<'a, str>, c: char, w: u32) {
-            match leads.get_mut(&c) {
-                Some((_, x)) => *x = merged(*x, w),
-                None => {
-                    let lead = match term {
-                        Cow::Borrowed(t) => Cow::Borrowed(&t[..c.len_utf8()]),
-                        Cow::Owned(t) => Cow::Owned(t[..c.len_utf8()].to_string()),
-                    };
-                    leads.insert(c, (lead, w));
-                }
-            }
-        }
-        // The lone CJK characters' terms go into their leads; every bigram starts one.
-        counts.retain(|term, &mut w| {
-            let Some(c) = term.chars().next().filter(|&c| tokens::is_cjk(c)) else { return true };
-            lead(&mut leads, term, c, w);
-            term.len() > c.len_utf8()
-        });
-        for (term, w) in bigrams.values() {
-            if let Some(c) = term.chars().next() {
-                lead(&mut leads, term, c, *w);
-            }
-        }
-        // No other term is a bigram (six bytes of two CJK characters) or a lead (one of them).
-        let mut all = Vec::with_capacity(counts.len() + bigrams.len() + leads.len());
-        all.extend(counts);
-        all.extend(bigrams.into_values());
-        all.extend(leads.into_values());
-        all
+        weights.into_terms()
     }
 
     /// `weighted_terms` in term order: what `Index::post` posts for the page (the build cache
@@ -331,19 +282,6 @@ impl Page {
         terms.sort_unstable();
         terms
     }
-}
-
-/// A bigram's six bytes as an integer (None for a term of another length).
-fn bigram_key(term: &str) -> Option<u64> {
-    let bytes: &[u8; 6] = term.as_bytes().try_into().ok()?;
-    let mut key = [0u8; 8];
-    key[..6].copy_from_slice(bytes);
-    Some(u64::from_le_bytes(key))
-}
-
-/// Two weights of one term joined: counts added (at most 63), flags kept.
-fn merged(x: u32, w: u32) -> u32 {
-    ((x >> 2) + (w >> 2)).min(63) << 2 | (x & 3) | (w & 3)
 }
 
 /// Whitespace runs to one space, ends trimmed: `split_whitespace` joined by spaces, by bytes.
@@ -920,6 +858,7 @@ fn push_json_string(out: &mut String, s: &str) {
 
 #[cfg(test)]
 mod tests {
+    use super::weights::merged;
     use super::*;
 
     /// The weights as counted before bigrams had their own table: every term in one map by its
@@ -928,7 +867,7 @@ mod tests {
         let mut counts: FxHashMap<String, u32> = FxHashMap::default();
         let mut add = |text: &str, w: u32| {
             tokens::terms(text, |t| {
-                let x = counts.entry(t.into_owned()).or_insert(0);
+                let x = counts.entry(t).or_insert(0);
                 *x = if *x == 0 { w } else { merged(*x, w) };
             })
         };
@@ -968,6 +907,13 @@ mod tests {
             "가",
             "나가",
             "😀",
+            "HTTPServer",
+            "ǅ_A",
+            "\u{212A}",
+            "Ab.Cd",
+            "가\u{0301}",
+            "큐큐",
+            "_",
         ];
         let mut next = crate::text::random_below(0x0123_4567_89AB_CDEF);
         for _ in 0..2_000 {
@@ -977,11 +923,60 @@ mod tests {
                 Section { id: String::new(), heading, text: body.clone() },
                 Section { id: "b".into(), heading: body, text: "가나 가나 가나".repeat(30) },
             ];
-            let page = Page::new("a/".into(), title, sections);
-            let terms = page.weighted_terms();
-            let got: FxHashMap<String, u32> = terms.iter().map(|(t, w)| (t.to_string(), *w)).collect();
-            assert_eq!(got.len(), terms.len(), "a term given twice: {terms:?}");
-            assert_eq!(got, weighted_terms_in_one_map(&page), "{page:?}");
+            assert_weights_of_one_map(&Page::new("a/".into(), title, sections));
+        }
+    }
+
+    /// The page's weighted terms are those of `weighted_terms_in_one_map`, each term once.
+    fn assert_weights_of_one_map(page: &Page) {
+        let terms = page.weighted_terms();
+        let got: FxHashMap<String, u32> = terms.iter().map(|(t, w)| (t.to_string(), *w)).collect();
+        assert_eq!(got.len(), terms.len(), "a term given twice: {terms:?}");
+        assert_eq!(got, weighted_terms_in_one_map(page), "{page:?}");
+    }
+
+    /// Real notes: the shared corpus's (`../shared`), the seed note and 40 generated ones.
+    pub(super) fn real_notes() -> Vec<String> {
+        let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+        let mut files = vec![shared.join("seed/interview-notes.md")];
+        let mut folders = vec![shared.join("corpora/tech-interview-for-developer")];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).expect("../shared/corpora").flatten() {
+                let path = entry.path();
+                if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                    folders.push(path);
+                } else if path.extension().is_some_and(|e| e == "md") {
+                    files.push(path);
+                }
+            }
+        }
+        files.sort();
+        let mut notes: Vec<String> = files.iter().map(|f| std::fs::read_to_string(f).expect("a note")).collect();
+        assert!(notes.len() > 150, "the shared corpus: {} notes", notes.len());
+        notes.extend((0..40).map(|i| super::corpus::note_text(1, i * 25, 1000).0));
+        notes
+    }
+
+    /// A note as a page: its first line the title, each `#` line a heading over the lines after it.
+    fn page_of_note(note: &str) -> Page {
+        let mut sections = vec![Section { id: String::new(), heading: String::new(), text: String::new() }];
+        for line in note.lines() {
+            match line.strip_prefix('#') {
+                Some(heading) => sections.push(Section {
+                    id: sections.len().to_string(),
+                    heading: heading.trim_start_matches('#').to_string(),
+                    text: String::new(),
+                }),
+                None => sections.last_mut().into_iter().for_each(|s| s.text.extend([line, "\n"])),
+            }
+        }
+        Page::new("a/".into(), note.lines().next().unwrap_or_default().to_string(), sections)
+    }
+
+    #[test]
+    fn real_notes_give_the_weights_of_one_map() {
+        for note in real_notes() {
+            assert_weights_of_one_map(&page_of_note(&note));
         }
     }
 
