@@ -78,16 +78,15 @@ pub(crate) fn is_nfc(text: &str) -> bool {
 /// The characters of `text` that can be other than NFC, in order: U+0300 and above, Hangul
 /// syllables aside. The quick check looks each up in a table, and Latin and Hangul text is most
 /// of what a site has. Leaving characters out never turns a "maybe" or "no" into "yes" (it can
-/// only make the ordering check stricter). By bytes: a character below U+0300 starts with a
-/// byte below 0xCC, and continuation bytes are below it too, so only lead bytes are decoded.
+/// only make the ordering check stricter). By bytes (`SURE`): only other lead bytes are decoded.
 fn unsure_chars(text: &str) -> impl Iterator<Item = char> + '_ {
     let bytes = text.as_bytes();
     let mut at = 0;
     std::iter::from_fn(move || {
         while at < bytes.len() {
-            // Lead bytes 0xEB and 0xEC start Hangul syllables only (U+B000–U+CFFF).
-            if bytes[at] < 0xCC || bytes[at] == 0xEB || bytes[at] == 0xEC {
-                at += 1;
+            let step = SURE[usize::from(bytes[at])];
+            if step > 0 {
+                at += usize::from(step);
                 continue;
             }
             let (c, len) = char_at(bytes, at);
@@ -99,6 +98,22 @@ fn unsure_chars(text: &str) -> impl Iterator<Item = char> + '_ {
         None
     })
 }
+
+/// What `unsure_chars` steps over at a byte: 1 for a byte below 0xCC (a character below U+0300
+/// starts with one, and every continuation byte is one), a whole character for 0xEB and 0xEC
+/// (they start Hangul syllables only, U+B000–U+CFFF, three bytes each), 0 where the character
+/// is decoded.
+const SURE: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 0xCC {
+        table[b] = 1;
+        b += 1;
+    }
+    table[0xEB] = 3;
+    table[0xEC] = 3;
+    table
+};
 
 /// The character starting at byte `at` of valid UTF-8, and its length in bytes. Decoded by hand:
 /// `str::chars` on a slice checks the boundary and builds an iterator for every character.
