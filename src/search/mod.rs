@@ -354,11 +354,15 @@ fn blank_at(text: &str, at: usize) -> usize {
 /// FNV-1a over the UTF-16 units of `chars` (as the browser sees strings).
 fn fnv(chars: impl Iterator<Item = char>) -> u32 {
     let mut hash: u32 = 0x811c_9dc5;
-    let mut units = [0u16; 2];
+    let mut unit = |u: u32| hash = (hash ^ u).wrapping_mul(0x0100_0193);
     for c in chars {
-        for &u in c.encode_utf16(&mut units).iter() {
-            hash ^= u32::from(u);
-            hash = hash.wrapping_mul(0x0100_0193);
+        // A character above U+FFFF is a surrogate pair (what `char::encode_utf16` gives).
+        match u32::from(c).checked_sub(0x10000) {
+            None => unit(u32::from(c)),
+            Some(v) => {
+                unit(0xD800 | v >> 10);
+                unit(0xDC00 | (v & 0x3FF));
+            }
         }
     }
     hash
@@ -835,26 +839,41 @@ fn push_number(out: &mut String, mut n: u32) {
     out.push(DIGITS[n as usize] as char);
 }
 
-/// `s` as a JSON string: quotes, backslashes and control characters escaped.
+/// `s` as a JSON string: quotes, backslashes and control characters escaped. Stretches with
+/// nothing to escape (nearly all of a page's text) are found by a table and copied whole.
 fn push_json_string(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
     out.push('"');
+    let bytes = s.as_bytes();
     let mut copied = 0;
-    for (i, b) in s.bytes().enumerate() {
-        if b == b'"' || b == b'\\' || b < 0x20 {
-            out.push_str(&s[copied..i]);
-            match b {
-                b'"' => out.push_str("\\\""),
-                b'\\' => out.push_str("\\\\"),
-                b'\n' => out.push_str("\\n"),
-                b'\t' => out.push_str("\\t"),
-                _ => out.push_str(&format!("\\u{b:04x}")),
-            }
-            copied = i + 1;
+    while let Some(skip) = bytes[copied..].iter().position(|&b| ESCAPED[usize::from(b)]) {
+        let at = copied + skip;
+        out.push_str(&s[copied..at]);
+        match bytes[at] {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\t' => out.push_str("\\t"),
+            b => out.push_str(&format!("\\u{b:04x}")),
         }
+        copied = at + 1;
     }
     out.push_str(&s[copied..]);
     out.push('"');
 }
+
+/// The bytes `push_json_string` escapes: `"`, `\` and control characters.
+const ESCAPED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
 
 #[cfg(test)]
 mod tests {
@@ -1019,6 +1038,34 @@ mod tests {
         assert_eq!(serde_json::from_str::<String>(&out).unwrap(), "a\"b\\c\nd\u{1}é한");
     }
 
+    /// `push_json_string` by stretches writes what escaping byte by byte wrote.
+    #[test]
+    fn json_strings_by_stretches_are_escaped_as_byte_by_byte() {
+        fn byte_by_byte(out: &mut String, s: &str) {
+            out.push('"');
+            for c in s.chars() {
+                match c {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    '\n' => out.push_str("\\n"),
+                    '\t' => out.push_str("\\t"),
+                    c if c < ' ' => out.push_str(&format!("\\u{:04x}", c as u32)),
+                    c => out.push(c),
+                }
+            }
+            out.push('"');
+        }
+        let pieces = ["a", "가나", "\"", "\\", "\n", "\t", "\r", "\u{1}", "\u{1f}", " ", "\u{7f}", "é", "😀", "\\\""];
+        let mut next = crate::text::random_below(0x51_7CC1_B727_220A);
+        for _ in 0..5_000 {
+            let text: String = (0..next(10)).map(|_| pieces[next(pieces.len())]).collect();
+            let (mut got, mut want) = (String::from("x"), String::from("x"));
+            push_json_string(&mut got, &text);
+            byte_by_byte(&mut want, &text);
+            assert_eq!(got, want, "{text:?}");
+        }
+    }
+
     /// The numbers of a posting list, read as `static/search.js` reads them.
     fn numbers(digits: &str) -> Vec<u32> {
         let (mut out, mut n, mut shift) = (Vec::new(), 0, 0);
@@ -1043,6 +1090,17 @@ mod tests {
         assert!(out.starts_with("ABfgB"), "0, 1, 31, then 32 in two characters: {out}");
         assert_eq!(numbers(&out), [0, 1, 31, 32, 255, 5011, 1 << 24, u32::MAX >> 8]);
         assert!(out.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "no JSON escapes");
+    }
+
+    /// `fnv` hashes what `char::encode_utf16` gives, surrogate pairs included.
+    #[test]
+    fn fnv_hashes_utf16_units() {
+        let by_units = |text: &str| {
+            text.encode_utf16().fold(0x811c_9dc5u32, |hash, u| (hash ^ u32::from(u)).wrapping_mul(0x0100_0193))
+        };
+        for text in ["", "a", "as", "비동", "\u{FFFF}\u{10000}", "😀x", "𝐀\u{10FFFF}", "é漢"] {
+            assert_eq!(fnv(text.chars()), by_units(text), "{text:?}");
+        }
     }
 
     #[test]
