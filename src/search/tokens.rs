@@ -39,11 +39,12 @@ fn is_word(c: char) -> bool {
 /// One index term of a text, as `walk` finds it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Term<'a, 'b> {
-    /// A run of one CJK character: its three bytes.
-    Lone(&'a str),
-    /// Two CJK characters side by side: their six bytes and `first << 16 | second` (every
-    /// `is_cjk` character is below U+10000), a number that is cheaper to count by than text.
-    Bigram(&'a str, u32),
+    /// A run of one CJK character: its three bytes and its code.
+    Lone(&'a str, u32),
+    /// Two CJK characters side by side: where their six bytes start in the text, and
+    /// `first << 16 | second` (every `is_cjk` character is below U+10000), a number that is
+    /// cheaper to count by than text (the text is sliced only for a new one).
+    Bigram(usize, u32),
     /// A word or a part of one already in lower case, borrowed from the text.
     Word(&'a str),
     /// A word or a part of one put in lower case: it lives only for the call.
@@ -51,12 +52,13 @@ pub(crate) enum Term<'a, 'b> {
 }
 
 #[cfg(test)]
-impl Term<'_, '_> {
-    /// The term's text.
-    pub(crate) fn text(&self) -> &str {
+impl<'a> Term<'a, '_> {
+    /// The term's text, `walked` being the text it was found in.
+    pub(crate) fn text(&self, walked: &'a str) -> String {
         match *self {
-            Term::Lone(t) | Term::Bigram(t, _) | Term::Word(t) => t,
-            Term::Lowered(t) => t,
+            Term::Lone(t, _) | Term::Word(t) => t.to_string(),
+            Term::Bigram(at, _) => walked[at..at + 6].to_string(),
+            Term::Lowered(t) => t.to_string(),
         }
     }
 }
@@ -175,12 +177,12 @@ pub(crate) fn walk<'a>(text: &'a str, term: &mut impl FnMut(Term<'a, '_>)) {
                     let start = at;
                     let mut end = at + 3;
                     while let Some(code) = cjk_code_at(bytes, end) {
-                        term(Term::Bigram(&text[end - 3..end + 3], previous << 16 | code));
+                        term(Term::Bigram(end - 3, previous << 16 | code));
                         previous = code;
                         end += 3;
                     }
                     if end - start == 3 {
-                        term(Term::Lone(&text[start..end]));
+                        term(Term::Lone(&text[start..end], previous));
                     }
                     at = end;
                     continue;
@@ -304,11 +306,13 @@ fn word_terms_by_chars<'a>(word: &'a str, term: &mut impl FnMut(Cow<'a, str>)) {
 fn walked(text: &str) -> Vec<(String, bool)> {
     let mut out = Vec::new();
     walk(text, &mut |t| {
-        if let Term::Bigram(s, key) = t {
-            let codes: Vec<u32> = s.chars().map(u32::from).collect();
-            assert_eq!(key, codes[0] << 16 | codes[1], "{s:?}");
+        let codes: Vec<u32> = t.text(text).chars().map(u32::from).collect();
+        match t {
+            Term::Bigram(_, key) => assert_eq!(key, codes[0] << 16 | codes[1], "{text:?}"),
+            Term::Lone(_, code) => assert_eq!([code], *codes, "{text:?}"),
+            _ => {}
         }
-        out.push((t.text().to_string(), matches!(t, Term::Bigram(..))));
+        out.push((t.text(text), matches!(t, Term::Bigram(..))));
     });
     out
 }
