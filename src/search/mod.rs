@@ -306,9 +306,14 @@ fn squeeze(text: &str) -> String {
             at += blank;
             continue;
         }
-        let mut end = at + 1;
-        while end < bytes.len() && !(MAY_BE_BLANK[usize::from(bytes[end])] && blank_at(text, end) > 0) {
-            end += 1;
+        // Character by character (a Hangul syllable is one step, not three) to the next blank.
+        let mut end = at + utf8_len(bytes[at]);
+        while end < bytes.len() {
+            match NOT_BLANK[usize::from(bytes[end])] {
+                0 if blank_at(text, end) > 0 => break,
+                0 => end += utf8_len(bytes[end]),
+                step => end += usize::from(step),
+            }
         }
         pending = match pending {
             Some((from, to)) if at == to + 1 && bytes[to] == b' ' => Some((from, end)),
@@ -341,6 +346,30 @@ const MAY_BE_BLANK: [bool; 256] = {
     table[0xE3] = true;
     table
 };
+
+/// What `squeeze` steps over at the first byte of a character: the whole character when it
+/// cannot be whitespace, 0 when it may be (`MAY_BE_BLANK`).
+const NOT_BLANK: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        if !MAY_BE_BLANK[b] {
+            table[b] = utf8_len(b as u8) as u8;
+        }
+        b += 1;
+    }
+    table
+};
+
+/// The length in bytes of the UTF-8 character that starts with byte `lead`.
+const fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0..0xC0 => 1,
+        0xC0..0xE0 => 2,
+        0xE0..0xF0 => 3,
+        _ => 4,
+    }
+}
 
 /// The length of the whitespace character at byte `at` of `text`, 0 when there is none.
 fn blank_at(text: &str, at: usize) -> usize {
@@ -840,38 +869,46 @@ fn push_number(out: &mut String, mut n: u32) {
 }
 
 /// `s` as a JSON string: quotes, backslashes and control characters escaped. Stretches with
-/// nothing to escape (nearly all of a page's text) are found by a table and copied whole.
+/// nothing to escape (nearly all of a page's text) are found character by character through a
+/// table (`JSON_PLAIN`) and copied whole.
 fn push_json_string(out: &mut String, s: &str) {
     out.reserve(s.len() + 2);
     out.push('"');
     let bytes = s.as_bytes();
-    let mut copied = 0;
-    while let Some(skip) = bytes[copied..].iter().position(|&b| ESCAPED[usize::from(b)]) {
-        let at = copied + skip;
-        out.push_str(&s[copied..at]);
-        match bytes[at] {
-            b'"' => out.push_str("\\\""),
-            b'\\' => out.push_str("\\\\"),
-            b'\n' => out.push_str("\\n"),
-            b'\t' => out.push_str("\\t"),
-            b => out.push_str(&format!("\\u{b:04x}")),
+    let (mut copied, mut at) = (0, 0);
+    while at < bytes.len() {
+        let b = bytes[at];
+        match JSON_PLAIN[usize::from(b)] {
+            0 => {
+                out.push_str(&s[copied..at]);
+                match b {
+                    b'"' => out.push_str("\\\""),
+                    b'\\' => out.push_str("\\\\"),
+                    b'\n' => out.push_str("\\n"),
+                    b'\t' => out.push_str("\\t"),
+                    b => out.push_str(&format!("\\u{b:04x}")),
+                }
+                at += 1;
+                copied = at;
+            }
+            step => at += usize::from(step),
         }
-        copied = at + 1;
     }
     out.push_str(&s[copied..]);
     out.push('"');
 }
 
-/// The bytes `push_json_string` escapes: `"`, `\` and control characters.
-const ESCAPED: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 0x20 {
-        table[b] = true;
+/// What `push_json_string` steps over at the first byte of a character: the whole character,
+/// or 0 for a byte it escapes (`"`, `\` and control characters).
+const JSON_PLAIN: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0x20;
+    while b < 256 {
+        table[b] = utf8_len(b as u8) as u8;
         b += 1;
     }
-    table[b'"' as usize] = true;
-    table[b'\\' as usize] = true;
+    table[b'"' as usize] = 0;
+    table[b'\\' as usize] = 0;
     table
 };
 
