@@ -41,10 +41,6 @@ fn is_word(c: char) -> bool {
 pub(crate) enum Term<'a, 'b> {
     /// A run of one CJK character: its three bytes and its code.
     Lone(&'a str, u32),
-    /// Two CJK characters side by side: where their six bytes start in the text, and
-    /// `first << 16 | second` (every `is_cjk` character is below U+10000), a number that is
-    /// cheaper to count by than text (the text is sliced only for a new one).
-    Bigram(usize, u32),
     /// A word or a part of one already in lower case, borrowed from the text.
     Word(&'a str),
     /// A word or a part of one put in lower case: it lives only for the call.
@@ -52,13 +48,12 @@ pub(crate) enum Term<'a, 'b> {
 }
 
 #[cfg(test)]
-impl<'a> Term<'a, '_> {
-    /// The term's text, `walked` being the text it was found in.
-    pub(crate) fn text(&self, walked: &'a str) -> String {
+impl Term<'_, '_> {
+    /// The term's text.
+    pub(crate) fn text(&self) -> &str {
         match *self {
-            Term::Lone(t, _) | Term::Word(t) => t.to_string(),
-            Term::Bigram(at, _) => walked[at..at + 6].to_string(),
-            Term::Lowered(t) => t.to_string(),
+            Term::Lone(t, _) | Term::Word(t) => t,
+            Term::Lowered(t) => t,
         }
     }
 }
@@ -132,12 +127,29 @@ fn char_at(bytes: &[u8], at: usize) -> (char, usize) {
     (char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER), len)
 }
 
-/// ASCII letters, digits and `_`, by byte.
-const ASCII_WORD: [bool; 128] = {
-    let mut table = [false; 128];
+/// What a word has (`walk` gathers them as it reads the word): a word character (any ASCII
+/// letter, digit or `_`), an ASCII capital, a joiner (`_` or an inner `.`), a non-ASCII
+/// character.
+const WORD: u8 = 1;
+const CAPITAL: u8 = 2;
+const JOINER: u8 = 4;
+const OTHER: u8 = 8;
+
+/// ASCII letters, digits and `_` by byte, with what each is (0 for any other byte).
+const ASCII_WORD: [u8; 128] = {
+    let mut table = [0; 128];
     let mut b = 0;
     while b < 128 {
-        table[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+        let c = b as u8;
+        table[b] = if c.is_ascii_uppercase() {
+            WORD | CAPITAL
+        } else if c.is_ascii_alphanumeric() {
+            WORD
+        } else if c == b'_' {
+            WORD | JOINER
+        } else {
+            0
+        };
         b += 1;
     }
     table
@@ -159,25 +171,28 @@ fn cjk_code_at(bytes: &[u8], at: usize) -> Option<u32> {
 
 /// The terms of NFC text, in order, walking its bytes: ASCII is classed by a table, other
 /// characters are decoded by hand (`char_at`). Every CJK character takes three bytes, so a
-/// run's bigrams are its six-byte windows, counted by their characters' codes.
-pub(crate) fn walk<'a>(text: &'a str, term: &mut impl FnMut(Term<'a, '_>)) {
+/// run's bigrams are its six-byte windows: each is given to `bigram` (where it starts, and
+/// `first << 16 | second`, every `is_cjk` character being below U+10000: a number that is
+/// cheaper to count by than text), every other term to `term`. Bigrams are most of a Korean
+/// page's terms, and `bigram`, called from one place, is inlined into the loop.
+pub(crate) fn walk<'a>(text: &'a str, bigram: &mut impl FnMut(usize, u32), term: &mut impl FnMut(Term<'a, '_>)) {
     let bytes = text.as_bytes();
     // A word with capitals, lower-cased: its parts are slices of it.
     let mut lowered = String::new();
     let mut at = 0;
     while at < bytes.len() {
-        let (c, len) = match bytes[at] {
-            b if b.is_ascii() && !ASCII_WORD[usize::from(b)] => {
+        let (c, len, mut kinds) = match bytes[at] {
+            b if b.is_ascii() && ASCII_WORD[usize::from(b)] == 0 => {
                 at += 1;
                 continue;
             }
-            b if b.is_ascii() => (char::from(b), 1),
+            b if b.is_ascii() => (char::from(b), 1, ASCII_WORD[usize::from(b)]),
             _ => {
                 if let Some(mut previous) = cjk_code_at(bytes, at) {
                     let start = at;
                     let mut end = at + 3;
                     while let Some(code) = cjk_code_at(bytes, end) {
-                        term(Term::Bigram(end - 3, previous << 16 | code));
+                        bigram(end - 3, previous << 16 | code);
                         previous = code;
                         end += 3;
                     }
@@ -187,7 +202,8 @@ pub(crate) fn walk<'a>(text: &'a str, term: &mut impl FnMut(Term<'a, '_>)) {
                     at = end;
                     continue;
                 }
-                char_at(bytes, at)
+                let (c, len) = char_at(bytes, at);
+                (c, len, OTHER)
             }
         };
         if is_word(c) {
@@ -195,7 +211,8 @@ pub(crate) fn walk<'a>(text: &'a str, term: &mut impl FnMut(Term<'a, '_>)) {
             let mut end = at + len;
             while end < bytes.len() {
                 let b = bytes[end];
-                if b.is_ascii() && ASCII_WORD[usize::from(b)] {
+                if b.is_ascii() && ASCII_WORD[usize::from(b)] != 0 {
+                    kinds |= ASCII_WORD[usize::from(b)];
                     end += 1;
                     continue;
                 }
@@ -208,6 +225,7 @@ pub(crate) fn walk<'a>(text: &'a str, term: &mut impl FnMut(Term<'a, '_>)) {
                     if !joins {
                         break;
                     }
+                    kinds |= JOINER;
                     end += 1;
                     continue;
                 }
@@ -218,9 +236,10 @@ pub(crate) fn walk<'a>(text: &'a str, term: &mut impl FnMut(Term<'a, '_>)) {
                 if is_cjk(d) || !is_word(d) {
                     break;
                 }
+                kinds |= OTHER;
                 end += d_len;
             }
-            word_terms(&text[start..end], &mut lowered, term);
+            word_terms(&text[start..end], kinds, &mut lowered, term);
             at = end;
         } else {
             at += len;
@@ -301,20 +320,23 @@ fn word_terms_by_chars<'a>(word: &'a str, term: &mut impl FnMut(Cow<'a, str>)) {
 }
 
 /// `terms_nfc_by_chars` through `walk`: each term's text, and whether it is a bigram (checking
-/// its number against its characters).
+/// the numbers `walk` gives against the characters).
 #[cfg(test)]
 fn walked(text: &str) -> Vec<(String, bool)> {
-    let mut out = Vec::new();
-    walk(text, &mut |t| {
-        let codes: Vec<u32> = t.text(text).chars().map(u32::from).collect();
-        match t {
-            Term::Bigram(_, key) => assert_eq!(key, codes[0] << 16 | codes[1], "{text:?}"),
-            Term::Lone(_, code) => assert_eq!([code], *codes, "{text:?}"),
-            _ => {}
+    let out = std::cell::RefCell::new(Vec::new());
+    let mut bigram = |at: usize, key: u32| {
+        let pair = &text[at..at + 6];
+        let codes: Vec<u32> = pair.chars().map(u32::from).collect();
+        assert_eq!(key, codes[0] << 16 | codes[1], "{text:?}");
+        out.borrow_mut().push((pair.to_string(), true));
+    };
+    walk(text, &mut bigram, &mut |t| {
+        if let Term::Lone(c, code) = t {
+            assert_eq!([code], *c.chars().map(u32::from).collect::<Vec<_>>(), "{text:?}");
         }
-        out.push((t.text(text), matches!(t, Term::Bigram(..))));
+        out.borrow_mut().push((t.text().to_string(), false));
     });
-    out
+    out.into_inner()
 }
 
 /// `word` in lower case, borrowed when it already is.
@@ -337,39 +359,38 @@ fn has_capitals(word: &str) -> bool {
 }
 
 /// A word's terms: itself (without outer `_` and `.`), then its parts when it has more than one,
-/// each in lower case. A word with capitals is lower-cased once into `lowered`: an ASCII word's
-/// parts are at the same bytes of it (lower-casing ASCII keeps every byte in its place).
-fn word_terms<'a>(word: &'a str, lowered: &mut String, term: &mut impl FnMut(Term<'a, '_>)) {
+/// each in lower case. `kinds` says what the word may have (`WORD`, `CAPITAL`, …): an ASCII word
+/// with no capital and no joiner is itself and has no parts (nearly every word of code and
+/// prose), and is not read again. A word with capitals is lower-cased once into `lowered`: an
+/// ASCII word's parts are at the same bytes of it (lower-casing ASCII keeps every byte in its
+/// place).
+fn word_terms<'a>(word: &'a str, kinds: u8, lowered: &mut String, term: &mut impl FnMut(Term<'a, '_>)) {
     let word = trim_joiners(word);
     if word.is_empty() || (word.len() > MAX_WORD && word.chars().count() > MAX_WORD) {
         return;
     }
-    if !has_capitals(word) {
-        term(Term::Word(word));
-        let mut part = |from: usize, to: usize| term(Term::Word(&word[from..to]));
-        parts(word, &mut part);
-    } else if word.is_ascii() {
-        lowered.clear();
-        lowered.push_str(word);
-        lowered.make_ascii_lowercase();
-        term(Term::Lowered(lowered));
-        ascii_word_parts(word, &mut |from, to| term(Term::Lowered(&lowered[from..to])));
-    } else {
-        term(Term::Lowered(&word.to_lowercase()));
+    if kinds & OTHER != 0 {
+        if has_capitals(word) {
+            term(Term::Lowered(&word.to_lowercase()));
+        } else {
+            term(Term::Word(word));
+        }
         // A part is lower-cased only when it has capitals (`ǅ`, title case, is kept as it is).
         word_parts(word, &mut |from, to| match &word[from..to] {
             part if has_capitals(part) => term(Term::Lowered(&part.to_lowercase())),
             part => term(Term::Word(part)),
         });
-    }
-}
-
-/// `word_parts` of a word by the fastest way that gives them.
-fn parts(word: &str, part: &mut impl FnMut(usize, usize)) {
-    if word.is_ascii() {
-        ascii_word_parts(word, part);
+    } else if kinds & CAPITAL == 0 {
+        term(Term::Word(word));
+        if kinds & JOINER != 0 {
+            ascii_word_parts(word, &mut |from, to| term(Term::Word(&word[from..to])));
+        }
     } else {
-        word_parts(word, part);
+        lowered.clear();
+        lowered.push_str(word);
+        lowered.make_ascii_lowercase();
+        term(Term::Lowered(lowered));
+        ascii_word_parts(word, &mut |from, to| term(Term::Lowered(&lowered[from..to])));
     }
 }
 

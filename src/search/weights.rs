@@ -32,41 +32,17 @@ impl<'p> Weights<'p> {
 
     /// Count the terms of `text`, each with weight `w` (`count << 2 | flags` of one occurrence).
     pub(super) fn add(&mut self, text: &'p str, w: u32) {
+        let Weights { words, bigrams, leads } = self;
         if tokens::is_nfc(text) {
-            tokens::walk(text, &mut |t| match t {
-                Term::Bigram(at, key) => self.bigrams.add(key, w, || Cow::Borrowed(&text[at..at + 6])),
-                t => self.count(t, w, Cow::Borrowed),
-            });
+            let mut bigram = |at: usize, key| bigrams.add(key, w, || Cow::Borrowed(&text[at..at + 6]));
+            tokens::walk(text, &mut bigram, &mut |t| count(words, leads, t, w, Cow::Borrowed));
         } else {
             // Decomposed jamo and the like: the terms are of its NFC form, owned.
             use unicode_normalization::UnicodeNormalization;
             let nfc: String = text.nfc().collect();
             let owned = |t: &str| Cow::Owned(t.to_owned());
-            tokens::walk(&nfc, &mut |t| match t {
-                Term::Bigram(at, key) => self.bigrams.add(key, w, || owned(&nfc[at..at + 6])),
-                t => self.count(t, w, owned),
-            });
-        }
-    }
-
-    /// Count a term other than a bigram; `keep` makes a term of the walked text into a stored one.
-    #[inline(never)]
-    fn count<'t>(&mut self, term: Term<'t, '_>, w: u32, keep: impl Fn(&'t str) -> Cow<'p, str>) {
-        match term {
-            Term::Bigram(..) => {}
-            Term::Lone(t, code) => self.leads.add(code, w, || keep(t)),
-            Term::Word(t) => match self.words.get_mut(t) {
-                Some(x) => *x = merged(*x, w),
-                None => {
-                    self.words.insert(keep(t), w);
-                }
-            },
-            Term::Lowered(t) => match self.words.get_mut(t) {
-                Some(x) => *x = merged(*x, w),
-                None => {
-                    self.words.insert(Cow::Owned(t.to_owned()), w);
-                }
-            },
+            let mut bigram = |at: usize, key| bigrams.add(key, w, || owned(&nfc[at..at + 6]));
+            tokens::walk(&nfc, &mut bigram, &mut |t| count(words, leads, t, w, owned));
         }
     }
 
@@ -87,6 +63,33 @@ impl<'p> Weights<'p> {
         all.extend(bigrams.into_terms());
         all.extend(leads.into_terms());
         all
+    }
+}
+
+/// Count a term other than a bigram into `words` or `leads`; `keep` makes a term of the walked
+/// text into a stored one.
+#[inline(never)]
+fn count<'p, 't>(
+    words: &mut FxHashMap<Cow<'p, str>, u32>,
+    leads: &mut ByNumber<'p>,
+    term: Term<'t, '_>,
+    w: u32,
+    keep: impl Fn(&'t str) -> Cow<'p, str>,
+) {
+    match term {
+        Term::Lone(t, code) => leads.add(code, w, || keep(t)),
+        Term::Word(t) => match words.get_mut(t) {
+            Some(x) => *x = merged(*x, w),
+            None => {
+                words.insert(keep(t), w);
+            }
+        },
+        Term::Lowered(t) => match words.get_mut(t) {
+            Some(x) => *x = merged(*x, w),
+            None => {
+                words.insert(Cow::Owned(t.to_owned()), w);
+            }
+        },
     }
 }
 
