@@ -86,6 +86,12 @@ fn unsure_chars(text: &str) -> impl Iterator<Item = char> + '_ {
                 at += usize::from(step);
                 continue;
             }
+            // Hangul syllables starting with 0xEA (from U+AC00, `EA B0 80`) or 0xED (to U+D7A3,
+            // `ED 9E A3`), told by their second byte: `가`, `고`, `기` are common.
+            if matches!((bytes[at], bytes.get(at + 1)), (0xEA, Some(0xB0..)) | (0xED, Some(..0x9E))) {
+                at += 3;
+                continue;
+            }
             let (c, len) = char_at(bytes, at);
             at += len;
             if !('\u{AC00}'..='\u{D7A3}').contains(&c) {
