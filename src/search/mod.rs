@@ -203,7 +203,6 @@ mod weights;
 
 /// The generated notes of benchmarks, as real text for the tests.
 #[cfg(test)]
-#[allow(dead_code)]
 #[path = "../bin/gen-corpus/corpus.rs"]
 mod corpus;
 
