@@ -199,6 +199,12 @@
 
 mod postings;
 mod tokens;
+mod weights;
+
+/// The generated notes of benchmarks, as real text for the tests.
+#[cfg(test)]
+#[path = "../bin/gen-corpus/corpus.rs"]
+mod corpus;
 
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
@@ -207,7 +213,7 @@ use std::sync::Mutex;
 
 use postings::Postings;
 
-use tokens::terms_marked;
+use weights::Weights;
 
 /// Pages per text block (`d{N}.js`): 4, a quarter of the files of one page per block (6,600
 /// index files at 10,000 notes, not 14,100), with no first query measurably slower (its 8–12
@@ -258,70 +264,14 @@ impl Page {
     /// their flags joined): a one-syllable query, the first keystroke of most Korean queries,
     /// reads one posting list in one file instead of every bigram that starts with it.
     fn weighted_terms(&self) -> Vec<(Cow<'_, str>, u32)> {
-        // Most terms of a Korean page are bigrams, always six bytes: counted by those bytes as
-        // an integer (cheaper to hash and compare than a string), then joined to the others.
-        type Bigrams<'a> = FxHashMap<u64, (Cow<'a, str>, u32)>;
-        fn add<'a>(counts: &mut FxHashMap<Cow<'a, str>, u32>, bigrams: &mut Bigrams<'a>, text: &'a str, w: u32) {
-            terms_marked(text, |t, bigram| match if bigram { bigram_key(&t) } else { None } {
-                Some(key) => match bigrams.get_mut(&key) {
-                    Some((_, x)) => *x = merged(*x, w),
-                    None => {
-                        bigrams.insert(key, (t, w));
-                    }
-                },
-                None => match counts.get_mut(&*t) {
-                    Some(x) => *x = merged(*x, w),
-                    None => {
-                        counts.insert(t, w);
-                    }
-                },
-            })
-        }
-        // Sized from the text at the start (a Korean page has a distinct bigram in about every
-        // 16 bytes of text, a word in about 32), not grown and rehashed step by step.
         let bytes = self.title.len() + self.sections.iter().map(|s| s.heading.len() + s.text.len()).sum::<usize>();
-        let mut counts: FxHashMap<Cow<'_, str>, u32> = FxHashMap::default();
-        let mut bigrams = Bigrams::default();
-        counts.reserve(bytes / 32);
-        bigrams.reserve(bytes / 16);
-        add(&mut counts, &mut bigrams, &self.title, 2);
+        let mut weights = Weights::for_bytes(bytes);
+        weights.add(&self.title, 2);
         for s in &self.sections {
-            add(&mut counts, &mut bigrams, &s.heading, 1);
-            add(&mut counts, &mut bigrams, &s.text, 4);
+            weights.add(&s.heading, 1);
+            weights.add(&s.text, 4);
         }
-        // Keyed by the character: hashing a char is cheaper than hashing its string.
-        let mut leads: FxHashMap<char, (Cow<'_, str>, u32)> = FxHashMap::default();
-        // The `Cow` itself: a lead borrows from the page where its term does.
-        #[allow(clippy::ptr_arg)]
-        fn lead<'a>(leads: &mut FxHashMap<char, (Cow<'a, str>, u32)>, term: &Cow<'a, str>, c: char, w: u32) {
-            match leads.get_mut(&c) {
-                Some((_, x)) => *x = merged(*x, w),
-                None => {
-                    let lead = match term {
-                        Cow::Borrowed(t) => Cow::Borrowed(&t[..c.len_utf8()]),
-                        Cow::Owned(t) => Cow::Owned(t[..c.len_utf8()].to_string()),
-                    };
-                    leads.insert(c, (lead, w));
-                }
-            }
-        }
-        // The lone CJK characters' terms go into their leads; every bigram starts one.
-        counts.retain(|term, &mut w| {
-            let Some(c) = term.chars().next().filter(|&c| tokens::is_cjk(c)) else { return true };
-            lead(&mut leads, term, c, w);
-            term.len() > c.len_utf8()
-        });
-        for (term, w) in bigrams.values() {
-            if let Some(c) = term.chars().next() {
-                lead(&mut leads, term, c, *w);
-            }
-        }
-        // No other term is a bigram (six bytes of two CJK characters) or a lead (one of them).
-        let mut all = Vec::with_capacity(counts.len() + bigrams.len() + leads.len());
-        all.extend(counts);
-        all.extend(bigrams.into_values());
-        all.extend(leads.into_values());
-        all
+        weights.into_terms()
     }
 
     /// `weighted_terms` in term order: what `Index::post` posts for the page (the build cache
@@ -331,19 +281,6 @@ impl Page {
         terms.sort_unstable();
         terms
     }
-}
-
-/// A bigram's six bytes as an integer (None for a term of another length).
-fn bigram_key(term: &str) -> Option<u64> {
-    let bytes: &[u8; 6] = term.as_bytes().try_into().ok()?;
-    let mut key = [0u8; 8];
-    key[..6].copy_from_slice(bytes);
-    Some(u64::from_le_bytes(key))
-}
-
-/// Two weights of one term joined: counts added (at most 63), flags kept.
-fn merged(x: u32, w: u32) -> u32 {
-    ((x >> 2) + (w >> 2)).min(63) << 2 | (x & 3) | (w & 3)
 }
 
 /// Whitespace runs to one space, ends trimmed: `split_whitespace` joined by spaces, by bytes.
@@ -368,9 +305,14 @@ fn squeeze(text: &str) -> String {
             at += blank;
             continue;
         }
-        let mut end = at + 1;
-        while end < bytes.len() && !(MAY_BE_BLANK[usize::from(bytes[end])] && blank_at(text, end) > 0) {
-            end += 1;
+        // Character by character (a Hangul syllable is one step, not three) to the next blank.
+        let mut end = at + utf8_len(bytes[at]);
+        while end < bytes.len() {
+            match NOT_BLANK[usize::from(bytes[end])] {
+                0 if blank_at(text, end) > 0 => break,
+                0 => end += utf8_len(bytes[end]),
+                step => end += usize::from(step),
+            }
         }
         pending = match pending {
             Some((from, to)) if at == to + 1 && bytes[to] == b' ' => Some((from, end)),
@@ -404,6 +346,30 @@ const MAY_BE_BLANK: [bool; 256] = {
     table
 };
 
+/// What `squeeze` steps over at the first byte of a character: the whole character when it
+/// cannot be whitespace, 0 when it may be (`MAY_BE_BLANK`).
+const NOT_BLANK: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        if !MAY_BE_BLANK[b] {
+            table[b] = utf8_len(b as u8) as u8;
+        }
+        b += 1;
+    }
+    table
+};
+
+/// The length in bytes of the UTF-8 character that starts with byte `lead`.
+const fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0..0xC0 => 1,
+        0xC0..0xE0 => 2,
+        0xE0..0xF0 => 3,
+        _ => 4,
+    }
+}
+
 /// The length of the whitespace character at byte `at` of `text`, 0 when there is none.
 fn blank_at(text: &str, at: usize) -> usize {
     match text.as_bytes()[at] {
@@ -416,11 +382,15 @@ fn blank_at(text: &str, at: usize) -> usize {
 /// FNV-1a over the UTF-16 units of `chars` (as the browser sees strings).
 fn fnv(chars: impl Iterator<Item = char>) -> u32 {
     let mut hash: u32 = 0x811c_9dc5;
-    let mut units = [0u16; 2];
+    let mut unit = |u: u32| hash = (hash ^ u).wrapping_mul(0x0100_0193);
     for c in chars {
-        for &u in c.encode_utf16(&mut units).iter() {
-            hash ^= u32::from(u);
-            hash = hash.wrapping_mul(0x0100_0193);
+        // A character above U+FFFF is a surrogate pair (what `char::encode_utf16` gives).
+        match u32::from(c).checked_sub(0x10000) {
+            None => unit(u32::from(c)),
+            Some(v) => {
+                unit(0xD800 | v >> 10);
+                unit(0xDC00 | (v & 0x3FF));
+            }
         }
     }
     hash
@@ -536,18 +506,23 @@ impl Index {
 
     /// Post page `id`'s distinct terms with their weights, as `Page::sorted_terms` gives them.
     pub(crate) fn post_terms<'a>(&self, id: usize, terms: impl Iterator<Item = (&'a str, u32)>) {
-        let terms: Vec<(&str, u32)> = terms.collect();
-        // Sorted as integers, shard above place: cheaper than sorting the triples by shard.
-        let mut keys: Vec<u64> =
-            terms.iter().enumerate().map(|(i, (t, _))| (shard_of(t, self.bits) as u64) << 32 | i as u64).collect();
-        keys.sort_unstable();
-        self.post_grouped(
-            id,
-            keys.iter().map(|k| {
-                let (t, w) = terms[(k & 0xFFFF_FFFF) as usize];
-                ((k >> 32) as usize, t, w)
-            }),
-        );
+        // Grouped by shard by counting, each shard's terms in the order given: a page's few
+        // hundred terms fall in about as many shards, and counting them out is cheaper than
+        // sorting them.
+        let terms: Vec<(usize, &str, u32)> = terms.map(|(t, w)| (shard_of(t, self.bits), t, w)).collect();
+        let mut starts = vec![0u32; self.shards.len() + 1];
+        for &(s, _, _) in &terms {
+            starts[s + 1] += 1;
+        }
+        for s in 1..starts.len() {
+            starts[s] += starts[s - 1];
+        }
+        let mut grouped = vec![(0, "", 0); terms.len()];
+        for &(s, t, w) in &terms {
+            grouped[starts[s] as usize] = (s, t, w);
+            starts[s] += 1;
+        }
+        self.post_grouped(id, grouped.into_iter());
     }
 
     /// `post_terms` for terms given with their shards for an index of `bits` shard bits, grouped
@@ -897,29 +872,53 @@ fn push_number(out: &mut String, mut n: u32) {
     out.push(DIGITS[n as usize] as char);
 }
 
-/// `s` as a JSON string: quotes, backslashes and control characters escaped.
+/// `s` as a JSON string: quotes, backslashes and control characters escaped. Stretches with
+/// nothing to escape (nearly all of a page's text) are found character by character through a
+/// table (`JSON_PLAIN`) and copied whole.
 fn push_json_string(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
     out.push('"');
-    let mut copied = 0;
-    for (i, b) in s.bytes().enumerate() {
-        if b == b'"' || b == b'\\' || b < 0x20 {
-            out.push_str(&s[copied..i]);
-            match b {
-                b'"' => out.push_str("\\\""),
-                b'\\' => out.push_str("\\\\"),
-                b'\n' => out.push_str("\\n"),
-                b'\t' => out.push_str("\\t"),
-                _ => out.push_str(&format!("\\u{b:04x}")),
+    let bytes = s.as_bytes();
+    let (mut copied, mut at) = (0, 0);
+    while at < bytes.len() {
+        let b = bytes[at];
+        match JSON_PLAIN[usize::from(b)] {
+            0 => {
+                out.push_str(&s[copied..at]);
+                match b {
+                    b'"' => out.push_str("\\\""),
+                    b'\\' => out.push_str("\\\\"),
+                    b'\n' => out.push_str("\\n"),
+                    b'\t' => out.push_str("\\t"),
+                    b => out.push_str(&format!("\\u{b:04x}")),
+                }
+                at += 1;
+                copied = at;
             }
-            copied = i + 1;
+            step => at += usize::from(step),
         }
     }
     out.push_str(&s[copied..]);
     out.push('"');
 }
 
+/// What `push_json_string` steps over at the first byte of a character: the whole character,
+/// or 0 for a byte it escapes (`"`, `\` and control characters).
+const JSON_PLAIN: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0x20;
+    while b < 256 {
+        table[b] = utf8_len(b as u8) as u8;
+        b += 1;
+    }
+    table[b'"' as usize] = 0;
+    table[b'\\' as usize] = 0;
+    table
+};
+
 #[cfg(test)]
 mod tests {
+    use super::weights::merged;
     use super::*;
 
     /// The weights as counted before bigrams had their own table: every term in one map by its
@@ -928,7 +927,7 @@ mod tests {
         let mut counts: FxHashMap<String, u32> = FxHashMap::default();
         let mut add = |text: &str, w: u32| {
             tokens::terms(text, |t| {
-                let x = counts.entry(t.into_owned()).or_insert(0);
+                let x = counts.entry(t).or_insert(0);
                 *x = if *x == 0 { w } else { merged(*x, w) };
             })
         };
@@ -968,6 +967,13 @@ mod tests {
             "가",
             "나가",
             "😀",
+            "HTTPServer",
+            "ǅ_A",
+            "\u{212A}",
+            "Ab.Cd",
+            "가\u{0301}",
+            "큐큐",
+            "_",
         ];
         let mut next = crate::text::random_below(0x0123_4567_89AB_CDEF);
         for _ in 0..2_000 {
@@ -977,11 +983,60 @@ mod tests {
                 Section { id: String::new(), heading, text: body.clone() },
                 Section { id: "b".into(), heading: body, text: "가나 가나 가나".repeat(30) },
             ];
-            let page = Page::new("a/".into(), title, sections);
-            let terms = page.weighted_terms();
-            let got: FxHashMap<String, u32> = terms.iter().map(|(t, w)| (t.to_string(), *w)).collect();
-            assert_eq!(got.len(), terms.len(), "a term given twice: {terms:?}");
-            assert_eq!(got, weighted_terms_in_one_map(&page), "{page:?}");
+            assert_weights_of_one_map(&Page::new("a/".into(), title, sections));
+        }
+    }
+
+    /// The page's weighted terms are those of `weighted_terms_in_one_map`, each term once.
+    fn assert_weights_of_one_map(page: &Page) {
+        let terms = page.weighted_terms();
+        let got: FxHashMap<String, u32> = terms.iter().map(|(t, w)| (t.to_string(), *w)).collect();
+        assert_eq!(got.len(), terms.len(), "a term given twice: {terms:?}");
+        assert_eq!(got, weighted_terms_in_one_map(page), "{page:?}");
+    }
+
+    /// Real notes: the shared corpus's (`../shared`), the seed note and 40 generated ones.
+    pub(super) fn real_notes() -> Vec<String> {
+        let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+        let mut files = vec![shared.join("seed/interview-notes.md")];
+        let mut folders = vec![shared.join("corpora/tech-interview-for-developer")];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).expect("../shared/corpora").flatten() {
+                let path = entry.path();
+                if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                    folders.push(path);
+                } else if path.extension().is_some_and(|e| e == "md") {
+                    files.push(path);
+                }
+            }
+        }
+        files.sort();
+        let mut notes: Vec<String> = files.iter().map(|f| std::fs::read_to_string(f).expect("a note")).collect();
+        assert!(notes.len() > 150, "the shared corpus: {} notes", notes.len());
+        notes.extend((0..40).map(|i| super::corpus::note_text(1, i * 25, 1000).0));
+        notes
+    }
+
+    /// A note as a page: its first line the title, each `#` line a heading over the lines after it.
+    fn page_of_note(note: &str) -> Page {
+        let mut sections = vec![Section { id: String::new(), heading: String::new(), text: String::new() }];
+        for line in note.lines() {
+            match line.strip_prefix('#') {
+                Some(heading) => sections.push(Section {
+                    id: sections.len().to_string(),
+                    heading: heading.trim_start_matches('#').to_string(),
+                    text: String::new(),
+                }),
+                None => sections.last_mut().into_iter().for_each(|s| s.text.extend([line, "\n"])),
+            }
+        }
+        Page::new("a/".into(), note.lines().next().unwrap_or_default().to_string(), sections)
+    }
+
+    #[test]
+    fn real_notes_give_the_weights_of_one_map() {
+        for note in real_notes() {
+            assert_weights_of_one_map(&page_of_note(&note));
         }
     }
 
@@ -1024,6 +1079,34 @@ mod tests {
         assert_eq!(serde_json::from_str::<String>(&out).unwrap(), "a\"b\\c\nd\u{1}é한");
     }
 
+    /// `push_json_string` by stretches writes what escaping byte by byte wrote.
+    #[test]
+    fn json_strings_by_stretches_are_escaped_as_byte_by_byte() {
+        fn byte_by_byte(out: &mut String, s: &str) {
+            out.push('"');
+            for c in s.chars() {
+                match c {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    '\n' => out.push_str("\\n"),
+                    '\t' => out.push_str("\\t"),
+                    c if c < ' ' => out.push_str(&format!("\\u{:04x}", c as u32)),
+                    c => out.push(c),
+                }
+            }
+            out.push('"');
+        }
+        let pieces = ["a", "가나", "\"", "\\", "\n", "\t", "\r", "\u{1}", "\u{1f}", " ", "\u{7f}", "é", "😀", "\\\""];
+        let mut next = crate::text::random_below(0x51_7CC1_B727_220A);
+        for _ in 0..5_000 {
+            let text: String = (0..next(10)).map(|_| pieces[next(pieces.len())]).collect();
+            let (mut got, mut want) = (String::from("x"), String::from("x"));
+            push_json_string(&mut got, &text);
+            byte_by_byte(&mut want, &text);
+            assert_eq!(got, want, "{text:?}");
+        }
+    }
+
     /// The numbers of a posting list, read as `static/search.js` reads them.
     fn numbers(digits: &str) -> Vec<u32> {
         let (mut out, mut n, mut shift) = (Vec::new(), 0, 0);
@@ -1048,6 +1131,17 @@ mod tests {
         assert!(out.starts_with("ABfgB"), "0, 1, 31, then 32 in two characters: {out}");
         assert_eq!(numbers(&out), [0, 1, 31, 32, 255, 5011, 1 << 24, u32::MAX >> 8]);
         assert!(out.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "no JSON escapes");
+    }
+
+    /// `fnv` hashes what `char::encode_utf16` gives, surrogate pairs included.
+    #[test]
+    fn fnv_hashes_utf16_units() {
+        let by_units = |text: &str| {
+            text.encode_utf16().fold(0x811c_9dc5u32, |hash, u| (hash ^ u32::from(u)).wrapping_mul(0x0100_0193))
+        };
+        for text in ["", "a", "as", "비동", "\u{FFFF}\u{10000}", "😀x", "𝐀\u{10FFFF}", "é漢"] {
+            assert_eq!(fnv(text.chars()), by_units(text), "{text:?}");
+        }
     }
 
     #[test]

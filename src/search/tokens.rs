@@ -13,8 +13,11 @@
 //! third for queries that are mostly particles. The index stores the lone syllable's term as
 //! the union of the terms starting with it (`Page::weighted_terms`), so that query reads one list.
 
+#[cfg(test)]
 use std::borrow::Cow;
-use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+#[cfg(test)]
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfc_quick, IsNormalized};
 
 /// Longest word kept as a term, in characters (longer ones are base64 blobs or hashes).
 const MAX_WORD: usize = 40;
@@ -33,38 +36,60 @@ fn is_word(c: char) -> bool {
     }
 }
 
-/// Call `term` with every index term of `text`, in order, repeats included. Terms borrow from
-/// `text` where they can (every bigram, and words already in lower case).
-#[cfg(test)]
-pub(crate) fn terms<'a>(text: &'a str, mut term: impl FnMut(Cow<'a, str>)) {
-    terms_marked(text, |t, _| term(t));
+/// One index term of a text, as `walk` finds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Term<'a, 'b> {
+    /// A run of one CJK character: its three bytes and its code.
+    Lone(&'a str, u32),
+    /// A word or a part of one already in lower case, borrowed from the text.
+    Word(&'a str),
+    /// A word or a part of one put in lower case: it lives only for the call.
+    Lowered(&'b str),
 }
 
-/// `terms`, each told whether it is a CJK bigram: two characters of `is_cjk`, six bytes (every
-/// such character takes three), which no other term is.
-pub(crate) fn terms_marked<'a>(text: &'a str, mut term: impl FnMut(Cow<'a, str>, bool)) {
-    match is_nfc_quick(unsure_chars(text)) {
-        IsNormalized::Yes => terms_nfc(text, &mut term),
-        _ => {
-            let nfc: String = text.nfc().collect();
-            terms_nfc(&nfc, &mut |t: Cow<str>, bigram| term(Cow::Owned(t.into_owned()), bigram));
+#[cfg(test)]
+impl Term<'_, '_> {
+    /// The term's text.
+    pub(crate) fn text(&self) -> &str {
+        match *self {
+            Term::Lone(t, _) | Term::Word(t) => t,
+            Term::Lowered(t) => t,
         }
     }
+}
+
+/// Call `term` with every index term of `text`, in order, repeats included, as the character
+/// walk gave them (what `walk` is tested against).
+#[cfg(test)]
+pub(crate) fn terms(text: &str, mut term: impl FnMut(String)) {
+    let nfc: String = text.nfc().collect();
+    terms_nfc_by_chars(&nfc, &mut |t, _| term(t.into_owned()));
+}
+
+/// Whether `text` is NFC by the quick check (when it is not sure, `text` is normalised before
+/// its terms are taken, which leaves NFC text as it is).
+pub(crate) fn is_nfc(text: &str) -> bool {
+    matches!(is_nfc_quick(unsure_chars(text)), IsNormalized::Yes)
 }
 
 /// The characters of `text` that can be other than NFC, in order: U+0300 and above, Hangul
 /// syllables aside. The quick check looks each up in a table, and Latin and Hangul text is most
 /// of what a site has. Leaving characters out never turns a "maybe" or "no" into "yes" (it can
-/// only make the ordering check stricter). By bytes: a character below U+0300 starts with a
-/// byte below 0xCC, and continuation bytes are below it too, so only lead bytes are decoded.
+/// only make the ordering check stricter). By bytes (`SURE`): only other lead bytes are decoded.
 fn unsure_chars(text: &str) -> impl Iterator<Item = char> + '_ {
     let bytes = text.as_bytes();
     let mut at = 0;
     std::iter::from_fn(move || {
         while at < bytes.len() {
-            // Lead bytes 0xEB and 0xEC start Hangul syllables only (U+B000–U+CFFF).
-            if bytes[at] < 0xCC || bytes[at] == 0xEB || bytes[at] == 0xEC {
-                at += 1;
+            let step = SURE[usize::from(bytes[at])];
+            if step > 0 {
+                at += usize::from(step);
+                continue;
+            }
+            // Hangul syllables starting with 0xEA (from U+AC00, `EA B0 80`) or 0xED (to U+D7A3,
+            // `ED 9E A3`), told by their second byte: `가`, `고`, `기` are common.
+            if matches!((bytes[at], bytes.get(at + 1)), (0xEA, Some(0xB0..)) | (0xED, Some(..0x9E))) {
+                at += 3;
                 continue;
             }
             let (c, len) = char_at(bytes, at);
@@ -76,6 +101,22 @@ fn unsure_chars(text: &str) -> impl Iterator<Item = char> + '_ {
         None
     })
 }
+
+/// What `unsure_chars` steps over at a byte: 1 for a byte below 0xCC (a character below U+0300
+/// starts with one, and every continuation byte is one), a whole character for 0xEB and 0xEC
+/// (they start Hangul syllables only, U+B000–U+CFFF, three bytes each), 0 where the character
+/// is decoded.
+const SURE: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 0xCC {
+        table[b] = 1;
+        b += 1;
+    }
+    table[0xEB] = 3;
+    table[0xEC] = 3;
+    table
+};
 
 /// The character starting at byte `at` of valid UTF-8, and its length in bytes. Decoded by hand:
 /// `str::chars` on a slice checks the boundary and builds an iterator for every character.
@@ -92,65 +133,92 @@ fn char_at(bytes: &[u8], at: usize) -> (char, usize) {
     (char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER), len)
 }
 
-/// Whether the character at byte `at` is CJK (`is_cjk`): every one starts with a byte from 0xE3
-/// to 0xED, and those starting with 0xEB or 0xEC are all Hangul syllables.
-#[inline]
-fn cjk_at(bytes: &[u8], at: usize) -> bool {
-    match bytes[at] {
-        0xEB | 0xEC => true,
-        0xE3..=0xED => is_cjk(char_at(bytes, at).0),
-        _ => false,
-    }
-}
+/// What a word has (`walk` gathers them as it reads the word): a word character (any ASCII
+/// letter, digit or `_`), an ASCII capital, a joiner (`_` or an inner `.`), a non-ASCII
+/// character.
+const WORD: u8 = 1;
+const CAPITAL: u8 = 2;
+const JOINER: u8 = 4;
+const OTHER: u8 = 8;
 
-/// ASCII letters, digits and `_`, by byte.
-const ASCII_WORD: [bool; 128] = {
-    let mut table = [false; 128];
+/// ASCII letters, digits and `_` by byte, with what each is (0 for any other byte).
+const ASCII_WORD: [u8; 128] = {
+    let mut table = [0; 128];
     let mut b = 0;
     while b < 128 {
-        table[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+        let c = b as u8;
+        table[b] = if c.is_ascii_uppercase() {
+            WORD | CAPITAL
+        } else if c.is_ascii_alphanumeric() {
+            WORD
+        } else if c == b'_' {
+            WORD | JOINER
+        } else {
+            0
+        };
         b += 1;
     }
     table
 };
 
-/// The terms of NFC text, walking its bytes: ASCII is classed by a table, other characters are
-/// decoded by hand (`char_at`). Every CJK character takes three bytes, so a run's bigrams are
-/// its six-byte windows.
-fn terms_nfc<'a>(text: &'a str, term: &mut impl FnMut(Cow<'a, str>, bool)) {
+/// The code of the CJK character (`is_cjk`) at byte `at`, if there is one there. Every one
+/// takes three bytes starting with a byte from 0xE3 to 0xED, and those starting with 0xEB or
+/// 0xEC are all Hangul syllables.
+#[inline]
+fn cjk_code_at(bytes: &[u8], at: usize) -> Option<u32> {
+    let lead = *bytes.get(at)?;
+    if !(0xE3..=0xED).contains(&lead) {
+        return None;
+    }
+    // Valid UTF-8: a lead byte from 0xE0 to 0xEF has two continuation bytes after it.
+    let code = u32::from(lead & 0x0F) << 12 | u32::from(bytes[at + 1] & 0x3F) << 6 | u32::from(bytes[at + 2] & 0x3F);
+    (lead == 0xEB || lead == 0xEC || char::from_u32(code).is_some_and(is_cjk)).then_some(code)
+}
+
+/// The terms of NFC text, in order, walking its bytes: ASCII is classed by a table, other
+/// characters are decoded by hand (`char_at`). Every CJK character takes three bytes, so a
+/// run's bigrams are its six-byte windows: each is given to `bigram` (where it starts, and
+/// `first << 16 | second`, every `is_cjk` character being below U+10000: a number that is
+/// cheaper to count by than text), every other term to `term`. Bigrams are most of a Korean
+/// page's terms, and `bigram`, called from one place, is inlined into the loop.
+pub(crate) fn walk<'a>(text: &'a str, bigram: &mut impl FnMut(usize, u32), term: &mut impl FnMut(Term<'a, '_>)) {
     let bytes = text.as_bytes();
+    // A word with capitals, lower-cased: its parts are slices of it.
+    let mut lowered = String::new();
     let mut at = 0;
     while at < bytes.len() {
-        let (c, len) = match bytes[at] {
-            b if b.is_ascii() && !ASCII_WORD[usize::from(b)] => {
+        let (c, len, mut kinds) = match bytes[at] {
+            b if b.is_ascii() && ASCII_WORD[usize::from(b)] == 0 => {
                 at += 1;
                 continue;
             }
-            b if b.is_ascii() => (char::from(b), 1),
-            _ => char_at(bytes, at),
-        };
-        if is_cjk(c) {
-            let start = at;
-            let mut end = at + 3;
-            while end < bytes.len() && cjk_at(bytes, end) {
-                end += 3;
-            }
-            if end - start == 3 {
-                term(Cow::Borrowed(&text[start..end]), false);
-            } else {
-                let mut pair = start;
-                while pair + 6 <= end {
-                    term(Cow::Borrowed(&text[pair..pair + 6]), true);
-                    pair += 3;
+            b if b.is_ascii() => (char::from(b), 1, ASCII_WORD[usize::from(b)]),
+            _ => {
+                if let Some(mut previous) = cjk_code_at(bytes, at) {
+                    let start = at;
+                    let mut end = at + 3;
+                    while let Some(code) = cjk_code_at(bytes, end) {
+                        bigram(end - 3, previous << 16 | code);
+                        previous = code;
+                        end += 3;
+                    }
+                    if end - start == 3 {
+                        term(Term::Lone(&text[start..end], previous));
+                    }
+                    at = end;
+                    continue;
                 }
+                let (c, len) = char_at(bytes, at);
+                (c, len, OTHER)
             }
-            at = end;
-        } else if is_word(c) {
+        };
+        if is_word(c) {
             let start = at;
             let mut end = at + len;
             while end < bytes.len() {
                 let b = bytes[end];
-                if b.is_ascii() && ASCII_WORD[usize::from(b)] {
+                if b.is_ascii() && ASCII_WORD[usize::from(b)] != 0 {
+                    kinds |= ASCII_WORD[usize::from(b)];
                     end += 1;
                     continue;
                 }
@@ -163,6 +231,7 @@ fn terms_nfc<'a>(text: &'a str, term: &mut impl FnMut(Cow<'a, str>, bool)) {
                     if !joins {
                         break;
                     }
+                    kinds |= JOINER;
                     end += 1;
                     continue;
                 }
@@ -173,9 +242,10 @@ fn terms_nfc<'a>(text: &'a str, term: &mut impl FnMut(Cow<'a, str>, bool)) {
                 if is_cjk(d) || !is_word(d) {
                     break;
                 }
+                kinds |= OTHER;
                 end += d_len;
             }
-            word_terms(&text[start..end], &mut |t| term(t, false));
+            word_terms(&text[start..end], kinds, &mut lowered, term);
             at = end;
         } else {
             at += len;
@@ -212,43 +282,127 @@ fn terms_nfc_by_chars<'a>(text: &'a str, term: &mut impl FnMut(Cow<'a, str>, boo
                 end = i + d.len_utf8();
                 chars.next();
             }
-            word_terms(&text[start..end], &mut |t| term(t, false));
+            word_terms_by_chars(&text[start..end], &mut |t| term(t, false));
         } else {
             chars.next();
         }
     }
 }
 
-/// `word` in lower case, borrowed when it already is.
-fn lower(word: &str) -> Cow<'_, str> {
-    let upper = if word.is_ascii() {
-        word.bytes().any(|b| b.is_ascii_uppercase())
-    } else {
-        word.chars().any(|c| c.is_uppercase())
+/// The word terms the character walk gave: the word, then its parts (cut before and after `.`
+/// and `_` and at camelCase humps, outer `.` and `_` trimmed), each lower-cased when it has
+/// capitals.
+#[cfg(test)]
+fn word_terms_by_chars<'a>(word: &'a str, term: &mut impl FnMut(Cow<'a, str>)) {
+    let word = word.trim_matches(['_', '.']);
+    if word.is_empty() || word.chars().count() > MAX_WORD {
+        return;
+    }
+    term(lower(word));
+    let chars: Vec<(usize, char)> = word.char_indices().collect();
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for k in 1..chars.len() {
+        let ((_, a), (i, c)) = (chars[k - 1], chars[k]);
+        let next_lower = chars.get(k + 1).is_some_and(|&(_, n)| n.is_lowercase());
+        if a == '.'
+            || a == '_'
+            || c == '.'
+            || c == '_'
+            || (a.is_lowercase() && c.is_uppercase())
+            || (a.is_uppercase() && c.is_uppercase() && next_lower)
+        {
+            pieces.push(&word[start..i]);
+            start = i;
+        }
+    }
+    pieces.push(&word[start..]);
+    for piece in pieces {
+        let part = piece.trim_matches(['_', '.']);
+        if !part.is_empty() && part.len() < word.len() {
+            term(lower(part));
+        }
+    }
+}
+
+/// `terms_nfc_by_chars` through `walk`: each term's text, and whether it is a bigram (checking
+/// the numbers `walk` gives against the characters).
+#[cfg(test)]
+fn walked(text: &str) -> Vec<(String, bool)> {
+    let out = std::cell::RefCell::new(Vec::new());
+    let mut bigram = |at: usize, key: u32| {
+        let pair = &text[at..at + 6];
+        let codes: Vec<u32> = pair.chars().map(u32::from).collect();
+        assert_eq!(key, codes[0] << 16 | codes[1], "{text:?}");
+        out.borrow_mut().push((pair.to_string(), true));
     };
-    if upper {
+    walk(text, &mut bigram, &mut |t| {
+        if let Term::Lone(c, code) = t {
+            assert_eq!([code], *c.chars().map(u32::from).collect::<Vec<_>>(), "{text:?}");
+        }
+        out.borrow_mut().push((t.text().to_string(), false));
+    });
+    out.into_inner()
+}
+
+/// `word` in lower case, borrowed when it already is.
+#[cfg(test)]
+fn lower(word: &str) -> Cow<'_, str> {
+    if has_capitals(word) {
         Cow::Owned(word.to_lowercase())
     } else {
         Cow::Borrowed(word)
     }
 }
 
-/// A word's terms: itself (without outer `_` and `.`), then its parts when it has more than one.
-fn word_terms<'a>(word: &'a str, term: &mut impl FnMut(Cow<'a, str>)) {
+/// Whether lower-casing changes `word`.
+fn has_capitals(word: &str) -> bool {
+    if word.is_ascii() {
+        word.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        word.chars().any(|c| c.is_uppercase())
+    }
+}
+
+/// A word's terms: itself (without outer `_` and `.`), then its parts when it has more than one,
+/// each in lower case. `kinds` says what the word may have (`WORD`, `CAPITAL`, …): an ASCII word
+/// with no capital and no joiner is itself and has no parts (nearly every word of code and
+/// prose), and is not read again. A word with capitals is lower-cased once into `lowered`: an
+/// ASCII word's parts are at the same bytes of it (lower-casing ASCII keeps every byte in its
+/// place).
+fn word_terms<'a>(word: &'a str, kinds: u8, lowered: &mut String, term: &mut impl FnMut(Term<'a, '_>)) {
     let word = trim_joiners(word);
     if word.is_empty() || (word.len() > MAX_WORD && word.chars().count() > MAX_WORD) {
         return;
     }
-    term(lower(word));
-    if word.is_ascii() {
-        ascii_word_parts(word, term);
+    if kinds & OTHER != 0 {
+        if has_capitals(word) {
+            term(Term::Lowered(&word.to_lowercase()));
+        } else {
+            term(Term::Word(word));
+        }
+        // A part is lower-cased only when it has capitals (`ǅ`, title case, is kept as it is).
+        word_parts(word, &mut |from, to| match &word[from..to] {
+            part if has_capitals(part) => term(Term::Lowered(&part.to_lowercase())),
+            part => term(Term::Word(part)),
+        });
+    } else if kinds & CAPITAL == 0 {
+        term(Term::Word(word));
+        if kinds & JOINER != 0 {
+            ascii_word_parts(word, &mut |from, to| term(Term::Word(&word[from..to])));
+        }
     } else {
-        word_parts(word, term);
+        lowered.clear();
+        lowered.push_str(word);
+        lowered.make_ascii_lowercase();
+        term(Term::Lowered(lowered));
+        ascii_word_parts(word, &mut |from, to| term(Term::Lowered(&lowered[from..to])));
     }
 }
 
-/// The parts of a word, cut before and after `.` and `_` and at camelCase humps.
-fn word_parts<'a>(word: &'a str, term: &mut impl FnMut(Cow<'a, str>)) {
+/// The parts of a word (the byte ranges of its terms after itself), cut before and after `.`
+/// and `_` and at camelCase humps; given only when there is more than one.
+fn word_parts(word: &str, part: &mut impl FnMut(usize, usize)) {
     let mut start = 0;
     let mut chars = word.char_indices().peekable();
     let mut previous: Option<char> = None;
@@ -264,17 +418,17 @@ fn word_parts<'a>(word: &'a str, term: &mut impl FnMut(Cow<'a, str>)) {
                 || (a.is_uppercase() && c.is_uppercase() && next_lower)
         });
         if cut_before {
-            emit_part(word, start, i, term);
+            emit_part(word, start, i, part);
             start = i;
         }
         previous = Some(c);
     }
-    emit_part(word, start, word.len(), term);
+    emit_part(word, start, word.len(), part);
 }
 
 /// `word_parts` of an ASCII word, by bytes: the same cuts, where a character's case is
 /// its byte's.
-fn ascii_word_parts<'a>(word: &'a str, term: &mut impl FnMut(Cow<'a, str>)) {
+fn ascii_word_parts(word: &str, part: &mut impl FnMut(usize, usize)) {
     let bytes = word.as_bytes();
     let mut start = 0;
     for i in 1..bytes.len() {
@@ -287,11 +441,11 @@ fn ascii_word_parts<'a>(word: &'a str, term: &mut impl FnMut(Cow<'a, str>)) {
             || (a.is_ascii_lowercase() && c.is_ascii_uppercase())
             || (a.is_ascii_uppercase() && c.is_ascii_uppercase() && next_lower);
         if cut_before {
-            emit_part(word, start, i, term);
+            emit_part(word, start, i, part);
             start = i;
         }
     }
-    emit_part(word, start, word.len(), term);
+    emit_part(word, start, word.len(), part);
 }
 
 /// `text` without leading and trailing `_` and `.`, by bytes (both are ASCII, so any cut is at
@@ -304,10 +458,20 @@ fn trim_joiners(text: &str) -> &str {
     &text[start..end]
 }
 
-fn emit_part<'a>(word: &'a str, from: usize, to: usize, term: &mut impl FnMut(Cow<'a, str>)) {
-    let part = trim_joiners(&word[from..to]);
-    if !part.is_empty() && part.len() < word.len() {
-        term(lower(part));
+/// The part of `word` from byte `from` to `to`, without outer `_` and `.`, unless that is
+/// empty or the whole word.
+fn emit_part(word: &str, from: usize, to: usize, part: &mut impl FnMut(usize, usize)) {
+    let bytes = word.as_bytes();
+    let joiner = |b: u8| b == b'_' || b == b'.';
+    let (mut from, mut to) = (from, to);
+    while from < to && joiner(bytes[from]) {
+        from += 1;
+    }
+    while to > from && joiner(bytes[to - 1]) {
+        to -= 1;
+    }
+    if from < to && to - from < word.len() {
+        part(from, to);
     }
 }
 
@@ -316,10 +480,11 @@ mod tests {
     use super::*;
     use crate::text::random_below;
 
+    /// The terms `walk` gives, of the text's NFC form when it is not NFC.
     fn all(text: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        terms(text, |t| out.push(t.into_owned()));
-        out
+        let nfc: String = text.nfc().collect();
+        assert_eq!(is_nfc(text), nfc == text, "{text:?}");
+        walked(&nfc).into_iter().map(|(t, _)| t).collect()
     }
 
     /// The byte walk gives the terms the character walk gave, in order, on text of every kind
@@ -380,16 +545,28 @@ mod tests {
         let mut next = random_below(0x2545_F491_4F6C_DD1D);
         for _ in 0..20_000 {
             let text: String = (0..1 + next(12)).map(|_| pieces[next(pieces.len())]).collect();
-            let (mut walked, mut expected) = (Vec::new(), Vec::new());
-            terms_nfc(&text, &mut |t, b| walked.push((t.into_owned(), b)));
+            let mut expected = Vec::new();
             terms_nfc_by_chars(&text, &mut |t, b| expected.push((t.into_owned(), b)));
-            assert_eq!(walked, expected, "{text:?}");
+            assert_eq!(walked(&text), expected, "{text:?}");
             let unsure: Vec<char> =
                 text.chars().filter(|&c| c >= '\u{300}' && !('\u{AC00}'..='\u{D7A3}').contains(&c)).collect();
             assert_eq!(unsure_chars(&text).collect::<Vec<_>>(), unsure, "{text:?}");
             assert_eq!(trim_joiners(&text), text.trim_matches(['_', '.']), "{text:?}");
-            let cjk: Vec<bool> = text.char_indices().map(|(i, _)| cjk_at(text.as_bytes(), i)).collect();
-            assert_eq!(cjk, text.chars().map(is_cjk).collect::<Vec<_>>(), "{text:?}");
+            let cjk: Vec<Option<u32>> = text.char_indices().map(|(i, _)| cjk_code_at(text.as_bytes(), i)).collect();
+            assert_eq!(cjk, text.chars().map(|c| is_cjk(c).then_some(u32::from(c))).collect::<Vec<_>>(), "{text:?}");
+        }
+    }
+
+    /// The same on real notes (the shared corpus, generated ones), line by line.
+    #[test]
+    fn walking_real_notes_gives_the_terms_walking_characters_gave() {
+        for note in crate::search::tests::real_notes() {
+            for line in note.lines() {
+                let line: String = line.nfc().collect();
+                let mut expected = Vec::new();
+                terms_nfc_by_chars(&line, &mut |t, b| expected.push((t.into_owned(), b)));
+                assert_eq!(walked(&line), expected, "{line:?}");
+            }
         }
     }
 
@@ -401,8 +578,8 @@ mod tests {
         for _ in 0..20_000 {
             let word: String = (0..1 + next(8)).map(|_| pieces[next(pieces.len())]).collect();
             let (mut by_bytes, mut by_chars) = (Vec::new(), Vec::new());
-            ascii_word_parts(&word, &mut |t| by_bytes.push(t.into_owned()));
-            word_parts(&word, &mut |t| by_chars.push(t.into_owned()));
+            ascii_word_parts(&word, &mut |from, to| by_bytes.push((from, to)));
+            word_parts(&word, &mut |from, to| by_chars.push((from, to)));
             assert_eq!(by_bytes, by_chars, "{word:?}");
             assert_eq!(lower(&word), word.to_lowercase(), "{word:?}");
             assert_eq!(trim_joiners(&word), word.trim_matches(['_', '.']), "{word:?}");
