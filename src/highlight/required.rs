@@ -850,41 +850,13 @@ enum Repeat {
 }
 
 /// The requirements of a sequence: each run of adjacent required characters, the factors of
-/// each required group, and each two required items side by side of which one is a class or a
-/// group (two characters side by side are in their run).
+/// each required group, and the pairs at each required item's edges (see `pairs`).
 fn factors(items: Vec<(Item, Repeat)>) -> Need {
+    let pairs = pairs(&items);
     let mut all: Need = Vec::new();
-    let mut pairs: Need = Vec::new();
     let mut run = String::new();
     let mut run_fold = false;
-    // How the text matched so far surely ends, when it surely ends right before what comes
-    // next; and whether that is a lone character (then a pair with a character is in a run).
-    let mut before: Option<(Class, bool)> = None;
     for (item, repeat) in items {
-        let (lead, trail) = (item.lead(), item.trail());
-        let is_char = matches!(item, Item::Char(..));
-        match (&item, repeat) {
-            (_, Repeat::Optional) | (Item::Opaque, _) | (Item::ZeroWidth, _) => {}
-            (Item::Ahead(..), _) => {}
-            _ => {
-                if let Some((first, first_is_char)) = before.filter(|_| !lead.nullable) {
-                    if !(first_is_char && is_char) {
-                        pair(first, lead.chars, &mut pairs);
-                    }
-                }
-            }
-        }
-        // A look-ahead's text starts right after what came before it, as the next item's does.
-        if let (Item::Ahead(_, ahead), Some((first, _))) = (&item, before) {
-            if !ahead.nullable && repeat != Repeat::Optional {
-                pair(first, ahead.chars, &mut pairs);
-            }
-        }
-        match (&item, repeat) {
-            (Item::Ahead(..), Repeat::Once | Repeat::AtLeastOnce) => {}
-            (_, Repeat::Optional) | (Item::Opaque, _) | (Item::ZeroWidth, _) => before = None,
-            _ => before = (!trail.nullable).then_some((trail.chars, is_char)),
-        }
         match (item, repeat) {
             (_, Repeat::Optional) | (Item::Opaque, _) | (Item::ZeroWidth, _) => flush(&mut run, run_fold, &mut all),
             (Item::Class(class), _) => {
@@ -910,6 +882,62 @@ fn factors(items: Vec<(Item, Repeat)>) -> Need {
     }
     flush(&mut run, run_fold, &mut all);
     ranked(all, pairs)
+}
+
+/// The pairs a match of the sequence holds: at each edge of a required item, the characters
+/// it may end (start) with and those the text right after (before) it may start (end) with,
+/// when both are sure to be there. What comes next may begin with an optional item
+/// (`=\s*(?:function|\w+\s*=>)` holds a `=` right before a space, a letter or `(`, never `=>`'s
+/// `>`); a look-ahead's text starts where the next item's does. Two characters side by side are
+/// in their literal already.
+fn pairs(items: &[(Item, Repeat)]) -> Need {
+    // How an item and what follows (precedes) it may start (end): the item's own edge when it
+    // is sure to be there and cannot be empty, else that joined with the rest's.
+    let joined = |own: Lead, repeat: Repeat, rest: Lead| {
+        if own.nullable || repeat == Repeat::Optional {
+            Lead { chars: own.chars.union(rest.chars), nullable: rest.nullable }
+        } else {
+            own
+        }
+    };
+    let n = items.len();
+    let mut starts = vec![Lead::EMPTY; n + 1];
+    for i in (0..n).rev() {
+        starts[i] = joined(items[i].0.lead(), items[i].1, starts[i + 1]);
+    }
+    let mut ends = vec![Lead::EMPTY; n + 1];
+    for i in 0..n {
+        ends[i + 1] = joined(items[i].0.trail(), items[i].1, ends[i]);
+    }
+    // Items `i` and `i + 1` in one literal run (see `factors`).
+    let in_run = |i: usize| match (items.get(i), items.get(i + 1)) {
+        (Some((Item::Char(_, a), Repeat::Once)), Some((Item::Char(_, b), Repeat::Once | Repeat::AtLeastOnce))) => {
+            a == b
+        }
+        _ => false,
+    };
+    let mut pairs: Need = Vec::new();
+    let mut add = |first: Lead, second: Lead| {
+        if !first.nullable && !second.nullable {
+            pair(first.chars, second.chars, &mut pairs);
+        }
+    };
+    for (i, (item, repeat)) in items.iter().enumerate() {
+        if *repeat == Repeat::Optional {
+            continue;
+        }
+        if let Item::Ahead(_, ahead) = item {
+            add(ends[i], *ahead);
+            continue;
+        }
+        if !(i > 0 && in_run(i - 1)) {
+            add(ends[i], item.lead());
+        }
+        if !in_run(i) {
+            add(item.trail(), starts[i + 1]);
+        }
+    }
+    pairs
 }
 
 /// Classes this large are in nearly every line: a pair with one says little for its cost.
@@ -1273,9 +1301,16 @@ mod tests {
 
     #[test]
     fn every_required_part_is_a_factor() {
-        assert_eq!(factors(r"\w+\s*=\s*(?:function|=>)"), [vec!["function", "=>"], vec!["="], vec![WORD_SHOWN]]);
-        assert_eq!(factors(r"ab?c"), [vec!["a"], vec!["c"]]);
-        assert_eq!(factors(r"(?=x\()foo\s*::"), [vec!["foo"], vec!["x("], vec!["::"]]);
+        let word_before_space_or_equals = format!("{WORD_SHOWN}[\t\n\u{b}\u{c}\r =…]");
+        assert_eq!(
+            factors(r"\w+\s*=\s*(?:function|=>)"),
+            [vec!["function", "=>"], vec!["="], vec![WORD_SHOWN], vec![&*word_before_space_or_equals]]
+        );
+        assert_eq!(factors(r"ab?c"), [vec!["a"], vec!["c"], vec!["[a][bc]"], vec!["[ab][c]"]]);
+        assert_eq!(
+            factors(r"(?=x\()foo\s*::"),
+            [vec!["foo"], vec!["x("], vec!["::"], vec!["[o][\t\n\u{b}\u{c}\r :…]"]]
+        );
         // Within an alternation, only a branch's best factor is certain.
         assert_eq!(factors(r"foo\s*bar|baz"), [vec!["foo", "baz"]]);
         // Then the pairs (`[bd]` right before the dot), in the places left.
@@ -1314,6 +1349,11 @@ mod tests {
             ]
         );
         assert!(found(r"\d\.", "x = 3.14", 0) && !found(r"\d\.", "x.len() < 10", 0) && !found(r"\d\.", "3.14", 1));
+        // What follows may begin with an optional item: then with it or with what comes after.
+        let assigned_arrow = r"=\s*(?:async\s+)?(?:\w+|\(\))\s*=>";
+        assert_eq!(factors(assigned_arrow)[..2], [vec!["=>"], vec!["="]]);
+        assert!(found(assigned_arrow, "const f = async () => 1;", 0));
+        assert!(!found(assigned_arrow, "items.forEach((x) => x.id);", 0), "the only `=` is the arrow's");
         assert!(found(r"\w+(?=<)", "let v: Vec<i64>", 0) && !found(r"\w+(?=<)", "if a < b {", 0));
         // Beyond ASCII, any such byte may be the character on either side.
         assert!(found(r"\w(?=<)", "한<", 0) && found(r"<\w", "<한", 0) && !found(r"\d(?=<)", "ab <", 0));
@@ -1456,7 +1496,10 @@ mod tests {
 
     #[test]
     fn options_in_the_middle_rule_the_rest_of_the_group() {
-        assert_eq!(factors(r"\b(?i)(0x)\h*(L)"), [vec!["0x"], vec!["L"]]);
+        assert_eq!(
+            factors(r"\b(?i)(0x)\h*(L)"),
+            [vec!["0x"], vec!["L"], vec!["[Xx…][0123456789ABCDEFLabcdefl…]"], vec!["[0123456789ABCDEFXabcdefx…][Ll…]"]]
+        );
         assert_eq!(
             factors(r"\b(?i)(0x)\h+"),
             [vec!["0x"], vec!["[0123456789ABCDEFabcdef…]"], vec!["[Xx…][0123456789ABCDEFabcdef…]"]]
