@@ -14,14 +14,17 @@ const MAX_TERM_CHARS: usize = 40;
 /// The terms defined in `body` (which starts on file line `body_line`), in order, each with an
 /// anchor id unique on the page.
 pub(crate) fn find(body: &str, body_line: usize, headings: &[Heading]) -> Vec<Term> {
-    if !body.contains("**") && !body.contains("<dt") {
+    // memchr's searches: the standard library's (`contains`, `match_indices`) cost a third of
+    // this function, and most of a note's bytes are looked at by them.
+    let found = |needle: &[u8]| memchr::memmem::find(body.as_bytes(), needle).is_some();
+    if !found(b"**") && !found(b"<dt") {
         return Vec::new();
     }
     let mut taken: HashSet<String> = headings.iter().map(|h| h.id().to_string()).collect();
     let mut terms = Vec::new();
     // Where a definition may be: one search over the whole body, not one per line.
-    let mut marks = body.match_indices("**").map(|(i, _)| i).peekable();
-    let has_dt = body.contains("<dt") || body.contains("<DT");
+    let mut marks = memchr::memmem::find_iter(body.as_bytes(), b"**").peekable();
+    let has_dt = found(b"<dt") || found(b"<DT");
     for (i, start, line) in prose_lines(body) {
         // Marks in the code before this line are passed over; one in it may start a term.
         while marks.next_if(|&m| m < start).is_some() {}
