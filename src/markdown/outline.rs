@@ -211,7 +211,7 @@ fn collapse_spaces(text: &str) -> String {
     // GitHub slugs keep each space, so only newlines/tabs are folded, not double spaces.
     let text = text.trim();
     // Most headings are one line: copied, not searched character by character.
-    if text.bytes().any(|b| b == b'\n' || b == b'\t') {
+    if memchr::memchr2(b'\n', b'\t', text.as_bytes()).is_some() {
         text.replace(['\n', '\t'], " ")
     } else {
         text.to_string()

@@ -161,10 +161,11 @@ fn answer_lines(q: &Question, headings: &[Heading]) -> Option<(usize, usize)> {
 }
 
 fn has_details(body: &str) -> bool {
-    // memchr's search: the standard library's looked at every note's bytes three times slower.
-    ["<details", "<Details", "<DETAILS"]
-        .iter()
-        .any(|tag| memchr::memmem::find(body.as_bytes(), tag.as_bytes()).is_some())
+    // Each `<` looked at, found by memchr: three substring searches over every note cost more.
+    let bytes = body.as_bytes();
+    let tag_at =
+        |i: usize| ["<details", "<Details", "<DETAILS"].iter().any(|tag| bytes[i..].starts_with(tag.as_bytes()));
+    memchr::memchr_iter(b'<', bytes).any(tag_at)
 }
 
 /// File lines of the outermost `<details>` blocks: where each opens and closes.

@@ -357,11 +357,7 @@ impl Question {
             known.or_else(|| {
                 // Most question texts are their heading's text, or its end after `Q.`.
                 let heading = h.text().as_bytes();
-                let start = if heading.starts_with(text.as_bytes()) {
-                    0
-                } else {
-                    memchr::memmem::find(heading, text.as_bytes())?
-                };
+                let start = if heading.starts_with(text.as_bytes()) { 0 } else { h.text().find(text)? };
                 Some((u32::try_from(start).ok()?, u32::try_from(start + text.len()).ok()?))
             })
         });
