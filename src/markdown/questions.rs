@@ -301,45 +301,58 @@ fn summary_text(from: &str) -> Option<String> {
 /// entities decoded, whitespace collapsed. One pass: every definition of a site goes through it.
 pub(crate) fn plain_text(html: &str) -> String {
     let bytes = html.as_bytes();
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    let mut space = false;
+    let mut out = PlainText { text: String::with_capacity(html.len()), in_tag: false, space: false };
     let mut at = 0;
-    while let Some(c) = html[at..].chars().next() {
-        if !in_tag {
+    while at < html.len() {
+        if !out.in_tag {
             // Characters kept as they are (nearly all of a definition) are copied a run at a time.
             let run = bytes[at..].iter().position(|&b| may_be_marked(b)).map_or(bytes.len(), |n| at + n);
             if run > at {
-                if std::mem::take(&mut space) {
-                    out.push(' ');
+                if std::mem::take(&mut out.space) {
+                    out.text.push(' ');
                 }
-                out.push_str(&html[at..run]);
+                out.text.push_str(&html[at..run]);
                 at = run;
                 continue;
             }
         }
-        let mut step = c.len_utf8();
+        at += out.read_char(&html[at..]);
+    }
+    out.text
+}
+
+/// `plain_text` so far, and what it reads next into.
+struct PlainText {
+    text: String,
+    in_tag: bool,
+    /// Whitespace was passed since the last character written.
+    space: bool,
+}
+
+impl PlainText {
+    /// Read the character `rest` starts with (an entity whole): the bytes read.
+    fn read_char(&mut self, rest: &str) -> usize {
+        let Some(c) = rest.chars().next() else { return 0 };
         match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            _ if in_tag => {}
+            '<' => self.in_tag = true,
+            '>' if self.in_tag => self.in_tag = false,
+            _ if self.in_tag => {}
             '*' | '`' => {}
-            c if c.is_whitespace() => space = !out.is_empty(),
+            c if c.is_whitespace() => self.space = !self.text.is_empty(),
             c => {
                 let (decoded, len) = match c {
-                    '&' => entity(&html[at..]).unwrap_or(('&', 1)),
-                    c => (c, step),
+                    '&' => entity(rest).unwrap_or(('&', 1)),
+                    c => (c, c.len_utf8()),
                 };
-                step = len;
-                if std::mem::take(&mut space) {
-                    out.push(' ');
+                if std::mem::take(&mut self.space) {
+                    self.text.push(' ');
                 }
-                out.push(decoded);
+                self.text.push(decoded);
+                return len;
             }
         }
-        at += step;
+        c.len_utf8()
     }
-    out
 }
 
 /// Whether a character starting with byte `b` may be one `plain_text` does not copy as it is: a
@@ -428,33 +441,12 @@ mod tests {
 
     /// `plain_text` as first written: character by character.
     fn plain_text_by_characters(html: &str) -> String {
-        let mut out = String::with_capacity(html.len());
-        let mut in_tag = false;
-        let mut space = false;
-        let mut rest = html;
-        while let Some(c) = rest.chars().next() {
-            let mut step = c.len_utf8();
-            match c {
-                '<' => in_tag = true,
-                '>' if in_tag => in_tag = false,
-                _ if in_tag => {}
-                '*' | '`' => {}
-                c if c.is_whitespace() => space = !out.is_empty(),
-                c => {
-                    let (decoded, len) = match c {
-                        '&' => entity(rest).unwrap_or(('&', 1)),
-                        c => (c, step),
-                    };
-                    step = len;
-                    if std::mem::take(&mut space) {
-                        out.push(' ');
-                    }
-                    out.push(decoded);
-                }
-            }
-            rest = &rest[step..];
+        let mut out = PlainText { text: String::new(), in_tag: false, space: false };
+        let mut at = 0;
+        while at < html.len() {
+            at += out.read_char(&html[at..]);
         }
-        out
+        out.text
     }
 
     /// Copying runs gives what reading character by character gives, on random texts of tags,
