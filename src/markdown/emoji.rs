@@ -13,7 +13,7 @@ const MAX_NAME: usize = 64;
 /// `text` with every known `:name:` replaced by its emoji.
 pub(crate) fn with_emoji(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
-    let Some(first) = bytes.iter().position(|&b| b == b':') else { return Cow::Borrowed(text) };
+    let Some(first) = memchr::memchr(b':', bytes) else { return Cow::Borrowed(text) };
     let mut out: Option<String> = None;
     // `copied`: how far `text` is already in `out`; `at`: the colon that may open a shortcode.
     let (mut copied, mut at) = (0, first);
@@ -30,7 +30,7 @@ pub(crate) fn with_emoji(text: &str) -> Cow<'_, str> {
                 buf.push_str(&text[copied..at]);
                 buf.push_str(emoji.as_str());
                 copied = end + 1;
-                at = match bytes[copied..].iter().position(|&b| b == b':') {
+                at = match memchr::memchr(b':', &bytes[copied..]) {
                     Some(i) => copied + i,
                     None => break,
                 };
@@ -38,7 +38,7 @@ pub(crate) fn with_emoji(text: &str) -> Cow<'_, str> {
             }
         }
         // No shortcode opens here: the next colon (maybe the one that ended this name) may.
-        at = match bytes[start..].iter().position(|&b| b == b':') {
+        at = match memchr::memchr(b':', &bytes[start..]) {
             Some(i) => start + i,
             None => break,
         };

@@ -185,12 +185,18 @@ fn title_heading(headings: &[Heading], content_before_first: bool) -> Option<usi
 /// A heading that names a table of contents, not the note: `목차`, `차례`, `Table of Contents`,
 /// `Contents`, `TOC`, `Index` (letter case, emoji and punctuation aside: `📚 목차`, `TOC:`).
 fn is_contents_heading(text: &str) -> bool {
-    let words: Vec<String> =
-        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
-    matches!(
-        words.iter().map(String::as_str).collect::<Vec<_>>().as_slice(),
-        ["목차"] | ["차례"] | ["contents"] | ["table", "of", "contents"] | ["toc"] | ["index"]
-    )
+    // Read word by word, and only as far as a word that rules the name out (most headings: the
+    // first). ASCII letter case is all that is ignored: no character outside ASCII lower-cases
+    // to one of these words' letters (the Kelvin sign's `k` is in none of them).
+    let mut words = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty());
+    let is = |word: Option<&str>, name: &str| word.is_some_and(|w| w.eq_ignore_ascii_case(name));
+    let first = words.next();
+    let named = if ["목차", "차례", "contents", "toc", "index"].iter().any(|name| is(first, name)) {
+        true
+    } else {
+        is(first, "table") && is(words.next(), "of") && is(words.next(), "contents")
+    };
+    named && words.next().is_none()
 }
 
 impl Outline {
@@ -205,7 +211,7 @@ fn collapse_spaces(text: &str) -> String {
     // GitHub slugs keep each space, so only newlines/tabs are folded, not double spaces.
     let text = text.trim();
     // Most headings are one line: copied, not searched character by character.
-    if text.bytes().any(|b| b == b'\n' || b == b'\t') {
+    if memchr::memchr2(b'\n', b'\t', text.as_bytes()).is_some() {
         text.replace(['\n', '\t'], " ")
     } else {
         text.to_string()
@@ -215,6 +221,35 @@ fn collapse_spaces(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `is_contents_heading` as first written: every word lower-cased and collected.
+    fn is_contents_heading_plainly(text: &str) -> bool {
+        let words: Vec<String> =
+            text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+        matches!(
+            words.iter().map(String::as_str).collect::<Vec<_>>().as_slice(),
+            ["목차"] | ["차례"] | ["contents"] | ["table", "of", "contents"] | ["toc"] | ["index"]
+        )
+    }
+
+    /// Word by word, ASCII case ignored, it tells what lower-casing every word told, on random
+    /// headings of the names, their words in other cases and orders, and what may stand around them.
+    #[test]
+    fn contents_headings_read_word_by_word_are_those_read_whole() {
+        let pieces = [
+            "목차", "차례", "목", "contents", "Contents", "CONTENTS", "table", "Table", "of", "OF", "toc", "TOC",
+            "index", "İndex", "\u{212A}", "Index", " ", ": ", "📚 ", "-", "a", "1", "정리",
+        ];
+        let mut next = crate::text::random_below(0x2545_F491_4F6C_DD1D);
+        let mut named = 0;
+        for round in 0..20_000 {
+            let text: String = (0..1 + next(6)).map(|_| pieces[next(pieces.len())]).collect();
+            let plainly = is_contents_heading_plainly(&text);
+            assert_eq!(is_contents_heading(&text), plainly, "round {round}: {text:?}");
+            named += usize::from(plainly);
+        }
+        assert!(named > 200, "too few contents headings to tell: {named}");
+    }
 
     #[test]
     fn heading_text_is_one_line_with_each_space_kept() {

@@ -182,7 +182,7 @@ fn may_hold_blocks(body: &str, lines: &[&str]) -> bool {
     found("{require(")
         || found("useBaseUrl(")
         || lines.iter().any(|line| {
-            let t = line.trim_start();
+            let t = trimmed_start(line);
             t.starts_with(":::")
                 || (t.starts_with('<') && t[1..].trim_start_matches('/').starts_with(|c: char| c.is_ascii_uppercase()))
                 || mdx::may_start_statement(line)
@@ -328,8 +328,9 @@ fn lazy_html_possible<'a>(lines: impl Iterator<Item = &'a str>) -> bool {
     let mut previous_blank = true;
     let mut previous_row = false;
     for line in lines {
-        let t = line.trim_start_matches([' ', '\t', '>']);
-        if t.trim().is_empty() {
+        // Byte by byte: the characters trimmed are ASCII (a search for a set of them cost more).
+        let t = &line[line.bytes().position(|b| !matches!(b, b' ' | b'\t' | b'>')).unwrap_or(line.len())..];
+        if trimmed_start(t).trim_end().is_empty() {
             previous_blank = true;
             in_container = false;
             continue;
@@ -345,10 +346,21 @@ fn lazy_html_possible<'a>(lines: impl Iterator<Item = &'a str>) -> bool {
         if previous_blank {
             in_container = line.starts_with([' ', '\t', '>']);
         }
-        in_container |= list_marker_len(line.trim_start()).is_some() || line.trim_start().starts_with('>');
+        let trimmed = trimmed_start(line);
+        in_container |= list_marker_len(trimmed).is_some() || trimmed.starts_with('>');
         previous_blank = false;
     }
     false
+}
+
+/// `line.trim_start()`, the common line (one that starts with neither whitespace nor a byte
+/// that may start a space outside ASCII: U+0085, U+00A0, U+1680, U+2000..=U+205F, U+3000)
+/// answered from its first byte. Every line of every note is trimmed so, several times.
+fn trimmed_start(line: &str) -> &str {
+    match line.as_bytes().first() {
+        Some(&b) if !matches!(b, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1 | 0xE2 | 0xE3) => line,
+        _ => line.trim_start(),
+    }
 }
 
 /// The lines (index, byte in the line) where a tag line lazily continues a paragraph inside a
@@ -656,6 +668,21 @@ const BLOCK_TAGS: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Trimming from the first byte gives what the standard trim gives, on random lines of
+    /// every kind of whitespace, characters that share its first bytes, markers and text.
+    #[test]
+    fn lines_trimmed_from_their_first_byte_are_trimmed_as_the_standard_trim_does() {
+        let pieces = [
+            " ", "\t", "\n", "\u{B}", "\u{C}", "\r", "\u{85}", "\u{A0}", "\u{1680}", "\u{2003}", "\u{2028}",
+            "\u{205F}", "\u{3000}", "·", "→", "\u{1681}", "「", ">", "-", ":::", "<", "가", "a", "\u{1}",
+        ];
+        let mut next = crate::text::random_below(0x6A09_E667_F3BC_C908);
+        for round in 0..20_000 {
+            let line: String = (0..next(6)).map(|_| pieces[next(pieces.len())]).collect();
+            assert_eq!(trimmed_start(&line), line.trim_start(), "round {round}: {line:?}");
+        }
+    }
 
     #[test]
     fn tag_lines() {

@@ -7,15 +7,32 @@ use unicode_normalization::UnicodeNormalization;
 /// `_` and `-` kept, each space turned into `-`, everything else dropped.
 pub(crate) fn github_slug(text: &str) -> String {
     let text = text.trim();
-    // ASCII and Hangul syllables, most headings, are NFC and lower-case by hand.
-    if text.chars().all(|c| c.is_ascii() || ('\u{AC00}'..='\u{D7A3}').contains(&c)) {
-        return text
-            .chars()
-            .map(|c| if c == ' ' { '-' } else { c.to_ascii_lowercase() })
-            .filter(|&c| is_kept(c))
-            .collect();
+    ascii_and_hangul_slug(text).unwrap_or_else(|| general_slug(text))
+}
+
+/// `github_slug` of a text of ASCII and Hangul syllables, most headings, which is NFC and
+/// lower-cased by hand: the runs of characters kept as they are copied whole, not character by
+/// character. None for a text with any other character.
+fn ascii_and_hangul_slug(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for (i, c) in text.char_indices() {
+        if matches!(c, 'a'..='z' | '0'..='9' | '_' | '-' | '\u{AC00}'..='\u{D7A3}') {
+            continue;
+        }
+        if !c.is_ascii() {
+            return None;
+        }
+        out.push_str(&text[copied..i]);
+        copied = i + 1;
+        if c == ' ' {
+            out.push('-');
+        } else if c.is_ascii_uppercase() {
+            out.push(c.to_ascii_lowercase());
+        }
     }
-    general_slug(text)
+    out.push_str(&text[copied..]);
+    Some(out)
 }
 
 /// `github_slug` of any text: normalised, then lower-cased by the Unicode tables.
@@ -120,8 +137,10 @@ mod tests {
     /// The ASCII and Hangul path gives what the general one gives, on random headings.
     #[test]
     fn ascii_and_hangul_slugs_match_the_general_ones() {
-        let pieces =
-            ["A", "z", "0", " ", "-", "_", ".", "?", "&", "(", "\t", "한", "글", "\u{D7A3}", "Q", "~", "\u{7F}"];
+        let pieces = [
+            "A", "z", "0", " ", "-", "_", ".", "?", "&", "(", "\t", "한", "글", "\u{D7A3}", "Q", "~", "\u{7F}", "가",
+            "é",
+        ];
         let mut next = crate::text::random_below(0x9E37_79B9_7F4A_7C15);
         for _ in 0..5_000 {
             let mut text = String::new();

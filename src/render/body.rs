@@ -625,12 +625,11 @@ fn add_reference(body: &mut Body, href: &str) {
 /// class. Addresses are not references (nothing to read there). `shortcodes`: the text between
 /// them shows GitHub's emoji shortcodes as emoji.
 fn link_bare_urls<'a>(text: &CowStr<'a>, shortcodes: bool, events: &mut Vec<Event<'a>>, body: &mut Body) {
-    // No `:` means no shortcode either: the text goes out as it is.
+    let shown = |t: CowStr<'a>| if shortcodes { emoji(t) } else { t };
     if !may_hold_link(text) {
-        events.push(Event::Text(text.clone()));
+        events.push(Event::Text(shown(text.clone())));
         return;
     }
-    let shown = |t: CowStr<'a>| if shortcodes { emoji(t) } else { t };
     let pieces = split_urls(text);
     if let [Piece::Text(_)] = pieces.as_slice() {
         events.push(Event::Text(shown(text.clone())));
