@@ -46,6 +46,11 @@ pub mod theme;
 pub mod watch;
 pub mod write;
 
+/// The benchmark's generated notes (`gen-corpus`), as real text for tests.
+#[cfg(test)]
+#[path = "bin/gen-corpus/corpus.rs"]
+mod generated_notes;
+
 /// The stage order of the module map above, checked against the source's imports.
 #[cfg(test)]
 mod module_map {

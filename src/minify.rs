@@ -47,10 +47,6 @@ pub fn html(page: &[u8]) -> Vec<u8> {
     Html::new(page).run()
 }
 
-/// `gen-corpus`'s notes, for tests over real pages.
-#[cfg(test)]
-#[path = "bin/gen-corpus/corpus.rs"]
-mod corpus;
 #[cfg(test)]
 mod plain;
 #[cfg(test)]
@@ -1263,7 +1259,7 @@ mod tests {
         let notes = tmp.path().join("notes");
         copy_tree(&shared.join("corpora/tech-interview-for-developer"), &notes.join("corpus"));
         std::fs::copy(shared.join("seed/interview-notes.md"), notes.join("interview-notes.md")).unwrap();
-        super::corpus::generate(120, 26, &notes.join("generated")).unwrap();
+        crate::generated_notes::generate(120, 26, &notes.join("generated")).unwrap();
         let mut found = Vec::new();
         for (root, out) in [(repo, tmp.path().join("sample")), (notes.as_path(), tmp.path().join("notes-out"))] {
             let overrides = crate::config::Overrides { output_dir: Some(out.clone()), ..Default::default() };

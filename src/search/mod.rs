@@ -201,11 +201,6 @@ mod postings;
 mod tokens;
 mod weights;
 
-/// The generated notes of benchmarks, as real text for the tests.
-#[cfg(test)]
-#[path = "../bin/gen-corpus/corpus.rs"]
-mod corpus;
-
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::collections::BTreeSet;
@@ -1013,7 +1008,7 @@ mod tests {
         files.sort();
         let mut notes: Vec<String> = files.iter().map(|f| std::fs::read_to_string(f).expect("a note")).collect();
         assert!(notes.len() > 150, "the shared corpus: {} notes", notes.len());
-        notes.extend((0..40).map(|i| super::corpus::note_text(1, i * 25, 1000).0));
+        notes.extend((0..40).map(|i| crate::generated_notes::note_text(1, i * 25, 1000).0));
         notes
     }
 

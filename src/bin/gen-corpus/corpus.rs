@@ -1,5 +1,6 @@
 //! Deterministic generator of a synthetic Korean interview-notes corpus, shared by the
-//! `gen-corpus` and `bench` binaries (each includes this file as `mod corpus`).
+//! `gen-corpus` and `bench` binaries (each includes this file as `mod corpus`) and the library's
+//! tests (as `generated_notes`).
 //!
 //! Every note is derived only from `(seed, note index)`, so the same arguments always
 //! produce byte-identical files, and a note can link to another note's headings without
