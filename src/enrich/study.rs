@@ -345,7 +345,9 @@ mod tests {
         ];
         let mut next = crate::text::random_below(0x243F_6A88_85A3_08D3);
         let mut found = 0;
-        for round in 0..20_000 {
+        // More rounds than the guard's first 20,000: the syllables added for the first-start
+        // filter thin out the mentions each round finds.
+        for round in 0..25_000 {
             let text: String = (0..next(16)).map(|_| pieces[next(pieces.len())]).collect();
             let linked: Vec<usize> = (0..next(3)).map(|_| next(g.targets.len())).collect();
             let defined_here: Vec<String> =
@@ -354,7 +356,7 @@ mod tests {
             assert_eq!(got, find_plainly(&g, &text, &defined_here, &linked), "round {round}: {text:?}");
             found += usize::from(got.is_some());
         }
-        assert!(found > 4_000, "too few mentions to tell: {found}");
+        assert!(found > 5_000, "too few mentions to tell: {found}");
     }
 
     #[test]

@@ -724,6 +724,34 @@ mod tests {
         assert_eq!(only, Letters { hangul: 4, all: 6 });
     }
 
+    /// `Letters::count` as each character says, by a reading of its own (not the fallback
+    /// `count_by_characters`, which the test above holds the byte counting to).
+    fn letters_of(text: &str) -> Letters {
+        let mut letters = Letters::default();
+        for c in text.chars() {
+            letters.all += usize::from(c.is_alphabetic() || is_hangul(c));
+            letters.hangul += usize::from(is_hangul(c));
+        }
+        letters
+    }
+
+    #[test]
+    fn letters_are_counted_as_each_character_says() {
+        let mut counted = Letters::default();
+        counted.count("Hash 맵은 O(1)! ㄱㅏ ᄀ é中 3.14 🎉");
+        assert_eq!(counted, Letters { hangul: 5, all: 12 });
+        // Random mixes of ASCII, Hangul, other letters and other characters.
+        const PIECES: &[&str] =
+            &["a", "Z", " ", "1", "!", "\n", "가", "힣", "ㅎ", "ᄀ", "é", "中", "ß", "🎉", "·", "\u{d7b0}", "\u{3130}"];
+        let mut random = crate::text::random_below(25);
+        for _ in 0..2000 {
+            let text: String = (0..random(12)).map(|_| PIECES[random(PIECES.len())]).collect();
+            let mut counted = Letters::default();
+            counted.count(&text);
+            assert_eq!(counted, letters_of(&text), "{text:?}");
+        }
+    }
+
     #[test]
     fn a_readme_is_the_folder_page_and_an_index_md_beside_it_is_a_note() {
         assert!(is_index_note("net/README.md", true));
