@@ -17,6 +17,14 @@ pub(crate) mod terms;
 
 use pulldown_cmark::Options;
 
+/// Whether `text` holds a `<` right before one of `names` (`<details`, `<dt`): each `<` is
+/// looked at, found by memchr, where a substring search per name, set up for every note, cost
+/// more.
+pub(crate) fn has_tag_opening(text: &str, names: &[&str]) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'<', bytes).any(|i| names.iter().any(|name| bytes[i + 1..].starts_with(name.as_bytes())))
+}
+
 /// CommonMark plus the GitHub extensions notes are written with, math (`$…$`, `$$…$$`) included.
 pub(crate) fn parser_options() -> Options {
     Options::ENABLE_TABLES

@@ -161,11 +161,7 @@ fn answer_lines(q: &Question, headings: &[Heading]) -> Option<(usize, usize)> {
 }
 
 fn has_details(body: &str) -> bool {
-    // Each `<` looked at, found by memchr: three substring searches over every note cost more.
-    let bytes = body.as_bytes();
-    let tag_at =
-        |i: usize| ["<details", "<Details", "<DETAILS"].iter().any(|tag| bytes[i..].starts_with(tag.as_bytes()));
-    memchr::memchr_iter(b'<', bytes).any(tag_at)
+    super::has_tag_opening(body, &["details", "Details", "DETAILS"])
 }
 
 /// File lines of the outermost `<details>` blocks: where each opens and closes.

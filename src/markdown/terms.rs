@@ -19,12 +19,13 @@ pub(crate) fn find(body: &str, body_line: usize, headings: &[Heading]) -> Vec<Te
     let bytes = body.as_bytes();
     // Where a definition may be: one search over the whole body, not one per line.
     let mut marks = memchr::memmem::find_iter(bytes, b"**").peekable();
-    // Each `<` looked at: a substring search set up per note cost more.
-    let tag_after_lt = |tag: &[u8]| memchr::memchr_iter(b'<', bytes).any(|i| bytes[i + 1..].starts_with(tag));
-    if marks.peek().is_none() && !tag_after_lt(b"dt") {
+    // A body with no `**` and only an upper-case `<DT` has no terms (as ever): the lower-case
+    // look decides alone here, once.
+    let lower_dt = super::has_tag_opening(body, &["dt"]);
+    if marks.peek().is_none() && !lower_dt {
         return Vec::new();
     }
-    let has_dt = tag_after_lt(b"dt") || tag_after_lt(b"DT");
+    let has_dt = lower_dt || super::has_tag_opening(body, &["DT"]);
     let mut taken: FxHashSet<String> = headings.iter().map(|h| h.id().to_string()).collect();
     let mut terms = Vec::new();
     for (i, start, line) in prose_lines(body) {
