@@ -21,9 +21,10 @@
 //! entry is what `ParseState::new` starts in).
 
 use rustc_hash::FxHashMap;
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use syntect::parsing::syntax_definition::{
     Context, ContextId, ContextReference, MatchOperation, MatchPattern, Pattern,
@@ -88,13 +89,28 @@ struct State {
 struct Snapshot {
     state: State,
     hash: u64,
+    /// No level holds captures: the state can go into the memo the threads share.
+    shareable: bool,
+    /// The state in that memo's form, made when first needed (see `memo::Frozen`).
+    frozen: OnceCell<Option<Arc<memo::Frozen>>>,
 }
 
 impl Snapshot {
     fn new(state: State) -> Snapshot {
         let mut hasher = rustc_hash::FxHasher::default();
         state.hash_into(&mut hasher);
-        Snapshot { hash: hasher.finish(), state }
+        let shareable = state.stack.iter().all(|level| level.captures.is_none());
+        Snapshot { hash: hasher.finish(), state, shareable, frozen: OnceCell::new() }
+    }
+
+    /// A thread's own state made from the shared memo's `frozen` one.
+    fn thawed(state: State, frozen: Arc<memo::Frozen>) -> Snapshot {
+        Snapshot { hash: frozen.hash(), state, shareable: true, frozen: OnceCell::from(Some(frozen)) }
+    }
+
+    /// The state in the shared memo's form; None when it cannot be shared.
+    fn frozen(&self) -> Option<&Arc<memo::Frozen>> {
+        self.frozen.get_or_init(|| memo::Frozen::of(self).map(Arc::new)).as_ref()
     }
 }
 
@@ -224,6 +240,8 @@ struct Tables {
     captures: Vec<((usize, i32), ScopeStackOp)>,
     /// Memory for the line's sieve masks (see `LineBytes::reusing`).
     masks: Vec<u128>,
+    /// The line memo of the build's threads, and this thread's own for states it cannot share.
+    shared: memo::SharedSide,
     memo: memo::LineMemo,
     /// Work left for this line (see `BUDGET_BASE`); `over_budget` once it ran out.
     budget: u64,
@@ -281,8 +299,8 @@ impl LineParser {
     /// that costs more than its budget gets none (it shows as plain text inside the scopes
     /// open before it) and the next line starts in the state this one started in.
     ///
-    /// A line met before in the same state is not parsed again: its operations and the state
-    /// after it come from the thread's line memo (see `memo`), which is exact.
+    /// A line met before in the same state, on this thread or another, is not parsed again: its
+    /// operations and the state after it come from the line memo (see `memo`), which is exact.
     pub(crate) fn parse_line(&mut self, line: &str, ops: &mut Vec<(usize, ScopeStackOp)>) -> Result<(), Broken> {
         with_tables(self.set, |t| {
             // Overlong lines are not parsed, so there is nothing to remember.
@@ -291,7 +309,7 @@ impl LineParser {
             // A test's budget is not the line's own: what it gives must not be remembered.
             let remember = remember && BUDGET.get().is_none();
             if remember {
-                if let Some((next, plain)) = t.memo.get(&self.state, line, ops) {
+                if let Some((next, plain)) = t.recall(&self.state, line, ops)? {
                     self.plain_lines += usize::from(plain);
                     self.state = next;
                     return Ok(());
@@ -303,7 +321,7 @@ impl LineParser {
             // Most lines leave the state as they found it: share it rather than keep a copy.
             let next = if next == self.state.state { self.state.clone() } else { Rc::new(Snapshot::new(next)) };
             if remember {
-                t.memo.insert(self.state.clone(), line, &ops[ops_before..], next.clone(), plain);
+                t.remember(self.state.clone(), line, &ops[ops_before..], next.clone(), plain);
             }
             self.state = next;
             Ok(())
@@ -612,10 +630,64 @@ impl Tables {
             best: Region::new(),
             captures: Vec::new(),
             masks: Vec::new(),
+            shared: memo::SharedSide::new(memo::for_new_tables()),
             memo: memo::LineMemo::default(),
             budget: 0,
             over_budget: false,
         }
+    }
+
+    /// What a memo holds of `line` in state `from`: its operations are appended to `ops`,
+    /// and the state after it and whether it was left plain are returned.
+    fn recall(
+        &mut self,
+        from: &Rc<Snapshot>,
+        line: &str,
+        ops: &mut Vec<(usize, ScopeStackOp)>,
+    ) -> Result<Option<(Rc<Snapshot>, bool)>, Broken> {
+        if from.shareable {
+            if let Some((next, plain)) = self.shared.get(from, line, ops) {
+                let next = match next {
+                    None => from.clone(),
+                    Some(frozen) => Rc::new(Snapshot::thawed(self.thaw(&frozen)?, frozen)),
+                };
+                return Ok(Some((next, plain)));
+            }
+        }
+        Ok(self.memo.get(from, line, ops))
+    }
+
+    /// Keeps what `line` gave in state `from`: in the shared memo when both states can go
+    /// there, else in the thread's own.
+    fn remember(
+        &mut self,
+        from: Rc<Snapshot>,
+        line: &str,
+        ops: &[(usize, ScopeStackOp)],
+        next: Rc<Snapshot>,
+        plain: bool,
+    ) {
+        if let Some(frozen) = from.frozen() {
+            let after = if Rc::ptr_eq(&from, &next) { Some(None) } else { next.frozen().map(Some) };
+            if let Some(after) = after {
+                self.shared.insert(frozen.clone(), line, ops, after.cloned(), plain);
+                return;
+            }
+        }
+        self.memo.insert(from, line, ops, next, plain);
+    }
+
+    /// This thread's state for a state of the shared memo.
+    fn thaw(&mut self, frozen: &memo::Frozen) -> Result<State, Broken> {
+        let mut stack = Vec::with_capacity(frozen.levels().len());
+        for level in frozen.levels() {
+            let mut prototypes = Vec::with_capacity(level.with_prototypes.len());
+            for p in &level.with_prototypes {
+                prototypes.push(Prototype { context: p.0, patterns: self.flatten(p.0)? });
+            }
+            stack.push(self.level(level.context.0, prototypes, None)?);
+        }
+        Ok(State { stack, proto_starts: frozen.proto_starts.to_vec(), first_line: frozen.first_line })
     }
 
     fn level(
@@ -819,14 +891,20 @@ fn region_unread(pattern: &MatchPattern, set: &'static SyntaxSet) -> bool {
         && !pattern.with_prototype.as_ref().is_some_and(uses_backrefs)
 }
 
-/// Let go of this thread's tables and line memo (up to `memo::MEMO_BYTES`); they are made again
-/// when the thread next highlights. Nothing happens while they are in use.
+/// Let go of this thread's tables, its own line memo and its hold on the shared one; they are
+/// made again when the thread next highlights. Nothing happens while they are in use.
 pub(crate) fn release_thread_tables() {
     TABLES.with(|cell| {
         if let Ok(mut tables) = cell.try_borrow_mut() {
             *tables = None;
         }
     });
+}
+
+/// Let go of the line memo the threads share: gone once every thread has released its tables
+/// (see `release_thread_tables`); the next highlighting makes a new one.
+pub(crate) fn release_shared_memo() {
+    memo::release_shared();
 }
 
 fn with_tables<R>(set: &'static SyntaxSet, f: impl FnOnce(&mut Tables) -> R) -> R {
