@@ -246,6 +246,9 @@ struct Tables {
     /// Work left for this line (see `BUDGET_BASE`); `over_budget` once it ran out.
     budget: u64,
     over_budget: bool,
+    /// Lines parsed, not answered from a memo (tests check what the memo spares).
+    #[cfg(test)]
+    parsed: usize,
 }
 
 /// One pattern's search result for the current line: `None` means it does not match anywhere
@@ -316,6 +319,10 @@ impl LineParser {
                 }
             }
             let ops_before = ops.len();
+            #[cfg(test)]
+            {
+                t.parsed += 1;
+            }
             let (next, plain) = self.state.state.parse_line(t, line, ops)?;
             self.plain_lines += usize::from(plain);
             // Most lines leave the state as they found it: share it rather than keep a copy.
@@ -634,6 +641,8 @@ impl Tables {
             memo: memo::LineMemo::default(),
             budget: 0,
             over_budget: false,
+            #[cfg(test)]
+            parsed: 0,
         }
     }
 
@@ -1337,7 +1346,10 @@ mod tests {
             }
         }
         let set = h.syntaxes;
-        with_tables(set, |t| t.memo = memo::LineMemo::default());
+        with_tables(set, |t| {
+            t.memo = memo::LineMemo::default();
+            t.shared = memo::SharedSide::new(Arc::new(memo::SharedMemo::new(memo::MEMO_BYTES)));
+        });
         let mut lines = 0;
         for (file, syntax, code) in &blocks {
             let expected = memo::without(|| super::super::classed(set, syntax, code));
@@ -1346,7 +1358,7 @@ mod tests {
             assert_eq!(operations(syntax, code), expected, "{file} ({}):\n{code}", syntax.name);
             lines += 2 * code.lines().count();
         }
-        let hits = with_tables(set, |t| t.memo.hits);
+        let hits = memo_hits(set);
         assert!(hits > lines / 3, "{hits} of {lines} lines from the memo");
     }
 
@@ -1357,13 +1369,107 @@ mod tests {
         let syntax = h.syntax_for("python").unwrap();
         let code = "def f(x):\n    return x + 1\n";
         let before = super::super::classed(h.syntaxes, syntax, code);
-        assert!(with_tables(h.syntaxes, |t| t.memo.hits) == 0 && TABLES.with(|t| t.borrow().is_some()));
+        assert!(memo_hits(h.syntaxes) == 0 && TABLES.with(|t| t.borrow().is_some()));
         super::super::classed(h.syntaxes, syntax, code);
-        assert!(with_tables(h.syntaxes, |t| t.memo.hits) > 0, "the second time comes from the memo");
+        assert!(memo_hits(h.syntaxes) > 0, "the second time comes from the memo");
         release_thread_tables();
         assert!(TABLES.with(|t| t.borrow().is_none()), "the tables and memo are gone");
         assert_eq!(super::super::classed(h.syntaxes, syntax, code), before);
-        assert_eq!(with_tables(h.syntaxes, |t| t.memo.hits), 0, "a new memo");
+        assert_eq!(memo_hits(h.syntaxes), 0, "a new memo");
+    }
+
+    /// What a build does once every page is highlighted lets the shared memo go too.
+    #[test]
+    fn released_memory_frees_the_shared_memo() {
+        // (Unit tests' tables have their own shared memos, so nothing else holds this one.)
+        let memo = Arc::downgrade(&memo::shared());
+        super::super::release_thread_memory();
+        assert!(memo.upgrade().is_none(), "the shared memo is gone");
+    }
+
+    /// Lines this thread answered from a memo, its own or the shared one.
+    fn memo_hits(set: &'static SyntaxSet) -> usize {
+        with_tables(set, |t| t.memo.hits + t.shared.hits)
+    }
+
+    /// Code in states without captures (all of it goes to the shared memo), and code that
+    /// enters heredocs and raw strings (whose lines stay in each thread's own memo).
+    const SHAREABLE: &[(&str, &str)] = &[
+        ("python", "def f(x):\n    if x:\n        return [i for i in x]\n    return None\n"),
+        ("java", "class A {\n    int f(int x) {\n        return x + 1; // one\n    }\n}\n"),
+        ("javascript", "const f = (a) => {\n  let s = `t ${a}`;\n  return s;\n};\n"),
+        ("c", "int main(void) {\n    /* a\n       b */\n    return 0;\n}\n"),
+    ];
+    const WITH_CAPTURES: &[(&str, &str)] =
+        &[("bash", "cat <<EOF\nx=$y\nEOF\necho done\n"), ("rust", "let a = r#\"\nraw\n\"#;\nlet b = 1;\n")];
+
+    /// A line one thread parsed is answered to another thread from the shared memo, and both
+    /// threads' HTML is the HTML without any memo.
+    #[test]
+    fn threads_share_the_line_memo() {
+        let h = Highlighter::global();
+        let set = h.syntaxes;
+        let blocks: Vec<(&'static SyntaxReference, &str)> =
+            SHAREABLE.iter().chain(WITH_CAPTURES).map(|(lang, code)| (h.syntax_for(lang).unwrap(), *code)).collect();
+        let expected: Vec<String> =
+            memo::without(|| blocks.iter().map(|(syntax, code)| super::super::classed(set, syntax, code)).collect());
+        let shareable_lines: usize = SHAREABLE.iter().map(|(_, code)| code.lines().count()).sum();
+        let shared = Arc::new(memo::SharedMemo::new(memo::MEMO_BYTES));
+        // On a new thread, with `shared` as its shared memo: the HTML of every block, and the
+        // lines of the shareable blocks it parsed and it took from the shared memo.
+        let on_a_thread = || {
+            let (blocks, shared) = (blocks.clone(), shared.clone());
+            std::thread::spawn(move || {
+                with_tables(set, |t| t.shared = memo::SharedSide::new(shared));
+                let mut html = Vec::new();
+                for (syntax, code) in &blocks[..SHAREABLE.len()] {
+                    html.push(super::super::classed(set, syntax, code));
+                }
+                let counts = with_tables(set, |t| (t.parsed, t.shared.hits));
+                for (syntax, code) in &blocks[SHAREABLE.len()..] {
+                    html.push(super::super::classed(set, syntax, code));
+                }
+                (html, counts)
+            })
+            .join()
+            .unwrap()
+        };
+        let (first, (parsed, _)) = on_a_thread();
+        assert_eq!(first, expected);
+        assert!(parsed > 0);
+        let (second, (parsed, from_shared)) = on_a_thread();
+        assert_eq!(second, expected);
+        assert_eq!((parsed, from_shared), (0, shareable_lines), "the second thread parses nothing");
+    }
+
+    /// Under many distinct lines the shared memo stays within its bound, keeps the lines met
+    /// last and lets the first ones go.
+    #[test]
+    fn the_shared_memo_stays_within_its_bound() {
+        let h = Highlighter::global();
+        let (set, rust) = (h.syntaxes, h.syntax_for("rust").unwrap());
+        let bound = 256 << 10;
+        let shared = Arc::new(memo::SharedMemo::new(bound));
+        let block =
+            |from: usize| (from..from + 100).map(|i| format!("let x{i} = f({i}).g(\"{i}\");\n")).collect::<String>();
+        std::thread::spawn(move || {
+            with_tables(set, |t| t.shared = memo::SharedSide::new(shared.clone()));
+            let mut most = 0;
+            for from in (0..20_000).step_by(100) {
+                super::super::classed(set, rust, &block(from));
+                most = most.max(shared.bytes());
+            }
+            assert!(most <= bound && most > bound / 2, "{most} bytes held, {bound} allowed");
+            let parsed = |code: &str| {
+                let before = with_tables(set, |t| t.parsed);
+                super::super::classed(set, rust, code);
+                with_tables(set, |t| t.parsed) - before
+            };
+            assert_eq!(parsed(&block(19_900)), 0, "the last lines are kept");
+            assert_eq!(parsed(&block(0)), 100, "the first lines are gone");
+        })
+        .join()
+        .unwrap();
     }
 
     /// The memo's key tells apart states that differ in any one part, including the parts
