@@ -1472,7 +1472,8 @@ mod tests {
         .unwrap();
     }
 
-    /// The memo's key tells apart states that differ in any one part, including the parts
+    /// The memo's key and the shared memo's comparison tell apart states that differ in any one
+    /// part, including the parts
     /// that the corpora above do not make recur with the rest equal (an embedded language's
     /// `with_prototype`, where prototypes start, the first-line flag, captured text).
     #[test]
@@ -1484,27 +1485,41 @@ mod tests {
         }
         let state = parser.state.state.clone();
         let at = state.stack.iter().position(|l| !l.with_prototypes.is_empty()).expect("an embedded language");
-        let mut variants = Vec::new();
-        let mut other = state.clone();
-        other.stack[at].with_prototypes.pop();
-        variants.push(("with_prototypes", other));
-        let mut other = state.clone();
-        other.proto_starts.push(at);
-        variants.push(("proto_starts", other));
-        let mut other = state.clone();
-        other.first_line = !other.first_line;
-        variants.push(("first_line", other));
-        let mut other = state.clone();
-        other.stack[at].captures = Some(Rc::new((Region::new(), "```python\n".into())));
-        variants.push(("captures", other));
-        let mut other = state.clone();
-        other.stack.pop();
-        variants.push(("stack", other));
+        let variants_of = |state: &State| {
+            let mut variants = Vec::new();
+            let mut other = state.clone();
+            other.stack[at].with_prototypes.pop();
+            variants.push(("with_prototypes", other));
+            let mut other = state.clone();
+            other.proto_starts.push(at);
+            variants.push(("proto_starts", other));
+            let mut other = state.clone();
+            other.first_line = !other.first_line;
+            variants.push(("first_line", other));
+            let mut other = state.clone();
+            other.stack[at].captures = Some(Rc::new((Region::new(), "```python\n".into())));
+            variants.push(("captures", other));
+            let mut other = state.clone();
+            other.stack.pop();
+            variants.push(("stack", other));
+            variants
+        };
+        let variants = variants_of(&state);
         let hash = Snapshot::new(state.clone()).hash;
         assert!(state == state.clone());
-        for (what, other) in variants {
-            assert!(state != other, "{what}");
-            assert_ne!(hash, Snapshot::new(other).hash, "{what}");
+        for (what, other) in &variants {
+            assert!(state != *other, "{what}");
+            assert_ne!(hash, Snapshot::new(other.clone()).hash, "{what}");
+        }
+        // The shared memo's form tells them apart too, in a state without captures (the form
+        // of one with captures is refused).
+        assert!(memo::Frozen::of(&Snapshot::new(state.clone())).is_none(), "the fence is captured");
+        let mut bare = state.clone();
+        bare.stack.iter_mut().for_each(|level| level.captures = None);
+        let frozen = memo::Frozen::of(&Snapshot::new(bare.clone())).expect("a state without captures");
+        assert!(frozen.is(&bare) && frozen.hash() == Snapshot::new(bare.clone()).hash);
+        for (what, other) in variants_of(&bare) {
+            assert!(!frozen.is(&other), "{what}");
         }
     }
 

@@ -313,7 +313,7 @@ impl Frozen {
     }
 
     /// Whether `state` is this state (`State`'s equality, for a state without captures).
-    fn is(&self, state: &State) -> bool {
+    pub(super) fn is(&self, state: &State) -> bool {
         self.first_line == state.first_line
             && *self.proto_starts == *state.proto_starts
             && self.stack.len() == state.stack.len()
