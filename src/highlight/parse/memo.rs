@@ -366,10 +366,15 @@ impl Weighed for SharedLine {
 /// Shards of the shared memo, by key: two threads rarely want the same one at once.
 const SHARDS: usize = 64;
 
+/// A shard on cache lines of its own, so that a thread taking one does not take its
+/// neighbours' lines away from another thread's core.
+#[repr(align(128))]
+struct Shard(Mutex<Generations<SharedLine>>);
+
 /// The line memo of all a build's threads, so that a line one thread parsed is not parsed
 /// again by another, and the memo is as large as all threads' together. Bounded in bytes.
 pub(super) struct SharedMemo {
-    shards: Box<[Mutex<Generations<SharedLine>>]>,
+    shards: Box<[Shard]>,
     /// The numbers of the scopes in its entries' operations.
     scopes: Mutex<Scopes>,
 }
@@ -377,14 +382,14 @@ pub(super) struct SharedMemo {
 impl SharedMemo {
     pub(super) fn new(bound: usize) -> SharedMemo {
         SharedMemo {
-            shards: (0..SHARDS).map(|_| Mutex::new(Generations::new(bound / SHARDS))).collect(),
+            shards: (0..SHARDS).map(|_| Shard(Mutex::new(Generations::new(bound / SHARDS)))).collect(),
             scopes: Mutex::default(),
         }
     }
 
     fn shard(&self, key: u64) -> MutexGuard<'_, Generations<SharedLine>> {
         // A thread that panicked holding a shard left it whole: entries are put in one step.
-        self.shards[(key >> 58) as usize % SHARDS].lock().unwrap_or_else(PoisonError::into_inner)
+        self.shards[(key >> 58) as usize % SHARDS].0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Bytes held, at most.
