@@ -402,11 +402,12 @@ pub fn without_line_memo<R>(f: impl FnOnce() -> R) -> R {
     parse::memo::without(f)
 }
 
-/// Let go of what highlighting keeps on this thread (the line memo and the parser's tables), as
-/// a build does on each thread once every page is highlighted; the next highlighting on the
-/// thread makes them again.
+/// Let go of what highlighting keeps on this thread (its line memo and the parser's tables) and
+/// of the line memo the threads share, as a build does on each thread once every page is
+/// highlighted; the next highlighting makes them again.
 pub fn release_thread_memory() {
     parse::release_thread_tables();
+    parse::release_shared_memo();
 }
 
 /// Our parser, or syntect's where ours cannot start (it finds syntect's start context through

@@ -21,9 +21,10 @@
 //! entry is what `ParseState::new` starts in).
 
 use rustc_hash::FxHashMap;
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use syntect::parsing::syntax_definition::{
     Context, ContextId, ContextReference, MatchOperation, MatchPattern, Pattern,
@@ -88,13 +89,28 @@ struct State {
 struct Snapshot {
     state: State,
     hash: u64,
+    /// No level holds captures: the state can go into the memo the threads share.
+    shareable: bool,
+    /// The state in that memo's form, made when first needed (see `memo::Frozen`).
+    frozen: OnceCell<Option<Arc<memo::Frozen>>>,
 }
 
 impl Snapshot {
     fn new(state: State) -> Snapshot {
         let mut hasher = rustc_hash::FxHasher::default();
         state.hash_into(&mut hasher);
-        Snapshot { hash: hasher.finish(), state }
+        let shareable = state.stack.iter().all(|level| level.captures.is_none());
+        Snapshot { hash: hasher.finish(), state, shareable, frozen: OnceCell::new() }
+    }
+
+    /// A thread's own state made from the shared memo's `frozen` one.
+    fn thawed(state: State, frozen: Arc<memo::Frozen>) -> Snapshot {
+        Snapshot { hash: frozen.hash(), state, shareable: true, frozen: OnceCell::from(Some(frozen)) }
+    }
+
+    /// The state in the shared memo's form; None when it cannot be shared.
+    fn frozen(&self) -> Option<&Arc<memo::Frozen>> {
+        self.frozen.get_or_init(|| memo::Frozen::of(self).map(Arc::new)).as_ref()
     }
 }
 
@@ -224,10 +240,15 @@ struct Tables {
     captures: Vec<((usize, i32), ScopeStackOp)>,
     /// Memory for the line's sieve masks (see `LineBytes::reusing`).
     masks: Vec<u128>,
+    /// The line memo of the build's threads, and this thread's own for states it cannot share.
+    shared: memo::SharedSide,
     memo: memo::LineMemo,
     /// Work left for this line (see `BUDGET_BASE`); `over_budget` once it ran out.
     budget: u64,
     over_budget: bool,
+    /// Lines parsed, not answered from a memo (tests check what the memo spares).
+    #[cfg(test)]
+    parsed: usize,
 }
 
 /// One pattern's search result for the current line: `None` means it does not match anywhere
@@ -281,8 +302,8 @@ impl LineParser {
     /// that costs more than its budget gets none (it shows as plain text inside the scopes
     /// open before it) and the next line starts in the state this one started in.
     ///
-    /// A line met before in the same state is not parsed again: its operations and the state
-    /// after it come from the thread's line memo (see `memo`), which is exact.
+    /// A line met before in the same state, on this thread or another, is not parsed again: its
+    /// operations and the state after it come from the line memo (see `memo`), which is exact.
     pub(crate) fn parse_line(&mut self, line: &str, ops: &mut Vec<(usize, ScopeStackOp)>) -> Result<(), Broken> {
         with_tables(self.set, |t| {
             // Overlong lines are not parsed, so there is nothing to remember.
@@ -291,19 +312,23 @@ impl LineParser {
             // A test's budget is not the line's own: what it gives must not be remembered.
             let remember = remember && BUDGET.get().is_none();
             if remember {
-                if let Some((next, plain)) = t.memo.get(&self.state, line, ops) {
+                if let Some((next, plain)) = t.recall(&self.state, line, ops)? {
                     self.plain_lines += usize::from(plain);
                     self.state = next;
                     return Ok(());
                 }
             }
             let ops_before = ops.len();
+            #[cfg(test)]
+            {
+                t.parsed += 1;
+            }
             let (next, plain) = self.state.state.parse_line(t, line, ops)?;
             self.plain_lines += usize::from(plain);
             // Most lines leave the state as they found it: share it rather than keep a copy.
             let next = if next == self.state.state { self.state.clone() } else { Rc::new(Snapshot::new(next)) };
             if remember {
-                t.memo.insert(self.state.clone(), line, &ops[ops_before..], next.clone(), plain);
+                t.remember(self.state.clone(), line, &ops[ops_before..], next.clone(), plain);
             }
             self.state = next;
             Ok(())
@@ -612,10 +637,66 @@ impl Tables {
             best: Region::new(),
             captures: Vec::new(),
             masks: Vec::new(),
+            shared: memo::SharedSide::new(memo::for_new_tables()),
             memo: memo::LineMemo::default(),
             budget: 0,
             over_budget: false,
+            #[cfg(test)]
+            parsed: 0,
         }
+    }
+
+    /// What a memo holds of `line` in state `from`: its operations are appended to `ops`,
+    /// and the state after it and whether it was left plain are returned.
+    fn recall(
+        &mut self,
+        from: &Rc<Snapshot>,
+        line: &str,
+        ops: &mut Vec<(usize, ScopeStackOp)>,
+    ) -> Result<Option<(Rc<Snapshot>, bool)>, Broken> {
+        if from.shareable {
+            if let Some((next, plain)) = self.shared.get(from, line, ops) {
+                let next = match next {
+                    None => from.clone(),
+                    Some(frozen) => Rc::new(Snapshot::thawed(self.thaw(&frozen)?, frozen)),
+                };
+                return Ok(Some((next, plain)));
+            }
+        }
+        Ok(self.memo.get(from, line, ops))
+    }
+
+    /// Keeps what `line` gave in state `from`: in the shared memo when both states can go
+    /// there, else in the thread's own.
+    fn remember(
+        &mut self,
+        from: Rc<Snapshot>,
+        line: &str,
+        ops: &[(usize, ScopeStackOp)],
+        next: Rc<Snapshot>,
+        plain: bool,
+    ) {
+        if let Some(frozen) = from.frozen() {
+            let after = if Rc::ptr_eq(&from, &next) { Some(None) } else { next.frozen().map(Some) };
+            if let Some(after) = after {
+                self.shared.insert(frozen.clone(), line, ops, after.cloned(), plain);
+                return;
+            }
+        }
+        self.memo.insert(from, line, ops, next, plain);
+    }
+
+    /// This thread's state for a state of the shared memo.
+    fn thaw(&mut self, frozen: &memo::Frozen) -> Result<State, Broken> {
+        let mut stack = Vec::with_capacity(frozen.levels().len());
+        for level in frozen.levels() {
+            let mut prototypes = Vec::with_capacity(level.with_prototypes.len());
+            for p in &level.with_prototypes {
+                prototypes.push(Prototype { context: p.0, patterns: self.flatten(p.0)? });
+            }
+            stack.push(self.level(level.context.0, prototypes, None)?);
+        }
+        Ok(State { stack, proto_starts: frozen.proto_starts.to_vec(), first_line: frozen.first_line })
     }
 
     fn level(
@@ -819,14 +900,20 @@ fn region_unread(pattern: &MatchPattern, set: &'static SyntaxSet) -> bool {
         && !pattern.with_prototype.as_ref().is_some_and(uses_backrefs)
 }
 
-/// Let go of this thread's tables and line memo (up to `memo::MEMO_BYTES`); they are made again
-/// when the thread next highlights. Nothing happens while they are in use.
+/// Let go of this thread's tables, its own line memo and its hold on the shared one; they are
+/// made again when the thread next highlights. Nothing happens while they are in use.
 pub(crate) fn release_thread_tables() {
     TABLES.with(|cell| {
         if let Ok(mut tables) = cell.try_borrow_mut() {
             *tables = None;
         }
     });
+}
+
+/// Let go of the line memo the threads share: gone once every thread has released its tables
+/// (see `release_thread_tables`); the next highlighting makes a new one.
+pub(crate) fn release_shared_memo() {
+    memo::release_shared();
 }
 
 fn with_tables<R>(set: &'static SyntaxSet, f: impl FnOnce(&mut Tables) -> R) -> R {
@@ -1259,7 +1346,10 @@ mod tests {
             }
         }
         let set = h.syntaxes;
-        with_tables(set, |t| t.memo = memo::LineMemo::default());
+        with_tables(set, |t| {
+            t.memo = memo::LineMemo::default();
+            t.shared = memo::SharedSide::new(Arc::new(memo::SharedMemo::new(memo::MEMO_BYTES)));
+        });
         let mut lines = 0;
         for (file, syntax, code) in &blocks {
             let expected = memo::without(|| super::super::classed(set, syntax, code));
@@ -1268,7 +1358,7 @@ mod tests {
             assert_eq!(operations(syntax, code), expected, "{file} ({}):\n{code}", syntax.name);
             lines += 2 * code.lines().count();
         }
-        let hits = with_tables(set, |t| t.memo.hits);
+        let hits = memo_hits(set);
         assert!(hits > lines / 3, "{hits} of {lines} lines from the memo");
     }
 
@@ -1279,16 +1369,111 @@ mod tests {
         let syntax = h.syntax_for("python").unwrap();
         let code = "def f(x):\n    return x + 1\n";
         let before = super::super::classed(h.syntaxes, syntax, code);
-        assert!(with_tables(h.syntaxes, |t| t.memo.hits) == 0 && TABLES.with(|t| t.borrow().is_some()));
+        assert!(memo_hits(h.syntaxes) == 0 && TABLES.with(|t| t.borrow().is_some()));
         super::super::classed(h.syntaxes, syntax, code);
-        assert!(with_tables(h.syntaxes, |t| t.memo.hits) > 0, "the second time comes from the memo");
+        assert!(memo_hits(h.syntaxes) > 0, "the second time comes from the memo");
         release_thread_tables();
         assert!(TABLES.with(|t| t.borrow().is_none()), "the tables and memo are gone");
         assert_eq!(super::super::classed(h.syntaxes, syntax, code), before);
-        assert_eq!(with_tables(h.syntaxes, |t| t.memo.hits), 0, "a new memo");
+        assert_eq!(memo_hits(h.syntaxes), 0, "a new memo");
     }
 
-    /// The memo's key tells apart states that differ in any one part, including the parts
+    /// What a build does once every page is highlighted lets the shared memo go too.
+    #[test]
+    fn released_memory_frees_the_shared_memo() {
+        // (Unit tests' tables have their own shared memos, so nothing else holds this one.)
+        let memo = Arc::downgrade(&memo::shared());
+        super::super::release_thread_memory();
+        assert!(memo.upgrade().is_none(), "the shared memo is gone");
+    }
+
+    /// Lines this thread answered from a memo, its own or the shared one.
+    fn memo_hits(set: &'static SyntaxSet) -> usize {
+        with_tables(set, |t| t.memo.hits + t.shared.hits)
+    }
+
+    /// Code in states without captures (all of it goes to the shared memo), and code that
+    /// enters heredocs and raw strings (whose lines stay in each thread's own memo).
+    const SHAREABLE: &[(&str, &str)] = &[
+        ("python", "def f(x):\n    if x:\n        return [i for i in x]\n    return None\n"),
+        ("java", "class A {\n    int f(int x) {\n        return x + 1; // one\n    }\n}\n"),
+        ("javascript", "const f = (a) => {\n  let s = `t ${a}`;\n  return s;\n};\n"),
+        ("c", "int main(void) {\n    /* a\n       b */\n    return 0;\n}\n"),
+    ];
+    const WITH_CAPTURES: &[(&str, &str)] =
+        &[("bash", "cat <<EOF\nx=$y\nEOF\necho done\n"), ("rust", "let a = r#\"\nraw\n\"#;\nlet b = 1;\n")];
+
+    /// A line one thread parsed is answered to another thread from the shared memo, and both
+    /// threads' HTML is the HTML without any memo.
+    #[test]
+    fn threads_share_the_line_memo() {
+        let h = Highlighter::global();
+        let set = h.syntaxes;
+        let blocks: Vec<(&'static SyntaxReference, &str)> =
+            SHAREABLE.iter().chain(WITH_CAPTURES).map(|(lang, code)| (h.syntax_for(lang).unwrap(), *code)).collect();
+        let expected: Vec<String> =
+            memo::without(|| blocks.iter().map(|(syntax, code)| super::super::classed(set, syntax, code)).collect());
+        let shareable_lines: usize = SHAREABLE.iter().map(|(_, code)| code.lines().count()).sum();
+        let shared = Arc::new(memo::SharedMemo::new(memo::MEMO_BYTES));
+        // On a new thread, with `shared` as its shared memo: the HTML of every block, and the
+        // lines of the shareable blocks it parsed and it took from the shared memo.
+        let on_a_thread = || {
+            let (blocks, shared) = (blocks.clone(), shared.clone());
+            std::thread::spawn(move || {
+                with_tables(set, |t| t.shared = memo::SharedSide::new(shared));
+                let mut html = Vec::new();
+                for (syntax, code) in &blocks[..SHAREABLE.len()] {
+                    html.push(super::super::classed(set, syntax, code));
+                }
+                let counts = with_tables(set, |t| (t.parsed, t.shared.hits));
+                for (syntax, code) in &blocks[SHAREABLE.len()..] {
+                    html.push(super::super::classed(set, syntax, code));
+                }
+                (html, counts)
+            })
+            .join()
+            .unwrap()
+        };
+        let (first, (parsed, _)) = on_a_thread();
+        assert_eq!(first, expected);
+        assert!(parsed > 0);
+        let (second, (parsed, from_shared)) = on_a_thread();
+        assert_eq!(second, expected);
+        assert_eq!((parsed, from_shared), (0, shareable_lines), "the second thread parses nothing");
+    }
+
+    /// Under many distinct lines the shared memo stays within its bound, keeps the lines met
+    /// last and lets the first ones go.
+    #[test]
+    fn the_shared_memo_stays_within_its_bound() {
+        let h = Highlighter::global();
+        let (set, rust) = (h.syntaxes, h.syntax_for("rust").unwrap());
+        let bound = 256 << 10;
+        let shared = Arc::new(memo::SharedMemo::new(bound));
+        let block =
+            |from: usize| (from..from + 100).map(|i| format!("let x{i} = f({i}).g(\"{i}\");\n")).collect::<String>();
+        std::thread::spawn(move || {
+            with_tables(set, |t| t.shared = memo::SharedSide::new(shared.clone()));
+            let mut most = 0;
+            for from in (0..20_000).step_by(100) {
+                super::super::classed(set, rust, &block(from));
+                most = most.max(shared.bytes());
+            }
+            assert!(most <= bound && most > bound / 2, "{most} bytes held, {bound} allowed");
+            let parsed = |code: &str| {
+                let before = with_tables(set, |t| t.parsed);
+                super::super::classed(set, rust, code);
+                with_tables(set, |t| t.parsed) - before
+            };
+            assert_eq!(parsed(&block(19_900)), 0, "the last lines are kept");
+            assert_eq!(parsed(&block(0)), 100, "the first lines are gone");
+        })
+        .join()
+        .unwrap();
+    }
+
+    /// The memo's key and the shared memo's comparison tell apart states that differ in any one
+    /// part, including the parts
     /// that the corpora above do not make recur with the rest equal (an embedded language's
     /// `with_prototype`, where prototypes start, the first-line flag, captured text).
     #[test]
@@ -1300,27 +1485,41 @@ mod tests {
         }
         let state = parser.state.state.clone();
         let at = state.stack.iter().position(|l| !l.with_prototypes.is_empty()).expect("an embedded language");
-        let mut variants = Vec::new();
-        let mut other = state.clone();
-        other.stack[at].with_prototypes.pop();
-        variants.push(("with_prototypes", other));
-        let mut other = state.clone();
-        other.proto_starts.push(at);
-        variants.push(("proto_starts", other));
-        let mut other = state.clone();
-        other.first_line = !other.first_line;
-        variants.push(("first_line", other));
-        let mut other = state.clone();
-        other.stack[at].captures = Some(Rc::new((Region::new(), "```python\n".into())));
-        variants.push(("captures", other));
-        let mut other = state.clone();
-        other.stack.pop();
-        variants.push(("stack", other));
+        let variants_of = |state: &State| {
+            let mut variants = Vec::new();
+            let mut other = state.clone();
+            other.stack[at].with_prototypes.pop();
+            variants.push(("with_prototypes", other));
+            let mut other = state.clone();
+            other.proto_starts.push(at);
+            variants.push(("proto_starts", other));
+            let mut other = state.clone();
+            other.first_line = !other.first_line;
+            variants.push(("first_line", other));
+            let mut other = state.clone();
+            other.stack[at].captures = Some(Rc::new((Region::new(), "```python\n".into())));
+            variants.push(("captures", other));
+            let mut other = state.clone();
+            other.stack.pop();
+            variants.push(("stack", other));
+            variants
+        };
+        let variants = variants_of(&state);
         let hash = Snapshot::new(state.clone()).hash;
         assert!(state == state.clone());
-        for (what, other) in variants {
-            assert!(state != other, "{what}");
-            assert_ne!(hash, Snapshot::new(other).hash, "{what}");
+        for (what, other) in &variants {
+            assert!(state != *other, "{what}");
+            assert_ne!(hash, Snapshot::new(other.clone()).hash, "{what}");
+        }
+        // The shared memo's form tells them apart too, in a state without captures (the form
+        // of one with captures is refused).
+        assert!(memo::Frozen::of(&Snapshot::new(state.clone())).is_none(), "the fence is captured");
+        let mut bare = state.clone();
+        bare.stack.iter_mut().for_each(|level| level.captures = None);
+        let frozen = memo::Frozen::of(&Snapshot::new(bare.clone())).expect("a state without captures");
+        assert!(frozen.is(&bare) && frozen.hash() == Snapshot::new(bare.clone()).hash);
+        for (what, other) in variants_of(&bare) {
+            assert!(!frozen.is(&other), "{what}");
         }
     }
 

@@ -2,14 +2,23 @@
 //!
 //! A line's operations and the state after it depend on nothing but the state before it and
 //! the line's text (see `State`), so a line met again in an equal state, in this code block or
-//! any other on the thread, is not parsed again. Code repeats a lot (`}`, `return result;`,
-//! blank lines, the same example in several notes): in a generated 1,000-note corpus a third of
-//! the code lines are distinct, in the shared corpora about half.
+//! any other, on this thread or another, is not parsed again. Code repeats a lot (`}`,
+//! `return result;`, blank lines, the same example in several notes): in a generated 1,000-note
+//! corpus a third of the code lines are distinct, in the shared corpora about half.
+//!
+//! The threads of a build share one memo (`SharedMemo`): with a memo each, a line one thread
+//! parsed was parsed again by the other (13% more lines at 1,000 notes on two threads), and each
+//! memo was half as large. States go into it in a form any thread reads (`Frozen`: contexts by
+//! address), from which a thread makes its own `Level`s on a hit that changes the state (most
+//! lines leave it as it was). It is split in shards by key, each behind its own lock. States
+//! whose levels hold captures for back-references (heredocs, raw strings) cannot be shared, as
+//! an Oniguruma region cannot leave its thread: their lines go into a small memo of the
+//! thread's own (`LineMemo`).
 //!
 //! Entries are compared in full (state and text), never by hash alone: a false hit would
-//! change colours. The memo is bounded: entries go into a young generation; when it is full it
-//! becomes the old one (dropping the previous old one), and an old entry that is hit moves back
-//! into the young one, so what is in use survives and the rest ages out.
+//! change colours. Each memo (each shard) is bounded: entries go into a young generation; when
+//! it is full it becomes the old one (dropping the previous old one), and an old entry that is
+//! hit moves back into the young one, so what is in use survives and the rest ages out.
 //!
 //! Operations are kept packed (`Packed`, 8 bytes instead of 32): they are most of an entry's
 //! bytes, and on large sites the distinct lines outgrow the bound, so a smaller entry means
@@ -19,14 +28,18 @@ use std::cell::Cell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use rustc_hash::FxHasher;
+use syntect::parsing::syntax_definition::Context;
 use syntect::parsing::{ClearAmount, Scope, ScopeStackOp};
 
-use super::{Level, Snapshot};
+use super::{Level, Snapshot, State};
 
-/// Bytes one thread's memo may hold (about: text, operations, states and table slots).
-const MEMO_BYTES: usize = 8 << 20;
+/// Bytes of shared memo for each thread (about: text, operations, states and table slots).
+/// On 10,000 generated notes, two threads: 16 MB in all parse 80.7 K lines, 24 MB 70.6 K,
+/// 32 MB 66.4 K (two memos of 8 MB: 106 K); the peak grows by what the memo holds.
+pub(super) const MEMO_BYTES: usize = 12 << 20;
 
 /// What a line gave when parsed in a state.
 struct Remembered {
@@ -64,54 +77,120 @@ struct Scopes {
 }
 
 impl Scopes {
-    /// `op` at byte `at` packed; None when a number does not fit (never for real lines, which
-    /// are at most `MAX_LINE` bytes: such an operation is simply not remembered).
-    fn pack(&mut self, at: usize, op: &ScopeStackOp) -> Option<Packed> {
-        let number = |n: usize| u32::try_from(n).ok().filter(|&n| n < u32::MAX >> KIND_BITS);
-        let (kind, n) = match op {
-            ScopeStackOp::Push(scope) => {
-                let next = self.list.len() as u32;
-                let n = *self.numbers.entry(*scope).or_insert(next);
-                if n == next {
-                    self.list.push(*scope);
-                }
-                (PUSH, number(n as usize)?)
-            }
-            ScopeStackOp::Pop(n) => (POP, number(*n)?),
-            ScopeStackOp::Clear(ClearAmount::TopN(n)) => (CLEAR_TOP, number(*n)?),
-            ScopeStackOp::Clear(ClearAmount::All) => (CLEAR_ALL, 0),
-            ScopeStackOp::Restore => (RESTORE, 0),
-            ScopeStackOp::Noop => (NOOP, 0),
-        };
-        Some(Packed { at: u32::try_from(at).ok()?, op: n << KIND_BITS | kind })
-    }
-
-    fn unpack(&self, packed: Packed) -> (usize, ScopeStackOp) {
-        let n = (packed.op >> KIND_BITS) as usize;
-        let op = match packed.op & ((1 << KIND_BITS) - 1) {
-            PUSH => ScopeStackOp::Push(self.list[n]),
-            POP => ScopeStackOp::Pop(n),
-            CLEAR_TOP => ScopeStackOp::Clear(ClearAmount::TopN(n)),
-            CLEAR_ALL => ScopeStackOp::Clear(ClearAmount::All),
-            RESTORE => ScopeStackOp::Restore,
-            _ => ScopeStackOp::Noop,
-        };
-        (packed.at as usize, op)
+    /// The scope's number, given it when first met.
+    fn number(&mut self, scope: Scope) -> u32 {
+        let next = self.list.len() as u32;
+        let n = *self.numbers.entry(scope).or_insert(next);
+        if n == next {
+            self.list.push(scope);
+        }
+        n
     }
 }
 
-/// The key is the hash of state and line; the entry holds both, to be compared on a hit.
-type Table = HashMap<u64, Remembered, BuildHasherDefault<FxHasher>>;
+/// `op` at byte `at` packed, a pushed scope by its `number`; None when a number does not fit
+/// (never for real lines, which are at most `MAX_LINE` bytes: such an operation is simply not
+/// remembered).
+fn pack(at: usize, op: &ScopeStackOp, mut number: impl FnMut(Scope) -> u32) -> Option<Packed> {
+    let fits = |n: usize| u32::try_from(n).ok().filter(|&n| n < u32::MAX >> KIND_BITS);
+    let (kind, n) = match op {
+        ScopeStackOp::Push(scope) => (PUSH, fits(number(*scope) as usize)?),
+        ScopeStackOp::Pop(n) => (POP, fits(*n)?),
+        ScopeStackOp::Clear(ClearAmount::TopN(n)) => (CLEAR_TOP, fits(*n)?),
+        ScopeStackOp::Clear(ClearAmount::All) => (CLEAR_ALL, 0),
+        ScopeStackOp::Restore => (RESTORE, 0),
+        ScopeStackOp::Noop => (NOOP, 0),
+    };
+    Some(Packed { at: u32::try_from(at).ok()?, op: n << KIND_BITS | kind })
+}
 
-#[derive(Default)]
-pub(super) struct LineMemo {
-    young: Table,
-    old: Table,
+/// The operation `pack` packed, a pushed scope by its number's `scope`.
+fn unpack(packed: Packed, scope: impl FnOnce(usize) -> Scope) -> (usize, ScopeStackOp) {
+    let n = (packed.op >> KIND_BITS) as usize;
+    let op = match packed.op & ((1 << KIND_BITS) - 1) {
+        PUSH => ScopeStackOp::Push(scope(n)),
+        POP => ScopeStackOp::Pop(n),
+        CLEAR_TOP => ScopeStackOp::Clear(ClearAmount::TopN(n)),
+        CLEAR_ALL => ScopeStackOp::Clear(ClearAmount::All),
+        RESTORE => ScopeStackOp::Restore,
+        _ => ScopeStackOp::Noop,
+    };
+    (packed.at as usize, op)
+}
+
+/// The key is the hash of state and line; the entry holds both, to be compared on a hit.
+type Table<E> = HashMap<u64, E, BuildHasherDefault<FxHasher>>;
+
+/// An entry's bytes, as the bound counts them.
+trait Weighed {
+    fn bytes(&self) -> usize;
+}
+
+/// Entries in two generations under a bound in bytes: new entries go into the young one; when
+/// it is full it becomes the old one (dropping the previous old one), and an old entry that is
+/// hit moves back into the young one, so what is in use survives and the rest ages out.
+struct Generations<E> {
+    young: Table<E>,
+    old: Table<E>,
     young_bytes: usize,
+    old_bytes: usize,
+    bound: usize,
+}
+
+impl<E: Weighed> Generations<E> {
+    fn new(bound: usize) -> Generations<E> {
+        Generations { young: Table::default(), old: Table::default(), young_bytes: 0, old_bytes: 0, bound }
+    }
+
+    /// The entry under `key` that `is_it`, young again if it was old.
+    fn get(&mut self, key: u64, is_it: impl Fn(&E) -> bool) -> Option<&E> {
+        if !self.young.get(&key).is_some_and(&is_it) {
+            let entry = self.old.remove(&key).filter(&is_it)?;
+            self.put(key, entry);
+        }
+        self.young.get(&key)
+    }
+
+    fn put(&mut self, key: u64, entry: E) {
+        let bytes = entry.bytes();
+        if self.young_bytes + bytes > self.bound / 2 {
+            self.old = std::mem::take(&mut self.young);
+            self.old_bytes = std::mem::replace(&mut self.young_bytes, 0);
+        }
+        self.young_bytes += bytes;
+        // A different entry with the same hash is replaced: only the newest is kept.
+        self.young.insert(key, entry);
+    }
+
+    /// Bytes held, at most (an entry replaced or moved out of the old generation still counts).
+    #[cfg(test)]
+    fn bytes(&self) -> usize {
+        self.young_bytes + self.old_bytes
+    }
+}
+
+/// The memo of the states that cannot be shared between threads (see `Frozen`): lines in
+/// heredocs, raw strings and other contexts that end on a back-reference. Few lines are.
+pub(super) struct LineMemo {
+    lines: Generations<Remembered>,
     scopes: Scopes,
     /// Lines answered from the memo (tests check that it is used).
     #[cfg(test)]
     pub(super) hits: usize,
+}
+
+/// Bytes one thread's own memo may hold.
+const OWN_MEMO_BYTES: usize = 1 << 20;
+
+impl Default for LineMemo {
+    fn default() -> LineMemo {
+        LineMemo {
+            lines: Generations::new(OWN_MEMO_BYTES),
+            scopes: Scopes::default(),
+            #[cfg(test)]
+            hits: 0,
+        }
+    }
 }
 
 thread_local! {
@@ -140,18 +219,13 @@ impl LineMemo {
         line: &str,
         ops: &mut Vec<(usize, ScopeStackOp)>,
     ) -> Option<(Rc<Snapshot>, bool)> {
-        let key = key(from, line);
         let is_it = |r: &Remembered| *r.line == *line && (Rc::ptr_eq(&r.from, from) || r.from.state == from.state);
-        if !self.young.get(&key).is_some_and(is_it) {
-            let entry = self.old.remove(&key).filter(is_it)?;
-            self.put(key, entry);
-        }
+        let seen = self.lines.get(key(from.hash, line), is_it)?;
         #[cfg(test)]
         {
             self.hits += 1;
         }
-        let seen = self.young.get(&key)?;
-        ops.extend(seen.ops.iter().map(|&p| self.scopes.unpack(p)));
+        ops.extend(seen.ops.iter().map(|&p| unpack(p, |n| self.scopes.list[n])));
         Some((seen.next.clone(), seen.plain))
     }
 
@@ -163,47 +237,269 @@ impl LineMemo {
         next: Rc<Snapshot>,
         plain: bool,
     ) {
-        let Some(packed) = ops.iter().map(|(at, op)| self.scopes.pack(*at, op)).collect::<Option<Box<[Packed]>>>()
-        else {
+        let Some(packed) = ops.iter().map(|(at, op)| pack(*at, op, |s| self.scopes.number(s))).collect() else {
             return;
         };
-        let key = key(&from, line);
-        self.put(key, Remembered { from, line: line.into(), ops: packed, next, plain });
-    }
-
-    fn put(&mut self, key: u64, entry: Remembered) {
-        let bytes = size(&entry);
-        if self.young_bytes + bytes > MEMO_BYTES / 2 {
-            self.old = std::mem::take(&mut self.young);
-            self.young_bytes = 0;
-        }
-        self.young_bytes += bytes;
-        // A different entry with the same hash is replaced: only the newest is kept.
-        self.young.insert(key, entry);
+        let key = key(from.hash, line);
+        self.lines.put(key, Remembered { from, line: line.into(), ops: packed, next, plain });
     }
 }
 
-fn key(from: &Snapshot, line: &str) -> u64 {
+fn key(state_hash: u64, line: &str) -> u64 {
     let mut hasher = FxHasher::default();
-    hasher.write_u64(from.hash);
+    hasher.write_u64(state_hash);
     hasher.write(line.as_bytes());
     hasher.finish()
 }
 
 /// Bytes an entry holds, counting the state after the line when it is its own.
-fn size(entry: &Remembered) -> usize {
-    let mut bytes = std::mem::size_of::<(u64, Remembered)>() + entry.line.len() + std::mem::size_of_val(&*entry.ops);
-    if !Rc::ptr_eq(&entry.from, &entry.next) {
-        let state = &entry.next.state;
-        bytes += std::mem::size_of::<Snapshot>()
-            + state.stack.len() * std::mem::size_of::<Level>()
-            + state.proto_starts.len() * std::mem::size_of::<usize>();
-        for level in &state.stack {
-            bytes += level.with_prototypes.len() * std::mem::size_of::<super::Prototype>();
-            bytes += level.captures.as_ref().map_or(0, |c| c.1.len());
+impl Weighed for Remembered {
+    fn bytes(&self) -> usize {
+        let mut bytes = std::mem::size_of::<(u64, Remembered)>() + self.line.len() + std::mem::size_of_val(&*self.ops);
+        if !Rc::ptr_eq(&self.from, &self.next) {
+            let state = &self.next.state;
+            bytes += std::mem::size_of::<Snapshot>()
+                + state.stack.len() * std::mem::size_of::<Level>()
+                + state.proto_starts.len() * std::mem::size_of::<usize>();
+            for level in &state.stack {
+                bytes += level.with_prototypes.len() * std::mem::size_of::<super::Prototype>();
+                bytes += level.captures.as_ref().map_or(0, |c| c.1.len());
+            }
+        }
+        bytes
+    }
+}
+
+/// A state in a form every thread can read: contexts by address, no patterns, no regions. A
+/// thread makes its own `State` of it (its `Level`s hold its own pattern tables). States with
+/// back-reference captures have none: an Oniguruma region cannot leave its thread.
+#[derive(PartialEq)]
+pub(super) struct Frozen {
+    hash: u64,
+    stack: Box<[FrozenLevel]>,
+    pub(super) proto_starts: Box<[usize]>,
+    pub(super) first_line: bool,
+}
+
+#[derive(PartialEq)]
+pub(super) struct FrozenLevel {
+    pub(super) context: ContextAt,
+    pub(super) with_prototypes: Box<[ContextAt]>,
+}
+
+/// A context, compared by address as `State` compares them.
+#[derive(Clone, Copy)]
+pub(super) struct ContextAt(pub(super) &'static Context);
+
+impl PartialEq for ContextAt {
+    fn eq(&self, other: &ContextAt) -> bool {
+        std::ptr::eq(self.0, other.0)
+    }
+}
+
+impl Frozen {
+    /// The state in shareable form; None when a level holds captures.
+    pub(super) fn of(snapshot: &Snapshot) -> Option<Frozen> {
+        let state = &snapshot.state;
+        let level = |l: &Level| {
+            l.captures.is_none().then(|| FrozenLevel {
+                context: ContextAt(l.context),
+                with_prototypes: l.with_prototypes.iter().map(|p| ContextAt(p.context)).collect(),
+            })
+        };
+        Some(Frozen {
+            hash: snapshot.hash,
+            stack: state.stack.iter().map(level).collect::<Option<_>>()?,
+            proto_starts: state.proto_starts.as_slice().into(),
+            first_line: state.first_line,
+        })
+    }
+
+    pub(super) fn hash(&self) -> u64 {
+        self.hash
+    }
+
+    pub(super) fn levels(&self) -> &[FrozenLevel] {
+        &self.stack
+    }
+
+    /// Whether `state` is this state (`State`'s equality, for a state without captures).
+    pub(super) fn is(&self, state: &State) -> bool {
+        self.first_line == state.first_line
+            && *self.proto_starts == *state.proto_starts
+            && self.stack.len() == state.stack.len()
+            && self.stack.iter().zip(&state.stack).all(|(f, l)| {
+                std::ptr::eq(f.context.0, l.context)
+                    && l.captures.is_none()
+                    && f.with_prototypes.len() == l.with_prototypes.len()
+                    && f.with_prototypes.iter().zip(&l.with_prototypes).all(|(a, b)| std::ptr::eq(a.0, b.context))
+            })
+    }
+
+    fn bytes(&self) -> usize {
+        std::mem::size_of::<Frozen>()
+            + std::mem::size_of_val(&*self.stack)
+            + std::mem::size_of_val(&*self.proto_starts)
+            + self.stack.iter().map(|l| std::mem::size_of_val(&*l.with_prototypes)).sum::<usize>()
+    }
+}
+
+/// What a line gave in a state, in the memo shared by the threads.
+struct SharedLine {
+    from: Arc<Frozen>,
+    line: Box<str>,
+    ops: Box<[Packed]>,
+    /// The state after the line; None when it is the state before it (most lines).
+    next: Option<Arc<Frozen>>,
+    plain: bool,
+}
+
+impl Weighed for SharedLine {
+    fn bytes(&self) -> usize {
+        std::mem::size_of::<(u64, SharedLine)>()
+            + self.line.len()
+            + std::mem::size_of_val(&*self.ops)
+            + self.next.as_ref().map_or(0, |n| n.bytes())
+    }
+}
+
+/// Shards of the shared memo, by key: two threads rarely want the same one at once.
+const SHARDS: usize = 64;
+
+/// A shard on cache lines of its own, so that a thread taking one does not take its
+/// neighbours' lines away from another thread's core.
+#[repr(align(128))]
+struct Shard(Mutex<Generations<SharedLine>>);
+
+/// The line memo of all a build's threads, so that a line one thread parsed is not parsed
+/// again by another, and the memo is as large as all threads' together. Bounded in bytes.
+pub(super) struct SharedMemo {
+    shards: Box<[Shard]>,
+    /// The numbers of the scopes in its entries' operations.
+    scopes: Mutex<Scopes>,
+}
+
+impl SharedMemo {
+    pub(super) fn new(bound: usize) -> SharedMemo {
+        SharedMemo {
+            shards: (0..SHARDS).map(|_| Shard(Mutex::new(Generations::new(bound / SHARDS)))).collect(),
+            scopes: Mutex::default(),
         }
     }
-    bytes
+
+    fn shard(&self, key: u64) -> MutexGuard<'_, Generations<SharedLine>> {
+        // A thread that panicked holding a shard left it whole: entries are put in one step.
+        self.shards[(key >> 58) as usize % SHARDS].0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Bytes held, at most.
+    #[cfg(test)]
+    pub(super) fn bytes(&self) -> usize {
+        (0..SHARDS).map(|i| self.shard((i as u64) << 58).bytes()).sum()
+    }
+}
+
+/// The memo the threads of a build share; made on first use, let go by `release_shared`.
+static SHARED: Mutex<Option<Arc<SharedMemo>>> = Mutex::new(None);
+
+/// The memo shared by the threads: `MEMO_BYTES` for each thread of the pool it is made on.
+pub(super) fn shared() -> Arc<SharedMemo> {
+    let mut shared = SHARED.lock().unwrap_or_else(PoisonError::into_inner);
+    shared.get_or_insert_with(|| Arc::new(SharedMemo::new(MEMO_BYTES * rayon::current_num_threads()))).clone()
+}
+
+/// The shared memo a thread's new tables use. Unit tests give each thread its own, so that
+/// tests running side by side do not answer each other's lines (a test shares one on purpose).
+pub(super) fn for_new_tables() -> Arc<SharedMemo> {
+    if cfg!(test) {
+        Arc::new(SharedMemo::new(MEMO_BYTES))
+    } else {
+        shared()
+    }
+}
+
+/// Lets the shared memo go (once every thread has let go of its tables, which hold it too).
+pub(super) fn release_shared() {
+    *SHARED.lock().unwrap_or_else(PoisonError::into_inner) = None;
+}
+
+/// A thread's way into a shared memo: the memo and the scope numbers it has met (a copy of
+/// the front of the memo's list, so that unpacking takes no lock).
+pub(super) struct SharedSide {
+    memo: Arc<SharedMemo>,
+    scopes: Scopes,
+    /// Lines answered from the shared memo (tests check that threads share it).
+    #[cfg(test)]
+    pub(super) hits: usize,
+}
+
+impl SharedSide {
+    pub(super) fn new(memo: Arc<SharedMemo>) -> SharedSide {
+        SharedSide {
+            memo,
+            scopes: Scopes::default(),
+            #[cfg(test)]
+            hits: 0,
+        }
+    }
+
+    /// What `line` gave in state `from` (which has no captures), if remembered: its operations
+    /// are appended to `ops`; the state after it (None: the same) and whether it was left plain
+    /// are returned.
+    pub(super) fn get(
+        &mut self,
+        from: &Snapshot,
+        line: &str,
+        ops: &mut Vec<(usize, ScopeStackOp)>,
+    ) -> Option<(Option<Arc<Frozen>>, bool)> {
+        let key = key(from.hash, line);
+        let known = from.frozen.get().and_then(Option::as_ref);
+        let is_it = |e: &SharedLine| {
+            *e.line == *line && (known.is_some_and(|k| Arc::ptr_eq(k, &e.from)) || e.from.is(&from.state))
+        };
+        let mut shard = self.memo.shard(key);
+        let seen = shard.get(key, is_it)?;
+        let (memo, scopes) = (&self.memo, &mut self.scopes);
+        ops.extend(seen.ops.iter().map(|&p| {
+            unpack(p, |n| {
+                if n >= scopes.list.len() {
+                    let all = memo.scopes.lock().unwrap_or_else(PoisonError::into_inner);
+                    scopes.list.extend_from_slice(&all.list[scopes.list.len()..]);
+                }
+                scopes.list[n]
+            })
+        }));
+        #[cfg(test)]
+        {
+            self.hits += 1;
+        }
+        Some((seen.next.clone(), seen.plain))
+    }
+
+    pub(super) fn insert(
+        &mut self,
+        from: Arc<Frozen>,
+        line: &str,
+        ops: &[(usize, ScopeStackOp)],
+        next: Option<Arc<Frozen>>,
+        plain: bool,
+    ) {
+        let (memo, scopes) = (&self.memo, &mut self.scopes);
+        let number = |scope: Scope| match scopes.numbers.get(&scope) {
+            Some(&n) => n,
+            None => {
+                let n = memo.scopes.lock().unwrap_or_else(PoisonError::into_inner).number(scope);
+                scopes.numbers.insert(scope, n);
+                n
+            }
+        };
+        let mut number = number;
+        let Some(packed) = ops.iter().map(|(at, op)| pack(*at, op, &mut number)).collect() else {
+            return;
+        };
+        let key = key(from.hash, line);
+        self.memo.shard(key).put(key, SharedLine { from, line: line.into(), ops: packed, next, plain });
+    }
 }
 
 #[cfg(test)]
@@ -228,11 +524,11 @@ mod tests {
             (12, ScopeStackOp::Pop((u32::MAX >> KIND_BITS) as usize - 1)),
         ];
         let mut scopes = Scopes::default();
-        let packed: Vec<Packed> = ops.iter().map(|(at, op)| scopes.pack(*at, op).unwrap()).collect();
+        let packed: Vec<Packed> = ops.iter().map(|(at, op)| pack(*at, op, |s| scopes.number(s)).unwrap()).collect();
         assert_eq!(scopes.list, [a, b], "each scope is kept once");
-        let unpacked: Vec<_> = packed.iter().map(|&p| scopes.unpack(p)).collect();
+        let unpacked: Vec<_> = packed.iter().map(|&p| unpack(p, |n| scopes.list[n])).collect();
         assert_eq!(unpacked, ops);
-        assert_eq!(scopes.pack(0, &ScopeStackOp::Pop(usize::MAX)), None);
-        assert_eq!(scopes.pack(1 << 32, &ScopeStackOp::Restore), None);
+        assert_eq!(pack(0, &ScopeStackOp::Pop(usize::MAX), |s| scopes.number(s)), None);
+        assert_eq!(pack(1 << 32, &ScopeStackOp::Restore, |s| scopes.number(s)), None);
     }
 }
