@@ -912,7 +912,7 @@ const JSON_PLAIN: [u8; 256] = {
 };
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::weights::merged;
     use super::*;
 
@@ -991,7 +991,7 @@ mod tests {
     }
 
     /// Real notes: the shared corpus's (`../shared`), the seed note and 40 generated ones.
-    pub(super) fn real_notes() -> Vec<String> {
+    pub(crate) fn real_notes() -> Vec<String> {
         let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
         let mut files = vec![shared.join("seed/interview-notes.md")];
         let mut folders = vec![shared.join("corpora/tech-interview-for-developer")];
