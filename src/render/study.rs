@@ -1321,7 +1321,13 @@ mod tests {
     #[test]
     fn answers_cut_from_the_page_are_the_answers_rendered_on_their_own() {
         use crate::render::body::{render_body, BodyWords};
-        let mut texts = crate::search::tests::real_notes();
+        // The shared corpus (`../shared`), 40 generated notes and the tricky ones.
+        let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora");
+        let sources = crate::discover::scan(&shared, &[]).expect("../shared/corpora");
+        let mut texts: Vec<String> =
+            sources.notes.iter().map(|f| std::fs::read_to_string(&f.abs).expect("a note")).collect();
+        assert!(texts.len() > 150, "the shared corpus: {} notes", texts.len());
+        texts.extend((0..40).map(|i| crate::generated_notes::note_text(1, i * 25, 1000).0));
         texts.extend(TRICKY.iter().map(|t| t.to_string()));
         let notes = texts.iter().enumerate().filter_map(|(i, text)| {
             crate::pipeline::parse_note(&format!("n{i}.md"), text.as_bytes(), false).ok().flatten()

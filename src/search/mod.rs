@@ -917,7 +917,7 @@ const JSON_PLAIN: [u8; 256] = {
 };
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::weights::merged;
     use super::*;
 
@@ -996,7 +996,7 @@ pub(crate) mod tests {
     }
 
     /// Real notes: the shared corpus's (`../shared`), the seed note and 40 generated ones.
-    pub(crate) fn real_notes() -> Vec<String> {
+    pub(super) fn real_notes() -> Vec<String> {
         let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
         let mut files = vec![shared.join("seed/interview-notes.md")];
         let mut folders = vec![shared.join("corpora/tech-interview-for-developer")];
