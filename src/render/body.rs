@@ -494,13 +494,40 @@ impl<'a> BodyWriter<'a> {
     /// The body's HTML and what was learnt on the way.
     fn finish(mut self) -> Body {
         self.close_callouts_deeper_than(None);
-        self.body.answers = self.study.finish(&mut self.events);
+        let mut answers = self.study.finish(&mut self.events);
+        answers.render_apart(&self.events);
         let mut body = self.body;
         body.title_in_body = self.note.title_heading.is_some() && body.lifted_title_id.is_none();
         body.html.reserve(self.note.body.len() * 3 / 2);
-        pulldown_cmark::html::push_html(&mut body.html, with_compact_links(self.events));
+        let offsets = push_html_at(&mut body.html, with_compact_links(self.events));
+        body.answers = answers.cut(&body.html, &offsets);
         body
     }
+}
+
+/// `pulldown_cmark::html::push_html`, and where in `html` each event's output starts (and,
+/// last, where the output ends): the Anki export cuts answers from it.
+pub(super) fn push_html_at<'e>(html: &mut String, events: impl Iterator<Item = Event<'e>>) -> Vec<usize> {
+    /// Appends to the page, keeping its length where the events can read it.
+    struct Counted<'s> {
+        html: &'s mut String,
+        len: &'s std::cell::Cell<usize>,
+    }
+    impl std::fmt::Write for Counted<'_> {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.html.push_str(s);
+            self.len.set(self.html.len());
+            Ok(())
+        }
+    }
+    let len = std::cell::Cell::new(html.len());
+    let mut offsets = Vec::with_capacity(events.size_hint().0 + 1);
+    // The writer asks for an event once it has written every one before.
+    let events = events.inspect(|_| offsets.push(len.get()));
+    // Writing to a `String` cannot fail.
+    let _ = pulldown_cmark::html::write_html_fmt(Counted { html, len: &len }, events);
+    offsets.push(len.get());
+    offsets
 }
 
 /// Links written with `href::compact` hrefs (pulldown-cmark's writer percent-encodes every

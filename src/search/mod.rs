@@ -717,8 +717,12 @@ impl Index {
         };
         let mut terms: Vec<(&Box<str>, &Postings)> = shard.iter().collect();
         terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let mut out = String::with_capacity(64 + terms.len() * 24);
+        // Sized once, not grown by doubling: a posting's two or three digits for its two bytes
+        // or so.
+        let size: usize = terms.iter().map(|(term, postings)| term.len() + 8 + postings.size() * 3 / 2).sum();
+        let mut out = String::with_capacity(64 + size);
         out.push_str(&format!("gongbuSearch(\"t\",{s},{{"));
+        let mut pairs = Vec::new();
         for (i, (term, postings)) in terms.into_iter().enumerate() {
             if i > 0 {
                 out.push(',');
@@ -726,7 +730,8 @@ impl Index {
             push_json_string(&mut out, term);
             out.push_str(":\"");
             let mut last = 0;
-            for (page, weight) in postings.sorted() {
+            postings.sorted_into(&mut pairs);
+            for &(page, weight) in &pairs {
                 push_number(&mut out, page - last);
                 push_number(&mut out, u32::from(weight));
                 last = page;
