@@ -25,7 +25,10 @@
 //! - `d{N}.js`: text block N, the pages `N*block..` (4 pages per block) with their title and
 //!   their text per heading section (`[url, title, [[heading id, heading, text], …]]`):
 //!   loaded only for the shown results (12 candidates when a phrase can reorder them), for the
-//!   heading, the snippet and the phrase check.
+//!   heading, the snippet and the phrase check;
+//! - `p.js`: the prediction table (`predict`): for each term the text blocks of its best pages,
+//!   loaded with every page, so that a query asks for its first screen's text blocks together
+//!   with its term shards (a block it needs and did not predict is asked for after the ranking).
 //!
 //! A first query in the header's box: the manifest is in memory with `nav.js`; the keystroke
 //! searches at once (no debounce) and loads its shards (one per bigram or word), ranks the pages
@@ -198,6 +201,7 @@
 //! output's files made from the same pages' text instead of making and comparing them again.
 
 mod postings;
+mod predict;
 mod tokens;
 mod weights;
 
@@ -433,6 +437,9 @@ pub(crate) struct Index {
     dirty_shards: Mutex<BTreeSet<usize>>,
     dirty_blocks: BTreeSet<usize>,
     manifest_dirty: bool,
+    /// Each shard's terms' predicted text blocks (`predict`), made when the shard is written.
+    predicted: Vec<Vec<predict::Prediction>>,
+    predictions_dirty: bool,
     /// A build's index: each text block is written once its pages are in and its text
     /// dropped, so a build's memory does not grow with the text of the site.
     streamed: Option<Mutex<Streamed>>,
@@ -456,6 +463,8 @@ impl Index {
             dirty_shards: Mutex::new((0..1usize << bits).collect()),
             dirty_blocks: (0..pages.div_ceil(BLOCK)).collect(),
             manifest_dirty: true,
+            predicted: vec![Vec::new(); 1usize << bits],
+            predictions_dirty: true,
             streamed: None,
         }
     }
@@ -656,7 +665,10 @@ impl Index {
                 .and_then(|n| n.parse::<usize>().ok())
                 .is_some_and(|n| n < count && name == format!("{prefix}{n}.js"))
         };
-        name == "index.js" || numbered("t", 1 << self.bits) || numbered("d", self.pages.len().div_ceil(BLOCK))
+        name == "index.js"
+            || name == "p.js"
+            || numbered("t", 1 << self.bits)
+            || numbered("d", self.pages.len().div_ceil(BLOCK))
     }
 
     /// The URL of page `id`, if stored.
@@ -684,6 +696,10 @@ impl Index {
         let shards: Vec<usize> =
             self.dirty_shards.get_mut().map(std::mem::take).unwrap_or_default().into_iter().collect();
         let blocks: Vec<usize> = std::mem::take(&mut self.dirty_blocks).into_iter().collect();
+        self.predict(&shards);
+        if std::mem::take(&mut self.predictions_dirty) {
+            files.push(put(format!("{DIR}/p.js"), self.predictions_js().into_bytes()));
+        }
         if let Some(streamed) = self.streamed.as_mut().and_then(|s| s.get_mut().ok()) {
             // Blocks with a page that was not rendered (its template failed) are written now.
             for b in 0..self.pages.len().div_ceil(BLOCK) {
@@ -704,6 +720,25 @@ impl Index {
         files.extend(shard_files);
         files.extend(block_files);
         files
+    }
+
+    /// Predict the text blocks of the terms of `shards` (before their postings go, see `predict`).
+    fn predict(&mut self, shards: &[usize]) {
+        use rayon::prelude::*;
+        let (pages, this) = (self.pages.len(), &*self);
+        let made: Vec<(usize, Vec<predict::Prediction>)> = shards
+            .par_iter()
+            .filter_map(|&s| Some((s, predict::of_shard(&*this.shards.get(s)?.lock().ok()?, pages, BLOCK))))
+            .collect();
+        self.predictions_dirty |= !made.is_empty();
+        for (s, predictions) in made {
+            self.predicted[s] = predictions;
+        }
+    }
+
+    /// `p.js`: the predicted text blocks of every term (`predict`).
+    fn predictions_js(&self) -> String {
+        predict::table_js(self.predicted.iter().flatten().collect(), self.pages.len().div_ceil(BLOCK))
     }
 
     /// `t{s}.js`: the shard's terms in order, each with its postings (page deltas). A build's
@@ -764,6 +799,7 @@ impl Index {
     /// them out.
     pub(crate) fn take_shards(&mut self) -> Vec<ShardFile<'_>> {
         let shards = self.dirty_shards.get_mut().map(std::mem::take).unwrap_or_default();
+        self.predict(&shards.iter().copied().collect::<Vec<_>>());
         let this = &*self;
         shards.into_iter().map(|s| ShardFile { number: s, path: format!("{DIR}/t{s}.js"), index: this }).collect()
     }
@@ -1242,8 +1278,8 @@ mod tests {
         let rest = split.take_files();
         assert_eq!(
             rest.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>(),
-            ["static/search/index.js"],
-            "the manifest"
+            ["static/search/index.js", "static/search/p.js"],
+            "the manifest and the prediction table"
         );
         taken.extend(rest);
         assert_eq!(taken, whole.take_files().into_iter().collect());
@@ -1252,7 +1288,15 @@ mod tests {
         split.replace(5, edited.clone());
         assert_eq!(split.take_blocks().iter().map(|b| b.number).collect::<Vec<_>>(), [5 / BLOCK]);
         assert!((1..=3).contains(&split.take_shards().len()));
-        assert!(split.take_files().is_empty());
+        let rest = split.take_files();
+        assert_eq!(rest.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>(), ["static/search/p.js"], "predicted again");
+        let mut fresh = Index::new(23);
+        for (i, p) in pages.iter().enumerate() {
+            let p = if i == 5 { edited.clone() } else { p.clone() };
+            fresh.post(i, &p);
+            fresh.store(i, p);
+        }
+        assert!(fresh.take_files().contains(&rest[0]), "the table a fresh index makes");
     }
 
     #[test]
@@ -1268,11 +1312,12 @@ mod tests {
             served.post(i, p);
             served.store(i, p.clone());
         }
-        assert_eq!(files(&mut served).len(), 1 + 32 + 40usize.div_ceil(BLOCK), "manifest, shards, blocks");
+        assert_eq!(files(&mut served).len(), 2 + 32 + 40usize.div_ceil(BLOCK), "manifest, table, shards, blocks");
         let edited = page("p33.html", "노트 33", &[("", "", &text(33).replace("word33", "asyncio"))]);
         served.replace(33, edited.clone());
         let changed = files(&mut served);
         let shards = changed.keys().filter(|p| p.contains("/t")).count();
+        assert!(changed.contains_key("static/search/p.js"), "the prediction table follows the shards");
         let blocks: Vec<&String> = changed.keys().filter(|p| p.contains("/d")).collect();
         assert_eq!(blocks, [&format!("static/search/d{}.js", 33 / BLOCK)], "the edited page's block only");
         assert!((1..=2).contains(&shards), "only the shards of `word33` and `asyncio`: {:?}", changed.keys());
