@@ -194,6 +194,45 @@
 //! over HTTP/1.1, so a phrased query's 12 text blocks load in two waves there (`gongbu serve`
 //! speaks HTTP/1.1 too); a host with HTTP/2 (GitHub Pages) has no such limit.
 //!
+//! The first screen's text blocks predicted (kept; `predict`, `p.js`): each term's best pages'
+//! text blocks (as a one-term query ranks them; a word's over the words it starts), in a table
+//! of fixed-width slots found by the term's hash, which every page loads after its scripts. A
+//! query of one or two words asks for the blocks most of its terms name (at most 5) right after
+//! its shards, in the same round; a first-screen block not predicted is asked for after the
+//! ranking, as before, and the results are the same (checked on the query table with and
+//! without the table). Hit rate (the first screen's blocks all predicted), every query
+//! predicted (before the two-word rule below): the timing set at 10,000 notes 9 of 10 (not `면접에서는 설명하는 것이 좋다`); the 77
+//! with results of 86 queries (the timing set, the query table, 49 words and word pairs from
+//! generated notes) 39 fully and 27 in part (380 blocks predicted, 384 needed, 139 of them not
+//! predicted); the shared
+//! corpus's query table with `큐` and `스택` 24 of 31, 7 in part. Size: `p.js` is 180,120 bytes at
+//! 10,000 notes (12,006 terms; 2 check digits and 5 blocks of 2 digits a slot, 5 slots per 4
+//! terms), loaded by every page beside `nav.js` (927 KB); 119,402 bytes for the shared corpus,
+//! whose index is then 1,223,021 bytes, under half its 2,584,220 bytes of HTML (69,089 to
+//! spare; a test checks it). Build: callgrind, 1,000 notes, `-j 1`: 6,634,367,435 instructions
+//! before, 6,699,532,193 after (+0.98%; `predict::of_shard` 65 M: one pass over the postings,
+//! the best 17 pages of each term kept). One check digit instead of two: a word not in the index
+//! found another term's slot 12% of the time (5 useless files); a table keyed by the terms
+//! themselves would not fit the shared corpus's budget.
+//!
+//! Timing, 10,000 notes, `--timing-site OLD --against NEW --typing-only --rounds 5` (old: main
+//! at the start of session 27), first screen with its cards, median of the ten queries, old /
+//! new, focused before and at once, and the median over queries of the paired per-visit
+//! differences: `file://` (load 7.5–8.9 on 2 cores) 57.0 / 49.4 ms and 46.7 / 41.9 ms, paired
+//! −1.6 and −1.8 ms; HTTP (load 8.7–12.2) 68.1 / 61.1 ms and 63.3 / 64.1 ms, paired −4.2 and
+//! +5.5 ms. Within the noise of this loaded machine. Where the time went (the index scripts'
+//! run times in the visits): the fifth text block ran 4.6 / 6.7 ms earlier (`file://`), 6.4 /
+//! 4.0 ms (HTTP), but the last shard 12.0 / 10.9 and 10.8 / 14.1 ms later: the shards now load
+//! in a round of 6–8 files instead of 1–3, and the ranking waits for them, so the first screen
+//! is hardly sooner. `면접에서는 설명하는 것이 좋다` (4 words, 8 shards, 3 of 5 blocks
+//! mispredicted) was 10–47 ms later: queries of more than two words are no longer predicted.
+//! With that rule, `file://` again (load 10.4–10.8): 50.8 / 41.9 ms and 43.4 / 38.6 ms, paired
+//! −3.4 and +2.6 ms; the fifth text block 5.2 / 5.6 ms earlier, the last shard 7.0 / 8.2 ms
+//! later. Kept because no run was worse in its medians and the first screen's blocks no longer
+//! wait for the ranking, but the gain is a few milliseconds at most, not the 10 ms that would
+//! meet #12's 30 ms: a round's files load and run in one queue, so more files in the first
+//! round delay the shards that the ranking needs.
+//!
 //! In `serve` the index is kept (`Index`) and an edit rewrites the page's text block and the
 //! shards of the terms that came, went or changed weight (typically a handful of files); the
 //! output stays byte for byte what a fresh build writes. Its first run hands its text blocks and
