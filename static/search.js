@@ -8,7 +8,7 @@
   var SHOWN = 8, PAGE_SHOWN = 50, RERANK = 12, SCREEN = 5;
 
   /* ---- loading the index: each file calls gongbuSearch(kind, number, data) ---- */
-  var got = { m: {}, t: {}, d: {}, p: {} }, pending = {};
+  var got = { m: {}, t: {}, d: {} }, pending = {};
   /* The manifest comes with nav.js, which every page loads before this script: a query does not
      wait a round of script loads for index.js (still loaded where a theme drops nav.js). */
   var fromNav = window.GONGBU_SEARCH;
@@ -31,7 +31,7 @@
     if (!pending[key]) {
       pending[key] = new Promise(function (resolve) {
         var s = d.createElement("script");
-        s.src = base + (kind === "m" ? "index.js" : kind === "p" ? "p.js" : kind + n + ".js");
+        s.src = base + (kind === "m" ? "index.js" : kind + n + ".js");
         s.async = true;
         s.onload = function () { resolve(got[kind][n] !== undefined ? got[kind][n] : null); };
         s.onerror = function () { delete pending[key]; resolve(null); };
@@ -110,37 +110,6 @@
     for (var i = lo; i < keys.length && keys[i].lastIndexOf(prefix, 0) === 0; i++) out.push(keys[i]);
     return out;
   }
-  /* The text blocks a query's first screen will likely need, from p.js (src/search/predict.rs):
-     each term's best pages' blocks, in a table of fixed-width slots found by the term's hash. A
-     query takes the blocks most of its terms name, best placed first, at most `cap`. */
-  var PREDICTED = 5;
-  function predict(parts, m, cap) {
-    var table = got.p[0], votes = {}, order = [], seen = {};
-    if (typeof table !== "string" || !table.length) return [];
-    var width = 1, blocks = Math.ceil(m.pages / m.block);
-    while (Math.pow(64, width) < blocks) width++;
-    var slot = 2 + PREDICTED * width, slots = Math.floor(table.length / slot);
-    parts.forEach(function (p) {
-      if (seen[p.term]) return;
-      seen[p.term] = 1;
-      var h = fnv(p.term), at = h % slots, check = h >>> 20, k, x, c;
-      for (;;) {
-        c = table.charCodeAt(at * slot);
-        if (c === 46) return; /* "." an empty slot: no such term */
-        if (DIGIT[c & 127] * 64 + DIGIT[table.charCodeAt(at * slot + 1) & 127] === check) break;
-        at = (at + 1) % slots;
-      }
-      for (k = 0; k < PREDICTED; k++) {
-        var o = at * slot + 2 + k * width, b = 0;
-        if (table.charCodeAt(o) === 46) break;
-        for (x = 0; x < width; x++) b = b * 64 + DIGIT[table.charCodeAt(o + x) & 127];
-        if (!votes[b]) order.push(votes[b] = { b: b, n: 0, at: k });
-        votes[b].n++;
-      }
-    });
-    order.sort(function (a, z) { return z.n - a.n || a.at - z.at || a.b - z.b; });
-    return order.slice(0, cap).map(function (v) { return v.b; });
-  }
   /* ---- search: rank pages by postings, then the best ones by their text ---- */
   function search(q, limit, early) {
     var us = units(q);
@@ -156,17 +125,7 @@
       });
       var shards = {};
       parts.forEach(function (p) { shards[p.shard = shardOf(p.term, bits)] = 1; });
-      /* The first screen's text blocks as predicted, asked for with the shards: one round of
-         script loads when right; a block it needs and was not predicted is asked for after the
-         ranking (`results`), as without a prediction. */
-      /* Not for more than two words: their first screen is seldom their words' best pages (none
-         of the 5 such queries of the timing set and query table at 10,000 notes, 2 of 5 on the
-         shared corpus), and their round of shards is large already. */
-      var cap = us.length > 2 ? 0 : Math.min(limit, SCREEN), ask = function () { predict(parts, m, cap).forEach(function (b) { load("d", b); }); };
-      var shardsIn = Promise.all(Object.keys(shards).map(function (s) { return load("t", +s); }));
-      /* after the shards: the ranking waits for them, not for the blocks */
-      if (got.p[0] !== undefined) ask(); else if (pending.p0) pending.p0.then(ask);
-      return shardsIn.then(function () {
+      return Promise.all(Object.keys(shards).map(function (s) { return load("t", +s); })).then(function () {
         /* Typed arrays over the pages and plain loops, no object or closure per page: a common
            word is on every page, and a first query runs before the engine has compiled this. The
            loops over postings do integer work only: an unoptimised engine boxes every fractional
@@ -464,11 +423,8 @@
     /* Focusing the box fetches the index's manifest when nav.js did not bring it (a theme
        without nav.js): a person focuses before typing, so the first keystroke loads only its own
        small files. */
-    var warm = function () { load("m", 0).then(function (m) { if (m) load("p", 0); }); navList(); };
+    var warm = function () { load("m", 0); navList(); };
     if (d.activeElement === box) warm();
-    /* The prediction table comes with the page (when nav.js brought the manifest), so that a
-       first query, even typed at once, asks for its text blocks with its shards. */
-    if (got.m[0]) load("p", 0);
     box.addEventListener("input", run);
     box.addEventListener("focus", function () { warm(); if (box.value.trim() && panel.childNodes.length) show(true); });
     box.addEventListener("keydown", function (e) {

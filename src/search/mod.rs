@@ -25,10 +25,7 @@
 //! - `d{N}.js`: text block N, the pages `N*block..` (4 pages per block) with their title and
 //!   their text per heading section (`[url, title, [[heading id, heading, text], …]]`):
 //!   loaded only for the shown results (12 candidates when a phrase can reorder them), for the
-//!   heading, the snippet and the phrase check;
-//! - `p.js`: the prediction table (`predict`): for each term the text blocks of its best pages,
-//!   loaded with every page, so that a query asks for its first screen's text blocks together
-//!   with its term shards (a block it needs and did not predict is asked for after the ranking).
+//!   heading, the snippet and the phrase check.
 //!
 //! A first query in the header's box: the manifest is in memory with `nav.js`; the keystroke
 //! searches at once (no debounce) and loads its shards (one per bigram or word), ranks the pages
@@ -194,44 +191,40 @@
 //! over HTTP/1.1, so a phrased query's 12 text blocks load in two waves there (`gongbu serve`
 //! speaks HTTP/1.1 too); a host with HTTP/2 (GitHub Pages) has no such limit.
 //!
-//! The first screen's text blocks predicted (kept; `predict`, `p.js`): each term's best pages'
-//! text blocks (as a one-term query ranks them; a word's over the words it starts), in a table
-//! of fixed-width slots found by the term's hash, which every page loads after its scripts. A
-//! query of one or two words asks for the blocks most of its terms name (at most 5) right after
-//! its shards, in the same round; a first-screen block not predicted is asked for after the
-//! ranking, as before, and the results are the same (checked on the query table with and
-//! without the table). Hit rate (the first screen's blocks all predicted), every query
-//! predicted (before the two-word rule below): the timing set at 10,000 notes 9 of 10 (not `면접에서는 설명하는 것이 좋다`); the 77
-//! with results of 86 queries (the timing set, the query table, 49 words and word pairs from
-//! generated notes) 39 fully and 27 in part (380 blocks predicted, 384 needed, 139 of them not
-//! predicted); the shared
-//! corpus's query table with `큐` and `스택` 24 of 31, 7 in part. Size: `p.js` is 180,120 bytes at
-//! 10,000 notes (12,006 terms; 2 check digits and 5 blocks of 2 digits a slot, 5 slots per 4
-//! terms), loaded by every page beside `nav.js` (927 KB); 119,402 bytes for the shared corpus,
-//! whose index is then 1,223,021 bytes, under half its 2,584,220 bytes of HTML (69,089 to
-//! spare; a test checks it). Build: callgrind, 1,000 notes, `-j 1`: 6,634,367,435 instructions
-//! before, 6,699,532,193 after (+0.98%; `predict::of_shard` 65 M: one pass over the postings,
-//! the best 17 pages of each term kept). One check digit instead of two: a word not in the index
-//! found another term's slot 12% of the time (5 useless files); a table keyed by the terms
-//! themselves would not fit the shared corpus's budget.
+//! The first screen's text blocks predicted (tried, not kept: no gain beyond the noise; the code
+//! is commit 1408196 on branch `predict`, session 27). A table (`p.js`, loaded by every page
+//! after its scripts) gave each term's best pages' text blocks (as a one-term query ranks them; a word's
+//! over the words it starts), in fixed-width slots found by the term's FNV-1a hash (2 check
+//! digits and 5 block numbers a slot, 5 slots per 4 terms; no term text, which would not fit the
+//! shared corpus's budget). A query of one or two words asked for the blocks most of its terms
+//! named (at most 5) right after its shards, in the same round; a first-screen block not
+//! predicted was asked for after the ranking, and the results were the same (checked on the
+//! query table with and without the table). Hit rate (the first screen's blocks all
+//! predicted): the timing set at 10,000 notes 9 of 10 (not `면접에서는 설명하는 것이 좋다`);
+//! the 77 with results of 86 queries (the timing set, the query table, 49 words and word pairs
+//! from generated notes) 39 fully and 27 in part (380 blocks predicted, 384 needed, 139 of them
+//! not predicted); the shared corpus's query table with `큐` and `스택` 24 of 31, 7 in part.
+//! Size: 180,120 bytes at 10,000 notes (12,006 terms), beside `nav.js` (927 KB) on every page
+//! load; 119,402 bytes for the shared corpus, whose index would be 1,223,021 bytes, under half
+//! its 2,584,220 bytes of HTML by 69,089. Build, callgrind, 1,000 notes, `-j 1`: 6,634,367,435
+//! instructions before, 6,699,532,193 with the table (+0.98%, one pass over the postings keeping
+//! each term's best 17 pages). With one check digit a word not in the index found another
+//! term's slot 12% of the time.
 //!
 //! Timing, 10,000 notes, `--timing-site OLD --against NEW --typing-only --rounds 5` (old: main
-//! at the start of session 27), first screen with its cards, median of the ten queries, old /
-//! new, focused before and at once, and the median over queries of the paired per-visit
+//! at the start of session 27), first screen with its cards, median of the ten queries old /
+//! new, focused before and at once, and the median over the queries of the paired per-visit
 //! differences: `file://` (load 7.5–8.9 on 2 cores) 57.0 / 49.4 ms and 46.7 / 41.9 ms, paired
 //! −1.6 and −1.8 ms; HTTP (load 8.7–12.2) 68.1 / 61.1 ms and 63.3 / 64.1 ms, paired −4.2 and
-//! +5.5 ms. Within the noise of this loaded machine. Where the time went (the index scripts'
-//! run times in the visits): the fifth text block ran 4.6 / 6.7 ms earlier (`file://`), 6.4 /
-//! 4.0 ms (HTTP), but the last shard 12.0 / 10.9 and 10.8 / 14.1 ms later: the shards now load
-//! in a round of 6–8 files instead of 1–3, and the ranking waits for them, so the first screen
-//! is hardly sooner. `면접에서는 설명하는 것이 좋다` (4 words, 8 shards, 3 of 5 blocks
-//! mispredicted) was 10–47 ms later: queries of more than two words are no longer predicted.
-//! With that rule, `file://` again (load 10.4–10.8): 50.8 / 41.9 ms and 43.4 / 38.6 ms, paired
-//! −3.4 and +2.6 ms; the fifth text block 5.2 / 5.6 ms earlier, the last shard 7.0 / 8.2 ms
-//! later. Kept because no run was worse in its medians and the first screen's blocks no longer
-//! wait for the ranking, but the gain is a few milliseconds at most, not the 10 ms that would
-//! meet #12's 30 ms: a round's files load and run in one queue, so more files in the first
-//! round delay the shards that the ranking needs.
+//! +5.5 ms; `file://` again with queries of more than two words not predicted (load 10.4–10.8)
+//! 50.8 / 41.9 ms and 43.4 / 38.6 ms, paired −3.4 and +2.6 ms. The medians of the queries were
+//! lower in 5 of 6, the paired differences say within the noise. Why (the index scripts' run
+//! times in the visits): the fifth text block ran 4–7 ms earlier, but the last shard 7–14 ms
+//! later: a round's files load and run in one queue, so 5 more files in the first round delay
+//! the shards that the ranking needs, and the first screen waits for both. The long phrase
+//! (4 words, 8 shards, 3 of 5 blocks mispredicted) was 10–47 ms later. What might still gain:
+//! fewer files in the first round, not the same files sooner (e.g. the first screen's cards in
+//! one file per term, which the shared corpus's budget does not allow, see above).
 //!
 //! In `serve` the index is kept (`Index`) and an edit rewrites the page's text block and the
 //! shards of the terms that came, went or changed weight (typically a handful of files); the
@@ -240,7 +233,6 @@
 //! output's files made from the same pages' text instead of making and comparing them again.
 
 mod postings;
-mod predict;
 mod tokens;
 mod weights;
 
@@ -476,9 +468,6 @@ pub(crate) struct Index {
     dirty_shards: Mutex<BTreeSet<usize>>,
     dirty_blocks: BTreeSet<usize>,
     manifest_dirty: bool,
-    /// Each shard's terms' predicted text blocks (`predict`), made when the shard is written.
-    predicted: Vec<Vec<predict::Prediction>>,
-    predictions_dirty: bool,
     /// A build's index: each text block is written once its pages are in and its text
     /// dropped, so a build's memory does not grow with the text of the site.
     streamed: Option<Mutex<Streamed>>,
@@ -502,8 +491,6 @@ impl Index {
             dirty_shards: Mutex::new((0..1usize << bits).collect()),
             dirty_blocks: (0..pages.div_ceil(BLOCK)).collect(),
             manifest_dirty: true,
-            predicted: vec![Vec::new(); 1usize << bits],
-            predictions_dirty: true,
             streamed: None,
         }
     }
@@ -704,10 +691,7 @@ impl Index {
                 .and_then(|n| n.parse::<usize>().ok())
                 .is_some_and(|n| n < count && name == format!("{prefix}{n}.js"))
         };
-        name == "index.js"
-            || name == "p.js"
-            || numbered("t", 1 << self.bits)
-            || numbered("d", self.pages.len().div_ceil(BLOCK))
+        name == "index.js" || numbered("t", 1 << self.bits) || numbered("d", self.pages.len().div_ceil(BLOCK))
     }
 
     /// The URL of page `id`, if stored.
@@ -735,10 +719,6 @@ impl Index {
         let shards: Vec<usize> =
             self.dirty_shards.get_mut().map(std::mem::take).unwrap_or_default().into_iter().collect();
         let blocks: Vec<usize> = std::mem::take(&mut self.dirty_blocks).into_iter().collect();
-        self.predict(&shards);
-        if std::mem::take(&mut self.predictions_dirty) {
-            files.push(put(format!("{DIR}/p.js"), self.predictions_js().into_bytes()));
-        }
         if let Some(streamed) = self.streamed.as_mut().and_then(|s| s.get_mut().ok()) {
             // Blocks with a page that was not rendered (its template failed) are written now.
             for b in 0..self.pages.len().div_ceil(BLOCK) {
@@ -759,25 +739,6 @@ impl Index {
         files.extend(shard_files);
         files.extend(block_files);
         files
-    }
-
-    /// Predict the text blocks of the terms of `shards` (before their postings go, see `predict`).
-    fn predict(&mut self, shards: &[usize]) {
-        use rayon::prelude::*;
-        let (pages, this) = (self.pages.len(), &*self);
-        let made: Vec<(usize, Vec<predict::Prediction>)> = shards
-            .par_iter()
-            .filter_map(|&s| Some((s, predict::of_shard(&*this.shards.get(s)?.lock().ok()?, pages, BLOCK))))
-            .collect();
-        self.predictions_dirty |= !made.is_empty();
-        for (s, predictions) in made {
-            self.predicted[s] = predictions;
-        }
-    }
-
-    /// `p.js`: the predicted text blocks of every term (`predict`).
-    fn predictions_js(&self) -> String {
-        predict::table_js(self.predicted.iter().flatten().collect(), self.pages.len().div_ceil(BLOCK))
     }
 
     /// `t{s}.js`: the shard's terms in order, each with its postings (page deltas). A build's
@@ -838,7 +799,6 @@ impl Index {
     /// them out.
     pub(crate) fn take_shards(&mut self) -> Vec<ShardFile<'_>> {
         let shards = self.dirty_shards.get_mut().map(std::mem::take).unwrap_or_default();
-        self.predict(&shards.iter().copied().collect::<Vec<_>>());
         let this = &*self;
         shards.into_iter().map(|s| ShardFile { number: s, path: format!("{DIR}/t{s}.js"), index: this }).collect()
     }
@@ -1317,8 +1277,8 @@ mod tests {
         let rest = split.take_files();
         assert_eq!(
             rest.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>(),
-            ["static/search/index.js", "static/search/p.js"],
-            "the manifest and the prediction table"
+            ["static/search/index.js"],
+            "the manifest"
         );
         taken.extend(rest);
         assert_eq!(taken, whole.take_files().into_iter().collect());
@@ -1327,15 +1287,7 @@ mod tests {
         split.replace(5, edited.clone());
         assert_eq!(split.take_blocks().iter().map(|b| b.number).collect::<Vec<_>>(), [5 / BLOCK]);
         assert!((1..=3).contains(&split.take_shards().len()));
-        let rest = split.take_files();
-        assert_eq!(rest.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>(), ["static/search/p.js"], "predicted again");
-        let mut fresh = Index::new(23);
-        for (i, p) in pages.iter().enumerate() {
-            let p = if i == 5 { edited.clone() } else { p.clone() };
-            fresh.post(i, &p);
-            fresh.store(i, p);
-        }
-        assert!(fresh.take_files().contains(&rest[0]), "the table a fresh index makes");
+        assert!(split.take_files().is_empty());
     }
 
     #[test]
@@ -1351,12 +1303,11 @@ mod tests {
             served.post(i, p);
             served.store(i, p.clone());
         }
-        assert_eq!(files(&mut served).len(), 2 + 32 + 40usize.div_ceil(BLOCK), "manifest, table, shards, blocks");
+        assert_eq!(files(&mut served).len(), 1 + 32 + 40usize.div_ceil(BLOCK), "manifest, shards, blocks");
         let edited = page("p33.html", "노트 33", &[("", "", &text(33).replace("word33", "asyncio"))]);
         served.replace(33, edited.clone());
         let changed = files(&mut served);
         let shards = changed.keys().filter(|p| p.contains("/t")).count();
-        assert!(changed.contains_key("static/search/p.js"), "the prediction table follows the shards");
         let blocks: Vec<&String> = changed.keys().filter(|p| p.contains("/d")).collect();
         assert_eq!(blocks, [&format!("static/search/d{}.js", 33 / BLOCK)], "the edited page's block only");
         assert!((1..=2).contains(&shards), "only the shards of `word33` and `asyncio`: {:?}", changed.keys());
