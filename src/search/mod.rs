@@ -191,6 +191,41 @@
 //! over HTTP/1.1, so a phrased query's 12 text blocks load in two waves there (`gongbu serve`
 //! speaks HTTP/1.1 too); a host with HTTP/2 (GitHub Pages) has no such limit.
 //!
+//! The first screen's text blocks predicted (tried, not kept: no gain beyond the noise; the code
+//! is commit 1408196 on branch `predict`, session 27). A table (`p.js`, loaded by every page
+//! after its scripts) gave each term's best pages' text blocks (as a one-term query ranks them; a word's
+//! over the words it starts), in fixed-width slots found by the term's FNV-1a hash (2 check
+//! digits and 5 block numbers a slot, 5 slots per 4 terms; no term text, which would not fit the
+//! shared corpus's budget). A query of one or two words asked for the blocks most of its terms
+//! named (at most 5) right after its shards, in the same round; a first-screen block not
+//! predicted was asked for after the ranking, and the results were the same (checked on the
+//! query table with and without the table). Hit rate (the first screen's blocks all
+//! predicted): the timing set at 10,000 notes 9 of 10 (not `면접에서는 설명하는 것이 좋다`);
+//! the 77 with results of 86 queries (the timing set, the query table, 49 words and word pairs
+//! from generated notes) 39 fully and 27 in part (380 blocks predicted, 384 needed, 139 of them
+//! not predicted); the shared corpus's query table with `큐` and `스택` 24 of 31, 7 in part.
+//! Size: 180,120 bytes at 10,000 notes (12,006 terms), beside `nav.js` (927 KB) on every page
+//! load; 119,402 bytes for the shared corpus, whose index would be 1,223,021 bytes, under half
+//! its 2,584,220 bytes of HTML by 69,089. Build, callgrind, 1,000 notes, `-j 1`: 6,634,367,435
+//! instructions before, 6,699,532,193 with the table (+0.98%, one pass over the postings keeping
+//! each term's best 17 pages). With one check digit a word not in the index found another
+//! term's slot 12% of the time.
+//!
+//! Timing, 10,000 notes, `--timing-site OLD --against NEW --typing-only --rounds 5` (old: main
+//! at the start of session 27), first screen with its cards, median of the ten queries old /
+//! new, focused before and at once, and the median over the queries of the paired per-visit
+//! differences: `file://` (load 7.5–8.9 on 2 cores) 57.0 / 49.4 ms and 46.7 / 41.9 ms, paired
+//! −1.6 and −1.8 ms; HTTP (load 8.7–12.2) 68.1 / 61.1 ms and 63.3 / 64.1 ms, paired −4.2 and
+//! +5.5 ms; `file://` again with queries of more than two words not predicted (load 10.4–10.8)
+//! 50.8 / 41.9 ms and 43.4 / 38.6 ms, paired −3.4 and +2.6 ms. The medians of the queries were
+//! lower in 5 of 6, the paired differences say within the noise. Why (the index scripts' run
+//! times in the visits): the fifth text block ran 4–7 ms earlier, but the last shard 7–14 ms
+//! later: a round's files load and run in one queue, so 5 more files in the first round delay
+//! the shards that the ranking needs, and the first screen waits for both. The long phrase
+//! (4 words, 8 shards, 3 of 5 blocks mispredicted) was 10–47 ms later. What might still gain:
+//! fewer files in the first round, not the same files sooner (e.g. the first screen's cards in
+//! one file per term, which the shared corpus's budget does not allow, see above).
+//!
 //! In `serve` the index is kept (`Index`) and an edit rewrites the page's text block and the
 //! shards of the terms that came, went or changed weight (typically a handful of files); the
 //! output stays byte for byte what a fresh build writes. Its first run hands its text blocks and
