@@ -41,15 +41,30 @@ pub(crate) struct Literal {
 pub(crate) struct Class {
     pub(crate) ascii: u128,
     pub(crate) non_ascii: bool,
+    /// Every member beyond ASCII is a word character (`\w`), as in `\p{Lu}` or `\d`: what a
+    /// word boundary next to the class's character needs (see `Part::Boundary`).
+    pub(crate) word: bool,
 }
 
-/// One way to meet a factor: a literal, a character of a class, or a character of the first
-/// class right before one of the second.
+/// One way to meet a factor: a literal, a character of a class, a character of the first
+/// class right before one of the second, or a word character of a class at a word boundary.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Part {
     Literal(Literal),
     Class(Class),
     Pair(Class, Class),
+    /// `\b` right before (`Side::Start`) or after (`Side::End`) a character of the class, whose
+    /// characters are all word characters: the character on the boundary's other side is not
+    /// one, or the line ends there. The character before a match may lie before the search's
+    /// start, so that one is looked at as well.
+    Boundary(Side, Class),
+}
+
+/// Which edge of a word a boundary is at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Side {
+    Start,
+    End,
 }
 
 /// Every match contains, for each factor, at least one of its parts.
@@ -120,6 +135,7 @@ impl Part {
             Part::Literal(literal) => literal.found_in(line, start),
             Part::Class(class) => class.found_in(line, start),
             Part::Pair(first, second) => pair_found_in(*first, *second, line, start),
+            Part::Boundary(side, class) => boundary_found_in(*side, *class, line, start),
         }
     }
 
@@ -127,7 +143,8 @@ impl Part {
     /// of the first set occurs, and all of the second.
     fn bits(&self) -> (u128, u128) {
         match self {
-            Part::Class(class) => class_bits(*class),
+            // The word character is in the match; the other side may be the line's edge.
+            Part::Class(class) | Part::Boundary(_, class) => class_bits(*class),
             // Both classes occur; the one with fewer members says more.
             Part::Pair(first, second) => {
                 let smaller = if first.ascii.count_ones() <= second.ascii.count_ones() { first } else { second };
@@ -163,6 +180,27 @@ fn pair_found_in(first: Class, second: Class, line: &LineBytes, start: usize) ->
     }
     let holds = |class: Class, b: u8| if b < 0x80 { class.ascii >> b & 1 == 1 } else { class.non_ascii };
     line.text.as_bytes()[start..].windows(2).any(|w| holds(first, w[0]) && holds(second, w[1]))
+}
+
+/// Whether the rest of `line` from byte `start` holds a character of `class` (word characters
+/// only) at a word boundary on `side`: right after a character that is not a word character
+/// (or the line's start), or right before one (or the line's end). Read byte by byte as
+/// `pair_found_in` does, from the first character of the class: a byte of 0x80 or more may be
+/// a character of the class, and may be a character that is not a word character.
+fn boundary_found_in(side: Side, class: Class, line: &LineBytes, start: usize) -> bool {
+    let Some(first) = class.first_in(line, start) else { return false };
+    let bytes = line.text.as_bytes();
+    let in_class = |b: u8| if b < 0x80 { class.ascii >> b & 1 == 1 } else { class.non_ascii };
+    let not_word = |at: Option<usize>| {
+        at.and_then(|at| bytes.get(at)).is_none_or(|&b| BYTE_KIND[usize::from(b)] & MAY_BE_NOT_WORD != 0)
+    };
+    (first..bytes.len()).any(|at| {
+        in_class(bytes[at])
+            && match side {
+                Side::Start => not_word(at.checked_sub(1)),
+                Side::End => not_word(Some(at + 1)),
+            }
+    })
 }
 
 /// A requirement reduced to bit tests against the bytes a line holds from where a search starts
@@ -203,11 +241,20 @@ fn sieve_bit(byte: u8) -> u128 {
 }
 
 impl Class {
-    const NONE: Class = Class { ascii: 0, non_ascii: false };
-    const ANY: Class = Class { ascii: u128::MAX, non_ascii: true };
+    const NONE: Class = Class { ascii: 0, non_ascii: false, word: true };
+    const ANY: Class = Class { ascii: u128::MAX, non_ascii: true, word: false };
 
     fn union(self, other: Class) -> Class {
-        Class { ascii: self.ascii | other.ascii, non_ascii: self.non_ascii || other.non_ascii }
+        Class {
+            ascii: self.ascii | other.ascii,
+            non_ascii: self.non_ascii || other.non_ascii,
+            word: self.word && other.word,
+        }
+    }
+
+    /// Every character of the class is a word character (`\w`), and there is one.
+    fn all_word(&self) -> bool {
+        self.word && self.ascii & !WORD == 0 && (self.ascii != 0 || self.non_ascii)
     }
 
     /// Where the rest of `line` from byte `start` first holds a character of the class.
@@ -312,6 +359,26 @@ pub(crate) struct LineBytes<'a> {
     masks: Vec<u128>,
 }
 
+/// What each byte may be part of: a word character, a character that is not one, or (beyond
+/// ASCII) either.
+const BYTE_KIND: [u8; 256] = {
+    let mut kinds = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        kinds[b] = if b >= 0x80 {
+            MAY_BE_WORD | MAY_BE_NOT_WORD
+        } else if WORD >> b & 1 == 1 {
+            MAY_BE_WORD
+        } else {
+            MAY_BE_NOT_WORD
+        };
+        b += 1;
+    }
+    kinds
+};
+const MAY_BE_WORD: u8 = 1;
+const MAY_BE_NOT_WORD: u8 = 2;
+
 impl<'a> LineBytes<'a> {
     #[cfg(test)]
     pub(crate) fn new(text: &'a str) -> LineBytes<'a> {
@@ -401,9 +468,11 @@ enum Item {
     Opaque,
     /// One character of a class.
     Class(Class),
-    /// Something that matches no text (`\b`, `^`, a look-behind, a negative look-ahead): the
+    /// Something that matches no text (`\B`, `^`, a look-behind, a negative look-ahead): the
     /// text on either side of it is adjacent, so sequences leave it out.
     ZeroWidth,
+    /// A word boundary, `\b`: zero-width as well, and kept by a sequence as where it stands.
+    Boundary,
     /// A group: what it needs, and how a match of it starts and how it ends (see `Lead`).
     Group(Need, Lead, Lead),
     /// A look-ahead: what it needs, and how its text starts. It consumes nothing: for how a
@@ -450,17 +519,20 @@ impl Item {
         let chars = match self {
             Item::Char(c, fold) => match u8::try_from(*c).ok().filter(u8::is_ascii) {
                 // Folded, `k` matches the Kelvin sign and `s` the long s.
-                Some(b) if *fold => {
-                    Class { ascii: 1 << b.to_ascii_lowercase() | 1 << b.to_ascii_uppercase(), non_ascii: true }
-                }
-                Some(b) => Class { ascii: 1 << b, non_ascii: false },
+                // Beyond ASCII, a letter folds to letters only (the Kelvin sign, the long s).
+                Some(b) if *fold => Class {
+                    ascii: 1 << b.to_ascii_lowercase() | 1 << b.to_ascii_uppercase(),
+                    non_ascii: true,
+                    word: b.is_ascii_alphabetic(),
+                },
+                Some(b) => Class { ascii: 1 << b, non_ascii: false, word: true },
                 // Folded, `ß` matches `ss`.
                 None if *fold => Class::ANY,
-                None => Class { ascii: 0, non_ascii: true },
+                None => Class { ascii: 0, non_ascii: true, word: false },
             },
             Item::Opaque => Class::ANY,
             Item::Class(class) => *class,
-            Item::ZeroWidth | Item::Ahead(..) | Item::Group(..) => return Lead::EMPTY,
+            Item::ZeroWidth | Item::Boundary | Item::Ahead(..) | Item::Group(..) => return Lead::EMPTY,
         };
         Lead { chars, nullable: false }
     }
@@ -502,7 +574,7 @@ impl Reader {
         if flags.ignore_case && !case_closed {
             return Item::Opaque;
         }
-        Item::Class(Class { ascii: members.may, non_ascii: members.non_ascii })
+        Item::Class(Class { ascii: members.may, non_ascii: members.non_ascii, word: members.word })
     }
 
     fn peek(&self) -> Option<char> {
@@ -594,6 +666,8 @@ impl Reader {
     /// them starts and ends.
     fn sequence(&mut self, flags: Flags) -> Result<(Need, Lead, Lead), Unknown> {
         let mut items: Vec<(Item, Repeat)> = Vec::new();
+        // Where each `\b` stands: before the item of that index.
+        let mut boundaries: Vec<usize> = Vec::new();
         while let Some(c) = self.peek() {
             if c == '|' || c == ')' {
                 break;
@@ -617,8 +691,11 @@ impl Reader {
             let item = self.item(flags)?;
             let repeat = self.quantifier(flags)?;
             // Text matched before and after a zero-width item is adjacent: it is left out.
-            if !matches!(item, Item::ZeroWidth) {
-                items.push((item, repeat));
+            match item {
+                Item::ZeroWidth => {}
+                Item::Boundary if repeat == Repeat::Once => boundaries.push(items.len()),
+                Item::Boundary => {}
+                item => items.push((item, repeat)),
             }
         }
         // The items up to the first that cannot be empty may start a match; those from the
@@ -637,7 +714,7 @@ impl Reader {
         };
         let lead = edge(Item::lead, &mut items.iter());
         let trail = edge(Item::trail, &mut items.iter().rev());
-        Ok((factors(items), lead, trail))
+        Ok((factors(items, &boundaries), lead, trail))
     }
 
     fn item(&mut self, flags: Flags) -> Result<Item, Unknown> {
@@ -672,7 +749,8 @@ impl Reader {
                 self.anchored = true;
                 Item::ZeroWidth
             }
-            'b' | 'B' | 'A' | 'z' | 'Z' | 'K' => Item::ZeroWidth,
+            'b' => Item::Boundary,
+            'B' | 'A' | 'z' | 'Z' | 'K' => Item::ZeroWidth,
             // Only the classes that leave a character out often enough to be worth a check.
             'w' | 'd' | 's' | 'h' => self.class_item(from, escaped_class(c), flags, true),
             'W' | 'D' | 'S' | 'H' | 'N' | 'O' | 'R' | 'X' => Item::Opaque,
@@ -850,15 +928,18 @@ enum Repeat {
 }
 
 /// The requirements of a sequence: each run of adjacent required characters, the factors of
-/// each required group, and the pairs at each required item's edges (see `pairs`).
-fn factors(items: Vec<(Item, Repeat)>) -> Need {
-    let pairs = pairs(&items);
+/// each required group, the pairs at each required item's edges (see `pairs`) and the word
+/// boundaries at `boundaries` (before the item of each index).
+fn factors(items: Vec<(Item, Repeat)>, boundaries: &[usize]) -> Need {
+    let pairs = pairs(&items, boundaries);
     let mut all: Need = Vec::new();
     let mut run = String::new();
     let mut run_fold = false;
     for (item, repeat) in items {
         match (item, repeat) {
-            (_, Repeat::Optional) | (Item::Opaque, _) | (Item::ZeroWidth, _) => flush(&mut run, run_fold, &mut all),
+            (_, Repeat::Optional) | (Item::Opaque | Item::ZeroWidth | Item::Boundary, _) => {
+                flush(&mut run, run_fold, &mut all)
+            }
             (Item::Class(class), _) => {
                 flush(&mut run, run_fold, &mut all);
                 all.push(vec![Part::Class(class)]);
@@ -890,7 +971,12 @@ fn factors(items: Vec<(Item, Repeat)>) -> Need {
 /// (`=\s*(?:function|\w+\s*=>)` holds a `=` right before a space, a letter or `(`, never `=>`'s
 /// `>`); a look-ahead's text starts where the next item's does. Two characters side by side are
 /// in their literal already.
-fn pairs(items: &[(Item, Repeat)]) -> Need {
+///
+/// A word boundary beside characters that are all word characters (`\b[A-Z_]`, `\d+\b`) needs
+/// one that is not on its other side, or the line's edge: `Part::Boundary`. Code is full of
+/// capitals, digits and underscores inside words (`worker_79`, `HashMap`), where the patterns
+/// for constants and numbers were searched in vain.
+fn pairs(items: &[(Item, Repeat)], boundaries: &[usize]) -> Need {
     // How an item and what follows (precedes) it may start (end): the item's own edge when it
     // is sure to be there and cannot be empty, else that joined with the rest's.
     let joined = |own: Lead, repeat: Repeat, rest: Lead| {
@@ -937,6 +1023,15 @@ fn pairs(items: &[(Item, Repeat)]) -> Need {
             add(item.trail(), starts[i + 1]);
         }
     }
+    for &at in boundaries {
+        let (after, before) = (starts[at], ends[at]);
+        if !after.nullable && after.chars.all_word() {
+            pairs.push(vec![Part::Boundary(Side::Start, after.chars)]);
+        }
+        if !before.nullable && before.chars.all_word() {
+            pairs.push(vec![Part::Boundary(Side::End, before.chars)]);
+        }
+    }
     pairs
 }
 
@@ -968,7 +1063,7 @@ fn ranked(mut all: Need, pairs: Need) -> Need {
         Part::Literal(l) => 1000 - l.text.len().min(999) as u32,
         Part::Class(c) => 1000 + c.ascii.count_ones() + u32::from(c.non_ascii),
         // A group's pairs, met here among its other factors, go last as well.
-        Part::Pair(..) => 2000,
+        Part::Pair(..) | Part::Boundary(..) => 2000,
     };
     all.retain(|factor| factor.iter().all(|part| !matches!(part, Part::Literal(l) if l.text.is_empty())));
     all.sort_by_key(|factor| factor.iter().map(commonness).max().unwrap_or(0));
@@ -991,6 +1086,8 @@ pub(crate) struct Members {
     pub(crate) may: u128,
     pub(crate) must: u128,
     pub(crate) non_ascii: bool,
+    /// Every member beyond ASCII is a word character (see `Class::word`).
+    pub(crate) word: bool,
 }
 
 const fn ascii_range(lo: u8, hi: u8) -> u128 {
@@ -1008,11 +1105,12 @@ const SPACE: u128 = 1 << b'\t' | 1 << b'\n' | 1 << 0x0c | 1 << b'\r' | 1 << b' '
 const VERTICAL_TAB: u128 = 1 << 0x0b;
 
 impl Members {
-    const NONE: Members = Members { may: 0, must: 0, non_ascii: false };
+    const NONE: Members = Members { may: 0, must: 0, non_ascii: false, word: true };
 
-    /// ASCII `ascii` exactly, and perhaps characters beyond ASCII.
-    fn unicode(ascii: u128) -> Members {
-        Members { may: ascii, must: ascii, non_ascii: true }
+    /// ASCII `ascii` exactly, and perhaps characters beyond ASCII: word characters only when
+    /// `word`.
+    fn unicode(ascii: u128, word: bool) -> Members {
+        Members { may: ascii, must: ascii, non_ascii: true, word }
     }
 
     fn union(self, other: Members) -> Members {
@@ -1020,11 +1118,12 @@ impl Members {
             may: self.may | other.may,
             must: self.must | other.must,
             non_ascii: self.non_ascii || other.non_ascii,
+            word: self.word && other.word,
         }
     }
 
     fn negated(self) -> Members {
-        Members { may: !self.must, must: !self.may, non_ascii: true }
+        Members { may: !self.must, must: !self.may, non_ascii: true, word: false }
     }
 
     /// The characters `lo..=hi`.
@@ -1033,53 +1132,59 @@ impl Members {
             return None;
         }
         let ascii = if lo < 128 { ascii_range(lo as u8, hi.min(127) as u8) } else { 0 };
-        Some(Members { may: ascii, must: ascii, non_ascii: hi >= 128 })
+        // Which characters beyond ASCII are word characters is not read from a range.
+        Some(Members { may: ascii, must: ascii, non_ascii: hi >= 128, word: hi < 128 })
     }
 }
 
 /// `\d`, `\w`, `\s`, `\h`: in Oniguruma's Unicode mode the first three match beyond ASCII.
 fn escaped_class(c: char) -> Option<Members> {
-    let (ascii, negated) = match c.to_ascii_lowercase() {
-        'd' => (DIGITS, None),
-        'w' => (WORD, None),
-        's' => (SPACE, Some(VERTICAL_TAB)),
-        'h' => (HEX, None),
+    let (ascii, negated, word) = match c.to_ascii_lowercase() {
+        'd' => (DIGITS, None, true),
+        'w' => (WORD, None, true),
+        's' => (SPACE, Some(VERTICAL_TAB), false),
+        'h' => (HEX, None, false),
         _ => return None,
     };
-    let mut members = Members::unicode(ascii);
+    let mut members = Members::unicode(ascii, word);
     members.may |= negated.unwrap_or(0);
     Some(if c.is_ascii_uppercase() { members.negated() } else { members })
 }
 
 /// A Unicode general category by its short name (`\p{Lu}`); None for any other property.
+/// Letters, marks, decimal digits, letter numbers and connector punctuation are word
+/// characters (Oniguruma's `\w`); of the other numbers some are (`²`) and some not (`৴`).
 fn property(name: &str) -> Option<Members> {
-    let ascii = match name {
-        "L" => LETTERS,
-        "Lu" => UPPER,
-        "Ll" => LOWER,
-        "N" | "Nd" => DIGITS,
-        "Pc" => 1 << b'_',
-        "Lt" | "Lm" | "Lo" | "M" | "Mn" | "Mc" | "Me" | "Nl" | "No" => 0,
+    let (ascii, word) = match name {
+        "L" => (LETTERS, true),
+        "Lu" => (UPPER, true),
+        "Ll" => (LOWER, true),
+        "Nd" => (DIGITS, true),
+        "N" => (DIGITS, false),
+        "Pc" => (1 << b'_', true),
+        "Lt" | "Lm" | "Lo" | "M" | "Mn" | "Mc" | "Me" | "Nl" => (0, true),
+        "No" => (0, false),
         _ => return None,
     };
-    Some(Members::unicode(ascii))
+    Some(Members::unicode(ascii, word))
 }
 
 /// `[:alpha:]` and the like, by name.
 fn posix(name: &str) -> Option<Members> {
-    let (ascii, vertical_tab) = match name {
-        "alpha" => (LETTERS, 0),
-        "digit" => (DIGITS, 0),
-        "alnum" => (LETTERS | DIGITS, 0),
-        "upper" => (UPPER, 0),
-        "lower" => (LOWER, 0),
-        "xdigit" => (HEX, 0),
-        "word" => (WORD, 0),
-        "space" => (SPACE, VERTICAL_TAB),
-        "blank" => (1 << b' ' | 1 << b'\t', 0),
+    let (ascii, vertical_tab, word) = match name {
+        "alpha" => (LETTERS, 0, true),
+        "digit" => (DIGITS, 0, true),
+        "alnum" => (LETTERS | DIGITS, 0, true),
+        // Beyond letters, `Other_Uppercase` holds circled letters and the like.
+        "upper" => (UPPER, 0, false),
+        "lower" => (LOWER, 0, false),
+        "xdigit" => (HEX, 0, false),
+        "word" => (WORD, 0, true),
+        "space" => (SPACE, VERTICAL_TAB, false),
+        "blank" => (1 << b' ' | 1 << b'\t', 0, false),
         _ => return None,
     };
-    let mut members = Members::unicode(ascii);
+    let mut members = Members::unicode(ascii, word);
     members.may |= vertical_tab;
     Some(members)
 }
@@ -1226,6 +1331,8 @@ mod tests {
             Part::Literal(l) => (l.text, l.fold_case),
             Part::Class(c) => (class_shown(c), false),
             Part::Pair(first, second) => (format!("{}{}", class_shown(first), class_shown(second)), false),
+            Part::Boundary(Side::Start, class) => (format!("\\b{}", class_shown(class)), false),
+            Part::Boundary(Side::End, class) => (format!("{}\\b", class_shown(class)), false),
         }
     }
 
@@ -1331,13 +1438,17 @@ mod tests {
     #[test]
     fn characters_side_by_side_are_a_pair_when_one_is_a_class() {
         // Inside a sequence, across a group's edges, and before a look-ahead's text.
-        assert_eq!(factors(r"\b((?:\d[\d_]*)?\d\.)(?!\.)"), [vec!["."], vec![DIGIT_SHOWN], vec!["[0123456789…][.]"]]);
+        assert_eq!(
+            factors(r"\b((?:\d[\d_]*)?\d\.)(?!\.)"),
+            [vec!["."], vec![DIGIT_SHOWN], vec!["[0123456789…][.]"], vec!["\\b[0123456789…]"]]
+        );
         assert_eq!(
             factors(r"\b([\p{Lu}_][\p{Lu}\p{Nd}_]+)\b"),
             [
                 vec!["[ABCDEFGHIJKLMNOPQRSTUVWXYZ_…]"],
                 vec!["[0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_…]"],
-                vec!["[ABCDEFGHIJKLMNOPQRSTUVWXYZ_…][0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_…]"]
+                vec!["[ABCDEFGHIJKLMNOPQRSTUVWXYZ_…][0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_…]"],
+                vec!["\\b[ABCDEFGHIJKLMNOPQRSTUVWXYZ_…]"]
             ]
         );
         assert_eq!(
@@ -1372,9 +1483,39 @@ mod tests {
         assert_eq!(factors(r"(?:a|)\d"), [vec![DIGIT_SHOWN]]);
     }
 
+    /// A word boundary beside a class of word characters needs a character that is not one on
+    /// its other side (or the line's edge); the character before the search's start counts.
+    #[test]
+    fn word_boundaries_beside_word_characters_are_required() {
+        let constant = r"\b([\p{Lu}_][\p{Lu}\p{Nd}_]+)\b";
+        assert!(found(constant, "MAX_SIZE = 3", 0) && found(constant, "x = MAX_SIZE", 0) && found(constant, "(IO)", 0));
+        // Capitals and underscores inside words only.
+        assert!(!found(constant, "let worker_79: i64 = xs.iter().sum();", 0));
+        assert!(!found(constant, "let n = hashMap_A;", 0));
+        // Where the search starts, the character before it decides.
+        assert!(found(constant, "x MAX", 2) && !found(constant, "xMAX", 1) && found(constant, "MAX", 0));
+        assert_eq!(factors(r"\b_\b"), [vec!["_"], vec!["\\b[_]"], vec!["[_]\\b"]]);
+        assert!(found(r"\b_\b", "for _ in x", 0) && !found(r"\b_\b", "snake_case _x", 0));
+        assert!(found(r"\b_\b", "f(_)", 0) && found(r"\b_\b", "_", 0) && !found(r"\b_\b", "a_", 0));
+        // At the end: a digit run not followed by a word character.
+        assert_eq!(factors(r"\d+\b"), [vec![DIGIT_SHOWN], vec!["[0123456789…]\\b"]]);
+        assert!(found(r"\d+\b", "x1 = 2;", 0) && !found(r"\d+\b", "x1y", 0) && found(r"\d+\b", "a1", 0));
+        // Beyond ASCII, a byte may be a word character of the class or one that is not.
+        assert!(found(r"\b\p{Lu}", "한Ä", 0) && found(r"\p{L}\b", "x한 ", 0) && found(r"\b\d", "٣", 0));
+        // No boundary part where a side may be other than a word character, or may be empty.
+        for regex in [r"\b[\w$]+", r"\b\p{N}", r"\b[^a]", r"\b\.", r"\b(?:a|)", r"\b[[:upper:]]", r"\b\h", r"\b\d?"] {
+            let boundary = |part: &Part| matches!(part, Part::Boundary(..));
+            assert!(!Required::of(regex).is_some_and(|r| r.all_of.iter().flatten().any(boundary)), "{regex}");
+        }
+        // An optional item after the boundary: the text may start with it or what follows.
+        assert!(factors(r"\b_?[A-Z]+").contains(&vec!["\\b[ABCDEFGHIJKLMNOPQRSTUVWXYZ_]"]));
+        assert!(found(r"\b_?[A-Z]+", "(_X)", 0) && found(r"\b_?[A-Z]+", " X", 0) && !found(r"\b_?[A-Z]+", "a_X", 0));
+    }
+
     /// A pair never turns away a search that matches: every grammar pattern whose requirement
-    /// has one, on lines of code of the shared notes, wherever the pairs decide (the rest of the
-    /// requirement holds there and a pair does not): Oniguruma finds no match.
+    /// has one (a pair of characters or a word boundary), on lines of code of the shared notes,
+    /// wherever the pairs decide (the rest of the requirement holds there and a pair does not):
+    /// Oniguruma finds no match.
     #[test]
     fn pairs_turn_away_only_searches_that_fail() {
         let mut lines: Vec<String> = Vec::new();
@@ -1391,10 +1532,13 @@ mod tests {
         let mut regexes = super::super::parse::every_grammar_regex();
         regexes.sort();
         regexes.dedup();
-        let (mut with_pairs, mut decided) = (0, 0);
+        let (mut with_pairs, mut decided, mut by_boundaries) = (0, 0, 0);
         for regex in &regexes {
             let Some(required) = Required::of(regex) else { continue };
-            let is_pair = |factor: &Vec<Part>| factor.iter().any(|p| matches!(p, Part::Pair(..)));
+            let is_pair = |factor: &Vec<Part>| factor.iter().any(|p| matches!(p, Part::Pair(..) | Part::Boundary(..)));
+            let is_boundary = |factor: &Vec<Part>| factor.iter().any(|p| matches!(p, Part::Boundary(..)));
+            let other_pairs =
+                Required { all_of: required.all_of.iter().filter(|f| !is_boundary(f)).cloned().collect() };
             let without = Required { all_of: required.all_of.iter().filter(|f| !is_pair(f)).cloned().collect() };
             if without.all_of.len() == required.all_of.len() {
                 continue;
@@ -1413,6 +1557,7 @@ mod tests {
                         continue;
                     }
                     decided += 1;
+                    by_boundaries += usize::from(other_pairs.found_in(&bytes, start));
                     // An error (a search over its retry limit) is no match, as in syntect.
                     let how = onig::SearchOptions::SEARCH_OPTION_NONE;
                     let hit =
@@ -1426,8 +1571,8 @@ mod tests {
             }
         }
         assert!(
-            with_pairs > 400 && decided > 20_000,
-            "{with_pairs} patterns with pairs, {decided} searches decided by them"
+            with_pairs > 400 && decided > 20_000 && by_boundaries > 5_000,
+            "{with_pairs} patterns with pairs, {decided} searches decided by them, {by_boundaries} by boundaries alone"
         );
     }
 
@@ -1542,10 +1687,36 @@ mod tests {
                 r"\p{Me}",
                 r"\p{No}",
                 r"[^\p{N}\p{L}\p{Lt}\p{Lm}\p{Lo}\p{M}\p{Mc}\p{Me}\p{No}]",
+                r"[\p{Nl}\p{Pc}\p{Mn}\p{Lt}\p{Lm}]",
+                r"[[:alpha:][:digit:]]",
+                r"[[:alnum:]_]",
+                r"[[:word:]]",
+                r"[\d\w]",
             ]
             .map(String::from),
         );
         let beyond = ["é", "ß", "한", "\u{a0}", "\u{85}", "\u{2028}", "\u{3000}", "٣", "\u{212a}", "Ⅻ", "\u{301}", "ª"];
+        // Every character beyond ASCII that Oniguruma's `\w` leaves out, assigned and not for
+        // private use (a class of word characters holds none of those: no category does), and
+        // a sample of the rest.
+        let word = syntect::parsing::Regex::new(r"\A\w\z".into());
+        let unassigned = syntect::parsing::Regex::new(r"\A[\p{Cn}\p{Co}]\z".into());
+        let not_word: String = (0x80..=0x10ffff_u32)
+            .filter_map(char::from_u32)
+            .filter(|c| {
+                let one = c.to_string();
+                !word.search(&one, 0, one.len(), None)
+                    && (*c as u32 % 97 == 0 || !unassigned.search(&one, 0, one.len(), None))
+            })
+            .collect();
+        assert!(
+            not_word.contains('€')
+                && not_word.contains('\u{3000}')
+                && !not_word.contains('한')
+                && !not_word.contains('²')
+        );
+        let mut region = syntect::parsing::Region::new();
+        let mut word_classes = 0;
         let mut checked = 0;
         for regex in &regexes {
             for (text, members) in Required::classes_in(regex) {
@@ -1560,10 +1731,16 @@ mod tests {
                 for other in beyond {
                     assert!(members.non_ascii || !class.search(other, 0, other.len(), None), "{text} on {other:?}");
                 }
+                if members.word && members.non_ascii {
+                    let hit = class.search(&not_word, 0, not_word.len(), Some(&mut region)).then(|| region.pos(0));
+                    let hit = hit.flatten().map(|(s, e)| &not_word[s..e]);
+                    assert!(hit.is_none(), "{text} holds only word characters beyond ASCII, but matches {hit:?}");
+                    word_classes += 1;
+                }
                 checked += 1;
             }
         }
-        assert!(checked > 1000, "{checked} classes");
+        assert!(checked > 1000 && word_classes > 300, "{checked} classes, {word_classes} of word characters");
     }
 
     fn lead(regex: &str) -> Option<String> {
