@@ -38,8 +38,10 @@ use super::{Level, Snapshot, State};
 
 /// Bytes of shared memo for each thread (about: text, operations, states and table slots).
 /// On 10,000 generated notes, two threads: 16 MB in all parse 80.7 K lines, 24 MB 70.6 K,
-/// 32 MB 66.4 K (two memos of 8 MB: 106 K); the peak grows by what the memo holds.
-pub(super) const MEMO_BYTES: usize = 12 << 20;
+/// 32 MB 66.4 K (two memos of 8 MB: 106 K); the peak grows by what the memo holds. 16 MB in
+/// all, as the two memos held before: that 10,000-note build's peak (121-128 MB quiet, up to 153
+/// under load) stays clear of #15's 150 MiB.
+pub(super) const MEMO_BYTES: usize = 8 << 20;
 
 /// What a line gave when parsed in a state.
 struct Remembered {
