@@ -487,7 +487,7 @@ impl SharedSide {
         plain: bool,
     ) {
         let (memo, scopes) = (&self.memo, &mut self.scopes);
-        let number = |scope: Scope| match scopes.numbers.get(&scope) {
+        let mut number = |scope: Scope| match scopes.numbers.get(&scope) {
             Some(&n) => n,
             None => {
                 let n = memo.scopes.lock().unwrap_or_else(PoisonError::into_inner).number(scope);
@@ -495,7 +495,6 @@ impl SharedSide {
                 n
             }
         };
-        let mut number = number;
         let Some(packed) = ops.iter().map(|(at, op)| pack(*at, op, &mut number)).collect() else {
             return;
         };
