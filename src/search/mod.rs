@@ -232,6 +232,7 @@
 //! shards to the build cache (`Index::take_blocks`, `Index::take_shards`), which keeps the last
 //! output's files made from the same pages' text instead of making and comparing them again.
 
+mod filing;
 mod postings;
 mod tokens;
 mod weights;
@@ -241,6 +242,7 @@ use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::sync::Mutex;
 
+use filing::ThreadPostings;
 use postings::Postings;
 
 use weights::Weights;
@@ -460,6 +462,19 @@ pub(crate) fn manifest(pages: usize) -> String {
 /// Postings of one shard: term → (page, weight) pairs, sorted by page when written.
 type Shard = FxHashMap<Box<str>, Postings>;
 
+/// Post page `id` with weight `w` to `term`'s list in `shard`. Pages come in any order from many
+/// threads: lists are sorted when written.
+fn post_to(shard: &mut Shard, id: usize, term: &str, w: u32) {
+    match shard.get_mut(term) {
+        Some(list) => list.push(id as u32, w as u8),
+        None => {
+            let mut list = Postings::default();
+            list.push(id as u32, w as u8);
+            shard.insert(term.into(), list);
+        }
+    }
+}
+
 /// The index of a site: postings by shard and the pages' text, with what changed since written.
 pub(crate) struct Index {
     bits: u32,
@@ -471,6 +486,9 @@ pub(crate) struct Index {
     /// A build's index: each text block is written once its pages are in and its text
     /// dropped, so a build's memory does not grow with the text of the site.
     streamed: Option<Mutex<Streamed>>,
+    /// A build's index: the postings of each build thread, locked once a page and filed in
+    /// batches (`filing`); a shard's file joins the threads' parts. `shards` stays empty.
+    by_thread: Vec<Mutex<ThreadPostings>>,
 }
 
 /// The text blocks of a streaming index not written yet.
@@ -492,13 +510,16 @@ impl Index {
             dirty_blocks: (0..pages.div_ceil(BLOCK)).collect(),
             manifest_dirty: true,
             streamed: None,
+            by_thread: Vec::new(),
         }
     }
 
     /// An index for a build: `stream` takes each page's text and hands back its text block as
     /// soon as the block is complete; nothing can be replaced afterwards.
     pub(crate) fn streaming(pages: usize) -> Index {
-        Index { streamed: Some(Mutex::default()), dirty_blocks: BTreeSet::new(), ..Index::new(pages) }
+        // A slot for each thread of the pool the build runs in, and one for any other thread.
+        let by_thread = (0..=rayon::current_num_threads()).map(|_| Mutex::default()).collect();
+        Index { streamed: Some(Mutex::default()), dirty_blocks: BTreeSet::new(), by_thread, ..Index::new(pages) }
     }
 
     /// Whether this is a build's index (see `streaming`).
@@ -568,6 +589,13 @@ impl Index {
     /// Post terms that come with their shards, each shard's terms together (a shard that comes
     /// back later is locked again).
     fn post_grouped<'a>(&self, id: usize, terms: impl Iterator<Item = (usize, &'a str, u32)>) {
+        if !self.by_thread.is_empty() {
+            let slot = rayon::current_thread_index().map_or(0, |i| i + 1) % self.by_thread.len();
+            if let Ok(mut postings) = self.by_thread[slot].lock() {
+                postings.post(self.shards.len(), id, terms);
+            }
+            return;
+        }
         let mut touched = Vec::new();
         let mut held: Option<(usize, std::sync::MutexGuard<'_, Shard>)> = None;
         for (s, term, w) in terms {
@@ -578,24 +606,14 @@ impl Index {
                 held = Some((s, shard));
             }
             let Some((_, shard)) = held.as_mut() else { continue };
-            // Pages come in any order from many threads: lists are sorted when written.
-            match shard.get_mut(term) {
-                Some(list) => list.push(id as u32, w as u8),
-                None => {
-                    let mut list = Postings::default();
-                    list.push(id as u32, w as u8);
-                    shard.insert(term.into(), list);
-                }
-            }
+            post_to(shard, id, term, w);
         }
         drop(held);
-        // A build's index writes every shard once (all are dirty from the start), and so does a
-        // fresh one until it is written: its pages' hundreds of shards each are not added again.
-        if self.streamed.is_none() {
-            if let Ok(mut dirty) = self.dirty_shards.lock() {
-                if dirty.len() < self.shards.len() {
-                    dirty.extend(touched);
-                }
+        // A fresh index writes every shard once (all are dirty until it is written): its pages'
+        // hundreds of shards each are not added again.
+        if let Ok(mut dirty) = self.dirty_shards.lock() {
+            if dirty.len() < self.shards.len() {
+                dirty.extend(touched);
             }
         }
     }
@@ -745,12 +763,18 @@ impl Index {
     /// index lets the shard go.
     fn shard_js(&self, s: usize) -> String {
         let Ok(mut guard) = self.shards[s].lock() else { return String::new() };
-        let mut taken = self.is_streaming().then(|| std::mem::take(&mut *guard));
-        let shard = match taken.as_mut() {
-            Some(shard) => shard,
-            None => &mut *guard,
-        };
-        let mut terms: Vec<(&Box<str>, &Postings)> = shard.iter().collect();
+        let mut taken = Vec::new();
+        if self.is_streaming() {
+            taken.push(std::mem::take(&mut *guard));
+            for slot in &self.by_thread {
+                if let Ok(mut postings) = slot.lock() {
+                    taken.push(postings.take(s));
+                }
+            }
+        }
+        let parts: Vec<&Shard> = if taken.is_empty() { vec![&*guard] } else { taken.iter().collect() };
+        // A term posted by several threads has a list in each part: equal terms side by side.
+        let mut terms: Vec<(&Box<str>, &Postings)> = parts.iter().flat_map(|part| part.iter()).collect();
         terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
         // Sized once, not grown by doubling: a posting's two or three digits for its two bytes
         // or so.
@@ -758,14 +782,18 @@ impl Index {
         let mut out = String::with_capacity(64 + size);
         out.push_str(&format!("gongbuSearch(\"t\",{s},{{"));
         let mut pairs = Vec::new();
-        for (i, (term, postings)) in terms.into_iter().enumerate() {
-            if i > 0 {
+        let mut rest = terms.as_slice();
+        while let Some(&(term, _)) = rest.first() {
+            let same = rest.iter().take_while(|(t, _)| *t == term).count();
+            let (lists, after) = rest.split_at(same);
+            if rest.len() < terms.len() {
                 out.push(',');
             }
+            rest = after;
             push_json_string(&mut out, term);
             out.push_str(":\"");
             let mut last = 0;
-            postings.sorted_into(&mut pairs);
+            Postings::sorted_into(lists.iter().map(|&(_, list)| list), &mut pairs);
             for &(page, weight) in &pairs {
                 push_number(&mut out, page - last);
                 push_number(&mut out, u32::from(weight));
@@ -1234,6 +1262,38 @@ mod tests {
         assert!(files["static/search/d0.js"]
             .contains("[\"a.html\",\"A\",[[\"x\",\"GIL 성능\",\"asyncio.run 비동기적으로\"]]]"));
         assert!(files["static/search/index.js"].contains(&format!("\"pages\":2,\"shards\":4,\"block\":{BLOCK}")));
+    }
+
+    /// A build's threads post into their own shards in batches (`filing`): posted from pools of
+    /// one to three threads, pages in any order and more than a batch on each thread, a streaming
+    /// index's term shards are byte for byte a kept index's.
+    #[test]
+    fn a_streaming_index_posted_from_many_threads_writes_the_shards_of_a_kept_one() {
+        use rayon::prelude::*;
+        let words = ["비동기", "스레드", "프로세스", "asyncio.run", "HashMap", "큐", "정렬", "면접에서는"];
+        let pages: Vec<Page> = (0..400)
+            .map(|i| {
+                let text: Vec<&str> = (0..1 + i % 7).map(|k| words[(i * 3 + k * k) % words.len()]).collect();
+                page(&format!("p{i}.html"), &format!("노트 {}", i % 13), &[("h", words[i % 5], &text.join(" "))])
+            })
+            .collect();
+        let mut kept = Index::new(pages.len());
+        for (i, p) in pages.iter().enumerate() {
+            kept.post(i, p);
+        }
+        let shards = |files: Vec<(String, Vec<u8>)>| -> Vec<(String, Vec<u8>)> {
+            files.into_iter().filter(|(path, _)| path.contains("/t")).collect()
+        };
+        let want = shards(kept.take_files());
+        assert!(want.len() > 8 && want.iter().all(|(_, bytes)| !bytes.is_empty()));
+        for threads in 1..=3 {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            let mut streaming = pool.install(|| Index::streaming(pages.len()));
+            let mut order: Vec<usize> = (0..pages.len()).collect();
+            order.swap(3, 350);
+            pool.install(|| order.par_iter().with_max_len(1).for_each(|&i| streaming.post(i, &pages[i])));
+            assert_eq!(shards(streaming.take_files()), want, "{threads} threads");
+        }
     }
 
     #[test]

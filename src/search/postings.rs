@@ -66,14 +66,18 @@ impl Postings {
         })
     }
 
-    /// The pairs by page, into `pairs` (cleared first: one buffer serves a shard's terms).
-    /// A page posts a term once, so pages are distinct and order by page alone; a list posted
-    /// in order (every list of a one-thread build, most of a two-thread one) is not sorted again.
-    pub(super) fn sorted_into(&self, pairs: &mut Vec<(u32, u8)>) {
+    /// The pairs of `lists` (one term's, from the threads that posted it) by page, into `pairs`
+    /// (cleared first: one buffer serves a shard's terms). A page posts a term once, so pages
+    /// are distinct and order by page alone. A thread posts its pages in order, so the pairs are
+    /// sorted runs, one a list: not sorted again when in order (every list of a one-thread
+    /// build), merged where not (the stable sort finds the runs).
+    pub(super) fn sorted_into<'a>(lists: impl IntoIterator<Item = &'a Postings>, pairs: &mut Vec<(u32, u8)>) {
         pairs.clear();
-        pairs.extend(self.iter());
+        for list in lists {
+            pairs.extend(list.iter());
+        }
         if !pairs.is_sorted_by_key(|&(page, _)| page) {
-            pairs.sort_unstable_by_key(|&(page, _)| page);
+            pairs.sort_by_key(|&(page, _)| page);
         }
     }
 
@@ -122,11 +126,34 @@ mod tests {
         let mut sorted = posted.to_vec();
         sorted.sort_unstable();
         let mut pairs = vec![(1, 1)];
-        postings.sorted_into(&mut pairs);
+        Postings::sorted_into([&postings], &mut pairs);
         assert_eq!(pairs, sorted);
         assert_eq!(postings.without_page(6).iter().filter(|&(p, _)| p == 6).count(), 0);
         assert_eq!(postings.without_page(6).iter().count(), posted.len() - 1);
         assert!(postings.without_page(6).iter().all(|pair| posted.contains(&pair)));
+    }
+
+    /// A term posted by two threads has a list from each, each in its thread's page order:
+    /// together they are every pair once, by page.
+    #[test]
+    fn lists_of_one_term_from_several_threads_come_back_as_one_sorted_list() {
+        let mut next = crate::text::random_below(0x2545_F491_4F6C_DD1D);
+        let (mut a, mut b, mut want) = (Postings::default(), Postings::default(), Vec::new());
+        for page in 0..5_000u32 {
+            if next(3) == 0 {
+                continue;
+            }
+            let weight = [ONCE, 9, 6][next(3)];
+            if next(2) == 0 { &mut a } else { &mut b }.push(page, weight);
+            want.push((page, weight));
+        }
+        let mut pairs = Vec::new();
+        Postings::sorted_into([&a, &b], &mut pairs);
+        assert_eq!(pairs, want);
+        Postings::sorted_into([&b, &Postings::default(), &a], &mut pairs);
+        assert_eq!(pairs, want);
+        Postings::sorted_into([&a], &mut pairs);
+        assert_eq!(pairs, a.iter().collect::<Vec<_>>());
     }
 
     #[test]
