@@ -590,10 +590,11 @@ impl Index {
     /// back later is locked again).
     fn post_grouped<'a>(&self, id: usize, terms: impl Iterator<Item = (usize, &'a str, u32)>) {
         if !self.by_thread.is_empty() {
+            // A page that panicked while posting leaves its slot poisoned, not the thread's
+            // later pages unposted.
             let slot = rayon::current_thread_index().map_or(0, |i| i + 1) % self.by_thread.len();
-            if let Ok(mut postings) = self.by_thread[slot].lock() {
-                postings.post(self.shards.len(), id, terms);
-            }
+            let mut postings = self.by_thread[slot].lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            postings.post(self.shards.len(), id, terms);
             return;
         }
         let mut touched = Vec::new();
@@ -767,9 +768,7 @@ impl Index {
         if self.is_streaming() {
             taken.push(std::mem::take(&mut *guard));
             for slot in &self.by_thread {
-                if let Ok(mut postings) = slot.lock() {
-                    taken.push(postings.take(s));
-                }
+                taken.push(slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take(s));
             }
         }
         let parts: Vec<&Shard> = if taken.is_empty() { vec![&*guard] } else { taken.iter().collect() };
