@@ -58,6 +58,15 @@ pub(crate) enum Part {
     /// one, or the line ends there. The character before a match may lie before the search's
     /// start, so that one is looked at as well.
     Boundary(Side, Class),
+    /// A character of `first`, then any number of characters of `gap`, then the literal `then`:
+    /// `=\s*(?:\w+|\(.*\))\s*=>` needs a `=` before the `=>` with only spaces and word
+    /// characters between, or a `=` right before spaces and a `(`. Lines of code hold a `=` and
+    /// an `=>` (or a `(`) far more often than so close together (`xs = a.filter((x) => x)`).
+    Then {
+        first: Class,
+        gap: Class,
+        then: String,
+    },
 }
 
 /// Which edge of a word a boundary is at.
@@ -136,6 +145,7 @@ impl Part {
             Part::Class(class) => class.found_in(line, start),
             Part::Pair(first, second) => pair_found_in(*first, *second, line, start),
             Part::Boundary(side, class) => boundary_found_in(*side, *class, line, start),
+            Part::Then { first, gap, then } => then_found_in(*first, *gap, then, line, start),
         }
     }
 
@@ -149,6 +159,11 @@ impl Part {
             Part::Pair(first, second) => {
                 let smaller = if first.ascii.count_ones() <= second.ascii.count_ones() { first } else { second };
                 class_bits(*smaller)
+            }
+            // The literal is in the rest of the line (the character before it may not be).
+            Part::Then { then, .. } => {
+                let all = then.bytes().fold(0, |all, b| all | sieve_bit(b));
+                (all, all)
             }
             Part::Literal(literal) => {
                 let Some(&first) = literal.text.as_bytes().first() else { return (u128::MAX, 0) };
@@ -200,6 +215,34 @@ fn boundary_found_in(side: Side, class: Class, line: &LineBytes, start: usize) -
                 Side::Start => not_word(at.checked_sub(1)),
                 Side::End => not_word(Some(at + 1)),
             }
+    })
+}
+
+/// Whether the rest of `line` from byte `start` holds a character of `first`, then characters of
+/// `gap`, then `then`: from each copy of `then`, back over the characters of `gap` to one of
+/// `first`. Read byte by byte as `pair_found_in` does: a byte of 0x80 or more stands for any
+/// character beyond ASCII, in `gap` and in `first` alike.
+fn then_found_in(first: Class, gap: Class, then: &str, line: &LineBytes, start: usize) -> bool {
+    let needle = then.as_bytes();
+    if needle.is_empty() || !needle.iter().all(|&b| line.occurs_from(b, start)) {
+        return false;
+    }
+    let bytes = line.text.as_bytes();
+    let holds = |class: Class, b: u8| if b < 0x80 { class.ascii >> b & 1 == 1 } else { class.non_ascii };
+    // `then` starts after `first`'s character, so at `start + 1` or later.
+    let last_start = bytes.len().saturating_sub(needle.len());
+    (start + 1..=last_start).filter(|&at| bytes[at..].starts_with(needle)).any(|at| {
+        let mut before = at;
+        while before > start {
+            before -= 1;
+            if holds(first, bytes[before]) {
+                return true;
+            }
+            if !holds(gap, bytes[before]) {
+                return false;
+            }
+        }
+        false
     })
 }
 
@@ -473,11 +516,30 @@ enum Item {
     ZeroWidth,
     /// A word boundary, `\b`: zero-width as well, and kept by a sequence as where it stands.
     Boundary,
-    /// A group: what it needs, and how a match of it starts and how it ends (see `Lead`).
-    Group(Need, Lead, Lead),
-    /// A look-ahead: what it needs, and how its text starts. It consumes nothing: for how a
-    /// match starts and ends it is as if empty, and the text after it starts where it does.
-    Ahead(Need, Lead),
+    /// A group: what it needs, how a match of it starts and how it ends (see `Lead`), and how
+    /// each of its alternatives' text starts (see `Branch`).
+    Group(Need, Lead, Lead, Vec<Branch>),
+    /// A look-ahead: what it needs, how its text starts, and with what literal when that is
+    /// known (see `Heads`). It consumes nothing: for how a match starts and ends it is as if
+    /// empty, and the text after it starts where it does.
+    Ahead(Need, Lead, Option<Heads>),
+}
+
+/// How a piece of pattern's text starts: any number of characters of the class, then the
+/// literal; one of these for every match. What a `Part::Then` is made of.
+type Heads = Vec<(Class, String)>;
+
+/// Literals a heads list may hold: the keyword lists of grammars would make checks that cost
+/// more than they spare.
+const MOST_HEADS: usize = 6;
+
+/// One alternative of a group: how its text starts when that is known, and the characters its
+/// text may hold. When the start is not known (`\w+`), the text after the group may say it:
+/// `(?:\w+|\(\))\s*=>` starts with word characters and spaces, then `=>`, or with `(`.
+#[derive(Clone)]
+struct Branch {
+    heads: Option<Heads>,
+    alphabet: Class,
 }
 
 /// The characters a piece of pattern's match may start with, and whether it may be empty
@@ -500,7 +562,7 @@ impl Lead {
 impl Item {
     fn lead(&self) -> Lead {
         match self {
-            Item::Group(_, lead, _) => *lead,
+            Item::Group(_, lead, _, _) => *lead,
             _ => self.one_char(),
         }
     }
@@ -508,8 +570,17 @@ impl Item {
     /// The characters the item's text may end with.
     fn trail(&self) -> Lead {
         match self {
-            Item::Group(_, _, trail) => *trail,
+            Item::Group(_, _, trail, _) => *trail,
             _ => self.one_char(),
+        }
+    }
+
+    /// The characters the item's text may hold.
+    fn alphabet(&self) -> Class {
+        match self {
+            Item::Group(_, _, _, branches) => branches.iter().fold(Class::NONE, |all, b| all.union(b.alphabet)),
+            Item::Ahead(..) | Item::ZeroWidth | Item::Boundary => Class::NONE,
+            _ => self.one_char().chars,
         }
     }
 
@@ -542,7 +613,7 @@ impl Reader {
     /// What every match of `regex` needs, and how it starts; None when the reading gave up.
     fn read(regex: &str) -> Option<(Need, Lead)> {
         let mut reader = Reader::new(regex);
-        let (need, mut lead, _) = reader.alternation(Flags::default(), true).ok()?;
+        let (need, mut lead, _, _) = reader.alternation(Flags::default(), true).ok()?;
         if reader.at != reader.chars.len() {
             return None;
         }
@@ -602,21 +673,23 @@ impl Reader {
 
     /// Alternatives up to a closing `)` (not consumed) or the end. Leading options such as
     /// `(?x)` apply to the rest of the group.
-    fn alternation(&mut self, mut flags: Flags, at_start: bool) -> Result<(Need, Lead, Lead), Unknown> {
+    fn alternation(&mut self, mut flags: Flags, at_start: bool) -> Result<(Need, Lead, Lead, Vec<Branch>), Unknown> {
         if at_start {
             while self.peek() == Some('(') && self.peek_at(1) == Some('?') && self.isolated_options(&mut flags) {}
         }
-        let (first, mut lead, mut trail) = self.sequence(flags)?;
+        let (first, mut lead, mut trail, shape) = self.sequence(flags)?;
         let mut branches = vec![first];
+        let mut shapes = vec![shape];
         while self.peek() == Some('|') {
             self.at += 1;
-            let (branch, branch_lead, branch_trail) = self.sequence(flags)?;
+            let (branch, branch_lead, branch_trail, shape) = self.sequence(flags)?;
             branches.push(branch);
+            shapes.push(shape);
             lead = lead.union(branch_lead);
             trail = trail.union(branch_trail);
         }
         if branches.len() == 1 {
-            return Ok((branches.pop().unwrap_or_default(), lead, trail));
+            return Ok((branches.pop().unwrap_or_default(), lead, trail, shapes));
         }
         // A match is one branch's: it contains that branch's best factor. One factor, then,
         // of every branch's best literals; nothing when a branch needs nothing.
@@ -624,10 +697,10 @@ impl Reader {
         for branch in branches {
             match branch.into_iter().next() {
                 Some(best) => any_of.extend(best),
-                None => return Ok((Vec::new(), lead, trail)),
+                None => return Ok((Vec::new(), lead, trail, shapes)),
             }
         }
-        Ok((vec![any_of], lead, trail))
+        Ok((vec![any_of], lead, trail, shapes))
     }
 
     /// `(?ix)` or `(?-i)` at the start of a group: returns true when it read one.
@@ -664,7 +737,7 @@ impl Reader {
 
     /// Items up to `|`, `)` or the end; the best requirement among them, and how a match of
     /// them starts and ends.
-    fn sequence(&mut self, flags: Flags) -> Result<(Need, Lead, Lead), Unknown> {
+    fn sequence(&mut self, flags: Flags) -> Result<(Need, Lead, Lead, Branch), Unknown> {
         let mut items: Vec<(Item, Repeat)> = Vec::new();
         // Where each `\b` stands: before the item of that index.
         let mut boundaries: Vec<usize> = Vec::new();
@@ -684,8 +757,8 @@ impl Reader {
             if c == '(' && self.peek_at(1) == Some('?') && self.isolated_options(&mut scoped) {
                 // `a(?i)b|c` is `a(?i:b|c)`: the options rule the rest of the group,
                 // alternatives included.
-                let (rest, lead, trail) = self.alternation(scoped, false)?;
-                items.push((Item::Group(rest, lead, trail), Repeat::Once));
+                let (rest, lead, trail, branches) = self.alternation(scoped, false)?;
+                items.push((Item::Group(rest, lead, trail, branches), Repeat::Once));
                 break;
             }
             let item = self.item(flags)?;
@@ -714,7 +787,10 @@ impl Reader {
         };
         let lead = edge(Item::lead, &mut items.iter());
         let trail = edge(Item::trail, &mut items.iter().rev());
-        Ok((factors(items, &boundaries), lead, trail))
+        let heads = heads(&items);
+        let alphabet = items.iter().fold(Class::NONE, |all, (item, _)| all.union(item.alphabet()));
+        let shape = Branch { heads: heads[0].clone(), alphabet };
+        Ok((factors(items, &boundaries, &heads), lead, trail, shape))
     }
 
     fn item(&mut self, flags: Flags) -> Result<Item, Unknown> {
@@ -838,16 +914,16 @@ impl Reader {
 
     /// A group, its `(` already read.
     fn group(&mut self, flags: Flags) -> Result<Item, Unknown> {
-        let (item_of, inner_flags): (fn(Need, Lead, Lead) -> Item, Flags) = if self.eat("?") {
+        let (item_of, inner_flags): (ItemOf, Flags) = if self.eat("?") {
             if self.eat(":") || self.eat(">") {
                 (Item::Group, flags)
             } else if self.eat("=") {
                 // What a look-ahead needs lies at or after the match's start, so in the rest of
                 // the line as well: a requirement of the match (never adjacent to its text).
                 // It consumes nothing: the match starts with what follows it.
-                (|need, lead, _| Item::Ahead(need, lead), flags)
+                (|need, lead, _, branches| Item::Ahead(need, lead, all_heads(&branches)), flags)
             } else if self.eat("!") || self.eat("<=") || self.eat("<!") {
-                (|_, _, _| Item::ZeroWidth, flags)
+                (|_, _, _, _| Item::ZeroWidth, flags)
             } else if self.eat("#") {
                 self.skip_past(')')?;
                 return Ok(Item::ZeroWidth);
@@ -866,11 +942,11 @@ impl Reader {
         } else {
             (Item::Group, flags)
         };
-        let (need, lead, trail) = self.alternation(inner_flags, true)?;
+        let (need, lead, trail, branches) = self.alternation(inner_flags, true)?;
         if self.next() != Some(')') {
             return Err(Unknown);
         }
-        Ok(item_of(need, lead, trail))
+        Ok(item_of(need, lead, trail, branches))
     }
 
     /// The quantifier after an item, if any.
@@ -930,8 +1006,9 @@ enum Repeat {
 /// The requirements of a sequence: each run of adjacent required characters, the factors of
 /// each required group, the pairs at each required item's edges (see `pairs`) and the word
 /// boundaries at `boundaries` (before the item of each index).
-fn factors(items: Vec<(Item, Repeat)>, boundaries: &[usize]) -> Need {
+fn factors(items: Vec<(Item, Repeat)>, boundaries: &[usize], heads: &[Option<Heads>]) -> Need {
     let pairs = pairs(&items, boundaries);
+    let thens = thens(&items, heads);
     let mut all: Need = Vec::new();
     let mut run = String::new();
     let mut run_fold = false;
@@ -955,14 +1032,106 @@ fn factors(items: Vec<(Item, Repeat)>, boundaries: &[usize]) -> Need {
                     flush(&mut run, run_fold, &mut all);
                 }
             }
-            (Item::Group(factors, _, _) | Item::Ahead(factors, _), _) => {
+            (Item::Group(factors, ..) | Item::Ahead(factors, ..), _) => {
                 flush(&mut run, run_fold, &mut all);
                 all.extend(factors);
             }
         }
     }
     flush(&mut run, run_fold, &mut all);
+    all.extend(thens);
     ranked(all, pairs)
+}
+
+/// How the text from each item of a sequence on starts (see `Heads`), one more for its end
+/// (where nothing is known). An optional item, a character class or a group whose start is not
+/// known adds its characters to the gap before what follows it; a literal ends the gap. A
+/// look-ahead's text starts where it stands.
+fn heads(items: &[(Item, Repeat)]) -> Vec<Option<Heads>> {
+    let mut heads: Vec<Option<Heads>> = vec![None; items.len() + 1];
+    let gapped = |gap: Class, rest: &Option<Heads>| -> Option<Heads> {
+        rest.as_ref().map(|rest| rest.iter().map(|(g, text)| (g.union(gap), text.clone())).collect())
+    };
+    for i in (0..items.len()).rev() {
+        let (item, repeat) = &items[i];
+        heads[i] = match item {
+            _ if *repeat == Repeat::Optional => gapped(item.alphabet(), &heads[i + 1]),
+            Item::Char(_, false) => {
+                // The literal run that starts here, as `factors` reads it.
+                let mut run = String::new();
+                for (item, repeat) in &items[i..] {
+                    match (item, repeat) {
+                        (Item::Char(c, false), Repeat::Once) => run.push(*c),
+                        (Item::Char(c, false), Repeat::AtLeastOnce) => {
+                            run.push(*c);
+                            break;
+                        }
+                        _ => break,
+                    }
+                }
+                Some(vec![(Class::NONE, run)])
+            }
+            Item::Ahead(_, _, Some(ahead)) => Some(ahead.clone()),
+            Item::Ahead(..) | Item::ZeroWidth | Item::Boundary => heads[i + 1].clone(),
+            Item::Group(_, _, _, branches) => {
+                let mut all = Vec::new();
+                for branch in branches {
+                    // An alternative whose start is not known, even with what follows, leaves
+                    // the group's unknown.
+                    let Some(known) = branch.heads.clone().or_else(|| gapped(branch.alphabet, &heads[i + 1])) else {
+                        all.clear();
+                        break;
+                    };
+                    all.extend(known);
+                    if all.len() > MOST_HEADS {
+                        all.clear();
+                        break;
+                    }
+                }
+                (!all.is_empty()).then_some(all)
+            }
+            Item::Char(_, true) | Item::Class(_) | Item::Opaque => gapped(item.alphabet(), &heads[i + 1]),
+        };
+        if heads[i].as_ref().is_some_and(|h| h.len() > MOST_HEADS || h.iter().any(|(_, text)| text.is_empty())) {
+            heads[i] = None;
+        }
+    }
+    heads
+}
+
+/// What a group is as an item, made of what its alternatives need, their lead and trail, and
+/// their branches.
+type ItemOf = fn(Need, Lead, Lead, Vec<Branch>) -> Item;
+
+/// The heads of every alternative, when each has them.
+fn all_heads(branches: &[Branch]) -> Option<Heads> {
+    let mut all = Vec::new();
+    for branch in branches {
+        all.extend(branch.heads.clone()?);
+    }
+    (all.len() <= MOST_HEADS).then_some(all)
+}
+
+/// The `Part::Then` factors of a sequence: after each required item, its last character, then
+/// what the text after it starts with (see `heads`), when a gap lies between.
+fn thens(items: &[(Item, Repeat)], heads: &[Option<Heads>]) -> Need {
+    let mut thens = Vec::new();
+    for (i, (item, repeat)) in items.iter().enumerate() {
+        let trail = item.trail();
+        if *repeat == Repeat::Optional || trail.nullable || trail.chars.ascii.count_ones() > PAIR_CLASS_MOST {
+            continue;
+        }
+        let Some(heads) = &heads[i + 1] else { continue };
+        // Without a gap, the literals and pairs say as much; across a gap that may hold nearly
+        // anything, little more.
+        let small = |gap: &Class| gap.ascii.count_ones() <= PAIR_CLASS_MOST;
+        if heads.iter().all(|(gap, _)| *gap == Class::NONE || !small(gap)) {
+            continue;
+        }
+        let then = |(gap, then): &(Class, String)| Part::Then { first: trail.chars, gap: *gap, then: then.clone() };
+        thens.push(heads.iter().map(then).collect());
+    }
+    thens
 }
 
 /// The pairs a match of the sequence holds: at each edge of a required item, the characters
@@ -1012,7 +1181,7 @@ fn pairs(items: &[(Item, Repeat)], boundaries: &[usize]) -> Need {
         if *repeat == Repeat::Optional {
             continue;
         }
-        if let Item::Ahead(_, ahead) = item {
+        if let Item::Ahead(_, ahead, _) = item {
             add(ends[i], *ahead);
             continue;
         }
@@ -1062,6 +1231,8 @@ fn ranked(mut all: Need, pairs: Need) -> Need {
     let commonness = |part: &Part| match part {
         Part::Literal(l) => 1000 - l.text.len().min(999) as u32,
         Part::Class(c) => 1000 + c.ascii.count_ones() + u32::from(c.non_ascii),
+        // After the literals, as a literal with a character before it, by how many that may be.
+        Part::Then { first, .. } => 1000 + first.ascii.count_ones() + u32::from(first.non_ascii),
         // A group's pairs, met here among its other factors, go last as well.
         Part::Pair(..) | Part::Boundary(..) => 2000,
     };
@@ -1333,6 +1504,7 @@ mod tests {
             Part::Pair(first, second) => (format!("{}{}", class_shown(first), class_shown(second)), false),
             Part::Boundary(Side::Start, class) => (format!("\\b{}", class_shown(class)), false),
             Part::Boundary(Side::End, class) => (format!("{}\\b", class_shown(class)), false),
+            Part::Then { first, gap, then } => (format!("{}{}*{then}", class_shown(first), class_shown(gap)), false),
         }
     }
 
@@ -1408,15 +1580,19 @@ mod tests {
 
     #[test]
     fn every_required_part_is_a_factor() {
-        let word_before_space_or_equals = format!("{WORD_SHOWN}[\t\n\u{b}\u{c}\r =…]");
         assert_eq!(
             factors(r"\w+\s*=\s*(?:function|=>)"),
-            [vec!["function", "=>"], vec!["="], vec![WORD_SHOWN], vec![&*word_before_space_or_equals]]
+            [
+                vec!["function", "=>"],
+                vec!["="],
+                vec![&*format!("[=]{SPACE_SHOWN}*function"), &*format!("[=]{SPACE_SHOWN}*=>")],
+                vec![WORD_SHOWN]
+            ]
         );
-        assert_eq!(factors(r"ab?c"), [vec!["a"], vec!["c"], vec!["[a][bc]"], vec!["[ab][c]"]]);
+        assert_eq!(factors(r"ab?c"), [vec!["a"], vec!["c"], vec!["[a][b]*c"], vec!["[a][bc]"]]);
         assert_eq!(
             factors(r"(?=x\()foo\s*::"),
-            [vec!["foo"], vec!["x("], vec!["::"], vec!["[o][\t\n\u{b}\u{c}\r :…]"]]
+            [vec!["foo"], vec!["x("], vec!["::"], vec![&*format!("[o]{SPACE_SHOWN}*::")]]
         );
         // Within an alternation, only a branch's best factor is certain.
         assert_eq!(factors(r"foo\s*bar|baz"), [vec!["foo", "baz"]]);
@@ -1428,7 +1604,9 @@ mod tests {
         // The same factor twice is checked once; at most four are kept.
         assert_eq!(factors(r"a.a"), [vec!["a"]]);
         assert_eq!(factors(r"a\sb\sc\sd\se"), [vec!["a"], vec!["b"], vec!["c"], vec!["d"]]);
-        assert!(found(r"\w+\s*=\s*(?:function|=>)", "f = (a) => a", 0));
+        assert!(found(r"\w+\s*=\s*(?:function|=>)", "f = function (a) { return a; }", 0));
+        // Only spaces may lie between the `=` and the `=>`.
+        assert!(!found(r"\w+\s*=\s*(?:function|=>)", "f = (a) => a", 0));
         assert!(!found(r"\w+\s*=\s*(?:function|=>)", "const f = g(a);", 0));
         assert!(!found(r"\w+\s*=\s*(?:function|=>)", "x => y; z = 1", 6));
     }
@@ -1510,6 +1688,94 @@ mod tests {
         // An optional item after the boundary: the text may start with it or what follows.
         assert!(factors(r"\b_?[A-Z]+").contains(&vec!["\\b[ABCDEFGHIJKLMNOPQRSTUVWXYZ_]"]));
         assert!(found(r"\b_?[A-Z]+", "(_X)", 0) && found(r"\b_?[A-Z]+", " X", 0) && !found(r"\b_?[A-Z]+", "a_X", 0));
+    }
+
+    /// A literal after a gap needs a character of what comes before the gap right before the
+    /// gap's characters: across alternatives whose start is known only with what follows them,
+    /// and into look-aheads.
+    #[test]
+    fn a_literal_after_a_gap_needs_what_comes_before_the_gap() {
+        let assigned_arrow = r"=\s*(?:async\s*)?(?:\w+|\([^()]*\))\s*=>";
+        let word_or_space = "[\t\n\u{b}\u{c}\r 0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz…]";
+        assert_eq!(
+            factors(assigned_arrow)[..3],
+            [vec!["=>"], vec!["="], vec![&*format!("[=]{word_or_space}*=>"), "[=][\t\n\u{b}\u{c}\r acnsy…]*("]]
+        );
+        for (line, holds) in [
+            ("const f = (a, b) => a + b;", true),
+            ("const f = async x => x;", true),
+            ("f = g=>1", true),
+            ("let g = 한 => 1", true),
+            ("const workers = token.items.filter((x) => x.worker > 74);", false),
+            ("items.forEach((x) => x.id);", false),
+            ("a = b; c(d) => e", false),
+        ] {
+            assert_eq!(found(assigned_arrow, line, 0), holds, "{line}");
+            let regex = syntect::parsing::Regex::new(assigned_arrow.into());
+            assert!(holds || !regex.search(line, 0, line.len(), None), "{line}");
+        }
+        // From where the search starts: the `=` must be in the rest of the line.
+        assert!(found(assigned_arrow, "x = y => 1", 2) && !found(assigned_arrow, "x = y => 1", 3));
+        // Into a look-ahead, after an optional item, and from a character class.
+        assert!(factors(r"\w+(?=\s*`)").contains(&vec![&*format!("{WORD_SHOWN}{SPACE_SHOWN}*`")]));
+        assert!(!found(r"\w+(?=\s*`)", "fetch(`${url}`)", 0) && found(r"\w+(?=\s*`)", "html `<p>`", 0));
+        assert!(!found(r"(=)\s*(?=\|)", "let x: i64 = xs.iter().filter(|x| x > 1)", 0));
+        assert!(found(r"(=)\s*(?=\|)", "let f = |x| x", 0));
+        // An alternative whose start is not known even with what follows leaves the group's unknown.
+        assert!(!factors(r"=\s*(?:\w+|$)").iter().flatten().any(|p| p.contains('*')));
+        // A gap that may hold nearly anything, or none at all: no such factor.
+        assert!(!factors(r"\d.*\.").iter().flatten().any(|p| p.contains('*')));
+        assert!(!factors(r"\d\.").iter().flatten().any(|p| p.contains('*')));
+    }
+
+    /// A gap never turns away a search that matches: every grammar pattern whose requirement
+    /// has a literal after a gap, on lines of code of the shared notes, wherever such a factor
+    /// decides (the rest of the requirement holds there): Oniguruma finds no match.
+    #[test]
+    fn gaps_turn_away_only_searches_that_fail() {
+        let mut lines: Vec<String> = Vec::new();
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared");
+        for entry in walkdir::WalkDir::new(root).into_iter().flatten() {
+            if entry.path().extension().is_some_and(|e| e == "md") {
+                let text = std::fs::read_to_string(entry.path()).unwrap();
+                for block in crate::markdown::code_blocks::code_blocks(&text) {
+                    lines.extend(block.code.split_inclusive('\n').map(String::from));
+                }
+            }
+        }
+        assert!(lines.len() > 5_000, "{} lines", lines.len());
+        let mut regexes = super::super::parse::every_grammar_regex();
+        regexes.sort();
+        regexes.dedup();
+        let (mut with_gaps, mut decided) = (0, 0);
+        for regex in &regexes {
+            let Some(required) = Required::of(regex) else { continue };
+            let is_then = |factor: &Vec<Part>| factor.iter().any(|p| matches!(p, Part::Then { .. }));
+            let without = Required { all_of: required.all_of.iter().filter(|f| !is_then(f)).cloned().collect() };
+            if without.all_of.len() == required.all_of.len() {
+                continue;
+            }
+            let options = onig::RegexOptions::REGEX_OPTION_CAPTURE_GROUP;
+            let Ok(compiled) = onig::Regex::with_options(regex, options, onig::Syntax::default()) else { continue };
+            with_gaps += 1;
+            for line in lines.iter().step_by(3) {
+                let bytes = LineBytes::new(line);
+                for start in [0, line.floor_char_boundary(line.len() / 3), line.floor_char_boundary(line.len() / 2)] {
+                    if !without.found_in(&bytes, start) || required.found_in(&bytes, start) {
+                        continue;
+                    }
+                    decided += 1;
+                    let how = onig::SearchOptions::SEARCH_OPTION_NONE;
+                    let hit =
+                        compiled.search_with_param(line, start, line.len(), how, None, onig::MatchParam::default());
+                    assert!(!matches!(hit, Ok(Some(_))), "{regex:?} matches {line:?} from {start}: {required:?}");
+                }
+            }
+        }
+        assert!(
+            with_gaps > 300 && decided > 20_000,
+            "{with_gaps} patterns with gaps, {decided} searches decided by them"
+        );
     }
 
     /// A pair never turns away a search that matches: every grammar pattern whose requirement
@@ -1608,6 +1874,7 @@ mod tests {
         }
     }
 
+    const SPACE_SHOWN: &str = "[\t\n\u{b}\u{c}\r …]";
     const WORD_SHOWN: &str = "[0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz…]";
 
     #[test]
