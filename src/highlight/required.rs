@@ -1728,11 +1728,8 @@ mod tests {
         assert!(!factors(r"\d\.").iter().flatten().any(|p| p.contains('*')));
     }
 
-    /// A gap never turns away a search that matches: every grammar pattern whose requirement
-    /// has a literal after a gap, on lines of code of the shared notes, wherever such a factor
-    /// decides (the rest of the requirement holds there): Oniguruma finds no match.
-    #[test]
-    fn gaps_turn_away_only_searches_that_fail() {
+    /// Every line of code in the notes of `../shared` (more than 5,000).
+    fn shared_code_lines() -> Vec<String> {
         let mut lines: Vec<String> = Vec::new();
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared");
         for entry in walkdir::WalkDir::new(root).into_iter().flatten() {
@@ -1744,9 +1741,23 @@ mod tests {
             }
         }
         assert!(lines.len() > 5_000, "{} lines", lines.len());
+        lines
+    }
+
+    /// Every regex of the grammars, once.
+    fn distinct_grammar_regexes() -> Vec<String> {
         let mut regexes = super::super::parse::every_grammar_regex();
         regexes.sort();
         regexes.dedup();
+        regexes
+    }
+
+    /// A gap never turns away a search that matches: every grammar pattern whose requirement
+    /// has a literal after a gap, on lines of code of the shared notes, wherever such a factor
+    /// decides (the rest of the requirement holds there): Oniguruma finds no match.
+    #[test]
+    fn gaps_turn_away_only_searches_that_fail() {
+        let (lines, regexes) = (shared_code_lines(), distinct_grammar_regexes());
         let (mut with_gaps, mut decided) = (0, 0);
         for regex in &regexes {
             let Some(required) = Required::of(regex) else { continue };
@@ -1784,20 +1795,7 @@ mod tests {
     /// Oniguruma finds no match.
     #[test]
     fn pairs_turn_away_only_searches_that_fail() {
-        let mut lines: Vec<String> = Vec::new();
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared");
-        for entry in walkdir::WalkDir::new(root).into_iter().flatten() {
-            if entry.path().extension().is_some_and(|e| e == "md") {
-                let text = std::fs::read_to_string(entry.path()).unwrap();
-                for block in crate::markdown::code_blocks::code_blocks(&text) {
-                    lines.extend(block.code.split_inclusive('\n').map(String::from));
-                }
-            }
-        }
-        assert!(lines.len() > 5_000, "{} lines", lines.len());
-        let mut regexes = super::super::parse::every_grammar_regex();
-        regexes.sort();
-        regexes.dedup();
+        let (lines, regexes) = (shared_code_lines(), distinct_grammar_regexes());
         let (mut with_pairs, mut decided, mut by_boundaries) = (0, 0, 0);
         for regex in &regexes {
             let Some(required) = Required::of(regex) else { continue };
