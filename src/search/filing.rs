@@ -8,7 +8,7 @@
 //! terms of the shard are looked up while in cache. The batch is filed in page order within each
 //! shard, so a thread's lists stay sorted by page.
 
-use super::{post_to, Shard};
+use super::{counted_out, post_to, Shard};
 
 /// Pages a batch holds before it is filed: about 50,000 postings (1 MB) at 10,000 notes.
 const BATCH: usize = 64;
@@ -54,19 +54,7 @@ impl ThreadPostings {
     /// posted.
     pub(super) fn file(&mut self) {
         // Every pending shard is below `shards.len()` (`post`).
-        let mut starts = vec![0u32; self.shards.len() + 1];
-        for p in &self.batch {
-            starts[p.shard as usize + 1] += 1;
-        }
-        for s in 1..starts.len() {
-            starts[s] += starts[s - 1];
-        }
-        let mut order = vec![0u32; self.batch.len()];
-        for (i, p) in self.batch.iter().enumerate() {
-            let at = &mut starts[p.shard as usize];
-            order[*at as usize] = i as u32;
-            *at += 1;
-        }
+        let order = counted_out(self.shards.len(), self.batch.iter().map(|p| p.shard as usize));
         for &i in &order {
             let p = &self.batch[i as usize];
             if let (Some(shard), Some(term)) =

@@ -475,6 +475,24 @@ fn post_to(shard: &mut Shard, id: usize, term: &str, w: u32) {
     }
 }
 
+/// The places of items in shard order, each shard's items in the order given (a stable counting
+/// sort): `shards` is the number of shards, `of` each item's shard (below `shards`).
+fn counted_out(shards: usize, of: impl Iterator<Item = usize> + Clone) -> Vec<u32> {
+    let mut starts = vec![0u32; shards + 1];
+    for s in of.clone() {
+        starts[s + 1] += 1;
+    }
+    for s in 1..starts.len() {
+        starts[s] += starts[s - 1];
+    }
+    let mut order = vec![0u32; starts[shards] as usize];
+    for (i, s) in of.enumerate() {
+        order[starts[s] as usize] = i as u32;
+        starts[s] += 1;
+    }
+    order
+}
+
 /// The index of a site: postings by shard and the pages' text, with what changed since written.
 pub(crate) struct Index {
     bits: u32,
@@ -561,19 +579,8 @@ impl Index {
         // hundred terms fall in about as many shards, and counting them out is cheaper than
         // sorting them.
         let terms: Vec<(usize, &str, u32)> = terms.map(|(t, w)| (shard_of(t, self.bits), t, w)).collect();
-        let mut starts = vec![0u32; self.shards.len() + 1];
-        for &(s, _, _) in &terms {
-            starts[s + 1] += 1;
-        }
-        for s in 1..starts.len() {
-            starts[s] += starts[s - 1];
-        }
-        let mut grouped = vec![(0, "", 0); terms.len()];
-        for &(s, t, w) in &terms {
-            grouped[starts[s] as usize] = (s, t, w);
-            starts[s] += 1;
-        }
-        self.post_grouped(id, grouped.into_iter());
+        let order = counted_out(self.shards.len(), terms.iter().map(|&(s, _, _)| s));
+        self.post_grouped(id, order.into_iter().map(|i| terms[i as usize]));
     }
 
     /// `post_terms` for terms given with their shards for an index of `bits` shard bits, grouped
