@@ -1,5 +1,6 @@
 //! gongbu's command-line entry: parse arguments, run the subcommand, report errors, exit.
 
+mod allocator;
 mod cli;
 mod cmd;
 
@@ -7,6 +8,8 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    #[cfg(not(target_os = "linux"))]
+    allocator::tune();
     let cli = cli::Cli::parse();
     let result = match cli.command {
         cli::Command::Build(args) => cmd::build::run(args),

@@ -229,3 +229,19 @@ fn a_site_may_turn_off_search_and_the_anki_export() {
     assert!(off.join("quiz/questions.js").is_file() && off.join("a.html").is_file());
     assert_eq!(dead_links(&off), vec![]);
 }
+
+#[test]
+fn the_allocator_is_tuned_before_its_first_allocation() {
+    // mimalloc prints its options when it starts, before Rust's runtime first allocates: the
+    // values must already be ours there, under the names the numbers in `src/allocator.rs` mean.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_gongbu"))
+        .arg("--version")
+        .env("MIMALLOC_VERBOSE", "1")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for option in ["'arena_eager_commit': 0", "'purge_delay': 1"] {
+        assert!(stderr.contains(option), "mimalloc did not start with {option}:\n{stderr}");
+    }
+}
