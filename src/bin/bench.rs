@@ -308,7 +308,15 @@ fn measure_one_note_rebuild(corpus_dir: &Path, out_dir: &Path, note: &Path, runs
             fs::write(note, &original).map_err(|e| format!("restoring {}: {e}", note.display()))?;
         }
         let rebuilt = rebuilt.map_err(|e| e.to_string())?;
+        // The study files a rebuild leaves to write after the reload (`Rebuild::pending`) are
+        // written before the next edit, as between a person's saves; timed apart.
+        let late_started = Instant::now();
+        let late_problems = session.finish_writes();
+        let late = late_started.elapsed();
         session.prepare(&|| false);
+        if !late_problems.is_empty() {
+            return Err(format!("writing after the rebuild failed: {late_problems:?}"));
+        }
         if !rebuilt.errors.is_empty() {
             return Err(format!("incremental rebuild failed: {:?}", rebuilt.errors));
         }
@@ -317,11 +325,13 @@ fn measure_one_note_rebuild(corpus_dir: &Path, out_dir: &Path, note: &Path, runs
         }
         let kind = if retitle { "title edit" } else { "body edit" };
         println!(
-            "  one-note incremental rebuild ({kind}) {}: {} ({} pages rendered, {} files changed)",
+            "  one-note incremental rebuild ({kind}) {}: {} ({} pages rendered, {} files changed; {} files written after it in {})",
             i,
             fmt_dur(wall),
             rebuilt.rendered,
-            rebuilt.changed.len()
+            rebuilt.changed.len(),
+            rebuilt.pending.len(),
+            fmt_dur(late)
         );
         results.push(Run { wall, peak_rss_kib: None, cpu: None, retitle });
     }
