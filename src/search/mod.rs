@@ -318,7 +318,8 @@ impl Page {
 /// Whitespace runs to one space, ends trimmed: `split_whitespace` joined by spaces, by bytes.
 /// Only a character starting with 0xC2, 0xE1, 0xE2 or 0xE3 can be non-ASCII whitespace
 /// (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000), so Hangul and most text is never decoded.
-/// Words with one space between them are copied as one stretch, not word by word.
+/// Words with one space between them are copied as one stretch, not word by word, and read as
+/// one: a space before a character that cannot be blank is stepped over with it.
 fn squeeze(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
@@ -341,6 +342,10 @@ fn squeeze(text: &str) -> String {
         let mut end = at + utf8_len(bytes[at]);
         while end < bytes.len() {
             match NOT_BLANK[usize::from(bytes[end])] {
+                0 if bytes[end] == b' ' => match bytes.get(end + 1).map(|&b| NOT_BLANK[usize::from(b)]) {
+                    Some(step @ 1..) => end += 1 + usize::from(step),
+                    _ => break,
+                },
                 0 if blank_at(text, end) > 0 => break,
                 0 => end += utf8_len(bytes[end]),
                 step => end += usize::from(step),
