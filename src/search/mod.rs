@@ -469,6 +469,7 @@ type Shard = FxHashMap<Box<str>, Postings>;
 
 /// Post page `id` with weight `w` to `term`'s list in `shard`. Pages come in any order from many
 /// threads: lists are sorted when written.
+#[inline]
 fn post_to(shard: &mut Shard, id: usize, term: &str, w: u32) {
     match shard.get_mut(term) {
         Some(list) => list.push(id as u32, w as u8),
@@ -580,10 +581,15 @@ impl Index {
 
     /// Post page `id`'s distinct terms with their weights, as `Page::sorted_terms` gives them.
     pub(crate) fn post_terms<'a>(&self, id: usize, terms: impl Iterator<Item = (&'a str, u32)>) {
+        let terms = terms.map(|(t, w)| (shard_of(t, self.bits), t, w));
+        if !self.by_thread.is_empty() {
+            // A build thread's batch is counted out by shard when filed (`filing`).
+            return self.post_grouped(id, terms);
+        }
         // Grouped by shard by counting, each shard's terms in the order given: a page's few
         // hundred terms fall in about as many shards, and counting them out is cheaper than
         // sorting them.
-        let terms: Vec<(usize, &str, u32)> = terms.map(|(t, w)| (shard_of(t, self.bits), t, w)).collect();
+        let terms: Vec<(usize, &str, u32)> = terms.collect();
         let order = counted_out(self.shards.len(), terms.iter().map(|&(s, _, _)| s));
         self.post_grouped(id, order.into_iter().map(|i| terms[i as usize]));
     }
@@ -599,7 +605,7 @@ impl Index {
     }
 
     /// Post terms that come with their shards, each shard's terms together (a shard that comes
-    /// back later is locked again).
+    /// back later is locked again; a build thread's batch takes them in any order).
     fn post_grouped<'a>(&self, id: usize, terms: impl Iterator<Item = (usize, &'a str, u32)>) {
         if !self.by_thread.is_empty() {
             // A page that panicked while posting leaves its slot poisoned, not the thread's
