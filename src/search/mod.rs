@@ -318,7 +318,8 @@ impl Page {
 /// Whitespace runs to one space, ends trimmed: `split_whitespace` joined by spaces, by bytes.
 /// Only a character starting with 0xC2, 0xE1, 0xE2 or 0xE3 can be non-ASCII whitespace
 /// (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000), so Hangul and most text is never decoded.
-/// Words with one space between them are copied as one stretch, not word by word.
+/// Words with one space between them are copied as one stretch, not word by word, and read as
+/// one: a space before a character that cannot be blank is stepped over with it.
 fn squeeze(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
@@ -341,6 +342,10 @@ fn squeeze(text: &str) -> String {
         let mut end = at + utf8_len(bytes[at]);
         while end < bytes.len() {
             match NOT_BLANK[usize::from(bytes[end])] {
+                0 if bytes[end] == b' ' => match bytes.get(end + 1).map(|&b| NOT_BLANK[usize::from(b)]) {
+                    Some(step @ 1..) => end += 1 + usize::from(step),
+                    _ => break,
+                },
                 0 if blank_at(text, end) > 0 => break,
                 0 => end += utf8_len(bytes[end]),
                 step => end += usize::from(step),
@@ -464,6 +469,7 @@ type Shard = FxHashMap<Box<str>, Postings>;
 
 /// Post page `id` with weight `w` to `term`'s list in `shard`. Pages come in any order from many
 /// threads: lists are sorted when written.
+#[inline]
 fn post_to(shard: &mut Shard, id: usize, term: &str, w: u32) {
     match shard.get_mut(term) {
         Some(list) => list.push(id as u32, w as u8),
@@ -575,10 +581,15 @@ impl Index {
 
     /// Post page `id`'s distinct terms with their weights, as `Page::sorted_terms` gives them.
     pub(crate) fn post_terms<'a>(&self, id: usize, terms: impl Iterator<Item = (&'a str, u32)>) {
+        let terms = terms.map(|(t, w)| (shard_of(t, self.bits), t, w));
+        if !self.by_thread.is_empty() {
+            // A build thread's batch is counted out by shard when filed (`filing`).
+            return self.post_grouped(id, terms);
+        }
         // Grouped by shard by counting, each shard's terms in the order given: a page's few
         // hundred terms fall in about as many shards, and counting them out is cheaper than
         // sorting them.
-        let terms: Vec<(usize, &str, u32)> = terms.map(|(t, w)| (shard_of(t, self.bits), t, w)).collect();
+        let terms: Vec<(usize, &str, u32)> = terms.collect();
         let order = counted_out(self.shards.len(), terms.iter().map(|&(s, _, _)| s));
         self.post_grouped(id, order.into_iter().map(|i| terms[i as usize]));
     }
@@ -594,7 +605,7 @@ impl Index {
     }
 
     /// Post terms that come with their shards, each shard's terms together (a shard that comes
-    /// back later is locked again).
+    /// back later is locked again; a build thread's batch takes them in any order).
     fn post_grouped<'a>(&self, id: usize, terms: impl Iterator<Item = (usize, &'a str, u32)>) {
         if !self.by_thread.is_empty() {
             // A page that panicked while posting leaves its slot poisoned, not the thread's

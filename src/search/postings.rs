@@ -22,6 +22,7 @@ pub(super) struct Postings {
 
 impl Postings {
     /// Add page `page` with weight `weight` (a weight is `min(count, 63) << 2 | flags`: one byte).
+    #[inline]
     pub(super) fn push(&mut self, page: u32, weight: u8) {
         let delta = i64::from(page) - i64::from(self.last);
         let zigzag = ((delta << 1) ^ (delta >> 63)) as u64;

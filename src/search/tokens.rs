@@ -24,7 +24,12 @@ const MAX_WORD: usize = 40;
 
 /// Characters written in runs without spaces between words: Hangul syllables, Han, kana.
 pub(crate) fn is_cjk(c: char) -> bool {
-    matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}')
+    is_cjk_code(u32::from(c))
+}
+
+/// `is_cjk` of a character's code.
+fn is_cjk_code(code: u32) -> bool {
+    matches!(code, 0xAC00..=0xD7A3 | 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF)
 }
 
 /// Letters, digits and `_`; ASCII answered without the Unicode tables.
@@ -166,13 +171,14 @@ const ASCII_WORD: [u8; 128] = {
 /// 0xEC are all Hangul syllables.
 #[inline]
 fn cjk_code_at(bytes: &[u8], at: usize) -> Option<u32> {
-    let lead = *bytes.get(at)?;
-    if !(0xE3..=0xED).contains(&lead) {
-        return None;
+    // Valid UTF-8: fewer than three bytes left hold no three-byte character.
+    let &[lead, second, third] = bytes.get(at..)?.first_chunk::<3>()?;
+    let code = u32::from(lead & 0x0F) << 12 | u32::from(second & 0x3F) << 6 | u32::from(third & 0x3F);
+    match lead {
+        0xEB | 0xEC => Some(code),
+        0xE3..=0xED if is_cjk_code(code) => Some(code),
+        _ => None,
     }
-    // Valid UTF-8: a lead byte from 0xE0 to 0xEF has two continuation bytes after it.
-    let code = u32::from(lead & 0x0F) << 12 | u32::from(bytes[at + 1] & 0x3F) << 6 | u32::from(bytes[at + 2] & 0x3F);
-    (lead == 0xEB || lead == 0xEC || char::from_u32(code).is_some_and(is_cjk)).then_some(code)
 }
 
 /// The terms of NFC text, in order, walking its bytes: ASCII is classed by a table, other
