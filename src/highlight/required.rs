@@ -90,9 +90,18 @@ const MAX_FACTORS: usize = 4;
 impl Required {
     /// What every match of `regex` (Oniguruma's Ruby syntax) must contain; None when that
     /// cannot be told.
+    #[cfg(test)]
     pub(crate) fn of(regex: &str) -> Option<Required> {
-        let (need, _) = Reader::read(regex)?;
-        (!need.is_empty()).then_some(Required { all_of: need })
+        Required::with_lead(regex).0
+    }
+
+    /// `of` and `lead_of` from one reading of `regex`: a grammar's longest patterns cost tens of
+    /// thousands of instructions to read.
+    pub(crate) fn with_lead(regex: &str) -> (Option<Required>, Option<Class>) {
+        let Some((need, lead)) = Reader::read(regex) else { return (None, None) };
+        let full = lead.chars.ascii == u128::MAX && lead.chars.non_ascii;
+        let required = (!need.is_empty()).then_some(Required { all_of: need });
+        (required, (!lead.nullable && !full).then_some(lead.chars))
     }
 
     /// Whether the rest of `line` from byte `start` holds one part of every factor. `false`
@@ -123,10 +132,9 @@ impl Required {
     /// patterns Oniguruma tries at every position (`\b[\p{Ll}_]\w*(?=\()`), that spares it
     /// the positions in between. Not for patterns with `\G`, which matches where the search
     /// starts.
+    #[cfg(test)]
     pub(crate) fn lead_of(regex: &str) -> Option<Class> {
-        let (_, lead) = Reader::read(regex)?;
-        let full = lead.chars.ascii == u128::MAX && lead.chars.non_ascii;
-        (!lead.nullable && !full).then_some(lead.chars)
+        Required::with_lead(regex).1
     }
 
     /// The classes the reading of `regex` understood, each with its text.
