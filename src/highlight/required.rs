@@ -700,7 +700,9 @@ impl Reader {
             return Ok((branches.pop().unwrap_or_default(), lead, trail, shapes));
         }
         // A match is one branch's: it contains that branch's best factor. One factor, then,
-        // of every branch's best literals; nothing when a branch needs nothing.
+        // of every branch's best literals; nothing when a branch needs nothing. And one of
+        // every branch's first factor of places (see `places`), when each has one.
+        let places = places(&branches);
         let mut any_of = Vec::new();
         for branch in branches {
             match branch.into_iter().next() {
@@ -708,7 +710,7 @@ impl Reader {
                 None => return Ok((Vec::new(), lead, trail, shapes)),
             }
         }
-        Ok((vec![any_of], lead, trail, shapes))
+        Ok((std::iter::once(any_of).chain(places).collect(), lead, trail, shapes))
     }
 
     /// `(?ix)` or `(?-i)` at the start of a group: returns true when it read one.
@@ -1212,6 +1214,26 @@ fn pairs(items: &[(Item, Repeat)], boundaries: &[usize]) -> Need {
     pairs
 }
 
+/// A factor of the places every branch of an alternation needs, one branch's parts each:
+/// characters side by side (a pair, a word boundary, a literal after a gap), which lines hold
+/// apart far more often than together. The number patterns (`0|[1-9]\d*(?:\.\d*|[Ee]\d+)|\.\d+`)
+/// need a digit right before a dot or an exponent, or a dot right before a digit, where their
+/// literals and classes (a dot, a digit) are in most lines of code. None when a branch has no
+/// such factor, or their parts would make a check that costs more than it spares.
+fn places(branches: &[Need]) -> Option<Vec<Part>> {
+    let placed = |part: &Part| matches!(part, Part::Pair(..) | Part::Boundary(..) | Part::Then { .. });
+    let mut any_of: Vec<Part> = Vec::new();
+    for branch in branches {
+        let factor = branch.iter().find(|factor| factor.iter().all(placed))?;
+        for part in factor {
+            if !any_of.contains(part) {
+                any_of.push(part.clone());
+            }
+        }
+    }
+    (any_of.len() <= MOST_HEADS).then_some(any_of)
+}
+
 /// Classes this large are in nearly every line: a pair with one says little for its cost.
 const PAIR_CLASS_MOST: u32 = 100;
 
@@ -1604,6 +1626,10 @@ mod tests {
         );
         // Within an alternation, only a branch's best factor is certain.
         assert_eq!(factors(r"foo\s*bar|baz"), [vec!["foo", "baz"]]);
+        // And one of the branches' places, when each branch has some.
+        let number = r"(?:0|[1-9]\d*)(?:\.\d*|[Ee]\d+)|\.\d+";
+        assert_eq!(factors(number), [vec![".", "[Ee]", "."], vec!["[0123456789…][.Ee]", "[.][0123456789…]"]]);
+        assert!(!found(number, "x = a.b + 10;", 0) && found(number, "x = .5;", 0) && found(number, "x = 1e3;", 0));
         // Then the pairs (`[bd]` right before the dot), in the places left.
         assert_eq!(factors(r"(?:ab|cd)\.(?:ef)+"), [vec!["ab", "cd"], vec!["ef"], vec!["."], vec!["[bd][.]"]]);
         // Classes come after literals, the smallest first.
