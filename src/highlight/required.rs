@@ -237,9 +237,11 @@ fn then_found_in(first: Class, gap: Class, then: &str, line: &LineBytes, start: 
     }
     let bytes = line.text.as_bytes();
     let holds = |class: Class, b: u8| if b < 0x80 { class.ascii >> b & 1 == 1 } else { class.non_ascii };
-    // `then` starts after `first`'s character, so at `start + 1` or later.
-    let last_start = bytes.len().saturating_sub(needle.len());
-    (start + 1..=last_start).filter(|&at| bytes[at..].starts_with(needle)).any(|at| {
+    // `then` starts after `first`'s character, so at `start + 1` or later, and at a copy of
+    // its first byte, up to the last.
+    let last_start = bytes.len().saturating_sub(needle.len()).min(line.end_of_last(needle[0]).saturating_sub(1));
+    let starts = (start + 1..=last_start).filter(|&at| bytes[at] == needle[0]);
+    starts.filter(|&at| bytes[at..].starts_with(needle)).any(|at| {
         let mut before = at;
         while before > start {
             before -= 1;
