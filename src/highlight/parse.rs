@@ -747,11 +747,12 @@ impl Tables {
                     let slot = match self.slot_of.get(&(m as *const MatchPattern)) {
                         Some(&slot) => slot,
                         None => {
-                            let required = Required::of(m.regex.regex_str());
-                            let lead = Required::lead_of(m.regex.regex_str());
+                            let (required, lead) = Required::with_lead(m.regex.regex_str());
                             let simple = Simple::of(m.regex.regex_str()).filter(|_| region_unread(m, self.set));
                             let region = Region::new();
                             let sieve = required.as_ref().map_or(Sieve::OPEN, Required::sieve);
+                            // A simple search is a scan as cheap as the requirement's check.
+                            let required = required.filter(|_| simple.is_none());
                             self.slots.push(Slot { line: 0, found: None, sieve, region, required, lead, simple });
                             self.slot_of.insert(m, self.slots.len() - 1);
                             self.slots.len() - 1

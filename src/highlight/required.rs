@@ -90,9 +90,18 @@ const MAX_FACTORS: usize = 4;
 impl Required {
     /// What every match of `regex` (Oniguruma's Ruby syntax) must contain; None when that
     /// cannot be told.
+    #[cfg(test)]
     pub(crate) fn of(regex: &str) -> Option<Required> {
-        let (need, _) = Reader::read(regex)?;
-        (!need.is_empty()).then_some(Required { all_of: need })
+        Required::with_lead(regex).0
+    }
+
+    /// `of` and `lead_of` from one reading of `regex`: a grammar's longest patterns cost tens of
+    /// thousands of instructions to read.
+    pub(crate) fn with_lead(regex: &str) -> (Option<Required>, Option<Class>) {
+        let Some((need, lead)) = Reader::read(regex) else { return (None, None) };
+        let full = lead.chars.ascii == u128::MAX && lead.chars.non_ascii;
+        let required = (!need.is_empty()).then_some(Required { all_of: need });
+        (required, (!lead.nullable && !full).then_some(lead.chars))
     }
 
     /// Whether the rest of `line` from byte `start` holds one part of every factor. `false`
@@ -123,10 +132,9 @@ impl Required {
     /// patterns Oniguruma tries at every position (`\b[\p{Ll}_]\w*(?=\()`), that spares it
     /// the positions in between. Not for patterns with `\G`, which matches where the search
     /// starts.
+    #[cfg(test)]
     pub(crate) fn lead_of(regex: &str) -> Option<Class> {
-        let (_, lead) = Reader::read(regex)?;
-        let full = lead.chars.ascii == u128::MAX && lead.chars.non_ascii;
-        (!lead.nullable && !full).then_some(lead.chars)
+        Required::with_lead(regex).1
     }
 
     /// The classes the reading of `regex` understood, each with its text.
@@ -229,9 +237,11 @@ fn then_found_in(first: Class, gap: Class, then: &str, line: &LineBytes, start: 
     }
     let bytes = line.text.as_bytes();
     let holds = |class: Class, b: u8| if b < 0x80 { class.ascii >> b & 1 == 1 } else { class.non_ascii };
-    // `then` starts after `first`'s character, so at `start + 1` or later.
-    let last_start = bytes.len().saturating_sub(needle.len());
-    (start + 1..=last_start).filter(|&at| bytes[at..].starts_with(needle)).any(|at| {
+    // `then` starts after `first`'s character, so at `start + 1` or later, and at a copy of
+    // its first byte, up to the last.
+    let last_start = bytes.len().saturating_sub(needle.len()).min(line.end_of_last(needle[0]).saturating_sub(1));
+    let starts = (start + 1..=last_start).filter(|&at| bytes[at] == needle[0]);
+    starts.filter(|&at| bytes[at..].starts_with(needle)).any(|at| {
         let mut before = at;
         while before > start {
             before -= 1;
@@ -692,7 +702,9 @@ impl Reader {
             return Ok((branches.pop().unwrap_or_default(), lead, trail, shapes));
         }
         // A match is one branch's: it contains that branch's best factor. One factor, then,
-        // of every branch's best literals; nothing when a branch needs nothing.
+        // of every branch's best literals; nothing when a branch needs nothing. And one of
+        // every branch's first factor of places (see `places`), when each has one.
+        let places = places(&branches);
         let mut any_of = Vec::new();
         for branch in branches {
             match branch.into_iter().next() {
@@ -700,7 +712,7 @@ impl Reader {
                 None => return Ok((Vec::new(), lead, trail, shapes)),
             }
         }
-        Ok((vec![any_of], lead, trail, shapes))
+        Ok((std::iter::once(any_of).chain(places).collect(), lead, trail, shapes))
     }
 
     /// `(?ix)` or `(?-i)` at the start of a group: returns true when it read one.
@@ -1204,6 +1216,26 @@ fn pairs(items: &[(Item, Repeat)], boundaries: &[usize]) -> Need {
     pairs
 }
 
+/// A factor of the places every branch of an alternation needs, one branch's parts each:
+/// characters side by side (a pair, a word boundary, a literal after a gap), which lines hold
+/// apart far more often than together. The number patterns (`0|[1-9]\d*(?:\.\d*|[Ee]\d+)|\.\d+`)
+/// need a digit right before a dot or an exponent, or a dot right before a digit, where their
+/// literals and classes (a dot, a digit) are in most lines of code. None when a branch has no
+/// such factor, or their parts would make a check that costs more than it spares.
+fn places(branches: &[Need]) -> Option<Vec<Part>> {
+    let placed = |part: &Part| matches!(part, Part::Pair(..) | Part::Boundary(..) | Part::Then { .. });
+    let mut any_of: Vec<Part> = Vec::new();
+    for branch in branches {
+        let factor = branch.iter().find(|factor| factor.iter().all(placed))?;
+        for part in factor {
+            if !any_of.contains(part) {
+                any_of.push(part.clone());
+            }
+        }
+    }
+    (any_of.len() <= MOST_HEADS).then_some(any_of)
+}
+
 /// Classes this large are in nearly every line: a pair with one says little for its cost.
 const PAIR_CLASS_MOST: u32 = 100;
 
@@ -1596,6 +1628,10 @@ mod tests {
         );
         // Within an alternation, only a branch's best factor is certain.
         assert_eq!(factors(r"foo\s*bar|baz"), [vec!["foo", "baz"]]);
+        // And one of the branches' places, when each branch has some.
+        let number = r"(?:0|[1-9]\d*)(?:\.\d*|[Ee]\d+)|\.\d+";
+        assert_eq!(factors(number), [vec![".", "[Ee]", "."], vec!["[0123456789…][.Ee]", "[.][0123456789…]"]]);
+        assert!(!found(number, "x = a.b + 10;", 0) && found(number, "x = .5;", 0) && found(number, "x = 1e3;", 0));
         // Then the pairs (`[bd]` right before the dot), in the places left.
         assert_eq!(factors(r"(?:ab|cd)\.(?:ef)+"), [vec!["ab", "cd"], vec!["ef"], vec!["."], vec!["[bd][.]"]]);
         // Classes come after literals, the smallest first.
