@@ -27,8 +27,8 @@ pub(super) struct Weights<'p> {
 
 impl<'p> Weights<'p> {
     /// Empty tables sized for `bytes` bytes of text (a Korean page has a distinct bigram in about
-    /// every 16 bytes of text, a word in about 32, and a bigram's first character is another's
-    /// about every other time), not grown and rehashed step by step.
+    /// every 16 bytes of text, a word in about 32, a distinct lead (a bigram's first character)
+    /// in about 48), not grown and rehashed step by step.
     pub(super) fn for_bytes(bytes: usize) -> Weights<'p> {
         let mut words = FxHashMap::default();
         words.reserve(bytes / 32);
