@@ -14,6 +14,13 @@ pub(crate) fn without_controls(text: &str) -> Cow<'_, str> {
     text.chars().map(|c| if forbidden(c) { '\u{FFFD}' } else { c }).collect::<String>().into()
 }
 
+/// Hangul: syllables, jamo and compatibility jamo. What makes a note Korean to the site's
+/// language detection (`model::Letters`) and a code block's text prose to the language guesser.
+#[inline]
+pub(crate) fn is_hangul(c: char) -> bool {
+    matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
+}
+
 /// Whether UTF-8 `bytes` hold a control `without_controls` replaces: a byte below 0x20 but
 /// tab, newline and carriage return, DEL (0x7F), or a C1 control, which UTF-8 writes as 0xC2
 /// followed by 0x80..=0x9F. Every note and every text of a page passes through here, so blocks

@@ -8,6 +8,7 @@ mod packed;
 mod repository;
 mod site;
 
+use crate::text::is_hangul;
 pub(crate) use names::display_name;
 use packed::Packed;
 pub(crate) use packed::TextPool;
@@ -87,10 +88,6 @@ impl Letters {
     pub(crate) fn add(self, other: Letters) -> Letters {
         Letters { hangul: self.hangul + other.hangul, all: self.all + other.all }
     }
-}
-
-fn is_hangul(c: char) -> bool {
-    matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
 }
 
 /// A heading of a note, with the id GitHub would give it.

@@ -7,6 +7,7 @@
 //! before scoring, because plain text is far better than wrong colours.
 
 use super::Highlighter;
+use crate::text::is_hangul;
 
 mod hint;
 mod needles;
@@ -184,10 +185,6 @@ fn is_hash_comment(raw: &str, i: usize) -> bool {
         None => true,
         Some(c) => c.is_whitespace() || c == '#' || c == '-' || c == '=' || !c.is_ascii(),
     }
-}
-
-fn is_hangul(c: char) -> bool {
-    matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{3130}'..='\u{318F}' | '\u{1100}'..='\u{11FF}')
 }
 
 /// Prose, diagrams, numbered explanations: reject the block when enough lines read like text.
