@@ -71,8 +71,10 @@ const KEPT: [bool; 256] = {
 };
 
 /// Decoded from its escape: a letter or digit of any script (never a space, a mark or a control).
+/// Hangul syllables (all letters) are told without the standard library's table search, which
+/// cost 29 M instructions in a 1,000-note build (percent-encoded Korean in reference links).
 fn is_letter(c: char) -> bool {
-    !c.is_ascii() && c.is_alphanumeric()
+    matches!(c, '\u{AC00}'..='\u{D7A3}') || (!c.is_ascii() && c.is_alphanumeric())
 }
 
 /// Kept as written: non-ASCII that a URL holds as itself (an emoji, `·`), but no control, space,
@@ -149,7 +151,15 @@ mod before;
 
 #[cfg(test)]
 mod tests {
-    use super::compact;
+    use super::{compact, is_letter};
+
+    /// The Hangul fast path says what the table says, for every character.
+    #[test]
+    fn is_letter_agrees_with_the_standard_library_everywhere() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_letter(c), !c.is_ascii() && c.is_alphanumeric(), "{c:?}");
+        }
+    }
 
     #[test]
     fn letters_of_any_script_are_written_as_themselves() {
