@@ -275,16 +275,16 @@ struct Spans {
 }
 
 impl Spans {
-    fn text(&mut self, text: &str, class: style::SpanClass) {
+    fn text(&mut self, text: &str, class: &style::SpanClass) {
         if class.bare_whitespace && text.bytes().all(|b| b.is_ascii_whitespace()) {
             self.pending.push_str(text);
             return;
         }
         if class.open != self.open {
             self.close();
-            if let Some(open) = class.open {
-                self.html.push_str(&open);
-                self.open = Some(open);
+            if let Some(open) = &class.open {
+                self.html.push_str(open);
+                self.open = Some(open.clone());
             }
         }
         if !self.pending.is_empty() {

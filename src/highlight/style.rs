@@ -326,22 +326,26 @@ pub(super) struct SpanClass {
 pub(super) struct Styler {
     themes: &'static Themes,
     classes: &'static Classes,
-    /// Looked up for every run of text: hashed with Fx, not SipHash (the keys are ours).
-    by_stack: HashMap<Box<[Scope]>, SpanClass, BuildHasherDefault<FxHasher>>,
+    /// Looked up for every run of text: hashed with Fx, not SipHash (the keys are ours). Each
+    /// stack's place in `decided`.
+    by_stack: HashMap<Box<[Scope]>, usize, BuildHasherDefault<FxHasher>>,
+    decided: Vec<SpanClass>,
 }
 
 impl Styler {
     pub(super) fn new(themes: &'static Themes, classes: &'static Classes) -> Styler {
-        Styler { themes, classes, by_stack: HashMap::default() }
+        Styler { themes, classes, by_stack: HashMap::default(), decided: Vec::new() }
     }
 
-    pub(super) fn class_for(&mut self, stack: &[Scope]) -> SpanClass {
-        if let Some(found) = self.by_stack.get(stack) {
-            return found.clone();
+    /// Borrowed, not cloned: a clone per run of text cost two atomic counts on its tag.
+    pub(super) fn class_for(&mut self, stack: &[Scope]) -> &SpanClass {
+        if let Some(&at) = self.by_stack.get(stack) {
+            return &self.decided[at];
         }
         let decided = self.decide(stack);
-        self.by_stack.insert(stack.into(), decided.clone());
-        decided
+        self.by_stack.insert(stack.into(), self.decided.len());
+        self.decided.push(decided);
+        &self.decided[self.decided.len() - 1]
     }
 
     fn decide(&self, stack: &[Scope]) -> SpanClass {
