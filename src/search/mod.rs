@@ -245,7 +245,7 @@ use std::sync::Mutex;
 use filing::ThreadPostings;
 use postings::Postings;
 
-use weights::Weights;
+use weights::{Weights, WordsAndCjk};
 
 /// Pages per text block (`d{N}.js`): 4, a quarter of the files of one page per block (6,600
 /// index files at 10,000 notes, not 14,100), with no first query measurably slower (its 8–12
@@ -296,6 +296,11 @@ impl Page {
     /// their flags joined): a one-syllable query, the first keystroke of most Korean queries,
     /// reads one posting list in one file instead of every bigram that starts with it.
     fn weighted_terms(&self) -> Vec<(Cow<'_, str>, u32)> {
+        self.counted().into_terms()
+    }
+
+    /// The page's terms counted: its title, headings and text.
+    fn counted(&self) -> Weights<'_> {
         let bytes = self.title.len() + self.sections.iter().map(|s| s.heading.len() + s.text.len()).sum::<usize>();
         let mut weights = Weights::for_bytes(bytes);
         weights.add(&self.title, 2);
@@ -303,7 +308,12 @@ impl Page {
             weights.add(&s.heading, 1);
             weights.add(&s.text, 4);
         }
-        weights.into_terms()
+        weights
+    }
+
+    /// `weighted_terms` with the CJK terms by number (`cjk_shard`): what a build posts.
+    fn weighted_words_and_cjk(&self) -> WordsAndCjk<'_> {
+        self.counted().into_words_and_cjk()
     }
 
     /// `weighted_terms` in term order: what `Index::post` posts for the page (the build cache
@@ -449,6 +459,35 @@ pub(crate) fn shard_of(term: &str, bits: u32) -> usize {
     top(fnv(term.chars().take(2)), bits)
 }
 
+/// `shard_of` a CJK term by its number (`Weights::into_words_and_cjk`): a lead's code, or a
+/// bigram's `first << 16 | second`. Every CJK character is one UTF-16 unit.
+fn cjk_shard(key: u32, bits: u32) -> usize {
+    let mut hash: u32 = 0x811c_9dc5;
+    if key >> 16 != 0 {
+        hash = (hash ^ (key >> 16)).wrapping_mul(0x0100_0193);
+    }
+    top((hash ^ (key & 0xFFFF)).wrapping_mul(0x0100_0193), bits)
+}
+
+/// The text of a CJK term by its number (`cjk_shard`), pushed onto `out`.
+fn push_cjk_text(out: &mut String, key: u32) {
+    for code in [key >> 16, key & 0xFFFF] {
+        if let Some(c) = char::from_u32(code).filter(|_| code != 0) {
+            out.push(c);
+        }
+    }
+}
+
+/// The order of CJK terms by number that is their text's: a lead before the bigrams starting
+/// with it (all CJK characters take three bytes, so bytes order as codes do).
+fn cjk_order(key: u32) -> u32 {
+    if key >> 16 == 0 {
+        key << 16
+    } else {
+        key
+    }
+}
+
 /// Bits of the shard number for a site of `pages` pages: about 2 pages' terms per shard, from 4
 /// to 4,096 shards, so that a query's few terms are in small files.
 pub(crate) fn shard_bits(pages: usize) -> u32 {
@@ -466,6 +505,9 @@ pub(crate) fn manifest(pages: usize) -> String {
 
 /// Postings of one shard: term → (page, weight) pairs, sorted by page when written.
 type Shard = FxHashMap<Box<str>, Postings>;
+
+/// Postings of one shard's CJK terms by number (`cjk_shard`), as a build's threads file them.
+type CjkShard = FxHashMap<u32, Postings>;
 
 /// Post page `id` with weight `w` to `term`'s list in `shard`. Pages come in any order from many
 /// threads: lists are sorted when written.
@@ -575,6 +617,17 @@ impl Index {
 
     /// Post page `id`'s terms (its text is stored by `store`). Safe to call from many threads.
     pub(crate) fn post(&self, id: usize, page: &Page) {
+        if !self.by_thread.is_empty() {
+            // A build's CJK terms (most of a Korean page's) are posted, filed and sorted by
+            // number, and turned into text only when their shard is written.
+            let (words, cjk) = page.weighted_words_and_cjk();
+            let bits = self.bits;
+            let words = words.iter().map(|(t, w)| (shard_of(t, bits), &**t, *w));
+            let cjk = cjk.iter().map(|&(key, w)| (cjk_shard(key, bits), key, w));
+            let mut postings = self.thread_postings();
+            postings.post(self.shards.len(), id, words, cjk);
+            return;
+        }
         let terms = page.weighted_terms();
         self.post_terms(id, terms.iter().map(|(t, w)| (&**t, *w)));
     }
@@ -608,11 +661,8 @@ impl Index {
     /// back later is locked again; a build thread's batch takes them in any order).
     fn post_grouped<'a>(&self, id: usize, terms: impl Iterator<Item = (usize, &'a str, u32)>) {
         if !self.by_thread.is_empty() {
-            // A page that panicked while posting leaves its slot poisoned, not the thread's
-            // later pages unposted.
-            let slot = rayon::current_thread_index().map_or(0, |i| i + 1) % self.by_thread.len();
-            let mut postings = self.by_thread[slot].lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            postings.post(self.shards.len(), id, terms);
+            let mut postings = self.thread_postings();
+            postings.post(self.shards.len(), id, terms, std::iter::empty());
             return;
         }
         let mut touched = Vec::new();
@@ -635,6 +685,13 @@ impl Index {
                 dirty.extend(touched);
             }
         }
+    }
+
+    /// This build thread's postings (`by_thread` not empty). A page that panicked while posting
+    /// leaves its slot poisoned, not the thread's later pages unposted.
+    fn thread_postings(&self) -> std::sync::MutexGuard<'_, ThreadPostings> {
+        let slot = rayon::current_thread_index().map_or(0, |i| i + 1) % self.by_thread.len();
+        self.by_thread[slot].lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Keep page `id`'s text for its block.
@@ -782,17 +839,34 @@ impl Index {
     /// index lets the shard go.
     fn shard_js(&self, s: usize) -> String {
         let Ok(mut guard) = self.shards[s].lock() else { return String::new() };
-        let mut taken = Vec::new();
+        let (mut taken, mut taken_cjk) = (Vec::new(), Vec::new());
         if self.is_streaming() {
             taken.push(std::mem::take(&mut *guard));
             for slot in &self.by_thread {
-                taken.push(slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take(s));
+                let (terms, cjk) = slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take(s);
+                taken.push(terms);
+                taken_cjk.push(cjk);
             }
         }
         let parts: Vec<&Shard> = if taken.is_empty() { vec![&*guard] } else { taken.iter().collect() };
         // A term posted by several threads has a list in each part: equal terms side by side.
-        let mut terms: Vec<(&Box<str>, &Postings)> = parts.iter().flat_map(|part| part.iter()).collect();
-        terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut words: Vec<(&str, &Postings)> =
+            parts.iter().flat_map(|part| part.iter().map(|(t, list)| (&**t, list))).collect();
+        words.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        // CJK terms filed by number are sorted by number and written out as text once.
+        let mut cjk: Vec<(u32, &Postings)> =
+            taken_cjk.iter().flat_map(|part| part.iter().map(|(&key, list)| (key, list))).collect();
+        cjk.sort_unstable_by_key(|&(key, _)| cjk_order(key));
+        let mut cjk_text = String::with_capacity(6 * cjk.len());
+        let mut ends = Vec::with_capacity(cjk.len());
+        for &(key, _) in &cjk {
+            push_cjk_text(&mut cjk_text, key);
+            ends.push(cjk_text.len());
+        }
+        let mut start = 0;
+        let cjk =
+            cjk.iter().zip(ends).map(|(&(_, list), end)| (&cjk_text[std::mem::replace(&mut start, end)..end], list));
+        let terms = merged_by_term(words, cjk);
         // Sized once, not grown by doubling: a posting's two or three digits for its two bytes
         // or so.
         let size: usize = terms.iter().map(|(term, postings)| term.len() + 8 + postings.size() * 3 / 2).sum();
@@ -890,6 +964,24 @@ impl ShardFile<'_> {
     pub(crate) fn bytes(&self) -> Vec<u8> {
         self.index.shard_js(self.number).into_bytes()
     }
+}
+
+/// Two lists of (term, postings) sorted by term, as one sorted list: equal terms (a CJK term
+/// that a cached page posted as text, `Index::post_sharded`) side by side.
+fn merged_by_term<'t, 'l>(
+    a: Vec<(&'t str, &'l Postings)>,
+    b: impl Iterator<Item = (&'t str, &'l Postings)>,
+) -> Vec<(&'t str, &'l Postings)> {
+    let mut b = b.peekable();
+    let mut all = Vec::with_capacity(a.len() + b.size_hint().0);
+    for item in a {
+        while let Some(first) = b.next_if(|&(t, _)| t < item.0) {
+            all.push(first);
+        }
+        all.push(item);
+    }
+    all.extend(b);
+    all
 }
 
 /// `d{b}.js`: the pages of block `b` with their sections.
@@ -1282,12 +1374,14 @@ mod tests {
     }
 
     /// A build's threads post into their own shards in batches (`filing`): posted from pools of
-    /// one to three threads, pages in any order and more than a batch on each thread, a streaming
+    /// one to three threads, pages in any order and more than a batch on each thread, CJK terms
+    /// by number and a third of the pages by text (as the build cache posts them), a streaming
     /// index's term shards are byte for byte a kept index's.
     #[test]
     fn a_streaming_index_posted_from_many_threads_writes_the_shards_of_a_kept_one() {
         use rayon::prelude::*;
-        let words = ["비동기", "스레드", "프로세스", "asyncio.run", "HashMap", "큐", "정렬", "면접에서는"];
+        let words =
+            ["비동기", "스레드", "프로세스", "asyncio.run", "HashMap", "큐", "정렬", "면접에서는", "漢字", "カナ"];
         let pages: Vec<Page> = (0..400)
             .map(|i| {
                 let text: Vec<&str> = (0..1 + i % 7).map(|k| words[(i * 3 + k * k) % words.len()]).collect();
@@ -1308,9 +1402,39 @@ mod tests {
             let mut streaming = pool.install(|| Index::streaming(pages.len()));
             let mut order: Vec<usize> = (0..pages.len()).collect();
             order.swap(3, 350);
-            pool.install(|| order.par_iter().with_max_len(1).for_each(|&i| streaming.post(i, &pages[i])));
+            pool.install(|| {
+                order.par_iter().with_max_len(1).for_each(|&i| match i % 3 {
+                    0 => streaming.post_terms(i, pages[i].sorted_terms().iter().map(|(t, w)| (&**t, *w))),
+                    _ => streaming.post(i, &pages[i]),
+                })
+            });
             assert_eq!(shards(streaming.take_files()), want, "{threads} threads");
         }
+    }
+
+    /// A CJK term by number has the shard of its text, and its number's order is its text's.
+    #[test]
+    fn cjk_terms_by_number_have_the_shards_and_order_of_their_text() {
+        let chars = ['\u{3040}', 'カ', '\u{3400}', '漢', '\u{9FFF}', '가', '각', '비', '\u{D7A3}'];
+        let mut keys: Vec<u32> = chars.iter().map(|&c| u32::from(c)).collect();
+        for &a in &chars {
+            keys.extend(chars.iter().map(|&b| u32::from(a) << 16 | u32::from(b)));
+        }
+        let text = |key: u32| {
+            let mut t = String::new();
+            push_cjk_text(&mut t, key);
+            t
+        };
+        for &key in &keys {
+            assert_eq!(text(key).chars().count(), if key >> 16 == 0 { 1 } else { 2 });
+            for bits in [2, 9, 12] {
+                assert_eq!(cjk_shard(key, bits), shard_of(&text(key), bits), "{}", text(key));
+            }
+        }
+        let mut by_number = keys.clone();
+        by_number.sort_by_key(|&key| cjk_order(key));
+        keys.sort_by_key(|&key| text(key));
+        assert_eq!(by_number, keys);
     }
 
     #[test]

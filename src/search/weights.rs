@@ -16,6 +16,10 @@ use std::borrow::Cow;
 
 use super::tokens::{self, Term};
 
+/// A page's words with their weights, and its CJK terms by number with theirs
+/// (`Weights::into_words_and_cjk`).
+pub(super) type WordsAndCjk<'p> = (Vec<(Cow<'p, str>, u32)>, Vec<(u32, u32)>);
+
 /// Terms counted so far, borrowing from the page's text where they can.
 pub(super) struct Weights<'p> {
     words: FxHashMap<Cow<'p, str>, u32>,
@@ -68,6 +72,22 @@ impl<'p> Weights<'p> {
         all.extend(bigrams.into_terms());
         all.extend(leads.into_terms());
         all
+    }
+
+    /// `into_terms` with the CJK terms by number, not text (what a build posts, `Index::post`):
+    /// the words by text, then each lead by its code and each bigram by `first << 16 | second`
+    /// (`cjk_text` gives their text back). Every CJK code is below U+10000 and above U+3040, so
+    /// a number below 0x10000 is a lead's.
+    pub(super) fn into_words_and_cjk(self) -> WordsAndCjk<'p> {
+        let Weights { words, bigrams, mut leads } = self;
+        let mut cjk = Vec::with_capacity(bigrams.terms.len() + leads.terms.len());
+        for (key, _, w) in bigrams.iter() {
+            // A lead new here is posted by its number: its text is not needed.
+            leads.add(key >> 16, w, || Cow::Borrowed(""));
+            cjk.push((key, w));
+        }
+        cjk.extend(leads.iter().map(|(key, _, w)| (key, w)));
+        (words.into_iter().collect(), cjk)
     }
 }
 
