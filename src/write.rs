@@ -617,12 +617,14 @@ pub(crate) fn mark_output(dir: &Path) -> Result<(), WriteError> {
 }
 
 /// `path` (a regular file) already holds exactly `bytes`: read to its length and one byte past,
-/// so neither a stat nor a size hint is asked for (thousands of files at each warm build).
+/// so neither a stat nor a size hint is asked for (thousands of files at each warm build). Read
+/// into room left unwritten: zeroing a buffer first cost eight times the compare (a 1,000-note
+/// build over its last output, `--force`, `-j 1`: 5,856.5 M -> 5,822.5 M instructions).
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     use std::io::Read;
-    let Ok(mut file) = std::fs::File::open(path) else { return false };
-    let mut old = vec![0; bytes.len()];
-    file.read_exact(&mut old).is_ok() && old == bytes && file.read(&mut [0]).is_ok_and(|n| n == 0)
+    let Ok(file) = std::fs::File::open(path) else { return false };
+    let mut old = Vec::with_capacity(bytes.len() + 1);
+    file.take(bytes.len() as u64 + 1).read_to_end(&mut old).is_ok() && old == bytes
 }
 
 /// `path` already holds exactly `parts` joined: compared a buffer at a time, so neither the

@@ -104,7 +104,9 @@ pub(crate) fn render_body(
         code_cache,
         lines: LineIndex::new(text, note.body_line),
         body,
-        events: Vec::new(),
+        // Room for about one event per eight bytes of Markdown, not grown by doubling from none
+        // (1k notes, `-j 1`: render_body 3,484.7 M -> 3,464.3 M instructions).
+        events: Vec::with_capacity(text.len() / 8),
         heading: 0,
         in_heading: false,
         lifting_title: false,

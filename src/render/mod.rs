@@ -26,6 +26,17 @@ impl ToTera for view::PageContext<'_> {
     }
 }
 
+/// Tera's `safe` filter without its copy: a string value is marked safe as it is (Tera's strings
+/// are shared, so this copies nothing), where Tera's own allocates and copies it again, which
+/// for `page.content` (tens of KB, once a page) cost 0.4% of a cold build (1k notes, `-j 1`:
+/// 5,833.3 M -> 5,809.2 M instructions). Anything else becomes its text, as with Tera's.
+fn safe(value: tera::Value, _: tera::Kwargs, _: &tera::State) -> tera::Value {
+    match value.as_str() {
+        Some(_) => value.mark_safe(),
+        None => tera::Value::safe_string(&value.to_string()),
+    }
+}
+
 /// Loaded templates, and where each came from for error messages.
 pub struct Theme {
     tera: tera::Tera,
@@ -39,6 +50,7 @@ impl Theme {
         let origins: Vec<(String, String)> = sources.iter().map(|t| (t.name.clone(), t.shown.clone())).collect();
         let mut tera = tera::Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
+        tera.register_filter("safe", safe);
         let pairs: Vec<(String, String)> = sources.into_iter().map(|t| (t.name, t.text)).collect();
         let theme = Theme { tera: tera::Tera::new(), origins };
         match tera.add_raw_templates(pairs) {
@@ -177,6 +189,27 @@ mod tests {
         let t = theme("ok\n{{ nope.x }}").expect("parses");
         let err = t.render_bytes("page.html", &C { t: String::new() }, 0).unwrap_err();
         assert_eq!((err.file.as_str(), err.line), ("templates/page.html", 2));
+    }
+
+    /// Our `safe` gives what Tera's gives: strings unescaped, other values as their text.
+    #[test]
+    fn the_safe_filter_is_teras() {
+        #[derive(serde::Serialize)]
+        struct C {
+            t: &'static str,
+            long: String,
+            n: f64,
+            list: Vec<&'static str>,
+        }
+        let c = C { t: "<b>", long: "<i>본문 & x</i>".repeat(10), n: 1.5, list: vec!["<a>", "b"] };
+        let text = "{{ t | safe }}|{{ long | safe }}|{{ n | safe }}|{{ list | safe }}|{{ t | safe | upper }}|{{ t | safe | length }}";
+        let ours = theme(text).ok().unwrap().render("page.html", &c).unwrap();
+        let mut tera = tera::Tera::new();
+        tera.autoescape_on(vec![".html"]);
+        tera.add_raw_template("page.html", text).unwrap();
+        let teras = tera.render("page.html", &tera::Context::from_serialize(&c).unwrap()).unwrap();
+        assert_eq!(ours, teras);
+        assert!(ours.starts_with("<b>|<i>본문 & x</i>"), "{ours}");
     }
 
     fn serde_json_like() -> std::collections::BTreeMap<String, String> {
