@@ -76,8 +76,8 @@ impl<'p> Weights<'p> {
 
     /// `into_terms` with the CJK terms by number, not text (what a build posts, `Index::post`):
     /// the words by text, then each lead by its code and each bigram by `first << 16 | second`
-    /// (`cjk_text` gives their text back). Every CJK code is below U+10000 and above U+3040, so
-    /// a number below 0x10000 is a lead's.
+    /// (`push_cjk_text` gives their text back). Every CJK code is below U+10000 and above
+    /// U+3040, so a number below 0x10000 is a lead's.
     pub(super) fn into_words_and_cjk(self) -> WordsAndCjk<'p> {
         let Weights { words, bigrams, mut leads } = self;
         let mut cjk = Vec::with_capacity(bigrams.terms.len() + leads.terms.len());
