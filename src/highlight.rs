@@ -467,7 +467,8 @@ fn plain(language: Option<String>, code: &str) -> Highlighted {
 /// Ordinary code never comes near (the corpus tests compare with syntect's own parser).
 const RETRY_LIMIT_IN_SEARCH: std::os::raw::c_ulong = 100_000;
 
-/// `text` HTML-escaped onto `html` by pulldown-cmark's escaper. `escape_html` (`&<>"'`), not
+/// `text` HTML-escaped onto `html` as pulldown-cmark's escaper writes it (its own for long runs, a
+/// plain walk for short ones). `escape_html` (`&<>"'`), not
 /// `escape_html_body_text` (`&<>`), although code is element content: the quotes have always
 /// been escaped here, and the built pages stay byte for byte what they were.
 fn push_escaped(html: &mut String, text: &str) {
