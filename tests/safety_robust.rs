@@ -59,6 +59,10 @@ fn build_ok(src: &Path, out: &Path) -> String {
 /// A code block with no language whose text made the language guesser panic: the build
 /// names the note, fails with exit 1 (not 101) and leaves the previous output as it was.
 #[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "the test-panic hook exists in debug builds only (`pipeline::panic_if_asked`)"
+)]
 fn a_panicking_note_fails_the_build_by_name_and_keeps_the_previous_output() {
     // A note that panics while it is rendered (debug builds' fault injection, see
     // `pipeline::panic_if_asked`); its neighbour changes too, so a half-written output would show.
@@ -166,6 +170,10 @@ impl Drop for Server {
 /// `serve` starts on a site whose note panics, reports it, and keeps rebuilding: a note that
 /// panics when saved is reported, and later edits (of it and of others) are still shown.
 #[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "the test-panic hook exists in debug builds only (`pipeline::panic_if_asked`)"
+)]
 fn serve_survives_panicking_notes_and_shows_later_edits() {
     // Panics in the outline pass when it is read, in render when only its body changed.
     let bad = "# Bad\n\ngongbu:test-panic-in-outline\n";
