@@ -58,6 +58,19 @@ impl Found {
     pub(super) fn first(&self) -> Option<u16> {
         self.0.iter().enumerate().find(|(_, &w)| w != 0).map(|(i, w)| (i * 64) as u16 + w.trailing_zeros() as u16)
     }
+    /// The numbers in the set, lowest first.
+    pub(super) fn ids(&self) -> impl Iterator<Item = u16> + '_ {
+        self.0.iter().enumerate().flat_map(|(i, &w)| {
+            let mut word = w;
+            std::iter::from_fn(move || {
+                (word != 0).then(|| {
+                    let bit = word.trailing_zeros() as u16;
+                    word &= word - 1;
+                    (i * 64) as u16 + bit
+                })
+            })
+        })
+    }
     pub(super) fn union(mut self, other: &Found) -> Found {
         for (a, b) in self.0.iter_mut().zip(&other.0) {
             *a |= b;
