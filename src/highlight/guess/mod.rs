@@ -285,21 +285,35 @@ fn is_text_line(line: &Line) -> bool {
     let mut ascii_words = 0;
     let mut alpha_words = 0;
     let mut tokens = 0;
-    let code = if ascii { std::borrow::Cow::Borrowed(line.code.as_str()) } else { without_placeholders(&line.code) };
-    for tok in code.split_whitespace() {
-        tokens += 1;
-        // By bytes: a char of several bytes is neither a letter, `'` nor `-`.
-        if !ascii && tok.chars().any(is_hangul) {
-            hangul += 1;
-        } else if tok.bytes().any(|b| b.is_ascii_alphabetic()) {
+    // A token with an ASCII letter is a word; a plain word (letters, `'`, `-`, then maybe
+    // punctuation) counts twice. By bytes: a char of several bytes is none of these.
+    let mut word = |tok: &[u8]| {
+        if tok.iter().any(u8::is_ascii_alphabetic) {
             ascii_words += 1;
-            let word = tok.trim_end_matches([',', '.', '!', '?', ':']);
+            let end = tok.iter().rposition(|b| !matches!(b, b',' | b'.' | b'!' | b'?' | b':')).map_or(0, |p| p + 1);
+            let word = &tok[..end];
             // `-d` is a command's flag, not a word.
             if !word.is_empty()
-                && !word.starts_with('-')
-                && word.bytes().all(|b| b.is_ascii_alphabetic() || b == b'\'' || b == b'-')
+                && word[0] != b'-'
+                && word.iter().all(|&b| b.is_ascii_alphabetic() || b == b'\'' || b == b'-')
             {
                 alpha_words += 1;
+            }
+        }
+    };
+    if ascii {
+        // `split_whitespace` by bytes: its ASCII whitespace is tab to carriage return and space.
+        for tok in line.code.as_bytes().split(|b| matches!(b, b'\t'..=b'\r' | b' ')).filter(|t| !t.is_empty()) {
+            tokens += 1;
+            word(tok);
+        }
+    } else {
+        for tok in without_placeholders(&line.code).split_whitespace() {
+            tokens += 1;
+            if tok.chars().any(is_hangul) {
+                hangul += 1;
+            } else {
+                word(tok.as_bytes());
             }
         }
     }
