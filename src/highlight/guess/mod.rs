@@ -5,6 +5,10 @@
 //! (the table of rules in `rules.rs`), the best language must clear a minimum score and beat
 //! every other language family by a margin. Prose, diagrams and program output are rejected
 //! before scoring, because plain text is far better than wrong colours.
+//!
+//! Speed: `strip_line` copies runs of plain bytes, and the text tests answer ASCII lines (most
+//! of them) by bytes, without the Hangul and arrow checks. Measured on the 1,000-note build
+//! (-j 1): 5,542.0 M -> 5,520.3 M instructions.
 
 use super::Highlighter;
 use crate::text::is_hangul;
@@ -158,10 +162,15 @@ fn strip_line(raw: &str, in_block: &mut bool) -> (String, bool) {
             }
             b'-' if prev_space && (rest.starts_with(b"-- ") || rest.starts_with(b"-->")) => break,
             _ => {
-                // Push the whole char, not a byte: lines hold Hangul.
-                let ch = raw.get(i..).and_then(|r| r.chars().next()).unwrap_or(' ');
-                out.push(ch);
-                i += ch.len_utf8();
+                // Copy up to the next byte an arm above may take (`*` only counts at the line's
+                // start). Those bytes are ASCII, so the run ends on a char boundary: lines hold
+                // Hangul.
+                let end = b[i + 1..]
+                    .iter()
+                    .position(|c| matches!(c, b'"' | b'\'' | b'`' | b'/' | b'<' | b'#' | b'-'))
+                    .map_or(b.len(), |p| i + 1 + p);
+                out.push_str(&raw[i..end]);
+                i = end;
                 continue;
             }
         }
@@ -216,7 +225,7 @@ fn is_printed_value(lines: &[Line]) -> bool {
 fn is_text_line(line: &Line) -> bool {
     let raw = line.raw;
     // Worked examples: `Input: arr[] = {1, 2}`, `Output: 72`.
-    let head = raw.split([':', ' ']).next().unwrap_or("");
+    let head = &raw[..raw.bytes().position(|b| b == b':' || b == b' ').unwrap_or(raw.len())];
     if matches!(head, "Input" | "Output" | "Example" | "Result" | "Answer" | "input" | "output") {
         return true;
     }
@@ -234,30 +243,34 @@ fn is_text_line(line: &Line) -> bool {
     if is_http_start_line(raw) {
         return true;
     }
-    // Arrows and box-drawing characters outside comments belong to diagrams, not code.
-    if line.code.chars().any(|c| {
-        matches!(
-            c,
-            '→' | '←'
-                | '↑'
-                | '↓'
-                | '⇒'
-                | '⇔'
-                | '↔'
-                | '─'
-                | '│'
-                | '┌'
-                | '┐'
-                | '└'
-                | '┘'
-                | '├'
-                | '┤'
-                | '■'
-                | '●'
-                | '※'
-                | '★'
-        )
-    }) {
+    // Arrows and box-drawing characters outside comments belong to diagrams, not code. (None
+    // is ASCII, nor is Hangul: most lines are answered by `is_ascii`.)
+    let ascii = line.code.is_ascii();
+    if !ascii
+        && line.code.chars().any(|c| {
+            matches!(
+                c,
+                '→' | '←'
+                    | '↑'
+                    | '↓'
+                    | '⇒'
+                    | '⇔'
+                    | '↔'
+                    | '─'
+                    | '│'
+                    | '┌'
+                    | '┐'
+                    | '└'
+                    | '┘'
+                    | '├'
+                    | '┤'
+                    | '■'
+                    | '●'
+                    | '※'
+                    | '★'
+            )
+        })
+    {
         return true;
     }
     // ASCII boxes and tables: `+---+---+`, `| a | b |`.
@@ -272,20 +285,35 @@ fn is_text_line(line: &Line) -> bool {
     let mut ascii_words = 0;
     let mut alpha_words = 0;
     let mut tokens = 0;
-    let code = without_placeholders(&line.code);
-    for tok in code.split_whitespace() {
-        tokens += 1;
-        if tok.chars().any(is_hangul) {
-            hangul += 1;
-        } else if tok.chars().any(|c| c.is_ascii_alphabetic()) {
+    // A token with an ASCII letter is a word; a plain word (letters, `'`, `-`, then maybe
+    // punctuation) counts twice. By bytes: a char of several bytes is none of these.
+    let mut word = |tok: &[u8]| {
+        if tok.iter().any(u8::is_ascii_alphabetic) {
             ascii_words += 1;
-            let word = tok.trim_end_matches([',', '.', '!', '?', ':']);
+            let end = tok.iter().rposition(|b| !matches!(b, b',' | b'.' | b'!' | b'?' | b':')).map_or(0, |p| p + 1);
+            let word = &tok[..end];
             // `-d` is a command's flag, not a word.
             if !word.is_empty()
-                && !word.starts_with('-')
-                && word.chars().all(|c| c.is_ascii_alphabetic() || c == '\'' || c == '-')
+                && word[0] != b'-'
+                && word.iter().all(|&b| b.is_ascii_alphabetic() || b == b'\'' || b == b'-')
             {
                 alpha_words += 1;
+            }
+        }
+    };
+    if ascii {
+        // `split_whitespace` by bytes: its ASCII whitespace is tab to carriage return and space.
+        for tok in line.code.as_bytes().split(|b| matches!(b, b'\t'..=b'\r' | b' ')).filter(|t| !t.is_empty()) {
+            tokens += 1;
+            word(tok);
+        }
+    } else {
+        for tok in without_placeholders(&line.code).split_whitespace() {
+            tokens += 1;
+            if tok.chars().any(is_hangul) {
+                hangul += 1;
+            } else {
+                word(tok.as_bytes());
             }
         }
     }
@@ -293,15 +321,18 @@ fn is_text_line(line: &Line) -> bool {
         return true;
     }
     // An English sentence: many plain words and none of the punctuation code is made of.
-    let codeish = line.code.contains(['{', '}', ';', '=', '(', ')', '[', '<', '$', '"']);
-    tokens >= 6 && !codeish && alpha_words * 10 >= tokens * 8
+    let codeish =
+        || line.code.bytes().any(|b| matches!(b, b'{' | b'}' | b';' | b'=' | b'(' | b')' | b'[' | b'<' | b'$' | b'"'));
+    tokens >= 6 && alpha_words * 10 >= tokens * 8 && !codeish()
 }
 
 /// `java.sql.SQLException: Access denied`, `ValueError: bad input`: an exception as printed.
 fn is_exception_message(raw: &str) -> bool {
-    let Some((name, _)) = raw.split_once(": ") else {
+    // The first `: `, found by bytes (a text search costs more on these short lines).
+    let Some(colon) = raw.as_bytes().windows(2).position(|w| w == b": ") else {
         return false;
     };
+    let name = &raw[..colon];
     let class = name.rsplit('.').next().unwrap_or(name);
     (class.ends_with("Exception") || class.ends_with("Error"))
         && class.starts_with(|c: char| c.is_ascii_uppercase())
@@ -316,10 +347,12 @@ fn is_http_start_line(raw: &str) -> bool {
     }
     let mut words = raw.split_whitespace();
     let method = words.next().unwrap_or("");
+    if !matches!(method, "GET" | "POST" | "PUT" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS" | "CONNECT" | "TRACE") {
+        return false;
+    }
     let target = words.next().unwrap_or("");
     let version = words.next().unwrap_or("");
-    matches!(method, "GET" | "POST" | "PUT" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS" | "CONNECT" | "TRACE")
-        && (target.starts_with('/') || target.starts_with("http") || target == "*")
+    (target.starts_with('/') || target.starts_with("http") || target == "*")
         && (version.starts_with("HTTP/") || version.is_empty())
         && words.next().is_none()
 }
