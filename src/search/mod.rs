@@ -232,6 +232,7 @@
 //! shards to the build cache (`Index::take_blocks`, `Index::take_shards`), which keeps the last
 //! output's files made from the same pages' text instead of making and comparing them again.
 
+mod chunks;
 mod filing;
 mod postings;
 mod tokens;
@@ -329,7 +330,8 @@ impl Page {
 /// Only a character starting with 0xC2, 0xE1, 0xE2 or 0xE3 can be non-ASCII whitespace
 /// (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000), so Hangul and most text is never decoded.
 /// Words with one space between them are copied as one stretch, not word by word, and read as
-/// one: a space before a character that cannot be blank is stepped over with it.
+/// one: a space before a character that cannot be blank is stepped over with it, and 16 bytes
+/// with no other blank in them at once (`chunks::blank_stops`).
 fn squeeze(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
@@ -351,6 +353,15 @@ fn squeeze(text: &str) -> String {
         // Character by character (a Hangul syllable is one step, not three) to the next blank.
         let mut end = at + utf8_len(bytes[at]);
         while end < bytes.len() {
+            // Sixteen bytes with no blank in them at once (landing inside a character is
+            // harmless: a continuation byte is stepped over by itself).
+            if let Some(stops) = chunks::blank_stops(bytes, end) {
+                if stops == 0 {
+                    end += 16;
+                    continue;
+                }
+                end += stops.trailing_zeros() as usize;
+            }
             match NOT_BLANK[usize::from(bytes[end])] {
                 0 if bytes[end] == b' ' => match bytes.get(end + 1).map(|&b| NOT_BLANK[usize::from(b)]) {
                     Some(step @ 1..) => end += 1 + usize::from(step),
@@ -1232,9 +1243,14 @@ mod tests {
             (0..=0x3000u32).filter_map(char::from_u32).filter(|c| c.is_whitespace()).map(String::from).collect();
         let pieces = ["a", "가나", "é", "\u{00A1}", "\u{1681}", "\u{2010}", "\u{3001}", "\u{200B}", "😀", "x.y"];
         let mut next = crate::text::random_below(0x9E37_79B9_7F4A_7C15);
-        for _ in 0..5_000 {
-            let text: String = (0..1 + next(8))
-                .map(|_| if next(2) == 0 { blanks[next(blanks.len())].as_str() } else { pieces[next(pieces.len())] })
+        for i in 0..10_000 {
+            // Long texts with few blanks too: stretches of 16 bytes and more with none.
+            let (len, blank_one_in) = if i % 2 == 0 { (8, 2) } else { (40, 2 + next(12)) };
+            let text: String = (0..1 + next(len))
+                .map(|_| match next(blank_one_in) {
+                    0 => blanks[next(blanks.len())].as_str(),
+                    _ => pieces[next(pieces.len())],
+                })
                 .collect();
             assert_eq!(squeeze(&text), text.split_whitespace().collect::<Vec<_>>().join(" "), "{text:?}");
         }
