@@ -1068,14 +1068,24 @@ fn push_number(out: &mut String, mut n: u32) {
 }
 
 /// `s` as a JSON string: quotes, backslashes and control characters escaped. Stretches with
-/// nothing to escape (nearly all of a page's text) are found character by character through a
-/// table (`JSON_PLAIN`) and copied whole.
+/// nothing to escape (nearly all of a page's text) are found 16 bytes at a time
+/// (`chunks::json_escapes`), then character by character through a table (`JSON_PLAIN`), and
+/// copied whole.
 fn push_json_string(out: &mut String, s: &str) {
     out.reserve(s.len() + 2);
     out.push('"');
     let bytes = s.as_bytes();
     let (mut copied, mut at) = (0, 0);
     while at < bytes.len() {
+        // Sixteen bytes with nothing to escape at once (a continuation byte left at the end of
+        // them is stepped over by itself).
+        if let Some(escapes) = chunks::json_escapes(bytes, at) {
+            if escapes == 0 {
+                at += 16;
+                continue;
+            }
+            at += escapes.trailing_zeros() as usize;
+        }
         let b = bytes[at];
         match JSON_PLAIN[usize::from(b)] {
             0 => {
@@ -1298,8 +1308,12 @@ mod tests {
         }
         let pieces = ["a", "가나", "\"", "\\", "\n", "\t", "\r", "\u{1}", "\u{1f}", " ", "\u{7f}", "é", "😀", "\\\""];
         let mut next = crate::text::random_below(0x51_7CC1_B727_220A);
-        for _ in 0..5_000 {
-            let text: String = (0..next(10)).map(|_| pieces[next(pieces.len())]).collect();
+        for i in 0..10_000 {
+            // Long stretches with nothing to escape too (`chunks::json_escapes`).
+            let (len, plain) = if i % 2 == 0 { (10, 0) } else { (60, 1 + next(12)) };
+            let text: String = (0..next(len))
+                .map(|_| if next(plain + 1) > 0 { "가a b" } else { pieces[next(pieces.len())] })
+                .collect();
             let (mut got, mut want) = (String::from("x"), String::from("x"));
             push_json_string(&mut got, &text);
             byte_by_byte(&mut want, &text);
