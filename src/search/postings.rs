@@ -18,6 +18,8 @@ pub(super) struct Postings {
     bytes: Vec<u8>,
     /// The page posted last, that the next one is counted from.
     last: u32,
+    /// Whether a page was posted after a later one.
+    out_of_order: bool,
 }
 
 impl Postings {
@@ -35,7 +37,13 @@ impl Postings {
         if weight != ONCE {
             self.bytes.push(weight);
         }
+        self.out_of_order |= page < self.last;
         self.last = page;
+    }
+
+    /// Whether the pairs were posted in page order (`iter` gives them sorted).
+    pub(super) fn is_in_order(&self) -> bool {
+        !self.out_of_order
     }
 
     /// The pairs as posted.
@@ -124,6 +132,7 @@ mod tests {
             postings.push(p, w);
         }
         assert_eq!(postings.iter().collect::<Vec<_>>(), posted);
+        assert!(!postings.is_in_order());
         let mut sorted = posted.to_vec();
         sorted.sort_unstable();
         let mut pairs = vec![(1, 1)];
@@ -148,6 +157,7 @@ mod tests {
             if next(2) == 0 { &mut a } else { &mut b }.push(page, weight);
             want.push((page, weight));
         }
+        assert!(a.is_in_order() && b.is_in_order() && Postings::default().is_in_order());
         let mut pairs = Vec::new();
         Postings::sorted_into([&a, &b], &mut pairs);
         assert_eq!(pairs, want);
