@@ -63,16 +63,7 @@ impl Found {
     }
     /// The numbers in the set, lowest first.
     pub(super) fn ids(&self) -> impl Iterator<Item = u16> + '_ {
-        self.0.iter().enumerate().flat_map(|(i, &w)| {
-            let mut word = w;
-            std::iter::from_fn(move || {
-                (word != 0).then(|| {
-                    let bit = word.trailing_zeros() as u16;
-                    word &= word - 1;
-                    (i * 64) as u16 + bit
-                })
-            })
-        })
+        set_bits(&self.0).map(|bit| bit as u16)
     }
     pub(super) fn union(mut self, other: &Found) -> Found {
         for (a, b) in self.0.iter_mut().zip(&other.0) {
@@ -177,6 +168,21 @@ impl Needles {
         }
         found
     }
+}
+
+/// The numbers of the set bits of `words` (64 a word, lowest first): the iteration both a text
+/// set here and a rule set in `rules` need.
+pub(super) fn set_bits(words: &[u64]) -> impl Iterator<Item = usize> + '_ {
+    words.iter().enumerate().flat_map(|(i, &w)| {
+        let mut word = w;
+        std::iter::from_fn(move || {
+            (word != 0).then(|| {
+                let bit = word.trailing_zeros() as usize;
+                word &= word - 1;
+                i * 64 + bit
+            })
+        })
+    })
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@
 
 use std::sync::OnceLock;
 
-use super::needles::{Found, Needles};
+use super::needles::{set_bits, Found, Needles};
 use super::Line;
 
 /// Languages the scorer can pick. Order inside a family is the tie-break order.
@@ -933,16 +933,8 @@ impl RowSet {
         }
     }
     /// The rows, lowest first.
-    fn rows(self) -> impl Iterator<Item = usize> {
-        self.0.into_iter().enumerate().flat_map(|(i, mut word)| {
-            std::iter::from_fn(move || {
-                (word != 0).then(|| {
-                    let bit = word.trailing_zeros() as usize;
-                    word &= word - 1;
-                    i * 64 + bit
-                })
-            })
-        })
+    fn rows(&self) -> impl Iterator<Item = usize> + '_ {
+        set_bits(&self.0)
     }
 }
 
@@ -1156,12 +1148,7 @@ impl Test {
             Contains(s) => Test::Code(needles.add(s, true, false)),
             ContainsAny(list) => {
                 let tests: Vec<Test> = list.iter().map(|s| Test::Code(needles.add(s, true, false))).collect();
-                let mut mask = Found::default();
-                tests.iter().for_each(|t| {
-                    if let Test::Code(id) = t {
-                        mask.insert(*id)
-                    }
-                });
+                let mask = Test::code_texts(&tests);
                 Test::Any(tests, (list.len() >= MASKED_PARTS).then(|| Sparse::of(&mask)))
             }
             RawContains(s) => Test::Raw(needles.add(s, false, true)),
@@ -1185,6 +1172,17 @@ impl Test {
         }
     }
 
+    /// The texts of the code tests among `tests` (a `ContainsAny`'s parts).
+    fn code_texts(tests: &[Test]) -> Found {
+        let mut set = Found::default();
+        for test in tests {
+            if let Test::Code(id) = test {
+                set.insert(*id);
+            }
+        }
+        set
+    }
+
     /// Texts one of which occurs in the code or the raw line wherever one of `tests` (compiled
     /// from `features`) holds; None when a part can hold without any text.
     fn texts_of_any(tests: &[Test], features: &'static [Feature], needles: &mut Needles) -> Option<Found> {
@@ -1206,15 +1204,7 @@ impl Test {
         match (self, feature) {
             (Test::Code(id) | Test::Raw(id) | Test::Either(id) | Test::Word(id, _), _) => one(*id),
             (Test::Any(tests, _), Any(fs)) => Test::texts_of_any(tests, fs, needles),
-            (Test::Any(tests, _), ContainsAny(_)) => {
-                let mut set = Found::default();
-                tests.iter().for_each(|t| {
-                    if let Test::Code(id) = t {
-                        set.insert(*id)
-                    }
-                });
-                Some(set)
-            }
+            (Test::Any(tests, _), ContainsAny(_)) => Some(Test::code_texts(tests)),
             (Test::Count(tests, _, _), Count(fs, _)) => Test::texts_of_any(tests, fs, needles),
             (Test::All(tests), All(fs)) => tests.iter().zip(*fs).find_map(|(t, f)| t.texts_needed(f, needles)),
             (Test::Gated(gate, _), Gated(g, _)) => gate.texts_needed(g, needles),
