@@ -183,9 +183,18 @@ const CLASS: [u8; 256] = {
     table
 };
 
-/// The first offset at or after `from` whose byte is in one of `classes`, or `b.len()`.
+/// The first offset at or after `from` whose byte is in one of `classes`, or `b.len()`:
+/// sixteen bytes a step while the page has them (`chunks::of_classes`), then byte by byte.
+#[inline(always)]
 fn next_of(b: &[u8], from: usize, classes: u8) -> usize {
-    b[from..].iter().position(|&c| CLASS[c as usize] & classes != 0).map_or(b.len(), |p| from + p)
+    let mut at = from;
+    while let Some(found) = chunks::of_classes(b, at, classes) {
+        if found != 0 {
+            return at + found.trailing_zeros() as usize;
+        }
+        at += 16;
+    }
+    b[at..].iter().position(|&c| CLASS[c as usize] & classes != 0).map_or(b.len(), |p| at + p)
 }
 
 /// The first offset at or after `from` that is not HTML whitespace, or `b.len()`.
