@@ -3,6 +3,9 @@
 
 use std::borrow::Cow;
 
+#[cfg(target_arch = "x86_64")]
+pub(crate) mod sse2;
+
 /// Control characters never reach the HTML (where they are errors) or `nav.js`: NUL becomes
 /// U+FFFD as CommonMark says, and so does every other C0 control but tab, newline and
 /// carriage return, DEL and the C1 controls. One for one, so line numbers stay right.

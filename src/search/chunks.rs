@@ -1,7 +1,7 @@
 //! Sixteen bytes of text classed at once (SSE2, which every x86-64 processor has): the byte
 //! scans of `tokens::is_nfc`, `squeeze` and `push_json_string` step over a stretch of bytes that needs nothing done
 //! in one step, not character by character, and stop at the first byte that needs a look.
-//! Other targets scan byte by byte as before (`None`).
+//! Other targets scan byte by byte as before (`None`). The comparisons are `text::sse2`'s.
 //!
 //! Each scan looks at a byte and the one after it (a Hangul syllable is told by its first two
 //! bytes, a space that stays by the byte after it), so a chunk is taken only with its next byte
@@ -12,84 +12,6 @@
 //! the build 5,631.1 M → 5,604.6 M. `push_json_string` (the text blocks) 36.8 M → 14.5 M, the
 //! build 5,604.6 M → 5,577.4 M.
 
-#[cfg(target_arch = "x86_64")]
-mod sse2 {
-    //! The intrinsics are `unsafe` for the processors that lack SSE2: no x86-64 processor does
-    //! (it is part of the target's baseline), so every call here is sound.
-    use std::arch::x86_64::{
-        __m128i, _mm_and_si128, _mm_andnot_si128, _mm_cmpeq_epi8, _mm_max_epu8, _mm_movemask_epi8, _mm_or_si128,
-        _mm_set1_epi8, _mm_set_epi64x,
-    };
-
-    /// The 16 bytes from `at` and the 16 from `at + 1`, when the text has them.
-    #[inline]
-    pub(super) fn load(bytes: &[u8], at: usize) -> Option<(__m128i, __m128i)> {
-        let chunk = |from: usize| {
-            let b = bytes.get(from..)?.first_chunk::<16>()?;
-            let (lo, hi) = (u128::from_le_bytes(*b) as u64, (u128::from_le_bytes(*b) >> 64) as u64);
-            // SAFETY: SSE2 is part of every x86-64 processor (see the module's doc).
-            Some(unsafe { _mm_set_epi64x(hi as i64, lo as i64) })
-        };
-        Some((chunk(at)?, chunk(at + 1)?))
-    }
-
-    /// The 16 bytes from `at`, when the text has them.
-    #[inline]
-    pub(super) fn load_one(bytes: &[u8], at: usize) -> Option<__m128i> {
-        let b = u128::from_le_bytes(*bytes.get(at..)?.first_chunk::<16>()?);
-        // SAFETY: SSE2 is part of every x86-64 processor (see the module's doc).
-        Some(unsafe { _mm_set_epi64x((b >> 64) as u64 as i64, b as u64 as i64) })
-    }
-
-    /// Bytes equal to `c`.
-    #[inline]
-    pub(super) fn eq(v: __m128i, c: u8) -> __m128i {
-        // SAFETY: SSE2 is part of every x86-64 processor.
-        unsafe { _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8)) }
-    }
-
-    /// Bytes at least `c` (unsigned).
-    #[inline]
-    pub(super) fn at_least(v: __m128i, c: u8) -> __m128i {
-        // SAFETY: SSE2 is part of every x86-64 processor.
-        unsafe { _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(c as i8)), v) }
-    }
-
-    /// Bytes from `low` to `high`.
-    #[inline]
-    pub(super) fn within(v: __m128i, low: u8, high: u8) -> __m128i {
-        and_not(at_least(v, high + 1), at_least(v, low))
-    }
-
-    /// Bytes of `b` not in `a`.
-    #[inline]
-    pub(super) fn and_not(a: __m128i, b: __m128i) -> __m128i {
-        // SAFETY: SSE2 is part of every x86-64 processor.
-        unsafe { _mm_andnot_si128(a, b) }
-    }
-
-    /// Bytes in both.
-    #[inline]
-    pub(super) fn and(a: __m128i, b: __m128i) -> __m128i {
-        // SAFETY: SSE2 is part of every x86-64 processor.
-        unsafe { _mm_and_si128(a, b) }
-    }
-
-    /// Bytes in either.
-    #[inline]
-    pub(super) fn or(a: __m128i, b: __m128i) -> __m128i {
-        // SAFETY: SSE2 is part of every x86-64 processor.
-        unsafe { _mm_or_si128(a, b) }
-    }
-
-    /// One bit a byte, the first byte lowest.
-    #[inline]
-    pub(super) fn bits(v: __m128i) -> u32 {
-        // SAFETY: SSE2 is part of every x86-64 processor.
-        unsafe { _mm_movemask_epi8(v) as u32 }
-    }
-}
-
 /// The bytes of `bytes[at..at + 16]` where a character that can be other than NFC may start, as
 /// a bit mask (bit k for byte `at + k`): a byte from 0xCC up (a character from U+0300), but
 /// not the first byte of a Hangul syllable, told as `tokens::unsure_chars` tells it (0xEB, 0xEC,
@@ -99,7 +21,7 @@ mod sse2 {
 pub(super) fn unsure_leads(bytes: &[u8], at: usize) -> Option<u32> {
     #[cfg(target_arch = "x86_64")]
     {
-        use sse2::*;
+        use crate::text::sse2::*;
         let (b, next) = load(bytes, at)?;
         let hangul = or(
             within(b, 0xEB, 0xEC),
@@ -122,7 +44,7 @@ pub(super) fn unsure_leads(bytes: &[u8], at: usize) -> Option<u32> {
 pub(super) fn blank_stops(bytes: &[u8], at: usize) -> Option<u32> {
     #[cfg(target_arch = "x86_64")]
     {
-        use sse2::*;
+        use crate::text::sse2::*;
         let (b, next) = load(bytes, at)?;
         let may_be_blank = |v| or(or(within(v, 9, 13), eq(v, b' ')), or(eq(v, 0xC2), within(v, 0xE1, 0xE3)));
         let single_space = and_not(may_be_blank(next), eq(b, b' '));
@@ -142,7 +64,7 @@ pub(super) fn blank_stops(bytes: &[u8], at: usize) -> Option<u32> {
 pub(super) fn json_escapes(bytes: &[u8], at: usize) -> Option<u32> {
     #[cfg(target_arch = "x86_64")]
     {
-        use sse2::*;
+        use crate::text::sse2::*;
         let b = load_one(bytes, at)?;
         let plain = and_not(or(eq(b, b'"'), eq(b, b'\\')), at_least(b, 0x20));
         Some(!bits(plain) & 0xFFFF)
