@@ -579,9 +579,17 @@ fn with_compact_links(events: Vec<Event<'_>>) -> impl Iterator<Item = Event<'_>>
         }
         Event::Start(Tag::Link { link_type, dest_url, title, .. }) if in_image == 0 => {
             let mailto = if link_type == LinkType::Email { "mailto:" } else { "" };
-            let mut html = format!(r#"<a href="{mailto}{}""#, escape(&compact(&dest_url)));
+            let href = compact(&dest_url);
+            // Escaped straight into a string with room for the tag: `format!` grew it.
+            let mut html = String::with_capacity(href.len() + title.len() + 32);
+            html.push_str(r#"<a href=""#);
+            html.push_str(mailto);
+            let _ = pulldown_cmark_escape::escape_html(&mut html, &href);
+            html.push('"');
             if !title.is_empty() {
-                html.push_str(&format!(r#" title="{}""#, escape(&title)));
+                html.push_str(r#" title=""#);
+                let _ = pulldown_cmark_escape::escape_html(&mut html, &title);
+                html.push('"');
             }
             html.push('>');
             Event::InlineHtml(html.into())
