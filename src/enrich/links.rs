@@ -41,8 +41,15 @@ pub(crate) fn relative_path(from: &str, to: &str) -> String {
     let from_dirs = &from_dirs[..from_dirs.len() - 1];
     let to_parts: Vec<&str> = to.split('/').collect();
     let common = from_dirs.iter().zip(&to_parts[..to_parts.len() - 1]).take_while(|(a, b)| a == b).count();
-    let mut out = "../".repeat(from_dirs.len() - common);
-    out.push_str(&to_parts[common..].join("/"));
+    // The parts after the common folders are the end of `to` as it is.
+    let rest = &to[to_parts[..common].iter().map(|p| p.len() + 1).sum::<usize>()..];
+    let ups = from_dirs.len() - common;
+    // Made at its length: grown from the `../`s it was copied again.
+    let mut out = String::with_capacity(3 * ups + rest.len());
+    for _ in 0..ups {
+        out.push_str("../");
+    }
+    out.push_str(rest);
     out
 }
 

@@ -39,14 +39,23 @@ pub(crate) fn find(body: &str, body_line: usize, headings: &[Heading]) -> Vec<Te
             continue;
         }
         if let Some((at, term, definition)) = bold_definition(line) {
-            let id = unique(&mut taken, format!("term-{}", github_slug(&term)));
+            let id = unique(&mut taken, term_id(&term));
             terms.push(Term::new(&term, &definition, &id, start + at, body_line + i, false));
         } else if let Some((at, term, definition)) = html_definition(line) {
-            let id = unique(&mut taken, format!("term-{}", github_slug(&term)));
+            let id = unique(&mut taken, term_id(&term));
             terms.push(Term::new(&term, &definition, &id, start + at, body_line + i, true));
         }
     }
     terms
+}
+
+/// `term-` and the term's slug, in a string made at its length (`format!` grew one from none).
+fn term_id(term: &str) -> String {
+    let slug = github_slug(term);
+    let mut id = String::with_capacity(5 + slug.len());
+    id.push_str("term-");
+    id.push_str(&slug);
+    id
 }
 
 fn unique(taken: &mut FxHashSet<String>, base: String) -> String {

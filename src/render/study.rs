@@ -182,7 +182,7 @@ impl<'a> StudyWriter<'a> {
     pub(crate) fn strong(&mut self, offset: usize, events: &mut Vec<Event<'a>>) {
         let term = self.terms.get(&offset).map(|&t| &self.note.study.terms[t]).filter(|t| !t.html_dt);
         let Some(term) = term else { return events.push(Event::Start(Tag::Strong)) };
-        let tag = format!("<strong class=\"gb-term\" id=\"{}\">", escape(term.id()));
+        let tag = tag_around(r#"<strong class="gb-term" id=""#, term.id(), r#"">"#);
         self.for_anki(events.len(), || "<strong>".into());
         events.push(Event::InlineHtml(tag.into()));
     }
@@ -319,7 +319,11 @@ impl<'a> StudyWriter<'a> {
             }
             let tag = match link {
                 Some((href, title)) if !href.is_empty() => {
-                    format!("<a class=\"gb-termlink\" href=\"{}\" title=\"{}\">", escape(&href), escape(&title))
+                    let mut tag = tag_around(r#"<a class="gb-termlink" href=""#, &href, r#"" title=""#);
+                    tag.reserve(title.len() + 2);
+                    let _ = pulldown_cmark_escape::escape_html(&mut tag, &title);
+                    tag.push_str(r#"">"#);
+                    tag
                 }
                 Some(_) => "</a>".to_string(),
                 None => continue,
@@ -572,6 +576,16 @@ fn next_of(hay: &str, needles: &[&str]) -> Option<usize> {
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+    out
+}
+
+/// `before`, `text` escaped, `after`, in a string made with room for them: written with
+/// `format!`, such tags grew their string two or three times each.
+fn tag_around(before: &str, text: &str, after: &str) -> String {
+    let mut out = String::with_capacity(before.len() + text.len() + after.len() + 8);
+    out.push_str(before);
+    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+    out.push_str(after);
     out
 }
 
@@ -988,8 +1002,15 @@ fn reference_key(href: &str) -> String {
     let no_fragment = no_scheme.split('#').next().unwrap_or(no_scheme);
     let trimmed = no_fragment.trim_end_matches('/');
     let (host, path) = trimmed.split_once('/').unwrap_or((trimmed, ""));
-    let host = host.to_ascii_lowercase();
-    format!("{}/{path}", host.strip_prefix("www.").unwrap_or(&host))
+    let mut key = host.to_ascii_lowercase();
+    if key.starts_with("www.") {
+        key.drain(..4);
+    }
+    // The key is made in the host's string: `format!` grew a new one from none.
+    key.reserve_exact(path.len() + 1);
+    key.push('/');
+    key.push_str(path);
+    key
 }
 
 /// The host of an address, without `www.`.
@@ -1205,8 +1226,22 @@ fn anki_rows(csv: &mut String, site: &Site, n: usize, answers: &[String]) {
     for (k, q) in note.study.questions.iter().enumerate() {
         let text = q.text(&note.headings);
         let front = match q.label(&note.headings) {
-            Some(label) => format!("{}<br><small>{} · {}</small>", escape(text), escape(&note.title), escape(label)),
-            None => format!("{}<br><small>{}</small>", escape(text), escape(&note.title)),
+            Some(label) => {
+                let mut front = tag_around("", text, "<br><small>");
+                front.reserve(note.title.len() + label.len() + 24);
+                let _ = pulldown_cmark_escape::escape_html(&mut front, &note.title);
+                front.push_str(" · ");
+                let _ = pulldown_cmark_escape::escape_html(&mut front, label);
+                front.push_str("</small>");
+                front
+            }
+            None => {
+                let mut front = tag_around("", text, "<br><small>");
+                front.reserve(note.title.len() + 8);
+                let _ = pulldown_cmark_escape::escape_html(&mut front, &note.title);
+                front.push_str("</small>");
+                front
+            }
         };
         let back = answers.get(k).map_or("", String::as_str);
         for (i, field) in [front.as_str(), back, tag.as_str()].iter().enumerate() {

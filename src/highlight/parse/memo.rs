@@ -106,6 +106,17 @@ fn pack(at: usize, op: &ScopeStackOp, mut number: impl FnMut(Scope) -> u32) -> O
     Some(Packed { at: u32::try_from(at).ok()?, op: n << KIND_BITS | kind })
 }
 
+/// A line's operations packed (`pack`), in a slice made at their count: collected through
+/// `Option`, they were pushed into a vector grown from none and then cut to size, two to four
+/// reallocations a line (1k notes, `-j 1`: 43,653 reallocations, 11.1 M instructions).
+fn pack_all(ops: &[(usize, ScopeStackOp)], mut number: impl FnMut(Scope) -> u32) -> Option<Box<[Packed]>> {
+    let mut packed = Vec::with_capacity(ops.len());
+    for (at, op) in ops {
+        packed.push(pack(*at, op, &mut number)?);
+    }
+    Some(packed.into_boxed_slice())
+}
+
 /// The operation `pack` packed, a pushed scope by its number's `scope`.
 fn unpack(packed: Packed, scope: impl FnOnce(usize) -> Scope) -> (usize, ScopeStackOp) {
     let n = (packed.op >> KIND_BITS) as usize;
@@ -239,7 +250,7 @@ impl LineMemo {
         next: Rc<Snapshot>,
         plain: bool,
     ) {
-        let Some(packed) = ops.iter().map(|(at, op)| pack(*at, op, |s| self.scopes.number(s))).collect() else {
+        let Some(packed) = pack_all(ops, |s| self.scopes.number(s)) else {
             return;
         };
         let key = key(from.hash, line);
@@ -495,7 +506,7 @@ impl SharedSide {
                 n
             }
         };
-        let Some(packed) = ops.iter().map(|(at, op)| pack(*at, op, &mut number)).collect() else {
+        let Some(packed) = pack_all(ops, &mut number) else {
             return;
         };
         let key = key(from.hash, line);
