@@ -31,7 +31,7 @@ use syntect::parsing::syntax_definition::{
 };
 use syntect::parsing::{ParseState, Region, ScopeStackOp, SyntaxReference, SyntaxSet};
 
-use super::required::{Class, LineBytes, Required, Sieve};
+use super::required::{Class, LineBytes, LineMemory, Required, Sieve};
 
 pub(super) mod memo;
 mod simple;
@@ -240,8 +240,8 @@ struct Tables {
     scratch: Region,
     best: Region,
     captures: Vec<((usize, i32), ScopeStackOp)>,
-    /// Memory for the line's sieve masks (see `LineBytes::reusing`).
-    masks: Vec<u128>,
+    /// Memory for the line's index (see `LineBytes::reusing`).
+    masks: LineMemory,
     /// The line memo of the build's threads, and this thread's own for states it cannot share.
     shared: memo::SharedSide,
     memo: memo::LineMemo,
@@ -380,7 +380,7 @@ impl State {
                 ended => break ended,
             }
         };
-        t.masks = line.into_masks();
+        t.masks = line.into_memory();
         ended?;
         if t.over_budget {
             ops.truncate(ops_before);
@@ -657,7 +657,7 @@ impl Tables {
             scratch: Region::new(),
             best: Region::new(),
             captures: Vec::new(),
-            masks: Vec::new(),
+            masks: LineMemory::default(),
             shared: memo::SharedSide::new(memo::for_new_tables()),
             memo: memo::LineMemo::default(),
             budget: 0,
