@@ -5,8 +5,8 @@
 
 use super::autolink::{display_url, may_hold_link, split_urls, Piece};
 use super::href::compact;
-use super::math;
 use super::study::StudyWriter;
+use super::{escape, math};
 use crate::cache::CodeCache;
 use crate::config::Words;
 use crate::diagnostics::{Diagnostic, LineIndex};
@@ -728,16 +728,6 @@ fn emoji(text: CowStr<'_>) -> CowStr<'_> {
         Cow::Borrowed(_) => text,
         Cow::Owned(shown) => shown.into(),
     }
-}
-
-/// `text` for a quoted attribute or element content, by pulldown-cmark's escaper (`&<>"'`).
-/// Not `escape_href` for hrefs: they are already encoded as links resolve them, and it would
-/// encode non-ASCII (a Korean path) and `'` again, changing the built pages.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    // Writing to a String cannot fail.
-    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
-    out
 }
 
 /// A task list's box, named by its state (a bare disabled checkbox has no accessible name).

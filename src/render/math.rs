@@ -10,6 +10,8 @@ use pulldown_latex::config::DisplayMode;
 use pulldown_latex::{push_mathml, Parser, ParserError, RenderConfig, Storage};
 use std::error::Error;
 
+use super::escape;
+
 /// Formulas longer than this are shown as code: TeX macros can expand a short text a long way,
 /// and no note needs a formula this long.
 const MAX_FORMULA_BYTES: usize = 8 * 1024;
@@ -224,13 +226,6 @@ fn is_known_tag(tag: &str) -> bool {
         attrs = after;
     }
     true
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    // Writing to a String cannot fail.
-    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
-    out
 }
 
 #[cfg(test)]

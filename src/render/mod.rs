@@ -15,6 +15,24 @@ pub mod view;
 use crate::diagnostics::Diagnostic;
 use crate::theme::TemplateSource;
 
+/// `text` for a quoted attribute or element content, by pulldown-cmark's escaper (`&<>"'`).
+/// Not `escape_href` for hrefs: they are already encoded as links resolve them, and it would
+/// encode non-ASCII (a Korean path) and `'` again, changing the built pages.
+fn escape(text: &str) -> String {
+    tag_around("", text, "")
+}
+
+/// `before`, `text` escaped (as `escape` does), `after`, in a string made with room for them:
+/// written with `format!`, such tags grew their string two or three times each.
+fn tag_around(before: &str, text: &str, after: &str) -> String {
+    let mut out = String::with_capacity(before.len() + text.len() + after.len() + 8);
+    out.push_str(before);
+    // Writing to a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+    out.push_str(after);
+    out
+}
+
 /// What a page template renders from, as Tera's context.
 pub(crate) trait ToTera {
     fn to_tera(&self) -> tera::TeraResult<tera::Context>;

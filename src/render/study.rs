@@ -17,7 +17,7 @@
 //! `references/index.html`.
 
 use super::view::{self, Chrome, PageContext, SiteLinks};
-use super::Theme;
+use super::{escape, tag_around, Theme};
 use crate::diagnostics::Diagnostic;
 use crate::enrich::links::encode_path;
 use crate::enrich::study::{fold, Glossary};
@@ -571,22 +571,6 @@ fn tag_has_id(tag_start: &str) -> bool {
 /// The first of `needles` in `hay`.
 fn next_of(hay: &str, needles: &[&str]) -> Option<usize> {
     needles.iter().filter_map(|n| hay.find(n)).min()
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
-    out
-}
-
-/// `before`, `text` escaped, `after`, in a string made with room for them: written with
-/// `format!`, such tags grew their string two or three times each.
-fn tag_around(before: &str, text: &str, after: &str) -> String {
-    let mut out = String::with_capacity(before.len() + text.len() + after.len() + 8);
-    out.push_str(before);
-    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
-    out.push_str(after);
-    out
 }
 
 /// What a rendered note gives the site's study files.
