@@ -79,8 +79,8 @@
 
   /* A posting list's numbers (page delta, weight, …) from its base64url digits (src/search/mod.rs,
      push_number): five bits a digit, low bits first, 32 added to all but a number's last. */
-  var DIGIT = new Int8Array(128);
-  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".split("").forEach(function (c, i) { DIGIT[c.charCodeAt(0)] = i; });
+  var DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", DIGIT = new Int8Array(128);
+  DIGITS.split("").forEach(function (c, i) { DIGIT[c.charCodeAt(0)] = i; });
   function numbers(digits) {
     var out = new Int32Array(digits.length), len = 0, n = 0, scale = 1;
     for (var i = 0; i < digits.length; i++) {
@@ -99,128 +99,162 @@
     return list;
   }
 
-  /* Sorted keys per shard, for prefix lookups. */
-  var sortedKeys = {};
-  function keysOf(n, shard) {
-    return sortedKeys[n] || (sortedKeys[n] = Object.keys(shard).sort());
+  /* Sorted keys per shard, for prefix lookups (kept by the shard itself, so the made-up shards
+     of the warm-up below never meet the real ones). */
+  var sortedKeys = new WeakMap();
+  function keysOf(shard) {
+    var keys = sortedKeys.get(shard);
+    if (!keys) sortedKeys.set(shard, keys = Object.keys(shard).sort());
+    return keys;
   }
-  function withPrefix(n, shard, prefix) {
-    var keys = keysOf(n, shard), lo = 0, hi = keys.length, out = [];
+  function withPrefix(shard, prefix) {
+    var keys = keysOf(shard), lo = 0, hi = keys.length, out = [];
     while (lo < hi) { var mid = (lo + hi) >> 1; if (keys[mid] < prefix) lo = mid + 1; else hi = mid; }
     for (var i = lo; i < keys.length && keys[i].lastIndexOf(prefix, 0) === 0; i++) out.push(keys[i]);
     return out;
   }
+  /* ---- ranking: pages by their postings ---- */
+  /* A query's parts: for each unit, its bigrams or its lone syllable (exact), or its word (a
+     prefix), each with the shard its term is in. */
+  function partsOf(us, bits) {
+    var parts = [];
+    us.forEach(function (u, ui) {
+      if (u.cjk && u.grams.length) u.grams.forEach(function (g) { parts.push({ u: ui, term: g, exact: true }); });
+      else parts.push({ u: ui, term: u.text, exact: u.cjk || Array.from(u.text).length < 2 });
+    });
+    parts.forEach(function (p) { p.shard = shardOf(p.term, bits); });
+    return parts;
+  }
+
+  /* The ranking's arrays over the pages, kept from one query to the next: a common word is on
+     every page, so each query would make several arrays the size of the site, and in a fresh
+     page the garbage collector ran in the middle of the first query. */
+  var scratch = {};
+  function room(name, Type, len) {
+    var a = scratch[name];
+    if (!a || a.length < len) a = scratch[name] = new Type(len);
+    return a;
+  }
+  function zeros(name, Type, len) {
+    var a = room(name, Type, len);
+    a.fill(0, 0, len);
+    return a;
+  }
+
+  /* The best `limit` of the `n` pages for the query's units and parts (more when a phrase can
+     reorder them), from the postings in `shards` (shard number → terms). Pure but for the
+     scratch arrays and the postings it decodes in place. */
+  function rank(n, us, parts, shards, limit) {
+    /* Typed arrays over the pages and plain loops, no object or closure per page: a common
+       word is on every page, and a first query runs before the engine has compiled this (see
+       warmUp). The loops over postings do integer work only: an unoptimised engine boxes every
+       fractional number it computes, which cost more than the rest of the ranking (tens of
+       thousands of postings for a Korean phrase of common bigrams). So a page's term frequency
+       score is summed in fixed point (SCALE units), each list's contributions looked up in a
+       table. */
+    var U = us.length;
+    var hit = zeros("hit", Uint8Array, n * U), inTitle = zeros("inTitle", Uint8Array, n * U), inHead = zeros("inHead", Uint8Array, n * U);
+    var tfx = zeros("tfx", Int32Array, n), any = zeros("any", Uint8Array, n), candidates = room("candidates", Int32Array, n), nc = 0;
+    var partsIn = us.map(function () { return 0; });
+    parts.forEach(function (p) { partsIn[p.u]++; });
+    /* The postings of every term a part matches, and whether the term is the word itself. */
+    var bound = 0;
+    parts.forEach(function (p) {
+      var shard = shards[p.shard] || {}, df = 0;
+      p.found = [];
+      if (p.exact) { if (Object.prototype.hasOwnProperty.call(shard, p.term)) p.found.push({ list: postingsOf(shard, p.term), whole: false }); }
+      else withPrefix(shard, p.term).forEach(function (t) { p.found.push({ list: postingsOf(shard, t), whole: t === p.term }); });
+      p.found.forEach(function (f) { df += f.list.length >> 1; });
+      p.idf = Math.log(1 + n / (1 + Math.min(df, n)));
+      bound += p.found.length * (LOG1P[63] * p.idf + 0.5);
+    });
+    /* Fixed point with as many fractional bits as the largest possible sum allows in 30 bits. */
+    var SCALE = 65536;
+    while (SCALE > 1 && bound * SCALE >= 1 << 30) SCALE /= 2;
+    var flags = zeros("flags", Uint8Array, n), touched = room("touched", Int32Array, n), add = room("add", Int32Array, 64);
+    parts.forEach(function (p) {
+      var nt = 0, j, i, k, c, u = p.u, found = p.found;
+      for (j = 0; j < found.length; j++) {
+        /* the word itself, not only longer ones, gains half a point */
+        var list = found[j].list, page = 0, w, at, bonus = found[j].whole ? 0.5 : 0;
+        for (c = 0; c < 64; c++) add[c] = Math.round((LOG1P[c] * p.idf + bonus) * SCALE);
+        if (found.length === 1) {
+          /* One list: each page once, so its flags count directly. */
+          for (i = 0; i + 1 < list.length; i += 2) {
+            page += list[i];
+            if (page >= n) break;
+            w = list[i + 1];
+            at = page * U + u;
+            hit[at]++;
+            inTitle[at] += (w >> 1) & 1;
+            inHead[at] += w & 1;
+            tfx[page] += add[w >> 2];
+            if (!any[page]) { any[page] = 1; candidates[nc++] = page; }
+          }
+          continue;
+        }
+        for (i = 0; i + 1 < list.length; i += 2) {
+          page += list[i];
+          if (page >= n) break;
+          w = list[i + 1];
+          if (!flags[page]) touched[nt++] = page;
+          flags[page] |= 4 | (w & 3);
+          tfx[page] += add[w >> 2];
+        }
+      }
+      for (k = 0; k < nt; k++) {
+        var pg = touched[k], f = flags[pg], at2 = pg * U + u;
+        flags[pg] = 0;
+        hit[at2]++;
+        if (f & 2) inTitle[at2]++;
+        if (f & 1) inHead[at2]++;
+        if (!any[pg]) { any[pg] = 1; candidates[nc++] = pg; }
+      }
+    });
+    /* The text of the best candidates: more than are shown only when a phrase (query words
+       or a word's bigrams standing together) can reorder them. Only those are kept in order
+       (a full sort of every candidate cost more than the rest of the ranking). */
+    var phrased = U > 1 || us.some(function (u) { return u.cjk && u.grams.length > 1; });
+    var keep = phrased ? Math.max(limit, RERANK) : limit, best = [], total = 0, score = room("score", Float64Array, n);
+    var lastScore = -1, lastPage = -1; /* best's last, once best is full */
+    for (var c = 0; c < nc; c++) {
+      var page = candidates[c], full = 0, part = 0, title = 0, head = 0;
+      for (var u = 0; u < U; u++) {
+        var at = page * U + u, h = hit[at], of = partsIn[u];
+        part += h / of;
+        if (h === of) full++;
+        if (inTitle[at] === of) title++;
+        if (inHead[at] === of) head++;
+      }
+      if (part < U / 2) continue;
+      total++;
+      var tf = tfx[page] / SCALE, sc = full * 1e5 + title * 1e3 + head * 1e2 + part * 10 + tf / (1 + tf);
+      if (best.length === keep && (sc < lastScore || (sc === lastScore && page > lastPage))) continue;
+      score[page] = sc;
+      var at3 = best.length;
+      while (at3 > 0 && (sc > score[best[at3 - 1]] || (sc === score[best[at3 - 1]] && page < best[at3 - 1]))) at3--;
+      best.splice(at3, 0, page);
+      if (best.length > keep) best.pop();
+      if (best.length === keep) { lastPage = best[keep - 1]; lastScore = score[lastPage]; }
+    }
+    /* A phrase found in a result's text adds 1e4 for each phrased unit and 1e4 for the query's
+       words together: the most any result can gain. */
+    var bonus = us.filter(function (u) { return u.cjk && u.grams.length > 1; }).length + (U > 1 ? 1 : 0);
+    return { top: best.map(function (pg) { return { page: pg, score: score[pg] }; }), total: total, phrased: phrased, bonus: bonus };
+  }
+
   /* ---- search: rank pages by postings, then the best ones by their text ---- */
   function search(q, limit, early) {
     var us = units(q);
+    searched = true;
     if (!us.length) return Promise.resolve({ units: us, results: [], total: 0 });
     return load("m", 0).then(function (m) {
       if (!m) return { units: us, results: [], total: 0, broken: true };
-      var bits = Math.round(Math.log2(m.shards));
-      /* Each unit's parts: a bigram or a lone syllable (exact), or a word (a prefix). */
-      var parts = [];
-      us.forEach(function (u, ui) {
-        if (u.cjk && u.grams.length) u.grams.forEach(function (g) { parts.push({ u: ui, term: g, exact: true }); });
-        else parts.push({ u: ui, term: u.text, exact: u.cjk || Array.from(u.text).length < 2 });
-      });
-      var shards = {};
-      parts.forEach(function (p) { shards[p.shard = shardOf(p.term, bits)] = 1; });
+      var parts = partsOf(us, Math.round(Math.log2(m.shards))), shards = {};
+      parts.forEach(function (p) { shards[p.shard] = 1; });
       return Promise.all(Object.keys(shards).map(function (s) { return load("t", +s); })).then(function () {
-        /* Typed arrays over the pages and plain loops, no object or closure per page: a common
-           word is on every page, and a first query runs before the engine has compiled this. The
-           loops over postings do integer work only: an unoptimised engine boxes every fractional
-           number it computes, which cost more than the rest of the ranking (tens of thousands of
-           postings for a Korean phrase of common bigrams). So a page's term frequency score is
-           summed in fixed point (SCALE units), each list's contributions looked up in a table. */
-        var n = m.pages, U = us.length;
-        var hit = new Uint8Array(n * U), inTitle = new Uint8Array(n * U), inHead = new Uint8Array(n * U);
-        var tfx = new Int32Array(n), any = new Uint8Array(n), candidates = new Int32Array(n), nc = 0;
-        var partsOf = us.map(function () { return 0; });
-        parts.forEach(function (p) { partsOf[p.u]++; });
-        /* The postings of every term a part matches, and whether the term is the word itself. */
-        var bound = 0;
-        parts.forEach(function (p) {
-          var shard = got.t[p.shard] || {}, df = 0;
-          p.found = [];
-          if (p.exact) { if (Object.prototype.hasOwnProperty.call(shard, p.term)) p.found.push({ list: postingsOf(shard, p.term), whole: false }); }
-          else withPrefix(p.shard, shard, p.term).forEach(function (t) { p.found.push({ list: postingsOf(shard, t), whole: t === p.term }); });
-          p.found.forEach(function (f) { df += f.list.length >> 1; });
-          p.idf = Math.log(1 + n / (1 + Math.min(df, n)));
-          bound += p.found.length * (LOG1P[63] * p.idf + 0.5);
-        });
-        /* Fixed point with as many fractional bits as the largest possible sum allows in 30 bits. */
-        var SCALE = 65536;
-        while (SCALE > 1 && bound * SCALE >= 1 << 30) SCALE /= 2;
-        var flags = new Uint8Array(n), touched = new Int32Array(n), add = new Int32Array(64);
-        parts.forEach(function (p) {
-          var nt = 0, j, i, k, c, u = p.u, found = p.found;
-          for (j = 0; j < found.length; j++) {
-            /* the word itself, not only longer ones, gains half a point */
-            var list = found[j].list, page = 0, w, at, bonus = found[j].whole ? 0.5 : 0;
-            for (c = 0; c < 64; c++) add[c] = Math.round((LOG1P[c] * p.idf + bonus) * SCALE);
-            if (found.length === 1) {
-              /* One list: each page once, so its flags count directly. */
-              for (i = 0; i + 1 < list.length; i += 2) {
-                page += list[i];
-                if (page >= n) break;
-                w = list[i + 1];
-                at = page * U + u;
-                hit[at]++;
-                inTitle[at] += (w >> 1) & 1;
-                inHead[at] += w & 1;
-                tfx[page] += add[w >> 2];
-                if (!any[page]) { any[page] = 1; candidates[nc++] = page; }
-              }
-              continue;
-            }
-            for (i = 0; i + 1 < list.length; i += 2) {
-              page += list[i];
-              if (page >= n) break;
-              w = list[i + 1];
-              if (!flags[page]) touched[nt++] = page;
-              flags[page] |= 4 | (w & 3);
-              tfx[page] += add[w >> 2];
-            }
-          }
-          for (k = 0; k < nt; k++) {
-            var pg = touched[k], f = flags[pg], at2 = pg * U + u;
-            flags[pg] = 0;
-            hit[at2]++;
-            if (f & 2) inTitle[at2]++;
-            if (f & 1) inHead[at2]++;
-            if (!any[pg]) { any[pg] = 1; candidates[nc++] = pg; }
-          }
-        });
-        /* The text of the best candidates: more than are shown only when a phrase (query words
-           or a word's bigrams standing together) can reorder them. Only those are kept in order
-           (a full sort of every candidate cost more than the rest of the ranking). */
-        var phrased = U > 1 || us.some(function (u) { return u.cjk && u.grams.length > 1; });
-        var keep = phrased ? Math.max(limit, RERANK) : limit, best = [], total = 0, score = new Float64Array(n);
-        var lastScore = -1, lastPage = -1; /* best's last, once best is full */
-        for (var c = 0; c < nc; c++) {
-          var page = candidates[c], full = 0, part = 0, title = 0, head = 0;
-          for (var u = 0; u < U; u++) {
-            var at = page * U + u, h = hit[at], of = partsOf[u];
-            part += h / of;
-            if (h === of) full++;
-            if (inTitle[at] === of) title++;
-            if (inHead[at] === of) head++;
-          }
-          if (part < U / 2) continue;
-          total++;
-          var tf = tfx[page] / SCALE, sc = full * 1e5 + title * 1e3 + head * 1e2 + part * 10 + tf / (1 + tf);
-          if (best.length === keep && (sc < lastScore || (sc === lastScore && page > lastPage))) continue;
-          score[page] = sc;
-          var at3 = best.length;
-          while (at3 > 0 && (sc > score[best[at3 - 1]] || (sc === score[best[at3 - 1]] && page < best[at3 - 1]))) at3--;
-          best.splice(at3, 0, page);
-          if (best.length > keep) best.pop();
-          if (best.length === keep) { lastPage = best[keep - 1]; lastScore = score[lastPage]; }
-        }
-        var top = best.map(function (pg) { return { page: pg, score: score[pg] }; });
-        /* A phrase found in a result's text adds 1e4 for each phrased unit and 1e4 for the
-           query's words together: the most any result can gain. */
-        var bonus = us.filter(function (u) { return u.cjk && u.grams.length > 1; }).length + (U > 1 ? 1 : 0);
+        var ranked = rank(m.pages, us, parts, got.t, limit), n = m.pages;
+        var top = ranked.top, total = ranked.total, phrased = ranked.phrased, bonus = ranked.bonus;
         /* The results of `pages` (of top), in order, once their text blocks are in. */
         var results = function (pages) {
           var blocks = {};
@@ -461,6 +495,75 @@
         body.dataset.searched = q;
       });
     }
+  }
+
+  /* ---- warm-up ---- */
+  /* A fresh page's first query ran its ranking in the engine's interpreter (4–15 ms of it at
+     10,000 notes, before its text blocks could be asked for), and the results panel's first
+     layout found and shaped its fonts (a bold title, Hangul, marks) in the frame that paints the
+     first results. So once the page is idle, the same functions run on made-up postings and
+     text, and a hidden copy of the panel is laid out. No file is loaded and nothing is kept but
+     the ranking's scratch arrays, sized for this site (so a first query makes none). It runs in
+     the browser's idle moments; a search that starts ends it. The performance mark
+     "gongbu-search-warm" says it is done (for tests and timing). */
+  var searched = false;
+  function warmUp() {
+    var m = got.m[0], n = m ? m.pages : 0;
+    if (!(n > 0)) return;
+    var bits = Math.round(Math.log2(m.shards)), digits = [];
+    /* postings while the site's pages last (at most 3,000): page deltas of 1 and now and then 33
+       (two digits), weights of every kind */
+    for (var i = 0, page = 0; page < n && i < 3000; i++) {
+      var far = i % 16 === 15;
+      digits.push(far ? "hB" : "B", DIGITS[(i % 7) << 2 | (i % 4 === 0 ? 2 : 0) | (i % 3 === 0 ? 1 : 0)]);
+      page += far ? 33 : 1;
+    }
+    var postings = digits.join("");
+    /* a query ranked over shards made up for it: each part's term and two longer words (the
+       lists a prefix matches) */
+    var ranked = function (q) {
+      var us = units(q), parts = partsOf(us, bits), shards = {};
+      parts.forEach(function (p) { var t = shards[p.shard] || (shards[p.shard] = {}); t[p.term] = t[p.term + "x"] = t[p.term + "yz"] = postings; });
+      return rank(n, us, parts, shards, SHOWN);
+    };
+    var words = "가나다라 마바사 아자차카 타파하 warm-up 0123 ";
+    var doc = ["warm/", "가나다 warm", [["a", "가나다라", words + words + words], ["b", "warm 가나다", words + "가나다 warm " + words]]];
+    var steps = [
+      navList,
+      function () { ranked("가나"); },
+      function () { ranked("warm"); },
+      function () { ranked("가나다 warm"); },
+      function () { ranked("가나다라"); ranked("가나"); },
+      function () { ranked("warm"); ranked("가나다 warm"); },
+      function () {
+        var r = place(doc, units("가나다 warm")), rows = el("div", "sr-list"), ghost = el("div", "search-results");
+        rows.appendChild(fill(el("a", "sr-item"), r));
+        rows.appendChild(fill(el("a", "sr-item"), { url: r.url, title: r.title, pending: true }));
+        if (!box) return;
+        ghost.style.visibility = "hidden";
+        ghost.setAttribute("aria-hidden", "true");
+        ghost.appendChild(rows);
+        box.parentNode.appendChild(ghost);
+        void ghost.offsetHeight;
+        box.parentNode.removeChild(ghost);
+      }
+    ];
+    /* as many steps as an idle moment has room for (a step takes up to about 10 ms) */
+    var next = function (deadline) {
+      do {
+        if (searched) return;
+        if (!steps.length) { performance.mark("gongbu-search-warm"); return; }
+        steps.shift()();
+      } while (deadline && deadline.timeRemaining() > 10);
+      idle(next);
+    };
+    idle(next);
+  }
+  function idle(f) { if (window.requestIdleCallback) requestIdleCallback(f, { timeout: 1000 }); else setTimeout(f, 50); }
+
+  if (box || pageList) {
+    if (d.readyState === "complete") idle(warmUp);
+    else addEventListener("load", function () { idle(warmUp); });
   }
 
   /* For tests and benchmarks: the ranked results of a query. */

@@ -147,6 +147,42 @@ fn a_first_query_loads_few_files_and_starts_on_the_keystroke() {
     assert!(titles.as_array().is_some_and(|t| !t.is_empty()), "{titles}");
 }
 
+/// The warm-up a page runs once idle (`warmUp` in search.js: the ranking and text functions on
+/// made-up postings, a hidden panel laid out) loads no index file and changes no result: the
+/// query table's results (8 each, with their headings and snippets) are the same in a page that
+/// has warmed up, run again there in the reverse order (the ranking's arrays are reused from
+/// query to query), and in the search page, whose own search starts before the page is idle, so
+/// that it never warms up.
+#[test]
+fn the_warm_up_loads_nothing_and_changes_no_result() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = build_corpus(tmp.path());
+    let queries: Vec<&str> = table().iter().map(|(q, _)| *q).chain(["큐", "async", "GIL 성능"]).collect();
+    let warmed = "performance.getEntriesByName('gongbu-search-warm').length";
+
+    let mut browser = Browser::open(&file_url(&out.join("Algorithm/index.html")));
+    browser.wait_for(&format!("{warmed} === 1"), 20, "the warm-up");
+    assert_eq!(
+        (loaded(&mut browser, "m"), loaded(&mut browser, "t"), loaded(&mut browser, "d")),
+        (0, 0, 0),
+        "the warm-up loads no index file"
+    );
+    let warm: Vec<_> = queries.iter().map(|q| query(&mut browser, q, 8)).collect();
+    assert!(warm.iter().filter(|r| !r.is_empty()).count() >= queries.len() - 1, "{warm:?}");
+    let mut reversed: Vec<_> = queries.iter().rev().map(|q| query(&mut browser, q, 8)).collect();
+    reversed.reverse();
+    assert_eq!(warm, reversed, "the same results in the reverse order");
+
+    let search_page = format!("{}?q=%ED%81%90", file_url(&out.join("search/index.html")));
+    browser.navigate(&search_page);
+    browser.wait_for("document.body.dataset.searched === '큐'", 20, "the search page's results for 큐");
+    let cold: Vec<_> = queries.iter().map(|q| query(&mut browser, q, 8)).collect();
+    assert_eq!(browser.eval(warmed), 0, "no warm-up once a search has started");
+    for ((q, w), c) in queries.iter().zip(&warm).zip(&cold) {
+        assert_eq!(w, c, "{q}: the same results with and without the warm-up");
+    }
+}
+
 /// The header's box shows a query's first screen (5 results with their headings and snippets; their
 /// titles may be shown before, see the next test) once those results' text blocks are
 /// in, and only then asks for the rest's, then shows the whole list with the same five on top:
