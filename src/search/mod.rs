@@ -29,9 +29,9 @@
 //!
 //! A first query in the header's box: the manifest is in memory with `nav.js`; the keystroke
 //! searches at once (no debounce) and loads its shards (one per bigram or word), ranks the pages
-//! from the postings (typed arrays and integer-only loops: it runs before the engine has compiled
-//! it, and an unoptimised engine boxes every fractional number, so term frequencies are summed in
-//! fixed point), paints the titles of the results whose places are certain (every result when
+//! from the postings (typed arrays and integer-only loops: unless the page has warmed up, see
+//! below, it runs before the engine has compiled it, and an unoptimised engine boxes every
+//! fractional number, so term frequencies are summed in fixed point), paints the titles of the results whose places are certain (every result when
 //! no phrase can reorder them; titles and urls from `nav.js`, which lists the pages in the
 //! index's order), loads the text blocks of the first screen's 5 results and fills in their
 //! headings and snippets (or paints them) as soon as no later result can overtake them, then
@@ -234,15 +234,18 @@
 //! layout (7.0 ms, finding and shaping its fonts, against 3.9 ms for the next frame with twice the
 //! objects), in the frame that paints the first titles while the text blocks wait behind it. Once
 //! the page is idle, search.js now runs the ranking and text functions on made-up postings and text
-//! (no file loaded) and lays out a hidden copy of the panel, a step per idle moment (2–13 ms each,
-//! all done within 150 ms of the load); the ranking's arrays are kept from query to query, sized
-//! for the site. The ranking then took 1.1 ms (median). Old (main at the start of session 33) and
-//! new site visits alternating, `--timing-site OLD --against NEW --typing-only --rounds 8`, medians
-//! of the ten queries old / new and the median of the paired differences, focused before and at
-//! once: first screen with its cards 51.7 / 38.2 ms (−11.4) and 46.3 / 39.5 ms (−5.1), titles
-//! 41.7 / 30.7 ms (−8.7) and 36.0 / 30.8 ms (−4.3); keystroke by keystroke (`--keys`, 4 visits)
-//! 22.2 / 20.7 ms. The hidden panel's own part: the first panel frame, from the results in the
-//! page to painted, 15.8 / 13.8 ms (mean, queries with a phrase, 50 visits each).
+//! (no file loaded) and lays out a hidden copy of the panel, as many steps as each idle moment has
+//! room for (2–13 ms a step; done 68–86 ms after the page's load event); the ranking's arrays are
+//! kept from query to query, sized for the site. The ranking then took 1.1 ms (median). Old (main
+//! at the start of session 33) and new site visits alternating, `--timing-site OLD --against NEW
+//! --typing-only --rounds 10`, medians of the ten queries old / new and the median of the paired
+//! differences, focused before and at once: first screen with its cards 52.9 / 44.0 ms (−7.5) and
+//! 46.9 / 41.9 ms (−6.0), titles 38.9 / 32.5 ms (−6.7) and 39.7 / 32.1 ms (−6.0), on a slow phase
+//! of the machine; an earlier run (8 visits, the warm-up a step per idle moment, so not always
+//! done when typed at once) 51.7 / 38.2 ms (−11.4) and 46.3 / 39.5 ms (−5.1). Keystroke by
+//! keystroke (`--keys`, 4 visits) 22.2 / 20.7 ms. The hidden panel's own part: the first panel
+//! frame, from the results in the page to painted, 15.8 / 13.8 ms (mean, queries with a phrase,
+//! 50 visits each).
 //!
 //! What bounds a first query now, from the same traces: the browser loads `file://` files one at a
 //! time (its file loader's tasks run on one thread, 1.3–2.4 ms each, and the page's main thread
