@@ -939,7 +939,8 @@ impl RowSet {
 }
 
 impl Rows {
-    fn new(rows: Vec<Row>) -> Rows {
+    /// The rows, each filed under the texts its `Need` names.
+    fn new(rows: Vec<(Need, Row)>) -> Rows {
         assert!(rows.len() <= ROW_WORDS * 64, "more than {} rows in a guess table", ROW_WORDS * 64);
         let mut always = RowSet::default();
         let mut by_text: Vec<RowSet> = Vec::new();
@@ -950,14 +951,14 @@ impl Rows {
             }
             by_text[id].insert(row);
         };
-        for (i, row) in rows.iter().enumerate() {
-            match row.need.all.first() {
+        for (i, (need, _)) in rows.iter().enumerate() {
+            match need.all.first() {
                 Some(id) => file(id, i),
-                None if row.need.one_of.is_empty() => always.insert(i),
-                None => row.need.one_of.ids().for_each(|id| file(id, i)),
+                None if need.one_of.is_empty() => always.insert(i),
+                None => need.one_of.ids().for_each(|id| file(id, i)),
             }
         }
-        Rows { rows, always, by_text }
+        Rows { rows: rows.into_iter().map(|(_, row)| row).collect(), always, by_text }
     }
 
     /// The rows whose texts `texts` may hold: every row whose `Need` is met is among them.
@@ -973,8 +974,7 @@ impl Rows {
 }
 
 struct Row {
-    need: Need,
-    /// `need` as the loop checks it.
+    /// The row's `Need` (all of, one of) as the loop checks it.
     check: (Sparse, Sparse),
     test: Test,
     add: &'static [(To, f32)],
@@ -1006,12 +1006,12 @@ impl Program {
             let mut compile = |rules: &'static [Rule]| {
                 let row = |r: &'static Rule| {
                     let need = Need::of(&r.when, &mut needles);
-                    Row {
-                        need,
+                    let row = Row {
                         check: (Sparse::of(&need.all), Sparse::of(&need.one_of)),
                         test: Test::of(&r.when, &mut needles),
                         add: r.add,
-                    }
+                    };
+                    (need, row)
                 };
                 rules.iter().map(row).collect()
             };
@@ -1029,7 +1029,7 @@ impl Program {
             Table::Main => &self.main,
         };
         for i in rows.candidates(&x.c_texts).rows() {
-            let Row { check: (all, one_of), test, add, .. } = &rows.rows[i];
+            let Row { check: (all, one_of), test, add } = &rows.rows[i];
             // The row's `Need` is met: all of `all`, and one of `one_of` if it has any.
             if !all.all_in(&x.c_texts) || !(one_of.0.is_empty() || one_of.any_in(&x.c_texts)) {
                 continue;
