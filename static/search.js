@@ -244,6 +244,7 @@
   }
 
   /* ---- search: rank pages by postings, then the best ones by their text ---- */
+  var searched = false; /* a search has started: no warm-up after it (see warmUp) */
   function search(q, limit, early) {
     var us = units(q);
     searched = true;
@@ -506,7 +507,6 @@
      the ranking's scratch arrays, sized for this site (so a first query makes none). It runs in
      the browser's idle moments; a search that starts ends it. The performance mark
      "gongbu-search-warm" says it is done (for tests and timing). */
-  var searched = false;
   function warmUp() {
     var m = got.m[0], n = m ? m.pages : 0;
     if (!(n > 0)) return;
