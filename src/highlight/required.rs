@@ -204,8 +204,7 @@ fn pair_found_in(first: Class, second: Class, line: &LineBytes, start: usize) ->
     if !first.found_in(line, start) || !second.found_in(line, start) {
         return false;
     }
-    let holds = |class: Class, b: u8| if b < 0x80 { class.ascii >> b & 1 == 1 } else { class.non_ascii };
-    line.text.as_bytes()[start..].windows(2).any(|w| holds(first, w[0]) && holds(second, w[1]))
+    line.text.as_bytes()[start..].windows(2).any(|w| first.holds(w[0]) && second.holds(w[1]))
 }
 
 /// Whether the rest of `line` from byte `start` holds a character of `class` (word characters
@@ -224,12 +223,11 @@ fn boundary_found_in(side: Side, class: Class, line: &LineBytes, start: usize) -
     }
     let Some(first) = class.first_in(line, start) else { return false };
     let bytes = line.text.as_bytes();
-    let in_class = |b: u8| if b < 0x80 { class.ascii >> b & 1 == 1 } else { class.non_ascii };
     let not_word = |at: Option<usize>| {
         at.and_then(|at| bytes.get(at)).is_none_or(|&b| BYTE_KIND[usize::from(b)] & MAY_BE_NOT_WORD != 0)
     };
     (first..bytes.len()).any(|at| {
-        in_class(bytes[at])
+        class.holds(bytes[at])
             && match side {
                 Side::Start => not_word(at.checked_sub(1)),
                 Side::End => not_word(Some(at + 1)),
@@ -247,7 +245,6 @@ fn then_found_in(first: Class, gap: Class, then: &str, line: &LineBytes, start: 
         return false;
     }
     let bytes = line.text.as_bytes();
-    let holds = |class: Class, b: u8| if b < 0x80 { class.ascii >> b & 1 == 1 } else { class.non_ascii };
     // `then` starts after `first`'s character, so at `start + 1` or later, and at a copy of
     // its first byte, up to the last.
     let last_start = bytes.len().saturating_sub(needle.len()).min(line.end_of_last(needle[0]).saturating_sub(1));
@@ -256,10 +253,10 @@ fn then_found_in(first: Class, gap: Class, then: &str, line: &LineBytes, start: 
         let mut before = at;
         while before > start {
             before -= 1;
-            if holds(first, bytes[before]) {
+            if first.holds(bytes[before]) {
                 return true;
             }
-            if !holds(gap, bytes[before]) {
+            if !gap.holds(bytes[before]) {
                 return false;
             }
         }
@@ -321,12 +318,22 @@ impl Class {
         self.word && self.ascii & !WORD == 0 && (self.ascii != 0 || self.non_ascii)
     }
 
+    /// Whether a byte may be part of a character of the class, read byte by byte: a byte beyond
+    /// ASCII stands for any character beyond ASCII.
+    #[inline]
+    fn holds(&self, b: u8) -> bool {
+        if b < 0x80 {
+            self.ascii >> b & 1 == 1
+        } else {
+            self.non_ascii
+        }
+    }
+
     /// Where the rest of `line` from byte `start` first holds a character of the class.
     pub(crate) fn first_in(&self, line: &LineBytes, start: usize) -> Option<usize> {
-        let holds = |b: u8| if b < 0x80 { self.ascii >> b & 1 == 1 } else { self.non_ascii };
         // Most searches start right at a character of their lead.
         match line.text.as_bytes().get(start) {
-            Some(&b) if holds(b) => return Some(start),
+            Some(&b) if self.holds(b) => return Some(start),
             None => return None,
             Some(_) => {}
         }
@@ -338,13 +345,7 @@ impl Class {
             return None;
         }
         // A byte beyond ASCII met first in a scan from a character's start begins a character.
-        let at = line.text.as_bytes()[start..].iter().position(|&b| {
-            if b < 0x80 {
-                self.ascii >> b & 1 == 1
-            } else {
-                self.non_ascii
-            }
-        });
+        let at = line.text.as_bytes()[start..].iter().position(|&b| self.holds(b));
         at.map(|at| start + at)
     }
 
