@@ -13,7 +13,7 @@ pub use guess::{explain, guess_language, guess_language_in, note_language};
 
 use std::sync::OnceLock;
 
-use pulldown_cmark_escape::escape_html;
+use crate::text::push_escaped_html;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use syntect::html::{css_for_theme_with_class_style, ClassStyle};
@@ -308,10 +308,10 @@ impl Spans {
             }
         }
         if !self.pending.is_empty() {
-            push_escaped(&mut self.html, &self.pending);
+            push_escaped_html(&mut self.html, &self.pending);
             self.pending.clear();
         }
-        push_escaped(&mut self.html, text);
+        push_escaped_html(&mut self.html, text);
     }
 
     /// Close the open span (if any) and write the waiting whitespace after it.
@@ -319,7 +319,7 @@ impl Spans {
         if self.open.take().is_some() {
             self.html.push_str("</span>");
         }
-        push_escaped(&mut self.html, &self.pending);
+        push_escaped_html(&mut self.html, &self.pending);
         self.pending.clear();
     }
 }
@@ -384,7 +384,7 @@ fn classed_nested(set: &'static SyntaxSet, syntax: &SyntaxReference, code: &str)
         for (i, op) in &ops {
             if *i > at {
                 empty_span = None;
-                push_escaped(&mut html, &line[at..*i]);
+                push_escaped_html(&mut html, &line[at..*i]);
                 at = *i;
             }
             let applied = stack.apply_with_hook(op, |basic, _| match basic {
@@ -409,7 +409,7 @@ fn classed_nested(set: &'static SyntaxSet, syntax: &SyntaxReference, code: &str)
                 return escaped(code);
             }
         }
-        push_escaped(&mut html, &line[at..]);
+        push_escaped_html(&mut html, &line[at..]);
     }
     for _ in 0..open_spans {
         html.push_str("</span>");
@@ -487,39 +487,10 @@ fn plain(language: Option<String>, code: &str) -> Highlighted {
 /// Ordinary code never comes near (the corpus tests compare with syntect's own parser).
 const RETRY_LIMIT_IN_SEARCH: std::os::raw::c_ulong = 100_000;
 
-/// `text` HTML-escaped onto `html` as pulldown-cmark's escaper writes it (its own for long runs, a
-/// plain walk for short ones). `escape_html` (`&<>"'`), not
-/// `escape_html_body_text` (`&<>`), although code is element content: the quotes have always
-/// been escaped here, and the built pages stay byte for byte what they were.
-fn push_escaped(html: &mut String, text: &str) {
-    if text.len() >= 32 {
-        // Writing to a String cannot fail.
-        let _ = escape_html(html, text);
-        return;
-    }
-    // A code run is mostly a token or two: a plain walk writes the same bytes without the
-    // vector set-up, which cost more than the escaping (914,000 runs in a 1,000-note build).
-    let mut kept = 0;
-    for (at, byte) in text.bytes().enumerate() {
-        let escape = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        html.push_str(&text[kept..at]);
-        html.push_str(escape);
-        kept = at + 1;
-    }
-    html.push_str(&text[kept..]);
-}
-
 /// The code of a block shown as it is (plain, or a grammar that broke off): escaped text.
 fn escaped(code: &str) -> String {
     let mut html = String::with_capacity(code.len() + code.len() / 16);
-    push_escaped(&mut html, code);
+    push_escaped_html(&mut html, code);
     html
 }
 
@@ -666,20 +637,6 @@ mod tests {
         }
     }
     use super::*;
-
-    /// The short-run walk writes what pulldown-cmark's escaper writes, at every length.
-    #[test]
-    fn escaping_short_runs_writes_what_the_escaper_writes() {
-        let pieces = ["a", "&", "<", ">", "\"", "'", " ", "한", "😀", "&amp;", "\n", "x=1"];
-        let mut next = crate::text::random_below(0x2545_F491_4F6C_DD1D);
-        for _ in 0..20_000 {
-            let text: String = (0..next(24)).map(|_| pieces[next(pieces.len())]).collect();
-            let (mut ours, mut theirs) = (String::from("<"), String::from("<"));
-            push_escaped(&mut ours, &text);
-            escape_html(&mut theirs, &text).unwrap();
-            assert_eq!(ours, theirs, "{text:?}");
-        }
-    }
 
     fn hl(lang: &str, code: &str) -> Highlighted {
         Highlighter::global().highlight(Some(lang), code)

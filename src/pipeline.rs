@@ -26,7 +26,7 @@ use crate::paths;
 use crate::render::{body, feed, nav, study, view, Theme};
 use crate::reuse::{text_key, BuildCache, PostedTerms, ReusedRef, TextKeys};
 use crate::search;
-use crate::text::without_controls;
+use crate::text::{push_escaped_html, without_controls};
 use crate::theme::{self, DEFAULT_STATIC};
 use crate::write::{self, Sink, Staging, WriteError};
 use rayon::prelude::*;
@@ -1174,8 +1174,8 @@ fn sitemap(site: &Site, base_url: &str) -> Option<String> {
     for &page in &site.order {
         let url = site.url_of(page);
         xml.push_str("  <url><loc>");
-        // XML needs `&<` escaped; `escape_html`'s `&#39;`/`&quot;` are valid XML too. Cannot fail.
-        let _ = pulldown_cmark_escape::escape_html(&mut xml, &format!("{base_url}{}", links::encode_path(&url)));
+        // XML needs `&<` escaped; `&#39;`/`&quot;` are valid XML too.
+        push_escaped_html(&mut xml, &format!("{base_url}{}", links::encode_path(&url)));
         xml.push_str("</loc></url>\n");
     }
     xml.push_str("</urlset>\n");

@@ -16,7 +16,7 @@ use crate::markdown::emoji::{with_emoji, RawHtml};
 use crate::markdown::prepare::LAZY_HTML_PREFIX;
 use crate::markdown::{code_blocks::fence_language, html_attributes::quoted_attributes, mdx, parser_options};
 use crate::model::{Marked, Note, Preparation, Reference, Resolved, TocEntry};
-use crate::text::without_controls;
+use crate::text::{push_escaped_html, without_controls};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd, TextMergeWithOffset};
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -584,11 +584,11 @@ fn with_compact_links(events: Vec<Event<'_>>) -> impl Iterator<Item = Event<'_>>
             let mut html = String::with_capacity(href.len() + title.len() + 32);
             html.push_str(r#"<a href=""#);
             html.push_str(mailto);
-            let _ = pulldown_cmark_escape::escape_html(&mut html, &href);
+            push_escaped_html(&mut html, &href);
             html.push('"');
             if !title.is_empty() {
                 html.push_str(r#" title=""#);
-                let _ = pulldown_cmark_escape::escape_html(&mut html, &title);
+                push_escaped_html(&mut html, &title);
                 html.push('"');
             }
             html.push('>');

@@ -5,7 +5,7 @@
 //! written only for an absolute base URL.
 
 use crate::model::Site;
-use pulldown_cmark_escape::escape_html;
+use crate::text::push_escaped_html;
 
 /// The feed's file at the site root.
 pub(crate) const FEED: &str = "atom.xml";
@@ -37,31 +37,28 @@ pub(crate) fn atom(site: &Site, base_url: &str, description: impl Fn(usize) -> S
         .collect();
     entries.sort_by(|a, b| b.0.cmp(a.0).then_with(|| a.2.cmp(b.2)));
     entries.truncate(MAX_ENTRIES);
-    let esc = |out: &mut String, text: &str| {
-        // `&<>"'` escaped: valid XML text and attribute values. Writing to a String cannot fail.
-        let _ = escape_html(out, text);
-    };
+    // Text and attribute values escaped `&<>"'` (`push_escaped_html`): valid XML.
     let mut xml =
         String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
     xml.push_str("  <title>");
-    esc(&mut xml, &site.title);
+    push_escaped_html(&mut xml, &site.title);
     xml.push_str("</title>\n  <id>");
-    esc(&mut xml, base_url);
+    push_escaped_html(&mut xml, base_url);
     xml.push_str("</id>\n  <link href=\"");
-    esc(&mut xml, base_url);
+    push_escaped_html(&mut xml, base_url);
     xml.push_str("\"/>\n  <link rel=\"self\" href=\"");
-    esc(&mut xml, &format!("{base_url}{FEED}"));
+    push_escaped_html(&mut xml, &format!("{base_url}{FEED}"));
     xml.push_str("\"/>\n  <updated>");
     xml.push_str(entries.first().map_or("", |e| e.0));
     xml.push_str("</updated>\n  <generator>gongbu</generator>\n");
     for (updated, published, url, n) in entries {
         let address = format!("{base_url}{}", crate::enrich::links::encode_path(url));
         xml.push_str("  <entry>\n    <title>");
-        esc(&mut xml, &site.notes[n].title);
+        push_escaped_html(&mut xml, &site.notes[n].title);
         xml.push_str("</title>\n    <id>");
-        esc(&mut xml, &address);
+        push_escaped_html(&mut xml, &address);
         xml.push_str("</id>\n    <link href=\"");
-        esc(&mut xml, &address);
+        push_escaped_html(&mut xml, &address);
         xml.push_str("\"/>\n    <published>");
         xml.push_str(published);
         xml.push_str("</published>\n    <updated>");
@@ -70,7 +67,7 @@ pub(crate) fn atom(site: &Site, base_url: &str, description: impl Fn(usize) -> S
         let summary = description(n);
         if !summary.is_empty() {
             xml.push_str("    <summary>");
-            esc(&mut xml, &summary);
+            push_escaped_html(&mut xml, &summary);
             xml.push_str("</summary>\n");
         }
         xml.push_str("  </entry>\n");

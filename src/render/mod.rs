@@ -13,6 +13,7 @@ pub(crate) mod study;
 pub mod view;
 
 use crate::diagnostics::Diagnostic;
+use crate::text::push_escaped_html;
 use crate::theme::TemplateSource;
 
 /// `text` for a quoted attribute or element content, by pulldown-cmark's escaper (`&<>"'`).
@@ -27,8 +28,7 @@ fn escape(text: &str) -> String {
 fn tag_around(before: &str, text: &str, after: &str) -> String {
     let mut out = String::with_capacity(before.len() + text.len() + after.len() + 8);
     out.push_str(before);
-    // Writing to a String cannot fail.
-    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+    push_escaped_html(&mut out, text);
     out.push_str(after);
     out
 }

@@ -22,6 +22,7 @@ use crate::diagnostics::Diagnostic;
 use crate::enrich::links::encode_path;
 use crate::enrich::study::{fold, Glossary};
 use crate::model::{Note, PageRef, QuestionKind, Reference, Site};
+use crate::text::push_escaped_html;
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -321,7 +322,7 @@ impl<'a> StudyWriter<'a> {
                 Some((href, title)) if !href.is_empty() => {
                     let mut tag = tag_around(r#"<a class="gb-termlink" href=""#, &href, r#"" title=""#);
                     tag.reserve(title.len() + 2);
-                    let _ = pulldown_cmark_escape::escape_html(&mut tag, &title);
+                    push_escaped_html(&mut tag, &title);
                     tag.push_str(r#"">"#);
                     tag
                 }
@@ -523,7 +524,7 @@ fn link_start(link_type: LinkType, dest: &str, title: &str) -> String {
     let _ = pulldown_cmark_escape::escape_href(&mut html, dest);
     if !title.is_empty() {
         html.push_str("\" title=\"");
-        let _ = pulldown_cmark_escape::escape_html(&mut html, title);
+        push_escaped_html(&mut html, title);
     }
     html.push_str("\">");
     html
@@ -1209,24 +1210,16 @@ fn anki_rows(csv: &mut String, site: &Site, n: usize, answers: &[String]) {
     let tag = tag.replace('/', "::");
     for (k, q) in note.study.questions.iter().enumerate() {
         let text = q.text(&note.headings);
-        let front = match q.label(&note.headings) {
-            Some(label) => {
-                let mut front = tag_around("", text, "<br><small>");
-                front.reserve(note.title.len() + label.len() + 24);
-                let _ = pulldown_cmark_escape::escape_html(&mut front, &note.title);
-                front.push_str(" · ");
-                let _ = pulldown_cmark_escape::escape_html(&mut front, label);
-                front.push_str("</small>");
-                front
-            }
-            None => {
-                let mut front = tag_around("", text, "<br><small>");
-                front.reserve(note.title.len() + 8);
-                let _ = pulldown_cmark_escape::escape_html(&mut front, &note.title);
-                front.push_str("</small>");
-                front
-            }
-        };
+        // The question, then its note's title and its label, if any, in small print.
+        let label = q.label(&note.headings);
+        let mut front = tag_around("", text, "<br><small>");
+        front.reserve(note.title.len() + label.map_or(0, str::len) + 24);
+        push_escaped_html(&mut front, &note.title);
+        if let Some(label) = label {
+            front.push_str(" · ");
+            push_escaped_html(&mut front, label);
+        }
+        front.push_str("</small>");
         let back = answers.get(k).map_or("", String::as_str);
         for (i, field) in [front.as_str(), back, tag.as_str()].iter().enumerate() {
             if i > 0 {
