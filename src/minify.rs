@@ -187,13 +187,10 @@ const CLASS: [u8; 256] = {
 /// sixteen bytes a step while the page has them (`chunks::of_classes`), then byte by byte.
 #[inline(always)]
 fn next_of(b: &[u8], from: usize, classes: u8) -> usize {
-    let mut at = from;
-    while let Some(found) = chunks::of_classes(b, at, classes) {
-        if found != 0 {
-            return at + found.trailing_zeros() as usize;
-        }
-        at += 16;
-    }
+    let at = match sixteen_at_a_time(from, |at| chunks::of_classes(b, at, classes)) {
+        Ok(hit) => return hit,
+        Err(at) => at,
+    };
     b[at..].iter().position(|&c| CLASS[c as usize] & classes != 0).map_or(b.len(), |p| at + p)
 }
 
@@ -542,6 +539,21 @@ fn at_most_space(word: u64) -> u64 {
     !(((word & !HIGH) + every(0x80 - 0x21)) | word) & HIGH
 }
 
+/// From `from`, sixteen bytes a step while `hits_at` has a mask of them (bit k for byte
+/// `at + k`): `Ok` the first hit, or `Err` where the masks ran out (the caller goes on from
+/// there by smaller steps).
+#[inline(always)]
+fn sixteen_at_a_time(from: usize, hits_at: impl Fn(usize) -> Option<u32>) -> Result<usize, usize> {
+    let mut at = from;
+    while let Some(found) = hits_at(at) {
+        if found != 0 {
+            return Ok(at + found.trailing_zeros() as usize);
+        }
+        at += 16;
+    }
+    Err(at)
+}
+
 /// The first offset at or after `from` whose byte `hits`, or `b.len()`: sixteen bytes a step
 /// while `hits_at` has a mask of them (bit k for byte `at + k`; it may leave out bytes the caller
 /// would step over anyway), then eight, `hits_in` marking the top bit of each byte of a word
@@ -555,13 +567,10 @@ fn first_hit(
     hits_in: impl Fn(u64) -> u64,
     hits: impl Fn(u8) -> bool,
 ) -> usize {
-    let mut at = from;
-    while let Some(found) = hits_at(at) {
-        if found != 0 {
-            return at + found.trailing_zeros() as usize;
-        }
-        at += 16;
-    }
+    let mut at = match sixteen_at_a_time(from, hits_at) {
+        Ok(hit) => return hit,
+        Err(at) => at,
+    };
     while let Some(eight) = b.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
         let found = hits_in(u64::from_le_bytes(eight));
         if found != 0 {
