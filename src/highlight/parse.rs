@@ -639,10 +639,11 @@ impl Tables {
     /// remembered.
     fn start_of(&mut self, syntax: &SyntaxReference) -> Option<&'static Context> {
         let set = self.set;
+        let find = || context_by_id(set, start_context_id(syntax)?);
         if !set.syntaxes().as_ptr_range().contains(&std::ptr::from_ref(syntax)) {
-            return context_by_id(set, start_context_id(syntax)?);
+            return find();
         }
-        *self.starts.entry(std::ptr::from_ref(syntax)).or_insert_with(|| context_by_id(set, start_context_id(syntax)?))
+        *self.starts.entry(std::ptr::from_ref(syntax)).or_insert_with(find)
     }
 
     fn new(set: &'static SyntaxSet) -> Tables {
