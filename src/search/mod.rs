@@ -254,6 +254,20 @@
 //! cards' frame (a frame every 16.7 ms), a first screen with its cards is 35–40 ms on this
 //! machine. Under 30 ms needs one round of files (see above).
 //!
+//! The floor under that (`scripts/pagefind-compare --timing-site … --file --typing-only
+//! --again`: the query typed once, the box emptied, the same query typed again in the same page,
+//! no file left to load), median of the ten queries, 5 visits: 20.6 ms (13.1–33.3) in one run,
+//! 16.7 ms (at most 19.9) in the next, where the same hour's fresh-page first screens (typed at
+//! once) were 56.2 and 62.5 ms. A trace of the floor (`스레드`): the search's own work (ranking,
+//! placing, snippets, the list) about 5 ms, then one frame (waiting for it, style and layout
+//! 4.4 ms, paint 2 ms). A trace of a first query in an already running browser: each frame's main
+//! thread time in headless Chromium's software compositing includes a commit that waits for
+//! raster and draw (9 of the 14 ms of the frame that paints the typed text), and the shard's
+//! response, read by the browser 3 ms after it was asked for, waits behind that frame; the
+//! browser's file loader took 1.5–7 ms a file. So on this machine the floor alone is 17–21 ms
+//! and each round of files 10–25 ms more, varying with the host's phase (the same code's first
+//! screen 40–69 ms within a day).
+//!
 //! In `serve` the index is kept (`Index`) and an edit rewrites the page's text block and the
 //! shards of the terms that came, went or changed weight (typically a handful of files); the
 //! output stays byte for byte what a fresh build writes. Its first run hands its text blocks and
