@@ -245,22 +245,15 @@
 
   /* ---- search: rank pages by postings, then the best ones by their text ---- */
   var searched = false; /* a search has started: no warm-up after it (see warmUp) */
-  /* `gone` (optional): true once the caller wants this search no more (the box's text has
-     changed since): it then stops at its next step, asking for no more files, and answers
-     { gone: true }, so the newer text is searched as soon as the files already asked for are in,
-     not after this search's later rounds. */
-  function search(q, limit, early, gone) {
-    var us = units(q), left = { units: us, results: [], total: 0, gone: true };
-    gone = gone || function () { return false; };
+  function search(q, limit, early) {
+    var us = units(q);
     searched = true;
     if (!us.length) return Promise.resolve({ units: us, results: [], total: 0 });
     return load("m", 0).then(function (m) {
       if (!m) return { units: us, results: [], total: 0, broken: true };
-      if (gone()) return left;
       var parts = partsOf(us, Math.round(Math.log2(m.shards))), shards = {};
       parts.forEach(function (p) { shards[p.shard] = 1; });
       return Promise.all(Object.keys(shards).map(function (s) { return load("t", +s); })).then(function () {
-        if (gone()) return left;
         var ranked = rank(m.pages, us, parts, got.t, limit), n = m.pages;
         var top = ranked.top, total = ranked.total, phrased = ranked.phrased, bonus = ranked.bonus;
         /* The results of `pages` (of top), in order, once their text blocks are in. */
@@ -301,7 +294,6 @@
         if (sure >= Math.min(SCREEN, top.length) && titled.every(Boolean)) early({ units: us, results: titled, total: total });
         if (top.length <= SCREEN) return firstScreen;
         return firstScreen.then(function (first) {
-          if (gone()) return left;
           var last = first.results.length ? first.results[first.results.length - 1].score : -1;
           if (!phrased || top[SCREEN].score + bonus * 1e4 <= last) early(first);
           return results(top);
@@ -407,8 +399,8 @@
       if (active >= 0) { list[active].scrollIntoView({ block: "nearest" }); box.setAttribute("aria-activedescendant", list[active].id); }
     };
     /* Each keystroke searches at once (no debounce: a first query must answer within a frame
-       or two); while one search loads its files, later keystrokes wait for the files it has
-       asked for (superseded, it asks for no more) and then search only the box's latest text. */
+       or two); while one search loads its files, later keystrokes wait for it and then search
+       only the box's latest text. */
     var option = function (r, i) { var a = link(r); a.id = "gb-sr-" + i; a.setAttribute("role", "option"); return a; };
     var busy = false, again = false;
     var run = function () {
@@ -454,12 +446,8 @@
         show(true);
         if (!more && was >= 0) mark(was);
       };
-      /* superseded: the box was emptied, or a later keystroke waits (`again`) and the box no
-         longer holds q */
-      var gone = function () { return mine !== seq || (again && box.value.trim() !== q); };
-      search(q, SHOWN, function (first) { if (mine === seq && !gone()) paint(first, true); }, gone).then(function (res) {
+      search(q, SHOWN, function (first) { if (mine === seq) paint(first, true); }).then(function (res) {
         busy = false;
-        if (res.gone) { again = false; run(); return; }
         if (mine === seq) {
           paint(res, false);
           body.dataset.searched = q;
