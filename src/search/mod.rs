@@ -256,17 +256,22 @@
 //!
 //! The floor under that (`scripts/pagefind-compare --timing-site … --file --typing-only
 //! --again`: the query typed once, the box emptied, the same query typed again in the same page,
-//! no file left to load), median of the ten queries, 5 visits: 20.6 ms (13.1–33.3) in one run,
-//! 16.7 ms (at most 19.9) in the next, where the same hour's fresh-page first screens (typed at
-//! once) were 56.2 and 62.5 ms. A trace of the floor (`스레드`): the search's own work (ranking,
+//! no file left to load), median of the ten queries, 5 visits: 20.6 ms (13.1–33.3), 16.7 ms (at
+//! most 19.9) and, in a quieter hour, 13.5 ms (at most 22.5), where the same hours' fresh-page
+//! first screens (typed at once) were 56.2, 62.5 and 37.7 ms. In that quieter hour the shared
+//! corpus's site (216 pages, 1 MiB of index) gave the same first screens as 10,000 notes (40.5
+//! against 37.7 ms typed at once, 43.0 against 42.9 focused before), and its queries that load one
+//! small file and find nothing (`load_token`, `9937`) took 12.9–25.9 ms: the index's size no
+//! longer counts, the browser's cost for a file and a frame does. A trace of the floor (`스레드`): the search's own work (ranking,
 //! placing, snippets, the list) about 5 ms, then one frame (waiting for it, style and layout
 //! 4.4 ms, paint 2 ms). A trace of a first query in an already running browser: each frame's main
 //! thread time in headless Chromium's software compositing includes a commit that waits for
 //! raster and draw (9 of the 14 ms of the frame that paints the typed text), and the shard's
 //! response, read by the browser 3 ms after it was asked for, waits behind that frame; the
-//! browser's file loader took 1.5–7 ms a file. So on this machine the floor alone is 17–21 ms
+//! browser's file loader took 1.5–7 ms a file. So on this machine the floor alone is 13–21 ms
 //! and each round of files 10–25 ms more, varying with the host's phase (the same code's first
-//! screen 40–69 ms within a day).
+//! screen 38–69 ms within a day). Even one round of files (cards in the shards, which the
+//! shared corpus's budget rules out, see above) would be about the titles' 31 ms here.
 //!
 //! A superseded search stopped at its next step (tried, not kept: 84b2ce8 reverts ffd0c2d). A
 //! keystroke that comes while a search loads waits for that whole search, so the idea was to ask
