@@ -5,7 +5,7 @@
   "use strict";
   var d = document, body = d.body, ds = body.dataset, root = ds.root || "";
   var base = root + "static/search/";
-  var SHOWN = 8, PAGE_SHOWN = 50, RERANK = 12, SCREEN = 5;
+  var SHOWN = 8, PAGE_SHOWN = 50, RERANK = 12, SCREEN = 5, NO_RESULT_WAIT = 400;
 
   /* ---- loading the index: each file calls gongbuSearch(kind, number, data) ---- */
   var got = { m: {}, t: {}, d: {} }, pending = {};
@@ -403,10 +403,20 @@
        only the box's latest text. */
     var option = function (r, i) { var a = link(r); a.id = "gb-sr-" + i; a.setAttribute("role", "option"); return a; };
     var busy = false, again = false;
+    /* While an input method composes a syllable, many of the box's passing states find nothing:
+       typing 비동기 goes ㅂ, 비, 빋, 비도, 비동, … and ㅂ, 빋 and 비도 match no page. An empty
+       answer to such a state is shown only once the typing pauses (NO_RESULT_WAIT) or the
+       composition ends, so the list does not flash "no result" between keystrokes; until then
+       the results shown before (or none) stay. */
+    var composing = false, emptyLater = 0;
+    var later = function (f) {
+      clearTimeout(emptyLater);
+      emptyLater = f ? setTimeout(function () { emptyLater = 0; f(); }, NO_RESULT_WAIT) : 0;
+    };
     var run = function () {
       var q = box.value.trim();
       opening = null;
-      if (!q) { ++seq; show(false); panel.textContent = ""; asked = ""; return; }
+      if (!q) { ++seq; later(null); show(false); panel.textContent = ""; asked = ""; return; }
       if (busy) { again = true; return; }
       var mine = ++seq;
       asked = q;
@@ -446,10 +456,11 @@
         show(true);
         if (!more && was >= 0) mark(was);
       };
-      search(q, SHOWN, function (first) { if (mine === seq) paint(first, true); }).then(function (res) {
+      search(q, SHOWN, function (first) { if (mine === seq && (first.results.length || !composing)) paint(first, true); }).then(function (res) {
         busy = false;
         if (mine === seq) {
-          paint(res, false);
+          if (composing && !res.results.length) later(function () { if (mine === seq) paint(res, false); });
+          else { later(null); paint(res, false); }
           body.dataset.searched = q;
         }
         if (again) { again = false; if (box.value.trim() !== q) run(); }
@@ -460,13 +471,15 @@
        small files. */
     var warm = function () { load("m", 0); navList(); };
     if (d.activeElement === box) warm();
-    box.addEventListener("input", run);
+    box.addEventListener("input", function (e) { composing = !!e.isComposing; run(); });
+    box.addEventListener("compositionend", function () { composing = false; if (emptyLater) { later(null); run(); } });
     box.addEventListener("focus", function () { warm(); if (box.value.trim() && panel.childNodes.length) show(true); });
     box.addEventListener("keydown", function (e) {
       if (e.key === "ArrowDown" || e.key === "ArrowUp") { e.preventDefault(); if (panel.hidden) run(); mark(active + (e.key === "ArrowDown" ? 1 : -1)); }
       else if (e.key === "Enter") {
         var list = items();
-        if (box.value.trim() !== asked) return; /* typed after the last results: search page */
+        /* typed after the last results, or those shown are kept from an earlier text: search page */
+        if (box.value.trim() !== asked || emptyLater) return;
         if (!list.length) return;
         e.preventDefault();
         var chosen = list[active >= 0 ? active : 0];

@@ -147,6 +147,56 @@ fn a_first_query_loads_few_files_and_starts_on_the_keystroke() {
     assert!(titles.as_array().is_some_and(|t| !t.is_empty()), "{titles}");
 }
 
+/// While an input method composes (Korean typing: ㅂ, 비, 빋, 비도, 비동, …), a passing state that
+/// finds nothing does not flash an empty list between keystrokes: the results shown before (or
+/// none) stay, and the empty answer shows once the typing pauses or the composition ends, and at
+/// once when typed without composing.
+#[test]
+fn composing_states_that_find_nothing_do_not_flash_an_empty_list() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut browser, _page) = open_a_page(tmp.path());
+    let seen = browser.eval(
+        "(async () => { const box = document.getElementById('gb-q'), panel = document.getElementById('gb-sr'); \
+         box.focus(); \
+         const wait = (ms) => new Promise(r => setTimeout(r, ms)); \
+         const empty = () => !panel.hidden && !!panel.querySelector('.sr-none'); \
+         const shown = () => panel.hidden ? -1 : panel.querySelectorAll('.sr-item').length; \
+         const type = async (q, composing) => { box.value = q; \
+           box.dispatchEvent(new InputEvent('input', {bubbles: true, isComposing: composing})); \
+           while (document.body.dataset.searched !== q) await wait(5); }; \
+         const clear = () => { box.value = ''; box.dispatchEvent(new InputEvent('input', {bubbles: true})); }; \
+         const flashes = []; \
+         const mo = new MutationObserver(() => { if (empty()) flashes.push(box.value); }); \
+         mo.observe(panel, {childList: true, subtree: true, attributes: true}); \
+         const fluent = []; \
+         for (const q of ['ㅂ', '비', '빋', '비도', '비동', '비동ㄱ', '비동기']) { await type(q, true); fluent.push([q, shown()]); } \
+         mo.disconnect(); \
+         clear(); await type('빋', true); const beforePause = empty(); await wait(700); const afterPause = empty(); \
+         clear(); await type('비', true); await type('비도', true); const kept = shown(); \
+         box.dispatchEvent(new CompositionEvent('compositionend', {bubbles: true, data: '비도'})); \
+         await wait(0); const afterEnd = empty(); \
+         clear(); await type('빋', false); const plain = empty(); \
+         return {fluent, flashes, beforePause, afterPause, kept, afterEnd, plain}; })()",
+    );
+    let fluent: Vec<(String, i64)> = seen["fluent"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{seen}"))
+        .iter()
+        .map(|s| (s[0].as_str().unwrap_or_default().to_string(), s[1].as_i64().unwrap_or(-2)))
+        .collect();
+    let count = |q: &str| fluent.iter().find(|(s, _)| s == q).map(|s| s.1).unwrap_or_else(|| panic!("{q}: {seen}"));
+    assert_eq!(seen["flashes"], serde_json::json!([]), "no empty list while composing fluently: {seen}");
+    assert_eq!(count("ㅂ"), -1, "nothing shown before, nothing shown for ㅂ: {seen}");
+    assert!(count("비") > 0 && count("비동") > 0 && count("비동기") > 0, "{seen}");
+    assert_eq!(count("빋"), count("비"), "빋 finds nothing: 비's results stay: {seen}");
+    assert_eq!(count("비도"), count("비"), "비도 finds nothing: 비's results stay: {seen}");
+    assert_eq!(seen["beforePause"], false, "{seen}");
+    assert_eq!(seen["afterPause"], true, "paused on a state that finds nothing, the empty answer shows: {seen}");
+    assert!(seen["kept"].as_i64().is_some_and(|n| n > 0), "{seen}");
+    assert_eq!(seen["afterEnd"], true, "the composition ended: the empty answer at once: {seen}");
+    assert_eq!(seen["plain"], true, "typed without composing, the empty answer at once: {seen}");
+}
+
 /// The warm-up a page runs once idle (`warmUp` in search.js: the ranking and text functions on
 /// made-up postings, a hidden panel laid out) loads no index file and changes no result: the
 /// query table's results (8 each, with their headings and snippets) are the same in a page that
