@@ -43,8 +43,6 @@ fn has_control(bytes: &[u8]) -> bool {
     })
 }
 
-/// For tests that compare a fast path with a plain one on many inputs: a xorshift stream of
-/// numbers below `n`, the same sequence for the same seed everywhere.
 /// `text` HTML-escaped onto `html` as pulldown-cmark's escaper writes it (`&<>"'`; its own for
 /// long runs, a plain walk for short ones): for element content and quoted attribute values
 /// alike. Highlighted code uses it too, although `&<>` would do for element content: the quotes
@@ -55,8 +53,9 @@ pub(crate) fn push_escaped_html(html: &mut String, text: &str) {
         let _ = pulldown_cmark_escape::escape_html(html, text);
         return;
     }
-    // A code run is mostly a token or two, and a title or an id is short: a plain walk writes the same bytes without the
-    // vector set-up, which cost more than the escaping (914,000 runs in a 1,000-note build).
+    // A code run is mostly a token or two, and a title or an id is short: a plain walk writes
+    // the same bytes without the vector set-up, which cost more than the escaping (914,000 runs
+    // in a 1,000-note build).
     let mut kept = 0;
     for (at, byte) in text.bytes().enumerate() {
         let escape = match byte {
@@ -74,6 +73,8 @@ pub(crate) fn push_escaped_html(html: &mut String, text: &str) {
     html.push_str(&text[kept..]);
 }
 
+/// For tests that compare a fast path with a plain one on many inputs: a xorshift stream of
+/// numbers below `n`, the same sequence for the same seed everywhere.
 #[cfg(test)]
 pub(crate) fn random_below(mut seed: u64) -> impl FnMut(usize) -> usize {
     move |n| {

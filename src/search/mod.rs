@@ -262,9 +262,9 @@
 //! corpus's site (216 pages, 1 MiB of index) gave the same first screens as 10,000 notes (40.5
 //! against 37.7 ms typed at once, 43.0 against 42.9 focused before), and its queries that load one
 //! small file and find nothing (`load_token`, `9937`) took 12.9–25.9 ms: the index's size no
-//! longer counts, the browser's cost for a file and a frame does. A trace of the floor (`스레드`): the search's own work (ranking,
-//! placing, snippets, the list) about 5 ms, then one frame (waiting for it, style and layout
-//! 4.4 ms, paint 2 ms). A trace of a first query in an already running browser: each frame's main
+//! longer counts, the browser's cost for a file and a frame does. A trace of the floor
+//! (`스레드`): the search's own work (ranking, placing, snippets, the list) about 5 ms, then one
+//! frame (waiting for it, style and layout 4.4 ms, paint 2 ms). A trace of a first query in an already running browser: each frame's main
 //! thread time in headless Chromium's software compositing includes a commit that waits for
 //! raster and draw (9 of the 14 ms of the frame that paints the typed text), and the shard's
 //! response, read by the browser 3 ms after it was asked for, waits behind that frame; the
